@@ -1,0 +1,33 @@
+# shellcheck shell=bash
+# Installs what SACIP needs on a Debian 12 machine when it is missing, and picks a JDK 17.
+# Sourced by bin/test and bin/sacip-lab; needs root only when something must be installed.
+
+SACIP_APT_PACKAGES=(openjdk-17-jdk-headless maven nftables libpcap0.8 iproute2 procps util-linux)
+
+sacip_bootstrap() {
+  local missing=() pkg
+  for pkg in "${SACIP_APT_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  if ((${#missing[@]})); then
+    if [[ $EUID -ne 0 ]]; then
+      echo "sacip: missing packages: ${missing[*]}; run this as root to install them" >&2
+      return 1
+    fi
+    echo "sacip: installing ${missing[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || return 1
+  fi
+  # Several JDKs may be installed; the build needs 17 or later, and Debian's 17 is the one we install.
+  if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/java-17-openjdk-amd64 ]]; then
+    export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+  fi
+}
+
+# Builds every module once (tests skipped) so launchers find their jars.
+sacip_build() {
+  local root=$1
+  (cd "$root" && mvn -B -q -DskipTests install) >&2
+}
