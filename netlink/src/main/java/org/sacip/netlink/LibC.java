@@ -1,0 +1,59 @@
+package org.sacip.netlink;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+
+/** The few libc calls the netlink socket needs; each failure carries errno (LastErrorException). */
+interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int AF_NETLINK = 16;
+    int SOCK_RAW = 3;
+    int SOCK_CLOEXEC = 0x80000;
+    int SOL_SOCKET = 1;
+    int SO_SNDBUF = 7;
+    int SO_RCVBUF = 8;
+    int SO_RCVBUFFORCE = 33;
+    int SOL_NETLINK = 270;
+    int NETLINK_ADD_MEMBERSHIP = 1;
+    int NETLINK_DROP_MEMBERSHIP = 2;
+    int NETLINK_NO_ENOBUFS = 5;
+    int NETLINK_CAP_ACK = 10;
+    int NETLINK_EXT_ACK = 11;
+    int NETLINK_GET_STRICT_CHK = 12;
+    int MSG_DONTWAIT = 0x40;
+    int MSG_TRUNC = 0x20;
+    int POLLIN = 0x1;
+    int O_RDONLY = 0;
+    int O_CLOEXEC = 0x80000;
+    int CLONE_NEWNET = 0x40000000;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    int bind(int fd, Pointer address, int addressLength) throws LastErrorException;
+
+    int getsockname(int fd, Pointer address, IntByReference addressLength) throws LastErrorException;
+
+    int setsockopt(int fd, int level, int option, IntByReference value, int valueLength) throws LastErrorException;
+
+    int getsockopt(int fd, int level, int option, IntByReference value, IntByReference valueLength)
+            throws LastErrorException;
+
+    NativeLong sendto(int fd, Pointer buffer, NativeLong length, int flags, Pointer address, int addressLength)
+            throws LastErrorException;
+
+    NativeLong recvfrom(int fd, Pointer buffer, NativeLong length, int flags, Pointer address,
+            IntByReference addressLength) throws LastErrorException;
+
+    int poll(Pointer fds, NativeLong count, int timeoutMillis) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+
+    int open(String path, int flags) throws LastErrorException;
+
+    int setns(int fd, int namespaceType) throws LastErrorException;
+}

@@ -1,0 +1,404 @@
+package org.sacip.netlink;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
+import com.sun.jna.ptr.IntByReference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A netlink socket of one family, bound to a kernel-chosen port id. Requests are answered in order on the same
+ * socket; keep event subscriptions ({@link #joinGroup(int)}) on a socket of their own, because request methods
+ * skip messages that do not belong to their sequence number. Not thread-safe: one thread uses a socket at a time.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    private static final int SOCKADDR_NL_LENGTH = 12;
+    private static final int DEFAULT_RECEIVE_CAPACITY = 1 << 20;
+    /** How long a request waits for the kernel's answer before giving up; the kernel answers in microseconds. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final NetlinkFamily family;
+    private final int fd;
+    private final int portId;
+    private final Memory receiveMemory;
+    private final Memory sourceAddress = new Memory(SOCKADDR_NL_LENGTH);
+    private final Memory kernelAddress = new Memory(SOCKADDR_NL_LENGTH);
+    private final Memory pollFd = new Memory(8);
+    private Memory sendMemory = new Memory(64 * 1024);
+    private int sequence = ThreadLocalRandom.current().nextInt(1, 1 << 30);
+    private boolean closed;
+
+    private NetlinkSocket(NetlinkFamily family, int fd) throws NetlinkException {
+        this.family = family;
+        this.fd = fd;
+        this.receiveMemory = new Memory(DEFAULT_RECEIVE_CAPACITY);
+        kernelAddress.clear();
+        kernelAddress.setShort(0, (short) LibC.AF_NETLINK);
+        Memory bindAddress = new Memory(SOCKADDR_NL_LENGTH);
+        bindAddress.clear();
+        bindAddress.setShort(0, (short) LibC.AF_NETLINK);
+        try {
+            LibC.INSTANCE.bind(fd, bindAddress, SOCKADDR_NL_LENGTH);
+            IntByReference length = new IntByReference(SOCKADDR_NL_LENGTH);
+            LibC.INSTANCE.getsockname(fd, bindAddress, length);
+        } catch (LastErrorException e) {
+            closeQuietly();
+            throw new NetlinkSystemCallException("bind", e.getErrorCode());
+        }
+        this.portId = bindAddress.getInt(4);
+        // Extended acks explain refusals; capped acks keep error replies from echoing whole large batches.
+        setNetlinkOption(LibC.NETLINK_EXT_ACK, 1, false);
+        setNetlinkOption(LibC.NETLINK_CAP_ACK, 1, false);
+    }
+
+    /** Opens a socket in the caller's network namespace. */
+    public static NetlinkSocket open(NetlinkFamily family) throws NetlinkException {
+        int fd;
+        try {
+            fd = LibC.INSTANCE.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, family.protocol());
+        } catch (LastErrorException e) {
+            throw new NetlinkSystemCallException("socket(AF_NETLINK, " + family + ")", e.getErrorCode());
+        }
+        return new NetlinkSocket(family, fd);
+    }
+
+    /** Opens a socket that talks to the kernel of {@code namespace}, without the caller leaving its own. */
+    public static NetlinkSocket open(NetlinkFamily family, NetNamespace namespace) throws NetlinkException {
+        return namespace.call(() -> open(family));
+    }
+
+    public NetlinkFamily family() {
+        return family;
+    }
+
+    /** The port id the kernel gave this socket. */
+    public int portId() {
+        return portId;
+    }
+
+    /** A fresh sequence number for the next request. */
+    public int nextSequence() {
+        sequence = sequence == Integer.MAX_VALUE ? 1 : sequence + 1;
+        return sequence;
+    }
+
+    /** Asks the kernel to check dump requests strictly (filters in the header are honoured, not ignored). */
+    public void enableStrictChecking() throws NetlinkException {
+        setNetlinkOption(LibC.NETLINK_GET_STRICT_CHK, 1, true);
+    }
+
+    /** Subscribes to a multicast group by number (RTNLGRP_*, NFNLGRP_*, SKNLGRP_*). */
+    public void joinGroup(int group) throws NetlinkException {
+        setNetlinkOption(LibC.NETLINK_ADD_MEMBERSHIP, group, true);
+    }
+
+    public void leaveGroup(int group) throws NetlinkException {
+        setNetlinkOption(LibC.NETLINK_DROP_MEMBERSHIP, group, true);
+    }
+
+    /**
+     * Sets the kernel receive buffer; as root beyond rmem_max (SO_RCVBUFFORCE), otherwise up to rmem_max.
+     * A larger buffer makes event overruns rarer; it cannot rule them out.
+     */
+    public void setReceiveBufferSize(int bytes) throws NetlinkException {
+        try {
+            LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, new IntByReference(bytes), 4);
+        } catch (LastErrorException forced) {
+            try {
+                LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, new IntByReference(bytes), 4);
+            } catch (LastErrorException e) {
+                throw new NetlinkSystemCallException("setsockopt(SO_RCVBUF)", e.getErrorCode());
+            }
+        }
+    }
+
+    /** The receive buffer the kernel actually granted (it doubles the requested value for bookkeeping). */
+    public int receiveBufferSize() throws NetlinkException {
+        IntByReference value = new IntByReference();
+        try {
+            LibC.INSTANCE.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, value, new IntByReference(4));
+        } catch (LastErrorException e) {
+            throw new NetlinkSystemCallException("getsockopt(SO_RCVBUF)", e.getErrorCode());
+        }
+        return value.getValue();
+    }
+
+    /** Sends one message or a batch to the kernel in one system call. */
+    public void send(ByteBuffer request) throws NetlinkException {
+        ensureOpen();
+        int length = request.remaining();
+        if (sendMemory.size() < length) {
+            sendMemory = new Memory(Math.max(length, sendMemory.size() * 2));
+        }
+        byte[] copy = new byte[length];
+        request.duplicate().get(copy);
+        sendMemory.write(0, copy, 0, length);
+        try {
+            long sent = LibC.INSTANCE.sendto(fd, sendMemory, new NativeLong(length), 0, kernelAddress,
+                    SOCKADDR_NL_LENGTH).longValue();
+            if (sent != length) {
+                throw new NetlinkException("sendto sent " + sent + " of " + length + " bytes");
+            }
+        } catch (LastErrorException e) {
+            throw new NetlinkSystemCallException("sendto", e.getErrorCode());
+        }
+    }
+
+    /**
+     * Sends a dump request and collects every message of the answer until NLMSG_DONE.
+     *
+     * @throws NetlinkErrorException if the kernel refused the dump
+     * @throws NetlinkDumpInterruptedException if the table changed during the dump (dump again)
+     */
+    public List<NetlinkMessage> dump(ByteBuffer request) throws NetlinkException {
+        int requestSequence = sequenceOf(request);
+        send(request);
+        List<NetlinkMessage> result = new ArrayList<>();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+        while (true) {
+            for (NetlinkMessage message : receiveAnswer(deadline, requestSequence)) {
+                if (message.sequence() != requestSequence || message.portId() != portId) {
+                    continue;
+                }
+                interrupted |= message.hasFlag(NetlinkConstants.NLM_F_DUMP_INTR);
+                if (message.isError()) {
+                    NetlinkErrorMessage error = NetlinkErrorMessage.parse(message);
+                    if (!error.isAck()) {
+                        throw error.toException();
+                    }
+                } else if (message.isDone()) {
+                    checkDoneStatus(message, requestSequence);
+                    if (interrupted) {
+                        throw new NetlinkDumpInterruptedException(requestSequence);
+                    }
+                    return result;
+                } else if (message.type() >= NetlinkConstants.NLMSG_MIN_TYPE) {
+                    result.add(message);
+                }
+            }
+        }
+    }
+
+    /** Sends a request that carries NLM_F_ACK and waits for its acknowledgement. */
+    public void execute(ByteBuffer request) throws NetlinkException {
+        query(request);
+    }
+
+    /**
+     * Sends a request with NLM_F_ACK and returns the replies the kernel sent before the acknowledgement
+     * (e.g. the route of RTM_GETROUTE).
+     */
+    public List<NetlinkMessage> query(ByteBuffer request) throws NetlinkException {
+        int requestSequence = sequenceOf(request);
+        if ((flagsOf(request, 0) & NetlinkConstants.NLM_F_ACK) == 0) {
+            throw new IllegalArgumentException("request " + requestSequence + " lacks NLM_F_ACK; nothing to wait for");
+        }
+        send(request);
+        List<NetlinkMessage> replies = new ArrayList<>();
+        long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+        while (true) {
+            for (NetlinkMessage message : receiveAnswer(deadline, requestSequence)) {
+                if (message.sequence() != requestSequence || message.portId() != portId) {
+                    continue;
+                }
+                if (message.isError()) {
+                    NetlinkErrorMessage error = NetlinkErrorMessage.parse(message);
+                    if (!error.isAck()) {
+                        throw error.toException();
+                    }
+                    return replies;
+                }
+                if (message.type() >= NetlinkConstants.NLMSG_MIN_TYPE) {
+                    replies.add(message);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends a buffer of several requests in one system call and collects the answer to each: waits until every
+     * request that carries NLM_F_ACK was acknowledged or refused. The kernel handles the whole buffer inside the
+     * send call, so once one refusal has arrived (or every acknowledgement), whatever else it said is already
+     * queued and is read without waiting; refusals of requests without NLM_F_ACK are reported too. Returns the non-error replies; throws the first refusal (by arrival, which is request order) with
+     * the refused request's sequence number, the others attached as suppressed exceptions.
+     */
+    public List<NetlinkMessage> executeAll(ByteBuffer batch) throws NetlinkException {
+        Set<Integer> awaiting = new HashSet<>();
+        for (NetlinkMessage message : NetlinkMessageParser.parse(batch)) {
+            if (message.hasFlag(NetlinkConstants.NLM_F_ACK)) {
+                awaiting.add(message.sequence());
+            }
+        }
+        Set<Integer> batchSequences = new HashSet<>(awaiting);
+        for (NetlinkMessage message : NetlinkMessageParser.parse(batch)) {
+            batchSequences.add(message.sequence());
+        }
+        send(batch);
+        List<NetlinkMessage> replies = new ArrayList<>();
+        NetlinkErrorException firstError = null;
+        long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+        while (true) {
+            List<NetlinkMessage> received;
+            if (!awaiting.isEmpty() && firstError == null) {
+                received = receiveAnswer(deadline, sequenceOf(batch));
+            } else {
+                // Everything else the kernel said about this batch is already queued.
+                received = receive(Duration.ZERO);
+                if (received.isEmpty()) {
+                    break;
+                }
+            }
+            for (NetlinkMessage message : received) {
+                if (!batchSequences.contains(message.sequence()) || message.portId() != portId) {
+                    continue;
+                }
+                if (message.isError()) {
+                    NetlinkErrorMessage error = NetlinkErrorMessage.parse(message);
+                    awaiting.remove(message.sequence());
+                    if (!error.isAck()) {
+                        if (firstError == null) {
+                            firstError = error.toException();
+                        } else {
+                            firstError.addSuppressed(error.toException());
+                        }
+                    }
+                } else if (message.type() >= NetlinkConstants.NLMSG_MIN_TYPE) {
+                    replies.add(message);
+                }
+            }
+        }
+        if (firstError != null) {
+            throw firstError;
+        }
+        return replies;
+    }
+
+    /**
+     * Waits up to {@code timeout} for one datagram and returns its messages; empty if nothing arrived, so an event
+     * loop can check whether it should stop. {@link Duration#ZERO} only looks.
+     *
+     * @throws NetlinkOverrunException if the kernel dropped messages because the receive buffer was full
+     */
+    public List<NetlinkMessage> receive(Duration timeout) throws NetlinkException {
+        ensureOpen();
+        long millis = Math.min(timeout.toMillis(), Integer.MAX_VALUE);
+        pollFd.setInt(0, fd);
+        pollFd.setShort(4, (short) LibC.POLLIN);
+        pollFd.setShort(6, (short) 0);
+        try {
+            int ready = LibC.INSTANCE.poll(pollFd, new NativeLong(1), (int) millis);
+            if (ready == 0) {
+                return List.of();
+            }
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EINTR) {
+                return List.of();
+            }
+            throw new NetlinkSystemCallException("poll", e.getErrorCode());
+        }
+        return receiveNow();
+    }
+
+    private List<NetlinkMessage> receiveNow() throws NetlinkException {
+        int length;
+        try {
+            IntByReference addressLength = new IntByReference(SOCKADDR_NL_LENGTH);
+            length = (int) LibC.INSTANCE.recvfrom(fd, receiveMemory, new NativeLong(receiveMemory.size()),
+                    LibC.MSG_DONTWAIT | LibC.MSG_TRUNC, sourceAddress, addressLength).longValue();
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.ENOBUFS) {
+                throw new NetlinkOverrunException();
+            }
+            if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
+                return List.of();
+            }
+            throw new NetlinkSystemCallException("recvfrom", e.getErrorCode());
+        }
+        if (length > receiveMemory.size()) {
+            throw new NetlinkParseException(NetlinkParseException.Reason.DATAGRAM_TRUNCATED,
+                    "datagram of " + length + " bytes exceeds the " + receiveMemory.size() + "-byte receive buffer");
+        }
+        if (sourceAddress.getInt(4) != 0) {
+            // Only the kernel (port 0) speaks to us; a message from another process is ignored.
+            return List.of();
+        }
+        byte[] datagram = receiveMemory.getByteArray(0, length);
+        return NetlinkMessageParser.parse(ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder()));
+    }
+
+    private List<NetlinkMessage> receiveAnswer(long deadline, int requestSequence) throws NetlinkException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new NetlinkException("no answer from the kernel to request " + requestSequence + " within "
+                        + REQUEST_TIMEOUT.toSeconds() + " s");
+            }
+            List<NetlinkMessage> messages = receive(Duration.ofNanos(left).plusMillis(1));
+            if (!messages.isEmpty()) {
+                return messages;
+            }
+        }
+    }
+
+    private static void checkDoneStatus(NetlinkMessage done, int requestSequence) throws NetlinkErrorException {
+        ByteBuffer payload = done.payloadView();
+        if (payload.remaining() >= 4) {
+            int status = payload.getInt(0);
+            if (status < 0 && status != Integer.MIN_VALUE) {
+                throw new NetlinkErrorException(-status, requestSequence, null, -1);
+            }
+        }
+    }
+
+    private static int sequenceOf(ByteBuffer request) {
+        if (request.remaining() < NetlinkConstants.NLMSG_HDRLEN) {
+            throw new IllegalArgumentException("a request needs at least a 16-byte netlink header");
+        }
+        return request.duplicate().order(ByteOrder.nativeOrder()).getInt(request.position() + 8);
+    }
+
+    private static int flagsOf(ByteBuffer request, int offset) {
+        return Short.toUnsignedInt(request.duplicate().order(ByteOrder.nativeOrder())
+                .getShort(request.position() + offset + 6));
+    }
+
+    private void setNetlinkOption(int option, int value, boolean required) throws NetlinkException {
+        try {
+            LibC.INSTANCE.setsockopt(fd, LibC.SOL_NETLINK, option, new IntByReference(value), 4);
+        } catch (LastErrorException e) {
+            if (required) {
+                throw new NetlinkSystemCallException("setsockopt(SOL_NETLINK, " + option + ")", e.getErrorCode());
+            }
+        }
+    }
+
+    private void ensureOpen() throws NetlinkException {
+        if (closed) {
+            throw new NetlinkException("netlink socket is closed");
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            LibC.INSTANCE.close(fd);
+        } catch (LastErrorException ignored) {
+            // Nothing to recover when closing a socket that failed to bind.
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            closeQuietly();
+        }
+    }
+}

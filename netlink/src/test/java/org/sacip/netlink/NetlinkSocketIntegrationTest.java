@@ -1,0 +1,159 @@
+package org.sacip.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.sacip.netlink.testing.TestNamespace;
+
+/** The connection core against the real kernel of a throwaway namespace, with raw rtnetlink messages. */
+@Tag("integration")
+class NetlinkSocketIntegrationTest {
+    private static final int RTM_NEWLINK = 16;
+    private static final int RTM_GETLINK = 18;
+    private static final int RTM_NEWADDR = 20;
+    private static final int RTM_DELADDR = 21;
+    private static final int IFA_LOCAL = 2;
+    private static final int IFA_ADDRESS = 1;
+    private static final int IFLA_IFNAME = 3;
+    private static final int RTNLGRP_LINK = 1;
+
+    private static byte[] ifinfomsg() {
+        return new byte[16];
+    }
+
+    private static byte[] ifaddrmsg(int family, int prefix, int index) {
+        return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
+                .put((byte) family).put((byte) prefix).put((byte) 0).put((byte) 0).putInt(index).array();
+    }
+
+    @Test
+    void dumpsTheLinksOfTheNamespaceItWasOpenedIn() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("core");
+                NetlinkSocket socket = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
+            String veth = ns.addVethPair("x");
+            List<NetlinkMessage> links = socket.dump(new NetlinkMessageBuilder(RTM_GETLINK,
+                    NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
+                    .familyHeader(ifinfomsg()).build(socket.nextSequence()));
+            List<String> names = links.stream().map(NetlinkSocketIntegrationTest::linkName).sorted().toList();
+            assertEquals(List.of("lo", veth, TestNamespace.interfaceName("xb")).stream().sorted().toList(), names);
+            assertTrue(links.stream().allMatch(m -> m.type() == RTM_NEWLINK));
+        }
+    }
+
+    @Test
+    void refusedRequestBecomesTypedErrorWithSequence() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("core");
+                NetlinkSocket socket = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
+            int sequence = socket.nextSequence();
+            ByteBuffer delete = new NetlinkMessageBuilder(RTM_DELADDR,
+                    NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK)
+                    .familyHeader(ifaddrmsg(2, 32, 1))
+                    .putBytes(IFA_LOCAL, new byte[] {(byte) 198, 18, 0, 99})
+                    .build(sequence);
+            NetlinkErrorException error = assertThrows(NetlinkErrorException.class, () -> socket.execute(delete));
+            assertEquals("EADDRNOTAVAIL", error.errnoName());
+            assertEquals(sequence, error.sequence());
+        }
+    }
+
+    @Test
+    void executeAllCollectsEveryAckAndReportsTheFirstRefusal() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("core");
+                NetlinkSocket socket = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
+            int flags = NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK | NetlinkConstants.NLM_F_CREATE
+                    | NetlinkConstants.NLM_F_EXCL;
+            NetlinkBatch good = new NetlinkBatch();
+            for (int host = 1; host <= 3; host++) {
+                good.add(new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
+                        .putBytes(IFA_LOCAL, new byte[] {(byte) 198, 18, 1, (byte) host})
+                        .putBytes(IFA_ADDRESS, new byte[] {(byte) 198, 18, 1, (byte) host})
+                        .build(socket.nextSequence()));
+            }
+            socket.executeAll(good.build());
+            assertEquals(3, ns.exec("ip", "-4", "-o", "addr", "show", "dev", "lo", "to", "198.18.1.0/24")
+                    .lines().count());
+
+            NetlinkBatch second = new NetlinkBatch();
+            int fresh = socket.nextSequence();
+            second.add(new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
+                    .putBytes(IFA_LOCAL, new byte[] {(byte) 198, 18, 1, 4})
+                    .build(fresh));
+            int duplicate = socket.nextSequence();
+            second.add(new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
+                    .putBytes(IFA_LOCAL, new byte[] {(byte) 198, 18, 1, 2})
+                    .build(duplicate));
+            NetlinkErrorException error = assertThrows(NetlinkErrorException.class,
+                    () -> socket.executeAll(second.build()));
+            assertEquals("EEXIST", error.errnoName());
+            assertEquals(duplicate, error.sequence());
+            // The socket is still in step: the next request gets its own answer.
+            socket.execute(new NetlinkMessageBuilder(RTM_DELADDR,
+                    NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK).familyHeader(ifaddrmsg(2, 32, 1))
+                    .putBytes(IFA_LOCAL, new byte[] {(byte) 198, 18, 1, 4}).build(socket.nextSequence()));
+        }
+    }
+
+    @Test
+    void receiveReturnsEmptyOnTimeoutAndDeliversGroupEvents() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("core");
+                NetlinkSocket events = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
+            events.joinGroup(RTNLGRP_LINK);
+            assertTrue(events.receive(Duration.ofMillis(50)).isEmpty());
+            String veth = ns.addVethPair("y");
+            List<NetlinkMessage> received = List.of();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (received.isEmpty() && System.nanoTime() < deadline) {
+                received = events.receive(Duration.ofSeconds(1));
+            }
+            assertFalse(received.isEmpty());
+            assertEquals(RTM_NEWLINK, received.get(0).type());
+            assertTrue(linkName(received.get(0)).startsWith("s" + ProcessHandle.current().pid() + "y"));
+        }
+    }
+
+    @Test
+    void smallReceiveBufferOverrunIsReportedAsTyped() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("core");
+                NetlinkSocket events = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
+            events.setReceiveBufferSize(1024);
+            events.joinGroup(RTNLGRP_LINK);
+            StringBuilder script = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                script.append("link add ").append(TestNamespace.interfaceName("v" + i))
+                        .append(" type veth peer name ").append(TestNamespace.interfaceName("w" + i)).append('\n');
+            }
+            java.nio.file.Path batch = java.nio.file.Files.createTempFile("sacip-links", ".ip");
+            try {
+                java.nio.file.Files.writeString(batch, script);
+                ns.exec("ip", "-batch", batch.toString());
+            } finally {
+                java.nio.file.Files.delete(batch);
+            }
+            assertThrows(NetlinkOverrunException.class, () -> {
+                while (true) {
+                    if (events.receive(Duration.ofSeconds(2)).isEmpty()) {
+                        return;
+                    }
+                }
+            });
+        }
+    }
+
+    private static String linkName(NetlinkMessage message) {
+        AttributeDecoder attributes = new AttributeDecoder(message.payloadView().position(16));
+        while (attributes.next()) {
+            if (attributes.type() == IFLA_IFNAME) {
+                return attributes.string();
+            }
+        }
+        return "";
+    }
+}

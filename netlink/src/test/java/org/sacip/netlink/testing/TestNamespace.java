@@ -1,0 +1,96 @@
+package org.sacip.netlink.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.sacip.netlink.NetNamespace;
+
+/**
+ * A throwaway network namespace named {@code sacip-t<pid>-<label><n>} so parallel runs cannot collide; closing it
+ * deletes it (use try-with-resources so it goes even when the test fails). Its loopback is up.
+ */
+public final class TestNamespace implements AutoCloseable {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final String name;
+
+    private TestNamespace(String name) {
+        this.name = name;
+    }
+
+    public static TestNamespace create(String label) throws IOException {
+        String name = "sacip-t" + ProcessHandle.current().pid() + "-" + label + COUNTER.incrementAndGet();
+        run("ip", "netns", "add", name);
+        TestNamespace namespace = new TestNamespace(name);
+        try {
+            namespace.exec("ip", "link", "set", "lo", "up");
+        } catch (IOException | RuntimeException e) {
+            namespace.close();
+            throw e;
+        }
+        return namespace;
+    }
+
+    /** An interface name carrying this process id (at most 15 characters, the kernel's limit). */
+    public static String interfaceName(String suffix) {
+        String name = "s" + ProcessHandle.current().pid() + suffix;
+        if (name.length() > 15) {
+            throw new IllegalArgumentException("interface name too long: " + name);
+        }
+        return name;
+    }
+
+    /** Adds a veth pair inside this namespace, both ends up; returns the first end's name. */
+    public String addVethPair(String suffix) throws IOException {
+        String first = interfaceName(suffix + "a");
+        String second = interfaceName(suffix + "b");
+        exec("ip", "link", "add", first, "type", "veth", "peer", "name", second);
+        exec("ip", "link", "set", first, "up");
+        exec("ip", "link", "set", second, "up");
+        return first;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public NetNamespace netNamespace() {
+        return NetNamespace.named(name);
+    }
+
+    /** Runs a command inside the namespace and returns its standard output; fails on a non-zero exit. */
+    public String exec(String... command) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(command));
+        return run(full.toArray(String[]::new));
+    }
+
+    /** Runs a command on the host (only for `ip netns` and `ip link ... netns` plumbing); fails on non-zero exit. */
+    public static String run(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+        try {
+            byte[] out = process.getInputStream().readAllBytes();
+            byte[] err = process.getErrorStream().readAllBytes();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("command timed out: " + String.join(" ", command));
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException("command failed (" + process.exitValue() + "): " + String.join(" ", command)
+                        + ": " + new String(err, StandardCharsets.UTF_8).trim());
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", command), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        run("ip", "netns", "del", name);
+    }
+}
