@@ -1,0 +1,50 @@
+package org.sacip.protocol.codec;
+
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.SacipMessage;
+
+/** Encodes a message as a complete ICMP message (type, code, checksum, SACIP part) into a caller's buffer. */
+public final class SacipEncoder {
+    private SacipEncoder() {
+    }
+
+    /** Octets {@link #encode} writes for this message. */
+    public static int encodedLength(SacipMessage message) {
+        return WireFormat.ICMP_HEADER_LENGTH + SacipBodyWriter.length(message);
+    }
+
+    /**
+     * Writes at the buffer's position and advances it past the message.
+     *
+     * @param source the outer IP source; with {@code destination} it selects the ICMP type and, for IPv6, enters
+     *               the checksum
+     * @return octets written
+     * @throws BufferOverflowException when the buffer has too little room; nothing is written then
+     */
+    public static int encode(SacipMessage message, SacipAddress source, SacipAddress destination, ByteBuffer out) {
+        if (source.family() != destination.family()) {
+            throw new IllegalArgumentException("outer source and destination must have the same family");
+        }
+        int length = encodedLength(message);
+        if (out.remaining() < length) {
+            throw new BufferOverflowException();
+        }
+        int start = out.position();
+        out.put((byte) source.family().icmpType());
+        out.put((byte) 0);
+        BigEndian.put(out, 0, 2);
+        SacipBodyWriter.write(message, out);
+        int checksum = IcmpChecksum.compute(out, start, length, source, destination);
+        BigEndian.putShortAt(out, start + 2, checksum);
+        return length;
+    }
+
+    /** Convenience: the encoded message in a new array. */
+    public static byte[] encode(SacipMessage message, SacipAddress source, SacipAddress destination) {
+        ByteBuffer out = ByteBuffer.allocate(encodedLength(message));
+        encode(message, source, destination, out);
+        return out.array();
+    }
+}

@@ -1,0 +1,77 @@
+package org.sacip.protocol.handshake;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import org.sacip.protocol.crypto.ConstantTime;
+import org.sacip.protocol.crypto.HmacSha256;
+import org.sacip.protocol.message.FieldLengths;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
+
+/**
+ * Responder cookies that need no per-initiator state: cookie = first 16 octets of
+ * HMAC-SHA256(secret, "SACIP v1 cookie" | slot | initiator address | responder address | Ni), slot = Unix time / 60 s
+ * as 8 octets. A cookie verifies in its own slot and the next one, under the current or the previous secret, so a
+ * cookie lives 60 to 120 s and survives one secret rotation. Immutable: {@link #rotate} returns a new instance.
+ */
+public final class StatelessCookies {
+    public static final long SLOT_SECONDS = 60;
+    private static final byte[] LABEL = "SACIP v1 cookie".getBytes(StandardCharsets.US_ASCII);
+
+    private final Octets currentSecret;
+    private final Optional<Octets> previousSecret;
+
+    private StatelessCookies(Octets currentSecret, Optional<Octets> previousSecret) {
+        this.currentSecret = currentSecret.requireLength(32, "cookie secret");
+        this.previousSecret = previousSecret;
+    }
+
+    public static StatelessCookies withSecret(Octets secret) {
+        return new StatelessCookies(secret, Optional.empty());
+    }
+
+    /** The next generation: {@code newSecret} mints, the current secret still verifies. */
+    public StatelessCookies rotate(Octets newSecret) {
+        return new StatelessCookies(newSecret, Optional.of(currentSecret));
+    }
+
+    public static long slotOf(Instant time) {
+        return Math.floorDiv(time.getEpochSecond(), SLOT_SECONDS);
+    }
+
+    public Octets mint(Instant now, SacipAddress initiator, SacipAddress responder, Octets initiatorNonce) {
+        return cookie(currentSecret, slotOf(now), initiator, responder, initiatorNonce);
+    }
+
+    public boolean verify(Octets cookie, Instant now, SacipAddress initiator, SacipAddress responder,
+            Octets initiatorNonce) {
+        long slot = slotOf(now);
+        boolean valid = false;
+        for (long candidate = slot - 1; candidate <= slot; candidate++) {
+            valid |= matches(cookie, currentSecret, candidate, initiator, responder, initiatorNonce);
+            if (previousSecret.isPresent()) {
+                valid |= matches(cookie, previousSecret.get(), candidate, initiator, responder, initiatorNonce);
+            }
+        }
+        return valid;
+    }
+
+    private static boolean matches(Octets cookie, Octets secret, long slot, SacipAddress initiator,
+            SacipAddress responder, Octets nonce) {
+        return ConstantTime.equal(cookie.toByteArray(), cookie(secret, slot, initiator, responder, nonce).toByteArray());
+    }
+
+    private static Octets cookie(Octets secret, long slot, SacipAddress initiator, SacipAddress responder,
+            Octets nonce) {
+        byte[] slotOctets = ByteBuffer.allocate(8).putLong(slot).array();
+        return Octets.of(HmacSha256.truncatedMac(FieldLengths.COOKIE, secret.toByteArray(), LABEL, slotOctets,
+                initiator.toWire(), responder.toWire(), nonce.toByteArray()));
+    }
+
+    @Override
+    public String toString() {
+        return "StatelessCookies[rotated=" + previousSecret.isPresent() + "]";
+    }
+}
