@@ -1,0 +1,141 @@
+package org.sacip.lab.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.sacip.lab.Lab;
+import org.sacip.lab.LabException;
+import org.sacip.lab.Shell;
+
+/**
+ * Starts bin/sacip-agent in the hosts that should have one, when that file exists:
+ * {@code ip netns exec NS bin/sacip-agent --control-socket /run/sacip-lab/NS/control.sock --state-dir /run/sacip-lab/NS}.
+ * Stopped (SIGTERM, then SIGKILL after 5 s) at teardown, before the namespaces go.
+ */
+public final class Agents implements AutoCloseable {
+    private static final Path RUN_DIR = Path.of("/run/sacip-lab");
+    private static final long START_LIMIT_MS = 15_000;
+
+    private final Lab lab;
+    private final Path root;
+    private final Map<String, Process> running = new LinkedHashMap<>();
+    private final String note;
+
+    private Agents(Lab lab, Path root, String note) {
+        this.lab = lab;
+        this.root = root;
+        this.note = note;
+    }
+
+    public static Path agentBinary(Path root) {
+        return root.resolve("bin/sacip-agent");
+    }
+
+    public static boolean available(Path root) {
+        return Files.isExecutable(agentBinary(root));
+    }
+
+    /** Agents for the given hosts if the agent exists; otherwise none, with a note saying so. */
+    public static Agents startIfPresent(Lab lab, Path root, List<String> hosts) {
+        if (!available(root)) {
+            return new Agents(lab, root, "no agent: " + agentBinary(root) + " does not exist yet, so this run has none");
+        }
+        Agents agents = new Agents(lab, root, "agents running in " + String.join(", ", hosts));
+        lab.onTeardown(agents);
+        for (String host : hosts) {
+            agents.start(host);
+        }
+        return agents;
+    }
+
+    /** A run that was asked to go without agents. */
+    public static Agents none(Lab lab, String why) {
+        return new Agents(lab, ProjectRoot.find(), why);
+    }
+
+    public boolean running() {
+        return !running.isEmpty();
+    }
+
+    public String note() {
+        return note;
+    }
+
+    private Path stateDir(String host) {
+        return RUN_DIR.resolve(lab.ns(host));
+    }
+
+    private void start(String host) {
+        Path state = stateDir(host);
+        Path socket = state.resolve("control.sock");
+        try {
+            Files.createDirectories(state);
+            Process process = new ProcessBuilder(lab.inHost(host, List.of(agentBinary(root).toString(),
+                    "--control-socket", socket.toString(), "--state-dir", state.toString())))
+                    .redirectErrorStream(true)
+                    .redirectOutput(state.resolve("agent.log").toFile())
+                    .start();
+            running.put(host, process);
+            long deadline = System.currentTimeMillis() + START_LIMIT_MS;
+            while (!Files.exists(socket)) {
+                if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                    throw new LabException("the agent in " + host + " did not open " + socket + ": " + logTail(host));
+                }
+                Thread.sleep(50);
+            }
+        } catch (IOException e) {
+            throw new LabException("cannot start the agent in " + host + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted while starting agents", e);
+        }
+    }
+
+    /** Output of {@code sacipctl sessions} in the host, or null when sacipctl or the agent is not there. */
+    public String sessions(String host) {
+        Path ctl = root.resolve("bin/sacipctl");
+        if (!running.containsKey(host) || !Files.isExecutable(ctl)) {
+            return null;
+        }
+        Shell.Result result = Shell.tryRun(lab.inHost(host, List.of(ctl.toString(), "--control-socket",
+                stateDir(host).resolve("control.sock").toString(), "sessions")));
+        return result.ok() ? result.stdout() : "sacipctl failed: " + result.stderr().strip();
+    }
+
+    private String logTail(String host) {
+        try {
+            String log = Files.readString(stateDir(host).resolve("agent.log")).strip();
+            return log.substring(Math.max(0, log.length() - 600));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    @Override
+    public void close() {
+        List<String> hosts = new ArrayList<>(running.keySet());
+        for (String host : hosts) {
+            Process process = running.remove(host);
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+            Shell.tryRun(List.of("rm", "-rf", stateDir(host).toString()));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "agents " + running.keySet();
+    }
+}

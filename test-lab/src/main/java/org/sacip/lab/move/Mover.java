@@ -1,0 +1,79 @@
+package org.sacip.lab.move;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.sacip.lab.LabException;
+import org.sacip.lab.topology.Topology;
+import org.sacip.lab.topology.TopologyBuilder;
+import org.sacip.lab.topology.Uplink;
+
+/** Performs moves with ip commands inside the moving host's namespace, exactly as {@link MoveKind} defines them. */
+public final class Mover {
+    /** The pause between the two halves of a move. */
+    public static final long HALF_PAUSE_MS = 100;
+
+    private final Topology topology;
+
+    public Mover(Topology topology) {
+        this.topology = topology;
+    }
+
+    public MoveEvent move(MoveStep step) {
+        Uplink from = topology.uplink(step.host(), step.from());
+        Uplink to = topology.uplink(step.host(), step.to());
+        if (from.gateway() == null || to.gateway() == null) {
+            throw new LabException("host " + step.host() + " has no router to move between in " + topology.kind().cliName());
+        }
+        List<String> log = new ArrayList<>();
+        long start = System.currentTimeMillis();
+        switch (step.kind()) {
+            case MAKE_BEFORE_BREAK -> {
+                attach(to, log);
+                pause();
+                detach(from, true, log);
+            }
+            case BREAK_BEFORE_MAKE -> {
+                detach(from, true, log);
+                pause();
+                attach(to, log);
+            }
+            case DOWN_ADDRESS_LEFT -> {
+                detach(from, false, log);
+                pause();
+                attach(to, log);
+            }
+            default -> throw new IllegalStateException("unhandled move " + step.kind());
+        }
+        return new MoveEvent(step.host(), step.from() + 1, step.to() + 1, step.kind(), start, System.currentTimeMillis(),
+                List.copyOf(log));
+    }
+
+    private void attach(Uplink to, List<String> log) {
+        run(to.host(), log, List.of("ip", "link", "set", to.ifName(), "up"));
+        // replace, not add: after a DOWN_ADDRESS_LEFT move the address is still there when the host comes back.
+        run(to.host(), log, TopologyBuilder.addressCommand(topology.family(), "replace", to.cidr(), to.ifName()));
+        run(to.host(), log, List.of("ip", topology.family().ipFlag(), "route", "replace", "default",
+                "via", to.gateway(), "dev", to.ifName()));
+    }
+
+    private void detach(Uplink from, boolean deleteAddress, List<String> log) {
+        if (deleteAddress) {
+            run(from.host(), log, TopologyBuilder.addressCommand(topology.family(), "del", from.cidr(), from.ifName()));
+        }
+        run(from.host(), log, List.of("ip", "link", "set", from.ifName(), "down"));
+    }
+
+    private void run(String host, List<String> log, List<String> command) {
+        log.add(host + ": " + String.join(" ", command));
+        topology.lab().run(host, command.toArray(String[]::new));
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(HALF_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted during a move", e);
+        }
+    }
+}

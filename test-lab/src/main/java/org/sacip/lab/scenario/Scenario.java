@@ -1,0 +1,27 @@
+package org.sacip.lab.scenario;
+
+import org.sacip.lab.move.MovePattern;
+import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.TopologyKind;
+import org.sacip.lab.traffic.TrafficKind;
+
+/**
+ * One scenario: a topology, one traffic stream A->B, a move pattern, with or without agents. leadMs of traffic come
+ * before the first move, settleMs after the last, so a recovering connection has time to show it.
+ */
+public record Scenario(String name, TopologyKind topology, Family family, TrafficKind traffic, MovePattern moves,
+        boolean agents, int connections, long leadMs, long settleMs) {
+
+    public static Scenario of(String name, TopologyKind topology, Family family, TrafficKind traffic, MovePattern moves,
+            boolean agents) {
+        return new Scenario(name, topology, family, traffic, moves, agents, 100, 1000, 2500);
+    }
+
+    public Scenario withConnections(int count) {
+        return new Scenario(name, topology, family, traffic, moves, agents, count, leadMs, settleMs);
+    }
+
+    public Scenario withTimes(long lead, long settle) {
+        return new Scenario(name, topology, family, traffic, moves, agents, connections, lead, settle);
+    }
+}

@@ -1,0 +1,28 @@
+package org.sacip.lab.traffic;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** Opening the single TCP connection of a stream: the client binds its source address so the tuple is known. */
+public final class TcpConnect {
+    private static final int CONNECT_TIMEOUT_MS = 10_000;
+
+    private TcpConnect() {
+    }
+
+    public static Socket connect(EndpointOptions options) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(options.address("bind"), 0));
+        socket.connect(options.socket("connect"), CONNECT_TIMEOUT_MS);
+        return socket;
+    }
+
+    public static ServerSocket listen(EndpointOptions options) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(options.socket("listen"), 4096);
+        return server;
+    }
+}

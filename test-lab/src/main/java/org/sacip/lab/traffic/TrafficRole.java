@@ -1,0 +1,24 @@
+package org.sacip.lab.traffic;
+
+import java.io.IOException;
+
+/** One side of a traffic kind, driven by {@link EndpointMain}: listen, establish once, run, quiesce, report. */
+public interface TrafficRole {
+    /** Server side: bind and listen, so the client can connect next. A client does nothing here. */
+    void listen() throws IOException;
+
+    /** Opens the one connection (or set of connections) of the stream and returns its tuple. */
+    String establish() throws IOException;
+
+    /** Starts sending and receiving on background threads. */
+    void run();
+
+    /** Stops sending; keeps receiving so what is in flight can still arrive. */
+    void quiesce();
+
+    /**
+     * Takes the end tuple, closes and returns the figures. A silence still going on is recorded as an open gap up to
+     * the quiesce time: after it both sides stop sending on purpose, so later silence means nothing.
+     */
+    StreamReport report(long quiescedAtMs);
+}

@@ -1,0 +1,166 @@
+package org.sacip.lab.traffic;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * UDP request/response: the client sends a 16-byte request (sequence, its complement) every 2 ms from one bound,
+ * connected socket that is never reopened; the server echoes each request to wherever it came from. A send that
+ * fails (the source address is gone) counts as a send error and the request as lost, since UDP has no connection
+ * to reset; an ICMP port unreachable means the peer's socket is gone and is a failure.
+ */
+public final class UdpRequestResponse implements TrafficRole {
+    private static final int SIZE = 16;
+
+    private final boolean server;
+    private final EndpointOptions options;
+    private final long intervalMicros;
+    private final StreamCounters counters = new StreamCounters();
+    private final DeliveryClock clock = new DeliveryClock(counters.gaps);
+    private DatagramChannel channel;
+    private String startTuple;
+    private volatile SocketAddress lastPeer;
+    private volatile boolean sending = true;
+    private volatile boolean closing;
+
+    public UdpRequestResponse(boolean server, EndpointOptions options) {
+        this.server = server;
+        this.options = options;
+        this.intervalMicros = options.getLong("intervalMicros", 2000);
+    }
+
+    @Override
+    public void listen() throws IOException {
+        if (server) {
+            channel = DatagramChannel.open();
+            channel.bind(options.socket("listen"));
+        }
+    }
+
+    @Override
+    public String establish() throws IOException {
+        if (server) {
+            startTuple = Tuples.format(channel.getLocalAddress()) + " -> (any client)";
+        } else {
+            channel = DatagramChannel.open();
+            channel.bind(new InetSocketAddress(options.address("bind"), 0));
+            channel.connect(options.socket("connect"));
+            startTuple = Tuples.of(channel.getLocalAddress(), channel.getRemoteAddress());
+        }
+        return startTuple;
+    }
+
+    @Override
+    public void run() {
+        clock.start(System.currentTimeMillis());
+        if (server) {
+            Threads.start("udp-echo", this::echoLoop);
+        } else {
+            Threads.start("udp-send", this::sendLoop);
+            Threads.start("udp-receive", this::receiveLoop);
+        }
+    }
+
+    private void sendLoop() {
+        ByteBuffer request = ByteBuffer.allocate(SIZE);
+        Ticker ticker = new Ticker(intervalMicros);
+        long seq = 0;
+        while (sending && !closing) {
+            request.clear();
+            request.putLong(seq).putLong(~seq).flip();
+            seq++;
+            try {
+                channel.write(request);
+                counters.sent.addAndGet(SIZE);
+            } catch (PortUnreachableException e) {
+                counters.fail("ICMP port unreachable (the server's socket is gone)");
+            } catch (IOException e) {
+                if (closing) {
+                    return;
+                }
+                counters.sendErrors.incrementAndGet();
+            }
+            ticker.await();
+        }
+    }
+
+    private void receiveLoop() {
+        ByteBuffer response = ByteBuffer.allocate(SIZE + 1);
+        while (!closing) {
+            response.clear();
+            try {
+                channel.read(response);
+            } catch (PortUnreachableException e) {
+                counters.fail("ICMP port unreachable (the server's socket is gone)");
+                continue;
+            } catch (IOException e) {
+                if (!closing) {
+                    counters.fail(Failures.describe(e));
+                }
+                return;
+            }
+            clock.delivered(System.currentTimeMillis());
+            counters.received.addAndGet(response.position());
+            if (!wellFormed(response)) {
+                counters.corrupted.addAndGet(response.position());
+            }
+        }
+    }
+
+    private void echoLoop() {
+        ByteBuffer datagram = ByteBuffer.allocate(SIZE + 1);
+        while (!closing) {
+            datagram.clear();
+            try {
+                SocketAddress from = channel.receive(datagram);
+                clock.delivered(System.currentTimeMillis());
+                lastPeer = from;
+                int length = datagram.position();
+                counters.received.addAndGet(length);
+                if (!wellFormed(datagram)) {
+                    counters.corrupted.addAndGet(length);
+                }
+                datagram.flip();
+                // Echo even after quiesce: requests still in flight must get their answer to not count as lost.
+                channel.send(datagram, from);
+                counters.sent.addAndGet(length);
+            } catch (IOException e) {
+                if (!closing) {
+                    counters.sendErrors.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private static boolean wellFormed(ByteBuffer datagram) {
+        return datagram.position() == SIZE && datagram.getLong(0) == ~datagram.getLong(8);
+    }
+
+    @Override
+    public void quiesce() {
+        sending = false;
+    }
+
+    @Override
+    public StreamReport report(long quiescedAtMs) {
+        // From here on an EOF is the peer finishing too, not a failure. The socket stays open until the process
+        // exits, so the peer can still take its own report without seeing this side close.
+        closing = true;
+        clock.finish(quiescedAtMs);
+        String endTuple;
+        try {
+            endTuple = server
+                    ? Tuples.format(channel.getLocalAddress()) + " -> " + (lastPeer == null ? "(none)" : Tuples.format(lastPeer))
+                    : Tuples.of(channel.getLocalAddress(), channel.getRemoteAddress());
+        } catch (IOException e) {
+            endTuple = "(socket closed: " + e.getMessage() + ")";
+        }
+        StreamReport report = counters.report("udp", server ? "server" : "client", startTuple, endTuple, 1,
+                counters.failure() == null ? 0 : 1, clock.lastMs(), null, null);
+        return report;
+    }
+}
