@@ -1,0 +1,288 @@
+package org.sacip.netlink.route;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.sacip.netlink.AttributeDecoder;
+import org.sacip.netlink.Errno;
+import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetlinkConstants;
+import org.sacip.netlink.NetlinkErrorException;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.NetlinkFamily;
+import org.sacip.netlink.NetlinkMessage;
+import org.sacip.netlink.NetlinkMessageBuilder;
+import org.sacip.netlink.NetlinkParseException;
+import org.sacip.netlink.NetlinkSocket;
+
+/**
+ * Requests to the routing subsystem of one namespace: addresses, links, route and neighbour lookups, IPv4
+ * per-interface settings. Not thread-safe (one request at a time on its socket).
+ */
+public final class RtnetlinkClient implements AutoCloseable {
+    private static final int REQUEST_ACK = NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK;
+    private static final int RTM_SETLINK = 19;
+
+    private final NetlinkSocket socket;
+
+    private RtnetlinkClient(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    public static RtnetlinkClient open() throws NetlinkException {
+        return new RtnetlinkClient(NetlinkSocket.open(NetlinkFamily.ROUTE));
+    }
+
+    public static RtnetlinkClient open(NetNamespace namespace) throws NetlinkException {
+        return new RtnetlinkClient(NetlinkSocket.open(NetlinkFamily.ROUTE, namespace));
+    }
+
+    /** Every IPv4 and IPv6 address of every interface. */
+    public List<InterfaceAddress> addresses() throws NetlinkException {
+        List<InterfaceAddress> addresses = new ArrayList<>();
+        for (NetlinkMessage message : socket.dump(new NetlinkMessageBuilder(Rtnl.RTM_GETADDR,
+                NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
+                .familyHeader(new byte[Rtnl.IFADDRMSG_LENGTH]).build(socket.nextSequence()))) {
+            if (message.type() == Rtnl.RTM_NEWADDR) {
+                addresses.add(AddressMessageParser.parse(message));
+            }
+        }
+        return addresses;
+    }
+
+    public void addAddress(AddressRequest request) throws NetlinkException {
+        socket.execute(addressMessage(Rtnl.RTM_NEWADDR,
+                REQUEST_ACK | NetlinkConstants.NLM_F_CREATE | NetlinkConstants.NLM_F_EXCL, request));
+    }
+
+    public void deleteAddress(AddressRequest request) throws NetlinkException {
+        socket.execute(addressMessage(Rtnl.RTM_DELADDR, REQUEST_ACK, request));
+    }
+
+    /** Adds the ghost form of {@code address} on loopback (see {@link AddressRequest#ghost}). */
+    public void addGhost(InetAddress address) throws NetlinkException {
+        addAddress(AddressRequest.ghost(loopbackIndex(), address));
+    }
+
+    public void deleteGhost(InetAddress address) throws NetlinkException {
+        deleteAddress(AddressRequest.ghost(loopbackIndex(), address));
+    }
+
+    private ByteBuffer addressMessage(int type, int flags, AddressRequest request) {
+        byte[] header = ByteBuffer.allocate(Rtnl.IFADDRMSG_LENGTH).order(ByteOrder.nativeOrder())
+                .put((byte) request.family())
+                .put((byte) request.prefixLength())
+                .put((byte) (AddressFlag.toBits(request.flags()) & 0xff))
+                .put((byte) request.scope())
+                .putInt(request.interfaceIndex())
+                .array();
+        byte[] raw = request.address().getAddress();
+        NetlinkMessageBuilder builder = new NetlinkMessageBuilder(type, flags).familyHeader(header)
+                .putBytes(Rtnl.IFA_LOCAL, raw)
+                .putBytes(Rtnl.IFA_ADDRESS, raw)
+                .putU32(Rtnl.IFA_FLAGS, AddressFlag.toBits(request.flags()));
+        if (request.preferredLifetime() != InterfaceAddress.FOREVER
+                || request.validLifetime() != InterfaceAddress.FOREVER) {
+            byte[] cacheInfo = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
+                    .putInt((int) request.preferredLifetime()).putInt((int) request.validLifetime())
+                    .putInt(0).putInt(0).array();
+            builder.putBytes(Rtnl.IFA_CACHEINFO, cacheInfo);
+        }
+        return builder.build(socket.nextSequence());
+    }
+
+    public List<LinkInfo> links() throws NetlinkException {
+        List<LinkInfo> links = new ArrayList<>();
+        for (NetlinkMessage message : socket.dump(new NetlinkMessageBuilder(Rtnl.RTM_GETLINK,
+                NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
+                .familyHeader(new byte[Rtnl.IFINFOMSG_LENGTH]).build(socket.nextSequence()))) {
+            if (message.type() == Rtnl.RTM_NEWLINK) {
+                links.add(LinkMessageParser.parse(message));
+            }
+        }
+        return links;
+    }
+
+    /** The link with this index, or empty if there is none. */
+    public Optional<LinkInfo> link(int index) throws NetlinkException {
+        return linkMessage(index, null).map(LinkParseResult::link);
+    }
+
+    /** The link with this name, or empty if there is none. */
+    public Optional<LinkInfo> link(String name) throws NetlinkException {
+        return linkMessage(0, name).map(LinkParseResult::link);
+    }
+
+    private record LinkParseResult(LinkInfo link, NetlinkMessage message) {
+    }
+
+    private Optional<LinkParseResult> linkMessage(int index, String name) throws NetlinkException {
+        NetlinkMessageBuilder builder = new NetlinkMessageBuilder(Rtnl.RTM_GETLINK, REQUEST_ACK)
+                .familyHeader(ifinfomsg(index));
+        if (name != null) {
+            builder.putString(Rtnl.IFLA_IFNAME, name);
+        }
+        try {
+            for (NetlinkMessage message : socket.query(builder.build(socket.nextSequence()))) {
+                if (message.type() == Rtnl.RTM_NEWLINK) {
+                    return Optional.of(new LinkParseResult(LinkMessageParser.parse(message), message));
+                }
+            }
+            throw MessageFields.missing("RTM_GETLINK answered without RTM_NEWLINK");
+        } catch (NetlinkErrorException e) {
+            if (e.errno() == Errno.ENODEV) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] ifinfomsg(int index) {
+        return ByteBuffer.allocate(Rtnl.IFINFOMSG_LENGTH).order(ByteOrder.nativeOrder())
+                .putShort((short) 0).putShort((short) 0).putInt(index).putInt(0).putInt(0).array();
+    }
+
+    private int loopbackIndex() throws NetlinkException {
+        return link("lo").orElseThrow(() -> new NetlinkException("namespace has no 'lo' interface")).index();
+    }
+
+    /**
+     * Like {@code ip route get DST [from SRC] [oif DEV]}: the kernel's output route for {@code destination}.
+     *
+     * @throws NetlinkErrorException e.g. ENETUNREACH when there is no route
+     */
+    public RouteInfo lookupRoute(InetAddress destination, Optional<InetAddress> source, OptionalInt outputInterface)
+            throws NetlinkException {
+        byte[] raw = destination.getAddress();
+        int family = raw.length == 4 ? Rtnl.AF_INET : Rtnl.AF_INET6;
+        if (source.isPresent() && source.get().getAddress().length != raw.length) {
+            throw new IllegalArgumentException("source and destination are of different families");
+        }
+        byte[] header = ByteBuffer.allocate(Rtnl.RTMSG_LENGTH).order(ByteOrder.nativeOrder())
+                .put((byte) family).put((byte) (raw.length * 8))
+                .put((byte) (source.isPresent() ? raw.length * 8 : 0))
+                .put(new byte[5]).putInt(0).array();
+        NetlinkMessageBuilder builder = new NetlinkMessageBuilder(Rtnl.RTM_GETROUTE, REQUEST_ACK)
+                .familyHeader(header).putBytes(Rtnl.RTA_DST, raw);
+        source.ifPresent(address -> builder.putBytes(Rtnl.RTA_SRC, address.getAddress()));
+        if (outputInterface.isPresent()) {
+            builder.putU32(Rtnl.RTA_OIF, outputInterface.getAsInt());
+        }
+        for (NetlinkMessage message : socket.query(builder.build(socket.nextSequence()))) {
+            if (message.type() == Rtnl.RTM_NEWROUTE) {
+                return RouteMessageParser.parse(message);
+            }
+        }
+        throw MessageFields.missing("RTM_GETROUTE answered without RTM_NEWROUTE");
+    }
+
+    /** The neighbour entry for a next hop on an interface, or empty if the kernel has none. */
+    public Optional<NeighbourEntry> neighbour(int interfaceIndex, InetAddress nextHop) throws NetlinkException {
+        try {
+            for (NetlinkMessage message : socket.query(new NetlinkMessageBuilder(Rtnl.RTM_GETNEIGH, REQUEST_ACK)
+                    .familyHeader(ndmsg(nextHop, interfaceIndex, 0, 0))
+                    .putBytes(Rtnl.NDA_DST, nextHop.getAddress())
+                    .build(socket.nextSequence()))) {
+                if (message.type() == Rtnl.RTM_NEWNEIGH) {
+                    return Optional.of(NeighbourMessageParser.parse(message));
+                }
+            }
+            return Optional.empty();
+        } catch (NetlinkErrorException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Makes the kernel resolve a next hop now (ARP or neighbour solicitation), creating the entry if missing:
+     * RTM_NEWNEIGH with NTF_USE, as if a packet had been queued for it. Returns at once; watch
+     * {@link #neighbour} or RTNLGRP_NEIGH for the result.
+     */
+    public void resolveNeighbour(int interfaceIndex, InetAddress nextHop) throws NetlinkException {
+        socket.execute(new NetlinkMessageBuilder(Rtnl.RTM_NEWNEIGH, REQUEST_ACK | NetlinkConstants.NLM_F_CREATE)
+                .familyHeader(ndmsg(nextHop, interfaceIndex, 0, Rtnl.NTF_USE))
+                .putBytes(Rtnl.NDA_DST, nextHop.getAddress())
+                .build(socket.nextSequence()));
+    }
+
+    private static byte[] ndmsg(InetAddress address, int index, int state, int flags) {
+        int family = address.getAddress().length == 4 ? Rtnl.AF_INET : Rtnl.AF_INET6;
+        return ByteBuffer.allocate(Rtnl.NDMSG_LENGTH).order(ByteOrder.nativeOrder())
+                .put((byte) family).put((byte) 0).putShort((short) 0).putInt(index)
+                .putShort((short) state).put((byte) flags).put((byte) 0).array();
+    }
+
+    /**
+     * The interface's own value of an IPv4 setting. Note the kernel combines some with the "all" value
+     * (promote_secondaries is on if either is; arp_announce uses the larger).
+     */
+    public int ipv4Setting(int interfaceIndex, Ipv4DeviceSetting setting) throws NetlinkException {
+        LinkParseResult link = linkMessage(interfaceIndex, null)
+                .orElseThrow(() -> new NetlinkErrorException(Errno.ENODEV, 0, "no interface " + interfaceIndex, -1));
+        return Ipv4DeviceConfigParser.value(link.message(), setting);
+    }
+
+    public void setIpv4Setting(int interfaceIndex, Ipv4DeviceSetting setting, int value) throws NetlinkException {
+        NetlinkMessageBuilder builder = new NetlinkMessageBuilder(RTM_SETLINK, REQUEST_ACK)
+                .familyHeader(ifinfomsg(interfaceIndex));
+        int afSpec = builder.beginNested(Rtnl.IFLA_AF_SPEC);
+        int inet = builder.beginNested(Rtnl.AF_INET);
+        int conf = builder.beginNested(Rtnl.IFLA_INET_CONF);
+        builder.putU32(setting.id(), value);
+        builder.endNested(conf).endNested(inet).endNested(afSpec);
+        socket.execute(builder.build(socket.nextSequence()));
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    /** Reads IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF: the IPv4 devconf array of one link. */
+    static final class Ipv4DeviceConfigParser {
+        private Ipv4DeviceConfigParser() {
+        }
+
+        static int value(NetlinkMessage linkMessage, Ipv4DeviceSetting setting) throws NetlinkParseException {
+            ByteBuffer payload = MessageFields.payload(linkMessage, Rtnl.IFINFOMSG_LENGTH, "ifinfomsg");
+            AttributeDecoder attributes = new AttributeDecoder(payload.position(Rtnl.IFINFOMSG_LENGTH));
+            Integer found = null;
+            while (attributes.next()) {
+                if (attributes.type() != Rtnl.IFLA_AF_SPEC) {
+                    continue;
+                }
+                AttributeDecoder families = attributes.nested();
+                while (families.next()) {
+                    if (families.type() != Rtnl.AF_INET) {
+                        continue;
+                    }
+                    AttributeDecoder inet = families.nested();
+                    while (inet.next()) {
+                        if (inet.type() == Rtnl.IFLA_INET_CONF) {
+                            ByteBuffer values = inet.bytes();
+                            int offset = (setting.id() - 1) * 4;
+                            if (values.remaining() < offset + 4) {
+                                inet.fail(NetlinkParseException.Reason.BAD_ATTRIBUTE_LENGTH,
+                                        "IFLA_INET_CONF has " + values.remaining() + " bytes, no " + setting);
+                            } else {
+                                found = values.getInt(offset);
+                            }
+                        }
+                    }
+                }
+            }
+            attributes.throwIfError();
+            if (found == null) {
+                throw MessageFields.missing("link has no IPv4 configuration (IFLA_INET_CONF)");
+            }
+            return found;
+        }
+    }
+}

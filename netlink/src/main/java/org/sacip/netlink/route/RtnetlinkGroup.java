@@ -1,0 +1,21 @@
+package org.sacip.netlink.route;
+
+/** rtnetlink multicast groups (enum rtnetlink_groups) that carry the events this package decodes. */
+public enum RtnetlinkGroup {
+    LINK(1),
+    NEIGHBOUR(3),
+    IPV4_ADDRESS(5),
+    IPV4_ROUTE(7),
+    IPV6_ADDRESS(9),
+    IPV6_ROUTE(11);
+
+    private final int number;
+
+    RtnetlinkGroup(int number) {
+        this.number = number;
+    }
+
+    public int number() {
+        return number;
+    }
+}
