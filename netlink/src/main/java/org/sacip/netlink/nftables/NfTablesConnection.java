@@ -85,6 +85,7 @@ public final class NfTablesConnection implements AutoCloseable {
             }
         }
         ByteBuffer buffer = batch.finish();
+        SendBufferEnlarger.ensure(socket, buffer.remaining());
         try {
             socket.executeAll(buffer);
         } catch (NetlinkErrorException refused) {
