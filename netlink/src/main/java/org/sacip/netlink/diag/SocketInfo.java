@@ -1,0 +1,12 @@
+package org.sacip.netlink.diag;
+
+import java.net.InetSocketAddress;
+
+/**
+ * One socket from a sock_diag dump: protocol, local and remote endpoints (the 5-tuple), state, owner uid,
+ * inode (0 once the file is closed, e.g. TIME_WAIT), bound interface (0 if none) and the kernel's cookie, which
+ * together with the tuple names the socket for {@code SOCK_DESTROY}.
+ */
+public record SocketInfo(TransportProtocol protocol, int family, InetSocketAddress local, InetSocketAddress remote,
+        TcpState state, long uid, long inode, int boundInterface, long cookie) {
+}

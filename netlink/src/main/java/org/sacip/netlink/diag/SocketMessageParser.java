@@ -1,0 +1,85 @@
+package org.sacip.netlink.diag;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.sacip.netlink.NetlinkMessage;
+import org.sacip.netlink.NetlinkParseException;
+
+/** Decodes SOCK_DIAG_BY_FAMILY answers and destroy notifications (struct inet_diag_msg). */
+public final class SocketMessageParser {
+    static final int INET_DIAG_MSG_LENGTH = 72;
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+
+    private SocketMessageParser() {
+    }
+
+    /**
+     * @param protocol the protocol of the dump; a destroy notification names it in INET_DIAG_PROTOCOL, which is
+     *     read when {@code protocol} is null
+     */
+    public static SocketInfo parse(NetlinkMessage message, TransportProtocol protocol) throws NetlinkParseException {
+        ByteBuffer payload = message.payloadView();
+        if (payload.remaining() < INET_DIAG_MSG_LENGTH) {
+            throw new NetlinkParseException(NetlinkParseException.Reason.TRUNCATED_PAYLOAD,
+                    "inet_diag_msg needs 72 bytes, message has " + payload.remaining());
+        }
+        int family = Byte.toUnsignedInt(payload.get(0));
+        int stateCode = Byte.toUnsignedInt(payload.get(1));
+        if (family != AF_INET && family != AF_INET6) {
+            throw new NetlinkParseException(NetlinkParseException.Reason.BAD_ATTRIBUTE_VALUE,
+                    "socket family " + family);
+        }
+        TcpState state;
+        try {
+            state = TcpState.of(stateCode);
+        } catch (IllegalArgumentException e) {
+            throw new NetlinkParseException(NetlinkParseException.Reason.BAD_ATTRIBUTE_VALUE, e.getMessage());
+        }
+        TransportProtocol transport = protocol != null ? protocol : protocolAttribute(payload);
+        ByteBuffer bigEndian = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        int localPort = Short.toUnsignedInt(bigEndian.getShort(4));
+        int remotePort = Short.toUnsignedInt(bigEndian.getShort(6));
+        int addressLength = family == AF_INET ? 4 : 16;
+        InetAddress local = address(payload, 8, addressLength);
+        InetAddress remote = address(payload, 24, addressLength);
+        int boundInterface = payload.getInt(40);
+        long cookie = Integer.toUnsignedLong(payload.getInt(44)) | ((long) payload.getInt(48) << 32);
+        long uid = Integer.toUnsignedLong(payload.getInt(64));
+        long inode = Integer.toUnsignedLong(payload.getInt(68));
+        return new SocketInfo(transport, family, new InetSocketAddress(local, localPort),
+                new InetSocketAddress(remote, remotePort), state, uid, inode, boundInterface, cookie);
+    }
+
+    private static TransportProtocol protocolAttribute(ByteBuffer payload) throws NetlinkParseException {
+        org.sacip.netlink.AttributeDecoder attributes =
+                new org.sacip.netlink.AttributeDecoder(payload.duplicate().position(INET_DIAG_MSG_LENGTH));
+        Integer number = null;
+        while (attributes.next()) {
+            if (attributes.type() == SockDiag.INET_DIAG_PROTOCOL) {
+                number = attributes.u8();
+            }
+        }
+        attributes.throwIfError();
+        TransportProtocol protocol = number == null ? null : TransportProtocol.of(number);
+        if (protocol == null) {
+            throw new NetlinkParseException(NetlinkParseException.Reason.MISSING_ATTRIBUTE,
+                    "socket message without a TCP/UDP INET_DIAG_PROTOCOL (" + number + ")");
+        }
+        return protocol;
+    }
+
+    private static InetAddress address(ByteBuffer payload, int offset, int length) {
+        byte[] raw = new byte[length];
+        payload.get(offset, raw);
+        try {
+            return InetAddress.getByAddress(Arrays.copyOf(raw, length));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("address of " + length + " bytes", e);
+        }
+    }
+}
