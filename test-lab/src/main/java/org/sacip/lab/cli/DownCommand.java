@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.sacip.lab.Leftovers;
 import org.sacip.lab.Shell;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -18,13 +19,23 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class DownCommand implements Callable<Integer> {
     private static final long STOP_LIMIT_MS = 20_000;
 
+    @Option(names = "--lab", paramLabel = "PID", description = "stop only the 'up' lab of this owner pid")
+    Long labPid;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
         var out = spec.commandLine().getOut();
-        for (long pid : RunDir.liveUpLabs()) {
+        List<Long> live = RunDir.liveUpLabs();
+        if (labPid != null && !live.contains(labPid)) {
+            throw new UsageException("no lab of process " + labPid + " is up (up: " + live + ")");
+        }
+        for (long pid : live) {
+            if (labPid != null && pid != labPid) {
+                continue;
+            }
             out.println("stopping the lab of process " + pid);
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
             long deadline = System.currentTimeMillis() + STOP_LIMIT_MS;

@@ -28,6 +28,8 @@ public final class LabCli implements Runnable {
     /** Runs the command line with the given streams; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new LabCli());
+        // "exec HOST CMD..." passes everything after HOST to the command, options included.
+        cli.getSubcommands().get("exec").setStopAtPositional(true);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {

@@ -9,7 +9,7 @@ public record Topology(Lab lab, TopologyKind kind, Family family, Map<String, Li
     public Uplink uplink(String host, int index) {
         List<Uplink> list = uplinks.get(host);
         if (list == null || index < 0 || index >= list.size()) {
-            throw new IllegalArgumentException("host " + host + " has no uplink " + (index + 1) + " in " + kind.cliName());
+            throw new org.sacip.lab.LabException("host " + host + " has no uplink " + (index + 1) + " in " + kind.cliName());
         }
         return list.get(index);
     }

@@ -156,8 +156,9 @@ public final class ManyConnections implements TrafficRole {
         SocketChannel channel;
         while ((channel = listener.accept()) != null) {
             channel.configureBlocking(false);
+            // No clock start here: the client opens all connections before it sends on any, so the silence from
+            // accept to first data is not a gap. The client's clocks start when it begins sending.
             Conn conn = new Conn(channel);
-            conn.clock.start(System.currentTimeMillis());
             conns.add(conn);
             channel.register(selector, SelectionKey.OP_READ, conn);
         }

@@ -56,10 +56,11 @@ public final class UdpRequestResponse implements TrafficRole {
 
     @Override
     public void run() {
-        clock.start(System.currentTimeMillis());
         if (server) {
+            // The server's clock starts with the first request: before that the client was not even running.
             Threads.start("udp-echo", this::echoLoop);
         } else {
+            clock.start(System.currentTimeMillis());
             Threads.start("udp-send", this::sendLoop);
             Threads.start("udp-receive", this::receiveLoop);
         }
