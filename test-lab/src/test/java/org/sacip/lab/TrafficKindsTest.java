@@ -37,6 +37,16 @@ class TrafficKindsTest {
     }
 
     @Test
+    void tenThousandConnectionsAtOnce() {
+        ScenarioResult r = LabScenarios.run(Scenario.of("many-10000-two-hosts", TopologyKind.TWO_HOSTS, Family.IPV4,
+                TrafficKind.MANY, MovePattern.NONE, false).withTimes(500, 1000).withConnections(10_000));
+        assertEquals("survived", r.verdict(), r.verdict() + " " + r.failure());
+        assertEquals(10_000, r.client().connections());
+        assertEquals(10_000, r.server().connections());
+        assertEquals(0, r.bytesLost());
+    }
+
+    @Test
     void manyConnectionsAllStayOpenAndInOrder() {
         ScenarioResult r = quiet("many-two-hosts", TrafficKind.MANY);
         assertEquals("survived", r.verdict(), r.toString());

@@ -138,6 +138,11 @@ public final class BulkStream implements TrafficRole {
     }
 
     @Override
+    public StreamCounters counters() {
+        return counters;
+    }
+
+    @Override
     public void quiesce() {
         sending = false;
     }

@@ -104,6 +104,11 @@ public final class CounterStream implements TrafficRole {
     }
 
     @Override
+    public StreamCounters counters() {
+        return counters;
+    }
+
+    @Override
     public void quiesce() {
         sending = false;
     }

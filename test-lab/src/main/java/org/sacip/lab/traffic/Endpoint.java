@@ -113,6 +113,13 @@ public final class Endpoint implements AutoCloseable {
         }
     }
 
+    /** Bytes sent and received so far, as {sent, received}. */
+    public long[] counts(long timeoutMs) {
+        send("count");
+        JsonNode node = await("count", timeoutMs);
+        return new long[] {node.path("sent").asLong(), node.path("received").asLong()};
+    }
+
     public StreamReport report(long timeoutMs) {
         send("report");
         JsonNode node = await("report", timeoutMs);

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * A child process per endpoint, rather than sockets made on a thread that entered the namespace with setns:
  * a process cannot leak a namespace into other threads, is killed whole at teardown, and needs no native code.
  * It talks JSON lines on stdout (events: ready, connected, quiesced, report, error) and takes the commands
- * "quiesce" and "report" on stdin; it exits when stdin closes (the parent is done with it, or died).
+ * "quiesce", "count" (running byte counts, while draining) and "report" on stdin; it exits when stdin closes (the parent is done with it, or died).
  */
 public final class EndpointMain {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +61,8 @@ public final class EndpointMain {
                         role.quiesce();
                         emit(JSON.createObjectNode().put("event", "quiesced").put("atMs", quiescedAt));
                     }
+                    case "count" -> emit(JSON.createObjectNode().put("event", "count")
+                            .put("sent", role.counters().sent.get()).put("received", role.counters().received.get()));
                     case "report" -> {
                         StreamReport report = role.report(quiescedAt == 0 ? System.currentTimeMillis() : quiescedAt);
                         ObjectNode node = JSON.valueToTree(report);

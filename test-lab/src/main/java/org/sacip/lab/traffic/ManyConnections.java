@@ -229,6 +229,11 @@ public final class ManyConnections implements TrafficRole {
     }
 
     @Override
+    public StreamCounters counters() {
+        return counters;
+    }
+
+    @Override
     public void quiesce() {
         sending = false;
     }

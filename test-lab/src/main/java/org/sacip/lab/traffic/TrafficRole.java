@@ -13,6 +13,9 @@ public interface TrafficRole {
     /** Starts sending and receiving on background threads. */
     void run();
 
+    /** The running figures, read while the stream drains. */
+    StreamCounters counters();
+
     /** Stops sending; keeps receiving so what is in flight can still arrive. */
     void quiesce();
 

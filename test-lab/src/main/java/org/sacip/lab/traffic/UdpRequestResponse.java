@@ -142,6 +142,11 @@ public final class UdpRequestResponse implements TrafficRole {
     }
 
     @Override
+    public StreamCounters counters() {
+        return counters;
+    }
+
+    @Override
     public void quiesce() {
         sending = false;
     }
