@@ -39,6 +39,7 @@ class TopologiesTest {
             for (String ifName : List.of("lan1", "ra2", "rb1")) {
                 assertEquals("1", lab.readSysctl("r", "net.ipv4.conf." + ifName + ".rp_filter"), ifName);
             }
+            assertTrue(lab.run("r", "nft", "list", "table", "ip6", "lab_rpfilter").contains("fib saddr . iif oif missing drop"));
         }
     }
 

@@ -37,6 +37,15 @@ class TrafficKindsTest {
     }
 
     @Test
+    void ipv6GapStreamThroughTheRouterSurvives() {
+        ScenarioResult r = LabScenarios.run(Scenario.of("gap-ipv6-no-move", TopologyKind.ROAMING, Family.IPV6,
+                TrafficKind.GAP, MovePattern.NONE, false).withTimes(500, 1000));
+        assertEquals("survived", r.verdict(), r.toString());
+        assertEquals(0, r.bytesLost());
+        assertTrue(r.clientStartTuple().startsWith("[2001:db8:1::2]:"), r.clientStartTuple());
+    }
+
+    @Test
     void tenThousandConnectionsAtOnce() {
         ScenarioResult r = LabScenarios.run(Scenario.of("many-10000-two-hosts", TopologyKind.TWO_HOSTS, Family.IPV4,
                 TrafficKind.MANY, MovePattern.NONE, false).withTimes(500, 1000).withConnections(10_000));

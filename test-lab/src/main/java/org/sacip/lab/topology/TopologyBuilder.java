@@ -61,6 +61,7 @@ public final class TopologyBuilder {
                 if (kind == TopologyKind.ATTACKERS) {
                     attackers();
                 }
+                ipv6ReversePathFilter();
             }
             default -> throw new LabException("unknown topology " + kind);
         }
@@ -82,6 +83,16 @@ public final class TopologyBuilder {
         // No ingress filtering on E's link: strict rp_filter is per interface, and "all" is 0 so this 0 wins.
         lab.sysctl("r", "net.ipv4.conf.re.rp_filter", "0");
         configure(uplink("e", "eth0", 20, 2, family.address(20, 1)), true);
+    }
+
+    /**
+     * rp_filter is IPv4 only; the same strict check for IPv6 is an nft fib lookup in R's namespace (never the host's).
+     * E's link ("re") stays unfiltered, as its IPv4 rp_filter does.
+     */
+    private void ipv6ReversePathFilter() {
+        lab.run("r", "nft", "add table ip6 lab_rpfilter; "
+                + "add chain ip6 lab_rpfilter pre { type filter hook prerouting priority raw; }; "
+                + "add rule ip6 lab_rpfilter pre iifname != \"re\" fib saddr . iif oif missing drop");
     }
 
     /** Sysctls must precede the interfaces: "default" is copied into each new interface. */
