@@ -80,13 +80,17 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("result");
         out.println("  survived:        " + (r.survived() ? "yes" : "no (" + r.verdict() + explainVerdict(r) + ")"));
-        out.println("  handover gap:    " + handover + " ms" + (r.survived() ? "" : " (the stream never recovered)"));
+        out.println("  handover gap:    " + handover + " ms" + (r.verdict().equals("stalled")
+                ? " and counting: still silent when the run ended" : ""));
         out.println("  bytes lost:      " + r.bytesLost() + " of " + r.bytesSent() + " sent");
         out.println("  bytes corrupted: " + r.bytesCorrupted());
         out.println("  tuple:           " + r.clientStartTuple() + (r.clientStartTuple().equals(r.clientEndTuple())
                 ? " (same at start and end)" : " at start, " + r.clientEndTuple() + " at end"));
         for (MoveResult m : r.moveResults()) {
-            out.println("  move:            " + String.join("; ", m.move().commands()));
+            out.println("  move commands:");
+            for (String command : m.move().commands()) {
+                out.println("    " + command);
+            }
         }
         if (r.agents()) {
             out.println("  agents:          running in A and B");
