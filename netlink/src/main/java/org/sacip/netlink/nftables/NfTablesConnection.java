@@ -27,20 +27,23 @@ public final class NfTablesConnection implements AutoCloseable {
     private static final int DUMP_ATTEMPTS = 5;
 
     private final NetlinkSocket socket;
+    /** Where the socket was opened; null for the caller's own namespace. */
+    private final NetNamespace namespace;
     private final List<ElementChange> pending = new ArrayList<>();
 
-    private NfTablesConnection(NetlinkSocket socket) {
+    private NfTablesConnection(NetlinkSocket socket, NetNamespace namespace) {
         this.socket = socket;
+        this.namespace = namespace;
     }
 
     /** A connection to the nf_tables of the caller's network namespace. */
     public static NfTablesConnection open() throws NetlinkException {
-        return new NfTablesConnection(NetlinkSocket.open(NetlinkFamily.NETFILTER));
+        return new NfTablesConnection(NetlinkSocket.open(NetlinkFamily.NETFILTER), null);
     }
 
     /** A connection to the nf_tables of another network namespace. */
     public static NfTablesConnection open(NetNamespace namespace) throws NetlinkException {
-        return new NfTablesConnection(NetlinkSocket.open(NetlinkFamily.NETFILTER, namespace));
+        return new NfTablesConnection(NetlinkSocket.open(NetlinkFamily.NETFILTER, namespace), namespace);
     }
 
     /**
@@ -85,7 +88,7 @@ public final class NfTablesConnection implements AutoCloseable {
             }
         }
         ByteBuffer buffer = batch.finish();
-        SendBufferEnlarger.ensure(socket, buffer.remaining());
+        SendBufferEnlarger.ensure(socket, namespace, buffer.remaining());
         try {
             socket.executeAll(buffer);
         } catch (NetlinkErrorException refused) {

@@ -27,7 +27,8 @@ class NfTablesIntegrationTest {
     private static final int ELEMENTS = 10_000;
 
     /**
-     * Element i: 198.18.(1 + i/250).(1 + i%250) . 198.18.0.2 . udp or tcp . 10000+i . 5000+i%7 : 198.19.(i/250).(1 + i%250).
+     * Element i: 198.18.(1 + i/250).(1 + i%250) . 198.18.0.2 . udp or tcp . 10000+i . 5000+i%7
+     * : 198.19.(i/250).(1 + i%250).
      * Element 0 is the tuple the lab's host a uses: 198.18.1.1:10000 to 198.18.0.2:5000 over UDP.
      */
     static List<Element> tupleElements(int count) throws Exception {
@@ -86,6 +87,26 @@ class NfTablesIntegrationTest {
                 nft.flush();
                 assertEquals(Set.copyOf(elements.subList(ELEMENTS / 2, ELEMENTS)),
                         Set.copyOf(nft.listElements(SacipSets.IN4)));
+            }
+        }
+    }
+
+    /** Netlink port ids repeat across namespaces; each connection's large batch must still go through. */
+    @Test
+    void largeBatchesGoThroughOnConnectionsToTwoNamespacesAtOnce() throws Exception {
+        try (TestNamespace first = TestNamespace.create("nfone");
+                TestNamespace second = TestNamespace.create("nftwo")) {
+            SacipRuleset.loadInto(first.name());
+            SacipRuleset.loadInto(second.name());
+            List<Element> elements = tupleElements(ELEMENTS);
+            try (NfTablesConnection one = NfTablesConnection.open(first.netNamespace());
+                    NfTablesConnection two = NfTablesConnection.open(second.netNamespace())) {
+                one.addElements(SacipSets.OUT4, elements);
+                one.flush();
+                two.addElements(SacipSets.INDST4, elements);
+                two.flush();
+                assertEquals(ELEMENTS, one.listElements(SacipSets.OUT4).size());
+                assertEquals(ELEMENTS, two.listElements(SacipSets.INDST4).size());
             }
         }
     }
@@ -183,7 +204,8 @@ class NfTablesIntegrationTest {
                 assertTrue(nft.listElements(SacipSets.GHOSTS4).isEmpty());
 
                 nft.addElements(SacipSets.OUT4, elements.subList(1, 1001));
-                nft.deleteElements(SacipSets.GHOSTS6, List.of(new AddressElement(InetAddress.getByName("2001:db8::9"))));
+                AddressElement absentGhost = new AddressElement(InetAddress.getByName("2001:db8::9"));
+                nft.deleteElements(SacipSets.GHOSTS6, List.of(absentGhost));
                 NfTablesTransactionException missing = assertThrows(NfTablesTransactionException.class, nft::flush);
                 assertEquals("ENOENT", missing.errnoName());
                 assertEquals(before, nft.listElements(SacipSets.OUT4));

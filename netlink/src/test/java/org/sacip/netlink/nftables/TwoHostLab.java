@@ -4,12 +4,15 @@ import java.io.IOException;
 import org.sacip.netlink.testing.TestNamespace;
 
 /**
- * Two throwaway namespaces joined by a veth: {@code a} holds 198.18.1.1/16, {@code b} holds 198.18.0.2/16.
+ * Two throwaway namespaces joined by a veth: {@code a} holds 198.18.1.1/16 and 2001:db8::1/64, {@code b} holds
+ * 198.18.0.2/16 and 2001:db8::2/64 (IPv6 without duplicate address detection, usable at once).
  * Reverse-path filtering is off in {@code b}, so packets whose source the map rewrote are delivered.
  */
 final class TwoHostLab implements AutoCloseable {
     static final String A_ADDRESS = "198.18.1.1";
     static final String B_ADDRESS = "198.18.0.2";
+    static final String A_ADDRESS6 = "2001:db8::1";
+    static final String B_ADDRESS6 = "2001:db8::2";
 
     final TestNamespace a;
     final TestNamespace b;
@@ -25,6 +28,8 @@ final class TwoHostLab implements AutoCloseable {
         a.exec("ip", "link", "set", bInterface, "netns", b.name());
         a.exec("ip", "addr", "add", A_ADDRESS + "/16", "dev", aInterface);
         b.exec("ip", "addr", "add", B_ADDRESS + "/16", "dev", bInterface);
+        a.exec("ip", "addr", "add", A_ADDRESS6 + "/64", "dev", aInterface, "nodad");
+        b.exec("ip", "addr", "add", B_ADDRESS6 + "/64", "dev", bInterface, "nodad");
         a.exec("ip", "link", "set", aInterface, "up");
         b.exec("ip", "link", "set", bInterface, "up");
         b.exec("sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0");
