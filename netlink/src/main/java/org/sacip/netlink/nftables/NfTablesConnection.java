@@ -25,11 +25,15 @@ import org.sacip.netlink.NetlinkSocket;
 public final class NfTablesConnection implements AutoCloseable {
     /** A dump the kernel interrupted (the set changed meanwhile) is tried this often before giving up. */
     private static final int DUMP_ATTEMPTS = 5;
+    /** Send buffer asked for at the first flush, so small transactions never look for the descriptor again. */
+    private static final int MIN_SEND_BUFFER = 1 << 20;
 
     private final NetlinkSocket socket;
     /** Where the socket was opened; null for the caller's own namespace. */
     private final NetNamespace namespace;
     private final List<ElementChange> pending = new ArrayList<>();
+    /** The largest transaction the socket's send buffer is known to take; 0 until the first flush. */
+    private int sendCapacity;
 
     private NfTablesConnection(NetlinkSocket socket, NetNamespace namespace) {
         this.socket = socket;
@@ -88,7 +92,11 @@ public final class NfTablesConnection implements AutoCloseable {
             }
         }
         ByteBuffer buffer = batch.finish();
-        SendBufferEnlarger.ensure(socket, namespace, buffer.remaining());
+        if (buffer.remaining() > sendCapacity) {
+            int wanted = Math.max(buffer.remaining(), MIN_SEND_BUFFER);
+            SendBufferEnlarger.ensure(socket, namespace, wanted);
+            sendCapacity = wanted;
+        }
         try {
             socket.executeAll(buffer);
         } catch (NetlinkErrorException refused) {
