@@ -39,6 +39,24 @@ public final class IcmpChecksum {
         return (int) (~sum & 0xFFFF);
     }
 
+    /**
+     * Zeroes the checksum field of the ICMP message at {@code offset} and writes the correct checksum into it (used
+     * by the encoder after the MAC is in place, and by tests that craft inputs).
+     */
+    public static void rewrite(ByteBuffer message, int offset, int length, SacipAddress source,
+            SacipAddress destination) {
+        BigEndian.putShortAt(message, offset + 2, 0);
+        BigEndian.putShortAt(message, offset + 2, compute(message, offset, length, source, destination));
+    }
+
+    /** {@link #rewrite} over a whole array. */
+    public static byte[] rewrite(byte[] icmp, SacipAddress source, SacipAddress destination) {
+        if (icmp.length >= 4) {
+            rewrite(ByteBuffer.wrap(icmp), 0, icmp.length, source, destination);
+        }
+        return icmp;
+    }
+
     private static long sumOf(byte[] bytes) {
         long sum = 0;
         for (int i = 0; i < bytes.length; i += 2) {

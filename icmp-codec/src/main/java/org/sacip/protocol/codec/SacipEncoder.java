@@ -36,8 +36,7 @@ public final class SacipEncoder {
         out.put((byte) 0);
         BigEndian.put(out, 0, 2);
         SacipBodyWriter.write(message, out);
-        int checksum = IcmpChecksum.compute(out, start, length, source, destination);
-        BigEndian.putShortAt(out, start + 2, checksum);
+        IcmpChecksum.rewrite(out, start, length, source, destination);
         return length;
     }
 

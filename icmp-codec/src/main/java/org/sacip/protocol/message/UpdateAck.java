@@ -4,14 +4,7 @@ package org.sacip.protocol.message;
 public record UpdateAck(Octets keyId, long sequence, SacipAddress originalAddress, SacipAddress currentAddress,
         Octets mac) implements AuthenticatedMessage {
     public UpdateAck {
-        keyId.requireLength(FieldLengths.KEY_ID, "key id");
-        if (sequence == 0) {
-            throw new IllegalArgumentException("sequence numbers start at 1");
-        }
-        if (originalAddress.family() != currentAddress.family()) {
-            throw new IllegalArgumentException("original and current address must have the same family");
-        }
-        mac.requireLength(FieldLengths.MAC, "mac");
+        UpdateFieldRules.check(keyId, sequence, originalAddress, currentAddress, mac);
     }
 
     @Override
