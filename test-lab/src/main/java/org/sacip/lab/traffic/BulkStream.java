@@ -3,53 +3,37 @@ package org.sacip.lab.traffic;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
 
 /**
  * The integrity stream: the client sends a known byte pattern A->B as fast as the rate cap allows on one TCP
  * connection; the server checks every byte and both keep a running SHA-256. The cap keeps the shared CI machine
  * usable; the default is 16 MiB/s.
  */
-public final class BulkStream implements TrafficRole {
+public final class BulkStream extends TcpStreamRole {
     private static final int CHUNK = 64 * 1024;
 
-    private final boolean server;
-    private final EndpointOptions options;
     private final long rateBytesPerSecond;
-    private final StreamCounters counters = new StreamCounters();
-    private final DeliveryClock clock = new DeliveryClock(counters.gaps);
     private final RunningHash sentHash = new RunningHash();
     private final RunningHash receivedHash = new RunningHash();
-    private ServerSocket listener;
-    private Socket socket;
-    private String startTuple;
-    private volatile boolean sending = true;
-    private volatile boolean closing;
 
     public BulkStream(boolean server, EndpointOptions options) {
-        this.server = server;
-        this.options = options;
+        super(server, options);
         this.rateBytesPerSecond = options.getLong("rate", 16L * 1024 * 1024);
     }
 
     @Override
-    public void listen() throws IOException {
-        if (server) {
-            listener = TcpConnect.listen(options);
-        }
+    protected TrafficKind kind() {
+        return TrafficKind.BULK;
     }
 
     @Override
-    public String establish() throws IOException {
-        if (server) {
-            socket = listener.accept();
-            listener.close();
-        } else {
-            socket = TcpConnect.connect(options);
-        }
-        startTuple = Tuples.of(socket.getLocalSocketAddress(), socket.getRemoteSocketAddress());
-        return startTuple;
+    protected String sentHash() {
+        return server ? null : sentHash.hex();
+    }
+
+    @Override
+    protected String receivedHash() {
+        return server ? receivedHash.hex() : null;
     }
 
     @Override
@@ -83,9 +67,7 @@ public final class BulkStream implements TrafficRole {
                 }
             }
         } catch (IOException e) {
-            if (!closing) {
-                counters.fail(Failures.describe(e));
-            }
+            fail(Failures.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -93,15 +75,9 @@ public final class BulkStream implements TrafficRole {
 
     private void watchLoop() {
         try {
-            if (socket.getInputStream().read() < 0 && !closing) {
-                counters.fail(Failures.EOF);
-            } else if (!closing) {
-                counters.fail("protocol error: the bulk server sent data");
-            }
+            fail(socket.getInputStream().read() < 0 ? Failures.EOF : "protocol error: the bulk server sent data");
         } catch (IOException e) {
-            if (!closing) {
-                counters.fail(Failures.describe(e));
-            }
+            fail(Failures.describe(e));
         }
     }
 
@@ -113,9 +89,7 @@ public final class BulkStream implements TrafficRole {
             while (true) {
                 int n = in.read(chunk);
                 if (n < 0) {
-                    if (!closing) {
-                        counters.fail(Failures.EOF);
-                    }
+                    fail(Failures.EOF);
                     return;
                 }
                 clock.delivered(System.currentTimeMillis());
@@ -131,32 +105,7 @@ public final class BulkStream implements TrafficRole {
                 counters.corrupted.addAndGet(bad);
             }
         } catch (IOException e) {
-            if (!closing) {
-                counters.fail(Failures.describe(e));
-            }
+            fail(Failures.describe(e));
         }
-    }
-
-    @Override
-    public StreamCounters counters() {
-        return counters;
-    }
-
-    @Override
-    public void quiesce() {
-        sending = false;
-    }
-
-    @Override
-    public StreamReport report(long quiescedAtMs) {
-        // From here on an EOF is the peer finishing too, not a failure. The socket stays open until the process
-        // exits, so the peer can still take its own report without seeing this side close.
-        closing = true;
-        clock.finish(quiescedAtMs);
-        String endTuple = Tuples.of(socket.getLocalSocketAddress(), socket.getRemoteSocketAddress());
-        StreamReport report = counters.report("bulk", server ? "server" : "client", startTuple, endTuple, 1,
-                counters.failure() == null ? 0 : 1, server ? clock.lastMs() : 0,
-                server ? null : sentHash.hex(), server ? receivedHash.hex() : null);
-        return report;
     }
 }

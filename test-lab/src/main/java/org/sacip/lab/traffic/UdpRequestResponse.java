@@ -13,23 +13,15 @@ import java.nio.channels.DatagramChannel;
  * fails (the source address is gone) counts as a send error and the request as lost, since UDP has no connection
  * to reset; an ICMP port unreachable means the peer's socket is gone and is a failure.
  */
-public final class UdpRequestResponse implements TrafficRole {
+public final class UdpRequestResponse extends StreamRole {
     private static final int SIZE = 16;
 
-    private final boolean server;
-    private final EndpointOptions options;
     private final long intervalMicros;
-    private final StreamCounters counters = new StreamCounters();
-    private final DeliveryClock clock = new DeliveryClock(counters.gaps);
     private DatagramChannel channel;
-    private String startTuple;
     private volatile SocketAddress lastPeer;
-    private volatile boolean sending = true;
-    private volatile boolean closing;
 
     public UdpRequestResponse(boolean server, EndpointOptions options) {
-        this.server = server;
-        this.options = options;
+        super(server, options);
         this.intervalMicros = options.getLong("intervalMicros", 2000);
     }
 
@@ -99,9 +91,7 @@ public final class UdpRequestResponse implements TrafficRole {
                 counters.fail("ICMP port unreachable (the server's socket is gone)");
                 continue;
             } catch (IOException e) {
-                if (!closing) {
-                    counters.fail(Failures.describe(e));
-                }
+                fail(Failures.describe(e));
                 return;
             }
             clock.delivered(System.currentTimeMillis());
@@ -142,31 +132,18 @@ public final class UdpRequestResponse implements TrafficRole {
     }
 
     @Override
-    public StreamCounters counters() {
-        return counters;
+    protected TrafficKind kind() {
+        return TrafficKind.UDP;
     }
 
     @Override
-    public void quiesce() {
-        sending = false;
-    }
-
-    @Override
-    public StreamReport report(long quiescedAtMs) {
-        // From here on an EOF is the peer finishing too, not a failure. The socket stays open until the process
-        // exits, so the peer can still take its own report without seeing this side close.
-        closing = true;
-        clock.finish(quiescedAtMs);
-        String endTuple;
+    protected String endTuple() {
         try {
-            endTuple = server
+            return server
                     ? Tuples.format(channel.getLocalAddress()) + " -> " + (lastPeer == null ? "(none)" : Tuples.format(lastPeer))
                     : Tuples.of(channel.getLocalAddress(), channel.getRemoteAddress());
         } catch (IOException e) {
-            endTuple = "(socket closed: " + e.getMessage() + ")";
+            return "(socket closed: " + e.getMessage() + ")";
         }
-        StreamReport report = counters.report("udp", server ? "server" : "client", startTuple, endTuple, 1,
-                counters.failure() == null ? 0 : 1, clock.lastMs(), null, null);
-        return report;
     }
 }

@@ -1,0 +1,40 @@
+package org.sacip.lab.traffic;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** A stream over one TCP connection: the server accepts exactly one, the client connects from its bound address. */
+abstract class TcpStreamRole extends StreamRole {
+    private ServerSocket listener;
+    protected Socket socket;
+
+    protected TcpStreamRole(boolean server, EndpointOptions options) {
+        super(server, options);
+    }
+
+    @Override
+    public void listen() throws IOException {
+        if (server) {
+            listener = TcpConnect.listen(options);
+        }
+    }
+
+    @Override
+    public String establish() throws IOException {
+        if (server) {
+            socket = listener.accept();
+            listener.close();
+        } else {
+            socket = TcpConnect.connect(options);
+        }
+        socket.setTcpNoDelay(true);
+        startTuple = Tuples.of(socket.getLocalSocketAddress(), socket.getRemoteSocketAddress());
+        return startTuple;
+    }
+
+    @Override
+    protected String endTuple() {
+        return Tuples.of(socket.getLocalSocketAddress(), socket.getRemoteSocketAddress());
+    }
+}
