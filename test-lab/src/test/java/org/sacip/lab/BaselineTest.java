@@ -42,5 +42,10 @@ class BaselineTest {
         assertEquals(1, r.moveResults().size());
         // The silence began around the move and lasted to the end of the run.
         assertTrue(r.moveResults().get(0).gapMs() >= 1000, r.toString());
+        var gap = r.moveResults().get(0).gap();
+        var move = r.moveResults().get(0).move();
+        assertTrue(gap.open(), "still silent at the end: " + gap);
+        assertTrue(gap.startMs() <= move.endMs() && gap.startMs() >= move.startMs() - 1000,
+                "the silence starts with the move: " + gap + " vs " + move);
     }
 }

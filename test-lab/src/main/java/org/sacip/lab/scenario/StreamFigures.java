@@ -87,15 +87,16 @@ public final class StreamFigures {
         for (int i = 0; i < moves.size(); i++) {
             long from = moves.get(i).startMs();
             long to = i + 1 < moves.size() ? moves.get(i + 1).startMs() : endMs;
-            long worst = 0;
+            Gap worst = null;
             for (StreamReport r : List.of(client, server)) {
                 for (Gap gap : r.gaps()) {
-                    if (gap.endMs() >= from && gap.startMs() <= to) {
-                        worst = Math.max(worst, gap.durationMs());
+                    if (gap.endMs() >= from && gap.startMs() <= to
+                            && (worst == null || gap.durationMs() > worst.durationMs())) {
+                        worst = gap;
                     }
                 }
             }
-            results.add(new MoveResult(moves.get(i), worst));
+            results.add(new MoveResult(moves.get(i), worst == null ? 0 : worst.durationMs(), worst));
         }
         return results;
     }
