@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import org.sacip.netlink.AttributeDecoder;
 import org.sacip.netlink.Errno;
 import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetlinkDumpInterruptedException;
 import org.sacip.netlink.NetlinkConstants;
 import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
@@ -26,6 +27,7 @@ import org.sacip.netlink.NetlinkSocket;
 public final class RtnetlinkClient implements AutoCloseable {
     private static final int REQUEST_ACK = NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK;
     private static final int RTM_SETLINK = 19;
+    private static final int DUMP_ATTEMPTS = 5;
 
     private final NetlinkSocket socket;
 
@@ -44,14 +46,30 @@ public final class RtnetlinkClient implements AutoCloseable {
     /** Every IPv4 and IPv6 address of every interface. */
     public List<InterfaceAddress> addresses() throws NetlinkException {
         List<InterfaceAddress> addresses = new ArrayList<>();
-        for (NetlinkMessage message : socket.dump(new NetlinkMessageBuilder(Rtnl.RTM_GETADDR,
-                NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
-                .familyHeader(new byte[Rtnl.IFADDRMSG_LENGTH]).build(socket.nextSequence()))) {
+        for (NetlinkMessage message : consistentDump(Rtnl.RTM_GETADDR, Rtnl.IFADDRMSG_LENGTH)) {
             if (message.type() == Rtnl.RTM_NEWADDR) {
                 addresses.add(AddressMessageParser.parse(message));
             }
         }
         return addresses;
+    }
+
+    /**
+     * Dumps a whole table, again if the kernel flags the dump as interrupted by a concurrent change (a few
+     * times; a table that never holds still for a dump is reported).
+     */
+    private List<NetlinkMessage> consistentDump(int type, int familyHeaderLength) throws NetlinkException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return socket.dump(new NetlinkMessageBuilder(type,
+                        NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
+                        .familyHeader(new byte[familyHeaderLength]).build(socket.nextSequence()));
+            } catch (NetlinkDumpInterruptedException e) {
+                if (attempt == DUMP_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public void addAddress(AddressRequest request) throws NetlinkException {
@@ -97,9 +115,7 @@ public final class RtnetlinkClient implements AutoCloseable {
 
     public List<LinkInfo> links() throws NetlinkException {
         List<LinkInfo> links = new ArrayList<>();
-        for (NetlinkMessage message : socket.dump(new NetlinkMessageBuilder(Rtnl.RTM_GETLINK,
-                NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
-                .familyHeader(new byte[Rtnl.IFINFOMSG_LENGTH]).build(socket.nextSequence()))) {
+        for (NetlinkMessage message : consistentDump(Rtnl.RTM_GETLINK, Rtnl.IFINFOMSG_LENGTH)) {
             if (message.type() == Rtnl.RTM_NEWLINK) {
                 links.add(LinkMessageParser.parse(message));
             }

@@ -111,6 +111,37 @@ class RtnetlinkIntegrationTest {
     }
 
     @Test
+    void duplicateIpv6AddressIsReportedAsDadFailed() throws Exception {
+        try (TestNamespace a = TestNamespace.create("rta"); TestNamespace b = TestNamespace.create("rtb");
+                RtnetlinkEvents events = RtnetlinkEvents.open(a.netNamespace(), all())) {
+            String left = TestNamespace.interfaceName("da");
+            String right = TestNamespace.interfaceName("db");
+            a.exec("ip", "link", "add", left, "type", "veth", "peer", "name", right, "netns", b.name());
+            b.exec("ip", "addr", "add", "2001:db8::5/64", "dev", right, "nodad");
+            b.exec("ip", "link", "set", right, "up");
+            a.exec("ip", "link", "set", left, "up");
+            a.exec("ip", "addr", "add", "2001:db8::5/64", "dev", left);
+            AddressEvent failed = awaitEvent(events, AddressEvent.class,
+                    e -> e.address().address().getHostAddress().equals("2001:db8:0:0:0:0:0:5")
+                            && e.address().has(AddressFlag.DADFAILED));
+            assertTrue(failed.address().has(AddressFlag.TENTATIVE), failed.toString());
+        }
+    }
+
+    @Test
+    void loopbackHasItsOwnLinkLayerKind() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("rt");
+                RtnetlinkClient client = RtnetlinkClient.open(ns.netNamespace())) {
+            LinkInfo lo = client.link("lo").orElseThrow();
+            assertEquals(LinkLayer.LOOPBACK, lo.linkLayer());
+            assertEquals(1, lo.index());
+            assertEquals(lo, client.link(1).orElseThrow());
+            assertTrue(client.link(TestNamespace.interfaceName("zz")).isEmpty());
+            assertTrue(client.links().contains(lo));
+        }
+    }
+
+    @Test
     void linkEventsForAddUpCarrierDownRemove() throws Exception {
         try (TestNamespace ns = TestNamespace.create("rt");
                 RtnetlinkEvents events = RtnetlinkEvents.open(ns.netNamespace(), all())) {
