@@ -17,6 +17,7 @@ interface LibC extends Library {
     int SOL_SOCKET = 1;
     int SO_SNDBUF = 7;
     int SO_RCVBUF = 8;
+    int SO_SNDBUFFORCE = 32;
     int SO_RCVBUFFORCE = 33;
     int SOL_NETLINK = 270;
     int NETLINK_ADD_MEMBERSHIP = 1;

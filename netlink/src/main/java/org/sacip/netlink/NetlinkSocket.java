@@ -119,6 +119,23 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the send buffer (SO_SNDBUFFORCE as root, else SO_SNDBUF). The kernel takes a netfilter transaction only as
+     * one datagram and refuses a datagram larger than the send buffer with EMSGSIZE.
+     */
+    public void setSendBufferSize(int bytes) throws NetlinkException {
+        ensureOpen();
+        try {
+            LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUFFORCE, new IntByReference(bytes), 4);
+        } catch (LastErrorException forced) {
+            try {
+                LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, new IntByReference(bytes), 4);
+            } catch (LastErrorException e) {
+                throw new NetlinkSystemCallException("setsockopt(SO_SNDBUF)", e.getErrorCode());
+            }
+        }
+    }
+
     /** The receive buffer the kernel actually granted (it doubles the requested value for bookkeeping). */
     public int receiveBufferSize() throws NetlinkException {
         IntByReference value = new IntByReference();

@@ -25,29 +25,26 @@ import org.sacip.netlink.NetlinkSocket;
 public final class NfTablesConnection implements AutoCloseable {
     /** A dump the kernel interrupted (the set changed meanwhile) is tried this often before giving up. */
     private static final int DUMP_ATTEMPTS = 5;
-    /** Send buffer asked for at the first flush, so small transactions never look for the descriptor again. */
+    /** Send buffer asked for at the first large flush, so later transactions rarely need another system call. */
     private static final int MIN_SEND_BUFFER = 1 << 20;
 
     private final NetlinkSocket socket;
-    /** Where the socket was opened; null for the caller's own namespace. */
-    private final NetNamespace namespace;
     private final List<ElementChange> pending = new ArrayList<>();
     /** The largest transaction the socket's send buffer is known to take; 0 until the first flush. */
     private int sendCapacity;
 
-    private NfTablesConnection(NetlinkSocket socket, NetNamespace namespace) {
+    private NfTablesConnection(NetlinkSocket socket) {
         this.socket = socket;
-        this.namespace = namespace;
     }
 
     /** A connection to the nf_tables of the caller's network namespace. */
     public static NfTablesConnection open() throws NetlinkException {
-        return new NfTablesConnection(NetlinkSocket.open(NetlinkFamily.NETFILTER), null);
+        return new NfTablesConnection(NetlinkSocket.open(NetlinkFamily.NETFILTER));
     }
 
     /** A connection to the nf_tables of another network namespace. */
     public static NfTablesConnection open(NetNamespace namespace) throws NetlinkException {
-        return new NfTablesConnection(NetlinkSocket.open(NetlinkFamily.NETFILTER, namespace), namespace);
+        return new NfTablesConnection(NetlinkSocket.open(NetlinkFamily.NETFILTER, namespace));
     }
 
     /**
@@ -94,7 +91,7 @@ public final class NfTablesConnection implements AutoCloseable {
         ByteBuffer buffer = batch.finish();
         if (buffer.remaining() > sendCapacity) {
             int wanted = Math.max(buffer.remaining(), MIN_SEND_BUFFER);
-            SendBufferEnlarger.ensure(socket, namespace, wanted);
+            socket.setSendBufferSize(wanted);
             sendCapacity = wanted;
         }
         try {

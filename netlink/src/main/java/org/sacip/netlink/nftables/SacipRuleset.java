@@ -62,8 +62,13 @@ public final class SacipRuleset {
             throw new RulesetLoadException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
         try {
+            // The command may exit before reading its input (ip netns exec with a missing namespace): then the
+            // write fails with a closed pipe, and the exit status and output below say why.
+            IOException writeFailure = null;
             try (OutputStream in = process.getOutputStream()) {
                 in.write(ruleset.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                writeFailure = e;
             }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!process.waitFor(NFT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -72,6 +77,10 @@ public final class SacipRuleset {
             }
             if (process.exitValue() != 0) {
                 throw new RulesetLoadException("nft refused the ruleset (exit " + process.exitValue() + "): " + output);
+            }
+            if (writeFailure != null) {
+                throw new RulesetLoadException("nft did not read the whole ruleset: " + writeFailure.getMessage(),
+                        writeFailure);
             }
         } catch (IOException e) {
             process.destroyForcibly();
