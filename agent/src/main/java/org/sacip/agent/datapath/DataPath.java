@@ -1,0 +1,362 @@
+package org.sacip.agent.datapath;
+
+import java.net.InetAddress;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.sacip.netlink.Errno;
+import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetlinkErrorException;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.nftables.Element;
+import org.sacip.netlink.nftables.NfTablesConnection;
+import org.sacip.netlink.nftables.RulesetLoadException;
+import org.sacip.netlink.nftables.SacipRuleset;
+import org.sacip.netlink.nftables.SacipSets;
+import org.sacip.netlink.nftables.SetReference;
+import org.sacip.netlink.route.InterfaceAddress;
+import org.sacip.netlink.route.RtnetlinkClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data path of one network namespace: the fixed nft ruleset, the remapping entries of moved sessions and the
+ * ghost addresses on {@code lo}. Every change is computed as the difference between the committed state and the
+ * next one and reaches the kernel as one nft transaction (plus the ghost address changes around it: ghosts are
+ * added before the entries that need them and deleted after); the committed state changes only when the kernel
+ * took the change. {@link #restore()} puts the kernel back to the committed state after others changed it.
+ * Closing leaves everything in place (remapped sessions keep working); {@link #flush()} removes it all.
+ * Thread-safe: the guard restores while callers apply.
+ */
+public final class DataPath implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
+    private static final String DELETE_TABLES = "add table inet sacip\ndelete table inet sacip\n"
+            + "add table arp sacip\ndelete table arp sacip\n";
+
+    private final NetNamespace namespace;
+    private final NfTablesConnection nftables;
+    private final RtnetlinkClient routes;
+    private final NftScript nft;
+    private Map<SessionTuple, Remapping> remappings = new LinkedHashMap<>();
+    private GhostLedger ghosts = new GhostLedger();
+    private boolean installed;
+    private long restores;
+
+    private DataPath(NetNamespace namespace, NfTablesConnection nftables, RtnetlinkClient routes) {
+        this.namespace = namespace;
+        this.nftables = nftables;
+        this.routes = routes;
+        this.nft = new NftScript(namespace);
+    }
+
+    /** The data path of the caller's namespace. */
+    public static DataPath open() throws DataPathException {
+        return open(null);
+    }
+
+    /** The data path of another namespace ({@code null}: the caller's). Nothing changes until {@link #install}. */
+    public static DataPath open(NetNamespace namespace) throws DataPathException {
+        NfTablesConnection nftables = null;
+        try {
+            nftables = namespace == null ? NfTablesConnection.open() : NfTablesConnection.open(namespace);
+            RtnetlinkClient routes = namespace == null ? RtnetlinkClient.open() : RtnetlinkClient.open(namespace);
+            return new DataPath(namespace, nftables, routes);
+        } catch (NetlinkException e) {
+            if (nftables != null) {
+                nftables.close();
+            }
+            throw new DataPathException("cannot open netlink sockets" + where(namespace), e);
+        }
+    }
+
+    /** The namespace this data path works in, {@code null} for the caller's. */
+    public NetNamespace namespace() {
+        return namespace;
+    }
+
+    /**
+     * Loads the ruleset, replacing whatever an earlier run left in our tables, and puts the committed state into
+     * it. Until then every other change is refused.
+     */
+    public synchronized void install() throws DataPathException {
+        loadRuleset();
+        installed = true;
+        restoreLocked();
+    }
+
+    public synchronized boolean isInstalled() {
+        return installed;
+    }
+
+    /**
+     * Applies remappings in one transaction. A remapping whose local address moved holds the ghost of its
+     * original local address and activates it (the address has left its interface). A remapping back to the
+     * session's original addresses removes its entries and releases its ghost.
+     */
+    public synchronized void apply(Collection<Remapping> changes) throws DataPathException {
+        requireInstalled();
+        Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>(remappings);
+        GhostLedger nextGhosts = ghosts.copy();
+        for (Remapping remapping : changes) {
+            SessionTuple session = remapping.original();
+            InetAddress original = session.local().address();
+            if (remapping.isIdentity()) {
+                nextRemappings.remove(session);
+                nextGhosts.release(original, session);
+            } else {
+                nextRemappings.put(session, remapping);
+                Remapping previous = remappings.get(session);
+                if (remapping.localMoved()) {
+                    nextGhosts.hold(original, session);
+                    nextGhosts.activate(original);
+                } else if (previous != null && previous.localMoved()) {
+                    // Back on the original local address with only the peer moved: the ghost is no longer ours
+                    // to keep (a standby hold of a session that never moved is left alone).
+                    nextGhosts.release(original, session);
+                }
+            }
+        }
+        commit(nextRemappings, nextGhosts);
+    }
+
+    public void apply(Remapping remapping) throws DataPathException {
+        apply(List.of(remapping));
+    }
+
+    /** The sessions ended: their entries go and they release every ghost they held, in one transaction. */
+    public synchronized void remove(Collection<SessionTuple> sessions) throws DataPathException {
+        requireInstalled();
+        Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>(remappings);
+        GhostLedger nextGhosts = ghosts.copy();
+        for (SessionTuple session : sessions) {
+            nextRemappings.remove(session);
+            nextGhosts.releaseAll(session);
+        }
+        commit(nextRemappings, nextGhosts);
+    }
+
+    /**
+     * A standby ghost of {@code address} for {@code session}, added to {@code lo} at once so the address stays
+     * local the moment it leaves its interface (make-before-break without a lost packet).
+     */
+    public synchronized void holdGhost(InetAddress address, SessionTuple session) throws DataPathException {
+        requireInstalled();
+        GhostLedger next = ghosts.copy();
+        next.hold(address, session);
+        commit(remappings, next);
+    }
+
+    /** The session no longer needs the ghost; it goes with its last holder. */
+    public synchronized void releaseGhost(InetAddress address, SessionTuple session) throws DataPathException {
+        requireInstalled();
+        GhostLedger next = ghosts.copy();
+        next.release(address, session);
+        commit(remappings, next);
+    }
+
+    /** The address left its interface: its ghost stops answering ARP and refuses new TCP connections. */
+    public synchronized void activateGhost(InetAddress address) throws DataPathException {
+        requireInstalled();
+        GhostLedger next = ghosts.copy();
+        try {
+            next.activate(address);
+        } catch (IllegalStateException e) {
+            throw new DataPathException(e.getMessage());
+        }
+        commit(remappings, next);
+    }
+
+    private void commit(Map<SessionTuple, Remapping> nextRemappings, GhostLedger nextGhosts)
+            throws DataPathException {
+        KernelElements current = KernelElements.of(remappings.values(), ghosts.ghosts());
+        KernelElements desired = KernelElements.of(nextRemappings.values(), nextGhosts.ghosts());
+        Set<InetAddress> before = addressesOf(ghosts);
+        Set<InetAddress> after = addressesOf(nextGhosts);
+        for (InetAddress address : after) {
+            if (!before.contains(address)) {
+                addGhostAddress(address);
+            }
+        }
+        ElementDiff diff = ElementDiff.between(current, desired);
+        try {
+            send(diff);
+        } catch (DataPathException firstAttempt) {
+            // Someone may have flushed our table since the last change: put the committed state back and retry.
+            LOG.debug("transaction refused, restoring and retrying: {}", firstAttempt.getMessage());
+            restoreLocked();
+            send(diff);
+        }
+        for (InetAddress address : before) {
+            if (!after.contains(address)) {
+                deleteGhostAddress(address);
+            }
+        }
+        remappings = nextRemappings;
+        ghosts = nextGhosts;
+    }
+
+    private void send(ElementDiff diff) throws DataPathException {
+        if (diff.isEmpty()) {
+            return;
+        }
+        diff.queueOn(nftables);
+        try {
+            nftables.flush();
+        } catch (NetlinkException e) {
+            throw new DataPathException("the kernel refused " + diff.size() + " element change(s)" + where(namespace),
+                    e);
+        }
+    }
+
+    /**
+     * Puts the kernel back to the committed state: reloads the ruleset if any of its sets is missing, adds missing
+     * ghost addresses to {@code lo}, and changes the elements of every set to exactly the committed ones.
+     *
+     * @return whether anything had to be changed
+     */
+    public synchronized boolean restore() throws DataPathException {
+        if (!installed) {
+            return false;
+        }
+        return restoreLocked();
+    }
+
+    private boolean restoreLocked() throws DataPathException {
+        boolean changed = false;
+        try {
+            if (!SacipRuleset.isPresent(nftables)) {
+                loadRuleset();
+                changed = true;
+            }
+            Set<InetAddress> onLoopback = loopbackAddresses();
+            for (InetAddress address : addressesOf(ghosts)) {
+                if (!onLoopback.contains(address)) {
+                    addGhostAddress(address);
+                    changed = true;
+                }
+            }
+            ElementDiff diff = ElementDiff.between(kernelElements(),
+                    KernelElements.of(remappings.values(), ghosts.ghosts()));
+            if (!diff.isEmpty()) {
+                send(diff);
+                changed = true;
+            }
+        } catch (NetlinkException e) {
+            throw new DataPathException("cannot read the data path state" + where(namespace), e);
+        }
+        if (changed) {
+            restores++;
+            LOG.info("data path restored{}: {} remapping(s), {} ghost(s)", where(namespace), remappings.size(),
+                    ghosts.ghosts().size());
+        }
+        return changed;
+    }
+
+    /** How often {@link #restore()} found something to repair. */
+    public synchronized long restoreCount() {
+        return restores;
+    }
+
+    /**
+     * Removes everything this data path added: both tables and every ghost address. The committed state is
+     * forgotten and further changes are refused until {@link #install()}.
+     */
+    public synchronized void flush() throws DataPathException {
+        installed = false;
+        nft.run(DELETE_TABLES);
+        for (InetAddress address : addressesOf(ghosts)) {
+            deleteGhostAddress(address);
+        }
+        remappings = new LinkedHashMap<>();
+        ghosts = new GhostLedger();
+    }
+
+    public synchronized Map<SessionTuple, Remapping> remappings() {
+        return Map.copyOf(remappings);
+    }
+
+    public synchronized List<Ghost> ghosts() {
+        return List.copyOf(ghosts.ghosts());
+    }
+
+    /** Whether a held ghost has this address: the guard restores such an address when someone deletes it. */
+    public synchronized boolean holdsGhost(InetAddress address) {
+        return ghosts.holds(address);
+    }
+
+    private KernelElements kernelElements() throws NetlinkException, RemapConflictException {
+        Map<SetReference, Map<Object, Element>> bySet = new LinkedHashMap<>();
+        for (SetReference set : SacipSets.all()) {
+            Map<Object, Element> elements = new LinkedHashMap<>();
+            for (Element element : nftables.listElements(set)) {
+                elements.put(KernelElements.keyOf(element), element);
+            }
+            bySet.put(set, elements);
+        }
+        return new KernelElements(bySet);
+    }
+
+    private Set<InetAddress> loopbackAddresses() throws NetlinkException {
+        int loopback = routes.link("lo").orElseThrow(() -> new NetlinkException("namespace has no 'lo' interface"))
+                .index();
+        return routes.addresses().stream().filter(address -> address.interfaceIndex() == loopback)
+                .map(InterfaceAddress::address).collect(Collectors.toSet());
+    }
+
+    private void addGhostAddress(InetAddress address) throws DataPathException {
+        try {
+            routes.addGhost(address);
+        } catch (NetlinkErrorException e) {
+            if (e.errno() != Errno.EEXIST) {
+                throw new DataPathException("cannot add ghost " + address.getHostAddress() + " to lo", e);
+            }
+        } catch (NetlinkException e) {
+            throw new DataPathException("cannot add ghost " + address.getHostAddress() + " to lo", e);
+        }
+    }
+
+    private void deleteGhostAddress(InetAddress address) throws DataPathException {
+        try {
+            routes.deleteGhost(address);
+        } catch (NetlinkErrorException e) {
+            if (e.errno() != Errno.EADDRNOTAVAIL) {
+                throw new DataPathException("cannot delete ghost " + address.getHostAddress() + " from lo", e);
+            }
+        } catch (NetlinkException e) {
+            throw new DataPathException("cannot delete ghost " + address.getHostAddress() + " from lo", e);
+        }
+    }
+
+    private void loadRuleset() throws DataPathException {
+        try {
+            nft.run(SacipRuleset.text());
+        } catch (RulesetLoadException e) {
+            throw new DataPathException("cannot read the ruleset", e);
+        }
+    }
+
+    private void requireInstalled() throws DataPathException {
+        if (!installed) {
+            throw new DataPathException("the data path is not installed" + where(namespace));
+        }
+    }
+
+    private static Set<InetAddress> addressesOf(GhostLedger ledger) {
+        return ledger.ghosts().stream().map(Ghost::address).collect(Collectors.toCollection(
+                java.util.LinkedHashSet::new));
+    }
+
+    private static String where(NetNamespace namespace) {
+        return namespace == null ? "" : " in " + namespace.path();
+    }
+
+    /** Closes the netlink sockets; the kernel keeps the ruleset, the entries and the ghosts. */
+    @Override
+    public synchronized void close() {
+        nftables.close();
+        routes.close();
+    }
+}

@@ -1,0 +1,177 @@
+package org.sacip.agent.datapath;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.NetlinkOverrunException;
+import org.sacip.netlink.nftables.NfTablesEvent;
+import org.sacip.netlink.nftables.NfTablesEventStream;
+import org.sacip.netlink.nftables.NftFamily;
+import org.sacip.netlink.nftables.SacipSets;
+import org.sacip.netlink.route.AddressEvent;
+import org.sacip.netlink.route.RtnetlinkEvent;
+import org.sacip.netlink.route.RtnetlinkEvents;
+import org.sacip.netlink.route.RtnetlinkGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a data path in place against others: when something deletes from our tables (a firewall reload running
+ * {@code nft flush ruleset}, {@code nft delete table inet sacip}, a flushed map) or deletes a ghost address, it
+ * calls {@link DataPath#restore()}, which compares the kernel with the committed state and repairs the difference.
+ * Events of our own changes also trigger it; then the comparison finds nothing to do. Lost events (a receive
+ * buffer overrun) trigger it too. Two daemon threads, one per event source; {@link #close()} stops them.
+ */
+public final class DataPathGuard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataPathGuard.class);
+    /** How long one wait for events lasts, so the threads notice {@link #close()} soon. */
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final DataPath dataPath;
+    private final NfTablesEventStream nftEvents;
+    private final RtnetlinkEvents addressEvents;
+    private final Thread nftThread;
+    private final Thread addressThread;
+    private volatile boolean running = true;
+
+    private DataPathGuard(DataPath dataPath, NfTablesEventStream nftEvents, RtnetlinkEvents addressEvents) {
+        this.dataPath = dataPath;
+        this.nftEvents = nftEvents;
+        this.addressEvents = addressEvents;
+        this.nftThread = new Thread(this::watchNfTables, "sacip-guard-nft");
+        this.addressThread = new Thread(this::watchAddresses, "sacip-guard-addr");
+        nftThread.setDaemon(true);
+        addressThread.setDaemon(true);
+    }
+
+    /**
+     * Subscribes to the events of the data path's namespace, then restores once (a change before the
+     * subscription would otherwise go unnoticed) and starts watching.
+     */
+    public static DataPathGuard start(DataPath dataPath) throws DataPathException {
+        NetNamespace namespace = dataPath.namespace();
+        NfTablesEventStream nftEvents = null;
+        try {
+            nftEvents = namespace == null ? NfTablesEventStream.open() : NfTablesEventStream.open(namespace);
+            EnumSet<RtnetlinkGroup> groups = EnumSet.of(RtnetlinkGroup.IPV4_ADDRESS, RtnetlinkGroup.IPV6_ADDRESS);
+            RtnetlinkEvents addressEvents = namespace == null ? RtnetlinkEvents.open(groups)
+                    : RtnetlinkEvents.open(namespace, groups);
+            DataPathGuard guard = new DataPathGuard(dataPath, nftEvents, addressEvents);
+            dataPath.restore();
+            guard.nftThread.start();
+            guard.addressThread.start();
+            return guard;
+        } catch (NetlinkException e) {
+            if (nftEvents != null) {
+                nftEvents.close();
+            }
+            throw new DataPathException("cannot subscribe to nf_tables and address events", e);
+        }
+    }
+
+    private void watchNfTables() {
+        while (running) {
+            try {
+                List<NfTablesEvent> events = nftEvents.poll(POLL);
+                if (events.stream().anyMatch(DataPathGuard::removesOurs)) {
+                    restore("nf_tables change");
+                }
+            } catch (NetlinkOverrunException lost) {
+                restore("lost nf_tables events");
+            } catch (NetlinkException e) {
+                if (running) {
+                    LOG.warn("reading nf_tables events failed: {}", e.getMessage());
+                    pause();
+                }
+            }
+        }
+    }
+
+    private void watchAddresses() {
+        while (running) {
+            try {
+                List<RtnetlinkEvent> events = addressEvents.poll(POLL);
+                for (RtnetlinkEvent event : events) {
+                    if (event instanceof AddressEvent address && address.kind() == AddressEvent.Kind.REMOVED
+                            && dataPath.holdsGhost(address.address().address())) {
+                        restore("ghost " + address.address().address().getHostAddress() + " deleted");
+                        break;
+                    }
+                }
+            } catch (NetlinkOverrunException lost) {
+                restore("lost address events");
+            } catch (NetlinkException e) {
+                if (running) {
+                    LOG.warn("reading address events failed: {}", e.getMessage());
+                    pause();
+                }
+            }
+        }
+    }
+
+    /** Whether the event takes something away from one of our tables. */
+    static boolean removesOurs(NfTablesEvent event) {
+        if (event instanceof NfTablesEvent.TableChanged table) {
+            return table.change() == NfTablesEvent.Change.DELETED && ours(table.family(), table.table());
+        }
+        if (event instanceof NfTablesEvent.SetChanged set) {
+            return set.change() == NfTablesEvent.Change.DELETED && ours(set.family(), set.table());
+        }
+        if (event instanceof NfTablesEvent.ChainChanged chain) {
+            return chain.change() == NfTablesEvent.Change.DELETED && ours(chain.family(), chain.table());
+        }
+        if (event instanceof NfTablesEvent.RuleChanged rule) {
+            return rule.change() == NfTablesEvent.Change.DELETED && ours(rule.family(), rule.table());
+        }
+        if (event instanceof NfTablesEvent.ElementsChanged elements) {
+            return elements.change() == NfTablesEvent.Change.DELETED
+                    && ours(elements.elements().family(), elements.elements().table());
+        }
+        return false;
+    }
+
+    private static boolean ours(NftFamily family, String table) {
+        return (family == NftFamily.INET || family == NftFamily.ARP) && SacipSets.TABLE.equals(table);
+    }
+
+    private void restore(String reason) {
+        // Retried until it works: the sessions depend on it, and no further event may come to trigger it.
+        while (running) {
+            try {
+                if (dataPath.restore()) {
+                    LOG.info("data path repaired after {}", reason);
+                }
+                return;
+            } catch (DataPathException e) {
+                LOG.warn("cannot restore the data path after {}: {}", reason, e.getMessage());
+                pause();
+            }
+        }
+    }
+
+    /** After a failure, wait a little before the next attempt instead of spinning. */
+    private void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Stops watching; the data path stays as it is. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            nftThread.join(POLL.toMillis() * 10);
+            addressThread.join(POLL.toMillis() * 10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        nftEvents.close();
+        addressEvents.close();
+    }
+}

@@ -1,0 +1,20 @@
+package org.sacip.agent.datapath;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+/** One end of a session: an IP address and a TCP or UDP port. */
+public record Endpoint(InetAddress address, int port) {
+    public Endpoint {
+        Objects.requireNonNull(address, "address");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is outside 1..65535");
+        }
+    }
+
+    @Override
+    public String toString() {
+        String host = address.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,28 @@
+package org.sacip.agent.datapath;
+
+import java.util.Objects;
+import org.sacip.netlink.nftables.MapElement;
+import org.sacip.netlink.nftables.SetReference;
+import org.sacip.netlink.nftables.TupleKey;
+
+/** One element of one SACIP rewrite map. */
+public record RemapEntry(SetReference map, MapElement element) {
+    public RemapEntry {
+        Objects.requireNonNull(map, "map");
+        Objects.requireNonNull(element, "element");
+        map.layout().check(element);
+    }
+
+    /** Map and key: what identifies the element in the kernel (one value per key). */
+    public record Slot(SetReference map, TupleKey key) {
+    }
+
+    public Slot slot() {
+        return new Slot(map, element.key());
+    }
+
+    @Override
+    public String toString() {
+        return map.name() + " " + element;
+    }
+}

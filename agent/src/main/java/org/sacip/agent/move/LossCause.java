@@ -1,0 +1,11 @@
+package org.sacip.agent.move;
+
+/** Why a local address stopped being usable. */
+public enum LossCause {
+    /** The address was deleted from its interface (or the interface was removed). */
+    REMOVED,
+    /** The interface was set down; the address is still configured on it. */
+    LINK_DOWN,
+    /** Duplicate address detection failed for it. */
+    DAD_FAILED
+}

@@ -1,0 +1,217 @@
+package org.sacip.agent.move;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.sacip.agent.session.PeerSessions;
+import org.sacip.agent.session.SessionDiscovery;
+import org.sacip.agent.session.SessionGrouping;
+import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetlinkErrorException;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.NetlinkOverrunException;
+import org.sacip.netlink.route.LinkEvent;
+import org.sacip.netlink.route.LinkInfo;
+import org.sacip.netlink.route.RouteEvent;
+import org.sacip.netlink.route.RouteInfo;
+import org.sacip.netlink.route.RtnetlinkClient;
+import org.sacip.netlink.route.RtnetlinkEvent;
+import org.sacip.netlink.route.RtnetlinkEvents;
+import org.sacip.netlink.route.RtnetlinkGroup;
+
+/**
+ * The kernel side of move detection: subscribes to address, link and route events, keeps the {@link AddressTable}
+ * current (re-dumping after an overrun), asks sock_diag and conntrack which sessions a lost address carried, asks
+ * the kernel's routing for each peer's new source, and returns {@link MovePlan}s. Moves that found no usable
+ * source yet (break-before-make, an IPv6 address still under DAD) are retried whenever an address becomes usable
+ * or a route is added. Call {@link #poll} from one thread.
+ */
+public final class MoveMonitor implements AutoCloseable {
+    private static final Set<RtnetlinkGroup> GROUPS = EnumSet.of(RtnetlinkGroup.LINK, RtnetlinkGroup.IPV4_ADDRESS,
+            RtnetlinkGroup.IPV6_ADDRESS, RtnetlinkGroup.IPV4_ROUTE, RtnetlinkGroup.IPV6_ROUTE);
+
+    private final RtnetlinkEvents events;
+    private final RtnetlinkClient client;
+    private final SessionDiscovery sessions;
+    private final ManagedInterfaceSettings settings;
+    private final AddressTable table;
+    private final MoveDetector detector = new MoveDetector();
+    private final Clock clock;
+
+    private MoveMonitor(RtnetlinkEvents events, RtnetlinkClient client, SessionDiscovery sessions, ManagedScope scope,
+            Clock clock) {
+        this.events = events;
+        this.client = client;
+        this.sessions = sessions;
+        this.settings = new ManagedInterfaceSettings(scope);
+        this.table = new AddressTable(scope);
+        this.clock = clock;
+    }
+
+    /**
+     * Starts watching the caller's namespace, or {@code namespace} when given: subscribes first and dumps second,
+     * so no change falls between, and sets promote_secondaries and arp_announce on the managed interfaces.
+     */
+    public static MoveMonitor open(Optional<NetNamespace> namespace, ManagedScope scope, Clock clock)
+            throws NetlinkException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            RtnetlinkEvents events = namespace.isPresent() ? RtnetlinkEvents.open(namespace.get(), GROUPS)
+                    : RtnetlinkEvents.open(GROUPS);
+            opened.add(events);
+            RtnetlinkClient client = namespace.isPresent() ? RtnetlinkClient.open(namespace.get())
+                    : RtnetlinkClient.open();
+            opened.add(client);
+            SessionDiscovery sessions = SessionDiscovery.open(namespace);
+            opened.add(sessions);
+            MoveMonitor monitor = new MoveMonitor(events, client, sessions, scope, clock);
+            monitor.redump();
+            return monitor;
+        } catch (NetlinkException | RuntimeException e) {
+            for (AutoCloseable resource : opened) {
+                closeQuietly(resource);
+            }
+            throw e;
+        }
+    }
+
+    /** The table as this monitor sees it (for status output and tests). */
+    public AddressTable table() {
+        return table;
+    }
+
+    /** The address the sessions of {@code original} use now, if they moved. */
+    public Optional<InetAddress> activeAddress(InetAddress original) {
+        return detector.activeAddress(original);
+    }
+
+    /** Waits up to {@code timeout} for kernel events; returns the plans they led to (often none). */
+    public List<MovePlan> poll(Duration timeout) throws NetlinkException {
+        List<RtnetlinkEvent> batch;
+        try {
+            batch = events.poll(timeout);
+        } catch (NetlinkOverrunException e) {
+            // Events were lost: the difference between the old table and a fresh dump stands in for them.
+            Instant seenAt = clock.instant();
+            events.resynchronizeLinks();
+            return handle(redump(), seenAt, true);
+        }
+        Instant seenAt = clock.instant();
+        List<MovePlan> plans = new ArrayList<>();
+        for (RtnetlinkEvent event : batch) {
+            if (event instanceof LinkEvent link && (link.kind() == LinkEvent.Kind.ADDED
+                    || link.kind() == LinkEvent.Kind.UP)) {
+                settings.apply(client, link.link());
+            }
+            boolean routeAdded = event instanceof RouteEvent route && route.kind() == RouteEvent.Kind.ADDED;
+            plans.addAll(handle(table.apply(event), seenAt, routeAdded));
+        }
+        return plans;
+    }
+
+    private List<AddressChange> redump() throws NetlinkException {
+        List<LinkInfo> links = client.links();
+        List<AddressChange> changes = table.reset(links, client.addresses());
+        for (LinkInfo link : table.managedLinks()) {
+            settings.apply(client, link);
+        }
+        return changes;
+    }
+
+    private List<MovePlan> handle(List<AddressChange> changes, Instant seenAt, boolean retryPending)
+            throws NetlinkException {
+        List<MovePlan> plans = new ArrayList<>();
+        boolean retry = retryPending;
+        for (AddressChange change : changes) {
+            if (change instanceof AddressChange.Lost lost) {
+                plans.addAll(onLost(lost, seenAt));
+            } else if (change instanceof AddressChange.Usable usable) {
+                Optional<MoveTrigger> home = detector.addressUsable(usable, seenAt);
+                if (home.isPresent()) {
+                    plans.addAll(returnHome(home.get()));
+                }
+                retry = true;
+            }
+        }
+        if (retry) {
+            for (MoveTrigger waiting : detector.pending()) {
+                plans.addAll(resolve(waiting, true));
+            }
+        }
+        return plans;
+    }
+
+    private List<MovePlan> onLost(AddressChange.Lost lost, Instant seenAt) throws NetlinkException {
+        MoveTrigger trigger = detector.addressLost(lost, seenAt);
+        return resolve(trigger, false);
+    }
+
+    private List<MovePlan> returnHome(MoveTrigger trigger) throws NetlinkException {
+        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.withLocalAddress(trigger.original()).sessions());
+        if (groups.isEmpty()) {
+            detector.forget(trigger.original());
+            return List.of();
+        }
+        MovePlan plan = MovePlanner.planHome(trigger, groups, table);
+        detector.planned(plan);
+        return List.of(plan);
+    }
+
+    /** Plans the peers of a trigger that have a usable source now; the rest keep waiting. */
+    private List<MovePlan> resolve(MoveTrigger trigger, boolean waited) throws NetlinkException {
+        Set<InetAddress> done = detector.plannedPeers(trigger.original());
+        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.withLocalAddress(trigger.original()).sessions())
+                .stream().filter(group -> !done.contains(group.peer())).toList();
+        if (groups.isEmpty()) {
+            if (done.isEmpty()) {
+                detector.forget(trigger.original());
+            } else {
+                detector.settled(trigger.original());
+            }
+            return List.of();
+        }
+        Map<InetAddress, Optional<RouteInfo>> routes = new LinkedHashMap<>();
+        for (PeerSessions group : groups) {
+            routes.put(group.peer(), route(group.peer()));
+        }
+        MovePlanner.Result result = MovePlanner.plan(trigger, groups, routes, table, waited);
+        result.plans().forEach(detector::planned);
+        if (result.waiting().isEmpty()) {
+            detector.settled(trigger.original());
+        }
+        return result.plans();
+    }
+
+    private Optional<RouteInfo> route(InetAddress peer) throws NetlinkException {
+        try {
+            return Optional.of(client.lookupRoute(peer, Optional.empty(), OptionalInt.empty()));
+        } catch (NetlinkErrorException e) {
+            // ENETUNREACH and the like: no route yet, which a later address or route event may change.
+            return Optional.empty();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            // Already failing; the first error is the one to report.
+        }
+    }
+
+    @Override
+    public void close() {
+        sessions.close();
+        client.close();
+        events.close();
+    }
+}

@@ -1,0 +1,30 @@
+package org.sacip.agent.move;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import org.sacip.agent.session.PeerSessions;
+
+/**
+ * What to do for a move: the sessions made with {@code original}, grouped by peer, now use {@code newActive} on
+ * interface {@code interfaceIndex} instead of {@code previousActive}. For {@link MoveKind#RETURN_HOME}, newActive
+ * equals original. {@code seenAt} is when the triggering kernel event was seen.
+ */
+public record MovePlan(MoveKind kind, InetAddress original, InetAddress previousActive, InetAddress newActive,
+        int interfaceIndex, String interfaceName, List<PeerSessions> peers, Instant seenAt) {
+
+    public MovePlan {
+        peers = List.copyOf(peers);
+    }
+
+    public int sessionCount() {
+        return peers.stream().mapToInt(group -> group.sessions().size()).sum();
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + original.getHostAddress() + " (was " + previousActive.getHostAddress() + ") -> "
+                + newActive.getHostAddress() + " on " + interfaceName + ": " + sessionCount() + " sessions, "
+                + peers.size() + " peers";
+    }
+}

@@ -1,0 +1,149 @@
+package org.sacip.agent.datapath;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sacip.netlink.nftables.Element;
+import org.sacip.netlink.nftables.ElementBytes;
+import org.sacip.netlink.nftables.ElementLayout;
+import org.sacip.netlink.nftables.ElementList;
+import org.sacip.netlink.nftables.NftFamily;
+import org.sacip.netlink.nftables.SacipSets;
+
+/**
+ * The elements a remapping needs, checked against the bytes the kernel stores: each expected element is written
+ * here register by register (addresses, then protocol, source port and destination port each padded to 4 bytes)
+ * and read through the netlink module's layout, so a key in the wrong order or of the wrong tuple fails.
+ */
+class RemapEntriesTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    // Our session: X:40000 -> B:5001 (0x9c40 -> 0x1389). We move X -> Y; the peer moves B -> B2.
+    private static final InetAddress X = address("198.18.1.1");     // c6120101
+    private static final InetAddress Y = address("198.18.1.11");    // c612010b
+    private static final InetAddress B = address("198.18.0.2");     // c6120002
+    private static final InetAddress B2 = address("198.18.0.22");   // c6120016
+    private static final SessionTuple SESSION =
+            new SessionTuple(SessionProtocol.TCP, new Endpoint(X, 40000), new Endpoint(B, 5001));
+
+    private static InetAddress address(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Element decoded(ElementLayout layout, String keyHex, String dataHex) throws Exception {
+        ElementBytes bytes = new ElementBytes(HEX.parseHex(keyHex), HEX.parseHex(dataHex));
+        return new ElementList(NftFamily.INET, "sacip", "any", List.of(bytes)).decode(layout).get(0);
+    }
+
+    private static RemapEntry entry(List<RemapEntry> entries, String map) {
+        return entries.stream().filter(e -> e.map().name().equals(map)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + map + " entry in " + entries));
+    }
+
+    @Test
+    void localMoveBeforeConfirmationOnlyRestoresInbound() throws Exception {
+        List<RemapEntry> entries = RemapEntries.of(Remapping.localMoveAnnounced(SESSION, Y));
+        assertEquals(1, entries.size());
+        RemapEntry indst = entry(entries, "indst4");
+        assertEquals(SacipSets.INDST4, indst.map());
+        // Packet B:5001 -> Y:40000 gets destination X.
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120002" + "c612010b" + "06000000" + "13890000" + "9c400000", "c6120101"), indst.element());
+    }
+
+    @Test
+    void confirmedLocalMoveAlsoSendsFromTheNewAddress() throws Exception {
+        List<RemapEntry> entries = RemapEntries.of(Remapping.localMoveAnnounced(SESSION, Y).confirmed());
+        assertEquals(2, entries.size());
+        // Packet X:40000 -> B:5001 gets source Y.
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120101" + "c6120002" + "06000000" + "9c400000" + "13890000", "c612010b"),
+                entry(entries, "outsrc4").element());
+    }
+
+    @Test
+    void peerMoveRestoresItsSourceAndSendsToItsNewAddress() throws Exception {
+        List<RemapEntry> entries = RemapEntries.of(Remapping.peerMove(SESSION, B2));
+        assertEquals(2, entries.size());
+        // Inbound B2:5001 -> X:40000 gets source B.
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120016" + "c6120101" + "06000000" + "13890000" + "9c400000", "c6120002"),
+                entry(entries, "in4").element());
+        // Outbound X:40000 -> B:5001 gets destination B2.
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120101" + "c6120002" + "06000000" + "9c400000" + "13890000", "c6120016"),
+                entry(entries, "out4").element());
+    }
+
+    @Test
+    void bothMovedChainsTheKeysThroughThePreviousRule() throws Exception {
+        List<RemapEntry> entries = RemapEntries.of(new Remapping(SESSION, Y, B2, true));
+        assertEquals(4, entries.size());
+        // Wire B2 -> Y: @in4 restores B, so @indst4 is keyed B -> Y.
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120016" + "c612010b" + "06000000" + "13890000" + "9c400000", "c6120002"),
+                entry(entries, "in4").element());
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120002" + "c612010b" + "06000000" + "13890000" + "9c400000", "c6120101"),
+                entry(entries, "indst4").element());
+        // Socket X -> B: @out4 sends to B2, so @outsrc4 is keyed X -> B2.
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120101" + "c6120002" + "06000000" + "9c400000" + "13890000", "c6120016"),
+                entry(entries, "out4").element());
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120101" + "c6120016" + "06000000" + "9c400000" + "13890000", "c612010b"),
+                entry(entries, "outsrc4").element());
+    }
+
+    @Test
+    void ipv6UdpUsesTheIpv6Maps() throws Exception {
+        InetAddress x6 = address("2001:db8::1");
+        InetAddress y6 = address("2001:db8::11");
+        InetAddress b6 = address("2001:db8::2");
+        SessionTuple udp = new SessionTuple(SessionProtocol.UDP, new Endpoint(x6, 53), new Endpoint(b6, 4242));
+        List<RemapEntry> entries = RemapEntries.of(Remapping.localMoveAnnounced(udp, y6).confirmed());
+        String xHex = "20010db8000000000000000000000001";
+        String yHex = "20010db8000000000000000000000011";
+        String bHex = "20010db8000000000000000000000002";
+        assertEquals(SacipSets.INDST6, entry(entries, "indst6").map());
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV6,
+                bHex + yHex + "11000000" + "10920000" + "00350000", xHex), entry(entries, "indst6").element());
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV6,
+                xHex + bHex + "11000000" + "00350000" + "10920000", yHex), entry(entries, "outsrc6").element());
+    }
+
+    @Test
+    void originalAddressesNeedNoEntry() {
+        Remapping home = new Remapping(SESSION, X, B, true);
+        assertTrue(home.isIdentity());
+        assertEquals(List.of(), RemapEntries.of(home));
+    }
+
+    @Test
+    void movesBetweenAddressFamiliesAreRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> Remapping.localMoveAnnounced(SESSION, address("2001:db8::11")));
+        assertThrows(IllegalArgumentException.class,
+                () -> new SessionTuple(SessionProtocol.TCP, new Endpoint(X, 1), new Endpoint(address("::1"), 2)));
+        assertThrows(IllegalArgumentException.class, () -> new Endpoint(X, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Endpoint(X, 65536));
+    }
+
+    @Test
+    void twoSessionsNeedingOneKeyAreAConflict() {
+        // Session 2 is already X:40000 -> B2:5001, the wire tuple session 1 would use after the peer moved.
+        SessionTuple other = new SessionTuple(SessionProtocol.TCP, new Endpoint(X, 40000), new Endpoint(B2, 5001));
+        Remapping first = new Remapping(SESSION, Y, B2, true);
+        Remapping second = Remapping.localMoveAnnounced(other, Y).confirmed();
+        assertThrows(RemapConflictException.class, () -> KernelElements.of(List.of(first, second), List.of()));
+    }
+}
