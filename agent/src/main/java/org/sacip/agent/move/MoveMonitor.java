@@ -6,15 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.sacip.agent.session.PeerSessions;
 import org.sacip.agent.session.SessionDiscovery;
-import org.sacip.agent.session.SessionGrouping;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
@@ -44,7 +40,7 @@ public final class MoveMonitor implements AutoCloseable {
     private final SessionDiscovery sessions;
     private final ManagedInterfaceSettings settings;
     private final AddressTable table;
-    private final MoveDetector detector = new MoveDetector();
+    private final MoveEngine engine;
     private final Clock clock;
 
     private MoveMonitor(RtnetlinkEvents events, RtnetlinkClient client, SessionDiscovery sessions, ManagedScope scope,
@@ -54,6 +50,7 @@ public final class MoveMonitor implements AutoCloseable {
         this.sessions = sessions;
         this.settings = new ManagedInterfaceSettings(scope);
         this.table = new AddressTable(scope);
+        this.engine = new MoveEngine(table, original -> sessions.withLocalAddress(original).sessions(), this::route);
         this.clock = clock;
     }
 
@@ -91,7 +88,7 @@ public final class MoveMonitor implements AutoCloseable {
 
     /** The address the sessions of {@code original} use now, if they moved. */
     public Optional<InetAddress> activeAddress(InetAddress original) {
-        return detector.activeAddress(original);
+        return engine.activeAddress(original);
     }
 
     /** Waits up to {@code timeout} for kernel events; returns the plans they led to (often none). */
@@ -103,7 +100,7 @@ public final class MoveMonitor implements AutoCloseable {
             // Events were lost: the difference between the old table and a fresh dump stands in for them.
             Instant seenAt = clock.instant();
             events.resynchronizeLinks();
-            return handle(redump(), seenAt, true);
+            return engine.handle(redump(), seenAt, true);
         }
         Instant seenAt = clock.instant();
         List<MovePlan> plans = new ArrayList<>();
@@ -113,7 +110,7 @@ public final class MoveMonitor implements AutoCloseable {
                 settings.apply(client, link.link());
             }
             boolean routeAdded = event instanceof RouteEvent route && route.kind() == RouteEvent.Kind.ADDED;
-            plans.addAll(handle(table.apply(event), seenAt, routeAdded));
+            plans.addAll(engine.handle(table.apply(event), seenAt, routeAdded));
         }
         return plans;
     }
@@ -125,70 +122,6 @@ public final class MoveMonitor implements AutoCloseable {
             settings.apply(client, link);
         }
         return changes;
-    }
-
-    private List<MovePlan> handle(List<AddressChange> changes, Instant seenAt, boolean retryPending)
-            throws NetlinkException {
-        List<MovePlan> plans = new ArrayList<>();
-        boolean retry = retryPending;
-        for (AddressChange change : changes) {
-            if (change instanceof AddressChange.Lost lost) {
-                plans.addAll(onLost(lost, seenAt));
-            } else if (change instanceof AddressChange.Usable usable) {
-                Optional<MoveTrigger> home = detector.addressUsable(usable, seenAt);
-                if (home.isPresent()) {
-                    plans.addAll(returnHome(home.get()));
-                }
-                retry = true;
-            }
-        }
-        if (retry) {
-            for (MoveTrigger waiting : detector.pending()) {
-                plans.addAll(resolve(waiting, true));
-            }
-        }
-        return plans;
-    }
-
-    private List<MovePlan> onLost(AddressChange.Lost lost, Instant seenAt) throws NetlinkException {
-        MoveTrigger trigger = detector.addressLost(lost, seenAt);
-        return resolve(trigger, false);
-    }
-
-    private List<MovePlan> returnHome(MoveTrigger trigger) throws NetlinkException {
-        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.withLocalAddress(trigger.original()).sessions());
-        if (groups.isEmpty()) {
-            detector.forget(trigger.original());
-            return List.of();
-        }
-        MovePlan plan = MovePlanner.planHome(trigger, groups, table);
-        detector.planned(plan);
-        return List.of(plan);
-    }
-
-    /** Plans the peers of a trigger that have a usable source now; the rest keep waiting. */
-    private List<MovePlan> resolve(MoveTrigger trigger, boolean waited) throws NetlinkException {
-        Set<InetAddress> done = detector.plannedPeers(trigger.original());
-        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.withLocalAddress(trigger.original()).sessions())
-                .stream().filter(group -> !done.contains(group.peer())).toList();
-        if (groups.isEmpty()) {
-            if (done.isEmpty()) {
-                detector.forget(trigger.original());
-            } else {
-                detector.settled(trigger.original());
-            }
-            return List.of();
-        }
-        Map<InetAddress, Optional<RouteInfo>> routes = new LinkedHashMap<>();
-        for (PeerSessions group : groups) {
-            routes.put(group.peer(), route(group.peer()));
-        }
-        MovePlanner.Result result = MovePlanner.plan(trigger, groups, routes, table, waited);
-        result.plans().forEach(detector::planned);
-        if (result.waiting().isEmpty()) {
-            detector.settled(trigger.original());
-        }
-        return result.plans();
     }
 
     private Optional<RouteInfo> route(InetAddress peer) throws NetlinkException {

@@ -1,0 +1,121 @@
+package org.sacip.agent.move;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.sacip.agent.session.PeerSessions;
+import org.sacip.agent.session.Session;
+import org.sacip.agent.session.SessionGrouping;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.route.RouteInfo;
+
+/**
+ * The decisions of move detection, free of I/O: usable-address changes in, plans out. It asks two questions of
+ * the outside world, which the {@link MoveMonitor} answers from the kernel: which sessions were made with an
+ * address, and what route the kernel takes to a peer. Moves without a usable source yet wait and are retried
+ * when an address becomes usable or a route appears. Not thread-safe.
+ */
+public final class MoveEngine {
+
+    /** The live sessions whose original local address is the given one. */
+    @FunctionalInterface
+    public interface SessionLookup {
+        List<Session> sessionsFrom(InetAddress original) throws NetlinkException;
+    }
+
+    /** The kernel's route to a peer ({@code ip route get PEER}), empty if it has none. */
+    @FunctionalInterface
+    public interface RouteLookup {
+        Optional<RouteInfo> routeTo(InetAddress peer) throws NetlinkException;
+    }
+
+    private final AddressTable table;
+    private final SessionLookup sessions;
+    private final RouteLookup routes;
+    private final MoveDetector detector = new MoveDetector();
+
+    public MoveEngine(AddressTable table, SessionLookup sessions, RouteLookup routes) {
+        this.table = table;
+        this.sessions = sessions;
+        this.routes = routes;
+    }
+
+    /**
+     * Handles the changes one batch of events caused (in order), then retries the waiting moves if an address
+     * became usable or {@code retryWaiting} says something else (a new route, a re-dump) may have given a source.
+     */
+    public List<MovePlan> handle(List<AddressChange> changes, Instant seenAt, boolean retryWaiting)
+            throws NetlinkException {
+        List<MovePlan> plans = new ArrayList<>();
+        boolean retry = retryWaiting;
+        for (AddressChange change : changes) {
+            if (change instanceof AddressChange.Lost lost) {
+                plans.addAll(resolve(detector.addressLost(lost, seenAt), false));
+            } else if (change instanceof AddressChange.Usable usable) {
+                Optional<MoveTrigger> home = detector.addressUsable(usable, seenAt);
+                if (home.isPresent()) {
+                    plans.addAll(returnHome(home.get()));
+                }
+                retry = true;
+            }
+        }
+        if (retry) {
+            for (MoveTrigger waiting : detector.pending()) {
+                plans.addAll(resolve(waiting, true));
+            }
+        }
+        return plans;
+    }
+
+    /** The address the sessions of {@code original} use now, if they moved. */
+    public Optional<InetAddress> activeAddress(InetAddress original) {
+        return detector.activeAddress(original);
+    }
+
+    /** Original addresses whose moves still wait for a usable source for some peer. */
+    public List<InetAddress> waiting() {
+        return detector.pending().stream().map(MoveTrigger::original).toList();
+    }
+
+    private List<MovePlan> returnHome(MoveTrigger trigger) throws NetlinkException {
+        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(trigger.original()));
+        if (groups.isEmpty()) {
+            detector.forget(trigger.original());
+            return List.of();
+        }
+        MovePlan plan = MovePlanner.planHome(trigger, groups, table);
+        detector.planned(plan);
+        return List.of(plan);
+    }
+
+    /** Plans the peers of a trigger that have a usable source now; the rest keep waiting. */
+    private List<MovePlan> resolve(MoveTrigger trigger, boolean waited) throws NetlinkException {
+        Set<InetAddress> done = detector.plannedPeers(trigger.original());
+        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(trigger.original())).stream()
+                .filter(group -> !done.contains(group.peer())).toList();
+        if (groups.isEmpty()) {
+            if (done.isEmpty() && detector.activeAddress(trigger.original()).isEmpty()) {
+                // The address carried no sessions: not a move at all.
+                detector.forget(trigger.original());
+            } else {
+                detector.settled(trigger.original());
+            }
+            return List.of();
+        }
+        Map<InetAddress, Optional<RouteInfo>> found = new LinkedHashMap<>();
+        for (PeerSessions group : groups) {
+            found.put(group.peer(), routes.routeTo(group.peer()));
+        }
+        MovePlanner.Result result = MovePlanner.plan(trigger, groups, found, table, waited);
+        result.plans().forEach(detector::planned);
+        if (result.waiting().isEmpty()) {
+            detector.settled(trigger.original());
+        }
+        return result.plans();
+    }
+}
