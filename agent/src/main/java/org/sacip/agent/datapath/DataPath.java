@@ -3,6 +3,7 @@ package org.sacip.agent.datapath;
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +40,8 @@ public final class DataPath implements AutoCloseable {
     private final NetNamespace namespace;
     private final NfTablesConnection nftables;
     private final RtnetlinkClient routes;
-    private final NftScript nft;
+    private final NamespaceCommand commands;
+    private final ResetBlockRules resetBlocks;
     private Map<SessionTuple, Remapping> remappings = new LinkedHashMap<>();
     private GhostLedger ghosts = new GhostLedger();
     private boolean installed;
@@ -49,7 +51,8 @@ public final class DataPath implements AutoCloseable {
         this.namespace = namespace;
         this.nftables = nftables;
         this.routes = routes;
-        this.nft = new NftScript(namespace);
+        this.commands = new NamespaceCommand(namespace);
+        this.resetBlocks = new ResetBlockRules(commands);
     }
 
     /** The data path of the caller's namespace. */
@@ -78,13 +81,43 @@ public final class DataPath implements AutoCloseable {
     }
 
     /**
-     * Loads the ruleset, replacing whatever an earlier run left in our tables, and puts the committed state into
-     * it. Until then every other change is refused.
+     * Starts with nothing remapped: loads the ruleset if it is missing and removes any element an earlier run left
+     * in our sets. Until then every other change is refused.
      */
-    public synchronized void install() throws DataPathException {
-        loadRuleset();
+    public boolean install() throws DataPathException {
+        return install(List.of(), List.of());
+    }
+
+    /**
+     * Starts from a known state (after a restart: the remappings and ghosts the sessions still need). The ruleset
+     * is loaded only if it is missing, so entries already in the kernel keep working without a gap; then the
+     * kernel is made to match the state exactly. Ghost addresses on {@code lo} that the state does not name are
+     * left alone (they may belong to someone else).
+     *
+     * @return whether the kernel had to be changed to match the state
+     */
+    public synchronized boolean install(Collection<Remapping> state, Collection<Ghost> stateGhosts)
+            throws DataPathException {
+        Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>();
+        for (Remapping remapping : state) {
+            if (!remapping.isIdentity()) {
+                nextRemappings.put(remapping.original(), remapping);
+            }
+        }
+        GhostLedger nextGhosts = new GhostLedger();
+        for (Ghost ghost : stateGhosts) {
+            for (SessionTuple holder : ghost.holders()) {
+                nextGhosts.hold(ghost.address(), holder);
+            }
+            if (ghost.active()) {
+                nextGhosts.activate(ghost.address());
+            }
+        }
+        KernelElements.of(nextRemappings.values(), nextGhosts.ghosts());
+        remappings = nextRemappings;
+        ghosts = nextGhosts;
         installed = true;
-        restoreLocked();
+        return restoreLocked();
     }
 
     public synchronized boolean isInstalled() {
@@ -169,6 +202,18 @@ public final class DataPath implements AutoCloseable {
         commit(remappings, next);
     }
 
+    /** The address is back on an interface: its ghost returns to standby (answers ARP, accepts connections). */
+    public synchronized void deactivateGhost(InetAddress address) throws DataPathException {
+        requireInstalled();
+        GhostLedger next = ghosts.copy();
+        try {
+            next.deactivate(address);
+        } catch (IllegalStateException e) {
+            throw new DataPathException(e.getMessage());
+        }
+        commit(remappings, next);
+    }
+
     private void commit(Map<SessionTuple, Remapping> nextRemappings, GhostLedger nextGhosts)
             throws DataPathException {
         KernelElements current = KernelElements.of(remappings.values(), ghosts.ghosts());
@@ -180,15 +225,21 @@ public final class DataPath implements AutoCloseable {
                 addGhostAddress(address);
             }
         }
+        Set<ResetBlock> blocksBefore = blocksOf(remappings.values());
+        Set<ResetBlock> blocksAfter = blocksOf(nextRemappings.values());
+        Set<ResetBlock> newBlocks = new LinkedHashSet<>(blocksAfter);
+        newBlocks.removeAll(blocksBefore);
+        Set<ResetBlock> oldBlocks = new LinkedHashSet<>(blocksBefore);
+        oldBlocks.removeAll(blocksAfter);
+        resetBlocks.add(newBlocks);
         ElementDiff diff = ElementDiff.between(current, desired);
         try {
-            send(diff);
-        } catch (DataPathException firstAttempt) {
-            // Someone may have flushed our table since the last change: put the committed state back and retry.
-            LOG.debug("transaction refused, restoring and retrying: {}", firstAttempt.getMessage());
-            restoreLocked();
-            send(diff);
+            sendOrRepairAndRetry(diff);
+        } catch (DataPathException refused) {
+            resetBlocks.delete(newBlocks);
+            throw refused;
         }
+        resetBlocks.delete(oldBlocks);
         for (InetAddress address : before) {
             if (!after.contains(address)) {
                 deleteGhostAddress(address);
@@ -196,6 +247,25 @@ public final class DataPath implements AutoCloseable {
         }
         remappings = nextRemappings;
         ghosts = nextGhosts;
+    }
+
+    private void sendOrRepairAndRetry(ElementDiff diff) throws DataPathException {
+        try {
+            send(diff);
+        } catch (DataPathException firstAttempt) {
+            // Someone may have flushed our table since the last change: put the committed state back and retry.
+            LOG.debug("transaction refused, restoring and retrying: {}", firstAttempt.getMessage());
+            repair();
+            send(diff);
+        }
+    }
+
+    private static Set<ResetBlock> blocksOf(Collection<Remapping> remappings) {
+        Set<ResetBlock> blocks = new LinkedHashSet<>();
+        for (Remapping remapping : remappings) {
+            ResetBlock.of(remapping).ifPresent(blocks::add);
+        }
+        return blocks;
     }
 
     private void send(ElementDiff diff) throws DataPathException {
@@ -221,13 +291,25 @@ public final class DataPath implements AutoCloseable {
         if (!installed) {
             return false;
         }
-        return restoreLocked();
+        return repair();
+    }
+
+    /** Restores and counts and logs it when something had to be repaired. */
+    private boolean repair() throws DataPathException {
+        boolean changed = restoreLocked();
+        if (changed) {
+            restores++;
+            LOG.info("data path restored{}: {} remapping(s), {} ghost(s)", where(namespace), remappings.size(),
+                    ghosts.ghosts().size());
+        }
+        return changed;
     }
 
     private boolean restoreLocked() throws DataPathException {
         boolean changed = false;
         try {
             if (!SacipRuleset.isPresent(nftables)) {
+                // Replaces any part of our tables that is left (a deleted set or chain) in one transaction.
                 loadRuleset();
                 changed = true;
             }
@@ -238,6 +320,17 @@ public final class DataPath implements AutoCloseable {
                     changed = true;
                 }
             }
+            Set<ResetBlock> wantedBlocks = blocksOf(remappings.values());
+            Set<ResetBlock> presentBlocks = resetBlocks.list();
+            if (!presentBlocks.equals(wantedBlocks)) {
+                Set<ResetBlock> missing = new LinkedHashSet<>(wantedBlocks);
+                missing.removeAll(presentBlocks);
+                Set<ResetBlock> extra = new LinkedHashSet<>(presentBlocks);
+                extra.removeAll(wantedBlocks);
+                resetBlocks.add(missing);
+                resetBlocks.delete(extra);
+                changed = true;
+            }
             ElementDiff diff = ElementDiff.between(kernelElements(),
                     KernelElements.of(remappings.values(), ghosts.ghosts()));
             if (!diff.isEmpty()) {
@@ -246,11 +339,6 @@ public final class DataPath implements AutoCloseable {
             }
         } catch (NetlinkException e) {
             throw new DataPathException("cannot read the data path state" + where(namespace), e);
-        }
-        if (changed) {
-            restores++;
-            LOG.info("data path restored{}: {} remapping(s), {} ghost(s)", where(namespace), remappings.size(),
-                    ghosts.ghosts().size());
         }
         return changed;
     }
@@ -266,7 +354,8 @@ public final class DataPath implements AutoCloseable {
      */
     public synchronized void flush() throws DataPathException {
         installed = false;
-        nft.run(DELETE_TABLES);
+        commands.run(List.of("nft", "-f", "-"), DELETE_TABLES);
+        resetBlocks.delete(resetBlocks.list());
         for (InetAddress address : addressesOf(ghosts)) {
             deleteGhostAddress(address);
         }
@@ -332,7 +421,7 @@ public final class DataPath implements AutoCloseable {
 
     private void loadRuleset() throws DataPathException {
         try {
-            nft.run(SacipRuleset.text());
+            commands.run(List.of("nft", "-f", "-"), SacipRuleset.text());
         } catch (RulesetLoadException e) {
             throw new DataPathException("cannot read the ruleset", e);
         }
@@ -346,7 +435,7 @@ public final class DataPath implements AutoCloseable {
 
     private static Set<InetAddress> addressesOf(GhostLedger ledger) {
         return ledger.ghosts().stream().map(Ghost::address).collect(Collectors.toCollection(
-                java.util.LinkedHashSet::new));
+                LinkedHashSet::new));
     }
 
     private static String where(NetNamespace namespace) {

@@ -111,19 +111,16 @@ public final class DataPathGuard implements AutoCloseable {
         }
     }
 
-    /** Whether the event takes something away from one of our tables. */
+    /**
+     * Whether the event takes a table, set or element away from us. A chain or rule deleted on its own is not
+     * watched: our own ruleset reload announces such deletions too, and reacting to them would loop.
+     */
     static boolean removesOurs(NfTablesEvent event) {
         if (event instanceof NfTablesEvent.TableChanged table) {
             return table.change() == NfTablesEvent.Change.DELETED && ours(table.family(), table.table());
         }
         if (event instanceof NfTablesEvent.SetChanged set) {
             return set.change() == NfTablesEvent.Change.DELETED && ours(set.family(), set.table());
-        }
-        if (event instanceof NfTablesEvent.ChainChanged chain) {
-            return chain.change() == NfTablesEvent.Change.DELETED && ours(chain.family(), chain.table());
-        }
-        if (event instanceof NfTablesEvent.RuleChanged rule) {
-            return rule.change() == NfTablesEvent.Change.DELETED && ours(rule.family(), rule.table());
         }
         if (event instanceof NfTablesEvent.ElementsChanged elements) {
             return elements.change() == NfTablesEvent.Change.DELETED
