@@ -31,16 +31,16 @@ public final class SessionEndTracker {
         sessions.forEach(session -> live.putIfAbsent(session.key(), session));
     }
 
-    /** The kernel reported these sockets destroyed; returns the tracked sessions that thereby ended. */
-    public List<Session> socketsDestroyed(Collection<SessionKey> destroyed) {
-        List<Session> ended = new ArrayList<>();
-        for (SessionKey key : destroyed) {
-            Session session = live.get(key);
-            if (session != null && session.origin() == SessionOrigin.SOCKET) {
-                live.remove(key);
-                ended.add(session);
-            }
-        }
+    /**
+     * The kernel reported these sockets destroyed, named by cookie: a destroy notification carries zero addresses
+     * and ports (measured on Linux 6.x), the cookie is what identifies the socket. Returns the sessions that ended.
+     */
+    public List<Session> socketsDestroyed(Collection<Long> cookies) {
+        Set<Long> destroyed = Set.copyOf(cookies);
+        List<Session> ended = live.values().stream()
+                .filter(session -> session.origin() == SessionOrigin.SOCKET && destroyed.contains(session.kernelId()))
+                .toList();
+        ended.forEach(session -> live.remove(session.key()));
         return ended;
     }
 

@@ -7,6 +7,7 @@ import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkOverrunException;
 import org.sacip.netlink.diag.SocketDestroyWatcher;
+import org.sacip.netlink.diag.SocketInfo;
 
 /**
  * Follows tracked sessions to their end: the kernel's socket destroy notifications end socket sessions at once;
@@ -45,7 +46,7 @@ public final class SessionEndWatcher implements AutoCloseable {
     /** Waits up to {@code timeout} for destroy notifications; returns the tracked sessions that ended. */
     public List<Session> pollDestroyed(Duration timeout) throws NetlinkException {
         try {
-            return tracker.socketsDestroyed(destroyed.poll(timeout).stream().map(SessionKey::of).toList());
+            return tracker.socketsDestroyed(destroyed.poll(timeout).stream().map(SocketInfo::cookie).toList());
         } catch (NetlinkOverrunException e) {
             // Notifications were lost: the re-dump decides instead.
             return recheck();

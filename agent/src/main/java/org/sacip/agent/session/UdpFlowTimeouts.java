@@ -1,6 +1,7 @@
 package org.sacip.agent.session;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,11 @@ public record UdpFlowTimeouts(Duration unreplied, Duration stream) {
     }
 
     private static Duration read(String name) throws IOException {
-        return Duration.ofSeconds(Long.parseLong(Files.readString(SYSCTLS.resolve(name), StandardCharsets.US_ASCII)
-                .trim()));
+        // A /proc/sys file reports size 0; Files.readString trusts the size and returned a single byte ("3" of
+        // "30"), so read the stream to its end instead.
+        try (InputStream in = Files.newInputStream(SYSCTLS.resolve(name))) {
+            return Duration.ofSeconds(Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim()));
+        }
     }
 
     /** How long the flow has been idle, from its remaining timeout; never negative. */

@@ -20,12 +20,13 @@ class SessionEndTrackerTest {
     private static final Duration IDLE = Duration.ofSeconds(30);
 
     @Test
-    void destroyedSocketEndsItsSessionOnce() throws Exception {
+    void destroyedSocketEndsItsSessionOnceMatchedByCookie() throws Exception {
         SessionEndTracker tracker = new SessionEndTracker(IDLE);
         Session tcp = session(TransportProtocol.TCP, "198.18.0.1", 1001, "198.19.0.9", 22, SessionOrigin.SOCKET);
         tracker.track(List.of(tcp));
-        assertEquals(List.of(tcp), tracker.socketsDestroyed(List.of(tcp.key())));
-        assertEquals(List.of(), tracker.socketsDestroyed(List.of(tcp.key())));
+        assertEquals(List.of(), tracker.socketsDestroyed(List.of(tcp.kernelId() + 1)), "another socket's cookie");
+        assertEquals(List.of(tcp), tracker.socketsDestroyed(List.of(tcp.kernelId())));
+        assertEquals(List.of(), tracker.socketsDestroyed(List.of(tcp.kernelId())));
         assertFalse(tracker.isLive(tcp.key()));
     }
 

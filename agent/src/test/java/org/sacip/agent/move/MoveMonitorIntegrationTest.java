@@ -1,0 +1,227 @@
+package org.sacip.agent.move;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.sacip.agent.session.PeerSessions;
+import org.sacip.agent.session.Session;
+import org.sacip.agent.session.SessionEndWatcher;
+import org.sacip.agent.session.SessionKey;
+import org.sacip.netlink.NetlinkException;
+
+/**
+ * Moves made with `ip` in throwaway namespaces, watched by a real {@link MoveMonitor}: each must produce the right
+ * plan with exactly the sessions the test opened, grouped by peer, and the source the kernel's route lookup now
+ * gives; the sessions must then be seen to end when the test closes them.
+ */
+@Tag("integration")
+class MoveMonitorIntegrationTest {
+    private static final Duration GENEROUS = Duration.ofSeconds(20);
+    private static final String X = "198.18.0.1";
+    private static final String Y = "198.18.0.2";
+    private static final String Z = "198.18.1.1";
+    private static final String PEER_A = "198.19.0.1";
+    private static final String PEER_B = "198.19.0.2";
+
+    /** host: X on link 0; peer: gateways .254 on both links and two peer addresses on its lo. */
+    private static void ipv4Lab(TwoHosts lab) throws Exception {
+        lab.inPeer("ip", "addr", "add", "198.18.0.254/24", "dev", lab.peerLinks[0]);
+        lab.inPeer("ip", "addr", "add", "198.18.1.254/24", "dev", lab.peerLinks[1]);
+        lab.inPeer("ip", "addr", "add", PEER_A + "/32", "dev", "lo");
+        lab.inPeer("ip", "addr", "add", PEER_B + "/32", "dev", "lo");
+        for (int link = 0; link < 2; link++) {
+            lab.inPeer("ip", "link", "set", lab.peerLinks[link], "up");
+            lab.inHost("ip", "link", "set", lab.hostLinks[link], "up");
+        }
+        lab.inHost("ip", "addr", "add", X + "/24", "dev", lab.hostLinks[0]);
+        lab.inHost("ip", "route", "add", "198.19.0.0/24", "via", "198.18.0.254", "metric", "10");
+        // conntrack only tracks a namespace once a rule uses it; the agent's host may have no such rule, the test
+        // needs one to see unconnected UDP flows.
+        lab.inHost("nft", "add table inet sacip_test; add chain inet sacip_test out { type filter hook output"
+                + " priority 0; }; add rule inet sacip_test out ct state new counter");
+    }
+
+    private static MoveMonitor monitor(TwoHosts lab) throws NetlinkException {
+        return MoveMonitor.open(Optional.of(lab.hostNamespace()), ManagedScope.everything(), Clock.systemUTC());
+    }
+
+    /** Polls until at least one plan came (or the generous limit passed); returns every plan seen. */
+    private static List<MovePlan> plansFrom(MoveMonitor monitor) throws NetlinkException {
+        List<MovePlan> plans = new ArrayList<>();
+        long deadline = System.nanoTime() + GENEROUS.toNanos();
+        while (plans.isEmpty() && System.nanoTime() < deadline) {
+            plans.addAll(monitor.poll(Duration.ofMillis(200)));
+        }
+        // Anything that arrives right behind the first plan belongs to the same move.
+        plans.addAll(monitor.poll(Duration.ofMillis(300)));
+        return plans;
+    }
+
+    private static Map<InetAddress, Set<SessionKey>> byPeer(MovePlan plan) {
+        Map<InetAddress, Set<SessionKey>> groups = new HashMap<>();
+        for (PeerSessions group : plan.peers()) {
+            groups.put(group.peer(), group.sessions().stream().map(Session::key).collect(Collectors.toSet()));
+        }
+        return groups;
+    }
+
+    private static void assertPlan(MovePlan plan, MoveKind kind, String original, String newActive,
+            String interfaceName, LabSessions sessions, Instant before) throws Exception {
+        assertEquals(kind, plan.kind(), plan.toString());
+        assertEquals(InetAddress.getByName(original), plan.original());
+        assertEquals(InetAddress.getByName(newActive), plan.newActive());
+        assertEquals(interfaceName, plan.interfaceName());
+        assertEquals(sessions.expectedByPeer(), byPeer(plan), "exactly the sessions the test opened, by peer");
+        assertTrue(!plan.seenAt().isBefore(before), "seen after the test changed the address");
+    }
+
+    /** Closes the sessions and waits until the watcher has seen every one of them end. */
+    private static void assertSessionsEnd(TwoHosts lab, MovePlan plan, LabSessions sessions, boolean useRedump)
+            throws Exception {
+        List<Session> all = plan.peers().stream().flatMap(group -> group.sessions().stream()).toList();
+        try (SessionEndWatcher watcher = SessionEndWatcher.open(Optional.of(lab.hostNamespace()),
+                Duration.ofSeconds(2))) {
+            watcher.track(all);
+            sessions.touchFlows();
+            assertEquals(List.of(), watcher.recheck(), "nothing ended before the test closed it");
+            sessions.closeAll();
+            Set<SessionKey> ended = new HashSet<>();
+            long deadline = System.nanoTime() + GENEROUS.toNanos();
+            while (!watcher.live().isEmpty() && System.nanoTime() < deadline) {
+                watcher.pollDestroyed(Duration.ofMillis(250)).forEach(session -> ended.add(session.key()));
+                if (useRedump || watcher.live().stream().anyMatch(s -> s.protocol()
+                        == org.sacip.netlink.diag.TransportProtocol.UDP)) {
+                    watcher.recheck().forEach(session -> ended.add(session.key()));
+                }
+            }
+            assertEquals(all.stream().map(Session::key).collect(Collectors.toSet()), ended);
+        }
+    }
+
+    @Test
+    void makeBeforeBreakWithPromotedSecondary() throws Exception {
+        try (TwoHosts lab = TwoHosts.create()) {
+            ipv4Lab(lab);
+            try (MoveMonitor monitor = monitor(lab); LabSessions sessions = new LabSessions(lab, X)) {
+                assertEquals("1", lab.inHost("sysctl", "-n", "net.ipv4.conf." + lab.hostLinks[0]
+                        + ".promote_secondaries").trim());
+                assertEquals("2", lab.inHost("sysctl", "-n", "net.ipv4.conf." + lab.hostLinks[0]
+                        + ".arp_announce").trim());
+                sessions.tcp(PEER_A);
+                sessions.tcp(PEER_A);
+                sessions.connectedUdp(PEER_A);
+                sessions.tcp(PEER_B);
+                sessions.unconnectedUdp(PEER_B);
+                Instant before = Instant.now();
+                lab.inHost("ip", "addr", "add", Y + "/24", "dev", lab.hostLinks[0]);
+                lab.inHost("ip", "addr", "del", X + "/24", "dev", lab.hostLinks[0]);
+                List<MovePlan> plans = plansFrom(monitor);
+                assertEquals(1, plans.size(), plans.toString());
+                assertPlan(plans.get(0), MoveKind.MAKE_BEFORE_BREAK, X, Y, lab.hostLinks[0], sessions, before);
+                assertEquals(Y, lab.hostSourceFor(PEER_A), "the kernel's own choice of source");
+                assertEquals(Optional.of(InetAddress.getByName(Y)), monitor.activeAddress(InetAddress.getByName(X)));
+                // What the data path does after a move, so the old address can still send (the flow's next packet).
+                lab.inHost("ip", "addr", "add", X + "/32", "dev", "lo", "scope", "host");
+                assertSessionsEnd(lab, plans.get(0), sessions, true);
+            }
+        }
+    }
+
+    @Test
+    void breakBeforeMakeAcrossInterfacesWaitsForAddressAndRoute() throws Exception {
+        try (TwoHosts lab = TwoHosts.create()) {
+            ipv4Lab(lab);
+            try (MoveMonitor monitor = monitor(lab); LabSessions sessions = new LabSessions(lab, X)) {
+                sessions.tcp(PEER_A);
+                sessions.tcp(PEER_B);
+                Instant before = Instant.now();
+                lab.inHost("ip", "addr", "del", X + "/24", "dev", lab.hostLinks[0]);
+                assertEquals(List.of(), monitor.poll(Duration.ofMillis(500)), "no source yet");
+                lab.inHost("ip", "addr", "add", Z + "/24", "dev", lab.hostLinks[1]);
+                lab.inHost("ip", "route", "add", "198.19.0.0/24", "via", "198.18.1.254", "metric", "20");
+                List<MovePlan> plans = plansFrom(monitor);
+                assertEquals(1, plans.size(), plans.toString());
+                assertPlan(plans.get(0), MoveKind.BREAK_BEFORE_MAKE, X, Z, lab.hostLinks[1], sessions, before);
+                assertEquals(Z, lab.hostSourceFor(PEER_B));
+                assertSessionsEnd(lab, plans.get(0), sessions, false);
+            }
+        }
+    }
+
+    @Test
+    void linkDownWithAddressLeftThenBackUpIsHome() throws Exception {
+        try (TwoHosts lab = TwoHosts.create()) {
+            ipv4Lab(lab);
+            lab.inHost("ip", "addr", "add", Z + "/24", "dev", lab.hostLinks[1]);
+            lab.inHost("ip", "route", "add", "198.19.0.0/24", "via", "198.18.1.254", "metric", "20");
+            try (MoveMonitor monitor = monitor(lab); LabSessions sessions = new LabSessions(lab, X)) {
+                sessions.tcp(PEER_A);
+                sessions.connectedUdp(PEER_B);
+                Instant before = Instant.now();
+                lab.inHost("ip", "link", "set", lab.hostLinks[0], "down");
+                List<MovePlan> plans = plansFrom(monitor);
+                assertEquals(1, plans.size(), plans.toString());
+                assertPlan(plans.get(0), MoveKind.LINK_DOWN, X, Z, lab.hostLinks[1], sessions, before);
+                assertTrue(lab.inHost("ip", "-4", "addr", "show", "dev", lab.hostLinks[0]).contains(X),
+                        "the address is still configured");
+                assertEquals(Z, lab.hostSourceFor(PEER_A));
+
+                Instant beforeUp = Instant.now();
+                lab.inHost("ip", "link", "set", lab.hostLinks[0], "up");
+                List<MovePlan> home = plansFrom(monitor);
+                assertEquals(1, home.size(), home.toString());
+                assertPlan(home.get(0), MoveKind.RETURN_HOME, X, X, lab.hostLinks[0], sessions, beforeUp);
+                assertEquals(InetAddress.getByName(Z), home.get(0).previousActive());
+                assertEquals(Optional.empty(), monitor.activeAddress(InetAddress.getByName(X)));
+                assertSessionsEnd(lab, home.get(0), sessions, true);
+            }
+        }
+    }
+
+    @Test
+    void ipv6MoveWaitsForDuplicateAddressDetection() throws Exception {
+        try (TwoHosts lab = TwoHosts.create()) {
+            for (int link = 0; link < 2; link++) {
+                lab.inPeer("ip", "link", "set", lab.peerLinks[link], "up");
+                lab.inHost("ip", "link", "set", lab.hostLinks[link], "up");
+            }
+            lab.inPeer("ip", "addr", "add", "2001:db8::fe/64", "dev", lab.peerLinks[0], "nodad");
+            lab.inPeer("ip", "addr", "add", "2001:db8:9::1/128", "dev", "lo");
+            lab.inHost("sysctl", "-qw", "net.ipv6.conf." + lab.hostLinks[0] + ".accept_dad=1",
+                    "net.ipv6.conf." + lab.hostLinks[0] + ".dad_transmits=1");
+            lab.inHost("ip", "addr", "add", "2001:db8::1/64", "dev", lab.hostLinks[0], "nodad");
+            lab.inHost("ip", "route", "add", "2001:db8:9::/64", "via", "2001:db8::fe");
+            try (MoveMonitor monitor = monitor(lab); LabSessions sessions = new LabSessions(lab, "2001:db8::1")) {
+                sessions.tcp("2001:db8:9::1");
+                sessions.connectedUdp("2001:db8:9::1");
+                Instant before = Instant.now();
+                lab.inHost("ip", "addr", "add", "2001:db8::2/64", "dev", lab.hostLinks[0]);
+                assertTrue(lab.inHost("ip", "-6", "addr", "show", "dev", lab.hostLinks[0]).contains("tentative"),
+                        "the new address is under DAD");
+                lab.inHost("ip", "addr", "del", "2001:db8::1/64", "dev", lab.hostLinks[0]);
+                List<MovePlan> plans = plansFrom(monitor);
+                assertEquals(1, plans.size(), plans.toString());
+                assertPlan(plans.get(0), MoveKind.BREAK_BEFORE_MAKE, "2001:db8::1", "2001:db8::2",
+                        lab.hostLinks[0], sessions, before);
+                assertTrue(!lab.inHost("ip", "-6", "addr", "show", "dev", lab.hostLinks[0]).contains("tentative"),
+                        "the plan came after DAD finished");
+                assertEquals("2001:db8::2", lab.hostSourceFor("2001:db8:9::1"));
+                assertSessionsEnd(lab, plans.get(0), sessions, false);
+            }
+        }
+    }
+}
