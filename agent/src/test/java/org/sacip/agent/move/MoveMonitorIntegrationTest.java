@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sacip.agent.session.PeerSessions;
 import org.sacip.agent.session.Session;
+import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.agent.session.SessionEndWatcher;
+import org.sacip.agent.session.SessionGrouping;
 import org.sacip.agent.session.SessionKey;
 import org.sacip.netlink.NetlinkException;
 
@@ -53,6 +55,8 @@ class MoveMonitorIntegrationTest {
         // needs one to see unconnected UDP flows.
         lab.inHost("nft", "add table inet sacip_test; add chain inet sacip_test out { type filter hook output"
                 + " priority 0; }; add rule inet sacip_test out ct state new counter");
+        lab.inPeer("nft", "add table inet sacip_test; add chain inet sacip_test in { type filter hook input"
+                + " priority 0; }; add rule inet sacip_test in ct state new counter");
     }
 
     private static MoveMonitor monitor(TwoHosts lab) throws NetlinkException {
@@ -137,6 +141,53 @@ class MoveMonitorIntegrationTest {
                 // What the data path does after a move, so the old address can still send (the flow's next packet).
                 lab.inHost("ip", "addr", "add", X + "/32", "dev", "lo", "scope", "host");
                 assertSessionsEnd(lab, plans.get(0), sessions, true);
+            }
+        }
+    }
+
+    @Test
+    void chainedMoveKeepsTheOriginalAddress() throws Exception {
+        try (TwoHosts lab = TwoHosts.create()) {
+            ipv4Lab(lab);
+            try (MoveMonitor monitor = monitor(lab); LabSessions sessions = new LabSessions(lab, X)) {
+                sessions.tcp(PEER_A);
+                sessions.tcp(PEER_B);
+                lab.inHost("ip", "addr", "add", Y + "/24", "dev", lab.hostLinks[0]);
+                lab.inHost("ip", "addr", "del", X + "/24", "dev", lab.hostLinks[0]);
+                assertEquals(1, plansFrom(monitor).size());
+                lab.inHost("ip", "addr", "add", Z + "/24", "dev", lab.hostLinks[1]);
+                lab.inHost("ip", "route", "add", "198.19.0.0/24", "via", "198.18.1.254", "metric", "20");
+                Instant before = Instant.now();
+                lab.inHost("ip", "addr", "del", Y + "/24", "dev", lab.hostLinks[0]);
+                List<MovePlan> plans = plansFrom(monitor);
+                assertEquals(1, plans.size(), plans.toString());
+                assertPlan(plans.get(0), MoveKind.MAKE_BEFORE_BREAK, X, Z, lab.hostLinks[1], sessions, before);
+                assertEquals(InetAddress.getByName(Y), plans.get(0).previousActive());
+                assertEquals(Z, lab.hostSourceFor(PEER_A));
+            }
+        }
+    }
+
+    @Test
+    void receivingSideFindsTheSessionsOfAPeerAddress() throws Exception {
+        try (TwoHosts lab = TwoHosts.create()) {
+            ipv4Lab(lab);
+            try (LabSessions sessions = new LabSessions(lab, X);
+                    SessionDiscovery discovery = SessionDiscovery.open(Optional.of(lab.peerNamespace()))) {
+                sessions.tcp(PEER_A);
+                sessions.tcp(PEER_B);
+                sessions.connectedUdp(PEER_A);
+                sessions.unconnectedUdp(PEER_B);
+                Set<SessionKey> reversed = sessions.expectedByPeer().values().stream().flatMap(Set::stream)
+                        .map(key -> new SessionKey(key.protocol(), key.remote(), key.local()))
+                        .collect(Collectors.toSet());
+                List<PeerSessions> groups = SessionGrouping.byPeer(
+                        discovery.withRemoteAddress(InetAddress.getByName(X)).sessions());
+                assertEquals(1, groups.size(), groups.toString());
+                assertEquals(InetAddress.getByName(X), groups.get(0).peer());
+                assertEquals(reversed, groups.get(0).sessions().stream().map(Session::key)
+                        .collect(Collectors.toSet()), "the peer's view: its sockets and flows with X");
+                assertEquals(List.of(), discovery.withRemoteAddress(InetAddress.getByName(Y)).sessions());
             }
         }
     }
