@@ -40,7 +40,7 @@ class MoveMonitorIntegrationTest {
     private static final String PEER_B = "198.19.0.2";
 
     /** host: X on link 0; peer: gateways .254 on both links and two peer addresses on its lo. */
-    private static void ipv4Lab(TwoHosts lab) throws Exception {
+    static void ipv4Lab(TwoHosts lab) throws Exception {
         lab.inPeer("ip", "addr", "add", "198.18.0.254/24", "dev", lab.peerLinks[0]);
         lab.inPeer("ip", "addr", "add", "198.18.1.254/24", "dev", lab.peerLinks[1]);
         lab.inPeer("ip", "addr", "add", PEER_A + "/32", "dev", "lo");
