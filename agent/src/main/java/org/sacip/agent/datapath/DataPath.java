@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * ghost addresses on {@code lo}. Every change is computed as the difference between the committed state and the
  * next one and reaches the kernel as one nft transaction (plus the ghost address changes around it: ghosts are
  * added before the entries that need them and deleted after); the committed state changes only when the kernel
- * took the change. {@link #restore()} puts the kernel back to the committed state after others changed it.
+ * took the change. A TCP session whose local address moved also gets a {@link ResetBlock} routing rule, so the
+ * kernel cannot reset it while our table is missing. {@link #restore()} puts the kernel back to the committed
+ * state after others changed it.
  * Closing leaves everything in place (remapped sessions keep working); {@link #flush()} removes it all.
  * Thread-safe: the guard restores while callers apply.
  */
@@ -218,8 +220,8 @@ public final class DataPath implements AutoCloseable {
             throws DataPathException {
         KernelElements current = KernelElements.of(remappings.values(), ghosts.ghosts());
         KernelElements desired = KernelElements.of(nextRemappings.values(), nextGhosts.ghosts());
-        Set<InetAddress> before = addressesOf(ghosts);
-        Set<InetAddress> after = addressesOf(nextGhosts);
+        Set<InetAddress> before = ghosts.addresses();
+        Set<InetAddress> after = nextGhosts.addresses();
         for (InetAddress address : after) {
             if (!before.contains(address)) {
                 addGhostAddress(address);
@@ -306,29 +308,12 @@ public final class DataPath implements AutoCloseable {
     }
 
     private boolean restoreLocked() throws DataPathException {
+        // The nft part first: without it the moved sessions get no packet; ghosts and reset blocks rarely go.
         boolean changed = false;
         try {
             if (!SacipRuleset.isPresent(nftables)) {
                 // Replaces any part of our tables that is left (a deleted set or chain) in one transaction.
                 loadRuleset();
-                changed = true;
-            }
-            Set<InetAddress> onLoopback = loopbackAddresses();
-            for (InetAddress address : addressesOf(ghosts)) {
-                if (!onLoopback.contains(address)) {
-                    addGhostAddress(address);
-                    changed = true;
-                }
-            }
-            Set<ResetBlock> wantedBlocks = blocksOf(remappings.values());
-            Set<ResetBlock> presentBlocks = resetBlocks.list();
-            if (!presentBlocks.equals(wantedBlocks)) {
-                Set<ResetBlock> missing = new LinkedHashSet<>(wantedBlocks);
-                missing.removeAll(presentBlocks);
-                Set<ResetBlock> extra = new LinkedHashSet<>(presentBlocks);
-                extra.removeAll(wantedBlocks);
-                resetBlocks.add(missing);
-                resetBlocks.delete(extra);
                 changed = true;
             }
             ElementDiff diff = ElementDiff.between(kernelElements(),
@@ -337,8 +322,26 @@ public final class DataPath implements AutoCloseable {
                 send(diff);
                 changed = true;
             }
+            Set<InetAddress> onLoopback = loopbackAddresses();
+            for (InetAddress address : ghosts.addresses()) {
+                if (!onLoopback.contains(address)) {
+                    addGhostAddress(address);
+                    changed = true;
+                }
+            }
         } catch (NetlinkException e) {
             throw new DataPathException("cannot read the data path state" + where(namespace), e);
+        }
+        Set<ResetBlock> wantedBlocks = blocksOf(remappings.values());
+        Set<ResetBlock> presentBlocks = resetBlocks.list();
+        if (!presentBlocks.equals(wantedBlocks)) {
+            Set<ResetBlock> missing = new LinkedHashSet<>(wantedBlocks);
+            missing.removeAll(presentBlocks);
+            Set<ResetBlock> extra = new LinkedHashSet<>(presentBlocks);
+            extra.removeAll(wantedBlocks);
+            resetBlocks.add(missing);
+            resetBlocks.delete(extra);
+            changed = true;
         }
         return changed;
     }
@@ -349,14 +352,15 @@ public final class DataPath implements AutoCloseable {
     }
 
     /**
-     * Removes everything this data path added: both tables and every ghost address. The committed state is
+     * Removes everything this data path added: both tables, every reset block and every ghost address. The
+     * committed state is
      * forgotten and further changes are refused until {@link #install()}.
      */
     public synchronized void flush() throws DataPathException {
         installed = false;
         commands.run(List.of("nft", "-f", "-"), DELETE_TABLES);
         resetBlocks.delete(resetBlocks.list());
-        for (InetAddress address : addressesOf(ghosts)) {
+        for (InetAddress address : ghosts.addresses()) {
             deleteGhostAddress(address);
         }
         remappings = new LinkedHashMap<>();
@@ -431,11 +435,6 @@ public final class DataPath implements AutoCloseable {
         if (!installed) {
             throw new DataPathException("the data path is not installed" + where(namespace));
         }
-    }
-
-    private static Set<InetAddress> addressesOf(GhostLedger ledger) {
-        return ledger.ghosts().stream().map(Ghost::address).collect(Collectors.toCollection(
-                LinkedHashSet::new));
     }
 
     private static String where(NetNamespace namespace) {
