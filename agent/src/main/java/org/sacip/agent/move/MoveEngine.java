@@ -77,6 +77,14 @@ public final class MoveEngine {
         return detector.activeAddress(original);
     }
 
+    /**
+     * The last session of {@code original} ended (the session watcher says so): its move, and any wait for a
+     * source, are over, so a later loss or return of that address is judged afresh.
+     */
+    public void sessionsEnded(InetAddress original) {
+        detector.forget(original);
+    }
+
     /** Original addresses whose moves still wait for a usable source for some peer. */
     public List<InetAddress> waiting() {
         return detector.pending().stream().map(MoveTrigger::original).toList();

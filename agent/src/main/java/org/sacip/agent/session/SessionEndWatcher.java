@@ -1,7 +1,13 @@
 package org.sacip.agent.session;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
@@ -18,6 +24,7 @@ public final class SessionEndWatcher implements AutoCloseable {
     private final SocketDestroyWatcher destroyed;
     private final SessionDiscovery discovery;
     private final SessionEndTracker tracker;
+    private final Map<SessionKey, SessionObservation.End> ends = new HashMap<>();
 
     private SessionEndWatcher(SocketDestroyWatcher destroyed, SessionDiscovery discovery, SessionEndTracker tracker) {
         this.destroyed = destroyed;
@@ -38,15 +45,25 @@ public final class SessionEndWatcher implements AutoCloseable {
         }
     }
 
-    /** Starts following sessions, e.g. those of a move plan. */
+    /** Starts following sessions of a local address, e.g. those of a move plan. */
     public void track(List<Session> sessions) {
+        track(sessions, SessionObservation.End.LOCAL);
+    }
+
+    /**
+     * Starts following sessions found by the given end: {@code REMOTE} for the receiving side, whose sessions are
+     * re-dumped by their peer address.
+     */
+    public void track(List<Session> sessions, SessionObservation.End end) {
+        sessions.forEach(session -> ends.putIfAbsent(session.key(), end));
         tracker.track(sessions);
     }
 
     /** Waits up to {@code timeout} for destroy notifications; returns the tracked sessions that ended. */
     public List<Session> pollDestroyed(Duration timeout) throws NetlinkException {
         try {
-            return tracker.socketsDestroyed(destroyed.poll(timeout).stream().map(SocketInfo::cookie).toList());
+            return forgetEnded(tracker.socketsDestroyed(destroyed.poll(timeout).stream().map(SocketInfo::cookie)
+                    .toList()));
         } catch (NetlinkOverrunException e) {
             // Notifications were lost: the re-dump decides instead.
             return recheck();
@@ -55,10 +72,27 @@ public final class SessionEndWatcher implements AutoCloseable {
 
     /** Re-dumps the addresses of the tracked sessions; returns those that ended (gone, or UDP flows idle). */
     public List<Session> recheck() throws NetlinkException {
-        List<Session> ended = new java.util.ArrayList<>();
-        for (var address : tracker.live().stream().map(session -> session.local().getAddress()).distinct().toList()) {
+        Set<InetAddress> locals = new LinkedHashSet<>();
+        Set<InetAddress> remotes = new LinkedHashSet<>();
+        for (Session session : tracker.live()) {
+            if (ends.get(session.key()) == SessionObservation.End.REMOTE) {
+                remotes.add(session.peer());
+            } else {
+                locals.add(session.local().getAddress());
+            }
+        }
+        List<Session> ended = new ArrayList<>();
+        for (InetAddress address : locals) {
             ended.addAll(tracker.reconcile(discovery.withLocalAddress(address)));
         }
+        for (InetAddress address : remotes) {
+            ended.addAll(tracker.reconcile(discovery.withRemoteAddress(address)));
+        }
+        return forgetEnded(ended);
+    }
+
+    private List<Session> forgetEnded(List<Session> ended) {
+        ended.forEach(session -> ends.remove(session.key()));
         return ended;
     }
 

@@ -181,6 +181,18 @@ class MoveEngineTest {
     }
 
     @Test
+    void afterTheLastSessionEndsTheAddressComingBackIsNoHome() throws Exception {
+        tcp(X, PEER_A);
+        feed(added(address(2, Y)), 1);
+        routes.put(ip(PEER_A), routeVia(PEER_A, Y, 2));
+        assertEquals(1, feed(removed(address(2, X)), 2).size());
+        sessions.clear();
+        engine.sessionsEnded(ip(X));
+        assertEquals(Optional.empty(), engine.activeAddress(ip(X)));
+        assertEquals(List.of(), feed(added(address(3, X)), 3));
+    }
+
+    @Test
     void addressBackBeforeAnyMoveCancelsTheWait() throws Exception {
         tcp(X, PEER_A);
         assertEquals(List.of(), feed(removed(address(2, X)), 1));

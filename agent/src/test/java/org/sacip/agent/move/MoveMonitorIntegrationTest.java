@@ -23,6 +23,7 @@ import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.agent.session.SessionEndWatcher;
 import org.sacip.agent.session.SessionGrouping;
 import org.sacip.agent.session.SessionKey;
+import org.sacip.agent.session.SessionObservation;
 import org.sacip.netlink.NetlinkException;
 
 /**
@@ -116,6 +117,12 @@ class MoveMonitorIntegrationTest {
         }
     }
 
+    /** The `ip addr` line of one address on link 0 of the host, with its flags. */
+    private static String addressLine(TwoHosts lab, String address) throws Exception {
+        return lab.inHost("ip", "-6", "addr", "show", "dev", lab.hostLinks[0]).lines()
+                .filter(line -> line.contains(" " + address + " ")).findFirst().orElse("");
+    }
+
     @Test
     void makeBeforeBreakWithPromotedSecondary() throws Exception {
         try (TwoHosts lab = TwoHosts.create()) {
@@ -188,6 +195,19 @@ class MoveMonitorIntegrationTest {
                 assertEquals(reversed, groups.get(0).sessions().stream().map(Session::key)
                         .collect(Collectors.toSet()), "the peer's view: its sockets and flows with X");
                 assertEquals(List.of(), discovery.withRemoteAddress(InetAddress.getByName(Y)).sessions());
+                try (SessionEndWatcher watcher = SessionEndWatcher.open(Optional.of(lab.peerNamespace()),
+                        Duration.ofSeconds(2))) {
+                    watcher.track(groups.get(0).sessions(), SessionObservation.End.REMOTE);
+                    assertEquals(List.of(), watcher.recheck(), "all still there before the test closes them");
+                    sessions.closeAll();
+                    Set<SessionKey> ended = new HashSet<>();
+                    long deadline = System.nanoTime() + GENEROUS.toNanos();
+                    while (!watcher.live().isEmpty() && System.nanoTime() < deadline) {
+                        watcher.pollDestroyed(Duration.ofMillis(250)).forEach(session -> ended.add(session.key()));
+                        watcher.recheck().forEach(session -> ended.add(session.key()));
+                    }
+                    assertEquals(reversed, ended, "the peer side sees every session end");
+                }
             }
         }
     }
@@ -261,14 +281,13 @@ class MoveMonitorIntegrationTest {
                 sessions.connectedUdp("2001:db8:9::1");
                 Instant before = Instant.now();
                 lab.inHost("ip", "addr", "add", "2001:db8::2/64", "dev", lab.hostLinks[0]);
-                assertTrue(lab.inHost("ip", "-6", "addr", "show", "dev", lab.hostLinks[0]).contains("tentative"),
-                        "the new address is under DAD");
+                assertTrue(addressLine(lab, "2001:db8::2/64").contains("tentative"), "the new address is under DAD");
                 lab.inHost("ip", "addr", "del", "2001:db8::1/64", "dev", lab.hostLinks[0]);
                 List<MovePlan> plans = plansFrom(monitor);
                 assertEquals(1, plans.size(), plans.toString());
                 assertPlan(plans.get(0), MoveKind.BREAK_BEFORE_MAKE, "2001:db8::1", "2001:db8::2",
                         lab.hostLinks[0], sessions, before);
-                assertTrue(!lab.inHost("ip", "-6", "addr", "show", "dev", lab.hostLinks[0]).contains("tentative"),
+                assertTrue(!addressLine(lab, "2001:db8::2/64").contains("tentative"),
                         "the plan came after DAD finished");
                 assertEquals("2001:db8::2", lab.hostSourceFor("2001:db8:9::1"));
                 assertSessionsEnd(lab, plans.get(0), sessions, false);
