@@ -33,8 +33,7 @@ public final class MoveDetector {
         InetAddress original = active.entrySet().stream()
                 .filter(entry -> entry.getValue().active().equals(lost.address()))
                 .map(Map.Entry::getKey).findFirst().orElse(lost.address());
-        MoveTrigger trigger = new MoveTrigger(original, lost.address(), lost.interfaceIndex(), lost.cause(), false,
-                seenAt);
+        MoveTrigger trigger = MoveTrigger.loss(original, lost.address(), lost.interfaceIndex(), lost.cause(), seenAt);
         pending.put(original, new Pending(trigger, new HashSet<>()));
         return trigger;
     }
@@ -50,7 +49,7 @@ public final class MoveDetector {
         if (moved == null) {
             return Optional.empty();
         }
-        return Optional.of(new MoveTrigger(address, moved.active(), usable.interfaceIndex(), null, true, seenAt));
+        return Optional.of(MoveTrigger.home(address, moved.active(), usable.interfaceIndex(), seenAt));
     }
 
     /** Moves that still wait for a usable source for some of their peers, oldest first. */

@@ -37,6 +37,9 @@ public final class MovePlanner {
      */
     public static Result plan(MoveTrigger trigger, List<PeerSessions> groups, Map<InetAddress, Optional<RouteInfo>> routes,
             AddressTable table, boolean waited) {
+        if (trigger.isReturnHome()) {
+            throw new IllegalArgumentException("a return home is planned by planHome: " + trigger);
+        }
         Map<Target, List<PeerSessions>> byTarget = new LinkedHashMap<>();
         List<PeerSessions> waiting = new ArrayList<>();
         for (PeerSessions group : groups) {
@@ -48,7 +51,7 @@ public final class MovePlanner {
                 waiting.add(group);
             }
         }
-        MoveKind kind = trigger.cause() == LossCause.LINK_DOWN ? MoveKind.LINK_DOWN
+        MoveKind kind = trigger.cause().equals(Optional.of(LossCause.LINK_DOWN)) ? MoveKind.LINK_DOWN
                 : waited ? MoveKind.BREAK_BEFORE_MAKE : MoveKind.MAKE_BEFORE_BREAK;
         List<MovePlan> plans = new ArrayList<>();
         byTarget.forEach((target, peers) -> plans.add(new MovePlan(kind, trigger.original(), trigger.lost(),
@@ -59,6 +62,9 @@ public final class MovePlanner {
 
     /** The plan for sessions whose original address is usable again: they go back to it. */
     public static MovePlan planHome(MoveTrigger trigger, List<PeerSessions> groups, AddressTable table) {
+        if (!trigger.isReturnHome()) {
+            throw new IllegalArgumentException("not a return home: " + trigger);
+        }
         int index = table.interfaceOf(trigger.original()).orElse(trigger.interfaceIndex());
         return new MovePlan(MoveKind.RETURN_HOME, trigger.original(), trigger.lost(), trigger.original(), index,
                 interfaceName(table, index), groups, trigger.seenAt());
