@@ -2,11 +2,14 @@ package org.sacip.agent.move;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.sacip.netlink.route.AddressEvent;
 import org.sacip.netlink.route.AddressFlag;
 import org.sacip.netlink.route.InterfaceAddress;
@@ -20,15 +23,14 @@ import org.sacip.netlink.route.RtnetlinkEvent;
  * source: on a managed interface that is up, not on loopback (where the ghosts live), not host scope, and past
  * duplicate address detection (TENTATIVE cleared, not DADFAILED). Every update returns what changed in the usable
  * set, so a deleted address, a downed interface and a DAD result all come out as the same two kinds of change.
- * Pure logic, fed by a dump and by {@link RtnetlinkEvent}s; not thread-safe.
+ * An event only re-examines the addresses it touches, so hosts with many addresses stay cheap. Pure logic, fed by
+ * a dump and by {@link RtnetlinkEvent}s; not thread-safe.
  */
 public final class AddressTable {
-    private record Key(int interfaceIndex, InetAddress address) {
-    }
-
     private final ManagedScope scope;
     private final Map<Integer, LinkInfo> links = new HashMap<>();
-    private final Map<Key, InterfaceAddress> addresses = new LinkedHashMap<>();
+    /** Address -> interface index -> the kernel's record; one address may sit on several interfaces (and lo). */
+    private final Map<InetAddress, Map<Integer, InterfaceAddress>> addresses = new LinkedHashMap<>();
 
     public AddressTable(ManagedScope scope) {
         this.scope = scope;
@@ -36,50 +38,57 @@ public final class AddressTable {
 
     /** Replaces the whole state with a fresh dump (at start, and after an event overrun); returns the difference. */
     public List<AddressChange> reset(List<LinkInfo> dumpedLinks, List<InterfaceAddress> dumpedAddresses) {
-        Map<InetAddress, InterfaceAddress> before = usableAddresses();
+        Set<InetAddress> affected = new LinkedHashSet<>(addresses.keySet());
+        dumpedAddresses.forEach(address -> affected.add(address.address()));
+        Map<InetAddress, InterfaceAddress> before = usable(affected);
         links.clear();
         addresses.clear();
         dumpedLinks.forEach(link -> links.put(link.index(), link));
-        dumpedAddresses.forEach(address -> addresses.put(key(address), address));
-        return difference(before, LossCause.REMOVED);
+        dumpedAddresses.forEach(this::put);
+        return difference(affected, before, LossCause.REMOVED);
     }
 
     /** Applies one event; returns the changes of usable addresses it caused (often none). */
     public List<AddressChange> apply(RtnetlinkEvent event) {
-        Map<InetAddress, InterfaceAddress> before = usableAddresses();
-        LossCause cause = LossCause.REMOVED;
         if (event instanceof AddressEvent addressEvent) {
             InterfaceAddress address = addressEvent.address();
+            Set<InetAddress> affected = Set.of(address.address());
+            Map<InetAddress, InterfaceAddress> before = usable(affected);
+            LossCause cause = LossCause.REMOVED;
             if (addressEvent.kind() == AddressEvent.Kind.ADDED) {
-                addresses.put(key(address), address);
+                put(address);
                 if (address.has(AddressFlag.DADFAILED)) {
                     cause = LossCause.DAD_FAILED;
                 }
             } else {
-                addresses.remove(key(address));
+                remove(address.address(), address.interfaceIndex());
             }
-        } else if (event instanceof LinkEvent linkEvent) {
+            return difference(affected, before, cause);
+        }
+        if (event instanceof LinkEvent linkEvent) {
             LinkInfo link = linkEvent.link();
+            Set<InetAddress> affected = addressesOn(link.index());
+            Map<InetAddress, InterfaceAddress> before = usable(affected);
             if (linkEvent.kind() == LinkEvent.Kind.REMOVED) {
                 links.remove(link.index());
-                addresses.keySet().removeIf(key -> key.interfaceIndex() == link.index());
-            } else {
-                links.put(link.index(), link);
-                cause = LossCause.LINK_DOWN;
+                affected.forEach(address -> remove(address, link.index()));
+                return difference(affected, before, LossCause.REMOVED);
             }
+            links.put(link.index(), link);
+            return difference(affected, before, LossCause.LINK_DOWN);
         }
         // Route events do not change which addresses are local; the planner asks the kernel for routes itself.
-        return difference(before, cause);
+        return List.of();
     }
 
     /** Whether {@code address} is usable as a source right now. */
     public boolean isUsable(InetAddress address) {
-        return usableAddresses().containsKey(address);
+        return usableRecord(address).isPresent();
     }
 
     /** The interface a usable address is on. */
     public Optional<Integer> interfaceOf(InetAddress address) {
-        return Optional.ofNullable(usableAddresses().get(address)).map(InterfaceAddress::interfaceIndex);
+        return usableRecord(address).map(InterfaceAddress::interfaceIndex);
     }
 
     /** The name of an interface, or empty if it is not known. */
@@ -89,7 +98,7 @@ public final class AddressTable {
 
     /** Whether the address is configured on some interface, usable or not (e.g. still tentative). */
     public boolean isConfigured(InetAddress address) {
-        return addresses.keySet().stream().anyMatch(key -> key.address().equals(address));
+        return addresses.containsKey(address);
     }
 
     /** The managed interfaces as last reported. */
@@ -97,12 +106,43 @@ public final class AddressTable {
         return links.values().stream().filter(this::managed).toList();
     }
 
-    private Map<InetAddress, InterfaceAddress> usableAddresses() {
-        Map<InetAddress, InterfaceAddress> usable = new LinkedHashMap<>();
-        for (InterfaceAddress address : addresses.values()) {
-            if (usable(address)) {
-                usable.putIfAbsent(address.address(), address);
+    private void put(InterfaceAddress address) {
+        addresses.computeIfAbsent(address.address(), key -> new LinkedHashMap<>())
+                .put(address.interfaceIndex(), address);
+    }
+
+    private void remove(InetAddress address, int interfaceIndex) {
+        Map<Integer, InterfaceAddress> byInterface = addresses.get(address);
+        if (byInterface != null) {
+            byInterface.remove(interfaceIndex);
+            if (byInterface.isEmpty()) {
+                addresses.remove(address);
             }
+        }
+    }
+
+    private Set<InetAddress> addressesOn(int interfaceIndex) {
+        Set<InetAddress> on = new LinkedHashSet<>();
+        addresses.forEach((address, byInterface) -> {
+            if (byInterface.containsKey(interfaceIndex)) {
+                on.add(address);
+            }
+        });
+        return on;
+    }
+
+    private Optional<InterfaceAddress> usableRecord(InetAddress address) {
+        Map<Integer, InterfaceAddress> byInterface = addresses.get(address);
+        if (byInterface == null) {
+            return Optional.empty();
+        }
+        return byInterface.values().stream().filter(this::usable).findFirst();
+    }
+
+    private Map<InetAddress, InterfaceAddress> usable(Collection<InetAddress> candidates) {
+        Map<InetAddress, InterfaceAddress> usable = new LinkedHashMap<>();
+        for (InetAddress address : candidates) {
+            usableRecord(address).ifPresent(record -> usable.put(address, record));
         }
         return usable;
     }
@@ -120,8 +160,9 @@ public final class AddressTable {
         return link.linkLayer() != LinkLayer.LOOPBACK && scope.managesInterface(link.name());
     }
 
-    private List<AddressChange> difference(Map<InetAddress, InterfaceAddress> before, LossCause cause) {
-        Map<InetAddress, InterfaceAddress> after = usableAddresses();
+    private List<AddressChange> difference(Set<InetAddress> affected, Map<InetAddress, InterfaceAddress> before,
+            LossCause cause) {
+        Map<InetAddress, InterfaceAddress> after = usable(affected);
         List<AddressChange> changes = new ArrayList<>();
         before.forEach((address, was) -> {
             if (!after.containsKey(address)) {
@@ -138,7 +179,7 @@ public final class AddressTable {
 
     /** Refines the event's cause by what is left: an address still configured on a down link was not deleted. */
     private LossCause lossCause(InetAddress address, InterfaceAddress was, LossCause eventCause) {
-        InterfaceAddress still = addresses.get(new Key(was.interfaceIndex(), address));
+        InterfaceAddress still = addresses.getOrDefault(address, Map.of()).get(was.interfaceIndex());
         if (still == null) {
             return LossCause.REMOVED;
         }
@@ -150,9 +191,5 @@ public final class AddressTable {
             return LossCause.LINK_DOWN;
         }
         return eventCause;
-    }
-
-    private static Key key(InterfaceAddress address) {
-        return new Key(address.interfaceIndex(), address.address());
     }
 }
