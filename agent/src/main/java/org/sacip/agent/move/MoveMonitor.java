@@ -42,6 +42,7 @@ public final class MoveMonitor implements AutoCloseable {
     private final AddressTable table;
     private final MoveEngine engine;
     private final Clock clock;
+    private long overruns;
 
     private MoveMonitor(RtnetlinkEvents events, RtnetlinkClient client, SessionDiscovery sessions, ManagedScope scope,
             Clock clock) {
@@ -86,6 +87,16 @@ public final class MoveMonitor implements AutoCloseable {
         return table;
     }
 
+    /** How often the kernel dropped events for a full buffer, each time answered by a re-dump. */
+    public long overruns() {
+        return overruns;
+    }
+
+    /** The last session of {@code original} ended: forget its move (see {@link MoveEngine#sessionsEnded}). */
+    public void sessionsEnded(InetAddress original) {
+        engine.sessionsEnded(original);
+    }
+
     /** The address the sessions of {@code original} use now, if they moved. */
     public Optional<InetAddress> activeAddress(InetAddress original) {
         return engine.activeAddress(original);
@@ -98,6 +109,7 @@ public final class MoveMonitor implements AutoCloseable {
             batch = events.poll(timeout);
         } catch (NetlinkOverrunException e) {
             // Events were lost: the difference between the old table and a fresh dump stands in for them.
+            overruns++;
             Instant seenAt = clock.instant();
             events.resynchronizeLinks();
             return engine.handle(redump(), seenAt, true);

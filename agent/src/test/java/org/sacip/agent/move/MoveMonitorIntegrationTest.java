@@ -153,6 +153,36 @@ class MoveMonitorIntegrationTest {
     }
 
     @Test
+    void eventsLostToAFullBufferAreRecoveredByARedump() throws Exception {
+        java.nio.file.Path batch = java.nio.file.Files.createTempFile("sacip-t" + ProcessHandle.current().pid(),
+                ".ip");
+        try (TwoHosts lab = TwoHosts.create()) {
+            ipv4Lab(lab);
+            try (MoveMonitor monitor = monitor(lab); LabSessions sessions = new LabSessions(lab, X)) {
+                sessions.tcp(PEER_A);
+                sessions.tcp(PEER_B);
+                // Far more notifications than the subscription's buffer holds, while nobody reads, then the move.
+                StringBuilder lines = new StringBuilder();
+                for (int i = 0; i < 12_000; i++) {
+                    lines.append("addr add 198.18.").append(64 + i / 256).append('.').append(i % 256)
+                            .append("/32 dev ").append(lab.hostLinks[1]).append('\n');
+                }
+                lines.append("addr add ").append(Y).append("/24 dev ").append(lab.hostLinks[0]).append('\n');
+                lines.append("addr del ").append(X).append("/24 dev ").append(lab.hostLinks[0]).append('\n');
+                java.nio.file.Files.writeString(batch, lines);
+                Instant before = Instant.now();
+                lab.inHost("ip", "-batch", batch.toString());
+                List<MovePlan> plans = plansFrom(monitor);
+                assertTrue(monitor.overruns() > 0, "the buffer did overflow");
+                assertEquals(1, plans.size(), plans.toString());
+                assertPlan(plans.get(0), MoveKind.MAKE_BEFORE_BREAK, X, Y, lab.hostLinks[0], sessions, before);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(batch);
+        }
+    }
+
+    @Test
     void chainedMoveKeepsTheOriginalAddress() throws Exception {
         try (TwoHosts lab = TwoHosts.create()) {
             ipv4Lab(lab);
