@@ -1,0 +1,343 @@
+package org.sacip.agent.peer.transport;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.route.LinkInfo;
+import org.sacip.netlink.route.RtnetlinkClient;
+import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.SacipMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends and captures SACIP ICMP messages (ICMPv4 type 253, ICMPv6 type 200) with pcap, below the kernel's IP stack:
+ * frames are built from a route and neighbour lookup and injected on the output interface; every selected interface
+ * is captured in immediate mode through a BPF filter, inbound frames only.
+ * <p>
+ * The transport works in the network namespace of the thread that calls {@link #start}: its netlink socket, pcap
+ * handles and threads are all made from that thread or threads it starts. Captured messages reach the listener on one
+ * delivery thread through a bounded queue; when it is full, messages are dropped and counted.
+ */
+public final class PeerTransport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
+
+    private final TransportSettings settings;
+    private final Map<Integer, InterfaceCapture> captures = new ConcurrentHashMap<>();
+    private final Map<FrameRejection, LongAdder> rejected = new EnumMap<>(FrameRejection.class);
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder sent = new LongAdder();
+    private final BlockingQueue<ReceivedMessage> queue;
+    private final Object interfaceLock = new Object();
+    private final Object refreshSignal = new Object();
+    private long refreshesRequested;
+    private long refreshesDone;
+    private volatile RtnetlinkClient client;
+    private NextHopResolver resolver;
+    private Thread deliveryThread;
+    private Thread linkPollThread;
+    private volatile boolean running;
+
+    public PeerTransport(TransportSettings settings) {
+        this.settings = settings;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        for (FrameRejection reason : FrameRejection.values()) {
+            rejected.put(reason, new LongAdder());
+        }
+    }
+
+    /**
+     * Opens capture on every selected interface and starts delivering messages to {@code listener}.
+     *
+     * @throws PcapUnavailableException when libpcap is missing
+     * @throws PeerTransportException   when the kernel cannot be asked for interfaces
+     */
+    public synchronized void start(PeerMessageListener listener) throws PeerTransportException {
+        if (running || client != null) {
+            throw new IllegalStateException("transport already started");
+        }
+        PcapLibrary.ensureConfigured();
+        try {
+            client = RtnetlinkClient.open();
+        } catch (NetlinkException e) {
+            throw new PeerTransportException("cannot open rtnetlink: " + e.getMessage(), e);
+        }
+        resolver = new NextHopResolver(client, settings.neighbourTimeout());
+        running = true;
+        try {
+            reconcileInterfaces();
+        } catch (PeerTransportException e) {
+            close();
+            throw e;
+        }
+        deliveryThread = new Thread(() -> deliverLoop(listener), "sacip-transport-delivery");
+        deliveryThread.setDaemon(true);
+        deliveryThread.start();
+        linkPollThread = new Thread(this::pollLinks, "sacip-transport-links");
+        linkPollThread.setDaemon(true);
+        linkPollThread.start();
+    }
+
+    /**
+     * Re-reads the interface list now and waits until that is done: opens capture on selected interfaces that
+     * appeared or came up, closes it on those that went away or down. Call it on link events; it also runs
+     * periodically. The work runs on the transport's own thread, which lives in the transport's namespace.
+     */
+    public void refreshInterfaces() throws PeerTransportException {
+        long target;
+        synchronized (refreshSignal) {
+            if (!running) {
+                return;
+            }
+            target = refreshesRequested + 1;
+            refreshesRequested = target;
+            refreshSignal.notifyAll();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (refreshesDone < target && running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new PeerTransportException("interface refresh did not finish within 10 s");
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(refreshSignal, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PeerTransportException("interrupted while refreshing interfaces", e);
+                }
+            }
+        }
+    }
+
+    /** Brings the set of captures in line with the kernel's interfaces; only on the start or link thread. */
+    private void reconcileInterfaces() throws PeerTransportException {
+        synchronized (interfaceLock) {
+            if (!running) {
+                return;
+            }
+            List<LinkInfo> links;
+            try {
+                synchronized (client) {
+                    links = client.links();
+                }
+            } catch (NetlinkException e) {
+                throw new PeerTransportException("cannot list interfaces: " + e.getMessage(), e);
+            }
+            Set<Integer> wanted = new HashSet<>();
+            for (LinkInfo link : links) {
+                if (!settings.interfaces().selects(link)) {
+                    continue;
+                }
+                wanted.add(link.index());
+                InterfaceCapture existing = captures.get(link.index());
+                if (existing != null && existing.isRunning() && existing.interfaceName().equals(link.name())) {
+                    continue;
+                }
+                if (existing != null) {
+                    captures.remove(link.index()).close();
+                }
+                try {
+                    captures.put(link.index(), InterfaceCapture.open(link.index(), link.name(),
+                            link.hardwareAddress(), (int) settings.readTimeout().toMillis(), new Sink()));
+                    LOG.debug("capturing SACIP messages on {}", link.name());
+                } catch (PcapUnavailableException e) {
+                    throw e;
+                } catch (PeerTransportException e) {
+                    // One interface that cannot be opened (it vanished meanwhile) must not stop the others.
+                    LOG.warn("not capturing on {}: {}", link.name(), e.getMessage());
+                }
+            }
+            for (Integer index : new ArrayList<>(captures.keySet())) {
+                if (!wanted.contains(index)) {
+                    InterfaceCapture gone = captures.remove(index);
+                    LOG.debug("no longer capturing on {}", gone.interfaceName());
+                    gone.close();
+                }
+            }
+        }
+    }
+
+    /** Names of the interfaces being captured now. */
+    public Set<String> capturedInterfaces() {
+        Set<String> names = new HashSet<>();
+        captures.values().forEach(capture -> names.add(capture.interfaceName()));
+        return names;
+    }
+
+    /** Encodes {@code message} for these outer addresses and sends it; see {@link #send(InetAddress, InetAddress, byte[])}. */
+    public void send(InetAddress localAddress, InetAddress peerAddress, SacipMessage message)
+            throws PeerTransportException {
+        checkFamilies(localAddress, peerAddress);
+        send(localAddress, peerAddress,
+                SacipEncoder.encode(message, SacipAddress.of(localAddress), SacipAddress.of(peerAddress)));
+    }
+
+    /**
+     * Sends an encoded SACIP ICMP message from {@code localAddress} (any address of this host, also a ghost on lo) to
+     * {@code peerAddress}. The ICMP checksum is recomputed for these outer addresses. Blocks while the next hop's MAC
+     * is resolved, at most the configured neighbour timeout.
+     *
+     * @throws IllegalArgumentException when the families differ or the ICMP type does not fit the family
+     * @throws PeerTransportException   no route, unresolved neighbour, interface not captured, or pcap failed
+     */
+    public void send(InetAddress localAddress, InetAddress peerAddress, byte[] icmp) throws PeerTransportException {
+        checkFamilies(localAddress, peerAddress);
+        int expectedType = localAddress.getAddress().length == 4 ? SacipCaptureFilter.ICMPV4_TYPE
+                : SacipCaptureFilter.ICMPV6_TYPE;
+        if (icmp.length < FrameParser.ICMP_HEADER || (icmp[0] & 0xFF) != expectedType) {
+            throw new IllegalArgumentException("not a SACIP ICMP message for this address family (type "
+                    + (icmp.length == 0 ? "none" : Integer.toString(icmp[0] & 0xFF)) + ", expected " + expectedType
+                    + ")");
+        }
+        if (!running) {
+            throw new PeerTransportException("transport is not running");
+        }
+        NextHop hop = resolver.resolve(localAddress, peerAddress);
+        InterfaceCapture capture = captureFor(hop.interfaceIndex());
+        if (capture.framing() != hop.framing()) {
+            throw new PeerTransportException("interface " + hop.interfaceName() + " changed its link type");
+        }
+        capture.send(FrameBuilder.build(hop, localAddress, peerAddress, icmp));
+        sent.increment();
+    }
+
+    private static void checkFamilies(InetAddress localAddress, InetAddress peerAddress) {
+        if (localAddress.getAddress().length != peerAddress.getAddress().length) {
+            throw new IllegalArgumentException("local " + localAddress.getHostAddress() + " and peer "
+                    + peerAddress.getHostAddress() + " are of different address families");
+        }
+    }
+
+    /** The handle of the output interface; an interface that just came up is opened on the spot. */
+    private InterfaceCapture captureFor(int interfaceIndex) throws PeerTransportException {
+        InterfaceCapture capture = captures.get(interfaceIndex);
+        if (capture == null || !capture.isRunning()) {
+            refreshInterfaces();
+            capture = captures.get(interfaceIndex);
+        }
+        if (capture == null) {
+            throw new PeerTransportException("output interface " + interfaceIndex
+                    + " is not selected for SACIP messages (or is down)");
+        }
+        return capture;
+    }
+
+    public TransportCounters counters() {
+        Map<FrameRejection, Long> snapshot = new EnumMap<>(FrameRejection.class);
+        rejected.forEach((reason, count) -> snapshot.put(reason, count.sum()));
+        return new TransportCounters(delivered.sum(), sent.sum(), snapshot);
+    }
+
+    private void deliverLoop(PeerMessageListener listener) {
+        while (running) {
+            ReceivedMessage message;
+            try {
+                message = queue.poll(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (message == null) {
+                continue;
+            }
+            try {
+                listener.onMessage(message);
+                delivered.increment();
+            } catch (RuntimeException e) {
+                LOG.warn("listener failed on {}: {}", message, e.toString());
+            }
+        }
+    }
+
+    private void pollLinks() {
+        long pollMillis = settings.linkPollInterval().toMillis();
+        while (running) {
+            long target;
+            synchronized (refreshSignal) {
+                if (refreshesRequested == refreshesDone) {
+                    try {
+                        refreshSignal.wait(pollMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                target = refreshesRequested;
+            }
+            try {
+                reconcileInterfaces();
+            } catch (PeerTransportException e) {
+                LOG.warn("interface refresh failed: {}", e.getMessage());
+            }
+            synchronized (refreshSignal) {
+                refreshesDone = Math.max(refreshesDone, target);
+                refreshSignal.notifyAll();
+            }
+        }
+    }
+
+    /** Stops every thread (within about one read timeout) and closes the handles and the netlink socket. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (client == null) {
+                return;
+            }
+            running = false;
+        }
+        synchronized (refreshSignal) {
+            refreshSignal.notifyAll();
+        }
+        for (Thread thread : new Thread[] {linkPollThread, deliveryThread}) {
+            if (thread != null) {
+                thread.interrupt();
+                joinQuietly(thread);
+            }
+        }
+        synchronized (interfaceLock) {
+            captures.values().forEach(InterfaceCapture::close);
+            captures.clear();
+            synchronized (this) {
+                client.close();
+                client = null;
+            }
+        }
+        queue.clear();
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Sink implements CaptureSink {
+        @Override
+        public void accept(ReceivedMessage message) {
+            if (!queue.offer(message)) {
+                rejected.get(FrameRejection.QUEUE_FULL).increment();
+            }
+        }
+
+        @Override
+        public void reject(FrameRejection reason) {
+            rejected.get(reason).increment();
+        }
+
+        @Override
+        public void ended(InterfaceCapture capture, String reason) {
+            captures.remove(capture.interfaceIndex(), capture);
+            LOG.debug("capture on {} ended: {}", capture.interfaceName(), reason);
+        }
+    }
+}
