@@ -59,6 +59,22 @@ final class LabNamespace implements AutoCloseable {
         other.exec("ip", "link", "set", there, "up");
     }
 
+    /** An IPv4 and an IPv6 address (without DAD) on a link of this namespace. */
+    void addAddresses(String link, String v4, String v6) throws IOException {
+        exec("ip", "addr", "add", v4, "dev", link);
+        exec("ip", "addr", "add", v6, "dev", link, "nodad");
+    }
+
+    /** A transport started on a thread inside this namespace, so its sockets, handles and threads live here. */
+    PeerTransport startTransport(TransportSettings settings, PeerMessageListener listener) throws Exception {
+        PeerTransport transport = new PeerTransport(settings);
+        netNamespace().call(() -> {
+            transport.start(listener);
+            return null;
+        });
+        return transport;
+    }
+
     String exec(String... command) throws IOException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(command));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.pcap4j.core.PcapHandle;
 import org.sacip.netlink.route.RtnetlinkClient;
@@ -42,8 +43,8 @@ class PeerTransportNamespaceTest {
             String aLink = LabNamespace.interfaceName("a0");
             String bLink = LabNamespace.interfaceName("b0");
             a.linkTo(b, aLink, bLink);
-            address(a, aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-            address(b, bLink, "198.18.1.2/24", "2001:db8:1::2/64");
+            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
+            b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
             RecordingListener atA = new RecordingListener();
             RecordingListener atB = new RecordingListener();
             PeerTransport transportA = start(a, atA);
@@ -84,8 +85,8 @@ class PeerTransportNamespaceTest {
             String aLink = LabNamespace.interfaceName("a0");
             String bLink = LabNamespace.interfaceName("b0");
             a.linkTo(b, aLink, bLink);
-            address(a, aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-            address(b, bLink, "198.18.1.2/24", "2001:db8:1::2/64");
+            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
+            b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
             RecordingListener atB = new RecordingListener();
             PeerTransport transportB = start(b, atB);
 
@@ -136,8 +137,8 @@ class PeerTransportNamespaceTest {
             String aLink = LabNamespace.interfaceName("a0");
             String bLink = LabNamespace.interfaceName("b0");
             a.linkTo(b, aLink, bLink);
-            address(a, aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-            address(b, bLink, "198.18.1.2/24", "2001:db8:1::2/64");
+            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
+            b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
             a.exec("ip", "addr", "add", "198.18.1.11/32", "dev", "lo", "scope", "host");
             a.exec("ip", "addr", "add", "2001:db8:1::11/128", "dev", "lo");
             RecordingListener atB = new RecordingListener();
@@ -171,10 +172,10 @@ class PeerTransportNamespaceTest {
             a.linkTo(r, aLink, LabNamespace.interfaceName("ra"));
             r.linkTo(b, LabNamespace.interfaceName("rb"), bLink);
             r.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
-            address(a, aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-            address(r, LabNamespace.interfaceName("ra"), "198.18.1.254/24", "2001:db8:1::fe/64");
-            address(r, LabNamespace.interfaceName("rb"), "198.18.2.254/24", "2001:db8:2::fe/64");
-            address(b, bLink, "198.18.2.1/24", "2001:db8:2::1/64");
+            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
+            r.addAddresses(LabNamespace.interfaceName("ra"), "198.18.1.254/24", "2001:db8:1::fe/64");
+            r.addAddresses(LabNamespace.interfaceName("rb"), "198.18.2.254/24", "2001:db8:2::fe/64");
+            b.addAddresses(bLink, "198.18.2.1/24", "2001:db8:2::1/64");
             a.exec("ip", "route", "add", "default", "via", "198.18.1.254");
             a.exec("ip", "-6", "route", "add", "default", "via", "2001:db8:1::fe");
             b.exec("ip", "route", "add", "default", "via", "198.18.2.254");
@@ -213,8 +214,8 @@ class PeerTransportNamespaceTest {
             String aLate = LabNamespace.interfaceName("a1");
             String bLate = LabNamespace.interfaceName("b1");
             a.linkTo(b, aLate, bLate);
-            address(a, aLate, "198.18.3.1/24", "2001:db8:3::1/64");
-            address(b, bLate, "198.18.3.2/24", "2001:db8:3::2/64");
+            a.addAddresses(aLate, "198.18.3.1/24", "2001:db8:3::1/64");
+            b.addAddresses(bLate, "198.18.3.2/24", "2001:db8:3::2/64");
             // B finds the new link by its own periodic poll; A is told, as the agent would on a link event.
             awaitCaptured(transportB, bLate);
             transportA.refreshInterfaces();
@@ -229,6 +230,54 @@ class PeerTransportNamespaceTest {
             b.exec("ip", "link", "del", bLate);
             transportB.refreshInterfaces();
             assertEquals(java.util.Set.of(LabNamespace.interfaceName("b0")), transportB.capturedInterfaces());
+        } finally {
+            cleanUp();
+        }
+    }
+
+    @Test
+    void aSlowListenerMakesTheBoundedQueueDropAndCount() throws Exception {
+        try {
+            LabNamespace a = namespace("a");
+            LabNamespace b = namespace("b");
+            String aLink = LabNamespace.interfaceName("a0");
+            String bLink = LabNamespace.interfaceName("b0");
+            a.linkTo(b, aLink, bLink);
+            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
+            b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
+            CountDownLatch release = new CountDownLatch(1);
+            RecordingListener atB = new RecordingListener();
+            PeerTransport transportA = start(a, new RecordingListener());
+            PeerTransport transportB = b.startTransport(new TransportSettings(InterfaceSelection.all(),
+                    Duration.ofMillis(200), Duration.ofSeconds(5), 1, Duration.ofMillis(50)), message -> {
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        atB.onMessage(message);
+                    });
+            cleanup.add(transportB);
+            InetAddress local = InetAddress.getByName("198.18.1.1");
+            InetAddress peer = InetAddress.getByName("198.18.1.2");
+            int sent = 10;
+            for (int i = 0; i < sent; i++) {
+                transportA.send(local, peer, hello());
+            }
+            // One message is with the listener, one waits in the queue of one; the rest are dropped.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (transportB.counters().rejected(FrameRejection.QUEUE_FULL) < sent - 2
+                    && System.nanoTime() - deadline < 0) {
+                Thread.sleep(10);
+            }
+            release.countDown();
+            atB.next();
+            long dropped = transportB.counters().rejected(FrameRejection.QUEUE_FULL);
+            assertTrue(dropped >= sent - 2, "dropped " + dropped);
+            while (transportB.counters().delivered() + dropped < sent && System.nanoTime() - deadline < 0) {
+                Thread.sleep(10);
+            }
+            assertEquals(sent, transportB.counters().delivered() + dropped);
         } finally {
             cleanUp();
         }
@@ -305,11 +354,7 @@ class PeerTransportNamespaceTest {
     }
 
     private PeerTransport start(LabNamespace namespace, PeerMessageListener listener) throws Exception {
-        PeerTransport transport = new PeerTransport(SETTINGS);
-        namespace.netNamespace().call(() -> {
-            transport.start(listener);
-            return null;
-        });
+        PeerTransport transport = namespace.startTransport(SETTINGS, listener);
         cleanup.add(transport);
         return transport;
     }
@@ -318,11 +363,6 @@ class PeerTransportNamespaceTest {
         LabNamespace namespace = LabNamespace.create(label);
         cleanup.add(namespace);
         return namespace;
-    }
-
-    private static void address(LabNamespace namespace, String link, String v4, String v6) throws IOException {
-        namespace.exec("ip", "addr", "add", v4, "dev", link);
-        namespace.exec("ip", "addr", "add", v6, "dev", link, "nodad");
     }
 
     /** Transports first, then namespaces, in reverse order of creation; every step runs even if one fails. */

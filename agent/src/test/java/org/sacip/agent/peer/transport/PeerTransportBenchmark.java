@@ -1,0 +1,104 @@
+package org.sacip.agent.peer.transport;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.message.Hello;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
+
+/**
+ * Prints figures for the transport between two namespaces on a veth link: the first send with an empty neighbour
+ * cache (includes ARP / neighbour discovery), then per message the send call (route and neighbour lookup, frame,
+ * inject) and send-to-delivery latency, one message in flight at a time, IPv4 and IPv6; then a burst without
+ * waiting. Run: {@code mvn -B -q -o -pl agent exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=org.sacip.agent.peer.transport.PeerTransportBenchmark}.
+ */
+public final class PeerTransportBenchmark {
+    private static final int ROUNDS = 2000;
+    private static final int BURST = 5000;
+
+    private PeerTransportBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        TransportSettings settings = TransportSettings.defaults();
+        try (LabNamespace a = LabNamespace.create("pa"); LabNamespace b = LabNamespace.create("pb")) {
+            String aLink = LabNamespace.interfaceName("a0");
+            String bLink = LabNamespace.interfaceName("b0");
+            a.linkTo(b, aLink, bLink);
+            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
+            b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
+            BlockingQueue<ReceivedMessage> received = new LinkedBlockingQueue<>();
+            try (PeerTransport sender = a.startTransport(settings, message -> { });
+                    PeerTransport receiver = b.startTransport(settings, received::add)) {
+                for (String[] pair : new String[][] {{"198.18.1.1", "198.18.1.2"},
+                        {"2001:db8:1::1", "2001:db8:1::2"}}) {
+                    measure(sender, receiver, received, InetAddress.getByName(pair[0]),
+                            InetAddress.getByName(pair[1]));
+                }
+            }
+        }
+    }
+
+    private static void measure(PeerTransport sender, PeerTransport receiver, BlockingQueue<ReceivedMessage> received,
+            InetAddress local, InetAddress peer) throws Exception {
+        byte[] icmp = SacipEncoder.encode(new Hello(Octets.of(new byte[16])), SacipAddress.of(local),
+                SacipAddress.of(peer));
+        long start = System.nanoTime();
+        sender.send(local, peer, icmp);
+        take(received);
+        System.out.printf("%s first message, empty neighbour cache: %.2f ms to delivery%n", family(local),
+                (System.nanoTime() - start) / 1e6);
+        long[] sendCall = new long[ROUNDS];
+        long[] delivery = new long[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            long before = System.nanoTime();
+            sender.send(local, peer, icmp);
+            long sentAt = System.nanoTime();
+            take(received);
+            long deliveredAt = System.nanoTime();
+            sendCall[round] = sentAt - before;
+            delivery[round] = deliveredAt - before;
+        }
+        System.out.printf("%s send call: %s; send to delivery: %s (%d rounds)%n", family(local), stats(sendCall),
+                stats(delivery), ROUNDS);
+        long deliveredBefore = receiver.counters().delivered();
+        long droppedBefore = receiver.counters().rejected(FrameRejection.QUEUE_FULL);
+        long burstStart = System.nanoTime();
+        for (int i = 0; i < BURST; i++) {
+            sender.send(local, peer, icmp);
+        }
+        long burstSent = System.nanoTime();
+        int got = 0;
+        while (got < BURST && received.poll(1, TimeUnit.SECONDS) != null) {
+            got++;
+        }
+        double seconds = (System.nanoTime() - burstStart) / 1e9;
+        System.out.printf("%s burst of %d: sent at %.0f msg/s, %d delivered (%d dropped in queue) in %.2f s%n",
+                family(local), BURST, BURST / ((burstSent - burstStart) / 1e9),
+                receiver.counters().delivered() - deliveredBefore,
+                receiver.counters().rejected(FrameRejection.QUEUE_FULL) - droppedBefore, seconds);
+    }
+
+    private static void take(BlockingQueue<ReceivedMessage> received) throws InterruptedException {
+        if (received.poll(10, TimeUnit.SECONDS) == null) {
+            throw new IllegalStateException("message not delivered within 10 s");
+        }
+    }
+
+    private static String family(InetAddress address) {
+        return address.getAddress().length == 4 ? "IPv4" : "IPv6";
+    }
+
+    private static String stats(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return String.format("median %.1f us, p99 %.1f us", sorted[sorted.length / 2] / 1e3,
+                sorted[(int) (sorted.length * 0.99)] / 1e3);
+    }
+}
