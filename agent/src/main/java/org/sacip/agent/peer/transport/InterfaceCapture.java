@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One interface's pcap handle and its capture thread. The handle is opened on the calling thread, which must be in
  * the interface's network namespace (the packet socket is made there); the capture thread is started from it too
- * and so inherits that namespace. The same handle injects frames: pcap_sendpacket is a plain send() on the socket.
+ * and so inherits that namespace. The same handle injects frames: pcap_sendpacket is a plain send() on the socket,
+ * and the kernel never shows a packet socket the frames it sent itself. Frames other local sockets send (a second
+ * agent, tcpdump -w replays) are kept out by the inbound direction filter.
  */
 final class InterfaceCapture {
     private static final Logger LOG = LoggerFactory.getLogger(InterfaceCapture.class);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.pcap4j.core.PcapHandle;
 import org.sacip.netlink.route.RtnetlinkClient;
@@ -37,250 +38,233 @@ class PeerTransportNamespaceTest {
 
     @Test
     void directLinkCarriesExactlyTheSentBytesBothWaysWithoutEchoingOwnFrames() throws Exception {
-        try {
-            LabNamespace a = namespace("a");
-            LabNamespace b = namespace("b");
-            String aLink = LabNamespace.interfaceName("a0");
-            String bLink = LabNamespace.interfaceName("b0");
-            a.linkTo(b, aLink, bLink);
-            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-            b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
-            RecordingListener atA = new RecordingListener();
-            RecordingListener atB = new RecordingListener();
-            PeerTransport transportA = start(a, atA);
-            PeerTransport transportB = start(b, atB);
-            assertEquals(java.util.Set.of(aLink), transportA.capturedInterfaces());
+        DirectLink link = directLink();
+        LabNamespace a = link.a();
+        LabNamespace b = link.b();
+        RecordingListener atA = new RecordingListener();
+        RecordingListener atB = new RecordingListener();
+        PeerTransport transportA = start(a, atA);
+        PeerTransport transportB = start(b, atB);
+        assertEquals(java.util.Set.of(link.aLink()), transportA.capturedInterfaces());
 
-            for (String[] pair : new String[][] {{"198.18.1.1", "198.18.1.2"}, {"2001:db8:1::1", "2001:db8:1::2"}}) {
-                InetAddress local = InetAddress.getByName(pair[0]);
-                InetAddress peer = InetAddress.getByName(pair[1]);
-                assertFalse(a.exec("ip", "neigh", "show").contains(pair[1]), "neighbour cache must start empty");
-                SacipMessage hello = hello();
-                byte[] icmp = SacipEncoder.encode(hello, SacipAddress.of(local), SacipAddress.of(peer));
-                transportA.send(local, peer, icmp);
-                ReceivedMessage received = atB.next();
-                assertReceived(received, bLink, local, peer, icmp, hello);
+        for (String[] pair : new String[][] {{"198.18.1.1", "198.18.1.2"}, {"2001:db8:1::1", "2001:db8:1::2"}}) {
+            InetAddress local = InetAddress.getByName(pair[0]);
+            InetAddress peer = InetAddress.getByName(pair[1]);
+            assertFalse(a.exec("ip", "neigh", "show").contains(pair[1]), "neighbour cache must start empty");
+            SacipMessage hello = hello();
+            byte[] icmp = SacipEncoder.encode(hello, SacipAddress.of(local), SacipAddress.of(peer));
+            transportA.send(local, peer, icmp);
+            ReceivedMessage received = atB.next();
+            assertReceived(received, link.bLink(), local, peer, icmp, hello);
 
-                // B answers; A's first delivered message must be that answer, not its own frame sent before it.
-                SacipMessage answer = hello();
-                transportB.send(peer, local, answer);
-                ReceivedMessage back = atA.next();
-                assertReceived(back, aLink, peer, local,
-                        SacipEncoder.encode(answer, SacipAddress.of(peer), SacipAddress.of(local)), answer);
-            }
-            assertTrue(atA.isEmpty() && atB.isEmpty());
-            assertEquals(2, transportA.counters().sent());
-            assertEquals(2, transportB.counters().delivered());
-            assertTimeout(Duration.ofSeconds(15), transportA::close);
-        } finally {
-            cleanUp();
+            // B answers; A's first delivered message must be that answer, not its own frame sent before it.
+            SacipMessage answer = hello();
+            transportB.send(peer, local, answer);
+            ReceivedMessage back = atA.next();
+            assertReceived(back, link.aLink(), peer, local,
+                    SacipEncoder.encode(answer, SacipAddress.of(peer), SacipAddress.of(local)), answer);
         }
+        assertTrue(atA.isEmpty() && atB.isEmpty());
+        assertEquals(2, transportA.counters().sent());
+        assertEquals(2, transportB.counters().delivered());
+        assertTimeout(Duration.ofSeconds(15), transportA::close);
     }
 
     @Test
-    void echoRequestsAndOtherExperimentalIcmpAreNotDelivered() throws Exception {
-        try {
-            LabNamespace a = namespace("a");
-            LabNamespace b = namespace("b");
-            String aLink = LabNamespace.interfaceName("a0");
-            String bLink = LabNamespace.interfaceName("b0");
-            a.linkTo(b, aLink, bLink);
-            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-            b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
-            RecordingListener atB = new RecordingListener();
-            PeerTransport transportB = start(b, atB);
+    void echoRequestsOtherExperimentalIcmpAndFramesLeavingTheHostAreNotDelivered() throws Exception {
+        DirectLink link = directLink();
+        LabNamespace a = link.a();
+        LabNamespace b = link.b();
+        RecordingListener atA = new RecordingListener();
+        RecordingListener atB = new RecordingListener();
+        start(a, atA);
+        PeerTransport transportB = start(b, atB);
 
-            InetAddress a4 = InetAddress.getByName("198.18.1.1");
-            InetAddress b4 = InetAddress.getByName("198.18.1.2");
-            InetAddress a6 = InetAddress.getByName("2001:db8:1::1");
-            InetAddress b6 = InetAddress.getByName("2001:db8:1::2");
-            byte[] sacip4 = SacipEncoder.encode(hello(), SacipAddress.of(a4), SacipAddress.of(b4));
-            byte[] sacip6 = SacipEncoder.encode(hello(), SacipAddress.of(a6), SacipAddress.of(b6));
-            List<byte[]> noise = List.of(
-                    frame(a, a4, b4, echoRequest(8)),
-                    frame(a, a6, b6, echoRequest(128)),
-                    frame(a, a4, b4, withType(sacip4, 254)),
-                    frame(a, a4, b4, withoutMagic(sacip4)),
-                    frame(a, a6, b6, withType(sacip6, 201)),
-                    frame(a, a6, b6, withoutMagic(sacip6)));
-            PcapHandle injector = a.netNamespace().call(() -> new PcapHandle.Builder(aLink).immediateMode(true)
-                    .timeoutMillis(50).build());
-            try {
-                for (byte[] frame : noise) {
-                    injector.sendPacket(frame);
-                }
-                byte[] real = frame(a, a4, b4, sacip4);
-                injector.sendPacket(real);
-            } finally {
-                injector.close();
+        InetAddress a4 = InetAddress.getByName("198.18.1.1");
+        InetAddress b4 = InetAddress.getByName("198.18.1.2");
+        InetAddress a6 = InetAddress.getByName("2001:db8:1::1");
+        InetAddress b6 = InetAddress.getByName("2001:db8:1::2");
+        byte[] sacip4 = SacipEncoder.encode(hello(), SacipAddress.of(a4), SacipAddress.of(b4));
+        byte[] sacip6 = SacipEncoder.encode(hello(), SacipAddress.of(a6), SacipAddress.of(b6));
+        List<byte[]> noise = List.of(
+                frame(a, a4, b4, echoRequest(8)),
+                frame(a, a6, b6, echoRequest(128)),
+                frame(a, a4, b4, withType(sacip4, 254)),
+                frame(a, a4, b4, withoutMagic(sacip4)),
+                frame(a, a6, b6, withType(sacip6, 201)),
+                frame(a, a6, b6, withoutMagic(sacip6)));
+        PcapHandle injector = a.netNamespace().call(() -> new PcapHandle.Builder(link.aLink()).immediateMode(true)
+                .timeoutMillis(50).build());
+        try {
+            for (byte[] frame : noise) {
+                injector.sendPacket(frame);
             }
-            ReceivedMessage first = atB.next();
-            // The echo requests were real traffic: B's kernel took them (and answered).
-            assertEquals(1, snmpCounter(b, "/proc/net/snmp", "Icmp:", "InEchos"));
-            assertEquals(1, snmpCounter(b, "/proc/net/snmp6", "Icmp6InEchos", null));
-            assertArrayEquals(sacip4, first.icmp(), "the SACIP message is the first and only one delivered");
-            assertTrue(atB.isEmpty());
-            // The kernel's filter dropped the noise: nothing even reached the parser.
-            TransportCounters counters = transportB.counters();
-            assertEquals(1, counters.delivered());
-            assertTrue(counters.rejected().values().stream().allMatch(count -> count == 0), counters.toString());
+            byte[] real = frame(a, a4, b4, sacip4);
+            injector.sendPacket(real);
         } finally {
-            cleanUp();
+            injector.close();
         }
+        ReceivedMessage first = atB.next();
+        // The echo requests were real traffic: B's kernel took them (and answered).
+        assertEquals(1, snmpCounter(b, "/proc/net/snmp", "Icmp:", "InEchos"));
+        assertEquals(1, snmpCounter(b, "/proc/net/snmp6", "Icmp6InEchos", null));
+        assertArrayEquals(sacip4, first.icmp(), "the SACIP message is the first and only one delivered");
+        assertTrue(atB.isEmpty());
+        // The kernel's filter dropped the noise: nothing even reached the parser.
+        TransportCounters counters = transportB.counters();
+        assertEquals(1, counters.delivered());
+        assertTrue(counters.rejected().values().stream().allMatch(count -> count == 0), counters.toString());
+        // A's transport saw the injector's SACIP frame leave A (another socket, so the kernel shows it to A's
+        // handle); the direction filter keeps it out, so the first message A gets is B's answer.
+        SacipMessage answer = hello();
+        transportB.send(b4, a4, answer);
+        assertReceived(atA.next(), link.aLink(), b4, a4,
+                SacipEncoder.encode(answer, SacipAddress.of(b4), SacipAddress.of(a4)), answer);
     }
 
     @Test
     void ghostLikeSecondSourceAddressIsSentAndSeenAsSuch() throws Exception {
-        try {
-            LabNamespace a = namespace("a");
-            LabNamespace b = namespace("b");
-            String aLink = LabNamespace.interfaceName("a0");
-            String bLink = LabNamespace.interfaceName("b0");
-            a.linkTo(b, aLink, bLink);
-            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-            b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
-            a.exec("ip", "addr", "add", "198.18.1.11/32", "dev", "lo", "scope", "host");
-            a.exec("ip", "addr", "add", "2001:db8:1::11/128", "dev", "lo");
-            RecordingListener atB = new RecordingListener();
-            PeerTransport transportA = start(a, new RecordingListener());
-            start(b, atB);
-            for (String[] pair : new String[][] {{"198.18.1.11", "198.18.1.2"}, {"2001:db8:1::11", "2001:db8:1::2"}}) {
-                InetAddress ghost = InetAddress.getByName(pair[0]);
-                InetAddress peer = InetAddress.getByName(pair[1]);
-                SacipMessage hello = hello();
-                transportA.send(ghost, peer, hello);
-                assertReceived(atB.next(), bLink, ghost, peer,
-                        SacipEncoder.encode(hello, SacipAddress.of(ghost), SacipAddress.of(peer)), hello);
-            }
-            InetAddress foreign = InetAddress.getByName("198.18.9.9");
-            assertThrows(PeerTransportException.class,
-                    () -> transportA.send(foreign, InetAddress.getByName("198.18.1.2"), hello()),
-                    "a source that is not local has no route");
-        } finally {
-            cleanUp();
+        DirectLink link = directLink();
+        LabNamespace a = link.a();
+        LabNamespace b = link.b();
+        a.exec("ip", "addr", "add", "198.18.1.11/32", "dev", "lo", "scope", "host");
+        a.exec("ip", "addr", "add", "2001:db8:1::11/128", "dev", "lo");
+        RecordingListener atB = new RecordingListener();
+        PeerTransport transportA = start(a, new RecordingListener());
+        start(b, atB);
+        for (String[] pair : new String[][] {{"198.18.1.11", "198.18.1.2"}, {"2001:db8:1::11", "2001:db8:1::2"}}) {
+            InetAddress ghost = InetAddress.getByName(pair[0]);
+            InetAddress peer = InetAddress.getByName(pair[1]);
+            SacipMessage hello = hello();
+            transportA.send(ghost, peer, hello);
+            assertReceived(atB.next(), link.bLink(), ghost, peer,
+                    SacipEncoder.encode(hello, SacipAddress.of(ghost), SacipAddress.of(peer)), hello);
         }
+        InetAddress foreign = InetAddress.getByName("198.18.9.9");
+        assertThrows(PeerTransportException.class,
+                () -> transportA.send(foreign, InetAddress.getByName("198.18.1.2"), hello()),
+                "a source that is not local has no route");
     }
 
     @Test
     void acrossARouterBothFamiliesWithEmptyNeighbourCaches() throws Exception {
-        try {
-            LabNamespace a = namespace("a");
-            LabNamespace r = namespace("r");
-            LabNamespace b = namespace("b");
-            String aLink = LabNamespace.interfaceName("a0");
-            String bLink = LabNamespace.interfaceName("b0");
-            a.linkTo(r, aLink, LabNamespace.interfaceName("ra"));
-            r.linkTo(b, LabNamespace.interfaceName("rb"), bLink);
-            r.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
-            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-            r.addAddresses(LabNamespace.interfaceName("ra"), "198.18.1.254/24", "2001:db8:1::fe/64");
-            r.addAddresses(LabNamespace.interfaceName("rb"), "198.18.2.254/24", "2001:db8:2::fe/64");
-            b.addAddresses(bLink, "198.18.2.1/24", "2001:db8:2::1/64");
-            a.exec("ip", "route", "add", "default", "via", "198.18.1.254");
-            a.exec("ip", "-6", "route", "add", "default", "via", "2001:db8:1::fe");
-            b.exec("ip", "route", "add", "default", "via", "198.18.2.254");
-            b.exec("ip", "-6", "route", "add", "default", "via", "2001:db8:2::fe");
-            RecordingListener atA = new RecordingListener();
-            RecordingListener atB = new RecordingListener();
-            PeerTransport transportA = start(a, atA);
-            PeerTransport transportB = start(b, atB);
-            for (String[] pair : new String[][] {{"198.18.1.1", "198.18.2.1"}, {"2001:db8:1::1", "2001:db8:2::1"}}) {
-                InetAddress local = InetAddress.getByName(pair[0]);
-                InetAddress peer = InetAddress.getByName(pair[1]);
-                SacipMessage hello = hello();
-                transportA.send(local, peer, hello);
-                assertReceived(atB.next(), bLink, local, peer,
-                        SacipEncoder.encode(hello, SacipAddress.of(local), SacipAddress.of(peer)), hello);
-                SacipMessage answer = hello();
-                transportB.send(peer, local, answer);
-                assertReceived(atA.next(), aLink, peer, local,
-                        SacipEncoder.encode(answer, SacipAddress.of(peer), SacipAddress.of(local)), answer);
-            }
-            assertTrue(atA.isEmpty() && atB.isEmpty());
-        } finally {
-            cleanUp();
+        LabNamespace a = namespace("a");
+        LabNamespace r = namespace("r");
+        LabNamespace b = namespace("b");
+        String aLink = LabNamespace.interfaceName("a0");
+        String bLink = LabNamespace.interfaceName("b0");
+        a.linkTo(r, aLink, LabNamespace.interfaceName("ra"));
+        r.linkTo(b, LabNamespace.interfaceName("rb"), bLink);
+        r.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+        a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
+        r.addAddresses(LabNamespace.interfaceName("ra"), "198.18.1.254/24", "2001:db8:1::fe/64");
+        r.addAddresses(LabNamespace.interfaceName("rb"), "198.18.2.254/24", "2001:db8:2::fe/64");
+        b.addAddresses(bLink, "198.18.2.1/24", "2001:db8:2::1/64");
+        a.exec("ip", "route", "add", "default", "via", "198.18.1.254");
+        a.exec("ip", "-6", "route", "add", "default", "via", "2001:db8:1::fe");
+        b.exec("ip", "route", "add", "default", "via", "198.18.2.254");
+        b.exec("ip", "-6", "route", "add", "default", "via", "2001:db8:2::fe");
+        RecordingListener atA = new RecordingListener();
+        RecordingListener atB = new RecordingListener();
+        PeerTransport transportA = start(a, atA);
+        PeerTransport transportB = start(b, atB);
+        for (String[] pair : new String[][] {{"198.18.1.1", "198.18.2.1"}, {"2001:db8:1::1", "2001:db8:2::1"}}) {
+            InetAddress local = InetAddress.getByName(pair[0]);
+            InetAddress peer = InetAddress.getByName(pair[1]);
+            SacipMessage hello = hello();
+            transportA.send(local, peer, hello);
+            assertReceived(atB.next(), bLink, local, peer,
+                    SacipEncoder.encode(hello, SacipAddress.of(local), SacipAddress.of(peer)), hello);
+            SacipMessage answer = hello();
+            transportB.send(peer, local, answer);
+            assertReceived(atA.next(), aLink, peer, local,
+                    SacipEncoder.encode(answer, SacipAddress.of(peer), SacipAddress.of(local)), answer);
         }
+        assertTrue(atA.isEmpty() && atB.isEmpty());
     }
 
     @Test
     void interfacesAddedAfterStartAreFollowedAndRemovedOnesDropped() throws Exception {
-        try {
-            LabNamespace a = namespace("a");
-            LabNamespace b = namespace("b");
-            a.linkTo(b, LabNamespace.interfaceName("a0"), LabNamespace.interfaceName("b0"));
-            RecordingListener atB = new RecordingListener();
-            PeerTransport transportA = start(a, new RecordingListener());
-            PeerTransport transportB = start(b, atB);
-            String aLate = LabNamespace.interfaceName("a1");
-            String bLate = LabNamespace.interfaceName("b1");
-            a.linkTo(b, aLate, bLate);
-            a.addAddresses(aLate, "198.18.3.1/24", "2001:db8:3::1/64");
-            b.addAddresses(bLate, "198.18.3.2/24", "2001:db8:3::2/64");
-            // B finds the new link by its own periodic poll; A is told, as the agent would on a link event.
-            awaitCaptured(transportB, bLate);
-            transportA.refreshInterfaces();
-            assertTrue(transportA.capturedInterfaces().contains(aLate));
-            InetAddress local = InetAddress.getByName("2001:db8:3::1");
-            InetAddress peer = InetAddress.getByName("2001:db8:3::2");
-            SacipMessage hello = hello();
-            transportA.send(local, peer, hello);
-            assertReceived(atB.next(), bLate, local, peer,
-                    SacipEncoder.encode(hello, SacipAddress.of(local), SacipAddress.of(peer)), hello);
+        LabNamespace a = namespace("a");
+        LabNamespace b = namespace("b");
+        a.linkTo(b, LabNamespace.interfaceName("a0"), LabNamespace.interfaceName("b0"));
+        RecordingListener atB = new RecordingListener();
+        PeerTransport transportA = start(a, new RecordingListener());
+        PeerTransport transportB = start(b, atB);
+        String aLate = LabNamespace.interfaceName("a1");
+        String bLate = LabNamespace.interfaceName("b1");
+        a.linkTo(b, aLate, bLate);
+        a.addAddresses(aLate, "198.18.3.1/24", "2001:db8:3::1/64");
+        b.addAddresses(bLate, "198.18.3.2/24", "2001:db8:3::2/64");
+        // B finds the new link by its own periodic poll; A is told, as the agent would on a link event.
+        awaitCaptured(transportB, bLate);
+        transportA.refreshInterfaces();
+        assertTrue(transportA.capturedInterfaces().contains(aLate));
+        InetAddress local = InetAddress.getByName("2001:db8:3::1");
+        InetAddress peer = InetAddress.getByName("2001:db8:3::2");
+        SacipMessage hello = hello();
+        transportA.send(local, peer, hello);
+        assertReceived(atB.next(), bLate, local, peer,
+                SacipEncoder.encode(hello, SacipAddress.of(local), SacipAddress.of(peer)), hello);
 
-            b.exec("ip", "link", "del", bLate);
-            transportB.refreshInterfaces();
-            assertEquals(java.util.Set.of(LabNamespace.interfaceName("b0")), transportB.capturedInterfaces());
-        } finally {
-            cleanUp();
-        }
+        b.exec("ip", "link", "del", bLate);
+        transportB.refreshInterfaces();
+        assertEquals(java.util.Set.of(LabNamespace.interfaceName("b0")), transportB.capturedInterfaces());
     }
 
     @Test
     void aSlowListenerMakesTheBoundedQueueDropAndCount() throws Exception {
-        try {
-            LabNamespace a = namespace("a");
-            LabNamespace b = namespace("b");
-            String aLink = LabNamespace.interfaceName("a0");
-            String bLink = LabNamespace.interfaceName("b0");
-            a.linkTo(b, aLink, bLink);
-            a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-            b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
-            CountDownLatch release = new CountDownLatch(1);
-            RecordingListener atB = new RecordingListener();
-            PeerTransport transportA = start(a, new RecordingListener());
-            PeerTransport transportB = b.startTransport(new TransportSettings(InterfaceSelection.all(),
-                    Duration.ofMillis(200), Duration.ofSeconds(5), 1, Duration.ofMillis(50)), message -> {
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        atB.onMessage(message);
-                    });
-            cleanup.add(transportB);
-            InetAddress local = InetAddress.getByName("198.18.1.1");
-            InetAddress peer = InetAddress.getByName("198.18.1.2");
-            int sent = 10;
-            for (int i = 0; i < sent; i++) {
-                transportA.send(local, peer, hello());
-            }
-            // One message is with the listener, one waits in the queue of one; the rest are dropped.
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (transportB.counters().rejected(FrameRejection.QUEUE_FULL) < sent - 2
-                    && System.nanoTime() - deadline < 0) {
-                Thread.sleep(10);
-            }
-            release.countDown();
-            atB.next();
-            long dropped = transportB.counters().rejected(FrameRejection.QUEUE_FULL);
-            assertTrue(dropped >= sent - 2, "dropped " + dropped);
-            while (transportB.counters().delivered() + dropped < sent && System.nanoTime() - deadline < 0) {
-                Thread.sleep(10);
-            }
-            assertEquals(sent, transportB.counters().delivered() + dropped);
-        } finally {
-            cleanUp();
+        DirectLink link = directLink();
+        LabNamespace a = link.a();
+        LabNamespace b = link.b();
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingListener atB = new RecordingListener();
+        PeerTransport transportA = start(a, new RecordingListener());
+        PeerTransport transportB = b.startTransport(new TransportSettings(InterfaceSelection.all(),
+                Duration.ofMillis(200), Duration.ofSeconds(5), 1, Duration.ofMillis(50)), message -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    atB.onMessage(message);
+                });
+        cleanup.add(transportB);
+        InetAddress local = InetAddress.getByName("198.18.1.1");
+        InetAddress peer = InetAddress.getByName("198.18.1.2");
+        int sent = 10;
+        for (int i = 0; i < sent; i++) {
+            transportA.send(local, peer, hello());
         }
+        // One message is with the listener, one waits in the queue of one; the rest are dropped.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (transportB.counters().rejected(FrameRejection.QUEUE_FULL) < sent - 2
+                && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        release.countDown();
+        atB.next();
+        long dropped = transportB.counters().rejected(FrameRejection.QUEUE_FULL);
+        assertTrue(dropped >= sent - 2, "dropped " + dropped);
+        while (transportB.counters().delivered() + dropped < sent && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        assertEquals(sent, transportB.counters().delivered() + dropped);
+    }
+
+    /** A and B on one veth link: 198.18.1.1 and .2, 2001:db8:1::1 and ::2. */
+    private record DirectLink(LabNamespace a, LabNamespace b, String aLink, String bLink) {
+    }
+
+    private DirectLink directLink() throws IOException {
+        LabNamespace a = namespace("a");
+        LabNamespace b = namespace("b");
+        String aLink = LabNamespace.interfaceName("a0");
+        String bLink = LabNamespace.interfaceName("b0");
+        a.linkTo(b, aLink, bLink);
+        a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
+        b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
+        return new DirectLink(a, b, aLink, bLink);
     }
 
     private static void assertReceived(ReceivedMessage received, String interfaceName, InetAddress source,
@@ -365,8 +349,12 @@ class PeerTransportNamespaceTest {
         return namespace;
     }
 
-    /** Transports first, then namespaces, in reverse order of creation; every step runs even if one fails. */
-    private void cleanUp() throws Exception {
+    /**
+     * Transports first, then namespaces, in reverse order of creation; every step runs even if one fails, and it runs
+     * after every test, failed or not.
+     */
+    @AfterEach
+    void cleanUp() throws Exception {
         Exception first = null;
         for (int i = cleanup.size() - 1; i >= 0; i--) {
             try {
