@@ -140,6 +140,14 @@ class PeerTransportNamespaceTest {
             assertReceived(atB.next(), link.bLink(), ghost, peer,
                     SacipEncoder.encode(hello, SacipAddress.of(ghost), SacipAddress.of(peer)), hello);
         }
+        InetAddress a4 = InetAddress.getByName("198.18.1.1");
+        InetAddress b6 = InetAddress.getByName("2001:db8:1::2");
+        assertThrows(IllegalArgumentException.class, () -> transportA.send(a4, b6, hello()), "mixed families");
+        byte[] v6Message = SacipEncoder.encode(hello(), SacipAddress.of(b6), SacipAddress.of(b6));
+        assertThrows(IllegalArgumentException.class,
+                () -> transportA.send(a4, InetAddress.getByName("198.18.1.2"), v6Message), "ICMPv6 type over IPv4");
+        assertThrows(IllegalArgumentException.class,
+                () -> transportA.send(a4, InetAddress.getByName("198.18.1.2"), new byte[0]), "empty message");
         InetAddress foreign = InetAddress.getByName("198.18.9.9");
         assertThrows(PeerTransportException.class,
                 () -> transportA.send(foreign, InetAddress.getByName("198.18.1.2"), hello()),
