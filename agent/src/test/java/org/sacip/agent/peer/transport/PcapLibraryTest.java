@@ -1,6 +1,7 @@
 package org.sacip.agent.peer.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -46,6 +47,23 @@ class PcapLibraryTest {
         Files.writeString(config, "include ld.so.conf.d/*.conf\n/usr/extra\n");
         assertEquals(List.of("/opt/a/lib", "/opt/b/lib", "/usr/extra"), LdSoConfig.directories(config));
         assertEquals(List.of(), LdSoConfig.directories(root.resolve("absent")));
+    }
+
+    @Test
+    void aPropertyNamingAMissingFileIsAClearError(@TempDir Path root) {
+        String before = System.getProperty(PcapLibrary.PROPERTY);
+        System.setProperty(PcapLibrary.PROPERTY, root.resolve("libpcap.so.9").toString());
+        try {
+            PcapUnavailableException error = assertThrows(PcapUnavailableException.class,
+                    PcapLibrary::ensureConfigured);
+            assertTrue(error.getMessage().contains("libpcap.so.9"), error.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(PcapLibrary.PROPERTY);
+            } else {
+                System.setProperty(PcapLibrary.PROPERTY, before);
+            }
+        }
     }
 
     @Test
