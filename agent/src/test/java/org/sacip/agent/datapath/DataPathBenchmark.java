@@ -1,5 +1,7 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.testing.TestNamespace;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +38,7 @@ public final class DataPathBenchmark {
             announced.add(Remapping.localMoveAnnounced(session, y));
         }
         List<Remapping> confirmed = announced.stream().map(Remapping::confirmed).toList();
-        try (LabNamespace ns = LabNamespace.create("bench"); DataPath path = DataPath.open(ns.netNamespace())) {
+        try (TestNamespace ns = TestNamespace.create("bench"); DataPath path = DataPath.open(ns.netNamespace())) {
             path.install();
             long start = System.nanoTime();
             path.apply(announced);

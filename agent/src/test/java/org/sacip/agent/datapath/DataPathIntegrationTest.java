@@ -1,5 +1,7 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.testing.TestNamespace;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,9 +61,9 @@ class DataPathIntegrationTest {
         InetAddress x = InetAddress.getByName(plan.x());
         InetAddress y = InetAddress.getByName(plan.y());
         InetAddress b = InetAddress.getByName(plan.b());
-        String aIf = LabNamespace.interfaceName("da");
-        String bIf = LabNamespace.interfaceName("db");
-        try (LabNamespace nsA = LabNamespace.create("dpa"); LabNamespace nsB = LabNamespace.create("dpb")) {
+        String aIf = TestNamespace.interfaceName("da");
+        String bIf = TestNamespace.interfaceName("db");
+        try (TestNamespace nsA = TestNamespace.create("dpa"); TestNamespace nsB = TestNamespace.create("dpb")) {
             nsA.exec("ip", "link", "add", aIf, "type", "veth", "peer", "name", bIf);
             nsA.exec("ip", "link", "set", bIf, "netns", nsB.name());
             // Deleting X must not take Y (a secondary in the same prefix) with it: the agent sets this.
@@ -182,7 +184,7 @@ class DataPathIntegrationTest {
     }
 
     /** Counters in B before our prerouting chain and after our postrouting chain: the addresses on the wire. */
-    private static void watchWire(LabNamespace nsB, Plan plan) throws IOException {
+    private static void watchWire(TestNamespace nsB, Plan plan) throws IOException {
         String ruleset = "table inet watch {\n"
                 + " counter fromY {}\n counter fromX {}\n counter toY {}\n"
                 + " chain pre { type filter hook prerouting priority -400; policy accept;\n"
@@ -200,7 +202,7 @@ class DataPathIntegrationTest {
         }
     }
 
-    private static long packets(LabNamespace nsB, String counter) throws IOException {
+    private static long packets(TestNamespace nsB, String counter) throws IOException {
         Matcher matcher = Pattern.compile("packets (\\d+)").matcher(nsB.exec("nft", "list", "counter", "inet",
                 "watch", counter));
         if (!matcher.find()) {
@@ -210,7 +212,7 @@ class DataPathIntegrationTest {
     }
 
     /** While the stream runs, B receives from Y and sends to Y, and nothing more arrives from X. */
-    private static void assertWireUsesY(LabNamespace nsB, CounterStream stream) throws Exception {
+    private static void assertWireUsesY(TestNamespace nsB, CounterStream stream) throws Exception {
         long fromY = packets(nsB, "fromY");
         long toY = packets(nsB, "toY");
         long fromX = packets(nsB, "fromX");
@@ -221,7 +223,7 @@ class DataPathIntegrationTest {
     }
 
     /** Both kernels still hold the socket with its original 4-tuple, established. */
-    private static void assertTupleUnchanged(LabNamespace nsA, LabNamespace nsB, Plan plan, int clientPort)
+    private static void assertTupleUnchanged(TestNamespace nsA, TestNamespace nsB, Plan plan, int clientPort)
             throws IOException {
         String x = plan.ip().equals("ip6") ? "[" + plan.x() + "]" : plan.x();
         String b = plan.ip().equals("ip6") ? "[" + plan.b() + "]" : plan.b();
@@ -237,7 +239,7 @@ class DataPathIntegrationTest {
     }
 
     /** The reset block routing rules of the namespace, as selectors. */
-    private static List<String> resetBlocks(LabNamespace ns) throws IOException {
+    private static List<String> resetBlocks(TestNamespace ns) throws IOException {
         List<String> rules = new java.util.ArrayList<>();
         for (String version : List.of("-4", "-6")) {
             for (String line : ns.exec("ip", version, "rule", "show", "pref", String.valueOf(ResetBlock.PRIORITY))
@@ -250,7 +252,7 @@ class DataPathIntegrationTest {
         return rules;
     }
 
-    private static boolean loopbackHas(LabNamespace ns, String address) throws IOException {
+    private static boolean loopbackHas(TestNamespace ns, String address) throws IOException {
         for (String line : ns.exec("ip", "-o", "addr", "show", "dev", "lo").split("\n")) {
             if (line.contains(" " + address + "/")) {
                 return true;
@@ -260,7 +262,7 @@ class DataPathIntegrationTest {
     }
 
     /** Every element of every SACIP set in the namespace, read back from the kernel (empty if no table). */
-    private static Set<Element> kernelElements(LabNamespace ns) throws Exception {
+    private static Set<Element> kernelElements(TestNamespace ns) throws Exception {
         try (NfTablesConnection connection = NfTablesConnection.open(ns.netNamespace())) {
             Set<Element> all = new HashSet<>();
             if (!SacipRuleset.isPresent(connection)) {

@@ -1,5 +1,7 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.testing.TestNamespace;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +44,7 @@ class DataPathStateIntegrationTest {
 
     @Test
     void refusedChangesChangeNothing() throws Exception {
-        try (LabNamespace ns = LabNamespace.create("dps"); DataPath path = DataPath.open(ns.netNamespace())) {
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = DataPath.open(ns.netNamespace())) {
             assertThrows(DataPathException.class, () -> path.apply(Remapping.localMoveAnnounced(tcp, y)),
                     "nothing before install");
             path.install();
@@ -61,7 +63,7 @@ class DataPathStateIntegrationTest {
 
     @Test
     void chainedMoveReplacesEntriesAndEndedSessionsTakeTheirGhost() throws Exception {
-        try (LabNamespace ns = LabNamespace.create("dps"); DataPath path = DataPath.open(ns.netNamespace())) {
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = DataPath.open(ns.netNamespace())) {
             path.install();
             path.holdGhost(x, tcp);
             path.holdGhost(x, udp);
@@ -90,7 +92,7 @@ class DataPathStateIntegrationTest {
 
     @Test
     void guardRepairsADeletedTableAndAFlushedMap() throws Exception {
-        try (LabNamespace ns = LabNamespace.create("dps"); DataPath path = DataPath.open(ns.netNamespace())) {
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = DataPath.open(ns.netNamespace())) {
             path.install();
             path.holdGhost(x, tcp);
             path.apply(List.of(new Remapping(tcp, y, b2, true), Remapping.peerMove(udp, b2)));
@@ -110,11 +112,11 @@ class DataPathStateIntegrationTest {
         }
     }
 
-    private static boolean loopbackHas(LabNamespace ns, String prefix) throws Exception {
+    private static boolean loopbackHas(TestNamespace ns, String prefix) throws Exception {
         return ns.exec("ip", "-o", "addr", "show", "dev", "lo").contains(" " + prefix + " ");
     }
 
-    private static Set<Element> elements(LabNamespace ns) throws Exception {
+    private static Set<Element> elements(TestNamespace ns) throws Exception {
         try (NfTablesConnection connection = NfTablesConnection.open(ns.netNamespace())) {
             Set<Element> all = new HashSet<>();
             if (!SacipRuleset.isPresent(connection)) {

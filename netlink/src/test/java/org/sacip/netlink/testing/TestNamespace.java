@@ -10,7 +10,8 @@ import org.sacip.netlink.NetNamespace;
 
 /**
  * A throwaway network namespace named {@code sacip-t<pid>-<label><n>} so parallel runs cannot collide; closing it
- * deletes it (use try-with-resources so it goes even when the test fails). Its loopback is up.
+ * deletes it with every interface in it (use try-with-resources so it goes even when the test fails). Its loopback
+ * is up. Shared with the other modules' tests through this module's test jar.
  */
 public final class TestNamespace implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -51,6 +52,24 @@ public final class TestNamespace implements AutoCloseable {
         exec("ip", "link", "set", first, "up");
         exec("ip", "link", "set", second, "up");
         return first;
+    }
+
+    /** A veth pair from this namespace to {@code other}, both ends up. */
+    public void linkTo(TestNamespace other, String here, String there) throws IOException {
+        exec("ip", "link", "add", here, "type", "veth", "peer", "name", there, "netns", other.name);
+        exec("ip", "link", "set", here, "up");
+        other.exec("ip", "link", "set", there, "up");
+    }
+
+    /** An IPv4 and an IPv6 address (without DAD) on a link of this namespace. */
+    public void addAddresses(String link, String v4, String v6) throws IOException {
+        exec("ip", "addr", "add", v4, "dev", link);
+        exec("ip", "addr", "add", v6, "dev", link, "nodad");
+    }
+
+    /** Turns IPv6 duplicate address detection off for interfaces made from now on, so addresses work at once. */
+    public void disableDad() throws IOException {
+        exec("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
     }
 
     public String name() {

@@ -1,5 +1,7 @@
 package org.sacip.agent.peer.transport;
 
+import org.sacip.netlink.testing.TestNamespace;
+
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,15 +29,17 @@ public final class PeerTransportBenchmark {
 
     public static void main(String[] args) throws Exception {
         TransportSettings settings = TransportSettings.defaults();
-        try (LabNamespace a = LabNamespace.create("pa"); LabNamespace b = LabNamespace.create("pb")) {
-            String aLink = LabNamespace.interfaceName("a0");
-            String bLink = LabNamespace.interfaceName("b0");
+        try (TestNamespace a = TestNamespace.create("pa"); TestNamespace b = TestNamespace.create("pb")) {
+            a.disableDad();
+            b.disableDad();
+            String aLink = TestNamespace.interfaceName("a0");
+            String bLink = TestNamespace.interfaceName("b0");
             a.linkTo(b, aLink, bLink);
             a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
             b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
             BlockingQueue<ReceivedMessage> received = new LinkedBlockingQueue<>();
-            try (PeerTransport sender = a.startTransport(settings, message -> { });
-                    PeerTransport receiver = b.startTransport(settings, received::add)) {
+            try (PeerTransport sender = Transports.startIn(a, settings, message -> { });
+                    PeerTransport receiver = Transports.startIn(b, settings, received::add)) {
                 for (String[] pair : new String[][] {{"198.18.1.1", "198.18.1.2"},
                         {"2001:db8:1::1", "2001:db8:1::2"}}) {
                     measure(sender, receiver, received, InetAddress.getByName(pair[0]),

@@ -1,5 +1,7 @@
 package org.sacip.agent.peer.transport;
 
+import org.sacip.netlink.testing.TestNamespace;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,8 +41,8 @@ class PeerTransportNamespaceTest {
     @Test
     void directLinkCarriesExactlyTheSentBytesBothWaysWithoutEchoingOwnFrames() throws Exception {
         DirectLink link = directLink();
-        LabNamespace a = link.a();
-        LabNamespace b = link.b();
+        TestNamespace a = link.a();
+        TestNamespace b = link.b();
         RecordingListener atA = new RecordingListener();
         RecordingListener atB = new RecordingListener();
         PeerTransport transportA = start(a, atA);
@@ -73,8 +75,8 @@ class PeerTransportNamespaceTest {
     @Test
     void echoRequestsOtherExperimentalIcmpAndFramesLeavingTheHostAreNotDelivered() throws Exception {
         DirectLink link = directLink();
-        LabNamespace a = link.a();
-        LabNamespace b = link.b();
+        TestNamespace a = link.a();
+        TestNamespace b = link.b();
         RecordingListener atA = new RecordingListener();
         RecordingListener atB = new RecordingListener();
         start(a, atA);
@@ -125,8 +127,8 @@ class PeerTransportNamespaceTest {
     @Test
     void ghostLikeSecondSourceAddressIsSentAndSeenAsSuch() throws Exception {
         DirectLink link = directLink();
-        LabNamespace a = link.a();
-        LabNamespace b = link.b();
+        TestNamespace a = link.a();
+        TestNamespace b = link.b();
         a.exec("ip", "addr", "add", "198.18.1.11/32", "dev", "lo", "scope", "host");
         a.exec("ip", "addr", "add", "2001:db8:1::11/128", "dev", "lo");
         RecordingListener atB = new RecordingListener();
@@ -156,17 +158,17 @@ class PeerTransportNamespaceTest {
 
     @Test
     void acrossARouterBothFamiliesWithEmptyNeighbourCaches() throws Exception {
-        LabNamespace a = namespace("a");
-        LabNamespace r = namespace("r");
-        LabNamespace b = namespace("b");
-        String aLink = LabNamespace.interfaceName("a0");
-        String bLink = LabNamespace.interfaceName("b0");
-        a.linkTo(r, aLink, LabNamespace.interfaceName("ra"));
-        r.linkTo(b, LabNamespace.interfaceName("rb"), bLink);
+        TestNamespace a = namespace("a");
+        TestNamespace r = namespace("r");
+        TestNamespace b = namespace("b");
+        String aLink = TestNamespace.interfaceName("a0");
+        String bLink = TestNamespace.interfaceName("b0");
+        a.linkTo(r, aLink, TestNamespace.interfaceName("ra"));
+        r.linkTo(b, TestNamespace.interfaceName("rb"), bLink);
         r.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
         a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
-        r.addAddresses(LabNamespace.interfaceName("ra"), "198.18.1.254/24", "2001:db8:1::fe/64");
-        r.addAddresses(LabNamespace.interfaceName("rb"), "198.18.2.254/24", "2001:db8:2::fe/64");
+        r.addAddresses(TestNamespace.interfaceName("ra"), "198.18.1.254/24", "2001:db8:1::fe/64");
+        r.addAddresses(TestNamespace.interfaceName("rb"), "198.18.2.254/24", "2001:db8:2::fe/64");
         b.addAddresses(bLink, "198.18.2.1/24", "2001:db8:2::1/64");
         a.exec("ip", "route", "add", "default", "via", "198.18.1.254");
         a.exec("ip", "-6", "route", "add", "default", "via", "2001:db8:1::fe");
@@ -193,14 +195,14 @@ class PeerTransportNamespaceTest {
 
     @Test
     void interfacesAddedAfterStartAreFollowedAndRemovedOnesDropped() throws Exception {
-        LabNamespace a = namespace("a");
-        LabNamespace b = namespace("b");
-        a.linkTo(b, LabNamespace.interfaceName("a0"), LabNamespace.interfaceName("b0"));
+        TestNamespace a = namespace("a");
+        TestNamespace b = namespace("b");
+        a.linkTo(b, TestNamespace.interfaceName("a0"), TestNamespace.interfaceName("b0"));
         RecordingListener atB = new RecordingListener();
         PeerTransport transportA = start(a, new RecordingListener());
         PeerTransport transportB = start(b, atB);
-        String aLate = LabNamespace.interfaceName("a1");
-        String bLate = LabNamespace.interfaceName("b1");
+        String aLate = TestNamespace.interfaceName("a1");
+        String bLate = TestNamespace.interfaceName("b1");
         a.linkTo(b, aLate, bLate);
         a.addAddresses(aLate, "198.18.3.1/24", "2001:db8:3::1/64");
         b.addAddresses(bLate, "198.18.3.2/24", "2001:db8:3::2/64");
@@ -217,18 +219,18 @@ class PeerTransportNamespaceTest {
 
         b.exec("ip", "link", "del", bLate);
         transportB.refreshInterfaces();
-        assertEquals(java.util.Set.of(LabNamespace.interfaceName("b0")), transportB.capturedInterfaces());
+        assertEquals(java.util.Set.of(TestNamespace.interfaceName("b0")), transportB.capturedInterfaces());
     }
 
     @Test
     void aSlowListenerMakesTheBoundedQueueDropAndCount() throws Exception {
         DirectLink link = directLink();
-        LabNamespace a = link.a();
-        LabNamespace b = link.b();
+        TestNamespace a = link.a();
+        TestNamespace b = link.b();
         CountDownLatch release = new CountDownLatch(1);
         RecordingListener atB = new RecordingListener();
         PeerTransport transportA = start(a, new RecordingListener());
-        PeerTransport transportB = b.startTransport(new TransportSettings(InterfaceSelection.all(),
+        PeerTransport transportB = Transports.startIn(b, new TransportSettings(InterfaceSelection.all(),
                 Duration.ofMillis(200), Duration.ofSeconds(5), 1, Duration.ofMillis(50)), message -> {
                     try {
                         release.await();
@@ -261,14 +263,14 @@ class PeerTransportNamespaceTest {
     }
 
     /** A and B on one veth link: 198.18.1.1 and .2, 2001:db8:1::1 and ::2. */
-    private record DirectLink(LabNamespace a, LabNamespace b, String aLink, String bLink) {
+    private record DirectLink(TestNamespace a, TestNamespace b, String aLink, String bLink) {
     }
 
     private DirectLink directLink() throws IOException {
-        LabNamespace a = namespace("a");
-        LabNamespace b = namespace("b");
-        String aLink = LabNamespace.interfaceName("a0");
-        String bLink = LabNamespace.interfaceName("b0");
+        TestNamespace a = namespace("a");
+        TestNamespace b = namespace("b");
+        String aLink = TestNamespace.interfaceName("a0");
+        String bLink = TestNamespace.interfaceName("b0");
         a.linkTo(b, aLink, bLink);
         a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
         b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
@@ -302,7 +304,7 @@ class PeerTransportNamespaceTest {
     }
 
     /** A counter of the namespace's IP statistics: a header/value row pair (snmp) or a name/value line (snmp6). */
-    private static long snmpCounter(LabNamespace namespace, String file, String key, String column)
+    private static long snmpCounter(TestNamespace namespace, String file, String key, String column)
             throws IOException {
         String[] lines = namespace.exec("cat", file).split("\n");
         for (int i = 0; i < lines.length; i++) {
@@ -338,22 +340,23 @@ class PeerTransportNamespaceTest {
     }
 
     /** A complete frame from A, addressed like the transport would, for the raw injector. */
-    private static byte[] frame(LabNamespace a, InetAddress local, InetAddress peer, byte[] icmp) throws Exception {
+    private static byte[] frame(TestNamespace a, InetAddress local, InetAddress peer, byte[] icmp) throws Exception {
         try (RtnetlinkClient client = RtnetlinkClient.open(a.netNamespace())) {
             NextHop hop = new NextHopResolver(client, Duration.ofSeconds(5)).resolve(local, peer);
             return FrameBuilder.build(hop, local, peer, icmp);
         }
     }
 
-    private PeerTransport start(LabNamespace namespace, PeerMessageListener listener) throws Exception {
-        PeerTransport transport = namespace.startTransport(SETTINGS, listener);
+    private PeerTransport start(TestNamespace namespace, PeerMessageListener listener) throws Exception {
+        PeerTransport transport = Transports.startIn(namespace, SETTINGS, listener);
         cleanup.add(transport);
         return transport;
     }
 
-    private LabNamespace namespace(String label) throws IOException {
-        LabNamespace namespace = LabNamespace.create(label);
+    private TestNamespace namespace(String label) throws IOException {
+        TestNamespace namespace = TestNamespace.create(label);
         cleanup.add(namespace);
+        namespace.disableDad();
         return namespace;
     }
 
