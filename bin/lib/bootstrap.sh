@@ -31,3 +31,18 @@ sacip_build() {
   local root=$1
   (cd "$root" && mvn -B -q -DskipTests install) >&2
 }
+
+# Removes network namespaces that tests or lab runs named after their process id (sacip-<pid>-..., sacip-t<pid>-...)
+# when that process is gone: a test JVM killed by a timeout cannot run its own cleanup. Live runs are never touched.
+sacip_sweep_dead_namespaces() {
+  local ns pid
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    if [[ $ns =~ ^sacip-t?([0-9]+)- ]]; then
+      pid=${BASH_REMATCH[1]}
+      if ! kill -0 "$pid" 2>/dev/null; then
+        ip netns del "$ns" 2>/dev/null && echo "sacip: removed namespace $ns left by dead process $pid" >&2
+      fi
+    fi
+  done
+  return 0
+}
