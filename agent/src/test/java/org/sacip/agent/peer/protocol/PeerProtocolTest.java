@@ -1,0 +1,279 @@
+package org.sacip.agent.peer.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sacip.protocol.codec.SacipDecoder;
+import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.message.AddressUpdate;
+import org.sacip.protocol.message.Init;
+import org.sacip.protocol.message.MessageKind;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
+
+/** Two real engines (real codec and crypto) over an in-memory link, on a virtual clock. */
+class PeerProtocolTest {
+    private static final SacipAddress A0 = SacipAddress.parse("198.18.0.1");
+    private static final SacipAddress B0 = SacipAddress.parse("198.18.0.2");
+    private static final SacipAddress A1 = SacipAddress.parse("198.19.0.1");
+    private static final SacipAddress A2 = SacipAddress.parse("198.19.0.2");
+    private static final SacipAddress MALLORY = SacipAddress.parse("198.18.0.66");
+
+    @TempDir
+    Path stateA;
+    @TempDir
+    Path stateB;
+
+    private final ManualLoop loop = new ManualLoop(Instant.parse("2026-01-01T00:00:00Z"));
+    private final MemoryLink link = new MemoryLink();
+    private final RecordingProtocolListener atA = new RecordingProtocolListener();
+    private final RecordingProtocolListener atB = new RecordingProtocolListener();
+    private PeerProtocol a;
+    private PeerProtocol b;
+
+    @BeforeEach
+    void engines() throws Exception {
+        a = PeerProtocol.open(loop, link.endpoint(), atA, stateA, new SecureRandom());
+        b = PeerProtocol.open(loop, link.endpoint(), atB, stateB, new SecureRandom());
+        link.own(A0, a);
+        link.own(A1, a);
+        link.own(A2, a);
+        link.own(B0, b);
+    }
+
+    @Test
+    void handshakeAgreesTheSameKeyOnBothSidesInFiveMessages() throws Exception {
+        CompletableFuture<Void> key = a.ensureKey(A0, B0);
+        loop.advance(Duration.ofMillis(10));
+        assertTrue(key.isDone() && !key.isCompletedExceptionally());
+        SessionView viewA = view(a, A0, B0);
+        SessionView viewB = view(b, B0, A0);
+        assertEquals(viewA.keyId(), viewB.keyId());
+        for (MessageKind kind : List.of(MessageKind.HELLO, MessageKind.COOKIE, MessageKind.INIT,
+                MessageKind.INIT_REPLY, MessageKind.INIT_CONFIRM)) {
+            assertEquals(1, link.count(kind.code()), kind.toString());
+        }
+        assertEquals(List.of("key 198.18.0.1 198.18.0.2"), atA.events);
+        assertEquals(List.of("key 198.18.0.2 198.18.0.1"), atB.events);
+        // Asking again costs nothing on the wire.
+        CompletableFuture<Void> again = a.ensureKey(A0, B0);
+        loop.runReady();
+        assertTrue(again.isDone() && !again.isCompletedExceptionally());
+        loop.advance(Duration.ofSeconds(40));
+        assertEquals(1, link.count(MessageKind.HELLO.code()));
+        assertEquals(1, link.count(MessageKind.INIT_REPLY.code()), "confirmed reply is not retransmitted");
+        assertEquals(0, a.drops().total() + b.drops().total());
+    }
+
+    @Test
+    void simultaneousInitiationEndsWithOneSharedKey() throws Exception {
+        CompletableFuture<Void> fromA = a.ensureKey(A0, B0);
+        CompletableFuture<Void> fromB = b.ensureKey(B0, A0);
+        loop.advance(Duration.ofSeconds(5));
+        fromA.get();
+        fromB.get();
+        assertEquals(view(a, A0, B0).keyId(), view(b, B0, A0).keyId());
+        assertEquals(1, a.drops().count(DropReason.LOST_TIE_BREAK) + b.drops().count(DropReason.LOST_TIE_BREAK));
+        assertEquals(1, link.count(MessageKind.INIT_CONFIRM.code()));
+    }
+
+    @Test
+    void moveIsChallengedThenReportedOnBothSides() throws Exception {
+        handshake();
+        a.announceMove(A0, A1, List.of(B0));
+        loop.advance(Duration.ofMillis(10));
+        assertEquals(List.of("peer 198.18.0.1 at 198.19.0.1"), atB.events.subList(1, atB.events.size()));
+        assertEquals(List.of("confirmed 198.18.0.1 at 198.19.0.1 by 198.18.0.2 seq 1"),
+                atA.events.subList(1, atA.events.size()));
+        List<Integer> kinds = link.sent().stream().map(MemoryLink.Packet::kind).toList();
+        assertEquals(List.of(7, 9, 10, 8), kinds.subList(5, kinds.size()));
+        MemoryLink.Packet challenge = link.sent().get(6);
+        assertEquals(B0, challenge.from());
+        assertEquals(A1, challenge.to(), "the check goes to the new address");
+        assertEquals(A1, view(b, B0, A0).peerCurrent());
+        assertEquals(A1, view(a, A0, B0).localCurrent());
+        loop.advance(Duration.ofMinutes(1));
+        assertEquals(1, link.count(MessageKind.ADDRESS_UPDATE.code()), "no retransmission after the ack");
+    }
+
+    @Test
+    void lostAcknowledgementConvergesWithAReAckOfTheDuplicate() throws Exception {
+        handshake();
+        int[] acks = new int[1];
+        link.lose(packet -> packet.kind() == MessageKind.UPDATE_ACK.code() && acks[0]++ == 0);
+        a.announceMove(A0, A1, List.of(B0));
+        loop.advance(Duration.ofMillis(10));
+        assertFalse(atA.events.stream().anyMatch(e -> e.startsWith("confirmed")));
+        loop.advance(Duration.ofSeconds(1));
+        assertTrue(atA.events.contains("confirmed 198.18.0.1 at 198.19.0.1 by 198.18.0.2 seq 1"));
+        assertEquals(2, link.count(MessageKind.ADDRESS_UPDATE.code()));
+        assertEquals(2, link.count(MessageKind.UPDATE_ACK.code()));
+        assertEquals(1, link.count(MessageKind.PATH_CHALLENGE.code()), "a duplicate after a passed check is only re-acked");
+        assertEquals(1, atB.events.stream().filter(e -> e.startsWith("peer")).count());
+    }
+
+    @Test
+    void replayedOlderUpdateIsDroppedAndChangesNothing() throws Exception {
+        handshake();
+        a.announceMove(A0, A1, List.of(B0));
+        loop.advance(Duration.ofMillis(10));
+        MemoryLink.Packet first = link.sent().stream().filter(p -> p.kind() == 7).findFirst().orElseThrow();
+        a.announceMove(A0, A2, List.of(B0));
+        loop.advance(Duration.ofMillis(10));
+        assertEquals(A2, view(b, B0, A0).peerCurrent());
+        assertTrue(atA.events.contains("confirmed 198.18.0.1 at 198.19.0.2 by 198.18.0.2 seq 2"));
+
+        link.inject(first.from(), first.to(), first.icmp());
+        loop.advance(Duration.ofSeconds(10));
+        assertEquals(1, b.drops().count(DropReason.STALE_SEQUENCE));
+        assertEquals(A2, view(b, B0, A0).peerCurrent());
+        assertEquals(2, atB.events.stream().filter(e -> e.startsWith("peer")).count());
+    }
+
+    @Test
+    void newerMoveSupersedesAnUnacknowledgedOne() throws Exception {
+        handshake();
+        link.lose(packet -> packet.to().equals(A1));
+        a.announceMove(A0, A1, List.of(B0));
+        loop.advance(Duration.ofMillis(600));
+        link.lose(packet -> false);
+        a.announceMove(A0, A2, List.of(B0));
+        loop.advance(Duration.ofMinutes(2));
+        assertEquals(List.of("confirmed 198.18.0.1 at 198.19.0.2 by 198.18.0.2 seq 2"),
+                atA.events.subList(1, atA.events.size()), "the superseded move is neither confirmed nor reported");
+        assertEquals(A2, view(b, B0, A0).peerCurrent());
+    }
+
+    @Test
+    void forgedAndMutatedMessagesAreCountedByReasonAndChangeNothing() throws Exception {
+        handshake();
+        a.announceMove(A0, A1, List.of(B0));
+        loop.advance(Duration.ofMillis(10));
+        List<String> before = List.copyOf(atB.events);
+        MemoryLink.Packet update = link.sent().stream().filter(p -> p.kind() == 7).findFirst().orElseThrow();
+        AddressUpdate real = (AddressUpdate) SacipDecoder.decode(update.icmp(), update.from(), update.to());
+
+        // Mallory names its own address with the session's key id and a guessed MAC.
+        AddressUpdate forged = new AddressUpdate(real.keyId(), 1000, A0, MALLORY, Octets.zeros(16));
+        link.inject(MALLORY, B0, SacipEncoder.encode(forged, MALLORY, B0));
+        AddressUpdate unknownKey = new AddressUpdate(Octets.zeros(8), 1000, A0, MALLORY, real.mac());
+        link.inject(MALLORY, B0, SacipEncoder.encode(unknownKey, MALLORY, B0));
+        // The real update, replayed from another address.
+        link.inject(MALLORY, B0, SacipEncoder.encode(real, MALLORY, B0));
+        // One bit flipped on the wire: the checksum no longer matches.
+        byte[] flipped = update.icmp();
+        flipped[40] ^= 1;
+        link.inject(update.from(), update.to(), flipped);
+        // A response nobody asked for, and a cookie nobody waits for.
+        MemoryLink.Packet response = link.sent().stream().filter(p -> p.kind() == 10).findFirst().orElseThrow();
+        link.inject(response.from(), response.to(), response.icmp());
+        MemoryLink.Packet cookie = link.sent().stream().filter(p -> p.kind() == 2).findFirst().orElseThrow();
+        link.inject(cookie.from(), cookie.to(), cookie.icmp());
+        // An INIT with a cookie that was never minted.
+        Init init = new Init(Octets.zeros(16), Octets.zeros(16), Octets.fromHex(
+                "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"));
+        link.inject(MALLORY, B0, SacipEncoder.encode(init, MALLORY, B0));
+        loop.advance(Duration.ofSeconds(30));
+
+        assertEquals(1, b.drops().count(DropReason.BAD_MAC));
+        assertEquals(1, b.drops().count(DropReason.UNKNOWN_KEY));
+        assertEquals(1, b.drops().count(DropReason.WRONG_ADDRESS));
+        assertEquals(1, b.drops().count(DropReason.MALFORMED));
+        assertEquals(1, b.drops().count(DropReason.UNSOLICITED));
+        assertEquals(1, a.drops().count(DropReason.UNSOLICITED));
+        assertEquals(1, b.drops().count(DropReason.BAD_COOKIE));
+        assertEquals(before, atB.events);
+        assertEquals(A1, view(b, B0, A0).peerCurrent());
+        assertFalse(link.sent().stream().anyMatch(p -> p.to().equals(MALLORY)), "nothing is sent to the forger");
+    }
+
+    @Test
+    void restartFromTheStateDirectoryContinuesAboveEveryUsedSequenceNumber() throws Exception {
+        handshake();
+        a.announceMove(A0, A1, List.of(B0));
+        loop.advance(Duration.ofMillis(10));
+        Path file = stateA.resolve(StateStore.FILE_NAME);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        a.close();
+        loop.advance(Duration.ofMillis(10));
+
+        RecordingProtocolListener atRestarted = new RecordingProtocolListener();
+        PeerProtocol restarted = PeerProtocol.open(loop, link.endpoint(), atRestarted, stateA, new SecureRandom());
+        link.own(A0, restarted);
+        link.own(A1, restarted);
+        link.own(A2, restarted);
+        SessionView view = view(restarted, A0, B0);
+        assertEquals(A1, view.localCurrent());
+        restarted.announceMove(A0, A2, List.of(B0));
+        loop.advance(Duration.ofMillis(10));
+        long expected = 1 + PeerProtocol.SEQUENCE_RESERVATION + 1;
+        assertEquals(List.of("confirmed 198.18.0.1 at 198.19.0.2 by 198.18.0.2 seq " + expected), atRestarted.events);
+        assertEquals(A2, view(b, B0, A0).peerCurrent());
+        assertEquals(0, b.drops().total());
+    }
+
+    @Test
+    void corruptStateFileIsAClearTypedError() throws Exception {
+        Path file = stateA.resolve(StateStore.FILE_NAME);
+        Files.writeString(file, "format=sacip-peer-state-1\nsessions=1\nsession.0.keyId=zz\n", StandardCharsets.UTF_8);
+        StateFileException error = assertThrows(StateFileException.class,
+                () -> PeerProtocol.open(loop, link.endpoint(), atA, stateA, new SecureRandom()));
+        assertTrue(error.getMessage().startsWith(file.toString()), error.getMessage());
+        assertTrue(error.getMessage().contains("session 0 is invalid"), error.getMessage());
+
+        Files.write(file, new byte[] {0, 1, 2, (byte) 0xff});
+        StateFileException garbage = assertThrows(StateFileException.class,
+                () -> PeerProtocol.open(loop, link.endpoint(), atA, stateA, new SecureRandom()));
+        assertTrue(garbage.getMessage().contains("not a SACIP peer state file")
+                || garbage.getMessage().contains("cannot read state"), garbage.getMessage());
+    }
+
+    @Test
+    void silentPeerFailsTheHandshakeAndTheMoveAfterTheirRetransmissions() throws Exception {
+        handshake();
+        link.disown(B0);
+        SacipAddress silent = SacipAddress.parse("198.18.0.99");
+        CompletableFuture<Void> key = a.ensureKey(A0, silent);
+        loop.advance(RetransmitPolicy.HANDSHAKE.worstCaseTotal());
+        ExecutionException failure = assertThrows(ExecutionException.class, key::get);
+        assertInstanceOf(KeyAgreementException.class, failure.getCause());
+        assertEquals(5, link.sent().stream().filter(p -> p.kind() == 1 && p.to().equals(silent)).count());
+        CompletableFuture<Void> tooSoon = a.ensureKey(A0, silent);
+        loop.runReady();
+        assertTrue(tooSoon.isCompletedExceptionally(), "no retry within 60 s of a failure");
+
+        a.announceMove(A0, A1, List.of(B0, silent));
+        loop.advance(RetransmitPolicy.ADDRESS_UPDATE.worstCaseTotal());
+        assertTrue(atA.events.contains("not confirmed 198.18.0.1 at 198.19.0.1 by 198.18.0.99"), "no key");
+        assertTrue(atA.events.contains("not confirmed 198.18.0.1 at 198.19.0.1 by 198.18.0.2"), "no answer");
+        assertEquals(8, link.count(MessageKind.ADDRESS_UPDATE.code()));
+    }
+
+    private void handshake() throws Exception {
+        CompletableFuture<Void> key = a.ensureKey(A0, B0);
+        loop.advance(Duration.ofMillis(10));
+        key.get();
+    }
+
+    private SessionView view(PeerProtocol engine, SacipAddress local, SacipAddress peer) throws Exception {
+        CompletableFuture<java.util.Optional<SessionView>> view = engine.session(local, peer);
+        loop.runReady();
+        return view.get().orElseThrow();
+    }
+}
