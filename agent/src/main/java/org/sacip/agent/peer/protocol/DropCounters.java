@@ -26,7 +26,8 @@ public final class DropCounters {
         }
     }
 
-    void drop(DropReason reason, String detail, Instant now) {
+    /** Counts the drop; returns whether it was logged (the first of its reason within a second). */
+    boolean drop(DropReason reason, String detail, Instant now) {
         counts.get(reason).increment();
         Instant last = lastLogged.get(reason);
         if (last == null || !now.isBefore(last.plus(LOG_INTERVAL))) {
@@ -36,7 +37,9 @@ public final class DropCounters {
             countAtLastLog.put(reason, total);
             LOG.info("dropped SACIP message ({}): {} [{} dropped for this reason since the last log line]", reason,
                     detail, since);
+            return true;
         }
+        return false;
     }
 
     public long count(DropReason reason) {

@@ -402,6 +402,10 @@ public final class PeerProtocol {
         persist();
         listener.moveConfirmed(new PeerProtocolListener.OwnMove(session.localOriginal(), sent.currentAddress(),
                 session.peerOriginal(), sent.sequence()));
+        if (session.checkState == Session.CheckState.RUNNING && !session.checkSource.equals(session.localCurrent)) {
+            // Both ends moved: a check of the peer still running from our old address may never be answered.
+            startCheck(session, session.lastAcceptedUpdate);
+        }
     }
 
     private void onPathChallenge(PathChallenge challenge, SacipAddress source, SacipAddress destination)
@@ -465,6 +469,7 @@ public final class PeerProtocol {
         ReachabilityCheck check = ReachabilityCheck.start(session.keys, session.role, local,
                 update.currentAddress(), random);
         session.check = check;
+        session.checkSource = local;
         session.checkState = Session.CheckState.RUNNING;
         session.checkStarted = loop.now();
         byte[] challenge = SacipEncoder.encode(check.challenge(), local, update.currentAddress());

@@ -39,6 +39,7 @@ final class Session {
     AddressUpdate lastAcceptedUpdate;
     CheckState checkState = CheckState.PASSED;
     ReachabilityCheck check;
+    SacipAddress checkSource;
     Retransmission checkRetransmission;
     Instant checkStarted = Instant.MIN;
     UpdateAck lastAck;

@@ -265,6 +265,88 @@ class PeerProtocolTest {
         assertEquals(8, link.count(MessageKind.ADDRESS_UPDATE.code()));
     }
 
+    @Test
+    void lostConfirmationIsRepeatedWhenTheResponderRepeatsItsReply() throws Exception {
+        int[] confirms = new int[1];
+        link.lose(packet -> packet.kind() == MessageKind.INIT_CONFIRM.code() && confirms[0]++ == 0);
+        CompletableFuture<Void> key = a.ensureKey(A0, B0);
+        loop.advance(Duration.ofMillis(10));
+        key.get();
+        assertEquals(List.of(), atB.events, "B installs nothing without a confirmation");
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(List.of("key 198.18.0.2 198.18.0.1"), atB.events);
+        assertEquals(view(a, A0, B0).keyId(), view(b, B0, A0).keyId());
+        assertEquals(2, link.count(MessageKind.INIT_REPLY.code()));
+        assertEquals(2, link.count(MessageKind.INIT_CONFIRM.code()));
+        assertEquals(1, link.count(MessageKind.HELLO.code()));
+    }
+
+    @Test
+    void lostChallengesAbandonTheCheckAndALaterDuplicateStartsANewOne() throws Exception {
+        handshake();
+        boolean[] challengesLost = {true};
+        link.lose(packet -> packet.kind() == MessageKind.PATH_CHALLENGE.code() && challengesLost[0]);
+        a.announceMove(A0, A1, List.of(B0));
+        loop.advance(Duration.ofSeconds(13));
+        assertEquals(1, atB.events.size(), "no redirection before the check passes: " + atB.events);
+        assertEquals(A0, view(b, B0, A0).peerCurrent());
+        long lost = link.count(MessageKind.PATH_CHALLENGE.code());
+        assertTrue(lost >= RetransmitPolicy.PATH_CHALLENGE.transmissions(), "challenges sent: " + lost);
+        challengesLost[0] = false;
+        loop.advance(Duration.ofSeconds(20));
+        assertEquals(List.of("key 198.18.0.2 198.18.0.1", "peer 198.18.0.1 at 198.19.0.1"), atB.events);
+        assertTrue(atA.events.contains("confirmed 198.18.0.1 at 198.19.0.1 by 198.18.0.2 seq 1"), atA.events.toString());
+    }
+
+    @Test
+    void anUnacknowledgedUpdateGoesAtOnceToThePeersNewAddress() throws Exception {
+        handshake();
+        SacipAddress b1 = SacipAddress.parse("198.19.0.2");
+        link.own(b1, b);
+        // B breaks before it makes: B0 no longer receives, so A's first update is lost.
+        link.disown(B0);
+        b.announceMove(B0, b1, List.of(A0));
+        a.announceMove(A0, A1, List.of(B0));
+        loop.advance(Duration.ofMillis(10));
+        assertTrue(atB.events.contains("confirmed 198.18.0.2 at 198.19.0.2 by 198.18.0.1 seq 1"), atB.events.toString());
+        assertTrue(atA.events.contains("confirmed 198.18.0.1 at 198.19.0.1 by 198.18.0.2 seq 1"),
+                "resent to B's new address without waiting for a retransmission: " + atA.events);
+        assertEquals(b1, view(a, A0, B0).peerCurrent());
+        assertEquals(A1, view(b, B0, A0).peerCurrent());
+        assertEquals(b1, view(b, B0, A0).localCurrent());
+    }
+
+    @Test
+    void aCheckRunningFromOurOldAddressRestartsFromTheNewOneWhenOurMoveIsConfirmed() throws Exception {
+        handshake();
+        SacipAddress b1 = SacipAddress.parse("198.19.0.2");
+        link.own(b1, b);
+        int[] updatesFromB = new int[1];
+        // Answers to B's old address are lost, and so is B's first update.
+        link.lose(packet -> packet.to().equals(B0) && packet.kind() == MessageKind.PATH_RESPONSE.code()
+                || packet.from().equals(b1) && packet.kind() == MessageKind.ADDRESS_UPDATE.code()
+                        && updatesFromB[0]++ == 0);
+        a.announceMove(A0, A1, List.of(B0));
+        b.announceMove(B0, b1, List.of(A0));
+        loop.advance(Duration.ofSeconds(1));
+        assertTrue(atB.events.contains("confirmed 198.18.0.2 at 198.19.0.2 by 198.18.0.1 seq 1"), atB.events.toString());
+        assertTrue(atA.events.contains("confirmed 198.18.0.1 at 198.19.0.1 by 198.18.0.2 seq 1"),
+                "B re-checked from its new address at once: " + atA.events);
+        assertEquals(A1, view(b, B0, A0).peerCurrent());
+    }
+
+    @Test
+    void dropLogIsRateLimitedPerReasonButEveryDropIsCounted() {
+        DropCounters counters = new DropCounters();
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        assertTrue(counters.drop(DropReason.BAD_MAC, "first", t));
+        assertFalse(counters.drop(DropReason.BAD_MAC, "second", t.plusMillis(999)));
+        assertTrue(counters.drop(DropReason.UNKNOWN_KEY, "other reason", t.plusMillis(999)));
+        assertTrue(counters.drop(DropReason.BAD_MAC, "a second later", t.plusMillis(1000)));
+        assertEquals(3, counters.count(DropReason.BAD_MAC));
+        assertEquals(4, counters.total());
+    }
+
     private void handshake() throws Exception {
         CompletableFuture<Void> key = a.ensureKey(A0, B0);
         loop.advance(Duration.ofMillis(10));
