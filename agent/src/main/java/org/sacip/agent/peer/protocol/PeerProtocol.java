@@ -140,6 +140,11 @@ public final class PeerProtocol {
                     + newCurrent);
         }
         List<SacipAddress> peerList = List.copyOf(peers);
+        for (SacipAddress peer : peerList) {
+            if (peer.family() != localOriginal.family()) {
+                throw new IllegalArgumentException("peer " + peer + " is not of the family of " + localOriginal);
+            }
+        }
         loop.execute(() -> peerList.forEach(peer -> announceNow(localOriginal, newCurrent, peer)));
     }
 

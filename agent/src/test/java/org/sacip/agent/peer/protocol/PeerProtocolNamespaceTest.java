@@ -103,6 +103,18 @@ class PeerProtocolNamespaceTest {
         assertEquals(List.of("key 198.18.7.2 198.18.7.1", "peer 198.18.7.1 at 198.18.7.11"), atB.events);
         assertEquals(2, engineB.drops().total());
         assertEquals(0, engineA.drops().total());
+
+        // The same over IPv6 (neighbour discovery instead of ARP, checksum with the pseudo-header).
+        SacipAddress a6 = SacipAddress.parse("2001:db8:7::1");
+        SacipAddress b6 = SacipAddress.parse("2001:db8:7::2");
+        SacipAddress y6 = SacipAddress.parse("2001:db8:7::11");
+        engineA.ensureKey(a6, b6).get(30, TimeUnit.SECONDS);
+        a.exec("ip", "addr", "add", "2001:db8:7::11/64", "dev", TestNamespace.interfaceName("ha"), "nodad");
+        engineA.announceMove(a6, y6, List.of(b6));
+        await(() -> atA.events.stream().anyMatch(e -> e.startsWith("confirmed " + a6 + " at " + y6)),
+                "A reports its IPv6 move confirmed");
+        assertEquals(y6, engineB.session(b6, a6).get(5, TimeUnit.SECONDS).orElseThrow().peerCurrent());
+        assertEquals(2, engineB.drops().total());
     }
 
     private TestNamespace namespace(String label) throws Exception {

@@ -336,6 +336,27 @@ class PeerProtocolTest {
     }
 
     @Test
+    void ipv6SessionsAgreeKeysAndMoveTheSameWay() throws Exception {
+        SacipAddress a6 = SacipAddress.parse("2001:db8::1");
+        SacipAddress b6 = SacipAddress.parse("2001:db8::2");
+        SacipAddress a6moved = SacipAddress.parse("2001:db8:1::1");
+        link.own(a6, a);
+        link.own(a6moved, a);
+        link.own(b6, b);
+        CompletableFuture<Void> key = a.ensureKey(a6, b6);
+        loop.advance(Duration.ofMillis(10));
+        key.get();
+        a.announceMove(a6, a6moved, List.of(b6));
+        loop.advance(Duration.ofMillis(10));
+        assertTrue(atA.events.contains("confirmed 2001:db8:0:0:0:0:0:1 at 2001:db8:1:0:0:0:0:1 by 2001:db8:0:0:0:0:0:2 seq 1"),
+                atA.events.toString());
+        assertEquals(a6moved, view(b, b6, a6).peerCurrent());
+        assertThrows(IllegalArgumentException.class, () -> a.announceMove(a6, A1, List.of(b6)));
+        assertThrows(IllegalArgumentException.class, () -> a.announceMove(A0, A1, List.of(b6)));
+        assertEquals(0, a.drops().total() + b.drops().total());
+    }
+
+    @Test
     void dropLogIsRateLimitedPerReasonButEveryDropIsCounted() {
         DropCounters counters = new DropCounters();
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
