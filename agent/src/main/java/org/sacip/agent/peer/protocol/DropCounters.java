@@ -42,6 +42,11 @@ public final class DropCounters {
         return false;
     }
 
+    /** Counts without logging; safe from any thread (used before a message reaches the engine thread). */
+    void countOnly(DropReason reason) {
+        counts.get(reason).increment();
+    }
+
     public long count(DropReason reason) {
         return counts.get(reason).sum();
     }

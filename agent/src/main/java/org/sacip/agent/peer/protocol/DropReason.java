@@ -24,7 +24,9 @@ public enum DropReason {
     /** Small-order X25519 share. */
     WEAK_KEY_SHARE,
     /** The peer's INIT lost the simultaneous-initiation tie-break (section 6.5). */
-    LOST_TIE_BREAK;
+    LOST_TIE_BREAK,
+    /** More messages waiting for the engine thread than it may queue (a flood): dropped unread. */
+    OVERLOAD;
 
     static DropReason of(SacipProtocolException e) {
         switch (e.reason()) {

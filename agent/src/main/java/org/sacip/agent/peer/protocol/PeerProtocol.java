@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.sacip.agent.peer.transport.PeerMessageListener;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.SacipCodecException;
@@ -56,6 +57,8 @@ public final class PeerProtocol {
     static final Duration PENDING_HANDSHAKE_LIFETIME = Duration.ofSeconds(30);
     static final Duration RECHECK_INTERVAL = Duration.ofSeconds(10);
     static final Duration COOKIE_ROTATION = Duration.ofHours(1);
+    /** Received messages that may wait for the engine thread; beyond that a flood is dropped before any work. */
+    static final int MAX_QUEUED_MESSAGES = 4096;
 
     private final EngineLoop loop;
     private final PeerLink link;
@@ -63,6 +66,7 @@ public final class PeerProtocol {
     private final StateStore store;
     private final SecureRandom random;
     private final DropCounters drops = new DropCounters();
+    private final AtomicInteger queuedMessages = new AtomicInteger();
     private StatelessCookies cookies;
     private HandshakeResponder responder;
 
@@ -111,8 +115,16 @@ public final class PeerProtocol {
 
     /** A captured ICMP message with its outer addresses; handled later on the engine thread. */
     public void receive(SacipAddress source, SacipAddress destination, byte[] icmp) {
+        if (queuedMessages.incrementAndGet() > MAX_QUEUED_MESSAGES) {
+            queuedMessages.decrementAndGet();
+            drops.countOnly(DropReason.OVERLOAD);
+            return;
+        }
         byte[] copy = icmp.clone();
-        loop.execute(() -> handle(source, destination, copy));
+        loop.execute(() -> {
+            queuedMessages.decrementAndGet();
+            handle(source, destination, copy);
+        });
     }
 
     public DropCounters drops() {

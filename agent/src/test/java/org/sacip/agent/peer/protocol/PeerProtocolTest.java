@@ -357,6 +357,24 @@ class PeerProtocolTest {
     }
 
     @Test
+    void aFloodBeyondTheQueueIsDroppedUnreadAndCounted() throws Exception {
+        handshake();
+        byte[] junk = new byte[] {(byte) 253, 0, 0, 0};
+        int extra = 7;
+        for (int i = 0; i < PeerProtocol.MAX_QUEUED_MESSAGES + extra; i++) {
+            b.receive(MALLORY, B0, junk);
+        }
+        assertEquals(extra, b.drops().count(DropReason.OVERLOAD));
+        loop.runReady();
+        assertEquals(PeerProtocol.MAX_QUEUED_MESSAGES, b.drops().count(DropReason.MALFORMED));
+        // The queue drained: the engine takes messages again.
+        b.receive(MALLORY, B0, junk);
+        loop.runReady();
+        assertEquals(extra, b.drops().count(DropReason.OVERLOAD));
+        assertEquals(PeerProtocol.MAX_QUEUED_MESSAGES + 1, b.drops().count(DropReason.MALFORMED));
+    }
+
+    @Test
     void dropLogIsRateLimitedPerReasonButEveryDropIsCounted() {
         DropCounters counters = new DropCounters();
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
