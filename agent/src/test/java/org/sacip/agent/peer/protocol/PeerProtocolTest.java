@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.BeforeEach;
@@ -372,6 +373,22 @@ class PeerProtocolTest {
         loop.runReady();
         assertEquals(extra, b.drops().count(DropReason.OVERLOAD));
         assertEquals(PeerProtocol.MAX_QUEUED_MESSAGES + 1, b.drops().count(DropReason.MALFORMED));
+    }
+
+    @Test
+    void unconfirmedPendingHandshakeIsForgottenAfterThirtySeconds() throws Exception {
+        link.lose(packet -> packet.kind() == MessageKind.INIT_CONFIRM.code());
+        a.ensureKey(A0, B0);
+        loop.advance(Duration.ofSeconds(31));
+        assertEquals(RetransmitPolicy.INIT_REPLY.transmissions(), link.count(MessageKind.INIT_REPLY.code()));
+        MemoryLink.Packet confirm = link.sent().stream().filter(p -> p.kind() == 5).findFirst().orElseThrow();
+        link.inject(confirm.from(), confirm.to(), confirm.icmp());
+        loop.runReady();
+        assertEquals(1, b.drops().count(DropReason.UNSOLICITED), "the late confirmation finds no pending handshake");
+        assertEquals(List.of(), atB.events);
+        CompletableFuture<Optional<SessionView>> none = b.session(B0, A0);
+        loop.runReady();
+        assertTrue(none.get().isEmpty());
     }
 
     @Test
