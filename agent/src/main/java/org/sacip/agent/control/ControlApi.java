@@ -1,0 +1,21 @@
+package org.sacip.agent.control;
+
+import java.util.List;
+
+/**
+ * What the control socket can ask of the running agent (docs/CONTROL.md). The server calls these from its own
+ * threads; an implementation answers from thread-safe snapshots and never waits on the agent's busy threads, so
+ * the socket stays responsive under load.
+ */
+public interface ControlApi {
+    StatusView status();
+
+    List<SessionRow> sessions();
+
+    List<PeerRow> peers();
+
+    List<GhostRow> ghosts();
+
+    /** Removes every remapping, ghost and table the agent added (root only; the server checks). */
+    FlushResult flush() throws ControlException;
+}

@@ -1,0 +1,5 @@
+package org.sacip.agent.control;
+
+/** What a flush removed. */
+public record FlushResult(int sessions, int ghosts) {
+}
