@@ -184,6 +184,29 @@ public final class DataPath implements AutoCloseable {
         commit(remappings, next);
     }
 
+    /**
+     * Standby ghosts for many sessions in one change: each session holds the ghost of its own local address (see
+     * {@link #holdGhost}).
+     */
+    public synchronized void holdGhosts(Collection<SessionTuple> sessions) throws DataPathException {
+        requireInstalled();
+        GhostLedger next = ghosts.copy();
+        for (SessionTuple session : sessions) {
+            next.hold(session.local().address(), session);
+        }
+        commit(remappings, next);
+    }
+
+    /** The sessions no longer need the ghosts of their local addresses (see {@link #releaseGhost}). */
+    public synchronized void releaseGhosts(Collection<SessionTuple> sessions) throws DataPathException {
+        requireInstalled();
+        GhostLedger next = ghosts.copy();
+        for (SessionTuple session : sessions) {
+            next.release(session.local().address(), session);
+        }
+        commit(remappings, next);
+    }
+
     /** The session no longer needs the ghost; it goes with its last holder. */
     public synchronized void releaseGhost(InetAddress address, SessionTuple session) throws DataPathException {
         requireInstalled();

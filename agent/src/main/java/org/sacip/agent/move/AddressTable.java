@@ -101,6 +101,14 @@ public final class AddressTable {
         return addresses.containsKey(address);
     }
 
+    /** Every usable address with the name of its interface (for status output). */
+    public Map<InetAddress, String> usableAddresses() {
+        Map<InetAddress, String> usable = new LinkedHashMap<>();
+        usable(addresses.keySet()).forEach((address, record) -> usable.put(address,
+                interfaceName(record.interfaceIndex()).orElse("#" + record.interfaceIndex())));
+        return usable;
+    }
+
     /** The managed interfaces as last reported. */
     public List<LinkInfo> managedLinks() {
         return links.values().stream().filter(this::managed).toList();

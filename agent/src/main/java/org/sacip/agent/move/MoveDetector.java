@@ -77,6 +77,14 @@ public final class MoveDetector {
         }
     }
 
+    /**
+     * After a restart: the sessions of {@code original} already use {@code activeAddress} (from the agent's saved
+     * state), so a later loss of that address is a chained move and a return of {@code original} a return home.
+     */
+    public void resume(InetAddress original, InetAddress activeAddress, int interfaceIndex) {
+        active.put(original, new Active(activeAddress, interfaceIndex));
+    }
+
     /** Every peer of the move has a plan: stop waiting. */
     public void settled(InetAddress original) {
         pending.remove(original);

@@ -85,6 +85,11 @@ public final class MoveEngine {
         detector.forget(original);
     }
 
+    /** See {@link MoveDetector#resume}. */
+    public void resume(InetAddress original, InetAddress activeAddress, int interfaceIndex) {
+        detector.resume(original, activeAddress, interfaceIndex);
+    }
+
     /** Original addresses whose moves still wait for a usable source for some peer. */
     public List<InetAddress> waiting() {
         return detector.pending().stream().map(MoveTrigger::original).toList();

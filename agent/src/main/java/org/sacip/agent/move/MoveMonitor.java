@@ -97,6 +97,16 @@ public final class MoveMonitor implements AutoCloseable {
         engine.sessionsEnded(original);
     }
 
+    /**
+     * After a restart, the sessions of {@code original} are known (from saved state) to use {@code activeAddress}
+     * already; returns false when that address is not usable any more (the caller re-plans).
+     */
+    public boolean resumeMoved(InetAddress original, InetAddress activeAddress) {
+        Optional<Integer> index = table.interfaceOf(activeAddress);
+        engine.resume(original, activeAddress, index.orElse(0));
+        return index.isPresent();
+    }
+
     /** The address the sessions of {@code original} use now, if they moved. */
     public Optional<InetAddress> activeAddress(InetAddress original) {
         return engine.activeAddress(original);

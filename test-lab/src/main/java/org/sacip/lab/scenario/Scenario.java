@@ -12,9 +12,13 @@ import org.sacip.lab.traffic.TrafficKind;
 public record Scenario(String name, TopologyKind topology, Family family, TrafficKind traffic, MovePattern moves,
         boolean agents, int connections, long leadMs, long settleMs) {
 
+    public static final long AGENT_LEAD_MS = 3000;
+
     public static Scenario of(String name, TopologyKind topology, Family family, TrafficKind traffic, MovePattern moves,
             boolean agents) {
-        return new Scenario(name, topology, family, traffic, moves, agents, 100, 1000, 2500);
+        // With agents, the stream lives long enough before the move for keys to be agreed (sessions of 1 s or more,
+        // found by a scan each second): a move sooner is handled as one with a peer of unknown capability.
+        return new Scenario(name, topology, family, traffic, moves, agents, 100, agents ? AGENT_LEAD_MS : 1000, 2500);
     }
 
     public Scenario withConnections(int count) {

@@ -1,5 +1,6 @@
 package org.sacip.agent.peer.protocol;
 
+import org.sacip.agent.state.StateFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -164,9 +165,20 @@ public final class PeerProtocol {
     public CompletableFuture<Optional<SessionView>> session(SacipAddress localOriginal, SacipAddress peerOriginal) {
         CompletableFuture<Optional<SessionView>> result = new CompletableFuture<>();
         loop.execute(() -> result.complete(Optional.ofNullable(sessions.get(new AddressPair(localOriginal,
-                peerOriginal))).map(s -> new SessionView(s.localOriginal(), s.peerOriginal(), s.localCurrent,
-                        s.peerCurrent, s.keys.keyId(), s.lastSequenceSent))));
+                peerOriginal))).map(PeerProtocol::view)));
         return result;
+    }
+
+    /** Copies of every session's state, read on the engine thread. */
+    public CompletableFuture<List<SessionView>> sessions() {
+        CompletableFuture<List<SessionView>> result = new CompletableFuture<>();
+        loop.execute(() -> result.complete(sessions.values().stream().map(PeerProtocol::view).toList()));
+        return result;
+    }
+
+    private static SessionView view(Session s) {
+        return new SessionView(s.localOriginal(), s.peerOriginal(), s.localCurrent, s.peerCurrent, s.keys.keyId(),
+                s.lastSequenceSent, s.lastAccepted.map(PersistedSession.AcceptedUpdate::sequence).orElse(0L));
     }
 
     /** Stops every timer; the state on disk stays. */

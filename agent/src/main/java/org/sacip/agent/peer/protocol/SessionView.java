@@ -5,5 +5,5 @@ import org.sacip.protocol.message.SacipAddress;
 
 /** A read-only copy of one session's state (no key material). */
 public record SessionView(SacipAddress localOriginal, SacipAddress peerOriginal, SacipAddress localCurrent,
-        SacipAddress peerCurrent, Octets keyId, long lastSequenceSent) {
+        SacipAddress peerCurrent, Octets keyId, long lastSequenceSent, long lastSequenceReceived) {
 }

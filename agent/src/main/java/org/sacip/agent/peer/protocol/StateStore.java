@@ -1,22 +1,18 @@
 package org.sacip.agent.peer.protocol;
 
+import org.sacip.agent.state.StateFileException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import org.sacip.agent.state.PrivateFiles;
 import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.handshake.SessionKeys;
 import org.sacip.protocol.message.Octets;
@@ -111,23 +107,9 @@ final class StateStore {
         StringWriter text = new StringWriter();
         try {
             properties.store(text, "SACIP peer sessions: keys are secret, keep mode 0600");
-            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-            Path temp = Files.createTempFile(directory, FILE_NAME, ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    channel.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-                    channel.force(true);
-                }
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new StateFileException(file, "file system cannot replace files atomically", e);
+            PrivateFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new StateFileException(file, "cannot write state", e);
+            throw new StateFileException(file, "cannot write state: " + e.getMessage(), e);
         }
     }
 

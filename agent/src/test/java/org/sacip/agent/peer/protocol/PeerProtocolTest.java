@@ -1,5 +1,6 @@
 package org.sacip.agent.peer.protocol;
 
+import org.sacip.agent.state.StateFileException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package org.sacip.agent.peer.protocol;
+package org.sacip.agent.state;
 
 import java.nio.file.Path;
 

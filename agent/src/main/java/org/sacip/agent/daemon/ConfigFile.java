@@ -1,0 +1,174 @@
+package org.sacip.agent.daemon;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sacip.agent.move.AddressPrefix;
+import org.sacip.agent.move.ManagedScope;
+import org.sacip.agent.move.ScopeConfigurationException;
+
+/**
+ * Reads the agent's config file: {@code key = value} lines, {@code #} comments, lists separated by spaces or
+ * commas. Every error names the file and line; an unknown key is an error (a typo must not pass silently).
+ */
+public final class ConfigFile {
+    private static final Pattern LINE = Pattern.compile("([a-z][a-z-]*)\\s*=\\s*(.*)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    private static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug", "trace");
+    private static final long MAX_SIZE = 64 * 1024;
+
+    private ConfigFile() {
+    }
+
+    public static AgentConfig read(Path file) throws ConfigException {
+        String text;
+        try {
+            if (Files.size(file) > MAX_SIZE) {
+                throw new ConfigException(file + ": larger than " + MAX_SIZE + " bytes; not a SACIP config file");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config " + file + ": " + reason(e));
+        }
+        return parse(file.toString(), text);
+    }
+
+    static AgentConfig parse(String name, String text) throws ConfigException {
+        List<String> interfaces = List.of();
+        List<String> prefixes = List.of();
+        List<AddressPrefix> peers = new ArrayList<>();
+        Duration udpIdle = AgentConfig.DEFAULT_UDP_IDLE_TIMEOUT;
+        boolean closeLegacy = false;
+        Optional<String> group = Optional.empty();
+        String level = "info";
+        Set<String> seen = new HashSet<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String where = name + ":" + (i + 1) + ": ";
+            String line = stripComment(lines[i]).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            Matcher matcher = LINE.matcher(line);
+            if (!matcher.matches()) {
+                throw new ConfigException(where + "expected 'key = value', got '" + printable(line) + "'");
+            }
+            String key = matcher.group(1);
+            String value = matcher.group(2).strip();
+            if (!seen.add(key)) {
+                throw new ConfigException(where + "'" + key + "' is given twice");
+            }
+            try {
+                switch (key) {
+                    case "interfaces" -> interfaces = list(value);
+                    case "prefixes" -> {
+                        prefixes = list(value);
+                        for (String prefix : prefixes) {
+                            AddressPrefix.parse(prefix);
+                        }
+                    }
+                    case "peers" -> {
+                        for (String prefix : list(value)) {
+                            peers.add(AddressPrefix.parse(prefix));
+                        }
+                    }
+                    case "udp-idle-timeout" -> udpIdle = duration(value);
+                    case "close-legacy-sessions" -> closeLegacy = yesNo(value);
+                    case "control-group" -> group = Optional.of(groupName(value));
+                    case "log-level" -> level = logLevel(value);
+                    default -> throw new ConfigException("unknown key '" + key + "' (known: interfaces, prefixes, "
+                            + "peers, udp-idle-timeout, close-legacy-sessions, control-group, log-level)");
+                }
+                if (key.equals("interfaces")) {
+                    ManagedScope.of(interfaces, List.of());
+                }
+            } catch (ConfigException | ScopeConfigurationException e) {
+                throw new ConfigException(where + e.getMessage());
+            }
+        }
+        try {
+            return new AgentConfig(ManagedScope.of(interfaces, prefixes), peers, udpIdle, closeLegacy, group, level);
+        } catch (ScopeConfigurationException e) {
+            throw new ConfigException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static String stripComment(String line) {
+        int hash = line.indexOf('#');
+        return hash < 0 ? line : line.substring(0, hash);
+    }
+
+    private static List<String> list(String value) throws ConfigException {
+        List<String> items = Arrays.stream(value.split("[\\s,]+")).filter(s -> !s.isEmpty()).toList();
+        if (items.isEmpty()) {
+            throw new ConfigException("empty list (leave the line out to mean 'all')");
+        }
+        return items;
+    }
+
+    static Duration duration(String value) throws ConfigException {
+        Matcher matcher = DURATION.matcher(value);
+        if (!matcher.matches()) {
+            throw new ConfigException("not a duration: '" + printable(value) + "' (e.g. 90s, 2m, 500ms)");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+        Duration duration = switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofDays(1)) > 0) {
+            throw new ConfigException("duration " + value + " is outside 1s..24h");
+        }
+        return duration;
+    }
+
+    private static boolean yesNo(String value) throws ConfigException {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "yes", "true", "on" -> true;
+            case "no", "false", "off" -> false;
+            default -> throw new ConfigException("expected yes or no, got '" + printable(value) + "'");
+        };
+    }
+
+    private static String groupName(String value) throws ConfigException {
+        if (!value.matches("[a-z_][a-z0-9_-]{0,31}")) {
+            throw new ConfigException("not a group name: '" + printable(value) + "'");
+        }
+        return value;
+    }
+
+    static String logLevel(String value) throws ConfigException {
+        String level = value.toLowerCase(Locale.ROOT);
+        if (!LEVELS.contains(level)) {
+            throw new ConfigException("log level must be one of error, warn, info, debug, trace; got '"
+                    + printable(value) + "'");
+        }
+        return level;
+    }
+
+    /** Control characters from a hostile file must not reach the terminal. */
+    private static String printable(String text) {
+        String cut = text.length() > 80 ? text.substring(0, 80) + "..." : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : String.valueOf(e.getMessage());
+    }
+}

@@ -1,0 +1,133 @@
+package org.sacip.agent.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.sacip.agent.datapath.Endpoint;
+import org.sacip.agent.datapath.Remapping;
+import org.sacip.agent.datapath.SessionProtocol;
+import org.sacip.agent.datapath.SessionTuple;
+import org.sacip.agent.handover.SessionState;
+
+/**
+ * The moved sessions as the agent last committed them ({@code handovers.json} in the state directory), so an agent
+ * restarted after kill -9 installs exactly what the kernel already has and carries on. Written after every change.
+ */
+public final class HandoverStore {
+    public static final String FILE_NAME = "handovers.json";
+    private static final String FORMAT = "sacip-handovers-1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One saved session: its remapping (empty when the wire still carries the original tuple) and state. */
+    public record Saved(SessionTuple tuple, Optional<Remapping> remapping, SessionState state, Instant since) {
+    }
+
+    private final Path file;
+
+    public HandoverStore(Path stateDirectory) {
+        this.file = stateDirectory.resolve(FILE_NAME);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void save(List<Saved> sessions) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        ArrayNode array = root.putArray("sessions");
+        for (Saved saved : sessions) {
+            ObjectNode node = array.addObject();
+            node.put("proto", saved.tuple().protocol().name().toLowerCase(Locale.ROOT));
+            node.put("local", saved.tuple().local().address().getHostAddress());
+            node.put("local_port", saved.tuple().local().port());
+            node.put("remote", saved.tuple().remote().address().getHostAddress());
+            node.put("remote_port", saved.tuple().remote().port());
+            node.put("state", saved.state().wireName());
+            node.put("since", saved.since().toString());
+            saved.remapping().ifPresent(r -> {
+                node.put("active_local", r.activeLocal().getHostAddress());
+                node.put("active_remote", r.activeRemote().getHostAddress());
+                node.put("send_from_active", r.sendFromActiveLocal());
+            });
+        }
+        PrivateFiles.replace(file, JSON.writeValueAsBytes(root));
+    }
+
+    /** The saved sessions; none when there is no file. */
+    public List<Saved> load() throws StateFileException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new StateFileException(file, "not readable JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !FORMAT.equals(root.path("format").asText())) {
+            throw new StateFileException(file, "not a SACIP handover file (format missing or unknown)");
+        }
+        List<Saved> sessions = new ArrayList<>();
+        int index = 0;
+        for (JsonNode node : root.path("sessions")) {
+            try {
+                sessions.add(parse(node));
+            } catch (IllegalArgumentException | UnknownHostException | DateTimeParseException e) {
+                throw new StateFileException(file, "session " + index + " is invalid: " + e.getMessage(), e);
+            }
+            index++;
+        }
+        return sessions;
+    }
+
+    private static Saved parse(JsonNode node) throws UnknownHostException {
+        SessionProtocol protocol = SessionProtocol.valueOf(text(node, "proto").toUpperCase(Locale.ROOT));
+        SessionTuple tuple = new SessionTuple(protocol, new Endpoint(address(node, "local"), port(node, "local_port")),
+                new Endpoint(address(node, "remote"), port(node, "remote_port")));
+        SessionState state = SessionState.valueOf(text(node, "state").toUpperCase(Locale.ROOT));
+        Optional<Remapping> remapping = Optional.empty();
+        if (node.has("active_local")) {
+            remapping = Optional.of(new Remapping(tuple, address(node, "active_local"), address(node, "active_remote"),
+                    node.path("send_from_active").asBoolean(false)));
+        }
+        return new Saved(tuple, remapping, state, Instant.parse(text(node, "since")));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value.asText();
+    }
+
+    private static int port(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToInt()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value.asInt();
+    }
+
+    /** Only numeric literals: a host name here must never cause a DNS lookup. */
+    private static InetAddress address(JsonNode node, String field) throws UnknownHostException {
+        String literal = text(node, field);
+        if (!literal.matches("[0-9a-fA-F:.]+")) {
+            throw new IllegalArgumentException(field + " is not an IP address: " + literal);
+        }
+        return InetAddress.getByName(literal);
+    }
+}

@@ -1,0 +1,93 @@
+package org.sacip.agent.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigFileTest {
+
+    @Test
+    void readsEveryKey() throws Exception {
+        AgentConfig config = ConfigFile.parse("agent.conf", """
+                # SACIP agent
+                interfaces = eth0, wlan0
+                prefixes = 198.18.0.0/15 2001:db8::/32   # lab only
+                peers = 198.19.0.0/16
+                udp-idle-timeout = 2m
+                close-legacy-sessions = yes
+                control-group = sacip
+                log-level = DEBUG
+                """);
+        assertEquals(Set.of("eth0", "wlan0"), config.scope().interfaces());
+        assertTrue(config.scope().managesAddress(InetAddress.getByName("198.18.3.4")));
+        assertFalse(config.scope().managesAddress(InetAddress.getByName("192.0.2.1")));
+        assertTrue(config.managesPeer(InetAddress.getByName("198.19.0.9")));
+        assertFalse(config.managesPeer(InetAddress.getByName("198.18.0.9")));
+        assertEquals(Duration.ofMinutes(2), config.udpIdleTimeout());
+        assertTrue(config.closeLegacySessions());
+        assertEquals(Optional.of("sacip"), config.controlGroup());
+        assertEquals("debug", config.logLevel());
+    }
+
+    @Test
+    void emptyFileMeansTheDefaults() throws Exception {
+        AgentConfig config = ConfigFile.parse("agent.conf", "\n# nothing\n\n");
+        assertEquals(AgentConfig.defaults(), config);
+        assertTrue(config.managesPeer(InetAddress.getByName("2001:db8::1")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "interfaces eth0|agent.conf:1: expected 'key = value', got 'interfaces eth0'",
+        "colour = red|agent.conf:1: unknown key 'colour'",
+        "prefixes = 198.18.0.0/33|agent.conf:1:",
+        "peers = not-an-address|agent.conf:1:",
+        "interfaces = eth0/1|agent.conf:1: not an interface name",
+        "udp-idle-timeout = soon|agent.conf:1: not a duration: 'soon'",
+        "udp-idle-timeout = 0s|agent.conf:1: duration 0s is outside 1s..24h",
+        "close-legacy-sessions = maybe|agent.conf:1: expected yes or no, got 'maybe'",
+        "control-group = Root Group|agent.conf:1: not a group name",
+        "log-level = loud|agent.conf:1: log level must be one of",
+        "interfaces =|agent.conf:1: empty list",
+    })
+    void rejectsBadLinesNamingTheLine(String line, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("agent.conf", line));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    }
+
+    @Test
+    void aKeyGivenTwiceIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigFile.parse("agent.conf", "log-level = info\n\nlog-level = debug\n"));
+        assertEquals("agent.conf:3: 'log-level' is given twice", e.getMessage());
+    }
+
+    @Test
+    void controlCharactersAreNotEchoed() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigFile.parse("agent.conf", "log-level = \u001b[31mred"));
+        assertFalse(e.getMessage().contains("\u001b"), e.getMessage());
+    }
+
+    @Test
+    void missingAndOversizedFilesAreClearErrors(@TempDir Path dir) throws Exception {
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConfigFile.read(dir.resolve("none")));
+        assertTrue(missing.getMessage().endsWith("no such file"), missing.getMessage());
+        Path big = dir.resolve("big.conf");
+        Files.write(big, new byte[70_000]);
+        ConfigException oversized = assertThrows(ConfigException.class, () -> ConfigFile.read(big));
+        assertTrue(oversized.getMessage().contains("not a SACIP config file"), oversized.getMessage());
+    }
+}
