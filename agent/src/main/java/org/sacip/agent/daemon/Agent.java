@@ -308,6 +308,9 @@ public final class Agent implements AutoCloseable {
         if (protocol != null) {
             protocol.close();
         }
+        if (handover != null) {
+            handover.closeSaver();
+        }
         for (int i = opened.size() - 1; i >= 0; i--) {
             try {
                 opened.get(i).close();

@@ -1,6 +1,5 @@
 package org.sacip.agent.handover;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +25,7 @@ import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.agent.session.SessionObservation;
 import org.sacip.agent.state.HandoverStore;
+import org.sacip.agent.state.LatestSnapshotWriter;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.protocol.message.SacipAddress;
 import org.slf4j.Logger;
@@ -70,6 +70,7 @@ public final class Handover implements PeerProtocolListener {
     private final Optional<SocketCloser> legacyCloser;
     private final Clock clock;
     private final Map<InetAddress, MoveProgress> progress = new HashMap<>();
+    private final LatestSnapshotWriter<List<HandoverStore.Saved>> saver;
     private Announcer announcer = (original, current, to) -> { };
     private long moves;
 
@@ -88,6 +89,7 @@ public final class Handover implements PeerProtocolListener {
         this.events = events;
         this.legacyCloser = legacyCloser;
         this.clock = clock;
+        this.saver = new LatestSnapshotWriter<>("handovers", store::save);
     }
 
     /** The peer protocol is made after this (it needs this as its listener): connect the two. */
@@ -160,10 +162,11 @@ public final class Handover implements PeerProtocolListener {
         moves++;
         persist();
         tracking.track(sessions, SessionObservation.End.LOCAL);
-        LOG.info("move {} (was {}) -> {} on {} ({}): {} session(s), {} peer(s), {} with an agent", text(original),
+        LOG.info("move {} (was {}) -> {} on {} ({}): {} session(s), {} peer(s), {} with an agent; planned in {} ms",
+                text(original),
                 text(plan.previousActive()), text(plan.newActive()), plan.interfaceName(),
                 plan.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), plan.sessionCount(),
-                plan.peers().size(), agentPeers.size());
+                plan.peers().size(), agentPeers.size(), java.time.Duration.between(plan.seenAt(), now).toMillis());
         events.publish("move", "move " + text(original) + " -> " + text(plan.newActive()), Map.of("original",
                 text(original), "previous", text(plan.previousActive()), "active", text(plan.newActive()),
                 "interface", plan.interfaceName(), "kind", plan.kind().name(), "sessions",
@@ -487,11 +490,12 @@ public final class Handover implements PeerProtocolListener {
             saved.add(new HandoverStore.Saved(entry.tuple(), Optional.ofNullable(remappings.get(entry.tuple())),
                     entry.state(), entry.since()));
         }
-        try {
-            store.save(saved);
-        } catch (IOException e) {
-            LOG.error("moved sessions not saved to {}: {}", store.file(), e.getMessage());
-        }
+        saver.submit(saved);
+    }
+
+    /** Writes what is still waiting to be saved (at shutdown). */
+    public void closeSaver() {
+        saver.close();
     }
 
     private static String text(InetAddress address) {

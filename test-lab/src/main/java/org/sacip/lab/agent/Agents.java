@@ -75,8 +75,13 @@ public final class Agents implements AutoCloseable {
         Path socket = state.resolve("control.sock");
         try {
             Files.createDirectories(state);
-            Process process = new ProcessBuilder(lab.inHost(host, List.of(agentBinary(root).toString(),
-                    "--control-socket", socket.toString(), "--state-dir", state.toString())))
+            List<String> command = new ArrayList<>(List.of(agentBinary(root).toString(), "--control-socket",
+                    socket.toString(), "--state-dir", state.toString()));
+            String level = System.getenv("SACIP_LAB_AGENT_LOG_LEVEL");
+            if (level != null && !level.isBlank()) {
+                command.addAll(List.of("--log-level", level));
+            }
+            Process process = new ProcessBuilder(lab.inHost(host, command))
                     .redirectErrorStream(true)
                     .redirectOutput(state.resolve("agent.log").toFile())
                     .start();
@@ -130,7 +135,23 @@ public final class Agents implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
+            keepLog(host);
             Shell.tryRun(List.of("rm", "-rf", stateDir(host).toString()));
+        }
+    }
+
+    /** With SACIP_LAB_KEEP_LOGS=DIR set, each agent's log is kept there (for debugging a failed scenario). */
+    private void keepLog(String host) {
+        String keep = System.getenv("SACIP_LAB_KEEP_LOGS");
+        if (keep == null || keep.isBlank()) {
+            return;
+        }
+        try {
+            Path dir = Files.createDirectories(Path.of(keep));
+            Files.copy(stateDir(host).resolve("agent.log"), dir.resolve(lab.ns(host) + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // Only a debugging aid: a missing log is not a failure of the run.
         }
     }
 

@@ -527,9 +527,11 @@ public final class PeerProtocol {
         AddressUpdate update = session.lastAcceptedUpdate;
         session.peerCurrent = update.currentAddress();
         session.confirmedAccepted = session.lastAccepted;
-        persist();
+        // The rewrite first, the acknowledgement next (it lets the peer send from its new address), the disk last:
+        // an fsync here would lengthen every handover.
         listener.peerMoved(session.localOriginal(), session.peerOriginal(), session.peerCurrent);
         sendAck(session, update);
+        persist();
         if (session.outgoingRetransmission != null && session.outgoingRetransmission.isRunning()) {
             // Our own unacknowledged update goes to the peer's new address at once (7.1).
             session.outgoingRetransmission.transmitOnce();
@@ -555,6 +557,7 @@ public final class PeerProtocol {
             drops.drop(DropReason.of(e), "from " + source + ": " + e.getMessage(), loop.now());
             return;
         }
+        LOG.debug("received {} from {} to {}", message.kind(), source, destination);
         try {
             dispatch(message, source, destination);
         } catch (SacipProtocolException e) {

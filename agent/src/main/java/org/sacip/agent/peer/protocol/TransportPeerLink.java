@@ -19,7 +19,12 @@ public final class TransportPeerLink implements PeerLink {
     @Override
     public void send(SacipAddress from, SacipAddress to, byte[] icmp) {
         try {
+            long start = System.nanoTime();
             transport.send(from.toInetAddress(), to.toInetAddress(), icmp);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("sent {} octets {} -> {} in {} us", icmp.length, from, to,
+                        (System.nanoTime() - start) / 1000);
+            }
         } catch (PeerTransportException e) {
             LOG.debug("send {} -> {} failed: {}", from, to, e.getMessage());
         }
