@@ -1,0 +1,115 @@
+package org.sacip.agent.control;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one request line into its reply: parse, permission check, call the {@link ControlApi}, encode. Runs on the
+ * server's handler threads; never throws.
+ */
+final class RequestHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+    private static final String ROOT = "root";
+
+    /** Who is asking, read from the socket only when a change command needs it. */
+    @FunctionalInterface
+    interface PeerCredentials {
+        UnixDomainPrincipal read() throws IOException;
+    }
+
+    /** What the connection does next. */
+    sealed interface Outcome permits Reply, Follow {
+    }
+
+    /** Write this line, then close. */
+    record Reply(byte[] line) implements Outcome {
+    }
+
+    /** Hand the connection to an events follower; a follower slot is already reserved for it. */
+    record Follow() implements Outcome {
+    }
+
+    private final ControlApi api;
+    private final String agentVersion;
+    private final EventFollowers followers;
+
+    RequestHandler(ControlApi api, String agentVersion, EventFollowers followers) {
+        this.api = Objects.requireNonNull(api);
+        this.agentVersion = Objects.requireNonNull(agentVersion);
+        this.followers = Objects.requireNonNull(followers);
+    }
+
+    Outcome handle(byte[] line, PeerCredentials peer) {
+        ControlCommand command = null;
+        try {
+            command = ControlRequest.parse(line).command();
+            if (command.changesState()) {
+                requireRoot(command, peer);
+            }
+            return execute(command);
+        } catch (RequestRejectedException e) {
+            return error(e.error(), e.getMessage());
+        } catch (ControlException e) {
+            String message = e.getMessage() == null ? command.wireName() + " failed" : e.getMessage();
+            return error(ControlError.FAILED, message);
+        } catch (Exception e) {
+            LOG.warn("control command {} failed unexpectedly", command == null ? "?" : command.wireName(), e);
+            return error(ControlError.INTERNAL, "internal error; see the agent log");
+        }
+    }
+
+    private Outcome execute(ControlCommand command) throws Exception {
+        switch (command) {
+            case STATUS:
+                return ok(api.status());
+            case SESSIONS:
+                return ok(api.sessions());
+            case PEERS:
+                return ok(api.peers());
+            case GHOSTS:
+                return ok(api.ghosts());
+            case FLUSH:
+                return ok(api.flush());
+            case VERSION:
+                return ok(Map.of("version", agentVersion, "protocol", ControlReply.PROTOCOL_VERSION));
+            case EVENTS:
+                if (!followers.tryReserve()) {
+                    return error(ControlError.BUSY,
+                            "too many event followers (at most " + EventFollowers.MAX_FOLLOWERS + ")");
+                }
+                return new Follow();
+            default:
+                throw new IllegalStateException("no handler for " + command);
+        }
+    }
+
+    private static void requireRoot(ControlCommand command, PeerCredentials peer) throws RequestRejectedException {
+        UnixDomainPrincipal principal;
+        try {
+            principal = peer.read();
+        } catch (IOException | RuntimeException e) {
+            throw new RequestRejectedException(ControlError.PERMISSION,
+                    command.wireName() + " needs root and the peer's credentials could not be read");
+        }
+        String user = principal.user().getName();
+        if (!ROOT.equals(user)) {
+            throw new RequestRejectedException(ControlError.PERMISSION,
+                    command.wireName() + " needs root; the peer is user " + user);
+        }
+    }
+
+    private static Outcome ok(Object data) throws Exception {
+        if (data == null) {
+            throw new IllegalStateException("the control API returned null");
+        }
+        return new Reply(ControlReply.ok(data));
+    }
+
+    private static Outcome error(ControlError error, String message) {
+        return new Reply(ControlReply.error(error, message));
+    }
+}

@@ -1,0 +1,140 @@
+package org.sacip.agent.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** events over a real socket: order, loss reporting for a stalled follower, publishers never held up. */
+class ControlServerEventsTest {
+    private static final String EVENTS = "{\"v\":1,\"cmd\":\"events\"}\n";
+
+    @TempDir
+    Path dir;
+    private Path socket;
+    private final EventFeed feed = new EventFeed();
+    private ControlServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        socket = dir.resolve("sacip.sock");
+        server = ControlServer.start(socket, Optional.empty(), "0.1.0-test", new InMemoryControlApi(), feed);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static AgentEvent event(long n) {
+        return new AgentEvent("2025-01-02T03:04:05Z", "update", "update " + n, Map.of("seq", Long.toString(n)));
+    }
+
+    private ControlClient follow() throws Exception {
+        ControlClient client = ControlClient.connect(socket);
+        client.send(EVENTS);
+        JsonNode reply = client.readJson(ControlClient.PATIENCE);
+        assertEquals("{\"v\":1,\"ok\":true,\"data\":{\"following\":true}}", reply.toString());
+        return client;
+    }
+
+    @Test
+    void aFollowerGetsEveryEventInOrder() throws Exception {
+        try (ControlClient client = follow()) {
+            for (int i = 0; i < 200; i++) {
+                feed.publish(event(i));
+            }
+            for (int i = 0; i < 200; i++) {
+                JsonNode line = client.readJson(ControlClient.PATIENCE);
+                assertEquals(4, line.size(), line.toString());
+                assertEquals("2025-01-02T03:04:05Z", line.get("time").asText());
+                assertEquals("update", line.get("type").asText());
+                assertEquals("update " + i, line.get("summary").asText());
+                assertEquals(Integer.toString(i), line.get("fields").get("seq").asText());
+            }
+        }
+    }
+
+    @Test
+    void aStalledFollowerLosesEventsVisiblyAndPublishersNeverWait() throws Exception {
+        int published = 100_000;
+        try (ControlClient stalled = follow()) {
+            long started = System.nanoTime();
+            for (int i = 0; i < published; i++) {
+                feed.publish(event(i));
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "100k publishes took " + took);
+            Thread.sleep(300); // the follower is now blocked on a full socket, its queue full
+            feed.publish(event(published)); // the last one: may be lost too, unless the queue has drained
+
+            // Every sequence number is either delivered in order or covered by a lost line just before the gap.
+            long expected = 0;
+            long lostLines = 0;
+            while (expected <= published) {
+                JsonNode line = stalled.readJson(ControlClient.PATIENCE);
+                if (line.get("type").asText().equals("lost")) {
+                    long count = Long.parseLong(line.get("fields").get("count").asText());
+                    assertEquals(count + " events lost", line.get("summary").asText());
+                    lostLines++;
+                    expected += count;
+                    continue;
+                }
+                long seq = Long.parseLong(line.get("fields").get("seq").asText());
+                assertEquals(expected, seq, "no gap without a lost line before it");
+                expected++;
+            }
+            assertEquals(published + 1, expected);
+            assertTrue(lostLines >= 1, "a stalled follower must have lost some of 100k events");
+        }
+    }
+
+    @Test
+    void aFollowerThatHangsUpIsUnsubscribed() throws Exception {
+        ControlClient client = follow();
+        assertEquals(1, feed.subscriberCount());
+        client.close();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (feed.subscriberCount() > 0 && System.nanoTime() < giveUp) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, feed.subscriberCount());
+    }
+
+    @Test
+    void whatAFollowerSendsAfterItsRequestIsIgnored() throws Exception {
+        try (ControlClient client = follow()) {
+            client.send("{\"v\":1,\"cmd\":\"flush\"}\nanything at all\n");
+            Thread.sleep(100);
+            feed.publish(event(1));
+            assertEquals("1", client.readJson(ControlClient.PATIENCE).get("fields").get("seq").asText());
+        }
+    }
+
+    @Test
+    void eventFieldsKeepTheirNames() throws Exception {
+        try (ControlClient client = follow()) {
+            feed.publish(new AgentEvent("2025-01-02T03:04:05Z", "peer-moved", "peer moved",
+                    Map.of("old_address", "198.19.0.9", "newAddress", "198.19.0.10")));
+            JsonNode fields = client.readJson(ControlClient.PATIENCE).get("fields");
+            Iterator<String> names = fields.fieldNames();
+            int count = 0;
+            while (names.hasNext()) {
+                names.next();
+                count++;
+            }
+            assertEquals(2, count);
+            assertEquals("198.19.0.10", fields.get("newAddress").asText());
+            assertEquals("198.19.0.9", fields.get("old_address").asText());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.sacip.agent.control;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A ControlApi with fixed rows; failures can be switched on to exercise the server's error replies. */
+final class InMemoryControlApi implements ControlApi {
+    static final StatusView STATUS = new StatusView("0.1.0-test", "2025-01-02T03:04:05Z", 42,
+            List.of(new StatusView.ManagedAddress("198.18.0.1", "eth0")), 1, 2, 1, 3, 0,
+            Map.of("BAD_MAC", 2L, "REPLAY", 0L), 2);
+    static final SessionRow SESSION = new SessionRow("tcp", "198.18.0.1:40000", "198.19.0.9:22",
+            "198.18.0.7:40000", "198.19.0.9:22", "active", "2025-01-02T03:05:00Z", "198.19.0.9");
+    static final PeerRow PEER = new PeerRow("198.19.0.9", "198.18.0.1", "198.19.0.9", "198.18.0.7", "sacip-v1",
+            "k1", 30L, 5, 4, "2025-01-02T03:05:01Z", 1.5);
+    static final PeerRow SILENT_PEER = new PeerRow("2001:db8::9", "2001:db8::1", "2001:db8::9", "2001:db8::1",
+            "none", null, null, 0, 0, null, null);
+    static final GhostRow GHOST = new GhostRow("198.18.0.1", "active", 1);
+
+    volatile RuntimeException statusFailure;
+    volatile ControlException flushFailure;
+    final AtomicInteger flushes = new AtomicInteger();
+
+    @Override
+    public StatusView status() {
+        RuntimeException failure = statusFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        return STATUS;
+    }
+
+    @Override
+    public List<SessionRow> sessions() {
+        return List.of(SESSION, SESSION);
+    }
+
+    @Override
+    public List<PeerRow> peers() {
+        return List.of(PEER, SILENT_PEER);
+    }
+
+    @Override
+    public List<GhostRow> ghosts() {
+        return List.of(GHOST);
+    }
+
+    @Override
+    public FlushResult flush() throws ControlException {
+        ControlException failure = flushFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        flushes.incrementAndGet();
+        return new FlushResult(2, 1);
+    }
+}
