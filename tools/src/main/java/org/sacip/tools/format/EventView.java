@@ -1,0 +1,18 @@
+package org.sacip.tools.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One followed event per line: time, type (padded so summaries line up), summary. */
+public final class EventView {
+    /** The longest event type the agent sends ("session-end", "peer-moved"). */
+    private static final int TYPE_WIDTH = 11;
+
+    private EventView() {
+    }
+
+    public static String render(JsonNode event) {
+        String type = Fields.text(event, "type");
+        return Fields.text(event, "time") + "  " + type + " ".repeat(Math.max(0, TYPE_WIDTH - type.length()))
+                + "  " + Fields.text(event, "summary") + '\n';
+    }
+}

@@ -1,0 +1,131 @@
+package org.sacip.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sacip.tools.testing.FakeAgent;
+
+/**
+ * bin/sacipctl, run for real in a copy of the repository layout: the "not built" message, the exit statuses of a
+ * separate JVM, and a kernel EACCES on connect (as user nobody) mapped to exit 4.
+ */
+class LauncherTest {
+    private static final Path LAUNCHER = Path.of("..", "bin", "sacipctl").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    record Outcome(int exitCode, String out, String err) {
+    }
+
+    @Test
+    void withoutABuildItSaysHowToBuildAndExitsTwo() throws Exception {
+        Path root = layout(false);
+        Outcome outcome = run(List.of(), root.resolve("bin/sacipctl").toString(), "status");
+        assertEquals(2, outcome.exitCode());
+        assertEquals("sacipctl: not built yet: run bin/test or mvn -B package -DskipTests\n", outcome.err());
+    }
+
+    @Test
+    void aBuiltLauncherRunsTheClientAndPassesItsExitStatus() throws Exception {
+        Path root = layout(true);
+        Path missing = dir.resolve("missing.sock");
+        Outcome outcome = run(List.of(), root.resolve("bin/sacipctl").toString(), "--socket", missing.toString(),
+                "status");
+        assertEquals(3, outcome.exitCode(), outcome.err());
+        assertEquals("sacipctl: cannot reach the SACIP agent at " + missing + ": not running? (start sacip-agent)\n",
+                outcome.err());
+        Outcome version = run(List.of(), root.resolve("bin/sacipctl").toString(), "-V");
+        assertEquals(0, version.exitCode(), version.err());
+        assertTrue(version.out().startsWith("sacipctl "), version.out());
+    }
+
+    @Test
+    void aSocketThisUserMayNotOpenIsExitFour() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to become nobody");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv is not installed");
+        Path root = layout(true);
+        Path socketDir = Files.createDirectory(dir.resolve("run"));
+        try (FakeAgent agent = FakeAgent.replying(socketDir.resolve("agent.sock"),
+                request -> List.of(FakeAgent.ok("[]")))) {
+            openToEveryone(dir);
+            // Everything else readable by nobody; only the socket is not, as on a host without the sacip group.
+            Files.setPosixFilePermissions(agent.path(), PosixFilePermissions.fromString("rw-------"));
+            Outcome outcome = run(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"),
+                    root.resolve("bin/sacipctl").toString(), "--socket", agent.path().toString(), "ghosts");
+            assertEquals(4, outcome.exitCode(), outcome.err());
+            assertEquals("sacipctl: permission denied: cannot connect to " + agent.path()
+                    + " (are you root or in the sacip group?)\n", outcome.err());
+            assertEquals(0, agent.connections());
+        }
+    }
+
+    /** A copy of the repository's bin/sacipctl, and (if built) the jar and lib/ it expects. */
+    private Path layout(boolean built) throws IOException, URISyntaxException {
+        Path root = dir.resolve("repo");
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(LAUNCHER, root.resolve("bin/sacipctl"));
+        if (built) {
+            Path target = Files.createDirectories(root.resolve("tools/target/lib"));
+            jar(Path.of("target", "classes").toAbsolutePath(), root.resolve("tools/target/tools-0.1.0-SNAPSHOT.jar"));
+            for (Class<?> fromJar : List.of(picocli.CommandLine.class,
+                    com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonParser.class,
+                    com.fasterxml.jackson.annotation.JsonProperty.class)) {
+                Path jar = Path.of(fromJar.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Files.copy(jar, target.resolve(jar.getFileName()));
+            }
+        }
+        return root;
+    }
+
+    private static void jar(Path classes, Path jar) throws IOException {
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+                Stream<Path> walk = Files.walk(classes)) {
+            for (Path path : walk.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(path));
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static void openToEveryone(Path top) throws IOException {
+        try (Stream<Path> walk = Files.walk(top)) {
+            for (Path path : walk.toList()) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                        Files.isDirectory(path) || Files.isExecutable(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    private static Outcome run(List<String> prefix, String... command) throws Exception {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("SACIP_SOCKET");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "launcher finished");
+        return new Outcome(process.exitValue(), out, err);
+    }
+}

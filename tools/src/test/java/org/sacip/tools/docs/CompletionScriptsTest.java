@@ -1,0 +1,66 @@
+package org.sacip.tools.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompletionScriptsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theBuildStepWritesBashAndZshScripts() throws Exception {
+        GenerateDocs.write(dir);
+        String bash = Files.readString(dir.resolve("completion/sacipctl.bash"));
+        assertTrue(bash.contains("complete -F _complete_sacipctl"), "registers the completion function");
+        String zsh = Files.readString(dir.resolve("completion/_sacipctl"));
+        assertTrue(zsh.contains("bashcompinit") && zsh.contains("/sacipctl.bash"), zsh);
+    }
+
+    @Test
+    void bashCompletesSubcommandsOptionsAndStates() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash is not installed");
+        GenerateDocs.write(dir);
+        Path script = dir.resolve("completion/sacipctl.bash");
+        assertEquals(Set.of("status", "sessions", "peers", "ghosts", "events", "flush", "version"),
+                Set.copyOf(complete(script, "sacipctl", "")).stream()
+                        .filter(word -> !word.startsWith("-")).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(List.of("active"), complete(script, "sacipctl", "sessions", "--state", "ac"));
+        assertTrue(complete(script, "sacipctl", "sessions", "--").containsAll(
+                List.of("--tcp", "--udp", "--state", "--src", "--dst", "--sport", "--dport", "--peer", "--socket")));
+        assertEquals(List.of("--follow"), complete(script, "sacipctl", "events", "--fo"));
+    }
+
+    /** Runs the completion function in a real bash for the given words (the last one being completed). */
+    private static List<String> complete(Path script, String... words) throws Exception {
+        String line = String.join(" ", words);
+        StringBuilder array = new StringBuilder();
+        for (String word : words) {
+            array.append('\'').append(word).append("' ");
+        }
+        String program = "source '" + script + "'\n"
+                + "COMP_WORDS=(" + array + ")\n"
+                + "COMP_CWORD=" + (words.length - 1) + "\n"
+                + "COMP_LINE='" + line + "'\n"
+                + "COMP_POINT=${#COMP_LINE}\n"
+                + "_complete_sacipctl\n"
+                + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
+        // Outside a real completion bash's compopt complains on stderr; only COMPREPLY on stdout matters.
+        Process bash = new ProcessBuilder("bash", "-c", program)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(bash.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, bash.exitValue(), out);
+        return out.lines().map(String::strip).filter(word -> !word.isEmpty()).toList();
+    }
+}
