@@ -1,5 +1,6 @@
 package org.sacip.agent.daemon;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -33,6 +34,7 @@ import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.agent.session.SessionEndWatcher;
 import org.sacip.agent.session.SessionObservation;
 import org.sacip.agent.state.HandoverStore;
+import org.sacip.agent.state.StateDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +101,7 @@ public final class Agent implements AutoCloseable {
 
     private void open(Path stateDirectory) throws AgentStartException {
         try {
+            StateDirectory.prepare(stateDirectory);
             HandoverStore store = new HandoverStore(stateDirectory);
             List<HandoverStore.Saved> saved = store.load();
             dataPath = DataPath.open();
@@ -134,8 +137,8 @@ public final class Agent implements AutoCloseable {
             usableAddresses = monitor.table().usableAddresses();
             ownMoves.forEach((original, active) -> {
                 if (!monitor.resumeMoved(original, active)) {
-                    LOG.warn("{} moved to {} before the restart, and {} is no longer usable", original
-                            .getHostAddress(), active.getHostAddress(), active.getHostAddress());
+                    LOG.warn("{} moved to {} before the restart, and {} is no longer usable",
+                            AddressText.of(original), AddressText.of(active), AddressText.of(active));
                 }
             });
             endWatcher = SessionEndWatcher.open(Optional.empty(), config.udpIdleTimeout());

@@ -1,5 +1,6 @@
 package org.sacip.agent.daemon;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ final class AgentControl implements ControlApi {
         Instant now = Instant.now();
         List<StatusView.ManagedAddress> addresses = new ArrayList<>();
         agent.usableAddresses().forEach((address, name) -> addresses.add(new StatusView.ManagedAddress(
-                address.getHostAddress(), name)));
+                AddressText.of(address), name)));
         Map<String, Long> drops = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
             drops.put(reason.name(), agent.protocol().drops().count(reason));
@@ -75,7 +76,7 @@ final class AgentControl implements ControlApi {
                     tuple.local().toString(), tuple.remote().toString(),
                     new Endpoint(activeLocal, tuple.local().port()).toString(),
                     new Endpoint(activeRemote, tuple.remote().port()).toString(), entry.state().wireName(),
-                    entry.since().toString(), entry.peer().getHostAddress()));
+                    entry.since().toString(), AddressText.of(entry.peer())));
         }
         return rows;
     }
@@ -97,8 +98,8 @@ final class AgentControl implements ControlApi {
         Map<PeerPath, PeerDirectory.Entry> known = new LinkedHashMap<>(agent.peers().snapshot());
         views.keySet().forEach(path -> known.putIfAbsent(path, null));
         List<PeerPath> paths = new ArrayList<>(known.keySet());
-        paths.sort(Comparator.comparing((PeerPath p) -> p.peer().getHostAddress())
-                .thenComparing(p -> p.local().getHostAddress()));
+        paths.sort(Comparator.comparing((PeerPath p) -> AddressText.of(p.peer()))
+                .thenComparing(p -> AddressText.of(p.local())));
         for (PeerPath path : paths) {
             PeerDirectory.Entry entry = known.get(path);
             SessionView view = views.get(path);
@@ -106,9 +107,9 @@ final class AgentControl implements ControlApi {
                     : entry.capability().wireName();
             Long keyAge = entry == null ? null : entry.keyAgreed().map(t -> Duration.between(t, now).toSeconds())
                     .orElse(null);
-            rows.add(new PeerRow(path.peer().getHostAddress(), path.local().getHostAddress(),
-                    view == null ? path.peer().getHostAddress() : view.peerCurrent().toString(),
-                    view == null ? path.local().getHostAddress() : view.localCurrent().toString(), capability,
+            rows.add(new PeerRow(AddressText.of(path.peer()), AddressText.of(path.local()),
+                    view == null ? AddressText.of(path.peer()) : AddressText.of(view.peerCurrent().toInetAddress()),
+                    view == null ? AddressText.of(path.local()) : AddressText.of(view.localCurrent().toInetAddress()), capability,
                     view == null ? null : view.keyId().toHex(), keyAge,
                     view == null ? 0 : view.lastSequenceSent(), view == null ? 0 : view.lastSequenceReceived(),
                     null, null));
@@ -120,7 +121,7 @@ final class AgentControl implements ControlApi {
     public List<GhostRow> ghosts() {
         List<GhostRow> rows = new ArrayList<>();
         for (Ghost ghost : agent.dataPath().ghosts()) {
-            rows.add(new GhostRow(ghost.address().getHostAddress(), ghost.active() ? "active" : "standby",
+            rows.add(new GhostRow(AddressText.of(ghost.address()), ghost.active() ? "active" : "standby",
                     ghost.holders().size()));
         }
         return rows;

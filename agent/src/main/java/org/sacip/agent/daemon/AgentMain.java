@@ -87,17 +87,19 @@ public final class AgentMain implements Callable<Integer> {
             System.err.println("sacip-agent: cannot start: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping; remapped sessions keep working");
-            daemon.close();
-            stopped.countDown();
-        }, "sacip-shutdown"));
+        // SIGTERM and SIGINT end the wait below, so a normal stop closes in order and exits 0 (the JVM's default
+        // handling would exit 143, which service managers count as a failure).
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
+        }
         try {
-            stopped.await();
+            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        log.info("stopping; remapped sessions keep working");
+        daemon.close();
         return 0;
     }
 }

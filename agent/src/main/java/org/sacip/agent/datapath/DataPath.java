@@ -1,5 +1,6 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -427,10 +428,10 @@ public final class DataPath implements AutoCloseable {
             routes.addGhost(address);
         } catch (NetlinkErrorException e) {
             if (e.errno() != Errno.EEXIST) {
-                throw new DataPathException("cannot add ghost " + address.getHostAddress() + " to lo", e);
+                throw new DataPathException("cannot add ghost " + AddressText.of(address) + " to lo", e);
             }
         } catch (NetlinkException e) {
-            throw new DataPathException("cannot add ghost " + address.getHostAddress() + " to lo", e);
+            throw new DataPathException("cannot add ghost " + AddressText.of(address) + " to lo", e);
         }
     }
 
@@ -439,10 +440,10 @@ public final class DataPath implements AutoCloseable {
             routes.deleteGhost(address);
         } catch (NetlinkErrorException e) {
             if (e.errno() != Errno.EADDRNOTAVAIL) {
-                throw new DataPathException("cannot delete ghost " + address.getHostAddress() + " from lo", e);
+                throw new DataPathException("cannot delete ghost " + AddressText.of(address) + " from lo", e);
             }
         } catch (NetlinkException e) {
-            throw new DataPathException("cannot delete ghost " + address.getHostAddress() + " from lo", e);
+            throw new DataPathException("cannot delete ghost " + AddressText.of(address) + " from lo", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.AddressText;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -96,7 +97,7 @@ public final class DataPathGuard implements AutoCloseable {
                 for (RtnetlinkEvent event : events) {
                     if (event instanceof AddressEvent address && address.kind() == AddressEvent.Kind.REMOVED
                             && dataPath.holdsGhost(address.address().address())) {
-                        restore("ghost " + address.address().address().getHostAddress() + " deleted");
+                        restore("ghost " + AddressText.of(address.address().address()) + " deleted");
                         break;
                     }
                 }

@@ -1,5 +1,6 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ public record Endpoint(InetAddress address, int port) {
 
     @Override
     public String toString() {
-        String host = address.getHostAddress();
+        String host = AddressText.of(address);
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 }

@@ -1,5 +1,6 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Set;
@@ -15,13 +16,13 @@ public record Ghost(InetAddress address, boolean active, Set<SessionTuple> holde
         holders = Set.copyOf(holders);
         if (holders.isEmpty()) {
             throw new IllegalArgumentException("a ghost without sessions has no reason to exist: "
-                    + address.getHostAddress());
+                    + AddressText.of(address));
         }
     }
 
     @Override
     public String toString() {
-        return address.getHostAddress() + (active ? " active" : " standby") + " for " + holders.size()
+        return AddressText.of(address) + (active ? " active" : " standby") + " for " + holders.size()
                 + " session(s)";
     }
 }

@@ -1,5 +1,6 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,7 +60,7 @@ public final class GhostLedger {
     private Entry entry(InetAddress address) {
         Entry entry = entries.get(address);
         if (entry == null) {
-            throw new IllegalStateException("no session holds a ghost of " + address.getHostAddress());
+            throw new IllegalStateException("no session holds a ghost of " + AddressText.of(address));
         }
         return entry;
     }

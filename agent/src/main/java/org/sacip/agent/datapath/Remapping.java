@@ -1,5 +1,6 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -19,7 +20,7 @@ public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddr
         Class<?> version = original.local().address().getClass();
         if (activeLocal.getClass() != version || activeRemote.getClass() != version) {
             throw new IllegalArgumentException("moves between address families are not supported: " + original
-                    + " to " + activeLocal.getHostAddress() + " / " + activeRemote.getHostAddress());
+                    + " to " + AddressText.of(activeLocal) + " / " + AddressText.of(activeRemote));
         }
     }
 
@@ -58,7 +59,7 @@ public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddr
 
     @Override
     public String toString() {
-        return original + " as " + activeLocal.getHostAddress() + " -> " + activeRemote.getHostAddress()
+        return original + " as " + AddressText.of(activeLocal) + " -> " + AddressText.of(activeRemote)
                 + (localMoved() && !sendFromActiveLocal ? " (receive only)" : "");
     }
 }

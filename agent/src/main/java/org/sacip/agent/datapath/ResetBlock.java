@@ -1,5 +1,6 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.netlink.AddressText;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -41,7 +42,7 @@ public record ResetBlock(InetAddress activeLocal, int localPort, InetAddress act
 
     /** The selector and action as {@code ip rule} takes and shows them. */
     String selector() {
-        return "from " + activeLocal.getHostAddress() + " to " + activeRemote.getHostAddress() + " ipproto tcp sport "
+        return "from " + AddressText.of(activeLocal) + " to " + AddressText.of(activeRemote) + " ipproto tcp sport "
                 + localPort + " dport " + remotePort + " blackhole";
     }
 

@@ -1,5 +1,6 @@
 package org.sacip.agent.handover;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
@@ -243,7 +244,7 @@ public final class Handover implements PeerProtocolListener {
         LOG.debug("{} confirmed our move to {} (sequence {})", path.peer(), move.current(),
                 Long.toUnsignedString(move.sequence()));
         events.publish("ack", text(path.peer()) + " confirmed " + text(path.local()) + " -> " + move.current(),
-                Map.of("peer", text(path.peer()), "original", text(path.local()), "active", move.current().toString(),
+                Map.of("peer", text(path.peer()), "original", text(path.local()), "active", AddressText.of(move.current().toInetAddress()),
                         "sequence", Long.toUnsignedString(move.sequence())));
         answered(path, true, at);
     }
@@ -278,7 +279,7 @@ public final class Handover implements PeerProtocolListener {
                 text(path.peer()), text(path.local()), move.current(), refused.size());
         events.publish("refused", text(path.peer()) + " did not confirm " + text(path.local()) + " -> "
                 + move.current(), Map.of("peer", text(path.peer()), "original", text(path.local()), "active",
-                        move.current().toString(), "sessions", Integer.toString(refused.size())));
+                        AddressText.of(move.current().toInetAddress()), "sessions", Integer.toString(refused.size())));
         answered(path, false, at);
     }
 
@@ -302,7 +303,7 @@ public final class Handover implements PeerProtocolListener {
         PeerPath path = PeerPath.of(localOriginal, peerOriginal);
         peers.keyAgreed(path, clock.instant());
         events.publish("key", "key agreed with " + peerOriginal + " from " + localOriginal,
-                Map.of("peer", peerOriginal.toString(), "local", localOriginal.toString()));
+                Map.of("peer", AddressText.of(peerOriginal.toInetAddress()), "local", AddressText.of(localOriginal.toInetAddress())));
     }
 
     @Override
@@ -356,7 +357,7 @@ public final class Handover implements PeerProtocolListener {
         LOG.info("peer {} moved to {}: {} session(s) from {} follow it", text(path.peer()), peerCurrent,
                 seen.size(), text(path.local()));
         events.publish("peer-moved", "peer " + text(path.peer()) + " moved to " + peerCurrent, Map.of("peer",
-                text(path.peer()), "active", peerCurrent.toString(), "local", text(path.local()), "sessions",
+                text(path.peer()), "active", AddressText.of(peerCurrent.toInetAddress()), "local", text(path.local()), "sessions",
                 Integer.toString(seen.size())));
     }
 
@@ -499,6 +500,6 @@ public final class Handover implements PeerProtocolListener {
     }
 
     private static String text(InetAddress address) {
-        return address.getHostAddress();
+        return AddressText.of(address);
     }
 }

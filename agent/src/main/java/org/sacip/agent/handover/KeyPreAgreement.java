@@ -1,5 +1,6 @@
 package org.sacip.agent.handover;
 
+import org.sacip.netlink.AddressText;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -102,8 +103,8 @@ public final class KeyPreAgreement {
                         peers.keyAgreed(path, clock.instant());
                     } else {
                         LOG.info("no SACIP agent answers at {} (from {}): {}; its sessions keep their address "
-                                + "through a ghost if ours moves", path.peer().getHostAddress(),
-                                path.local().getHostAddress(), rootMessage(failure));
+                                + "through a ghost if ours moves", AddressText.of(path.peer()),
+                                AddressText.of(path.local()), rootMessage(failure));
                         peers.noAgent(path, clock.instant());
                     }
                 });

@@ -1,5 +1,6 @@
 package org.sacip.agent.handover;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import org.sacip.protocol.message.SacipAddress;
 
@@ -19,6 +20,6 @@ public record PeerPath(InetAddress local, InetAddress peer) {
 
     @Override
     public String toString() {
-        return local.getHostAddress() + " -> " + peer.getHostAddress();
+        return AddressText.of(local) + " -> " + AddressText.of(peer);
     }
 }

@@ -1,5 +1,6 @@
 package org.sacip.agent.move;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -72,6 +73,6 @@ public record AddressPrefix(InetAddress network, int length) {
 
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + length;
+        return AddressText.of(network) + "/" + length;
     }
 }

@@ -1,5 +1,6 @@
 package org.sacip.agent.move;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
@@ -23,8 +24,8 @@ public record MovePlan(MoveKind kind, InetAddress original, InetAddress previous
 
     @Override
     public String toString() {
-        return kind + " " + original.getHostAddress() + " (was " + previousActive.getHostAddress() + ") -> "
-                + newActive.getHostAddress() + " on " + interfaceName + ": " + sessionCount() + " sessions, "
+        return kind + " " + AddressText.of(original) + " (was " + AddressText.of(previousActive) + ") -> "
+                + AddressText.of(newActive) + " on " + interfaceName + ": " + sessionCount() + " sessions, "
                 + peers.size() + " peers";
     }
 }

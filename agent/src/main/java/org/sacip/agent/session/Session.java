@@ -1,5 +1,6 @@
 package org.sacip.agent.session;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.sacip.netlink.diag.TransportProtocol;
@@ -21,7 +22,7 @@ public record Session(TransportProtocol protocol, InetSocketAddress local, InetS
 
     @Override
     public String toString() {
-        return protocol + " " + local.getAddress().getHostAddress() + ":" + local.getPort() + " > "
-                + remote.getAddress().getHostAddress() + ":" + remote.getPort() + " (" + origin + ")";
+        return protocol + " " + AddressText.of(local.getAddress()) + ":" + local.getPort() + " > "
+                + AddressText.of(remote.getAddress()) + ":" + remote.getPort() + " (" + origin + ")";
     }
 }

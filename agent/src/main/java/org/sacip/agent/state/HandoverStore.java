@@ -1,5 +1,6 @@
 package org.sacip.agent.state;
 
+import org.sacip.netlink.AddressText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -51,15 +52,15 @@ public final class HandoverStore {
         for (Saved saved : sessions) {
             ObjectNode node = array.addObject();
             node.put("proto", saved.tuple().protocol().name().toLowerCase(Locale.ROOT));
-            node.put("local", saved.tuple().local().address().getHostAddress());
+            node.put("local", AddressText.of(saved.tuple().local().address()));
             node.put("local_port", saved.tuple().local().port());
-            node.put("remote", saved.tuple().remote().address().getHostAddress());
+            node.put("remote", AddressText.of(saved.tuple().remote().address()));
             node.put("remote_port", saved.tuple().remote().port());
             node.put("state", saved.state().wireName());
             node.put("since", saved.since().toString());
             saved.remapping().ifPresent(r -> {
-                node.put("active_local", r.activeLocal().getHostAddress());
-                node.put("active_remote", r.activeRemote().getHostAddress());
+                node.put("active_local", AddressText.of(r.activeLocal()));
+                node.put("active_remote", AddressText.of(r.activeRemote()));
                 node.put("send_from_active", r.sendFromActiveLocal());
             });
         }

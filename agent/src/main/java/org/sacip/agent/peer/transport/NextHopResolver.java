@@ -1,5 +1,6 @@
 package org.sacip.agent.peer.transport;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -38,15 +39,15 @@ final class NextHopResolver {
                 link = route.outputInterface() == 0 ? null : client.link(route.outputInterface()).orElse(null);
             }
         } catch (NetlinkException e) {
-            throw new PeerTransportException("no route from " + local.getHostAddress() + " to "
-                    + peer.getHostAddress() + ": " + e.getMessage(), e);
+            throw new PeerTransportException("no route from " + AddressText.of(local) + " to "
+                    + AddressText.of(peer) + ": " + e.getMessage(), e);
         }
         if (route.type() != RouteInfo.TYPE_UNICAST) {
-            throw new PeerTransportException("route from " + local.getHostAddress() + " to " + peer.getHostAddress()
+            throw new PeerTransportException("route from " + AddressText.of(local) + " to " + AddressText.of(peer)
                     + " is not unicast (type " + route.type() + ")");
         }
         if (link == null) {
-            throw new PeerTransportException("route to " + peer.getHostAddress() + " names no existing interface");
+            throw new PeerTransportException("route to " + AddressText.of(peer) + " names no existing interface");
         }
         return switch (link.linkLayer()) {
             case ETHERNET -> new NextHop(link.index(), link.name(), LinkFraming.ETHERNET, link.hardwareAddress(),
@@ -71,7 +72,7 @@ final class NextHopResolver {
                 }
                 long now = System.nanoTime();
                 if (now - deadline >= 0) {
-                    throw new PeerTransportException("neighbour " + nextHop.getHostAddress() + " on " + link.name()
+                    throw new PeerTransportException("neighbour " + AddressText.of(nextHop) + " on " + link.name()
                             + " not resolved within " + neighbourTimeout.toMillis() + " ms"
                             + entry.map(e -> " (state " + e.stateName() + ")").orElse(""));
                 }
@@ -85,11 +86,11 @@ final class NextHopResolver {
                 Thread.sleep(POLL_MILLIS);
             }
         } catch (NetlinkException e) {
-            throw new PeerTransportException("neighbour lookup of " + nextHop.getHostAddress() + " on " + link.name()
+            throw new PeerTransportException("neighbour lookup of " + AddressText.of(nextHop) + " on " + link.name()
                     + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PeerTransportException("interrupted while resolving " + nextHop.getHostAddress(), e);
+            throw new PeerTransportException("interrupted while resolving " + AddressText.of(nextHop), e);
         }
     }
 

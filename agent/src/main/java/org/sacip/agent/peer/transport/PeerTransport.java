@@ -1,5 +1,6 @@
 package org.sacip.agent.peer.transport;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -213,8 +214,8 @@ public final class PeerTransport implements AutoCloseable {
 
     private static void checkFamilies(InetAddress localAddress, InetAddress peerAddress) {
         if (localAddress.getAddress().length != peerAddress.getAddress().length) {
-            throw new IllegalArgumentException("local " + localAddress.getHostAddress() + " and peer "
-                    + peerAddress.getHostAddress() + " are of different address families");
+            throw new IllegalArgumentException("local " + AddressText.of(localAddress) + " and peer "
+                    + AddressText.of(peerAddress) + " are of different address families");
         }
     }
 

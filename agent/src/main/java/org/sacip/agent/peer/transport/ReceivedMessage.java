@@ -1,5 +1,6 @@
 package org.sacip.agent.peer.transport;
 
+import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 
 /**
@@ -33,7 +34,7 @@ public record ReceivedMessage(String interfaceName, int interfaceIndex, InetAddr
 
     @Override
     public String toString() {
-        return "ReceivedMessage[" + interfaceName + " " + source.getHostAddress() + " -> "
-                + destination.getHostAddress() + " " + icmp.length + " octets]";
+        return "ReceivedMessage[" + interfaceName + " " + AddressText.of(source) + " -> "
+                + AddressText.of(destination) + " " + icmp.length + " octets]";
     }
 }
