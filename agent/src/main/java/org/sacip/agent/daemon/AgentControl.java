@@ -112,7 +112,8 @@ final class AgentControl implements ControlApi {
                     view == null ? AddressText.of(path.local()) : AddressText.of(view.localCurrent().toInetAddress()), capability,
                     view == null ? null : view.keyId().toHex(), keyAge,
                     view == null ? 0 : view.lastSequenceSent(), view == null ? 0 : view.lastSequenceReceived(),
-                    null, null));
+                    view == null ? null : view.lastHeard().map(Instant::toString).orElse(null),
+                    view == null ? null : view.roundTrip().map(d -> d.toNanos() / 1e6).orElse(null)));
         }
         return rows;
     }

@@ -25,6 +25,8 @@ public enum DropReason {
     WEAK_KEY_SHARE,
     /** The peer's INIT lost the simultaneous-initiation tie-break (section 6.5). */
     LOST_TIE_BREAK,
+    /** HELLO or INIT beyond the per-source rate (each costs a MAC or a key agreement here). */
+    RATE_LIMITED,
     /** More messages waiting for the engine thread than it may queue (a flood): dropped unread. */
     OVERLOAD;
 

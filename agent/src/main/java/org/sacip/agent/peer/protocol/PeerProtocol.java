@@ -68,6 +68,7 @@ public final class PeerProtocol {
     private final SecureRandom random;
     private final DropCounters drops = new DropCounters();
     private final AtomicInteger queuedMessages = new AtomicInteger();
+    private final HandshakeRateLimiter handshakeLimiter = new HandshakeRateLimiter();
     private StatelessCookies cookies;
     private HandshakeResponder responder;
 
@@ -178,7 +179,8 @@ public final class PeerProtocol {
 
     private static SessionView view(Session s) {
         return new SessionView(s.localOriginal(), s.peerOriginal(), s.localCurrent, s.peerCurrent, s.keys.keyId(),
-                s.lastSequenceSent, s.lastAccepted.map(PersistedSession.AcceptedUpdate::sequence).orElse(0L));
+                s.lastSequenceSent, s.lastAccepted.map(PersistedSession.AcceptedUpdate::sequence).orElse(0L),
+                Optional.ofNullable(s.lastHeard), Optional.ofNullable(s.roundTrip));
     }
 
     /** Stops every timer; the state on disk stays. */
@@ -401,6 +403,7 @@ public final class PeerProtocol {
                 sequence);
         AddressUpdate update = session.messages.update(sequence, newCurrent, session.peerCurrent);
         session.outgoingUpdate = update;
+        session.updateSentAt = loop.now();
         Retransmission[] self = new Retransmission[1];
         // Signed for the peer's current address at each transmission: it may move meanwhile (7.1).
         self[0] = Retransmission.start(loop, RetransmitPolicy.ADDRESS_UPDATE, random, () -> {
@@ -425,6 +428,8 @@ public final class PeerProtocol {
                     "UPDATE_ACK with no update of ours waiting");
         }
         session.verifier.verifyAck(ack, sent, source, destination);
+        session.lastHeard = loop.now();
+        session.roundTrip = Duration.between(session.updateSentAt, session.lastHeard);
         session.outgoingRetransmission.cancel();
         session.outgoingUpdate = null;
         session.localCurrent = sent.currentAddress();
@@ -451,6 +456,7 @@ public final class PeerProtocol {
             throws SacipProtocolException {
         Session session = sessionFor(update.keyId());
         session.verifier.verifyUpdate(update, source, destination);
+        session.lastHeard = loop.now();
         Optional<PersistedSession.AcceptedUpdate> last = session.lastAccepted;
         if (last.isPresent() && update.sequence() == last.get().sequence()) {
             boolean same = update.originalAddress().equals(last.get().original())
@@ -522,6 +528,8 @@ public final class PeerProtocol {
                     "PATH_RESPONSE with no reachability check running");
         }
         session.check.verify(response, source, destination);
+        session.lastHeard = loop.now();
+        session.roundTrip = Duration.between(session.checkStarted, session.lastHeard);
         session.checkRetransmission.cancel();
         session.checkState = Session.CheckState.PASSED;
         AddressUpdate update = session.lastAcceptedUpdate;
@@ -558,6 +566,11 @@ public final class PeerProtocol {
             return;
         }
         LOG.debug("received {} from {} to {}", message.kind(), source, destination);
+        if ((message instanceof Hello || message instanceof Init)
+                && !handshakeLimiter.allow(source.toInetAddress(), loop.now())) {
+            drops.drop(DropReason.RATE_LIMITED, message.kind() + " from " + source, loop.now());
+            return;
+        }
         try {
             dispatch(message, source, destination);
         } catch (SacipProtocolException e) {

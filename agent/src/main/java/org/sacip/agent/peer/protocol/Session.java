@@ -44,6 +44,11 @@ final class Session {
     Instant checkStarted = Instant.MIN;
     UpdateAck lastAck;
 
+    // For status output only (not persisted): the last authenticated message from the peer, the last round trip.
+    Instant lastHeard;
+    java.time.Duration roundTrip;
+    Instant updateSentAt = Instant.MIN;
+
     // The handshake that made the key, to answer a repeated INIT_REPLY with the same INIT_CONFIRM (6.2).
     InitReply answeredReply;
     InitConfirm confirm;
