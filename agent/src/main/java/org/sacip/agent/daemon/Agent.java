@@ -74,6 +74,7 @@ public final class Agent implements AutoCloseable {
     private MoveMonitor monitor;
     private SessionEndWatcher endWatcher;
     private KeyPreAgreement preAgreement;
+    private DropReport dropReport;
     private Thread moveThread;
     private Thread sessionThread;
 
@@ -131,6 +132,7 @@ public final class Agent implements AutoCloseable {
             protocol = PeerProtocol.open(engineLoop, new TransportPeerLink(transport), handover, stateDirectory,
                     new SecureRandom());
             handover.announceWith(protocol::announceMove);
+            dropReport = new DropReport(protocol.drops(), events);
 
             monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock);
             opened.add(monitor);
@@ -241,6 +243,7 @@ public final class Agent implements AutoCloseable {
                     nextScan = clock.instant().plus(SCAN_INTERVAL);
                     ended.addAll(endWatcher.recheck());
                     preAgreement.scan();
+                    dropReport.publishNew();
                 }
                 movesOver.addAll(handover.sessionsEnded(ended));
             } catch (org.sacip.netlink.NetlinkException | DataPathException | RuntimeException e) {
