@@ -2,7 +2,8 @@
 # Installs what SACIP needs on a Debian 12 machine when it is missing, and picks a JDK 17.
 # Sourced by bin/test and bin/sacip-lab; needs root only when something must be installed.
 
-SACIP_APT_PACKAGES=(openjdk-17-jdk-headless maven nftables libpcap0.8 iproute2 conntrack procps util-linux)
+# tcpdump: the attack scenario captures real updates at the router to replay them.
+SACIP_APT_PACKAGES=(openjdk-17-jdk-headless maven nftables libpcap0.8 iproute2 conntrack procps util-linux tcpdump)
 
 sacip_bootstrap() {
   local missing=() pkg

@@ -1,0 +1,77 @@
+package org.sacip.lab.attack;
+
+import java.net.Inet4Address;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.handshake.Role;
+import org.sacip.protocol.handshake.SessionKeys;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.move.MoveMessages;
+
+/**
+ * What an attacker without the keys can send: well-formed updates under keys it made up, real captured messages
+ * mutated (a flipped MAC bit, its own address written in), truncated copies and random bytes. Offsets follow
+ * docs/PROTOCOL.md section 4 (body from octet 12 of the ICMP message).
+ */
+final class Forgeries {
+    static final int ICMPV4_TYPE = 253;
+    static final int KIND_OFFSET = 9;
+    static final int KIND_ADDRESS_UPDATE = 7;
+    private static final int CURRENT_ADDRESS = 12 + 36;
+
+    private final SecureRandom random = new SecureRandom();
+
+    /** A well-formed, correctly MACed update under a key the attacker invented: "session original is now at current". */
+    byte[] updateUnderInventedKey(Inet4Address original, Inet4Address current, Inet4Address peer, long sequence) {
+        SessionKeys keys = new SessionKeys(octets(8), octets(32), octets(32), octets(32), SacipAddress.of(original),
+                SacipAddress.of(peer));
+        SacipAddress from = SacipAddress.of(current);
+        SacipAddress to = SacipAddress.of(peer);
+        return SacipEncoder.encode(new MoveMessages(keys, Role.INITIATOR).update(sequence, from, to), from, to);
+    }
+
+    /** The captured message with one bit of its MAC flipped. */
+    static byte[] flippedMac(byte[] icmp) {
+        byte[] copy = icmp.clone();
+        copy[copy.length - 1] ^= 0x01;
+        return copy;
+    }
+
+    /** A captured ADDRESS_UPDATE claiming the attacker's address as the session's new place. */
+    static byte[] namingAddress(byte[] update, Inet4Address attacker) {
+        byte[] copy = update.clone();
+        byte[] address = SacipAddress.of(attacker).toWire();
+        System.arraycopy(address, 0, copy, CURRENT_ADDRESS, address.length);
+        return copy;
+    }
+
+    static byte[] truncated(byte[] icmp, int length) {
+        return Arrays.copyOf(icmp, length);
+    }
+
+    /** Random octets that still look like SACIP at first sight (type 253, magic, version 1). */
+    byte[] garbage(int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        bytes[0] = (byte) ICMPV4_TYPE;
+        bytes[1] = 0;
+        bytes[4] = 'S';
+        bytes[5] = 'A';
+        bytes[6] = 'C';
+        bytes[7] = 'I';
+        bytes[8] = 1;
+        return bytes;
+    }
+
+    static boolean isAddressUpdate(byte[] icmp) {
+        return icmp.length > KIND_OFFSET && (icmp[0] & 0xff) == ICMPV4_TYPE && icmp[KIND_OFFSET] == KIND_ADDRESS_UPDATE;
+    }
+
+    private Octets octets(int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return Octets.of(bytes);
+    }
+}
