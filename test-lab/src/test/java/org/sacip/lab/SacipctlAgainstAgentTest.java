@@ -1,0 +1,146 @@
+package org.sacip.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.sacip.lab.agent.Agents;
+import org.sacip.lab.agent.ProjectRoot;
+import org.sacip.lab.move.MoveKind;
+import org.sacip.lab.move.MoveStep;
+import org.sacip.lab.move.Mover;
+import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.Topology;
+import org.sacip.lab.topology.TopologyBuilder;
+import org.sacip.lab.topology.TopologyKind;
+import org.sacip.lab.traffic.Endpoint;
+import org.sacip.lab.traffic.TrafficKind;
+
+/**
+ * bin/sacipctl against real agents after a real move (no mock server): A (roaming) streams to B, `events -f` runs
+ * on A while A moves from uplink 1 to uplink 2, then every listing is read as JSON and as text, and flush empties A.
+ */
+class SacipctlAgainstAgentTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void showsTheMovedSessionEverywhereAndFlushesIt() throws Exception {
+        Path root = ProjectRoot.find();
+        try (Lab lab = new Lab()) {
+            Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
+            Agents agents = Agents.startIfPresent(lab, root, List.of("a", "b"));
+            assertTrue(agents.running(), agents.note());
+            Endpoint server = Endpoint.start(lab, "b", TrafficKind.GAP, true, Map.of("listen", "198.18.10.2:5001",
+                    "count", "1"));
+            server.await("ready", 60_000);
+            Endpoint client = Endpoint.start(lab, "a", TrafficKind.GAP, false, Map.of("bind", "198.18.1.2",
+                    "connect", "198.18.10.2:5001", "count", "1"));
+            String tuple = client.await("connected", 60_000).path("tuple").asText();
+            String localPort = tuple.substring(tuple.indexOf(':') + 1, tuple.indexOf(' '));
+            Thread.sleep(3000);
+
+            Path eventsFile = Files.createTempFile("sacipctl-events", ".jsonl");
+            Process events = new ProcessBuilder(lab.inHost("a", ctl(root, lab, "a", "events", "--follow", "-j")))
+                    .redirectErrorStream(true).redirectOutput(eventsFile.toFile()).start();
+            lab.onTeardown(events::destroyForcibly);
+            Thread.sleep(1500);
+            new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
+            JsonNode sessions = awaitActive(root, lab);
+            events.destroy();
+            events.waitFor(5, TimeUnit.SECONDS);
+
+            JsonNode session = sessions.get(0);
+            assertEquals("tcp", session.path("proto").asText());
+            assertEquals("198.18.1.2:" + localPort, session.path("local").asText());
+            assertEquals("198.18.10.2:5001", session.path("remote").asText());
+            assertEquals("198.18.2.2:" + localPort, session.path("active_local").asText());
+            assertEquals("198.18.10.2:5001", session.path("active_remote").asText());
+            assertEquals("198.18.10.2", session.path("peer").asText());
+            assertTrue(session.path("since").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), session.toString());
+
+            String table = run(root, lab, "a", 0, "sessions");
+            assertTrue(table.startsWith("Proto"), table);
+            assertTrue(table.contains("198.18.2.2:" + localPort) && table.contains("active"), table);
+            assertEquals("", run(root, lab, "a", 0, "sessions", "--udp").lines().skip(1)
+                    .reduce("", String::concat), "the --udp filter keeps only the header");
+
+            JsonNode status = JSON.readTree(run(root, lab, "a", 0, "status", "-j"));
+            assertTrue(status.path("moves").asLong() >= 1, status.toString());
+            assertEquals(1, status.path("sessions").asInt(), status.toString());
+            JsonNode peers = JSON.readTree(run(root, lab, "a", 0, "peers", "-j"));
+            assertEquals("198.18.10.2", peers.get(0).path("address").asText(), peers.toString());
+            assertEquals("sacip-v1", peers.get(0).path("capability").asText(), peers.toString());
+            assertEquals("198.18.2.2", peers.get(0).path("local_current").asText(), peers.toString());
+            JsonNode ghosts = JSON.readTree(run(root, lab, "a", 0, "ghosts", "-j"));
+            assertEquals("198.18.1.2", ghosts.get(0).path("address").asText(), ghosts.toString());
+            assertEquals("active", ghosts.get(0).path("state").asText(), ghosts.toString());
+
+            List<String> types = new ArrayList<>();
+            for (String line : Files.readAllLines(eventsFile, StandardCharsets.UTF_8)) {
+                if (line.startsWith("{")) {
+                    types.add(JSON.readTree(line).path("type").asText());
+                }
+            }
+            assertTrue(types.contains("move") && types.contains("ack") && types.contains("converged"), types.toString());
+
+            run(root, lab, "a", 2, "flush");
+            JsonNode flushed = JSON.readTree(run(root, lab, "a", 0, "flush", "--yes", "-j"));
+            assertEquals(1, flushed.path("sessions").asInt(), flushed.toString());
+            assertEquals(0, JSON.readTree(run(root, lab, "a", 0, "sessions", "-j")).size());
+            assertTrue(!lab.run("a", "nft", "list", "tables").contains("sacip"), "flush left the table");
+            assertEquals(3, exit(root, lab, "a", List.of("--socket", "/run/sacip-lab/none.sock", "status")));
+            Files.deleteIfExists(eventsFile);
+        }
+    }
+
+    private static JsonNode awaitActive(Path root, Lab lab) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        JsonNode sessions = JSON.createArrayNode();
+        while (System.currentTimeMillis() < deadline) {
+            sessions = JSON.readTree(run(root, lab, "a", 0, "sessions", "-j"));
+            if (sessions.size() == 1 && sessions.get(0).path("state").asText().equals("active")) {
+                return sessions;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the moved session never became active: " + sessions);
+    }
+
+    private static List<String> ctl(Path root, Lab lab, String host, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(root.resolve("bin/sacipctl").toString(), "--socket",
+                "/run/sacip-lab/" + lab.ns(host) + "/control.sock"));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    /** Runs sacipctl in the host with stdin closed; asserts its exit status and returns its standard output. */
+    private static String run(Path root, Lab lab, String host, int expectedExit, String... arguments)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(lab.inHost(host, ctl(root, lab, host, arguments)))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(expectedExit, process.exitValue(), String.join(" ", arguments) + ": " + out + err);
+        return out;
+    }
+
+    private static int exit(Path root, Lab lab, String host, List<String> arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(root.resolve("bin/sacipctl").toString()));
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(lab.inHost(host, command)).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        return process.exitValue();
+    }
+}
