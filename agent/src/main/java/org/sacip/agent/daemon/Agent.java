@@ -243,6 +243,7 @@ public final class Agent implements AutoCloseable {
                     nextScan = clock.instant().plus(SCAN_INTERVAL);
                     ended.addAll(endWatcher.recheck());
                     preAgreement.scan();
+                    dataPath.expireLingering(clock.instant());
                     dropReport.publishNew();
                 }
                 movesOver.addAll(handover.sessionsEnded(ended));

@@ -2,6 +2,9 @@ package org.sacip.agent.datapath;
 
 import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataPath implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
+    /** How long old wire addresses stay accepted after a change (the other end switches within retransmissions). */
+    static final Duration LINGER = Duration.ofSeconds(20);
     private static final String DELETE_TABLES = "add table inet sacip\ndelete table inet sacip\n"
             + "add table arp sacip\ndelete table arp sacip\n";
 
@@ -47,6 +52,7 @@ public final class DataPath implements AutoCloseable {
     private final ResetBlockRules resetBlocks;
     private Map<SessionTuple, Remapping> remappings = new LinkedHashMap<>();
     private GhostLedger ghosts = new GhostLedger();
+    private List<Lingering> lingering = List.of();
     private boolean installed;
     private long restores;
 
@@ -119,6 +125,7 @@ public final class DataPath implements AutoCloseable {
         KernelElements.of(nextRemappings.values(), nextGhosts.ghosts());
         remappings = nextRemappings;
         ghosts = nextGhosts;
+        lingering = List.of();
         installed = true;
         return restoreLocked();
     }
@@ -136,9 +143,12 @@ public final class DataPath implements AutoCloseable {
         requireInstalled();
         Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>(remappings);
         GhostLedger nextGhosts = ghosts.copy();
+        List<Lingering> nextLingering = new ArrayList<>(lingering);
+        Instant lingerUntil = Instant.now().plus(LINGER);
         for (Remapping remapping : changes) {
             SessionTuple session = remapping.original();
             InetAddress original = session.local().address();
+            nextLingering.addAll(Lingering.between(remappings.get(session), remapping, lingerUntil));
             if (remapping.isIdentity()) {
                 nextRemappings.remove(session);
                 nextGhosts.release(original, session);
@@ -155,7 +165,15 @@ public final class DataPath implements AutoCloseable {
                 }
             }
         }
-        commit(nextRemappings, nextGhosts);
+        commit(nextRemappings, nextGhosts, nextLingering);
+    }
+
+    /** Ends the grace periods that are over (called about once a second). */
+    public synchronized void expireLingering(Instant now) throws DataPathException {
+        if (!installed || lingering.stream().noneMatch(l -> !l.until().isAfter(now))) {
+            return;
+        }
+        commit(remappings, ghosts, lingering.stream().filter(l -> l.until().isAfter(now)).toList());
     }
 
     public void apply(Remapping remapping) throws DataPathException {
@@ -171,7 +189,8 @@ public final class DataPath implements AutoCloseable {
             nextRemappings.remove(session);
             nextGhosts.releaseAll(session);
         }
-        commit(nextRemappings, nextGhosts);
+        Set<SessionTuple> ended = Set.copyOf(sessions);
+        commit(nextRemappings, nextGhosts, lingering.stream().filter(l -> !ended.contains(l.session())).toList());
     }
 
     /**
@@ -242,8 +261,13 @@ public final class DataPath implements AutoCloseable {
 
     private void commit(Map<SessionTuple, Remapping> nextRemappings, GhostLedger nextGhosts)
             throws DataPathException {
-        KernelElements current = KernelElements.of(remappings.values(), ghosts.ghosts());
-        KernelElements desired = KernelElements.of(nextRemappings.values(), nextGhosts.ghosts());
+        commit(nextRemappings, nextGhosts, lingering);
+    }
+
+    private void commit(Map<SessionTuple, Remapping> nextRemappings, GhostLedger nextGhosts,
+            List<Lingering> nextLingering) throws DataPathException {
+        KernelElements current = KernelElements.of(remappings.values(), ghosts.ghosts(), lingering);
+        KernelElements desired = KernelElements.of(nextRemappings.values(), nextGhosts.ghosts(), nextLingering);
         Set<InetAddress> before = ghosts.addresses();
         Set<InetAddress> after = nextGhosts.addresses();
         for (InetAddress address : after) {
@@ -273,6 +297,7 @@ public final class DataPath implements AutoCloseable {
         }
         remappings = nextRemappings;
         ghosts = nextGhosts;
+        lingering = List.copyOf(nextLingering);
     }
 
     private void sendOrRepairAndRetry(ElementDiff diff) throws DataPathException {
@@ -341,7 +366,7 @@ public final class DataPath implements AutoCloseable {
                 changed = true;
             }
             ElementDiff diff = ElementDiff.between(kernelElements(),
-                    KernelElements.of(remappings.values(), ghosts.ghosts()));
+                    KernelElements.of(remappings.values(), ghosts.ghosts(), lingering));
             if (!diff.isEmpty()) {
                 send(diff);
                 changed = true;
@@ -389,6 +414,7 @@ public final class DataPath implements AutoCloseable {
         }
         remappings = new LinkedHashMap<>();
         ghosts = new GhostLedger();
+        lingering = List.of();
     }
 
     public synchronized Map<SessionTuple, Remapping> remappings() {

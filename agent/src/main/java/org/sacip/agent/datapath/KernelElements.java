@@ -3,6 +3,7 @@ package org.sacip.agent.datapath;
 import java.net.Inet4Address;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.sacip.netlink.nftables.AddressElement;
 import org.sacip.netlink.nftables.Element;
@@ -26,6 +27,15 @@ public record KernelElements(Map<SetReference, Map<Object, Element>> bySet) {
      */
     public static KernelElements of(Collection<Remapping> remappings, Collection<Ghost> ghosts)
             throws RemapConflictException {
+        return of(remappings, ghosts, List.of());
+    }
+
+    /**
+     * With {@code lingering} old wire addresses too; they yield to a remapping that needs the same key (the current
+     * state always wins over a grace period).
+     */
+    public static KernelElements of(Collection<Remapping> remappings, Collection<Ghost> ghosts,
+            Collection<Lingering> lingering) throws RemapConflictException {
         Map<SetReference, Map<Object, Element>> bySet = new LinkedHashMap<>();
         for (SetReference set : SacipSets.all()) {
             bySet.put(set, new LinkedHashMap<>());
@@ -39,6 +49,13 @@ public record KernelElements(Map<SetReference, Map<Object, Element>> bySet) {
                             + " both need key " + entry.element().key() + " in map " + entry.map().name());
                 }
                 bySet.get(entry.map()).put(entry.element().key(), entry.element());
+            }
+        }
+        for (Lingering old : lingering) {
+            for (RemapEntry entry : old.entries()) {
+                if (owners.putIfAbsent(entry.slot(), old.session()) == null) {
+                    bySet.get(entry.map()).put(entry.element().key(), entry.element());
+                }
             }
         }
         for (Ghost ghost : ghosts) {

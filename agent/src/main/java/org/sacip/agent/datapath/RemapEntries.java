@@ -50,7 +50,7 @@ public final class RemapEntries {
         return List.copyOf(entries);
     }
 
-    private static RemapEntry entry(SetReference map, TupleKey key, InetAddress value) {
+    static RemapEntry entry(SetReference map, TupleKey key, InetAddress value) {
         return new RemapEntry(map, new MapElement(key, value));
     }
 }

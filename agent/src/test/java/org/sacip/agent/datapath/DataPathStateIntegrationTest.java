@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -73,6 +74,7 @@ class DataPathStateIntegrationTest {
                     Remapping.localMoveAnnounced(udp, y).confirmed()));
             path.apply(List.of(Remapping.localMoveAnnounced(tcp, z).confirmed(),
                     Remapping.localMoveAnnounced(udp, z).confirmed()));
+            path.expireLingering(Instant.now().plus(DataPath.LINGER).plusSeconds(1));
             assertEquals(expected(List.of(Remapping.localMoveAnnounced(tcp, z).confirmed(),
                     Remapping.localMoveAnnounced(udp, z).confirmed()), x), elements(ns),
                     "X -> Y -> Z keeps X as the original and only Z's entries");
