@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
@@ -24,6 +26,8 @@ public final class Agents implements AutoCloseable {
     private final Lab lab;
     private final Path root;
     private final Map<String, Process> running = new LinkedHashMap<>();
+    /** Every host an agent was started in, killed ones too: their logs and state dirs go at teardown. */
+    private final Set<String> started = new LinkedHashSet<>();
     private final String note;
 
     private Agents(Lab lab, Path root, String note) {
@@ -72,24 +76,28 @@ public final class Agents implements AutoCloseable {
 
     private void start(String host) {
         Path state = stateDir(host);
-        Path socket = state.resolve("control.sock");
+        AgentControl control = control(host);
         try {
             Files.createDirectories(state);
             List<String> command = new ArrayList<>(List.of(agentBinary(root).toString(), "--control-socket",
-                    socket.toString(), "--state-dir", state.toString()));
+                    control.socket().toString(), "--state-dir", state.toString()));
             String level = System.getenv("SACIP_LAB_AGENT_LOG_LEVEL");
             if (level != null && !level.isBlank()) {
                 command.addAll(List.of("--log-level", level));
             }
+            // Appended: after a restart the log holds both lives of the agent.
             Process process = new ProcessBuilder(lab.inHost(host, command))
                     .redirectErrorStream(true)
-                    .redirectOutput(state.resolve("agent.log").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve("agent.log").toFile()))
                     .start();
             running.put(host, process);
+            started.add(host);
             long deadline = System.currentTimeMillis() + START_LIMIT_MS;
-            while (!Files.exists(socket)) {
+            // Answering, not merely present: a killed agent leaves its socket file behind.
+            while (!Files.exists(control.socket()) || !control.answers()) {
                 if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                    throw new LabException("the agent in " + host + " did not open " + socket + ": " + logTail(host));
+                    throw new LabException("the agent in " + host + " did not answer on " + control.socket() + ": "
+                            + logTail(host));
                 }
                 Thread.sleep(50);
             }
@@ -101,6 +109,56 @@ public final class Agents implements AutoCloseable {
         }
     }
 
+    /** Whether the host's agent runs and has agreed a key with at least one peer. */
+    public boolean keyAgreed(String host) {
+        if (!running.containsKey(host)) {
+            return false;
+        }
+        try {
+            return control(host).peers().stream().anyMatch(AgentPeer::keyAgreed);
+        } catch (LabException noAnswerYet) {
+            return false;
+        }
+    }
+
+    /** Whether an agent runs in the host now (not killed). */
+    public boolean runningIn(String host) {
+        return running.containsKey(host);
+    }
+
+    /** The control socket of the host's agent. */
+    public AgentControl control(String host) {
+        return new AgentControl(stateDir(host).resolve("control.sock"));
+    }
+
+    /**
+     * SIGKILL, as a crash would: no shutdown hook, nothing cleaned up, state dir and socket file left behind.
+     * ip netns exec execs the launcher, which execs java, so the process we started is the agent's JVM itself.
+     */
+    public void killHard(String host) {
+        Process process = running.remove(host);
+        if (process == null) {
+            throw new LabException("no agent is running in " + host);
+        }
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                throw new LabException("the agent in " + host + " (pid " + process.pid() + ") outlived SIGKILL for 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted while killing the agent in " + host, e);
+        }
+    }
+
+    /** Starts the host's agent again with the same socket and state dir; returns once it answers. */
+    public void restart(String host) {
+        if (running.containsKey(host)) {
+            throw new LabException("the agent in " + host + " is still running");
+        }
+        start(host);
+    }
+
     /** Output of {@code sacipctl sessions} in the host, or null when sacipctl or the agent is not there. */
     public String sessions(String host) {
         Path ctl = root.resolve("bin/sacipctl");
@@ -108,11 +166,12 @@ public final class Agents implements AutoCloseable {
             return null;
         }
         Shell.Result result = Shell.tryRun(lab.inHost(host, List.of(ctl.toString(), "--control-socket",
-                stateDir(host).resolve("control.sock").toString(), "sessions")));
+                control(host).socket().toString(), "sessions")));
         return result.ok() ? result.stdout() : "sacipctl failed: " + result.stderr().strip();
     }
 
-    private String logTail(String host) {
+    /** The end of the host's agent log (both lives after a restart), for failure messages. */
+    public String logTail(String host) {
         try {
             String log = Files.readString(stateDir(host).resolve("agent.log")).strip();
             return log.substring(Math.max(0, log.length() - 600));
@@ -123,8 +182,7 @@ public final class Agents implements AutoCloseable {
 
     @Override
     public void close() {
-        List<String> hosts = new ArrayList<>(running.keySet());
-        for (String host : hosts) {
+        for (String host : new ArrayList<>(running.keySet())) {
             Process process = running.remove(host);
             process.destroy();
             try {
@@ -135,9 +193,12 @@ public final class Agents implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
+        }
+        for (String host : started) {
             keepLog(host);
             Shell.tryRun(List.of("rm", "-rf", stateDir(host).toString()));
         }
+        started.clear();
     }
 
     /** With SACIP_LAB_KEEP_LOGS=DIR set, each agent's log is kept there (for debugging a failed scenario). */

@@ -22,13 +22,16 @@ import org.sacip.lab.traffic.StreamReport;
  * stream A->B opened before the first move, the moves, then the figures. The lab is always torn down.
  */
 public final class ScenarioRunner {
-    private static final int PORT = 5001;
+    /** The stream's port on B (a scenario's firewall lets it in). */
+    public static final int PORT = 5001;
     private static final long START_LIMIT_MS = 60_000;
     private static final long REPORT_LIMIT_MS = 30_000;
     /** After both sides stop sending: counts unchanged for this long mean nothing more is coming (a stall). */
     private static final long DRAIN_STABLE_MS = 500;
     /** ... and the drain never takes longer than this, whatever happens. */
     private static final long DRAIN_LIMIT_MS = 10_000;
+    /** With agents at both ends, how long past the lead the first move waits for their key agreement. */
+    public static final long KEY_LIMIT_MS = 15_000;
 
     private final Path projectRoot;
     private final PrintStream progress;
@@ -49,9 +52,12 @@ public final class ScenarioRunner {
         say("building the " + scenario.topology().cliName() + " lab (" + scenario.family() + ")");
         Topology topology = TopologyBuilder.build(lab, scenario.topology(), scenario.family());
         Agents agents = scenario.agents()
-                ? Agents.startIfPresent(lab, projectRoot, List.of("a", "b"))
+                ? Agents.startIfPresent(lab, projectRoot, scenario.agentHosts())
                 : Agents.none(lab, "no agent: this run was asked to go without agents");
         say(agents.note());
+        Mover mover = new Mover(topology);
+        ScenarioContext context = new ScenarioContext(lab, topology, agents, mover);
+        runAll(scenario.beforeStream(), context);
         Uplink a = topology.uplink("a", 0);
         Uplink b = topology.uplink("b", 0);
         String service = (b.address().contains(":") ? "[" + b.address() + "]" : b.address()) + ":" + PORT;
@@ -66,7 +72,7 @@ public final class ScenarioRunner {
         say("stream " + scenario.traffic().cliName() + " open: " + tuple);
 
         sleep(scenario.leadMs());
-        Mover mover = new Mover(topology);
+        awaitKeys(agents);
         List<MoveEvent> moves = new ArrayList<>();
         for (MoveStep step : scenario.moves().steps()) {
             sleep(step.pauseBeforeMs());
@@ -75,6 +81,7 @@ public final class ScenarioRunner {
             say("moved " + step.host() + " from uplink " + event.fromUplink() + " to uplink " + event.toUplink()
                     + " (" + step.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")");
         }
+        runAll(scenario.afterMoves(), context);
         sleep(scenario.settleMs());
 
         client.send("quiesce");
@@ -94,6 +101,13 @@ public final class ScenarioRunner {
         }
         StreamFigures figures = new StreamFigures(clientReport, serverReport);
         Verdict verdict = figures.verdict();
+        if (verdict != Verdict.SURVIVED) {
+            for (String host : scenario.agentHosts()) {
+                if (agents.running()) {
+                    say("agent log of " + host + " (end):\n" + agents.logTail(host));
+                }
+            }
+        }
         return new ScenarioResult(scenario.name(), scenario.topology().cliName(), scenario.family().name(),
                 scenario.traffic().cliName(), scenario.moves().name(), agents.running(), agents.note(),
                 verdict.label(), verdict == Verdict.SURVIVED, figures.maxGapMs(),
@@ -102,6 +116,33 @@ public final class ScenarioRunner {
                 figures.bytesCorrupted(), clientReport.sendErrors() + serverReport.sendErrors(), figures.failure(),
                 figures.hashesMatch(), clientReport.startTuple(), clientReport.endTuple(), clientReport.startMs(),
                 quiescedAt, figures.perMove(moves, quiescedAt), sessions, clientReport, serverReport);
+    }
+
+    /**
+     * On a loaded machine the agents' first scan can come later than the lead allows for; a move before the keys
+     * are agreed is a different scenario (peer of unknown capability), so with agents at both ends the first move
+     * waits for the agreement, and says how long that took.
+     */
+    private void awaitKeys(Agents agents) {
+        if (!agents.runningIn("a") || !agents.runningIn("b")) {
+            return;
+        }
+        long start = System.currentTimeMillis();
+        while (!agents.keyAgreed("a") || !agents.keyAgreed("b")) {
+            if (System.currentTimeMillis() - start > KEY_LIMIT_MS) {
+                say("no key agreed between the agents within " + KEY_LIMIT_MS + " ms: moving anyway");
+                return;
+            }
+            sleep(100);
+        }
+        say("keys agreed between the agents (" + (System.currentTimeMillis() - start) + " ms after the lead)");
+    }
+
+    private void runAll(List<ScenarioAction> actions, ScenarioContext context) {
+        for (ScenarioAction action : actions) {
+            say(action.description());
+            action.run(context);
+        }
     }
 
     /**
