@@ -1,0 +1,32 @@
+package org.sacip.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.sacip.lab.scenario.ScenarioResult;
+
+/** The acceptance bar every agent scenario must clear: same connection, nothing lost or corrupted, short gaps. */
+final class SurvivalAssertions {
+    static final long MAX_GAP_MS = 2000;
+
+    private SurvivalAssertions() {
+    }
+
+    static void assertAgentsRan(ScenarioResult r) {
+        assertTrue(r.agents(), "agents did not run: " + r.agentNote());
+    }
+
+    static void assertSurvivedIntact(ScenarioResult r) {
+        assertAgentsRan(r);
+        String figures = r.scenario() + ": verdict " + r.verdict() + ", failure " + r.failure() + ", max gap "
+                + r.maxGapMs() + " ms, lost " + r.bytesLost() + " of " + r.bytesSent() + ", corrupted "
+                + r.bytesCorrupted() + ", tuple " + r.clientStartTuple() + " -> " + r.clientEndTuple()
+                + ", sessions " + r.sessions();
+        assertEquals("survived", r.verdict(), figures);
+        assertEquals(r.clientStartTuple(), r.clientEndTuple(), figures);
+        assertEquals(0, r.bytesLost(), figures);
+        assertEquals(0, r.bytesCorrupted(), figures);
+        assertTrue(r.bytesReceived() > 0, figures);
+        assertTrue(r.maxGapMs() < MAX_GAP_MS, figures);
+    }
+}
