@@ -157,7 +157,11 @@ public final class DataPath implements AutoCloseable {
                 Remapping previous = remappings.get(session);
                 if (remapping.localMoved()) {
                     nextGhosts.hold(original, session);
-                    nextGhosts.activate(original);
+                    // Activated by the move itself only: re-applying a session that already uses this address (its
+                    // peer moved, its original returned and waits for the peer) keeps the ghost as it is.
+                    if (previous == null || !remapping.activeLocal().equals(previous.activeLocal())) {
+                        nextGhosts.activate(original);
+                    }
                 } else if (previous != null && previous.localMoved()) {
                     // Back on the original local address with only the peer moved: the ghost is no longer ours
                     // to keep (a standby hold of a session that never moved is left alone).

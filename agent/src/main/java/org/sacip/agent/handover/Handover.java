@@ -129,7 +129,9 @@ public final class Handover implements PeerProtocolListener {
                 InetAddress remote = previous == null ? tuple.remote().address() : previous.activeRemote();
                 if (home) {
                     if (agent && previous != null) {
-                        // The wire keeps the moved address until the peer confirms the return (then it goes).
+                        // Send from home at once (the peer's socket takes its original tuple as it is) but keep
+                        // receiving at the moved address until the peer confirms the return.
+                        changes.add(new Remapping(tuple, previous.activeLocal(), remote, false));
                         pending.add(tuple);
                     } else {
                         Remapping back = new Remapping(tuple, original, remote, true);
@@ -146,6 +148,10 @@ public final class Handover implements PeerProtocolListener {
                 }
             }
         }
+        if (!legacy.isEmpty()) {
+            dataPath.holdGhosts(legacy);
+        }
+        dataPath.apply(changes);
         if (home) {
             // Back on its interface: the ghost must answer ARP again and take new connections.
             Optional<Ghost> ghost = dataPath.ghosts().stream().filter(g -> g.address().equals(original)).findFirst();
@@ -153,10 +159,6 @@ public final class Handover implements PeerProtocolListener {
                 dataPath.deactivateGhost(original);
             }
         }
-        if (!legacy.isEmpty()) {
-            dataPath.holdGhosts(legacy);
-        }
-        dataPath.apply(changes);
         book.put(pending, SessionState.PENDING, now);
         book.put(legacy, SessionState.LEGACY, now);
         book.remove(finished);
@@ -313,8 +315,7 @@ public final class Handover implements PeerProtocolListener {
         InetAddress newRemote = peerCurrent.toInetAddress();
         List<Session> sessions;
         try {
-            sessions = discovery.withRemoteAddress(path.peer()).sessions().stream()
-                    .filter(s -> s.local().getAddress().equals(path.local())).toList();
+            sessions = discovery.between(path.local(), path.peer());
         } catch (NetlinkException e) {
             LOG.error("cannot find the sessions with {} that moved to {}: {}", path.peer(), peerCurrent,
                     e.getMessage());

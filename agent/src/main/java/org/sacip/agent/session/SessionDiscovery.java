@@ -67,6 +67,17 @@ public final class SessionDiscovery implements AutoCloseable {
         return observe(peer, SessionObservation.End.REMOTE, SocketFilter.remoteAddress(peer));
     }
 
+    /**
+     * The sessions between one local address and one peer address (filtered in the kernel on both, so a peer with
+     * many sessions to other local addresses costs nothing extra). Only for listing: the observation covers the
+     * peer's sessions, so it must not be used to decide that others ended.
+     */
+    public List<Session> between(InetAddress local, InetAddress peer) throws NetlinkException {
+        return observe(peer, SessionObservation.End.REMOTE, SocketFilter.localAddress(local)
+                .and(SocketFilter.remoteAddress(peer))).sessions().stream()
+                .filter(session -> session.local().getAddress().equals(local)).toList();
+    }
+
     private SessionObservation observe(InetAddress address, SessionObservation.End end, SocketFilter filter)
             throws NetlinkException {
         List<Session> sessions = new ArrayList<>();
