@@ -61,7 +61,7 @@ public final class DataPath implements AutoCloseable {
         this.nftables = nftables;
         this.routes = routes;
         this.commands = new NamespaceCommand(namespace);
-        this.resetBlocks = new ResetBlockRules(commands);
+        this.resetBlocks = new ResetBlockRules(routes);
     }
 
     /** The data path of the caller's namespace. */

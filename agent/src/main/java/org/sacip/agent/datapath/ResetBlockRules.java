@@ -1,76 +1,66 @@
 package org.sacip.agent.datapath;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.route.BlackholeRule;
+import org.sacip.netlink.route.RtnetlinkClient;
 
 /**
- * Adds, deletes and lists the {@link ResetBlock} routing rules of one namespace with {@code ip rule} (the netlink
- * module has no fib rule messages yet), many in one {@code ip -batch} run per IP version.
+ * Adds, deletes and lists the {@link ResetBlock} routing rules of one namespace over rtnetlink, up to a hundred per
+ * system call (no process is started on a move: the rules go in with the move's own transaction).
  */
 final class ResetBlockRules {
-    private static final Pattern RULE = Pattern.compile(
-            "^" + ResetBlock.PRIORITY + ":\\s+from (\\S+) to (\\S+) ipproto tcp sport (\\d+) dport (\\d+) blackhole\\s*$");
+    private static final int TCP = 6;
 
-    private final NamespaceCommand ip;
+    private final RtnetlinkClient routes;
 
-    ResetBlockRules(NamespaceCommand ip) {
-        this.ip = ip;
+    ResetBlockRules(RtnetlinkClient routes) {
+        this.routes = routes;
     }
 
     void add(Collection<ResetBlock> blocks) throws DataPathException {
-        batch("add", blocks);
+        if (blocks.isEmpty()) {
+            return;
+        }
+        try {
+            routes.addBlackholeRules(rules(blocks));
+        } catch (NetlinkException e) {
+            throw new DataPathException("cannot add " + blocks.size() + " reset block rule(s)", e);
+        }
     }
 
     void delete(Collection<ResetBlock> blocks) throws DataPathException {
-        batch("del", blocks);
+        if (blocks.isEmpty()) {
+            return;
+        }
+        try {
+            routes.deleteBlackholeRules(rules(blocks));
+        } catch (NetlinkException e) {
+            throw new DataPathException("cannot delete " + blocks.size() + " reset block rule(s)", e);
+        }
     }
 
     /** Every block rule the namespace has now, of both IP versions. */
     Set<ResetBlock> list() throws DataPathException {
-        Set<ResetBlock> blocks = new HashSet<>();
-        for (String version : List.of("-4", "-6")) {
-            String output = run(List.of(version, "rule", "show", "pref", String.valueOf(ResetBlock.PRIORITY)), "");
-            for (String line : output.split("\n")) {
-                Matcher matcher = RULE.matcher(line);
-                if (matcher.matches()) {
-                    try {
-                        blocks.add(new ResetBlock(InetAddress.getByName(matcher.group(1)),
-                                Integer.parseInt(matcher.group(3)), InetAddress.getByName(matcher.group(2)),
-                                Integer.parseInt(matcher.group(4))));
-                    } catch (IOException | IllegalArgumentException e) {
-                        throw new DataPathException("cannot read routing rule '" + line + "'", e);
-                    }
+        try {
+            Set<ResetBlock> blocks = new HashSet<>();
+            for (BlackholeRule rule : routes.blackholeRules(ResetBlock.PRIORITY)) {
+                if (rule.ipProtocol() == TCP) {
+                    blocks.add(new ResetBlock(rule.source(), rule.sourcePort(), rule.destination(),
+                            rule.destinationPort()));
                 }
             }
-        }
-        return blocks;
-    }
-
-    private void batch(String operation, Collection<ResetBlock> blocks) throws DataPathException {
-        StringBuilder ipv4 = new StringBuilder();
-        StringBuilder ipv6 = new StringBuilder();
-        for (ResetBlock block : blocks) {
-            (block.isIpv4() ? ipv4 : ipv6).append("rule ").append(operation).append(" pref ")
-                    .append(ResetBlock.PRIORITY).append(' ').append(block.selector()).append('\n');
-        }
-        if (ipv4.length() > 0) {
-            run(List.of("-4", "-batch", "-"), ipv4.toString());
-        }
-        if (ipv6.length() > 0) {
-            run(List.of("-6", "-batch", "-"), ipv6.toString());
+            return blocks;
+        } catch (NetlinkException e) {
+            throw new DataPathException("cannot list the reset block rules", e);
         }
     }
 
-    private String run(List<String> arguments, String input) throws DataPathException {
-        List<String> command = new ArrayList<>(List.of("ip"));
-        command.addAll(arguments);
-        return ip.run(command, input);
+    private static List<BlackholeRule> rules(Collection<ResetBlock> blocks) {
+        return blocks.stream().map(block -> new BlackholeRule(ResetBlock.PRIORITY, block.activeLocal(),
+                block.activeRemote(), TCP, block.localPort(), block.remotePort())).toList();
     }
 }

@@ -4,14 +4,16 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.sacip.netlink.AttributeDecoder;
 import org.sacip.netlink.Errno;
 import org.sacip.netlink.NetNamespace;
-import org.sacip.netlink.NetlinkDumpInterruptedException;
+import org.sacip.netlink.NetlinkBatch;
 import org.sacip.netlink.NetlinkConstants;
+import org.sacip.netlink.NetlinkDumpInterruptedException;
 import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkFamily;
@@ -70,6 +72,61 @@ public final class RtnetlinkClient implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** How many rule messages go in one system call: each is acknowledged, and the acks must fit the receive buffer. */
+    private static final int RULE_BATCH = 100;
+
+    /** Adds the rules, many per system call; a rule that already exists is left as it is. */
+    public void addBlackholeRules(Collection<BlackholeRule> rules) throws NetlinkException {
+        changeRules(Rtnl.RTM_NEWRULE, REQUEST_ACK | NetlinkConstants.NLM_F_CREATE | NetlinkConstants.NLM_F_EXCL,
+                rules, Errno.EEXIST);
+    }
+
+    /** Deletes the rules, many per system call; a rule already gone is no error. */
+    public void deleteBlackholeRules(Collection<BlackholeRule> rules) throws NetlinkException {
+        changeRules(Rtnl.RTM_DELRULE, REQUEST_ACK, rules, Errno.ENOENT);
+    }
+
+    /** The single-flow blackhole rules of both families at {@code priority} (like {@code ip rule show pref N}). */
+    public List<BlackholeRule> blackholeRules(int priority) throws NetlinkException {
+        List<BlackholeRule> rules = new ArrayList<>();
+        for (NetlinkMessage message : consistentDump(Rtnl.RTM_GETRULE, Rtnl.FIB_RULE_HDR_LENGTH)) {
+            if (message.type() == Rtnl.RTM_NEWRULE) {
+                RuleMessages.parse(message).filter(rule -> rule.priority() == priority).ifPresent(rules::add);
+            }
+        }
+        return rules;
+    }
+
+    private void changeRules(int type, int flags, Collection<BlackholeRule> rules, int harmless)
+            throws NetlinkException {
+        List<BlackholeRule> all = List.copyOf(rules);
+        for (int start = 0; start < all.size(); start += RULE_BATCH) {
+            NetlinkBatch batch = new NetlinkBatch();
+            for (BlackholeRule rule : all.subList(start, Math.min(all.size(), start + RULE_BATCH))) {
+                batch.add(RuleMessages.build(type, flags, rule, socket.nextSequence()));
+            }
+            try {
+                socket.executeAll(batch.build());
+            } catch (NetlinkErrorException e) {
+                if (!onlyErrno(e, harmless)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean onlyErrno(NetlinkErrorException e, int errno) {
+        if (e.errno() != errno) {
+            return false;
+        }
+        for (Throwable other : e.getSuppressed()) {
+            if (!(other instanceof NetlinkErrorException error) || error.errno() != errno) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public void addAddress(AddressRequest request) throws NetlinkException {

@@ -21,6 +21,20 @@ final class Rtnl {
     static final int RTM_DELNEIGH = 29;
     static final int RTM_GETNEIGH = 30;
 
+    static final int RTM_NEWRULE = 32;
+    static final int RTM_DELRULE = 33;
+    static final int RTM_GETRULE = 34;
+
+    /** struct fib_rule_hdr and its FRA_* attributes (linux/fib_rules.h). */
+    static final int FIB_RULE_HDR_LENGTH = 12;
+    static final int FRA_DST = 1;
+    static final int FRA_SRC = 2;
+    static final int FRA_PRIORITY = 6;
+    static final int FRA_IP_PROTO = 22;
+    static final int FRA_SPORT_RANGE = 23;
+    static final int FRA_DPORT_RANGE = 24;
+    static final int FR_ACT_BLACKHOLE = 6;
+
     static final int IFINFOMSG_LENGTH = 16;
     static final int IFADDRMSG_LENGTH = 8;
     static final int RTMSG_LENGTH = 12;
