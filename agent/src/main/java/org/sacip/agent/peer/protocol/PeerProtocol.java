@@ -18,6 +18,7 @@ import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.crypto.MessageAuthenticator;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.handshake.HandshakeInitiator;
 import org.sacip.protocol.handshake.HandshakeResponder;
@@ -47,19 +48,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SACIP v1 peer protocol of one agent (docs/PROTOCOL.md sections 6 to 10): key agreement as initiator and
- * responder, moves announced and verified, retransmission, drops counted by reason, sessions persisted. Every
- * state change happens on the {@link EngineLoop}'s one thread; the public methods only post work there.
+ * responder, key renewal and expiry, moves announced and verified, retransmission, refusals sent and taken as
+ * hints, drops counted by reason, sessions persisted. Every state change happens on the {@link EngineLoop}'s one
+ * thread; the public methods only post work there.
  */
 public final class PeerProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(PeerProtocol.class);
     /** Sequence numbers reserved (and persisted) ahead of use, so most moves cost no disk write. */
     static final long SEQUENCE_RESERVATION = 64;
     static final Duration RETRY_AFTER_FAILED_HANDSHAKE = Duration.ofSeconds(60);
+    /** A REFUSAL BUSY or NOT_ALLOWED delays our next attempt this long (section 9). */
+    static final Duration RETRY_AFTER_BUSY = Duration.ofSeconds(60);
+    static final Duration RETRY_AFTER_NOT_ALLOWED = Duration.ofMinutes(10);
     static final Duration PENDING_HANDSHAKE_LIFETIME = Duration.ofSeconds(30);
     static final Duration RECHECK_INTERVAL = Duration.ofSeconds(10);
     static final Duration COOKIE_ROTATION = Duration.ofHours(1);
     /** Received messages that may wait for the engine thread; beyond that a flood is dropped before any work. */
     static final int MAX_QUEUED_MESSAGES = 4096;
+    /** Renewals of one key we answer at once; more (replayed REKEYs) are dropped. */
+    static final int MAX_PENDING_RENEWALS = 4;
 
     private final EngineLoop loop;
     private final PeerLink link;
@@ -68,17 +75,25 @@ public final class PeerProtocol {
     private final SecureRandom random;
     private final DropCounters drops = new DropCounters();
     private final AtomicInteger queuedMessages = new AtomicInteger();
-    private final HandshakeRateLimiter handshakeLimiter = new HandshakeRateLimiter();
+    private final SourceRateLimiter handshakeLimiter = SourceRateLimiter.forHandshakes();
+    private final SourceRateLimiter refusalsSent = SourceRateLimiter.forRefusals();
+    private final SourceRateLimiter refusalsHeard = SourceRateLimiter.forRefusals();
     private StatelessCookies cookies;
     private HandshakeResponder responder;
 
-    /** Sessions by (local original, peer original), and the same sessions by key id. */
+    /** Sessions by (local original, peer original), and the same sessions by key id (current and previous key). */
     private final Map<AddressPair, Session> sessions = new HashMap<>();
     private final Map<Octets, Session> sessionsByKeyId = new HashMap<>();
     private final Map<AddressPair, Initiation> initiations = new HashMap<>();
     private final Map<AddressPair, Responding> respondings = new HashMap<>();
+    /** Renewals run over current addresses, which change with moves: they are found by their initiator nonce. */
+    private final Map<Octets, Renewal> renewals = new HashMap<>();
+    private final Map<Octets, Responding> renewalsAnswered = new HashMap<>();
+    /** Handshakes we confirmed lately, by initiator nonce, to repeat the confirmation (6.2). */
+    private final Map<Octets, Session> confirmedByNonce = new HashMap<>();
     private final Map<AddressPair, List<CompletableFuture<Void>>> keyWaiters = new HashMap<>();
-    private final Map<AddressPair, Instant> failedHandshakes = new HashMap<>();
+    /** No new first handshake on these paths before the time given (a failure, or a BUSY/NOT_ALLOWED refusal). */
+    private final Map<AddressPair, Instant> retryNotBefore = new HashMap<>();
     private EngineLoop.Timer cookieRotation;
     private boolean closed;
 
@@ -94,7 +109,8 @@ public final class PeerProtocol {
     }
 
     /**
-     * An engine with the sessions of {@code stateDirectory} (created, mode 0700, when missing).
+     * An engine with the sessions of {@code stateDirectory} (created, mode 0700, when missing). Each key keeps the
+     * lifetime it had before the restart.
      *
      * @throws StateFileException when the state file cannot be read or is not one this engine wrote
      */
@@ -102,10 +118,13 @@ public final class PeerProtocol {
             Path stateDirectory, SecureRandom random) throws StateFileException {
         StateStore store = new StateStore(stateDirectory);
         PeerProtocol protocol = new PeerProtocol(loop, link, listener, store, random);
-        for (PersistedSession persisted : store.load()) {
+        for (PersistedSession persisted : store.load(loop.now())) {
             protocol.index(new Session(persisted));
         }
-        loop.execute(protocol::scheduleCookieRotation);
+        loop.execute(() -> {
+            protocol.scheduleCookieRotation();
+            List.copyOf(protocol.sessions.values()).forEach(protocol::scheduleKeyLifetime);
+        });
         return protocol;
     }
 
@@ -178,8 +197,8 @@ public final class PeerProtocol {
     }
 
     private static SessionView view(Session s) {
-        return new SessionView(s.localOriginal(), s.peerOriginal(), s.localCurrent, s.peerCurrent, s.keys.keyId(),
-                s.lastSequenceSent, s.lastAccepted.map(PersistedSession.AcceptedUpdate::sequence).orElse(0L),
+        return new SessionView(s.localOriginal(), s.peerOriginal(), s.localCurrent, s.peerCurrent, s.current.id(),
+                s.lastSequenceSent, s.current.lastAccepted.map(PersistedSession.AcceptedUpdate::sequence).orElse(0L),
                 Optional.ofNullable(s.lastHeard), Optional.ofNullable(s.roundTrip));
     }
 
@@ -190,6 +209,7 @@ public final class PeerProtocol {
             sessions.values().forEach(Session::stopTimers);
             initiations.values().forEach(Initiation::abandon);
             respondings.values().forEach(Responding::drop);
+            renewalsAnswered.values().forEach(Responding::drop);
             if (cookieRotation != null) {
                 cookieRotation.cancel();
             }
@@ -206,10 +226,10 @@ public final class PeerProtocol {
             result.complete(null);
             return;
         }
-        Instant failed = failedHandshakes.get(pair);
-        if (failed != null && loop.now().isBefore(failed.plus(RETRY_AFTER_FAILED_HANDSHAKE))) {
+        Instant notBefore = retryNotBefore.get(pair);
+        if (notBefore != null && loop.now().isBefore(notBefore)) {
             result.completeExceptionally(new KeyAgreementException("handshake with " + pair.peer()
-                    + " failed recently; retry not before " + failed.plus(RETRY_AFTER_FAILED_HANDSHAKE)));
+                    + " failed or was refused recently; retry not before " + notBefore));
             return;
         }
         keyWaiters.computeIfAbsent(pair, p -> new ArrayList<>()).add(result);
@@ -230,13 +250,19 @@ public final class PeerProtocol {
         if (initiations.get(initiation.path) != initiation) {
             return;
         }
-        initiations.remove(initiation.path);
-        failedHandshakes.put(initiation.path, loop.now());
         LOG.info("no key agreed with {} from {}: no answer", initiation.path.peer(), initiation.path.local());
+        endInitiation(initiation, RETRY_AFTER_FAILED_HANDSHAKE, "no answer from " + initiation.path.peer()
+                + " after " + RetransmitPolicy.HANDSHAKE.transmissions() + " transmissions");
+    }
+
+    /** Abandons our handshake, allows no new one on its path for {@code pause}, and tells whoever waits. */
+    private void endInitiation(Initiation initiation, Duration pause, String why) {
+        initiation.abandon();
+        initiations.remove(initiation.path);
+        retryNotBefore.put(initiation.path, loop.now().plus(pause));
         List<CompletableFuture<Void>> waiting = keyWaiters.remove(initiation.path);
         if (waiting != null) {
-            KeyAgreementException failure = new KeyAgreementException("no answer from " + initiation.path.peer()
-                    + " after " + RetransmitPolicy.HANDSHAKE.transmissions() + " transmissions");
+            KeyAgreementException failure = new KeyAgreementException(why);
             waiting.forEach(f -> f.completeExceptionally(failure));
         }
     }
@@ -310,29 +336,48 @@ public final class PeerProtocol {
     private void onInitReply(InitReply reply, SacipAddress source, SacipAddress destination)
             throws SacipProtocolException {
         AddressPair path = new AddressPair(destination, source);
+        Renewal renewal = renewals.get(reply.initiatorNonce());
+        if (renewal != null) {
+            completeRenewal(renewal, reply, source, destination);
+            return;
+        }
         Initiation initiation = initiations.get(path);
         if (initiation != null && initiation.state == Initiation.State.WAIT_REPLY) {
             InitiatorCompletion completion = initiation.initiator.onInitReply(reply, source, destination);
             initiation.abandon();
             initiations.remove(path);
             Session session = install(completion.keys(), Role.INITIATOR);
-            session.answeredReply = reply;
-            session.confirm = completion.confirm();
-            link.send(destination, source, SacipEncoder.encode(completion.confirm(), destination, source));
+            sendConfirm(session, reply, completion.confirm(), path);
             return;
         }
-        Session session = sessions.get(path);
-        if (session != null && reply.equals(session.answeredReply)) {
+        Session confirmed = confirmedByNonce.get(reply.initiatorNonce());
+        if (confirmed != null && reply.equals(confirmed.answeredReply) && path.equals(confirmed.confirmPath)) {
             // The responder did not get our confirmation: repeat it (6.2).
-            link.send(destination, source, SacipEncoder.encode(session.confirm, destination, source));
+            link.send(destination, source, SacipEncoder.encode(confirmed.confirm, destination, source));
             return;
         }
         throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
                 "INIT_REPLY without a handshake waiting for one");
     }
 
+    /** Sends our INIT_CONFIRM and keeps it, to repeat it for a repeated INIT_REPLY or an UNKNOWN_KEY refusal. */
+    private void sendConfirm(Session session, InitReply reply, InitConfirm confirm, AddressPair path) {
+        session.answeredReply = reply;
+        session.confirm = confirm;
+        session.confirmPath = path;
+        Octets nonce = reply.initiatorNonce();
+        confirmedByNonce.put(nonce, session);
+        loop.schedule(KeyLifetime.RECENTLY_ESTABLISHED, () -> confirmedByNonce.remove(nonce, session));
+        link.send(path.local(), path.peer(), SacipEncoder.encode(confirm, path.local(), path.peer()));
+    }
+
     private void onInitConfirm(InitConfirm confirm, SacipAddress source, SacipAddress destination)
             throws SacipProtocolException {
+        Responding renewal = renewalsAnswered.get(confirm.initiatorNonce());
+        if (renewal != null) {
+            confirmRenewal(renewal, confirm, source, destination);
+            return;
+        }
         AddressPair path = new AddressPair(destination, source);
         Responding responding = respondings.get(path);
         if (responding == null) {
@@ -351,15 +396,19 @@ public final class PeerProtocol {
         Session previous = sessions.get(bound);
         long reserved = 0;
         if (previous != null) {
-            previous.stopTimers();
-            sessionsByKeyId.remove(previous.keys.keyId());
+            discard(previous);
             // Our numbers keep rising across a new key too; the peer's acceptor for the new key starts empty.
             reserved = previous.sequenceReserved;
         }
-        Session session = new Session(new PersistedSession(keys, role, bound.local(), bound.peer(), reserved,
-                Optional.empty()));
+        Session session = new Session(new PersistedSession(keys, role, loop.now(), bound.local(), bound.peer(),
+                reserved, Optional.empty()));
+        if (previous != null) {
+            // In memory we know the last number actually sent; the reservation above it stays on disk.
+            session.lastSequenceSent = previous.lastSequenceSent;
+        }
         index(session);
-        failedHandshakes.remove(bound);
+        scheduleKeyLifetime(session);
+        retryNotBefore.remove(bound);
         persist();
         LOG.info("key {} agreed with {} from {} as {}", keys.keyId(), bound.peer(), bound.local(), role);
         listener.keyEstablished(bound.local(), bound.peer());
@@ -367,12 +416,341 @@ public final class PeerProtocol {
         if (waiting != null) {
             waiting.forEach(f -> f.complete(null));
         }
+        if (previous != null && previous.outgoingUpdate != null) {
+            // A move of ours was waiting for the old key's acknowledgement: announce it again under the new key.
+            announceNow(bound.local(), previous.outgoingUpdate.currentAddress(), bound.peer());
+        }
         return session;
     }
 
     private void index(Session session) {
         sessions.put(session.bound(), session);
-        sessionsByKeyId.put(session.keys.keyId(), session);
+        sessionsByKeyId.put(session.current.id(), session);
+    }
+
+    /** Forgets a session replaced or expired: its timers, its renewals, its keys. */
+    private void discard(Session session) {
+        session.stopTimers();
+        if (session.renewal != null) {
+            abandonRenewal(session.renewal);
+        }
+        forgetRenewalsAnswered(session);
+        sessionsByKeyId.remove(session.current.id(), session);
+        if (session.previous != null) {
+            sessionsByKeyId.remove(session.previous.id(), session);
+        }
+    }
+
+    // ---- key lifetime and renewal (6.6) ----
+
+    /** Arms the renewal and expiry timers of the session's current key; a key past its time acts at once. */
+    private void scheduleKeyLifetime(Session session) {
+        if (closed) {
+            return;
+        }
+        SessionKey key = session.current;
+        cancel(session.renewalTimer);
+        cancel(session.expiryTimer);
+        session.renewalTimer = loop.schedule(until(KeyLifetime.renewalStart(key.role, key.established, random)),
+                () -> renewalDue(session, key));
+        session.expiryTimer = loop.schedule(until(KeyLifetime.expiry(key.established)), () -> expire(session, key));
+    }
+
+    private Duration until(Instant when) {
+        Duration wait = Duration.between(loop.now(), when);
+        return wait.isNegative() ? Duration.ZERO : wait;
+    }
+
+    private boolean isLive(Session session, SessionKey key) {
+        return !closed && sessions.get(session.bound()) == session && session.current == key;
+    }
+
+    private void renewalDue(Session session, SessionKey key) {
+        if (!isLive(session, key) || session.renewal != null) {
+            return;
+        }
+        if (session.pendingRenewals > 0) {
+            // The peer is renewing this key right now; look again when its pending handshake is over.
+            session.renewalTimer = loop.schedule(PENDING_HANDSHAKE_LIFETIME, () -> renewalDue(session, key));
+            return;
+        }
+        startRenewal(session);
+    }
+
+    /** REKEY under the current key, over the session's current addresses; the new key keeps the original ones. */
+    private void startRenewal(Session session) {
+        SessionKey key = session.current;
+        AddressPair path = new AddressPair(session.localCurrent, session.peerCurrent);
+        HandshakeInitiator initiator = HandshakeInitiator.renewal(key.keys, key.role, path, random);
+        Renewal renewal = new Renewal(session, key, path, initiator);
+        session.renewal = renewal;
+        renewals.put(initiator.nonce(), renewal);
+        byte[] rekey = SacipEncoder.encode(initiator.rekey(), path.local(), path.peer());
+        LOG.info("renewing key {} with {} (over {} -> {})", key.id(), session.peerOriginal(), path.local(),
+                path.peer());
+        renewal.retransmission = Retransmission.start(loop, RetransmitPolicy.HANDSHAKE, random,
+                () -> link.send(path.local(), path.peer(), rekey),
+                () -> renewalFailed(renewal, RETRY_AFTER_FAILED_HANDSHAKE, "no answer"));
+    }
+
+    /** Our renewal is over without a new key: the old one stays, and we try again after {@code pause}. */
+    private void renewalFailed(Renewal renewal, Duration pause, String why) {
+        if (!abandonRenewal(renewal)) {
+            return;
+        }
+        Session session = renewal.session;
+        if (isLive(session, renewal.renewing)) {
+            LOG.info("renewal of key {} with {} failed ({}); next attempt in {} s", renewal.renewing.id(),
+                    session.peerOriginal(), why, pause.toSeconds());
+            cancel(session.renewalTimer);
+            session.renewalTimer = loop.schedule(pause, () -> renewalDue(session, renewal.renewing));
+        }
+    }
+
+    private boolean abandonRenewal(Renewal renewal) {
+        if (renewal.session.renewal != renewal) {
+            return false;
+        }
+        renewal.abandon();
+        renewals.remove(renewal.initiator.nonce());
+        renewal.session.renewal = null;
+        return true;
+    }
+
+    private void completeRenewal(Renewal renewal, InitReply reply, SacipAddress source, SacipAddress destination)
+            throws SacipProtocolException {
+        InitiatorCompletion completion = renewal.initiator.onInitReply(reply, source, destination);
+        Session session = renewal.session;
+        abandonRenewal(renewal);
+        if (!isLive(session, renewal.renewing)) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                    "INIT_REPLY for the renewal of a key no longer in use");
+        }
+        rekeyed(session, completion.keys(), Role.INITIATOR);
+        sendConfirm(session, reply, completion.confirm(), new AddressPair(destination, source));
+    }
+
+    /** The peer's renewal request (6.6): its MAC under the current key replaces the cookie. */
+    private void onRekey(Rekey rekey, SacipAddress source, SacipAddress destination) throws SacipProtocolException {
+        Session session = sessionFor(rekey.keyId());
+        SessionKey key = session.current;
+        if (!key.id().equals(rekey.keyId())) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                    "REKEY of key " + rekey.keyId() + ", which was renewed already");
+        }
+        // The MAC first: nothing below happens for a message the key did not sign.
+        MessageAuthenticator.verify(rekey, key.keys.receivingKey(key.role), source, destination);
+        if (!session.isPeerAddress(source)) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.WRONG_ADDRESS, "REKEY from " + source
+                    + ", the peer is at " + session.peerCurrent);
+        }
+        session.lastHeard = loop.now();
+        Responding answered = renewalsAnswered.get(rekey.initiatorNonce());
+        if (answered != null) {
+            answered.retransmission.transmitOnce();
+            return;
+        }
+        Renewal own = session.renewal;
+        if (own != null) {
+            Octets ownNonce = own.initiator.nonce();
+            if (InitiationTieBreak.localContinues(ownNonce, rekey.initiatorNonce())) {
+                throw new SacipProtocolException(SacipProtocolException.Reason.LOST_TIE_BREAK,
+                        "our renewal with " + session.peerOriginal() + " has the larger nonce");
+            }
+            abandonRenewal(own);
+            if (!InitiationTieBreak.localYields(ownNonce, rekey.initiatorNonce())) {
+                // Equal nonces: both sides start again with fresh ones.
+                startRenewal(session);
+                return;
+            }
+        }
+        if (session.pendingRenewals >= MAX_PENDING_RENEWALS) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                    MAX_PENDING_RENEWALS + " renewals of key " + key.id() + " wait already");
+        }
+        PendingHandshake pending = responder.onRekey(rekey, key.keys, key.role, source, destination);
+        Responding responding = new Responding(rekey.initiatorNonce(), pending, session, key);
+        renewalsAnswered.put(rekey.initiatorNonce(), responding);
+        session.pendingRenewals++;
+        byte[] reply = SacipEncoder.encode(pending.reply(), destination, source);
+        responding.retransmission = Retransmission.start(loop, RetransmitPolicy.INIT_REPLY, random,
+                () -> link.send(destination, source, reply), () -> { });
+        // A replayed REKEY ends here: its sender cannot confirm, and nothing stays beyond this.
+        responding.expiry = loop.schedule(PENDING_HANDSHAKE_LIFETIME, () -> forgetRenewalAnswered(responding));
+    }
+
+    private void confirmRenewal(Responding responding, InitConfirm confirm, SacipAddress source,
+            SacipAddress destination) throws SacipProtocolException {
+        SessionKeys keys = responding.pending.onConfirm(confirm, source, destination);
+        Session session = responding.renewedSession;
+        forgetRenewalAnswered(responding);
+        if (!isLive(session, responding.renewedKey)) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                    "INIT_CONFIRM for the renewal of a key no longer in use");
+        }
+        rekeyed(session, keys, Role.RESPONDER);
+    }
+
+    private void forgetRenewalAnswered(Responding responding) {
+        if (renewalsAnswered.remove(responding.initiatorNonce, responding)) {
+            responding.drop();
+            responding.renewedSession.pendingRenewals--;
+        }
+    }
+
+    private void forgetRenewalsAnswered(Session session) {
+        List.copyOf(renewalsAnswered.values()).stream().filter(r -> r.renewedSession == session)
+                .forEach(this::forgetRenewalAnswered);
+    }
+
+    /**
+     * The session's new key, bound to its original addresses: our numbers go on, the peer's accepted updates start
+     * afresh, and the old key verifies incoming messages for {@link KeyLifetime#GRACE} more.
+     */
+    private void rekeyed(Session session, SessionKeys keys, Role role) {
+        SessionKey old = session.current;
+        if (session.renewal != null) {
+            abandonRenewal(session.renewal);
+        }
+        // Other answered REKEYs of the old key would derive from a secret that is now spent.
+        forgetRenewalsAnswered(session);
+        if (session.previous != null) {
+            sessionsByKeyId.remove(session.previous.id(), session);
+        }
+        cancel(session.previousErasure);
+        session.previous = old;
+        session.current = new SessionKey(keys, role, loop.now(), Optional.empty());
+        session.answeredReply = null;
+        session.confirm = null;
+        session.confirmPath = null;
+        sessionsByKeyId.put(keys.keyId(), session);
+        session.previousErasure = loop.schedule(KeyLifetime.GRACE, () -> {
+            if (session.previous == old) {
+                session.previous = null;
+                sessionsByKeyId.remove(old.id(), session);
+                LOG.debug("key {} with {} erased after its grace period", old.id(), session.peerOriginal());
+            }
+        });
+        scheduleKeyLifetime(session);
+        persist();
+        LOG.info("key {} with {} from {} renewed as {} (new key {})", old.id(), session.peerOriginal(),
+                session.localOriginal(), role, keys.keyId());
+        listener.keyEstablished(session.localOriginal(), session.peerOriginal());
+    }
+
+    /** 24 hours without renewal: the key is erased; the data path keeps its rewriting, but no more moves. */
+    private void expire(Session session, SessionKey key) {
+        if (!isLive(session, key)) {
+            return;
+        }
+        discard(session);
+        sessions.remove(session.bound());
+        persist();
+        LOG.warn("key {} with {} from {} reached {} h without renewal and is erased: its sessions keep their"
+                + " rewriting but cannot move until a new handshake from {} succeeds", key.id(),
+                session.peerOriginal(), session.localOriginal(), KeyLifetime.LIFETIME.toHours(),
+                session.localOriginal());
+        listener.keyExpired(session.localOriginal(), session.peerOriginal());
+    }
+
+    private static void cancel(EngineLoop.Timer timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    // ---- refusals received: hints only (section 9) ----
+
+    private void onRefusal(Refusal refusal, SacipAddress source, SacipAddress destination)
+            throws SacipProtocolException {
+        switch (refusal.reason()) {
+            case STALE_SEQUENCE:
+                LOG.info("{} refused an update of ours as stale ({}); the next one uses a higher number", source,
+                        refusal.echo());
+                return;
+            case UNKNOWN_KEY:
+                onUnknownKeyRefusal(refusal, source);
+                return;
+            case BUSY:
+                delayRetry(refusal, source, destination, RETRY_AFTER_BUSY);
+                return;
+            case NOT_ALLOWED:
+                delayRetry(refusal, source, destination, RETRY_AFTER_NOT_ALLOWED);
+                return;
+            default:
+                throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                        "REFUSAL " + refusal.reason());
+        }
+    }
+
+    /**
+     * The peer does not know one of our keys: right after we agreed it our INIT_CONFIRM was probably lost, so
+     * repeat it; otherwise the peer lost its state, so agree a new key from the original address, keeping the old
+     * one until then.
+     */
+    private void onUnknownKeyRefusal(Refusal refusal, SacipAddress source) throws SacipProtocolException {
+        Octets keyId = RefusalRules.echoedKeyId(refusal.echo());
+        Session session = sessionsByKeyId.get(keyId);
+        if (session != null && session.current.id().equals(keyId) && session.isPeerAddress(source)) {
+            repeatConfirmOrHandshakeAgain(session);
+            return;
+        }
+        Renewal renewal = renewals.get(refusal.echo());
+        if (renewal != null && source.equals(renewal.path.peer())) {
+            renewalFailed(renewal, RETRY_AFTER_FAILED_HANDSHAKE, source + " does not know the key");
+            repeatConfirmOrHandshakeAgain(renewal.session);
+            return;
+        }
+        throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                "REFUSAL UNKNOWN_KEY for no key of ours with " + source);
+    }
+
+    private void repeatConfirmOrHandshakeAgain(Session session) {
+        SessionKey key = session.current;
+        if (session.confirm != null && KeyLifetime.recentlyEstablished(key.established, loop.now())) {
+            AddressPair path = session.confirmPath;
+            LOG.info("{} does not know key {} yet: confirmation repeated", session.peerOriginal(), key.id());
+            link.send(path.local(), path.peer(), SacipEncoder.encode(session.confirm, path.local(), path.peer()));
+            return;
+        }
+        AddressPair bound = session.bound();
+        Instant now = loop.now();
+        Instant notBefore = retryNotBefore.get(bound);
+        if (initiations.containsKey(bound) || respondings.containsKey(bound)
+                || notBefore != null && now.isBefore(notBefore)
+                || now.isBefore(session.refusalHandshake.plus(RETRY_AFTER_FAILED_HANDSHAKE))) {
+            return;
+        }
+        if (!session.localCurrent.equals(bound.local())) {
+            LOG.info("{} does not know key {}; no new handshake from {}, which is no longer our current address",
+                    session.peerOriginal(), key.id(), bound.local());
+            return;
+        }
+        session.refusalHandshake = now;
+        LOG.info("{} does not know key {}: new handshake from {} (the old key stays until it completes)",
+                session.peerOriginal(), key.id(), bound.local());
+        startInitiation(bound);
+    }
+
+    /** BUSY or NOT_ALLOWED for our handshake or renewal: stop it, and no new attempt before {@code pause}. */
+    private void delayRetry(Refusal refusal, SacipAddress source, SacipAddress destination, Duration pause)
+            throws SacipProtocolException {
+        AddressPair path = new AddressPair(destination, source);
+        Initiation initiation = initiations.get(path);
+        if (initiation != null && initiation.initiator.nonce().equals(refusal.echo())) {
+            LOG.info("{} refused our handshake ({}); next attempt not before {} s", source, refusal.reason(),
+                    pause.toSeconds());
+            endInitiation(initiation, pause, source + " refused the handshake (" + refusal.reason()
+                    + "); retry not before " + loop.now().plus(pause));
+            return;
+        }
+        Renewal renewal = renewals.get(refusal.echo());
+        if (renewal != null && source.equals(renewal.path.peer())) {
+            renewalFailed(renewal, pause, "refused: " + refusal.reason());
+            return;
+        }
+        throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                "REFUSAL " + refusal.reason() + " for no handshake of ours with " + source);
     }
 
     // ---- moves: our side ----
@@ -401,13 +779,14 @@ public final class PeerProtocol {
         }
         PeerProtocolListener.OwnMove move = new PeerProtocolListener.OwnMove(localOriginal, newCurrent, peer,
                 sequence);
-        AddressUpdate update = session.messages.update(sequence, newCurrent, session.peerCurrent);
+        AddressUpdate update = session.current.messages.update(sequence, newCurrent, session.peerCurrent);
         session.outgoingUpdate = update;
         session.updateSentAt = loop.now();
         Retransmission[] self = new Retransmission[1];
-        // Signed for the peer's current address at each transmission: it may move meanwhile (7.1).
+        // Signed at each transmission for the peer's current address (it may move meanwhile, 7.1) under the
+        // current key (it may be renewed meanwhile).
         self[0] = Retransmission.start(loop, RetransmitPolicy.ADDRESS_UPDATE, random, () -> {
-            AddressUpdate signed = session.messages.update(sequence, newCurrent, session.peerCurrent);
+            AddressUpdate signed = session.current.messages.update(sequence, newCurrent, session.peerCurrent);
             link.send(newCurrent, session.peerCurrent, SacipEncoder.encode(signed, newCurrent, session.peerCurrent));
         }, () -> {
             if (session.outgoingRetransmission == self[0]) {
@@ -427,7 +806,7 @@ public final class PeerProtocol {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
                     "UPDATE_ACK with no update of ours waiting");
         }
-        session.verifier.verifyAck(ack, sent, source, destination);
+        session.keyFor(ack.keyId()).verifier.verifyAck(ack, sent, source, destination);
         session.lastHeard = loop.now();
         session.roundTrip = Duration.between(session.updateSentAt, session.lastHeard);
         session.outgoingRetransmission.cancel();
@@ -438,15 +817,16 @@ public final class PeerProtocol {
                 session.peerOriginal(), sent.sequence()));
         if (session.checkState == Session.CheckState.RUNNING && !session.checkSource.equals(session.localCurrent)) {
             // Both ends moved: a check of the peer still running from our old address may never be answered.
-            startCheck(session, session.lastAcceptedUpdate);
+            startCheck(session, session.lastAcceptedKey, session.lastAcceptedUpdate);
         }
     }
 
     private void onPathChallenge(PathChallenge challenge, SacipAddress source, SacipAddress destination)
             throws SacipProtocolException {
         Session session = sessionFor(challenge.keyId());
+        SessionKey key = session.keyFor(challenge.keyId());
         // Costs one MAC and keeps no state (7.3).
-        PathResponse response = ReachabilityCheck.answer(challenge, session.keys, session.role, source, destination);
+        PathResponse response = ReachabilityCheck.answer(challenge, key.keys, key.role, source, destination);
         link.send(destination, source, SacipEncoder.encode(response, destination, source));
     }
 
@@ -455,9 +835,14 @@ public final class PeerProtocol {
     private void onAddressUpdate(AddressUpdate update, SacipAddress source, SacipAddress destination)
             throws SacipProtocolException {
         Session session = sessionFor(update.keyId());
-        session.verifier.verifyUpdate(update, source, destination);
+        SessionKey key = session.keyFor(update.keyId());
+        key.verifier.verifyUpdate(update, source, destination);
         session.lastHeard = loop.now();
-        Optional<PersistedSession.AcceptedUpdate> last = session.lastAccepted;
+        if (key != session.current && session.current.lastAccepted.isPresent()) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.STALE_SEQUENCE, "update under renewed key "
+                    + key.id() + " after one under the new key");
+        }
+        Optional<PersistedSession.AcceptedUpdate> last = key.lastAccepted;
         if (last.isPresent() && update.sequence() == last.get().sequence()) {
             boolean same = update.originalAddress().equals(last.get().original())
                     && update.currentAddress().equals(last.get().current());
@@ -465,7 +850,7 @@ public final class PeerProtocol {
                 throw new SacipProtocolException(SacipProtocolException.Reason.CONFLICTING_DUPLICATE, "sequence "
                         + Long.toUnsignedString(update.sequence()) + " was accepted with other addresses");
             }
-            answerDuplicate(session, update);
+            answerDuplicate(session, key, update);
             return;
         }
         if (last.isPresent() && Long.compareUnsigned(update.sequence(), last.get().sequence()) < 0) {
@@ -473,36 +858,36 @@ public final class PeerProtocol {
                     + Long.toUnsignedString(update.sequence()) + " below the last accepted "
                     + Long.toUnsignedString(last.get().sequence()));
         }
-        session.lastAccepted = Optional.of(new PersistedSession.AcceptedUpdate(update.sequence(),
+        key.lastAccepted = Optional.of(new PersistedSession.AcceptedUpdate(update.sequence(),
                 update.originalAddress(), update.currentAddress()));
         session.lastAcceptedUpdate = update;
-        startCheck(session, update);
+        session.lastAcceptedKey = key;
+        startCheck(session, key, update);
     }
 
     /** The last accepted update again: its acknowledgement or challenge was lost (7.2 step 3). */
-    private void answerDuplicate(Session session, AddressUpdate update) {
+    private void answerDuplicate(Session session, SessionKey key, AddressUpdate update) {
         switch (session.checkState) {
             case PASSED:
-                sendAck(session, update);
+                sendAck(session, key, update);
                 break;
             case RUNNING:
                 session.checkRetransmission.transmitOnce();
                 break;
             default:
                 if (!loop.now().isBefore(session.checkStarted.plus(RECHECK_INTERVAL))) {
-                    startCheck(session, update);
+                    startCheck(session, key, update);
                 }
                 break;
         }
     }
 
-    private void startCheck(Session session, AddressUpdate update) {
+    private void startCheck(Session session, SessionKey key, AddressUpdate update) {
         if (session.checkRetransmission != null) {
             session.checkRetransmission.cancel();
         }
         SacipAddress local = session.localCurrent;
-        ReachabilityCheck check = ReachabilityCheck.start(session.keys, session.role, local,
-                update.currentAddress(), random);
+        ReachabilityCheck check = ReachabilityCheck.start(key.keys, key.role, local, update.currentAddress(), random);
         session.check = check;
         session.checkSource = local;
         session.checkState = Session.CheckState.RUNNING;
@@ -533,12 +918,13 @@ public final class PeerProtocol {
         session.checkRetransmission.cancel();
         session.checkState = Session.CheckState.PASSED;
         AddressUpdate update = session.lastAcceptedUpdate;
+        SessionKey key = session.lastAcceptedKey;
         session.peerCurrent = update.currentAddress();
-        session.confirmedAccepted = session.lastAccepted;
+        key.confirmedAccepted = key.lastAccepted;
         // The rewrite first, the acknowledgement next (it lets the peer send from its new address), the disk last:
         // an fsync here would lengthen every handover.
         listener.peerMoved(session.localOriginal(), session.peerOriginal(), session.peerCurrent);
-        sendAck(session, update);
+        sendAck(session, key, update);
         persist();
         if (session.outgoingRetransmission != null && session.outgoingRetransmission.isRunning()) {
             // Our own unacknowledged update goes to the peer's new address at once (7.1).
@@ -546,8 +932,8 @@ public final class PeerProtocol {
         }
     }
 
-    private void sendAck(Session session, AddressUpdate update) {
-        UpdateAck ack = session.messages.acknowledge(update, session.localCurrent);
+    private void sendAck(Session session, SessionKey key, AddressUpdate update) {
+        UpdateAck ack = key.messages.acknowledge(update, session.localCurrent);
         link.send(session.localCurrent, update.currentAddress(),
                 SacipEncoder.encode(ack, session.localCurrent, update.currentAddress()));
     }
@@ -562,12 +948,14 @@ public final class PeerProtocol {
         try {
             message = SacipDecoder.decode(icmp, source, destination);
         } catch (SacipCodecException e) {
+            // Never a reply to a malformed message (section 10).
             drops.drop(DropReason.of(e), "from " + source + ": " + e.getMessage(), loop.now());
             return;
         }
         LOG.debug("received {} from {} to {}", message.kind(), source, destination);
         if ((message instanceof Hello || message instanceof Init)
-                && !handshakeLimiter.allow(source.toInetAddress(), loop.now())) {
+                && !handshakeLimiter.allow(source.toInetAddress(), loop.now())
+                || message instanceof Refusal && !refusalsHeard.allow(source.toInetAddress(), loop.now())) {
             drops.drop(DropReason.RATE_LIMITED, message.kind() + " from " + source, loop.now());
             return;
         }
@@ -575,6 +963,16 @@ public final class PeerProtocol {
             dispatch(message, source, destination);
         } catch (SacipProtocolException e) {
             drops.drop(DropReason.of(e), message.kind() + " from " + source + ": " + e.getMessage(), loop.now());
+            refuse(message, e.reason(), source, destination, icmp.length);
+        }
+    }
+
+    /** Answers a dropped message with a REFUSAL where section 9 allows it, at most 10 a second per address. */
+    private void refuse(SacipMessage message, SacipProtocolException.Reason reason, SacipAddress source,
+            SacipAddress destination, int octets) {
+        Optional<Refusal> refusal = RefusalRules.refusalFor(message, reason, octets, sessionsByKeyId::containsKey);
+        if (refusal.isPresent() && refusalsSent.allow(source.toInetAddress(), loop.now())) {
+            link.send(destination, source, SacipEncoder.encode(refusal.get(), destination, source));
         }
     }
 
@@ -590,6 +988,8 @@ public final class PeerProtocol {
             onInitReply(reply, source, destination);
         } else if (message instanceof InitConfirm confirm) {
             onInitConfirm(confirm, source, destination);
+        } else if (message instanceof Rekey rekey) {
+            onRekey(rekey, source, destination);
         } else if (message instanceof AddressUpdate update) {
             onAddressUpdate(update, source, destination);
         } else if (message instanceof UpdateAck ack) {
@@ -599,11 +999,7 @@ public final class PeerProtocol {
         } else if (message instanceof PathResponse response) {
             onPathResponse(response, source, destination);
         } else if (message instanceof Refusal refusal) {
-            // A hint only (section 9): never changes state here.
-            LOG.debug("REFUSAL {} from {}", refusal.reason(), source);
-        } else if (message instanceof Rekey) {
-            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
-                    "key renewal (REKEY) is not handled by this engine");
+            onRefusal(refusal, source, destination);
         }
     }
 

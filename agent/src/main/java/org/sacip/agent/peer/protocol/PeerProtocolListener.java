@@ -4,7 +4,7 @@ import org.sacip.protocol.message.SacipAddress;
 
 /** What the engine tells the data path; called on the engine thread, so keep it short. */
 public interface PeerProtocolListener {
-    /** Keys with the peer are in use (either side initiated). */
+    /** Keys with the peer are in use (either side initiated), first agreed or renewed. */
     default void keyEstablished(SacipAddress localOriginal, SacipAddress peerOriginal) {
     }
 
@@ -18,6 +18,13 @@ public interface PeerProtocolListener {
 
     /** No acknowledgement after every retransmission, or no key with that peer. */
     default void moveNotConfirmed(OwnMove move) {
+    }
+
+    /**
+     * The key with the peer reached its 24 hours without renewal and was erased: the rewriting stays, but neither
+     * side can move these sessions again until a new handshake from {@code localOriginal} succeeds.
+     */
+    default void keyExpired(SacipAddress localOriginal, SacipAddress peerOriginal) {
     }
 
     /** One move of ours towards one peer. */

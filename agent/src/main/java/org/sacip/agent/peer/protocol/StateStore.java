@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +39,11 @@ final class StateStore {
         return file;
     }
 
-    List<PersistedSession> load() throws StateFileException {
+    /**
+     * The saved sessions. A session saved without its establishment time (an older file) counts as established
+     * {@code now}; one dated after {@code now} (the clock went back) too, so no key outlives its 24 hours.
+     */
+    List<PersistedSession> load(Instant now) throws StateFileException {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -71,7 +76,12 @@ final class StateStore {
                             + "accepted.sequence"), address(properties, p + "accepted.original"),
                             address(properties, p + "accepted.current")));
                 }
-                sessions.add(new PersistedSession(keys, role, address(properties, p + "localCurrent"),
+                Instant established = now;
+                if (properties.containsKey(p + "established")) {
+                    Instant saved = Instant.ofEpochMilli(number(properties, p + "established"));
+                    established = saved.isAfter(now) ? now : saved;
+                }
+                sessions.add(new PersistedSession(keys, role, established, address(properties, p + "localCurrent"),
                         address(properties, p + "peerCurrent"), number(properties, p + "sequenceReserved"), accepted));
             } catch (IllegalArgumentException e) {
                 throw new StateFileException(file, "session " + i + " is invalid", e);
@@ -95,6 +105,7 @@ final class StateStore {
             properties.setProperty(p + "initiator", keys.initiatorAddress().toString());
             properties.setProperty(p + "responder", keys.responderAddress().toString());
             properties.setProperty(p + "role", s.role().name());
+            properties.setProperty(p + "established", Long.toString(s.established().toEpochMilli()));
             properties.setProperty(p + "localCurrent", s.localCurrent().toString());
             properties.setProperty(p + "peerCurrent", s.peerCurrent().toString());
             properties.setProperty(p + "sequenceReserved", Long.toUnsignedString(s.sequenceReserved()));

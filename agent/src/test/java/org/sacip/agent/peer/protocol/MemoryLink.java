@@ -5,7 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.sacip.protocol.codec.SacipCodecException;
+import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.SacipMessage;
 
 /**
  * A lossless (unless told otherwise) link between engines in one test: a message to an address goes to the engine
@@ -16,11 +19,17 @@ final class MemoryLink {
         int kind() {
             return icmp[9] & 0xFF;
         }
+
+        SacipMessage decode() throws SacipCodecException {
+            return SacipDecoder.decode(icmp, from, to);
+        }
     }
 
     private final Map<SacipAddress, PeerProtocol> owners = new HashMap<>();
     private final List<Packet> sent = new ArrayList<>();
     private Predicate<Packet> lose = packet -> false;
+    private Predicate<Packet> hold = packet -> false;
+    private final List<Packet> held = new ArrayList<>();
 
     void own(SacipAddress address, PeerProtocol engine) {
         owners.put(address, engine);
@@ -39,11 +48,33 @@ final class MemoryLink {
         return (from, to, icmp) -> {
             Packet packet = new Packet(from, to, icmp.clone());
             sent.add(packet);
+            if (hold.test(packet)) {
+                held.add(packet);
+                return;
+            }
             PeerProtocol owner = owners.get(to);
             if (owner != null && !lose.test(packet)) {
                 owner.receive(from, to, icmp);
             }
         };
+    }
+
+    /** Packets matching {@code rule} wait on the wire until {@link #release()} (so that two can cross). */
+    void hold(Predicate<Packet> rule) {
+        this.hold = rule;
+    }
+
+    /** Stops holding and delivers what was held, in the order it was sent, to the addresses' owners now. */
+    void release() {
+        hold = packet -> false;
+        List<Packet> waiting = List.copyOf(held);
+        held.clear();
+        for (Packet packet : waiting) {
+            PeerProtocol owner = owners.get(packet.to());
+            if (owner != null && !lose.test(packet)) {
+                owner.receive(packet.from(), packet.to(), packet.icmp());
+            }
+        }
     }
 
     /** Injects a packet as if it came over the link (an attacker's or a replay). */

@@ -14,6 +14,11 @@ final class RecordingProtocolListener implements PeerProtocolListener {
     }
 
     @Override
+    public void keyExpired(SacipAddress localOriginal, SacipAddress peerOriginal) {
+        events.add("expired " + localOriginal + " " + peerOriginal);
+    }
+
+    @Override
     public void peerMoved(SacipAddress localOriginal, SacipAddress peerOriginal, SacipAddress peerCurrent) {
         events.add("peer " + peerOriginal + " at " + peerCurrent);
     }

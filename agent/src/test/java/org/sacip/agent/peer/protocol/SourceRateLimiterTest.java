@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class HandshakeRateLimiterTest {
-    private final HandshakeRateLimiter limiter = new HandshakeRateLimiter();
+class SourceRateLimiterTest {
+    private final SourceRateLimiter limiter = SourceRateLimiter.forHandshakes();
     private final Instant start = Instant.parse("2026-11-23T12:00:00Z");
 
     @Test
@@ -23,7 +23,7 @@ class HandshakeRateLimiterTest {
                 allowed++;
             }
         }
-        assertEquals(HandshakeRateLimiter.BURST, allowed);
+        assertEquals(SourceRateLimiter.HANDSHAKE_BURST, allowed);
         assertTrue(limiter.allow(other, start), "another source has its own bucket");
         assertFalse(limiter.allow(attacker, start.plusMillis(50)));
         assertTrue(limiter.allow(attacker, start.plusMillis(100)), "one token back after 1/10 s");
@@ -33,22 +33,42 @@ class HandshakeRateLimiterTest {
                 later++;
             }
         }
-        assertEquals(HandshakeRateLimiter.BURST, later, "the bucket never holds more than the burst");
+        assertEquals(SourceRateLimiter.HANDSHAKE_BURST, later, "the bucket never holds more than the burst");
     }
 
     @Test
     void forgetsTheLeastRecentSourcesBeyondTheLimit() throws Exception {
         InetAddress first = InetAddress.getByName("198.18.0.1");
-        for (int i = 0; i < HandshakeRateLimiter.BURST; i++) {
+        for (int i = 0; i < SourceRateLimiter.HANDSHAKE_BURST; i++) {
             limiter.allow(first, start);
         }
         assertFalse(limiter.allow(first, start));
         byte[] raw = {(byte) 198, 19, 0, 0};
-        for (int i = 0; i < HandshakeRateLimiter.MAX_SOURCES; i++) {
+        for (int i = 0; i < SourceRateLimiter.MAX_SOURCES; i++) {
             raw[2] = (byte) (i >> 8);
             raw[3] = (byte) i;
             limiter.allow(InetAddress.getByAddress(raw), start);
         }
         assertTrue(limiter.allow(first, start), "forgotten, so it starts with a full bucket again");
+    }
+
+    @Test
+    void refusalsAreLimitedToTenASecondPerAddress() throws Exception {
+        SourceRateLimiter refusals = SourceRateLimiter.forRefusals();
+        InetAddress peer = InetAddress.getByName("198.18.0.2");
+        int allowed = 0;
+        for (int i = 0; i < 100; i++) {
+            if (refusals.allow(peer, start)) {
+                allowed++;
+            }
+        }
+        assertEquals(10, allowed);
+        int nextSecond = 0;
+        for (int i = 0; i < 100; i++) {
+            if (refusals.allow(peer, start.plusSeconds(1))) {
+                nextSecond++;
+            }
+        }
+        assertEquals(10, nextSecond, "ten more once a second has passed, never more");
     }
 }
