@@ -132,6 +132,13 @@ public final class Agent implements AutoCloseable {
             protocol = PeerProtocol.open(engineLoop, new TransportPeerLink(transport), handover, stateDirectory,
                     new SecureRandom());
             handover.announceWith(protocol::announceMove);
+            // Keys survive a restart on disk: their peers are known agents again at once, so the next move is
+            // authenticated without waiting for the scan (and a peer's keys are not agreed twice).
+            for (org.sacip.agent.peer.protocol.SessionView key : protocol.sessions().get(10, java.util.concurrent
+                    .TimeUnit.SECONDS)) {
+                peers.keyAgreed(org.sacip.agent.handover.PeerPath.of(key.localOriginal(), key.peerOriginal()),
+                        clock.instant());
+            }
             dropReport = new DropReport(protocol.drops(), events);
 
             monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock);
@@ -160,6 +167,11 @@ public final class Agent implements AutoCloseable {
             throw new AgentStartException("data path: " + e.getMessage(), e);
         } catch (org.sacip.netlink.NetlinkException e) {
             throw new AgentStartException("netlink: " + e.getMessage(), e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AgentStartException("peer state: cannot list the saved keys: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentStartException("interrupted while starting", e);
         } catch (org.sacip.agent.peer.transport.PeerTransportException e) {
             throw new AgentStartException("peer transport: " + e.getMessage(), e);
         }

@@ -48,7 +48,7 @@ final class ResetBlockRules {
         try {
             Set<ResetBlock> blocks = new HashSet<>();
             for (BlackholeRule rule : routes.blackholeRules(ResetBlock.PRIORITY)) {
-                if (rule.ipProtocol() == TCP) {
+                if (rule.ipProtocol() == TCP && rule.fwmark() == 0 && rule.fwmask() == ResetBlock.MARK) {
                     blocks.add(new ResetBlock(rule.source(), rule.sourcePort(), rule.destination(),
                             rule.destinationPort()));
                 }
@@ -61,6 +61,6 @@ final class ResetBlockRules {
 
     private static List<BlackholeRule> rules(Collection<ResetBlock> blocks) {
         return blocks.stream().map(block -> new BlackholeRule(ResetBlock.PRIORITY, block.activeLocal(),
-                block.activeRemote(), TCP, block.localPort(), block.remotePort())).toList();
+                block.activeRemote(), TCP, block.localPort(), block.remotePort(), 0, ResetBlock.MARK)).toList();
     }
 }

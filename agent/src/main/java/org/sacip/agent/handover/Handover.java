@@ -309,6 +309,16 @@ public final class Handover implements PeerProtocolListener {
     }
 
     @Override
+    public synchronized void keyExpired(SacipAddress localOriginal, SacipAddress peerOriginal) {
+        PeerPath path = PeerPath.of(localOriginal, peerOriginal);
+        peers.forget(path);
+        LOG.warn("key with {} from {} expired without renewal: its sessions keep their rewriting but cannot move "
+                + "until a new key is agreed", AddressText.of(path.peer()), AddressText.of(path.local()));
+        events.publish("key-expired", "key with " + AddressText.of(path.peer()) + " expired", Map.of("peer",
+                AddressText.of(path.peer()), "local", AddressText.of(path.local())));
+    }
+
+    @Override
     public synchronized void peerMoved(SacipAddress localOriginal, SacipAddress peerOriginal,
             SacipAddress peerCurrent) {
         PeerPath path = PeerPath.of(localOriginal, peerOriginal);

@@ -57,6 +57,11 @@ public final class PeerDirectory {
         }
     }
 
+    /** Forgets the path (its key expired): the next scan probes it again. */
+    public synchronized void forget(PeerPath path) {
+        entries.remove(path);
+    }
+
     public synchronized Map<PeerPath, Entry> snapshot() {
         return Map.copyOf(entries);
     }

@@ -121,9 +121,11 @@ class DataPathIntegrationTest {
                     assertEquals(expected(List.of(Remapping.peerMove(atB, y)), null), movedB);
                     assertWireUsesY(nsB, stream);
                     assertTupleUnchanged(nsA, nsB, plan, clientPort);
-                    assertEquals(List.of("from " + plan.y() + " to " + plan.b() + " ipproto tcp sport " + clientPort
-                            + " dport " + PORT + " blackhole"), resetBlocks(nsA));
-                    assertEquals(List.of(), resetBlocks(nsB), "a peer move needs no reset block");
+                    assertEquals(List.of("from " + plan.y() + " to " + plan.b() + " fwmark 0/0x20000000 ipproto tcp sport "
+                            + clientPort + " dport " + PORT + " blackhole"), resetBlocks(nsA));
+                    // B's block has the very tuple of its own rewritten packets: only the unmarked resets match.
+                    assertEquals(List.of("from " + plan.b() + " to " + plan.y() + " fwmark 0/0x20000000 ipproto tcp sport "
+                            + PORT + " dport " + clientPort + " blackhole"), resetBlocks(nsB));
 
                     // A firewall reload in A: the guard puts table, entries and ghost set back.
                     long restoresBefore = pathA.restoreCount();
@@ -131,6 +133,15 @@ class DataPathIntegrationTest {
                     await(() -> kernelElements(nsA).equals(movedA), "A's entries restored after nft flush ruleset");
                     assertTrue(pathA.restoreCount() > restoresBefore);
                     stream.awaitProgress(PROGRESS, TIMEOUT, "after nft flush ruleset in A");
+
+                    // The same in B, whose peer moved: A's packets from Y find no socket until B's table is back,
+                    // and B's reset block keeps the kernel's resets off the wire.
+                    long restoresBeforeB = pathB.restoreCount();
+                    nsB.exec("nft", "flush", "ruleset");
+                    await(() -> kernelElements(nsB).equals(movedB), "B's entries restored after nft flush ruleset");
+                    assertTrue(pathB.restoreCount() > restoresBeforeB);
+                    stream.awaitProgress(PROGRESS, TIMEOUT, "after nft flush ruleset in B");
+                    watchWire(nsB, plan);
 
                     // The ghost deleted by hand comes back.
                     nsA.exec("ip", "addr", "del", plan.x() + "/" + plan.hostPrefix(), "dev", "lo");

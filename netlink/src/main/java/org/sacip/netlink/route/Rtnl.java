@@ -30,6 +30,8 @@ final class Rtnl {
     static final int FRA_DST = 1;
     static final int FRA_SRC = 2;
     static final int FRA_PRIORITY = 6;
+    static final int FRA_FWMARK = 10;
+    static final int FRA_FWMASK = 16;
     static final int FRA_IP_PROTO = 22;
     static final int FRA_SPORT_RANGE = 23;
     static final int FRA_DPORT_RANGE = 24;

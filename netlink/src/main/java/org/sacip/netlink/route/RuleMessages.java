@@ -20,8 +20,11 @@ final class RuleMessages {
                 .put((byte) (rule.isIpv4() ? Rtnl.AF_INET : Rtnl.AF_INET6)).put((byte) bits).put((byte) bits)
                 .put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) Rtnl.FR_ACT_BLACKHOLE).putInt(0)
                 .array();
-        return new NetlinkMessageBuilder(type, flags).familyHeader(header)
-                .putU32(Rtnl.FRA_PRIORITY, rule.priority())
+        NetlinkMessageBuilder builder = new NetlinkMessageBuilder(type, flags).familyHeader(header);
+        if (rule.fwmask() != 0) {
+            builder.putU32(Rtnl.FRA_FWMARK, (int) rule.fwmark()).putU32(Rtnl.FRA_FWMASK, (int) rule.fwmask());
+        }
+        return builder.putU32(Rtnl.FRA_PRIORITY, rule.priority())
                 .putBytes(Rtnl.FRA_SRC, rule.source().getAddress())
                 .putBytes(Rtnl.FRA_DST, rule.destination().getAddress())
                 .putU8(Rtnl.FRA_IP_PROTO, rule.ipProtocol())
@@ -51,6 +54,8 @@ final class RuleMessages {
         int protocol = 0;
         int[] sport = null;
         int[] dport = null;
+        long fwmark = 0;
+        long fwmask = 0;
         AttributeDecoder attributes = new AttributeDecoder(payload.position(Rtnl.FIB_RULE_HDR_LENGTH));
         while (attributes.next()) {
             switch (attributes.type()) {
@@ -60,6 +65,8 @@ final class RuleMessages {
                 case Rtnl.FRA_IP_PROTO -> protocol = attributes.u8();
                 case Rtnl.FRA_SPORT_RANGE -> sport = range(attributes);
                 case Rtnl.FRA_DPORT_RANGE -> dport = range(attributes);
+                case Rtnl.FRA_FWMARK -> fwmark = attributes.u32();
+                case Rtnl.FRA_FWMASK -> fwmask = attributes.u32();
                 default -> {
                     // Tables, marks, interface names: not part of a single-flow blackhole rule.
                 }
@@ -71,7 +78,11 @@ final class RuleMessages {
                 || dport[0] == 0) {
             return Optional.empty();
         }
-        return Optional.of(new BlackholeRule(priority, source, destination, protocol, sport[0], dport[0]));
+        if (fwmask == 0 && fwmark != 0) {
+            fwmask = 0xffffffffL;
+        }
+        return Optional.of(new BlackholeRule(priority, source, destination, protocol, sport[0], dport[0], fwmark,
+                fwmask));
     }
 
     private static int[] range(AttributeDecoder attributes) {

@@ -3,6 +3,8 @@ package org.sacip.lab.move;
 import java.util.ArrayList;
 import java.util.List;
 import org.sacip.lab.LabException;
+import org.sacip.lab.topology.DadWait;
+import org.sacip.lab.topology.Family;
 import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.Uplink;
@@ -30,6 +32,13 @@ public final class Mover {
             case MAKE_BEFORE_BREAK -> {
                 attach(to, log);
                 pause();
+                if (topology.family() == Family.IPV6_DAD) {
+                    // "Make" means a usable new path: with DAD on, the new address, and the router's address on the
+                    // link that just got carrier, are usable only once DAD is over (break-before-make is where the
+                    // agent's wait for DAD is tested).
+                    DadWait.untilSettled(topology.lab());
+                    log.add(to.host() + ": (waited until no address of the lab is tentative)");
+                }
                 detach(from, true, log);
             }
             case BREAK_BEFORE_MAKE -> {
