@@ -30,15 +30,11 @@ public final class Mover {
         long start = System.currentTimeMillis();
         switch (step.kind()) {
             case MAKE_BEFORE_BREAK -> {
-                attach(to, log);
+                // "Make" means a usable new path: with DAD on, the new address, and the router's address on the
+                // link that just got carrier, are usable only once DAD is over, and a host moves its default route
+                // only then (break-before-make is where the agent's wait for DAD is tested).
+                attach(to, log, topology.family() == Family.IPV6_DAD);
                 pause();
-                if (topology.family() == Family.IPV6_DAD) {
-                    // "Make" means a usable new path: with DAD on, the new address, and the router's address on the
-                    // link that just got carrier, are usable only once DAD is over (break-before-make is where the
-                    // agent's wait for DAD is tested).
-                    DadWait.untilSettled(topology.lab());
-                    log.add(to.host() + ": (waited until no address of the lab is tentative)");
-                }
                 detach(from, true, log);
             }
             case BREAK_BEFORE_MAKE -> {
@@ -58,9 +54,17 @@ public final class Mover {
     }
 
     private void attach(Uplink to, List<String> log) {
+        attach(to, log, false);
+    }
+
+    private void attach(Uplink to, List<String> log, boolean waitForDad) {
         run(to.host(), log, List.of("ip", "link", "set", to.ifName(), "up"));
         // replace, not add: after a DOWN_ADDRESS_LEFT move the address is still there when the host comes back.
         run(to.host(), log, TopologyBuilder.addressCommand(topology.family(), "replace", to.cidr(), to.ifName()));
+        if (waitForDad) {
+            DadWait.untilSettled(topology.lab());
+            log.add(to.host() + ": (waited until no address of the lab is tentative)");
+        }
         run(to.host(), log, List.of("ip", topology.family().ipFlag(), "route", "replace", "default",
                 "via", to.gateway(), "dev", to.ifName()));
     }

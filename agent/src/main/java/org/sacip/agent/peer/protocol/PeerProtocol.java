@@ -1,6 +1,5 @@
 package org.sacip.agent.peer.protocol;
 
-import org.sacip.agent.state.StateFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sacip.agent.peer.transport.PeerMessageListener;
+import org.sacip.agent.state.StateFileException;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
@@ -812,9 +812,10 @@ public final class PeerProtocol {
         session.outgoingRetransmission.cancel();
         session.outgoingUpdate = null;
         session.localCurrent = sent.currentAddress();
-        persist();
+        // The outbound rewrite first, the disk after: an fsync here would lengthen every handover.
         listener.moveConfirmed(new PeerProtocolListener.OwnMove(session.localOriginal(), sent.currentAddress(),
                 session.peerOriginal(), sent.sequence()));
+        persist();
         if (session.checkState == Session.CheckState.RUNNING && !session.checkSource.equals(session.localCurrent)) {
             // Both ends moved: a check of the peer still running from our old address may never be answered.
             startCheck(session, session.lastAcceptedKey, session.lastAcceptedUpdate);
@@ -1012,15 +1013,19 @@ public final class PeerProtocol {
     }
 
     private boolean persist() {
-        List<PersistedSession> snapshot = new ArrayList<>();
-        sessions.values().forEach(s -> snapshot.add(s.snapshot()));
         try {
-            store.save(snapshot);
+            store.save(snapshot());
             return true;
         } catch (StateFileException e) {
             LOG.error("peer state not saved: {}", e.getMessage());
             return false;
         }
+    }
+
+    private List<PersistedSession> snapshot() {
+        List<PersistedSession> snapshot = new ArrayList<>();
+        sessions.values().forEach(s -> snapshot.add(s.snapshot()));
+        return snapshot;
     }
 
     private void scheduleCookieRotation() {

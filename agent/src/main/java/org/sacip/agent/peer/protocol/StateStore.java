@@ -1,6 +1,5 @@
 package org.sacip.agent.peer.protocol;
 
-import org.sacip.agent.state.StateFileException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.sacip.agent.state.PrivateFiles;
+import org.sacip.agent.state.StateFileException;
 import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.handshake.SessionKeys;
 import org.sacip.protocol.message.Octets;

@@ -1,6 +1,5 @@
 package org.sacip.agent.peer.protocol;
 
-import org.sacip.agent.state.StateFileException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sacip.agent.state.StateFileException;
 import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.message.AddressUpdate;
