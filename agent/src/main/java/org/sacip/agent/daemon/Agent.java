@@ -29,6 +29,7 @@ import org.sacip.agent.peer.protocol.TransportPeerLink;
 import org.sacip.agent.peer.transport.InterfaceSelection;
 import org.sacip.agent.peer.transport.PeerTransport;
 import org.sacip.agent.peer.transport.TransportSettings;
+import org.sacip.agent.session.RecentUdpFlows;
 import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.agent.session.SessionEndWatcher;
@@ -63,6 +64,7 @@ public final class Agent implements AutoCloseable {
     private final ConcurrentLinkedQueue<InetAddress> movesOver = new ConcurrentLinkedQueue<>();
     private final SessionBook book = new SessionBook();
     private final PeerDirectory peers = new PeerDirectory();
+    private final RecentUdpFlows recentFlows = new RecentUdpFlows();
     private final HandoverEvents events;
     private volatile Map<InetAddress, String> usableAddresses = Map.of();
     private volatile boolean running = true;
@@ -115,7 +117,7 @@ public final class Agent implements AutoCloseable {
                 opened.add(legacyCloser);
                 closer = Optional.of(legacyCloser);
             }
-            handover = new Handover(dataPath, book, peers, store, engineDiscovery,
+            handover = new Handover(dataPath, book, peers, store, engineDiscovery, recentFlows,
                     (sessions, end) -> toTrack.add(new Tracking(sessions, end)), events, closer, clock);
             Map<InetAddress, InetAddress> ownMoves = saved.isEmpty() ? Map.of() : handover.resume(saved);
             if (saved.isEmpty()) {
@@ -141,7 +143,7 @@ public final class Agent implements AutoCloseable {
             }
             dropReport = new DropReport(protocol.drops(), events);
 
-            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock);
+            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, Optional.of(recentFlows));
             opened.add(monitor);
             usableAddresses = monitor.table().usableAddresses();
             ownMoves.forEach((original, active) -> {
@@ -154,7 +156,7 @@ public final class Agent implements AutoCloseable {
             opened.add(endWatcher);
             SessionDiscovery scanDiscovery = SessionDiscovery.open(Optional.empty());
             opened.add(scanDiscovery);
-            preAgreement = new KeyPreAgreement(scanDiscovery, () -> usableAddresses.keySet(),
+            preAgreement = new KeyPreAgreement(scanDiscovery, recentFlows, () -> usableAddresses.keySet(),
                     config::managesPeer, peers, handover, path -> protocol.ensureKey(path.sacipLocal(),
                             path.sacipPeer()), clock, KEY_AGE, RETRY_NO_AGENT);
             resumeTracking(saved, scanDiscovery);

@@ -22,6 +22,7 @@ import org.sacip.agent.move.MoveKind;
 import org.sacip.agent.move.MovePlan;
 import org.sacip.agent.peer.protocol.PeerProtocolListener;
 import org.sacip.agent.session.PeerSessions;
+import org.sacip.agent.session.RecentUdpFlows;
 import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.agent.session.SessionObservation;
@@ -66,6 +67,7 @@ public final class Handover implements PeerProtocolListener {
     private final PeerDirectory peers;
     private final HandoverStore store;
     private final SessionDiscovery discovery;
+    private final RecentUdpFlows recentFlows;
     private final EndTracking tracking;
     private final HandoverEvents events;
     private final Optional<SocketCloser> legacyCloser;
@@ -79,13 +81,14 @@ public final class Handover implements PeerProtocolListener {
      * @param legacyCloser present when sessions with peers without an agent are to be ended at once on a move
      */
     public Handover(DataPath dataPath, SessionBook book, PeerDirectory peers, HandoverStore store,
-            SessionDiscovery discovery, EndTracking tracking, HandoverEvents events,
+            SessionDiscovery discovery, RecentUdpFlows recentFlows, EndTracking tracking, HandoverEvents events,
             Optional<SocketCloser> legacyCloser, Clock clock) {
         this.dataPath = dataPath;
         this.book = book;
         this.peers = peers;
         this.store = store;
         this.discovery = discovery;
+        this.recentFlows = recentFlows;
         this.tracking = tracking;
         this.events = events;
         this.legacyCloser = legacyCloser;
@@ -324,8 +327,10 @@ public final class Handover implements PeerProtocolListener {
         PeerPath path = PeerPath.of(localOriginal, peerOriginal);
         InetAddress newRemote = peerCurrent.toInetAddress();
         List<Session> sessions;
+        long started = System.nanoTime();
         try {
-            sessions = discovery.between(path.local(), path.peer());
+            sessions = new ArrayList<>(discovery.socketsBetween(path.local(), path.peer()));
+            sessions.addAll(recentFlows.between(path.local(), path.peer()));
         } catch (NetlinkException e) {
             LOG.error("cannot find the sessions with {} that moved to {}: {}", path.peer(), peerCurrent,
                     e.getMessage());
@@ -352,6 +357,7 @@ public final class Handover implements PeerProtocolListener {
                 active.add(tuple);
             }
         }
+        long found = System.nanoTime();
         try {
             ensureInstalled();
             dataPath.apply(changes);
@@ -359,6 +365,8 @@ public final class Handover implements PeerProtocolListener {
             LOG.error("cannot follow {} to {}: {}", path.peer(), peerCurrent, e.getMessage());
             return;
         }
+        LOG.debug("peer move of {}: sessions found in {} us, data path changed in {} us", AddressText.of(path.peer()),
+                (found - started) / 1000, (System.nanoTime() - found) / 1000);
         Instant now = clock.instant();
         book.put(active, SessionState.ACTIVE, now);
         book.put(pending, SessionState.PENDING, now);

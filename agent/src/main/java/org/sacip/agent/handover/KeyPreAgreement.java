@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.sacip.agent.datapath.DataPathException;
 import org.sacip.agent.datapath.SessionTuple;
+import org.sacip.agent.session.RecentUdpFlows;
 import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.agent.session.SessionKey;
@@ -41,6 +43,7 @@ public final class KeyPreAgreement {
     }
 
     private final SessionDiscovery discovery;
+    private final RecentUdpFlows recentFlows;
     private final Supplier<Set<InetAddress>> usableAddresses;
     private final Predicate<InetAddress> managedPeer;
     private final PeerDirectory peers;
@@ -51,10 +54,12 @@ public final class KeyPreAgreement {
     private final Duration retryNoAgent;
     private Map<SessionKey, Instant> firstSeen = new HashMap<>();
 
-    public KeyPreAgreement(SessionDiscovery discovery, Supplier<Set<InetAddress>> usableAddresses,
+    public KeyPreAgreement(SessionDiscovery discovery, RecentUdpFlows recentFlows,
+            Supplier<Set<InetAddress>> usableAddresses,
             Predicate<InetAddress> managedPeer, PeerDirectory peers, Handover handover, KeyAgreement keys,
             Clock clock, Duration minimumAge, Duration retryNoAgent) {
         this.discovery = discovery;
+        this.recentFlows = recentFlows;
         this.usableAddresses = usableAddresses;
         this.managedPeer = managedPeer;
         this.peers = peers;
@@ -75,7 +80,9 @@ public final class KeyPreAgreement {
             if (isLinkLocal(local)) {
                 continue;
             }
-            for (Session session : discovery.withLocalAddress(local).sessions()) {
+            List<Session> found = discovery.withLocalAddress(local).sessions();
+            recentFlows.update(local, found);
+            for (Session session : found) {
                 if (managedPeer.test(session.peer()) && !isLinkLocal(session.peer())
                         && session.peer().getClass() == local.getClass()) {
                     sessions.put(session.key(), session);

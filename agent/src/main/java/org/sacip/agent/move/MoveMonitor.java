@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.sacip.agent.session.RecentUdpFlows;
+import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkErrorException;
@@ -45,13 +47,17 @@ public final class MoveMonitor implements AutoCloseable {
     private long overruns;
 
     private MoveMonitor(RtnetlinkEvents events, RtnetlinkClient client, SessionDiscovery sessions, ManagedScope scope,
-            Clock clock) {
+            Clock clock, Optional<RecentUdpFlows> recentFlows) {
         this.events = events;
         this.client = client;
         this.sessions = sessions;
         this.settings = new ManagedInterfaceSettings(scope);
         this.table = new AddressTable(scope);
-        this.engine = new MoveEngine(table, original -> sessions.withLocalAddress(original).sessions(), this::route);
+        this.engine = new MoveEngine(table, recentFlows.isPresent() ? original -> {
+            List<Session> found = new ArrayList<>(sessions.socketsWithLocalAddress(original));
+            found.addAll(recentFlows.get().from(original));
+            return found;
+        } : original -> sessions.withLocalAddress(original).sessions(), this::route);
         this.clock = clock;
     }
 
@@ -61,6 +67,15 @@ public final class MoveMonitor implements AutoCloseable {
      */
     public static MoveMonitor open(Optional<NetNamespace> namespace, ManagedScope scope, Clock clock)
             throws NetlinkException {
+        return open(namespace, scope, clock, Optional.empty());
+    }
+
+    /**
+     * As {@link #open(Optional, ManagedScope, Clock)}, with unconnected UDP flows taken from {@code recentFlows}
+     * instead of a conntrack dump on every move (the agent's way: see {@link RecentUdpFlows}).
+     */
+    public static MoveMonitor open(Optional<NetNamespace> namespace, ManagedScope scope, Clock clock,
+            Optional<RecentUdpFlows> recentFlows) throws NetlinkException {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             RtnetlinkEvents events = namespace.isPresent() ? RtnetlinkEvents.open(namespace.get(), GROUPS)
@@ -71,7 +86,7 @@ public final class MoveMonitor implements AutoCloseable {
             opened.add(client);
             SessionDiscovery sessions = SessionDiscovery.open(namespace);
             opened.add(sessions);
-            MoveMonitor monitor = new MoveMonitor(events, client, sessions, scope, clock);
+            MoveMonitor monitor = new MoveMonitor(events, client, sessions, scope, clock, recentFlows);
             monitor.redump();
             return monitor;
         } catch (NetlinkException | RuntimeException e) {

@@ -68,18 +68,27 @@ public final class SessionDiscovery implements AutoCloseable {
     }
 
     /**
-     * The sessions between one local address and one peer address (filtered in the kernel on both, so a peer with
-     * many sessions to other local addresses costs nothing extra). Only for listing: the observation covers the
-     * peer's sessions, so it must not be used to decide that others ended.
+     * The socket sessions (TCP, connected UDP) between one local address and one peer address, filtered in the
+     * kernel on both; no conntrack dump (see {@link RecentUdpFlows}).
      */
-    public List<Session> between(InetAddress local, InetAddress peer) throws NetlinkException {
+    public List<Session> socketsBetween(InetAddress local, InetAddress peer) throws NetlinkException {
         return observe(peer, SessionObservation.End.REMOTE, SocketFilter.localAddress(local)
-                .and(SocketFilter.remoteAddress(peer))).sessions().stream()
+                .and(SocketFilter.remoteAddress(peer)), false).sessions().stream()
                 .filter(session -> session.local().getAddress().equals(local)).toList();
+    }
+
+    /** The socket sessions (TCP, connected UDP) of a local address; no conntrack dump (see {@link RecentUdpFlows}). */
+    public List<Session> socketsWithLocalAddress(InetAddress address) throws NetlinkException {
+        return observe(address, SessionObservation.End.LOCAL, SocketFilter.localAddress(address), false).sessions();
     }
 
     private SessionObservation observe(InetAddress address, SessionObservation.End end, SocketFilter filter)
             throws NetlinkException {
+        return observe(address, end, filter, true);
+    }
+
+    private SessionObservation observe(InetAddress address, SessionObservation.End end, SocketFilter filter,
+            boolean withFlows) throws NetlinkException {
         List<Session> sessions = new ArrayList<>();
         Set<SessionKey> connected = new HashSet<>();
         for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, Optional.of(filter))) {
@@ -91,6 +100,9 @@ public final class SessionDiscovery implements AutoCloseable {
             connected.add(session.key());
         }
         Map<SessionKey, Duration> flowIdle = new HashMap<>();
+        if (!withFlows) {
+            return new SessionObservation(address, end, sessions, flowIdle);
+        }
         UdpFlowTimeouts timeouts = timeouts();
         for (ConntrackFlow flow : conntrack.udpFlowsInvolving(address)) {
             Session session = flowSession(flow, address, end);
