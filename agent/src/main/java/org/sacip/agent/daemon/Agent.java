@@ -261,6 +261,7 @@ public final class Agent implements AutoCloseable {
                     dropReport.publishNew();
                 }
                 movesOver.addAll(handover.sessionsEnded(ended));
+                dataPath.syncResetBlocks();
             } catch (org.sacip.netlink.NetlinkException | DataPathException | RuntimeException e) {
                 if (!running) {
                     return;

@@ -53,6 +53,9 @@ public final class DataPath implements AutoCloseable {
     private Map<SessionTuple, Remapping> remappings = new LinkedHashMap<>();
     private GhostLedger ghosts = new GhostLedger();
     private List<Lingering> lingering = List.of();
+    /** The reset blocks last put into the kernel, and whether the remappings changed since. */
+    private Set<ResetBlock> installedBlocks = Set.of();
+    private boolean resetBlocksStale;
     private boolean installed;
     private long restores;
 
@@ -279,21 +282,11 @@ public final class DataPath implements AutoCloseable {
                 addGhostAddress(address);
             }
         }
-        Set<ResetBlock> blocksBefore = blocksOf(remappings.values());
-        Set<ResetBlock> blocksAfter = blocksOf(nextRemappings.values());
-        Set<ResetBlock> newBlocks = new LinkedHashSet<>(blocksAfter);
-        newBlocks.removeAll(blocksBefore);
-        Set<ResetBlock> oldBlocks = new LinkedHashSet<>(blocksBefore);
-        oldBlocks.removeAll(blocksAfter);
-        resetBlocks.add(newBlocks);
         ElementDiff diff = ElementDiff.between(current, desired);
-        try {
-            sendOrRepairAndRetry(diff);
-        } catch (DataPathException refused) {
-            resetBlocks.delete(newBlocks);
-            throw refused;
-        }
-        resetBlocks.delete(oldBlocks);
+        sendOrRepairAndRetry(diff);
+        // The reset blocks follow off the handover's critical path (syncResetBlocks): they only matter while a
+        // flushed table is being restored, and adding many rules costs tens of milliseconds.
+        resetBlocksStale = true;
         for (InetAddress address : before) {
             if (!after.contains(address)) {
                 deleteGhostAddress(address);
@@ -388,15 +381,35 @@ public final class DataPath implements AutoCloseable {
         Set<ResetBlock> wantedBlocks = blocksOf(remappings.values());
         Set<ResetBlock> presentBlocks = resetBlocks.list();
         if (!presentBlocks.equals(wantedBlocks)) {
-            Set<ResetBlock> missing = new LinkedHashSet<>(wantedBlocks);
-            missing.removeAll(presentBlocks);
-            Set<ResetBlock> extra = new LinkedHashSet<>(presentBlocks);
-            extra.removeAll(wantedBlocks);
-            resetBlocks.add(missing);
-            resetBlocks.delete(extra);
-            changed = true;
+            changed |= installBlocks(presentBlocks, wantedBlocks) && !resetBlocksStale;
         }
+        installedBlocks = wantedBlocks;
+        resetBlocksStale = false;
         return changed;
+    }
+
+    /**
+     * Brings the reset-block routing rules up to the committed remappings (after {@link #apply} and friends, which
+     * leave them behind on purpose). Cheap when nothing changed; the agent calls it a few times a second.
+     */
+    public synchronized void syncResetBlocks() throws DataPathException {
+        if (!resetBlocksStale || !installed) {
+            return;
+        }
+        Set<ResetBlock> wanted = blocksOf(remappings.values());
+        installBlocks(installedBlocks, wanted);
+        installedBlocks = wanted;
+        resetBlocksStale = false;
+    }
+
+    private boolean installBlocks(Set<ResetBlock> present, Set<ResetBlock> wanted) throws DataPathException {
+        Set<ResetBlock> missing = new LinkedHashSet<>(wanted);
+        missing.removeAll(present);
+        Set<ResetBlock> extra = new LinkedHashSet<>(present);
+        extra.removeAll(wanted);
+        resetBlocks.add(missing);
+        resetBlocks.delete(extra);
+        return !missing.isEmpty() || !extra.isEmpty();
     }
 
     /** How often {@link #restore()} found something to repair. */
@@ -413,6 +426,8 @@ public final class DataPath implements AutoCloseable {
         installed = false;
         commands.run(List.of("nft", "-f", "-"), DELETE_TABLES);
         resetBlocks.delete(resetBlocks.list());
+        installedBlocks = Set.of();
+        resetBlocksStale = false;
         for (InetAddress address : ghosts.addresses()) {
             deleteGhostAddress(address);
         }

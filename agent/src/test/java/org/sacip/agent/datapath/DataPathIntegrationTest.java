@@ -115,6 +115,8 @@ class DataPathIntegrationTest {
                     pathA.apply(Remapping.localMoveAnnounced(atA, y).confirmed());
                     stream.awaitProgress(PROGRESS, TIMEOUT, "after the move");
 
+                    pathA.syncResetBlocks();
+                    pathB.syncResetBlocks();
                     Set<Element> movedA = kernelElements(nsA);
                     Set<Element> movedB = kernelElements(nsB);
                     assertEquals(expected(List.of(Remapping.localMoveAnnounced(atA, y).confirmed()), x), movedA);
@@ -175,6 +177,7 @@ class DataPathIntegrationTest {
                     assertEquals(Set.of(), kernelElements(nsA));
                     assertEquals(Set.of(), kernelElements(nsB));
                     assertFalse(loopbackHas(nsA, plan.x()), "ghost removed after moving back");
+                    pathA.syncResetBlocks();
                     assertEquals(List.of(), resetBlocks(nsA), "reset block removed after moving back");
                     assertTrue(pathA.ghosts().isEmpty());
                     stream.awaitProgress(PROGRESS, TIMEOUT, "after moving back to X");
@@ -188,6 +191,8 @@ class DataPathIntegrationTest {
                     pathA.install();
                     pathA.holdGhost(x, atA);
                     pathA.apply(Remapping.localMoveAnnounced(atA, y));
+                    assertEquals(List.of(), resetBlocks(nsA), "reset blocks follow the move, not within it");
+                    pathA.syncResetBlocks();
                     assertEquals(1, resetBlocks(nsA).size());
                     pathA.flush();
                     assertEquals(List.of(), resetBlocks(nsA), "flush removes reset blocks");

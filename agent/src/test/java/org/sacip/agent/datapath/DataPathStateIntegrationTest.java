@@ -78,12 +78,14 @@ class DataPathStateIntegrationTest {
             assertEquals(expected(List.of(Remapping.localMoveAnnounced(tcp, z).confirmed(),
                     Remapping.localMoveAnnounced(udp, z).confirmed()), x), elements(ns),
                     "X -> Y -> Z keeps X as the original and only Z's entries");
+            path.syncResetBlocks();
             assertEquals(1, ns.exec("ip", "-4", "rule", "show", "pref", String.valueOf(ResetBlock.PRIORITY))
                     .lines().count(), "one reset block, for the TCP session only");
 
             path.remove(List.of(tcp));
             assertTrue(loopbackHas(ns, "198.18.1.1/32"), "the UDP session still holds the ghost");
             assertEquals(expected(List.of(Remapping.localMoveAnnounced(udp, z).confirmed()), x), elements(ns));
+            path.syncResetBlocks();
             assertEquals("", ns.exec("ip", "-4", "rule", "show", "pref", String.valueOf(ResetBlock.PRIORITY)));
             path.remove(List.of(udp));
             assertFalse(loopbackHas(ns, "198.18.1.1/32"), "the ghost goes with its last session");
