@@ -175,6 +175,16 @@ public final class DataPath implements AutoCloseable {
         commit(nextRemappings, nextGhosts, nextLingering);
     }
 
+    /** One lingering entry per session and old address, the latest: moving back and forth must not pile them up. */
+    private static List<Lingering> latestPerAddress(List<Lingering> all) {
+        Map<List<Object>, Lingering> latest = new LinkedHashMap<>();
+        for (Lingering old : all) {
+            latest.merge(List.of(old.session(), old.remoteOnWire(), old.localOnWire()), old,
+                    (a, b) -> a.until().isAfter(b.until()) ? a : b);
+        }
+        return List.copyOf(latest.values());
+    }
+
     /** Ends the grace periods that are over (called about once a second). */
     public synchronized void expireLingering(Instant now) throws DataPathException {
         if (!installed || lingering.stream().noneMatch(l -> !l.until().isAfter(now))) {
@@ -294,7 +304,7 @@ public final class DataPath implements AutoCloseable {
         }
         remappings = nextRemappings;
         ghosts = nextGhosts;
-        lingering = List.copyOf(nextLingering);
+        lingering = latestPerAddress(nextLingering);
     }
 
     private void sendOrRepairAndRetry(ElementDiff diff) throws DataPathException {
