@@ -59,12 +59,13 @@ public final class DataPath implements AutoCloseable {
     private boolean installed;
     private long restores;
 
-    private DataPath(NetNamespace namespace, NfTablesConnection nftables, RtnetlinkClient routes) {
+    private DataPath(NetNamespace namespace, NfTablesConnection nftables, RtnetlinkClient routes,
+            RtnetlinkClient ruleRoutes) {
         this.namespace = namespace;
         this.nftables = nftables;
         this.routes = routes;
         this.commands = new NamespaceCommand(namespace);
-        this.resetBlocks = new ResetBlockRules(routes);
+        this.resetBlocks = new ResetBlockRules(ruleRoutes);
     }
 
     /** The data path of the caller's namespace. */
@@ -74,14 +75,23 @@ public final class DataPath implements AutoCloseable {
 
     /** The data path of another namespace ({@code null}: the caller's). Nothing changes until {@link #install}. */
     public static DataPath open(NetNamespace namespace) throws DataPathException {
-        NfTablesConnection nftables = null;
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
-            nftables = namespace == null ? NfTablesConnection.open() : NfTablesConnection.open(namespace);
+            NfTablesConnection nftables = namespace == null ? NfTablesConnection.open()
+                    : NfTablesConnection.open(namespace);
+            opened.add(nftables);
             RtnetlinkClient routes = namespace == null ? RtnetlinkClient.open() : RtnetlinkClient.open(namespace);
-            return new DataPath(namespace, nftables, routes);
+            opened.add(routes);
+            RtnetlinkClient ruleRoutes = namespace == null ? RtnetlinkClient.open()
+                    : RtnetlinkClient.open(namespace);
+            return new DataPath(namespace, nftables, routes, ruleRoutes);
         } catch (NetlinkException e) {
-            if (nftables != null) {
-                nftables.close();
+            for (AutoCloseable resource : opened) {
+                try {
+                    resource.close();
+                } catch (Exception ignored) {
+                    // Already failing; the first error is the one to report.
+                }
             }
             throw new DataPathException("cannot open netlink sockets" + where(namespace), e);
         }
@@ -402,14 +412,30 @@ public final class DataPath implements AutoCloseable {
      * Brings the reset-block routing rules up to the committed remappings (after {@link #apply} and friends, which
      * leave them behind on purpose). Cheap when nothing changed; the agent calls it a few times a second.
      */
-    public synchronized void syncResetBlocks() throws DataPathException {
-        if (!resetBlocksStale || !installed) {
-            return;
+    public void syncResetBlocks() throws DataPathException {
+        Set<ResetBlock> present;
+        Set<ResetBlock> wanted;
+        synchronized (this) {
+            if (!resetBlocksStale || !installed) {
+                return;
+            }
+            present = installedBlocks;
+            wanted = blocksOf(remappings.values());
+            resetBlocksStale = false;
         }
-        Set<ResetBlock> wanted = blocksOf(remappings.values());
-        installBlocks(installedBlocks, wanted);
-        installedBlocks = wanted;
-        resetBlocksStale = false;
+        // The rules go in without the data path's lock (on their own netlink socket), so a handover running
+        // meanwhile is not held up by them.
+        try {
+            installBlocks(present, wanted);
+        } catch (DataPathException e) {
+            synchronized (this) {
+                resetBlocksStale = true;
+            }
+            throw e;
+        }
+        synchronized (this) {
+            installedBlocks = wanted;
+        }
     }
 
     private boolean installBlocks(Set<ResetBlock> present, Set<ResetBlock> wanted) throws DataPathException {
@@ -525,5 +551,6 @@ public final class DataPath implements AutoCloseable {
     public synchronized void close() {
         nftables.close();
         routes.close();
+        resetBlocks.close();
     }
 }

@@ -10,9 +10,9 @@ import org.sacip.netlink.route.RtnetlinkClient;
 
 /**
  * Adds, deletes and lists the {@link ResetBlock} routing rules of one namespace over rtnetlink, up to a hundred per
- * system call (no process is started on a move: the rules go in with the move's own transaction).
+ * system call, on a netlink socket of their own (thread-safe: the data path syncs them outside its lock).
  */
-final class ResetBlockRules {
+final class ResetBlockRules implements AutoCloseable {
     private static final int TCP = 6;
 
     private final RtnetlinkClient routes;
@@ -21,7 +21,7 @@ final class ResetBlockRules {
         this.routes = routes;
     }
 
-    void add(Collection<ResetBlock> blocks) throws DataPathException {
+    synchronized void add(Collection<ResetBlock> blocks) throws DataPathException {
         if (blocks.isEmpty()) {
             return;
         }
@@ -32,7 +32,7 @@ final class ResetBlockRules {
         }
     }
 
-    void delete(Collection<ResetBlock> blocks) throws DataPathException {
+    synchronized void delete(Collection<ResetBlock> blocks) throws DataPathException {
         if (blocks.isEmpty()) {
             return;
         }
@@ -44,7 +44,7 @@ final class ResetBlockRules {
     }
 
     /** Every block rule the namespace has now, of both IP versions. */
-    Set<ResetBlock> list() throws DataPathException {
+    synchronized Set<ResetBlock> list() throws DataPathException {
         try {
             Set<ResetBlock> blocks = new HashSet<>();
             for (BlackholeRule rule : routes.blackholeRules(ResetBlock.PRIORITY)) {
@@ -57,6 +57,11 @@ final class ResetBlockRules {
         } catch (NetlinkException e) {
             throw new DataPathException("cannot list the reset block rules", e);
         }
+    }
+
+    @Override
+    public synchronized void close() {
+        routes.close();
     }
 
     private static List<BlackholeRule> rules(Collection<ResetBlock> blocks) {
