@@ -90,20 +90,23 @@ class AgentProcessIntegrationTest {
         assertFalse(Files.exists(dir.resolve("s")), "a refused start must change nothing");
     }
 
-    private static Process start(TestNamespace ns, Path socket, Path state) throws IOException {
-        return new ProcessBuilder("ip", "netns", "exec", ns.name(), "setpriv",
+    /** The agent in the namespace with only CAP_NET_ADMIN and CAP_NET_RAW; its log next to the state dir. */
+    static Process start(TestNamespace ns, Path socket, Path state, String... extra) throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns.name(), "setpriv",
                 "--inh-caps=-all,+net_admin,+net_raw", "--ambient-caps=-all,+net_admin,+net_raw",
                 "--bounding-set=-all,+net_admin,+net_raw", java(), "-XX:+UseSerialGC", "-Xmx128m", "-cp",
                 System.getProperty("java.class.path"), AgentMain.class.getName(), "--control-socket",
-                socket.toString(), "--state-dir", state.toString())
-                .redirectErrorStream(true).redirectOutput(state.resolveSibling("agent.log").toFile()).start();
+                socket.toString(), "--state-dir", state.toString()));
+        command.addAll(List.of(extra));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(state.resolveSibling("agent.log").toFile()).start();
     }
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void awaitSocket(Process agent, Path socket) throws Exception {
+    static void awaitSocket(Process agent, Path socket) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.exists(socket)) {
             if (!agent.isAlive() || System.nanoTime() > deadline) {
@@ -124,7 +127,7 @@ class AgentProcessIntegrationTest {
         throw new IOException(field + " not in /proc/" + agent.pid() + "/status");
     }
 
-    private static JsonNode request(Path socket, String command) throws IOException {
+    static JsonNode request(Path socket, String command) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             channel.write(ByteBuffer.wrap(("{\"v\":1,\"cmd\":\"" + command + "\"}\n")
