@@ -18,7 +18,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.MessageKind;
@@ -29,33 +28,11 @@ import org.sacip.protocol.message.Rekey;
 import org.sacip.protocol.message.SacipAddress;
 
 /** Key lifetime and renewal (PROTOCOL.md 6.6, section 8): two real engines, in memory, on a virtual clock. */
-class KeyRenewalTest {
-    private static final SacipAddress A0 = SacipAddress.parse("198.18.0.1");
-    private static final SacipAddress B0 = SacipAddress.parse("198.18.0.2");
-    private static final SacipAddress A1 = SacipAddress.parse("198.19.0.1");
-    private static final SacipAddress A2 = SacipAddress.parse("198.19.0.2");
+class KeyRenewalTest extends TwoEngines {
     private static final SacipAddress B1 = SacipAddress.parse("198.19.0.12");
-    private static final SacipAddress MALLORY = SacipAddress.parse("198.18.0.66");
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    @TempDir
-    Path stateA;
-    @TempDir
-    Path stateB;
-
-    private final ManualLoop loop = new ManualLoop(T0);
-    private final MemoryLink link = new MemoryLink();
-    private final RecordingProtocolListener atA = new RecordingProtocolListener();
-    private final RecordingProtocolListener atB = new RecordingProtocolListener();
-    private PeerProtocol a;
-    private PeerProtocol b;
 
     @BeforeEach
-    void engines() throws Exception {
-        a = PeerProtocol.open(loop, link.endpoint(), atA, stateA, new SecureRandom());
-        b = PeerProtocol.open(loop, link.endpoint(), atB, stateB, new SecureRandom());
-        ownA(a);
-        link.own(B0, b);
+    void withAKey() throws Exception {
         link.own(B1, b);
         CompletableFuture<Void> key = a.ensureKey(A0, B0);
         loop.advance(Duration.ofMillis(10));

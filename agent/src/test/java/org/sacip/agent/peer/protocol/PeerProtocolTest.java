@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.codec.SacipEncoder;
@@ -30,35 +28,7 @@ import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
 
 /** Two real engines (real codec and crypto) over an in-memory link, on a virtual clock. */
-class PeerProtocolTest {
-    private static final SacipAddress A0 = SacipAddress.parse("198.18.0.1");
-    private static final SacipAddress B0 = SacipAddress.parse("198.18.0.2");
-    private static final SacipAddress A1 = SacipAddress.parse("198.19.0.1");
-    private static final SacipAddress A2 = SacipAddress.parse("198.19.0.2");
-    private static final SacipAddress MALLORY = SacipAddress.parse("198.18.0.66");
-
-    @TempDir
-    Path stateA;
-    @TempDir
-    Path stateB;
-
-    private final ManualLoop loop = new ManualLoop(Instant.parse("2026-01-01T00:00:00Z"));
-    private final MemoryLink link = new MemoryLink();
-    private final RecordingProtocolListener atA = new RecordingProtocolListener();
-    private final RecordingProtocolListener atB = new RecordingProtocolListener();
-    private PeerProtocol a;
-    private PeerProtocol b;
-
-    @BeforeEach
-    void engines() throws Exception {
-        a = PeerProtocol.open(loop, link.endpoint(), atA, stateA, new SecureRandom());
-        b = PeerProtocol.open(loop, link.endpoint(), atB, stateB, new SecureRandom());
-        link.own(A0, a);
-        link.own(A1, a);
-        link.own(A2, a);
-        link.own(B0, b);
-    }
-
+class PeerProtocolTest extends TwoEngines {
     @Test
     void handshakeAgreesTheSameKeyOnBothSidesInFiveMessages() throws Exception {
         CompletableFuture<Void> key = a.ensureKey(A0, B0);

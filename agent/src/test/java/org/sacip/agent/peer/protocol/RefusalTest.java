@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sacip.protocol.codec.SacipEncoder;
@@ -26,37 +24,11 @@ import org.sacip.protocol.message.RefusalReason;
 import org.sacip.protocol.message.SacipAddress;
 
 /** REFUSAL (PROTOCOL.md sections 9 and 10): sent only where allowed, and taken as a hint only. */
-class RefusalTest {
-    private static final SacipAddress A0 = SacipAddress.parse("198.18.0.1");
-    private static final SacipAddress B0 = SacipAddress.parse("198.18.0.2");
-    private static final SacipAddress A1 = SacipAddress.parse("198.19.0.1");
-    private static final SacipAddress A2 = SacipAddress.parse("198.19.0.2");
-    private static final SacipAddress MALLORY = SacipAddress.parse("198.18.0.66");
+class RefusalTest extends TwoEngines {
     private static final SacipAddress MALLORY2 = SacipAddress.parse("198.18.0.67");
 
     @TempDir
-    Path stateA;
-    @TempDir
-    Path stateB;
-    @TempDir
     Path stateBLost;
-
-    private final ManualLoop loop = new ManualLoop(Instant.parse("2026-01-01T00:00:00Z"));
-    private final MemoryLink link = new MemoryLink();
-    private final RecordingProtocolListener atA = new RecordingProtocolListener();
-    private final RecordingProtocolListener atB = new RecordingProtocolListener();
-    private PeerProtocol a;
-    private PeerProtocol b;
-
-    @BeforeEach
-    void engines() throws Exception {
-        a = PeerProtocol.open(loop, link.endpoint(), atA, stateA, new SecureRandom());
-        b = PeerProtocol.open(loop, link.endpoint(), atB, stateB, new SecureRandom());
-        link.own(A0, a);
-        link.own(A1, a);
-        link.own(A2, a);
-        link.own(B0, b);
-    }
 
     @Test
     void unknownKeysAndStaleUpdatesAreRefusedWithTheirEcho() throws Exception {
