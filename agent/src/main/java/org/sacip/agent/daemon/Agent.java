@@ -239,7 +239,7 @@ public final class Agent implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                LOG.error("address events: {}", e.getMessage(), e);
+                logFailure("address events", e);
                 pause();
             }
         }
@@ -266,9 +266,18 @@ public final class Agent implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                LOG.error("session tracking: {}", e.getMessage(), e);
+                logFailure("session tracking", e);
                 pause();
             }
+        }
+    }
+
+    /** A kernel refusal is an operational error (its message says it all); anything else is a bug: its trace helps. */
+    private static void logFailure(String where, Exception e) {
+        if (e instanceof RuntimeException) {
+            LOG.error("{}: unexpected {}", where, e.toString(), e);
+        } else {
+            LOG.error("{}: {}", where, e.getMessage());
         }
     }
 
