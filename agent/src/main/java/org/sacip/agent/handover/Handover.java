@@ -259,26 +259,33 @@ public final class Handover implements PeerProtocolListener {
         PeerPath path = PeerPath.of(move.localOriginal(), move.peerOriginal());
         InetAddress now = move.current().toInetAddress();
         Map<SessionTuple, Remapping> current = dataPath.remappings();
+        boolean home = now.equals(path.local());
         List<Remapping> changes = new ArrayList<>();
         List<SessionTuple> refused = new ArrayList<>();
+        List<SessionTuple> finished = new ArrayList<>();
         for (SessionBook.Entry entry : book.ofPath(path)) {
             Remapping remapping = current.get(entry.tuple());
-            if (remapping != null && remapping.activeLocal().equals(now) && !remapping.sendFromActiveLocal()) {
-                // As without an agent: the original tuple on the wire, the old address kept by a standby ghost.
-                changes.add(new Remapping(entry.tuple(), path.local(), remapping.activeRemote(), true));
-                refused.add(entry.tuple());
+            if (remapping != null && remapping.localMoved() && !remapping.sendFromActiveLocal()) {
+                // As without an agent: the original tuple on the wire (after a return home, that is all there is
+                // to do); after a move away, the old address kept by a standby ghost.
+                Remapping back = new Remapping(entry.tuple(), path.local(), remapping.activeRemote(), true);
+                changes.add(back);
+                (home && back.isIdentity() ? finished : refused).add(entry.tuple());
             }
         }
         try {
             ensureInstalled();
             dataPath.apply(changes);
-            dataPath.holdGhosts(refused);
+            if (!home) {
+                dataPath.holdGhosts(refused);
+            }
         } catch (DataPathException e) {
             LOG.error("cannot undo the unconfirmed move of {} towards {}: {}", path.local(), path.peer(),
                     e.getMessage());
         }
         Instant at = clock.instant();
         book.put(refused, SessionState.REFUSED, at);
+        book.remove(finished);
         persist();
         LOG.warn("{} did not confirm the move of {} to {}: its {} session(s) go on as without an agent",
                 text(path.peer()), text(path.local()), move.current(), refused.size());
