@@ -1,0 +1,75 @@
+package org.sacip.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sacip.lab.agent.AgentControl;
+import org.sacip.lab.agent.AgentSession;
+import org.sacip.lab.agent.Agents;
+import org.sacip.lab.agent.ProjectRoot;
+import org.sacip.lab.move.MoveKind;
+import org.sacip.lab.move.MoveStep;
+import org.sacip.lab.move.Mover;
+import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.Topology;
+import org.sacip.lab.topology.TopologyBuilder;
+import org.sacip.lab.topology.TopologyKind;
+import org.sacip.lab.traffic.Endpoint;
+import org.sacip.lab.traffic.TrafficKind;
+
+/**
+ * A move whose new address cannot be validated (the router drops every SACIP message from it, as a NAT or a
+ * filter in the path would): A's update is never confirmed, so after its retransmissions (about 30 s) the session
+ * goes on as without an agent, shows state refused, and nothing was redirected or reset on B.
+ */
+class UnvalidatedMoveTest {
+    private static final long GIVE_UP_MS = 45_000;
+
+    @Test
+    void anUnconfirmedMoveIsRefusedVisiblyAndRedirectsNothing() throws Exception {
+        Path root = ProjectRoot.find();
+        try (Lab lab = new Lab()) {
+            Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
+            Agents agents = Agents.startIfPresent(lab, root, List.of("a", "b"));
+            assertTrue(agents.running(), agents.note());
+            AgentControl controlA = agents.control("a");
+            AgentControl controlB = agents.control("b");
+            Endpoint server = Endpoint.start(lab, "b", TrafficKind.GAP, true, Map.of("listen", "198.18.10.2:5001",
+                    "count", "1"));
+            server.await("ready", 60_000);
+            Endpoint client = Endpoint.start(lab, "a", TrafficKind.GAP, false, Map.of("bind", "198.18.1.2",
+                    "connect", "198.18.10.2:5001", "count", "1"));
+            client.await("connected", 60_000);
+            long keyDeadline = System.currentTimeMillis() + 15_000;
+            while (!(agents.keyAgreed("a") && agents.keyAgreed("b")) && System.currentTimeMillis() < keyDeadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(agents.keyAgreed("a") && agents.keyAgreed("b"), "the agents never agreed a key");
+
+            // Every SACIP message from A's new address dies at the router.
+            lab.run("r", "nft", "add table ip cut; add chain ip cut through { type filter hook forward priority 0; }; "
+                    + "add rule ip cut through ip saddr 198.18.2.2 icmp type 253 drop");
+            new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
+
+            long deadline = System.currentTimeMillis() + GIVE_UP_MS;
+            List<AgentSession> sessions = controlA.sessions();
+            while (!(sessions.size() == 1 && sessions.get(0).state().equals("refused"))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+                sessions = controlA.sessions();
+            }
+            assertEquals(1, sessions.size(), sessions.toString());
+            assertEquals("refused", sessions.get(0).state(), "the reason is visible: " + sessions);
+            assertEquals("198.18.1.2:" + sessions.get(0).local().split(":")[1], sessions.get(0).activeLocal(),
+                    "as without an agent: the original address on the wire");
+            assertTrue(controlB.sessions().isEmpty(), "B followed a move it never validated: "
+                    + controlB.sessions());
+            String log = agents.logTail("a");
+            assertTrue(log.contains("did not confirm the move"), log);
+        }
+    }
+}
