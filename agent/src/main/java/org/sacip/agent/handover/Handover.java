@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -331,16 +332,26 @@ public final class Handover implements PeerProtocolListener {
     @Override
     public synchronized void peerMoved(SacipAddress localOriginal, SacipAddress peerOriginal,
             SacipAddress peerCurrent) {
-        PeerPath path = PeerPath.of(localOriginal, peerOriginal);
-        InetAddress newRemote = peerCurrent.toInetAddress();
-        List<Session> sessions;
+        peersMoved(List.of(new PeerMove(localOriginal, peerOriginal, peerCurrent)));
+    }
+
+    /**
+     * The peers' checked moves, all in one data-path change: one socket dump per peer address (covering every local
+     * address the batch names) and one nft transaction, then the engine acknowledges them all.
+     */
+    @Override
+    public synchronized void peersMoved(List<PeerMove> moves) {
         long started = System.nanoTime();
+        Map<InetAddress, List<Session>> socketsByPeer = new HashMap<>();
         try {
-            sessions = new ArrayList<>(discovery.socketsBetween(path.local(), path.peer()));
-            sessions.addAll(recentFlows.between(path.local(), path.peer()));
+            for (PeerMove move : moves) {
+                InetAddress peer = move.peerOriginal().toInetAddress();
+                if (!socketsByPeer.containsKey(peer)) {
+                    socketsByPeer.put(peer, discovery.socketsWithRemoteAddress(peer));
+                }
+            }
         } catch (NetlinkException e) {
-            LOG.error("cannot find the sessions with {} that moved to {}: {}", path.peer(), peerCurrent,
-                    e.getMessage());
+            LOG.error("cannot find the sessions of {} peer move(s): {}", moves.size(), e.getMessage());
             return;
         }
         Map<SessionTuple, Remapping> current = dataPath.remappings();
@@ -348,20 +359,33 @@ public final class Handover implements PeerProtocolListener {
         List<SessionTuple> active = new ArrayList<>();
         List<SessionTuple> pending = new ArrayList<>();
         List<SessionTuple> finished = new ArrayList<>();
-        Set<SessionTuple> seen = new HashSet<>();
-        for (Session session : sessions) {
-            SessionTuple tuple = SessionTuples.of(session);
-            seen.add(tuple);
-            Remapping previous = current.get(tuple);
-            Remapping next = previous == null ? Remapping.peerMove(tuple, newRemote)
-                    : previous.withActiveRemote(newRemote);
-            changes.add(next);
-            if (next.isIdentity()) {
-                finished.add(tuple);
-            } else if (next.localMoved() && !next.sendFromActiveLocal()) {
-                pending.add(tuple);
-            } else {
-                active.add(tuple);
+        List<Session> all = new ArrayList<>();
+        Map<PeerMove, Integer> counts = new LinkedHashMap<>();
+        for (PeerMove move : moves) {
+            PeerPath path = PeerPath.of(move.localOriginal(), move.peerOriginal());
+            InetAddress newRemote = move.peerCurrent().toInetAddress();
+            List<Session> sessions = new ArrayList<>();
+            for (Session session : socketsByPeer.get(path.peer())) {
+                if (session.local().getAddress().equals(path.local())) {
+                    sessions.add(session);
+                }
+            }
+            sessions.addAll(recentFlows.between(path.local(), path.peer()));
+            counts.put(move, sessions.size());
+            all.addAll(sessions);
+            for (Session session : sessions) {
+                SessionTuple tuple = SessionTuples.of(session);
+                Remapping previous = current.get(tuple);
+                Remapping next = previous == null ? Remapping.peerMove(tuple, newRemote)
+                        : previous.withActiveRemote(newRemote);
+                changes.add(next);
+                if (next.isIdentity()) {
+                    finished.add(tuple);
+                } else if (next.localMoved() && !next.sendFromActiveLocal()) {
+                    pending.add(tuple);
+                } else {
+                    active.add(tuple);
+                }
             }
         }
         long found = System.nanoTime();
@@ -369,22 +393,25 @@ public final class Handover implements PeerProtocolListener {
             ensureInstalled();
             dataPath.apply(changes);
         } catch (DataPathException e) {
-            LOG.error("cannot follow {} to {}: {}", path.peer(), peerCurrent, e.getMessage());
+            LOG.error("cannot follow {} peer move(s): {}", moves.size(), e.getMessage());
             return;
         }
-        LOG.debug("peer move of {}: sessions found in {} us, data path changed in {} us", AddressText.of(path.peer()),
-                (found - started) / 1000, (System.nanoTime() - found) / 1000);
+        LOG.debug("{} peer move(s): {} session(s) found in {} us, data path changed in {} us", moves.size(),
+                all.size(), (found - started) / 1000, (System.nanoTime() - found) / 1000);
         Instant now = clock.instant();
         book.put(active, SessionState.ACTIVE, now);
         book.put(pending, SessionState.PENDING, now);
         book.remove(finished);
         persist();
-        tracking.track(sessions, SessionObservation.End.REMOTE);
-        LOG.info("peer {} moved to {}: {} session(s) from {} follow it", text(path.peer()), peerCurrent,
-                seen.size(), text(path.local()));
-        events.publish("peer-moved", "peer " + text(path.peer()) + " moved to " + peerCurrent, Map.of("peer",
-                text(path.peer()), "active", AddressText.of(peerCurrent.toInetAddress()), "local", text(path.local()), "sessions",
-                Integer.toString(seen.size())));
+        tracking.track(all, SessionObservation.End.REMOTE);
+        counts.forEach((move, count) -> {
+            String peer = AddressText.of(move.peerOriginal().toInetAddress());
+            String to = AddressText.of(move.peerCurrent().toInetAddress());
+            String local = AddressText.of(move.localOriginal().toInetAddress());
+            LOG.info("peer {} moved to {}: {} session(s) from {} follow it", peer, to, count, local);
+            events.publish("peer-moved", "peer " + peer + " moved to " + to, Map.of("peer", peer, "active", to,
+                    "local", local, "sessions", Integer.toString(count)));
+        });
     }
 
     // ---- session ends, standby ghosts ----

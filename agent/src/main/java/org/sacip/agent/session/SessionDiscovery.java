@@ -67,14 +67,9 @@ public final class SessionDiscovery implements AutoCloseable {
         return observe(peer, SessionObservation.End.REMOTE, SocketFilter.remoteAddress(peer));
     }
 
-    /**
-     * The socket sessions (TCP, connected UDP) between one local address and one peer address, filtered in the
-     * kernel on both; no conntrack dump (see {@link RecentUdpFlows}).
-     */
-    public List<Session> socketsBetween(InetAddress local, InetAddress peer) throws NetlinkException {
-        return observe(peer, SessionObservation.End.REMOTE, SocketFilter.localAddress(local)
-                .and(SocketFilter.remoteAddress(peer)), false).sessions().stream()
-                .filter(session -> session.local().getAddress().equals(local)).toList();
+    /** The socket sessions (TCP, connected UDP) with a peer address; no conntrack dump (see {@link RecentUdpFlows}). */
+    public List<Session> socketsWithRemoteAddress(InetAddress peer) throws NetlinkException {
+        return observe(peer, SessionObservation.End.REMOTE, SocketFilter.remoteAddress(peer), false).sessions();
     }
 
     /** The socket sessions (TCP, connected UDP) of a local address; no conntrack dump (see {@link RecentUdpFlows}). */

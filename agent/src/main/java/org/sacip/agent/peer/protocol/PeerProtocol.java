@@ -96,6 +96,8 @@ public final class PeerProtocol {
     private final Map<AddressPair, Instant> retryNotBefore = new HashMap<>();
     private EngineLoop.Timer cookieRotation;
     private boolean closed;
+    private final List<CheckedMove> checkedMoves = new ArrayList<>();
+    private boolean checkedMovesScheduled;
 
     private PeerProtocol(EngineLoop loop, PeerLink link, PeerProtocolListener listener, StateStore store,
             SecureRandom random) {
@@ -870,7 +872,10 @@ public final class PeerProtocol {
     private void answerDuplicate(Session session, SessionKey key, AddressUpdate update) {
         switch (session.checkState) {
             case PASSED:
-                sendAck(session, key, update);
+                if (!session.ackPending) {
+                    // (With an acknowledgement still pending, it goes out as soon as the rewrite is in place.)
+                    sendAck(session, key, update);
+                }
                 break;
             case RUNNING:
                 session.checkRetransmission.transmitOnce();
@@ -922,15 +927,41 @@ public final class PeerProtocol {
         SessionKey key = session.lastAcceptedKey;
         session.peerCurrent = update.currentAddress();
         key.confirmedAccepted = key.lastAccepted;
-        // The rewrite first, the acknowledgement next (it lets the peer send from its new address), the disk last:
-        // an fsync here would lengthen every handover.
-        listener.peerMoved(session.localOriginal(), session.peerOriginal(), session.peerCurrent);
-        sendAck(session, key, update);
-        persist();
-        if (session.outgoingRetransmission != null && session.outgoingRetransmission.isRunning()) {
-            // Our own unacknowledged update goes to the peer's new address at once (7.1).
-            session.outgoingRetransmission.transmitOnce();
+        session.ackPending = true;
+        // The responses of several peers (or of one peer's many addresses) that arrived together are applied in one
+        // data-path change: collect them and finish after the messages already queued (FIFO loop).
+        checkedMoves.add(new CheckedMove(session, key, update));
+        if (!checkedMovesScheduled) {
+            checkedMovesScheduled = true;
+            loop.execute(this::finishCheckedMoves);
         }
+    }
+
+    /** One peer move whose check passed, waiting for the data path and then its acknowledgement. */
+    private record CheckedMove(Session session, SessionKey key, AddressUpdate update) {
+    }
+
+    private void finishCheckedMoves() {
+        checkedMovesScheduled = false;
+        List<CheckedMove> batch = List.copyOf(checkedMoves);
+        checkedMoves.clear();
+        if (closed || batch.isEmpty()) {
+            return;
+        }
+        // The rewrite first, the acknowledgement next (it lets the peer send from its new address), the disk last:
+        // an fsync before would lengthen every handover.
+        listener.peersMoved(batch.stream().map(m -> new PeerProtocolListener.PeerMove(m.session().localOriginal(),
+                m.session().peerOriginal(), m.update().currentAddress())).toList());
+        for (CheckedMove move : batch) {
+            Session session = move.session();
+            session.ackPending = false;
+            sendAck(session, move.key(), move.update());
+            if (session.outgoingRetransmission != null && session.outgoingRetransmission.isRunning()) {
+                // Our own unacknowledged update goes to the peer's new address at once (7.1).
+                session.outgoingRetransmission.transmitOnce();
+            }
+        }
+        persist();
     }
 
     private void sendAck(Session session, SessionKey key, AddressUpdate update) {

@@ -12,6 +12,18 @@ public interface PeerProtocolListener {
     default void peerMoved(SacipAddress localOriginal, SacipAddress peerOriginal, SacipAddress peerCurrent) {
     }
 
+    /**
+     * Several peers' moves passed their checks together (one host with many addresses moved, or many hosts at
+     * once): the engine acknowledges them all after this returns, so one data-path change can serve them all.
+     */
+    default void peersMoved(java.util.List<PeerMove> moves) {
+        moves.forEach(move -> peerMoved(move.localOriginal(), move.peerOriginal(), move.peerCurrent()));
+    }
+
+    /** One checked move of a peer. */
+    record PeerMove(SacipAddress localOriginal, SacipAddress peerOriginal, SacipAddress peerCurrent) {
+    }
+
     /** The peer acknowledged our move: now send from the new address (outsrc entry). */
     default void moveConfirmed(OwnMove move) {
     }

@@ -44,6 +44,8 @@ final class Session {
     Instant lastHeard;
     Duration roundTrip;
     Instant updateSentAt = Instant.MIN;
+    /** The peer's move passed its check; its acknowledgement follows once the data path has the rewrite. */
+    boolean ackPending;
 
     // The handshake that made the current key, when we initiated it: to answer a repeated INIT_REPLY with the same
     // INIT_CONFIRM (6.2), or a REFUSAL UNKNOWN_KEY soon after (section 9). Sent over confirmPath.

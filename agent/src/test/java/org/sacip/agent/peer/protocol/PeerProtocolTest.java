@@ -85,6 +85,24 @@ class PeerProtocolTest extends TwoEngines {
     }
 
     @Test
+    void checksPassingTogetherAreAppliedInOneBatchBeforeAnyAcknowledgement() throws Exception {
+        SacipAddress b1 = SacipAddress.parse("198.18.0.3");
+        link.own(b1, b);
+        handshake();
+        CompletableFuture<Void> second = a.ensureKey(A0, b1);
+        loop.advance(Duration.ofMillis(10));
+        second.get();
+        int before = link.sent().size();
+        a.announceMove(A0, A1, List.of(B0, b1));
+        loop.advance(Duration.ofMillis(10));
+        assertEquals(List.of(2), atB.peerMoveBatches, "one data-path change for both of B's addresses");
+        List<Integer> kinds = link.sent().subList(before, link.sent().size()).stream().map(MemoryLink.Packet::kind)
+                .toList();
+        assertEquals(List.of(7, 7, 9, 9, 10, 10, 8, 8), kinds, "both acks only after the batch");
+        assertEquals(2, atA.events.stream().filter(e -> e.startsWith("confirmed")).count());
+    }
+
+    @Test
     void lostAcknowledgementConvergesWithAReAckOfTheDuplicate() throws Exception {
         handshake();
         int[] acks = new int[1];

@@ -7,6 +7,14 @@ import org.sacip.protocol.message.SacipAddress;
 /** Remembers what an engine reported, as text lines a test can compare. */
 final class RecordingProtocolListener implements PeerProtocolListener {
     final List<String> events = new CopyOnWriteArrayList<>();
+    /** How many moves each batch of peer moves carried. */
+    final List<Integer> peerMoveBatches = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void peersMoved(List<PeerMove> moves) {
+        peerMoveBatches.add(moves.size());
+        PeerProtocolListener.super.peersMoved(moves);
+    }
 
     @Override
     public void keyEstablished(SacipAddress localOriginal, SacipAddress peerOriginal) {
