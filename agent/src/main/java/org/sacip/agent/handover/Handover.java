@@ -214,45 +214,56 @@ public final class Handover implements PeerProtocolListener {
 
     @Override
     public synchronized void moveConfirmed(OwnMove move) {
-        PeerPath path = PeerPath.of(move.localOriginal(), move.peerOriginal());
-        InetAddress now = move.current().toInetAddress();
-        boolean home = now.equals(path.local());
+        movesConfirmed(List.of(move));
+    }
+
+    /** Our move confirmed by several peers at once: every outbound rewrite in one data-path change. */
+    @Override
+    public synchronized void movesConfirmed(List<OwnMove> moves) {
         Map<SessionTuple, Remapping> current = dataPath.remappings();
         List<Remapping> changes = new ArrayList<>();
         List<SessionTuple> active = new ArrayList<>();
         List<SessionTuple> finished = new ArrayList<>();
-        for (SessionBook.Entry entry : book.ofPath(path)) {
-            Remapping remapping = current.get(entry.tuple());
-            if (remapping == null) {
-                continue;
-            }
-            if (home) {
-                Remapping back = new Remapping(entry.tuple(), now, remapping.activeRemote(), true);
-                changes.add(back);
-                (back.isIdentity() ? finished : active).add(entry.tuple());
-            } else if (remapping.activeLocal().equals(now)) {
-                changes.add(remapping.confirmed());
-                active.add(entry.tuple());
+        for (OwnMove move : moves) {
+            PeerPath path = PeerPath.of(move.localOriginal(), move.peerOriginal());
+            InetAddress now = move.current().toInetAddress();
+            boolean home = now.equals(path.local());
+            for (SessionBook.Entry entry : book.ofPath(path)) {
+                Remapping remapping = current.get(entry.tuple());
+                if (remapping == null) {
+                    continue;
+                }
+                if (home) {
+                    Remapping back = new Remapping(entry.tuple(), now, remapping.activeRemote(), true);
+                    changes.add(back);
+                    (back.isIdentity() ? finished : active).add(entry.tuple());
+                } else if (remapping.activeLocal().equals(now)) {
+                    changes.add(remapping.confirmed());
+                    active.add(entry.tuple());
+                }
             }
         }
         try {
             ensureInstalled();
             dataPath.apply(changes);
         } catch (DataPathException e) {
-            LOG.error("cannot send from {} to {} after its confirmation: {}", move.current(), path.peer(),
-                    e.getMessage());
+            LOG.error("cannot send from the new address after {} confirmation(s): {}", moves.size(), e.getMessage());
             return;
         }
         Instant at = clock.instant();
         book.put(active, SessionState.ACTIVE, at);
         book.remove(finished);
         persist();
-        LOG.debug("{} confirmed our move to {} (sequence {})", path.peer(), move.current(),
-                Long.toUnsignedString(move.sequence()));
-        events.publish("ack", text(path.peer()) + " confirmed " + text(path.local()) + " -> " + move.current(),
-                Map.of("peer", text(path.peer()), "original", text(path.local()), "active", AddressText.of(move.current().toInetAddress()),
-                        "sequence", Long.toUnsignedString(move.sequence())));
-        answered(path, true, at);
+        for (OwnMove move : moves) {
+            PeerPath path = PeerPath.of(move.localOriginal(), move.peerOriginal());
+            String to = AddressText.of(move.current().toInetAddress());
+            LOG.debug("{} confirmed our move to {} (sequence {})", text(path.peer()), to,
+                    Long.toUnsignedString(move.sequence()));
+            events.publish("ack", text(path.peer()) + " confirmed " + text(path.local()) + " -> " + to,
+                    Map.of("peer", text(path.peer()), "original", text(path.local()), "active", to, "sequence",
+                            Long.toUnsignedString(move.sequence())));
+            answered(path, true, at);
+        }
     }
 
     @Override

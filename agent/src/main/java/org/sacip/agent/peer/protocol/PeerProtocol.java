@@ -98,6 +98,8 @@ public final class PeerProtocol {
     private boolean closed;
     private final List<CheckedMove> checkedMoves = new ArrayList<>();
     private boolean checkedMovesScheduled;
+    private final List<PeerProtocolListener.OwnMove> confirmedMoves = new ArrayList<>();
+    private boolean confirmedMovesScheduled;
 
     private PeerProtocol(EngineLoop loop, PeerLink link, PeerProtocolListener listener, StateStore store,
             SecureRandom random) {
@@ -814,14 +816,29 @@ public final class PeerProtocol {
         session.outgoingRetransmission.cancel();
         session.outgoingUpdate = null;
         session.localCurrent = sent.currentAddress();
-        // The outbound rewrite first, the disk after: an fsync here would lengthen every handover.
-        listener.moveConfirmed(new PeerProtocolListener.OwnMove(session.localOriginal(), sent.currentAddress(),
+        // Acknowledgements arriving together (one per peer of a move) reach the data path as one change; the disk
+        // follows, since an fsync before would lengthen every handover.
+        confirmedMoves.add(new PeerProtocolListener.OwnMove(session.localOriginal(), sent.currentAddress(),
                 session.peerOriginal(), sent.sequence()));
-        persist();
+        if (!confirmedMovesScheduled) {
+            confirmedMovesScheduled = true;
+            loop.execute(this::finishConfirmedMoves);
+        }
         if (session.checkState == Session.CheckState.RUNNING && !session.checkSource.equals(session.localCurrent)) {
             // Both ends moved: a check of the peer still running from our old address may never be answered.
             startCheck(session, session.lastAcceptedKey, session.lastAcceptedUpdate);
         }
+    }
+
+    private void finishConfirmedMoves() {
+        confirmedMovesScheduled = false;
+        List<PeerProtocolListener.OwnMove> batch = List.copyOf(confirmedMoves);
+        confirmedMoves.clear();
+        if (closed || batch.isEmpty()) {
+            return;
+        }
+        listener.movesConfirmed(batch);
+        persist();
     }
 
     private void onPathChallenge(PathChallenge challenge, SacipAddress source, SacipAddress destination)

@@ -28,6 +28,11 @@ public interface PeerProtocolListener {
     default void moveConfirmed(OwnMove move) {
     }
 
+    /** Several of our moves were acknowledged together (one move, many peers): one data-path change serves all. */
+    default void movesConfirmed(java.util.List<OwnMove> moves) {
+        moves.forEach(this::moveConfirmed);
+    }
+
     /** No acknowledgement after every retransmission, or no key with that peer. */
     default void moveNotConfirmed(OwnMove move) {
     }

@@ -85,7 +85,7 @@ class PeerProtocolTest extends TwoEngines {
     }
 
     @Test
-    void checksPassingTogetherAreAppliedInOneBatchBeforeAnyAcknowledgement() throws Exception {
+    void movesCheckedAndAcknowledgedTogetherReachTheDataPathInOneBatchEach() throws Exception {
         SacipAddress b1 = SacipAddress.parse("198.18.0.3");
         link.own(b1, b);
         handshake();
@@ -100,6 +100,7 @@ class PeerProtocolTest extends TwoEngines {
                 .toList();
         assertEquals(List.of(7, 7, 9, 9, 10, 10, 8, 8), kinds, "both acks only after the batch");
         assertEquals(2, atA.events.stream().filter(e -> e.startsWith("confirmed")).count());
+        assertEquals(List.of(2), atA.confirmationBatches, "and one outbound change for both acknowledgements");
     }
 
     @Test

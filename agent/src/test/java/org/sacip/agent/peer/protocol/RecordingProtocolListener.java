@@ -10,6 +10,15 @@ final class RecordingProtocolListener implements PeerProtocolListener {
     /** How many moves each batch of peer moves carried. */
     final List<Integer> peerMoveBatches = new CopyOnWriteArrayList<>();
 
+    /** How many confirmations each batch of our confirmed moves carried. */
+    final List<Integer> confirmationBatches = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void movesConfirmed(List<OwnMove> moves) {
+        confirmationBatches.add(moves.size());
+        PeerProtocolListener.super.movesConfirmed(moves);
+    }
+
     @Override
     public void peersMoved(List<PeerMove> moves) {
         peerMoveBatches.add(moves.size());
