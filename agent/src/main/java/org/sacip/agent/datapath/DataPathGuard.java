@@ -73,10 +73,10 @@ public final class DataPathGuard implements AutoCloseable {
     }
 
     private void watchNfTables() {
+        TransactionFilter ownChanges = new TransactionFilter(ProcessHandle.current().pid());
         while (running) {
             try {
-                List<NfTablesEvent> events = nftEvents.poll(POLL);
-                if (events.stream().anyMatch(DataPathGuard::removesOurs)) {
+                if (ownChanges.needsRestore(nftEvents.poll(POLL))) {
                     restore("nf_tables change");
                 }
             } catch (NetlinkOverrunException lost) {
@@ -116,6 +116,34 @@ public final class DataPathGuard implements AutoCloseable {
      * Whether the event takes a table, set or element away from us. A chain or rule deleted on its own is not
      * watched: our own ruleset reload announces such deletions too, and reacting to them would loop.
      */
+    /**
+     * Tells the changes of others from our own: every nf_tables transaction ends with a generation event naming the
+     * process that made it, so a removal in our table counts only when that process is not this one (each of our
+     * handovers deletes elements; answering those with a full restore held up the next handover).
+     */
+    static final class TransactionFilter {
+        private final long ownPid;
+        private boolean removalInTransaction;
+
+        TransactionFilter(long ownPid) {
+            this.ownPid = ownPid;
+        }
+
+        /** Whether the events (in order, possibly ending mid-transaction) finish a foreign removal of ours. */
+        boolean needsRestore(List<NfTablesEvent> events) {
+            boolean restore = false;
+            for (NfTablesEvent event : events) {
+                if (event instanceof NfTablesEvent.Generation generation) {
+                    restore |= removalInTransaction && generation.processId() != ownPid;
+                    removalInTransaction = false;
+                } else if (removesOurs(event)) {
+                    removalInTransaction = true;
+                }
+            }
+            return restore;
+        }
+    }
+
     static boolean removesOurs(NfTablesEvent event) {
         if (event instanceof NfTablesEvent.TableChanged table) {
             return table.change() == NfTablesEvent.Change.DELETED && ours(table.family(), table.table());

@@ -220,6 +220,7 @@ public final class Handover implements PeerProtocolListener {
     /** Our move confirmed by several peers at once: every outbound rewrite in one data-path change. */
     @Override
     public synchronized void movesConfirmed(List<OwnMove> moves) {
+        long started = System.nanoTime();
         Map<SessionTuple, Remapping> current = dataPath.remappings();
         List<Remapping> changes = new ArrayList<>();
         List<SessionTuple> active = new ArrayList<>();
@@ -250,6 +251,8 @@ public final class Handover implements PeerProtocolListener {
             LOG.error("cannot send from the new address after {} confirmation(s): {}", moves.size(), e.getMessage());
             return;
         }
+        LOG.debug("{} confirmation(s): {} session(s) changed in {} us", moves.size(), changes.size(),
+                (System.nanoTime() - started) / 1000);
         Instant at = clock.instant();
         book.put(active, SessionState.ACTIVE, at);
         book.remove(finished);
