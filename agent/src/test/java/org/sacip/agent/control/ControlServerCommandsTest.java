@@ -5,31 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every command's reply over a real socket: envelope, snake_case names, arrays. */
-class ControlServerCommandsTest {
-    @TempDir
-    Path dir;
-    private Path socket;
-    private final InMemoryControlApi api = new InMemoryControlApi();
-    private ControlServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        socket = dir.resolve("sacip.sock");
-        server = ControlServer.start(socket, Optional.empty(), "0.1.0-test", api, new EventFeed());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+class ControlServerCommandsTest extends RunningControlServer {
 
     private JsonNode data(String command) throws Exception {
         JsonNode reply = ControlClient.ask(socket, "{\"v\":1,\"cmd\":\"" + command + "\"}");

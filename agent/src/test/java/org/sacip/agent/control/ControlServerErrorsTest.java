@@ -5,33 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every error code over a real socket, and that the server keeps serving afterwards. */
-class ControlServerErrorsTest {
-    @TempDir
-    Path dir;
-    private Path socket;
-    private final InMemoryControlApi api = new InMemoryControlApi();
-    private ControlServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        socket = dir.resolve("sacip.sock");
-        server = ControlServer.start(socket, Optional.empty(), "0.1.0-test", api, new EventFeed());
-    }
+class ControlServerErrorsTest extends RunningControlServer {
 
     @AfterEach
-    void stop() throws Exception {
+    void stillServing() throws Exception {
         JsonNode after = ControlClient.ask(socket, "{\"v\":1,\"cmd\":\"version\"}");
         assertTrue(after.get("ok").asBoolean(), "still serving after the error: " + after);
-        server.close();
     }
 
     private static void assertError(String code, JsonNode reply) {

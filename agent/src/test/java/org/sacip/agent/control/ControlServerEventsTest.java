@@ -4,36 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** events over a real socket: order, loss reporting for a stalled follower, publishers never held up. */
-class ControlServerEventsTest {
+class ControlServerEventsTest extends RunningControlServer {
     private static final String EVENTS = "{\"v\":1,\"cmd\":\"events\"}\n";
-
-    @TempDir
-    Path dir;
-    private Path socket;
-    private final EventFeed feed = new EventFeed();
-    private ControlServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        socket = dir.resolve("sacip.sock");
-        server = ControlServer.start(socket, Optional.empty(), "0.1.0-test", new InMemoryControlApi(), feed);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private static AgentEvent event(long n) {
         return new AgentEvent("2025-01-02T03:04:05Z", "update", "update " + n, Map.of("seq", Long.toString(n)));

@@ -4,43 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Idle, slow, many and long-lived clients must not keep others from being served. */
-class ControlServerLoadTest {
+class ControlServerLoadTest extends RunningControlServer {
     private static final String STATUS = "{\"v\":1,\"cmd\":\"status\"}";
     private static final String EVENTS = "{\"v\":1,\"cmd\":\"events\"}\n";
 
-    @TempDir
-    Path dir;
-    private Path socket;
-    private final EventFeed feed = new EventFeed();
-    private ControlServer server;
     private final List<ControlClient> clients = new ArrayList<>();
 
-    @BeforeEach
-    void start() throws Exception {
-        socket = dir.resolve("sacip.sock");
-        server = ControlServer.start(socket, Optional.empty(), "0.1.0-test", new InMemoryControlApi(), feed);
-    }
-
     @AfterEach
-    void stop() throws Exception {
+    void closeClients() throws Exception {
         for (ControlClient client : clients) {
             client.close();
         }
-        server.close();
     }
 
     private ControlClient open() throws Exception {
