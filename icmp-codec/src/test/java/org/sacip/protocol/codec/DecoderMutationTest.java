@@ -7,8 +7,6 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sacip.protocol.message.AddressFamily;
-import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
 
@@ -28,9 +26,9 @@ class DecoderMutationTest {
         int accepted = 0;
         for (int i = 0; i < MUTANTS_PER_SEED; i++) {
             SacipMessage original = messages.any();
-            AddressFamily family = original instanceof AddressUpdate u ? u.currentAddress().family() : messages.family();
-            SacipAddress source = original instanceof AddressUpdate u ? u.currentAddress() : messages.address(family);
-            SacipAddress destination = messages.address(family);
+            RandomMessages.Outer outer = messages.outerFor(original);
+            SacipAddress source = outer.source();
+            SacipAddress destination = outer.destination();
             byte[] mutant = mutate(SacipEncoder.encode(original, source, destination), random);
             if (random.nextBoolean()) {
                 IcmpChecksum.rewrite(mutant, source, destination);
