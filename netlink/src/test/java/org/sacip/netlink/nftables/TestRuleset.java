@@ -10,20 +10,20 @@ import java.util.concurrent.TimeUnit;
 import org.sacip.netlink.NetlinkException;
 
 /**
- * The fixed SACIP ruleset ({@code sacip.nft} next to this class): tables {@code inet sacip} and {@code arp sacip}
+ * A fixed ruleset for tests ({@code test-ruleset.nft}, a copy of the agent's rewrite maps and ghost sets): tables {@code inet sacip} and {@code arp sacip}
  * with the rewrite maps, ghost sets and chains. Loaded with {@code nft -f}, which replaces an earlier copy of both
  * tables in one transaction; the agent then changes only elements, over netlink.
  */
-public final class SacipRuleset {
-    private static final String RESOURCE = "sacip.nft";
+public final class TestRuleset {
+    private static final String RESOURCE = "test-ruleset.nft";
     private static final long NFT_TIMEOUT_SECONDS = 60;
 
-    private SacipRuleset() {
+    private TestRuleset() {
     }
 
     /** The ruleset text shipped in the jar. */
     public static String text() throws RulesetLoadException {
-        try (InputStream in = SacipRuleset.class.getResourceAsStream(RESOURCE)) {
+        try (InputStream in = TestRuleset.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new RulesetLoadException("the ruleset " + RESOURCE + " is missing from the build");
             }
@@ -45,7 +45,7 @@ public final class SacipRuleset {
 
     /** Whether every map and set of the ruleset exists in the kernel the connection talks to. */
     public static boolean isPresent(NfTablesConnection connection) throws NetlinkException {
-        for (SetReference set : SacipSets.all()) {
+        for (SetReference set : TestSets.all()) {
             if (!connection.hasSet(set)) {
                 return false;
             }

@@ -2,9 +2,9 @@ package org.sacip.netlink.nftables;
 
 import java.util.List;
 
-/** The maps and sets of the fixed SACIP ruleset ({@code sacip.nft}), whose elements the agent changes. */
-public final class SacipSets {
-    private SacipSets() {
+/** The maps and sets of the test ruleset ({@code test-ruleset.nft}), a copy of the agent's. */
+public final class TestSets {
+    private TestSets() {
     }
 
     public static final String TABLE = "sacip";
