@@ -1,6 +1,5 @@
 package org.sacip.protocol.codec;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -40,7 +39,8 @@ class DecoderMutationTest {
                 continue;
             }
             accepted++;
-            assertArrayEquals(mutant, SacipEncoder.encode(decoded, source, destination));
+            CanonicalEncoding.assertReencodes(mutant, SacipEncoder.encode(decoded, source, destination),
+                    "accepted mutant of " + original.kind());
         }
         assertTrue(accepted > 0, "some mutants (changed nonces, MACs) are still well-formed");
     }

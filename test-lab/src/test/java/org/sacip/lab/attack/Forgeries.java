@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.codec.WireFormat;
 import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.handshake.SessionKeys;
 import org.sacip.protocol.message.Octets;
@@ -51,7 +52,7 @@ final class Forgeries {
         return Arrays.copyOf(icmp, length);
     }
 
-    /** Random octets that still look like SACIP at first sight (type 253, magic, version 1). */
+    /** Random octets that still look like SACIP at first sight (type 253, magic, the codec's version). */
     byte[] garbage(int length) {
         byte[] bytes = new byte[length];
         random.nextBytes(bytes);
@@ -61,7 +62,7 @@ final class Forgeries {
         bytes[5] = 'A';
         bytes[6] = 'C';
         bytes[7] = 'I';
-        bytes[8] = 1;
+        bytes[8] = (byte) WireFormat.VERSION;
         return bytes;
     }
 
