@@ -21,6 +21,7 @@ import org.sacip.agent.handover.HandoverEvents;
 import org.sacip.agent.handover.HandoverStore;
 import org.sacip.agent.move.MoveMonitor;
 import org.sacip.agent.move.MovePlan;
+import org.sacip.agent.peer.protocol.EngineStore;
 import org.sacip.agent.peer.protocol.ExecutorEngineLoop;
 import org.sacip.agent.peer.protocol.PeerProtocol;
 import org.sacip.agent.peer.transport.AmplificationLedger;
@@ -140,7 +141,7 @@ public final class Agent implements AutoCloseable {
             opened.add(kernelOctets);
             sender = new Sender(transport, localAddresses, ledger, kernelOctets);
             opened.add(sender);
-            protocol = PeerProtocol.open(engineLoop, sender, handover, stateDirectory, new SecureRandom(),
+            protocol = PeerProtocol.open(engineLoop, sender, handover, EngineStore.threaded(stateDirectory), new SecureRandom(),
                     config.limits(), peer -> config.managesPeer(peer.toInetAddress()));
             dropReport = new DropReport(protocol.drops(), events);
 

@@ -35,7 +35,7 @@ import org.sacip.protocol.message.SacipAddress;
  * session bindings. Written on a thread of its own; a reservation of sequence numbers waits until it is on disk,
  * so a restart never reuses a number.
  */
-final class EngineStore implements AutoCloseable {
+public final class EngineStore implements AutoCloseable {
     static final String FILE_NAME = "peer-state.json";
     private static final String FORMAT = "sacip-peer-state-2";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,11 +55,22 @@ final class EngineStore implements AutoCloseable {
     }
 
     private final Path file;
+    /** Null for a store that writes in the caller's thread. */
     private final LatestSnapshotWriter<Snapshot> writer;
 
-    EngineStore(Path stateDirectory) {
+    private EngineStore(Path stateDirectory, boolean threaded) {
         this.file = stateDirectory.resolve(FILE_NAME);
-        this.writer = new LatestSnapshotWriter<>("peer-state", this::write);
+        this.writer = threaded ? new LatestSnapshotWriter<>("peer-state", this::write) : null;
+    }
+
+    /** The agent's store: writes on a thread of its own, so the engine thread never waits for the disk. */
+    public static EngineStore threaded(Path stateDirectory) {
+        return new EngineStore(stateDirectory, true);
+    }
+
+    /** A store that writes at once in the caller's thread (engines on a virtual clock, in tests and tools). */
+    public static EngineStore inline(Path stateDirectory) {
+        return new EngineStore(stateDirectory, false);
     }
 
     Path file() {
@@ -67,16 +78,30 @@ final class EngineStore implements AutoCloseable {
     }
 
     void save(Snapshot snapshot) {
-        writer.submit(snapshot);
+        if (writer != null) {
+            writer.submit(snapshot);
+        } else {
+            saveDurably(snapshot);
+        }
     }
 
     CompletableFuture<Void> saveDurably(Snapshot snapshot) {
-        return writer.submitDurably(snapshot);
+        if (writer != null) {
+            return writer.submitDurably(snapshot);
+        }
+        try {
+            write(snapshot);
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
     public void close() {
-        writer.close();
+        if (writer != null) {
+            writer.close();
+        }
     }
 
     private void write(Snapshot snapshot) throws IOException {

@@ -1,6 +1,5 @@
 package org.sacip.agent.peer.protocol;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,15 +113,14 @@ public final class PeerProtocol {
     }
 
     /**
-     * An engine with the lineages of {@code stateDirectory} (created, mode 0700, when missing). Each key keeps the
-     * lifetime it had before the restart; the saved bindings wait for their sessions ({@link #sessionsOpened}).
+     * An engine with the lineages saved in {@code store}. Each key keeps the lifetime it had before the restart; the
+     * saved bindings wait for their sessions ({@link #sessionsOpened}).
      *
      * @throws StateFileException when the state file cannot be read or is not one this engine wrote
      */
-    public static PeerProtocol open(EngineLoop loop, Outbox outbox, HandoverPort handover, Path stateDirectory,
+    public static PeerProtocol open(EngineLoop loop, Outbox outbox, HandoverPort handover, EngineStore store,
             SecureRandom random, EngineLimits limits, Predicate<SacipAddress> managedPeer)
             throws StateFileException {
-        EngineStore store = new EngineStore(stateDirectory);
         EngineStore.Snapshot saved = store.load(loop.now());
         PeerProtocol[] self = new PeerProtocol[1];
         EngineContext ctx = new EngineContext(loop, outbox, random, limits, handover, managedPeer,
