@@ -53,7 +53,7 @@ class ManPageTest {
                 "\\-\\-dport", "\\-\\-peer")) {
             assertTrue(sessions.contains("\\fB" + option + "\\fR"), option);
         }
-        assertTrue(sessions.contains("pending, active, legacy, refused, closing"), sessions);
+        assertTrue(sessions.contains("bound, unbound, pending, active, legacy, refused, frozen"), sessions);
         assertTrue(section(page, ".SS events", ".SS flush").contains("\\fB\\-\\-follow\\fR"));
         assertTrue(section(page, ".SS flush", ".SS version").contains("\\fB\\-\\-yes\\fR"));
     }

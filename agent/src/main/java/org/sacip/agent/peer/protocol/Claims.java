@@ -221,7 +221,7 @@ final class Claims {
         OutstandingClaim claim = new OutstandingClaim(number, sessions);
         association.claims.outstanding.put(number, claim);
         Retransmission[] self = new Retransmission[1];
-        self[0] = Retransmission.start(ctx.loop, RetransmitPolicy.ADDRESS_UPDATE, ctx.random, () -> {
+        self[0] = Retransmission.start(ctx.loop, RetransmitPolicy.CLAIM, ctx.random, () -> {
             // Signed at each transmission for the addresses the lineage uses now (either side may move meanwhile).
             AssociationKey key = association.keys.current;
             SentClaim sent = key.claimMessages.claim(number, association.localOriginal(),
@@ -333,7 +333,7 @@ final class Claims {
         }
         AssociationKey key = association.keyFor(claim.keyId());
         key.claimVerifier.verifyClaim(claim, source, destination);
-        if (!association.isPeerAddress(source)) {
+        if (!source.equals(association.peer.current)) {
             throw new SacipProtocolException(SacipProtocolException.Reason.WRONG_ADDRESS, "CLAIM from " + source
                     + ", the peer is at " + association.peer.current);
         }
