@@ -23,7 +23,9 @@ import org.sacip.netlink.NetlinkSocket;
  * instance when the socket is released).
  *
  * <p>No per-family PF_BIND/PF_UNBIND is sent, unlike libnetfilter_log's example: those only choose the default
- * logger for {@code log} rules without a group, while a rule with a group addresses nfnetlink_log directly.
+ * logger for {@code log} rules without a group, while a rule with a group addresses nfnetlink_log directly. Nor is
+ * there a stale binding to clear first: the kernel destroys a group's instance when its socket is released, and
+ * a live one held by another socket cannot be unbound from here (EPERM).
  *
  * <p>Call {@link #poll} in a loop; it returns empty on timeout so the loop can stop. When the receive buffer
  * overflowed the kernel dropped packets and {@link #poll} throws {@link NetlinkOverrunException} once; the client
