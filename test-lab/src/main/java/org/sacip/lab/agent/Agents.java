@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
+import org.sacip.commands.CommandResult;
 import org.sacip.lab.Shell;
 
 /**
@@ -165,7 +166,7 @@ public final class Agents implements AutoCloseable {
         if (!running.containsKey(host) || !Files.isExecutable(ctl)) {
             return null;
         }
-        Shell.Result result = Shell.tryRun(lab.inHost(host, List.of(ctl.toString(), "--control-socket",
+        CommandResult result = Shell.tryRun(lab.inHost(host, List.of(ctl.toString(), "--control-socket",
                 control(host).socket().toString(), "sessions")));
         return result.ok() ? result.stdout() : "sacipctl failed: " + result.stderr().strip();
     }
