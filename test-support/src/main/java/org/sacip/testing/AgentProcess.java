@@ -122,6 +122,14 @@ public final class AgentProcess implements AutoCloseable {
         return awaitExit(limit, "SIGKILL");
     }
 
+    /**
+     * Returns the exit status once the agent has exited (after a signal the test sent some other way); when it is
+     * still running after {@code limit}, it is killed and this fails with the log's tail.
+     */
+    public int awaitExit(Duration limit) {
+        return awaitExit(limit, "the signal");
+    }
+
     private int awaitExit(Duration limit, String signal) {
         try {
             if (process.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {

@@ -3,6 +3,8 @@ package org.sacip.agent.daemon;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.sacip.agent.control.AgentEvent;
 import org.sacip.agent.control.ControlServer;
 import org.sacip.agent.control.ControlServerException;
@@ -18,15 +20,26 @@ final class AgentDaemon implements AutoCloseable {
         this.control = control;
     }
 
-    static AgentDaemon start(AgentConfig config, Path stateDirectory, Path controlSocket)
-            throws AgentStartException {
+    /**
+     * Starts the agent, then its control socket. A stop requested meanwhile is honoured between the two: the agent
+     * is closed again (as in a normal stop) and the result is empty.
+     */
+    static Optional<AgentDaemon> start(AgentConfig config, Path stateDirectory, Path controlSocket,
+            BooleanSupplier stopRequested) throws AgentStartException {
+        if (stopRequested.getAsBoolean()) {
+            return Optional.empty();
+        }
         EventFeed feed = new EventFeed();
         Agent agent = Agent.start(config, stateDirectory, (type, summary, fields) -> feed.publish(
                 new AgentEvent(Instant.now().toString(), type, summary, Map.copyOf(fields))));
+        if (stopRequested.getAsBoolean()) {
+            agent.close();
+            return Optional.empty();
+        }
         try {
             ControlServer control = ControlServer.start(controlSocket, config.controlGroup(), AgentMain.VERSION,
                     new AgentControl(agent), feed);
-            return new AgentDaemon(agent, control);
+            return Optional.of(new AgentDaemon(agent, control));
         } catch (ControlServerException | RuntimeException e) {
             agent.close();
             throw new AgentStartException("control socket: " + e.getMessage(), e);
