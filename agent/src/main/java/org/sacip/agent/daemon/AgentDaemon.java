@@ -9,6 +9,8 @@ import org.sacip.agent.control.AgentEvent;
 import org.sacip.agent.control.ControlServer;
 import org.sacip.agent.control.ControlServerException;
 import org.sacip.agent.control.EventFeed;
+import org.sacip.agent.files.UntrustedDirectoryException;
+import org.sacip.agent.state.StateDirectory;
 
 /** The agent with its control socket: what {@code sacip-agent} runs. */
 final class AgentDaemon implements AutoCloseable {
@@ -21,11 +23,18 @@ final class AgentDaemon implements AutoCloseable {
     }
 
     /**
-     * Starts the agent, then its control socket. A stop requested meanwhile is honoured between the two: the agent
-     * is closed again (as in a normal stop) and the result is empty.
+     * Checks the state and socket directories (a directory others could write is a configuration error, found
+     * before anything is set up), starts the agent, then its control socket. A stop requested meanwhile is honoured
+     * between these steps: what was started is closed again (as in a normal stop) and the result is empty.
      */
     static Optional<AgentDaemon> start(AgentConfig config, Path stateDirectory, Path controlSocket,
             BooleanSupplier stopRequested) throws AgentStartException {
+        try {
+            StateDirectory.check(stateDirectory);
+            ControlServer.checkDirectory(controlSocket);
+        } catch (UntrustedDirectoryException e) {
+            throw new AgentStartException(AgentStartException.Reason.CONFIGURATION, e.getMessage(), e);
+        }
         if (stopRequested.getAsBoolean()) {
             return Optional.empty();
         }

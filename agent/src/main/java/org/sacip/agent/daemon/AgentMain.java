@@ -87,9 +87,14 @@ public final class AgentMain implements Callable<Integer> {
         try {
             started = AgentDaemon.start(settings, stateDirectory, controlSocket, stop::requested);
         } catch (AgentStartException e) {
+            if (e.reason() == AgentStartException.Reason.CONFIGURATION) {
+                // As for a bad config file: one line for the operator, exit 2.
+                System.err.println("sacip-agent: " + e.getMessage());
+                return 2;
+            }
             log.error("cannot start: {}", e.getMessage());
             System.err.println("sacip-agent: cannot start: " + e.getMessage());
-            return e.reason() == AgentStartException.Reason.CONFIGURATION ? 2 : 1;
+            return 1;
         }
         if (started.isEmpty()) {
             log.info("stop requested during start-up: stopped before serving; remapped sessions keep working");

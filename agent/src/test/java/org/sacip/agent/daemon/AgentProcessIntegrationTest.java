@@ -81,6 +81,56 @@ class AgentProcessIntegrationTest {
         assertFalse(Files.exists(dir.resolve("s")), "a refused start must change nothing");
     }
 
+    @Test
+    void aStateDirectoryOthersCanWriteIsAOneLineErrorAndExitTwoAndStaysAsItWas(@TempDir Path dir) throws Exception {
+        Path state = Files.createDirectory(AgentLaunch.state(dir));
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxr-x"));
+        CommandResult result = runInNamespace(dir);
+        assertEquals(2, result.exitCode(), result.toString());
+        assertEquals("sacip-agent: the state directory " + state + " is writable by its group (mode 0775); only its "
+                + "owner may write to it", lastLine(result.stderr()), result.stderr());
+        assertEquals("rwxrwxr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+        assertFalse(Files.exists(AgentLaunch.socket(dir).getParent()), "a refused start must change nothing");
+    }
+
+    @Test
+    void aSocketDirectoryUnderAWorldWritableDirectoryIsExitTwoBeforeAnythingIsSetUp(@TempDir Path dir)
+            throws Exception {
+        Path run = AgentLaunch.socket(dir).getParent();
+        Files.createDirectory(run);
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (TestNamespace ns = TestNamespace.create("refuse")) {
+            CommandResult result = Commands.run(command(ns, dir), Duration.ofSeconds(60));
+            assertEquals(2, result.exitCode(), result.toString());
+            assertEquals("sacip-agent: the control socket's directory " + run + " is writable by its group and others "
+                    + "(mode 0777); only its owner may write to it", lastLine(result.stderr()), result.stderr());
+            assertFalse(Files.exists(AgentLaunch.state(dir)), "a refused start must change nothing");
+            assertFalse(ns.exec("nft", "list", "tables").contains("sacip"), "the data path was set up");
+        }
+    }
+
+    /** The agent in a throwaway namespace (so a start that should have been refused touches no real tables). */
+    private static CommandResult runInNamespace(Path dir) throws Exception {
+        try (TestNamespace ns = TestNamespace.create("refuse")) {
+            return Commands.run(command(ns, dir), Duration.ofSeconds(60));
+        }
+    }
+
+    private static List<String> command(TestNamespace ns, Path dir) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
+        command.addAll(AgentLaunch.launcher());
+        command.addAll(List.of("--control-socket", AgentLaunch.socket(dir).toString(), "--state-dir",
+                AgentLaunch.state(dir).toString()));
+        return command;
+    }
+
+    /** The error line: the agent logs its start first, then the error and nothing else (no trace). */
+    private static String lastLine(String text) {
+        assertFalse(text.contains("Exception") || text.contains("\tat "), "a trace reached the operator: " + text);
+        List<String> lines = text.strip().lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
     /** The capability set of the JVM: ip netns exec and setpriv exec into it, so the pid is the JVM's. */
     private static String capability(AgentProcess agent, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(agent.pid()), "status"))) {
