@@ -91,6 +91,16 @@ public final class ControlServer implements AutoCloseable {
         return socket;
     }
 
+    /** Request connections open now, accepted and not yet answered and closed (events followers not counted). */
+    int openConnections() {
+        return loop.openConnections();
+    }
+
+    /** Bytes that events followers' clients sent after their request, read and ignored so far. */
+    long followerBytesIgnored() {
+        return followers.bytesIgnored();
+    }
+
     /** Stops accepting, ends every client connection (followers included) and deletes the socket file. */
     @Override
     public synchronized void close() {

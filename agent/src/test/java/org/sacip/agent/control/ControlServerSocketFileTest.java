@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sacip.agent.files.ForeignOwner;
+import org.sacip.testing.Eventually;
 
 /**
  * The socket file on disk: mode, group, parent directory (its owner and mode, and its ancestors'), stale and live
@@ -116,7 +118,8 @@ class ControlServerSocketFileTest {
                 ControlClient follower = ControlClient.connect(socket)) {
             follower.send("{\"v\":1,\"cmd\":\"events\"}\n");
             assertTrue(follower.readJson(ControlClient.PATIENCE).get("data").get("following").asBoolean());
-            Thread.sleep(100); // let the idle connection be accepted
+            Eventually.await(Duration.ofSeconds(10), () -> server.openConnections() == 1,
+                    () -> "the idle connection to be accepted");
             server.close();
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
             assertTrue(idle.endsWithin(ControlClient.PATIENCE), "idle connection closed");
