@@ -5,15 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.sacip.commands.CommandResult;
+import org.sacip.commands.Commands;
 import org.sacip.lab.agent.Agents;
 import org.sacip.lab.agent.ProjectRoot;
 import org.sacip.lab.move.MoveKind;
@@ -25,6 +27,7 @@ import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
 import org.sacip.lab.traffic.Endpoint;
 import org.sacip.lab.traffic.TrafficKind;
+import org.sacip.testing.Eventually;
 
 /**
  * bin/sacipctl against real agents after a real move (no mock server): A (roaming) streams to B, `events -f` runs
@@ -32,6 +35,10 @@ import org.sacip.lab.traffic.TrafficKind;
  */
 class SacipctlAgainstAgentTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration KEYS_LIMIT = Duration.ofSeconds(30);
+    private static final Duration FOLLOWER_LIMIT = Duration.ofSeconds(30);
+    private static final Duration ACTIVE_LIMIT = Duration.ofSeconds(10);
+    private static final Duration CTL_LIMIT = Duration.ofSeconds(30);
 
     @Test
     void showsTheMovedSessionEverywhereAndFlushesIt() throws Exception {
@@ -47,13 +54,16 @@ class SacipctlAgainstAgentTest {
                     "connect", "198.18.10.2:5001", "count", "1"));
             String tuple = client.await("connected", 60_000).path("tuple").asText();
             String localPort = tuple.substring(tuple.indexOf(':') + 1, tuple.indexOf(' '));
-            Thread.sleep(3000);
+            // As ScenarioRunner does: the move comes once both agents know each other (a move before that is
+            // another scenario: a peer of unknown capability).
+            Eventually.await(KEYS_LIMIT, () -> agents.keyAgreed("a") && agents.keyAgreed("b"),
+                    () -> "a key agreed between the agents; a: " + agents.logTail("a"));
 
             Path eventsFile = Files.createTempFile("sacipctl-events", ".jsonl");
             Process events = new ProcessBuilder(lab.inHost("a", ctl(root, lab, "a", "events", "--follow", "-j")))
                     .redirectErrorStream(true).redirectOutput(eventsFile.toFile()).start();
             lab.onTeardown(events::destroyForcibly);
-            Thread.sleep(1500);
+            awaitFollower(lab, "a", events);
             new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
             JsonNode sessions = awaitActive(root, lab);
             events.destroy();
@@ -103,17 +113,30 @@ class SacipctlAgainstAgentTest {
         }
     }
 
-    private static JsonNode awaitActive(Path root, Lab lab) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        JsonNode sessions = JSON.createArrayNode();
-        while (System.currentTimeMillis() < deadline) {
-            sessions = JSON.readTree(run(root, lab, "a", 0, "sessions", "-j"));
-            if (sessions.size() == 1 && sessions.get(0).path("state").asText().equals("active")) {
-                return sessions;
+    private static JsonNode awaitActive(Path root, Lab lab) {
+        return Eventually.await(ACTIVE_LIMIT, () -> {
+            try {
+                return JSON.readTree(run(root, lab, "a", 0, "sessions", "-j"));
+            } catch (Exception e) {
+                throw new IllegalStateException("sacipctl sessions: " + e.getMessage(), e);
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the moved session never became active: " + sessions);
+        }, sessions -> sessions.size() == 1 && sessions.get(0).path("state").asText().equals("active"),
+                () -> "the moved session to become active");
+    }
+
+    /**
+     * Waits until sacipctl events (whose JVM is the process we started: ip netns exec and bin/sacipctl exec their
+     * successor) holds a connection to the agent. The agent turns it into a follower as soon as it has read the
+     * request line, far sooner than the move that follows produces its first event.
+     */
+    private static void awaitFollower(Lab lab, String host, Process events) {
+        String owner = "pid=" + events.pid() + ",";
+        Eventually.await(FOLLOWER_LIMIT, () -> {
+            if (!events.isAlive()) {
+                throw new AssertionError("sacipctl events exited with status " + events.exitValue());
+            }
+            return lab.run(host, "ss", "-xpH", "state", "established").contains(owner);
+        }, () -> "sacipctl events (pid " + events.pid() + ") to connect to the agent in " + host);
     }
 
     private static List<String> ctl(Path root, Lab lab, String host, String... arguments) {
@@ -125,22 +148,16 @@ class SacipctlAgainstAgentTest {
 
     /** Runs sacipctl in the host with stdin closed; asserts its exit status and returns its standard output. */
     private static String run(Path root, Lab lab, String host, int expectedExit, String... arguments)
-            throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(lab.inHost(host, ctl(root, lab, host, arguments)))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(expectedExit, process.exitValue(), String.join(" ", arguments) + ": " + out + err);
-        return out;
+            throws Exception {
+        CommandResult result = Commands.run(lab.inHost(host, ctl(root, lab, host, arguments)), CTL_LIMIT);
+        assertEquals(expectedExit, result.exitCode(), String.join(" ", arguments) + ": " + result.stdout()
+                + result.stderr());
+        return result.stdout();
     }
 
     private static int exit(Path root, Lab lab, String host, List<String> arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(root.resolve("bin/sacipctl").toString()));
         command.addAll(arguments);
-        Process process = new ProcessBuilder(lab.inHost(host, command)).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        return process.exitValue();
+        return Commands.run(lab.inHost(host, command), CTL_LIMIT).exitCode();
     }
 }
