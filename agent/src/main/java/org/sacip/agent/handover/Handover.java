@@ -27,7 +27,6 @@ import org.sacip.agent.session.RecentUdpFlows;
 import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.agent.session.SessionObservation;
-import org.sacip.agent.state.HandoverStore;
 import org.sacip.agent.state.LatestSnapshotWriter;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.protocol.message.SacipAddress;

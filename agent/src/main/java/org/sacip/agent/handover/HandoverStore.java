@@ -1,4 +1,4 @@
-package org.sacip.agent.state;
+package org.sacip.agent.handover;
 
 import org.sacip.netlink.AddressText;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +20,8 @@ import org.sacip.agent.datapath.Endpoint;
 import org.sacip.agent.datapath.Remapping;
 import org.sacip.agent.datapath.SessionProtocol;
 import org.sacip.agent.datapath.SessionTuple;
-import org.sacip.agent.handover.SessionState;
+import org.sacip.agent.state.PrivateFiles;
+import org.sacip.agent.state.StateFileException;
 
 /**
  * The moved sessions as the agent last committed them ({@code handovers.json} in the state directory), so an agent
