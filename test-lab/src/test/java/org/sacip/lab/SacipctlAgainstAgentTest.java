@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.sacip.commands.CommandResult;
 import org.sacip.commands.Commands;
@@ -39,6 +42,7 @@ class SacipctlAgainstAgentTest {
     private static final Duration FOLLOWER_LIMIT = Duration.ofSeconds(30);
     private static final Duration ACTIVE_LIMIT = Duration.ofSeconds(10);
     private static final Duration CTL_LIMIT = Duration.ofSeconds(30);
+    private static final String FOLLOWER_THREAD = "sacip-control-events-".substring(0, 15);
 
     @Test
     void showsTheMovedSessionEverywhereAndFlushesIt() throws Exception {
@@ -63,7 +67,7 @@ class SacipctlAgainstAgentTest {
             Process events = new ProcessBuilder(lab.inHost("a", ctl(root, lab, "a", "events", "--follow", "-j")))
                     .redirectErrorStream(true).redirectOutput(eventsFile.toFile()).start();
             lab.onTeardown(events::destroyForcibly);
-            awaitFollower(lab, "a", events);
+            awaitFollower(agents, "a", events);
             new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
             JsonNode sessions = awaitActive(root, lab);
             events.destroy();
@@ -125,18 +129,34 @@ class SacipctlAgainstAgentTest {
     }
 
     /**
-     * Waits until sacipctl events (whose JVM is the process we started: ip netns exec and bin/sacipctl exec their
-     * successor) holds a connection to the agent. The agent turns it into a follower as soon as it has read the
-     * request line, far sooner than the move that follows produces its first event.
+     * Waits until the host's agent follows sacipctl events: it subscribes the connection to its events, then starts
+     * the follower's thread, named sacip-control-events-N (the kernel keeps the first 15 characters of a thread's
+     * name). No other connection asks for events in this test.
      */
-    private static void awaitFollower(Lab lab, String host, Process events) {
-        String owner = "pid=" + events.pid() + ",";
+    private static void awaitFollower(Agents agents, String host, Process events) {
+        Path tasks = Path.of("/proc", Long.toString(agents.pid(host)), "task");
         Eventually.await(FOLLOWER_LIMIT, () -> {
             if (!events.isAlive()) {
                 throw new AssertionError("sacipctl events exited with status " + events.exitValue());
             }
-            return lab.run(host, "ss", "-xpH", "state", "established").contains(owner);
-        }, () -> "sacipctl events (pid " + events.pid() + ") to connect to the agent in " + host);
+            return threadNames(tasks).contains(FOLLOWER_THREAD);
+        }, () -> "the agent in " + host + " to follow sacipctl events (threads: " + threadNames(tasks) + ")");
+    }
+
+    private static List<String> threadNames(Path tasks) {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : threads.toList()) {
+                try {
+                    names.add(Files.readString(thread.resolve("comm")).strip());
+                } catch (IOException ended) {
+                    // The thread ended while we listed them.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
     }
 
     private static List<String> ctl(Path root, Lab lab, String host, String... arguments) {

@@ -121,6 +121,15 @@ public final class Agents implements AutoCloseable {
         return running.containsKey(host);
     }
 
+    /** The pid of the host's running agent: its JVM, since ip netns exec and bin/sacip-agent exec their successor. */
+    public long pid(String host) {
+        AgentProcess agent = running.get(host);
+        if (agent == null) {
+            throw new LabException("no agent is running in " + host);
+        }
+        return agent.pid();
+    }
+
     /** The control socket of the host's agent. */
     public AgentControl control(String host) {
         return new AgentControl(stateDir(host).resolve("control.sock"));

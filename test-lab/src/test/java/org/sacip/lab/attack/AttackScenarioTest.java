@@ -116,7 +116,7 @@ class AttackScenarioTest {
                         () -> "B to count drops for each of " + reasons);
 
                 // The figures are printed, not judged: how fast and how cheap depends on the machine's load.
-                FloodFigures flood = flood(fromE, controlB, agentPid(lab, "b"));
+                FloodFigures flood = flood(fromE, controlB, agents.pid("b"));
                 System.out.println("flood: " + flood);
                 assertTrue(flood.statusAnswers() > 0, "B's control socket never answered during the flood: " + flood);
                 long counted = controlB.status().path("drops_total").asLong();
@@ -251,15 +251,6 @@ class AttackScenarioTest {
         Eventually.await(COUNT_LIMIT, control::sessions, sessions -> !sessions.isEmpty()
                 && sessions.stream().allMatch(s -> s.state().equals("active")
                         && s.activeRemote().startsWith(activeRemotePrefix)), () -> "B to follow A's move");
-    }
-
-    /** The agent's JVM in a host: the process whose command line names that host's control socket. */
-    private static long agentPid(Lab lab, String host) {
-        String socket = "/run/sacip-lab/" + lab.ns(host) + "/control.sock";
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(socket) && c.contains("java")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst()
-                .orElseThrow(() -> new AssertionError("no agent process for " + host));
     }
 
     /** utime + stime of a process, in clock ticks (100 a second on Linux). */
