@@ -2,11 +2,11 @@ package org.sacip.netlink.nftables;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.sacip.commands.CommandException;
+import org.sacip.commands.Commands;
 import org.sacip.netlink.NetlinkException;
 
 /**
@@ -16,9 +16,9 @@ import org.sacip.netlink.NetlinkException;
  */
 public final class TestRuleset {
     private static final String RESOURCE = "test-ruleset.nft";
-    private static final long NFT_TIMEOUT_SECONDS = 60;
+    private static final Duration NFT_LIMIT = Duration.ofSeconds(60);
 
-    private TestRuleset() {
+    private SacipRuleset() {
     }
 
     /** The ruleset text shipped in the jar. */
@@ -55,40 +55,12 @@ public final class TestRuleset {
 
     private static void run(List<String> command) throws RulesetLoadException {
         String ruleset = text();
-        Process process;
         try {
-            process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new RulesetLoadException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
-        }
-        try {
-            // The command may exit before reading its input (ip netns exec with a missing namespace): then the
-            // write fails with a closed pipe, and the exit status and output below say why.
-            IOException writeFailure = null;
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(ruleset.getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                writeFailure = e;
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!process.waitFor(NFT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new RulesetLoadException("nft did not finish loading the ruleset");
-            }
-            if (process.exitValue() != 0) {
-                throw new RulesetLoadException("nft refused the ruleset (exit " + process.exitValue() + "): " + output);
-            }
-            if (writeFailure != null) {
-                throw new RulesetLoadException("nft did not read the whole ruleset: " + writeFailure.getMessage(),
-                        writeFailure);
-            }
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new RulesetLoadException("loading the ruleset failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new RulesetLoadException("interrupted while loading the ruleset", e);
+            // nft may exit before reading all of its input (ip netns exec with a missing namespace): its exit
+            // status and output then say why.
+            Commands.run(command, ruleset, NFT_LIMIT).requireSuccess();
+        } catch (CommandException e) {
+            throw new RulesetLoadException("cannot load the ruleset: " + e.getMessage(), e);
         }
     }
 }
