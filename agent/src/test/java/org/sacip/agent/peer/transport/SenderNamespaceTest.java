@@ -26,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
-import org.sacip.netlink.conntrack.ConntrackAccounting;
 import org.sacip.netlink.conntrack.ConntrackClient;
 import org.sacip.netlink.conntrack.ConntrackEntry;
 import org.sacip.netlink.conntrack.FlowCounters;
@@ -186,10 +185,7 @@ class SenderNamespaceTest {
     @CsvSource({"4, true", "6, false"})
     void theKernelsCountOfOurSessionsWithAnAddressIsItsBudget(int family, boolean weOpened) throws Exception {
         Pair p = pair(family);
-        // Conntrack runs in a namespace once a rule needs it; accounting as the agent turns it on.
-        p.a().exec("nft", "add table inet track; add chain inet track out { type filter hook output priority 0; };"
-                + " add rule inet track out ct state new counter");
-        ConntrackAccounting.setEnabled(p.a().netNamespace(), true);
+        Transports.trackConnections(p.a());
         int ourPort = weOpened ? 40000 : 5000;
         int peerPort = weOpened ? 5000 : 40000;
         SessionTuple session = new SessionTuple(SessionProtocol.TCP, new Endpoint(p.us(), ourPort),

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.pcap4j.core.PcapHandle;
+import org.sacip.netlink.conntrack.ConntrackAccounting;
 import org.sacip.netlink.testing.LinkedNamespaces;
 import org.sacip.netlink.testing.TestNamespace;
 import org.sacip.protocol.codec.SacipDecoder;
@@ -124,6 +125,16 @@ public final class Transports {
         } finally {
             injector.close();
         }
+    }
+
+    /**
+     * Makes conntrack follow the namespace's flows with byte counters, as on an agent's host: conntrack runs in a
+     * namespace once a rule needs it, and the agent turns accounting on. Only flows that begin afterwards count.
+     */
+    public static void trackConnections(TestNamespace namespace) throws Exception {
+        namespace.exec("nft", "add table inet track; add chain inet track out { type filter hook output priority 0; };"
+                + " add rule inet track out ct state new counter");
+        ConntrackAccounting.setEnabled(namespace.netNamespace(), true);
     }
 
     /** The MAC address of an interface of the namespace. */
