@@ -54,7 +54,7 @@ final class NextHopResolver {
                 route = client.lookupRoute(peer, Optional.of(local), OptionalInt.empty());
                 link = route.outputInterface() == 0 ? null : client.link(route.outputInterface()).orElse(null);
             }
-        } catch (NetlinkException e) {
+        } catch (NetlinkException | IllegalArgumentException e) {
             return new Lookup.Unroutable("no route from " + AddressText.of(local) + " to " + AddressText.of(peer)
                     + ": " + e.getMessage());
         }

@@ -164,7 +164,7 @@ public final class Sender implements Outbox, AutoCloseable {
         try {
             transport.inject(hop, from, to, message.icmp());
             sent.increment();
-        } catch (PeerTransportException e) {
+        } catch (PeerTransportException | IllegalArgumentException e) {
             count(Unsent.INJECTION_FAILED, message, e.getMessage());
         }
     }

@@ -1,24 +1,19 @@
 package org.sacip.agent.peer.transport;
 
-import org.sacip.netlink.testing.TestNamespace;
-
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.sacip.protocol.codec.SacipEncoder;
-import org.sacip.protocol.message.Hello;
-import org.sacip.protocol.message.Octets;
-import org.sacip.protocol.message.SacipAddress;
+import org.sacip.netlink.testing.TestNamespace;
 
 /**
- * Prints figures for the transport between two namespaces on a veth link: the first send with an empty neighbour
- * cache (includes ARP / neighbour discovery), then per message the send call (route and neighbour lookup, frame,
- * inject) and send-to-delivery latency, one message in flight at a time, IPv4 and IPv6; then a burst without
- * waiting. Run: {@code mvn -B -q -o -pl agent exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=org.sacip.agent.peer.transport.PeerTransportBenchmark}.
+ * Prints figures for the transport and its sender between two namespaces on a veth link: the first message with an
+ * empty neighbour cache (the sender waits while the kernel runs ARP / neighbour discovery), then per message the
+ * hand-over to the sender and the time from hand-over to delivery (sender thread: route and neighbour lookup,
+ * frame, inject; capture; delivery thread), one message in flight at a time, IPv4 and IPv6; then a burst without
+ * waiting, with what the sender's and the receiver's bounded queues dropped. Run: {@code mvn -B -q -o -pl agent
+ * exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.sacip.agent.peer.transport.PeerTransportBenchmark}.
  */
 public final class PeerTransportBenchmark {
     private static final int ROUNDS = 2000;
@@ -38,8 +33,8 @@ public final class PeerTransportBenchmark {
             a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
             b.addAddresses(bLink, "198.18.1.2/24", "2001:db8:1::2/64");
             BlockingQueue<ReceivedMessage> received = new LinkedBlockingQueue<>();
-            try (PeerTransport sender = Transports.startIn(a, settings, message -> { });
-                    PeerTransport receiver = Transports.startIn(b, settings, received::add)) {
+            try (HostTransport sender = HostTransport.startIn(a, settings, message -> { });
+                    HostTransport receiver = HostTransport.startIn(b, settings, received::add)) {
                 for (String[] pair : new String[][] {{"198.18.1.1", "198.18.1.2"},
                         {"2001:db8:1::1", "2001:db8:1::2"}}) {
                     measure(sender, receiver, received, InetAddress.getByName(pair[0]),
@@ -49,44 +44,47 @@ public final class PeerTransportBenchmark {
         }
     }
 
-    private static void measure(PeerTransport sender, PeerTransport receiver, BlockingQueue<ReceivedMessage> received,
+    private static void measure(HostTransport sender, HostTransport receiver, BlockingQueue<ReceivedMessage> received,
             InetAddress local, InetAddress peer) throws Exception {
-        byte[] icmp = SacipEncoder.encode(new Hello(Octets.of(new byte[16])), SacipAddress.of(local),
-                SacipAddress.of(peer));
+        byte[] icmp = Transports.encode(Transports.hello(), local, peer);
         long start = System.nanoTime();
         sender.send(local, peer, icmp);
         take(received);
         System.out.printf("%s first message, empty neighbour cache: %.2f ms to delivery%n", family(local),
                 (System.nanoTime() - start) / 1e6);
-        long[] sendCall = new long[ROUNDS];
+        long[] handOver = new long[ROUNDS];
         long[] delivery = new long[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
             long before = System.nanoTime();
             sender.send(local, peer, icmp);
-            long sentAt = System.nanoTime();
+            long handedOver = System.nanoTime();
             take(received);
             long deliveredAt = System.nanoTime();
-            sendCall[round] = sentAt - before;
+            handOver[round] = handedOver - before;
             delivery[round] = deliveredAt - before;
         }
-        System.out.printf("%s send call: %s; send to delivery: %s (%d rounds)%n", family(local), stats(sendCall),
-                stats(delivery), ROUNDS);
-        long deliveredBefore = receiver.counters().delivered();
-        long droppedBefore = receiver.counters().rejected(FrameRejection.QUEUE_FULL);
+        System.out.printf("%s hand-over to the sender: %s; hand-over to delivery: %s (%d rounds)%n", family(local),
+                stats(handOver), stats(delivery), ROUNDS);
+        long deliveredBefore = receiver.transport().counters().delivered();
+        long droppedBefore = receiver.transport().counters().rejected(FrameRejection.QUEUE_FULL);
+        long senderFullBefore = sender.unsent(Sender.Unsent.QUEUE_FULL);
+        long sentBefore = sender.sender().sent();
         long burstStart = System.nanoTime();
         for (int i = 0; i < BURST; i++) {
             sender.send(local, peer, icmp);
         }
-        long burstSent = System.nanoTime();
+        long burstHandedOver = System.nanoTime();
         int got = 0;
         while (got < BURST && received.poll(1, TimeUnit.SECONDS) != null) {
             got++;
         }
         double seconds = (System.nanoTime() - burstStart) / 1e9;
-        System.out.printf("%s burst of %d: sent at %.0f msg/s, %d delivered (%d dropped in queue) in %.2f s%n",
-                family(local), BURST, BURST / ((burstSent - burstStart) / 1e9),
-                receiver.counters().delivered() - deliveredBefore,
-                receiver.counters().rejected(FrameRejection.QUEUE_FULL) - droppedBefore, seconds);
+        System.out.printf("%s burst of %d: handed over at %.0f msg/s, %d sent (%d dropped in the sender's queue),"
+                + " %d delivered (%d dropped in the receiver's queue) in %.2f s%n", family(local), BURST,
+                BURST / ((burstHandedOver - burstStart) / 1e9), sender.sender().sent() - sentBefore,
+                sender.unsent(Sender.Unsent.QUEUE_FULL) - senderFullBefore,
+                receiver.transport().counters().delivered() - deliveredBefore,
+                receiver.transport().counters().rejected(FrameRejection.QUEUE_FULL) - droppedBefore, seconds);
     }
 
     private static void take(BlockingQueue<ReceivedMessage> received) throws InterruptedException {
