@@ -93,7 +93,7 @@ class SacipctlAgainstAgentTest {
             assertEquals(1, status.path("sessions").asInt(), status.toString());
             JsonNode peers = JSON.readTree(run(root, lab, "a", 0, "peers", "-j"));
             assertEquals("198.18.10.2", peers.get(0).path("address").asText(), peers.toString());
-            assertEquals("sacip-v1", peers.get(0).path("capability").asText(), peers.toString());
+            assertEquals("sacip-v2", peers.get(0).path("capability").asText(), peers.toString());
             assertEquals("198.18.2.2", peers.get(0).path("local_current").asText(), peers.toString());
             JsonNode ghosts = JSON.readTree(run(root, lab, "a", 0, "ghosts", "-j"));
             assertEquals("198.18.1.2", ghosts.get(0).path("address").asText(), ghosts.toString());

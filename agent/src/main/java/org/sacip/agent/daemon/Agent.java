@@ -24,6 +24,7 @@ import org.sacip.agent.move.MovePlan;
 import org.sacip.agent.peer.protocol.EngineStore;
 import org.sacip.agent.peer.protocol.ExecutorEngineLoop;
 import org.sacip.agent.peer.protocol.PeerProtocol;
+import org.sacip.agent.peer.protocol.ReplyPath;
 import org.sacip.agent.peer.transport.AmplificationLedger;
 import org.sacip.agent.peer.transport.InterfaceSelection;
 import org.sacip.agent.peer.transport.KernelReceivedOctets;
@@ -154,7 +155,8 @@ public final class Agent implements AutoCloseable {
                             AddressText.of(original), AddressText.of(active), AddressText.of(active));
                 }
             });
-            tracker = SessionTracker.start(null, config.dataPath().nflogGroup(), () -> usableAddresses.keySet(),
+            // The sessions of moved addresses (ghosts) are ours to follow as much as those of addresses in use.
+            tracker = SessionTracker.start(null, config.dataPath().nflogGroup(), localAddresses::all,
                     localAddresses::holds, new SessionTracker.Listener() {
                         @Override
                         public void opened(List<SessionOpened> sessions, boolean initialDump) {
@@ -171,7 +173,9 @@ public final class Agent implements AutoCloseable {
                     }, clock);
             opened.add(tracker);
             transport.start(message -> protocol.receive(SacipAddress.of(message.source()),
-                    SacipAddress.of(message.destination()), message.icmp()));
+                    SacipAddress.of(message.destination()), message.icmp(), message.linkSource().length == 0
+                            ? Optional.empty() : Optional.of(new ReplyPath(message.interfaceIndex(),
+                                    message.linkSource()))));
             sender.start();
         } catch (StateFileException e) {
             throw new AgentStartException("state: " + e.getMessage(), e);

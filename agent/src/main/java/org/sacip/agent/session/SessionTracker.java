@@ -119,7 +119,8 @@ public final class SessionTracker implements AutoCloseable {
     /**
      * Subscribes in the namespace ({@code null}: the caller's), makes the first dump and starts following.
      *
-     * @param managedAddresses the addresses whose sessions are tracked (managed interfaces' usable addresses)
+     * @param managedAddresses the addresses whose sessions are tracked (managed interfaces' usable addresses, and the
+     *                         ghosts of those that moved)
      * @param ours             whether an address is this host's (managed, or a ghost)
      */
     public static SessionTracker start(NetNamespace namespace, int nflogGroup,

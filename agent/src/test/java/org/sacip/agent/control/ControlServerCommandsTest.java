@@ -57,8 +57,8 @@ class ControlServerCommandsTest extends RunningControlServer {
         assertEquals(4, peer.get("last_sequence_received").asLong());
         assertEquals(1.5, peer.get("rtt_ms").asDouble());
         JsonNode silent = peers.get(1);
-        assertEquals("none", silent.get("capability").asText());
-        assertTrue(silent.get("key_id").isNull());
+        assertEquals("sacip-v2", silent.get("capability").asText());
+        assertEquals(0, silent.get("sessions").asInt());
         assertTrue(silent.get("last_seen").isNull());
         assertTrue(silent.get("rtt_ms").isNull());
     }

@@ -70,7 +70,7 @@ class AgentProcessIntegrationTest {
     @Test
     void aBadConfigFileIsAOneLineErrorAndExitTwo(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("agent.conf");
-        Files.writeString(config, "interfaces = eth0\nudp-idle-timeout = forever\n");
+        Files.writeString(config, "interfaces = eth0\nkey-idle-keep = forever\n");
         CommandResult result = Commands.run(List.of(AgentLaunch.java(), "-cp", System.getProperty("java.class.path"),
                 AgentMain.class.getName(), "--config", config.toString(), "--state-dir", dir.resolve("s").toString(),
                 "--control-socket", dir.resolve("c.sock").toString()), Duration.ofSeconds(60));

@@ -51,8 +51,8 @@ class LegacySessionCloseIntegrationTest {
                 agent.awaitReady(AgentLaunch.READY);
                 client.connect(server.getLocalSocketAddress(), 10_000);
                 try (Socket accepted = server.accept()) {
-                    Eventually.await(PROBE_GIVE_UP, () -> peers(agent), peers -> peers.contains(
-                            "\"capability\":\"none\""), () -> "A's agent to give up on B (capability none)");
+                    Eventually.await(PROBE_GIVE_UP, () -> sessions(agent), sessions -> sessions.contains(
+                            "\"binding\":\"no-agent\""), () -> "A's agent to give up on B (binding no-agent)");
                     a.exec("ip", "addr", "add", "198.18.50.11/24", "dev", aLink);
                     a.exec("ip", "addr", "del", "198.18.50.1/24", "dev", aLink);
                     Eventually.await(SESSION_CLOSED, () -> established(a), String::isBlank,
@@ -69,9 +69,9 @@ class LegacySessionCloseIntegrationTest {
         }
     }
 
-    private static String peers(AgentProcess agent) {
+    private static String sessions(AgentProcess agent) {
         try {
-            return agent.request("peers").toString();
+            return agent.request("sessions").toString();
         } catch (IOException e) {
             return "(no answer: " + e.getMessage() + ")";
         }

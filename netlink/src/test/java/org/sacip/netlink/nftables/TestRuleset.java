@@ -18,7 +18,7 @@ public final class TestRuleset {
     private static final String RESOURCE = "test-ruleset.nft";
     private static final Duration NFT_LIMIT = Duration.ofSeconds(60);
 
-    private SacipRuleset() {
+    private TestRuleset() {
     }
 
     /** The ruleset text shipped in the jar. */

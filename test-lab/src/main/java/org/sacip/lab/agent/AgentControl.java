@@ -45,7 +45,7 @@ public final class AgentControl {
         for (JsonNode row : request("peers")) {
             JsonNode key = row.path("key_id");
             peers.add(new AgentPeer(row.path("address").asText(), row.path("capability").asText(),
-                    key.isTextual() ? key.asText() : null));
+                    key.isTextual() ? key.asText() : null, row.path("sessions").asInt(0)));
         }
         return peers;
     }

@@ -34,6 +34,8 @@ final class EngineContext {
     final KeyedRateLimiter<SacipAddress> refusalsHeard;
     final PersistenceTrigger persistence;
     boolean closed;
+    /** Where the message being handled came from on the link (answers go back that way if need be). */
+    java.util.Optional<ReplyPath> answering = java.util.Optional.empty();
 
     /** Asks for the state to be saved soon (coalesced), or durably now. */
     interface PersistenceTrigger {
@@ -78,12 +80,12 @@ final class EngineContext {
     /** Sends octets encoded before (a retransmission resends the same octets). */
     void sendEncoded(byte[] icmp, SacipMessage message, SacipAddress from, SacipAddress to) {
         outbox.send(new Outbound(from, to, icmp, message.kind(), false, !proven.containsKey(to),
-                evidence(from, to)));
+                evidence(from, to), java.util.Optional.empty()));
     }
 
     Outbound outbound(SacipMessage message, SacipAddress from, SacipAddress to, boolean answer) {
         return new Outbound(from, to, SacipEncoder.encode(message, from, to), message.kind(), answer,
-                !proven.containsKey(to), evidence(from, to));
+                !proven.containsKey(to), evidence(from, to), answer ? answering : java.util.Optional.empty());
     }
 
     /** Our sessions with the address: what it sent us in them is what we may send it before it proved itself. */

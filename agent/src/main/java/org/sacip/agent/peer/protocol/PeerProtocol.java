@@ -53,7 +53,7 @@ public final class PeerProtocol {
     private static final Duration SAVE_DELAY = Duration.ofMillis(500);
     private static final Duration VIEW_DELAY = Duration.ofMillis(100);
 
-    private record Inbound(SacipAddress source, SacipAddress destination, byte[] icmp) {
+    private record Inbound(SacipAddress source, SacipAddress destination, byte[] icmp, Optional<ReplyPath> path) {
     }
 
     private final EngineContext ctx;
@@ -163,7 +163,12 @@ public final class PeerProtocol {
 
     /** A captured ICMP message with its outer addresses; handled later on the engine thread. Never blocks. */
     public void receive(SacipAddress source, SacipAddress destination, byte[] icmp) {
-        Inbound inbound = new Inbound(source, destination, icmp.clone());
+        receive(source, destination, icmp, Optional.empty());
+    }
+
+    /** As {@link #receive(SacipAddress, SacipAddress, byte[])}, with where the frame came from on the link. */
+    public void receive(SacipAddress source, SacipAddress destination, byte[] icmp, Optional<ReplyPath> path) {
+        Inbound inbound = new Inbound(source, destination, icmp.clone(), path);
         BlockingQueue<Inbound> queue = isHandshake(icmp) ? handshakes : authenticated;
         if (!queue.offer(inbound)) {
             ctx.drops.countOnly(DropReason.OVERLOAD);
@@ -217,6 +222,7 @@ public final class PeerProtocol {
         }
         LOG.debug("received {} from {} to {}", message.kind(), source, destination);
         markViewDirty();
+        ctx.answering = inbound.path();
         try {
             dispatch(message, source, destination);
         } catch (SacipProtocolException e) {
@@ -229,6 +235,8 @@ public final class PeerProtocol {
             } else if (e.reason == DropReason.NOT_MANAGED) {
                 refusals.notAllowed(message, source, destination, inbound.icmp().length);
             }
+        } finally {
+            ctx.answering = Optional.empty();
         }
     }
 

@@ -20,6 +20,13 @@ public final class LocalAddresses {
         this.ghosts = Set.copyOf(addresses);
     }
 
+    /** Every address we hold: on an interface or as a ghost (the sessions of both are ours to follow). */
+    public Set<InetAddress> all() {
+        Set<InetAddress> all = new java.util.HashSet<>(interfaces);
+        all.addAll(ghosts);
+        return all;
+    }
+
     /** Whether the address is ours: on an interface, or kept as a ghost for moved sessions. */
     public boolean holds(InetAddress address) {
         return interfaces.contains(address) || ghosts.contains(address);

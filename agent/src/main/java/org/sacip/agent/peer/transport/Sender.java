@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.sacip.agent.peer.protocol.Outbound;
 import org.sacip.agent.peer.protocol.Outbox;
+import org.sacip.agent.peer.protocol.ReplyPath;
+import java.util.Optional;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.slf4j.Logger;
@@ -129,12 +131,20 @@ public final class Sender implements Outbox, AutoCloseable {
             count(Unsent.UNROUTABLE, message, unroutable.why());
             return;
         }
-        if (lookup instanceof NextHopResolver.Lookup.Unresolved unresolved) {
-            if (message.answer()) {
+        if (lookup instanceof NextHopResolver.Lookup.Unresolved unresolved && message.answer()) {
+            // The way the message answered came: only straight back to the frame's sender on the same link.
+            Optional<ReplyPath> path = message.replyPath();
+            if (path.isEmpty() || !unresolved.direct() || path.get().interfaceIndex() != unresolved.interfaceIndex()
+                    || path.get().linkSource().length != 6) {
                 count(Unsent.UNRESOLVED_ANSWER, message, "next hop " + AddressText.of(unresolved.nextHop())
                         + " not known");
                 return;
             }
+            lookup = new NextHopResolver.Lookup.Ready(new NextHop(unresolved.interfaceIndex(),
+                    unresolved.interfaceName(), LinkFraming.ETHERNET, unresolved.interfaceMac(),
+                    path.get().linkSource()));
+        }
+        if (lookup instanceof NextHopResolver.Lookup.Unresolved unresolved) {
             long now = System.nanoTime();
             Long failedAt = failedHops.get(unresolved.nextHop());
             if (failedAt != null && now - failedAt < NEGATIVE_CACHE.toNanos()) {

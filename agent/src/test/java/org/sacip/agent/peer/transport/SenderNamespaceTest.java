@@ -17,12 +17,14 @@ import java.nio.channels.DatagramChannel;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sacip.agent.peer.protocol.ReplyPath;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
@@ -89,9 +91,12 @@ class SenderNamespaceTest {
     @ValueSource(ints = {4, 6})
     void thePeersSacipRequestLetsOurAnswerGo(int family) throws Exception {
         Pair p = pair(family);
-        p.fromB(hello());
+        ReceivedMessage request = p.receivedFromB(hello());
         SacipMessage answer = hello();
-        p.hostA().send(p.us(), p.peer(), encode(answer, p.us(), p.peer()), true, false, List.of());
+        // As the engine answers: by the path the request came (an IPv6 peer's solicitation names its link-local
+        // address, so the kernel may know no neighbour for the global one the request came from).
+        p.hostA().send(p.us(), p.peer(), encode(answer, p.us(), p.peer()), true, false, List.of(),
+                Optional.of(new ReplyPath(request.interfaceIndex(), request.linkSource())));
         Transports.await(() -> p.hostA().sender().sent() + p.hostA().unsent(Sender.Unsent.UNRESOLVED_ANSWER) == 1,
                 "the answer decided", p.hostA().sender()::unsent);
         assertEquals(1, p.hostA().sender().sent(), "the answer to the peer's request went; A's neighbours: "
@@ -305,9 +310,17 @@ class SenderNamespaceTest {
         /** B sends a plain request to us, which arrives; returns its bytes. */
         byte[] fromB(SacipMessage message) throws Exception {
             byte[] icmp = encode(message, peer, us);
-            hostB.send(peer, us, icmp);
-            assertReceived(atA.next(), link.here(), peer, us, icmp, message);
+            receivedFromB(message);
             return icmp;
+        }
+
+        /** B sends a plain request to us, which arrives; returns it as A's capture delivered it. */
+        ReceivedMessage receivedFromB(SacipMessage message) throws Exception {
+            byte[] icmp = encode(message, peer, us);
+            hostB.send(peer, us, icmp);
+            ReceivedMessage received = atA.next();
+            assertReceived(received, link.here(), peer, us, icmp, message);
+            return received;
         }
     }
 
