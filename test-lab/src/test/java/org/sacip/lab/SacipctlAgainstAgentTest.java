@@ -111,7 +111,11 @@ class SacipctlAgainstAgentTest {
             JsonNode flushed = JSON.readTree(run(root, lab, "a", 0, "flush", "--yes", "-j"));
             assertEquals(1, flushed.path("sessions").asInt(), flushed.toString());
             assertEquals(0, JSON.readTree(run(root, lab, "a", 0, "sessions", "-j")).size());
-            assertTrue(!lab.run("a", "nft", "list", "tables").contains("sacip"), "flush left the table");
+            String ruleset = lab.run("a", "nft", "list", "table", "inet", "sacip");
+            assertTrue(!ruleset.contains("198.18.2.2") && !ruleset.contains("198.18.1.2"),
+                    "flush left remapping or ghost elements: " + ruleset);
+            assertTrue(!lab.run("a", "ip", "-o", "addr", "show", "dev", "lo").contains("198.18.1.2"),
+                    "flush left the ghost address on lo");
             assertEquals(3, exit(root, lab, "a", List.of("--socket", "/run/sacip-lab/none.sock", "status")));
             Files.deleteIfExists(eventsFile);
         }

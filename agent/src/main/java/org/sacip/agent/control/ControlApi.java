@@ -16,6 +16,6 @@ public interface ControlApi {
 
     List<GhostRow> ghosts();
 
-    /** Removes every remapping, ghost and table the agent added (root only; the server checks). */
+    /** Removes every remapping and ghost the agent added and reloads its tables empty (root only; the server checks). */
     FlushResult flush() throws ControlException;
 }

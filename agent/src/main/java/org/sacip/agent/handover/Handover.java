@@ -560,7 +560,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
 
     // ---- flush ----
 
-    /** Removes everything the agent added; completes with how many sessions were remapped and how many ghosts. */
+    /**
+     * Removes every remapping and ghost the agent added and reloads its ruleset empty; completes with how many
+     * sessions were remapped and how many ghosts.
+     */
     public CompletableFuture<int[]> flush() {
         CompletableFuture<int[]> result = new CompletableFuture<>();
         post(() -> {
@@ -568,6 +571,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 int sessions = dataPath.remappings().size();
                 int ghosts = dataPath.ghosts().size();
                 dataPath.flush();
+                // The agent keeps running: its ruleset comes back empty at once, so openings are still recorded.
+                dataPath.install();
                 localMoves.clear();
                 progress.clear();
                 book.clear();

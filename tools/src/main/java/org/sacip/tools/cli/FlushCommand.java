@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-@Command(name = "flush", description = {"Remove every remapping, ghost address and table the agent added "
-        + "(root only).", "Live sessions that moved lose their connection."})
+@Command(name = "flush", description = {"Remove every remapping and ghost address the agent added and reload "
+        + "its tables empty (root only).", "Live sessions that moved lose their connection."})
 final class FlushCommand extends AgentCommand {
     static final String QUESTION = "Remove all SACIP remapping? [y/N] ";
 
