@@ -20,27 +20,27 @@ import org.sacip.lab.LabException;
 
 /**
  * The handover lines of one agent's log: "key K agreed with P from L as ROLE" per peer, "move X (was P) -> Y on IF
- * (kind): N session(s), ..." when a move is planned and "move X -> Y converged in N ms: ..." when every peer answered. Read before the lab is torn down:
+ * (kind): N session(s), B bound to K key(s)..." when a move is planned and "move X -> Y converged in N ms: ..." when every peer answered. Read before the lab is torn down:
  * the agent's state directory (and its log) goes with it.
  */
 final class AgentLog {
     /** Where {@code Agents} puts each agent's state directory and log. */
     private static final Path RUN_DIR = Path.of("/run/sacip-lab");
     private static final Pattern PLANNED = Pattern.compile("^(\\S+) INFO\\s+Handover: move (\\S+) \\(was (\\S+)\\) -> "
-            + "(\\S+) on (\\S+) \\(([a-z-]+)\\): (\\d+) session\\(s\\), (\\d+) peer\\(s\\), (\\d+) with an agent");
+            + "(\\S+) on (\\S+) \\(([a-z-]+)\\): (\\d+) session\\(s\\), (\\d+) bound to (\\d+) key\\(s\\)");
     private static final Pattern CONVERGED = Pattern.compile("^(\\S+) INFO\\s+Handover: move (\\S+) -> (\\S+) "
-            + "converged in (\\d+) ms: (\\d+) peer\\(s\\) confirmed, (\\d+) did not");
+            + "converged in (\\d+) ms: (\\d+) key\\(s\\) confirmed, (\\d+) did not");
 
     /** A move as the agent planned it. */
-    record Planned(long atMs, InetAddress original, InetAddress active, String kind, int sessions, int peers,
-            int agentPeers) {
+    record Planned(long atMs, InetAddress original, InetAddress active, String kind, int sessions, int bound,
+            int keys) {
     }
 
     /** A move every peer answered: ms from the kernel's address event to the last answer. */
     record Converged(long atMs, InetAddress original, InetAddress active, long ms, int confirmed, int refused) {
     }
 
-    private static final Pattern KEY = Pattern.compile("INFO\\s+PeerProtocol: key \\S+ agreed with (\\S+) from (\\S+) as");
+    private static final Pattern KEY = Pattern.compile("INFO\\s+KeyAgreement: key \\S+ agreed with (\\S+) from (\\S+) as");
 
     private final List<Planned> planned = new ArrayList<>();
     private final List<Converged> converged = new ArrayList<>();

@@ -162,8 +162,8 @@ public final class ManySessionsConvergenceBenchmark {
             AgentLog.Planned p = planned.get(i);
             AgentLog.Converged v = converged.get(i);
             convergedValues.add(v == null ? null : v.ms());
-            String saw = p == null ? "(no move line)" : p.kind() + ", " + p.sessions() + " sess, " + p.agentPeers()
-                    + "/" + p.peers() + " peers w/ agent";
+            String saw = p == null ? "(no move line)" : p.kind() + ", " + p.sessions() + " sess, " + p.bound()
+                    + " bound to " + p.keys() + " keys";
             String conv = v == null ? "-" : v.ms() + (v.refused() > 0 ? " (" + v.refused() + " refused)" : "");
             out.printf("  %4d %7d  %-22s %-44s %12s %9d%n", i + 1, done.get(i).event().startMs() - first,
                     done.get(i).target(), saw, conv, gaps.get(i));

@@ -23,6 +23,7 @@ import org.sacip.protocol.message.ClaimProtocol;
 import org.sacip.protocol.message.ClaimReply;
 import org.sacip.protocol.message.ClaimReplyEntry;
 import org.sacip.protocol.message.ClaimVerdict;
+import org.sacip.protocol.message.MessageKind;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
 import org.slf4j.Logger;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Claims {
     private static final Logger LOG = LoggerFactory.getLogger(Claims.class);
-    static final int MAX_ENTRIES = 40;
+    static final int MAX_ENTRIES = MessageKind.MAX_ENTRIES;
     /** A peer that has not seen a session yet is asked again this often, this many times. */
     static final Duration NOT_YET_SEEN_RETRY = Duration.ofMillis(250);
     static final int NOT_YET_SEEN_TRIES = 40;
@@ -133,14 +134,18 @@ final class Claims {
 
     /** A new lineage: sessions nobody saw open become its to take, and our own sessions of the pair are claimed. */
     void established(Association association) {
+        List<BindingChange> claiming = new ArrayList<>();
         for (SessionRegistry.Entry entry : ctx.sessions.ofPair(association.bound)) {
             if (entry.proof.isEmpty() && entry.eligible == null) {
                 entry.eligible = association.lineage;
             }
             if (entry.boundTo == null && entry.opener != Opener.REMOTE && managed(entry.tuple)) {
-                entry.why = SessionRegistry.Unbound.CLAIMING;
+                setWhy(entry, SessionRegistry.Unbound.CLAIMING, claiming);
                 queue(association, entry.tuple);
             }
+        }
+        if (!claiming.isEmpty()) {
+            ctx.changes.bindings(claiming, null, null);
         }
     }
 

@@ -8,6 +8,7 @@ import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
+import org.sacip.protocol.codec.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,11 @@ import org.slf4j.LoggerFactory;
  */
 final class InterfaceCapture {
     private static final Logger LOG = LoggerFactory.getLogger(InterfaceCapture.class);
-    /** Largest SACIP message plus IPv4 options or the IPv6 header plus Ethernet, with room to spare. */
-    private static final int SNAPLEN = 512;
+    /**
+     * The largest SACIP message (a CLAIM of 40 entries) behind the largest IPv4 header (60 octets, more than IPv6's
+     * 40), Ethernet and one VLAN tag: a shorter capture would cut claims and the parser would reject them.
+     */
+    static final int SNAPLEN = WireFormat.MAX_MESSAGE_LENGTH + 60 + 14 + 4;
     private static final int BUFFER_BYTES = 1 << 20;
     private static final int DLT_EN10MB = 1;
     private static final int DLT_RAW = 12;

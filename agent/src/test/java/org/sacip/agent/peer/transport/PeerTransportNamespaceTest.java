@@ -17,6 +17,13 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sacip.netlink.testing.TestNamespace;
+import org.sacip.protocol.codec.WireFormat;
+import org.sacip.protocol.message.Claim;
+import org.sacip.protocol.message.ClaimEntry;
+import org.sacip.protocol.message.FieldLengths;
+import org.sacip.protocol.message.MessageKind;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
 
 /**
@@ -62,6 +69,37 @@ class PeerTransportNamespaceTest {
                 "A counts two sent", a.transport()::counters);
         assertTrue(a.sender().unsent().values().stream().allMatch(count -> count == 0), a.sender().unsent()
                 .toString());
+    }
+
+    @Test
+    void theLargestMessageAClaimOfFortySessionsArrivesWholeInBothFamilies() throws Exception {
+        DirectLink link = directLink();
+        RecordingListener atB = new RecordingListener();
+        HostTransport a = lab.start(link.a(), new RecordingListener());
+        lab.start(link.b(), atB);
+        for (String[] pair : new String[][] {{"198.18.1.1", "198.18.1.2"}, {"2001:db8:1::1", "2001:db8:1::2"}}) {
+            InetAddress local = InetAddress.getByName(pair[0]);
+            InetAddress peer = InetAddress.getByName(pair[1]);
+            SacipMessage claim = largestClaim(local, peer);
+            byte[] icmp = encode(claim, local, peer);
+            assertEquals(WireFormat.MAX_MESSAGE_LENGTH, icmp.length, "a claim of 40 entries is the largest message");
+            a.send(local, peer, icmp);
+            assertReceived(atB.next(), link.bLink(), local, peer, icmp, claim);
+        }
+    }
+
+    private static SacipMessage largestClaim(InetAddress holder, InetAddress peer) {
+        java.util.Random random = new java.util.Random(7);
+        List<ClaimEntry> entries = new ArrayList<>();
+        for (int i = 0; i < MessageKind.MAX_ENTRIES; i++) {
+            byte[] proof = new byte[FieldLengths.CLAIM_PROOF];
+            random.nextBytes(proof);
+            entries.add(ClaimEntry.udp(40000 + i, 53, Octets.of(proof)));
+        }
+        byte[] keyId = new byte[FieldLengths.KEY_ID];
+        random.nextBytes(keyId);
+        return new Claim(Octets.of(keyId), 1, SacipAddress.of(holder), SacipAddress.of(peer), entries,
+                Octets.zeros(FieldLengths.MAC));
     }
 
     @Test
