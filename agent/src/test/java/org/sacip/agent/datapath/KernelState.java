@@ -69,6 +69,22 @@ final class KernelState {
         return !namespace.exec("ss", "-tnH", "state", "established", "( sport = :" + localPort + " )").isBlank();
     }
 
+    /** A TCP counter of the namespace's kernel from {@code /proc/net/netstat}, e.g. {@code DelayedACKLost}. */
+    static long tcpExtCounter(TestNamespace namespace, String name) throws IOException {
+        List<String> lines = namespace.exec("cat", "/proc/net/netstat").lines()
+                .filter(line -> line.startsWith("TcpExt:")).toList();
+        if (lines.size() != 2) {
+            throw new AssertionError("no TcpExt counters in /proc/net/netstat: " + lines);
+        }
+        List<String> names = List.of(lines.get(0).split(" "));
+        String[] values = lines.get(1).split(" ");
+        int index = names.indexOf(name);
+        if (index < 1) {
+            throw new AssertionError("no TcpExt counter " + name);
+        }
+        return Long.parseLong(values[index]);
+    }
+
     /** Waits until {@code condition} holds; fails after {@link #TIMEOUT} saying what was awaited. */
     static void await(Callable<Boolean> condition, String what) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();

@@ -56,6 +56,28 @@ final class Packets {
             return new TcpSegment(sourcePort, destinationPort, seq, ack, flags, window, options, newPayload);
         }
 
+        /**
+         * The segment with its timestamp value (TCP option 8) moved on by {@code ticks}: a receiver's PAWS check
+         * drops a segment whose timestamp is older than the last one it saw, whatever else is wrong with it.
+         */
+        TcpSegment withTimestampAhead(long ticks) {
+            byte[] moved = options.clone();
+            ByteBuffer view = ByteBuffer.wrap(moved);
+            int i = 0;
+            while (i < moved.length && moved[i] != 0) {
+                if (moved[i] == 1) {
+                    i++;
+                    continue;
+                }
+                int length = moved[i + 1] & 0xff;
+                if (moved[i] == 8 && length == 10) {
+                    view.putInt(i + 2, (int) (Integer.toUnsignedLong(view.getInt(i + 2)) + ticks));
+                }
+                i += Math.max(length, 2);
+            }
+            return new TcpSegment(sourcePort, destinationPort, seq, ack, flags, window, moved, payload);
+        }
+
         TcpSegment withoutOptions() {
             return new TcpSegment(sourcePort, destinationPort, seq, ack, flags, window, new byte[0], payload);
         }

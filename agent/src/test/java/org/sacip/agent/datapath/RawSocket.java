@@ -129,6 +129,13 @@ final class RawSocket implements AutoCloseable {
         }
     }
 
+    /** Drops what has queued up so far, so the next {@link #receive} returns a packet that arrives from now on. */
+    synchronized void drain() {
+        while (receive(Duration.ZERO).isPresent()) {
+            // Discarded.
+        }
+    }
+
     @Override
     public synchronized void close() {
         Libc.INSTANCE.close(fd);
