@@ -144,33 +144,20 @@ class BareResetIntegrationTest {
 
         static Moved of(Hosts hosts) throws Exception {
             Addresses ip = hosts.ip;
-            InetAddress x = ip.x();
-            InetAddress y = ip.y();
             TestClock clock = new TestClock();
-            Connections.Tcp toB = Connections.tcp(hosts.b, ip.b(), TO_B, hosts.a, x, 0);
-            Connections.Tcp toA = Connections.tcp(hosts.b, ip.b(), TO_A, hosts.a, x, 0);
+            Connections.Tcp toB = Connections.tcp(hosts.b, ip.b(), TO_B, hosts.a, ip.x(), 0);
+            Connections.Tcp toA = Connections.tcp(hosts.b, ip.b(), TO_A, hosts.a, ip.x(), 0);
             List<AutoCloseable> opened = new ArrayList<>();
             try {
                 CounterStream fromA = open(opened, new CounterStream(toB.client(), toB.accepted()));
                 CounterStream fromB = open(opened, new CounterStream(toA.accepted(), toA.client()));
-                DataPath pathA = open(opened, DataPath.open(hosts.a.netNamespace(), DataPathSettings.defaults(),
-                        clock));
-                DataPath pathB = open(opened, DataPath.open(hosts.b.netNamespace(), DataPathSettings.defaults(),
-                        clock));
+                DataPath pathA = open(opened, MoveOfA.dataPath(hosts.a, clock));
+                DataPath pathB = open(opened, MoveOfA.dataPath(hosts.b, clock));
                 pathA.install();
                 pathB.install();
                 fromA.awaitProgress(PROGRESS, TIMEOUT, "A to B before the move");
                 fromB.awaitProgress(PROGRESS, TIMEOUT, "B to A before the move");
-                hosts.a.exec(ip.addCommand(y, hosts.aLink));
-                pathA.commit(List.of(), List.of(GhostChange.hold(x, Set.of(toB.atClient(), toA.atClient()))),
-                        List.of());
-                hosts.a.exec(ip.deleteCommand(x, hosts.aLink));
-                pathA.commit(List.of(Moves.announced(toB.atClient(), y), Moves.announced(toA.atClient(), y)),
-                        List.of(GhostChange.activity(x, true)), List.of());
-                pathB.commit(List.of(Moves.peerMoved(toB.atServer(), y), Moves.peerMoved(toA.atServer(), y)),
-                        List.of(), List.of());
-                pathA.commit(List.of(Moves.confirmed(toB.atClient(), y), Moves.confirmed(toA.atClient(), y)),
-                        List.of(), List.of());
+                MoveOfA.move(hosts, pathA, pathB, List.of(toB, toA));
                 fromA.awaitProgress(PROGRESS, TIMEOUT, "A to B after the move");
                 fromB.awaitProgress(PROGRESS, TIMEOUT, "B to A after the move");
                 return new Moved(pathA, pathB, toB, toA, fromA, fromB);

@@ -54,8 +54,8 @@ class DataPathIntegrationTest {
             SessionTuple atB = tcp.atServer();
 
             try (CounterStream stream = new CounterStream(tcp.client(), tcp.accepted());
-                    DataPath pathA = DataPath.open(nsA.netNamespace(), DataPathSettings.defaults(), clock);
-                    DataPath firstPathB = DataPath.open(nsB.netNamespace(), DataPathSettings.defaults(), clock)) {
+                    DataPath pathA = MoveOfA.dataPath(nsA, clock);
+                    DataPath firstPathB = MoveOfA.dataPath(nsB, clock)) {
                 DataPath pathB = firstPathB;
                 pathA.install();
                 pathB.install();
@@ -64,16 +64,10 @@ class DataPathIntegrationTest {
                 try {
                     stream.awaitProgress(PROGRESS, TIMEOUT, "before the move");
 
-                    // Make-before-break: Y arrives, the standby ghost keeps X local, then X leaves the interface.
-                    nsA.exec(ip.addCommand(y, hosts.aLink));
-                    pathA.commit(List.of(), List.of(GhostChange.hold(x, Set.of(atA))), List.of());
-                    assertTrue(loopbackHas(nsA, x), "standby ghost on lo");
-                    nsA.exec(ip.deleteCommand(x, hosts.aLink));
-                    // A: accept packets to Y (indst) and activate the ghost; B: peer X is now Y; A: send from Y.
-                    pathA.commit(List.of(Moves.announced(atA, y)), List.of(GhostChange.activity(x, true)),
-                            List.of());
-                    pathB.commit(List.of(Moves.peerMoved(atB, y)), List.of(), List.of());
-                    pathA.commit(List.of(Moves.confirmed(atA, y)), List.of(), List.of());
+                    // Make-before-break, then A: accept packets to Y (indst) and activate the ghost; B: peer X is
+                    // now Y; A: send from Y.
+                    MoveOfA.announce(hosts, pathA, Set.of(atA));
+                    MoveOfA.confirm(hosts, pathA, pathB, Set.of(atA), Set.of(atB));
                     stream.awaitProgress(PROGRESS, TIMEOUT, "after the move");
 
                     Map<SetReference, Set<Element>> movedA = elements(nsA);
@@ -111,7 +105,7 @@ class DataPathIntegrationTest {
                     pathB.close();
                     stream.awaitProgress(PROGRESS, TIMEOUT, "with B's data path stopped");
                     assertEquals(movedB, elements(nsB));
-                    pathB = DataPath.open(nsB.netNamespace(), DataPathSettings.defaults(), clock);
+                    pathB = MoveOfA.dataPath(nsB, clock);
                     assertFalse(pathB.install(List.of(Moves.peerMoved(atB, y)), List.of()),
                             "restart from the same state must not touch the kernel");
                     guardB = DataPathGuard.start(pathB);

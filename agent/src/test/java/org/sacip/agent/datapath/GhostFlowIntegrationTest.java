@@ -79,8 +79,8 @@ class GhostFlowIntegrationTest {
                     RawSocket icmpB = RawSocket.receiver(nsB.netNamespace(), ipv6, ipv6 ? RawSocket.ICMPV6
                             : RawSocket.ICMP);
                     RawSocket tcpB = RawSocket.receiver(nsB.netNamespace(), ipv6, RawSocket.TCP);
-                    DataPath pathA = DataPath.open(nsA.netNamespace(), DataPathSettings.defaults(), clock);
-                    DataPath pathB = DataPath.open(nsB.netNamespace(), DataPathSettings.defaults(), clock)) {
+                    DataPath pathA = MoveOfA.dataPath(nsA, clock);
+                    DataPath pathB = MoveOfA.dataPath(nsB, clock)) {
                 pathA.install();
                 pathB.install();
                 stream.awaitProgress(PROGRESS, TIMEOUT, "before the move");
@@ -93,12 +93,8 @@ class GhostFlowIntegrationTest {
                 tryConnect(nsB, x).close();
 
                 // The move: Y arrives, the ghost keeps X for both sessions, X leaves the link, A announces Y.
-                nsA.exec(ip.addCommand(y, hosts.aLink));
-                pathA.commit(List.of(), List.of(GhostChange.hold(x, Set.of(tcpAtA, udpAtA))), List.of());
-                nsA.exec(ip.deleteCommand(x, hosts.aLink));
+                MoveOfA.announce(hosts, pathA, Set.of(tcpAtA, udpAtA));
                 Hosts.pinNeighbour(nsB, hosts.bLink, x, Hosts.mac(nsA, hosts.aLink));
-                pathA.commit(List.of(Moves.announced(tcpAtA, y), Moves.announced(udpAtA, y)),
-                        List.of(GhostChange.activity(x, true)), List.of());
                 stream.awaitProgress(PROGRESS, TIMEOUT, "with the ghost active, B still sending to X");
                 Connections.send(sessionB, "session to the ghost", ghostUdp);
                 assertEquals("session to the ghost", Connections.await(udpA, "the UDP session's datagram to X"));
@@ -116,10 +112,7 @@ class GhostFlowIntegrationTest {
                 stream.awaitProgress(PROGRESS, TIMEOUT, "after the path MTU dropped");
 
                 // B learns of the move, A sends from Y: the same holds.
-                pathB.commit(List.of(Moves.peerMoved(tcpAtB, y), Moves.peerMoved(udpAtB, y)), List.of(),
-                        List.of());
-                pathA.commit(List.of(Moves.confirmed(tcpAtA, y), Moves.confirmed(udpAtA, y)), List.of(),
-                        List.of());
+                MoveOfA.confirm(hosts, pathA, pathB, Set.of(tcpAtA, udpAtA), Set.of(tcpAtB, udpAtB));
                 stream.awaitProgress(PROGRESS, TIMEOUT, "after the move was confirmed");
                 assertGhostRefusesStrangers(nsA, nsB, probes, stream, ipv6, x, y, b, udpA, sessionB, probeB,
                         senderB, icmpB, 2);

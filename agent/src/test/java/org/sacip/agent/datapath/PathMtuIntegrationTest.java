@@ -5,14 +5,10 @@ import static org.sacip.agent.datapath.KernelState.TIMEOUT;
 import static org.sacip.agent.datapath.KernelState.await;
 import static org.sacip.agent.datapath.KernelState.pathMtu;
 
-import java.net.InetAddress;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sacip.agent.session.SessionTuple;
-import org.sacip.netlink.testing.TestNamespace;
 
 /**
  * Path MTU discovery keeps working for remapped sessions: a router that finds a session's packets too big answers
@@ -96,37 +92,17 @@ class PathMtuIntegrationTest {
     /** A moved from X to Y, confirmed, with an active ghost; B follows. */
     private record Moved(DataPath a, DataPath b) implements AutoCloseable {
         static Moved of(Hosts hosts, Connections.Tcp tcp) throws Exception {
-            Addresses ip = hosts.ip;
             TestClock clock = new TestClock();
-            DataPath a = DataPath.open(hosts.a.netNamespace(), DataPathSettings.defaults(), clock);
+            Moved moved = new Moved(MoveOfA.dataPath(hosts.a, clock), MoveOfA.dataPath(hosts.b, clock));
             try {
-                DataPath b = DataPath.open(hosts.b.netNamespace(), DataPathSettings.defaults(), clock);
-                try {
-                    a.install();
-                    b.install();
-                    move(hosts, a, b, tcp.atClient(), tcp.atServer());
-                    return new Moved(a, b);
-                } catch (Exception e) {
-                    b.close();
-                    throw e;
-                }
+                moved.a.install();
+                moved.b.install();
+                MoveOfA.move(hosts, moved.a, moved.b, List.of(tcp));
+                return moved;
             } catch (Exception e) {
-                a.close();
+                moved.close();
                 throw e;
             }
-        }
-
-        private static void move(Hosts hosts, DataPath a, DataPath b, SessionTuple atA, SessionTuple atB)
-                throws Exception {
-            Addresses ip = hosts.ip;
-            TestNamespace nsA = hosts.a;
-            InetAddress x = ip.x();
-            nsA.exec(ip.addCommand(ip.y(), hosts.aLink));
-            a.commit(List.of(), List.of(GhostChange.hold(x, Set.of(atA))), List.of());
-            nsA.exec(ip.deleteCommand(x, hosts.aLink));
-            a.commit(List.of(Moves.announced(atA, ip.y())), List.of(GhostChange.activity(x, true)), List.of());
-            b.commit(List.of(Moves.peerMoved(atB, ip.y())), List.of(), List.of());
-            a.commit(List.of(Moves.confirmed(atA, ip.y())), List.of(), List.of());
         }
 
         @Override

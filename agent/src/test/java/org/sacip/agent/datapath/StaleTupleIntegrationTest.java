@@ -70,8 +70,8 @@ class StaleTupleIntegrationTest {
                     DatagramChannel udpA = Connections.udp(nsA, x, UDP_A, null);
                     DatagramChannel udpB = Connections.udp(nsB, b, UDP_B, new InetSocketAddress(x, UDP_A));
                     RawSocket tcpB = RawSocket.receiver(nsB.netNamespace(), ipv6, RawSocket.TCP);
-                    DataPath pathA = DataPath.open(nsA.netNamespace(), DataPathSettings.defaults(), clock);
-                    DataPath pathB = DataPath.open(nsB.netNamespace(), DataPathSettings.defaults(), clock)) {
+                    DataPath pathA = MoveOfA.dataPath(nsA, clock);
+                    DataPath pathB = MoveOfA.dataPath(nsB, clock)) {
                 pathA.install();
                 pathB.install();
                 stream.awaitProgress(PROGRESS, TIMEOUT, "before the move");
@@ -79,13 +79,8 @@ class StaleTupleIntegrationTest {
                 assertEquals("from A before the move", Connections.await(udpB, "A's datagram before the move"));
 
                 // A moves to Y, B follows.
-                nsA.exec(ip.addCommand(y, hosts.aLink));
-                pathA.commit(List.of(), List.of(GhostChange.hold(x, Set.of(tcpAtA, udpAtA))), List.of());
-                nsA.exec(ip.deleteCommand(x, hosts.aLink));
-                pathA.commit(List.of(Moves.announced(tcpAtA, y), Moves.announced(udpAtA, y)),
-                        List.of(GhostChange.activity(x, true)), List.of());
-                pathB.commit(List.of(Moves.peerMoved(tcpAtB, y), Moves.peerMoved(udpAtB, y)), List.of(), List.of());
-                pathA.commit(List.of(Moves.confirmed(tcpAtA, y), Moves.confirmed(udpAtA, y)), List.of(), List.of());
+                MoveOfA.announce(hosts, pathA, Set.of(tcpAtA, udpAtA));
+                MoveOfA.confirm(hosts, pathA, pathB, Set.of(tcpAtA, udpAtA), Set.of(tcpAtB, udpAtB));
                 stream.awaitProgress(PROGRESS, TIMEOUT, "after the move");
 
                 // C takes X over, on its own link to B.
