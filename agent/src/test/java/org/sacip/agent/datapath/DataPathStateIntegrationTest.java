@@ -75,6 +75,23 @@ class DataPathStateIntegrationTest {
     }
 
     @Test
+    void aKeyGivenUpAndTakenInOneCommitIsNoConflictWhateverTheOrder() throws Exception {
+        // The TCP session's peer is at B2, so B2:5001 -> X:40000 is its inbound key. In one change that peer moves on
+        // to B3, and the peer of another session (X:40000 -> B3:5001) moves to B2 and needs that very key. After the
+        // change only the second session has it: the change is judged on where it ends, not on the order of its
+        // list (here the taker comes first).
+        SessionTuple second = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40000), new Endpoint(b3, 5001));
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
+            path.install();
+            path.commit(List.of(Moves.peerMoved(tcp, b2)), List.of(), List.of());
+            path.commit(List.of(Moves.peerMoved(second, b2), Moves.peerMoved(tcp, b3)), List.of(), List.of());
+            assertEquals(new ExpectedElements().remapping(Moves.peerMoved(tcp, b3))
+                    .remapping(Moves.peerMoved(second, b2)).bySet(), elements(ns));
+            path.flush();
+        }
+    }
+
+    @Test
     void chainedMoveReplacesEntriesAndEndedSessionsTakeTheirGhost() throws Exception {
         try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
             path.install();
