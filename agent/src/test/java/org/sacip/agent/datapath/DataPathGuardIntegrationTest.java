@@ -38,7 +38,8 @@ class DataPathGuardIntegrationTest {
      * The guard's socket in {@code /proc/net/netlink}: netfilter (12), in the nf_tables group (7) alone; its queued
      * bytes and drops.
      */
-    private static final String GUARD_SOCKET = "awk '$2 == 12 && $4 == \"00000040\" { print $5, $9 }' /proc/net/netlink";
+    private static final String GUARD_SOCKET =
+            "awk '$2 == 12 && $4 == \"00000040\" { print $5, $9 }' /proc/net/netlink";
     /**
      * Noise, then wait (at most 2,000 reads) until the guard's queue shrinks while not yet empty, then the drop count,
      * our table deleted, the drop count again. Prints: queued at first, queued when deleting, drops before, after.

@@ -42,14 +42,15 @@ class DataPathStateIntegrationTest {
     private final TestClock clock = new TestClock();
 
     private DataPath open(TestNamespace namespace) throws DataPathException {
-        return DataPath.open(namespace.netNamespace(), DataPathSettings.defaults(), clock);
+        return MoveOfA.dataPath(namespace, clock);
     }
 
     @Test
     void refusedChangesChangeNothing() throws Exception {
         try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
             assertThrows(DataPathException.class,
-                    () -> path.commit(List.of(Moves.announced(tcp, y)), List.of(), List.of()), "nothing before install");
+                    () -> path.commit(List.of(Moves.announced(tcp, y)), List.of(), List.of()),
+                    "nothing before install");
             path.install();
             path.commit(List.of(new Remapping(tcp, y, y, b2)), List.of(), List.of());
             Map<SetReference, Set<Element>> before = elements(ns);

@@ -132,9 +132,9 @@ class StaleTupleIntegrationTest {
                     Arrays.fill(garbage, (byte) 0xa5);
                     long next = latest.seq() + latest.payload().length;
                     for (int i = 0; i < GARBAGE_SEGMENTS; i++) {
-                        senderC.send(Packets.tcp(x, b, latest.withSeq(next + (long) i * GARBAGE_SIZE & 0xffffffffL)
-                                .withPayload(garbage).withFlags(Packets.ACK | Packets.PSH)
-                                .withTimestampAhead(AHEAD)), b);
+                        long seq = (next + (long) i * GARBAGE_SIZE) & 0xffffffffL;
+                        senderC.send(Packets.tcp(x, b, latest.withSeq(seq).withPayload(garbage)
+                                .withFlags(Packets.ACK | Packets.PSH).withTimestampAhead(AHEAD)), b);
                     }
                     senderC.send(Packets.tcp(x, b, dataFromA.withTimestampAhead(AHEAD)), b);
                     await(() -> fromC.packets(nsB, "tcpArrived") >= tcpArrived + GARBAGE_SEGMENTS + 1,
