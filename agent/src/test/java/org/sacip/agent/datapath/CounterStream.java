@@ -106,6 +106,18 @@ final class CounterStream implements AutoCloseable {
         }
     }
 
+    /** Waits until the stream fails (its connection was reset, say) and returns why; fails if it keeps going. */
+    String awaitFailure(Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (failure.get() == null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the stream did not fail within " + timeout.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(10);
+        }
+        return failure.get();
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         running = false;

@@ -1,106 +1,181 @@
 package org.sacip.agent.datapath;
 
-import org.sacip.netlink.testing.TestNamespace;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sacip.agent.datapath.KernelState.await;
+import static org.sacip.agent.datapath.KernelState.elements;
+import static org.sacip.agent.datapath.KernelState.loopbackHas;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.sacip.netlink.nftables.AddressElement;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.nftables.Element;
-import org.sacip.netlink.nftables.NfTablesConnection;
-import org.sacip.netlink.nftables.SacipRuleset;
-import org.sacip.netlink.nftables.SacipSets;
 import org.sacip.netlink.nftables.SetReference;
+import org.sacip.netlink.testing.TestNamespace;
 
 /**
  * The data path's kernel state in one throwaway namespace, without traffic: refused changes change nothing, a
- * chained move replaces its entries, ended sessions take their entries and ghosts along, and the guard repairs
- * a deleted table and a flushed map.
+ * chained move replaces its entries, grace periods end and stale tuples appear only when the clock says so, ended
+ * sessions take their entries, stale tuples and ghosts along, and the guard repairs whatever others delete.
  */
 @Tag("integration")
 class DataPathStateIntegrationTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final InetAddress x = Addresses.parse("198.18.1.1");
+    private final InetAddress y = Addresses.parse("198.18.1.11");
+    private final InetAddress z = Addresses.parse("198.18.1.12");
+    private final InetAddress b = Addresses.parse("198.18.0.2");
+    private final InetAddress b2 = Addresses.parse("198.18.0.22");
+    private final InetAddress b3 = Addresses.parse("198.18.0.23");
+    private final SessionTuple tcp = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40000),
+            new Endpoint(b, 5001));
+    private final SessionTuple udp = new SessionTuple(SessionProtocol.UDP, new Endpoint(x, 40001),
+            new Endpoint(b, 53));
+    private final TestClock clock = new TestClock();
 
-    private final InetAddress x = InetAddress.getByName("198.18.1.1");
-    private final InetAddress y = InetAddress.getByName("198.18.1.11");
-    private final InetAddress z = InetAddress.getByName("198.18.1.12");
-    private final InetAddress b = InetAddress.getByName("198.18.0.2");
-    private final InetAddress b2 = InetAddress.getByName("198.18.0.22");
-    private final SessionTuple tcp = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40000), new Endpoint(b, 5001));
-    private final SessionTuple udp = new SessionTuple(SessionProtocol.UDP, new Endpoint(x, 40001), new Endpoint(b, 53));
-
-    DataPathStateIntegrationTest() throws Exception {
+    private DataPath open(TestNamespace namespace) throws DataPathException {
+        return MoveOfA.dataPath(namespace, clock);
     }
 
     @Test
     void refusedChangesChangeNothing() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = DataPath.open(ns.netNamespace())) {
-            assertThrows(DataPathException.class, () -> path.apply(Remapping.localMoveAnnounced(tcp, y)),
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
+            assertThrows(DataPathException.class,
+                    () -> path.commit(List.of(Moves.announced(tcp, y)), List.of(), List.of()),
                     "nothing before install");
             path.install();
-            path.apply(new Remapping(tcp, y, b2, true));
-            Set<Element> before = elements(ns);
-            // Another session whose wire tuple would be the first one's: refused as a whole, kernel untouched.
-            SessionTuple clash = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40000), new Endpoint(b2, 5001));
-            assertThrows(RemapConflictException.class, () -> path.apply(List.of(
-                    Remapping.peerMove(udp, b2), Remapping.localMoveAnnounced(clash, y).confirmed())));
+            path.commit(List.of(new Remapping(tcp, y, y, b2)), List.of(), List.of());
+            Map<SetReference, Set<Element>> before = elements(ns);
+            // Another session whose wire tuple would be the first one's: the change is refused as a whole (the
+            // ghost it asks for too), the kernel untouched, and the exception names the session in the way.
+            SessionTuple clash = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40000),
+                    new Endpoint(b2, 5001));
+            RemapConflictException refused = assertThrows(RemapConflictException.class,
+                    () -> path.commit(List.of(Moves.peerMoved(udp, b2), Moves.confirmed(clash, y)),
+                            List.of(GhostChange.hold(x, Set.of(udp, clash))), List.of()));
+            assertEquals(Set.of(clash), refused.sessions());
             assertEquals(before, elements(ns));
-            assertEquals(1, path.remappings().size());
-            assertThrows(DataPathException.class, () -> path.activateGhost(z), "no session holds a ghost of z");
+            assertEquals(Set.of(tcp), path.remappings().keySet());
+            assertFalse(path.holdsGhost(x));
+            assertFalse(loopbackHas(ns, x), "no ghost from a refused change");
+
+            // Activating a ghost nobody holds creates nothing (a ghost lives only while a session holds it).
+            path.commit(List.of(), List.of(GhostChange.activity(z, true)), List.of());
+            assertFalse(loopbackHas(ns, z));
+            assertEquals(before, elements(ns));
+            path.flush();
+        }
+    }
+
+    @Test
+    void aKeyGivenUpAndTakenInOneCommitIsNoConflictWhateverTheOrder() throws Exception {
+        // The TCP session's peer is at B2, so B2:5001 -> X:40000 is its inbound key. In one change that peer moves on
+        // to B3, and the peer of another session (X:40000 -> B3:5001) moves to B2 and needs that very key. After the
+        // change only the second session has it: the change is judged on where it ends, not on the order of its
+        // list (here the taker comes first).
+        SessionTuple second = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40000), new Endpoint(b3, 5001));
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
+            path.install();
+            path.commit(List.of(Moves.peerMoved(tcp, b2)), List.of(), List.of());
+            path.commit(List.of(Moves.peerMoved(second, b2), Moves.peerMoved(tcp, b3)), List.of(), List.of());
+            assertEquals(new ExpectedElements().remapping(Moves.peerMoved(tcp, b3))
+                    .remapping(Moves.peerMoved(second, b2)).bySet(), elements(ns));
             path.flush();
         }
     }
 
     @Test
     void chainedMoveReplacesEntriesAndEndedSessionsTakeTheirGhost() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = DataPath.open(ns.netNamespace())) {
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
             path.install();
-            path.holdGhost(x, tcp);
-            path.holdGhost(x, udp);
-            assertTrue(loopbackHas(ns, "198.18.1.1/32"), "standby ghost on lo");
-            assertEquals(Set.of(), elements(ns), "a standby ghost is in no set");
-            path.apply(List.of(Remapping.localMoveAnnounced(tcp, y).confirmed(),
-                    Remapping.localMoveAnnounced(udp, y).confirmed()));
-            path.apply(List.of(Remapping.localMoveAnnounced(tcp, z).confirmed(),
-                    Remapping.localMoveAnnounced(udp, z).confirmed()));
-            path.expireLingering(Instant.now().plus(DataPath.LINGER).plusSeconds(1));
-            assertEquals(expected(List.of(Remapping.localMoveAnnounced(tcp, z).confirmed(),
-                    Remapping.localMoveAnnounced(udp, z).confirmed()), x), elements(ns),
+            path.commit(List.of(), List.of(GhostChange.hold(x, Set.of(tcp, udp))), List.of());
+            assertTrue(loopbackHas(ns, x), "standby ghost on lo");
+            assertEquals(Map.of(), elements(ns), "a standby ghost is in no set");
+            path.commit(List.of(Moves.confirmed(tcp, y), Moves.confirmed(udp, y)),
+                    List.of(GhostChange.activity(x, true)), List.of());
+            path.commit(List.of(Moves.confirmed(tcp, z), Moves.confirmed(udp, z)), List.of(), List.of());
+            assertEquals(new ExpectedElements().remapping(Moves.confirmed(tcp, z)).remapping(Moves.confirmed(udp, z))
+                    .lingering(new Lingering(tcp, b, y, clock.instant())).lingering(new Lingering(udp, b, y,
+                            clock.instant())).activeGhost(x, tcp, udp).bySet(), elements(ns),
+                    "Z's entries, Y still accepted for the grace period");
+            assertTrue(path.maintain(), "grace periods running");
+            clock.passLinger();
+            assertFalse(path.maintain(), "nothing left to come");
+            assertEquals(new ExpectedElements().remapping(Moves.confirmed(tcp, z)).remapping(Moves.confirmed(udp, z))
+                    .activeGhost(x, tcp, udp).bySet(), elements(ns),
                     "X -> Y -> Z keeps X as the original and only Z's entries");
-            path.syncResetBlocks();
-            assertEquals(1, ns.exec("ip", "-4", "rule", "show", "pref", String.valueOf(ResetBlock.PRIORITY))
-                    .lines().count(), "one reset block, for the TCP session only");
 
-            path.remove(List.of(tcp));
-            assertTrue(loopbackHas(ns, "198.18.1.1/32"), "the UDP session still holds the ghost");
-            assertEquals(expected(List.of(Remapping.localMoveAnnounced(udp, z).confirmed()), x), elements(ns));
-            path.syncResetBlocks();
-            assertEquals("", ns.exec("ip", "-4", "rule", "show", "pref", String.valueOf(ResetBlock.PRIORITY)));
-            path.remove(List.of(udp));
-            assertFalse(loopbackHas(ns, "198.18.1.1/32"), "the ghost goes with its last session");
-            assertEquals(Set.of(), elements(ns));
+            path.commit(List.of(), List.of(), List.of(tcp));
+            assertTrue(loopbackHas(ns, x), "the UDP session still holds the ghost");
+            assertEquals(new ExpectedElements().remapping(Moves.confirmed(udp, z)).activeGhost(x, udp).bySet(),
+                    elements(ns));
+            path.commit(List.of(), List.of(), List.of(udp));
+            assertFalse(loopbackHas(ns, x), "the ghost goes with its last session");
+            assertEquals(Map.of(), elements(ns));
             path.flush();
         }
     }
 
     @Test
-    void guardRepairsADeletedTableAndAFlushedMap() throws Exception {
-        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = DataPath.open(ns.netNamespace())) {
+    void staleTuplesComeAfterTheGracePeriodAndGoWithTheReturnOrTheSession() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
             path.install();
-            path.holdGhost(x, tcp);
-            path.apply(List.of(new Remapping(tcp, y, b2, true), Remapping.peerMove(udp, b2)));
-            Set<Element> wanted = elements(ns);
+            path.commit(List.of(Moves.peerMoved(tcp, b2)), List.of(), List.of());
+            assertTrue(path.maintain(), "the peer's old tuple is yet to become stale");
+            clock.advance(DataPath.LINGER.minusSeconds(1));
+            assertTrue(path.maintain());
+            assertEquals(new ExpectedElements().remapping(Moves.peerMoved(tcp, b2)).bySet(), elements(ns),
+                    "no stale tuple within the grace period");
+            clock.advance(Duration.ofSeconds(2));
+            assertFalse(path.maintain(), "nothing left to come once the tuple is stale");
+            assertEquals(new ExpectedElements().remapping(Moves.peerMoved(tcp, b2)).stale(tcp, x).bySet(),
+                    elements(ns));
+
+            // Moving on keeps the stale tuple (the peer is still away from its original address).
+            path.commit(List.of(Moves.peerMoved(tcp, b3)), List.of(), List.of());
+            assertEquals(new ExpectedElements().remapping(Moves.peerMoved(tcp, b3)).stale(tcp, x)
+                    .lingering(new Lingering(tcp, b2, x, clock.instant())).bySet(), elements(ns));
+            // The return home takes it away at once: the original tuple is the session's again.
+            path.commit(List.of(Remapping.identity(tcp)), List.of(), List.of());
+            assertEquals(new ExpectedElements().lingering(new Lingering(tcp, b2, x, clock.instant()))
+                    .lingering(new Lingering(tcp, b3, x, clock.instant())).bySet(), elements(ns),
+                    "only the grace periods of B2 and B3 are left");
+
+            // With a move of ours as well, the old tuple is stale towards every address of ours it could name;
+            // the end of the session takes them all.
+            Remapping both = new Remapping(udp, z, y, b2);
+            path.commit(List.of(both), List.of(), List.of());
+            clock.passLinger();
+            assertFalse(path.maintain());
+            assertEquals(new ExpectedElements().remapping(both).stale(udp, x).stale(udp, y).stale(udp, z).bySet(),
+                    elements(ns));
+            path.commit(List.of(), List.of(), List.of(udp));
+            assertEquals(Map.of(), elements(ns));
+            assertFalse(path.maintain());
+            path.flush();
+        }
+    }
+
+    @Test
+    void guardRepairsWhatOthersDelete() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
+            path.install();
+            path.commit(List.of(new Remapping(tcp, y, y, b2), Moves.peerMoved(udp, b2)),
+                    List.of(GhostChange.hold(x, Set.of(tcp)), GhostChange.activity(x, true)), List.of());
+            clock.passLinger();
+            path.maintain();
+            Map<SetReference, Set<Element>> wanted = elements(ns);
+            assertEquals(new ExpectedElements().remapping(new Remapping(tcp, y, y, b2))
+                    .remapping(Moves.peerMoved(udp, b2)).activeGhost(x, tcp).stale(tcp, x).stale(tcp, y)
+                    .stale(udp, x).bySet(), wanted);
             try (DataPathGuard guard = DataPathGuard.start(path)) {
                 ns.exec("nft", "delete", "table", "inet", "sacip");
                 await(() -> elements(ns).equals(wanted), "table restored");
@@ -108,59 +183,17 @@ class DataPathStateIntegrationTest {
                 await(() -> elements(ns).equals(wanted), "map elements restored");
                 ns.exec("nft", "delete", "table", "arp", "sacip");
                 await(() -> elements(ns).equals(wanted), "arp table restored");
+                ns.exec("nft", "flush", "set", "inet", "sacip", "ghostflows4");
+                await(() -> elements(ns).equals(wanted), "ghost flows restored");
+                ns.exec("nft", "flush", "set", "inet", "sacip", "stale4");
+                await(() -> elements(ns).equals(wanted), "stale tuples restored");
+                ns.exec("ip", "addr", "del", Addresses.text(x) + "/32", "dev", "lo");
+                await(() -> loopbackHas(ns, x), "ghost address restored on lo");
             }
             // Stopped guard and closed data path: everything stays.
             path.close();
             assertEquals(wanted, elements(ns));
-            assertTrue(loopbackHas(ns, "198.18.1.1/32"));
-        }
-    }
-
-    private static boolean loopbackHas(TestNamespace ns, String prefix) throws Exception {
-        return ns.exec("ip", "-o", "addr", "show", "dev", "lo").contains(" " + prefix + " ");
-    }
-
-    private static Set<Element> elements(TestNamespace ns) throws Exception {
-        try (NfTablesConnection connection = NfTablesConnection.open(ns.netNamespace())) {
-            Set<Element> all = new HashSet<>();
-            if (!SacipRuleset.isPresent(connection)) {
-                return all;
-            }
-            for (SetReference set : SacipSets.all()) {
-                for (Element element : connection.listElements(set)) {
-                    // The ARP set repeats the inet ghost set; tag it so a missing ARP element shows.
-                    all.add(set == SacipSets.ARP_GHOSTS4 ? new AddressElement(arpTag(element)) : element);
-                }
-            }
-            return all;
-        }
-    }
-
-    private static InetAddress arpTag(Element element) throws Exception {
-        byte[] raw = ((AddressElement) element).address().getAddress();
-        byte[] mapped = new byte[16];
-        mapped[0] = (byte) 0xfe;
-        System.arraycopy(raw, 0, mapped, 12, 4);
-        return InetAddress.getByAddress(mapped);
-    }
-
-    private static Set<Element> expected(List<Remapping> remappings, InetAddress activeGhost) throws Exception {
-        Set<Element> all = new HashSet<>();
-        for (Remapping remapping : remappings) {
-            RemapEntries.of(remapping).forEach(entry -> all.add(entry.element()));
-        }
-        all.add(new AddressElement(activeGhost));
-        all.add(new AddressElement(arpTag(new AddressElement(activeGhost))));
-        return all;
-    }
-
-    private static void await(Callable<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + TIMEOUT.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(20);
+            assertTrue(loopbackHas(ns, x));
         }
     }
 }

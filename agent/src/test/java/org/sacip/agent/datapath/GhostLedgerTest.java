@@ -9,22 +9,20 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.sacip.netlink.nftables.AddressElement;
-import org.sacip.netlink.nftables.SacipSets;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
 
 class GhostLedgerTest {
-    private final InetAddress x;
-    private final InetAddress x6;
-    private final SessionTuple first;
-    private final SessionTuple second;
-
-    GhostLedgerTest() throws Exception {
-        x = InetAddress.getByName("198.18.1.1");
-        x6 = InetAddress.getByName("2001:db8::1");
-        InetAddress b = InetAddress.getByName("198.18.0.2");
-        first = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40000), new Endpoint(b, 5001));
-        second = new SessionTuple(SessionProtocol.UDP, new Endpoint(x, 40001), new Endpoint(b, 53));
-    }
+    private final InetAddress x = Addresses.parse("198.18.1.1");
+    private final InetAddress x6 = Addresses.parse("2001:db8::1");
+    private final InetAddress b = Addresses.parse("198.18.0.2");
+    private final SessionTuple first = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40000),
+            new Endpoint(b, 5001));
+    private final SessionTuple second = new SessionTuple(SessionProtocol.UDP, new Endpoint(x, 40001),
+            new Endpoint(b, 53));
+    private final SessionTuple first6 = new SessionTuple(SessionProtocol.TCP, new Endpoint(x6, 40000),
+            new Endpoint(Addresses.parse("2001:db8::2"), 5001));
 
     @Test
     void aGhostLivesUntilItsLastSessionReleasesIt() {
@@ -50,43 +48,68 @@ class GhostLedgerTest {
         ledger.activate(x);
         ledger.hold(x, second);
         assertTrue(ledger.ghost(x).orElseThrow().active());
-        ledger.deactivate(x);
-        assertFalse(ledger.ghost(x).orElseThrow().active());
         assertThrows(IllegalStateException.class, () -> ledger.activate(x6));
+
+        // Back to standby (the address returned to an interface) goes through a staged change.
+        GhostLedger.Changes standby = ledger.stage(List.of(GhostChange.activity(x, false)), List.of());
+        assertFalse(standby.view(x).active());
+        assertTrue(ledger.ghost(x).orElseThrow().active(), "staging changes nothing");
+        standby.apply();
+        assertFalse(ledger.ghost(x).orElseThrow().active());
+        assertEquals(Set.of(first, second), ledger.ghost(x).orElseThrow().holders());
     }
 
     @Test
-    void releaseAllDropsEveryHoldOfTheSession() {
+    void anEndedSessionReleasesTheGhostOfItsOwnAddress() {
         GhostLedger ledger = new GhostLedger();
         ledger.hold(x, first);
-        ledger.hold(x6, first);
-        ledger.hold(x6, second);
-        ledger.releaseAll(first);
+        ledger.hold(x, second);
+        ledger.hold(x6, first6);
+        GhostLedger.Changes ended = ledger.stage(List.of(), List.of(first, first6));
+        assertEquals(Set.of(x6), ended.removed(), "x6 goes with its only holder, x stays for the second session");
+        assertEquals(Set.of(first), ended.holdersChanged(x));
+        ended.apply();
+        assertFalse(ledger.holds(x6));
+        assertEquals(Set.of(second), ledger.ghost(x).orElseThrow().holders());
+    }
+
+    @Test
+    void stagedChangesReachTheLedgerOnlyWhenApplied() {
+        GhostLedger ledger = new GhostLedger();
+        ledger.hold(x, first);
+        GhostLedger.Changes changes = ledger.stage(List.of(GhostChange.release(x, Set.of(first)),
+                GhostChange.hold(x6, Set.of(first6)), new GhostChange(x, Set.of(second), Set.of(),
+                        java.util.Optional.of(true))), List.of());
+        assertEquals(Set.of(x6), changes.added());
+        assertEquals(Set.of(), changes.removed(), "x keeps a holder: the second session took it in the same change");
+        assertTrue(changes.view(x).active());
+        assertEquals(Set.of(second), changes.view(x).holders());
+        assertTrue(ledger.holds(x) && !ledger.holds(x6) && !ledger.ghost(x).orElseThrow().active(),
+                "the ledger is untouched until apply");
+        changes.apply();
+        assertEquals(Set.of(second), ledger.ghost(x).orElseThrow().holders());
+        assertTrue(ledger.ghost(x).orElseThrow().active());
+        assertEquals(Set.of(first6), ledger.ghost(x6).orElseThrow().holders());
+        assertFalse(ledger.ghost(x6).orElseThrow().active(), "a new ghost starts as standby");
+    }
+
+    @Test
+    void activatingAGhostNobodyHoldsCreatesNothing() {
+        GhostLedger ledger = new GhostLedger();
+        GhostLedger.Changes changes = ledger.stage(List.of(GhostChange.activity(x, true)), List.of());
+        assertFalse(changes.view(x).exists());
+        assertEquals(Set.of(), changes.added());
+        changes.apply();
         assertFalse(ledger.holds(x));
-        assertEquals(Set.of(second), ledger.ghost(x6).orElseThrow().holders());
     }
 
     @Test
-    void aCopyChangesIndependently() {
+    void holdingAndReleasingInOneChangeCancelsOut() {
         GhostLedger ledger = new GhostLedger();
-        ledger.hold(x, first);
-        GhostLedger next = ledger.copy();
-        next.release(x, first);
-        assertTrue(ledger.holds(x));
-        assertFalse(next.holds(x));
-    }
-
-    @Test
-    void onlyActiveGhostsAreInTheNftSets() throws Exception {
-        GhostLedger ledger = new GhostLedger();
-        ledger.hold(x, first);
-        ledger.hold(x6, second);
-        assertEquals(0, KernelElements.of(List.of(), ledger.ghosts()).size());
-        ledger.activate(x);
-        ledger.activate(x6);
-        KernelElements elements = KernelElements.of(List.of(), ledger.ghosts());
-        assertEquals(Set.of(new AddressElement(x)), Set.copyOf(elements.of(SacipSets.GHOSTS4).values()));
-        assertEquals(Set.of(new AddressElement(x)), Set.copyOf(elements.of(SacipSets.ARP_GHOSTS4).values()));
-        assertEquals(Set.of(new AddressElement(x6)), Set.copyOf(elements.of(SacipSets.GHOSTS6).values()));
+        GhostLedger.Changes changes = ledger.stage(List.of(GhostChange.hold(x, Set.of(first)),
+                GhostChange.release(x, Set.of(first))), List.of());
+        assertEquals(Set.of(), changes.added());
+        changes.apply();
+        assertFalse(ledger.holds(x));
     }
 }

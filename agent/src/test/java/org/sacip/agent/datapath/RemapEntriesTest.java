@@ -1,6 +1,7 @@
 package org.sacip.agent.datapath;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,12 +9,14 @@ import java.net.InetAddress;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.nftables.Element;
 import org.sacip.netlink.nftables.ElementBytes;
 import org.sacip.netlink.nftables.ElementLayout;
 import org.sacip.netlink.nftables.ElementList;
 import org.sacip.netlink.nftables.NftFamily;
-import org.sacip.netlink.nftables.SacipSets;
 
 /**
  * The elements a remapping needs, checked against the bytes the kernel stores: each expected element is written
@@ -51,7 +54,7 @@ class RemapEntriesTest {
 
     @Test
     void localMoveBeforeConfirmationOnlyRestoresInbound() throws Exception {
-        List<RemapEntry> entries = RemapEntries.of(Remapping.localMoveAnnounced(SESSION, Y));
+        List<RemapEntry> entries = RemapEntries.of(Moves.announced(SESSION, Y));
         assertEquals(1, entries.size());
         RemapEntry indst = entry(entries, "indst4");
         assertEquals(SacipSets.INDST4, indst.map());
@@ -62,7 +65,7 @@ class RemapEntriesTest {
 
     @Test
     void confirmedLocalMoveAlsoSendsFromTheNewAddress() throws Exception {
-        List<RemapEntry> entries = RemapEntries.of(Remapping.localMoveAnnounced(SESSION, Y).confirmed());
+        List<RemapEntry> entries = RemapEntries.of(Moves.confirmed(SESSION, Y));
         assertEquals(2, entries.size());
         // Packet X:40000 -> B:5001 gets source Y.
         assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
@@ -72,7 +75,7 @@ class RemapEntriesTest {
 
     @Test
     void peerMoveRestoresItsSourceAndSendsToItsNewAddress() throws Exception {
-        List<RemapEntry> entries = RemapEntries.of(Remapping.peerMove(SESSION, B2));
+        List<RemapEntry> entries = RemapEntries.of(Moves.peerMoved(SESSION, B2));
         assertEquals(2, entries.size());
         // Inbound B2:5001 -> X:40000 gets source B.
         assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
@@ -86,7 +89,7 @@ class RemapEntriesTest {
 
     @Test
     void bothMovedChainsTheKeysThroughThePreviousRule() throws Exception {
-        List<RemapEntry> entries = RemapEntries.of(new Remapping(SESSION, Y, B2, true));
+        List<RemapEntry> entries = RemapEntries.of(new Remapping(SESSION, Y, Y, B2));
         assertEquals(4, entries.size());
         // Wire B2 -> Y: @in4 restores B, so @indst4 is keyed B -> Y.
         assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
@@ -110,7 +113,7 @@ class RemapEntriesTest {
         InetAddress y6 = address("2001:db8::11");
         InetAddress b6 = address("2001:db8::2");
         SessionTuple udp = new SessionTuple(SessionProtocol.UDP, new Endpoint(x6, 53), new Endpoint(b6, 4242));
-        List<RemapEntry> entries = RemapEntries.of(Remapping.localMoveAnnounced(udp, y6).confirmed());
+        List<RemapEntry> entries = RemapEntries.of(Moves.confirmed(udp, y6));
         String xHex = "20010db8000000000000000000000001";
         String yHex = "20010db8000000000000000000000011";
         String bHex = "20010db8000000000000000000000002";
@@ -123,7 +126,7 @@ class RemapEntriesTest {
 
     @Test
     void originalAddressesNeedNoEntry() {
-        Remapping home = new Remapping(SESSION, X, B, true);
+        Remapping home = new Remapping(SESSION, X, X, B);
         assertTrue(home.isIdentity());
         assertEquals(List.of(), RemapEntries.of(home));
     }
@@ -131,7 +134,8 @@ class RemapEntriesTest {
     @Test
     void movesBetweenAddressFamiliesAreRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> Remapping.localMoveAnnounced(SESSION, address("2001:db8::11")));
+                () -> Moves.announced(SESSION, address("2001:db8::11")));
+        assertThrows(IllegalArgumentException.class, () -> new Remapping(SESSION, Y, address("2001:db8::11"), B));
         assertThrows(IllegalArgumentException.class,
                 () -> new SessionTuple(SessionProtocol.TCP, new Endpoint(X, 1), new Endpoint(address("::1"), 2)));
         assertThrows(IllegalArgumentException.class, () -> new Endpoint(X, 0));
@@ -139,11 +143,35 @@ class RemapEntriesTest {
     }
 
     @Test
+    void aMoveAwaitingConfirmationAcceptsBothAddressesAndSendsFromTheConfirmedOne() throws Exception {
+        // Confirmed at Y, now announced Z (0xc612010c): received at Z and Y, sent from Y until the peer confirms Z.
+        InetAddress z = address("198.18.1.12");
+        List<RemapEntry> entries = RemapEntries.of(new Remapping(SESSION, z, Y, B));
+        assertEquals(3, entries.size());
+        assertEquals(List.of(
+                decoded(ElementLayout.TUPLE_MAP_IPV4, "c6120002" + "c612010c" + "06000000" + "13890000" + "9c400000",
+                        "c6120101"),
+                decoded(ElementLayout.TUPLE_MAP_IPV4, "c6120002" + "c612010b" + "06000000" + "13890000" + "9c400000",
+                        "c6120101")),
+                entries.stream().filter(e -> e.map().equals(SacipSets.INDST4)).map(RemapEntry::element).toList());
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120101" + "c6120002" + "06000000" + "9c400000" + "13890000", "c612010b"),
+                entry(entries, "outsrc4").element());
+    }
+
+    @Test
     void twoSessionsNeedingOneKeyAreAConflict() {
         // Session 2 is already X:40000 -> B2:5001, the wire tuple session 1 would use after the peer moved.
         SessionTuple other = new SessionTuple(SessionProtocol.TCP, new Endpoint(X, 40000), new Endpoint(B2, 5001));
-        Remapping first = new Remapping(SESSION, Y, B2, true);
-        Remapping second = Remapping.localMoveAnnounced(other, Y).confirmed();
-        assertThrows(RemapConflictException.class, () -> KernelElements.of(List.of(first, second), List.of()));
+        Remapping first = new Remapping(SESSION, Y, Y, B2);
+        Remapping second = Moves.confirmed(other, Y);
+        ElementLedger ledger = new ElementLedger();
+        ElementLedger.Transaction tx = ledger.begin();
+        for (RemapEntry entry : RemapEntries.of(first)) {
+            assertNull(tx.put(entry.map(), entry.element(), SESSION, false));
+        }
+        List<Object> inTheWay = RemapEntries.of(second).stream()
+                .map(entry -> tx.put(entry.map(), entry.element(), other, false)).filter(o -> o != null).toList();
+        assertEquals(List.of(SESSION), inTheWay, "outsrc4 X:40000 -> B2:5001 is the first session's");
     }
 }
