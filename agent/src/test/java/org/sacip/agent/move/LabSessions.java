@@ -15,12 +15,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.sacip.agent.session.SessionKey;
-import org.sacip.netlink.diag.TransportProtocol;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
 
 /**
  * Real TCP connections and UDP sockets from one local address of the host namespace to servers in the peer
- * namespace, remembering each session's key by peer so a test can compare a plan with exactly what it opened.
+ * namespace, remembering each session's tuple by peer so a test can compare a plan with exactly what it opened.
  */
 final class LabSessions implements AutoCloseable {
     private final TwoHosts lab;
@@ -29,8 +30,7 @@ final class LabSessions implements AutoCloseable {
     private final List<Closeable> peerSockets = new ArrayList<>();
     private final Map<InetAddress, ServerSocket> servers = new HashMap<>();
     private final Map<InetAddress, DatagramChannel> udpServers = new HashMap<>();
-    private final Map<InetAddress, Set<SessionKey>> expected = new HashMap<>();
-    private final Map<DatagramChannel, java.net.SocketAddress> unconnected = new HashMap<>();
+    private final Map<InetAddress, Set<SessionTuple>> expected = new HashMap<>();
 
     LabSessions(TwoHosts lab, String local) throws IOException {
         this.lab = lab;
@@ -53,7 +53,7 @@ final class LabSessions implements AutoCloseable {
         // Closing resets, so the socket leaves the kernel at once even when its address is gone.
         client.setSoLinger(true, 0);
         accepted.setSoLinger(true, 0);
-        expect(peerAddress, TransportProtocol.TCP, client.getLocalPort(), server.getLocalPort());
+        expect(peerAddress, SessionProtocol.TCP, client.getLocalPort(), server.getLocalPort());
     }
 
     /** A connected UDP socket to {@code peer}, which has sent one datagram. */
@@ -63,7 +63,7 @@ final class LabSessions implements AutoCloseable {
         DatagramChannel channel = udpChannel();
         channel.connect(server.getLocalAddress());
         channel.write(ByteBuffer.wrap(new byte[] {1}));
-        expect(peerAddress, TransportProtocol.UDP, ((InetSocketAddress) channel.getLocalAddress()).getPort(),
+        expect(peerAddress, SessionProtocol.UDP, ((InetSocketAddress) channel.getLocalAddress()).getPort(),
                 ((InetSocketAddress) server.getLocalAddress()).getPort());
     }
 
@@ -72,36 +72,18 @@ final class LabSessions implements AutoCloseable {
         InetAddress peerAddress = InetAddress.getByName(peer);
         DatagramChannel server = udpServer(peerAddress);
         DatagramChannel channel = udpChannel();
-        unconnected.put(channel, server.getLocalAddress());
         channel.send(ByteBuffer.wrap(new byte[] {2}), server.getLocalAddress());
-        expect(peerAddress, TransportProtocol.UDP, ((InetSocketAddress) channel.getLocalAddress()).getPort(),
+        expect(peerAddress, SessionProtocol.UDP, ((InetSocketAddress) channel.getLocalAddress()).getPort(),
                 ((InetSocketAddress) server.getLocalAddress()).getPort());
     }
 
-    /** Sends one more datagram on each unconnected socket, so its flow is not idle. */
-    void touchFlows() throws IOException {
-        for (Map.Entry<DatagramChannel, java.net.SocketAddress> entry : unconnected.entrySet()) {
-            entry.getKey().send(ByteBuffer.wrap(new byte[] {3}), entry.getValue());
-        }
-    }
-
-    Map<InetAddress, Set<SessionKey>> expectedByPeer() {
+    Map<InetAddress, Set<SessionTuple>> expectedByPeer() {
         return expected;
     }
 
-    /** Closes every socket the test opened on both hosts (TCP with a reset). */
-    void closeAll() throws IOException {
-        for (Closeable socket : hostSockets) {
-            socket.close();
-        }
-        for (Closeable socket : peerSockets) {
-            socket.close();
-        }
-    }
-
-    private void expect(InetAddress peer, TransportProtocol protocol, int localPort, int remotePort) {
-        expected.computeIfAbsent(peer, key -> new HashSet<>()).add(new SessionKey(protocol,
-                new InetSocketAddress(local, localPort), new InetSocketAddress(peer, remotePort)));
+    private void expect(InetAddress peer, SessionProtocol protocol, int localPort, int remotePort) {
+        expected.computeIfAbsent(peer, key -> new HashSet<>()).add(new SessionTuple(protocol,
+                new Endpoint(local, localPort), new Endpoint(peer, remotePort)));
     }
 
     private ServerSocket server(InetAddress peer) throws Exception {
@@ -138,8 +120,14 @@ final class LabSessions implements AutoCloseable {
         return local.getAddress().length == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
     }
 
+    /** Closes every socket the test opened on both hosts (TCP with a reset). */
     @Override
     public void close() throws IOException {
-        closeAll();
+        for (Closeable socket : hostSockets) {
+            socket.close();
+        }
+        for (Closeable socket : peerSockets) {
+            socket.close();
+        }
     }
 }

@@ -1,18 +1,19 @@
 package org.sacip.agent.move;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
+import org.sacip.agent.session.SessionDiscovery;
 
 /**
  * How long move detection takes with many sessions: 1,000 TCP connections to 10 peer addresses, moved
- * make-before-break from X to Y and back home 20 times each. Prints, per kind, the median and p99 of (a) the time
- * from the kernel event being read to the plan being ready (session dump, route lookups, grouping) and (b) the time
- * from just before `ip addr del` / `ip addr add` is started to the plan being ready (includes starting `ip`).
+ * make-before-break from X to Y and back home 20 times each, the sessions found by {@link SessionDiscovery} (sock_diag
+ * and conntrack; the agent reads the session tracker's index instead). Prints, per kind, the median and p99 of (a)
+ * the time from the kernel event being read to the plan being ready (session dump, route lookups, grouping) and (b)
+ * the time from just before `ip addr del` / `ip addr add` is started to the plan being ready (includes starting
+ * `ip`).
  * Run: {@code mvn -B -q -o -pl agent exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=org.sacip.agent.move.MovePlanningBenchmark}
  */
@@ -36,8 +37,9 @@ public final class MovePlanningBenchmark {
             for (int peer = 3; peer <= PEERS; peer++) {
                 lab.inPeer("ip", "addr", "add", "198.19.0." + peer + "/32", "dev", "lo");
             }
-            try (MoveMonitor monitor = MoveMonitor.open(Optional.of(lab.hostNamespace()), ManagedScope.everything(),
-                    Clock.systemUTC()); LabSessions sessions = new LabSessions(lab, X)) {
+            try (SessionDiscovery discovery = MoveMonitorIntegrationTest.discovery(lab);
+                    MoveMonitor monitor = MoveMonitorIntegrationTest.monitor(lab, discovery);
+                    LabSessions sessions = new LabSessions(lab, X)) {
                 for (int peer = 1; peer <= PEERS; peer++) {
                     for (int i = 0; i < PER_PEER; i++) {
                         sessions.tcp("198.19.0." + peer);
