@@ -19,6 +19,7 @@ interface LibC extends Library {
     int SO_RCVBUF = 8;
     int SO_SNDBUFFORCE = 32;
     int SO_RCVBUFFORCE = 33;
+    int SO_ATTACH_FILTER = 26;
     int SOL_NETLINK = 270;
     int NETLINK_ADD_MEMBERSHIP = 1;
     int NETLINK_DROP_MEMBERSHIP = 2;
@@ -40,6 +41,8 @@ interface LibC extends Library {
     int getsockname(int fd, Pointer address, IntByReference addressLength) throws LastErrorException;
 
     int setsockopt(int fd, int level, int option, IntByReference value, int valueLength) throws LastErrorException;
+
+    int setsockopt(int fd, int level, int option, Pointer value, int valueLength) throws LastErrorException;
 
     int getsockopt(int fd, int level, int option, IntByReference value, IntByReference valueLength)
             throws LastErrorException;

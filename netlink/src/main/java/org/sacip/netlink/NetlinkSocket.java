@@ -1,6 +1,7 @@
 package org.sacip.netlink;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.ptr.IntByReference;
@@ -81,6 +82,67 @@ public final class NetlinkSocket implements AutoCloseable {
     /** The port id the kernel gave this socket. */
     public int portId() {
         return portId;
+    }
+
+    /**
+     * Has the kernel drop, before they are queued, the notifications that the socket with port id {@code portId}
+     * caused: a process that watches what others do to its objects need not receive (and overrun on) the
+     * notifications of its own large transactions. Each notification datagram names the requesting socket in its
+     * first header's {@code nlmsg_pid}; a classic BPF socket filter compares that field.
+     */
+    public void ignoreNotificationsCausedBy(int portId) throws NetlinkException {
+        ensureOpen();
+        // BPF loads words big-endian; the header is in host order.
+        int wire = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? Integer.reverseBytes(portId) : portId;
+        int[][] program = {
+            {0x20, 0, 0, 12},          // ld  [12]          nlmsg_pid of the first message
+            {0x15, 0, 1, wire},        // jeq #portId, drop, keep
+            {0x06, 0, 0, 0},           // drop: ret #0
+            {0x06, 0, 0, 0xFFFFFFFF},  // keep: ret #-1 (all of it)
+        };
+        Memory filter = new Memory(8L * program.length);
+        for (int i = 0; i < program.length; i++) {
+            filter.setShort(8L * i, (short) program[i][0]);
+            filter.setByte(8L * i + 2, (byte) program[i][1]);
+            filter.setByte(8L * i + 3, (byte) program[i][2]);
+            filter.setInt(8L * i + 4, program[i][3]);
+        }
+        // struct sock_fprog: unsigned short len, then the pointer at its natural alignment.
+        Memory fprog = new Memory(2L * Native.POINTER_SIZE);
+        fprog.clear();
+        fprog.setShort(0, (short) program.length);
+        fprog.setPointer(Native.POINTER_SIZE, filter);
+        try {
+            LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ATTACH_FILTER, fprog, (int) fprog.size());
+        } catch (LastErrorException e) {
+            throw new NetlinkSystemCallException("setsockopt(SO_ATTACH_FILTER)", e.getErrorCode());
+        }
+    }
+
+    /**
+     * Reads and discards every datagram queued now, without waiting; returns how many. After an overrun the kernel
+     * drops further notifications silently until the queue has been read empty, so a listener must drain before it
+     * trusts new notifications again. An empty {@link #receive} result does not prove the queue empty (a datagram
+     * may carry nothing its caller parses); this does.
+     */
+    public int drain() throws NetlinkException {
+        ensureOpen();
+        int drained = 0;
+        while (true) {
+            try {
+                IntByReference addressLength = new IntByReference(SOCKADDR_NL_LENGTH);
+                LibC.INSTANCE.recvfrom(fd, receiveMemory, new NativeLong(receiveMemory.size()),
+                        LibC.MSG_DONTWAIT | LibC.MSG_TRUNC, sourceAddress, addressLength);
+                drained++;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.EAGAIN) {
+                    return drained;
+                }
+                if (e.getErrorCode() != Errno.ENOBUFS && e.getErrorCode() != Errno.EINTR) {
+                    throw new NetlinkSystemCallException("recvfrom", e.getErrorCode());
+                }
+            }
+        }
     }
 
     /** A fresh sequence number for the next request. */
@@ -302,7 +364,9 @@ public final class NetlinkSocket implements AutoCloseable {
      * Waits up to {@code timeout} for one datagram and returns its messages; empty if nothing arrived, so an event
      * loop can check whether it should stop. {@link Duration#ZERO} only looks.
      *
-     * @throws NetlinkOverrunException if the kernel dropped messages because the receive buffer was full
+     * @throws NetlinkOverrunException if the kernel dropped messages because the receive buffer was full; the
+     *                                  messages still queued then are discarded too (see {@link #drain()}), so
+     *                                  notifications flow again and the caller's state must be read afresh
      */
     public List<NetlinkMessage> receive(Duration timeout) throws NetlinkException {
         ensureOpen();
@@ -332,6 +396,9 @@ public final class NetlinkSocket implements AutoCloseable {
                     LibC.MSG_DONTWAIT | LibC.MSG_TRUNC, sourceAddress, addressLength).longValue();
         } catch (LastErrorException e) {
             if (e.getErrorCode() == Errno.ENOBUFS) {
+                // Until the queue has been read empty the kernel drops every new message without a word: empty it
+                // now, so that what the caller dumps next is followed by every later notification.
+                drain();
                 throw new NetlinkOverrunException();
             }
             if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {

@@ -99,6 +99,11 @@ public final class DataPath implements AutoCloseable {
         return open(null, DataPathSettings.defaults(), Clock.systemUTC());
     }
 
+    /** The port id of the netlink socket that sends this data path's element changes. */
+    int nfTablesPortId() {
+        return nftables.portId();
+    }
+
     /** The namespace this data path works in, {@code null} for the caller's. */
     public NetNamespace namespace() {
         return namespace;
@@ -201,10 +206,17 @@ public final class DataPath implements AutoCloseable {
             nextAway.put(session, null);
             nextStale.put(session, null);
         }
+        // Every key given up is free before any is taken: whether two sessions swap a key must not depend on order.
+        for (Remapping next : changes) {
+            Remapping previous = remappings.get(next.original());
+            if (previous != null) {
+                stageEntries(tx, previous, null, conflicts);
+            }
+        }
         for (Remapping next : changes) {
             SessionTuple session = next.original();
             Remapping previous = remappings.get(session);
-            stageEntries(tx, previous, next, conflicts);
+            stageEntries(tx, null, next, conflicts);
             List<Lingering> kept = new ArrayList<>(lingering.getOrDefault(session, List.of()));
             for (Lingering old : Lingering.between(previous, next, lingerUntil)) {
                 kept.removeIf(l -> l.remoteOnWire().equals(old.remoteOnWire())

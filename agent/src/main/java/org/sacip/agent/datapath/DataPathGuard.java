@@ -1,9 +1,9 @@
 package org.sacip.agent.datapath;
 
-import org.sacip.netlink.AddressText;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkOverrunException;
@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * Keeps a data path in place against others: when something deletes from our tables (a firewall reload running
  * {@code nft flush ruleset}, {@code nft delete table inet sacip}, a flushed map) or deletes a ghost address, it
  * calls {@link DataPath#restore()}, which compares the kernel with the committed state and repairs the difference.
- * Events of our own changes also trigger it; then the comparison finds nothing to do. Lost events (a receive
- * buffer overrun) trigger it too. Two daemon threads, one per event source; {@link #close()} stops them.
+ * The kernel drops the notifications of the data path's own element changes before they are queued (a move of
+ * 10,000 sessions announces tens of thousands of elements, which would overrun the socket and cost a full
+ * comparison each time). Ruleset loads by the agent's {@code nft} process still look foreign and cost one
+ * comparison that finds nothing. Lost events (an overrun: the socket is drained, then the comparison runs) trigger
+ * it too. Two daemon threads, one per event source; {@link #close()} stops them.
  */
 public final class DataPathGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPathGuard.class);
@@ -58,6 +61,7 @@ public final class DataPathGuard implements AutoCloseable {
             EnumSet<RtnetlinkGroup> groups = EnumSet.of(RtnetlinkGroup.IPV4_ADDRESS, RtnetlinkGroup.IPV6_ADDRESS);
             RtnetlinkEvents addressEvents = namespace == null ? RtnetlinkEvents.open(groups)
                     : RtnetlinkEvents.open(namespace, groups);
+            nftEvents.ignoreTransactionsOf(dataPath.nfTablesPortId());
             DataPathGuard guard = new DataPathGuard(dataPath, nftEvents, addressEvents);
             dataPath.restore();
             guard.nftThread.start();
@@ -79,6 +83,8 @@ public final class DataPathGuard implements AutoCloseable {
                     restore("nf_tables change");
                 }
             } catch (NetlinkOverrunException lost) {
+                // The socket was drained: a transaction may have ended without its generation event.
+                ownChanges = new TransactionFilter(ProcessHandle.current().pid());
                 restore("lost nf_tables events");
             } catch (NetlinkException e) {
                 if (running) {
@@ -112,10 +118,6 @@ public final class DataPathGuard implements AutoCloseable {
     }
 
     /**
-     * Whether the event takes a table, set or element away from us. A chain or rule deleted on its own is not
-     * watched: our own ruleset reload announces such deletions too, and reacting to them would loop.
-     */
-    /**
      * Tells the changes of others from our own: every nf_tables transaction ends with a generation event naming the
      * process that made it, so a removal in our table counts only when that process is not this one (each of our
      * handovers deletes elements; answering those with a full restore held up the next handover).
@@ -143,6 +145,10 @@ public final class DataPathGuard implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the event takes a table, set or element away from us. A chain or rule deleted on its own is not
+     * watched: our own ruleset reload announces such deletions too, and reacting to them would loop.
+     */
     static boolean removesOurs(NfTablesEvent event) {
         if (event instanceof NfTablesEvent.TableChanged table) {
             return table.change() == NfTablesEvent.Change.DELETED && ours(table.family(), table.table());

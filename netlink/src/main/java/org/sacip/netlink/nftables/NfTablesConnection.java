@@ -37,6 +37,11 @@ public final class NfTablesConnection implements AutoCloseable {
         this.socket = socket;
     }
 
+    /** The port id of this connection's socket: the kernel names it in the notifications of its transactions. */
+    public int portId() {
+        return socket.portId();
+    }
+
     /** A connection to the nf_tables of the caller's network namespace. */
     public static NfTablesConnection open() throws NetlinkException {
         return new NfTablesConnection(NetlinkSocket.open(NetlinkFamily.NETFILTER));

@@ -54,6 +54,19 @@ public final class NfTablesEventStream implements AutoCloseable {
         return events;
     }
 
+    /**
+     * Stops receiving the notifications of transactions sent over the socket with port id {@code portId} (see
+     * {@link NfTablesConnection#portId()}): the kernel drops them before they take buffer space.
+     */
+    public void ignoreTransactionsOf(int portId) throws NetlinkException {
+        socket.ignoreNotificationsCausedBy(portId);
+    }
+
+    /** Discards every notification queued now (after an overrun; see {@link NetlinkSocket#drain()}). */
+    public int drain() throws NetlinkException {
+        return socket.drain();
+    }
+
     @Override
     public void close() {
         socket.close();

@@ -81,4 +81,33 @@ class NfTablesEventIntegrationTest {
             assertTrue(generation.processId() > 0 && !generation.processName().isEmpty(), generation.toString());
         }
     }
+
+    @Test
+    void transactionsOfAnIgnoredSocketRaiseNoEventsWhileOthersStillDo() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("nfig");
+                NfTablesEventStream stream = NfTablesEventStream.open(ns.netNamespace());
+                NfTablesConnection nft = NfTablesConnection.open(ns.netNamespace())) {
+            TestRuleset.loadInto(ns.name());
+            until(stream, e -> e instanceof NfTablesEvent.Generation);
+            stream.ignoreTransactionsOf(nft.portId());
+            MapElement ours = new MapElement(new TupleKey(InetAddress.getByName("198.18.0.1"),
+                    InetAddress.getByName("198.18.0.2"), TupleKey.TCP, 22, 40000), InetAddress.getByName("198.18.3.3"));
+            for (int i = 0; i < 3; i++) {
+                nft.addElements(TestSets.OUTSRC4, List.of(ours));
+                nft.flush();
+                nft.deleteElements(TestSets.OUTSRC4, List.of(ours));
+                nft.flush();
+            }
+            ns.exec("nft", "add", "element", "inet", "sacip", "outsrc4",
+                    "{ 198.18.0.5 . 198.18.0.6 . tcp . 22 . 40001 : 198.18.3.4 }");
+            // Events arrive in order: had any of our six transactions been announced, it would come first.
+            List<NfTablesEvent> events = until(stream, e -> e instanceof NfTablesEvent.ElementsChanged);
+            NfTablesEvent.ElementsChanged first = (NfTablesEvent.ElementsChanged) events.get(events.size() - 1);
+            assertEquals(NfTablesEvent.Change.ADDED, first.change());
+            assertEquals(InetAddress.getByName("198.18.0.5"), ((MapElement) first.elements()
+                    .decode(ElementLayout.TUPLE_MAP_IPV4).get(0)).key().source(), events.toString());
+            assertTrue(events.stream().noneMatch(e -> e instanceof NfTablesEvent.ElementsChanged
+                    && e != first), events.toString());
+        }
+    }
 }
