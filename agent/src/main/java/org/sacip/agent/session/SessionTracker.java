@@ -58,6 +58,7 @@ public final class SessionTracker implements AutoCloseable {
     static final Duration RECORD_WAIT = Duration.ofMillis(200);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final int RECORDS = 65_536;
+    private static final String SAFETY_NET = "safety net";
     private static final Set<TcpState> LIVE_TCP = EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT1,
             TcpState.FIN_WAIT2, TcpState.CLOSE_WAIT, TcpState.LAST_ACK, TcpState.CLOSING);
     private static final Set<ConntrackTcpState> ENDED_TCP = EnumSet.of(ConntrackTcpState.TIME_WAIT,
@@ -92,7 +93,7 @@ public final class SessionTracker implements AutoCloseable {
     private final Set<SessionTuple> live = new HashSet<>();
     private boolean flushScheduled;
     private boolean dumped;
-    private long overruns;
+    private volatile long overruns;
 
     private SessionTracker(NflogClient nflog, ConntrackEvents conntrackEvents, ConntrackClient conntrack,
             SockDiagClient sockets, Supplier<Set<InetAddress>> managedAddresses, Predicate<InetAddress> ours,
@@ -141,7 +142,7 @@ public final class SessionTracker implements AutoCloseable {
             opened.add(sockets);
             SessionTracker tracker = new SessionTracker(nflog, events, conntrack, sockets, managedAddresses, ours,
                     listener, clock);
-            tracker.executor.execute(() -> tracker.dump("start"));
+            tracker.post(() -> tracker.dump("start"));
             tracker.nflogReader.start();
             tracker.conntrackReader.start();
             return tracker;
@@ -245,8 +246,13 @@ public final class SessionTracker implements AutoCloseable {
             }
             SessionTuple tuple = oriented.get().tuple();
             boolean tcp = tuple.protocol() == SessionProtocol.TCP;
-            if (event.kind() == ConntrackEvent.Kind.DESTROY
-                    || tcp && entry.tcpState().map(ENDED_TCP::contains).orElse(false)) {
+            boolean closed = tcp && entry.tcpState().map(ENDED_TCP::contains).orElse(false);
+            if (event.kind() == ConntrackEvent.Kind.DESTROY || closed) {
+                if (!closed && tcp && live.contains(tuple) && tcpSocketLives(tuple)) {
+                    // Conntrack forgot a connection that still lives (conntrack -F, its idle timeout): the rewriting
+                    // does not need conntrack, so the session goes on.
+                    continue;
+                }
                 waiting.remove(tuple);
                 if (live.remove(tuple)) {
                     ended.add(tuple);
@@ -326,6 +332,10 @@ public final class SessionTracker implements AutoCloseable {
         if (protocol == null || original.sourcePort() == 0 || original.destinationPort() == 0) {
             return Optional.empty();
         }
+        if (ours.test(original.source()) && ours.test(original.destination())) {
+            // Both ends ours (or forged to look so): there is no peer to tell anything.
+            return Optional.empty();
+        }
         if (ours.test(original.source())) {
             return Optional.of(new Oriented(new SessionTuple(protocol, new Endpoint(original.source(),
                     original.sourcePort()), new Endpoint(original.destination(), original.destinationPort())),
@@ -337,6 +347,17 @@ public final class SessionTracker implements AutoCloseable {
                     Opener.REMOTE));
         }
         return Optional.empty();
+    }
+
+    /** Whether the TCP socket of a session is still there (any state but LISTEN). */
+    private boolean tcpSocketLives(SessionTuple tuple) {
+        try {
+            return sockets.tcpSocket(new InetSocketAddress(tuple.local().address(), tuple.local().port()),
+                    new InetSocketAddress(tuple.remote().address(), tuple.remote().port()), Set.of()).isPresent();
+        } catch (NetlinkException | IllegalArgumentException e) {
+            LOG.debug("cannot look up the TCP socket of {}: {}", tuple, e.getMessage());
+            return false;
+        }
     }
 
     /** Whether a UDP socket of ours is bound to the session's local port (its address or the wildcard). */
@@ -357,14 +378,17 @@ public final class SessionTracker implements AutoCloseable {
     }
 
     /**
-     * The full picture from the kernel: every live TCP socket and connected UDP socket of the managed addresses and
-     * every answered UDP flow; what is new is reported opened, what is gone ended.
+     * The full picture from the kernel: every live TCP socket of the managed addresses and every answered UDP flow
+     * conntrack has for them (oriented by its original direction; one we opened only while a socket of ours still
+     * owns the port); what is new is reported opened, what is gone ended. A connected UDP socket proves neither who
+     * sent first nor that anyone answered, so sockets alone never make a UDP session.
      */
     private void dump(String why) {
         Instant now = clock.instant();
         Map<SessionTuple, Opener> found = new LinkedHashMap<>();
         try {
             Set<Integer> listening = listeningPorts();
+            Set<InetSocketAddress> udpBound = udpBound();
             for (InetAddress address : managedAddresses.get()) {
                 if (address.isLinkLocalAddress()) {
                     continue;
@@ -374,20 +398,27 @@ public final class SessionTracker implements AutoCloseable {
                     SessionTuple tuple = tupleOf(SessionProtocol.TCP, socket.local(), socket.remote());
                     found.put(tuple, tcpOpener(tuple, listening));
                 }
-                for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, EnumSet.of(TcpState.ESTABLISHED),
-                        Optional.of(filter))) {
-                    found.put(tupleOf(SessionProtocol.UDP, socket.local(), socket.remote()), Opener.LOCAL);
-                }
                 for (var flow : conntrack.udpFlowsInvolving(address)) {
                     if ((flow.status() & ConntrackStatus.SEEN_REPLY.mask()) == 0) {
                         continue;
                     }
-                    orient(flow.original()).ifPresent(o -> found.putIfAbsent(o.tuple(), o.opener()));
+                    Optional<Oriented> oriented = orient(flow.original());
+                    if (oriented.isEmpty()) {
+                        continue;
+                    }
+                    Endpoint local = oriented.get().tuple().local();
+                    if (oriented.get().opener() == Opener.LOCAL
+                            && !udpBound.contains(new InetSocketAddress(local.address(), local.port()))
+                            && !udpBound.contains(new InetSocketAddress(local.port()))) {
+                        continue;
+                    }
+                    found.putIfAbsent(oriented.get().tuple(), oriented.get().opener());
                 }
             }
         } catch (NetlinkException e) {
             LOG.warn("session dump ({}) failed: {}", why, e.getMessage());
-            scheduleDump(Duration.ofSeconds(1), why);
+            // A retry of its own: the safety net's next round is already scheduled by its loop.
+            scheduleDump(Duration.ofSeconds(1), why.equals(SAFETY_NET) ? "retry of the safety net" : why);
             return;
         }
         List<SessionOpened> opened = new ArrayList<>();
@@ -416,14 +447,14 @@ public final class SessionTracker implements AutoCloseable {
             listener.ended(ended);
         }
         if (initial) {
-            scheduleDump(SAFETY_DUMP, "safety net");
+            scheduleDump(SAFETY_DUMP, SAFETY_NET);
         }
     }
 
     private void scheduleDump(Duration delay, String why) {
         schedule(delay, () -> {
             dump(why);
-            if (why.equals("safety net")) {
+            if (why.equals(SAFETY_NET)) {
                 scheduleDump(SAFETY_DUMP, why);
             }
         });
@@ -443,6 +474,18 @@ public final class SessionTracker implements AutoCloseable {
             LOG.debug("conntrack lookup of {} failed: {}", tuple, e.getMessage());
         }
         return listening.contains(tuple.local().port()) ? Opener.REMOTE : Opener.LOCAL;
+    }
+
+    /** The local endpoints of our UDP sockets (wildcard ones as port only, address 0). */
+    private Set<InetSocketAddress> udpBound() throws NetlinkException {
+        Set<InetSocketAddress> bound = new HashSet<>();
+        for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, EnumSet.allOf(TcpState.class),
+                Optional.empty())) {
+            InetAddress address = socket.local().getAddress();
+            bound.add(address.isAnyLocalAddress() ? new InetSocketAddress(socket.local().getPort())
+                    : new InetSocketAddress(address, socket.local().getPort()));
+        }
+        return bound;
     }
 
     private Set<Integer> listeningPorts() throws NetlinkException {

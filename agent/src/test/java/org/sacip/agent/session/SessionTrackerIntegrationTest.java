@@ -173,6 +173,28 @@ class SessionTrackerIntegrationTest {
 
     @ParameterizedTest(name = "IPv{0}")
     @ValueSource(ints = {4, 6})
+    void aConnectionConntrackForgetsWhileItsSocketLivesDoesNotEnd(int ipVersion) throws Exception {
+        RecordedSessions atA = new RecordedSessions("a");
+        try (TrackerLab lab = TrackerLab.create("tf");
+                SessionTracker trackerA = lab.track(lab.a(), atA);
+                ServerSocket server = lab.b().netNamespace().call(() -> new ServerSocket(0, 50, b(ipVersion)))) {
+            atA.awaitInitialDump(WAIT);
+            try (Socket client = connect(lab.a(), a(ipVersion), server); Socket accepted = server.accept()) {
+                SessionTuple kept = tcpTuple(client);
+                atA.awaitOpened(kept, WAIT);
+                lab.a().exec("conntrack", "-F");
+                // Conntrack's events come in order: once a later connection is reported, the flush's were handled.
+                try (Socket later = connect(lab.a(), a(ipVersion), server); Socket laterAccepted = server.accept()) {
+                    atA.awaitOpened(tcpTuple(later), WAIT);
+                }
+                assertFalse(atA.ends().contains(kept), "a live connection was reported ended after conntrack -F: "
+                        + atA.ends());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
     void answeredUdpFlowIsReportedOnBothSidesWithTheDigestsOfBothFirstDatagramsThenEndsWithItsEntry(int ipVersion)
             throws Exception {
         RecordedSessions atA = new RecordedSessions("a");
