@@ -97,6 +97,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private long moves;
     private boolean viewScheduled;
     private boolean maintenanceScheduled;
+    private boolean persistScheduled;
     private volatile HandoverView view = HandoverView.EMPTY;
 
     public Handover(DataPath dataPath, HandoverStore store, HandoverEvents events,
@@ -523,6 +524,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             ghostChanges.add(new GhostChange(address, holds.get(address), Set.of(),
                     Optional.of(HandoverPlanner.ghostActive(address, movedTo(address)))));
         }
+        Set<InetAddress> ghostsBefore = dataPath.ghostAddresses();
         dataPath.commit(changes, ghostChanges, ended);
         states.forEach((tuple, state) -> {
             BookEntry previous = book.get(tuple);
@@ -530,8 +532,16 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 book.put(tuple, new BookEntry(state, now));
             }
         });
-        observer.ghosts(dataPath.ghostAddresses());
-        persist();
+        Set<InetAddress> ghostsAfter = dataPath.ghostAddresses();
+        observer.ghosts(ghostsAfter);
+        if (!changes.isEmpty() || !ghostsAfter.equals(ghostsBefore)) {
+            // A restart must find what the kernel now carries.
+            persist();
+        } else {
+            // Only ends and states: a state file a moment behind is harmless (a restart keeps only the saved sessions
+            // the kernel still has), and writing the whole book per claim or end was quadratic at 10,000 sessions.
+            persistSoon();
+        }
         scheduleMaintenance();
         markViewDirty();
     }
@@ -546,6 +556,17 @@ public final class Handover implements HandoverPort, AutoCloseable {
             if (dataPath.maintain()) {
                 scheduleMaintenance();
             }
+        });
+    }
+
+    private void persistSoon() {
+        if (persistScheduled) {
+            return;
+        }
+        persistScheduled = true;
+        schedule(VIEW_DELAY, () -> {
+            persistScheduled = false;
+            persist();
         });
     }
 
@@ -652,10 +673,15 @@ public final class Handover implements HandoverPort, AutoCloseable {
     /** Writes what is still waiting to be saved and stops the thread; the kernel keeps everything. */
     @Override
     public void close() {
-        loop.shutdown();
+        // Work still queued (ends, bindings) is dropped: the kernel keeps everything, and a restart reads it afresh.
+        // Only the task running now finishes, so a stop never waits for a backlog.
+        loop.shutdownNow();
         try {
             if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
-                loop.shutdownNow();
+                LOG.warn("the handover thread did not finish its change within 5 s");
+            } else if (persistScheduled) {
+                // The loop is over: its state is ours to read. A save it had put off is written now.
+                persist();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
