@@ -27,6 +27,7 @@ import org.sacip.netlink.conntrack.ConntrackClient;
 import org.sacip.netlink.conntrack.ConntrackEntry;
 import org.sacip.netlink.conntrack.ConntrackEvent;
 import org.sacip.netlink.conntrack.ConntrackEvents;
+import org.sacip.netlink.conntrack.ConntrackFlow;
 import org.sacip.netlink.conntrack.ConntrackStatus;
 import org.sacip.netlink.conntrack.ConntrackTcpState;
 import org.sacip.netlink.conntrack.FlowTuple;
@@ -94,6 +95,8 @@ public final class SessionTracker implements AutoCloseable {
     private boolean flushScheduled;
     private boolean dumped;
     private volatile long overruns;
+    private final java.util.concurrent.atomic.AtomicBoolean redumpPending =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private SessionTracker(NflogClient nflog, ConntrackEvents conntrackEvents, ConntrackClient conntrack,
             SockDiagClient sockets, Supplier<Set<InetAddress>> managedAddresses, Predicate<InetAddress> ours,
@@ -158,9 +161,17 @@ public final class SessionTracker implements AutoCloseable {
         }
     }
 
-    /** Asks for a full dump now (a managed address appeared, a resync is wanted). */
+    /**
+     * Asks for a full dump now (a managed address appeared, a resync is wanted). Requests that come while one is still
+     * waiting to run share it: a burst of new addresses costs one dump, not one each.
+     */
     public void redump(String why) {
-        post(() -> dump(why));
+        if (redumpPending.compareAndSet(false, true)) {
+            post(() -> {
+                redumpPending.set(false);
+                dump(why);
+            });
+        }
     }
 
     // ---- readers ----
@@ -387,33 +398,48 @@ public final class SessionTracker implements AutoCloseable {
         Instant now = clock.instant();
         Map<SessionTuple, Opener> found = new LinkedHashMap<>();
         try {
+            Set<InetAddress> managed = new HashSet<>();
+            for (InetAddress address : managedAddresses.get()) {
+                if (!address.isLinkLocalAddress()) {
+                    managed.add(address);
+                }
+            }
+            // One dump of each table, whatever the number of addresses (a host with 10,000 addresses walked every
+            // table 10,000 times).
             Set<Integer> listening = listeningPorts();
             Set<InetSocketAddress> udpBound = udpBound();
-            for (InetAddress address : managedAddresses.get()) {
-                if (address.isLinkLocalAddress()) {
+            Map<FlowTuple, ConntrackFlow> tcpFlows = new HashMap<>();
+            List<ConntrackFlow> udpFlows = new ArrayList<>();
+            for (boolean ipv6 : new boolean[] {false, true}) {
+                for (ConntrackFlow flow : conntrack.flows(6, ipv6)) {
+                    tcpFlows.put(flow.original(), flow);
+                    tcpFlows.put(flow.reply(), flow);
+                }
+                udpFlows.addAll(conntrack.flows(17, ipv6));
+            }
+            if (!managed.isEmpty()) {
+                for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, Optional.empty())) {
+                    if (managed.contains(socket.local().getAddress())) {
+                        SessionTuple tuple = tupleOf(SessionProtocol.TCP, socket.local(), socket.remote());
+                        found.put(tuple, tcpOpener(tuple, tcpFlows, listening));
+                    }
+                }
+            }
+            for (ConntrackFlow flow : udpFlows) {
+                if ((flow.status() & ConntrackStatus.SEEN_REPLY.mask()) == 0) {
                     continue;
                 }
-                SocketFilter filter = SocketFilter.localAddress(address);
-                for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, Optional.of(filter))) {
-                    SessionTuple tuple = tupleOf(SessionProtocol.TCP, socket.local(), socket.remote());
-                    found.put(tuple, tcpOpener(tuple, listening));
+                Optional<Oriented> oriented = orient(flow.original());
+                if (oriented.isEmpty() || !managed.contains(oriented.get().tuple().local().address())) {
+                    continue;
                 }
-                for (var flow : conntrack.udpFlowsInvolving(address)) {
-                    if ((flow.status() & ConntrackStatus.SEEN_REPLY.mask()) == 0) {
-                        continue;
-                    }
-                    Optional<Oriented> oriented = orient(flow.original());
-                    if (oriented.isEmpty()) {
-                        continue;
-                    }
-                    Endpoint local = oriented.get().tuple().local();
-                    if (oriented.get().opener() == Opener.LOCAL
-                            && !udpBound.contains(new InetSocketAddress(local.address(), local.port()))
-                            && !udpBound.contains(new InetSocketAddress(local.port()))) {
-                        continue;
-                    }
-                    found.putIfAbsent(oriented.get().tuple(), oriented.get().opener());
+                Endpoint local = oriented.get().tuple().local();
+                if (oriented.get().opener() == Opener.LOCAL
+                        && !udpBound.contains(new InetSocketAddress(local.address(), local.port()))
+                        && !udpBound.contains(new InetSocketAddress(local.port()))) {
+                    continue;
                 }
+                found.putIfAbsent(oriented.get().tuple(), oriented.get().opener());
             }
         } catch (NetlinkException e) {
             LOG.warn("session dump ({}) failed: {}", why, e.getMessage());
@@ -461,17 +487,12 @@ public final class SessionTracker implements AutoCloseable {
     }
 
     /** Who opened a TCP connection seen only in a dump: conntrack knows if it saw the SYN; else a listener does. */
-    private Opener tcpOpener(SessionTuple tuple, Set<Integer> listening) {
-        try {
-            FlowTuple ours = new FlowTuple(tuple.local().address(), tuple.remote().address(), 6, tuple.local().port(),
-                    tuple.remote().port());
-            Optional<ConntrackEntry> entry = conntrack.get(ours);
-            if (entry.isPresent()) {
-                return entry.get().original().source().equals(tuple.local().address())
-                        && entry.get().original().sourcePort() == tuple.local().port() ? Opener.LOCAL : Opener.REMOTE;
-            }
-        } catch (NetlinkException | IllegalArgumentException e) {
-            LOG.debug("conntrack lookup of {} failed: {}", tuple, e.getMessage());
+    private static Opener tcpOpener(SessionTuple tuple, Map<FlowTuple, ConntrackFlow> flows, Set<Integer> listening) {
+        FlowTuple ours = new FlowTuple(tuple.local().address(), tuple.remote().address(), 6, tuple.local().port(),
+                tuple.remote().port());
+        ConntrackFlow flow = flows.get(ours);
+        if (flow != null) {
+            return flow.original().equals(ours) ? Opener.LOCAL : Opener.REMOTE;
         }
         return listening.contains(tuple.local().port()) ? Opener.REMOTE : Opener.LOCAL;
     }

@@ -47,38 +47,59 @@ public final class ConntrackClient implements AutoCloseable {
     public List<ConntrackFlow> udpFlows(InetAddress address, FlowDirection direction) throws NetlinkException {
         byte[] raw = address.getAddress();
         boolean v4 = raw.length == 4;
-        int family = v4 ? Ctnl.AF_INET : Ctnl.AF_INET6;
         boolean source = direction == FlowDirection.ORIGINAL_SOURCE;
-        NetlinkMessageBuilder request = new NetlinkMessageBuilder(Ctnl.messageType(Ctnl.IPCTNL_MSG_CT_GET),
-                NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
-                .familyHeader(new byte[] {(byte) family, 0, 0, 0});
-        int tuple = request.beginNested(Ctnl.CTA_TUPLE_ORIG, true);
-        int ip = request.beginNested(Ctnl.CTA_TUPLE_IP, true);
         int attribute = v4 ? (source ? Ctnl.CTA_IP_V4_SRC : Ctnl.CTA_IP_V4_DST)
                 : (source ? Ctnl.CTA_IP_V6_SRC : Ctnl.CTA_IP_V6_DST);
-        request.putBytes(attribute, raw);
-        request.endNested(ip);
-        int proto = request.beginNested(Ctnl.CTA_TUPLE_PROTO, true);
-        request.putU8(Ctnl.CTA_PROTO_NUM, Ctnl.IPPROTO_UDP);
-        request.endNested(proto);
-        request.endNested(tuple);
-        int filter = request.beginNested(Ctnl.CTA_FILTER, true);
         // Linux 6.18 inverts the IPv6 address comparison of CTA_FILTER (measured: a filter on 2001:db8::1 returns
         // every flow except 2001:db8::1's), so for IPv6 the kernel filters by family and protocol only and the
         // address is matched here.
         int addressFlag = v4 ? (source ? Ctnl.FILTER_IP_SRC : Ctnl.FILTER_IP_DST) : 0;
+        List<ConntrackFlow> flows = new ArrayList<>();
+        for (ConntrackFlow flow : dump(v4, Ctnl.IPPROTO_UDP, attribute, raw, addressFlag)) {
+            InetAddress end = source ? flow.original().source() : flow.original().destination();
+            if (end.equals(address)) {
+                flows.add(flow);
+            }
+        }
+        return flows;
+    }
+
+    /**
+     * Every flow of one IP protocol (6 or 17) and family, in one dump: for a picture of many addresses at once, where
+     * a dump per address would walk the whole table once per address.
+     */
+    public List<ConntrackFlow> flows(int protocol, boolean ipv6) throws NetlinkException {
+        if (!PORT_PROTOCOLS.contains(protocol)) {
+            throw new IllegalArgumentException("IP protocol " + protocol + " is not one conntrack keys by ports");
+        }
+        return dump(!ipv6, protocol, 0, null, 0);
+    }
+
+    /** A filtered dump: the family and protocol, and an address attribute when {@code addressFlag} is not 0. */
+    private List<ConntrackFlow> dump(boolean v4, int protocol, int addressAttribute, byte[] address, int addressFlag)
+            throws NetlinkException {
+        int family = v4 ? Ctnl.AF_INET : Ctnl.AF_INET6;
+        NetlinkMessageBuilder request = new NetlinkMessageBuilder(Ctnl.messageType(Ctnl.IPCTNL_MSG_CT_GET),
+                NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
+                .familyHeader(new byte[] {(byte) family, 0, 0, 0});
+        int tuple = request.beginNested(Ctnl.CTA_TUPLE_ORIG, true);
+        if (address != null) {
+            int ip = request.beginNested(Ctnl.CTA_TUPLE_IP, true);
+            request.putBytes(addressAttribute, address);
+            request.endNested(ip);
+        }
+        int proto = request.beginNested(Ctnl.CTA_TUPLE_PROTO, true);
+        request.putU8(Ctnl.CTA_PROTO_NUM, protocol);
+        request.endNested(proto);
+        request.endNested(tuple);
+        int filter = request.beginNested(Ctnl.CTA_FILTER, true);
         request.putU32(Ctnl.CTA_FILTER_ORIG_FLAGS, addressFlag | Ctnl.FILTER_PROTO_NUM);
         request.putU32(Ctnl.CTA_FILTER_REPLY_FLAGS, 0);
         request.endNested(filter);
-
         List<ConntrackFlow> flows = new ArrayList<>();
         for (NetlinkMessage message : socket.dump(request.build(socket.nextSequence()))) {
             if (message.type() == Ctnl.messageType(Ctnl.IPCTNL_MSG_CT_NEW)) {
-                ConntrackFlow flow = ConntrackMessageParser.parse(message);
-                InetAddress end = source ? flow.original().source() : flow.original().destination();
-                if (end.equals(address)) {
-                    flows.add(flow);
-                }
+                flows.add(ConntrackMessageParser.parse(message));
             }
         }
         return flows;

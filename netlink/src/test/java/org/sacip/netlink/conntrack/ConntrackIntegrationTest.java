@@ -70,6 +70,26 @@ class ConntrackIntegrationTest {
     }
 
     @Test
+    void allFlowsOfAProtocolAndFamilyComeInOneDump() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("ct");
+                ConntrackClient conntrack = ConntrackClient.open(ns.netNamespace())) {
+            insert(ns, "udp", "198.18.0.1", "198.18.0.2", 1000, 2000);
+            insert(ns, "udp", "198.18.0.4", "198.18.0.5", 1003, 2003);
+            insert(ns, "tcp", "198.18.0.1", "198.18.0.2", 1004, 2004);
+            insert(ns, "udp", "2001:db8::1", "2001:db8::2", 1005, 2005);
+            insert(ns, "tcp", "2001:db8::1", "2001:db8::2", 1006, 2006);
+
+            assertEquals(Set.of("198.18.0.1:1000>198.18.0.2:2000", "198.18.0.4:1003>198.18.0.5:2003"),
+                    describe(conntrack.flows(17, false)));
+            assertEquals(Set.of("198.18.0.1:1004>198.18.0.2:2004"), describe(conntrack.flows(6, false)));
+            assertEquals(Set.of("2001:db8:0:0:0:0:0:1:1005>2001:db8:0:0:0:0:0:2:2005"), describe(conntrack.flows(17, true)));
+            assertEquals(Set.of("2001:db8:0:0:0:0:0:1:1006>2001:db8:0:0:0:0:0:2:2006"), describe(conntrack.flows(6, true)));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> conntrack.flows(1, false), "ICMP has no ports");
+        }
+    }
+
+    @Test
     void realDatagramsFromAnUnconnectedSocketShowUp() throws Exception {
         try (TestNamespace ns = TestNamespace.create("ct");
                 ConntrackClient conntrack = ConntrackClient.open(ns.netNamespace())) {
