@@ -1,18 +1,28 @@
 package org.sacip.lab.attack;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.codec.WireFormat;
 import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.handshake.SessionKeys;
+import org.sacip.protocol.message.CookieReply;
+import org.sacip.protocol.message.FieldLengths;
+import org.sacip.protocol.message.Hello;
+import org.sacip.protocol.message.Init;
 import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.Refusal;
+import org.sacip.protocol.message.RefusalReason;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.SacipMessage;
 import org.sacip.protocol.move.MoveMessages;
 
 /**
- * What an attacker without the keys can send: well-formed updates under keys it made up, real captured messages
- * mutated (a flipped MAC bit, its own address written in), truncated copies and random bytes. Offsets follow
+ * What an attacker without the keys can send: the unauthenticated messages (HELLO, INIT with a cookie it never got,
+ * COOKIE, REFUSAL) from any source, well-formed updates under keys it made up, real captured messages mutated (a
+ * flipped MAC bit, its own address written in), truncated copies and random bytes. Offsets follow
  * docs/PROTOCOL.md section 4 (body from octet 12 of the ICMP message).
  */
 final class Forgeries {
@@ -22,6 +32,31 @@ final class Forgeries {
     private static final int CURRENT_ADDRESS = 12 + 36;
 
     private final SecureRandom random = new SecureRandom();
+
+    /** A HELLO with a fresh random nonce. */
+    Hello hello() {
+        return new Hello(octets(FieldLengths.NONCE));
+    }
+
+    /** An INIT whose cookie and share are random: the responder never minted that cookie. */
+    Init initWithJunkCookie() {
+        return new Init(octets(FieldLengths.NONCE), octets(FieldLengths.COOKIE), octets(FieldLengths.KEY_SHARE));
+    }
+
+    /** A COOKIE echoing a nonce the attacker saw, with a cookie nobody minted. */
+    CookieReply junkCookie(Octets echoedNonce) {
+        return new CookieReply(echoedNonce, octets(FieldLengths.COOKIE));
+    }
+
+    static Refusal refusal(RefusalReason reason, Octets echo) {
+        return new Refusal(reason, echo);
+    }
+
+    /** The message as a whole IP packet from {@code source} to {@code destination}, ready for a raw socket. */
+    static byte[] packet(SacipMessage message, InetAddress source, InetAddress destination) {
+        return IpPackets.icmp(source, destination, SacipEncoder.encode(message, SacipAddress.of(source),
+                SacipAddress.of(destination)));
+    }
 
     /** A well-formed, correctly MACed update under a key the attacker invented: "session original is now at current". */
     byte[] updateUnderInventedKey(Inet4Address original, Inet4Address current, Inet4Address peer, long sequence) {
@@ -51,7 +86,7 @@ final class Forgeries {
         return Arrays.copyOf(icmp, length);
     }
 
-    /** Random octets that still look like SACIP at first sight (type 253, magic, version 1). */
+    /** Random octets that still look like SACIP at first sight (type 253, magic, the codec's version). */
     byte[] garbage(int length) {
         byte[] bytes = new byte[length];
         random.nextBytes(bytes);
@@ -61,7 +96,7 @@ final class Forgeries {
         bytes[5] = 'A';
         bytes[6] = 'C';
         bytes[7] = 'I';
-        bytes[8] = 1;
+        bytes[8] = (byte) WireFormat.VERSION;
         return bytes;
     }
 
@@ -69,7 +104,7 @@ final class Forgeries {
         return icmp.length > KIND_OFFSET && (icmp[0] & 0xff) == ICMPV4_TYPE && icmp[KIND_OFFSET] == KIND_ADDRESS_UPDATE;
     }
 
-    private Octets octets(int length) {
+    Octets octets(int length) {
         byte[] bytes = new byte[length];
         random.nextBytes(bytes);
         return Octets.of(bytes);
