@@ -1,11 +1,8 @@
 package org.sacip.lab.attack;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
@@ -16,17 +13,6 @@ import org.sacip.netlink.NetlinkException;
  * destination is someone else, or a multicast MAC). Protocol 0: it never receives.
  */
 final class FrameSocket implements AutoCloseable {
-    private interface Libc extends Library {
-        Libc INSTANCE = Native.load("c", Libc.class);
-
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        NativeLong sendto(int fd, Pointer buffer, NativeLong length, int flags, Pointer address, int addressLength)
-                throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
-
     private static final int AF_PACKET = 17;
     private static final int SOCK_RAW = 3;
     private static final int SOCKADDR_LL = 20;
@@ -46,7 +32,7 @@ final class FrameSocket implements AutoCloseable {
     /** A socket that sends out of {@code out} (an interface of the host whose namespace is {@code namespace}). */
     static FrameSocket open(String namespace, LinkAddress out) throws NetlinkException {
         return NetNamespace.named(namespace).call(() -> new FrameSocket(
-                Libc.INSTANCE.socket(AF_PACKET, SOCK_RAW, 0), out));
+                SocketCalls.LIBC.socket(AF_PACKET, SOCK_RAW, 0), out));
     }
 
     /**
@@ -67,7 +53,7 @@ final class FrameSocket implements AutoCloseable {
         address.setByte(11, (byte) 6);
         address.write(12, destinationMac, 0, 6);
         try {
-            Libc.INSTANCE.sendto(fd, buffer, new NativeLong(frame.length), 0, address, SOCKADDR_LL);
+            SocketCalls.LIBC.sendto(fd, buffer, new NativeLong(frame.length), 0, address, SOCKADDR_LL);
             return true;
         } catch (LastErrorException e) {
             return false;
@@ -76,6 +62,6 @@ final class FrameSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        Libc.INSTANCE.close(fd);
+        SocketCalls.LIBC.close(fd);
     }
 }

@@ -55,6 +55,7 @@ final class PacketTap implements AutoCloseable {
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final SecureRandom random = new SecureRandom();
     private final Thread reader;
+    private Thread errors;
     private volatile boolean ended;
     private volatile String failure;
 
@@ -90,7 +91,7 @@ final class PacketTap implements AutoCloseable {
     }
 
     private void awaitListening() {
-        Thread errors = new Thread(() -> {
+        errors = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(tcpdump.getErrorStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
@@ -135,12 +136,18 @@ final class PacketTap implements AutoCloseable {
      * came within the limit.
      */
     CapturedPacket await(Predicate<CapturedPacket> match, long limitMs, String what) {
+        return awaitNth(match, 1, limitMs, what);
+    }
+
+    /** The {@code n}-th packet (from 1) that matches, already seen or still to come; as {@link #await}. */
+    CapturedPacket awaitNth(Predicate<CapturedPacket> match, int n, long limitMs, String what) {
         long deadline = System.currentTimeMillis() + limitMs;
         synchronized (this) {
             int checked = 0;
+            int matched = 0;
             while (true) {
                 for (; checked < packets.size(); checked++) {
-                    if (match.test(packets.get(checked))) {
+                    if (match.test(packets.get(checked)) && ++matched == n) {
                         return packets.get(checked);
                     }
                 }
@@ -187,14 +194,17 @@ final class PacketTap implements AutoCloseable {
     /** Stops tcpdump and returns what it says about the capture; safe to call twice. */
     TapStatistics stop() {
         if (tcpdump.isAlive()) {
-            // SIGTERM: tcpdump prints its statistics and exits.
-            tcpdump.destroy();
+            // SIGTERM through the handle: tcpdump prints its statistics and exits. (Process.destroy would also
+            // close our ends of its pipes, losing those last lines.)
+            tcpdump.toHandle().destroy();
         }
         try {
             if (!tcpdump.waitFor(10, TimeUnit.SECONDS)) {
                 tcpdump.destroyForcibly();
             }
             reader.join(TimeUnit.SECONDS.toMillis(10));
+            // tcpdump's statistics are its last lines on stderr: read to the end before looking for them.
+            errors.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("interrupted while stopping the capture of " + label, e);
@@ -206,7 +216,8 @@ final class PacketTap implements AutoCloseable {
                 dropped = Long.parseLong(matcher.group(1));
             }
         }
-        return new TapStatistics(packets().size(), dropped, failure);
+        return new TapStatistics(packets().size(), dropped, failure != null ? failure
+                : dropped < 0 ? "tcpdump printed no statistics: " + String.join(" / ", stderr) : null);
     }
 
     @Override

@@ -1,11 +1,8 @@
 package org.sacip.lab.attack;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Pointer;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import org.sacip.netlink.NetNamespace;
@@ -17,17 +14,6 @@ import org.sacip.netlink.NetlinkException;
  * A socket belongs to the namespace it was made in, so it can be used from any thread.
  */
 final class RawIpSocket implements AutoCloseable {
-    private interface Libc extends Library {
-        Libc INSTANCE = Native.load("c", Libc.class);
-
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        NativeLong sendto(int fd, Pointer buffer, NativeLong length, int flags, Pointer address, int addressLength)
-                throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
-
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
     private static final int SOCK_RAW = 3;
@@ -58,7 +44,7 @@ final class RawIpSocket implements AutoCloseable {
     /** With IPPROTO_RAW an IPv6 socket has IPV6_HDRINCL implied, as an IPv4 one has IP_HDRINCL. */
     static RawIpSocket open(String namespace, boolean ipv6) throws NetlinkException {
         return NetNamespace.named(namespace).call(() -> new RawIpSocket(
-                Libc.INSTANCE.socket(ipv6 ? AF_INET6 : AF_INET, SOCK_RAW, IPPROTO_RAW), ipv6));
+                SocketCalls.LIBC.socket(ipv6 ? AF_INET6 : AF_INET, SOCK_RAW, IPPROTO_RAW), ipv6));
     }
 
     /** Sends one complete packet towards its destination; false when the kernel refused it (e.g. ENOBUFS). */
@@ -81,7 +67,7 @@ final class RawIpSocket implements AutoCloseable {
             length = SOCKADDR_IN;
         }
         try {
-            Libc.INSTANCE.sendto(fd, buffer, new NativeLong(packet.length), 0, address, length);
+            SocketCalls.LIBC.sendto(fd, buffer, new NativeLong(packet.length), 0, address, length);
             return true;
         } catch (LastErrorException e) {
             return false;
@@ -90,6 +76,6 @@ final class RawIpSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        Libc.INSTANCE.close(fd);
+        SocketCalls.LIBC.close(fd);
     }
 }
