@@ -22,8 +22,9 @@ import org.sacip.lab.topology.Uplink;
  * <ul>
  * <li>{@link #addressReuse}: host C with uplink 1 on A's LAN (bridge lan1, no address until C is given one) and
  * uplink 2 on subnet 3; A gets a third uplink on subnet 4, for its next move.</li>
- * <li>{@link #addressPool}: host F behind R on subnet 31, holding {@code count} addresses of 2001:db8:30::/64 on a
- * dummy interface; R routes that /64 to F (one neighbour entry on R for the whole pool, as a delegated prefix).</li>
+ * <li>{@link #addressPool}: host F behind R on subnet 31, holding {@code count} addresses of 2001:db8:30::/64 (as
+ * /128s on its link to R); R routes that /64 to F's link address (one neighbour entry on R for the whole pool, as
+ * for a delegated prefix).</li>
  * </ul>
  */
 final class AttackTopologies {
@@ -80,11 +81,9 @@ final class AttackTopologies {
         lab.run("f", "ip", "link", "set", "eth0", "up");
         lab.run("f", TopologyBuilder.addressCommand(family, "add", link.cidr(), "eth0").toArray(String[]::new));
         lab.run("f", "ip", "-6", "route", "replace", "default", "via", link.gateway(), "dev", "eth0");
-        lab.run("f", "ip", "link", "add", "pool", "type", "dummy");
-        lab.run("f", "ip", "link", "set", "pool", "up");
         StringBuilder batch = new StringBuilder();
         for (int i = 1; i <= count; i++) {
-            batch.append("-6 addr add ").append(poolAddress(i)).append("/128 dev pool nodad\n");
+            batch.append("addr add ").append(poolAddress(i)).append("/128 dev eth0 nodad\n");
         }
         runBatch(lab, "f", batch.toString());
         lab.run("r", "ip", "-6", "route", "add", POOL_PREFIX + "/64", "via", link.address(), "dev", "rf");
@@ -103,7 +102,7 @@ final class AttackTopologies {
             Path file = Files.createTempFile("sacip-attack-batch", ".ip");
             try {
                 Files.writeString(file, commands);
-                Shell.run("ip", "-n", lab.ns(host), "-batch", file.toString());
+                Shell.run("ip", "-6", "-n", lab.ns(host), "-batch", file.toString());
             } finally {
                 Files.deleteIfExists(file);
             }

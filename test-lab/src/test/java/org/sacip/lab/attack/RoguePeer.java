@@ -82,6 +82,35 @@ final class RoguePeer implements AutoCloseable {
 
     /** As {@link #handshake(InetAddress, InetAddress)} with a chosen initiator nonce. */
     RogueKey handshake(InetAddress local, InetAddress peer, Octets nonce) {
+        Started started = start(local, peer, nonce);
+        InitiatorCompletion done;
+        try {
+            done = started.initiator().onInitReply(started.reply(), SacipAddress.of(peer), SacipAddress.of(local));
+        } catch (SacipProtocolException e) {
+            throw new RogueException(RogueException.Reason.BAD_ANSWER, "INIT_REPLY from " + peer + ": "
+                    + e.getMessage(), e);
+        }
+        Runnable confirm = () -> send(done.confirm(), local, peer);
+        confirmations.put(started.reply(), confirm);
+        confirm.run();
+        RogueKey key = new RogueKey(done.keys(), Role.INITIATOR);
+        keys.put(key.id(), key);
+        return key;
+    }
+
+    /**
+     * The first half of a handshake: HELLO, COOKIE, INIT, and the agent's INIT_REPLY, which the rogue never
+     * confirms (the agent is left with a pending handshake).
+     */
+    InitReply beginHandshake(InetAddress local, InetAddress peer, Octets nonce) {
+        return start(local, peer, nonce).reply();
+    }
+
+    /** An initiator and the INIT_REPLY that answered its INIT. */
+    private record Started(HandshakeInitiator initiator, InitReply reply) {
+    }
+
+    private Started start(InetAddress local, InetAddress peer, Octets nonce) {
         SacipAddress from = SacipAddress.of(local);
         SacipAddress to = SacipAddress.of(peer);
         HandshakeInitiator initiator = HandshakeInitiator.first(new AddressPair(from, to), nonce,
@@ -96,19 +125,7 @@ final class RoguePeer implements AutoCloseable {
         }
         InitReply reply = exchange(init, from, to, InitReply.class, r -> r.initiatorNonce().equals(nonce),
                 "INIT_REPLY");
-        InitiatorCompletion done;
-        try {
-            done = initiator.onInitReply(reply, to, from);
-        } catch (SacipProtocolException e) {
-            throw new RogueException(RogueException.Reason.BAD_ANSWER, "INIT_REPLY from " + to + ": "
-                    + e.getMessage(), e);
-        }
-        Runnable confirm = () -> send(done.confirm(), local, peer);
-        confirmations.put(reply, confirm);
-        confirm.run();
-        RogueKey key = new RogueKey(done.keys(), Role.INITIATOR);
-        keys.put(key.id(), key);
-        return key;
+        return new Started(initiator, reply);
     }
 
     /** Sends an ADDRESS_UPDATE "my session of {@code key} is now at {@code newLocal}" from there, once. */

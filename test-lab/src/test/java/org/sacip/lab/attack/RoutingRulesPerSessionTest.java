@@ -1,0 +1,72 @@
+package org.sacip.lab.attack;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sacip.lab.Lab;
+import org.sacip.lab.agent.AgentControl;
+import org.sacip.lab.agent.Agents;
+import org.sacip.lab.agent.ProjectRoot;
+import org.sacip.lab.move.MoveKind;
+import org.sacip.lab.move.MoveStep;
+import org.sacip.lab.move.Mover;
+import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.Topology;
+import org.sacip.lab.topology.TopologyBuilder;
+import org.sacip.lab.topology.TopologyKind;
+
+/**
+ * A peer decides how many connections it has with B, so it must not decide how many routing rules B's kernel
+ * walks. A (a keyed peer, with its own agent) opens 200 TCP connections to B from X and moves to Y; once B sends
+ * all 200 to Y, B holds at most one routing rule more than before the move (one for the address pair, or none).
+ */
+class RoutingRulesPerSessionTest {
+    private static final int CONNECTIONS = 200;
+    private static final int PORT = 5005;
+    private static final long BIND_LIMIT_MS = 5_000;
+    private static final long FOLLOW_LIMIT_MS = 20_000;
+
+    @Test
+    void aPeerWithManyConnectionsMovingAddsNoRulePerSession() throws Exception {
+        Family family = Family.IPV4;
+        try (Lab lab = new Lab()) {
+            Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, family);
+            InetAddress x = Addresses.of(family, 1, 2);
+            InetAddress y = Addresses.of(family, 2, 2);
+            InetAddress b = Addresses.of(family, 10, 2);
+            Agents agents = Agents.startIfPresent(lab, ProjectRoot.find(), List.of("a", "b"));
+            assertTrue(agents.running(), agents.note());
+            AgentControl controlB = agents.control("b");
+            TcpSink.listen(lab, "b", new InetSocketAddress(b, PORT));
+            List<InetSocketAddress> from = new ArrayList<>();
+            for (int i = 0; i < CONNECTIONS; i++) {
+                from.add(new InetSocketAddress(x, 0));
+            }
+            TcpClients.connect(lab, "a", from, new InetSocketAddress(b, PORT), 20_000);
+            PeerKeys.await(agents, "a", b);
+            PeerKeys.await(agents, "b", x);
+            // Agents that bind sessions to keys get a moment to bind all 200 (those that list no binding do not wait).
+            Waits.poll(BIND_LIMIT_MS, () -> AgentFacts.sessions(controlB), rows -> rows.stream()
+                    .filter(row -> row.path("key_id").isTextual()).count() >= CONNECTIONS);
+            int rulesBefore = KernelTables.rules(lab, "b", "-4").size();
+
+            new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
+            String onWire = Addresses.text(y) + ":";
+            List<JsonNode> followed = Waits.until("B sends all " + CONNECTIONS + " connections to "
+                    + Addresses.text(y), FOLLOW_LIMIT_MS, () -> AgentFacts.sessions(controlB), rows -> rows.stream()
+                    .filter(row -> row.path("active_remote").asText().startsWith(onWire)
+                            && "active".equals(row.path("state").asText())).count() >= CONNECTIONS);
+            List<JsonNode> rulesAfter = KernelTables.rules(lab, "b", "-4");
+            System.out.printf("routing rules on B: %d before A's move with %d connections, %d after (%d sessions"
+                    + " listed active at Y)%n", rulesBefore, CONNECTIONS, rulesAfter.size(), followed.size());
+            assertTrue(rulesAfter.size() - rulesBefore <= 1, "A's move of " + CONNECTIONS + " connections added "
+                    + (rulesAfter.size() - rulesBefore) + " routing rules on B, e.g. "
+                    + rulesAfter.subList(rulesAfter.size() - Math.min(2, rulesAfter.size()), rulesAfter.size()));
+        }
+    }
+}
