@@ -82,7 +82,7 @@ record CapturedPacket(long micros, Direction direction, int interfaceIndex, byte
 
     @Override
     public String toString() {
-        return direction + " " + source().getHostAddress() + " -> " + destination().getHostAddress() + " proto "
+        return direction + " " + Addresses.text(source()) + " -> " + Addresses.text(destination()) + " proto "
                 + protocol() + " " + length() + " octets";
     }
 }

@@ -70,6 +70,7 @@ record SacipPacket(CapturedPacket packet, byte[] icmp) {
     @Override
     public String toString() {
         return packet.direction() + " " + kind().map(Enum::name).orElse("kind " + (icmp[KIND_OFFSET] & 0xff))
-                + " " + source() + " -> " + destination() + " (" + packet.length() + " octets)";
+                + " " + Addresses.text(packet.source()) + " -> " + Addresses.text(packet.destination()) + " ("
+                + packet.length() + " octets)";
     }
 }
