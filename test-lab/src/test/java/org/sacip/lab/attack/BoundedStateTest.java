@@ -51,7 +51,7 @@ class BoundedStateTest {
     private static final long KEY_LIMIT_MS = 30_000;
     private static final long MOVE_LIMIT_MS = 15_000;
     /** F's agent is done when its count of agreed keys has not changed for this long... */
-    private static final long SETTLED_MS = 10_000;
+    private static final long SETTLED_MS = 5_000;
     /** ... or when this much time has passed since its connections opened. */
     private static final long HANDSHAKES_LIMIT_MS = 120_000;
 
