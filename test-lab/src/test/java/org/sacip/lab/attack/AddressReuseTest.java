@@ -118,16 +118,17 @@ class AddressReuseTest {
                     + " A's packets at C %d; injected %s%n", family, a.verdict(), a.maxGapMs(), a.bytesLost(),
                     a.bytesCorrupted(), c.verdict(), keyA, keyC, aPacketsAtC.size(), injected);
             assertAll(
-                    () -> assertEquals(Verdict.SURVIVED, a.verdict(), "A's stream: " + a.failure() + ", lost "
-                            + a.bytesLost() + ", corrupted " + a.bytesCorrupted()),
+                    () -> assertEquals(Verdict.SURVIVED, a.verdict(), "A's stream: " + Streams.describe(a)),
                     () -> assertEquals(0, a.bytesCorrupted(), "foreign bytes reached A's connection at B"),
+                    () -> assertEquals(0, streamA.extraOctetsAtServer(), "B's socket of A's connection received"
+                            + " octets A never sent"),
                     () -> assertTrue(followedW.met(), "B did not follow A's second move to " + Addresses.text(w)
                             + ": B's row for A's session is " + followedW.last()),
                     () -> assertTrue(aPacketsAtC.isEmpty(), "C, the new holder of " + Addresses.text(x)
                             + ", received " + aPacketsAtC.size() + " packet(s) of A's connection, first "
                             + aPacketsAtC.stream().findFirst()),
                     () -> assertEquals(Verdict.SURVIVED, c.verdict(), "C's own stream across its moves: "
-                            + c.failure()),
+                            + Streams.describe(c)),
                     () -> assertNotEquals(keyA, keyC, "A and C share a key"),
                     () -> assertEquals(Optional.of(keyC), AgentFacts.boundKey(cRowWhileAway.orElseThrow(
                             () -> new AssertionError("B listed no row for C's moved session"))),

@@ -132,7 +132,7 @@ class ConflictingMoveTest {
                     () -> assertTrue(aConfirmed.met(), "A's move was not acknowledged while the rogue's failed: "
                             + aConfirmed.last()),
                     () -> assertTrue(bFollowed.met(), "B does not send A's stream to Y: " + bFollowed.last()),
-                    () -> assertEquals(Verdict.SURVIVED, figures.verdict(), "A's stream: " + figures.failure()));
+                    () -> assertEquals(Verdict.SURVIVED, figures.verdict(), "A's stream: " + Streams.describe(figures)));
         }
     }
 }

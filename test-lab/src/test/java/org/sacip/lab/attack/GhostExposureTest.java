@@ -80,7 +80,7 @@ class GhostExposureTest {
                             + " bound to the ghost " + Addresses.text(x)),
                     () -> assertEquals(List.of(), echoReplies.stream().map(CapturedPacket::toString).toList(),
                             "A answered an echo request to its ghost from the new link"),
-                    () -> assertEquals(Verdict.SURVIVED, figures.verdict(), "the moved stream: " + figures.failure()));
+                    () -> assertEquals(Verdict.SURVIVED, figures.verdict(), "the moved stream: " + Streams.describe(figures)));
         }
     }
 }

@@ -108,7 +108,7 @@ class StallTest {
                             + " ms while spoofed HELLOs arrived; B's row: " + bFollowed.last()),
                     () -> assertTrue(aConfirmed.met(), "A's move was not acknowledged within " + MOVE_LIMIT_MS
                             + " ms; A's rows: " + aConfirmed.last()),
-                    () -> assertEquals(Verdict.SURVIVED, figures.verdict(), "A's stream: " + figures.failure()),
+                    () -> assertEquals(Verdict.SURVIVED, figures.verdict(), "A's stream: " + Streams.describe(figures)),
                     () -> assertTrue(unresolved.isEmpty(), unresolved.size() + " INCOMPLETE/FAILED neighbour"
                             + " entries on B for spoofed addresses, e.g. " + unresolved.stream().limit(3).toList()),
                     () -> assertEquals(0, cookies, "B sent COOKIEs to addresses nobody holds"));

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.sacip.lab.Lab;
 import org.sacip.lab.scenario.StreamFigures;
 import org.sacip.lab.traffic.Endpoint;
+import org.sacip.lab.traffic.StreamReport;
 import org.sacip.lab.traffic.TrafficKind;
 import org.sacip.lab.traffic.Tuples;
 
@@ -25,6 +26,8 @@ final class VerifiedStream {
     private final Endpoint client;
     private final Endpoint server;
     private final String clientTuple;
+    private StreamReport clientReport;
+    private StreamReport serverReport;
 
     private VerifiedStream(Endpoint client, Endpoint server, String clientTuple) {
         this.client = client;
@@ -62,7 +65,17 @@ final class VerifiedStream {
         client.await("quiesced", REPORT_LIMIT_MS);
         server.await("quiesced", REPORT_LIMIT_MS);
         drain();
-        return new StreamFigures(client.report(REPORT_LIMIT_MS), server.report(REPORT_LIMIT_MS));
+        clientReport = client.report(REPORT_LIMIT_MS);
+        serverReport = server.report(REPORT_LIMIT_MS);
+        return new StreamFigures(clientReport, serverReport);
+    }
+
+    /** After {@link #finish}: octets the server's socket received beyond what the client sent (foreign ones). */
+    long extraOctetsAtServer() {
+        if (serverReport == null) {
+            throw new IllegalStateException("the stream is not finished");
+        }
+        return Math.max(0, serverReport.bytesReceived() - clientReport.bytesSent());
     }
 
     /** Until everything sent arrived both ways, or the counts stand still for a while (what is missing is lost). */
