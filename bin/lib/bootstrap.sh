@@ -2,8 +2,11 @@
 # Installs what SACIP needs on a Debian 12 machine when it is missing, and picks a JDK 17.
 # Sourced by bin/test and bin/sacip-lab; needs root only when something must be installed.
 
-# tcpdump: the attack scenario captures real updates at the router to replay them.
-SACIP_APT_PACKAGES=(openjdk-17-jdk-headless maven nftables libpcap0.8 iproute2 conntrack procps util-linux tcpdump)
+# tcpdump: the attack scenario captures real updates at the router to replay them. util-linux (setpriv), python3,
+# groff-base, man-db and bash: tests that switch users, render the man page and run the completion script. As root
+# (and in CI) such a test fails when its tool is missing instead of being skipped, so they are installed here.
+SACIP_APT_PACKAGES=(openjdk-17-jdk-headless maven nftables libpcap0.8 iproute2 conntrack procps util-linux tcpdump
+  python3 groff-base man-db bash)
 
 sacip_bootstrap() {
   local missing=() pkg

@@ -1,54 +1,184 @@
 #!/usr/bin/env python3
-"""Recomputes the worked example of docs/PROTOCOL.md from the document's rules alone (no code shared with the
-Java implementation) and checks that the document shows the same octets. Needs python3-cryptography for X25519.
+"""Recomputes the worked example of docs/PROTOCOL.md (section 11) from the document's rules alone (no code shared
+with the Java implementation) and checks that the document shows the same values and octets. Needs the Python
+package `cryptography` for X25519 (Debian: python3-cryptography).
 Usage: icmp-codec/tools/verify-worked-example.py [path/to/PROTOCOL.md]"""
-import hmac, hashlib, struct, ipaddress
+import hashlib
+import hmac
+import ipaddress
+import os
+import re
+import struct
+import sys
+
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-H=bytes.fromhex
-def addr(s):
-    a=ipaddress.ip_address(s)
-    return bytes([a.version,0,0,0])+a.packed+bytes(16-len(a.packed))
-def hm(k,*p): return hmac.new(k,b''.join(p),hashlib.sha256).digest()
-def csum4(b):
-    if len(b)%2: b+=b'\0'
-    s=sum(struct.unpack('!%dH'%(len(b)//2),b))
-    while s>>16: s=(s&0xffff)+(s>>16)
-    return (~s)&0xffff
-def icmp(kind, body):
-    m=bytearray(bytes([253,0,0,0])+b'SACI'+bytes([1,kind,0,0])+body)
-    c=csum4(bytes(m)); m[2:4]=struct.pack('!H',c); return bytes(m)
-A,B,AN=addr('198.18.0.1'),addr('198.18.0.2'),addr('198.19.0.1')
-a=X25519PrivateKey.from_private_bytes(H('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'))
-b=X25519PrivateKey.from_private_bytes(H('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb'))
-from cryptography.hazmat.primitives import serialization as S
-pa=a.public_key().public_bytes(S.Encoding.Raw,S.PublicFormat.Raw); pb=b.public_key().public_bytes(S.Encoding.Raw,S.PublicFormat.Raw)
-Ni=bytes(range(16)); Nr=bytes(range(16,32)); secret=H('c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf')
-slot=1700000000//60
-cookie=hm(secret,b'SACIP v1 cookie',struct.pack('!Q',slot),A,B,Ni)[:16]
-shared=a.exchange(X25519PublicKey.from_public_bytes(pb))
-prk=hm(Ni+Nr,shared); info=b'SACIP v1 keys'+A+B+pa+pb
-okm=b''; t=b''; i=1
-while len(okm)<104: t=hm(prk,t,info,bytes([i])); okm+=t; i+=1
-i2r,r2i,kid,ren=okm[:32],okm[32:64],okm[64:72],okm[72:104]
-def mac(key,src,dst,kind,body_zero_mac):
-    return hm(key,src,dst,b'SACI'+bytes([1,kind,0,0])+body_zero_mac)[:16]
-out={}
-out['HELLO']=icmp(1,Ni+bytes(16))
-out['COOKIE']=icmp(2,Ni+cookie)
-out['INIT']=icmp(3,Ni+cookie+pa+bytes(16))
-body=Ni+Nr+pb; out['INIT_REPLY']=icmp(4,body+mac(r2i,B,A,4,body+bytes(16)))
-body=Ni+Nr; out['INIT_CONFIRM']=icmp(5,body+mac(i2r,A,B,5,body+bytes(16)))
-body=kid+struct.pack('!Q',1)+A+AN; out['ADDRESS_UPDATE']=icmp(7,body+mac(i2r,AN,B,7,body+bytes(16)))
-ch=bytes(range(0xa0,0xb0))
-body=kid+ch; out['PATH_CHALLENGE']=icmp(9,body+mac(r2i,B,AN,9,body+bytes(16)))
-out['PATH_RESPONSE']=icmp(10,body+mac(i2r,AN,B,10,body+bytes(16)))
-body=kid+struct.pack('!Q',1)+A+AN; out['UPDATE_ACK']=icmp(8,body+mac(r2i,B,AN,8,body+bytes(16)))
-import os, re, sys
-doc_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', '..', 'docs', 'PROTOCOL.md')
+
+H = bytes.fromhex
+VERSION = 2
+
+
+def addr(text):
+    """Section 3: family, three zero octets, 16 address octets (IPv4 in the first four)."""
+    a = ipaddress.ip_address(text)
+    return bytes([a.version, 0, 0, 0]) + a.packed + bytes(16 - len(a.packed))
+
+
+def hm(key, *parts):
+    return hmac.new(key, b''.join(parts), hashlib.sha256).digest()
+
+
+def mac16(key, *parts):
+    return hm(key, *parts)[:16]
+
+
+def ones_sum(data):
+    """The one's-complement sum of 16-bit big-endian words, folded (RFC 1071)."""
+    if len(data) % 2:
+        data += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+
+def pseudo_header(src, dst, length):
+    """RFC 8200 8.1 for ICMPv6; IPv4 has none."""
+    s, d = ipaddress.ip_address(src), ipaddress.ip_address(dst)
+    if s.version == 4:
+        return b''
+    return s.packed + d.packed + struct.pack('!I', length) + bytes(3) + bytes([58])
+
+
+def icmp(kind, body, src, dst):
+    """A whole ICMP message: type 253/200, code 0, checksum, magic, version, kind, reserved, body."""
+    icmp_type = 253 if ipaddress.ip_address(src).version == 4 else 200
+    m = bytearray(bytes([icmp_type, 0, 0, 0]) + b'SACI' + bytes([VERSION, kind, 0, 0]) + body)
+    checksum = (~ones_sum(pseudo_header(src, dst, len(m)) + bytes(m))) & 0xffff
+    m[2:4] = struct.pack('!H', checksum)
+    return bytes(m)
+
+
+def signed(kind, body_before_mac, key, src, dst):
+    """Section 5.3: the MAC covers addr(source) | addr(destination) | SACIP part with the MAC zeroed."""
+    sacip_part = b'SACI' + bytes([VERSION, kind, 0, 0]) + body_before_mac + bytes(16)
+    return icmp(kind, body_before_mac + mac16(key, addr(src), addr(dst), sacip_part), src, dst)
+
+
+def raw_public(private):
+    return private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def keys(shared, ni, nr, ia, ra, si, sr, renewal_secret=b''):
+    """Section 5.2: HKDF-SHA256, salt Ni | Nr, IKM Z (| RS_old), 104 octets."""
+    prk = hm(ni + nr, shared + renewal_secret)
+    info = b'SACIP v1 keys' + addr(ia) + addr(ra) + si + sr
+    okm, t, i = b'', b'', 1
+    while len(okm) < 104:
+        t = hm(prk, t, info, bytes([i]))
+        okm += t
+        i += 1
+    return {'K_IR': okm[:32], 'K_RI': okm[32:64], 'KID': okm[64:72], 'RS': okm[72:104]}
+
+
+def cookie(secret, time, initiator, responder, ni):
+    return mac16(secret, b'SACIP v1 cookie', struct.pack('!Q', time // 60), addr(initiator), addr(responder), ni)
+
+
+def udp_digest(payload):
+    """The UDP proof digest of the claims section."""
+    return hashlib.sha256(b'SACIP v2 udp first datagram' + struct.pack('!H', len(payload)) + payload[:256]).digest()[:8]
+
+
+A, B, A_NEW = '198.18.0.1', '198.18.0.2', '198.19.0.1'
+A6, B6 = '2001:db8::a', '2001:db8::b'
+a_priv = X25519PrivateKey.from_private_bytes(H('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'))
+b_priv = X25519PrivateKey.from_private_bytes(H('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb'))
+a2_priv = X25519PrivateKey.from_private_bytes(bytes(range(0x40, 0x60)))
+b2_priv = X25519PrivateKey.from_private_bytes(bytes(range(0x60, 0x80)))
+SI, SR, SI2, SR2 = raw_public(a_priv), raw_public(b_priv), raw_public(a2_priv), raw_public(b2_priv)
+Ni, Nr = bytes(range(16)), bytes(range(16, 32))
+Ni2, Nr2 = bytes(range(0x20, 0x30)), bytes(range(0x30, 0x40))
+SECRET = H('c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf')
+TIME = 1700000000
+CHALLENGE = bytes(range(0xa0, 0xb0))
+
+values, out = {}, {}
+
+# First handshake, A -> B.
+Z = a_priv.exchange(X25519PublicKey.from_public_bytes(SR))
+assert Z == b_priv.exchange(X25519PublicKey.from_public_bytes(SI))
+values.update({'SI': SI, 'SR': SR, 'Z': Z})
+k1 = keys(Z, Ni, Nr, A, B, SI, SR)
+values.update({name: v for name, v in k1.items()})
+c1 = cookie(SECRET, TIME, A, B, Ni)
+values['cookie'] = c1
+out['HELLO'] = icmp(1, Ni + bytes(16), A, B)
+out['COOKIE'] = icmp(2, Ni + c1, B, A)
+out['INIT'] = icmp(3, Ni + c1 + SI + bytes(16), A, B)
+out['INIT_REPLY'] = signed(4, Ni + Nr + SR, k1['K_RI'], B, A)
+out['INIT_CONFIRM'] = signed(5, Ni + Nr, k1['K_IR'], A, B)
+
+# A claims a TCP connection (A port 50000 -> B port 443, A is the client) and a UDP flow (50001 -> 53).
+syn_ack_seq, syn_ack_ack = 0x0a0b0c0d, 0x00000000
+client_isn, server_isn = (syn_ack_ack - 1) % 2 ** 32, syn_ack_seq
+tcp_proof = struct.pack('!II', client_isn, server_isn) + bytes(8)
+payload_a = bytes(i % 256 for i in range(300))
+payload_b = b'hello'
+da, db = udp_digest(payload_a), udp_digest(payload_b)
+values.update({'TCP proof': tcp_proof, 'UDP digest A': da, 'UDP digest B': db})
+entries = [(6, 0, 50000, 443, tcp_proof), (17, 0, 50001, 53, da + db)]
+claim_body = (k1['KID'] + struct.pack('!Q', 1) + addr(A) + addr(B) + struct.pack('!HH', len(entries), 0)
+              + b''.join(struct.pack('!BBHHH', p, f, hp, pp, 0) + proof for p, f, hp, pp, proof in entries))
+out['CLAIM'] = signed(12, claim_body, k1['K_IR'], A, B)
+BOUND = 1
+reply_body = (k1['KID'] + struct.pack('!Q', 1) + addr(A) + struct.pack('!HH', len(entries), 0)
+              + b''.join(struct.pack('!BBHHH', BOUND, p, hp, pp, hp) for p, f, hp, pp, proof in entries))
+out['CLAIM_REPLY'] = signed(13, reply_body, k1['K_RI'], B, A)
+
+# A moves to A_NEW.
+update_body = k1['KID'] + struct.pack('!Q', 1) + addr(A) + addr(A_NEW)
+out['ADDRESS_UPDATE'] = signed(7, update_body, k1['K_IR'], A_NEW, B)
+out['PATH_CHALLENGE'] = signed(9, k1['KID'] + CHALLENGE, k1['K_RI'], B, A_NEW)
+out['PATH_RESPONSE'] = signed(10, k1['KID'] + CHALLENGE, k1['K_IR'], A_NEW, B)
+out['UPDATE_ACK'] = signed(8, update_body, k1['K_RI'], B, A_NEW)
+
+# Renewal from A_NEW; the new key stays bound to A and B, IKM = Z2 | RS_old.
+Z2 = a2_priv.exchange(X25519PublicKey.from_public_bytes(SR2))
+values.update({'renewal SI': SI2, 'renewal SR': SR2, 'renewal Z': Z2})
+k2 = keys(Z2, Ni2, Nr2, A, B, SI2, SR2, k1['RS'])
+values.update({'renewed ' + name: v for name, v in k2.items()})
+out['REKEY'] = signed(6, k1['KID'] + bytes(8) + Ni2 + SI2, k1['K_IR'], A_NEW, B)
+out['RENEWAL INIT_REPLY'] = signed(4, Ni2 + Nr2 + SR2, k2['K_RI'], B, A_NEW)
+out['RENEWAL INIT_CONFIRM'] = signed(5, Ni2 + Nr2, k2['K_IR'], A_NEW, B)
+
+# The same hosts over IPv6, same private keys and nonces.
+k6 = keys(Z, Ni, Nr, A6, B6, SI, SR)
+values.update({'IPv6 ' + name: v for name, v in k6.items()})
+c6 = cookie(SECRET, TIME, A6, B6, Ni)
+values['IPv6 cookie'] = c6
+out['IPv6 INIT'] = icmp(3, Ni + c6 + SI + bytes(16), A6, B6)
+out['IPv6 INIT_REPLY'] = signed(4, Ni + Nr + SR, k6['K_RI'], B6, A6)
+out['IPv6 INIT_CONFIRM'] = signed(5, Ni + Nr, k6['K_IR'], A6, B6)
+
+# The checksum pair: a HELLO whose last nonce word makes the RFC 1071 checksum 0x0000.
+prefix = bytes(range(14))
+word = struct.unpack('!H', icmp(1, prefix + bytes(2) + bytes(16), A, B)[2:4])[0]
+zero_hello = icmp(1, prefix + struct.pack('!H', word) + bytes(16), A, B)
+values['zero-checksum Ni'] = prefix + struct.pack('!H', word)
+assert zero_hello[2:4] == b'\0\0', 'the chosen nonce gives checksum 0x0000'
+ones_hello = zero_hello[:2] + b'\xff\xff' + zero_hello[4:]
+for name, m in (('checksum 0x0000', zero_hello), ('checksum 0xffff', ones_hello)):
+    assert ones_sum(m) == 0xffff, name + ': a receiver finds the sum folds to 0xffff'
+    out['HELLO with ' + name] = m
+
+doc_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', '..', 'docs',
+                                                               'PROTOCOL.md')
 doc = re.sub(r'\s+', '', open(doc_path).read())
 failures = 0
-for name, value in [('K_IR', i2r), ('K_RI', r2i), ('KID', kid), ('RS', ren), ('cookie', cookie)] + list(out.items()):
+for name, value in list(values.items()) + list(out.items()):
     ok = value.hex() in doc
     failures += not ok
-    print(('ok     ' if ok else 'MISSING'), name, value.hex())
+    print(('ok     ' if ok else 'MISSING'), name, value.hex() if len(value) <= 32 else '(%d octets)' % len(value))
+print('%d values and messages, %d missing' % (len(values) + len(out), failures))
 sys.exit(1 if failures else 0)

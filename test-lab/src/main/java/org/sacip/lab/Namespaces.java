@@ -2,6 +2,7 @@ package org.sacip.lab;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sacip.commands.CommandResult;
 
 /** Host-level view of network namespaces: listing them and removing one with whatever still runs inside. */
 public final class Namespaces {
@@ -25,7 +26,7 @@ public final class Namespaces {
      * which takes its veths, addresses, routes and nft tables with it. Best effort: cleanup must go on.
      */
     public static void remove(String ns) {
-        Shell.Result pids = Shell.tryRun(List.of("ip", "netns", "pids", ns));
+        CommandResult pids = Shell.tryRun(List.of("ip", "netns", "pids", ns));
         if (pids.ok()) {
             for (String pid : pids.stdout().split("\\s+")) {
                 if (!pid.isBlank()) {
@@ -33,7 +34,7 @@ public final class Namespaces {
                 }
             }
         }
-        Shell.Result result = Shell.tryRun(List.of("ip", "netns", "del", ns));
+        CommandResult result = Shell.tryRun(List.of("ip", "netns", "del", ns));
         if (!result.ok() && list().contains(ns)) {
             System.err.println("sacip-lab: cannot delete namespace " + ns + ": " + result.stderr().strip());
         }

@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.sacip.commands.CommandResult;
+import org.sacip.commands.Commands;
 import org.sacip.lab.agent.Agents;
 import org.sacip.lab.agent.ProjectRoot;
 import org.sacip.lab.move.MoveKind;
@@ -25,6 +30,7 @@ import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
 import org.sacip.lab.traffic.Endpoint;
 import org.sacip.lab.traffic.TrafficKind;
+import org.sacip.testing.Eventually;
 
 /**
  * bin/sacipctl against real agents after a real move (no mock server): A (roaming) streams to B, `events -f` runs
@@ -32,6 +38,11 @@ import org.sacip.lab.traffic.TrafficKind;
  */
 class SacipctlAgainstAgentTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration KEYS_LIMIT = Duration.ofSeconds(30);
+    private static final Duration FOLLOWER_LIMIT = Duration.ofSeconds(30);
+    private static final Duration ACTIVE_LIMIT = Duration.ofSeconds(10);
+    private static final Duration CTL_LIMIT = Duration.ofSeconds(30);
+    private static final String FOLLOWER_THREAD = "sacip-control-events-".substring(0, 15);
 
     @Test
     void showsTheMovedSessionEverywhereAndFlushesIt() throws Exception {
@@ -47,13 +58,16 @@ class SacipctlAgainstAgentTest {
                     "connect", "198.18.10.2:5001", "count", "1"));
             String tuple = client.await("connected", 60_000).path("tuple").asText();
             String localPort = tuple.substring(tuple.indexOf(':') + 1, tuple.indexOf(' '));
-            Thread.sleep(3000);
+            // As ScenarioRunner does: the move comes once both agents know each other (a move before that is
+            // another scenario: a peer of unknown capability).
+            Eventually.await(KEYS_LIMIT, () -> agents.keyAgreed("a") && agents.keyAgreed("b"),
+                    () -> "a key agreed between the agents; a: " + agents.logTail("a"));
 
             Path eventsFile = Files.createTempFile("sacipctl-events", ".jsonl");
             Process events = new ProcessBuilder(lab.inHost("a", ctl(root, lab, "a", "events", "--follow", "-j")))
                     .redirectErrorStream(true).redirectOutput(eventsFile.toFile()).start();
             lab.onTeardown(events::destroyForcibly);
-            Thread.sleep(1500);
+            awaitFollower(agents, "a", events);
             new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
             JsonNode sessions = awaitActive(root, lab);
             events.destroy();
@@ -103,17 +117,46 @@ class SacipctlAgainstAgentTest {
         }
     }
 
-    private static JsonNode awaitActive(Path root, Lab lab) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        JsonNode sessions = JSON.createArrayNode();
-        while (System.currentTimeMillis() < deadline) {
-            sessions = JSON.readTree(run(root, lab, "a", 0, "sessions", "-j"));
-            if (sessions.size() == 1 && sessions.get(0).path("state").asText().equals("active")) {
-                return sessions;
+    private static JsonNode awaitActive(Path root, Lab lab) {
+        return Eventually.await(ACTIVE_LIMIT, () -> {
+            try {
+                return JSON.readTree(run(root, lab, "a", 0, "sessions", "-j"));
+            } catch (Exception e) {
+                throw new IllegalStateException("sacipctl sessions: " + e.getMessage(), e);
             }
-            Thread.sleep(200);
+        }, sessions -> sessions.size() == 1 && sessions.get(0).path("state").asText().equals("active"),
+                () -> "the moved session to become active");
+    }
+
+    /**
+     * Waits until the host's agent follows sacipctl events: it subscribes the connection to its events, then starts
+     * the follower's thread, named sacip-control-events-N (the kernel keeps the first 15 characters of a thread's
+     * name). No other connection asks for events in this test.
+     */
+    private static void awaitFollower(Agents agents, String host, Process events) {
+        Path tasks = Path.of("/proc", Long.toString(agents.pid(host)), "task");
+        Eventually.await(FOLLOWER_LIMIT, () -> {
+            if (!events.isAlive()) {
+                throw new AssertionError("sacipctl events exited with status " + events.exitValue());
+            }
+            return threadNames(tasks).contains(FOLLOWER_THREAD);
+        }, () -> "the agent in " + host + " to follow sacipctl events (threads: " + threadNames(tasks) + ")");
+    }
+
+    private static List<String> threadNames(Path tasks) {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : threads.toList()) {
+                try {
+                    names.add(Files.readString(thread.resolve("comm")).strip());
+                } catch (IOException ended) {
+                    // The thread ended while we listed them.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        throw new AssertionError("the moved session never became active: " + sessions);
+        return names;
     }
 
     private static List<String> ctl(Path root, Lab lab, String host, String... arguments) {
@@ -125,22 +168,16 @@ class SacipctlAgainstAgentTest {
 
     /** Runs sacipctl in the host with stdin closed; asserts its exit status and returns its standard output. */
     private static String run(Path root, Lab lab, String host, int expectedExit, String... arguments)
-            throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(lab.inHost(host, ctl(root, lab, host, arguments)))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(expectedExit, process.exitValue(), String.join(" ", arguments) + ": " + out + err);
-        return out;
+            throws Exception {
+        CommandResult result = Commands.run(lab.inHost(host, ctl(root, lab, host, arguments)), CTL_LIMIT);
+        assertEquals(expectedExit, result.exitCode(), String.join(" ", arguments) + ": " + result.stdout()
+                + result.stderr());
+        return result.stdout();
     }
 
     private static int exit(Path root, Lab lab, String host, List<String> arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(root.resolve("bin/sacipctl").toString()));
         command.addAll(arguments);
-        Process process = new ProcessBuilder(lab.inHost(host, command)).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        return process.exitValue();
+        return Commands.run(lab.inHost(host, command), CTL_LIMIT).exitCode();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
 import org.sacip.lab.traffic.Endpoint;
 import org.sacip.lab.traffic.TrafficKind;
+import org.sacip.testing.Eventually;
 
 /**
  * A move whose new address cannot be validated (the router drops every SACIP message from it, as a NAT or a
@@ -27,7 +29,7 @@ import org.sacip.lab.traffic.TrafficKind;
  * goes on as without an agent, shows state refused, and nothing was redirected or reset on B.
  */
 class UnvalidatedMoveTest {
-    private static final long GIVE_UP_MS = 45_000;
+    private static final Duration GIVE_UP = Duration.ofSeconds(45);
 
     @Test
     void anUnconfirmedMoveIsRefusedVisiblyAndRedirectsNothing() throws Exception {
@@ -44,26 +46,17 @@ class UnvalidatedMoveTest {
             Endpoint client = Endpoint.start(lab, "a", TrafficKind.GAP, false, Map.of("bind", "198.18.1.2",
                     "connect", "198.18.10.2:5001", "count", "1"));
             client.await("connected", 60_000);
-            long keyDeadline = System.currentTimeMillis() + 15_000;
-            while (!(agents.keyAgreed("a") && agents.keyAgreed("b")) && System.currentTimeMillis() < keyDeadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(agents.keyAgreed("a") && agents.keyAgreed("b"), "the agents never agreed a key");
+            Eventually.await(Duration.ofSeconds(15), () -> agents.keyAgreed("a") && agents.keyAgreed("b"),
+                    () -> "a key agreed between the agents");
 
             // Every SACIP message from A's new address dies at the router.
             lab.run("r", "nft", "add table ip cut; add chain ip cut through { type filter hook forward priority 0; }; "
                     + "add rule ip cut through ip saddr 198.18.2.2 icmp type 253 drop");
             new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
 
-            long deadline = System.currentTimeMillis() + GIVE_UP_MS;
-            List<AgentSession> sessions = controlA.sessions();
-            while (!(sessions.size() == 1 && sessions.get(0).state().equals("refused"))
-                    && System.currentTimeMillis() < deadline) {
-                Thread.sleep(500);
-                sessions = controlA.sessions();
-            }
-            assertEquals(1, sessions.size(), sessions.toString());
-            assertEquals("refused", sessions.get(0).state(), "the reason is visible: " + sessions);
+            List<AgentSession> sessions = Eventually.await(GIVE_UP, controlA::sessions,
+                    list -> list.size() == 1 && list.get(0).state().equals("refused"),
+                    () -> "A's session to end refused, the reason visible");
             assertEquals("198.18.1.2:" + sessions.get(0).local().split(":")[1], sessions.get(0).activeLocal(),
                     "as without an agent: the original address on the wire");
             assertTrue(controlB.sessions().isEmpty(), "B followed a move it never validated: "

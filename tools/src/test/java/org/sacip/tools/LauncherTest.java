@@ -6,20 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sacip.commands.CommandResult;
+import org.sacip.commands.Commands;
+import org.sacip.testing.Prerequisites;
 import org.sacip.tools.testing.FakeAgent;
 
 /**
@@ -59,8 +60,8 @@ class LauncherTest {
 
     @Test
     void aSocketThisUserMayNotOpenIsExitFour() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to become nobody");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv is not installed");
+        Prerequisites.requireRoot("to become nobody");
+        Prerequisites.requireExecutable(Path.of("/usr/bin/setpriv"));
         Path root = layout(true);
         Path socketDir = Files.createDirectory(dir.resolve("run"));
         try (FakeAgent agent = FakeAgent.replying(socketDir.resolve("agent.sock"),
@@ -116,16 +117,12 @@ class LauncherTest {
     }
 
     private static Outcome run(List<String> prefix, String... command) throws Exception {
-        List<String> argv = new ArrayList<>(prefix);
+        // env sets the launcher's environment: this JVM's java, and no socket from the caller's environment.
+        List<String> argv = new ArrayList<>(List.of("env", "-u", "SACIP_SOCKET",
+                "JAVA_HOME=" + System.getProperty("java.home")));
+        argv.addAll(prefix);
         argv.addAll(List.of(command));
-        ProcessBuilder builder = new ProcessBuilder(argv);
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("SACIP_SOCKET");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "launcher finished");
-        return new Outcome(process.exitValue(), out, err);
+        CommandResult result = Commands.run(argv, Duration.ofSeconds(60));
+        return new Outcome(result.exitCode(), result.stdout(), result.stderr());
     }
 }

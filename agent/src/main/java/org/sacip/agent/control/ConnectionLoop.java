@@ -45,6 +45,8 @@ final class ConnectionLoop implements Runnable {
     private final RequestHandler handler;
     private final EventFollowers followers;
     private final Set<RequestConnection> open = new HashSet<>();
+    // open's size for other threads (open itself belongs to the loop thread).
+    private volatile int openCount;
     private final Queue<Completion> completed = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
     private long acceptResumesAt;
@@ -64,6 +66,11 @@ final class ConnectionLoop implements Runnable {
             selector.close();
             throw e;
         }
+    }
+
+    /** Request connections accepted and not yet closed or handed to a follower (read from any thread). */
+    int openConnections() {
+        return openCount;
     }
 
     /** Makes {@link #run} return soon, closing every request connection and the listening socket. */
@@ -147,6 +154,7 @@ final class ConnectionLoop implements Runnable {
             RequestConnection connection = new RequestConnection(channel, System.nanoTime() + READ_TIMEOUT.toNanos());
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
             open.add(connection);
+            openCount = open.size();
         } catch (IOException | RuntimeException e) {
             LOG.debug("control connection refused: {}", e.toString());
             closeQuietly(channel);
@@ -205,6 +213,7 @@ final class ConnectionLoop implements Runnable {
                     continue;
                 }
                 open.remove(connection);
+                openCount = open.size();
                 connection.key.cancel();
                 followers.start(connection.channel);
             } else if (stillWaiting) {
@@ -284,6 +293,7 @@ final class ConnectionLoop implements Runnable {
 
     private void close(RequestConnection connection) {
         open.remove(connection);
+        openCount = open.size();
         closeQuietly(connection.channel);
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sacip.agent.files.UntrustedDirectoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,8 @@ public final class ControlServer implements AutoCloseable {
      * Binds the socket (mode 0660, group {@code group} when given, parent directory created 0755, a stale socket
      * file replaced) and starts serving.
      *
-     * @throws ControlServerException unknown group, another live server on the path, or the socket cannot be set up
+     * @throws ControlServerException unknown group, a directory others could write (see {@link #checkDirectory}),
+     *         another live server on the path, or the socket cannot be set up
      */
     public static ControlServer start(Path socket, Optional<String> group, String agentVersion, ControlApi api,
             EventFeed feed) throws ControlServerException {
@@ -76,8 +78,27 @@ public final class ControlServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Checks, changing nothing, that the socket's directory (or, when it does not exist yet, the part of its path
+     * that does) is owned by root or the agent and writable by nobody else, with safe ancestors: {@link #start}
+     * refuses it otherwise. For a start-up that must fail before anything is set up.
+     */
+    public static void checkDirectory(Path socket) throws UntrustedDirectoryException {
+        ControlSocketFile.checkDirectory(socket);
+    }
+
     public Path socketPath() {
         return socket;
+    }
+
+    /** Request connections open now, accepted and not yet answered and closed (events followers not counted). */
+    int openConnections() {
+        return loop.openConnections();
+    }
+
+    /** Bytes that events followers' clients sent after their request, read and ignored so far. */
+    long followerBytesIgnored() {
+        return followers.bytesIgnored();
     }
 
     /** Stops accepting, ends every client connection (followers included) and deletes the socket file. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,6 +21,7 @@ public final class EventFeed {
     public static final String LOST_TYPE = "lost";
 
     private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final AtomicLong lost = new AtomicLong();
     private final Clock clock;
     private final int queueCapacity;
 
@@ -54,6 +56,11 @@ public final class EventFeed {
         return subscriptions.size();
     }
 
+    /** Events dropped so far because a subscription's queue was full, over all subscriptions (ever growing). */
+    public long lostCount() {
+        return lost.get();
+    }
+
     /**
      * One follower's queue. Its lock is held only for constant-time queue operations, never across I/O, so a
      * publisher at most waits for another thread's enqueue or dequeue.
@@ -65,6 +72,7 @@ public final class EventFeed {
         // Events dropped since the last lost marker. While it is non-zero, everything queued predates the drops.
         private long lost;
         private boolean closed;
+        private int waitingTakers;
 
         private Subscription() {
         }
@@ -82,6 +90,7 @@ public final class EventFeed {
                     queue.add(event);
                 } else {
                     lost++;
+                    EventFeed.this.lost.incrementAndGet();
                 }
                 changed.signal();
             } finally {
@@ -101,12 +110,27 @@ public final class EventFeed {
                     if (nanos <= 0) {
                         return Optional.empty();
                     }
-                    nanos = changed.awaitNanos(nanos);
+                    waitingTakers++;
+                    try {
+                        nanos = changed.awaitNanos(nanos);
+                    } finally {
+                        waitingTakers--;
+                    }
                 }
                 if (closed) {
                     return Optional.empty();
                 }
                 return Optional.of(queue.isEmpty() ? lostMarker() : queue.poll());
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** How many threads are inside {@link #take} waiting for an event now (lets tests wait on it). */
+        int waitingTakers() {
+            lock.lock();
+            try {
+                return waitingTakers;
             } finally {
                 lock.unlock();
             }

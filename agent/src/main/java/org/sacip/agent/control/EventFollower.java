@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,15 +27,18 @@ final class EventFollower {
     private final SocketChannel channel;
     private final EventFeed.Subscription subscription;
     private final Runnable onEnd;
+    private final AtomicLong bytesIgnored;
     private final Selector selector;
     private final ByteBuffer discard = ByteBuffer.allocate(512);
     private volatile boolean closed;
     private Thread thread;
 
-    EventFollower(SocketChannel channel, EventFeed.Subscription subscription, Runnable onEnd) {
+    EventFollower(SocketChannel channel, EventFeed.Subscription subscription, Runnable onEnd,
+            AtomicLong bytesIgnored) {
         this.channel = channel;
         this.subscription = subscription;
         this.onEnd = onEnd;
+        this.bytesIgnored = bytesIgnored;
         Selector opened;
         try {
             opened = Selector.open();
@@ -125,6 +129,7 @@ final class EventFollower {
             if (read == 0) {
                 return false;
             }
+            bytesIgnored.addAndGet(read);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ final class EventFollowers {
     private final Semaphore slots = new Semaphore(MAX_FOLLOWERS);
     private final Set<EventFollower> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger threadNumber = new AtomicInteger();
+    private final AtomicLong bytesIgnored = new AtomicLong();
     private volatile boolean closed;
 
     EventFollowers(EventFeed feed) {
@@ -36,7 +38,7 @@ final class EventFollowers {
 
     /** Starts following on the connection (non-blocking), using a slot taken by {@link #tryReserve}. */
     void start(SocketChannel channel) {
-        EventFollower follower = new EventFollower(channel, feed.subscribe(), slots::release);
+        EventFollower follower = new EventFollower(channel, feed.subscribe(), slots::release, bytesIgnored);
         running.add(follower);
         Thread thread = new Thread(() -> {
             try {
@@ -55,6 +57,11 @@ final class EventFollowers {
 
     int count() {
         return running.size();
+    }
+
+    /** What followers' clients sent after their request, read and ignored, over all followers. */
+    long bytesIgnored() {
+        return bytesIgnored.get();
     }
 
     /** Ends every follower connection and waits briefly for their threads. */

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
-    private static final String ROOT = "root";
 
     /** Who is asking, read from the socket only when a change command needs it. */
     @FunctionalInterface
@@ -36,6 +35,7 @@ final class RequestHandler {
     private final ControlApi api;
     private final String agentVersion;
     private final EventFollowers followers;
+    private final RootPeer root = RootPeer.find();
 
     RequestHandler(ControlApi api, String agentVersion, EventFollowers followers) {
         this.api = Objects.requireNonNull(api);
@@ -87,7 +87,8 @@ final class RequestHandler {
         }
     }
 
-    private static void requireRoot(ControlCommand command, PeerCredentials peer) throws RequestRejectedException {
+    /** SO_PEERCRED's uid must be 0; the user name is only shown. */
+    private void requireRoot(ControlCommand command, PeerCredentials peer) throws RequestRejectedException {
         UnixDomainPrincipal principal;
         try {
             principal = peer.read();
@@ -95,10 +96,13 @@ final class RequestHandler {
             throw new RequestRejectedException(ControlError.PERMISSION,
                     command.wireName() + " needs root and the peer's credentials could not be read");
         }
-        String user = principal.user().getName();
-        if (!ROOT.equals(user)) {
+        if (!root.known()) {
             throw new RequestRejectedException(ControlError.PERMISSION,
-                    command.wireName() + " needs root; the peer is user " + user);
+                    command.wireName() + " needs root, and the agent cannot tell which uid is root here");
+        }
+        if (!root.isRoot(principal)) {
+            throw new RequestRejectedException(ControlError.PERMISSION, command.wireName()
+                    + " needs root (uid 0); the peer is user " + principal.user().getName());
         }
     }
 

@@ -1,10 +1,13 @@
 package org.sacip.agent.control;
 
 /**
- * One remapped session. Endpoints are "addr:port" or "[v6]:port"; {@code local}/{@code remote} are the socket's
- * original tuple, {@code activeLocal}/{@code activeRemote} what the wire carries now. {@code state} is one of
- * pending, active, legacy, refused, closing; {@code since} is ISO 8601; {@code peer} the peer's original address.
+ * One session the agent follows. Endpoints are "addr:port" or "[v6]:port"; {@code local}/{@code remote} are the
+ * socket's original tuple, {@code activeLocal}/{@code activeRemote} what the wire carries now ({@code sendFrom}: the
+ * source of outbound packets, which differs from {@code activeLocal} while a move of ours waits for the peer).
+ * {@code state} is one of bound, unbound, pending, active, legacy, refused, frozen; {@code since} is ISO 8601;
+ * {@code peer} the peer's original address; {@code key} the key lineage the session is bound to (null when not
+ * bound) and {@code binding} "bound" or why it is not.
  */
-public record SessionRow(String proto, String local, String remote, String activeLocal, String activeRemote,
-        String state, String since, String peer) {
+public record SessionRow(String proto, String local, String remote, String activeLocal, String sendFrom,
+        String activeRemote, String state, String since, String peer, String key, String binding) {
 }

@@ -5,12 +5,18 @@ import java.util.Map;
 
 /**
  * The agent at a glance. Times are ISO 8601 strings; {@code drops} counts dropped peer messages by reason (every
- * reason present, zero included).
+ * reason present, zero included), {@code unsent} the messages the sender did not send, by reason; {@code bounds}
+ * every table a remote host can make grow, with its size and limit.
  */
 public record StatusView(String version, String started, long uptimeSeconds, List<ManagedAddress> managedAddresses,
-        int ghosts, int sessions, int peers, long moves, long restores, Map<String, Long> drops, long dropsTotal) {
+        int ghosts, int sessions, int peers, long moves, long restores, Map<String, Long> drops, long dropsTotal,
+        long sent, Map<String, Long> unsent, List<BoundRow> bounds, long heapUsedBytes, long heapMaxBytes) {
 
     /** A usable local address on a managed interface. */
     public record ManagedAddress(String address, String interfaceName) {
+    }
+
+    /** One bounded table: its name, its size now and its limit. */
+    public record BoundRow(String name, long size, long limit) {
     }
 }

@@ -1,6 +1,5 @@
 package org.sacip.agent.daemon;
 
-import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -8,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,67 +18,66 @@ import org.sacip.agent.datapath.DataPathException;
 import org.sacip.agent.datapath.DataPathGuard;
 import org.sacip.agent.handover.Handover;
 import org.sacip.agent.handover.HandoverEvents;
-import org.sacip.agent.handover.KeyPreAgreement;
-import org.sacip.agent.handover.PeerDirectory;
-import org.sacip.agent.handover.SessionBook;
+import org.sacip.agent.handover.HandoverStore;
 import org.sacip.agent.move.MoveMonitor;
 import org.sacip.agent.move.MovePlan;
+import org.sacip.agent.peer.protocol.EngineStore;
 import org.sacip.agent.peer.protocol.ExecutorEngineLoop;
 import org.sacip.agent.peer.protocol.PeerProtocol;
-import org.sacip.agent.peer.protocol.TransportPeerLink;
+import org.sacip.agent.peer.transport.AmplificationLedger;
 import org.sacip.agent.peer.transport.InterfaceSelection;
+import org.sacip.agent.peer.transport.KernelReceivedOctets;
+import org.sacip.agent.peer.transport.LocalAddresses;
 import org.sacip.agent.peer.transport.PeerTransport;
+import org.sacip.agent.peer.transport.PeerTransportException;
+import org.sacip.agent.peer.transport.Sender;
 import org.sacip.agent.peer.transport.TransportSettings;
-import org.sacip.agent.session.RecentUdpFlows;
-import org.sacip.agent.session.Session;
-import org.sacip.agent.session.SessionDiscovery;
-import org.sacip.agent.session.SessionEndWatcher;
-import org.sacip.agent.session.SessionObservation;
-import org.sacip.agent.state.HandoverStore;
+import org.sacip.agent.session.LiveSessions;
+import org.sacip.agent.session.SessionOpened;
+import org.sacip.agent.session.SessionTracker;
+import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateDirectory;
+import org.sacip.agent.state.StateFileException;
+import org.sacip.netlink.AddressText;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.conntrack.ConntrackAccounting;
+import org.sacip.protocol.message.SacipAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running agent of the caller's network namespace: opens every part in dependency order, resumes what a
- * previous run left (kill -9 included), and runs two threads besides the parts' own: the move thread (address,
- * link and route events to move plans) and the session thread (session ends, key pre-agreement, standby ghosts).
- * Closing stops everything and leaves the kernel as it is, so remapped sessions keep working.
+ * The running agent of the caller's network namespace: opens every part in dependency order, resumes what a previous
+ * run left (kill -9 included), and runs the move thread (address, link and route events to move plans). The other
+ * parts have their own threads: the session tracker, the peer protocol's engine, the sender, the handover, the
+ * captures, the data path's guard. Closing stops everything and leaves the kernel as it is, so remapped sessions keep
+ * working.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-    private static final Duration EVENT_POLL = Duration.ofMillis(200);
-    private static final Duration SCAN_INTERVAL = Duration.ofSeconds(1);
-    private static final Duration KEY_AGE = Duration.ofSeconds(1);
-    private static final Duration RETRY_NO_AGENT = Duration.ofSeconds(61);
+    private static final Duration EVENT_POLL = Duration.ofMillis(500);
     private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
-
-    private record Tracking(List<Session> sessions, SessionObservation.End end) {
-    }
+    private static final int LEDGER_ADDRESSES = 65_536;
 
     private final AgentConfig config;
     private final Clock clock = Clock.systemUTC();
     private final Instant started = clock.instant();
     private final List<AutoCloseable> opened = new ArrayList<>();
-    private final ConcurrentLinkedQueue<Tracking> toTrack = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<InetAddress> movesOver = new ConcurrentLinkedQueue<>();
-    private final SessionBook book = new SessionBook();
-    private final PeerDirectory peers = new PeerDirectory();
-    private final RecentUdpFlows recentFlows = new RecentUdpFlows();
+    private final LiveSessions liveSessions = new LiveSessions();
+    private final LocalAddresses localAddresses = new LocalAddresses();
+    private final AmplificationLedger ledger = new AmplificationLedger(LEDGER_ADDRESSES);
     private final HandoverEvents events;
     private volatile Map<InetAddress, String> usableAddresses = Map.of();
     private volatile boolean running = true;
-    private ExecutorEngineLoop engineLoop;
     private PeerTransport transport;
+    private Sender sender;
     private PeerProtocol protocol;
     private DataPath dataPath;
     private Handover handover;
     private MoveMonitor monitor;
-    private SessionEndWatcher endWatcher;
-    private KeyPreAgreement preAgreement;
+    private SessionTracker tracker;
     private DropReport dropReport;
     private Thread moveThread;
-    private Thread sessionThread;
 
     private Agent(AgentConfig config, HandoverEvents events) {
         this.config = config;
@@ -105,168 +104,118 @@ public final class Agent implements AutoCloseable {
     private void open(Path stateDirectory) throws AgentStartException {
         try {
             StateDirectory.prepare(stateDirectory);
-            HandoverStore store = new HandoverStore(stateDirectory);
-            List<HandoverStore.Saved> saved = store.load();
-            dataPath = DataPath.open();
+            HandoverStore handoverStore = new HandoverStore(stateDirectory);
+            HandoverStore.State saved = handoverStore.load();
+            // Byte counters of new flows: what a peer sent us bounds what SACIP may send it before it proved itself.
+            ConntrackAccounting.setEnabled(true);
+            dataPath = DataPath.open(null, config.dataPath(), clock);
             opened.add(dataPath);
-            SessionDiscovery engineDiscovery = SessionDiscovery.open(Optional.empty());
-            opened.add(engineDiscovery);
             Optional<Handover.SocketCloser> closer = Optional.empty();
             if (config.closeLegacySessions()) {
                 LegacySessionCloser legacyCloser = LegacySessionCloser.open();
                 opened.add(legacyCloser);
                 closer = Optional.of(legacyCloser);
             }
-            handover = new Handover(dataPath, book, peers, store, engineDiscovery, recentFlows,
-                    (sessions, end) -> toTrack.add(new Tracking(sessions, end)), events, closer, clock);
-            Map<InetAddress, InetAddress> ownMoves = saved.isEmpty() ? Map.of() : handover.resume(saved);
-            if (saved.isEmpty()) {
-                dataPath.install();
-            }
+            handover = new Handover(dataPath, handoverStore, events, closer, new Handover.Observer() {
+                @Override
+                public void ghosts(Set<InetAddress> addresses) {
+                    localAddresses.ghosts(addresses);
+                }
+
+                @Override
+                public void movesOver(Set<InetAddress> originals) {
+                    movesOver.addAll(originals);
+                }
+            }, clock);
+            opened.add(handover);
+            Map<InetAddress, InetAddress> ownMoves = handover.resume(saved);
             opened.add(DataPathGuard.start(dataPath));
 
-            engineLoop = new ExecutorEngineLoop(clock);
+            ExecutorEngineLoop engineLoop = new ExecutorEngineLoop(clock);
             opened.add(engineLoop);
             transport = new PeerTransport(TransportSettings.defaults().withInterfaces(
                     config.scope().interfaces().isEmpty() ? InterfaceSelection.all()
-                            : InterfaceSelection.only(config.scope().interfaces())));
+                            : InterfaceSelection.only(config.scope().interfaces())), localAddresses, ledger);
             opened.add(transport);
-            protocol = PeerProtocol.open(engineLoop, new TransportPeerLink(transport), handover, stateDirectory,
-                    new SecureRandom());
-            handover.announceWith(protocol::announceMove);
-            // Keys survive a restart on disk: their peers are known agents again at once, so the next move is
-            // authenticated without waiting for the scan (and a peer's keys are not agreed twice).
-            for (org.sacip.agent.peer.protocol.SessionView key : protocol.sessions().get(10, java.util.concurrent
-                    .TimeUnit.SECONDS)) {
-                peers.keyAgreed(org.sacip.agent.handover.PeerPath.of(key.localOriginal(), key.peerOriginal()),
-                        clock.instant());
-            }
+            KernelReceivedOctets kernelOctets = KernelReceivedOctets.open();
+            opened.add(kernelOctets);
+            sender = new Sender(transport, localAddresses, ledger, kernelOctets);
+            opened.add(sender);
+            protocol = PeerProtocol.open(engineLoop, sender, handover, EngineStore.threaded(stateDirectory), new SecureRandom(),
+                    config.limits(), peer -> config.managesPeer(peer.toInetAddress()));
             dropReport = new DropReport(protocol.drops(), events);
 
-            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, Optional.of(recentFlows));
+            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, liveSessions::from);
             opened.add(monitor);
-            usableAddresses = monitor.table().usableAddresses();
+            refreshAddresses();
             ownMoves.forEach((original, active) -> {
                 if (!monitor.resumeMoved(original, active)) {
                     LOG.warn("{} moved to {} before the restart, and {} is no longer usable",
                             AddressText.of(original), AddressText.of(active), AddressText.of(active));
                 }
             });
-            endWatcher = SessionEndWatcher.open(Optional.empty(), config.udpIdleTimeout());
-            opened.add(endWatcher);
-            SessionDiscovery scanDiscovery = SessionDiscovery.open(Optional.empty());
-            opened.add(scanDiscovery);
-            preAgreement = new KeyPreAgreement(scanDiscovery, recentFlows, () -> usableAddresses.keySet(),
-                    config::managesPeer, peers, handover, path -> protocol.ensureKey(path.sacipLocal(),
-                            path.sacipPeer()), clock, KEY_AGE, RETRY_NO_AGENT);
-            resumeTracking(saved, scanDiscovery);
+            tracker = SessionTracker.start(null, config.dataPath().nflogGroup(), () -> usableAddresses.keySet(),
+                    localAddresses::holds, new SessionTracker.Listener() {
+                        @Override
+                        public void opened(List<SessionOpened> sessions, boolean initialDump) {
+                            liveSessions.add(sessions.stream().map(SessionOpened::tuple).toList());
+                            protocol.sessionsOpened(sessions, initialDump);
+                        }
 
-            transport.start(protocol.transportListener());
-            handover.reannouncePending();
-        } catch (org.sacip.agent.state.StateFileException e) {
+                        @Override
+                        public void ended(List<SessionTuple> sessions) {
+                            liveSessions.remove(sessions);
+                            protocol.sessionsEnded(sessions);
+                            handover.sessionsEnded(sessions);
+                        }
+                    }, clock);
+            opened.add(tracker);
+            transport.start(message -> protocol.receive(SacipAddress.of(message.source()),
+                    SacipAddress.of(message.destination()), message.icmp()));
+            sender.start();
+        } catch (StateFileException e) {
             throw new AgentStartException("state: " + e.getMessage(), e);
         } catch (DataPathException e) {
             throw new AgentStartException("data path: " + e.getMessage(), e);
-        } catch (org.sacip.netlink.NetlinkException e) {
+        } catch (NetlinkException e) {
             throw new AgentStartException("netlink: " + e.getMessage(), e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new AgentStartException("peer state: cannot list the saved keys: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AgentStartException("interrupted while starting", e);
-        } catch (org.sacip.agent.peer.transport.PeerTransportException e) {
+        } catch (PeerTransportException e) {
             throw new AgentStartException("peer transport: " + e.getMessage(), e);
         }
         moveThread = new Thread(this::moveLoop, "sacip-moves");
-        sessionThread = new Thread(this::sessionLoop, "sacip-sessions");
         moveThread.start();
-        sessionThread.start();
-        LOG.info("SACIP agent running: {} usable address(es), {} moved session(s) resumed, state in {}",
-                usableAddresses.size(), book.size(), stateDirectory);
+        LOG.info("SACIP agent running: {} usable address(es), state in {}", usableAddresses.size(), stateDirectory);
     }
 
-    /** Saved sessions are followed again; those the kernel no longer has end now. */
-    private void resumeTracking(List<HandoverStore.Saved> saved, SessionDiscovery discovery)
-            throws org.sacip.netlink.NetlinkException, DataPathException {
-        if (saved.isEmpty()) {
-            return;
-        }
-        List<Session> live = new ArrayList<>();
-        for (InetAddress original : saved.stream().map(s -> s.tuple().local().address()).distinct().toList()) {
-            live.addAll(discovery.withLocalAddress(original).sessions());
-        }
-        Set<org.sacip.agent.datapath.SessionTuple> savedTuples = saved.stream().map(HandoverStore.Saved::tuple)
-                .collect(java.util.stream.Collectors.toSet());
-        List<Session> stillThere = live.stream()
-                .filter(s -> savedTuples.contains(org.sacip.agent.handover.SessionTuples.of(s))).toList();
-        endWatcher.track(stillThere, SessionObservation.End.LOCAL);
-        Set<org.sacip.agent.datapath.SessionTuple> found = stillThere.stream()
-                .map(org.sacip.agent.handover.SessionTuples::of).collect(java.util.stream.Collectors.toSet());
-        List<Session> gone = new ArrayList<>();
-        for (HandoverStore.Saved s : saved) {
-            if (!found.contains(s.tuple())) {
-                gone.add(asSession(s.tuple()));
-            }
-        }
-        for (InetAddress over : handover.sessionsEnded(gone)) {
-            monitor.sessionsEnded(over);
-        }
-    }
-
-    private static Session asSession(org.sacip.agent.datapath.SessionTuple tuple) {
-        return new Session(org.sacip.netlink.diag.TransportProtocol.valueOf(tuple.protocol().name()),
-                new java.net.InetSocketAddress(tuple.local().address(), tuple.local().port()),
-                new java.net.InetSocketAddress(tuple.remote().address(), tuple.remote().port()),
-                org.sacip.agent.session.SessionOrigin.SOCKET, 0);
+    private void refreshAddresses() {
+        usableAddresses = monitor.table().usableAddresses();
+        localAddresses.interfaces(new HashSet<>(usableAddresses.keySet()));
     }
 
     private void moveLoop() {
         while (running) {
             try {
+                Set<InetAddress> before = usableAddresses.keySet();
                 List<MovePlan> plans = monitor.poll(EVENT_POLL);
-                usableAddresses = monitor.table().usableAddresses();
+                refreshAddresses();
+                if (!usableAddresses.keySet().equals(before) && !before.containsAll(usableAddresses.keySet())) {
+                    // A new address: sessions on it may predate this agent's view of it.
+                    tracker.redump("new address");
+                }
                 for (MovePlan plan : plans) {
-                    try {
-                        handover.execute(plan);
-                    } catch (DataPathException e) {
-                        LOG.error("move {} failed in the data path: {}", plan, e.getMessage());
-                    }
+                    // The inbound rewrite and the ghost first; the peers hear of the move only once they are in.
+                    handover.execute(plan).thenRun(() -> protocol.announceMove(SacipAddress.of(plan.original()),
+                            SacipAddress.of(plan.newActive())));
                 }
                 for (InetAddress over = movesOver.poll(); over != null; over = movesOver.poll()) {
                     monitor.sessionsEnded(over);
                 }
-            } catch (org.sacip.netlink.NetlinkException | RuntimeException e) {
+                dropReport.publishNew();
+            } catch (NetlinkException | RuntimeException e) {
                 if (!running) {
                     return;
                 }
                 logFailure("address events", e);
-                pause();
-            }
-        }
-    }
-
-    private void sessionLoop() {
-        Instant nextScan = clock.instant();
-        while (running) {
-            try {
-                for (Tracking t = toTrack.poll(); t != null; t = toTrack.poll()) {
-                    endWatcher.track(t.sessions(), t.end());
-                }
-                List<Session> ended = new ArrayList<>(endWatcher.pollDestroyed(EVENT_POLL));
-                if (!clock.instant().isBefore(nextScan)) {
-                    nextScan = clock.instant().plus(SCAN_INTERVAL);
-                    ended.addAll(endWatcher.recheck());
-                    preAgreement.scan();
-                    dataPath.expireLingering(clock.instant());
-                    dropReport.publishNew();
-                }
-                movesOver.addAll(handover.sessionsEnded(ended));
-                dataPath.syncResetBlocks();
-            } catch (org.sacip.netlink.NetlinkException | DataPathException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                logFailure("session tracking", e);
                 pause();
             }
         }
@@ -289,7 +238,7 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    // ---- views for the control socket ----
+    // ---- views for the control socket (each readable at any time without waiting) ----
 
     public Instant started() {
         return started;
@@ -297,18 +246,6 @@ public final class Agent implements AutoCloseable {
 
     public Map<InetAddress, String> usableAddresses() {
         return usableAddresses;
-    }
-
-    public SessionBook book() {
-        return book;
-    }
-
-    public PeerDirectory peers() {
-        return peers;
-    }
-
-    public DataPath dataPath() {
-        return dataPath;
     }
 
     public Handover handover() {
@@ -319,6 +256,18 @@ public final class Agent implements AutoCloseable {
         return protocol;
     }
 
+    public Sender sender() {
+        return sender;
+    }
+
+    public PeerTransport transport() {
+        return transport;
+    }
+
+    public AmplificationLedger ledger() {
+        return ledger;
+    }
+
     public AgentConfig config() {
         return config;
     }
@@ -327,20 +276,15 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        for (Thread thread : new Thread[] {moveThread, sessionThread}) {
-            if (thread != null) {
-                try {
-                    thread.join(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        if (moveThread != null) {
+            try {
+                moveThread.join(EVENT_POLL.toMillis() * 4);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         if (protocol != null) {
             protocol.close();
-        }
-        if (handover != null) {
-            handover.closeSaver();
         }
         for (int i = opened.size() - 1; i >= 0; i--) {
             try {

@@ -1,34 +1,34 @@
 package org.sacip.agent.daemon;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.sacip.agent.datapath.DataPathSettings;
 import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
+import org.sacip.agent.peer.protocol.EngineLimits;
 
 /**
  * What the agent manages and how, from the config file (docs/AGENT.md). Empty lists mean "all".
  *
- * @param scope                 managed interfaces and local address prefixes
- * @param peers                 peer address prefixes whose sessions are handed over
- * @param udpIdleTimeout        an unconnected UDP flow idle this long has ended
- * @param closeLegacySessions   on a move, close sessions with peers our probes found without an agent
- * @param controlGroup          group allowed to read the control socket
- * @param logLevel              root log level
+ * @param scope               managed interfaces and local address prefixes
+ * @param peers               peer address prefixes whose sessions are handed over
+ * @param closeLegacySessions on a move, close sessions with peers our probes found without an agent
+ * @param controlGroup        group allowed to read the control socket
+ * @param logLevel            root log level
+ * @param limits              the peer protocol's bounds (keys, handshake rates, pending handshakes)
+ * @param dataPath            the ruleset's log group and the mark bits the agent may use
  */
-public record AgentConfig(ManagedScope scope, List<AddressPrefix> peers, Duration udpIdleTimeout,
-        boolean closeLegacySessions, Optional<String> controlGroup, String logLevel) {
-
-    public static final Duration DEFAULT_UDP_IDLE_TIMEOUT = Duration.ofSeconds(180);
+public record AgentConfig(ManagedScope scope, List<AddressPrefix> peers, boolean closeLegacySessions,
+        Optional<String> controlGroup, String logLevel, EngineLimits limits, DataPathSettings dataPath) {
 
     public AgentConfig {
         peers = List.copyOf(peers);
     }
 
     public static AgentConfig defaults() {
-        return new AgentConfig(ManagedScope.everything(), List.of(), DEFAULT_UDP_IDLE_TIMEOUT, false,
-                Optional.empty(), "info");
+        return new AgentConfig(ManagedScope.everything(), List.of(), false, Optional.empty(), "info",
+                EngineLimits.defaults(), DataPathSettings.defaults());
     }
 
     public boolean managesPeer(InetAddress peer) {

@@ -1,16 +1,13 @@
 package org.sacip.agent.daemon;
 
-import org.sacip.netlink.AddressText;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,23 +18,23 @@ import org.sacip.agent.control.GhostRow;
 import org.sacip.agent.control.PeerRow;
 import org.sacip.agent.control.SessionRow;
 import org.sacip.agent.control.StatusView;
-import org.sacip.agent.datapath.DataPathException;
-import org.sacip.agent.datapath.Endpoint;
 import org.sacip.agent.datapath.Ghost;
 import org.sacip.agent.datapath.Remapping;
-import org.sacip.agent.datapath.SessionTuple;
-import org.sacip.agent.handover.PeerDirectory;
-import org.sacip.agent.handover.PeerPath;
-import org.sacip.agent.handover.SessionBook;
+import org.sacip.agent.handover.HandoverView;
+import org.sacip.agent.peer.protocol.AssociationView;
+import org.sacip.agent.peer.protocol.Bound;
 import org.sacip.agent.peer.protocol.DropReason;
-import org.sacip.agent.peer.protocol.SessionView;
+import org.sacip.agent.peer.protocol.EngineView;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.AddressText;
 
 /**
- * The control socket's answers, read from thread-safe snapshots of the running agent. The peer list needs the
- * engine thread; it waits at most a short while for it, so a flooded engine cannot make the socket hang.
+ * The control socket's answers, read from the views the engine and the handover publish: nothing here waits on a
+ * busy thread, so the socket answers at once whatever the agent is doing (a move of 10,000 sessions included).
  */
 final class AgentControl implements ControlApi {
-    private static final Duration ENGINE_WAIT = Duration.ofMillis(500);
+    private static final Duration FLUSH_WAIT = Duration.ofSeconds(30);
 
     private final Agent agent;
 
@@ -48,6 +45,8 @@ final class AgentControl implements ControlApi {
     @Override
     public StatusView status() {
         Instant now = Instant.now();
+        HandoverView handover = agent.handover().view();
+        EngineView engine = agent.protocol().view();
         List<StatusView.ManagedAddress> addresses = new ArrayList<>();
         agent.usableAddresses().forEach((address, name) -> addresses.add(new StatusView.ManagedAddress(
                 AddressText.of(address), name)));
@@ -55,65 +54,59 @@ final class AgentControl implements ControlApi {
         for (DropReason reason : DropReason.values()) {
             drops.put(reason.name(), agent.protocol().drops().count(reason));
         }
-        Set<InetAddress> peers = new HashSet<>();
-        agent.peers().snapshot().keySet().forEach(path -> peers.add(path.peer()));
+        Map<String, Long> unsent = new LinkedHashMap<>();
+        agent.sender().unsent().forEach((reason, count) -> unsent.put(reason.name(), count));
+        List<StatusView.BoundRow> bounds = new ArrayList<>();
+        for (Bound bound : engine.bounds()) {
+            bounds.add(new StatusView.BoundRow(bound.name(), bound.size(), bound.limit()));
+        }
+        bounds.add(new StatusView.BoundRow("amplification-ledger", agent.ledger().size(),
+                agent.ledger().capacity()));
+        bounds.add(new StatusView.BoundRow("sender-queue", agent.sender().queued(), 4096));
+        Runtime runtime = Runtime.getRuntime();
         return new StatusView(AgentMain.VERSION, agent.started().toString(),
-                Duration.between(agent.started(), now).toSeconds(), addresses, agent.dataPath().ghosts().size(),
-                agent.book().size(), peers.size(), agent.handover().moves(), agent.dataPath().restoreCount(), drops,
-                agent.protocol().drops().total());
+                Duration.between(agent.started(), now).toSeconds(), addresses, handover.ghosts().size(),
+                handover.sessions().size(), engine.lineages().size(), handover.moves(), handover.restores(), drops,
+                agent.protocol().drops().total(), agent.sender().sent(), unsent, bounds,
+                runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory());
     }
 
     @Override
     public List<SessionRow> sessions() {
-        Map<SessionTuple, Remapping> remappings = agent.dataPath().remappings();
+        EngineView engine = agent.protocol().view();
         List<SessionRow> rows = new ArrayList<>();
-        for (SessionBook.Entry entry : agent.book().all()) {
-            SessionTuple tuple = entry.tuple();
-            Remapping remapping = remappings.get(tuple);
-            InetAddress activeLocal = remapping == null ? tuple.local().address() : remapping.activeLocal();
-            InetAddress activeRemote = remapping == null ? tuple.remote().address() : remapping.activeRemote();
-            rows.add(new SessionRow(tuple.protocol().name().toLowerCase(java.util.Locale.ROOT),
-                    tuple.local().toString(), tuple.remote().toString(),
-                    new Endpoint(activeLocal, tuple.local().port()).toString(),
-                    new Endpoint(activeRemote, tuple.remote().port()).toString(), entry.state().wireName(),
-                    entry.since().toString(), AddressText.of(entry.peer())));
+        for (HandoverView.Row row : agent.handover().view().sessions()) {
+            SessionTuple tuple = row.tuple();
+            Remapping remapping = row.remapping();
+            String key = row.lineage().orElse(null);
+            String binding = row.lineage().isPresent() ? "bound"
+                    : row.unboundBecause().orElse(engine.unbound().getOrDefault(tuple, "unknown"));
+            rows.add(new SessionRow(tuple.protocol().name().toLowerCase(Locale.ROOT), tuple.local().toString(),
+                    tuple.remote().toString(), new Endpoint(remapping.activeLocal(), tuple.local().port()).toString(),
+                    new Endpoint(remapping.sendFrom(), tuple.local().port()).toString(),
+                    new Endpoint(remapping.activeRemote(), tuple.remote().port()).toString(), row.state().wireName(),
+                    row.since().toString(), AddressText.of(tuple.remote().address()), key, binding));
         }
+        rows.sort(Comparator.comparing(SessionRow::local).thenComparing(SessionRow::remote));
         return rows;
     }
 
     @Override
     public List<PeerRow> peers() {
-        Map<PeerPath, SessionView> views = new LinkedHashMap<>();
-        try {
-            for (SessionView view : agent.protocol().sessions().get(ENGINE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                views.put(PeerPath.of(view.localOriginal(), view.peerOriginal()), view);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // The engine is busy: list what the directory knows, without the engine's figures.
-        }
         Instant now = Instant.now();
         List<PeerRow> rows = new ArrayList<>();
-        Map<PeerPath, PeerDirectory.Entry> known = new LinkedHashMap<>(agent.peers().snapshot());
-        views.keySet().forEach(path -> known.putIfAbsent(path, null));
-        List<PeerPath> paths = new ArrayList<>(known.keySet());
-        paths.sort(Comparator.comparing((PeerPath p) -> AddressText.of(p.peer()))
-                .thenComparing(p -> AddressText.of(p.local())));
-        for (PeerPath path : paths) {
-            PeerDirectory.Entry entry = known.get(path);
-            SessionView view = views.get(path);
-            String capability = view != null ? "sacip-v1" : entry == null ? "unknown"
-                    : entry.capability().wireName();
-            Long keyAge = entry == null ? null : entry.keyAgreed().map(t -> Duration.between(t, now).toSeconds())
-                    .orElse(null);
-            rows.add(new PeerRow(AddressText.of(path.peer()), AddressText.of(path.local()),
-                    view == null ? AddressText.of(path.peer()) : AddressText.of(view.peerCurrent().toInetAddress()),
-                    view == null ? AddressText.of(path.local()) : AddressText.of(view.localCurrent().toInetAddress()), capability,
-                    view == null ? null : view.keyId().toHex(), keyAge,
-                    view == null ? 0 : view.lastSequenceSent(), view == null ? 0 : view.lastSequenceReceived(),
-                    view == null ? null : view.lastHeard().map(Instant::toString).orElse(null),
-                    view == null ? null : view.roundTrip().map(d -> d.toNanos() / 1e6).orElse(null)));
+        List<AssociationView> lineages = new ArrayList<>(agent.protocol().view().lineages());
+        lineages.sort(Comparator.comparing((AssociationView v) -> AddressText.of(v.peerOriginal().toInetAddress()))
+                .thenComparing(v -> AddressText.of(v.localOriginal().toInetAddress()))
+                .thenComparing(AssociationView::keyEstablished));
+        for (AssociationView v : lineages) {
+            rows.add(new PeerRow(AddressText.of(v.peerOriginal().toInetAddress()),
+                    AddressText.of(v.localOriginal().toInetAddress()), AddressText.of(v.peerCurrent().toInetAddress()),
+                    AddressText.of(v.localCurrent().toInetAddress()),
+                    AddressText.of(v.localConfirmed().toInetAddress()), "sacip-v2", v.lineage().toHex(),
+                    v.keyId().toHex(), Duration.between(v.keyEstablished(), now).toSeconds(), v.boundSessions(),
+                    v.lastSequenceSent(), v.lastSequenceReceived(), v.lastHeard().map(Instant::toString).orElse(null),
+                    v.roundTrip().map(d -> d.toNanos() / 1e6).orElse(null)));
         }
         return rows;
     }
@@ -121,7 +114,7 @@ final class AgentControl implements ControlApi {
     @Override
     public List<GhostRow> ghosts() {
         List<GhostRow> rows = new ArrayList<>();
-        for (Ghost ghost : agent.dataPath().ghosts()) {
+        for (Ghost ghost : agent.handover().view().ghosts()) {
             rows.add(new GhostRow(AddressText.of(ghost.address()), ghost.active() ? "active" : "standby",
                     ghost.holders().size()));
         }
@@ -131,10 +124,15 @@ final class AgentControl implements ControlApi {
     @Override
     public FlushResult flush() throws ControlException {
         try {
-            int[] removed = agent.handover().flush();
+            int[] removed = agent.handover().flush().get(FLUSH_WAIT.toSeconds(), TimeUnit.SECONDS);
             return new FlushResult(removed[0], removed[1]);
-        } catch (DataPathException e) {
-            throw new ControlException("flush failed: " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            throw new ControlException("flush failed: " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new ControlException("flush did not finish within " + FLUSH_WAIT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControlException("interrupted while flushing", e);
         }
     }
 }

@@ -3,10 +3,14 @@ package org.sacip.agent.daemon;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.sacip.agent.control.AgentEvent;
 import org.sacip.agent.control.ControlServer;
 import org.sacip.agent.control.ControlServerException;
 import org.sacip.agent.control.EventFeed;
+import org.sacip.agent.files.UntrustedDirectoryException;
+import org.sacip.agent.state.StateDirectory;
 
 /** The agent with its control socket: what {@code sacip-agent} runs. */
 final class AgentDaemon implements AutoCloseable {
@@ -18,15 +22,33 @@ final class AgentDaemon implements AutoCloseable {
         this.control = control;
     }
 
-    static AgentDaemon start(AgentConfig config, Path stateDirectory, Path controlSocket)
-            throws AgentStartException {
+    /**
+     * Checks the state and socket directories (a directory others could write is a configuration error, found
+     * before anything is set up), starts the agent, then its control socket. A stop requested meanwhile is honoured
+     * between these steps: what was started is closed again (as in a normal stop) and the result is empty.
+     */
+    static Optional<AgentDaemon> start(AgentConfig config, Path stateDirectory, Path controlSocket,
+            BooleanSupplier stopRequested) throws AgentStartException {
+        try {
+            StateDirectory.check(stateDirectory);
+            ControlServer.checkDirectory(controlSocket);
+        } catch (UntrustedDirectoryException e) {
+            throw new AgentStartException(AgentStartException.Reason.CONFIGURATION, e.getMessage(), e);
+        }
+        if (stopRequested.getAsBoolean()) {
+            return Optional.empty();
+        }
         EventFeed feed = new EventFeed();
         Agent agent = Agent.start(config, stateDirectory, (type, summary, fields) -> feed.publish(
                 new AgentEvent(Instant.now().toString(), type, summary, Map.copyOf(fields))));
+        if (stopRequested.getAsBoolean()) {
+            agent.close();
+            return Optional.empty();
+        }
         try {
             ControlServer control = ControlServer.start(controlSocket, config.controlGroup(), AgentMain.VERSION,
                     new AgentControl(agent), feed);
-            return new AgentDaemon(agent, control);
+            return Optional.of(new AgentDaemon(agent, control));
         } catch (ControlServerException | RuntimeException e) {
             agent.close();
             throw new AgentStartException("control socket: " + e.getMessage(), e);

@@ -3,8 +3,8 @@ package org.sacip.agent.daemon;
 import ch.qos.logback.classic.Level;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sacip-agent}: runs the agent of the current network namespace in the foreground until SIGTERM or
- * SIGINT. Exit status: 0 after a normal stop, 1 when the agent could not start, 2 for a usage or config error.
+ * SIGINT (also when they come during start-up). Exit status: 0 after a stop, 1 when the agent could not start, 2
+ * for a usage or configuration error (including a state or socket directory that others could write).
  */
 @Command(name = "sacip-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Keeps TCP and UDP sessions alive across address changes of this host (SACIP).")
@@ -65,6 +66,8 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // First of all: a stop from here on (start-up included) is an orderly one.
+        StopSignals stop = StopSignals.install();
         AgentConfig settings;
         try {
             settings = config == null ? AgentConfig.defaults() : ConfigFile.read(config);
@@ -79,27 +82,34 @@ public final class AgentMain implements Callable<Integer> {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(Level.toLevel(level, Level.INFO));
         Logger log = LoggerFactory.getLogger(AgentMain.class);
-        AgentDaemon daemon;
+        log.info("sacip-agent {} starting (pid {})", VERSION, ProcessHandle.current().pid());
+        Optional<AgentDaemon> started;
         try {
-            daemon = AgentDaemon.start(settings, stateDirectory, controlSocket);
+            started = AgentDaemon.start(settings, stateDirectory, controlSocket, stop::requested);
         } catch (AgentStartException e) {
+            if (e.reason() == AgentStartException.Reason.CONFIGURATION) {
+                // As for a bad config file: one line for the operator, exit 2.
+                System.err.println("sacip-agent: " + e.getMessage());
+                return 2;
+            }
             log.error("cannot start: {}", e.getMessage());
             System.err.println("sacip-agent: cannot start: " + e.getMessage());
             return 1;
         }
-        // SIGTERM and SIGINT end the wait below, so a normal stop closes in order and exits 0 (the JVM's default
-        // handling would exit 143, which service managers count as a failure).
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        for (String signal : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
+        if (started.isEmpty()) {
+            log.info("stop requested during start-up: stopped before serving; remapped sessions keep working");
+            return 0;
+        }
+        if (stop.requested()) {
+            log.info("stop requested during start-up: stopping now that start-up is complete");
         }
         try {
-            stopRequested.await();
+            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         log.info("stopping; remapped sessions keep working");
-        daemon.close();
+        started.get().close();
         return 0;
     }
 }

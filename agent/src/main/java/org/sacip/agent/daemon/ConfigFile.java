@@ -14,9 +14,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sacip.agent.datapath.DataPathSettings;
 import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.move.ScopeConfigurationException;
+import org.sacip.agent.peer.protocol.EngineLimits;
 
 /**
  * Reads the agent's config file: {@code key = value} lines, {@code #} comments, lists separated by spaces or
@@ -48,7 +50,15 @@ public final class ConfigFile {
         List<String> interfaces = List.of();
         List<String> prefixes = List.of();
         List<AddressPrefix> peers = new ArrayList<>();
-        Duration udpIdle = AgentConfig.DEFAULT_UDP_IDLE_TIMEOUT;
+        EngineLimits limits = EngineLimits.defaults();
+        int maxKeys = limits.maxKeys();
+        int maxKeysPerPrefix = limits.maxKeysPerPrefix();
+        Duration keyIdleKeep = limits.keyIdleKeep();
+        int helloRate = limits.helloPerSecond();
+        int handshakeRate = limits.handshakesPerSecond();
+        int handshakeRatePerPrefix = limits.handshakesPerPrefixPerSecond();
+        long markMask = DataPathSettings.DEFAULT_MARK_MASK;
+        int nflogGroup = DataPathSettings.DEFAULT_NFLOG_GROUP;
         boolean closeLegacy = false;
         Optional<String> group = Optional.empty();
         String level = "info";
@@ -83,12 +93,21 @@ public final class ConfigFile {
                             peers.add(AddressPrefix.parse(prefix));
                         }
                     }
-                    case "udp-idle-timeout" -> udpIdle = duration(value);
                     case "close-legacy-sessions" -> closeLegacy = yesNo(value);
                     case "control-group" -> group = Optional.of(groupName(value));
                     case "log-level" -> level = logLevel(value);
-                    default -> throw new ConfigException("unknown key '" + key + "' (known: interfaces, prefixes, "
-                            + "peers, udp-idle-timeout, close-legacy-sessions, control-group, log-level)");
+                    case "max-keys" -> maxKeys = count(value, 1, 1_000_000);
+                    case "max-keys-per-prefix" -> maxKeysPerPrefix = count(value, 1, 1_000_000);
+                    case "key-idle-keep" -> keyIdleKeep = duration(value);
+                    case "hello-rate" -> helloRate = count(value, 1, 1_000_000);
+                    case "handshake-rate" -> handshakeRate = count(value, 1, 100_000);
+                    case "handshake-rate-per-prefix" -> handshakeRatePerPrefix = count(value, 1, 100_000);
+                    case "mark-mask" -> markMask = markMask(value);
+                    case "nflog-group" -> nflogGroup = count(value, 1, 65535);
+                    case "udp-idle-timeout" -> throw new ConfigException("'udp-idle-timeout' is gone: UDP flows end "
+                            + "when conntrack's own timeouts end them (remove the line)");
+                    default -> throw new ConfigException("unknown key '" + key + "' (known: " + String.join(", ",
+                            KNOWN_KEYS) + ")");
                 }
                 if (key.equals("interfaces")) {
                     ManagedScope.of(interfaces, List.of());
@@ -98,10 +117,40 @@ public final class ConfigFile {
             }
         }
         try {
-            return new AgentConfig(ManagedScope.of(interfaces, prefixes), peers, udpIdle, closeLegacy, group, level);
-        } catch (ScopeConfigurationException e) {
+            EngineLimits configured = limits.withKeys(maxKeys, Math.min(maxKeysPerPrefix, maxKeys))
+                    .withKeyIdleKeep(keyIdleKeep).withRates(helloRate, handshakeRate, handshakeRatePerPrefix);
+            return new AgentConfig(ManagedScope.of(interfaces, prefixes), peers, closeLegacy, group, level, configured,
+                    new DataPathSettings(nflogGroup, markMask));
+        } catch (ScopeConfigurationException | IllegalArgumentException e) {
             throw new ConfigException(name + ": " + e.getMessage());
         }
+    }
+
+    /** The keys this file may set, in the order docs/AGENT.md lists them. */
+    static final List<String> KNOWN_KEYS = List.of("interfaces", "prefixes", "peers", "close-legacy-sessions",
+            "control-group", "log-level", "max-keys", "max-keys-per-prefix", "key-idle-keep", "hello-rate",
+            "handshake-rate", "handshake-rate-per-prefix", "mark-mask", "nflog-group");
+
+    private static int count(String value, int min, int max) throws ConfigException {
+        if (!value.matches("\\d{1,9}")) {
+            throw new ConfigException("not a number: '" + printable(value) + "'");
+        }
+        int number = Integer.parseInt(value);
+        if (number < min || number > max) {
+            throw new ConfigException(number + " is outside " + min + ".." + max);
+        }
+        return number;
+    }
+
+    private static long markMask(String value) throws ConfigException {
+        if (!value.matches("0x[0-9a-fA-F]{1,8}")) {
+            throw new ConfigException("not a 32-bit hexadecimal mask like 0x0f000000: '" + printable(value) + "'");
+        }
+        long mask = Long.parseLong(value.substring(2), 16);
+        if (mask == 0) {
+            throw new ConfigException("the mark mask needs at least one bit");
+        }
+        return mask;
     }
 
     private static String stripComment(String line) {

@@ -4,11 +4,10 @@ import java.net.InetAddress;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
-import org.sacip.agent.datapath.SessionTuple;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.handover.Handover;
-import org.sacip.agent.handover.SessionTuples;
-import org.sacip.agent.session.Session;
-import org.sacip.agent.session.SessionOrigin;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.diag.SockDiagClient;
 import org.sacip.netlink.diag.SocketFilter;
@@ -37,9 +36,13 @@ final class LegacySessionCloser implements Handover.SocketCloser, AutoCloseable 
         for (TransportProtocol protocol : TransportProtocol.values()) {
             for (SocketInfo socket : sockets.dump(protocol, EnumSet.allOf(TcpState.class),
                     Optional.of(SocketFilter.localAddress(localAddress)))) {
-                Session session = new Session(socket.protocol(), socket.local(), socket.remote(), SessionOrigin.SOCKET,
-                        socket.cookie());
-                if (socket.remote().getPort() != 0 && sessions.contains(SessionTuples.of(session))) {
+                if (socket.remote().getPort() == 0) {
+                    continue;
+                }
+                SessionTuple tuple = new SessionTuple(protocol == TransportProtocol.TCP ? SessionProtocol.TCP
+                        : SessionProtocol.UDP, new Endpoint(socket.local().getAddress(), socket.local().getPort()),
+                        new Endpoint(socket.remote().getAddress(), socket.remote().getPort()));
+                if (sessions.contains(tuple)) {
                     sockets.destroy(socket);
                     closed++;
                 }

@@ -1,47 +1,50 @@
 package org.sacip.agent.datapath;
 
-import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.AddressText;
 import org.sacip.netlink.Errno;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.nftables.AddressElement;
 import org.sacip.netlink.nftables.Element;
 import org.sacip.netlink.nftables.NfTablesConnection;
-import org.sacip.netlink.nftables.RulesetLoadException;
-import org.sacip.netlink.nftables.SacipRuleset;
-import org.sacip.netlink.nftables.SacipSets;
 import org.sacip.netlink.nftables.SetReference;
+import org.sacip.netlink.nftables.TupleElement;
+import org.sacip.netlink.nftables.TupleKey;
 import org.sacip.netlink.route.InterfaceAddress;
 import org.sacip.netlink.route.RtnetlinkClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data path of one network namespace: the fixed nft ruleset, the remapping entries of moved sessions and the
- * ghost addresses on {@code lo}. Every change is computed as the difference between the committed state and the
- * next one and reaches the kernel as one nft transaction (plus the ghost address changes around it: ghosts are
- * added before the entries that need them and deleted after); the committed state changes only when the kernel
- * took the change. A TCP session whose local address moved also gets a {@link ResetBlock} routing rule, so the
- * kernel cannot reset it while our table is missing. {@link #restore()} puts the kernel back to the committed
- * state after others changed it.
- * Closing leaves everything in place (remapped sessions keep working); {@link #flush()} removes it all.
- * Thread-safe: the guard restores while callers apply.
+ * The data path of one network namespace: the SACIP ruleset, the remapping entries of moved sessions, the ghost
+ * addresses on {@code lo} with the flows each may accept, and the stale tuples of sessions whose peer moved away.
+ * Every change reaches the kernel as one nft transaction (ghost addresses are added before the entries that need
+ * them and deleted after); only the elements the change is about are computed, so its cost does not grow with the
+ * number of sessions. The committed state changes only when the kernel took the change. {@link #restore()} puts
+ * the kernel back to the committed state after others changed it. Closing leaves everything in place (remapped
+ * sessions keep working); {@link #flush()} removes it all. Thread-safe: the guard restores while the handover
+ * thread commits.
  */
 public final class DataPath implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
     /** How long old wire addresses stay accepted after a change (the other end switches within retransmissions). */
-    static final Duration LINGER = Duration.ofSeconds(20);
+    public static final Duration LINGER = Duration.ofSeconds(20);
     private static final String DELETE_TABLES = "add table inet sacip\ndelete table inet sacip\n"
             + "add table arp sacip\ndelete table arp sacip\n";
 
@@ -49,52 +52,51 @@ public final class DataPath implements AutoCloseable {
     private final NfTablesConnection nftables;
     private final RtnetlinkClient routes;
     private final NamespaceCommand commands;
-    private final ResetBlockRules resetBlocks;
-    private Map<SessionTuple, Remapping> remappings = new LinkedHashMap<>();
-    private GhostLedger ghosts = new GhostLedger();
-    private List<Lingering> lingering = List.of();
-    /** The reset blocks last put into the kernel, and whether the remappings changed since. */
-    private Set<ResetBlock> installedBlocks = Set.of();
-    private boolean resetBlocksStale;
+    private final DataPathSettings settings;
+    private final Clock clock;
+    private final Map<SessionTuple, Remapping> remappings = new HashMap<>();
+    private final GhostLedger ghosts = new GhostLedger();
+    private final Map<SessionTuple, List<Lingering>> lingering = new HashMap<>();
+    /** Since when each session's peer has been away from its original address. */
+    private final Map<SessionTuple, Instant> peerAwaySince = new HashMap<>();
+    /** The stale tuples in the kernel, by session. */
+    private final Map<SessionTuple, List<StaleTuple>> stale = new HashMap<>();
+    private final ElementLedger ledger = new ElementLedger();
     private boolean installed;
     private long restores;
 
     private DataPath(NetNamespace namespace, NfTablesConnection nftables, RtnetlinkClient routes,
-            RtnetlinkClient ruleRoutes) {
+            DataPathSettings settings, Clock clock) {
         this.namespace = namespace;
         this.nftables = nftables;
         this.routes = routes;
         this.commands = new NamespaceCommand(namespace);
-        this.resetBlocks = new ResetBlockRules(ruleRoutes);
+        this.settings = settings;
+        this.clock = clock;
     }
 
-    /** The data path of the caller's namespace. */
-    public static DataPath open() throws DataPathException {
-        return open(null);
-    }
-
-    /** The data path of another namespace ({@code null}: the caller's). Nothing changes until {@link #install}. */
-    public static DataPath open(NetNamespace namespace) throws DataPathException {
-        List<AutoCloseable> opened = new ArrayList<>();
+    /**
+     * The data path of a namespace ({@code null}: the caller's). Nothing changes in the kernel until
+     * {@link #install}.
+     */
+    public static DataPath open(NetNamespace namespace, DataPathSettings settings, Clock clock)
+            throws DataPathException {
+        NfTablesConnection nftables = null;
         try {
-            NfTablesConnection nftables = namespace == null ? NfTablesConnection.open()
-                    : NfTablesConnection.open(namespace);
-            opened.add(nftables);
+            nftables = namespace == null ? NfTablesConnection.open() : NfTablesConnection.open(namespace);
             RtnetlinkClient routes = namespace == null ? RtnetlinkClient.open() : RtnetlinkClient.open(namespace);
-            opened.add(routes);
-            RtnetlinkClient ruleRoutes = namespace == null ? RtnetlinkClient.open()
-                    : RtnetlinkClient.open(namespace);
-            return new DataPath(namespace, nftables, routes, ruleRoutes);
+            return new DataPath(namespace, nftables, routes, settings, clock);
         } catch (NetlinkException e) {
-            for (AutoCloseable resource : opened) {
-                try {
-                    resource.close();
-                } catch (Exception ignored) {
-                    // Already failing; the first error is the one to report.
-                }
+            if (nftables != null) {
+                nftables.close();
             }
             throw new DataPathException("cannot open netlink sockets" + where(namespace), e);
         }
+    }
+
+    /** The data path of the caller's namespace with default settings and the system clock. */
+    public static DataPath open() throws DataPathException {
+        return open(null, DataPathSettings.defaults(), Clock.systemUTC());
     }
 
     /** The namespace this data path works in, {@code null} for the caller's. */
@@ -102,45 +104,62 @@ public final class DataPath implements AutoCloseable {
         return namespace;
     }
 
-    /**
-     * Starts with nothing remapped: loads the ruleset if it is missing and removes any element an earlier run left
-     * in our sets. Until then every other change is refused.
-     */
+    /** Starts with nothing remapped: loads the ruleset and empties our sets. */
     public boolean install() throws DataPathException {
         return install(List.of(), List.of());
     }
 
     /**
-     * Starts from a known state (after a restart: the remappings and ghosts the sessions still need). The ruleset
-     * is loaded only if it is missing, so entries already in the kernel keep working without a gap; then the
-     * kernel is made to match the state exactly. Ghost addresses on {@code lo} that the state does not name are
-     * left alone (they may belong to someone else).
+     * Starts from a known state (after a restart: the remappings and ghosts the sessions still need). The ruleset is
+     * reloaded only if it is missing or differs in a set, so entries already in the kernel keep working without a
+     * gap; then the kernel is made to match the state exactly. Ghost addresses on {@code lo} that the state does not
+     * name are left alone (they may belong to someone else). Lingering and stale tuples start afresh: every peer that
+     * is away counts as having just moved.
      *
      * @return whether the kernel had to be changed to match the state
      */
     public synchronized boolean install(Collection<Remapping> state, Collection<Ghost> stateGhosts)
             throws DataPathException {
-        Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>();
+        resetState();
+        ElementLedger.Transaction tx = ledger.begin();
+        Set<SessionTuple> conflicts = new LinkedHashSet<>();
+        Instant now = clock.instant();
         for (Remapping remapping : state) {
-            if (!remapping.isIdentity()) {
-                nextRemappings.put(remapping.original(), remapping);
+            if (remapping.isIdentity()) {
+                continue;
+            }
+            stageEntries(tx, null, remapping, conflicts);
+            remappings.put(remapping.original(), remapping);
+            if (remapping.remoteMoved()) {
+                peerAwaySince.put(remapping.original(), now);
             }
         }
-        GhostLedger nextGhosts = new GhostLedger();
         for (Ghost ghost : stateGhosts) {
             for (SessionTuple holder : ghost.holders()) {
-                nextGhosts.hold(ghost.address(), holder);
+                ghosts.hold(ghost.address(), holder);
             }
             if (ghost.active()) {
-                nextGhosts.activate(ghost.address());
+                ghosts.activate(ghost.address());
             }
+            stageGhost(tx, ghost.address(), null);
         }
-        KernelElements.of(nextRemappings.values(), nextGhosts.ghosts());
-        remappings = nextRemappings;
-        ghosts = nextGhosts;
-        lingering = List.of();
+        if (!conflicts.isEmpty()) {
+            resetState();
+            throw new RemapConflictException("saved sessions collide on the wire: " + conflicts, conflicts);
+        }
+        tx.commit();
         installed = true;
         return restoreLocked();
+    }
+
+    private void resetState() {
+        remappings.clear();
+        ghosts.clear();
+        lingering.clear();
+        peerAwaySince.clear();
+        stale.clear();
+        ledger.clear();
+        installed = false;
     }
 
     public synchronized boolean isInstalled() {
@@ -148,195 +167,263 @@ public final class DataPath implements AutoCloseable {
     }
 
     /**
-     * Applies remappings in one transaction. A remapping whose local address moved holds the ghost of its
-     * original local address and activates it (the address has left its interface). A remapping back to the
-     * session's original addresses removes its entries and releases its ghost.
+     * Applies one change in one transaction: the sessions' new remappings (an identity removes a session's entries),
+     * ghost holds and activity, and sessions that ended (their entries, grace periods, stale tuples and ghost holds
+     * go). The old wire addresses of a changed session stay accepted for {@link #LINGER}.
+     *
+     * @throws RemapConflictException when requested remappings need keys other sessions hold; nothing changed, and
+     *                                the exception names the requested sessions in the way
      */
-    public synchronized void apply(Collection<Remapping> changes) throws DataPathException {
+    public synchronized void commit(Collection<Remapping> changes, Collection<GhostChange> ghostChanges,
+            Collection<SessionTuple> ended) throws DataPathException {
         requireInstalled();
-        Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>(remappings);
-        GhostLedger nextGhosts = ghosts.copy();
-        List<Lingering> nextLingering = new ArrayList<>(lingering);
-        Instant lingerUntil = Instant.now().plus(LINGER);
-        for (Remapping remapping : changes) {
-            SessionTuple session = remapping.original();
-            InetAddress original = session.local().address();
-            nextLingering.addAll(Lingering.between(remappings.get(session), remapping, lingerUntil));
-            if (remapping.isIdentity()) {
-                nextRemappings.remove(session);
-                nextGhosts.release(original, session);
+        Instant now = clock.instant();
+        Instant lingerUntil = now.plus(LINGER);
+        ElementLedger.Transaction tx = ledger.begin();
+        Set<SessionTuple> conflicts = new LinkedHashSet<>();
+        Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>();
+        Map<SessionTuple, List<Lingering>> nextLingering = new LinkedHashMap<>();
+        Map<SessionTuple, Instant> nextAway = new LinkedHashMap<>();
+        Map<SessionTuple, List<StaleTuple>> nextStale = new LinkedHashMap<>();
+        for (SessionTuple session : ended) {
+            Remapping previous = remappings.get(session);
+            if (previous != null) {
+                stageEntries(tx, previous, null, conflicts);
+            }
+            for (Lingering old : lingering.getOrDefault(session, List.of())) {
+                old.entries().forEach(e -> tx.remove(e.map(), e.element(), old));
+            }
+            for (StaleTuple old : stale.getOrDefault(session, List.of())) {
+                tx.remove(staleSet(old.key()), new TupleElement(old.key()), old);
+            }
+            nextRemappings.put(session, null);
+            nextLingering.put(session, null);
+            nextAway.put(session, null);
+            nextStale.put(session, null);
+        }
+        for (Remapping next : changes) {
+            SessionTuple session = next.original();
+            Remapping previous = remappings.get(session);
+            stageEntries(tx, previous, next, conflicts);
+            List<Lingering> kept = new ArrayList<>(lingering.getOrDefault(session, List.of()));
+            for (Lingering old : Lingering.between(previous, next, lingerUntil)) {
+                kept.removeIf(l -> l.remoteOnWire().equals(old.remoteOnWire())
+                        && l.localOnWire().equals(old.localOnWire()));
+                kept.add(old);
+                old.entries().forEach(e -> tx.put(e.map(), e.element(), old, true));
+            }
+            nextLingering.put(session, kept.isEmpty() ? null : kept);
+            nextRemappings.put(session, next.isIdentity() ? null : next);
+            Instant away = peerAwaySince.get(session);
+            if (next.remoteMoved() && away == null) {
+                nextAway.put(session, now);
+            } else if (!next.remoteMoved() && away != null) {
+                nextAway.put(session, null);
+                for (StaleTuple old : stale.getOrDefault(session, List.of())) {
+                    tx.remove(staleSet(old.key()), new TupleElement(old.key()), old);
+                }
+                nextStale.put(session, null);
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw new RemapConflictException(conflicts.size() + " session(s) would collide on the wire with others: "
+                    + conflicts, conflicts);
+        }
+        GhostLedger.Changes ghostDiff = ghosts.stage(ghostChanges, ended);
+        for (InetAddress address : ghostDiff.touched()) {
+            stageGhost(tx, address, ghostDiff);
+        }
+        send(tx.diff(), ghostDiff.added(), ghostDiff.removed());
+        tx.commit();
+        ghostDiff.apply();
+        nextRemappings.forEach((session, remapping) -> {
+            if (remapping == null) {
+                remappings.remove(session);
             } else {
-                nextRemappings.put(session, remapping);
-                Remapping previous = remappings.get(session);
-                if (remapping.localMoved()) {
-                    nextGhosts.hold(original, session);
-                    // Activated by the move itself only: re-applying a session that already uses this address (its
-                    // peer moved, its original returned and waits for the peer) keeps the ghost as it is.
-                    if (previous == null || !remapping.activeLocal().equals(previous.activeLocal())) {
-                        nextGhosts.activate(original);
-                    }
-                } else if (previous != null && previous.localMoved()) {
-                    // Back on the original local address with only the peer moved: the ghost is no longer ours
-                    // to keep (a standby hold of a session that never moved is left alone).
-                    nextGhosts.release(original, session);
+                remappings.put(session, remapping);
+            }
+        });
+        nextLingering.forEach((session, list) -> {
+            if (list == null) {
+                lingering.remove(session);
+            } else {
+                lingering.put(session, list);
+            }
+        });
+        nextAway.forEach((session, since) -> {
+            if (since == null) {
+                peerAwaySince.remove(session);
+            } else {
+                peerAwaySince.put(session, since);
+            }
+        });
+        nextStale.forEach((session, list) -> stale.remove(session));
+    }
+
+    /** Stages the entries of {@code previous} out and those of {@code next} in, noting sessions in the way. */
+    private void stageEntries(ElementLedger.Transaction tx, Remapping previous, Remapping next,
+            Set<SessionTuple> conflicts) {
+        SessionTuple session = previous != null ? previous.original() : next.original();
+        List<RemapEntry> before = previous == null ? List.of() : RemapEntries.of(previous);
+        List<RemapEntry> after = next == null ? List.of() : RemapEntries.of(next);
+        for (RemapEntry entry : before) {
+            tx.remove(entry.map(), entry.element(), session);
+        }
+        for (RemapEntry entry : after) {
+            Object inTheWay = tx.put(entry.map(), entry.element(), session, false);
+            if (inTheWay != null) {
+                conflicts.add(session);
+            }
+        }
+    }
+
+    /**
+     * Stages one ghost's set elements from the ledger's staged state ({@code changes}, or the committed one when
+     * null): its address in the ghost sets while active, and the inbound tuple of each holder using that address.
+     */
+    private void stageGhost(ElementLedger.Transaction tx, InetAddress address, GhostLedger.Changes changes) {
+        boolean ipv4 = address instanceof java.net.Inet4Address;
+        SetReference ghostSet = ipv4 ? SacipSets.GHOSTS4 : SacipSets.GHOSTS6;
+        SetReference flowSet = ipv4 ? SacipSets.GHOST_FLOWS4 : SacipSets.GHOST_FLOWS6;
+        GhostLedger.View before = ghosts.view(address);
+        GhostLedger.View after = changes == null ? before : changes.view(address);
+        AddressElement addressElement = new AddressElement(address);
+        Object owner = new GhostOwner(address);
+        if (before.active()) {
+            tx.remove(ghostSet, addressElement, owner);
+            if (ipv4) {
+                tx.remove(SacipSets.ARP_GHOSTS4, addressElement, owner);
+            }
+        }
+        if (after.active()) {
+            tx.put(ghostSet, addressElement, owner, false);
+            if (ipv4) {
+                tx.put(SacipSets.ARP_GHOSTS4, addressElement, owner, false);
+            }
+        }
+        // Flows: only the holders whose membership changed, unless the ghost's activity changed (then all).
+        Set<SessionTuple> affected = before.active() != after.active() || changes == null
+                ? union(before.holders(), after.holders()) : changes.holdersChanged(address);
+        for (SessionTuple holder : affected) {
+            if (!holder.local().address().equals(address)) {
+                continue;
+            }
+            TupleElement flow = new TupleElement(inboundTuple(holder));
+            boolean wasIn = before.active() && before.holders().contains(holder);
+            boolean isIn = after.active() && after.holders().contains(holder);
+            if (wasIn && !isIn) {
+                tx.remove(flowSet, flow, owner);
+            } else if (isIn && (!wasIn || changes == null)) {
+                tx.put(flowSet, flow, owner, false);
+            }
+        }
+    }
+
+    private static Set<SessionTuple> union(Set<SessionTuple> a, Set<SessionTuple> b) {
+        Set<SessionTuple> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** A holder's packets as the input hook sees them (after @in and @indst restored them). */
+    private static TupleKey inboundTuple(SessionTuple holder) {
+        return new TupleKey(holder.remote().address(), holder.local().address(), holder.protocol().number(),
+                holder.remote().port(), holder.local().port());
+    }
+
+    private static SetReference staleSet(TupleKey key) {
+        return key.isIpv4() ? SacipSets.STALE4 : SacipSets.STALE6;
+    }
+
+    /** Owner of a ghost's elements in the ledger. */
+    private record GhostOwner(InetAddress address) {
+    }
+
+    /**
+     * Ends the grace periods that are over and puts the stale tuples of peers away for longer than {@link #LINGER}
+     * into the kernel. Called about once a second while it returns true; cheap when nothing is due.
+     *
+     * @return whether something is still to come (a grace period running, a peer away not yet stale)
+     */
+    public synchronized boolean maintain() throws DataPathException {
+        if (!installed) {
+            return false;
+        }
+        Instant now = clock.instant();
+        ElementLedger.Transaction tx = ledger.begin();
+        Map<SessionTuple, List<Lingering>> keptLingering = new HashMap<>();
+        boolean changed = false;
+        for (Map.Entry<SessionTuple, List<Lingering>> entry : lingering.entrySet()) {
+            List<Lingering> kept = new ArrayList<>();
+            for (Lingering old : entry.getValue()) {
+                if (old.until().isAfter(now)) {
+                    kept.add(old);
+                } else {
+                    old.entries().forEach(e -> tx.remove(e.map(), e.element(), old));
+                    changed = true;
                 }
             }
+            keptLingering.put(entry.getKey(), kept);
         }
-        commit(nextRemappings, nextGhosts, nextLingering);
-    }
-
-    /** One lingering entry per session and old address, the latest: moving back and forth must not pile them up. */
-    private static List<Lingering> latestPerAddress(List<Lingering> all) {
-        Map<List<Object>, Lingering> latest = new LinkedHashMap<>();
-        for (Lingering old : all) {
-            latest.merge(List.of(old.session(), old.remoteOnWire(), old.localOnWire()), old,
-                    (a, b) -> a.until().isAfter(b.until()) ? a : b);
+        Map<SessionTuple, List<StaleTuple>> due = new HashMap<>();
+        Instant threshold = now.minus(LINGER);
+        for (Map.Entry<SessionTuple, Instant> away : peerAwaySince.entrySet()) {
+            SessionTuple session = away.getKey();
+            if (stale.containsKey(session) || away.getValue().isAfter(threshold)) {
+                continue;
+            }
+            Remapping remapping = remappings.get(session);
+            Set<InetAddress> locals = new LinkedHashSet<>();
+            locals.add(session.local().address());
+            if (remapping != null) {
+                locals.add(remapping.activeLocal());
+                locals.add(remapping.sendFrom());
+            }
+            List<StaleTuple> tuples = new ArrayList<>();
+            for (InetAddress local : locals) {
+                StaleTuple tuple = new StaleTuple(session, local);
+                if (tx.put(staleSet(tuple.key()), new TupleElement(tuple.key()), tuple, true) == null) {
+                    tuples.add(tuple);
+                }
+            }
+            due.put(session, tuples);
+            changed = true;
         }
-        return List.copyOf(latest.values());
-    }
-
-    /** Ends the grace periods that are over (called about once a second). */
-    public synchronized void expireLingering(Instant now) throws DataPathException {
-        if (!installed || lingering.stream().noneMatch(l -> !l.until().isAfter(now))) {
-            return;
+        if (changed) {
+            send(tx.diff(), Set.of(), Set.of());
+            tx.commit();
+            keptLingering.forEach((session, kept) -> {
+                if (kept.isEmpty()) {
+                    lingering.remove(session);
+                } else {
+                    lingering.put(session, kept);
+                }
+            });
+            stale.putAll(due);
         }
-        commit(remappings, ghosts, lingering.stream().filter(l -> l.until().isAfter(now)).toList());
+        return !lingering.isEmpty() || peerAwaySince.keySet().stream().anyMatch(s -> !stale.containsKey(s));
     }
 
-    public void apply(Remapping remapping) throws DataPathException {
-        apply(List.of(remapping));
-    }
-
-    /** The sessions ended: their entries go and they release every ghost they held, in one transaction. */
-    public synchronized void remove(Collection<SessionTuple> sessions) throws DataPathException {
-        requireInstalled();
-        Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>(remappings);
-        GhostLedger nextGhosts = ghosts.copy();
-        for (SessionTuple session : sessions) {
-            nextRemappings.remove(session);
-            nextGhosts.releaseAll(session);
-        }
-        Set<SessionTuple> ended = Set.copyOf(sessions);
-        commit(nextRemappings, nextGhosts, lingering.stream().filter(l -> !ended.contains(l.session())).toList());
-    }
-
-    /**
-     * A standby ghost of {@code address} for {@code session}, added to {@code lo} at once so the address stays
-     * local the moment it leaves its interface (make-before-break without a lost packet).
-     */
-    public synchronized void holdGhost(InetAddress address, SessionTuple session) throws DataPathException {
-        requireInstalled();
-        GhostLedger next = ghosts.copy();
-        next.hold(address, session);
-        commit(remappings, next);
-    }
-
-    /**
-     * Standby ghosts for many sessions in one change: each session holds the ghost of its own local address (see
-     * {@link #holdGhost}).
-     */
-    public synchronized void holdGhosts(Collection<SessionTuple> sessions) throws DataPathException {
-        requireInstalled();
-        GhostLedger next = ghosts.copy();
-        for (SessionTuple session : sessions) {
-            next.hold(session.local().address(), session);
-        }
-        commit(remappings, next);
-    }
-
-    /** The sessions no longer need the ghosts of their local addresses (see {@link #releaseGhost}). */
-    public synchronized void releaseGhosts(Collection<SessionTuple> sessions) throws DataPathException {
-        requireInstalled();
-        GhostLedger next = ghosts.copy();
-        for (SessionTuple session : sessions) {
-            next.release(session.local().address(), session);
-        }
-        commit(remappings, next);
-    }
-
-    /** The session no longer needs the ghost; it goes with its last holder. */
-    public synchronized void releaseGhost(InetAddress address, SessionTuple session) throws DataPathException {
-        requireInstalled();
-        GhostLedger next = ghosts.copy();
-        next.release(address, session);
-        commit(remappings, next);
-    }
-
-    /** The address left its interface: its ghost stops answering ARP and refuses new TCP connections. */
-    public synchronized void activateGhost(InetAddress address) throws DataPathException {
-        requireInstalled();
-        GhostLedger next = ghosts.copy();
-        try {
-            next.activate(address);
-        } catch (IllegalStateException e) {
-            throw new DataPathException(e.getMessage());
-        }
-        commit(remappings, next);
-    }
-
-    /** The address is back on an interface: its ghost returns to standby (answers ARP, accepts connections). */
-    public synchronized void deactivateGhost(InetAddress address) throws DataPathException {
-        requireInstalled();
-        GhostLedger next = ghosts.copy();
-        try {
-            next.deactivate(address);
-        } catch (IllegalStateException e) {
-            throw new DataPathException(e.getMessage());
-        }
-        commit(remappings, next);
-    }
-
-    private void commit(Map<SessionTuple, Remapping> nextRemappings, GhostLedger nextGhosts)
+    /** Ghost addresses are added before the element changes that need them and deleted after. */
+    private void send(ElementDiff diff, Set<InetAddress> ghostsAdded, Set<InetAddress> ghostsRemoved)
             throws DataPathException {
-        commit(nextRemappings, nextGhosts, lingering);
-    }
-
-    private void commit(Map<SessionTuple, Remapping> nextRemappings, GhostLedger nextGhosts,
-            List<Lingering> nextLingering) throws DataPathException {
-        KernelElements current = KernelElements.of(remappings.values(), ghosts.ghosts(), lingering);
-        KernelElements desired = KernelElements.of(nextRemappings.values(), nextGhosts.ghosts(), nextLingering);
-        Set<InetAddress> before = ghosts.addresses();
-        Set<InetAddress> after = nextGhosts.addresses();
-        for (InetAddress address : after) {
-            if (!before.contains(address)) {
-                addGhostAddress(address);
-            }
+        for (InetAddress address : ghostsAdded) {
+            addGhostAddress(address);
         }
-        ElementDiff diff = ElementDiff.between(current, desired);
-        sendOrRepairAndRetry(diff);
-        // The reset blocks follow off the handover's critical path (syncResetBlocks): they only matter while a
-        // flushed table is being restored, and adding many rules costs tens of milliseconds.
-        resetBlocksStale = true;
-        for (InetAddress address : before) {
-            if (!after.contains(address)) {
-                deleteGhostAddress(address);
-            }
-        }
-        remappings = nextRemappings;
-        ghosts = nextGhosts;
-        lingering = latestPerAddress(nextLingering);
-    }
-
-    private void sendOrRepairAndRetry(ElementDiff diff) throws DataPathException {
         try {
-            send(diff);
+            sendElements(diff);
         } catch (DataPathException firstAttempt) {
             // Someone may have flushed our table since the last change: put the committed state back and retry.
             LOG.debug("transaction refused, restoring and retrying: {}", firstAttempt.getMessage());
             repair();
-            send(diff);
+            sendElements(diff);
+        }
+        for (InetAddress address : ghostsRemoved) {
+            deleteGhostAddress(address);
         }
     }
 
-    private static Set<ResetBlock> blocksOf(Collection<Remapping> remappings) {
-        Set<ResetBlock> blocks = new LinkedHashSet<>();
-        for (Remapping remapping : remappings) {
-            ResetBlock.of(remapping).ifPresent(blocks::add);
-        }
-        return blocks;
-    }
-
-    private void send(ElementDiff diff) throws DataPathException {
+    private void sendElements(ElementDiff diff) throws DataPathException {
         if (diff.isEmpty()) {
             return;
         }
@@ -368,13 +455,13 @@ public final class DataPath implements AutoCloseable {
         if (changed) {
             restores++;
             LOG.info("data path restored{}: {} remapping(s), {} ghost(s)", where(namespace), remappings.size(),
-                    ghosts.ghosts().size());
+                    ghosts.addresses().size());
         }
         return changed;
     }
 
     private boolean restoreLocked() throws DataPathException {
-        // The nft part first: without it the moved sessions get no packet; ghosts and reset blocks rarely go.
+        // The nft part first: without it the moved sessions get no packet; ghosts rarely go.
         boolean changed = false;
         try {
             if (!SacipRuleset.isPresent(nftables)) {
@@ -382,10 +469,9 @@ public final class DataPath implements AutoCloseable {
                 loadRuleset();
                 changed = true;
             }
-            ElementDiff diff = ElementDiff.between(kernelElements(),
-                    KernelElements.of(remappings.values(), ghosts.ghosts(), lingering));
+            ElementDiff diff = ElementDiff.between(kernelElements(), ledger.snapshot());
             if (!diff.isEmpty()) {
-                send(diff);
+                sendElements(diff);
                 changed = true;
             }
             Set<InetAddress> onLoopback = loopbackAddresses();
@@ -398,54 +484,7 @@ public final class DataPath implements AutoCloseable {
         } catch (NetlinkException e) {
             throw new DataPathException("cannot read the data path state" + where(namespace), e);
         }
-        Set<ResetBlock> wantedBlocks = blocksOf(remappings.values());
-        Set<ResetBlock> presentBlocks = resetBlocks.list();
-        if (!presentBlocks.equals(wantedBlocks)) {
-            changed |= installBlocks(presentBlocks, wantedBlocks) && !resetBlocksStale;
-        }
-        installedBlocks = wantedBlocks;
-        resetBlocksStale = false;
         return changed;
-    }
-
-    /**
-     * Brings the reset-block routing rules up to the committed remappings (after {@link #apply} and friends, which
-     * leave them behind on purpose). Cheap when nothing changed; the agent calls it a few times a second.
-     */
-    public void syncResetBlocks() throws DataPathException {
-        Set<ResetBlock> present;
-        Set<ResetBlock> wanted;
-        synchronized (this) {
-            if (!resetBlocksStale || !installed) {
-                return;
-            }
-            present = installedBlocks;
-            wanted = blocksOf(remappings.values());
-            resetBlocksStale = false;
-        }
-        // The rules go in without the data path's lock (on their own netlink socket), so a handover running
-        // meanwhile is not held up by them.
-        try {
-            installBlocks(present, wanted);
-        } catch (DataPathException e) {
-            synchronized (this) {
-                resetBlocksStale = true;
-            }
-            throw e;
-        }
-        synchronized (this) {
-            installedBlocks = wanted;
-        }
-    }
-
-    private boolean installBlocks(Set<ResetBlock> present, Set<ResetBlock> wanted) throws DataPathException {
-        Set<ResetBlock> missing = new LinkedHashSet<>(wanted);
-        missing.removeAll(present);
-        Set<ResetBlock> extra = new LinkedHashSet<>(present);
-        extra.removeAll(wanted);
-        resetBlocks.add(missing);
-        resetBlocks.delete(extra);
-        return !missing.isEmpty() || !extra.isEmpty();
     }
 
     /** How often {@link #restore()} found something to repair. */
@@ -454,30 +493,34 @@ public final class DataPath implements AutoCloseable {
     }
 
     /**
-     * Removes everything this data path added: both tables, every reset block and every ghost address. The
-     * committed state is
-     * forgotten and further changes are refused until {@link #install()}.
+     * Removes everything this data path added: both tables and every ghost address. The committed state is forgotten
+     * and further changes are refused until {@link #install()}.
      */
     public synchronized void flush() throws DataPathException {
-        installed = false;
+        Set<InetAddress> ghostAddresses = ghosts.addresses();
+        resetState();
         commands.run(List.of("nft", "-f", "-"), DELETE_TABLES);
-        resetBlocks.delete(resetBlocks.list());
-        installedBlocks = Set.of();
-        resetBlocksStale = false;
-        for (InetAddress address : ghosts.addresses()) {
+        for (InetAddress address : ghostAddresses) {
             deleteGhostAddress(address);
         }
-        remappings = new LinkedHashMap<>();
-        ghosts = new GhostLedger();
-        lingering = List.of();
     }
 
     public synchronized Map<SessionTuple, Remapping> remappings() {
         return Map.copyOf(remappings);
     }
 
+    public synchronized Remapping remapping(SessionTuple session) {
+        Remapping remapping = remappings.get(session);
+        return remapping == null ? Remapping.identity(session) : remapping;
+    }
+
     public synchronized List<Ghost> ghosts() {
         return List.copyOf(ghosts.ghosts());
+    }
+
+    /** The ghost addresses on {@code lo} now (standby and active). */
+    public synchronized Set<InetAddress> ghostAddresses() {
+        return ghosts.addresses();
     }
 
     /** Whether a held ghost has this address: the guard restores such an address when someone deletes it. */
@@ -485,12 +528,17 @@ public final class DataPath implements AutoCloseable {
         return ghosts.holds(address);
     }
 
-    private KernelElements kernelElements() throws NetlinkException, RemapConflictException {
+    /** Elements in our sets now (for status and tests). */
+    public synchronized int elementCount() {
+        return ledger.size();
+    }
+
+    private KernelElements kernelElements() throws NetlinkException {
         Map<SetReference, Map<Object, Element>> bySet = new LinkedHashMap<>();
         for (SetReference set : SacipSets.all()) {
             Map<Object, Element> elements = new LinkedHashMap<>();
             for (Element element : nftables.listElements(set)) {
-                elements.put(KernelElements.keyOf(element), element);
+                elements.put(ElementLedger.keyOf(element), element);
             }
             bySet.put(set, elements);
         }
@@ -529,11 +577,7 @@ public final class DataPath implements AutoCloseable {
     }
 
     private void loadRuleset() throws DataPathException {
-        try {
-            commands.run(List.of("nft", "-f", "-"), SacipRuleset.text());
-        } catch (RulesetLoadException e) {
-            throw new DataPathException("cannot read the ruleset", e);
-        }
+        commands.run(List.of("nft", "-f", "-"), SacipRuleset.text(settings));
     }
 
     private void requireInstalled() throws DataPathException {
@@ -551,6 +595,5 @@ public final class DataPath implements AutoCloseable {
     public synchronized void close() {
         nftables.close();
         routes.close();
-        resetBlocks.close();
     }
 }

@@ -10,7 +10,6 @@ import org.sacip.netlink.NetlinkOverrunException;
 import org.sacip.netlink.nftables.NfTablesEvent;
 import org.sacip.netlink.nftables.NfTablesEventStream;
 import org.sacip.netlink.nftables.NftFamily;
-import org.sacip.netlink.nftables.SacipSets;
 import org.sacip.netlink.route.AddressEvent;
 import org.sacip.netlink.route.RtnetlinkEvent;
 import org.sacip.netlink.route.RtnetlinkEvents;

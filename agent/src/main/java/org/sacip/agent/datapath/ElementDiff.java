@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.sacip.netlink.nftables.Element;
 import org.sacip.netlink.nftables.NfTablesConnection;
-import org.sacip.netlink.nftables.SacipSets;
 import org.sacip.netlink.nftables.SetReference;
 
 /**

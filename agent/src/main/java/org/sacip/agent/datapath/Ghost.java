@@ -1,5 +1,6 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.util.Objects;

@@ -1,24 +1,30 @@
 package org.sacip.agent.datapath;
 
-import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.AddressText;
 
 /**
  * Which ghosts must exist and which sessions hold each one: a ghost lives while at least one session holds it.
- * Pure bookkeeping; {@link DataPath} turns the difference between two ledgers into kernel changes. Holds are
- * kept in mutable sets (a move of 10,000 sessions holds one ghost 10,000 times); {@link #ghosts()} hands out
- * immutable snapshots.
+ * Pure bookkeeping; {@link DataPath} turns staged {@link Changes} into kernel changes and applies them here only
+ * once the kernel took them. Holds are kept in mutable sets (a move of 10,000 sessions holds one ghost 10,000
+ * times); {@link #ghosts()} hands out immutable snapshots.
  */
 public final class GhostLedger {
-    /** One ghost's state while it is being changed. */
+    /** A ghost's state as a change sees it: {@code holders} is not copied; do not keep it. */
+    record View(boolean exists, boolean active, Set<SessionTuple> holders) {
+        static final View NONE = new View(false, false, Set.of());
+    }
+
     private static final class Entry {
         boolean active;
         final Set<SessionTuple> holders;
@@ -31,13 +37,6 @@ public final class GhostLedger {
 
     private final Map<InetAddress, Entry> entries = new LinkedHashMap<>();
 
-    public GhostLedger copy() {
-        GhostLedger copy = new GhostLedger();
-        entries.forEach((address, entry) -> copy.entries.put(address,
-                new Entry(entry.active, new HashSet<>(entry.holders))));
-        return copy;
-    }
-
     /** The session holds the ghost of {@code address}; a new ghost starts as standby. Holding twice is one hold. */
     public void hold(InetAddress address, SessionTuple session) {
         entries.computeIfAbsent(address, unused -> new Entry(false, new HashSet<>())).holders.add(session);
@@ -49,20 +48,11 @@ public final class GhostLedger {
      * @throws IllegalStateException if no session holds a ghost of this address
      */
     public void activate(InetAddress address) {
-        entry(address).active = true;
-    }
-
-    /** The address is back on an interface: the ghost returns to standby. */
-    public void deactivate(InetAddress address) {
-        entry(address).active = false;
-    }
-
-    private Entry entry(InetAddress address) {
         Entry entry = entries.get(address);
         if (entry == null) {
             throw new IllegalStateException("no session holds a ghost of " + AddressText.of(address));
         }
-        return entry;
+        entry.active = true;
     }
 
     /** The session no longer needs the ghost; the ghost goes with its last holder. Releasing twice is harmless. */
@@ -73,11 +63,13 @@ public final class GhostLedger {
         }
     }
 
-    /** The session ended: it releases every ghost it held. */
-    public void releaseAll(SessionTuple session) {
-        for (InetAddress address : new ArrayList<>(entries.keySet())) {
-            release(address, session);
-        }
+    void clear() {
+        entries.clear();
+    }
+
+    View view(InetAddress address) {
+        Entry entry = entries.get(address);
+        return entry == null ? View.NONE : new View(true, entry.active, entry.holders);
     }
 
     public Optional<Ghost> ghost(InetAddress address) {
@@ -96,14 +88,121 @@ public final class GhostLedger {
         return Set.copyOf(entries.keySet());
     }
 
-    /** Whether each ghost address is active, without copying holders. */
-    public Map<InetAddress, Boolean> activity() {
-        Map<InetAddress, Boolean> activity = new LinkedHashMap<>();
-        entries.forEach((address, entry) -> activity.put(address, entry.active));
-        return activity;
-    }
-
     public boolean holds(InetAddress address) {
         return entries.containsKey(address);
+    }
+
+    /**
+     * Stages ghost changes and the end of sessions (they release what they held) without changing this ledger.
+     * Only the ghosts named in {@code changes} are looked at for ended sessions' holds, plus the ghosts of the ended
+     * sessions' own local addresses (the only ones they can hold).
+     */
+    Changes stage(Collection<GhostChange> changes, Collection<SessionTuple> ended) {
+        Changes staged = new Changes();
+        for (SessionTuple session : ended) {
+            staged.release(session.local().address(), session);
+        }
+        for (GhostChange change : changes) {
+            change.hold().forEach(session -> staged.hold(change.address(), session));
+            change.release().forEach(session -> staged.release(change.address(), session));
+            change.active().ifPresent(active -> staged.activity(change.address(), active));
+        }
+        return staged;
+    }
+
+    /** Staged ghost changes: holders added and removed and activity per touched address. */
+    final class Changes {
+        private final Map<InetAddress, Set<SessionTuple>> added = new LinkedHashMap<>();
+        private final Map<InetAddress, Set<SessionTuple>> removed = new LinkedHashMap<>();
+        private final Map<InetAddress, Boolean> activity = new LinkedHashMap<>();
+
+        private void hold(InetAddress address, SessionTuple session) {
+            Set<SessionTuple> released = removed.get(address);
+            if (released != null) {
+                released.remove(session);
+            }
+            Entry entry = entries.get(address);
+            if (entry == null || !entry.holders.contains(session)) {
+                added.computeIfAbsent(address, a -> new LinkedHashSet<>()).add(session);
+            }
+        }
+
+        private void release(InetAddress address, SessionTuple session) {
+            Set<SessionTuple> held = added.get(address);
+            if (held != null && held.remove(session)) {
+                return;
+            }
+            Entry entry = entries.get(address);
+            if (entry != null && entry.holders.contains(session)) {
+                removed.computeIfAbsent(address, a -> new LinkedHashSet<>()).add(session);
+            }
+        }
+
+        private void activity(InetAddress address, boolean active) {
+            activity.put(address, active);
+        }
+
+        Set<InetAddress> touched() {
+            Set<InetAddress> touched = new LinkedHashSet<>(added.keySet());
+            touched.addAll(removed.keySet());
+            touched.addAll(activity.keySet());
+            return touched;
+        }
+
+        /** The ghost as it will be: exists while someone holds it; a new one is standby unless activated. */
+        View view(InetAddress address) {
+            Entry entry = entries.get(address);
+            Set<SessionTuple> holders = new HashSet<>(entry == null ? Set.of() : entry.holders);
+            holders.addAll(added.getOrDefault(address, Set.of()));
+            holders.removeAll(removed.getOrDefault(address, Set.of()));
+            if (holders.isEmpty()) {
+                return View.NONE;
+            }
+            boolean active = activity.getOrDefault(address, entry != null && entry.active);
+            return new View(true, active, holders);
+        }
+
+        Set<SessionTuple> holdersChanged(InetAddress address) {
+            Set<SessionTuple> changed = new HashSet<>(added.getOrDefault(address, Set.of()));
+            changed.addAll(removed.getOrDefault(address, Set.of()));
+            return changed;
+        }
+
+        /** Ghost addresses that come to exist with this change. */
+        Set<InetAddress> added() {
+            Set<InetAddress> result = new LinkedHashSet<>();
+            for (InetAddress address : touched()) {
+                if (!entries.containsKey(address) && view(address).exists()) {
+                    result.add(address);
+                }
+            }
+            return result;
+        }
+
+        /** Ghost addresses that stop existing with this change. */
+        Set<InetAddress> removed() {
+            Set<InetAddress> result = new LinkedHashSet<>();
+            for (InetAddress address : touched()) {
+                if (entries.containsKey(address) && !view(address).exists()) {
+                    result.add(address);
+                }
+            }
+            return result;
+        }
+
+        /** Applies the staged changes to the ledger (after the kernel took them). */
+        void apply() {
+            Map<InetAddress, View> next = new LinkedHashMap<>();
+            for (InetAddress address : touched()) {
+                next.put(address, view(address));
+            }
+            next.forEach((address, view) -> {
+                if (!view.exists()) {
+                    entries.remove(address);
+                } else {
+                    entries.put(address, new Entry(view.active(), new HashSet<>(view.holders())));
+                }
+            });
+        }
     }
 }

@@ -1,10 +1,12 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.agent.session.SessionTuple;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
-import org.sacip.netlink.nftables.SacipSets;
 import org.sacip.netlink.nftables.TupleKey;
 
 /**
@@ -39,18 +41,23 @@ public record Lingering(SessionTuple session, InetAddress remoteOnWire, InetAddr
     /** What a change from {@code previous} to {@code next} leaves lingering (nothing if no wire address changed). */
     static List<Lingering> between(Remapping previous, Remapping next, Instant until) {
         SessionTuple session = next.original();
+        InetAddress originalLocal = session.local().address();
         InetAddress oldRemote = previous == null ? session.remote().address() : previous.activeRemote();
-        InetAddress oldLocal = previous == null ? session.local().address() : previous.activeLocal();
         boolean remoteChanged = !oldRemote.equals(next.activeRemote()) && !oldRemote.equals(session.remote().address());
-        boolean localChanged = !oldLocal.equals(next.activeLocal()) && !oldLocal.equals(session.local().address());
-        List<Lingering> result = new ArrayList<>(2);
+        List<Lingering> result = new ArrayList<>(3);
         if (remoteChanged) {
             // Packets from the peer's old address, to whatever we use now.
             result.add(new Lingering(session, oldRemote, next.activeLocal(), until));
         }
-        if (localChanged) {
-            // Packets to our old address, from the peer's restored source.
-            result.add(new Lingering(session, session.remote().address(), oldLocal, until));
+        if (previous != null) {
+            Set<InetAddress> stillAccepted = new java.util.HashSet<>(List.of(next.activeLocal(), next.sendFrom(),
+                    originalLocal));
+            for (InetAddress oldLocal : new LinkedHashSet<>(List.of(previous.activeLocal(), previous.sendFrom()))) {
+                if (!stillAccepted.contains(oldLocal)) {
+                    // Packets to our old address, from the peer's restored source.
+                    result.add(new Lingering(session, session.remote().address(), oldLocal, until));
+                }
+            }
         }
         return result;
     }

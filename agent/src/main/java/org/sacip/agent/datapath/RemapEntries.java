@@ -1,10 +1,10 @@
 package org.sacip.agent.datapath;
 
+import org.sacip.agent.session.SessionTuple;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.sacip.netlink.nftables.MapElement;
-import org.sacip.netlink.nftables.SacipSets;
 import org.sacip.netlink.nftables.SetReference;
 import org.sacip.netlink.nftables.TupleKey;
 
@@ -12,7 +12,8 @@ import org.sacip.netlink.nftables.TupleKey;
  * Computes the map elements that put a {@link Remapping} on the wire. Each key is the packet's tuple as the rule
  * before it in the same chain leaves it (sacip.nft): inbound, {@code in} sees the wire tuple and restores the
  * peer's source, then {@code indst} sees that restored source; outbound, {@code out} sees the socket's tuple and
- * sets the peer's new address, then {@code outsrc} sees that new destination.
+ * sets the peer's new address, then {@code outsrc} sees that new destination. An {@code indst} entry accepts packets
+ * at the announced address; a lingering one ({@link Lingering}) keeps accepting the address before it.
  */
 public final class RemapEntries {
     private RemapEntries() {
@@ -27,6 +28,7 @@ public final class RemapEntries {
         int localPort = original.local().port();
         int remotePort = original.remote().port();
         InetAddress activeLocal = remapping.activeLocal();
+        InetAddress sendFrom = remapping.sendFrom();
         InetAddress activeRemote = remapping.activeRemote();
         List<RemapEntry> entries = new ArrayList<>(4);
         if (remapping.remoteMoved()) {
@@ -41,11 +43,16 @@ public final class RemapEntries {
             // Inbound after @in: remote -> activeLocal; restore our original destination (the ghost).
             entries.add(entry(ipv4 ? SacipSets.INDST4 : SacipSets.INDST6,
                     new TupleKey(remote, activeLocal, protocol, remotePort, localPort), local));
-            if (remapping.sendFromActiveLocal()) {
-                // Outbound after @out: local -> activeRemote; send from our new address.
-                entries.add(entry(ipv4 ? SacipSets.OUTSRC4 : SacipSets.OUTSRC6,
-                        new TupleKey(local, activeRemote, protocol, localPort, remotePort), activeLocal));
-            }
+        }
+        if (remapping.sendsFromElsewhere() && !sendFrom.equals(activeLocal)) {
+            // A move of ours waits for the peer, which still sends to the address it confirmed: accept it too.
+            entries.add(entry(ipv4 ? SacipSets.INDST4 : SacipSets.INDST6,
+                    new TupleKey(remote, sendFrom, protocol, remotePort, localPort), local));
+        }
+        if (remapping.sendsFromElsewhere()) {
+            // Outbound after @out: local -> activeRemote; send from the address the peer confirmed.
+            entries.add(entry(ipv4 ? SacipSets.OUTSRC4 : SacipSets.OUTSRC6,
+                    new TupleKey(local, activeRemote, protocol, localPort, remotePort), sendFrom));
         }
         return List.copyOf(entries);
     }

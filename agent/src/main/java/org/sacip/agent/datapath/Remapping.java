@@ -1,51 +1,47 @@
 package org.sacip.agent.datapath;
 
-import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.util.Objects;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.AddressText;
 
 /**
- * Where a session's packets go on the wire: the socket keeps {@code original}; packets carry
- * {@code activeLocal} and {@code activeRemote} instead. {@code sendFromActiveLocal} is false while a local move
- * waits for the peer's confirmation (datapath.md: until then we only accept packets to the new address and still
- * send from the old one, or the peer would answer with a reset).
+ * Where a session's packets go on the wire: the socket keeps {@code original}; inbound packets may arrive at
+ * {@code activeLocal} from {@code activeRemote}, outbound packets leave from {@code sendFrom} to {@code activeRemote}.
+ * {@code sendFrom} is the local address the peer has confirmed (docs/DATAPATH.md: sending from an address the
+ * peer does not know yet draws its reset), {@code activeLocal} the one we announced; they differ while a move of
+ * ours waits for the peer's acknowledgement.
  */
-public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddress activeRemote,
-        boolean sendFromActiveLocal) {
+public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddress sendFrom,
+        InetAddress activeRemote) {
 
     public Remapping {
         Objects.requireNonNull(original, "original");
         Objects.requireNonNull(activeLocal, "activeLocal");
+        Objects.requireNonNull(sendFrom, "sendFrom");
         Objects.requireNonNull(activeRemote, "activeRemote");
         Class<?> version = original.local().address().getClass();
-        if (activeLocal.getClass() != version || activeRemote.getClass() != version) {
+        if (activeLocal.getClass() != version || sendFrom.getClass() != version
+                || activeRemote.getClass() != version) {
             throw new IllegalArgumentException("moves between address families are not supported: " + original
                     + " to " + AddressText.of(activeLocal) + " / " + AddressText.of(activeRemote));
         }
     }
 
-    /** We moved from the original local address to {@code activeLocal}; the peer has not confirmed yet. */
-    public static Remapping localMoveAnnounced(SessionTuple original, InetAddress activeLocal) {
-        return new Remapping(original, activeLocal, original.remote().address(), false);
+    /** No rewriting: the session on its original addresses. */
+    public static Remapping identity(SessionTuple original) {
+        InetAddress local = original.local().address();
+        return new Remapping(original, local, local, original.remote().address());
     }
 
-    /** The peer moved from the original remote address to {@code activeRemote}. */
-    public static Remapping peerMove(SessionTuple original, InetAddress activeRemote) {
-        return new Remapping(original, original.local().address(), activeRemote, false);
-    }
-
-    /** The same remapping, now also sending from the active local address (the peer confirmed our move). */
-    public Remapping confirmed() {
-        return new Remapping(original, activeLocal, activeRemote, true);
-    }
-
-    /** This session with the peer at a new address, keeping our side as it is. */
-    public Remapping withActiveRemote(InetAddress remote) {
-        return new Remapping(original, activeLocal, remote, sendFromActiveLocal);
-    }
-
+    /** Whether inbound packets arrive at another local address than the socket's. */
     public boolean localMoved() {
         return !activeLocal.equals(original.local().address());
+    }
+
+    /** Whether outbound packets leave from another local address than the socket's. */
+    public boolean sendsFromElsewhere() {
+        return !sendFrom.equals(original.local().address());
     }
 
     public boolean remoteMoved() {
@@ -54,12 +50,13 @@ public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddr
 
     /** True when the session is back on its original addresses: no entry is needed. */
     public boolean isIdentity() {
-        return !localMoved() && !remoteMoved();
+        return !localMoved() && !sendsFromElsewhere() && !remoteMoved();
     }
 
     @Override
     public String toString() {
-        return original + " as " + AddressText.of(activeLocal) + " -> " + AddressText.of(activeRemote)
-                + (localMoved() && !sendFromActiveLocal ? " (receive only)" : "");
+        return original + " as " + AddressText.of(activeLocal)
+                + (sendFrom.equals(activeLocal) ? "" : " (sending from " + AddressText.of(sendFrom) + ")")
+                + " -> " + AddressText.of(activeRemote);
     }
 }

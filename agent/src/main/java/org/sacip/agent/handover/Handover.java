@@ -1,8 +1,8 @@
 package org.sacip.agent.handover;
 
-import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,192 +11,209 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.sacip.agent.datapath.DataPath;
 import org.sacip.agent.datapath.DataPathException;
 import org.sacip.agent.datapath.Ghost;
+import org.sacip.agent.datapath.GhostChange;
+import org.sacip.agent.datapath.RemapConflictException;
 import org.sacip.agent.datapath.Remapping;
-import org.sacip.agent.datapath.SessionTuple;
 import org.sacip.agent.move.MoveKind;
 import org.sacip.agent.move.MovePlan;
-import org.sacip.agent.peer.protocol.PeerProtocolListener;
+import org.sacip.agent.peer.protocol.AssociationView;
+import org.sacip.agent.peer.protocol.BindingChange;
+import org.sacip.agent.peer.protocol.EngineChange;
+import org.sacip.agent.peer.protocol.HandoverPort;
 import org.sacip.agent.session.PeerSessions;
-import org.sacip.agent.session.RecentUdpFlows;
 import org.sacip.agent.session.Session;
-import org.sacip.agent.session.SessionDiscovery;
-import org.sacip.agent.session.SessionObservation;
-import org.sacip.agent.state.HandoverStore;
-import org.sacip.agent.state.LatestSnapshotWriter;
-import org.sacip.netlink.NetlinkException;
-import org.sacip.protocol.message.SacipAddress;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.AddressText;
+import org.sacip.protocol.message.Octets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out moves across the data path and the peer protocol, in the order datapath.md requires: for our own
- * move, the inbound rewrite and the ghost first, then the update to the peer, and the outbound rewrite only once
- * the peer confirmed; for the peer's move, its rewrite is in place before the engine acknowledges (the listener
- * runs synchronously on the engine thread). Peers without an agent keep the old address through a ghost.
- * Every method takes the one lock: move plans (event thread), peer callbacks (engine thread), session ends and
- * standby ghosts (maintenance thread) and the control socket's flush never interleave.
+ * Carries out moves in the data path, on a thread of its own: our moves (the inbound rewrite and the ghost first,
+ * then the peers are told; the outbound rewrite once a peer confirmed), the peers' checked moves (committed before
+ * the engine acknowledges), bindings, session ends, restarts and flushes. What each session needs comes from the
+ * pure {@link HandoverPlanner}; a change that conflicts with other sessions fails for its own lineage only, never
+ * for the others in the same batch. Readers get a {@link HandoverView} published after changes; nothing here waits
+ * for them or they for it.
  */
-public final class Handover implements PeerProtocolListener {
+public final class Handover implements HandoverPort, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Handover.class);
-
-    /** Sends one address update per peer (the peer protocol's {@code announceMove}). */
-    @FunctionalInterface
-    public interface Announcer {
-        void announce(SacipAddress localOriginal, SacipAddress newCurrent, Collection<SacipAddress> peers);
-    }
-
-    /** Starts following sessions to their end (the session end watcher, on its own thread). */
-    @FunctionalInterface
-    public interface EndTracking {
-        void track(List<Session> sessions, SessionObservation.End end);
-    }
+    private static final Duration MAINTENANCE = Duration.ofSeconds(1);
+    private static final Duration VIEW_DELAY = Duration.ofMillis(100);
 
     /** Closes sockets at once (SOCK_DESTROY), for the option that ends sessions with peers without an agent. */
     @FunctionalInterface
     public interface SocketCloser {
-        int destroy(InetAddress localAddress, Set<SessionTuple> sessions) throws NetlinkException;
+        int destroy(InetAddress localAddress, Set<SessionTuple> sessions) throws org.sacip.netlink.NetlinkException;
+    }
+
+    /** Learns of the data path's ghosts and of addresses whose moved sessions all ended. */
+    public interface Observer {
+        void ghosts(Set<InetAddress> addresses);
+
+        void movesOver(Set<InetAddress> originals);
+    }
+
+    private record LocalMove(InetAddress movedTo, MoveKind kind, Instant since) {
+    }
+
+    private record Lineage(InetAddress localOriginal, InetAddress peerOriginal,
+            HandoverPlanner.LineageState state) {
+    }
+
+    private record BookEntry(SessionState state, Instant since) {
     }
 
     private final DataPath dataPath;
-    private final SessionBook book;
-    private final PeerDirectory peers;
     private final HandoverStore store;
-    private final SessionDiscovery discovery;
-    private final RecentUdpFlows recentFlows;
-    private final EndTracking tracking;
     private final HandoverEvents events;
     private final Optional<SocketCloser> legacyCloser;
+    private final Observer observer;
     private final Clock clock;
+    private final ScheduledExecutorService loop;
+    private final org.sacip.agent.state.LatestSnapshotWriter<HandoverStore.State> saver;
+    // Everything below is touched on the loop thread only.
+    private final Map<InetAddress, LocalMove> localMoves = new HashMap<>();
+    private final Map<Octets, Lineage> lineages = new HashMap<>();
+    private final Map<SessionTuple, Octets> bindings = new HashMap<>();
+    private final Map<SessionTuple, String> unbound = new HashMap<>();
+    private final Map<InetAddress, Set<SessionTuple>> byLocal = new HashMap<>();
+    private final Map<Octets, Set<SessionTuple>> byLineage = new HashMap<>();
+    private final Map<SessionTuple, BookEntry> book = new HashMap<>();
     private final Map<InetAddress, MoveProgress> progress = new HashMap<>();
-    private final LatestSnapshotWriter<List<HandoverStore.Saved>> saver;
-    private Announcer announcer = (original, current, to) -> { };
     private long moves;
+    private boolean viewScheduled;
+    private boolean maintenanceScheduled;
+    private volatile HandoverView view = HandoverView.EMPTY;
 
-    /**
-     * @param legacyCloser present when sessions with peers without an agent are to be ended at once on a move
-     */
-    public Handover(DataPath dataPath, SessionBook book, PeerDirectory peers, HandoverStore store,
-            SessionDiscovery discovery, RecentUdpFlows recentFlows, EndTracking tracking, HandoverEvents events,
-            Optional<SocketCloser> legacyCloser, Clock clock) {
+    public Handover(DataPath dataPath, HandoverStore store, HandoverEvents events,
+            Optional<SocketCloser> legacyCloser, Observer observer, Clock clock) {
         this.dataPath = dataPath;
-        this.book = book;
-        this.peers = peers;
         this.store = store;
-        this.discovery = discovery;
-        this.recentFlows = recentFlows;
-        this.tracking = tracking;
         this.events = events;
         this.legacyCloser = legacyCloser;
+        this.observer = observer;
         this.clock = clock;
-        this.saver = new LatestSnapshotWriter<>("handovers", store::save);
+        this.saver = new org.sacip.agent.state.LatestSnapshotWriter<>("handovers", store::save);
+        this.loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "sacip-handover");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** The peer protocol is made after this (it needs this as its listener): connect the two. */
-    public synchronized void announceWith(Announcer announcer) {
-        this.announcer = announcer;
+    /** The latest published view; never waits. */
+    public HandoverView view() {
+        return view;
     }
 
-    public synchronized long moves() {
-        return moves;
+    // ---- restart ----
+
+    /**
+     * After a restart: installs the saved state the kernel should already have (so nothing changes on the wire) and
+     * returns the saved moves of our own addresses (original to where it moved) for the move monitor. Called before
+     * anything else, on the caller's thread.
+     */
+    public Map<InetAddress, InetAddress> resume(HandoverStore.State saved) throws DataPathException {
+        List<Remapping> remappings = new ArrayList<>();
+        Map<InetAddress, Set<SessionTuple>> holders = new HashMap<>();
+        for (HandoverStore.Saved s : saved.sessions()) {
+            if (!s.remapping().isIdentity()) {
+                remappings.add(s.remapping());
+            }
+            holders.computeIfAbsent(s.tuple().local().address(), a -> new LinkedHashSet<>()).add(s.tuple());
+            index(s.tuple());
+            book.put(s.tuple(), new BookEntry(s.state(), s.since()));
+        }
+        saved.moves().forEach((original, movedTo) -> localMoves.put(original,
+                new LocalMove(movedTo, MoveKind.BREAK_BEFORE_MAKE, clock.instant())));
+        List<Ghost> ghosts = new ArrayList<>();
+        holders.forEach((address, tuples) -> ghosts.add(new Ghost(address,
+                HandoverPlanner.ghostActive(address, movedTo(address)), tuples)));
+        dataPath.install(remappings, ghosts);
+        observer.ghosts(dataPath.ghostAddresses());
+        LOG.info("resumed {} session(s), {} ghost(s), {} move(s) from {}", saved.sessions().size(), ghosts.size(),
+                saved.moves().size(), store.file());
+        publishView();
+        return Map.copyOf(saved.moves());
     }
 
     // ---- our moves ----
 
-    /** Carries out a move plan from the move monitor. */
-    public synchronized void execute(MovePlan plan) throws DataPathException {
-        ensureInstalled();
-        Instant now = clock.instant();
-        boolean home = plan.kind() == MoveKind.RETURN_HOME;
+    /**
+     * Carries out a move plan from the move monitor (on the handover thread); completes once the inbound rewrite and
+     * the ghost are in the data path, when the peers may be told (not before: their answers would meet no rewrite).
+     */
+    public CompletableFuture<Void> execute(MovePlan plan) {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        post(() -> {
+            executeNow(plan);
+            ready.complete(null);
+        });
+        return ready;
+    }
+
+    private void executeNow(MovePlan plan) throws DataPathException {
         InetAddress original = plan.original();
-        Map<SessionTuple, Remapping> current = dataPath.remappings();
-        List<Remapping> changes = new ArrayList<>();
-        List<SessionTuple> pending = new ArrayList<>();
-        List<SessionTuple> legacy = new ArrayList<>();
-        List<SessionTuple> finished = new ArrayList<>();
-        Set<InetAddress> agentPeers = new LinkedHashSet<>();
-        List<Session> sessions = new ArrayList<>();
+        boolean home = plan.kind() == MoveKind.RETURN_HOME;
+        localMoves.put(original, new LocalMove(plan.newActive(), plan.kind(), plan.seenAt()));
         for (PeerSessions group : plan.peers()) {
-            sessions.addAll(group.sessions());
-            List<SessionTuple> tuples = group.sessions().stream().map(SessionTuples::of).toList();
-            boolean agent = peers.capability(new PeerPath(original, group.peer())) == PeerCapability.AGENT;
-            if (agent) {
-                agentPeers.add(group.peer());
-            }
-            for (SessionTuple tuple : tuples) {
-                Remapping previous = current.get(tuple);
-                InetAddress remote = previous == null ? tuple.remote().address() : previous.activeRemote();
-                if (home) {
-                    if (agent && previous != null) {
-                        // Send from home at once (the peer's socket takes its original tuple as it is) but keep
-                        // receiving at the moved address until the peer confirms the return.
-                        changes.add(new Remapping(tuple, previous.activeLocal(), remote, false));
-                        pending.add(tuple);
-                    } else {
-                        Remapping back = new Remapping(tuple, original, remote, true);
-                        changes.add(back);
-                        if (back.isIdentity()) {
-                            finished.add(tuple);
-                        }
-                    }
-                } else if (agent) {
-                    changes.add(new Remapping(tuple, plan.newActive(), remote, false));
-                    pending.add(tuple);
-                } else {
-                    legacy.add(tuple);
-                }
+            for (Session session : group.sessions()) {
+                index(session.tuple());
             }
         }
-        if (!legacy.isEmpty()) {
-            dataPath.holdGhosts(legacy);
-        }
-        dataPath.apply(changes);
-        if (home) {
-            // Back on its interface: the ghost must answer ARP again and take new connections.
-            Optional<Ghost> ghost = dataPath.ghosts().stream().filter(g -> g.address().equals(original)).findFirst();
-            if (ghost.isPresent() && ghost.get().active()) {
-                dataPath.deactivateGhost(original);
-            }
-        }
-        book.put(pending, SessionState.PENDING, now);
-        book.put(legacy, SessionState.LEGACY, now);
-        book.remove(finished);
+        Set<SessionTuple> touched = new LinkedHashSet<>(byLocal.getOrDefault(original, Set.of()));
+        commitTouched(touched, Set.of());
         moves++;
-        persist();
-        tracking.track(sessions, SessionObservation.End.LOCAL);
-        LOG.info("move {} (was {}) -> {} on {} ({}): {} session(s), {} peer(s), {} with an agent; planned in {} ms",
-                text(original),
-                text(plan.previousActive()), text(plan.newActive()), plan.interfaceName(),
-                plan.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), plan.sessionCount(),
-                plan.peers().size(), agentPeers.size(), java.time.Duration.between(plan.seenAt(), now).toMillis());
+        // The lineages that hold sessions here must confirm: the convergence time runs until they all answered.
+        Set<Octets> waiting = new LinkedHashSet<>();
+        for (SessionTuple tuple : touched) {
+            Octets lineage = bindings.get(tuple);
+            if (lineage != null && lineages.containsKey(lineage)) {
+                waiting.add(lineage);
+            }
+        }
+        LOG.info("move {} (was {}) -> {} on {} ({}): {} session(s), {} bound to {} key(s); planned in {} ms",
+                text(original), text(plan.previousActive()), text(plan.newActive()), plan.interfaceName(),
+                plan.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), touched.size(),
+                touched.stream().filter(bindings::containsKey).count(), waiting.size(),
+                Duration.between(plan.seenAt(), clock.instant()).toMillis());
         events.publish("move", "move " + text(original) + " -> " + text(plan.newActive()), Map.of("original",
                 text(original), "previous", text(plan.previousActive()), "active", text(plan.newActive()),
                 "interface", plan.interfaceName(), "kind", plan.kind().name(), "sessions",
-                Integer.toString(plan.sessionCount()), "peers", Integer.toString(plan.peers().size())));
-        if (!agentPeers.isEmpty()) {
-            progress.put(original, new MoveProgress(original, plan.newActive(), plan.seenAt(), plan.sessionCount(),
-                    agentPeers));
-            announcer.announce(SacipAddress.of(original), SacipAddress.of(plan.newActive()),
-                    agentPeers.stream().map(SacipAddress::of).toList());
+                Integer.toString(touched.size()), "peers", Integer.toString(waiting.size())));
+        if (!waiting.isEmpty()) {
+            progress.put(original, new MoveProgress(original, plan.newActive(), plan.seenAt(), touched.size(),
+                    waiting));
+        } else if (home) {
+            finishHomeIfDone(original);
         }
-        if (!legacy.isEmpty() && !home) {
-            closeLegacy(original, legacy);
+        if (!home) {
+            closeLegacy(original, touched);
         }
     }
 
-    private void closeLegacy(InetAddress original, List<SessionTuple> legacy) {
+    private void closeLegacy(InetAddress original, Set<SessionTuple> touched) {
         if (legacyCloser.isEmpty()) {
             return;
         }
-        // Only sessions whose peer our own probes found without an agent; a peer still being probed is left be.
+        // Only sessions our probes found without an agent at the peer; a peer still being probed is left be.
         Set<SessionTuple> noAgent = new LinkedHashSet<>();
-        for (SessionTuple tuple : legacy) {
-            if (peers.capability(new PeerPath(original, tuple.remote().address())) == PeerCapability.NONE) {
+        for (SessionTuple tuple : touched) {
+            if ("no-agent".equals(unbound.get(tuple))) {
                 noAgent.add(tuple);
             }
         }
@@ -207,362 +224,437 @@ public final class Handover implements PeerProtocolListener {
             int closed = legacyCloser.get().destroy(original, noAgent);
             LOG.info("closed {} session(s) of {} with peers without an agent, so applications reconnect", closed,
                     text(original));
-        } catch (NetlinkException e) {
+        } catch (org.sacip.netlink.NetlinkException e) {
             LOG.warn("cannot close sessions of {} with peers without an agent: {}", text(original), e.getMessage());
         }
     }
 
+    // ---- the engine's changes ----
+
     @Override
-    public synchronized void moveConfirmed(OwnMove move) {
-        movesConfirmed(List.of(move));
+    public CompletionStage<Set<Octets>> apply(EngineChange change) {
+        CompletableFuture<Set<Octets>> result = new CompletableFuture<>();
+        post(() -> {
+            try {
+                result.complete(applyNow(change));
+            } finally {
+                // Whatever failed, the engine hears of it: nothing it waits for is acknowledged without a commit.
+                Set<Octets> all = new LinkedHashSet<>();
+                change.lineages().forEach(v -> all.add(v.lineage()));
+                change.refusedMoves().forEach(r -> all.add(r.lineage().lineage()));
+                result.complete(all);
+            }
+        });
+        return result;
     }
 
-    /** Our move confirmed by several peers at once: every outbound rewrite in one data-path change. */
-    @Override
-    public synchronized void movesConfirmed(List<OwnMove> moves) {
-        long started = System.nanoTime();
-        Map<SessionTuple, Remapping> current = dataPath.remappings();
-        List<Remapping> changes = new ArrayList<>();
-        List<SessionTuple> active = new ArrayList<>();
-        List<SessionTuple> finished = new ArrayList<>();
-        for (OwnMove move : moves) {
-            PeerPath path = PeerPath.of(move.localOriginal(), move.peerOriginal());
-            InetAddress now = move.current().toInetAddress();
-            boolean home = now.equals(path.local());
-            for (SessionBook.Entry entry : book.ofPath(path)) {
-                Remapping remapping = current.get(entry.tuple());
-                if (remapping == null) {
-                    continue;
-                }
-                if (home) {
-                    Remapping back = new Remapping(entry.tuple(), now, remapping.activeRemote(), true);
-                    changes.add(back);
-                    (back.isIdentity() ? finished : active).add(entry.tuple());
-                } else if (remapping.activeLocal().equals(now)) {
-                    changes.add(remapping.confirmed());
-                    active.add(entry.tuple());
-                }
+    /** Applies the change; returns the lineages whose part could not be committed. */
+    private Set<Octets> applyNow(EngineChange change) {
+        Instant now = clock.instant();
+        Map<Octets, Lineage> before = new HashMap<>();
+        Map<Octets, Set<SessionTuple>> touchedBy = new LinkedHashMap<>();
+        for (AssociationView view : change.lineages()) {
+            Lineage previous = lineages.get(view.lineage());
+            before.put(view.lineage(), previous);
+            Lineage next = new Lineage(view.localOriginal().toInetAddress(), view.peerOriginal().toInetAddress(),
+                    new HandoverPlanner.LineageState(view.localConfirmed().toInetAddress(),
+                            view.peerCurrent().toInetAddress(), false));
+            lineages.put(view.lineage(), next);
+            touchedBy.put(view.lineage(), new LinkedHashSet<>(byLineage.getOrDefault(view.lineage(), Set.of())));
+            reportLineage(view, previous, next, now);
+        }
+        for (EngineChange.RefusedMove refused : change.refusedMoves()) {
+            Octets id = refused.lineage().lineage();
+            Lineage previous = lineages.get(id);
+            before.putIfAbsent(id, previous);
+            AssociationView view = refused.lineage();
+            lineages.put(id, new Lineage(view.localOriginal().toInetAddress(), view.peerOriginal().toInetAddress(),
+                    new HandoverPlanner.LineageState(view.localConfirmed().toInetAddress(),
+                            view.peerCurrent().toInetAddress(), true)));
+            touchedBy.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(byLineage.getOrDefault(id, Set.of()));
+            LOG.warn("{} did not confirm the move of {} to {}: its sessions go on as without an agent",
+                    refused.lineage().peerOriginal(), refused.lineage().localOriginal(), refused.attempted());
+            events.publish("refused", refused.lineage().peerOriginal() + " did not confirm "
+                    + refused.lineage().localOriginal() + " -> " + refused.attempted(), Map.of("peer",
+                            text(view.peerOriginal().toInetAddress()), "original",
+                            text(view.localOriginal().toInetAddress()), "active",
+                            text(refused.attempted().toInetAddress()), "sessions",
+                            Integer.toString(byLineage.getOrDefault(id, Set.of()).size())));
+            answered(view.localOriginal().toInetAddress(), id, false, now);
+        }
+        Set<SessionTuple> unlinked = new LinkedHashSet<>();
+        for (Octets gone : change.gone()) {
+            Lineage lineage = lineages.remove(gone);
+            if (lineage != null) {
+                events.publish("key-expired", "key with " + text(lineage.peerOriginal()) + " gone", Map.of("peer",
+                        text(lineage.peerOriginal()), "local", text(lineage.localOriginal())));
             }
         }
-        try {
-            ensureInstalled();
-            dataPath.apply(changes);
-        } catch (DataPathException e) {
-            LOG.error("cannot send from the new address after {} confirmation(s): {}", moves.size(), e.getMessage());
+        Map<Octets, Set<SessionTuple>> bindingsBy = new LinkedHashMap<>();
+        for (BindingChange binding : change.bindings()) {
+            SessionTuple tuple = binding.session();
+            index(tuple);
+            Octets old = bindings.remove(tuple);
+            if (old != null) {
+                Set<SessionTuple> set = byLineage.get(old);
+                if (set != null) {
+                    set.remove(tuple);
+                }
+            }
+            if (binding.lineage().isPresent()) {
+                Octets lineage = binding.lineage().get();
+                bindings.put(tuple, lineage);
+                unbound.remove(tuple);
+                byLineage.computeIfAbsent(lineage, k -> new HashSet<>()).add(tuple);
+                bindingsBy.computeIfAbsent(lineage, k -> new LinkedHashSet<>()).add(tuple);
+            } else {
+                unbound.put(tuple, binding.unboundBecause().orElseThrow());
+                unlinked.add(tuple);
+            }
+        }
+        // Commit everything; on a conflict, the lineages whose sessions collide are left out and the rest goes in.
+        Set<Octets> failed = new LinkedHashSet<>();
+        while (true) {
+            Set<SessionTuple> touched = new LinkedHashSet<>(unlinked);
+            touchedBy.forEach((lineage, tuples) -> {
+                if (!failed.contains(lineage)) {
+                    touched.addAll(tuples);
+                }
+            });
+            bindingsBy.forEach((lineage, tuples) -> {
+                if (!failed.contains(lineage)) {
+                    touched.addAll(tuples);
+                }
+            });
+            try {
+                commitTouched(touched, Set.of());
+                break;
+            } catch (RemapConflictException e) {
+                Set<Octets> culprits = new LinkedHashSet<>();
+                for (SessionTuple tuple : e.sessions()) {
+                    Octets lineage = bindings.get(tuple);
+                    if (lineage != null && (touchedBy.containsKey(lineage) || bindingsBy.containsKey(lineage))) {
+                        culprits.add(lineage);
+                    }
+                }
+                culprits.removeAll(failed);
+                if (culprits.isEmpty()) {
+                    LOG.error("data path change refused: {}", e.getMessage());
+                    failed.addAll(touchedBy.keySet());
+                    failed.addAll(bindingsBy.keySet());
+                    break;
+                }
+                LOG.warn("move(s) of {} key lineage(s) not followed: {}", culprits.size(), e.getMessage());
+                for (Octets lineage : culprits) {
+                    failed.add(lineage);
+                    // Back to what it was: the engine does not acknowledge, so nothing changed for this lineage.
+                    Lineage previous = before.get(lineage);
+                    if (previous == null) {
+                        lineages.remove(lineage);
+                    } else if (before.containsKey(lineage)) {
+                        lineages.put(lineage, previous);
+                    }
+                    for (SessionTuple tuple : bindingsBy.getOrDefault(lineage, Set.of())) {
+                        bindings.remove(tuple);
+                        byLineage.getOrDefault(lineage, new HashSet<>()).remove(tuple);
+                    }
+                }
+            } catch (DataPathException e) {
+                LOG.error("data path change failed: {}", e.getMessage());
+                failed.addAll(touchedBy.keySet());
+                failed.addAll(bindingsBy.keySet());
+                break;
+            }
+        }
+        return failed;
+    }
+
+    /** Events and convergence for a lineage whose state changed. */
+    private void reportLineage(AssociationView view, Lineage previous, Lineage next, Instant now) {
+        String peer = text(view.peerOriginal().toInetAddress());
+        String local = text(view.localOriginal().toInetAddress());
+        if (previous == null) {
+            events.publish("key", "key agreed with " + peer + " from " + local, Map.of("peer", peer, "local",
+                    local));
             return;
         }
-        LOG.debug("{} confirmation(s): {} session(s) changed in {} us", moves.size(), changes.size(),
-                (System.nanoTime() - started) / 1000);
-        Instant at = clock.instant();
-        book.put(active, SessionState.ACTIVE, at);
-        book.remove(finished);
-        persist();
-        for (OwnMove move : moves) {
-            PeerPath path = PeerPath.of(move.localOriginal(), move.peerOriginal());
-            String to = AddressText.of(move.current().toInetAddress());
-            LOG.debug("{} confirmed our move to {} (sequence {})", text(path.peer()), to,
-                    Long.toUnsignedString(move.sequence()));
-            events.publish("ack", text(path.peer()) + " confirmed " + text(path.local()) + " -> " + to,
-                    Map.of("peer", text(path.peer()), "original", text(path.local()), "active", to, "sequence",
-                            Long.toUnsignedString(move.sequence())));
-            answered(path, true, at);
+        InetAddress confirmed = next.state().localConfirmed();
+        if (!confirmed.equals(previous.state().localConfirmed())) {
+            events.publish("ack", peer + " confirmed " + local + " -> " + text(confirmed), Map.of("peer", peer,
+                    "original", local, "active", text(confirmed), "sequence",
+                    Long.toUnsignedString(view.lastSequenceSent())));
+            answered(view.localOriginal().toInetAddress(), view.lineage(), true, now);
+        }
+        InetAddress peerNow = next.state().peerCurrent();
+        if (!peerNow.equals(previous.state().peerCurrent())) {
+            int count = byLineage.getOrDefault(view.lineage(), Set.of()).size();
+            events.publish("peer-moved", "peer " + peer + " moved to " + text(peerNow), Map.of("peer", peer,
+                    "active", text(peerNow), "local", local, "sessions", Integer.toString(count)));
         }
     }
 
-    @Override
-    public synchronized void moveNotConfirmed(OwnMove move) {
-        PeerPath path = PeerPath.of(move.localOriginal(), move.peerOriginal());
-        InetAddress now = move.current().toInetAddress();
-        Map<SessionTuple, Remapping> current = dataPath.remappings();
-        boolean home = now.equals(path.local());
-        List<Remapping> changes = new ArrayList<>();
-        List<SessionTuple> refused = new ArrayList<>();
-        List<SessionTuple> finished = new ArrayList<>();
-        for (SessionBook.Entry entry : book.ofPath(path)) {
-            Remapping remapping = current.get(entry.tuple());
-            if (remapping != null && remapping.localMoved() && !remapping.sendFromActiveLocal()) {
-                // As without an agent: the original tuple on the wire (after a return home, that is all there is
-                // to do); after a move away, the old address kept by a standby ghost.
-                Remapping back = new Remapping(entry.tuple(), path.local(), remapping.activeRemote(), true);
-                changes.add(back);
-                (home && back.isIdentity() ? finished : refused).add(entry.tuple());
-            }
-        }
-        try {
-            ensureInstalled();
-            dataPath.apply(changes);
-            if (!home) {
-                dataPath.holdGhosts(refused);
-            }
-        } catch (DataPathException e) {
-            LOG.error("cannot undo the unconfirmed move of {} towards {}: {}", path.local(), path.peer(),
-                    e.getMessage());
-        }
-        Instant at = clock.instant();
-        book.put(refused, SessionState.REFUSED, at);
-        book.remove(finished);
-        persist();
-        LOG.warn("{} did not confirm the move of {} to {}: its {} session(s) go on as without an agent",
-                text(path.peer()), text(path.local()), move.current(), refused.size());
-        events.publish("refused", text(path.peer()) + " did not confirm " + text(path.local()) + " -> "
-                + move.current(), Map.of("peer", text(path.peer()), "original", text(path.local()), "active",
-                        AddressText.of(move.current().toInetAddress()), "sessions", Integer.toString(refused.size())));
-        answered(path, false, at);
-    }
-
-    private void answered(PeerPath path, boolean ok, Instant at) {
-        MoveProgress move = progress.get(path.local());
-        if (move != null && move.answered(path.peer(), ok)) {
-            progress.remove(path.local());
-            LOG.info("move {} -> {} converged in {} ms: {} peer(s) confirmed, {} did not", text(move.original),
+    private void answered(InetAddress original, Octets lineage, boolean ok, Instant at) {
+        MoveProgress move = progress.get(original);
+        if (move != null && move.answered(lineage, ok)) {
+            progress.remove(original);
+            LOG.info("move {} -> {} converged in {} ms: {} key(s) confirmed, {} did not", text(move.original),
                     text(move.newActive), move.elapsed(at).toMillis(), move.confirmed(), move.refused());
             events.publish("converged", "move " + text(move.original) + " -> " + text(move.newActive)
                     + " converged", Map.of("original", text(move.original), "active", text(move.newActive),
                             "ms", Long.toString(move.elapsed(at).toMillis()), "confirmed",
                             Integer.toString(move.confirmed()), "refused", Integer.toString(move.refused())));
+            if (move.original.equals(move.newActive)) {
+                finishHomeIfDone(move.original);
+            }
         }
     }
 
-    // ---- the peer's moves ----
-
-    @Override
-    public synchronized void keyEstablished(SacipAddress localOriginal, SacipAddress peerOriginal) {
-        PeerPath path = PeerPath.of(localOriginal, peerOriginal);
-        peers.keyAgreed(path, clock.instant());
-        events.publish("key", "key agreed with " + peerOriginal + " from " + localOriginal,
-                Map.of("peer", AddressText.of(peerOriginal.toInetAddress()), "local", AddressText.of(localOriginal.toInetAddress())));
+    /** Back home and every session of the address on its original addresses again: the move is over. */
+    private void finishHomeIfDone(InetAddress original) {
+        LocalMove move = localMoves.get(original);
+        if (move == null || !move.movedTo().equals(original)) {
+            return;
+        }
+        for (SessionTuple tuple : byLocal.getOrDefault(original, Set.of())) {
+            Remapping remapping = dataPath.remapping(tuple);
+            if (remapping.localMoved() || remapping.sendsFromElsewhere()) {
+                return;
+            }
+        }
+        localMoves.remove(original);
     }
 
-    @Override
-    public synchronized void keyExpired(SacipAddress localOriginal, SacipAddress peerOriginal) {
-        PeerPath path = PeerPath.of(localOriginal, peerOriginal);
-        peers.forget(path);
-        LOG.warn("key with {} from {} expired without renewal: its sessions keep their rewriting but cannot move "
-                + "until a new key is agreed", AddressText.of(path.peer()), AddressText.of(path.local()));
-        events.publish("key-expired", "key with " + AddressText.of(path.peer()) + " expired", Map.of("peer",
-                AddressText.of(path.peer()), "local", AddressText.of(path.local())));
+    // ---- session ends ----
+
+    /** The sessions ended: their entries, ghost holds and book lines go. */
+    public void sessionsEnded(List<SessionTuple> ended) {
+        List<SessionTuple> copy = List.copyOf(ended);
+        post(() -> endNow(copy));
     }
 
-    @Override
-    public synchronized void peerMoved(SacipAddress localOriginal, SacipAddress peerOriginal,
-            SacipAddress peerCurrent) {
-        peersMoved(List.of(new PeerMove(localOriginal, peerOriginal, peerCurrent)));
+    private void endNow(List<SessionTuple> ended) throws DataPathException {
+        if (ended.isEmpty()) {
+            return;
+        }
+        Set<SessionTuple> known = new LinkedHashSet<>();
+        for (SessionTuple tuple : ended) {
+            if (book.containsKey(tuple) || bindings.containsKey(tuple) || unbound.containsKey(tuple)) {
+                known.add(tuple);
+            }
+        }
+        if (known.isEmpty()) {
+            return;
+        }
+        commitTouched(Set.of(), known);
+        Set<InetAddress> over = new LinkedHashSet<>();
+        for (SessionTuple tuple : known) {
+            InetAddress original = tuple.local().address();
+            Octets lineage = bindings.remove(tuple);
+            if (lineage != null) {
+                Set<SessionTuple> set = byLineage.get(lineage);
+                if (set != null) {
+                    set.remove(tuple);
+                    if (set.isEmpty()) {
+                        byLineage.remove(lineage);
+                    }
+                }
+            }
+            unbound.remove(tuple);
+            Set<SessionTuple> local = byLocal.get(original);
+            if (local != null) {
+                local.remove(tuple);
+                if (local.isEmpty()) {
+                    byLocal.remove(original);
+                    if (localMoves.remove(original) != null) {
+                        over.add(original);
+                    }
+                    progress.remove(original);
+                }
+            }
+            if (book.remove(tuple) != null && LOG.isDebugEnabled()) {
+                LOG.debug("session ended: {}", tuple);
+            }
+        }
+        if (!over.isEmpty()) {
+            observer.movesOver(over);
+        }
+    }
+
+    // ---- committing ----
+
+    private void index(SessionTuple tuple) {
+        byLocal.computeIfAbsent(tuple.local().address(), a -> new HashSet<>()).add(tuple);
+    }
+
+    private InetAddress movedTo(InetAddress original) {
+        LocalMove move = localMoves.get(original);
+        return move == null ? null : move.movedTo();
     }
 
     /**
-     * The peers' checked moves, all in one data-path change: one socket dump per peer address (covering every local
-     * address the batch names) and one nft transaction, then the engine acknowledges them all.
+     * Brings the touched sessions to what the planner says and removes the ended ones, in one data-path change; the
+     * book and the view follow only once the kernel took it.
      */
-    @Override
-    public synchronized void peersMoved(List<PeerMove> moves) {
-        long started = System.nanoTime();
-        Map<InetAddress, List<Session>> socketsByPeer = new HashMap<>();
-        try {
-            for (PeerMove move : moves) {
-                InetAddress peer = move.peerOriginal().toInetAddress();
-                if (!socketsByPeer.containsKey(peer)) {
-                    socketsByPeer.put(peer, discovery.socketsWithRemoteAddress(peer));
-                }
-            }
-        } catch (NetlinkException e) {
-            LOG.error("cannot find the sessions of {} peer move(s): {}", moves.size(), e.getMessage());
-            return;
-        }
-        Map<SessionTuple, Remapping> current = dataPath.remappings();
-        List<Remapping> changes = new ArrayList<>();
-        List<SessionTuple> active = new ArrayList<>();
-        List<SessionTuple> pending = new ArrayList<>();
-        List<SessionTuple> finished = new ArrayList<>();
-        List<Session> all = new ArrayList<>();
-        Map<PeerMove, Integer> counts = new LinkedHashMap<>();
-        for (PeerMove move : moves) {
-            PeerPath path = PeerPath.of(move.localOriginal(), move.peerOriginal());
-            InetAddress newRemote = move.peerCurrent().toInetAddress();
-            List<Session> sessions = new ArrayList<>();
-            for (Session session : socketsByPeer.get(path.peer())) {
-                if (session.local().getAddress().equals(path.local())) {
-                    sessions.add(session);
-                }
-            }
-            sessions.addAll(recentFlows.between(path.local(), path.peer()));
-            counts.put(move, sessions.size());
-            all.addAll(sessions);
-            for (Session session : sessions) {
-                SessionTuple tuple = SessionTuples.of(session);
-                Remapping previous = current.get(tuple);
-                Remapping next = previous == null ? Remapping.peerMove(tuple, newRemote)
-                        : previous.withActiveRemote(newRemote);
-                changes.add(next);
-                if (next.isIdentity()) {
-                    finished.add(tuple);
-                } else if (next.localMoved() && !next.sendFromActiveLocal()) {
-                    pending.add(tuple);
-                } else {
-                    active.add(tuple);
-                }
-            }
-        }
-        long found = System.nanoTime();
-        try {
-            ensureInstalled();
-            dataPath.apply(changes);
-        } catch (DataPathException e) {
-            LOG.error("cannot follow {} peer move(s): {}", moves.size(), e.getMessage());
-            return;
-        }
-        LOG.debug("{} peer move(s): {} session(s) found in {} us, data path changed in {} us", moves.size(),
-                all.size(), (found - started) / 1000, (System.nanoTime() - found) / 1000);
+    private void commitTouched(Set<SessionTuple> touched, Set<SessionTuple> ended) throws DataPathException {
         Instant now = clock.instant();
-        book.put(active, SessionState.ACTIVE, now);
-        book.put(pending, SessionState.PENDING, now);
-        book.remove(finished);
+        List<Remapping> changes = new ArrayList<>();
+        Map<SessionTuple, SessionState> states = new LinkedHashMap<>();
+        Map<InetAddress, Set<SessionTuple>> holds = new LinkedHashMap<>();
+        Set<InetAddress> addresses = new LinkedHashSet<>();
+        for (SessionTuple tuple : touched) {
+            if (ended.contains(tuple)) {
+                continue;
+            }
+            InetAddress original = tuple.local().address();
+            Remapping committed = dataPath.remapping(tuple);
+            Octets id = bindings.get(tuple);
+            Lineage lineage = id == null ? null : lineages.get(id);
+            HandoverPlanner.Desired desired = HandoverPlanner.desired(tuple, movedTo(original),
+                    lineage == null ? null : lineage.state(), committed.isIdentity() ? null : committed);
+            if (!desired.remapping().equals(committed)) {
+                changes.add(desired.remapping());
+            }
+            states.put(tuple, desired.state());
+            holds.computeIfAbsent(original, a -> new LinkedHashSet<>()).add(tuple);
+            addresses.add(original);
+        }
+        List<GhostChange> ghostChanges = new ArrayList<>();
+        for (InetAddress address : addresses) {
+            ghostChanges.add(new GhostChange(address, holds.get(address), Set.of(),
+                    Optional.of(HandoverPlanner.ghostActive(address, movedTo(address)))));
+        }
+        dataPath.commit(changes, ghostChanges, ended);
+        states.forEach((tuple, state) -> {
+            BookEntry previous = book.get(tuple);
+            if (previous == null || previous.state() != state) {
+                book.put(tuple, new BookEntry(state, now));
+            }
+        });
+        observer.ghosts(dataPath.ghostAddresses());
         persist();
-        tracking.track(all, SessionObservation.End.REMOTE);
-        counts.forEach((move, count) -> {
-            String peer = AddressText.of(move.peerOriginal().toInetAddress());
-            String to = AddressText.of(move.peerCurrent().toInetAddress());
-            String local = AddressText.of(move.localOriginal().toInetAddress());
-            LOG.info("peer {} moved to {}: {} session(s) from {} follow it", peer, to, count, local);
-            events.publish("peer-moved", "peer " + peer + " moved to " + to, Map.of("peer", peer, "active", to,
-                    "local", local, "sessions", Integer.toString(count)));
+        scheduleMaintenance();
+        markViewDirty();
+    }
+
+    private void scheduleMaintenance() {
+        if (maintenanceScheduled) {
+            return;
+        }
+        maintenanceScheduled = true;
+        schedule(MAINTENANCE, () -> {
+            maintenanceScheduled = false;
+            if (dataPath.maintain()) {
+                scheduleMaintenance();
+            }
         });
     }
 
-    // ---- session ends, standby ghosts ----
-
-    /**
-     * The sessions ended: their entries and ghost holds go. Returns the original local addresses that have no
-     * moved session left (their moves are over).
-     */
-    public synchronized Set<InetAddress> sessionsEnded(List<Session> ended) throws DataPathException {
-        if (ended.isEmpty()) {
-            return Set.of();
-        }
-        List<SessionTuple> tuples = ended.stream().map(SessionTuples::of).toList();
-        if (dataPath.isInstalled()) {
-            dataPath.remove(tuples);
-        }
-        book.remove(tuples);
-        persist();
-        Set<InetAddress> over = new LinkedHashSet<>();
-        for (SessionTuple tuple : tuples) {
-            InetAddress original = tuple.local().address();
-            if (!book.hasLocalOriginal(original)) {
-                over.add(original);
-            }
-        }
-        for (SessionTuple tuple : tuples) {
-            events.publish("session-end", "session ended: " + tuple, Map.of("session", tuple.toString()));
-        }
-        LOG.debug("{} moved session(s) ended; moves over for {}", tuples.size(), over);
-        return over;
+    private void persist() {
+        List<HandoverStore.Saved> saved = new ArrayList<>();
+        book.forEach((tuple, entry) -> saved.add(new HandoverStore.Saved(tuple, dataPath.remapping(tuple),
+                entry.state(), entry.since())));
+        Map<InetAddress, InetAddress> moved = new HashMap<>();
+        localMoves.forEach((original, move) -> moved.put(original, move.movedTo()));
+        saver.submit(new HandoverStore.State(saved, moved));
     }
 
-    /**
-     * Makes the standby ghosts match {@code wanted}: every session with a peer whose agent is known holds the ghost
-     * of its local address, so a make-before-break move loses no packet. Sessions the book carries keep theirs.
-     */
-    public synchronized void keepStandby(Set<SessionTuple> wanted) throws DataPathException {
-        if (!dataPath.isInstalled()) {
-            // After a flush: nothing is added back until the next move.
+    // ---- flush ----
+
+    /** Removes everything the agent added; completes with how many sessions were remapped and how many ghosts. */
+    public CompletableFuture<int[]> flush() {
+        CompletableFuture<int[]> result = new CompletableFuture<>();
+        post(() -> {
+            try {
+                int sessions = dataPath.remappings().size();
+                int ghosts = dataPath.ghosts().size();
+                dataPath.flush();
+                localMoves.clear();
+                progress.clear();
+                book.clear();
+                persist();
+                observer.ghosts(Set.of());
+                LOG.info("flushed: {} session(s) and {} ghost(s) no longer remapped", sessions, ghosts);
+                events.publish("flush", "all remapping removed", Map.of("sessions", Integer.toString(sessions),
+                        "ghosts", Integer.toString(ghosts)));
+                markViewDirty();
+                result.complete(new int[] {sessions, ghosts});
+            } catch (DataPathException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    // ---- the loop and the view ----
+
+    /** A task on the handover thread that may fail in the data path. */
+    @FunctionalInterface
+    private interface Task {
+        void run() throws DataPathException;
+    }
+
+    private void post(Task task) {
+        try {
+            loop.execute(() -> run(task));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("handover closed, task ignored");
+        }
+    }
+
+    private void schedule(Duration delay, Task task) {
+        try {
+            loop.schedule(() -> run(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("handover closed, timer ignored");
+        }
+    }
+
+    private void run(Task task) {
+        try {
+            if (!dataPath.isInstalled()) {
+                dataPath.install();
+                observer.ghosts(Set.of());
+            }
+            task.run();
+        } catch (DataPathException e) {
+            LOG.error("handover: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("handover: unexpected {}", e.toString(), e);
+        }
+    }
+
+    private void markViewDirty() {
+        if (viewScheduled) {
             return;
         }
-        Set<SessionTuple> held = new HashSet<>();
-        for (Ghost ghost : dataPath.ghosts()) {
-            for (SessionTuple holder : ghost.holders()) {
-                if (holder.local().address().equals(ghost.address())) {
-                    held.add(holder);
-                }
+        viewScheduled = true;
+        schedule(VIEW_DELAY, () -> {
+            viewScheduled = false;
+            publishView();
+        });
+    }
+
+    private void publishView() {
+        List<HandoverView.Row> rows = new ArrayList<>(book.size());
+        book.forEach((tuple, entry) -> {
+            Octets lineage = bindings.get(tuple);
+            rows.add(new HandoverView.Row(tuple, dataPath.remapping(tuple), entry.state(), entry.since(),
+                    Optional.ofNullable(lineage).map(Octets::toHex), Optional.ofNullable(unbound.get(tuple))));
+        });
+        view = new HandoverView(rows, dataPath.ghosts(), moves, dataPath.restoreCount());
+    }
+
+    /** Writes what is still waiting to be saved and stops the thread; the kernel keeps everything. */
+    @Override
+    public void close() {
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        List<SessionTuple> add = wanted.stream().filter(t -> !held.contains(t)).toList();
-        List<SessionTuple> release = held.stream().filter(t -> !wanted.contains(t) && !book.contains(t)).toList();
-        if (!add.isEmpty()) {
-            dataPath.holdGhosts(add);
-        }
-        if (!release.isEmpty()) {
-            dataPath.releaseGhosts(release);
-        }
-    }
-
-    // ---- restart, flush ----
-
-    /**
-     * After a restart: installs the saved state the kernel should already have (so nothing changes on the wire),
-     * returns the saved moves of our own addresses (original to active) for the move monitor.
-     */
-    public synchronized Map<InetAddress, InetAddress> resume(List<HandoverStore.Saved> saved)
-            throws DataPathException {
-        List<Remapping> remappings = new ArrayList<>();
-        Map<InetAddress, Set<SessionTuple>> holders = new HashMap<>();
-        Map<InetAddress, Boolean> activeGhosts = new HashMap<>();
-        Map<InetAddress, InetAddress> ownMoves = new HashMap<>();
-        for (HandoverStore.Saved s : saved) {
-            InetAddress original = s.tuple().local().address();
-            s.remapping().ifPresent(remappings::add);
-            boolean moved = s.remapping().map(Remapping::localMoved).orElse(false);
-            if (moved || s.state() == SessionState.LEGACY || s.state() == SessionState.REFUSED) {
-                holders.computeIfAbsent(original, a -> new LinkedHashSet<>()).add(s.tuple());
-                activeGhosts.merge(original, moved, Boolean::logicalOr);
-            }
-            if (moved) {
-                ownMoves.put(original, s.remapping().get().activeLocal());
-            }
-            book.put(List.of(s.tuple()), s.state(), s.since());
-        }
-        List<Ghost> ghosts = new ArrayList<>();
-        holders.forEach((address, tuples) -> ghosts.add(new Ghost(address, activeGhosts.get(address), tuples)));
-        dataPath.install(remappings, ghosts);
-        LOG.info("resumed {} moved session(s), {} ghost(s) from {}", saved.size(), ghosts.size(), store.file());
-        return ownMoves;
-    }
-
-    /** Our moves still waiting for their peers after a restart: announce them again (fresh sequence numbers). */
-    public synchronized void reannouncePending() {
-        Map<PeerPath, InetAddress> targets = new HashMap<>();
-        Map<SessionTuple, Remapping> current = dataPath.remappings();
-        for (SessionBook.Entry entry : book.matching(e -> e.state() == SessionState.PENDING)) {
-            Remapping remapping = current.get(entry.tuple());
-            if (remapping != null && remapping.localMoved() && !remapping.sendFromActiveLocal()) {
-                targets.put(new PeerPath(entry.localOriginal(), entry.peer()), remapping.activeLocal());
-            }
-        }
-        targets.forEach((path, active) -> announcer.announce(path.sacipLocal(), SacipAddress.of(active),
-                List.of(path.sacipPeer())));
-    }
-
-    /** Removes everything the agent added; returns how many sessions and ghosts went. */
-    public synchronized int[] flush() throws DataPathException {
-        int sessions = Math.max(book.size(), dataPath.remappings().size());
-        int ghosts = dataPath.ghosts().size();
-        dataPath.flush();
-        book.clear();
-        progress.clear();
-        persist();
-        LOG.info("flushed: {} session(s) and {} ghost(s) no longer remapped", sessions, ghosts);
-        events.publish("flush", "all remapping removed", Map.of("sessions", Integer.toString(sessions), "ghosts",
-                Integer.toString(ghosts)));
-        return new int[] {sessions, ghosts};
-    }
-
-    private void ensureInstalled() throws DataPathException {
-        if (!dataPath.isInstalled()) {
-            dataPath.install();
-        }
-    }
-
-    private void persist() {
-        Map<SessionTuple, Remapping> remappings = dataPath.isInstalled() ? dataPath.remappings() : Map.of();
-        List<HandoverStore.Saved> saved = new ArrayList<>();
-        for (SessionBook.Entry entry : book.all()) {
-            saved.add(new HandoverStore.Saved(entry.tuple(), Optional.ofNullable(remappings.get(entry.tuple())),
-                    entry.state(), entry.since()));
-        }
-        saver.submit(saved);
-    }
-
-    /** Writes what is still waiting to be saved (at shutdown). */
-    public void closeSaver() {
         saver.close();
     }
 

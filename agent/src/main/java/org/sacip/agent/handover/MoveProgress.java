@@ -5,28 +5,29 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import org.sacip.protocol.message.Octets;
 
-/** One move of ours waiting for its peers, so its convergence time can be logged once all have answered. */
+/** One move of ours waiting for the peers of its key lineages, so its convergence time can be logged once all have answered. */
 final class MoveProgress {
     final InetAddress original;
     final InetAddress newActive;
     final Instant seenAt;
     final int sessions;
-    private final Set<InetAddress> waiting = new HashSet<>();
+    private final Set<Octets> waiting = new HashSet<>();
     private int confirmed;
     private int refused;
 
-    MoveProgress(InetAddress original, InetAddress newActive, Instant seenAt, int sessions, Set<InetAddress> peers) {
+    MoveProgress(InetAddress original, InetAddress newActive, Instant seenAt, int sessions, Set<Octets> lineages) {
         this.original = original;
         this.newActive = newActive;
         this.seenAt = seenAt;
         this.sessions = sessions;
-        this.waiting.addAll(peers);
+        this.waiting.addAll(lineages);
     }
 
-    /** Records one peer's answer; returns whether that was the last one. */
-    boolean answered(InetAddress peer, boolean ok) {
-        if (!waiting.remove(peer)) {
+    /** Records one key lineage's answer; returns whether that was the last one. */
+    boolean answered(Octets lineage, boolean ok) {
+        if (!waiting.remove(lineage)) {
             return false;
         }
         if (ok) {

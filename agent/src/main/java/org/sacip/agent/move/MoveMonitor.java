@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.sacip.agent.session.RecentUdpFlows;
 import org.sacip.agent.session.Session;
-import org.sacip.agent.session.SessionDiscovery;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
@@ -39,43 +37,30 @@ public final class MoveMonitor implements AutoCloseable {
 
     private final RtnetlinkEvents events;
     private final RtnetlinkClient client;
-    private final SessionDiscovery sessions;
     private final ManagedInterfaceSettings settings;
     private final AddressTable table;
     private final MoveEngine engine;
     private final Clock clock;
     private long overruns;
 
-    private MoveMonitor(RtnetlinkEvents events, RtnetlinkClient client, SessionDiscovery sessions, ManagedScope scope,
-            Clock clock, Optional<RecentUdpFlows> recentFlows) {
+    private MoveMonitor(RtnetlinkEvents events, RtnetlinkClient client, ManagedScope scope, Clock clock,
+            MoveEngine.SessionLookup sessions) {
         this.events = events;
         this.client = client;
-        this.sessions = sessions;
         this.settings = new ManagedInterfaceSettings(scope);
         this.table = new AddressTable(scope);
-        this.engine = new MoveEngine(table, recentFlows.isPresent() ? original -> {
-            List<Session> found = new ArrayList<>(sessions.socketsWithLocalAddress(original));
-            found.addAll(recentFlows.get().from(original));
-            return found;
-        } : original -> sessions.withLocalAddress(original).sessions(), this::route);
+        this.engine = new MoveEngine(table, sessions, this::route);
         this.clock = clock;
     }
 
     /**
      * Starts watching the caller's namespace, or {@code namespace} when given: subscribes first and dumps second,
      * so no change falls between, and sets promote_secondaries and arp_announce on the managed interfaces.
-     */
-    public static MoveMonitor open(Optional<NetNamespace> namespace, ManagedScope scope, Clock clock)
-            throws NetlinkException {
-        return open(namespace, scope, clock, Optional.empty());
-    }
-
-    /**
-     * As {@link #open(Optional, ManagedScope, Clock)}, with unconnected UDP flows taken from {@code recentFlows}
-     * instead of a conntrack dump on every move (the agent's way: see {@link RecentUdpFlows}).
+     *
+     * @param sessions where the sessions of a lost address are found (the agent's: the session tracker's index)
      */
     public static MoveMonitor open(Optional<NetNamespace> namespace, ManagedScope scope, Clock clock,
-            Optional<RecentUdpFlows> recentFlows) throws NetlinkException {
+            MoveEngine.SessionLookup sessions) throws NetlinkException {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             RtnetlinkEvents events = namespace.isPresent() ? RtnetlinkEvents.open(namespace.get(), GROUPS)
@@ -84,9 +69,7 @@ public final class MoveMonitor implements AutoCloseable {
             RtnetlinkClient client = namespace.isPresent() ? RtnetlinkClient.open(namespace.get())
                     : RtnetlinkClient.open();
             opened.add(client);
-            SessionDiscovery sessions = SessionDiscovery.open(namespace);
-            opened.add(sessions);
-            MoveMonitor monitor = new MoveMonitor(events, client, sessions, scope, clock, recentFlows);
+            MoveMonitor monitor = new MoveMonitor(events, client, scope, clock, sessions);
             monitor.redump();
             return monitor;
         } catch (NetlinkException | RuntimeException e) {
@@ -180,7 +163,6 @@ public final class MoveMonitor implements AutoCloseable {
 
     @Override
     public void close() {
-        sessions.close();
         client.close();
         events.close();
     }

@@ -1,28 +1,24 @@
 package org.sacip.agent.session;
 
-import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import org.sacip.netlink.diag.TransportProtocol;
 
 /**
- * One live session with its original tuple as the local socket sees it. {@code kernelId} is the socket cookie
- * (sock_diag) or the conntrack flow id, whichever {@code origin} says.
+ * One live session as the kernel shows it: its tuple as the local socket sees it, where it was found, and the
+ * kernel's id for it ({@code kernelId}: the socket cookie from sock_diag, or the conntrack flow id, as
+ * {@code origin} says).
  */
-public record Session(TransportProtocol protocol, InetSocketAddress local, InetSocketAddress remote,
-        SessionOrigin origin, long kernelId) {
+public record Session(SessionTuple tuple, SessionOrigin origin, long kernelId) {
 
     public InetAddress peer() {
-        return remote.getAddress();
+        return tuple.remote().address();
     }
 
-    public SessionKey key() {
-        return new SessionKey(protocol, local, remote);
+    public InetAddress localAddress() {
+        return tuple.local().address();
     }
 
     @Override
     public String toString() {
-        return protocol + " " + AddressText.of(local.getAddress()) + ":" + local.getPort() + " > "
-                + AddressText.of(remote.getAddress()) + ":" + remote.getPort() + " (" + origin + ")";
+        return tuple + " (" + origin + ")";
     }
 }

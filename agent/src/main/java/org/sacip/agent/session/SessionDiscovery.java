@@ -2,13 +2,10 @@ package org.sacip.agent.session;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.sacip.netlink.NetNamespace;
@@ -23,10 +20,10 @@ import org.sacip.netlink.diag.TcpState;
 import org.sacip.netlink.diag.TransportProtocol;
 
 /**
- * Finds the live sessions of one address in the kernel: TCP sockets and connected UDP sockets from sock_diag
- * (filtered by address in the kernel, so the cost does not grow with unrelated sockets) and unconnected UDP flows
- * from conntrack. A TCP socket counts while it still exchanges packets (established or closing, not TIME_WAIT).
- * Not thread-safe.
+ * Lists the live sessions of one address in the kernel on demand: TCP sockets and connected UDP sockets from
+ * sock_diag (filtered by address in the kernel) and unconnected UDP flows from conntrack. A TCP socket counts while it
+ * still exchanges packets (established or closing, not TIME_WAIT). The agent follows sessions by events
+ * ({@link SessionTracker}); this is for one-off questions (tests, tools). Not thread-safe.
  */
 public final class SessionDiscovery implements AutoCloseable {
     private static final Set<TcpState> LIVE_TCP = EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT1,
@@ -34,12 +31,10 @@ public final class SessionDiscovery implements AutoCloseable {
     private static final Set<TcpState> CONNECTED_UDP = EnumSet.of(TcpState.ESTABLISHED);
     private static final int IPPROTO_UDP = 17;
 
-    private final Optional<NetNamespace> namespace;
     private final SockDiagClient sockets;
     private final ConntrackClient conntrack;
 
-    private SessionDiscovery(Optional<NetNamespace> namespace, SockDiagClient sockets, ConntrackClient conntrack) {
-        this.namespace = namespace;
+    private SessionDiscovery(SockDiagClient sockets, ConntrackClient conntrack) {
         this.sockets = sockets;
         this.conntrack = conntrack;
     }
@@ -50,89 +45,61 @@ public final class SessionDiscovery implements AutoCloseable {
         try {
             ConntrackClient conntrack = namespace.isPresent() ? ConntrackClient.open(namespace.get())
                     : ConntrackClient.open();
-            return new SessionDiscovery(namespace, sockets, conntrack);
+            return new SessionDiscovery(sockets, conntrack);
         } catch (NetlinkException | RuntimeException e) {
             sockets.close();
             throw e;
         }
     }
 
-    /** The sessions whose local address is {@code address} (what moves when that address leaves). */
-    public SessionObservation withLocalAddress(InetAddress address) throws NetlinkException {
-        return observe(address, SessionObservation.End.LOCAL, SocketFilter.localAddress(address));
-    }
-
-    /** The sessions whose remote address is {@code peer} (on the receiving side of a peer's move). */
-    public SessionObservation withRemoteAddress(InetAddress peer) throws NetlinkException {
-        return observe(peer, SessionObservation.End.REMOTE, SocketFilter.remoteAddress(peer));
-    }
-
-    /** The socket sessions (TCP, connected UDP) with a peer address; no conntrack dump (see {@link RecentUdpFlows}). */
-    public List<Session> socketsWithRemoteAddress(InetAddress peer) throws NetlinkException {
-        return observe(peer, SessionObservation.End.REMOTE, SocketFilter.remoteAddress(peer), false).sessions();
-    }
-
-    /** The socket sessions (TCP, connected UDP) of a local address; no conntrack dump (see {@link RecentUdpFlows}). */
-    public List<Session> socketsWithLocalAddress(InetAddress address) throws NetlinkException {
-        return observe(address, SessionObservation.End.LOCAL, SocketFilter.localAddress(address), false).sessions();
-    }
-
-    private SessionObservation observe(InetAddress address, SessionObservation.End end, SocketFilter filter)
-            throws NetlinkException {
-        return observe(address, end, filter, true);
-    }
-
-    private SessionObservation observe(InetAddress address, SessionObservation.End end, SocketFilter filter,
-            boolean withFlows) throws NetlinkException {
-        List<Session> sessions = new ArrayList<>();
-        Set<SessionKey> connected = new HashSet<>();
-        for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, Optional.of(filter))) {
-            sessions.add(socketSession(socket));
-        }
-        for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, CONNECTED_UDP, Optional.of(filter))) {
-            Session session = socketSession(socket);
-            sessions.add(session);
-            connected.add(session.key());
-        }
-        Map<SessionKey, Duration> flowIdle = new HashMap<>();
-        if (!withFlows) {
-            return new SessionObservation(address, end, sessions, flowIdle);
-        }
-        UdpFlowTimeouts timeouts = timeouts();
+    /** The sessions whose local address is {@code address}: sockets and unconnected UDP flows. */
+    public List<Session> withLocalAddress(InetAddress address) throws NetlinkException {
+        List<Session> sessions = new ArrayList<>(socketsWithLocalAddress(address));
+        Set<SessionTuple> connected = new HashSet<>();
+        sessions.forEach(s -> connected.add(s.tuple()));
         for (ConntrackFlow flow : conntrack.udpFlowsInvolving(address)) {
-            Session session = flowSession(flow, address, end);
+            Session session = flowSession(flow, address);
             // A connected UDP socket's own packets are tracked too; the socket already stands for them.
-            if (!connected.contains(session.key())) {
+            if (!connected.contains(session.tuple())) {
                 sessions.add(session);
-                flowIdle.put(session.key(), timeouts.idle(flow));
             }
         }
-        return new SessionObservation(address, end, sessions, flowIdle);
+        return sessions;
     }
 
-    private static Session socketSession(SocketInfo socket) {
-        return new Session(socket.protocol(), socket.local(), socket.remote(), SessionOrigin.SOCKET,
-                socket.cookie());
+    /** The socket sessions (TCP, connected UDP) of a local address; no conntrack dump. */
+    public List<Session> socketsWithLocalAddress(InetAddress address) throws NetlinkException {
+        List<Session> sessions = new ArrayList<>();
+        SocketFilter filter = SocketFilter.localAddress(address);
+        for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, Optional.of(filter))) {
+            sessions.add(socketSession(socket, SessionProtocol.TCP));
+        }
+        for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, CONNECTED_UDP, Optional.of(filter))) {
+            sessions.add(socketSession(socket, SessionProtocol.UDP));
+        }
+        return sessions;
     }
 
-    /** Orients a flow so that {@code address} is on the requested end, whichever side sent first. */
-    static Session flowSession(ConntrackFlow flow, InetAddress address, SessionObservation.End end) {
+    private static Session socketSession(SocketInfo socket, SessionProtocol protocol) {
+        return new Session(tuple(protocol, socket.local(), socket.remote()), SessionOrigin.SOCKET, socket.cookie());
+    }
+
+    /** Orients a flow so that {@code address} is the local end, whichever side sent first. */
+    static Session flowSession(ConntrackFlow flow, InetAddress address) {
         FlowTuple original = flow.original();
-        InetSocketAddress source = new InetSocketAddress(original.source(), original.sourcePort());
-        InetSocketAddress destination = new InetSocketAddress(original.destination(), original.destinationPort());
-        boolean sourceIsAddress = original.source().equals(address);
-        boolean sourceIsLocal = end == SessionObservation.End.LOCAL ? sourceIsAddress : !sourceIsAddress;
-        InetSocketAddress local = sourceIsLocal ? source : destination;
-        InetSocketAddress remote = sourceIsLocal ? destination : source;
         if (original.protocol() != IPPROTO_UDP) {
             throw new IllegalArgumentException("not a UDP flow: protocol " + original.protocol());
         }
-        return new Session(TransportProtocol.UDP, local, remote, SessionOrigin.CONNTRACK_FLOW, flow.id());
+        InetSocketAddress source = new InetSocketAddress(original.source(), original.sourcePort());
+        InetSocketAddress destination = new InetSocketAddress(original.destination(), original.destinationPort());
+        boolean sourceIsLocal = original.source().equals(address);
+        return new Session(tuple(SessionProtocol.UDP, sourceIsLocal ? source : destination,
+                sourceIsLocal ? destination : source), SessionOrigin.CONNTRACK_FLOW, flow.id());
     }
 
-    private UdpFlowTimeouts timeouts() throws NetlinkException {
-        return namespace.isPresent() ? namespace.get().call(UdpFlowTimeouts::ofCurrentNamespace)
-                : UdpFlowTimeouts.ofCurrentNamespace();
+    private static SessionTuple tuple(SessionProtocol protocol, InetSocketAddress local, InetSocketAddress remote) {
+        return new SessionTuple(protocol, new Endpoint(local.getAddress(), local.getPort()),
+                new Endpoint(remote.getAddress(), remote.getPort()));
     }
 
     @Override

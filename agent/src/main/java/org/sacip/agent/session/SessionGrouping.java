@@ -19,9 +19,9 @@ public final class SessionGrouping {
 
     /** One group per distinct peer, peers in address order, sessions in the order given, duplicates dropped. */
     public static List<PeerSessions> byPeer(Collection<Session> sessions) {
-        Map<InetAddress, Map<SessionKey, Session>> groups = new LinkedHashMap<>();
+        Map<InetAddress, Map<SessionTuple, Session>> groups = new LinkedHashMap<>();
         for (Session session : sessions) {
-            groups.computeIfAbsent(session.peer(), peer -> new LinkedHashMap<>()).putIfAbsent(session.key(), session);
+            groups.computeIfAbsent(session.peer(), peer -> new LinkedHashMap<>()).putIfAbsent(session.tuple(), session);
         }
         List<PeerSessions> result = new ArrayList<>();
         groups.forEach((peer, bySession) -> result.add(new PeerSessions(peer, new ArrayList<>(bySession.values()))));

@@ -1,6 +1,9 @@
 package org.sacip.agent.state;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,8 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
     private final Sink<T> sink;
     private final String what;
     private final AtomicReference<T> waiting = new AtomicReference<>();
+    /** Callers waiting until the snapshot they submitted (or a later one) is on disk. */
+    private final List<CompletableFuture<Void>> durable = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -34,15 +39,35 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
 
     /** Queues the snapshot, replacing any not written yet; never blocks. */
     public void submit(T snapshot) {
-        waiting.set(snapshot);
         synchronized (this) {
+            waiting.set(snapshot);
             notifyAll();
         }
     }
 
+    /**
+     * Queues the snapshot like {@link #submit}; the future completes once it (or a later snapshot) is on disk, or
+     * fails with the write's error. For state that must be durable before it is used.
+     */
+    public CompletableFuture<Void> submitDurably(T snapshot) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        synchronized (this) {
+            waiting.set(snapshot);
+            durable.add(written);
+            notifyAll();
+        }
+        return written;
+    }
+
     private void run() {
         while (running) {
-            T next = waiting.getAndSet(null);
+            T next;
+            List<CompletableFuture<Void>> waiters;
+            synchronized (this) {
+                next = waiting.getAndSet(null);
+                waiters = List.copyOf(durable);
+                durable.clear();
+            }
             if (next == null) {
                 synchronized (this) {
                     if (waiting.get() == null && running) {
@@ -55,15 +80,17 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
                 }
                 continue;
             }
-            write(next);
+            write(next, waiters);
         }
     }
 
-    private void write(T snapshot) {
+    private void write(T snapshot, List<CompletableFuture<Void>> waiters) {
         try {
             sink.write(snapshot);
+            waiters.forEach(w -> w.complete(null));
         } catch (IOException e) {
             LOG.error("{} not saved: {}", what, e.getMessage());
+            waiters.forEach(w -> w.completeExceptionally(e));
         }
     }
 
@@ -79,9 +106,15 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        T last = waiting.getAndSet(null);
+        T last;
+        List<CompletableFuture<Void>> waiters;
+        synchronized (this) {
+            last = waiting.getAndSet(null);
+            waiters = List.copyOf(durable);
+            durable.clear();
+        }
         if (last != null) {
-            write(last);
+            write(last, waiters);
         }
     }
 }

@@ -12,11 +12,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sacip.testing.Eventually;
 
-/** Idle, slow, many and long-lived clients must not keep others from being served. */
+/**
+ * Idle, slow, many and long-lived clients must not keep others from being served. Functional only: how fast the
+ * answers come is not asserted here (a loaded CI machine would make that a coin toss).
+ */
 class ControlServerLoadTest extends RunningControlServer {
     private static final String STATUS = "{\"v\":1,\"cmd\":\"status\"}";
     private static final String EVENTS = "{\"v\":1,\"cmd\":\"events\"}\n";
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final List<ControlClient> clients = new ArrayList<>();
 
@@ -33,32 +38,32 @@ class ControlServerLoadTest extends RunningControlServer {
         return client;
     }
 
-    private Duration timedStatus() throws Exception {
-        long started = System.nanoTime();
+    private void statusIsAnswered() throws Exception {
         JsonNode reply = ControlClient.ask(socket, STATUS);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertTrue(reply.get("ok").asBoolean(), reply.toString());
-        return took;
+    }
+
+    private void awaitOpenConnections(int count) {
+        Eventually.await(WAIT, () -> server.openConnections() == count,
+                () -> count + " open connections on the server, not " + server.openConnections());
     }
 
     @Test
-    void fiftySilentClientsDoNotDelayAStatusRequest() throws Exception {
+    void fiftySilentClientsDoNotKeepAStatusRequestFromBeingAnswered() throws Exception {
         for (int i = 0; i < 50; i++) {
             open();
         }
-        Thread.sleep(200); // all accepted and waiting for their lines
-        Duration took = timedStatus();
-        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "status answered in " + took);
+        awaitOpenConnections(50); // all accepted and waiting for their lines
+        statusIsAnswered();
     }
 
     @Test
-    void fiftyClientsStuckMidLineDoNotDelayAStatusRequest() throws Exception {
+    void fiftyClientsStuckMidLineDoNotKeepAStatusRequestFromBeingAnswered() throws Exception {
         for (int i = 0; i < 50; i++) {
             open().send("{\"v\":1,");
         }
-        Thread.sleep(200);
-        Duration took = timedStatus();
-        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "status answered in " + took);
+        awaitOpenConnections(50);
+        statusIsAnswered();
         for (ControlClient stuck : clients) {
             assertEquals("timeout", stuck.readJson(ControlClient.PATIENCE).get("error").asText());
         }
@@ -91,17 +96,22 @@ class ControlServerLoadTest extends RunningControlServer {
         }
         JsonNode refused = ControlClient.ask(socket, EVENTS.strip());
         assertEquals("busy", refused.get("error").asText(), refused.toString());
-        Duration took = timedStatus();
-        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "status answered in " + took);
+        statusIsAnswered();
 
         followers.get(0).close(); // its slot comes back once the follower notices
-        long giveUp = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        JsonNode again;
-        do {
-            Thread.sleep(50);
-            again = ControlClient.ask(socket, EVENTS.strip());
-        } while (!again.get("ok").asBoolean() && System.nanoTime() < giveUp);
-        assertTrue(again.get("ok").asBoolean(), "a slot was freed: " + again);
+        Eventually.await(WAIT, () -> askForEvents(), reply -> reply.get("ok").asBoolean(),
+                () -> "a follower slot to be freed");
+    }
+
+    /** One events request on a connection of its own (kept open, and closed after the test, if accepted). */
+    private JsonNode askForEvents() {
+        try {
+            ControlClient client = open();
+            client.send(EVENTS);
+            return client.readJson(ControlClient.PATIENCE);
+        } catch (Exception e) {
+            throw new IllegalStateException("asking for events: " + e.getMessage(), e);
+        }
     }
 
     @Test
@@ -109,7 +119,7 @@ class ControlServerLoadTest extends RunningControlServer {
         for (int i = 0; i < ConnectionLoop.MAX_CONNECTIONS; i++) {
             open();
         }
-        Thread.sleep(300);
+        awaitOpenConnections(ConnectionLoop.MAX_CONNECTIONS);
         // Refused at once, before it could even send its request.
         try (ControlClient refused = ControlClient.connect(socket)) {
             JsonNode reply = refused.readJson(ControlClient.PATIENCE);
@@ -120,8 +130,7 @@ class ControlServerLoadTest extends RunningControlServer {
             client.close();
         }
         clients.clear();
-        Thread.sleep(200);
-        Duration took = timedStatus();
-        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "status answered in " + took);
+        awaitOpenConnections(0);
+        statusIsAnswered();
     }
 }

@@ -3,25 +3,27 @@ package org.sacip.agent.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sacip.agent.files.ForeignOwner;
+import org.sacip.commands.CommandResult;
+import org.sacip.commands.Commands;
+import org.sacip.testing.Prerequisites;
 
 /**
- * Change commands need a root peer. The non-root client is python3 run as nobody:nogroup via setpriv, so the
- * server sees a real other uid through SO_PEERCRED.
+ * Change commands need a root peer, told by uid through SO_PEERCRED. The non-root clients are python3 run via
+ * setpriv as nobody:nogroup and as a uid without an account, so the server sees real other uids.
  */
 class ControlServerPermissionTest {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -45,14 +47,17 @@ class ControlServerPermissionTest {
             "    reply += chunk",
             "sys.stdout.write(reply.decode())");
 
+    private static final int NOBODY = 65534;
+
     @TempDir
     Path dir;
     private final InMemoryControlApi api = new InMemoryControlApi();
 
     @BeforeEach
     void needsRootAndTools() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch users");
-        assumeTrue(Files.isExecutable(PYTHON) && Files.isExecutable(SETPRIV), "needs /usr/bin/python3 and setpriv");
+        Prerequisites.requireRoot("to switch users");
+        Prerequisites.requireExecutable(PYTHON);
+        Prerequisites.requireExecutable(SETPRIV);
         // nobody must be able to reach the socket's directory; only the socket's own mode decides.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
@@ -62,13 +67,15 @@ class ControlServerPermissionTest {
     }
 
     private static String askAsNobody(Path socket, String request) throws Exception {
-        Process process = new ProcessBuilder(List.of(SETPRIV.toString(), "--reuid=65534", "--regid=65534",
-                "--clear-groups", PYTHON.toString(), "-I", "-c", CLIENT, socket.toString(), request))
-                .redirectErrorStream(true).start();
-        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "client as nobody finished");
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, process.exitValue(), output);
-        return output;
+        return askAs(NOBODY, socket, request);
+    }
+
+    /** The client as {@code uid} with group nogroup (the socket's group in these tests) and no other groups. */
+    private static String askAs(int uid, Path socket, String request) throws Exception {
+        CommandResult result = Commands.run(List.of(SETPRIV.toString(), "--reuid=" + uid, "--regid=" + NOBODY,
+                "--clear-groups", PYTHON.toString(), "-I", "-c", CLIENT, socket.toString(), request),
+                Duration.ofSeconds(20)).requireSuccess();
+        return result.stdout().trim();
     }
 
     @Test
@@ -92,6 +99,19 @@ class ControlServerPermissionTest {
             assertEquals(0, api.flushes.get(), "nothing was flushed");
             JsonNode status = new ObjectMapper().readTree(askAsNobody(socket, "{\"v\":1,\"cmd\":\"status\"}"));
             assertTrue(status.get("ok").asBoolean(), status.toString());
+        }
+    }
+
+    @Test
+    void flushFromAUidWithoutAnAccountIsRefused() throws Exception {
+        Path socket = dir.resolve("agent.sock");
+        int uid = ForeignOwner.unusedUid();
+        try (ControlServer server = start(socket, Optional.of("nogroup"))) {
+            JsonNode refused = new ObjectMapper().readTree(askAs(uid, socket, "{\"v\":1,\"cmd\":\"flush\"}"));
+            assertFalse(refused.get("ok").asBoolean(), refused.toString());
+            assertEquals("permission", refused.get("error").asText());
+            assertEquals("flush needs root (uid 0); the peer is user " + uid, refused.get("message").asText());
+            assertEquals(0, api.flushes.get(), "nothing was flushed");
         }
     }
 

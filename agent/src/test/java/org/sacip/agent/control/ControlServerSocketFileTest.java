@@ -13,11 +13,20 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sacip.agent.files.ForeignOwner;
+import org.sacip.testing.Eventually;
 
-/** The socket file on disk: mode, group, parent directory, stale and live sockets, removal on close. */
+/**
+ * The socket file on disk: mode, group, parent directory (its owner and mode, and its ancestors'), stale and live
+ * sockets, symbolic links planted at the path, removal on close.
+ */
 class ControlServerSocketFileTest {
     @TempDir
     Path dir;
@@ -109,7 +118,8 @@ class ControlServerSocketFileTest {
                 ControlClient follower = ControlClient.connect(socket)) {
             follower.send("{\"v\":1,\"cmd\":\"events\"}\n");
             assertTrue(follower.readJson(ControlClient.PATIENCE).get("data").get("following").asBoolean());
-            Thread.sleep(100); // let the idle connection be accepted
+            Eventually.await(Duration.ofSeconds(10), () -> server.openConnections() == 1,
+                    () -> "the idle connection to be accepted");
             server.close();
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
             assertTrue(idle.endsWithin(ControlClient.PATIENCE), "idle connection closed");
@@ -119,5 +129,107 @@ class ControlServerSocketFileTest {
         try (ControlServer again = start(socket, Optional.empty())) {
             assertTrue(serves(socket), "the path can be served again");
         }
+    }
+    @Test
+    void aGroupWritableDirectoryIsRefusedAndNothingIsBound() throws Exception {
+        Path run = Files.createDirectory(dir.resolve("run"));
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxrwxr-x"));
+        ControlServerException e = assertThrows(ControlServerException.class,
+                () -> start(run.resolve("agent.sock"), Optional.empty()));
+        assertEquals("the control socket's directory " + run + " is writable by its group (mode 0775); only its "
+                + "owner may write to it", e.getMessage());
+        try (Stream<Path> left = Files.list(run)) {
+            assertEquals(List.of(), left.toList(), "nothing bound or created");
+        }
+    }
+
+    @Test
+    void aDirectoryOwnedByAnotherUidIsRefused() throws Exception {
+        Path run = Files.createDirectory(dir.resolve("run"));
+        int uid = ForeignOwner.unusedUid();
+        ForeignOwner.give(run, uid);
+        ControlServerException e = assertThrows(ControlServerException.class,
+                () -> start(run.resolve("agent.sock"), Optional.empty()));
+        assertTrue(e.getMessage().startsWith("the control socket's directory " + run + " is owned by uid " + uid),
+                e.getMessage());
+        assertFalse(Files.exists(run.resolve("agent.sock"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void aStickyWorldWritableAncestorLikeTmpIsAccepted() throws Exception {
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Files.setAttribute(tmp, "unix:mode", 01777);
+        Path socket = tmp.resolve("sacip/agent.sock");
+        try (ControlServer server = start(socket, Optional.empty())) {
+            assertTrue(serves(socket));
+            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(attributes(socket.getParent()).permissions()));
+        }
+    }
+
+    @Test
+    void aWorldWritableAncestorWithoutTheStickyBitIsRefusedAndNothingIsCreated() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path socket = shared.resolve("sacip/agent.sock");
+        ControlServerException e = assertThrows(ControlServerException.class, () -> start(socket, Optional.empty()));
+        assertEquals("the control socket's directory " + socket.getParent() + " is not safe: its ancestor " + shared
+                + " is writable by its group and others without the sticky bit (mode 0777)", e.getMessage());
+        assertFalse(Files.exists(socket.getParent()), "nothing created where others could interfere");
+    }
+
+    @Test
+    void aSymlinkPlantedAtTheSocketPathChangesNoFilesMode() throws Exception {
+        Path precious = Files.writeString(dir.resolve("precious"), "keys");
+        Files.setPosixFilePermissions(precious, PosixFilePermissions.fromString("rw-------"));
+        Path socket = dir.resolve("agent.sock");
+        Files.createSymbolicLink(socket, precious);
+        ControlServerException e = assertThrows(ControlServerException.class, () -> start(socket, Optional.empty()));
+        assertTrue(e.getMessage().contains("is not a socket"), e.getMessage());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(precious)));
+        assertTrue(Files.isSymbolicLink(socket), "the link is left as it was");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(2, left.count(), "no staging directory left behind");
+        }
+    }
+
+    /**
+     * The race itself: a writer of the directory replaces the socket path with a symlink to a file again and again
+     * while servers start. Had the mode been set at the socket path after bind, some start would chmod the link's
+     * target to 0660; bound in a private directory first, every start either serves its own socket or refuses.
+     */
+    @Test
+    void aSymlinkSwappedInWhileTheServerStartsChangesNoFilesMode() throws Exception {
+        int rounds = 1000;
+        Path precious = Files.writeString(dir.resolve("precious"), "keys");
+        Files.setPosixFilePermissions(precious, PosixFilePermissions.fromString("rw-------"));
+        Path socket = dir.resolve("agent.sock");
+        AtomicBoolean planting = new AtomicBoolean(true);
+        Thread planter = new Thread(() -> {
+            while (planting.get()) {
+                try {
+                    Files.deleteIfExists(socket);
+                    Files.createSymbolicLink(socket, precious);
+                } catch (java.io.IOException raced) {
+                    // The server's own file was there again; the next round retries.
+                }
+            }
+        }, "planter");
+        planter.start();
+        int served = 0;
+        try {
+            for (int i = 0; i < rounds; i++) {
+                try (ControlServer server = start(socket, Optional.empty())) {
+                    served++;
+                } catch (ControlServerException refused) {
+                    // Refusing what it found at the path is one of the two right outcomes.
+                }
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(precious)),
+                        "round " + i + ": the symlink's target changed mode");
+            }
+        } finally {
+            planting.set(false);
+            planter.join();
+        }
+        System.out.println("servers started despite the planter: " + served + " of " + rounds);
     }
 }

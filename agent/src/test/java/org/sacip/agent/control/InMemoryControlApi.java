@@ -8,13 +8,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class InMemoryControlApi implements ControlApi {
     static final StatusView STATUS = new StatusView("0.1.0-test", "2025-01-02T03:04:05Z", 42,
             List.of(new StatusView.ManagedAddress("198.18.0.1", "eth0")), 1, 2, 1, 3, 0,
-            Map.of("BAD_MAC", 2L, "REPLAY", 0L), 2);
+            Map.of("BAD_MAC", 2L, "REPLAY", 0L), 2, 7, Map.of("UNRESOLVED_ANSWER", 1L),
+            List.of(new StatusView.BoundRow("keys", 2, 4096)), 1_000_000, 256_000_000);
     static final SessionRow SESSION = new SessionRow("tcp", "198.18.0.1:40000", "198.19.0.9:22",
-            "198.18.0.7:40000", "198.19.0.9:22", "active", "2025-01-02T03:05:00Z", "198.19.0.9");
-    static final PeerRow PEER = new PeerRow("198.19.0.9", "198.18.0.1", "198.19.0.9", "198.18.0.7", "sacip-v1",
-            "k1", 30L, 5, 4, "2025-01-02T03:05:01Z", 1.5);
+            "198.18.0.7:40000", "198.18.0.7:40000", "198.19.0.9:22", "active", "2025-01-02T03:05:00Z", "198.19.0.9",
+            "00112233445566aa", "bound");
+    static final PeerRow PEER = new PeerRow("198.19.0.9", "198.18.0.1", "198.19.0.9", "198.18.0.7", "198.18.0.7",
+            "sacip-v2", "00112233445566aa", "k1", 30L, 1, 5, 4, "2025-01-02T03:05:01Z", 1.5);
     static final PeerRow SILENT_PEER = new PeerRow("2001:db8::9", "2001:db8::1", "2001:db8::9", "2001:db8::1",
-            "none", null, null, 0, 0, null, null);
+            "2001:db8::1", "sacip-v2", "0011223344556677", "0011223344556677", 0L, 0, 0, 0, null, null);
     static final GhostRow GHOST = new GhostRow("198.18.0.1", "active", 1);
 
     volatile RuntimeException statusFailure;

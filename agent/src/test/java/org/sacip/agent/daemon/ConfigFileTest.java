@@ -25,7 +25,9 @@ class ConfigFileTest {
                 interfaces = eth0, wlan0
                 prefixes = 198.18.0.0/15 2001:db8::/32   # lab only
                 peers = 198.19.0.0/16
-                udp-idle-timeout = 2m
+                max-keys = 100
+                key-idle-keep = 30m
+                mark-mask = 0x00f00000
                 close-legacy-sessions = yes
                 control-group = sacip
                 log-level = DEBUG
@@ -35,7 +37,9 @@ class ConfigFileTest {
         assertFalse(config.scope().managesAddress(InetAddress.getByName("192.0.2.1")));
         assertTrue(config.managesPeer(InetAddress.getByName("198.19.0.9")));
         assertFalse(config.managesPeer(InetAddress.getByName("198.18.0.9")));
-        assertEquals(Duration.ofMinutes(2), config.udpIdleTimeout());
+        assertEquals(100, config.limits().maxKeys());
+        assertEquals(Duration.ofMinutes(30), config.limits().keyIdleKeep());
+        assertEquals(0x00100000L, config.dataPath().firstReplyMark());
         assertTrue(config.closeLegacySessions());
         assertEquals(Optional.of("sacip"), config.controlGroup());
         assertEquals("debug", config.logLevel());

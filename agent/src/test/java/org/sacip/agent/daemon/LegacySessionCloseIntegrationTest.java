@@ -1,20 +1,23 @@
 package org.sacip.agent.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sacip.netlink.testing.TestNamespace;
+import org.sacip.testing.AgentProcess;
+import org.sacip.testing.Eventually;
 
 /**
  * The option close-legacy-sessions, end to end: A runs the agent, B has none. Once A's probes to B have timed out
@@ -22,7 +25,10 @@ import org.sacip.netlink.testing.TestNamespace;
  * at once (ss -K style), so the application learns of it instead of waiting for a timeout.
  */
 class LegacySessionCloseIntegrationTest {
-    private static final long PROBE_GIVE_UP_MS = 40_000;
+    private static final Duration PROBE_GIVE_UP = Duration.ofSeconds(40);
+    private static final Duration SESSION_CLOSED = Duration.ofSeconds(10);
+    /** Far longer than a destroyed socket takes to fail a read; a socket left open would time out instead. */
+    private static final int READ_TIMEOUT_MS = 5000;
 
     @Test
     void closesSessionsWithAPeerWithoutAgentWhenItsAddressMoves(@TempDir Path dir) throws Exception {
@@ -34,55 +40,48 @@ class LegacySessionCloseIntegrationTest {
             a.linkTo(b, aLink, bLink);
             a.exec("ip", "addr", "add", "198.18.50.1/24", "dev", aLink);
             b.exec("ip", "addr", "add", "198.18.50.2/24", "dev", bLink);
-            Process agent = AgentProcessIntegrationTest.start(a, dir.resolve("ctl.sock"), dir.resolve("state"),
-                    "--config", config.toString());
-            try (ServerSocket server = b.netNamespace().call(() -> new ServerSocket(5001, 1,
-                    InetAddress.getByName("198.18.50.2")));
+            try (AgentProcess agent = AgentLaunch.start(a, dir, "--config", config.toString());
+                    ServerSocket server = b.netNamespace().call(() -> new ServerSocket(5001, 1,
+                            InetAddress.getByName("198.18.50.2")));
                     Socket client = a.netNamespace().call(() -> {
                         Socket socket = new Socket();
                         socket.bind(new InetSocketAddress(InetAddress.getByName("198.18.50.1"), 0));
                         return socket;
                     })) {
-                AgentProcessIntegrationTest.awaitSocket(agent, dir.resolve("ctl.sock"));
+                agent.awaitReady(AgentLaunch.READY);
                 client.connect(server.getLocalSocketAddress(), 10_000);
                 try (Socket accepted = server.accept()) {
-                    awaitNoAgent(dir.resolve("ctl.sock"));
+                    Eventually.await(PROBE_GIVE_UP, () -> peers(agent), peers -> peers.contains(
+                            "\"capability\":\"none\""), () -> "A's agent to give up on B (capability none)");
                     a.exec("ip", "addr", "add", "198.18.50.11/24", "dev", aLink);
                     a.exec("ip", "addr", "del", "198.18.50.1/24", "dev", aLink);
-                    long deadline = System.currentTimeMillis() + 10_000;
-                    while (!a.exec("ss", "-tnH", "state", "established").isBlank()) {
-                        if (System.currentTimeMillis() > deadline) {
-                            fail("the session with the agent-less peer is still open: "
-                                    + a.exec("ss", "-tnH", "state", "established"));
-                        }
-                        Thread.sleep(50);
-                    }
-                    client.setSoTimeout(5000);
-                    try {
-                        int read = client.getInputStream().read();
-                        fail("the closed socket still read " + read);
-                    } catch (IOException expected) {
-                        // ECONNABORTED from SOCK_DESTROY: the application knows at once.
-                    }
+                    Eventually.await(SESSION_CLOSED, () -> established(a), String::isBlank,
+                            () -> "the session with the agent-less peer to be closed");
+                    client.setSoTimeout(READ_TIMEOUT_MS);
+                    // ECONNABORTED from SOCK_DESTROY: the application knows at once. A read that merely timed out
+                    // (the socket never destroyed) throws SocketTimeoutException, which is not a SocketException.
+                    assertThrows(SocketException.class, () -> client.getInputStream().read(),
+                            "reading the destroyed socket");
                 }
-            } finally {
-                agent.destroy();
-                assertTrue(agent.waitFor(15, TimeUnit.SECONDS));
-                assertEquals(0, agent.exitValue());
+                assertEquals(0, agent.stop(AgentLaunch.STOP), () -> "exit status after SIGTERM; agent log:\n"
+                        + agent.logTail());
             }
         }
     }
 
-    /** Waits until A's agent lists B with capability "none" (its key agreement timed out). */
-    private static void awaitNoAgent(Path socket) throws Exception {
-        long deadline = System.currentTimeMillis() + PROBE_GIVE_UP_MS;
-        while (System.currentTimeMillis() < deadline) {
-            String peers = AgentProcessIntegrationTest.request(socket, "peers").toString();
-            if (peers.contains("\"capability\":\"none\"")) {
-                return;
-            }
-            Thread.sleep(500);
+    private static String peers(AgentProcess agent) {
+        try {
+            return agent.request("peers").toString();
+        } catch (IOException e) {
+            return "(no answer: " + e.getMessage() + ")";
         }
-        fail("A's agent never gave up on B: " + AgentProcessIntegrationTest.request(socket, "peers"));
+    }
+
+    private static String established(TestNamespace ns) {
+        try {
+            return ns.exec("ss", "-tnH", "state", "established");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

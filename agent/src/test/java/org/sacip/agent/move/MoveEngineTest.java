@@ -23,7 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.sacip.agent.session.PeerSessions;
+import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.Session;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.session.SessionOrigin;
 import org.sacip.netlink.diag.TransportProtocol;
 import org.sacip.netlink.route.AddressFlag;
@@ -58,8 +61,8 @@ class MoveEngineTest {
     }
 
     private Session tcp(String local, String peer) {
-        Session session = new Session(TransportProtocol.TCP, new InetSocketAddress(ip(local), port++),
-                new InetSocketAddress(ip(peer), 443), SessionOrigin.SOCKET, port);
+        Session session = new Session(new SessionTuple(SessionProtocol.TCP, new Endpoint(ip(local), port++),
+                new Endpoint(ip(peer), 443)), SessionOrigin.SOCKET, port);
         sessions.computeIfAbsent(ip(local), key -> new ArrayList<>()).add(session);
         return session;
     }

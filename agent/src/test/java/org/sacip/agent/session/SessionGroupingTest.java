@@ -15,7 +15,9 @@ class SessionGroupingTest {
 
     static Session session(TransportProtocol protocol, String local, int localPort, String remote, int remotePort,
             SessionOrigin origin) throws Exception {
-        return new Session(protocol, endpoint(local, localPort), endpoint(remote, remotePort), origin, localPort);
+        return new Session(new SessionTuple(protocol == TransportProtocol.TCP ? SessionProtocol.TCP
+                : SessionProtocol.UDP, new Endpoint(InetAddress.getByName(local), localPort),
+                new Endpoint(InetAddress.getByName(remote), remotePort)), origin, localPort);
     }
 
     @Test

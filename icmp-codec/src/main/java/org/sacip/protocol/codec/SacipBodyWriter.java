@@ -3,6 +3,11 @@ package org.sacip.protocol.codec;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import org.sacip.protocol.message.AddressUpdate;
+import org.sacip.protocol.message.Claim;
+import org.sacip.protocol.message.ClaimEntry;
+import org.sacip.protocol.message.ClaimFlag;
+import org.sacip.protocol.message.ClaimReply;
+import org.sacip.protocol.message.ClaimReplyEntry;
 import org.sacip.protocol.message.CookieReply;
 import org.sacip.protocol.message.Hello;
 import org.sacip.protocol.message.Init;
@@ -27,7 +32,7 @@ public final class SacipBodyWriter {
 
     /** Octets {@link #write} produces for this message. */
     public static int length(SacipMessage message) {
-        return WireFormat.SACIP_HEADER_LENGTH + message.kind().bodyLength();
+        return WireFormat.SACIP_HEADER_LENGTH + message.bodyLength();
     }
 
     /** Writes at the buffer's position and advances it; throws BufferOverflowException when it does not fit. */
@@ -81,7 +86,45 @@ public final class SacipBodyWriter {
             BigEndian.put(out, m.reason().code(), 2);
             BigEndian.put(out, 0, 2);
             put(out, m.echo());
+        } else if (message instanceof Claim m) {
+            writeClaim(out, m);
+        } else if (message instanceof ClaimReply m) {
+            writeClaimReply(out, m);
         }
+    }
+
+    private static void writeClaim(ByteBuffer out, Claim m) {
+        put(out, m.keyId());
+        BigEndian.put(out, m.claimNumber(), 8);
+        out.put(m.holderAddress().toWire());
+        out.put(m.peerAddress().toWire());
+        BigEndian.put(out, m.entries().size(), 2);
+        BigEndian.put(out, 0, 2);
+        for (ClaimEntry entry : m.entries()) {
+            out.put((byte) entry.protocol().code());
+            out.put((byte) ClaimFlag.toBits(entry.flags()));
+            BigEndian.put(out, entry.holderPort(), 2);
+            BigEndian.put(out, entry.peerPort(), 2);
+            BigEndian.put(out, 0, 2);
+            put(out, entry.proof());
+        }
+        put(out, m.mac());
+    }
+
+    private static void writeClaimReply(ByteBuffer out, ClaimReply m) {
+        put(out, m.keyId());
+        BigEndian.put(out, m.claimNumber(), 8);
+        out.put(m.seenHolderAddress().toWire());
+        BigEndian.put(out, m.entries().size(), 2);
+        BigEndian.put(out, 0, 2);
+        for (ClaimReplyEntry entry : m.entries()) {
+            out.put((byte) entry.verdict().code());
+            out.put((byte) entry.protocol().code());
+            BigEndian.put(out, entry.holderPort(), 2);
+            BigEndian.put(out, entry.peerPort(), 2);
+            BigEndian.put(out, entry.seenHolderPort(), 2);
+        }
+        put(out, m.mac());
     }
 
     private static void writeUpdate(ByteBuffer out, Octets keyId, long sequence, SacipAddress original,

@@ -1,6 +1,6 @@
 package org.sacip.protocol.codec;
 
-/** The only exception the decoder throws: the input is not a well-formed SACIP v1 message. */
+/** The only exception the decoder throws: the input is not a well-formed SACIP message of this version. */
 public final class SacipCodecException extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -26,7 +26,29 @@ public final class SacipCodecException extends Exception {
         ZERO_SEQUENCE,
         OUTER_SOURCE_NOT_CURRENT_ADDRESS,
         UNKNOWN_REFUSAL_REASON,
-        RESERVED_REFUSAL_BITS
+        RESERVED_REFUSAL_BITS,
+        /** The outer source or destination cannot be a unicast host address (section 3). */
+        NON_UNICAST_OUTER_ADDRESS,
+        /** An address field cannot be a unicast host address (section 3). */
+        NON_UNICAST_ADDRESS,
+        ZERO_CLAIM_NUMBER,
+        /** A claim's addresses are of another family than the outer addresses (a session never changes family). */
+        ADDRESS_FAMILY_NOT_OUTER_FAMILY,
+        /** The entry count differs from the number of entries the length holds. */
+        BAD_ENTRY_COUNT,
+        /** A reserved octet of a CLAIM or CLAIM_REPLY, in the fixed part or in an entry, is not zero. */
+        RESERVED_CLAIM_BITS,
+        /** A claim or reply entry names a protocol other than 6 (TCP) and 17 (UDP). */
+        UNKNOWN_CLAIM_PROTOCOL,
+        /** A claim entry sets a flag bit without meaning. */
+        UNKNOWN_CLAIM_FLAGS,
+        /** A claim or reply entry carries port 0. */
+        ZERO_PORT,
+        /** A claim entry flagged NO_RECORD carries a proof that is not all zero. */
+        NONZERO_PROOF_WITHOUT_RECORD,
+        /** A TCP claim entry's proof has a nonzero octet after the two ISNs. */
+        NONZERO_TCP_PROOF_TAIL,
+        UNKNOWN_CLAIM_VERDICT
     }
 
     private final Reason reason;

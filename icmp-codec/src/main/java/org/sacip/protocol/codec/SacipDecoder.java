@@ -22,10 +22,12 @@ import org.sacip.protocol.message.SacipMessage;
 import org.sacip.protocol.message.UpdateAck;
 
 /**
- * Strict decoder of one ICMP message carrying SACIP v1. Checks, in this order: ICMP header present, outer address
- * families, ICMP type and code, SACIP header present, magic, version, kind, reserved header bits, exact length,
- * checksum, then the body field by field. The cheap magic and version checks come before the checksum so foreign
- * experimental traffic costs little; the length is exact before the checksum so no work depends on junk length.
+ * Strict decoder of one ICMP message carrying SACIP of {@link WireFormat#VERSION}. Checks, in the order of
+ * docs/PROTOCOL.md section 10: ICMP header present, outer address families equal and unicast, ICMP type and code,
+ * SACIP header present, magic, version, kind, reserved header bits, exact length (for CLAIM and CLAIM_REPLY: fixed
+ * part + a whole number of entries, 1 to 40), checksum, then the body field by field in wire order. The cheap magic
+ * and version checks come before the checksum so foreign experimental traffic costs little; the length is exact
+ * before the checksum so no work depends on junk length.
  */
 public final class SacipDecoder {
     private SacipDecoder() {
@@ -49,6 +51,10 @@ public final class SacipDecoder {
         }
         if (outerSource.family() != outerDestination.family()) {
             throw new SacipCodecException(Reason.OUTER_ADDRESS_FAMILY_MISMATCH, "source and destination families differ");
+        }
+        if (!outerSource.isUnicastHost() || !outerDestination.isUnicastHost()) {
+            throw new SacipCodecException(Reason.NON_UNICAST_OUTER_ADDRESS,
+                    "from " + outerSource + " to " + outerDestination);
         }
         AddressFamily family = outerSource.family();
         WireReader reader = new WireReader(icmp, start, start + length);
@@ -76,18 +82,11 @@ public final class SacipDecoder {
         MessageKind kind = MessageKind.fromCode(kindCode).orElseThrow(
                 () -> new SacipCodecException(Reason.UNKNOWN_KIND, "kind " + kindCode));
         reader.zeros(2, Reason.RESERVED_HEADER_BITS);
-        if (reader.remaining() < kind.bodyLength()) {
-            throw new SacipCodecException(Reason.TRUNCATED_BODY,
-                    kind + " needs " + kind.bodyLength() + " octets of body, " + reader.remaining() + " present");
-        }
-        if (reader.remaining() > kind.bodyLength()) {
-            throw new SacipCodecException(Reason.TRAILING_BYTES,
-                    (reader.remaining() - kind.bodyLength()) + " octets after the " + kind + " body");
-        }
+        int entries = entriesHeldBy(kind, reader.remaining());
         if (IcmpChecksum.compute(icmp, start, length, outerSource, outerDestination) != 0) {
             throw new SacipCodecException(Reason.BAD_CHECKSUM, "ICMP checksum does not verify");
         }
-        SacipMessage message = readBody(kind, reader);
+        SacipMessage message = readBody(kind, reader, entries, family);
         if (message instanceof AddressUpdate update && !update.currentAddress().equals(outerSource)) {
             throw new SacipCodecException(Reason.OUTER_SOURCE_NOT_CURRENT_ADDRESS,
                     "update for " + update.currentAddress() + " sent from " + outerSource);
@@ -95,7 +94,33 @@ public final class SacipDecoder {
         return message;
     }
 
-    private static SacipMessage readBody(MessageKind kind, WireReader r) throws SacipCodecException {
+    /**
+     * Checks the body length and returns the number of entries it holds (0 for kinds without entries). A kind
+     * without entries has one length: shorter is truncated, longer has trailing octets. CLAIM and CLAIM_REPLY:
+     * shorter than with one entry is truncated; any other length that is not fixed part + k whole entries with
+     * k at most 40 has trailing octets (beyond the longest whole message they hold).
+     */
+    private static int entriesHeldBy(MessageKind kind, int body) throws SacipCodecException {
+        if (body < kind.minBodyLength()) {
+            throw new SacipCodecException(Reason.TRUNCATED_BODY,
+                    kind + " needs " + kind.minBodyLength() + " octets of body, " + body + " present");
+        }
+        int entryOctets = body - kind.fixedBodyLength();
+        if (!kind.hasEntries()) {
+            if (entryOctets > 0) {
+                throw new SacipCodecException(Reason.TRAILING_BYTES, entryOctets + " octets after the " + kind + " body");
+            }
+            return 0;
+        }
+        if (body > kind.maxBodyLength() || entryOctets % kind.entryLength() != 0) {
+            throw new SacipCodecException(Reason.TRAILING_BYTES, body + " octets of " + kind
+                    + " body are not the fixed part and 1 to " + kind.maxEntries() + " whole entries");
+        }
+        return entryOctets / kind.entryLength();
+    }
+
+    private static SacipMessage readBody(MessageKind kind, WireReader r, int entries, AddressFamily outerFamily)
+            throws SacipCodecException {
         switch (kind) {
             case HELLO: {
                 Octets nonce = r.octets(FieldLengths.NONCE);
@@ -138,6 +163,10 @@ public final class SacipDecoder {
                 r.zeros(2, Reason.RESERVED_REFUSAL_BITS);
                 return new Refusal(reason, r.octets(FieldLengths.REFUSAL_ECHO));
             }
+            case CLAIM:
+                return ClaimBodyReader.claim(r, entries, outerFamily);
+            case CLAIM_REPLY:
+                return ClaimBodyReader.claimReply(r, entries, outerFamily);
             default:
                 throw new SacipCodecException(Reason.UNKNOWN_KIND, "kind " + kind);
         }

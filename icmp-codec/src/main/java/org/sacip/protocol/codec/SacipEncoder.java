@@ -2,6 +2,9 @@ package org.sacip.protocol.codec;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import org.sacip.protocol.message.AddressFamily;
+import org.sacip.protocol.message.Claim;
+import org.sacip.protocol.message.ClaimReply;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
 
@@ -22,10 +25,21 @@ public final class SacipEncoder {
      *               the checksum
      * @return octets written
      * @throws BufferOverflowException when the buffer has too little room; nothing is written then
+     * @throws IllegalArgumentException when the outer addresses differ in family or are not unicast host addresses,
+     *                                  or a claim's addresses are of another family than the outer ones (the
+     *                                  decoder would reject such a message)
      */
     public static int encode(SacipMessage message, SacipAddress source, SacipAddress destination, ByteBuffer out) {
         if (source.family() != destination.family()) {
             throw new IllegalArgumentException("outer source and destination must have the same family");
+        }
+        source.requireUnicastHost("outer source");
+        destination.requireUnicastHost("outer destination");
+        AddressFamily sessionFamily = message instanceof Claim c ? c.holderAddress().family()
+                : message instanceof ClaimReply r ? r.seenHolderAddress().family() : source.family();
+        if (sessionFamily != source.family()) {
+            throw new IllegalArgumentException(message.kind() + " about " + sessionFamily + " sessions sent over "
+                    + source.family());
         }
         int length = encodedLength(message);
         if (out.remaining() < length) {

@@ -1,6 +1,8 @@
 package org.sacip.protocol.codec;
 
-/** Constants of the SACIP v1 framing (see docs/PROTOCOL.md, "Framing"). */
+import org.sacip.protocol.message.MessageKind;
+
+/** Constants of the SACIP framing (see docs/PROTOCOL.md, "Framing"). */
 public final class WireFormat {
     /** Type, code, checksum. */
     public static final int ICMP_HEADER_LENGTH = 4;
@@ -8,9 +10,11 @@ public final class WireFormat {
     public static final int SACIP_HEADER_LENGTH = 8;
     /** "SACI" in ASCII. */
     public static final int MAGIC = 0x53414349;
-    public static final int VERSION = 1;
-    /** Largest message of v1 (ICMP header, SACIP header and the longest body). */
-    public static final int MAX_MESSAGE_LENGTH = ICMP_HEADER_LENGTH + SACIP_HEADER_LENGTH + 80;
+    /** The protocol version this codec speaks; messages of any other version are malformed here. */
+    public static final int VERSION = 2;
+    /** Largest message: ICMP and SACIP headers and a CLAIM of 40 entries (1048 octets). */
+    public static final int MAX_MESSAGE_LENGTH = ICMP_HEADER_LENGTH + SACIP_HEADER_LENGTH
+            + MessageKind.CLAIM.maxBodyLength();
 
     private WireFormat() {
     }

@@ -7,8 +7,8 @@ import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
 
 /**
- * Reads fixed-size fields from a region whose length the decoder has already checked against the kind's body
- * length. Every read still checks the octets left, so a mistake here becomes a typed error, not a buffer exception.
+ * Reads fields from a region whose length the decoder has already checked against the kind's body length. Every
+ * read still checks the octets left, so a mistake here becomes a typed error, not a buffer exception.
  */
 final class WireReader {
     private final ByteBuffer buffer;
@@ -52,16 +52,32 @@ final class WireReader {
         }
     }
 
-    /** The 20-octet address format: family, three reserved zeros, 16 address octets (IPv4: 4 then 12 zeros). */
+    /**
+     * The 20-octet address format: family, three reserved zeros, 16 address octets (IPv4: 4 then 12 zeros), checked
+     * in that order and then for being a unicast host address.
+     */
     SacipAddress address() throws SacipCodecException {
         require(SacipAddress.WIRE_LENGTH);
         int code = buffer.get(index++) & 0xFF;
         AddressFamily family = AddressFamily.fromCode(code).orElseThrow(
                 () -> new SacipCodecException(Reason.UNKNOWN_ADDRESS_FAMILY, "address family " + code));
         zeros(3, Reason.RESERVED_ADDRESS_BITS);
-        Octets address = octets(family.addressLength());
+        Octets octets = octets(family.addressLength());
         zeros(16 - family.addressLength(), Reason.NONZERO_ADDRESS_TAIL);
-        return SacipAddress.of(family, address.toByteArray());
+        SacipAddress address = SacipAddress.of(family, octets.toByteArray());
+        if (!address.isUnicastHost()) {
+            throw new SacipCodecException(Reason.NON_UNICAST_ADDRESS, address + " is not a unicast host address");
+        }
+        return address;
+    }
+
+    /** A 16-bit port, which is never 0. */
+    int port(String what) throws SacipCodecException {
+        int port = (int) unsigned(2);
+        if (port == 0) {
+            throw new SacipCodecException(Reason.ZERO_PORT, what + " is 0");
+        }
+        return port;
     }
 
     private void require(int length) throws SacipCodecException {

@@ -2,7 +2,8 @@ package org.sacip.protocol.message;
 
 /** A message whose body ends with a truncated HMAC-SHA256 ({@link FieldLengths#MAC} octets). */
 public sealed interface AuthenticatedMessage extends SacipMessage
-        permits InitReply, InitConfirm, Rekey, AddressUpdate, UpdateAck, PathChallenge, PathResponse {
+        permits InitReply, InitConfirm, Rekey, AddressUpdate, UpdateAck, PathChallenge, PathResponse, Claim,
+        ClaimReply {
     Octets mac();
 
     /** The same message with another MAC value (all zeros while the MAC is computed). */

@@ -2,27 +2,40 @@ package org.sacip.protocol.message;
 
 import java.util.Optional;
 
-/** The SACIP v1 message kinds, their wire code and the fixed length of their body. */
+/**
+ * The SACIP message kinds, their wire code and the length of their body. Most kinds have one fixed body length;
+ * CLAIM and CLAIM_REPLY have a fixed part (which includes the MAC) plus 1 to {@link #MAX_ENTRIES} entries of one
+ * size, and their length must be exactly fixed part + count x entry.
+ */
 public enum MessageKind {
-    HELLO(1, 32, false),
-    COOKIE(2, 32, false),
-    INIT(3, 80, false),
-    INIT_REPLY(4, 80, true),
-    INIT_CONFIRM(5, 48, true),
-    REKEY(6, 80, true),
-    ADDRESS_UPDATE(7, 72, true),
-    UPDATE_ACK(8, 72, true),
-    PATH_CHALLENGE(9, 40, true),
-    PATH_RESPONSE(10, 40, true),
-    REFUSAL(11, 20, false);
+    HELLO(1, 32, 0, false),
+    COOKIE(2, 32, 0, false),
+    INIT(3, 80, 0, false),
+    INIT_REPLY(4, 80, 0, true),
+    INIT_CONFIRM(5, 48, 0, true),
+    REKEY(6, 80, 0, true),
+    ADDRESS_UPDATE(7, 72, 0, true),
+    UPDATE_ACK(8, 72, 0, true),
+    PATH_CHALLENGE(9, 40, 0, true),
+    PATH_RESPONSE(10, 40, 0, true),
+    REFUSAL(11, 20, 0, false),
+    /** 60 octets before the entries, 16 of MAC after them. */
+    CLAIM(12, 60 + FieldLengths.MAC, FieldLengths.CLAIM_ENTRY, true),
+    /** 40 octets before the entries, 16 of MAC after them. */
+    CLAIM_REPLY(13, 40 + FieldLengths.MAC, FieldLengths.CLAIM_REPLY_ENTRY, true);
+
+    /** Most entries a CLAIM or CLAIM_REPLY carries (the largest message, a CLAIM of 40, is 1048 octets). */
+    public static final int MAX_ENTRIES = 40;
 
     private final int code;
-    private final int bodyLength;
+    private final int fixedBodyLength;
+    private final int entryLength;
     private final boolean authenticated;
 
-    MessageKind(int code, int bodyLength, boolean authenticated) {
+    MessageKind(int code, int fixedBodyLength, int entryLength, boolean authenticated) {
         this.code = code;
-        this.bodyLength = bodyLength;
+        this.fixedBodyLength = fixedBodyLength;
+        this.entryLength = entryLength;
         this.authenticated = authenticated;
     }
 
@@ -30,9 +43,61 @@ public enum MessageKind {
         return code;
     }
 
-    /** Octets after the 8-octet SACIP header; v1 bodies have a fixed length per kind. */
+    /** True for CLAIM and CLAIM_REPLY, whose body holds a counted list of entries. */
+    public boolean hasEntries() {
+        return entryLength != 0;
+    }
+
+    /** Octets of the body that do not depend on the entry count (for a kind without entries, the whole body). */
+    public int fixedBodyLength() {
+        return fixedBodyLength;
+    }
+
+    /** Octets of one entry; 0 for a kind without entries. */
+    public int entryLength() {
+        return entryLength;
+    }
+
+    /** Fewest entries a message of this kind carries: 1 for CLAIM and CLAIM_REPLY, else 0. */
+    public int minEntries() {
+        return hasEntries() ? 1 : 0;
+    }
+
+    /** Most entries a message of this kind carries: {@link #MAX_ENTRIES} for CLAIM and CLAIM_REPLY, else 0. */
+    public int maxEntries() {
+        return hasEntries() ? MAX_ENTRIES : 0;
+    }
+
+    /** Octets after the 8-octet SACIP header of a message with {@code entries} entries. */
+    public int bodyLength(int entries) {
+        if (entries < minEntries() || entries > maxEntries()) {
+            throw new IllegalArgumentException(this + " carries " + minEntries() + " to " + maxEntries()
+                    + " entries, not " + entries);
+        }
+        return fixedBodyLength + entries * entryLength;
+    }
+
+    /**
+     * The body length of a kind without entries.
+     *
+     * @throws IllegalStateException for CLAIM and CLAIM_REPLY, whose length depends on the count (use
+     *                               {@link #bodyLength(int)}, {@link #minBodyLength()}, {@link #maxBodyLength()})
+     */
     public int bodyLength() {
-        return bodyLength;
+        if (hasEntries()) {
+            throw new IllegalStateException(this + " has no single body length");
+        }
+        return fixedBodyLength;
+    }
+
+    /** Shortest body of this kind. */
+    public int minBodyLength() {
+        return bodyLength(minEntries());
+    }
+
+    /** Longest body of this kind. */
+    public int maxBodyLength() {
+        return bodyLength(maxEntries());
     }
 
     /** True when the body ends with a MAC. */

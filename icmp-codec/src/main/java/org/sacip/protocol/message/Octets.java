@@ -39,6 +39,16 @@ public final class Octets {
         return bytes[index];
     }
 
+    /** True when every octet from {@code offset} to the end is zero (also when none is left). */
+    public boolean isZeroFrom(int offset) {
+        for (int i = offset; i < bytes.length; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Throws IllegalArgumentException unless this string has exactly {@code expected} octets. */
     public Octets requireLength(int expected, String what) {
         if (bytes.length != expected) {

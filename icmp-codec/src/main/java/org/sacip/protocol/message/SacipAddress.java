@@ -56,6 +56,38 @@ public final class SacipAddress {
         return address.clone();
     }
 
+    /**
+     * True when this can be a unicast host address, the only kind SACIP carries (docs/PROTOCOL.md section 3): not
+     * IPv4 0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/4 (multicast) or 240.0.0.0/4 (including 255.255.255.255), not IPv6
+     * ::, ::1, ff00::/8 (multicast) or ::ffff:0:0/96 (IPv4-mapped). Link-local addresses are unicast and pass.
+     */
+    public boolean isUnicastHost() {
+        int first = address[0] & 0xFF;
+        if (family == AddressFamily.IPV4) {
+            return first != 0 && first != 127 && first < 224;
+        }
+        if (first == 0xFF) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return true;
+            }
+        }
+        boolean mapped = address[10] == (byte) 0xFF && address[11] == (byte) 0xFF;
+        boolean unspecifiedOrLoopback = address[10] == 0 && address[11] == 0 && address[12] == 0
+                && address[13] == 0 && address[14] == 0 && (address[15] == 0 || address[15] == 1);
+        return !mapped && !unspecifiedOrLoopback;
+    }
+
+    /** Throws IllegalArgumentException unless {@link #isUnicastHost()}; returns this address. */
+    public SacipAddress requireUnicastHost(String what) {
+        if (!isUnicastHost()) {
+            throw new IllegalArgumentException(what + " " + this + " is not a unicast host address");
+        }
+        return this;
+    }
+
     public InetAddress toInetAddress() {
         try {
             return family == AddressFamily.IPV4

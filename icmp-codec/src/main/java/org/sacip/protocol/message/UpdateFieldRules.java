@@ -11,6 +11,8 @@ final class UpdateFieldRules {
         if (sequence == 0) {
             throw new IllegalArgumentException("sequence numbers start at 1");
         }
+        originalAddress.requireUnicastHost("original address");
+        currentAddress.requireUnicastHost("current address");
         if (originalAddress.family() != currentAddress.family()) {
             throw new IllegalArgumentException("original and current address must have the same family");
         }

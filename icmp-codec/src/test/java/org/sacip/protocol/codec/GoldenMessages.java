@@ -1,7 +1,14 @@
 package org.sacip.protocol.codec;
 
 import org.sacip.protocol.message.AddressFamily;
+import java.util.List;
 import org.sacip.protocol.message.AddressUpdate;
+import org.sacip.protocol.message.Claim;
+import org.sacip.protocol.message.ClaimEntry;
+import org.sacip.protocol.message.ClaimProtocol;
+import org.sacip.protocol.message.ClaimReply;
+import org.sacip.protocol.message.ClaimReplyEntry;
+import org.sacip.protocol.message.ClaimVerdict;
 import org.sacip.protocol.message.CookieReply;
 import org.sacip.protocol.message.Hello;
 import org.sacip.protocol.message.Init;
@@ -18,7 +25,10 @@ import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
 import org.sacip.protocol.message.UpdateAck;
 
-/** One message per kind and family with recognisable field values, and the outer addresses it travels between. */
+/**
+ * One message per kind and family with recognisable field values, and the outer addresses it travels between
+ * (always {@link #source} to {@link #destination}). MACs are dummies (0xaa octets), computed under no key.
+ */
 public final class GoldenMessages {
     private GoldenMessages() {
     }
@@ -38,9 +48,21 @@ public final class GoldenMessages {
         return Octets.of(b);
     }
 
+    /** The address a moved host had before: the original address of updates, the holder address of claims. */
+    public static SacipAddress original(AddressFamily family) {
+        return family == AddressFamily.IPV4 ? SacipAddress.parse("198.18.0.9") : SacipAddress.parse("2001:db8::9");
+    }
+
+    /** Three entries: a TCP and a UDP session with proofs, and a TCP session without record. */
+    public static List<ClaimEntry> claimEntries() {
+        return List.of(
+                ClaimEntry.tcp(50000, 443, Octets.fromHex("11111111222222220000000000000000")),
+                ClaimEntry.udp(50001, 53, Octets.fromHex("33333333333333334444444444444444")),
+                ClaimEntry.withoutRecord(ClaimProtocol.TCP, 50002, 22));
+    }
+
     public static SacipMessage of(MessageKind kind, AddressFamily family) {
-        SacipAddress original = family == AddressFamily.IPV4
-                ? SacipAddress.parse("198.18.0.9") : SacipAddress.parse("2001:db8::9");
+        SacipAddress original = original(family);
         SacipAddress current = source(family);
         switch (kind) {
             case HELLO:
@@ -58,13 +80,27 @@ public final class GoldenMessages {
             case ADDRESS_UPDATE:
                 return new AddressUpdate(fill(0x4b, 8), 0x0102030405060708L, original, current, fill(0xaa, 16));
             case UPDATE_ACK:
-                return new UpdateAck(fill(0x4b, 8), 0x0102030405060708L, original, current, fill(0xaa, 16));
+                // Acknowledgements go from the peer to the moving host's current address.
+                return new UpdateAck(fill(0x4b, 8), 0x0102030405060708L, original, destination(family),
+                        fill(0xaa, 16));
             case PATH_CHALLENGE:
                 return new PathChallenge(fill(0x4b, 8), fill(0xcc, 16), fill(0xaa, 16));
             case PATH_RESPONSE:
                 return new PathResponse(fill(0x4b, 8), fill(0xcc, 16), fill(0xaa, 16));
             case REFUSAL:
                 return new Refusal(RefusalReason.UNKNOWN_KEY, fill(0x11, 16));
+            case CLAIM:
+                // The sender moved from the original address to the source; its sessions still know the original.
+                return new Claim(fill(0x4b, 8), 0x0102030405060708L, original, destination(family), claimEntries(),
+                        fill(0xaa, 16));
+            case CLAIM_REPLY: {
+                List<ClaimEntry> claimed = claimEntries();
+                // The replying host sees the holder at the original address, and the third holder port translated.
+                return new ClaimReply(fill(0x4b, 8), 0x0102030405060708L, original, List.of(
+                        ClaimReplyEntry.answering(claimed.get(0), ClaimVerdict.BOUND),
+                        ClaimReplyEntry.answering(claimed.get(1), ClaimVerdict.PROOF_MISMATCH),
+                        ClaimReplyEntry.answering(claimed.get(2), ClaimVerdict.NOT_ELIGIBLE, 60002)), fill(0xaa, 16));
+            }
             default:
                 throw new IllegalArgumentException(kind.toString());
         }

@@ -62,9 +62,13 @@ class GoldenVectorTest {
                         GoldenMessages.destination(family));
                 Path file = Path.of(args[0] + GoldenMessages.resource(kind, family));
                 Files.createDirectories(file.getParent());
-                StringBuilder text = new StringBuilder("# SACIP v1 " + kind + " over " + family + ", from "
-                        + GoldenMessages.source(family) + " to " + GoldenMessages.destination(family)
-                        + " (whole ICMP message)\n");
+                StringBuilder text = new StringBuilder("# SACIP v" + WireFormat.VERSION + " " + kind + " over "
+                        + family + ", from " + GoldenMessages.source(family) + " to "
+                        + GoldenMessages.destination(family) + " (whole ICMP message)\n");
+                if (kind.authenticated()) {
+                    text.append("# The MAC (last 16 octets) is a dummy value, computed under no key;"
+                            + " docs/PROTOCOL.md section 11 has real ones.\n");
+                }
                 for (int i = 0; i < encoded.length; i += 16) {
                     text.append(HexFormat.ofDelimiter(" ").formatHex(encoded, i, Math.min(i + 16, encoded.length)))
                             .append('\n');

@@ -10,7 +10,6 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sacip.protocol.message.AddressFamily;
-import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
 
@@ -26,9 +25,9 @@ class RoundTripTest {
         ByteBuffer buffer = ByteBuffer.allocate(4 * WireFormat.MAX_MESSAGE_LENGTH);
         for (int i = 0; i < MESSAGES_PER_SEED; i++) {
             SacipMessage message = messages.any();
-            AddressFamily outer = message instanceof AddressUpdate u ? u.currentAddress().family() : messages.family();
-            SacipAddress source = message instanceof AddressUpdate u ? u.currentAddress() : messages.address(outer);
-            SacipAddress destination = messages.address(outer);
+            RandomMessages.Outer outer = messages.outerFor(message);
+            SacipAddress source = outer.source();
+            SacipAddress destination = outer.destination();
 
             // Anywhere in the buffer, with junk around it, and whatever byte order the caller set.
             buffer.clear();

@@ -1,25 +1,34 @@
 package org.sacip.netlink.conntrack;
 
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.sacip.netlink.Errno;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkConstants;
+import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkFamily;
 import org.sacip.netlink.NetlinkMessage;
 import org.sacip.netlink.NetlinkMessageBuilder;
+import org.sacip.netlink.NetlinkParseException;
 import org.sacip.netlink.NetlinkSocket;
 
 /**
- * ctnetlink dumps of UDP flows filtered in the kernel by address (CTA_FILTER, Linux 5.8+; IPv6 addresses are
- * matched in Java, see {@link #udpFlows}), for unconnected UDP
- * sockets whose peers sock_diag cannot show. Conntrack only knows flows while something in the namespace uses
- * it (a ct rule, NAT). Not thread-safe.
+ * ctnetlink requests: dumps of UDP flows filtered in the kernel by address (CTA_FILTER, Linux 5.8+; IPv6 addresses
+ * are matched in Java, see {@link #udpFlows}), for unconnected UDP sockets whose peers sock_diag cannot show, and
+ * the lookup of one flow by its tuple ({@link #get}). Conntrack only knows flows while something in the namespace
+ * uses it (a ct rule, NAT). Not thread-safe.
  */
 public final class ConntrackClient implements AutoCloseable {
+    /** TCP, UDP, DCCP, SCTP, UDP-Lite: the protocols conntrack keys by ports. */
+    private static final Set<Integer> PORT_PROTOCOLS = Set.of(6, 17, 33, 132, 136);
+
     private final NetlinkSocket socket;
 
     private ConntrackClient(NetlinkSocket socket) {
@@ -73,6 +82,57 @@ public final class ConntrackClient implements AutoCloseable {
             }
         }
         return flows;
+    }
+
+    /**
+     * The entry of one flow, named by its original tuple (a reply tuple finds it too), with counters when
+     * accounting was on as it began; empty if conntrack has no such flow.
+     *
+     * @throws IllegalArgumentException for a protocol without ports (conntrack keys ICMP by id, type and code)
+     */
+    public Optional<ConntrackEntry> get(FlowTuple tuple) throws NetlinkException {
+        byte[] source = tuple.source().getAddress();
+        if (source.length != tuple.destination().getAddress().length) {
+            throw new IllegalArgumentException("tuple " + tuple + " mixes IPv4 and IPv6");
+        }
+        if (!PORT_PROTOCOLS.contains(tuple.protocol())) {
+            throw new IllegalArgumentException("IP protocol " + tuple.protocol() + " has no ports to look up");
+        }
+        try {
+            for (NetlinkMessage message : socket.query(getRequest(tuple, socket.nextSequence()))) {
+                if (message.type() == Ctnl.messageType(Ctnl.IPCTNL_MSG_CT_NEW)) {
+                    return Optional.of(ConntrackEntryParser.parse(message));
+                }
+            }
+            throw new NetlinkParseException(NetlinkParseException.Reason.MISSING_ATTRIBUTE,
+                    "IPCTNL_MSG_CT_GET answered without an entry");
+        } catch (NetlinkErrorException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** IPCTNL_MSG_CT_GET of one flow by its original tuple, with NLM_F_ACK. */
+    static ByteBuffer getRequest(FlowTuple tuple, int sequence) {
+        byte[] source = tuple.source().getAddress();
+        boolean v4 = source.length == 4;
+        NetlinkMessageBuilder request = new NetlinkMessageBuilder(Ctnl.messageType(Ctnl.IPCTNL_MSG_CT_GET),
+                NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK)
+                .familyHeader(new byte[] {(byte) (v4 ? Ctnl.AF_INET : Ctnl.AF_INET6), 0, 0, 0});
+        int original = request.beginNested(Ctnl.CTA_TUPLE_ORIG, true);
+        int ip = request.beginNested(Ctnl.CTA_TUPLE_IP, true);
+        request.putBytes(v4 ? Ctnl.CTA_IP_V4_SRC : Ctnl.CTA_IP_V6_SRC, source);
+        request.putBytes(v4 ? Ctnl.CTA_IP_V4_DST : Ctnl.CTA_IP_V6_DST, tuple.destination().getAddress());
+        request.endNested(ip);
+        int proto = request.beginNested(Ctnl.CTA_TUPLE_PROTO, true);
+        request.putU8(Ctnl.CTA_PROTO_NUM, tuple.protocol());
+        request.putU16Be(Ctnl.CTA_PROTO_SRC_PORT, tuple.sourcePort());
+        request.putU16Be(Ctnl.CTA_PROTO_DST_PORT, tuple.destinationPort());
+        request.endNested(proto);
+        request.endNested(original);
+        return request.build(sequence);
     }
 
     /** UDP flows with {@code address} at either end of the original direction, each once. */

@@ -10,6 +10,11 @@ final class SockDiag {
     static final int INET_DIAG_REQ_V2_LENGTH = 56;
     static final int INET_DIAG_REQ_BYTECODE = 1;
     static final int INET_DIAG_PROTOCOL = 10;
+    static final int INET_DIAG_INFO = 2;
+    /** The idiag_ext bit that asks for INET_DIAG_INFO (struct tcp_info for TCP). */
+    static final int EXT_INFO = 1 << (INET_DIAG_INFO - 1);
+    /** INET_DIAG_NOCOOKIE: an exact request that names a socket by its tuple only. */
+    static final long NO_COOKIE = 0xffffffff_ffffffffL;
 
     static final int SKNLGRP_INET_TCP_DESTROY = 1;
     static final int SKNLGRP_INET_UDP_DESTROY = 2;

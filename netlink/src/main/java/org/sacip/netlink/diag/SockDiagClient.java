@@ -1,14 +1,17 @@
 package org.sacip.netlink.diag;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.sacip.netlink.Errno;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkConstants;
+import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkFamily;
 import org.sacip.netlink.NetlinkMessage;
@@ -16,8 +19,8 @@ import org.sacip.netlink.NetlinkMessageBuilder;
 import org.sacip.netlink.NetlinkSocket;
 
 /**
- * Socket dumps filtered in the kernel (state mask and bytecode) and SOCK_DESTROY, over NETLINK_SOCK_DIAG.
- * Not thread-safe.
+ * Socket dumps filtered in the kernel (state mask and bytecode), optionally with TCP details (tcp_info), exact
+ * lookups of one TCP socket, and SOCK_DESTROY, over NETLINK_SOCK_DIAG. Not thread-safe.
  */
 public final class SockDiagClient implements AutoCloseable {
     private final NetlinkSocket socket;
@@ -40,10 +43,17 @@ public final class SockDiagClient implements AutoCloseable {
      */
     public List<SocketInfo> dump(TransportProtocol protocol, int ipVersion, Set<TcpState> states,
             Optional<SocketFilter> filter) throws NetlinkException {
+        return dump(protocol, ipVersion, states, filter, Set.of());
+    }
+
+    /** As {@link #dump(TransportProtocol, int, Set, Optional)}, with the kernel adding {@code details}. */
+    public List<SocketInfo> dump(TransportProtocol protocol, int ipVersion, Set<TcpState> states,
+            Optional<SocketFilter> filter, Set<SocketDetail> details) throws NetlinkException {
         int family = familyOf(ipVersion);
         NetlinkMessageBuilder request = new NetlinkMessageBuilder(SockDiag.SOCK_DIAG_BY_FAMILY,
                 NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
-                .familyHeader(request(family, protocol, TcpState.mask(states), null));
+                .familyHeader(request(family, protocol, SocketDetail.extensionBits(details), TcpState.mask(states),
+                        null, null, 0, 0));
         filter.ifPresent(program -> request.putBytes(SockDiag.INET_DIAG_REQ_BYTECODE, program.bytecode()));
         List<SocketInfo> sockets = new ArrayList<>();
         for (NetlinkMessage message : socket.dump(request.build(socket.nextSequence()))) {
@@ -57,9 +67,47 @@ public final class SockDiagClient implements AutoCloseable {
     /** Both IPv4 and IPv6 sockets of a protocol. */
     public List<SocketInfo> dump(TransportProtocol protocol, Set<TcpState> states, Optional<SocketFilter> filter)
             throws NetlinkException {
-        List<SocketInfo> sockets = new ArrayList<>(dump(protocol, 4, states, filter));
-        sockets.addAll(dump(protocol, 6, states, filter));
+        return dump(protocol, states, filter, Set.of());
+    }
+
+    /** Both IPv4 and IPv6 sockets of a protocol, with the kernel adding {@code details}. */
+    public List<SocketInfo> dump(TransportProtocol protocol, Set<TcpState> states, Optional<SocketFilter> filter,
+            Set<SocketDetail> details) throws NetlinkException {
+        List<SocketInfo> sockets = new ArrayList<>(dump(protocol, 4, states, filter, details));
+        sockets.addAll(dump(protocol, 6, states, filter, details));
         return sockets;
+    }
+
+    /**
+     * The TCP socket with exactly this local and remote endpoint (any state but LISTEN), without walking the
+     * table; empty if there is none. A dual-stack IPv6 socket carrying IPv4 is found by its IPv4 tuple.
+     */
+    public Optional<SocketInfo> tcpSocket(InetSocketAddress local, InetSocketAddress remote,
+            Set<SocketDetail> details) throws NetlinkException {
+        boolean v4 = local.getAddress().getAddress().length == 4;
+        if (v4 != (remote.getAddress().getAddress().length == 4)) {
+            throw new IllegalArgumentException("local " + local + " and remote " + remote + " mix IPv4 and IPv6");
+        }
+        byte[] header = request(v4 ? SocketMessageParser.AF_INET : SocketMessageParser.AF_INET6,
+                TransportProtocol.TCP, SocketDetail.extensionBits(details), -1, local, remote, 0, SockDiag.NO_COOKIE);
+        try {
+            for (NetlinkMessage message : socket.query(new NetlinkMessageBuilder(SockDiag.SOCK_DIAG_BY_FAMILY,
+                    NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK).familyHeader(header)
+                    .build(socket.nextSequence()))) {
+                if (message.type() == SockDiag.SOCK_DIAG_BY_FAMILY) {
+                    SocketInfo found = SocketMessageParser.parse(message, TransportProtocol.TCP);
+                    // Without an established match the kernel's lookup falls back to a listener on the port.
+                    return found.local().equals(local) && found.remote().equals(remote) ? Optional.of(found)
+                            : Optional.empty();
+                }
+            }
+            return Optional.empty();
+        } catch (NetlinkErrorException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -71,7 +119,8 @@ public final class SockDiagClient implements AutoCloseable {
     public void destroy(SocketInfo target) throws NetlinkException {
         socket.execute(new NetlinkMessageBuilder(SockDiag.SOCK_DESTROY,
                 NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK)
-                .familyHeader(request(target.family(), target.protocol(), -1, target))
+                .familyHeader(request(target.family(), target.protocol(), 0, -1, target.local(), target.remote(),
+                        target.boundInterface(), target.cookie()))
                 .build(socket.nextSequence()));
     }
 
@@ -85,19 +134,20 @@ public final class SockDiagClient implements AutoCloseable {
         throw new IllegalArgumentException("IP version " + ipVersion);
     }
 
-    /** struct inet_diag_req_v2, with the socket id filled in for exact requests. */
-    private static byte[] request(int family, TransportProtocol protocol, int states, SocketInfo exact) {
+    /** struct inet_diag_req_v2, with the socket id filled in for exact requests ({@code local} not null). */
+    static byte[] request(int family, TransportProtocol protocol, int extensions, int states,
+            InetSocketAddress local, InetSocketAddress remote, int boundInterface, long cookie) {
         ByteBuffer buffer = ByteBuffer.allocate(SockDiag.INET_DIAG_REQ_V2_LENGTH).order(ByteOrder.nativeOrder());
-        buffer.put((byte) family).put((byte) protocol.number()).put((byte) 0).put((byte) 0).putInt(states);
-        if (exact != null) {
+        buffer.put((byte) family).put((byte) protocol.number()).put((byte) extensions).put((byte) 0).putInt(states);
+        if (local != null) {
             buffer.order(ByteOrder.BIG_ENDIAN)
-                    .putShort((short) exact.local().getPort())
-                    .putShort((short) exact.remote().getPort());
+                    .putShort((short) local.getPort())
+                    .putShort((short) remote.getPort());
             buffer.order(ByteOrder.nativeOrder());
-            putAddress(buffer, family, exact.local().getAddress());
-            putAddress(buffer, family, exact.remote().getAddress());
-            buffer.putInt(exact.boundInterface());
-            buffer.putInt((int) exact.cookie()).putInt((int) (exact.cookie() >>> 32));
+            putAddress(buffer, family, local.getAddress());
+            putAddress(buffer, family, remote.getAddress());
+            buffer.putInt(boundInterface);
+            buffer.putInt((int) cookie).putInt((int) (cookie >>> 32));
         }
         return buffer.array();
     }

@@ -6,10 +6,12 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Optional;
+import org.sacip.netlink.AttributeDecoder;
 import org.sacip.netlink.NetlinkMessage;
 import org.sacip.netlink.NetlinkParseException;
 
-/** Decodes SOCK_DIAG_BY_FAMILY answers and destroy notifications (struct inet_diag_msg). */
+/** Decodes SOCK_DIAG_BY_FAMILY answers and destroy notifications (struct inet_diag_msg, INET_DIAG_INFO). */
 public final class SocketMessageParser {
     static final int INET_DIAG_MSG_LENGTH = 72;
     static final int AF_INET = 2;
@@ -40,7 +42,12 @@ public final class SocketMessageParser {
         } catch (IllegalArgumentException e) {
             throw new NetlinkParseException(NetlinkParseException.Reason.BAD_ATTRIBUTE_VALUE, e.getMessage());
         }
-        TransportProtocol transport = protocol != null ? protocol : protocolAttribute(payload);
+        Attributes attributes = attributes(payload);
+        TransportProtocol transport = protocol != null ? protocol : attributes.protocol();
+        if (transport == null) {
+            throw new NetlinkParseException(NetlinkParseException.Reason.MISSING_ATTRIBUTE,
+                    "socket message without a TCP/UDP INET_DIAG_PROTOCOL (" + attributes.protocolNumber() + ")");
+        }
         ByteBuffer bigEndian = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
         int localPort = Short.toUnsignedInt(bigEndian.getShort(4));
         int remotePort = Short.toUnsignedInt(bigEndian.getShort(6));
@@ -51,26 +58,34 @@ public final class SocketMessageParser {
         long cookie = Integer.toUnsignedLong(payload.getInt(44)) | ((long) payload.getInt(48) << 32);
         long uid = Integer.toUnsignedLong(payload.getInt(64));
         long inode = Integer.toUnsignedLong(payload.getInt(68));
+        Optional<TcpInfo> tcpInfo = transport == TransportProtocol.TCP && attributes.info() != null
+                ? Optional.of(TcpInfoParser.parse(attributes.info())) : Optional.empty();
         return new SocketInfo(transport, family, new InetSocketAddress(local, localPort),
-                new InetSocketAddress(remote, remotePort), state, uid, inode, boundInterface, cookie);
+                new InetSocketAddress(remote, remotePort), state, uid, inode, boundInterface, cookie, tcpInfo);
     }
 
-    private static TransportProtocol protocolAttribute(ByteBuffer payload) throws NetlinkParseException {
-        org.sacip.netlink.AttributeDecoder attributes =
-                new org.sacip.netlink.AttributeDecoder(payload.duplicate().position(INET_DIAG_MSG_LENGTH));
+    /** The attributes read after inet_diag_msg: the protocol (destroy notifications) and INET_DIAG_INFO. */
+    private record Attributes(Integer protocolNumber, ByteBuffer info) {
+        TransportProtocol protocol() {
+            return protocolNumber == null ? null : TransportProtocol.of(protocolNumber);
+        }
+    }
+
+    private static Attributes attributes(ByteBuffer payload) throws NetlinkParseException {
+        AttributeDecoder attributes = new AttributeDecoder(payload.duplicate().position(INET_DIAG_MSG_LENGTH));
         Integer number = null;
+        ByteBuffer info = null;
         while (attributes.next()) {
-            if (attributes.type() == SockDiag.INET_DIAG_PROTOCOL) {
-                number = attributes.u8();
+            switch (attributes.type()) {
+                case SockDiag.INET_DIAG_PROTOCOL -> number = attributes.u8();
+                case SockDiag.INET_DIAG_INFO -> info = attributes.bytes();
+                default -> {
+                    // Shutdown, TOS, class, mark, cgroup, socket options: not read.
+                }
             }
         }
         attributes.throwIfError();
-        TransportProtocol protocol = number == null ? null : TransportProtocol.of(number);
-        if (protocol == null) {
-            throw new NetlinkParseException(NetlinkParseException.Reason.MISSING_ATTRIBUTE,
-                    "socket message without a TCP/UDP INET_DIAG_PROTOCOL (" + number + ")");
-        }
-        return protocol;
+        return new Attributes(number, info);
     }
 
     private static InetAddress address(ByteBuffer payload, int offset, int length) {

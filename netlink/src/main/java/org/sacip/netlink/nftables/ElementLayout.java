@@ -14,9 +14,13 @@ import org.sacip.netlink.NetlinkParseException;
  */
 public enum ElementLayout {
     /** {@code ip saddr . ip daddr . meta l4proto . th sport . th dport : ipv4_addr}. */
-    TUPLE_MAP_IPV4(4, true),
+    TUPLE_MAP_IPV4(4, true, true),
     /** {@code ip6 saddr . ip6 daddr . meta l4proto . th sport . th dport : ipv6_addr}. */
-    TUPLE_MAP_IPV6(16, true),
+    TUPLE_MAP_IPV6(16, true, true),
+    /** {@code ip saddr . ip daddr . meta l4proto . th sport . th dport} (a set, no values). */
+    TUPLE_SET_IPV4(4, false, true),
+    /** {@code ip6 saddr . ip6 daddr . meta l4proto . th sport . th dport} (a set, no values). */
+    TUPLE_SET_IPV6(16, false, true),
     /** {@code type ipv4_addr}. */
     ADDRESS_SET_IPV4(4, false),
     /** {@code type ipv6_addr}. */
@@ -26,19 +30,25 @@ public enum ElementLayout {
 
     private final int addressLength;
     private final boolean map;
+    private final boolean tupleKey;
 
     ElementLayout(int addressLength, boolean map) {
+        this(addressLength, map, false);
+    }
+
+    ElementLayout(int addressLength, boolean map, boolean tupleKey) {
         this.addressLength = addressLength;
         this.map = map;
+        this.tupleKey = tupleKey;
     }
 
     public boolean isMap() {
         return map;
     }
 
-    /** Bytes of the key: two addresses and three padded registers for a tuple, one address for a set. */
+    /** Bytes of the key: two addresses and three padded registers for a tuple, one address for an address set. */
     public int keyLength() {
-        return map ? 2 * addressLength + 3 * REGISTER : addressLength;
+        return tupleKey ? 2 * addressLength + 3 * REGISTER : addressLength;
     }
 
     /** Bytes of the mapped value, 0 for a plain set. */
@@ -52,8 +62,12 @@ public enum ElementLayout {
             if (!map || !isOwnVersion(mapElement.key().source())) {
                 throw new IllegalArgumentException("map element " + element + " does not fit a set of " + this);
             }
+        } else if (element instanceof TupleElement tuple) {
+            if (map || !tupleKey || !isOwnVersion(tuple.key().source())) {
+                throw new IllegalArgumentException("tuple " + element + " does not fit a set of " + this);
+            }
         } else if (element instanceof AddressElement address) {
-            if (map || !isOwnVersion(address.address())) {
+            if (map || tupleKey || !isOwnVersion(address.address())) {
                 throw new IllegalArgumentException("address " + element + " does not fit a set of " + this);
             }
         }
@@ -62,15 +76,20 @@ public enum ElementLayout {
     /** Writes the key bytes of a checked element. */
     void writeKey(Element element, ByteBuffer out) {
         if (element instanceof MapElement mapElement) {
-            TupleKey key = mapElement.key();
-            out.put(key.source().getAddress());
-            out.put(key.destination().getAddress());
-            out.put((byte) key.protocol()).put((byte) 0).put((byte) 0).put((byte) 0);
-            putPort(key.sourcePort(), out);
-            putPort(key.destinationPort(), out);
+            writeTuple(mapElement.key(), out);
+        } else if (element instanceof TupleElement tuple) {
+            writeTuple(tuple.key(), out);
         } else if (element instanceof AddressElement address) {
             out.put(address.address().getAddress());
         }
+    }
+
+    private static void writeTuple(TupleKey key, ByteBuffer out) {
+        out.put(key.source().getAddress());
+        out.put(key.destination().getAddress());
+        out.put((byte) key.protocol()).put((byte) 0).put((byte) 0).put((byte) 0);
+        putPort(key.sourcePort(), out);
+        putPort(key.destinationPort(), out);
     }
 
     private static void putPort(int port, ByteBuffer out) {
@@ -96,12 +115,16 @@ public enum ElementLayout {
             if (data != null) {
                 throw bad("a set of " + this + " has no values, got " + data.length + " bytes");
             }
-            return new AddressElement(address(key, 0));
+            return tupleKey ? new TupleElement(tuple(key)) : new AddressElement(address(key, 0));
         }
         if (data == null || data.length != dataLength()) {
             throw bad("value of " + (data == null ? "no" : String.valueOf(data.length)) + " bytes, " + this
                     + " needs " + dataLength());
         }
+        return new MapElement(tuple(key), address(data, 0));
+    }
+
+    private TupleKey tuple(byte[] key) throws NetlinkParseException {
         ByteBuffer registers = ByteBuffer.wrap(key, 2 * addressLength, 3 * REGISTER);
         int protocolWord = registers.getInt();
         int sourcePortWord = registers.getInt();
@@ -110,9 +133,8 @@ public enum ElementLayout {
                 || (destinationPortWord & 0xffff) != 0) {
             throw bad("padding bytes of the key are not zero");
         }
-        TupleKey tuple = new TupleKey(address(key, 0), address(key, addressLength), protocolWord >>> 24,
+        return new TupleKey(address(key, 0), address(key, addressLength), protocolWord >>> 24,
                 sourcePortWord >>> 16, destinationPortWord >>> 16);
-        return new MapElement(tuple, address(data, 0));
     }
 
     private boolean isOwnVersion(InetAddress address) {

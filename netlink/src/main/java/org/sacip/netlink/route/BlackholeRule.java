@@ -3,12 +3,13 @@ package org.sacip.netlink.route;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
+import java.util.Optional;
 import org.sacip.netlink.AddressText;
 
 /**
  * A policy routing rule that drops what one exact flow sends: {@code ip rule add pref PRIORITY from SOURCE to
  * DESTINATION ipproto PROTOCOL sport SPORT dport DPORT [fwmark MARK/MASK] blackhole}. A zero mask means no fwmark
- * selector.
+ * selector. A special case of {@link RoutingRule} (without a rule protocol tag), kept for the agent's reset blocks.
  */
 public record BlackholeRule(int priority, InetAddress source, InetAddress destination, int ipProtocol, int sourcePort,
         int destinationPort, long fwmark, long fwmask) {
@@ -38,6 +39,32 @@ public record BlackholeRule(int priority, InetAddress source, InetAddress destin
 
     public boolean isIpv4() {
         return source instanceof Inet4Address;
+    }
+
+    /** The same rule in the general form the kernel is told. */
+    public RoutingRule toRoutingRule() {
+        return RoutingRule.of(isIpv4() ? Rtnl.AF_INET : Rtnl.AF_INET6, priority, RuleAction.BLACKHOLE, 0)
+                .withFrom(IpPrefix.host(source)).withTo(IpPrefix.host(destination))
+                .withFwmark(fwmark, fwmask).withIpProtocol(ipProtocol)
+                .withSourcePorts(PortRange.of(sourcePort)).withDestinationPorts(PortRange.of(destinationPort));
+    }
+
+    /** The rule as a single-flow blackhole rule, if it is one (whatever its protocol tag). */
+    public static Optional<BlackholeRule> of(RoutingRule rule) {
+        if (rule.action() != RuleAction.BLACKHOLE || rule.from().isEmpty() || rule.to().isEmpty()
+                || !isHost(rule.from().get()) || !isHost(rule.to().get()) || rule.ipProtocol() == 0
+                || rule.sourcePorts().isEmpty() || rule.destinationPorts().isEmpty()
+                || !rule.sourcePorts().get().isSinglePort() || !rule.destinationPorts().get().isSinglePort()
+                || rule.priority() > Integer.MAX_VALUE || (rule.fwmark() & ~rule.fwmask()) != 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new BlackholeRule((int) rule.priority(), rule.from().get().address(),
+                rule.to().get().address(), rule.ipProtocol(), rule.sourcePorts().get().start(),
+                rule.destinationPorts().get().start(), rule.fwmark(), rule.fwmask()));
+    }
+
+    private static boolean isHost(IpPrefix prefix) {
+        return prefix.length() == prefix.address().getAddress().length * 8;
     }
 
     @Override

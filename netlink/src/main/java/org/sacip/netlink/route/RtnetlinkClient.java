@@ -23,11 +23,13 @@ import org.sacip.netlink.NetlinkParseException;
 import org.sacip.netlink.NetlinkSocket;
 
 /**
- * Requests to the routing subsystem of one namespace: addresses, links, route and neighbour lookups, IPv4
+ * Requests to the routing subsystem of one namespace: addresses, links, route and neighbour lookups, policy routing
+ * rules and routes of a table (both tagged with a protocol so a program finds and removes only its own), IPv4
  * per-interface settings. Not thread-safe (one request at a time on its socket).
  */
 public final class RtnetlinkClient implements AutoCloseable {
     private static final int REQUEST_ACK = NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK;
+    private static final int ADD_RULE = REQUEST_ACK | NetlinkConstants.NLM_F_CREATE | NetlinkConstants.NLM_F_EXCL;
     private static final int RTM_SETLINK = 19;
     private static final int DUMP_ATTEMPTS = 5;
 
@@ -61,11 +63,15 @@ public final class RtnetlinkClient implements AutoCloseable {
      * times; a table that never holds still for a dump is reported).
      */
     private List<NetlinkMessage> consistentDump(int type, int familyHeaderLength) throws NetlinkException {
+        return consistentDump(type, new byte[familyHeaderLength]);
+    }
+
+    private List<NetlinkMessage> consistentDump(int type, byte[] familyHeader) throws NetlinkException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return socket.dump(new NetlinkMessageBuilder(type,
                         NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
-                        .familyHeader(new byte[familyHeaderLength]).build(socket.nextSequence()));
+                        .familyHeader(familyHeader).build(socket.nextSequence()));
             } catch (NetlinkDumpInterruptedException e) {
                 if (attempt == DUMP_ATTEMPTS) {
                     throw e;
@@ -79,32 +85,85 @@ public final class RtnetlinkClient implements AutoCloseable {
 
     /** Adds the rules, many per system call; a rule that already exists is left as it is. */
     public void addBlackholeRules(Collection<BlackholeRule> rules) throws NetlinkException {
-        changeRules(Rtnl.RTM_NEWRULE, REQUEST_ACK | NetlinkConstants.NLM_F_CREATE | NetlinkConstants.NLM_F_EXCL,
-                rules, Errno.EEXIST);
+        addRules(rules.stream().map(BlackholeRule::toRoutingRule).toList());
     }
 
     /** Deletes the rules, many per system call; a rule already gone is no error. */
     public void deleteBlackholeRules(Collection<BlackholeRule> rules) throws NetlinkException {
-        changeRules(Rtnl.RTM_DELRULE, REQUEST_ACK, rules, Errno.ENOENT);
+        deleteRules(rules.stream().map(BlackholeRule::toRoutingRule).toList());
     }
 
     /** The single-flow blackhole rules of both families at {@code priority} (like {@code ip rule show pref N}). */
     public List<BlackholeRule> blackholeRules(int priority) throws NetlinkException {
         List<BlackholeRule> rules = new ArrayList<>();
-        for (NetlinkMessage message : consistentDump(Rtnl.RTM_GETRULE, Rtnl.FIB_RULE_HDR_LENGTH)) {
-            if (message.type() == Rtnl.RTM_NEWRULE) {
-                RuleMessages.parse(message).filter(rule -> rule.priority() == priority).ifPresent(rules::add);
+        for (RoutingRule rule : rules()) {
+            if (rule.priority() == priority) {
+                BlackholeRule.of(rule).ifPresent(rules::add);
             }
         }
         return rules;
     }
 
-    private void changeRules(int type, int flags, Collection<BlackholeRule> rules, int harmless)
+    /**
+     * Adds one rule ({@code ip rule add}).
+     *
+     * @throws NetlinkErrorException EEXIST if the same rule, protocol tag included, is already there
+     * @throws IllegalArgumentException for a goto rule (its target is not represented) or a lookup without table
+     */
+    public void addRule(RoutingRule rule) throws NetlinkException {
+        checkAddable(rule);
+        socket.execute(RuleMessages.build(Rtnl.RTM_NEWRULE, ADD_RULE, rule, socket.nextSequence()));
+    }
+
+    /**
+     * Deletes one rule ({@code ip rule del}): the first whose selectors, action and table are the given ones and,
+     * when the given protocol is not 0, whose protocol is that one, so a tagged delete leaves other programs' rules.
+     *
+     * @throws NetlinkErrorException ENOENT if there is no such rule
+     */
+    public void deleteRule(RoutingRule rule) throws NetlinkException {
+        socket.execute(RuleMessages.build(Rtnl.RTM_DELRULE, REQUEST_ACK, rule, socket.nextSequence()));
+    }
+
+    /** Adds the rules, many per system call; a rule that already exists is left as it is. */
+    public void addRules(Collection<RoutingRule> rules) throws NetlinkException {
+        rules.forEach(RtnetlinkClient::checkAddable);
+        changeRules(Rtnl.RTM_NEWRULE, ADD_RULE, rules, Errno.EEXIST);
+    }
+
+    /** Deletes the rules (as {@link #deleteRule}), many per system call; a rule already gone is no error. */
+    public void deleteRules(Collection<RoutingRule> rules) throws NetlinkException {
+        changeRules(Rtnl.RTM_DELRULE, REQUEST_ACK, rules, Errno.ENOENT);
+    }
+
+    /** Every IPv4 and IPv6 rule, in the kernel's order (by priority), whoever made it. */
+    public List<RoutingRule> rules() throws NetlinkException {
+        List<RoutingRule> rules = new ArrayList<>();
+        for (NetlinkMessage message : consistentDump(Rtnl.RTM_GETRULE, Rtnl.FIB_RULE_HDR_LENGTH)) {
+            if (message.type() == Rtnl.RTM_NEWRULE) {
+                RuleMessages.parse(message).ifPresent(rules::add);
+            }
+        }
+        return rules;
+    }
+
+    /** The rules tagged with {@code protocol} (FRA_PROTOCOL), e.g. the caller's own. */
+    public List<RoutingRule> rulesOfProtocol(int protocol) throws NetlinkException {
+        return rules().stream().filter(rule -> rule.protocol() == protocol).toList();
+    }
+
+    private static void checkAddable(RoutingRule rule) {
+        if (rule.action() == RuleAction.GOTO || (rule.action() == RuleAction.LOOKUP && rule.table() == 0)) {
+            throw new IllegalArgumentException("cannot add " + rule + ": a goto needs a target, a lookup a table");
+        }
+    }
+
+    private void changeRules(int type, int flags, Collection<RoutingRule> rules, int harmless)
             throws NetlinkException {
-        List<BlackholeRule> all = List.copyOf(rules);
+        List<RoutingRule> all = List.copyOf(rules);
         for (int start = 0; start < all.size(); start += RULE_BATCH) {
             NetlinkBatch batch = new NetlinkBatch();
-            for (BlackholeRule rule : all.subList(start, Math.min(all.size(), start + RULE_BATCH))) {
+            for (RoutingRule rule : all.subList(start, Math.min(all.size(), start + RULE_BATCH))) {
                 batch.add(RuleMessages.build(type, flags, rule, socket.nextSequence()));
             }
             try {
@@ -115,6 +174,73 @@ public final class RtnetlinkClient implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Adds a route ({@code ip route add ... table T proto P}).
+     *
+     * @throws NetlinkErrorException EEXIST if the table has a route to that destination with that metric already
+     */
+    public void addRoute(RouteRequest route) throws NetlinkException {
+        socket.execute(routeMessage(Rtnl.RTM_NEWROUTE,
+                REQUEST_ACK | NetlinkConstants.NLM_F_CREATE | NetlinkConstants.NLM_F_EXCL, route));
+    }
+
+    /** Adds the route or replaces the one to the same destination and metric ({@code ip route replace}). */
+    public void replaceRoute(RouteRequest route) throws NetlinkException {
+        socket.execute(routeMessage(Rtnl.RTM_NEWROUTE,
+                REQUEST_ACK | NetlinkConstants.NLM_F_CREATE | NetlinkConstants.NLM_F_REPLACE, route));
+    }
+
+    /**
+     * Deletes the route to the destination in the table whose protocol is the given one (and gateway, interface and
+     * metric, where given): a route another program made to the same destination stays.
+     *
+     * @throws NetlinkErrorException ESRCH (IPv4) or ENOENT (IPv6) if there is no such route
+     */
+    public void deleteRoute(RouteRequest route) throws NetlinkException {
+        socket.execute(routeMessage(Rtnl.RTM_DELROUTE, REQUEST_ACK, route));
+    }
+
+    /** The IPv4 and IPv6 routes of one table (main is 254), with their protocol tags. */
+    public List<RouteInfo> routes(long table) throws NetlinkException {
+        List<RouteInfo> routes = new ArrayList<>();
+        for (int family : new int[] {Rtnl.AF_INET, Rtnl.AF_INET6}) {
+            byte[] header = new byte[Rtnl.RTMSG_LENGTH];
+            header[0] = (byte) family;
+            for (NetlinkMessage message : consistentDump(Rtnl.RTM_GETROUTE, header)) {
+                if (message.type() == Rtnl.RTM_NEWROUTE) {
+                    RouteInfo route = RouteMessageParser.parse(message);
+                    if (Integer.toUnsignedLong(route.table()) == table) {
+                        routes.add(route);
+                    }
+                }
+            }
+        }
+        return routes;
+    }
+
+    private ByteBuffer routeMessage(int type, int flags, RouteRequest route) {
+        boolean delete = type == Rtnl.RTM_DELROUTE;
+        int scope = delete ? Rtnl.RT_SCOPE_NOWHERE
+                : route.gateway().isPresent() ? Rtnl.RT_SCOPE_UNIVERSE : Rtnl.RT_SCOPE_LINK;
+        byte[] header = ByteBuffer.allocate(Rtnl.RTMSG_LENGTH).order(ByteOrder.nativeOrder())
+                .put((byte) route.family()).put((byte) route.destination().length()).put((byte) 0).put((byte) 0)
+                .put((byte) (route.table() < 256 ? route.table() : 0)).put((byte) route.protocol())
+                .put((byte) scope).put((byte) Rtnl.RTN_UNICAST).putInt(0).array();
+        NetlinkMessageBuilder builder = new NetlinkMessageBuilder(type, flags).familyHeader(header)
+                .putU32(Rtnl.RTA_TABLE, (int) route.table());
+        if (route.destination().length() > 0) {
+            builder.putBytes(Rtnl.RTA_DST, route.destination().address().getAddress());
+        }
+        route.gateway().ifPresent(gateway -> builder.putBytes(Rtnl.RTA_GATEWAY, gateway.getAddress()));
+        if (route.outputInterface() != 0) {
+            builder.putU32(Rtnl.RTA_OIF, route.outputInterface());
+        }
+        if (route.metric() != 0) {
+            builder.putU32(Rtnl.RTA_PRIORITY, (int) route.metric());
+        }
+        return builder.build(socket.nextSequence());
     }
 
     private static boolean onlyErrno(NetlinkErrorException e, int errno) {
@@ -224,7 +350,8 @@ public final class RtnetlinkClient implements AutoCloseable {
     }
 
     /**
-     * Like {@code ip route get DST [from SRC] [oif DEV]}: the kernel's output route for {@code destination}.
+     * Like {@code ip route get DST [from SRC] [oif DEV]}: the kernel's output route for {@code destination}, with the
+     * table the policy rules chose (RTM_F_LOOKUP_TABLE; without it IPv4 answers always name the main table).
      *
      * @throws NetlinkErrorException e.g. ENETUNREACH when there is no route
      */
@@ -238,7 +365,7 @@ public final class RtnetlinkClient implements AutoCloseable {
         byte[] header = ByteBuffer.allocate(Rtnl.RTMSG_LENGTH).order(ByteOrder.nativeOrder())
                 .put((byte) family).put((byte) (raw.length * 8))
                 .put((byte) (source.isPresent() ? raw.length * 8 : 0))
-                .put(new byte[5]).putInt(0).array();
+                .put(new byte[5]).putInt(Rtnl.RTM_F_LOOKUP_TABLE).array();
         NetlinkMessageBuilder builder = new NetlinkMessageBuilder(Rtnl.RTM_GETROUTE, REQUEST_ACK)
                 .familyHeader(header).putBytes(Rtnl.RTA_DST, raw);
         source.ifPresent(address -> builder.putBytes(Rtnl.RTA_SRC, address.getAddress()));

@@ -31,11 +31,15 @@ final class Rtnl {
     static final int FRA_SRC = 2;
     static final int FRA_PRIORITY = 6;
     static final int FRA_FWMARK = 10;
+    static final int FRA_SUPPRESS_PREFIXLEN = 14;
+    static final int FRA_TABLE = 15;
     static final int FRA_FWMASK = 16;
+    static final int FRA_PROTOCOL = 21;
     static final int FRA_IP_PROTO = 22;
     static final int FRA_SPORT_RANGE = 23;
     static final int FRA_DPORT_RANGE = 24;
-    static final int FR_ACT_BLACKHOLE = 6;
+    /** The kernel's "no suppress_prefixlength" (-1 as u32). */
+    static final int SUPPRESS_NONE = -1;
 
     static final int IFINFOMSG_LENGTH = 16;
     static final int IFADDRMSG_LENGTH = 8;
@@ -74,6 +78,12 @@ final class Rtnl {
     static final int IFF_LOWER_UP = 0x10000;
 
     static final int RT_SCOPE_UNIVERSE = 0;
+    static final int RT_SCOPE_LINK = 253;
     static final int RT_SCOPE_HOST = 254;
+    /** In a delete request: match routes of any scope. */
+    static final int RT_SCOPE_NOWHERE = 255;
+    static final int RTN_UNICAST = 1;
+    /** rtm_flags of RTM_GETROUTE: report the table the lookup used. */
+    static final int RTM_F_LOOKUP_TABLE = 0x1000;
     static final int INFINITY_LIFETIME = 0xffffffff;
 }

@@ -38,22 +38,22 @@ class ElementListParserTest {
                         ip("198.18.1.1")),
                 new MapElement(new TupleKey(ip("198.18.0.3"), ip("198.18.0.4"), TupleKey.TCP, 443, 65535),
                         ip("198.18.1.2"))),
-                Set.copyOf(decodeAll("reply-dump-in4.bin", SacipSets.IN4)));
+                Set.copyOf(decodeAll("reply-dump-in4.bin", TestSets.IN4)));
     }
 
     @Test
     void readsTheConcatenatedIpv6Keys() throws Exception {
         assertEquals(List.of(new MapElement(
                 new TupleKey(ip("2001:db8::1"), ip("2001:db8::2"), TupleKey.UDP, 1000, 2000), ip("2001:db8:1::1"))),
-                decodeAll("reply-dump-in6.bin", SacipSets.IN6));
+                decodeAll("reply-dump-in6.bin", TestSets.IN6));
     }
 
     @Test
     void readsAddressSets() throws Exception {
         assertEquals(Set.of(new AddressElement(ip("198.18.5.5")), new AddressElement(ip("198.18.5.6"))),
-                Set.copyOf(decodeAll("reply-dump-ghosts4.bin", SacipSets.GHOSTS4)));
+                Set.copyOf(decodeAll("reply-dump-ghosts4.bin", TestSets.GHOSTS4)));
         assertEquals(List.of(new AddressElement(ip("2001:db8::5"))),
-                decodeAll("reply-dump-ghosts6.bin", SacipSets.GHOSTS6));
+                decodeAll("reply-dump-ghosts6.bin", TestSets.GHOSTS6));
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ghost rules of sacip.nft do what datapath.md says: a new TCP connection to a ghost address is refused with a
+ * The ghost rules of the test ruleset (a copy of the agent's rewrite maps) do what datapath.md says: a new TCP connection to a ghost address is refused with a
  * reset while an established one keeps working, and ARP requests for an IPv4 ghost go unanswered.
  */
 @Tag("integration")
@@ -56,19 +56,19 @@ class GhostRulesIntegrationTest {
     void newConnectionsToAGhostAreResetOldOnesLiveAndArpStaysQuiet() throws Exception {
         try (TwoHostLab lab = TwoHostLab.create()) {
             lab.b.exec("ip", "addr", "add", GHOST + "/32", "dev", "lo", "scope", "host");
-            SacipRuleset.loadInto(lab.b.name());
+            TestRuleset.loadInto(lab.b.name());
             try (ServerSocket listener = lab.b.netNamespace().call(() -> new ServerSocket(PORT));
                     Socket old = connect(lab, GHOST, GENEROUS_MILLIS);
                     Socket oldServerSide = accept(listener)) {
                 AddressElement ghost = new AddressElement(InetAddress.getByName(GHOST));
                 try (NfTablesConnection nft = NfTablesConnection.open(lab.b.netNamespace())) {
-                    nft.addElements(SacipSets.GHOSTS4, List.of(ghost));
+                    nft.addElements(TestSets.GHOSTS4, List.of(ghost));
                     nft.flush();
                     // Reset, not silence: the refusal is immediate and says "refused".
                     assertThrows(ConnectException.class, () -> connect(lab, GHOST, GENEROUS_MILLIS).close());
                     echoOnce(old, oldServerSide);
 
-                    nft.addElements(SacipSets.ARP_GHOSTS4, List.of(ghost));
+                    nft.addElements(TestSets.ARP_GHOSTS4, List.of(ghost));
                     nft.flush();
                 }
                 lab.a.exec("ip", "neigh", "flush", "dev", lab.aInterface);

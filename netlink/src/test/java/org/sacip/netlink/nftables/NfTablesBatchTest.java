@@ -62,7 +62,7 @@ class NfTablesBatchTest {
     @Test
     void ipv4TupleMapElementsMatchNft() throws Exception {
         assertSameElementBytesAsNft("nft-request-add-in4.bin", new ElementChange(ElementChange.Operation.ADD,
-                SacipSets.IN4, List.of(
+                TestSets.IN4, List.of(
                         new MapElement(new TupleKey(ip("198.18.0.1"), ip("198.18.0.2"), TupleKey.UDP, 1000, 2000),
                                 ip("198.18.1.1")),
                         new MapElement(new TupleKey(ip("198.18.0.3"), ip("198.18.0.4"), TupleKey.TCP, 443, 65535),
@@ -72,7 +72,7 @@ class NfTablesBatchTest {
     @Test
     void ipv6TupleMapElementsMatchNft() throws Exception {
         assertSameElementBytesAsNft("nft-request-add-in6.bin", new ElementChange(ElementChange.Operation.ADD,
-                SacipSets.IN6, List.of(new MapElement(
+                TestSets.IN6, List.of(new MapElement(
                         new TupleKey(ip("2001:db8::1"), ip("2001:db8::2"), TupleKey.UDP, 1000, 2000),
                         ip("2001:db8:1::1")))));
     }
@@ -80,15 +80,15 @@ class NfTablesBatchTest {
     @Test
     void addressSetElementsMatchNft() throws Exception {
         assertSameElementBytesAsNft("nft-request-add-ghosts4.bin", new ElementChange(ElementChange.Operation.ADD,
-                SacipSets.GHOSTS4, List.of(new AddressElement(ip("198.18.5.5")),
+                TestSets.GHOSTS4, List.of(new AddressElement(ip("198.18.5.5")),
                         new AddressElement(ip("198.18.5.6")))));
         assertSameElementBytesAsNft("nft-request-add-ghosts6.bin", new ElementChange(ElementChange.Operation.ADD,
-                SacipSets.GHOSTS6, List.of(new AddressElement(ip("2001:db8::5")))));
+                TestSets.GHOSTS6, List.of(new AddressElement(ip("2001:db8::5")))));
     }
 
     @Test
     void framesTheTransactionWithBatchBeginAndEndForNfTables() throws Exception {
-        List<NetlinkMessage> messages = encode(new ElementChange(ElementChange.Operation.DELETE, SacipSets.GHOSTS4,
+        List<NetlinkMessage> messages = encode(new ElementChange(ElementChange.Operation.DELETE, TestSets.GHOSTS4,
                 List.of(new AddressElement(ip("198.18.5.5")))));
         assertEquals(3, messages.size());
         for (int end : new int[] {0, 2}) {
@@ -113,7 +113,7 @@ class NfTablesBatchTest {
             elements.add(new MapElement(new TupleKey(ip("198.18.0.1"), ip("198.18.0.2"), TupleKey.UDP,
                     1024 + i, 53), ip("198.18.9.9")));
         }
-        List<NetlinkMessage> messages = encode(new ElementChange(ElementChange.Operation.ADD, SacipSets.OUT4,
+        List<NetlinkMessage> messages = encode(new ElementChange(ElementChange.Operation.ADD, TestSets.OUT4,
                 elements));
         List<byte[]> lists = elementLists(messages);
         assertTrue(lists.size() > 1);
@@ -132,9 +132,9 @@ class NfTablesBatchTest {
     void refusesElementsThatDoNotFitTheSet() throws Exception {
         MapElement v4 = new MapElement(new TupleKey(ip("198.18.0.1"), ip("198.18.0.2"), 17, 1, 2), ip("198.18.0.3"));
         assertThrows(IllegalArgumentException.class,
-                () -> new ElementChange(ElementChange.Operation.ADD, SacipSets.IN6, List.of(v4)));
+                () -> new ElementChange(ElementChange.Operation.ADD, TestSets.IN6, List.of(v4)));
         assertThrows(IllegalArgumentException.class,
-                () -> new ElementChange(ElementChange.Operation.ADD, SacipSets.GHOSTS4, List.of(v4)));
+                () -> new ElementChange(ElementChange.Operation.ADD, TestSets.GHOSTS4, List.of(v4)));
         assertThrows(IllegalArgumentException.class, () -> new TupleKey(ip("198.18.0.1"), ip("2001:db8::1"),
                 17, 1, 2));
         assertThrows(IllegalArgumentException.class, () -> new TupleKey(ip("198.18.0.1"), ip("198.18.0.2"),

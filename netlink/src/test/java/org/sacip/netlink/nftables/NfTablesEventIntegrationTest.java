@@ -37,7 +37,7 @@ class NfTablesEventIntegrationTest {
     void deletingTheTableAndFlushingTheRulesetRaiseEvents() throws Exception {
         try (TestNamespace ns = TestNamespace.create("nfev");
                 NfTablesEventStream stream = NfTablesEventStream.open(ns.netNamespace())) {
-            SacipRuleset.loadInto(ns.name());
+            TestRuleset.loadInto(ns.name());
             until(stream, e -> e instanceof NfTablesEvent.Generation);
 
             ns.exec("nft", "delete", "table", "inet", "sacip");
@@ -45,7 +45,7 @@ class NfTablesEventIntegrationTest {
             assertTrue(deleted.contains(new NfTablesEvent.SetChanged(NfTablesEvent.Change.DELETED, NftFamily.INET,
                     "sacip", "in4")), deleted.toString());
 
-            SacipRuleset.loadInto(ns.name());
+            TestRuleset.loadInto(ns.name());
             ns.exec("nft", "flush", "ruleset");
             List<NfTablesEvent> flushed = until(stream, e -> e.deletesTable(NftFamily.ARP, "sacip"));
             assertTrue(flushed.stream().anyMatch(e -> e.deletesTable(NftFamily.INET, "sacip")), flushed.toString());
@@ -56,19 +56,19 @@ class NfTablesEventIntegrationTest {
     void elementsChangedByOthersAndByUsArriveTyped() throws Exception {
         try (TestNamespace ns = TestNamespace.create("nfel");
                 NfTablesEventStream stream = NfTablesEventStream.open(ns.netNamespace())) {
-            SacipRuleset.loadInto(ns.name());
+            TestRuleset.loadInto(ns.name());
             ns.exec("nft", "add", "element", "inet", "sacip", "outsrc4",
                     "{ 198.18.0.1 . 198.18.0.2 . tcp . 22 . 40000 : 198.18.3.3 }");
             List<NfTablesEvent> events = until(stream, e -> e instanceof NfTablesEvent.ElementsChanged);
             NfTablesEvent.ElementsChanged added = (NfTablesEvent.ElementsChanged) events.get(events.size() - 1);
             assertEquals(NfTablesEvent.Change.ADDED, added.change());
-            assertTrue(added.elements().isOf(SacipSets.OUTSRC4));
+            assertTrue(added.elements().isOf(TestSets.OUTSRC4));
             MapElement expected = new MapElement(new TupleKey(InetAddress.getByName("198.18.0.1"),
                     InetAddress.getByName("198.18.0.2"), TupleKey.TCP, 22, 40000), InetAddress.getByName("198.18.3.3"));
             assertEquals(List.of(expected), added.elements().decode(ElementLayout.TUPLE_MAP_IPV4));
 
             try (NfTablesConnection nft = NfTablesConnection.open(ns.netNamespace())) {
-                nft.deleteElements(SacipSets.OUTSRC4, List.of(expected));
+                nft.deleteElements(TestSets.OUTSRC4, List.of(expected));
                 nft.flush();
             }
             List<NfTablesEvent> ours = until(stream, e -> e instanceof NfTablesEvent.ElementsChanged);

@@ -28,7 +28,7 @@ class NfTablesEventParserTest {
         for (NfTablesEvent event : events) {
             NfTablesEvent.ElementsChanged changed = (NfTablesEvent.ElementsChanged) event;
             assertEquals(Change.ADDED, changed.change());
-            assertTrue(changed.elements().isOf(SacipSets.IN4));
+            assertTrue(changed.elements().isOf(TestSets.IN4));
             added.addAll(changed.elements().decode(ElementLayout.TUPLE_MAP_IPV4));
         }
         assertEquals(List.of(

@@ -71,22 +71,22 @@ class NfTablesIntegrationTest {
     @Test
     void tenThousandElementsInOneBatchShowInNftAndDumpBackEqual() throws Exception {
         try (TestNamespace ns = TestNamespace.create("nfbatch")) {
-            SacipRuleset.loadInto(ns.name());
+            TestRuleset.loadInto(ns.name());
             List<Element> elements = tupleElements(ELEMENTS);
             try (NfTablesConnection nft = NfTablesConnection.open(ns.netNamespace())) {
-                nft.addElements(SacipSets.IN4, elements);
+                nft.addElements(TestSets.IN4, elements);
                 nft.flush();
                 assertTrue(nft.pendingChanges().isEmpty());
-                assertEquals(Set.copyOf(elements), elementsNftShows(ns, SacipSets.IN4));
-                List<Element> dumped = nft.listElements(SacipSets.IN4);
+                assertEquals(Set.copyOf(elements), elementsNftShows(ns, TestSets.IN4));
+                List<Element> dumped = nft.listElements(TestSets.IN4);
                 assertEquals(ELEMENTS, dumped.size());
                 assertEquals(Set.copyOf(elements), Set.copyOf(dumped));
-                assertTrue(nft.listElements(SacipSets.INDST4).isEmpty());
+                assertTrue(nft.listElements(TestSets.INDST4).isEmpty());
 
-                nft.deleteElements(SacipSets.IN4, elements.subList(0, ELEMENTS / 2));
+                nft.deleteElements(TestSets.IN4, elements.subList(0, ELEMENTS / 2));
                 nft.flush();
                 assertEquals(Set.copyOf(elements.subList(ELEMENTS / 2, ELEMENTS)),
-                        Set.copyOf(nft.listElements(SacipSets.IN4)));
+                        Set.copyOf(nft.listElements(TestSets.IN4)));
             }
         }
     }
@@ -96,17 +96,17 @@ class NfTablesIntegrationTest {
     void largeBatchesGoThroughOnConnectionsToTwoNamespacesAtOnce() throws Exception {
         try (TestNamespace first = TestNamespace.create("nfone");
                 TestNamespace second = TestNamespace.create("nftwo")) {
-            SacipRuleset.loadInto(first.name());
-            SacipRuleset.loadInto(second.name());
+            TestRuleset.loadInto(first.name());
+            TestRuleset.loadInto(second.name());
             List<Element> elements = tupleElements(ELEMENTS);
             try (NfTablesConnection one = NfTablesConnection.open(first.netNamespace());
                     NfTablesConnection two = NfTablesConnection.open(second.netNamespace())) {
-                one.addElements(SacipSets.OUT4, elements);
+                one.addElements(TestSets.OUT4, elements);
                 one.flush();
-                two.addElements(SacipSets.INDST4, elements);
+                two.addElements(TestSets.INDST4, elements);
                 two.flush();
-                assertEquals(ELEMENTS, one.listElements(SacipSets.OUT4).size());
-                assertEquals(ELEMENTS, two.listElements(SacipSets.INDST4).size());
+                assertEquals(ELEMENTS, one.listElements(TestSets.OUT4).size());
+                assertEquals(ELEMENTS, two.listElements(TestSets.INDST4).size());
             }
         }
     }
@@ -114,7 +114,7 @@ class NfTablesIntegrationTest {
     @Test
     void ipv6TuplesAndGhostSetsRoundTrip() throws Exception {
         try (TestNamespace ns = TestNamespace.create("nfsix")) {
-            SacipRuleset.loadInto(ns.name());
+            TestRuleset.loadInto(ns.name());
             List<Element> tuples = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 tuples.add(new MapElement(new TupleKey(InetAddress.getByName("2001:db8::" + Integer.toHexString(i + 1)),
@@ -124,15 +124,15 @@ class NfTablesIntegrationTest {
             List<Element> ghosts4 = List.of(new AddressElement(InetAddress.getByName("198.18.7.7")));
             List<Element> ghosts6 = List.of(new AddressElement(InetAddress.getByName("2001:db8::77")));
             try (NfTablesConnection nft = NfTablesConnection.open(ns.netNamespace())) {
-                nft.addElements(SacipSets.OUT6, tuples);
-                nft.addElements(SacipSets.GHOSTS4, ghosts4);
-                nft.addElements(SacipSets.ARP_GHOSTS4, ghosts4);
-                nft.addElements(SacipSets.GHOSTS6, ghosts6);
+                nft.addElements(TestSets.OUT6, tuples);
+                nft.addElements(TestSets.GHOSTS4, ghosts4);
+                nft.addElements(TestSets.ARP_GHOSTS4, ghosts4);
+                nft.addElements(TestSets.GHOSTS6, ghosts6);
                 nft.flush();
-                assertEquals(Set.copyOf(tuples), Set.copyOf(nft.listElements(SacipSets.OUT6)));
-                assertEquals(ghosts4, nft.listElements(SacipSets.GHOSTS4));
-                assertEquals(ghosts4, nft.listElements(SacipSets.ARP_GHOSTS4));
-                assertEquals(ghosts6, nft.listElements(SacipSets.GHOSTS6));
+                assertEquals(Set.copyOf(tuples), Set.copyOf(nft.listElements(TestSets.OUT6)));
+                assertEquals(ghosts4, nft.listElements(TestSets.GHOSTS4));
+                assertEquals(ghosts4, nft.listElements(TestSets.ARP_GHOSTS4));
+                assertEquals(ghosts6, nft.listElements(TestSets.GHOSTS6));
             }
             String shown = ns.exec("nft", "list", "map", "inet", "sacip", "out6");
             assertTrue(shown.contains("2001:db8::1 . 2001:db8:1::2 . tcp . 40000 . 443 : 2001:db8:2::1"), shown);
@@ -142,10 +142,10 @@ class NfTablesIntegrationTest {
     @Test
     void aRealPacketWithOneOfTheTuplesIsRewrittenAsTheMapSays() throws Exception {
         try (TwoHostLab lab = TwoHostLab.create()) {
-            SacipRuleset.loadInto(lab.b.name());
+            TestRuleset.loadInto(lab.b.name());
             List<Element> elements = tupleElements(ELEMENTS);
             try (NfTablesConnection nft = NfTablesConnection.open(lab.b.netNamespace())) {
-                nft.addElements(SacipSets.IN4, elements);
+                nft.addElements(TestSets.IN4, elements);
                 nft.flush();
             }
             MapElement first = (MapElement) elements.get(0);
@@ -185,37 +185,37 @@ class NfTablesIntegrationTest {
     @Test
     void aBatchWithOneBadElementChangesNothing() throws Exception {
         try (TestNamespace ns = TestNamespace.create("nfbad")) {
-            SacipRuleset.loadInto(ns.name());
+            TestRuleset.loadInto(ns.name());
             List<Element> elements = tupleElements(1001);
             List<Element> before = elements.subList(0, 1);
             try (NfTablesConnection nft = NfTablesConnection.open(ns.netNamespace())) {
-                nft.addElements(SacipSets.OUT4, before);
+                nft.addElements(TestSets.OUT4, before);
                 nft.flush();
 
                 MapElement existing = (MapElement) elements.get(0);
                 MapElement clash = new MapElement(existing.key(), InetAddress.getByName("198.19.99.99"));
-                nft.addElements(SacipSets.OUT4, elements.subList(1, 1001));
-                nft.addElements(SacipSets.GHOSTS4, List.of(new AddressElement(InetAddress.getByName("198.18.7.7"))));
-                nft.addElements(SacipSets.OUT4, List.of(clash));
+                nft.addElements(TestSets.OUT4, elements.subList(1, 1001));
+                nft.addElements(TestSets.GHOSTS4, List.of(new AddressElement(InetAddress.getByName("198.18.7.7"))));
+                nft.addElements(TestSets.OUT4, List.of(clash));
                 NfTablesTransactionException refused = assertThrows(NfTablesTransactionException.class, nft::flush);
                 assertEquals("EEXIST", refused.errnoName());
                 assertEquals(List.of(clash), refused.refusedChange().elements());
-                assertEquals(before, nft.listElements(SacipSets.OUT4));
-                assertTrue(nft.listElements(SacipSets.GHOSTS4).isEmpty());
+                assertEquals(before, nft.listElements(TestSets.OUT4));
+                assertTrue(nft.listElements(TestSets.GHOSTS4).isEmpty());
 
-                nft.addElements(SacipSets.OUT4, elements.subList(1, 1001));
+                nft.addElements(TestSets.OUT4, elements.subList(1, 1001));
                 AddressElement absentGhost = new AddressElement(InetAddress.getByName("2001:db8::9"));
-                nft.deleteElements(SacipSets.GHOSTS6, List.of(absentGhost));
+                nft.deleteElements(TestSets.GHOSTS6, List.of(absentGhost));
                 NfTablesTransactionException missing = assertThrows(NfTablesTransactionException.class, nft::flush);
                 assertEquals("ENOENT", missing.errnoName());
-                assertEquals(before, nft.listElements(SacipSets.OUT4));
+                assertEquals(before, nft.listElements(TestSets.OUT4));
 
                 SetReference absent = new SetReference(NftFamily.INET, "sacip", "nosuchmap",
                         ElementLayout.TUPLE_MAP_IPV4);
-                nft.addElements(SacipSets.OUT4, elements.subList(1, 1001));
+                nft.addElements(TestSets.OUT4, elements.subList(1, 1001));
                 nft.addElements(absent, List.of(existing));
                 assertEquals("ENOENT", assertThrows(NfTablesTransactionException.class, nft::flush).errnoName());
-                assertEquals(before, nft.listElements(SacipSets.OUT4));
+                assertEquals(before, nft.listElements(TestSets.OUT4));
                 assertEquals(ns.exec("nft", "list", "map", "inet", "sacip", "out4").lines()
                         .filter(l -> l.contains("198.18.")).count(), 1);
             }
@@ -226,18 +226,18 @@ class NfTablesIntegrationTest {
     void theRulesetLoadsRepeatedlyAndItsPresenceIsChecked() throws Exception {
         try (TestNamespace ns = TestNamespace.create("nfload");
                 NfTablesConnection nft = NfTablesConnection.open(ns.netNamespace())) {
-            assertFalse(SacipRuleset.isPresent(nft));
-            SacipRuleset.loadInto(ns.name());
-            assertTrue(SacipRuleset.isPresent(nft));
-            nft.addElements(SacipSets.GHOSTS4, List.of(new AddressElement(InetAddress.getByName("198.18.7.7"))));
+            assertFalse(TestRuleset.isPresent(nft));
+            TestRuleset.loadInto(ns.name());
+            assertTrue(TestRuleset.isPresent(nft));
+            nft.addElements(TestSets.GHOSTS4, List.of(new AddressElement(InetAddress.getByName("198.18.7.7"))));
             nft.flush();
             // A reload replaces both tables: the elements are gone, the maps are there.
-            SacipRuleset.loadInto(ns.name());
-            assertTrue(SacipRuleset.isPresent(nft));
-            assertTrue(nft.listElements(SacipSets.GHOSTS4).isEmpty());
+            TestRuleset.loadInto(ns.name());
+            assertTrue(TestRuleset.isPresent(nft));
+            assertTrue(nft.listElements(TestSets.GHOSTS4).isEmpty());
             ns.exec("nft", "delete", "table", "arp", "sacip");
-            assertFalse(SacipRuleset.isPresent(nft));
-            String text = SacipRuleset.text();
+            assertFalse(TestRuleset.isPresent(nft));
+            String text = TestRuleset.text();
             assertTrue(text.contains("type filter hook prerouting priority raw"));
             assertTrue(text.contains("type route hook output priority mangle"));
             assertTrue(text.contains("type filter hook postrouting priority 300"));
@@ -247,7 +247,7 @@ class NfTablesIntegrationTest {
     @Test
     void loadingIntoAMissingNamespaceIsATypedError() {
         RulesetLoadException error = assertThrows(RulesetLoadException.class,
-                () -> SacipRuleset.loadInto("sacip-t" + ProcessHandle.current().pid() + "-absent"));
+                () -> TestRuleset.loadInto("sacip-t" + ProcessHandle.current().pid() + "-absent"));
         assertTrue(error.getMessage().contains("nft refused") || error.getMessage().contains("exit"),
                 error.getMessage());
     }

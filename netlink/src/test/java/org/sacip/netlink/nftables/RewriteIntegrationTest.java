@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Each rewrite map of sacip.nft, IPv4 and IPv6, with real UDP datagrams between two namespaces: the chain it sits
+ * Each rewrite map of the test ruleset (a copy of the agent's rewrite maps), IPv4 and IPv6, with real UDP datagrams between two namespaces: the chain it sits
  * in rewrites the address datapath.md says, and a miss rewrites nothing.
  */
 @Tag("integration")
@@ -29,9 +29,9 @@ class RewriteIntegrationTest {
     private static Plan plan(boolean ipv6) {
         return ipv6
                 ? new Plan(TwoHostLab.A_ADDRESS6, TwoHostLab.B_ADDRESS6, "2001:db8::11", "2001:db8::77",
-                        "2001:db8::50", 128, SacipSets.IN6, SacipSets.INDST6, SacipSets.OUT6, SacipSets.OUTSRC6)
+                        "2001:db8::50", 128, TestSets.IN6, TestSets.INDST6, TestSets.OUT6, TestSets.OUTSRC6)
                 : new Plan(TwoHostLab.A_ADDRESS, TwoHostLab.B_ADDRESS, "198.18.1.11", "198.18.0.77", "198.18.0.50",
-                        32, SacipSets.IN4, SacipSets.INDST4, SacipSets.OUT4, SacipSets.OUTSRC4);
+                        32, TestSets.IN4, TestSets.INDST4, TestSets.OUT4, TestSets.OUTSRC4);
     }
 
     private static MapElement element(String source, String destination, int sourcePort, int destinationPort,
@@ -48,8 +48,8 @@ class RewriteIntegrationTest {
             lab.a.exec("ip", "addr", "add", plan.aNew() + "/" + plan.prefix(), "dev", lab.aInterface, "nodad");
             lab.b.exec("ip", "addr", "add", plan.bGhost() + "/" + plan.prefix(), "dev", "lo", "scope", "host",
                     "nodad");
-            SacipRuleset.loadInto(lab.a.name());
-            SacipRuleset.loadInto(lab.b.name());
+            TestRuleset.loadInto(lab.a.name());
+            TestRuleset.loadInto(lab.b.name());
             try (NfTablesConnection a = NfTablesConnection.open(lab.a.netNamespace());
                     NfTablesConnection b = NfTablesConnection.open(lab.b.netNamespace())) {
                 // A moved to aNew: send from it (postrouting).

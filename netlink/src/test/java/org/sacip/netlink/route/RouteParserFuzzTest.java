@@ -7,7 +7,7 @@ import org.sacip.netlink.NetlinkParseException;
 import org.sacip.netlink.fixtures.FuzzInput;
 
 /**
- * Every rtnetlink parser (address, link, IPv4 devconf, route, neighbour, and the link event tracker) is fed
+ * Every rtnetlink parser (address, link, IPv4 devconf, route, neighbour, rule, and the link event tracker) is fed
  * every message, whatever its type: values or NetlinkParseException only. Seeds are captured kernel messages.
  */
 class RouteParserFuzzTest {
@@ -21,6 +21,7 @@ class RouteParserFuzzTest {
             attempt(() -> RtnetlinkClient.Ipv4DeviceConfigParser.value(message, Ipv4DeviceSetting.ARP_ANNOUNCE));
             attempt(() -> RouteMessageParser.parse(message));
             attempt(() -> NeighbourMessageParser.parse(message).stateName());
+            attempt(() -> RuleMessages.parse(message));
         }
     }
 

@@ -1,11 +1,12 @@
 package org.sacip.netlink.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sacip.commands.CommandException;
+import org.sacip.commands.Commands;
 import org.sacip.netlink.NetNamespace;
 
 /**
@@ -15,6 +16,7 @@ import org.sacip.netlink.NetNamespace;
  */
 public final class TestNamespace implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
 
     private final String name;
 
@@ -89,22 +91,10 @@ public final class TestNamespace implements AutoCloseable {
 
     /** Runs a command on the host (only for `ip netns` and `ip link ... netns` plumbing); fails on non-zero exit. */
     public static String run(String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
         try {
-            byte[] out = process.getInputStream().readAllBytes();
-            byte[] err = process.getErrorStream().readAllBytes();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("command timed out: " + String.join(" ", command));
-            }
-            if (process.exitValue() != 0) {
-                throw new IOException("command failed (" + process.exitValue() + "): " + String.join(" ", command)
-                        + ": " + new String(err, StandardCharsets.UTF_8).trim());
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", command), e);
+            return Commands.run(List.of(command), COMMAND_LIMIT).requireSuccess().stdout();
+        } catch (CommandException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 

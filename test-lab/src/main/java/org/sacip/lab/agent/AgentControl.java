@@ -1,17 +1,13 @@
 package org.sacip.lab.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.sacip.lab.LabException;
+import org.sacip.testing.ControlLine;
 
 /**
  * One agent's control socket (docs/CONTROL.md, protocol v1), spoken directly: one JSON line out, one back. The same
@@ -19,7 +15,8 @@ import org.sacip.lab.LabException;
  * from its own namespace.
  */
 public final class AgentControl {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Generous: a loaded two-core machine answering for 1,000 sessions; a hung agent still cannot hang the lab.
+    private static final Duration ANSWER_LIMIT = Duration.ofSeconds(30);
 
     private final Path socket;
 
@@ -70,21 +67,15 @@ public final class AgentControl {
 
     /** Sends one command and returns the reply's data; an error reply or no answer is a LabException. */
     public JsonNode request(String command) {
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            channel.write(ByteBuffer.wrap(("{\"v\":1,\"cmd\":\"" + command + "\"}\n").getBytes(StandardCharsets.UTF_8)));
-            ByteArrayOutputStream reply = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(8192);
-            while (channel.read(buffer) >= 0) {
-                reply.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
-            JsonNode node = JSON.readTree(reply.toString(StandardCharsets.UTF_8));
-            if (node == null || !node.path("ok").asBoolean(false)) {
-                throw new LabException("agent at " + socket + " refused " + command + ": " + node);
-            }
-            return node.path("data");
+        JsonNode node;
+        try {
+            node = ControlLine.request(socket, command, ANSWER_LIMIT);
         } catch (IOException e) {
             throw new LabException("no answer from the agent at " + socket + " to " + command + ": " + e.getMessage(), e);
         }
+        if (!node.path("ok").asBoolean(false)) {
+            throw new LabException("agent at " + socket + " refused " + command + ": " + node);
+        }
+        return node.path("data");
     }
 }

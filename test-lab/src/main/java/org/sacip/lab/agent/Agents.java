@@ -3,16 +3,19 @@ package org.sacip.lab.agent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import org.sacip.commands.CommandResult;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
 import org.sacip.lab.Shell;
+import org.sacip.testing.AgentProcess;
+import org.sacip.testing.AgentProcessException;
 
 /**
  * Starts bin/sacip-agent in the hosts that should have one, when that file exists:
@@ -21,11 +24,13 @@ import org.sacip.lab.Shell;
  */
 public final class Agents implements AutoCloseable {
     private static final Path RUN_DIR = Path.of("/run/sacip-lab");
-    private static final long START_LIMIT_MS = 15_000;
+    private static final Duration START_LIMIT = Duration.ofSeconds(30);
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(5);
+    private static final Duration KILL_LIMIT = Duration.ofSeconds(5);
 
     private final Lab lab;
     private final Path root;
-    private final Map<String, Process> running = new LinkedHashMap<>();
+    private final Map<String, AgentProcess> running = new LinkedHashMap<>();
     /** Every host an agent was started in, killed ones too: their logs and state dirs go at teardown. */
     private final Set<String> started = new LinkedHashSet<>();
     private final String note;
@@ -76,36 +81,26 @@ public final class Agents implements AutoCloseable {
 
     private void start(String host) {
         Path state = stateDir(host);
-        AgentControl control = control(host);
         try {
             Files.createDirectories(state);
-            List<String> command = new ArrayList<>(List.of(agentBinary(root).toString(), "--control-socket",
-                    control.socket().toString(), "--state-dir", state.toString()));
-            String level = System.getenv("SACIP_LAB_AGENT_LOG_LEVEL");
-            if (level != null && !level.isBlank()) {
-                command.addAll(List.of("--log-level", level));
-            }
-            // Appended: after a restart the log holds both lives of the agent.
-            Process process = new ProcessBuilder(lab.inHost(host, command))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve("agent.log").toFile()))
-                    .start();
-            running.put(host, process);
-            started.add(host);
-            long deadline = System.currentTimeMillis() + START_LIMIT_MS;
-            // Answering, not merely present: a killed agent leaves its socket file behind.
-            while (!Files.exists(control.socket()) || !control.answers()) {
-                if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                    throw new LabException("the agent in " + host + " did not answer on " + control.socket() + ": "
-                            + logTail(host));
-                }
-                Thread.sleep(50);
-            }
         } catch (IOException e) {
-            throw new LabException("cannot start the agent in " + host + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted while starting agents", e);
+            throw new LabException("cannot create the agent's state directory " + state + ": " + e.getMessage(), e);
+        }
+        List<String> arguments = new ArrayList<>();
+        String level = System.getenv("SACIP_LAB_AGENT_LOG_LEVEL");
+        if (level != null && !level.isBlank()) {
+            arguments.addAll(List.of("--log-level", level));
+        }
+        // Appended: after a restart the log holds both lives of the agent.
+        AgentProcess agent = AgentProcess.start(lab.ns(host), List.of(agentBinary(root).toString()),
+                control(host).socket(), state, state.resolve("agent.log"), arguments);
+        running.put(host, agent);
+        started.add(host);
+        try {
+            // Answering, not merely present: a killed agent leaves its socket file behind.
+            agent.awaitReady(START_LIMIT);
+        } catch (AgentProcessException e) {
+            throw new LabException("the agent in " + host + " did not start: " + e.getMessage(), e);
         }
     }
 
@@ -126,6 +121,15 @@ public final class Agents implements AutoCloseable {
         return running.containsKey(host);
     }
 
+    /** The pid of the host's running agent: its JVM, since ip netns exec and bin/sacip-agent exec their successor. */
+    public long pid(String host) {
+        AgentProcess agent = running.get(host);
+        if (agent == null) {
+            throw new LabException("no agent is running in " + host);
+        }
+        return agent.pid();
+    }
+
     /** The control socket of the host's agent. */
     public AgentControl control(String host) {
         return new AgentControl(stateDir(host).resolve("control.sock"));
@@ -136,18 +140,14 @@ public final class Agents implements AutoCloseable {
      * ip netns exec execs the launcher, which execs java, so the process we started is the agent's JVM itself.
      */
     public void killHard(String host) {
-        Process process = running.remove(host);
-        if (process == null) {
+        AgentProcess agent = running.remove(host);
+        if (agent == null) {
             throw new LabException("no agent is running in " + host);
         }
-        process.destroyForcibly();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                throw new LabException("the agent in " + host + " (pid " + process.pid() + ") outlived SIGKILL for 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted while killing the agent in " + host, e);
+            agent.kill(KILL_LIMIT);
+        } catch (AgentProcessException e) {
+            throw new LabException("the agent in " + host + " did not die: " + e.getMessage(), e);
         }
     }
 
@@ -165,7 +165,7 @@ public final class Agents implements AutoCloseable {
         if (!running.containsKey(host) || !Files.isExecutable(ctl)) {
             return null;
         }
-        Shell.Result result = Shell.tryRun(lab.inHost(host, List.of(ctl.toString(), "--control-socket",
+        CommandResult result = Shell.tryRun(lab.inHost(host, List.of(ctl.toString(), "--control-socket",
                 control(host).socket().toString(), "sessions")));
         return result.ok() ? result.stdout() : "sacipctl failed: " + result.stderr().strip();
     }
@@ -183,15 +183,14 @@ public final class Agents implements AutoCloseable {
     @Override
     public void close() {
         for (String host : new ArrayList<>(running.keySet())) {
-            Process process = running.remove(host);
-            process.destroy();
+            AgentProcess agent = running.remove(host);
             try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
+                agent.stop(STOP_LIMIT);
+            } catch (AgentProcessException e) {
+                // Already killed by stop(); teardown goes on with the other agents and the namespaces.
+                System.err.println("sacip-lab: " + e.getMessage().lines().findFirst().orElse(""));
+            } finally {
+                agent.close();
             }
         }
         for (String host : started) {

@@ -15,6 +15,7 @@ import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.Uplink;
 import org.sacip.lab.traffic.Endpoint;
+import org.sacip.lab.traffic.StreamDrain;
 import org.sacip.lab.traffic.StreamReport;
 
 /**
@@ -26,10 +27,6 @@ public final class ScenarioRunner {
     public static final int PORT = 5001;
     private static final long START_LIMIT_MS = 60_000;
     private static final long REPORT_LIMIT_MS = 30_000;
-    /** After both sides stop sending: counts unchanged for this long mean nothing more is coming (a stall). */
-    private static final long DRAIN_STABLE_MS = 500;
-    /** ... and the drain never takes longer than this, whatever happens. */
-    private static final long DRAIN_LIMIT_MS = 10_000;
     /** With agents at both ends, how long past the lead the first move waits for their key agreement. */
     public static final long KEY_LIMIT_MS = 15_000;
 
@@ -88,7 +85,7 @@ public final class ScenarioRunner {
         server.send("quiesce");
         long quiescedAt = client.await("quiesced", REPORT_LIMIT_MS).path("atMs").asLong();
         server.await("quiesced", REPORT_LIMIT_MS);
-        drain(client, server);
+        StreamDrain.drain(List.of(client, server));
         StreamReport clientReport = client.report(REPORT_LIMIT_MS);
         StreamReport serverReport = server.report(REPORT_LIMIT_MS);
 
@@ -142,31 +139,6 @@ public final class ScenarioRunner {
         for (ScenarioAction action : actions) {
             say(action.description());
             action.run(context);
-        }
-    }
-
-    /**
-     * Waits until everything sent has arrived both ways, or until the counts stop changing (what is missing then is
-     * lost: a stalled path). Reporting at once would count bytes still in flight as lost.
-     */
-    private static void drain(Endpoint client, Endpoint server) {
-        long start = System.currentTimeMillis();
-        long stableSince = start;
-        long[] previous = null;
-        while (System.currentTimeMillis() - start < DRAIN_LIMIT_MS) {
-            sleep(50);
-            long[] c = client.counts(REPORT_LIMIT_MS);
-            long[] s = server.counts(REPORT_LIMIT_MS);
-            if (c[0] == s[1] && s[0] == c[1]) {
-                return;
-            }
-            long[] now = {c[0], c[1], s[0], s[1]};
-            if (previous == null || !java.util.Arrays.equals(previous, now)) {
-                stableSince = System.currentTimeMillis();
-                previous = now;
-            } else if (System.currentTimeMillis() - stableSince >= DRAIN_STABLE_MS) {
-                return;
-            }
         }
     }
 

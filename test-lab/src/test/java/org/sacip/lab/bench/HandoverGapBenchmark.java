@@ -18,6 +18,7 @@ import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.Uplink;
 import org.sacip.lab.traffic.Endpoint;
 import org.sacip.lab.traffic.GapLog;
+import org.sacip.lab.traffic.StreamDrain;
 import org.sacip.lab.traffic.StreamReport;
 import org.sacip.lab.traffic.TrafficKind;
 

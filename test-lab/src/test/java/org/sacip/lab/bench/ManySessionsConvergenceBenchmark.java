@@ -22,6 +22,7 @@ import org.sacip.lab.topology.TopologyKind;
 import org.sacip.lab.topology.Uplink;
 import org.sacip.lab.traffic.Endpoint;
 import org.sacip.lab.traffic.ManyConnections;
+import org.sacip.lab.traffic.StreamDrain;
 import org.sacip.lab.traffic.StreamReport;
 import org.sacip.lab.traffic.TrafficKind;
 

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /** The states the agent reports for a session, spelled as on the wire. */
 public enum SessionState {
-    PENDING, ACTIVE, LEGACY, REFUSED, CLOSING;
+    BOUND, UNBOUND, PENDING, ACTIVE, LEGACY, REFUSED, FROZEN;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** sacipctl peers: what we know of each peer, "-" for a key age, last-seen time or RTT not known yet. */
 public final class PeersView {
     public static final List<String> HEADERS = List.of("Peer", "Local", "Current", "Local-Current", "Capability",
-            "Key-Id", "Key-Age", "Seq-Sent", "Seq-Recv", "Last-Seen", "RTT");
+            "Key-Id", "Key-Age", "Sessions", "Seq-Sent", "Seq-Recv", "Last-Seen", "RTT");
 
     private PeersView() {
     }
@@ -17,7 +17,8 @@ public final class PeersView {
         for (JsonNode p : peers) {
             table.add(List.of(Fields.text(p, "address"), Fields.text(p, "local"), Fields.text(p, "current"),
                     Fields.text(p, "local_current"), Fields.text(p, "capability"), Fields.text(p, "key_id"),
-                    Fields.seconds(p, "key_age_seconds"), Fields.text(p, "last_sequence_sent"),
+                    Fields.seconds(p, "key_age_seconds"), Fields.text(p, "sessions"),
+                    Fields.text(p, "last_sequence_sent"),
                     Fields.text(p, "last_sequence_received"), Fields.text(p, "last_seen"), Fields.millis(p, "rtt_ms")));
         }
         return table.render();

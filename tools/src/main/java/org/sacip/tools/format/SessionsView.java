@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** sacipctl sessions: one row per remapped session; an empty list prints the header alone. */
 public final class SessionsView {
     public static final List<String> HEADERS = List.of("Proto", "State", "Local", "Remote", "Active-Local",
-            "Active-Remote", "Since", "Peer");
+            "Active-Remote", "Since", "Peer", "Binding");
 
     private SessionsView() {
     }
@@ -17,7 +17,7 @@ public final class SessionsView {
         for (JsonNode s : sessions) {
             table.add(List.of(Fields.text(s, "proto"), Fields.text(s, "state"), Fields.text(s, "local"),
                     Fields.text(s, "remote"), Fields.text(s, "active_local"), Fields.text(s, "active_remote"),
-                    Fields.text(s, "since"), Fields.text(s, "peer")));
+                    Fields.text(s, "since"), Fields.text(s, "peer"), Fields.text(s, "binding")));
         }
         return table.render();
     }

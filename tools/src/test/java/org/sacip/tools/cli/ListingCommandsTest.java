@@ -106,7 +106,7 @@ class ListingCommandsTest {
     @Test
     void filtersOnTheCommandLine() {
         assertEquals(List.of("40000"), localPorts("-t", "--state", "active"));
-        assertEquals(List.of("40000", "40002"), localPorts("--state", "active", "--state", "CLOSING"));
+        assertEquals(List.of("40000", "40002"), localPorts("--state", "active", "--state", "FROZEN"));
         assertEquals(List.of("40001"), localPorts("--dst", "[2001:db8:10::2]:443"));
         assertEquals(List.of("5353"), localPorts("--dport", "53"));
         assertEquals(List.of("40002"), localPorts("--sport", "40002"));

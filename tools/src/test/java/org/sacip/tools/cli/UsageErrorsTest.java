@@ -41,8 +41,8 @@ class UsageErrorsTest {
                         "sacipctl status --help"),
                 Arguments.of(List.of("--bogus", "status"), "sacipctl: Unknown option: '--bogus'", "sacipctl --help"),
                 Arguments.of(List.of("sessions", "--state", "running"), "sacipctl: Invalid value for option '--state' "
-                        + "(STATE): 'running' is not a session state; expected one of pending, active, legacy, "
-                        + "refused, closing", "sacipctl sessions --help"),
+                        + "(STATE): 'running' is not a session state; expected one of bound, unbound, pending, active, "
+                        + "legacy, refused, frozen", "sacipctl sessions --help"),
                 Arguments.of(List.of("sessions", "--src", "198.18.0.300"), "sacipctl: Invalid value for option "
                         + "'--src': '198.18.0.300' is not ADDR, ADDR:PORT or [IPv6]:PORT", "sacipctl sessions --help"),
                 Arguments.of(List.of("sessions", "--dst", "host.example:22"), "sacipctl: Invalid value for option "

@@ -3,16 +3,17 @@ package org.sacip.tools.docs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sacip.commands.CommandResult;
+import org.sacip.commands.Commands;
+import org.sacip.testing.Prerequisites;
 
 class CompletionScriptsTest {
     @TempDir
@@ -29,7 +30,7 @@ class CompletionScriptsTest {
 
     @Test
     void bashCompletesSubcommandsOptionsAndStates() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash is not installed");
+        Prerequisites.requireExecutable(Path.of("/bin/bash"));
         GenerateDocs.write(dir);
         Path script = dir.resolve("completion/sacipctl.bash");
         assertEquals(Set.of("status", "sessions", "peers", "ghosts", "events", "flush", "version"),
@@ -56,11 +57,8 @@ class CompletionScriptsTest {
                 + "_complete_sacipctl\n"
                 + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
         // Outside a real completion bash's compopt complains on stderr; only COMPREPLY on stdout matters.
-        Process bash = new ProcessBuilder("bash", "-c", program)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(bash.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, bash.exitValue(), out);
-        return out.lines().map(String::strip).filter(word -> !word.isEmpty()).toList();
+        CommandResult bash = Commands.run(List.of("bash", "-c", program), Duration.ofSeconds(30));
+        assertEquals(0, bash.exitCode(), bash.stdout() + bash.stderr());
+        return bash.stdout().lines().map(String::strip).filter(word -> !word.isEmpty()).toList();
     }
 }

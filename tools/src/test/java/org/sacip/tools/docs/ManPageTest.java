@@ -5,23 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sacip.commands.CommandResult;
+import org.sacip.commands.Commands;
 import org.sacip.tools.cli.CommandLineFactory;
 import org.sacip.tools.cli.Invocation;
+import org.sacip.testing.Prerequisites;
 import org.sacip.tools.testing.Run;
 
 import picocli.CommandLine;
 
 class ManPageTest {
+    private static final Duration LIMIT = Duration.ofSeconds(30);
     private static final List<String> SUBCOMMANDS = List.of("status", "sessions", "peers", "ghosts", "events",
             "flush", "version");
 
@@ -53,7 +55,7 @@ class ManPageTest {
                 "\\-\\-dport", "\\-\\-peer")) {
             assertTrue(sessions.contains("\\fB" + option + "\\fR"), option);
         }
-        assertTrue(sessions.contains("pending, active, legacy, refused, closing"), sessions);
+        assertTrue(sessions.contains("bound, unbound, pending, active, legacy, refused, frozen"), sessions);
         assertTrue(section(page, ".SS events", ".SS flush").contains("\\fB\\-\\-follow\\fR"));
         assertTrue(section(page, ".SS flush", ".SS version").contains("\\fB\\-\\-yes\\fR"));
     }
@@ -81,30 +83,23 @@ class ManPageTest {
     @Test
     void rendersWithoutWarnings() throws Exception {
         Path page = Files.writeString(dir.resolve("sacipctl.8"), render());
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/groff")), "groff is not installed");
-        Process groff = new ProcessBuilder("groff", "-man", "-Tutf8", "-ww", page.toString())
-                .redirectErrorStream(false).start();
-        String text = new String(groff.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String warnings = new String(groff.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(groff.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, groff.exitValue(), warnings);
-        assertEquals("", warnings);
-        String plain = text.replaceAll(".\b", "");
+        Prerequisites.requireExecutable(Path.of("/usr/bin/groff"));
+        CommandResult groff = Commands.run(List.of("groff", "-man", "-Tutf8", "-ww", page.toString()), LIMIT);
+        assertEquals(0, groff.exitCode(), groff.stderr());
+        assertEquals("", groff.stderr());
+        String plain = groff.stdout().replaceAll(".\b", "");
         assertTrue(plain.contains("sacipctl - inspect and control the SACIP agent"), plain);
         assertTrue(plain.contains("sacipctl sessions -t --state active --dst 198.18.10.2:22"), plain);
     }
 
     @Test
     void manDashLRendersTheGeneratedFile() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/man")), "man is not installed");
+        Prerequisites.requireExecutable(Path.of("/usr/bin/man"));
         GenerateDocs.write(dir);
-        ProcessBuilder man = new ProcessBuilder("man", "-l", dir.resolve("man/sacipctl.8").toString());
-        man.environment().putAll(Map.of("MANPAGER", "cat", "PAGER", "cat", "MANWIDTH", "100"));
-        Process process = man.start();
-        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue());
-        assertTrue(text.replaceAll(".\b", "").contains("EXIT STATUS"), text);
+        CommandResult man = Commands.run(List.of("env", "MANPAGER=cat", "PAGER=cat", "MANWIDTH=100", "man", "-l",
+                dir.resolve("man/sacipctl.8").toString()), LIMIT);
+        assertEquals(0, man.exitCode(), man.stderr());
+        assertTrue(man.stdout().replaceAll(".\b", "").contains("EXIT STATUS"), man.stdout());
     }
 
     private static String render() {

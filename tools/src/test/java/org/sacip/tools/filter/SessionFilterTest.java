@@ -35,7 +35,7 @@ class SessionFilterTest {
     void statesAreAlternatives() {
         assertEquals(List.of(40001), kept(with(Set.of(), Set.of(SessionState.PENDING))));
         assertEquals(List.of(40000, 40002),
-                kept(with(Set.of(), Set.of(SessionState.ACTIVE, SessionState.CLOSING))));
+                kept(with(Set.of(), Set.of(SessionState.ACTIVE, SessionState.FROZEN))));
         assertEquals(List.of(), kept(with(Set.of("udp"), Set.of(SessionState.ACTIVE))));
     }
 

@@ -20,17 +20,19 @@ class ViewsTest {
         List<String> lines = text.lines().toList();
         assertEquals(5, lines.size());
         assertEquals("Proto  State    Local                  Remote                 Active-Local           "
-                + "Active-Remote          Since                 Peer", lines.get(0));
+                + "Active-Remote          Since                 Peer            Binding", lines.get(0));
         assertEquals("tcp    active   198.18.1.2:40000       198.18.10.2:22         198.18.2.2:40000       "
-                + "198.18.10.2:22         2026-11-23T13:01:00Z  198.18.10.2", lines.get(1));
+                + "198.18.10.2:22         2026-11-23T13:01:00Z  198.18.10.2     bound", lines.get(1));
+        assertEquals("udp    legacy   198.18.1.2:5353        198.18.10.3:53         198.18.1.2:5353        "
+                + "198.18.10.3:53         2026-11-23T13:02:00Z  198.18.10.3     no-agent", lines.get(2));
         assertEquals("tcp    pending  [2001:db8:1::2]:40001  [2001:db8:10::2]:443   [2001:db8:2::2]:40001  "
-                + "[2001:db8:10::2]:443   2026-11-23T13:03:00Z  2001:db8:10::2", lines.get(3));
+                + "[2001:db8:10::2]:443   2026-11-23T13:03:00Z  2001:db8:10::2  bound", lines.get(3));
         assertColumnsAligned(lines, SessionsView.HEADERS);
     }
 
     @Test
     void anEmptySessionListPrintsOnlyTheHeader() {
-        assertEquals("Proto  State  Local  Remote  Active-Local  Active-Remote  Since  Peer\n",
+        assertEquals("Proto  State  Local  Remote  Active-Local  Active-Remote  Since  Peer  Binding\n",
                 SessionsView.render(ControlJson.MAPPER.createArrayNode()));
     }
 
@@ -40,11 +42,11 @@ class ViewsTest {
         assertEquals(3, lines.size());
         assertColumnsAligned(lines, PeersView.HEADERS);
         List<String> known = List.of(lines.get(1).split(" {2,}"));
-        assertEquals(List.of("198.18.10.2", "198.18.1.2", "198.18.10.2", "198.18.2.2", "sacip-v1", "3f2a9c01",
-                "5m12s", "17", "12", "2026-11-23T13:05:00Z", "0.46ms"), known);
+        assertEquals(List.of("198.18.10.2", "198.18.1.2", "198.18.10.2", "198.18.2.2", "sacip-v2", "3f2a9c01",
+                "5m12s", "1", "17", "12", "2026-11-23T13:05:00Z", "0.46ms"), known);
         List<String> unknown = List.of(lines.get(2).split(" {2,}"));
-        assertEquals(List.of("2001:db8:10::2", "2001:db8:1::2", "2001:db8:10::2", "2001:db8:1::2", "unknown", "-",
-                "-", "0", "0", "-", "-"), unknown);
+        assertEquals(List.of("2001:db8:10::2", "2001:db8:1::2", "2001:db8:10::2", "2001:db8:1::2", "sacip-v2",
+                "0011223344556677", "-", "0", "0", "0", "-", "-"), unknown);
     }
 
     @Test

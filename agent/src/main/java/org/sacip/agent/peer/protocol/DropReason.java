@@ -25,10 +25,16 @@ public enum DropReason {
     WEAK_KEY_SHARE,
     /** The peer's INIT lost the simultaneous-initiation tie-break (section 6.5). */
     LOST_TIE_BREAK,
-    /** HELLO or INIT beyond the per-source rate (each costs a MAC or a key agreement here). */
+    /** Beyond a rate limit: HELLOs all together, REFUSALs from one address. */
     RATE_LIMITED,
     /** More messages waiting for the engine thread than it may queue (a flood): dropped unread. */
-    OVERLOAD;
+    OVERLOAD,
+    /** A handshake over the handshake budget or beyond the key table's room: answered BUSY. */
+    BUSY,
+    /** Sent to an address this host does not hold, or answerable only from such an address. */
+    NOT_OURS,
+    /** A handshake from a peer outside the peers this agent manages: answered NOT_ALLOWED. */
+    NOT_MANAGED;
 
     static DropReason of(SacipProtocolException e) {
         switch (e.reason()) {

@@ -1,16 +1,29 @@
 package org.sacip.agent.peer.protocol;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.handshake.HandshakeInitiator;
+import org.sacip.protocol.message.Init;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.RefusalReason;
 
-/** Our own handshake in progress with one peer (section 6.2). Engine thread only. */
+/**
+ * Our own first handshake in progress with one peer (section 6.2). It keeps sending HELLO on its schedule until an
+ * INIT_REPLY verifies, and answers each distinct COOKIE echoing its nonce (up to {@link #MAX_COOKIES}) with an
+ * INIT: a forged COOKIE costs one INIT and cannot end the handshake. Engine thread only.
+ */
 final class Initiation {
-    enum State { WAIT_COOKIE, WAIT_REPLY }
+    static final int MAX_COOKIES = 4;
 
     final AddressPair path;
     final HandshakeInitiator initiator;
-    State state = State.WAIT_COOKIE;
-    Retransmission retransmission;
+    final List<Octets> cookies = new ArrayList<>();
+    final List<Init> inits = new ArrayList<>();
+    int transmissions;
+    EngineLoop.Timer timer;
+    /** A REFUSAL BUSY or NOT_ALLOWED heard for this handshake: a hint for the pause after it failed. */
+    RefusalReason refusalHeard;
 
     Initiation(AddressPair path, HandshakeInitiator initiator) {
         this.path = path;
@@ -18,8 +31,8 @@ final class Initiation {
     }
 
     void abandon() {
-        if (retransmission != null) {
-            retransmission.cancel();
+        if (timer != null) {
+            timer.cancel();
         }
     }
 }

@@ -4,6 +4,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.message.AddressUpdate;
+import org.sacip.protocol.message.Claim;
+import org.sacip.protocol.message.ClaimReply;
 import org.sacip.protocol.message.FieldLengths;
 import org.sacip.protocol.message.MessageKind;
 import org.sacip.protocol.message.Octets;
@@ -70,6 +72,12 @@ final class RefusalRules {
         } else if (message instanceof PathResponse response) {
             keyId = response.keyId();
             echo = keyAndSequence(keyId, 0);
+        } else if (message instanceof Claim claim) {
+            keyId = claim.keyId();
+            echo = keyAndSequence(keyId, claim.claimNumber());
+        } else if (message instanceof ClaimReply reply) {
+            keyId = reply.keyId();
+            echo = keyAndSequence(keyId, reply.claimNumber());
         } else {
             return Optional.empty();
         }
@@ -77,6 +85,28 @@ final class RefusalRules {
             return Optional.empty();
         }
         return Optional.of(new Refusal(RefusalReason.UNKNOWN_KEY, echo));
+    }
+
+    /** REFUSAL BUSY for a handshake over budget: echoes its initiator nonce (INIT, REKEY), if it is long enough. */
+    static Optional<Refusal> busy(SacipMessage message, int octets) {
+        if (octets < REFUSAL_OCTETS) {
+            return Optional.empty();
+        }
+        if (message instanceof org.sacip.protocol.message.Init init) {
+            return Optional.of(new Refusal(RefusalReason.BUSY, init.initiatorNonce()));
+        }
+        if (message instanceof Rekey rekey) {
+            return Optional.of(new Refusal(RefusalReason.BUSY, rekey.initiatorNonce()));
+        }
+        return Optional.empty();
+    }
+
+    /** REFUSAL NOT_ALLOWED for a handshake from a peer outside the managed ones (local policy). */
+    static Optional<Refusal> notAllowed(SacipMessage message, int octets) {
+        if (octets < REFUSAL_OCTETS || !(message instanceof org.sacip.protocol.message.Init init)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Refusal(RefusalReason.NOT_ALLOWED, init.initiatorNonce()));
     }
 
     /** The echo of an authenticated message: key id (8 octets), then its sequence number (8 octets, 0 if none). */

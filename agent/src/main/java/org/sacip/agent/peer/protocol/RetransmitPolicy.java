@@ -11,7 +11,7 @@ public record RetransmitPolicy(Duration initial, Duration cap, int transmissions
     public static final RetransmitPolicy HANDSHAKE = new RetransmitPolicy(Duration.ofSeconds(1), Duration.ofSeconds(16), 5);
     public static final RetransmitPolicy INIT_REPLY = new RetransmitPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8), 4);
     public static final RetransmitPolicy ADDRESS_UPDATE = new RetransmitPolicy(Duration.ofMillis(250), Duration.ofSeconds(8), 8);
-    public static final RetransmitPolicy PATH_CHALLENGE = new RetransmitPolicy(Duration.ofMillis(250), Duration.ofSeconds(4), 6);
+    public static final RetransmitPolicy CLAIM = new RetransmitPolicy(Duration.ofMillis(500), Duration.ofSeconds(8), 6);
 
     public RetransmitPolicy {
         if (initial.isNegative() || initial.isZero() || cap.compareTo(initial) < 0 || transmissions < 1) {

@@ -16,6 +16,8 @@ public enum FrameRejection {
     NOT_SACIP_TYPE,
     /** The SACIP type, but too short for the SACIP header or without its magic: another experiment's traffic. */
     NOT_SACIP_MAGIC,
+    /** Addressed to an address this host does not hold (or sent from one it holds). */
+    NOT_OUR_ADDRESS,
     /** The listener queue was full; the message was dropped. */
     QUEUE_FULL
 }

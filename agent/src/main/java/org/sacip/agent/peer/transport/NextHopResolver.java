@@ -1,10 +1,9 @@
 package org.sacip.agent.peer.transport;
 
-import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.route.LinkInfo;
 import org.sacip.netlink.route.LinkLayer;
@@ -14,23 +13,40 @@ import org.sacip.netlink.route.RtnetlinkClient;
 
 /**
  * Asks the kernel where a packet from a local address to a peer goes (like {@code ip route get PEER from LOCAL}) and,
- * on Ethernet, for the next hop's MAC. With an empty neighbour cache it makes the kernel resolve the next hop (ARP
- * or neighbour solicitation) and polls the entry until it is usable or the timeout passes: pcap frames bypass the
- * kernel's own resolution.
+ * on Ethernet, for the next hop's MAC, without ever waiting: an unresolved next hop is reported as such, and the
+ * caller decides whether to ask the kernel to resolve it ({@link #solicit}) — never for an answer to an
+ * unauthenticated message, which would let a spoofed source plant neighbour entries. pcap frames bypass the
+ * kernel's own resolution. Sender thread only.
  */
 final class NextHopResolver {
-    private static final long POLL_MILLIS = 5;
-    private static final long RESOLVE_AGAIN_MILLIS = 500;
+    /** Neighbour states with a link-layer address we may use (a peer's own ARP request leaves STALE). */
+    private static final int USABLE = NeighbourEntry.NUD_REACHABLE | NeighbourEntry.NUD_STALE
+            | NeighbourEntry.NUD_DELAY | NeighbourEntry.NUD_PROBE | NeighbourEntry.NUD_PERMANENT
+            | NeighbourEntry.NUD_NOARP;
 
-    private final RtnetlinkClient client;
-    private final Duration neighbourTimeout;
+    /** What the kernel says about one destination. */
+    sealed interface Lookup {
+        /** Ready to send. */
+        record Ready(NextHop hop) implements Lookup {
+        }
 
-    NextHopResolver(RtnetlinkClient client, Duration neighbourTimeout) {
-        this.client = client;
-        this.neighbourTimeout = neighbourTimeout;
+        /** The route is fine but the next hop's MAC is not known (yet). */
+        record Unresolved(int interfaceIndex, String interfaceName, InetAddress nextHop, boolean failed)
+                implements Lookup {
+        }
+
+        /** No usable route or interface. */
+        record Unroutable(String why) implements Lookup {
+        }
     }
 
-    NextHop resolve(InetAddress local, InetAddress peer) throws PeerTransportException {
+    private final RtnetlinkClient client;
+
+    NextHopResolver(RtnetlinkClient client) {
+        this.client = client;
+    }
+
+    Lookup lookup(InetAddress local, InetAddress peer) {
         RouteInfo route;
         LinkInfo link;
         try {
@@ -39,58 +55,46 @@ final class NextHopResolver {
                 link = route.outputInterface() == 0 ? null : client.link(route.outputInterface()).orElse(null);
             }
         } catch (NetlinkException e) {
-            throw new PeerTransportException("no route from " + AddressText.of(local) + " to "
-                    + AddressText.of(peer) + ": " + e.getMessage(), e);
+            return new Lookup.Unroutable("no route from " + AddressText.of(local) + " to " + AddressText.of(peer)
+                    + ": " + e.getMessage());
         }
         if (route.type() != RouteInfo.TYPE_UNICAST) {
-            throw new PeerTransportException("route from " + AddressText.of(local) + " to " + AddressText.of(peer)
+            return new Lookup.Unroutable("route from " + AddressText.of(local) + " to " + AddressText.of(peer)
                     + " is not unicast (type " + route.type() + ")");
         }
         if (link == null) {
-            throw new PeerTransportException("route to " + AddressText.of(peer) + " names no existing interface");
+            return new Lookup.Unroutable("route to " + AddressText.of(peer) + " names no existing interface");
         }
-        return switch (link.linkLayer()) {
-            case ETHERNET -> new NextHop(link.index(), link.name(), LinkFraming.ETHERNET, link.hardwareAddress(),
-                    neighbourMac(link, route.gateway().orElse(peer)));
-            case NONE -> new NextHop(link.index(), link.name(), LinkFraming.RAW_IP, new byte[0], new byte[0]);
-            default -> throw new PeerTransportException("interface " + link.name() + " has link layer "
-                    + link.linkLayer() + "; only Ethernet and raw IP interfaces can send SACIP messages");
-        };
-    }
-
-    private byte[] neighbourMac(LinkInfo link, InetAddress nextHop) throws PeerTransportException {
-        long deadline = System.nanoTime() + neighbourTimeout.toNanos();
-        long nextResolve = 0;
+        if (link.linkLayer() == LinkLayer.NONE) {
+            return new Lookup.Ready(new NextHop(link.index(), link.name(), LinkFraming.RAW_IP, new byte[0],
+                    new byte[0]));
+        }
+        if (link.linkLayer() != LinkLayer.ETHERNET) {
+            return new Lookup.Unroutable("interface " + link.name() + " has link layer " + link.linkLayer()
+                    + "; only Ethernet and raw IP interfaces can send SACIP messages");
+        }
+        InetAddress nextHop = route.gateway().orElse(peer);
+        Optional<NeighbourEntry> entry;
         try {
-            while (true) {
-                Optional<NeighbourEntry> entry;
-                synchronized (client) {
-                    entry = client.neighbour(link.index(), nextHop);
-                }
-                if (entry.isPresent() && entry.get().isResolved()) {
-                    return entry.get().linkLayerAddress();
-                }
-                long now = System.nanoTime();
-                if (now - deadline >= 0) {
-                    throw new PeerTransportException("neighbour " + AddressText.of(nextHop) + " on " + link.name()
-                            + " not resolved within " + neighbourTimeout.toMillis() + " ms"
-                            + entry.map(e -> " (state " + e.stateName() + ")").orElse(""));
-                }
-                // A FAILED entry or none at all: ask again, but not on every poll, so the kernel's probes can finish.
-                if (now - nextResolve >= 0) {
-                    synchronized (client) {
-                        client.resolveNeighbour(link.index(), nextHop);
-                    }
-                    nextResolve = now + RESOLVE_AGAIN_MILLIS * 1_000_000;
-                }
-                Thread.sleep(POLL_MILLIS);
+            synchronized (client) {
+                entry = client.neighbour(link.index(), nextHop);
             }
         } catch (NetlinkException e) {
-            throw new PeerTransportException("neighbour lookup of " + AddressText.of(nextHop) + " on " + link.name()
-                    + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PeerTransportException("interrupted while resolving " + AddressText.of(nextHop), e);
+            return new Lookup.Unroutable("neighbour lookup of " + AddressText.of(nextHop) + " failed: "
+                    + e.getMessage());
+        }
+        if (entry.isPresent() && (entry.get().state() & USABLE) != 0 && entry.get().linkLayerAddress().length > 0) {
+            return new Lookup.Ready(new NextHop(link.index(), link.name(), LinkFraming.ETHERNET,
+                    link.hardwareAddress(), entry.get().linkLayerAddress()));
+        }
+        boolean failed = entry.isPresent() && (entry.get().state() & NeighbourEntry.NUD_FAILED) != 0;
+        return new Lookup.Unresolved(link.index(), link.name(), nextHop, failed);
+    }
+
+    /** Asks the kernel to resolve the next hop (ARP or neighbour solicitation); returns at once. */
+    void solicit(int interfaceIndex, InetAddress nextHop) throws NetlinkException {
+        synchronized (client) {
+            client.resolveNeighbour(interfaceIndex, nextHop);
         }
     }
 

@@ -50,8 +50,17 @@ public final class PeerTransport implements AutoCloseable {
     private Thread linkPollThread;
     private volatile boolean running;
 
-    public PeerTransport(TransportSettings settings) {
+    private final LocalAddresses addresses;
+    private final AmplificationLedger ledger;
+
+    /**
+     * @param addresses messages captured for addresses not in it are dropped
+     * @param ledger    counts the SACIP octets each source sent us (for anti-amplification)
+     */
+    public PeerTransport(TransportSettings settings, LocalAddresses addresses, AmplificationLedger ledger) {
         this.settings = settings;
+        this.addresses = addresses;
+        this.ledger = ledger;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         for (FrameRejection reason : FrameRejection.values()) {
             rejected.put(reason, new LongAdder());
@@ -74,7 +83,7 @@ public final class PeerTransport implements AutoCloseable {
         } catch (NetlinkException e) {
             throw new PeerTransportException("cannot open rtnetlink: " + e.getMessage(), e);
         }
-        resolver = new NextHopResolver(client, settings.neighbourTimeout());
+        resolver = new NextHopResolver(client);
         running = true;
         try {
             reconcileInterfaces();
@@ -175,23 +184,23 @@ public final class PeerTransport implements AutoCloseable {
         return names;
     }
 
-    /** Encodes {@code message} for these outer addresses and sends it; see {@link #send(InetAddress, InetAddress, byte[])}. */
-    public void send(InetAddress localAddress, InetAddress peerAddress, SacipMessage message)
-            throws PeerTransportException {
-        checkFamilies(localAddress, peerAddress);
-        send(localAddress, peerAddress,
-                SacipEncoder.encode(message, SacipAddress.of(localAddress), SacipAddress.of(peerAddress)));
+    /** The next-hop resolver of the transport's namespace (for the {@link Sender}). */
+    NextHopResolver resolver() {
+        if (resolver == null) {
+            throw new IllegalStateException("transport not started");
+        }
+        return resolver;
     }
 
     /**
-     * Sends an encoded SACIP ICMP message from {@code localAddress} (any address of this host, also a ghost on lo) to
-     * {@code peerAddress}. The ICMP checksum is recomputed for these outer addresses. Blocks while the next hop's MAC
-     * is resolved, at most the configured neighbour timeout.
+     * Injects an encoded SACIP ICMP message from {@code localAddress} to {@code peerAddress} over a resolved next
+     * hop. The ICMP checksum is recomputed for these outer addresses.
      *
      * @throws IllegalArgumentException when the families differ or the ICMP type does not fit the family
-     * @throws PeerTransportException   no route, unresolved neighbour, interface not captured, or pcap failed
+     * @throws PeerTransportException   interface not captured, or pcap failed
      */
-    public void send(InetAddress localAddress, InetAddress peerAddress, byte[] icmp) throws PeerTransportException {
+    void inject(NextHop hop, InetAddress localAddress, InetAddress peerAddress, byte[] icmp)
+            throws PeerTransportException {
         checkFamilies(localAddress, peerAddress);
         int expectedType = localAddress.getAddress().length == 4 ? SacipCaptureFilter.ICMPV4_TYPE
                 : SacipCaptureFilter.ICMPV6_TYPE;
@@ -203,7 +212,6 @@ public final class PeerTransport implements AutoCloseable {
         if (!running) {
             throw new PeerTransportException("transport is not running");
         }
-        NextHop hop = resolver.resolve(localAddress, peerAddress);
         InterfaceCapture capture = captureFor(hop.interfaceIndex());
         if (capture.framing() != hop.framing()) {
             throw new PeerTransportException("interface " + hop.interfaceName() + " changed its link type");
@@ -325,6 +333,18 @@ public final class PeerTransport implements AutoCloseable {
     private final class Sink implements CaptureSink {
         @Override
         public void accept(ReceivedMessage message) {
+            if (!addresses.holds(message.destination())) {
+                // A frame to our MAC or to a multicast group may name any address: answer only for ours.
+                rejected.get(FrameRejection.NOT_OUR_ADDRESS).increment();
+                return;
+            }
+            if (addresses.holds(message.source())) {
+                // Our own address as the source: a reflection, or an attacker who wants us to talk to ourselves.
+                rejected.get(FrameRejection.NOT_OUR_ADDRESS).increment();
+                return;
+            }
+            ledger.received(message.source(), (message.source().getAddress().length == 4 ? 20 : 40)
+                    + message.icmpLength());
             if (!queue.offer(message)) {
                 rejected.get(FrameRejection.QUEUE_FULL).increment();
             }

@@ -14,6 +14,10 @@ public record ReceivedMessage(String interfaceName, int interfaceIndex, InetAddr
         icmp = icmp.clone();
     }
 
+    public int icmpLength() {
+        return icmp.length;
+    }
+
     @Override
     public byte[] icmp() {
         return icmp.clone();

@@ -7,19 +7,15 @@ import java.time.Duration;
  *
  * @param interfaces       where to capture
  * @param linkPollInterval how often the interface list is re-read (besides {@link PeerTransport#refreshInterfaces})
- * @param neighbourTimeout how long a send waits for the kernel to resolve a next hop's MAC
  * @param queueCapacity    captured messages waiting for the listener; more are dropped and counted
  * @param readTimeout      pcap's read timeout, and how often the delivery thread checks for shutdown
  */
-public record TransportSettings(InterfaceSelection interfaces, Duration linkPollInterval, Duration neighbourTimeout,
+public record TransportSettings(InterfaceSelection interfaces, Duration linkPollInterval,
         int queueCapacity, Duration readTimeout) {
 
     public TransportSettings {
         if (linkPollInterval.isNegative() || linkPollInterval.isZero()) {
             throw new IllegalArgumentException("link poll interval must be positive");
-        }
-        if (neighbourTimeout.isNegative()) {
-            throw new IllegalArgumentException("neighbour timeout must not be negative");
         }
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1");
@@ -30,11 +26,11 @@ public record TransportSettings(InterfaceSelection interfaces, Duration linkPoll
     }
 
     public static TransportSettings defaults() {
-        return new TransportSettings(InterfaceSelection.all(), Duration.ofSeconds(1), Duration.ofSeconds(3), 4096,
+        return new TransportSettings(InterfaceSelection.all(), Duration.ofSeconds(1), 4096,
                 Duration.ofMillis(100));
     }
 
     public TransportSettings withInterfaces(InterfaceSelection selection) {
-        return new TransportSettings(selection, linkPollInterval, neighbourTimeout, queueCapacity, readTimeout);
+        return new TransportSettings(selection, linkPollInterval, queueCapacity, readTimeout);
     }
 }

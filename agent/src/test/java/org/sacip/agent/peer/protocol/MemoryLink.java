@@ -7,15 +7,17 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
+import org.sacip.protocol.message.MessageKind;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
 
 /**
  * A lossless (unless told otherwise) link between engines in one test: a message to an address goes to the engine
- * that owns it. Records everything sent, so tests can replay or mutate real messages.
+ * that owns it. Records everything sent, with how the engine asked for it to be sent, so tests can check what went
+ * out and replay or mutate real messages.
  */
 final class MemoryLink {
-    record Packet(SacipAddress from, SacipAddress to, byte[] icmp) {
+    record Packet(SacipAddress from, SacipAddress to, byte[] icmp, boolean answer, boolean unproven) {
         int kind() {
             return icmp[9] & 0xFF;
         }
@@ -44,19 +46,24 @@ final class MemoryLink {
         this.lose = rule;
     }
 
-    PeerLink endpoint() {
-        return (from, to, icmp) -> {
-            Packet packet = new Packet(from, to, icmp.clone());
+    Outbox outbox() {
+        return message -> {
+            Packet packet = new Packet(message.from(), message.to(), message.icmp().clone(), message.answer(),
+                    message.unproven());
             sent.add(packet);
             if (hold.test(packet)) {
                 held.add(packet);
                 return;
             }
-            PeerProtocol owner = owners.get(to);
-            if (owner != null && !lose.test(packet)) {
-                owner.receive(from, to, icmp);
-            }
+            deliver(packet);
         };
+    }
+
+    private void deliver(Packet packet) {
+        PeerProtocol owner = owners.get(packet.to());
+        if (owner != null && !lose.test(packet)) {
+            owner.receive(packet.from(), packet.to(), packet.icmp());
+        }
     }
 
     /** Packets matching {@code rule} wait on the wire until {@link #release()} (so that two can cross). */
@@ -64,17 +71,12 @@ final class MemoryLink {
         this.hold = rule;
     }
 
-    /** Stops holding and delivers what was held, in the order it was sent, to the addresses' owners now. */
+    /** Stops holding and delivers what was held, in the order it was sent. */
     void release() {
         hold = packet -> false;
         List<Packet> waiting = List.copyOf(held);
         held.clear();
-        for (Packet packet : waiting) {
-            PeerProtocol owner = owners.get(packet.to());
-            if (owner != null && !lose.test(packet)) {
-                owner.receive(packet.from(), packet.to(), packet.icmp());
-            }
-        }
+        waiting.forEach(this::deliver);
     }
 
     /** Injects a packet as if it came over the link (an attacker's or a replay). */
@@ -86,7 +88,15 @@ final class MemoryLink {
         return List.copyOf(sent);
     }
 
-    long count(int kind) {
-        return sent.stream().filter(p -> p.kind() == kind).count();
+    List<Packet> sent(MessageKind kind) {
+        return sent.stream().filter(p -> p.kind() == kind.code()).toList();
+    }
+
+    long count(MessageKind kind) {
+        return sent(kind).size();
+    }
+
+    void clear() {
+        sent.clear();
     }
 }

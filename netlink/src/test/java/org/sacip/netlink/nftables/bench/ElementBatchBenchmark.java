@@ -12,8 +12,8 @@ import java.util.Locale;
 import org.sacip.netlink.nftables.Element;
 import org.sacip.netlink.nftables.MapElement;
 import org.sacip.netlink.nftables.NfTablesConnection;
-import org.sacip.netlink.nftables.SacipRuleset;
-import org.sacip.netlink.nftables.SacipSets;
+import org.sacip.netlink.nftables.TestRuleset;
+import org.sacip.netlink.nftables.TestSets;
 import org.sacip.netlink.nftables.TupleKey;
 import org.sacip.netlink.testing.TestNamespace;
 
@@ -35,7 +35,7 @@ public final class ElementBatchBenchmark {
         Path nftFile = Files.createTempFile("sacip-bench-", ".nft");
         try (TestNamespace ns = TestNamespace.create("bench")) {
             Files.writeString(nftFile, nftScript(elements), StandardCharsets.US_ASCII);
-            SacipRuleset.loadInto(ns.name());
+            TestRuleset.loadInto(ns.name());
             try (NfTablesConnection nft = NfTablesConnection.open(ns.netNamespace())) {
                 double warmUp = ours(nft, elements);
                 emptyMap(ns, nft);
@@ -66,7 +66,7 @@ public final class ElementBatchBenchmark {
     /** Wall time of queueing, encoding, sending and waiting for every acknowledgement. */
     private static double ours(NfTablesConnection nft, List<Element> elements) throws Exception {
         long start = System.nanoTime();
-        nft.addElements(SacipSets.IN4, elements);
+        nft.addElements(TestSets.IN4, elements);
         nft.flush();
         return (System.nanoTime() - start) / 1e9;
     }
@@ -79,7 +79,7 @@ public final class ElementBatchBenchmark {
     }
 
     private static void check(NfTablesConnection nft) throws Exception {
-        int count = nft.listElements(SacipSets.IN4).size();
+        int count = nft.listElements(TestSets.IN4).size();
         if (count != ELEMENTS) {
             throw new IllegalStateException("map holds " + count + " elements, expected " + ELEMENTS);
         }
@@ -87,7 +87,7 @@ public final class ElementBatchBenchmark {
 
     private static void emptyMap(TestNamespace ns, NfTablesConnection nft) throws Exception {
         ns.exec("nft", "flush", "map", "inet", "sacip", "in4");
-        if (!nft.listElements(SacipSets.IN4).isEmpty()) {
+        if (!nft.listElements(TestSets.IN4).isEmpty()) {
             throw new IllegalStateException("map not empty after flush");
         }
     }

@@ -1,0 +1,33 @@
+package org.sacip.agent.datapath;
+
+/**
+ * What the data path takes from the agent's configuration: the nfnetlink_log group its rules log session openings
+ * to, and the mark mask whose bits the agent may use (it never touches a bit outside it). The first-reply bit of
+ * the conntrack mark is the mask's lowest bit.
+ *
+ * @param nflogGroup nfnetlink_log group, 1..65535 (0 is taken by the kernel's legacy logging)
+ * @param markMask   the bits of the packet and conntrack marks this agent may use, at least one
+ */
+public record DataPathSettings(int nflogGroup, long markMask) {
+    public static final int DEFAULT_NFLOG_GROUP = 9361;
+    public static final long DEFAULT_MARK_MASK = 0x0f000000L;
+
+    public DataPathSettings {
+        if (nflogGroup < 1 || nflogGroup > 65535) {
+            throw new IllegalArgumentException("nflog group " + nflogGroup + " is outside 1..65535");
+        }
+        if (markMask == 0 || (markMask & ~0xffffffffL) != 0) {
+            throw new IllegalArgumentException("mark mask 0x" + Long.toHexString(markMask)
+                    + " must have at least one of the 32 mark bits set and no other");
+        }
+    }
+
+    public static DataPathSettings defaults() {
+        return new DataPathSettings(DEFAULT_NFLOG_GROUP, DEFAULT_MARK_MASK);
+    }
+
+    /** The conntrack mark bit that records "the first reply datagram of this flow was logged". */
+    public long firstReplyMark() {
+        return Long.lowestOneBit(markMask);
+    }
+}

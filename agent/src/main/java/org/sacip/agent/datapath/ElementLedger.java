@@ -1,0 +1,143 @@
+package org.sacip.agent.datapath;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.sacip.netlink.nftables.AddressElement;
+import org.sacip.netlink.nftables.Element;
+import org.sacip.netlink.nftables.MapElement;
+import org.sacip.netlink.nftables.SetReference;
+import org.sacip.netlink.nftables.TupleElement;
+
+/**
+ * The elements our sets hold in the kernel, each with the owner that put it there (a session, a lingering old
+ * address, a ghost, a stale tuple), so a change touches only what it is about: a move of one session out of
+ * 100,000 costs a handful of element changes, not a walk over all of them. Changes are staged in a
+ * {@link Transaction} and reach the ledger only when the kernel has taken them.
+ */
+final class ElementLedger {
+    /** One element and who needs it. */
+    record Held(Element element, Object owner) {
+    }
+
+    private final Map<SetReference, Map<Object, Held>> held = new HashMap<>();
+
+    /** What the kernel should hold, set by set (for a full comparison after someone else changed our table). */
+    KernelElements snapshot() {
+        Map<SetReference, Map<Object, Element>> bySet = new LinkedHashMap<>();
+        for (SetReference set : SacipSets.all()) {
+            Map<Object, Element> elements = new LinkedHashMap<>();
+            held.getOrDefault(set, Map.of()).forEach((key, h) -> elements.put(key, h.element()));
+            bySet.put(set, elements);
+        }
+        return new KernelElements(bySet);
+    }
+
+    int size() {
+        return held.values().stream().mapToInt(Map::size).sum();
+    }
+
+    void clear() {
+        held.clear();
+    }
+
+    Transaction begin() {
+        return new Transaction();
+    }
+
+    /** The key an element is stored under in its set. */
+    static Object keyOf(Element element) {
+        if (element instanceof MapElement map) {
+            return map.key();
+        }
+        if (element instanceof TupleElement tuple) {
+            return tuple.key();
+        }
+        return ((AddressElement) element).address();
+    }
+
+    /**
+     * Staged changes over the ledger: reads see the staged state, the ledger changes only on {@link #commit()}.
+     * A removed element is staged as {@code null}.
+     */
+    final class Transaction {
+        private final Map<SetReference, Map<Object, Held>> staged = new LinkedHashMap<>();
+
+        Held get(SetReference set, Object key) {
+            Map<Object, Held> changes = staged.get(set);
+            if (changes != null && changes.containsKey(key)) {
+                return changes.get(key);
+            }
+            return held.getOrDefault(set, Map.of()).get(key);
+        }
+
+        /** Removes the element under {@code key} if {@code owner} holds it (another owner's stays). */
+        void remove(SetReference set, Element element, Object owner) {
+            Object key = keyOf(element);
+            Held current = get(set, key);
+            if (current != null && current.owner().equals(owner)) {
+                staged.computeIfAbsent(set, s -> new LinkedHashMap<>()).put(key, null);
+            }
+        }
+
+        /**
+         * Puts the element for {@code owner}. When another owner holds the key: {@code yielding} owners (a lingering
+         * old address) give way to it silently; otherwise the holder is returned and nothing changes.
+         *
+         * @return the owner in the way, or {@code null} when the element is in
+         */
+        Object put(SetReference set, Element element, Object owner, boolean yielding) {
+            Object key = keyOf(element);
+            Held current = get(set, key);
+            if (current != null && !current.owner().equals(owner)) {
+                if (yielding) {
+                    return null;
+                }
+                if (!(current.owner() instanceof Lingering)) {
+                    return current.owner();
+                }
+                // A lingering old address yields to the current state.
+            }
+            staged.computeIfAbsent(set, s -> new LinkedHashMap<>()).put(key, new Held(element, owner));
+            return null;
+        }
+
+        /** The kernel changes this transaction makes, from the ledger's committed state. */
+        ElementDiff diff() {
+            Map<SetReference, java.util.List<Element>> deletions = new LinkedHashMap<>();
+            Map<SetReference, java.util.List<Element>> additions = new LinkedHashMap<>();
+            staged.forEach((set, changes) -> {
+                Map<Object, Held> committed = held.getOrDefault(set, Map.of());
+                changes.forEach((key, next) -> {
+                    Held before = committed.get(key);
+                    Element old = before == null ? null : before.element();
+                    Element now = next == null ? null : next.element();
+                    if (Objects.equals(old, now)) {
+                        return;
+                    }
+                    if (old != null) {
+                        deletions.computeIfAbsent(set, s -> new java.util.ArrayList<>()).add(old);
+                    }
+                    if (now != null) {
+                        additions.computeIfAbsent(set, s -> new java.util.ArrayList<>()).add(now);
+                    }
+                });
+            });
+            return new ElementDiff(deletions, additions);
+        }
+
+        void commit() {
+            staged.forEach((set, changes) -> {
+                Map<Object, Held> committed = held.computeIfAbsent(set, s -> new HashMap<>());
+                changes.forEach((key, next) -> {
+                    if (next == null) {
+                        committed.remove(key);
+                    } else {
+                        committed.put(key, next);
+                    }
+                });
+            });
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.sacip.agent.handover;
+
+import java.net.InetAddress;
+import org.sacip.agent.datapath.Remapping;
+import org.sacip.agent.session.SessionTuple;
+
+/**
+ * What the data path must do for one session, from what the agent knows: where our address went (our move), the key
+ * lineage the session is bound to (where the peer is, what it confirmed of us), or why it is not bound. Pure: no I/O,
+ * no clock; every branch is unit-tested.
+ * <ul>
+ * <li>Bound, the lineage's peer did not refuse our move: inbound packets may arrive at the address we moved to, we
+ * send from the address the peer confirmed, to where the peer is (docs/DATAPATH.md: the peer's rewrite before our
+ * outbound one).</li>
+ * <li>Bound, the peer refused our last move: as without an agent for our side (we keep the confirmed address,
+ * through the ghost), the peer's own move still followed.</li>
+ * <li>Not bound, never remapped: no rewriting; the old address stays local through the ghost, as without an agent.
+ * </li>
+ * <li>Not bound any more but remapped (its key was erased, or its binding was lost in a restart): the rewriting stays
+ * as it is; nothing moves it again.</li>
+ * </ul>
+ * Every session holds the ghost of its local address: standby while the address is on an interface (a
+ * make-before-break move loses no packet), active once it left.
+ */
+final class HandoverPlanner {
+    private HandoverPlanner() {
+    }
+
+    /** The state of a lineage as far as the data path cares. */
+    record LineageState(InetAddress localConfirmed, InetAddress peerCurrent, boolean moveRefused) {
+    }
+
+    /** What a session needs. */
+    record Desired(Remapping remapping, SessionState state) {
+    }
+
+    /**
+     * @param movedTo   the address our original address moved to ({@code null} when it did not move; the original
+     *                  itself after a return home)
+     * @param lineage   the session's lineage, {@code null} when it is not bound
+     * @param committed the session's remapping in the data path now, {@code null} when none
+     */
+    static Desired desired(SessionTuple session, InetAddress movedTo, LineageState lineage, Remapping committed) {
+        InetAddress original = session.local().address();
+        boolean awayFromHome = movedTo != null && !movedTo.equals(original);
+        if (lineage != null) {
+            InetAddress activeLocal = lineage.moveRefused() ? lineage.localConfirmed()
+                    : movedTo == null ? original : movedTo;
+            Remapping remapping = new Remapping(session, activeLocal, lineage.localConfirmed(), lineage.peerCurrent());
+            SessionState state;
+            if (lineage.moveRefused() && awayFromHome) {
+                state = SessionState.REFUSED;
+            } else if (!activeLocal.equals(lineage.localConfirmed())) {
+                state = SessionState.PENDING;
+            } else if (remapping.isIdentity()) {
+                state = SessionState.BOUND;
+            } else {
+                state = SessionState.ACTIVE;
+            }
+            return new Desired(remapping, state);
+        }
+        if (committed != null && !committed.isIdentity()) {
+            return new Desired(committed, SessionState.FROZEN);
+        }
+        return new Desired(Remapping.identity(session), awayFromHome ? SessionState.LEGACY : SessionState.UNBOUND);
+    }
+
+    /** Whether the ghost of {@code original} must be active: the address left its interface for another. */
+    static boolean ghostActive(InetAddress original, InetAddress movedTo) {
+        return movedTo != null && !movedTo.equals(original);
+    }
+}

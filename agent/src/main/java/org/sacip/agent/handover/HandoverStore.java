@@ -1,0 +1,162 @@
+package org.sacip.agent.handover;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sacip.agent.datapath.Remapping;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.agent.state.PrivateFiles;
+import org.sacip.agent.state.StateFileException;
+import org.sacip.netlink.AddressText;
+
+/**
+ * The sessions as the agent last committed them and where our addresses moved ({@code handovers.json} in the state
+ * directory), so an agent restarted after kill -9 installs exactly what the kernel already has and carries on.
+ * Written after changes, on a thread of its own.
+ */
+public final class HandoverStore {
+    public static final String FILE_NAME = "handovers.json";
+    private static final String FORMAT = "sacip-handovers-2";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One saved session: its remapping (an identity when the wire carries the original tuple) and state. */
+    public record Saved(SessionTuple tuple, Remapping remapping, SessionState state, Instant since) {
+    }
+
+    /** Everything saved: the sessions, and each moved original address with where it went. */
+    public record State(List<Saved> sessions, Map<InetAddress, InetAddress> moves) {
+        public State {
+            sessions = List.copyOf(sessions);
+            moves = Map.copyOf(moves);
+        }
+    }
+
+    private final Path file;
+
+    public HandoverStore(Path stateDirectory) {
+        this.file = stateDirectory.resolve(FILE_NAME);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void save(State state) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        ArrayNode moves = root.putArray("moves");
+        state.moves().forEach((original, movedTo) -> {
+            ObjectNode node = moves.addObject();
+            node.put("original", AddressText.of(original));
+            node.put("moved_to", AddressText.of(movedTo));
+        });
+        ArrayNode array = root.putArray("sessions");
+        for (Saved saved : state.sessions()) {
+            ObjectNode node = array.addObject();
+            node.put("proto", saved.tuple().protocol().name().toLowerCase(Locale.ROOT));
+            node.put("local", AddressText.of(saved.tuple().local().address()));
+            node.put("local_port", saved.tuple().local().port());
+            node.put("remote", AddressText.of(saved.tuple().remote().address()));
+            node.put("remote_port", saved.tuple().remote().port());
+            node.put("state", saved.state().wireName());
+            node.put("since", saved.since().toString());
+            Remapping r = saved.remapping();
+            if (!r.isIdentity()) {
+                node.put("active_local", AddressText.of(r.activeLocal()));
+                node.put("send_from", AddressText.of(r.sendFrom()));
+                node.put("active_remote", AddressText.of(r.activeRemote()));
+            }
+        }
+        PrivateFiles.replace(file, JSON.writeValueAsBytes(root));
+    }
+
+    /** The saved state; empty when there is no file. */
+    public State load() throws StateFileException {
+        if (!Files.exists(file)) {
+            return new State(List.of(), Map.of());
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new StateFileException(file, "not readable JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !FORMAT.equals(root.path("format").asText())) {
+            throw new StateFileException(file, "not a SACIP handover file (format missing or unknown)");
+        }
+        Map<InetAddress, InetAddress> moves = new LinkedHashMap<>();
+        int index = 0;
+        for (JsonNode node : root.path("moves")) {
+            try {
+                moves.put(address(node, "original"), address(node, "moved_to"));
+            } catch (IllegalArgumentException | UnknownHostException e) {
+                throw new StateFileException(file, "move " + index + " is invalid: " + e.getMessage(), e);
+            }
+            index++;
+        }
+        List<Saved> sessions = new ArrayList<>();
+        index = 0;
+        for (JsonNode node : root.path("sessions")) {
+            try {
+                sessions.add(parse(node));
+            } catch (IllegalArgumentException | UnknownHostException | DateTimeParseException e) {
+                throw new StateFileException(file, "session " + index + " is invalid: " + e.getMessage(), e);
+            }
+            index++;
+        }
+        return new State(sessions, moves);
+    }
+
+    private static Saved parse(JsonNode node) throws UnknownHostException {
+        SessionProtocol protocol = SessionProtocol.valueOf(text(node, "proto").toUpperCase(Locale.ROOT));
+        SessionTuple tuple = new SessionTuple(protocol, new Endpoint(address(node, "local"), port(node, "local_port")),
+                new Endpoint(address(node, "remote"), port(node, "remote_port")));
+        SessionState state = SessionState.valueOf(text(node, "state").toUpperCase(Locale.ROOT));
+        Remapping remapping = Remapping.identity(tuple);
+        if (node.has("active_local")) {
+            remapping = new Remapping(tuple, address(node, "active_local"), address(node, "send_from"),
+                    address(node, "active_remote"));
+        }
+        return new Saved(tuple, remapping, state, Instant.parse(text(node, "since")));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value.asText();
+    }
+
+    private static int port(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToInt()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value.asInt();
+    }
+
+    /** Only numeric literals: a host name here must never cause a DNS lookup. */
+    private static InetAddress address(JsonNode node, String field) throws UnknownHostException {
+        String literal = text(node, field);
+        if (!literal.matches("[0-9a-fA-F:.]+")) {
+            throw new IllegalArgumentException(field + " is not an IP address: " + literal);
+        }
+        return InetAddress.getByName(literal);
+    }
+}

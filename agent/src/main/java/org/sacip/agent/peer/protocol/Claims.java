@@ -1,0 +1,425 @@
+package org.sacip.agent.peer.protocol;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.Opener;
+import org.sacip.agent.session.OpeningProof;
+import org.sacip.agent.session.SessionOpened;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.claim.ClaimProofs;
+import org.sacip.protocol.claim.SentClaim;
+import org.sacip.protocol.handshake.AddressPair;
+import org.sacip.protocol.message.Claim;
+import org.sacip.protocol.message.ClaimEntry;
+import org.sacip.protocol.message.ClaimProtocol;
+import org.sacip.protocol.message.ClaimReply;
+import org.sacip.protocol.message.ClaimReplyEntry;
+import org.sacip.protocol.message.ClaimVerdict;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions and the key lineages they are bound to (PROTOCOL.md, claims). The agent of the host that opened a session
+ * claims it under the lineage for its addresses, with proof that it saw the session open; the other agent binds it
+ * only if it has the session, its own record of the opening matches (or neither recorded it and the lineage is the
+ * first agreed for the pair while the session lives), and no other lineage holds it. The reply goes only once the
+ * data path carries the session as the lineage's addresses require. Engine thread only.
+ */
+final class Claims {
+    private static final Logger LOG = LoggerFactory.getLogger(Claims.class);
+    static final int MAX_ENTRIES = 40;
+    /** A peer that has not seen a session yet is asked again this often, this many times. */
+    static final Duration NOT_YET_SEEN_RETRY = Duration.ofMillis(250);
+    static final int NOT_YET_SEEN_TRIES = 40;
+
+    /** What changes when bindings change. */
+    interface Listener {
+        /** The lineage's number of bound sessions changed. */
+        void boundCountChanged(Association association);
+    }
+
+    private final EngineContext ctx;
+    private final KeyAgreement agreement;
+    private final Listener listener;
+    /** Tries so far of sessions the peer had not seen yet. */
+    private final java.util.Map<SessionTuple, Integer> notYetSeenTries = new java.util.HashMap<>();
+
+    Claims(EngineContext ctx, KeyAgreement agreement, Listener listener) {
+        this.ctx = ctx;
+        this.agreement = agreement;
+        this.listener = listener;
+    }
+
+    // ---- sessions from the kernel ----
+
+    /** Sessions established and answered: ours are claimed (keys agreed first if needed), the peer's wait for it. */
+    void opened(List<SessionOpened> sessions) {
+        List<BindingChange> unbound = new ArrayList<>();
+        for (SessionOpened opened : sessions) {
+            SessionRegistry.Entry entry = ctx.sessions.add(opened.tuple(), opened.opener(), opened.proof(),
+                    opened.since());
+            if (entry.boundTo != null) {
+                continue;
+            }
+            AddressPair pair = entry.addresses();
+            if (!managed(entry.tuple)) {
+                setWhy(entry, SessionRegistry.Unbound.NOT_MANAGED, unbound);
+                continue;
+            }
+            if (entry.proof.isEmpty() && entry.eligible == null) {
+                ctx.associations.first(pair).ifPresent(first -> entry.eligible = first.lineage);
+            }
+            if (entry.opener == Opener.REMOTE) {
+                setWhy(entry, SessionRegistry.Unbound.PEER_TO_CLAIM, unbound);
+                continue;
+            }
+            Optional<Association> association = ctx.associations.usableFor(pair);
+            if (association.isPresent()) {
+                setWhy(entry, SessionRegistry.Unbound.CLAIMING, unbound);
+                queue(association.get(), entry.tuple);
+                continue;
+            }
+            setWhy(entry, SessionRegistry.Unbound.NO_KEY, unbound);
+            agreement.ensureKey(pair).ifPresent(why -> {
+                LOG.debug("no key agreement for {} now: {}", entry.tuple, why);
+                entry.why = SessionRegistry.Unbound.NO_AGENT;
+            });
+        }
+        if (!unbound.isEmpty()) {
+            ctx.changes.bindings(unbound, null, null);
+        }
+    }
+
+    private boolean managed(SessionTuple tuple) {
+        InetAddress local = tuple.local().address();
+        InetAddress remote = tuple.remote().address();
+        return !local.isLinkLocalAddress() && !remote.isLinkLocalAddress()
+                && ctx.managedPeer.test(SacipAddress.of(remote));
+    }
+
+    private static void setWhy(SessionRegistry.Entry entry, SessionRegistry.Unbound why, List<BindingChange> out) {
+        if (entry.why != why) {
+            entry.why = why;
+            out.add(BindingChange.unbound(entry.tuple, why));
+        }
+    }
+
+    /** Sessions that ended: they leave the registry and release their lineage. */
+    void ended(List<SessionTuple> sessions) {
+        Set<Association> touched = new HashSet<>();
+        for (SessionTuple tuple : sessions) {
+            SessionRegistry.Entry entry = ctx.sessions.get(tuple);
+            if (entry != null && entry.boundTo != null) {
+                touched.add(entry.boundTo);
+            }
+            ctx.sessions.remove(tuple);
+            notYetSeenTries.remove(tuple);
+        }
+        touched.forEach(listener::boundCountChanged);
+        if (!touched.isEmpty()) {
+            ctx.persistence.soon();
+        }
+    }
+
+    /** A new lineage: sessions nobody saw open become its to take, and our own sessions of the pair are claimed. */
+    void established(Association association) {
+        for (SessionRegistry.Entry entry : ctx.sessions.ofPair(association.bound)) {
+            if (entry.proof.isEmpty() && entry.eligible == null) {
+                entry.eligible = association.lineage;
+            }
+            if (entry.boundTo == null && entry.opener != Opener.REMOTE && managed(entry.tuple)) {
+                entry.why = SessionRegistry.Unbound.CLAIMING;
+                queue(association, entry.tuple);
+            }
+        }
+    }
+
+    /** Our key agreement on {@code path} failed: our sessions there stay unbound, as without an agent. */
+    void agreementFailed(AddressPair path) {
+        List<BindingChange> changes = new ArrayList<>();
+        for (SessionRegistry.Entry entry : ctx.sessions.ofPair(path)) {
+            if (entry.boundTo == null && entry.opener != Opener.REMOTE) {
+                setWhy(entry, SessionRegistry.Unbound.NO_AGENT, changes);
+            }
+        }
+        if (!changes.isEmpty()) {
+            ctx.changes.bindings(changes, null, null);
+        }
+    }
+
+    /** The lineage is gone: its sessions keep their rewriting but are bound to no key any more. */
+    void erased(Association association) {
+        List<BindingChange> changes = new ArrayList<>();
+        for (SessionTuple tuple : ctx.sessions.unbindAll(association, SessionRegistry.Unbound.KEY_GONE)) {
+            changes.add(BindingChange.unbound(tuple, SessionRegistry.Unbound.KEY_GONE));
+        }
+        association.claims.queued.clear();
+        if (!changes.isEmpty()) {
+            ctx.changes.bindings(changes, null, null);
+        }
+    }
+
+    /** Restores a binding saved before a restart (the session is live again, the lineage still here). */
+    void restoreBinding(SessionTuple tuple, Association association) {
+        SessionRegistry.Entry entry = ctx.sessions.get(tuple);
+        if (entry != null && entry.boundTo == null) {
+            ctx.sessions.bind(entry, association, ctx.now());
+        }
+    }
+
+    // ---- our claims ----
+
+    private void queue(Association association, SessionTuple tuple) {
+        association.claims.queued.add(tuple);
+        if (!association.claims.flushScheduled) {
+            association.claims.flushScheduled = true;
+            // After the messages already queued: sessions opened together go in one claim.
+            ctx.loop.execute(() -> flush(association));
+        }
+    }
+
+    private void flush(Association association) {
+        association.claims.flushScheduled = false;
+        if (ctx.associations.byLineage(association.lineage) != association) {
+            return;
+        }
+        List<SessionTuple> batch = new ArrayList<>(MAX_ENTRIES);
+        for (var it = association.claims.queued.iterator(); it.hasNext();) {
+            SessionTuple tuple = it.next();
+            it.remove();
+            SessionRegistry.Entry entry = ctx.sessions.get(tuple);
+            if (entry == null || entry.boundTo != null) {
+                continue;
+            }
+            batch.add(tuple);
+            if (batch.size() == MAX_ENTRIES) {
+                sendClaim(association, batch);
+                batch = new ArrayList<>(MAX_ENTRIES);
+            }
+        }
+        if (!batch.isEmpty()) {
+            sendClaim(association, batch);
+        }
+    }
+
+    private void sendClaim(Association association, List<SessionTuple> sessions) {
+        List<ClaimEntry> entries = new ArrayList<>(sessions.size());
+        for (SessionTuple tuple : sessions) {
+            entries.add(entryFor(tuple, ctx.sessions.get(tuple).proof));
+        }
+        long number = ++association.claims.lastClaimNumber;
+        OutstandingClaim claim = new OutstandingClaim(number, sessions);
+        association.claims.outstanding.put(number, claim);
+        Retransmission[] self = new Retransmission[1];
+        self[0] = Retransmission.start(ctx.loop, RetransmitPolicy.CLAIM, ctx.random, () -> {
+            // Signed at each transmission for the addresses the lineage uses now (either side may move meanwhile).
+            AssociationKey key = association.keys.current;
+            SentClaim sent = key.claimMessages.claim(number, association.localOriginal(),
+                    association.peerOriginal(), entries, association.own.confirmed, association.peer.current);
+            claim.sent = sent;
+            ctx.send(sent.claim(), sent.source(), sent.destination());
+        }, () -> {
+            if (association.claims.outstanding.remove(number, claim)) {
+                LOG.info("{} did not answer a claim of {} session(s) under key {}", association.peerOriginal(),
+                        sessions.size(), association.keys.current.id());
+                List<BindingChange> changes = new ArrayList<>();
+                for (SessionTuple tuple : sessions) {
+                    SessionRegistry.Entry entry = ctx.sessions.get(tuple);
+                    if (entry != null && entry.boundTo == null) {
+                        setWhy(entry, SessionRegistry.Unbound.NO_AGENT, changes);
+                    }
+                }
+                ctx.changes.bindings(changes, null, null);
+            }
+        });
+        claim.retransmission = self[0];
+        association.lastUsed = ctx.now();
+    }
+
+    /** The entry naming a session as we see it, with the proof of its opening we recorded (or none). */
+    static ClaimEntry entryFor(SessionTuple tuple, Optional<OpeningProof> proof) {
+        ClaimProtocol protocol = tuple.protocol() == SessionProtocol.TCP ? ClaimProtocol.TCP : ClaimProtocol.UDP;
+        int holderPort = tuple.local().port();
+        int peerPort = tuple.remote().port();
+        if (proof.isEmpty()) {
+            return ClaimEntry.withoutRecord(protocol, holderPort, peerPort);
+        }
+        if (protocol == ClaimProtocol.TCP) {
+            byte[] octets = new byte[16];
+            System.arraycopy(proof.get().ours().toByteArray(), 0, octets, 0, 4);
+            System.arraycopy(proof.get().theirs().toByteArray(), 0, octets, 4, 4);
+            return ClaimEntry.tcp(holderPort, peerPort, Octets.of(octets));
+        }
+        return ClaimEntry.udp(holderPort, peerPort, ClaimProofs.udpProof(proof.get().ours(), proof.get().theirs()));
+    }
+
+    void onClaimReply(ClaimReply reply, SacipAddress source, SacipAddress destination)
+            throws SacipProtocolException {
+        Association association = ctx.associations.byKeyId(reply.keyId());
+        if (association == null) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + reply.keyId());
+        }
+        OutstandingClaim claim = association.claims.outstanding.get(reply.claimNumber());
+        if (claim == null || claim.sent == null) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                    "CLAIM_REPLY to no claim of ours (number " + Long.toUnsignedString(reply.claimNumber()) + ")");
+        }
+        association.keyFor(reply.keyId()).claimVerifier.verifyReply(reply, claim.sent, source, destination);
+        association.claims.outstanding.remove(reply.claimNumber());
+        claim.cancel();
+        association.lastHeard = ctx.now();
+        List<BindingChange> changes = new ArrayList<>();
+        for (int i = 0; i < claim.sessions.size(); i++) {
+            SessionTuple tuple = claim.sessions.get(i);
+            SessionRegistry.Entry entry = ctx.sessions.get(tuple);
+            if (entry == null) {
+                continue;
+            }
+            ClaimVerdict verdict = reply.entries().get(i).verdict();
+            switch (verdict) {
+                case BOUND -> {
+                    ctx.sessions.bind(entry, association, ctx.now());
+                    changes.add(BindingChange.bound(tuple, association.lineage));
+                    notYetSeenTries.remove(tuple);
+                }
+                case NOT_YET_SEEN -> {
+                    int tries = notYetSeenTries.merge(tuple, 1, Integer::sum);
+                    if (tries < NOT_YET_SEEN_TRIES) {
+                        ctx.loop.schedule(NOT_YET_SEEN_RETRY, () -> {
+                            if (ctx.sessions.get(tuple) == entry && entry.boundTo == null) {
+                                queue(association, tuple);
+                            }
+                        });
+                    } else {
+                        notYetSeenTries.remove(tuple);
+                        setWhy(entry, SessionRegistry.Unbound.PEER_HAS_NO_SUCH_SESSION, changes);
+                    }
+                }
+                case HELD_BY_OTHER_KEY -> setWhy(entry, SessionRegistry.Unbound.HELD_BY_OTHER_KEY, changes);
+                case NO_SUCH_SESSION -> setWhy(entry, SessionRegistry.Unbound.PEER_HAS_NO_SUCH_SESSION, changes);
+                case PROOF_MISMATCH -> setWhy(entry, SessionRegistry.Unbound.PROOF_MISMATCH, changes);
+                case NOT_ELIGIBLE -> setWhy(entry, SessionRegistry.Unbound.NOT_ELIGIBLE, changes);
+                case LIMIT -> setWhy(entry, SessionRegistry.Unbound.LIMIT, changes);
+                default -> throw new IllegalStateException("verdict " + verdict);
+            }
+            if (verdict != ClaimVerdict.BOUND && verdict != ClaimVerdict.NOT_YET_SEEN) {
+                LOG.info("{} refused our claim of {} under key {}: {}", association.peerOriginal(), tuple,
+                        association.keys.current.id(), verdict);
+            }
+        }
+        listener.boundCountChanged(association);
+        if (!changes.isEmpty()) {
+            ctx.changes.bindings(changes, null, null);
+            ctx.persistence.soon();
+        }
+    }
+
+    // ---- the peer's claims ----
+
+    void onClaim(Claim claim, SacipAddress source, SacipAddress destination) throws SacipProtocolException {
+        Association association = ctx.associations.byKeyId(claim.keyId());
+        if (association == null) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + claim.keyId());
+        }
+        AssociationKey key = association.keyFor(claim.keyId());
+        key.claimVerifier.verifyClaim(claim, source, destination);
+        if (!source.equals(association.peer.current)) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.WRONG_ADDRESS, "CLAIM from " + source
+                    + ", the peer is at " + association.peer.current);
+        }
+        if (!claim.holderAddress().equals(association.peerOriginal())
+                || !claim.peerAddress().equals(association.localOriginal())) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.WRONG_ADDRESS, "claim of sessions "
+                    + claim.holderAddress() + " <-> " + claim.peerAddress() + " under a key bound to "
+                    + association.peerOriginal() + " <-> " + association.localOriginal());
+        }
+        association.lastHeard = ctx.now();
+        association.lastUsed = ctx.now();
+        if (association.claims.committing.contains(claim.claimNumber())) {
+            // This claim's bindings are being committed; its reply goes once they are.
+            return;
+        }
+        List<ClaimReplyEntry> verdicts = new ArrayList<>(claim.entries().size());
+        List<SessionRegistry.Entry> newlyBound = new ArrayList<>();
+        for (ClaimEntry entry : claim.entries()) {
+            SessionTuple tuple = tupleOf(entry, association);
+            ClaimVerdict verdict = verdict(entry, ctx.sessions.get(tuple), association, newlyBound.size());
+            if (verdict == ClaimVerdict.BOUND) {
+                SessionRegistry.Entry session = ctx.sessions.get(tuple);
+                if (session.boundTo != association) {
+                    ctx.sessions.bind(session, association, ctx.now());
+                    newlyBound.add(session);
+                }
+            }
+            verdicts.add(ClaimReplyEntry.answering(entry, verdict));
+        }
+        ClaimReply reply = key.claimMessages.reply(claim, claim.holderAddress(), verdicts, source, destination);
+        if (newlyBound.isEmpty()) {
+            ctx.send(reply, destination, source);
+            return;
+        }
+        listener.boundCountChanged(association);
+        List<BindingChange> changes = newlyBound.stream()
+                .map(s -> BindingChange.bound(s.tuple, association.lineage)).toList();
+        long number = claim.claimNumber();
+        association.claims.committing.add(number);
+        ctx.changes.bindings(changes, association.lineage, committed -> {
+            association.claims.committing.remove(number);
+            if (committed) {
+                ctx.send(reply, destination, source);
+                ctx.persistence.soon();
+            } else {
+                // The data path could not carry them: unbound again, no reply (the claim will come again).
+                newlyBound.forEach(ctx.sessions::unbind);
+                listener.boundCountChanged(association);
+            }
+        });
+    }
+
+    /** The session a claim entry names, as our socket sees it. */
+    private static SessionTuple tupleOf(ClaimEntry entry, Association association) {
+        SessionProtocol protocol = entry.protocol() == ClaimProtocol.TCP ? SessionProtocol.TCP : SessionProtocol.UDP;
+        return new SessionTuple(protocol,
+                new Endpoint(association.localOriginal().toInetAddress(), entry.peerPort()),
+                new Endpoint(association.peerOriginal().toInetAddress(), entry.holderPort()));
+    }
+
+    private ClaimVerdict verdict(ClaimEntry entry, SessionRegistry.Entry session, Association association,
+            int boundInThisClaim) {
+        if (session == null) {
+            return ClaimVerdict.NOT_YET_SEEN;
+        }
+        if (session.boundTo == association) {
+            return ClaimVerdict.BOUND;
+        }
+        if (session.boundTo != null) {
+            return ClaimVerdict.HELD_BY_OTHER_KEY;
+        }
+        if (association.boundSessions + boundInThisClaim >= ctx.limits.maxSessionsPerKey()) {
+            return ClaimVerdict.LIMIT;
+        }
+        if (entry.hasRecord() && session.proof.isPresent()) {
+            byte[] proof = entry.proof().toByteArray();
+            int half = session.tuple.protocol() == SessionProtocol.TCP ? 4 : 8;
+            Octets claimerPart = Octets.of(proof, 0, half);
+            Octets peerPart = Octets.of(proof, half, half);
+            return session.proof.get().matchesClaim(claimerPart, peerPart) ? ClaimVerdict.BOUND
+                    : ClaimVerdict.PROOF_MISMATCH;
+        }
+        return association.lineage.equals(session.eligible) ? ClaimVerdict.BOUND : ClaimVerdict.NOT_ELIGIBLE;
+    }
+
+    void close() {
+        // The lineages' own timers hold the retransmissions; they stop with them.
+    }
+}

@@ -1,0 +1,103 @@
+package org.sacip.agent.peer.protocol;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.handshake.AddressPair;
+import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.SacipMessage;
+
+/**
+ * What the parts of the engine share: the loop and its clock, the tables, the sender, the data path's port, the
+ * store, the limits, and which peer addresses have proved that they receive. Engine thread only.
+ */
+final class EngineContext {
+    /** Sessions named as evidence of what a peer sent us (their kernel counters), at most. */
+    private static final int EVIDENCE = 4;
+
+    final EngineLoop loop;
+    final Outbox outbox;
+    final SecureRandom random;
+    final DropCounters drops;
+    final EngineLimits limits;
+    final AssociationTable associations;
+    final SessionRegistry sessions = new SessionRegistry();
+    final ChangeBatcher changes;
+    final Predicate<SacipAddress> managedPeer;
+    /** Peer addresses that answered something only a receiver there could (COOKIE, INIT with cookie, ...). */
+    final LruMap<SacipAddress, Boolean> proven = new LruMap<>("proven-addresses", EngineLimits.VALIDATED_ADDRESSES);
+    final KeyedRateLimiter<SacipAddress> refusalsSent;
+    final KeyedRateLimiter<SacipAddress> refusalsHeard;
+    final PersistenceTrigger persistence;
+    boolean closed;
+
+    /** Asks for the state to be saved soon (coalesced), or durably now. */
+    interface PersistenceTrigger {
+        void soon();
+
+        java.util.concurrent.CompletableFuture<Void> durably();
+    }
+
+    EngineContext(EngineLoop loop, Outbox outbox, SecureRandom random, EngineLimits limits, HandoverPort handover,
+            Predicate<SacipAddress> managedPeer, PersistenceTrigger persistence) {
+        this.loop = loop;
+        this.outbox = outbox;
+        this.random = random;
+        this.drops = new DropCounters();
+        this.limits = limits;
+        this.associations = new AssociationTable(limits);
+        this.changes = new ChangeBatcher(loop, handover);
+        this.managedPeer = managedPeer;
+        this.persistence = persistence;
+        this.refusalsSent = new KeyedRateLimiter<>("refusal-destinations", 10, 10, 4096);
+        this.refusalsHeard = new KeyedRateLimiter<>("refusal-sources", 10, 10, 4096);
+    }
+
+    Instant now() {
+        return loop.now();
+    }
+
+    void proven(SacipAddress address) {
+        proven.put(address, Boolean.TRUE);
+    }
+
+    /** Sends a request or an authenticated message; it may resolve the next hop. */
+    void send(SacipMessage message, SacipAddress from, SacipAddress to) {
+        outbox.send(outbound(message, from, to, false));
+    }
+
+    /** Sends an answer to an unauthenticated message: never resolves a next hop (never triggers ARP/ND). */
+    void answer(SacipMessage message, SacipAddress from, SacipAddress to) {
+        outbox.send(outbound(message, from, to, true));
+    }
+
+    /** Sends octets encoded before (a retransmission resends the same octets). */
+    void sendEncoded(byte[] icmp, SacipMessage message, SacipAddress from, SacipAddress to) {
+        outbox.send(new Outbound(from, to, icmp, message.kind(), false, !proven.containsKey(to),
+                evidence(from, to)));
+    }
+
+    Outbound outbound(SacipMessage message, SacipAddress from, SacipAddress to, boolean answer) {
+        return new Outbound(from, to, SacipEncoder.encode(message, from, to), message.kind(), answer,
+                !proven.containsKey(to), evidence(from, to));
+    }
+
+    /** Our sessions with the address: what it sent us in them is what we may send it before it proved itself. */
+    private List<SessionTuple> evidence(SacipAddress from, SacipAddress to) {
+        if (proven.containsKey(to)) {
+            return List.of();
+        }
+        List<SessionTuple> tuples = new ArrayList<>(EVIDENCE);
+        for (SessionRegistry.Entry entry : sessions.ofPair(new AddressPair(from, to))) {
+            tuples.add(entry.tuple);
+            if (tuples.size() == EVIDENCE) {
+                break;
+            }
+        }
+        return tuples;
+    }
+}

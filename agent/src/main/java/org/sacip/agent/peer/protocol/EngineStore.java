@@ -1,0 +1,251 @@
+package org.sacip.agent.peer.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.agent.state.LatestSnapshotWriter;
+import org.sacip.agent.state.PrivateFiles;
+import org.sacip.agent.state.StateFileException;
+import org.sacip.netlink.AddressText;
+import org.sacip.protocol.handshake.AddressPair;
+import org.sacip.protocol.handshake.Role;
+import org.sacip.protocol.handshake.SessionKeys;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
+
+/**
+ * The engine's state on disk ({@code peer-state.json}, mode 0600, replaced atomically): every key lineage (its current
+ * key, addresses, the reserved high-water mark of our update numbers, the peer's last accepted update) and the
+ * session bindings. Written on a thread of its own; a reservation of sequence numbers waits until it is on disk,
+ * so a restart never reuses a number.
+ */
+public final class EngineStore implements AutoCloseable {
+    static final String FILE_NAME = "peer-state.json";
+    private static final String FORMAT = "sacip-peer-state-2";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One lineage as saved. */
+    record SavedLineage(SessionKeys keys, Role role, Instant keyEstablished, Instant lineageEstablished,
+            Octets lineage, SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent,
+            long sequenceReserved, Optional<AssociationKey.AcceptedUpdate> lastAccepted) {
+    }
+
+    /** One session's binding as saved. */
+    record SavedBinding(SessionTuple session, Octets lineage) {
+    }
+
+    /** Everything saved. */
+    record Snapshot(List<SavedLineage> lineages, List<SavedBinding> bindings) {
+    }
+
+    private final Path file;
+    /** Null for a store that writes in the caller's thread. */
+    private final LatestSnapshotWriter<Snapshot> writer;
+
+    private EngineStore(Path stateDirectory, boolean threaded) {
+        this.file = stateDirectory.resolve(FILE_NAME);
+        this.writer = threaded ? new LatestSnapshotWriter<>("peer-state", this::write) : null;
+    }
+
+    /** The agent's store: writes on a thread of its own, so the engine thread never waits for the disk. */
+    public static EngineStore threaded(Path stateDirectory) {
+        return new EngineStore(stateDirectory, true);
+    }
+
+    /** A store that writes at once in the caller's thread (engines on a virtual clock, in tests and tools). */
+    public static EngineStore inline(Path stateDirectory) {
+        return new EngineStore(stateDirectory, false);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    void save(Snapshot snapshot) {
+        if (writer != null) {
+            writer.submit(snapshot);
+        } else {
+            saveDurably(snapshot);
+        }
+    }
+
+    CompletableFuture<Void> saveDurably(Snapshot snapshot) {
+        if (writer != null) {
+            return writer.submitDurably(snapshot);
+        }
+        try {
+            write(snapshot);
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (writer != null) {
+            writer.close();
+        }
+    }
+
+    private void write(Snapshot snapshot) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        ArrayNode lineages = root.putArray("lineages");
+        for (SavedLineage s : snapshot.lineages()) {
+            ObjectNode node = lineages.addObject();
+            node.put("lineage", s.lineage().toHex());
+            node.put("lineage_established", s.lineageEstablished().toString());
+            ObjectNode key = node.putObject("key");
+            key.put("id", s.keys().keyId().toHex());
+            key.put("initiator_to_responder", s.keys().initiatorToResponder().toHex());
+            key.put("responder_to_initiator", s.keys().responderToInitiator().toHex());
+            key.put("renewal_secret", s.keys().renewalSecret().toHex());
+            key.put("initiator", s.keys().initiatorAddress().toString());
+            key.put("responder", s.keys().responderAddress().toString());
+            key.put("role", s.role().name().toLowerCase(Locale.ROOT));
+            key.put("established", s.keyEstablished().toString());
+            node.put("local_current", s.localCurrent().toString());
+            node.put("local_confirmed", s.localConfirmed().toString());
+            node.put("peer_current", s.peerCurrent().toString());
+            node.put("sequence_reserved", Long.toUnsignedString(s.sequenceReserved()));
+            s.lastAccepted().ifPresent(a -> {
+                ObjectNode accepted = node.putObject("last_accepted");
+                accepted.put("sequence", Long.toUnsignedString(a.sequence()));
+                accepted.put("original", a.original().toString());
+                accepted.put("current", a.current().toString());
+            });
+        }
+        ArrayNode bindings = root.putArray("bindings");
+        for (SavedBinding b : snapshot.bindings()) {
+            ObjectNode node = bindings.addObject();
+            node.put("proto", b.session().protocol().name().toLowerCase(Locale.ROOT));
+            node.put("local", AddressText.of(b.session().local().address()));
+            node.put("local_port", b.session().local().port());
+            node.put("remote", AddressText.of(b.session().remote().address()));
+            node.put("remote_port", b.session().remote().port());
+            node.put("lineage", b.lineage().toHex());
+        }
+        PrivateFiles.replace(file, JSON.writeValueAsBytes(root));
+    }
+
+    /** The saved state; empty when there is no file. A key dated after {@code now} counts as established now. */
+    Snapshot load(Instant now) throws StateFileException {
+        if (!Files.exists(file)) {
+            return new Snapshot(List.of(), List.of());
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new StateFileException(file, "not readable JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !FORMAT.equals(root.path("format").asText())) {
+            throw new StateFileException(file, "not a SACIP peer state file (format missing or unknown)");
+        }
+        List<SavedLineage> lineages = new ArrayList<>();
+        int index = 0;
+        for (JsonNode node : root.path("lineages")) {
+            try {
+                lineages.add(parseLineage(node, now));
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                throw new StateFileException(file, "lineage " + index + " is invalid: " + e.getMessage(), e);
+            }
+            index++;
+        }
+        List<SavedBinding> bindings = new ArrayList<>();
+        index = 0;
+        for (JsonNode node : root.path("bindings")) {
+            try {
+                bindings.add(parseBinding(node));
+            } catch (IllegalArgumentException | UnknownHostException e) {
+                throw new StateFileException(file, "binding " + index + " is invalid: " + e.getMessage(), e);
+            }
+            index++;
+        }
+        return new Snapshot(lineages, bindings);
+    }
+
+    private static SavedLineage parseLineage(JsonNode node, Instant now) {
+        JsonNode key = node.path("key");
+        SessionKeys keys = new SessionKeys(octets(key, "id"), octets(key, "initiator_to_responder"),
+                octets(key, "responder_to_initiator"), octets(key, "renewal_secret"), address(key, "initiator"),
+                address(key, "responder"));
+        Role role = Role.valueOf(text(key, "role").toUpperCase(Locale.ROOT));
+        Optional<AssociationKey.AcceptedUpdate> accepted = Optional.empty();
+        JsonNode last = node.get("last_accepted");
+        if (last != null) {
+            accepted = Optional.of(new AssociationKey.AcceptedUpdate(Long.parseUnsignedLong(text(last, "sequence")),
+                    address(last, "original"), address(last, "current")));
+        }
+        return new SavedLineage(keys, role, notAfter(Instant.parse(text(key, "established")), now),
+                notAfter(Instant.parse(text(node, "lineage_established")), now), octets(node, "lineage"),
+                address(node, "local_current"), address(node, "local_confirmed"), address(node, "peer_current"),
+                Long.parseUnsignedLong(text(node, "sequence_reserved")), accepted);
+    }
+
+    /** The clock went back: a key never outlives its 24 hours because of it. */
+    private static Instant notAfter(Instant saved, Instant now) {
+        return saved.isAfter(now) ? now : saved;
+    }
+
+    private static SavedBinding parseBinding(JsonNode node) throws UnknownHostException {
+        SessionProtocol protocol = SessionProtocol.valueOf(text(node, "proto").toUpperCase(Locale.ROOT));
+        SessionTuple tuple = new SessionTuple(protocol, new Endpoint(inet(node, "local"), port(node, "local_port")),
+                new Endpoint(inet(node, "remote"), port(node, "remote_port")));
+        return new SavedBinding(tuple, octets(node, "lineage"));
+    }
+
+    static AddressPair boundOf(SavedLineage saved) {
+        return saved.keys().boundAddresses(saved.role());
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value.asText();
+    }
+
+    private static Octets octets(JsonNode node, String field) {
+        return Octets.fromHex(text(node, field));
+    }
+
+    private static SacipAddress address(JsonNode node, String field) {
+        return SacipAddress.parse(text(node, field));
+    }
+
+    private static int port(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToInt()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value.asInt();
+    }
+
+    /** Only numeric literals: a host name here must never cause a DNS lookup. */
+    private static InetAddress inet(JsonNode node, String field) throws UnknownHostException {
+        String literal = text(node, field);
+        if (!literal.matches("[0-9a-fA-F:.]+")) {
+            throw new IllegalArgumentException(field + " is not an IP address: " + literal);
+        }
+        return InetAddress.getByName(literal);
+    }
+}

@@ -1,0 +1,457 @@
+package org.sacip.agent.peer.protocol;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.handshake.AddressPair;
+import org.sacip.protocol.handshake.HandshakeInitiator;
+import org.sacip.protocol.handshake.HandshakeResponder;
+import org.sacip.protocol.handshake.InitiationTieBreak;
+import org.sacip.protocol.handshake.InitiatorCompletion;
+import org.sacip.protocol.handshake.PendingHandshake;
+import org.sacip.protocol.handshake.Role;
+import org.sacip.protocol.handshake.SessionKeys;
+import org.sacip.protocol.handshake.StatelessCookies;
+import org.sacip.protocol.message.CookieReply;
+import org.sacip.protocol.message.Hello;
+import org.sacip.protocol.message.Init;
+import org.sacip.protocol.message.InitConfirm;
+import org.sacip.protocol.message.InitReply;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.Refusal;
+import org.sacip.protocol.message.RefusalReason;
+import org.sacip.protocol.message.SacipAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First handshakes (PROTOCOL.md 6.1 to 6.5), as initiator and as responder, within budgets: HELLOs answered at a
+ * global rate (stateless, one MAC each, answered only over a next hop already known); INITs only with a valid
+ * cookie, then charged to their prefix and a global rate, within bounded pending handshakes and a bounded key table,
+ * else answered BUSY; our own handshakes limited in number at once (the rest wait their turn) and started only for
+ * sessions this host opened. Engine thread only.
+ */
+final class KeyAgreement {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyAgreement.class);
+    static final Duration RETRY_AFTER_FAILED_HANDSHAKE = Duration.ofSeconds(60);
+    static final Duration RETRY_AFTER_BUSY = Duration.ofSeconds(60);
+    static final Duration RETRY_AFTER_NOT_ALLOWED = Duration.ofMinutes(10);
+    static final Duration PENDING_HANDSHAKE_LIFETIME = Duration.ofSeconds(30);
+    static final Duration COOKIE_ROTATION = Duration.ofHours(1);
+
+    /** What happens when a handshake ends. */
+    interface Listener {
+        /** A new lineage is in the table (either side initiated). */
+        void established(Association association);
+
+        /** Our handshake on {@code path} ended without keys. */
+        void failed(AddressPair path, String why);
+    }
+
+    private final EngineContext ctx;
+    private final Listener listener;
+    private StatelessCookies cookies;
+    private HandshakeResponder responder;
+    private final Map<AddressPair, Initiation> initiations = new LinkedHashMap<>();
+    private final Map<PeerPrefix, Integer> initiationsPerPrefix = new HashMap<>();
+    /** Key agreements waiting for a free slot, oldest first. */
+    private final LinkedHashSet<AddressPair> waiting = new LinkedHashSet<>();
+    private final Map<Responding.Key, Responding> respondings = new LinkedHashMap<>();
+    private final Map<PeerPrefix, Integer> respondingsPerPrefix = new HashMap<>();
+    /** Handshakes we confirmed lately, by initiator nonce, to repeat the confirmation (6.2). */
+    private final LruMap<Octets, Association> confirmedByNonce = new LruMap<>("recent-confirmations", 4096);
+    /** No new handshake of ours on these paths before the time given (a failure, or a refusal heard). */
+    private final LruMap<AddressPair, Instant> retryNotBefore =
+            new LruMap<>("retry-pauses", EngineLimits.RETRY_PAUSES);
+    private final TokenBucket hellos;
+    private final TokenBucket handshakes;
+    private final KeyedRateLimiter<PeerPrefix> handshakesPerPrefix;
+    private EngineLoop.Timer cookieRotation;
+
+    KeyAgreement(EngineContext ctx, Listener listener) {
+        this.ctx = ctx;
+        this.listener = listener;
+        this.cookies = StatelessCookies.withSecret(randomOctets(32));
+        this.responder = new HandshakeResponder(cookies, HandshakeResponder.Freshness.from(ctx.random));
+        Instant now = ctx.now();
+        EngineLimits limits = ctx.limits;
+        this.hellos = new TokenBucket(limits.helloPerSecond(), limits.helloPerSecond(), now);
+        this.handshakes = new TokenBucket(limits.handshakesPerSecond() * 2, limits.handshakesPerSecond(), now);
+        this.handshakesPerPrefix = new KeyedRateLimiter<>("handshake-rate-prefixes",
+                limits.handshakesPerPrefixPerSecond() * 2, limits.handshakesPerPrefixPerSecond(), 16_384);
+    }
+
+    void start() {
+        scheduleCookieRotation();
+    }
+
+    // ---- as initiator ----
+
+    /**
+     * Agrees a key on {@code path} (our address, the peer's) unless one exists there, one is being agreed, or a
+     * recent failure or refusal asks us to wait. Beyond the number of handshakes allowed at once, it waits its turn.
+     *
+     * @return why no handshake starts now, or empty when one runs (or a key exists)
+     */
+    Optional<String> ensureKey(AddressPair path) {
+        if (ctx.associations.usableFor(path).isPresent() || initiations.containsKey(path)
+                || waiting.contains(path)) {
+            return Optional.empty();
+        }
+        Instant notBefore = retryNotBefore.get(path);
+        if (notBefore != null && ctx.now().isBefore(notBefore)) {
+            return Optional.of("no SACIP agent answered at " + path.peer() + " lately; next attempt after "
+                    + notBefore);
+        }
+        if (!ctx.associations.hasRoomFor(path, ctx.now())) {
+            return Optional.of("the key table is full of keys that hold sessions");
+        }
+        if (!slotFree(path)) {
+            waiting.add(path);
+            if (waiting.size() > ctx.limits.maxQueuedInitiations()) {
+                Iterator<AddressPair> oldest = waiting.iterator();
+                AddressPair dropped = oldest.next();
+                oldest.remove();
+                listener.failed(dropped, "too many key agreements waiting");
+            }
+            return Optional.empty();
+        }
+        startInitiation(path);
+        return Optional.empty();
+    }
+
+    private boolean slotFree(AddressPair path) {
+        return initiations.size() < ctx.limits.maxInitiations() && initiationsPerPrefix.getOrDefault(
+                PeerPrefix.of(path.peer()), 0) < ctx.limits.maxInitiationsPerPrefix();
+    }
+
+    private void startInitiation(AddressPair path) {
+        Initiation initiation = new Initiation(path, HandshakeInitiator.first(path, ctx.random));
+        initiations.put(path, initiation);
+        initiationsPerPrefix.merge(PeerPrefix.of(path.peer()), 1, Integer::sum);
+        LOG.debug("agreeing a key with {} from {}", path.peer(), path.local());
+        transmit(initiation);
+    }
+
+    /** One scheduled transmission: a HELLO (so a forged COOKIE cannot end us), and the INIT of each cookie. */
+    private void transmit(Initiation initiation) {
+        if (initiations.get(initiation.path) != initiation) {
+            return;
+        }
+        if (initiation.transmissions >= RetransmitPolicy.HANDSHAKE.transmissions()) {
+            initiationFailed(initiation);
+            return;
+        }
+        AddressPair path = initiation.path;
+        ctx.send(initiation.initiator.hello(), path.local(), path.peer());
+        for (Init init : initiation.inits) {
+            ctx.send(init, path.local(), path.peer());
+        }
+        initiation.transmissions++;
+        initiation.timer = ctx.loop.schedule(RetransmitPolicy.HANDSHAKE.interval(initiation.transmissions,
+                ctx.random), () -> transmit(initiation));
+    }
+
+    private void initiationFailed(Initiation initiation) {
+        Duration pause = initiation.refusalHeard == RefusalReason.NOT_ALLOWED ? RETRY_AFTER_NOT_ALLOWED
+                : initiation.refusalHeard == RefusalReason.BUSY ? RETRY_AFTER_BUSY : RETRY_AFTER_FAILED_HANDSHAKE;
+        String why = initiation.refusalHeard != null
+                ? initiation.path.peer() + " refused the handshake (" + initiation.refusalHeard + ")"
+                : "no answer from " + initiation.path.peer() + " after " + initiation.transmissions
+                        + " transmissions";
+        LOG.info("no key agreed with {} from {}: {}", initiation.path.peer(), initiation.path.local(), why);
+        endInitiation(initiation);
+        retryNotBefore.put(initiation.path, ctx.now().plus(pause));
+        listener.failed(initiation.path, why);
+    }
+
+    private void endInitiation(Initiation initiation) {
+        initiation.abandon();
+        if (initiations.remove(initiation.path, initiation)) {
+            initiationsPerPrefix.computeIfPresent(PeerPrefix.of(initiation.path.peer()),
+                    (p, n) -> n <= 1 ? null : n - 1);
+        }
+        startWaiting();
+    }
+
+    private void startWaiting() {
+        for (Iterator<AddressPair> it = waiting.iterator(); it.hasNext();) {
+            AddressPair next = it.next();
+            if (slotFree(next)) {
+                it.remove();
+                if (ctx.associations.usableFor(next).isEmpty() && !initiations.containsKey(next)) {
+                    startInitiation(next);
+                }
+            }
+        }
+    }
+
+    void onCookie(CookieReply reply, SacipAddress source,
+            SacipAddress destination) throws SacipProtocolException {
+        Initiation initiation = initiations.get(new AddressPair(destination, source));
+        if (initiation == null) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                    "COOKIE without a handshake waiting for one");
+        }
+        Init init = initiation.initiator.onCookie(reply);
+        // It echoes our nonce: whoever sent it receives at the address our HELLO went to (or sees the path).
+        ctx.proven(source);
+        if (initiation.cookies.contains(reply.cookie())) {
+            return;
+        }
+        if (initiation.cookies.size() >= Initiation.MAX_COOKIES) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                    Initiation.MAX_COOKIES + " cookies answered already for this handshake");
+        }
+        initiation.cookies.add(reply.cookie());
+        initiation.inits.add(init);
+        ctx.send(init, destination, source);
+    }
+
+    void onInitReply(InitReply reply, SacipAddress source,
+            SacipAddress destination) throws SacipProtocolException {
+        AddressPair path = new AddressPair(destination, source);
+        Initiation initiation = initiations.get(path);
+        if (initiation != null && !initiation.inits.isEmpty()) {
+            InitiatorCompletion completion = initiation.initiator.onInitReply(reply, source, destination);
+            endInitiation(initiation);
+            ctx.proven(source);
+            Association association = install(completion.keys(), Role.INITIATOR);
+            if (association != null) {
+                association.keys.answeredReply = reply;
+                association.keys.confirm = completion.confirm();
+                association.keys.confirmPath = path;
+                confirmedByNonce.put(reply.initiatorNonce(), association);
+            }
+            ctx.send(completion.confirm(), path.local(), path.peer());
+            return;
+        }
+        Association confirmed = confirmedByNonce.get(reply.initiatorNonce());
+        if (confirmed != null && reply.equals(confirmed.keys.answeredReply) && path.equals(confirmed.keys.confirmPath)
+                && KeyLifetime.recentlyEstablished(confirmed.keys.current.established, ctx.now())) {
+            // The responder did not get our confirmation: repeat it (6.2).
+            ctx.send(confirmed.keys.confirm, path.local(), path.peer());
+            return;
+        }
+        throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                "INIT_REPLY without a handshake waiting for one");
+    }
+
+    /** A REFUSAL naming one of our handshakes is a hint only: it never ends it (section 9). */
+    boolean refusalHeard(Refusal refusal, AddressPair path) {
+        Initiation initiation = initiations.get(path);
+        if (initiation == null || !initiation.initiator.nonce().equals(refusal.echo())) {
+            return false;
+        }
+        if (refusal.reason() == RefusalReason.BUSY || refusal.reason() == RefusalReason.NOT_ALLOWED) {
+            initiation.refusalHeard = refusal.reason();
+            LOG.debug("{} refused our handshake ({}); it goes on until it fails, then waits", path.peer(),
+                    refusal.reason());
+        }
+        return true;
+    }
+
+    /**
+     * The peer lost our key (REFUSAL UNKNOWN_KEY under it): right after we agreed it, our INIT_CONFIRM was probably
+     * lost, so repeat it; otherwise agree a new key from the original address if it is still ours, keeping the old
+     * one until then (both are hints: nothing is removed).
+     */
+    void peerLostKey(Association association) {
+        AssociationKey key = association.keys.current;
+        if (association.keys.confirm != null && KeyLifetime.recentlyEstablished(key.established, ctx.now())) {
+            AddressPair path = association.keys.confirmPath;
+            LOG.info("{} does not know key {} yet: confirmation repeated", association.peerOriginal(), key.id());
+            ctx.send(association.keys.confirm, path.local(), path.peer());
+            return;
+        }
+        Instant now = ctx.now();
+        if (now.isBefore(association.keys.refusalHandshake.plus(RETRY_AFTER_FAILED_HANDSHAKE))) {
+            return;
+        }
+        if (!association.own.current.equals(association.localOriginal())) {
+            LOG.info("{} does not know key {}; no new handshake from {}, which is no longer our current address",
+                    association.peerOriginal(), key.id(), association.localOriginal());
+            return;
+        }
+        association.keys.refusalHandshake = now;
+        LOG.info("{} does not know key {}: a new handshake from {} (the old key stays)", association.peerOriginal(),
+                key.id(), association.localOriginal());
+        ensureKeyAgain(association.bound);
+    }
+
+    private void ensureKeyAgain(AddressPair path) {
+        if (!initiations.containsKey(path) && slotFree(path)) {
+            startInitiation(path);
+        }
+    }
+
+    // ---- as responder ----
+
+    void onHello(Hello hello, SacipAddress source,
+            SacipAddress destination) throws Drop {
+        // Stateless: one MAC. A global budget, never charged to the (spoofable) source.
+        if (!hellos.take(ctx.now())) {
+            throw Drop.rateLimited("HELLO beyond " + ctx.limits.helloPerSecond() + " a second");
+        }
+        CookieReply reply = responder.onHello(hello, source, destination, ctx.now());
+        // The same size as the HELLO, and only over a next hop already known.
+        ctx.answer(reply, destination, source);
+    }
+
+    void onInit(Init init, SacipAddress source,
+            SacipAddress destination) throws SacipProtocolException, Drop {
+        AddressPair path = new AddressPair(destination, source);
+        Instant now = ctx.now();
+        if (!cookies.verify(init.cookie(), now, source, destination, init.initiatorNonce())) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.BAD_COOKIE,
+                    "cookie not minted for " + source + " recently");
+        }
+        // The cookie proves the initiator receives at its address: from here on it may be charged and answered.
+        ctx.proven(source);
+        Responding.Key key = new Responding.Key(path, init.initiatorNonce());
+        Responding existing = respondings.get(key);
+        if (existing != null) {
+            if (!existing.init.equals(init)) {
+                throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                        "INIT repeating a nonce with another share");
+            }
+            existing.retransmission.transmitOnce();
+            return;
+        }
+        Initiation own = initiations.get(path);
+        if (own != null && !own.inits.isEmpty()) {
+            Octets ownNonce = own.initiator.nonce();
+            if (InitiationTieBreak.localContinues(ownNonce, init.initiatorNonce())) {
+                throw new SacipProtocolException(SacipProtocolException.Reason.LOST_TIE_BREAK,
+                        "our initiation with " + source + " has the larger nonce");
+            }
+            endInitiation(own);
+            if (!InitiationTieBreak.localYields(ownNonce, init.initiatorNonce())) {
+                // Equal nonces: both sides start again with fresh ones.
+                startInitiation(path);
+                return;
+            }
+        }
+        PeerPrefix prefix = PeerPrefix.of(source);
+        if (!handshakesPerPrefix.allow(prefix, now) || !handshakes.take(now)
+                || respondings.size() >= ctx.limits.maxRespondings()
+                || respondingsPerPrefix.getOrDefault(prefix, 0) >= ctx.limits.maxRespondingsPerPrefix()
+                || !ctx.associations.hasRoomFor(path, now)) {
+            throw Drop.busy("handshake budget or key table full");
+        }
+        PendingHandshake pending = responder.onInit(init, source, destination, now);
+        Responding responding = new Responding(init, pending);
+        respondings.put(key, responding);
+        respondingsPerPrefix.merge(prefix, 1, Integer::sum);
+        byte[] reply = SacipEncoder.encode(pending.reply(), destination, source);
+        responding.retransmission = Retransmission.start(ctx.loop, RetransmitPolicy.INIT_REPLY, ctx.random,
+                () -> ctx.sendEncoded(reply, pending.reply(), destination, source), () -> { });
+        responding.expiry = ctx.loop.schedule(PENDING_HANDSHAKE_LIFETIME, () -> {
+            if (forgetResponding(key, responding)) {
+                LOG.debug("pending handshake from {} expired without confirmation", source);
+            }
+        });
+    }
+
+    private boolean forgetResponding(Responding.Key key, Responding responding) {
+        if (!respondings.remove(key, responding)) {
+            return false;
+        }
+        responding.drop();
+        respondingsPerPrefix.computeIfPresent(PeerPrefix.of(key.path().peer()), (p, n) -> n <= 1 ? null : n - 1);
+        return true;
+    }
+
+    /** @return false when no first handshake of ours waits for this confirmation (it may be a renewal's) */
+    boolean onInitConfirm(InitConfirm confirm, SacipAddress source,
+            SacipAddress destination) throws SacipProtocolException {
+        Responding.Key key = new Responding.Key(new AddressPair(destination, source), confirm.initiatorNonce());
+        Responding responding = respondings.get(key);
+        if (responding == null) {
+            return false;
+        }
+        SessionKeys keys = responding.pending.onConfirm(confirm, source, destination);
+        forgetResponding(key, responding);
+        install(keys, Role.RESPONDER);
+        return true;
+    }
+
+    /**
+     * A new lineage, in the table: the pair's older lineages without sessions or recent use are replaced, and
+     * sessionless ones are evicted if the table is full. Returns null if there is no room after all.
+     */
+    private Association install(SessionKeys keys, Role role) {
+        AddressPair bound = keys.boundAddresses(role);
+        Instant now = ctx.now();
+        Association association = new Association(new AssociationKey(keys, role, now, Optional.empty()),
+                keys.keyId(), bound, now, bound.local(), bound.local(), bound.peer(), 0, now);
+        Optional<List<Association>> removed = ctx.associations.add(association, now);
+        if (removed.isEmpty()) {
+            LOG.warn("key {} with {} dropped: the key table is full of keys that hold sessions", keys.keyId(),
+                    bound.peer());
+            return null;
+        }
+        for (Association old : removed.get()) {
+            old.stopTimers();
+            ctx.changes.gone(old.lineage);
+            LOG.info("key {} with {} from {} replaced or evicted (no session, unused)", old.keys.current.id(),
+                    old.peerOriginal(), old.localOriginal());
+        }
+        LOG.info("key {} agreed with {} from {} as {}", keys.keyId(), bound.peer(), bound.local(), role);
+        retryNotBefore.remove(bound);
+        waiting.remove(bound);
+        listener.established(association);
+        return association;
+    }
+
+    private void scheduleCookieRotation() {
+        if (ctx.closed) {
+            return;
+        }
+        cookieRotation = ctx.loop.schedule(COOKIE_ROTATION, () -> {
+            cookies = cookies.rotate(randomOctets(32));
+            responder = responder.withCookies(cookies);
+            scheduleCookieRotation();
+        });
+    }
+
+    HandshakeResponder responder() {
+        return responder;
+    }
+
+    boolean handshakeBudget(Instant now) {
+        return handshakes.take(now);
+    }
+
+    void close() {
+        initiations.values().forEach(Initiation::abandon);
+        respondings.values().forEach(Responding::drop);
+        if (cookieRotation != null) {
+            cookieRotation.cancel();
+        }
+    }
+
+    List<Bound> bounds() {
+        int largest = respondingsPerPrefix.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        return List.of(new Bound("initiations", initiations.size(), ctx.limits.maxInitiations()),
+                new Bound("initiations-waiting", waiting.size(), ctx.limits.maxQueuedInitiations()),
+                new Bound("respondings", respondings.size(), ctx.limits.maxRespondings()),
+                new Bound("respondings-of-largest-prefix", largest, ctx.limits.maxRespondingsPerPrefix()),
+                confirmedByNonce.bound(), retryNotBefore.bound(), handshakesPerPrefix.bound());
+    }
+
+    private Octets randomOctets(int length) {
+        byte[] bytes = new byte[length];
+        ctx.random.nextBytes(bytes);
+        return Octets.of(bytes);
+    }
+
+}

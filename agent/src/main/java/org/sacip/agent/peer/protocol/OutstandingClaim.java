@@ -1,0 +1,24 @@
+package org.sacip.agent.peer.protocol;
+
+import java.util.List;
+import org.sacip.agent.session.SessionTuple;
+
+/** One CLAIM of ours waiting for its CLAIM_REPLY: its number, the sessions it names in order, its retransmission. */
+final class OutstandingClaim {
+    final long number;
+    final List<SessionTuple> sessions;
+    Retransmission retransmission;
+    /** The claim as last sent, with the outer addresses its MAC covers (its reply must match them). */
+    org.sacip.protocol.claim.SentClaim sent;
+
+    OutstandingClaim(long number, List<SessionTuple> sessions) {
+        this.number = number;
+        this.sessions = List.copyOf(sessions);
+    }
+
+    void cancel() {
+        if (retransmission != null) {
+            retransmission.cancel();
+        }
+    }
+}

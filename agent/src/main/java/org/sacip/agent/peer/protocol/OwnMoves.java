@@ -1,0 +1,169 @@
+package org.sacip.agent.peer.protocol;
+
+import java.time.Duration;
+import java.util.List;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.message.AddressUpdate;
+import org.sacip.protocol.message.PathChallenge;
+import org.sacip.protocol.message.PathResponse;
+import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UpdateAck;
+import org.sacip.protocol.move.ReachabilityCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Our moves (PROTOCOL.md 7.1 and 7.3): one update per lineage that holds sessions at the moved address, from the new
+ * address, with a sequence number reserved on disk before use; the acknowledgement makes the lineage's sessions leave
+ * from the new address; challenges are answered only for the address we announced. Engine thread only.
+ */
+final class OwnMoves {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnMoves.class);
+    /** Sequence numbers reserved (and persisted) ahead of use, so most moves cost no disk write. */
+    static final long SEQUENCE_RESERVATION = 64;
+
+    /** What the peer-side handling needs to hear of ours. */
+    interface Listener {
+        /** We are now confirmed at a new address: a check of the peer started from the old one must restart. */
+        void confirmedElsewhere(Association association);
+    }
+
+    private final EngineContext ctx;
+    private final Listener listener;
+
+    OwnMoves(EngineContext ctx, Listener listener) {
+        this.ctx = ctx;
+        this.listener = listener;
+    }
+
+    /**
+     * This host's sessions of {@code localOriginal} now live at {@code newCurrent}: tell the peer of every lineage
+     * bound there that holds sessions (or claims some), from the new address, until it acknowledges or gives up.
+     */
+    void announce(SacipAddress localOriginal, SacipAddress newCurrent) {
+        for (Association association : List.copyOf(ctx.associations.all())) {
+            if (!association.localOriginal().equals(localOriginal)) {
+                continue;
+            }
+            if (association.boundSessions == 0 && association.claims.outstanding.isEmpty()
+                    && association.claims.queued.isEmpty()) {
+                // Nothing moves with it; its peer learns nothing it needs.
+                association.own.current = newCurrent;
+                continue;
+            }
+            announce(association, newCurrent);
+        }
+    }
+
+    private void announce(Association association, SacipAddress newCurrent) {
+        long sequence = association.own.lastSequenceSent + 1;
+        association.own.current = newCurrent;
+        if (Long.compareUnsigned(sequence, association.own.sequenceReserved) > 0) {
+            long before = association.own.sequenceReserved;
+            association.own.sequenceReserved = sequence + SEQUENCE_RESERVATION;
+            // Never send a number that a restart could hand out again: the update goes once the disk has it.
+            ctx.persistence.durably().whenComplete((done, failure) -> ctx.loop.execute(() -> {
+                if (failure != null) {
+                    association.own.sequenceReserved = before;
+                    LOG.error("move of {} to {} not announced to {}: sequence numbers not saved: {}",
+                            association.localOriginal(), newCurrent, association.peerOriginal(),
+                            failure.getMessage());
+                    refused(association, newCurrent);
+                } else if (association.own.current.equals(newCurrent) && isLive(association)) {
+                    send(association, newCurrent);
+                }
+            }));
+            return;
+        }
+        send(association, newCurrent);
+    }
+
+    private boolean isLive(Association association) {
+        return !ctx.closed && ctx.associations.byLineage(association.lineage) == association;
+    }
+
+    private void send(Association association, SacipAddress newCurrent) {
+        long sequence = association.own.lastSequenceSent + 1;
+        association.own.lastSequenceSent = sequence;
+        if (association.own.outgoingRetransmission != null) {
+            association.own.outgoingRetransmission.cancel();
+        }
+        association.own.outgoingUpdate = association.keys.current.messages.update(sequence, newCurrent,
+                association.peer.current);
+        association.own.updateSentAt = ctx.now();
+        association.lastUsed = ctx.now();
+        Retransmission[] self = new Retransmission[1];
+        // Signed at each transmission for the peer's current address (it may move meanwhile, 7.1) under the
+        // current key (it may be renewed meanwhile).
+        self[0] = Retransmission.start(ctx.loop, RetransmitPolicy.ADDRESS_UPDATE, ctx.random, () -> {
+            AddressUpdate signed = association.keys.current.messages.update(sequence, newCurrent,
+                    association.peer.current);
+            association.own.outgoingUpdate = signed;
+            ctx.send(signed, newCurrent, association.peer.current);
+        }, () -> {
+            if (association.own.outgoingRetransmission == self[0]) {
+                association.own.outgoingUpdate = null;
+                LOG.info("move of {} to {} not confirmed by {}", association.localOriginal(), newCurrent,
+                        association.peerOriginal());
+                refused(association, newCurrent);
+            }
+        });
+        association.own.outgoingRetransmission = self[0];
+    }
+
+    private void refused(Association association, SacipAddress attempted) {
+        // As without an agent: packets keep the address the peer knows.
+        association.own.current = association.own.confirmed;
+        ctx.changes.refused(association, attempted);
+    }
+
+    /** Sends our unacknowledged update again at once (the peer moved: it goes to its new address now). */
+    void repeatOutstanding(Association association) {
+        Retransmission outgoing = association.own.outgoingRetransmission;
+        if (outgoing != null && outgoing.isRunning()) {
+            outgoing.transmitOnce();
+        }
+    }
+
+    void onUpdateAck(UpdateAck ack, SacipAddress source, SacipAddress destination) throws SacipProtocolException {
+        Association association = ctx.associations.byKeyId(ack.keyId());
+        if (association == null) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + ack.keyId());
+        }
+        AddressUpdate sent = association.own.outgoingUpdate;
+        if (sent == null) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                    "UPDATE_ACK with no update of ours waiting");
+        }
+        association.keyFor(ack.keyId()).verifier.verifyAck(ack, sent, source, destination);
+        association.lastHeard = ctx.now();
+        association.roundTrip = Duration.between(association.own.updateSentAt, association.lastHeard);
+        association.own.outgoingRetransmission.cancel();
+        association.own.outgoingUpdate = null;
+        SacipAddress previous = association.own.confirmed;
+        association.own.confirmed = sent.currentAddress();
+        LOG.debug("{} confirmed our move of {} to {} (sequence {})", association.peerOriginal(),
+                association.localOriginal(), sent.currentAddress(), Long.toUnsignedString(sent.sequence()));
+        ctx.changes.lineage(association, null);
+        ctx.persistence.soon();
+        if (!previous.equals(association.own.confirmed)) {
+            listener.confirmedElsewhere(association);
+        }
+    }
+
+    /** Costs one MAC and keeps no state (7.3); only for the address we announced (a challenge to any other is not). */
+    void onPathChallenge(PathChallenge challenge, SacipAddress source, SacipAddress destination)
+            throws SacipProtocolException, Drop {
+        Association association = ctx.associations.byKeyId(challenge.keyId());
+        if (association == null) {
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id "
+                    + challenge.keyId());
+        }
+        if (!destination.equals(association.own.current)) {
+            throw Drop.notOurs("PATH_CHALLENGE for " + destination + ", we announced " + association.own.current);
+        }
+        AssociationKey key = association.keyFor(challenge.keyId());
+        PathResponse response = ReachabilityCheck.answer(challenge, key.keys, key.role, source, destination);
+        ctx.send(response, destination, source);
+    }
+}

@@ -1,0 +1,253 @@
+package org.sacip.agent.peer.transport;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.sacip.agent.peer.protocol.Outbound;
+import org.sacip.agent.peer.protocol.Outbox;
+import org.sacip.netlink.AddressText;
+import org.sacip.netlink.NetlinkException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the engine's messages on a thread of its own, so nothing on the engine thread ever waits for the network. A
+ * message whose next hop is not resolved waits here (the kernel is asked to resolve it) while later messages go on;
+ * an answer to an unauthenticated message is sent only over a next hop already known (it never triggers ARP or
+ * neighbour discovery); a message to an address that has not proved it receives there waits until the peer has sent
+ * us at least as many octets (anti-amplification). Nothing is ever sent from an address we do not hold.
+ */
+public final class Sender implements Outbox, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+    /** How long a message may wait for its next hop to resolve, or for its amplification budget. */
+    static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration BUDGET_TIMEOUT = Duration.ofSeconds(3);
+    /** A next hop whose resolution failed is not asked again for this long (the messages for it are dropped). */
+    static final Duration NEGATIVE_CACHE = Duration.ofSeconds(3);
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final int QUEUE = 4096;
+    private static final int PARKED = 4096;
+
+    /** Why a message was not sent; counted per reason. */
+    public enum Unsent {
+        /** The queue to the sender was full. */
+        QUEUE_FULL,
+        /** Its source is not an address this host holds (on an interface or as a ghost). */
+        NOT_OUR_SOURCE,
+        /** No unicast route, or an interface that cannot carry it. */
+        UNROUTABLE,
+        /** An answer to an unauthenticated message whose next hop is not known: never resolved for it. */
+        UNRESOLVED_ANSWER,
+        /** The next hop did not resolve in time, or failed lately. */
+        UNRESOLVED,
+        /** The peer address had not sent us enough octets in time for it to be sent (anti-amplification). */
+        AMPLIFICATION_BUDGET,
+        /** Too many messages waiting for next hops or budgets. */
+        TOO_MANY_WAITING,
+        /** pcap refused the frame. */
+        INJECTION_FAILED
+    }
+
+    private record Parked(Outbound message, long deadline) {
+    }
+
+    private final PeerTransport transport;
+    private final LocalAddresses addresses;
+    private final AmplificationLedger ledger;
+    private final ReceivedOctets kernelOctets;
+    private final BlockingQueue<Outbound> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final List<Parked> parked = new ArrayList<>();
+    private final Map<InetAddress, Long> solicited = new HashMap<>();
+    private final Map<InetAddress, Long> failedHops = new HashMap<>();
+    private final Map<Unsent, LongAdder> unsent = new EnumMap<>(Unsent.class);
+    private final LongAdder sent = new LongAdder();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private NextHopResolver resolver;
+
+    public Sender(PeerTransport transport, LocalAddresses addresses, AmplificationLedger ledger,
+            ReceivedOctets kernelOctets) {
+        this.transport = transport;
+        this.addresses = addresses;
+        this.ledger = ledger;
+        this.kernelOctets = kernelOctets;
+        for (Unsent reason : Unsent.values()) {
+            unsent.put(reason, new LongAdder());
+        }
+        this.thread = new Thread(this::run, "sacip-sender");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts sending (the transport must be started: its netlink socket and captures are used). */
+    public void start() {
+        resolver = transport.resolver();
+        thread.start();
+    }
+
+    @Override
+    public void send(Outbound message) {
+        if (!queue.offer(message)) {
+            unsent.get(Unsent.QUEUE_FULL).increment();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                Outbound next = queue.poll(parked.isEmpty() ? 200_000_000L : RECHECK_NANOS, TimeUnit.NANOSECONDS);
+                if (next != null) {
+                    attempt(next, System.nanoTime() + RESOLVE_TIMEOUT.toNanos(), true);
+                }
+                retryParked();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("sender: unexpected {}", e.toString(), e);
+            }
+        }
+    }
+
+    /** Tries to send; a message that must wait is parked until {@code deadline}. */
+    private void attempt(Outbound message, long deadline, boolean first) {
+        InetAddress from = message.from().toInetAddress();
+        InetAddress to = message.to().toInetAddress();
+        if (!addresses.holds(from)) {
+            count(Unsent.NOT_OUR_SOURCE, message, "source not ours");
+            return;
+        }
+        NextHopResolver.Lookup lookup = resolver.lookup(from, to);
+        if (lookup instanceof NextHopResolver.Lookup.Unroutable unroutable) {
+            count(Unsent.UNROUTABLE, message, unroutable.why());
+            return;
+        }
+        if (lookup instanceof NextHopResolver.Lookup.Unresolved unresolved) {
+            if (message.answer()) {
+                count(Unsent.UNRESOLVED_ANSWER, message, "next hop " + AddressText.of(unresolved.nextHop())
+                        + " not known");
+                return;
+            }
+            long now = System.nanoTime();
+            Long failedAt = failedHops.get(unresolved.nextHop());
+            if (failedAt != null && now - failedAt < NEGATIVE_CACHE.toNanos()) {
+                count(Unsent.UNRESOLVED, message, "next hop " + AddressText.of(unresolved.nextHop())
+                        + " failed to resolve lately");
+                return;
+            }
+            if (first) {
+                solicit(unresolved, now);
+            }
+            park(message, deadline);
+            return;
+        }
+        NextHop hop = ((NextHopResolver.Lookup.Ready) lookup).hop();
+        int octets = (from.getAddress().length == 4 ? 20 : 40) + message.icmp().length;
+        if (message.unproven()) {
+            long received = message.evidence().isEmpty() ? 0 : kernelOctets.from(to, message.evidence());
+            if (!ledger.charge(to, octets, received)) {
+                if (message.answer()) {
+                    count(Unsent.AMPLIFICATION_BUDGET, message, "more than the peer sent");
+                } else {
+                    park(message, Math.min(deadline, System.nanoTime() + BUDGET_TIMEOUT.toNanos()));
+                }
+                return;
+            }
+        }
+        try {
+            transport.inject(hop, from, to, message.icmp());
+            sent.increment();
+        } catch (PeerTransportException e) {
+            count(Unsent.INJECTION_FAILED, message, e.getMessage());
+        }
+    }
+
+    private void solicit(NextHopResolver.Lookup.Unresolved unresolved, long now) {
+        Long last = solicited.get(unresolved.nextHop());
+        if (last != null && now - last < 500_000_000L) {
+            return;
+        }
+        solicited.put(unresolved.nextHop(), now);
+        try {
+            resolver.solicit(unresolved.interfaceIndex(), unresolved.nextHop());
+        } catch (NetlinkException e) {
+            LOG.debug("cannot resolve {} on {}: {}", AddressText.of(unresolved.nextHop()), unresolved.interfaceName(),
+                    e.getMessage());
+        }
+    }
+
+    private void park(Outbound message, long deadline) {
+        if (parked.size() >= PARKED) {
+            count(Unsent.TOO_MANY_WAITING, message, "too many messages waiting");
+            return;
+        }
+        parked.add(new Parked(message, deadline));
+    }
+
+    private void retryParked() {
+        if (parked.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<Parked> due = new ArrayList<>(parked);
+        parked.clear();
+        for (Iterator<Parked> it = due.iterator(); it.hasNext();) {
+            Parked p = it.next();
+            if (now - p.deadline() >= 0) {
+                NextHopResolver.Lookup lookup = resolver.lookup(p.message().from().toInetAddress(),
+                        p.message().to().toInetAddress());
+                if (lookup instanceof NextHopResolver.Lookup.Unresolved unresolved) {
+                    failedHops.put(unresolved.nextHop(), now);
+                    count(Unsent.UNRESOLVED, p.message(), "next hop " + AddressText.of(unresolved.nextHop())
+                            + " not resolved within " + RESOLVE_TIMEOUT.toMillis() + " ms");
+                } else {
+                    count(Unsent.AMPLIFICATION_BUDGET, p.message(), "the peer sent too little within "
+                            + BUDGET_TIMEOUT.toMillis() + " ms");
+                }
+                continue;
+            }
+            attempt(p.message(), p.deadline(), false);
+        }
+        if (solicited.size() > 4096) {
+            solicited.clear();
+        }
+        failedHops.values().removeIf(at -> now - at > NEGATIVE_CACHE.toNanos());
+    }
+
+    private void count(Unsent reason, Outbound message, String why) {
+        unsent.get(reason).increment();
+        LOG.debug("{} {} -> {} not sent ({}): {}", message.kind(), message.from(), message.to(), reason, why);
+    }
+
+    public long sent() {
+        return sent.sum();
+    }
+
+    public Map<Unsent, Long> unsent() {
+        Map<Unsent, Long> counts = new EnumMap<>(Unsent.class);
+        unsent.forEach((reason, count) -> counts.put(reason, count.sum()));
+        return counts;
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package org.sacip.agent.session;
+
+import org.sacip.netlink.AddressText;
+import java.net.InetAddress;
+import java.util.Objects;
+
+/** One end of a session: an IP address and a TCP or UDP port. */
+public record Endpoint(InetAddress address, int port) {
+    public Endpoint {
+        Objects.requireNonNull(address, "address");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is outside 1..65535");
+        }
+    }
+
+    @Override
+    public String toString() {
+        String host = AddressText.of(address);
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

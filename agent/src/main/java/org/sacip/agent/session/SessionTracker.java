@@ -1,0 +1,520 @@
+package org.sacip.agent.session;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.NetlinkOverrunException;
+import org.sacip.netlink.conntrack.ConntrackClient;
+import org.sacip.netlink.conntrack.ConntrackEntry;
+import org.sacip.netlink.conntrack.ConntrackEvent;
+import org.sacip.netlink.conntrack.ConntrackEvents;
+import org.sacip.netlink.conntrack.ConntrackStatus;
+import org.sacip.netlink.conntrack.ConntrackTcpState;
+import org.sacip.netlink.conntrack.FlowTuple;
+import org.sacip.netlink.diag.SockDiagClient;
+import org.sacip.netlink.diag.SocketFilter;
+import org.sacip.netlink.diag.SocketInfo;
+import org.sacip.netlink.diag.TcpState;
+import org.sacip.netlink.diag.TransportProtocol;
+import org.sacip.netlink.nflog.LoggedPacket;
+import org.sacip.netlink.nflog.NflogClient;
+import org.sacip.netlink.nflog.NflogConfig;
+import org.sacip.netlink.packet.PacketHeaders;
+import org.sacip.netlink.packet.PacketParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the sessions of this host's addresses from kernel events, not by polling: conntrack tells when a connection
+ * is established (TCP) or answered (UDP) and when it ends; the ruleset's log rules (nfnetlink_log) tell who opened it
+ * and the proof of its opening. A full dump runs at start, after lost events (an overrun of either socket), and
+ * as a safety net every {@link #SAFETY_DUMP} — the only work that grows with the number of sessions while idle, and
+ * the only way flows conntrack does not see ({@code notrack}) are found. Two reader threads feed one tracker thread,
+ * which owns the state and calls the listener.
+ */
+public final class SessionTracker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionTracker.class);
+    static final Duration SAFETY_DUMP = Duration.ofMinutes(10);
+    /** An established session waits this long for the log record of its opening (they travel on two sockets). */
+    static final Duration RECORD_WAIT = Duration.ofMillis(200);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final int RECORDS = 65_536;
+    private static final Set<TcpState> LIVE_TCP = EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT1,
+            TcpState.FIN_WAIT2, TcpState.CLOSE_WAIT, TcpState.LAST_ACK, TcpState.CLOSING);
+    private static final Set<ConntrackTcpState> ENDED_TCP = EnumSet.of(ConntrackTcpState.TIME_WAIT,
+            ConntrackTcpState.CLOSE);
+
+    /** Where sessions go. Called on the tracker thread. */
+    public interface Listener {
+        /** Sessions established and answered; {@code initialDump} for the complete list at start. */
+        void opened(List<SessionOpened> sessions, boolean initialDump);
+
+        void ended(List<SessionTuple> sessions);
+    }
+
+    private record Waiting(Opener opener, Instant since, long deadline) {
+    }
+
+    private final NflogClient nflog;
+    private final ConntrackEvents conntrackEvents;
+    private final ConntrackClient conntrack;
+    private final SockDiagClient sockets;
+    private final Supplier<Set<InetAddress>> managedAddresses;
+    private final Predicate<InetAddress> ours;
+    private final Listener listener;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+    private final Thread nflogReader;
+    private final Thread conntrackReader;
+    private volatile boolean running = true;
+    // Tracker thread only:
+    private final OpeningRecords records = new OpeningRecords(RECORDS);
+    private final Map<SessionTuple, Waiting> waiting = new LinkedHashMap<>();
+    private final Set<SessionTuple> live = new HashSet<>();
+    private boolean flushScheduled;
+    private boolean dumped;
+    private long overruns;
+
+    private SessionTracker(NflogClient nflog, ConntrackEvents conntrackEvents, ConntrackClient conntrack,
+            SockDiagClient sockets, Supplier<Set<InetAddress>> managedAddresses, Predicate<InetAddress> ours,
+            Listener listener, Clock clock) {
+        this.nflog = nflog;
+        this.conntrackEvents = conntrackEvents;
+        this.conntrack = conntrack;
+        this.sockets = sockets;
+        this.managedAddresses = managedAddresses;
+        this.ours = ours;
+        this.listener = listener;
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "sacip-sessions");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.nflogReader = new Thread(this::readLog, "sacip-sessions-log");
+        this.conntrackReader = new Thread(this::readConntrack, "sacip-sessions-ct");
+        nflogReader.setDaemon(true);
+        conntrackReader.setDaemon(true);
+    }
+
+    /**
+     * Subscribes in the namespace ({@code null}: the caller's), makes the first dump and starts following.
+     *
+     * @param managedAddresses the addresses whose sessions are tracked (managed interfaces' usable addresses)
+     * @param ours             whether an address is this host's (managed, or a ghost)
+     */
+    public static SessionTracker start(NetNamespace namespace, int nflogGroup,
+            Supplier<Set<InetAddress>> managedAddresses, Predicate<InetAddress> ours, Listener listener, Clock clock)
+            throws NetlinkException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            NflogConfig config = NflogConfig.group(nflogGroup).withCopyRange(352);
+            NflogClient nflog = namespace == null ? NflogClient.open(config) : NflogClient.open(namespace, config);
+            opened.add(nflog);
+            Set<ConntrackEvent.Kind> kinds = EnumSet.of(ConntrackEvent.Kind.UPDATE, ConntrackEvent.Kind.DESTROY);
+            ConntrackEvents events = namespace == null ? ConntrackEvents.open(kinds)
+                    : ConntrackEvents.open(namespace, kinds);
+            opened.add(events);
+            ConntrackClient conntrack = namespace == null ? ConntrackClient.open() : ConntrackClient.open(namespace);
+            opened.add(conntrack);
+            SockDiagClient sockets = namespace == null ? SockDiagClient.open() : SockDiagClient.open(namespace);
+            opened.add(sockets);
+            SessionTracker tracker = new SessionTracker(nflog, events, conntrack, sockets, managedAddresses, ours,
+                    listener, clock);
+            tracker.executor.execute(() -> tracker.dump("start"));
+            tracker.nflogReader.start();
+            tracker.conntrackReader.start();
+            return tracker;
+        } catch (NetlinkException | RuntimeException e) {
+            for (AutoCloseable resource : opened) {
+                try {
+                    resource.close();
+                } catch (Exception ignored) {
+                    // Already failing; the first error is the one to report.
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Asks for a full dump now (a managed address appeared, a resync is wanted). */
+    public void redump(String why) {
+        post(() -> dump(why));
+    }
+
+    // ---- readers ----
+
+    private void readLog() {
+        while (running) {
+            try {
+                List<LoggedPacket> packets = nflog.poll(POLL);
+                if (!packets.isEmpty()) {
+                    post(() -> logged(packets));
+                }
+            } catch (NetlinkOverrunException e) {
+                post(() -> {
+                    overruns++;
+                    dump("lost log records");
+                });
+            } catch (NetlinkException e) {
+                if (running) {
+                    LOG.warn("reading session openings failed: {}", e.getMessage());
+                    pause();
+                }
+            }
+        }
+    }
+
+    private void readConntrack() {
+        while (running) {
+            try {
+                List<ConntrackEvent> events = conntrackEvents.poll(POLL);
+                if (!events.isEmpty()) {
+                    post(() -> changed(events));
+                }
+            } catch (NetlinkOverrunException e) {
+                post(() -> {
+                    overruns++;
+                    dump("lost conntrack events");
+                });
+            } catch (NetlinkException e) {
+                if (running) {
+                    LOG.warn("reading conntrack events failed: {}", e.getMessage());
+                    pause();
+                }
+            }
+        }
+    }
+
+    // ---- on the tracker thread ----
+
+    private void logged(List<LoggedPacket> packets) {
+        List<SessionOpened> opened = new ArrayList<>();
+        for (LoggedPacket packet : packets) {
+            PacketHeaders headers;
+            try {
+                headers = PacketHeaders.parse(packet.payload());
+            } catch (PacketParseException e) {
+                LOG.debug("logged packet not read: {}", e.getMessage());
+                continue;
+            }
+            Optional<SessionTuple> tuple = records.record(packet, headers, ours);
+            if (tuple.isPresent()) {
+                Waiting wait = waiting.get(tuple.get());
+                Optional<OpeningProof> proof = records.proof(tuple.get());
+                if (wait != null && proof.isPresent()) {
+                    waiting.remove(tuple.get());
+                    opened.add(report(tuple.get(), wait.opener(), proof, wait.since()));
+                }
+            }
+        }
+        if (!opened.isEmpty()) {
+            listener.opened(opened, false);
+        }
+    }
+
+    private void changed(List<ConntrackEvent> events) {
+        List<SessionOpened> opened = new ArrayList<>();
+        List<SessionTuple> ended = new ArrayList<>();
+        Instant now = clock.instant();
+        for (ConntrackEvent event : events) {
+            ConntrackEntry entry = event.entry();
+            Optional<Oriented> oriented = orient(entry.original());
+            if (oriented.isEmpty()) {
+                continue;
+            }
+            SessionTuple tuple = oriented.get().tuple();
+            boolean tcp = tuple.protocol() == SessionProtocol.TCP;
+            if (event.kind() == ConntrackEvent.Kind.DESTROY
+                    || tcp && entry.tcpState().map(ENDED_TCP::contains).orElse(false)) {
+                waiting.remove(tuple);
+                if (live.remove(tuple)) {
+                    ended.add(tuple);
+                }
+                records.forget(tuple);
+                continue;
+            }
+            if (live.contains(tuple) || waiting.containsKey(tuple)) {
+                continue;
+            }
+            boolean answered = tcp ? entry.tcpState().map(s -> s == ConntrackTcpState.ESTABLISHED).orElse(false)
+                    || entry.has(ConntrackStatus.ASSURED) : entry.has(ConntrackStatus.SEEN_REPLY);
+            if (!answered) {
+                continue;
+            }
+            Opener opener = oriented.get().opener();
+            if (!tcp && opener == Opener.LOCAL && !udpSocketOwns(tuple)) {
+                // A reply seen, but no socket of ours owns the port: nothing here to keep alive.
+                continue;
+            }
+            Optional<OpeningProof> proof = records.proof(tuple);
+            if (proof.isPresent()) {
+                opened.add(report(tuple, opener, proof, now));
+            } else {
+                waiting.put(tuple, new Waiting(opener, now, System.nanoTime() + RECORD_WAIT.toNanos()));
+                scheduleFlush();
+            }
+        }
+        if (!opened.isEmpty()) {
+            listener.opened(opened, false);
+        }
+        if (!ended.isEmpty()) {
+            listener.ended(ended);
+        }
+    }
+
+    private SessionOpened report(SessionTuple tuple, Opener opener, Optional<OpeningProof> proof, Instant since) {
+        live.add(tuple);
+        records.forget(tuple);
+        return new SessionOpened(tuple, opener, proof, since);
+    }
+
+    /** Sessions whose opening record did not come in time are reported without it. */
+    private void scheduleFlush() {
+        if (flushScheduled) {
+            return;
+        }
+        flushScheduled = true;
+        schedule(RECORD_WAIT, () -> {
+            flushScheduled = false;
+            long now = System.nanoTime();
+            List<SessionOpened> opened = new ArrayList<>();
+            waiting.entrySet().removeIf(e -> {
+                if (now - e.getValue().deadline() >= 0) {
+                    opened.add(report(e.getKey(), e.getValue().opener(), records.proof(e.getKey()),
+                            e.getValue().since()));
+                    return true;
+                }
+                return false;
+            });
+            if (!waiting.isEmpty()) {
+                scheduleFlush();
+            }
+            if (!opened.isEmpty()) {
+                listener.opened(opened, false);
+            }
+        });
+    }
+
+    /** A conntrack tuple seen from our side: which end is ours, and who opened it. */
+    private record Oriented(SessionTuple tuple, Opener opener) {
+    }
+
+    private Optional<Oriented> orient(FlowTuple original) {
+        SessionProtocol protocol = original.protocol() == 6 ? SessionProtocol.TCP
+                : original.protocol() == 17 ? SessionProtocol.UDP : null;
+        if (protocol == null || original.sourcePort() == 0 || original.destinationPort() == 0) {
+            return Optional.empty();
+        }
+        if (ours.test(original.source())) {
+            return Optional.of(new Oriented(new SessionTuple(protocol, new Endpoint(original.source(),
+                    original.sourcePort()), new Endpoint(original.destination(), original.destinationPort())),
+                    Opener.LOCAL));
+        }
+        if (ours.test(original.destination())) {
+            return Optional.of(new Oriented(new SessionTuple(protocol, new Endpoint(original.destination(),
+                    original.destinationPort()), new Endpoint(original.source(), original.sourcePort())),
+                    Opener.REMOTE));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a UDP socket of ours is bound to the session's local port (its address or the wildcard). */
+    private boolean udpSocketOwns(SessionTuple tuple) {
+        try {
+            for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, EnumSet.allOf(TcpState.class),
+                    Optional.of(SocketFilter.localPort(tuple.local().port())))) {
+                InetAddress bound = socket.local().getAddress();
+                if (bound.isAnyLocalAddress() || bound.equals(tuple.local().address())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (NetlinkException e) {
+            LOG.debug("cannot look up the UDP socket of {}: {}", tuple, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * The full picture from the kernel: every live TCP socket and connected UDP socket of the managed addresses and
+     * every answered UDP flow; what is new is reported opened, what is gone ended.
+     */
+    private void dump(String why) {
+        Instant now = clock.instant();
+        Map<SessionTuple, Opener> found = new LinkedHashMap<>();
+        try {
+            Set<Integer> listening = listeningPorts();
+            for (InetAddress address : managedAddresses.get()) {
+                if (address.isLinkLocalAddress()) {
+                    continue;
+                }
+                SocketFilter filter = SocketFilter.localAddress(address);
+                for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, Optional.of(filter))) {
+                    SessionTuple tuple = tupleOf(SessionProtocol.TCP, socket.local(), socket.remote());
+                    found.put(tuple, tcpOpener(tuple, listening));
+                }
+                for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, EnumSet.of(TcpState.ESTABLISHED),
+                        Optional.of(filter))) {
+                    found.put(tupleOf(SessionProtocol.UDP, socket.local(), socket.remote()), Opener.LOCAL);
+                }
+                for (var flow : conntrack.udpFlowsInvolving(address)) {
+                    if ((flow.status() & ConntrackStatus.SEEN_REPLY.mask()) == 0) {
+                        continue;
+                    }
+                    orient(flow.original()).ifPresent(o -> found.putIfAbsent(o.tuple(), o.opener()));
+                }
+            }
+        } catch (NetlinkException e) {
+            LOG.warn("session dump ({}) failed: {}", why, e.getMessage());
+            scheduleDump(Duration.ofSeconds(1), why);
+            return;
+        }
+        List<SessionOpened> opened = new ArrayList<>();
+        for (Map.Entry<SessionTuple, Opener> entry : found.entrySet()) {
+            if (!live.contains(entry.getKey())) {
+                waiting.remove(entry.getKey());
+                Opener recorded = records.opener(entry.getKey());
+                opened.add(report(entry.getKey(), recorded != Opener.UNKNOWN ? recorded : entry.getValue(),
+                        records.proof(entry.getKey()), now));
+            }
+        }
+        List<SessionTuple> ended = new ArrayList<>();
+        for (SessionTuple tuple : List.copyOf(live)) {
+            if (!found.containsKey(tuple)) {
+                live.remove(tuple);
+                ended.add(tuple);
+            }
+        }
+        boolean initial = !dumped;
+        dumped = true;
+        LOG.debug("session dump ({}): {} live, {} new, {} ended", why, found.size(), opened.size(), ended.size());
+        if (!opened.isEmpty() || initial) {
+            listener.opened(opened, initial);
+        }
+        if (!ended.isEmpty()) {
+            listener.ended(ended);
+        }
+        if (initial) {
+            scheduleDump(SAFETY_DUMP, "safety net");
+        }
+    }
+
+    private void scheduleDump(Duration delay, String why) {
+        schedule(delay, () -> {
+            dump(why);
+            if (why.equals("safety net")) {
+                scheduleDump(SAFETY_DUMP, why);
+            }
+        });
+    }
+
+    /** Who opened a TCP connection seen only in a dump: conntrack knows if it saw the SYN; else a listener does. */
+    private Opener tcpOpener(SessionTuple tuple, Set<Integer> listening) {
+        try {
+            FlowTuple ours = new FlowTuple(tuple.local().address(), tuple.remote().address(), 6, tuple.local().port(),
+                    tuple.remote().port());
+            Optional<ConntrackEntry> entry = conntrack.get(ours);
+            if (entry.isPresent()) {
+                return entry.get().original().source().equals(tuple.local().address())
+                        && entry.get().original().sourcePort() == tuple.local().port() ? Opener.LOCAL : Opener.REMOTE;
+            }
+        } catch (NetlinkException | IllegalArgumentException e) {
+            LOG.debug("conntrack lookup of {} failed: {}", tuple, e.getMessage());
+        }
+        return listening.contains(tuple.local().port()) ? Opener.REMOTE : Opener.LOCAL;
+    }
+
+    private Set<Integer> listeningPorts() throws NetlinkException {
+        Set<Integer> ports = new HashSet<>();
+        for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, EnumSet.of(TcpState.LISTEN), Optional.empty())) {
+            ports.add(socket.local().getPort());
+        }
+        return ports;
+    }
+
+    private static SessionTuple tupleOf(SessionProtocol protocol, InetSocketAddress local, InetSocketAddress remote) {
+        return new SessionTuple(protocol, new Endpoint(local.getAddress(), local.getPort()),
+                new Endpoint(remote.getAddress(), remote.getPort()));
+    }
+
+    private void post(Runnable task) {
+        try {
+            executor.execute(guarded(task));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("session tracker closed, task ignored");
+        }
+    }
+
+    private void schedule(Duration delay, Runnable task) {
+        try {
+            executor.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("session tracker closed, timer ignored");
+        }
+    }
+
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("session tracker: unexpected {}", e.toString(), e);
+            }
+        };
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    public long overruns() {
+        return overruns;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Thread thread : new Thread[] {nflogReader, conntrackReader}) {
+            try {
+                thread.join(POLL.toMillis() * 4);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        nflog.close();
+        conntrackEvents.close();
+        conntrack.close();
+        sockets.close();
+    }
+}

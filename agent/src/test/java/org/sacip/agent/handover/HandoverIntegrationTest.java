@@ -1,0 +1,145 @@
+package org.sacip.agent.handover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sacip.agent.datapath.DataPath;
+import org.sacip.agent.datapath.DataPathSettings;
+import org.sacip.agent.datapath.Remapping;
+import org.sacip.agent.move.MoveKind;
+import org.sacip.agent.move.MovePlan;
+import org.sacip.agent.peer.protocol.AssociationView;
+import org.sacip.agent.peer.protocol.BindingChange;
+import org.sacip.agent.peer.protocol.EngineChange;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.PeerSessions;
+import org.sacip.agent.session.Session;
+import org.sacip.agent.session.SessionOrigin;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.testing.TestNamespace;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
+
+/**
+ * The handover on a real data path in a throwaway namespace: our move, then its confirmation, as the kernel's maps
+ * show them; and two lineages whose sessions collide on the wire in one change — only the colliding one fails.
+ */
+@Tag("integration")
+class HandoverIntegrationTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final InetAddress x = ip("198.18.1.1");
+    private final InetAddress y = ip("198.18.1.11");
+    private final InetAddress b = ip("198.18.0.2");
+    private final InetAddress c = ip("198.18.0.3");
+
+    @TempDir
+    Path state;
+
+    @Test
+    void ourMoveThenItsConfirmationReachTheDataPathInOrder() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("hov");
+                DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
+                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
+                        Optional.empty(), observer(), Clock.systemUTC())) {
+            handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
+            SessionTuple session = tuple(x, 40000, b, 22);
+            Octets lineage = Octets.fromHex("0102030405060708");
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
+                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            assertEquals(Remapping.identity(session), dataPath.remapping(session));
+            assertTrue(dataPath.ghostAddresses().contains(x), "a standby ghost for a bound session");
+
+            handover.execute(plan(x, y, session)).get(10, TimeUnit.SECONDS);
+            assertEquals(new Remapping(session, y, x, b), dataPath.remapping(session),
+                    "receive at the new address, send from the old until the peer confirms");
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, y, b)), List.of(), List.of(), List.of()));
+            assertEquals(new Remapping(session, y, y, b), dataPath.remapping(session));
+            dataPath.flush();
+        }
+    }
+
+    @Test
+    void aCollisionFailsOnlyTheLineageThatCausesIt() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("hov");
+                DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
+                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
+                        Optional.empty(), observer(), Clock.systemUTC())) {
+            handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
+            // Two peers B and C, each with a session from the same local port to the same remote port.
+            SessionTuple withB = tuple(x, 40000, b, 22);
+            SessionTuple withC = tuple(x, 40000, c, 22);
+            SessionTuple other = tuple(x, 40001, b, 80);
+            Octets lb = Octets.fromHex("0b0b0b0b0b0b0b0b");
+            Octets lc = Octets.fromHex("0c0c0c0c0c0c0c0c");
+            apply(handover, new EngineChange(List.of(view(lb, x, b, x, b), view(lc, x, c, x, c)), List.of(),
+                    List.of(), List.of(new BindingChange(withB, Optional.of(lb), Optional.empty()),
+                            new BindingChange(other, Optional.of(lb), Optional.empty()),
+                            new BindingChange(withC, Optional.of(lc), Optional.empty()))));
+            // B moved to B2 first; then C claims to have moved to B2 as well: both would need the same wire tuple.
+            InetAddress b2 = ip("198.18.0.22");
+            apply(handover, new EngineChange(List.of(view(lb, x, b, x, b2)), List.of(), List.of(), List.of()));
+            Set<Octets> failed = apply(handover, new EngineChange(List.of(view(lc, x, c, x, b2)), List.of(),
+                    List.of(), List.of()));
+            assertEquals(Set.of(lc), failed, "C's move fails; it is not acknowledged");
+            assertEquals(new Remapping(withB, x, x, b2), dataPath.remapping(withB));
+            assertEquals(Remapping.identity(withC), dataPath.remapping(withC), "C's session left as it was");
+            dataPath.flush();
+        }
+    }
+
+    private static Set<Octets> apply(Handover handover, EngineChange change) throws Exception {
+        return handover.apply(change).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static AssociationView view(Octets lineage, InetAddress local, InetAddress peer, InetAddress confirmed,
+            InetAddress peerCurrent) {
+        return new AssociationView(lineage, lineage, SacipAddress.of(local), SacipAddress.of(peer),
+                SacipAddress.of(confirmed), SacipAddress.of(confirmed), SacipAddress.of(peerCurrent), true,
+                Instant.now(), 1, 0, 0, Optional.empty(), Optional.empty());
+    }
+
+    private static MovePlan plan(InetAddress original, InetAddress newActive, SessionTuple session) {
+        List<Session> sessions = new ArrayList<>();
+        sessions.add(new Session(session, SessionOrigin.TRACKED, 0));
+        return new MovePlan(MoveKind.MAKE_BEFORE_BREAK, original, original, newActive, 2, "eth1",
+                List.of(new PeerSessions(session.remote().address(), sessions)), Instant.now());
+    }
+
+    private static Handover.Observer observer() {
+        return new Handover.Observer() {
+            @Override
+            public void ghosts(Set<InetAddress> addresses) {
+            }
+
+            @Override
+            public void movesOver(Set<InetAddress> originals) {
+            }
+        };
+    }
+
+    private static SessionTuple tuple(InetAddress local, int localPort, InetAddress remote, int remotePort) {
+        return new SessionTuple(SessionProtocol.TCP, new Endpoint(local, localPort), new Endpoint(remote, remotePort));
+    }
+
+    private static InetAddress ip(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

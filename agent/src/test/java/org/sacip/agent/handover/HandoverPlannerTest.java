@@ -1,0 +1,103 @@
+package org.sacip.agent.handover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+import org.sacip.agent.datapath.Remapping;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+
+/** Every branch of what the data path must do for one session. */
+class HandoverPlannerTest {
+    private static final InetAddress X = ip("198.18.1.2");
+    private static final InetAddress Y = ip("198.18.2.2");
+    private static final InetAddress B = ip("198.18.10.2");
+    private static final InetAddress B2 = ip("198.18.11.2");
+    private static final SessionTuple SESSION = new SessionTuple(SessionProtocol.TCP, new Endpoint(X, 40000),
+            new Endpoint(B, 22));
+
+    @Test
+    void boundAndNeverMovedIsTheOriginalTuple() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, null,
+                new HandoverPlanner.LineageState(X, B, false), null);
+        assertTrue(desired.remapping().isIdentity());
+        assertEquals(SessionState.BOUND, desired.state());
+    }
+
+    @Test
+    void ourMoveAnnouncedReceivesAtTheNewAddressAndSendsFromTheConfirmedOne() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y,
+                new HandoverPlanner.LineageState(X, B, false), null);
+        assertEquals(new Remapping(SESSION, Y, X, B), desired.remapping());
+        assertEquals(SessionState.PENDING, desired.state());
+    }
+
+    @Test
+    void ourMoveConfirmedSendsFromTheNewAddress() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y,
+                new HandoverPlanner.LineageState(Y, B, false), null);
+        assertEquals(new Remapping(SESSION, Y, Y, B), desired.remapping());
+        assertEquals(SessionState.ACTIVE, desired.state());
+    }
+
+    @Test
+    void thePeersMoveAloneRewritesOnlyTheRemoteAddress() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, null,
+                new HandoverPlanner.LineageState(X, B2, false), null);
+        assertEquals(new Remapping(SESSION, X, X, B2), desired.remapping());
+        assertEquals(SessionState.ACTIVE, desired.state());
+    }
+
+    @Test
+    void aRefusedMoveKeepsTheConfirmedAddressAndStillFollowsThePeer() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y,
+                new HandoverPlanner.LineageState(X, B2, true), null);
+        assertEquals(new Remapping(SESSION, X, X, B2), desired.remapping());
+        assertEquals(SessionState.REFUSED, desired.state());
+    }
+
+    @Test
+    void aReturnHomeWaitingForThePeerSendsFromWhereItKnowsUs() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, X,
+                new HandoverPlanner.LineageState(Y, B, false), null);
+        assertEquals(new Remapping(SESSION, X, Y, B), desired.remapping());
+        assertEquals(SessionState.PENDING, desired.state());
+    }
+
+    @Test
+    void unboundAndMovedKeepsTheOldAddressThroughTheGhost() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y, null, null);
+        assertTrue(desired.remapping().isIdentity());
+        assertEquals(SessionState.LEGACY, desired.state());
+        assertTrue(HandoverPlanner.ghostActive(X, Y));
+    }
+
+    @Test
+    void unboundButRemappedIsFrozenAsItIs() {
+        Remapping committed = new Remapping(SESSION, Y, Y, B2);
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y, null, committed);
+        assertEquals(committed, desired.remapping());
+        assertEquals(SessionState.FROZEN, desired.state());
+    }
+
+    @Test
+    void unboundAndHomeIsUnbound() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, null, null, null);
+        assertTrue(desired.remapping().isIdentity());
+        assertEquals(SessionState.UNBOUND, desired.state());
+        assertFalse(HandoverPlanner.ghostActive(X, null));
+        assertFalse(HandoverPlanner.ghostActive(X, X), "back home: the ghost is standby again");
+    }
+
+    private static InetAddress ip(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.sacip.agent.peer.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.message.AddressUpdate;
+import org.sacip.protocol.message.MessageKind;
+import org.sacip.protocol.message.PathChallenge;
+
+/** Moves of our addresses and of the peer's, under the key lineage that governs the sessions. */
+class MovesTest extends TwoEngines {
+    @Test
+    void ourMoveIsCheckedFollowedAndThenConfirmed() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(50));
+        link.clear();
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofMillis(10));
+        List<Integer> kinds = link.sent().stream().map(MemoryLink.Packet::kind).toList();
+        assertEquals(List.of(7, 9, 10, 8), kinds, "update, challenge, response, acknowledgement");
+        assertEquals(A1, link.sent(MessageKind.PATH_CHALLENGE).get(0).to(), "the check goes to the new address");
+        assertEquals(A1, atB.lineageWithPeer(A0).peerCurrent(), "B follows A");
+        assertEquals(A1, atA.lineageWithPeer(B0).localConfirmed(), "A sends from its new address once confirmed");
+    }
+
+    @Test
+    void noAcknowledgementWithoutItsRewriteAndOthersAreNotHeldBack() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(50));
+        // B's data path refuses A's move (a conflict): B must not tell A to switch.
+        atB.fail(atB.lineageWithPeer(A0).lineage());
+        link.clear();
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(0, link.count(MessageKind.UPDATE_ACK), "never acknowledged without the rewrite");
+        assertEquals(A0, atA.lineageWithPeer(B0).localConfirmed());
+        // Once B's data path takes it, a repeated update is checked again and acknowledged.
+        atB.heal();
+        loop.advance(Duration.ofSeconds(20));
+        assertEquals(A1, atA.lineageWithPeer(B0).localConfirmed());
+    }
+
+    @Test
+    void challengesToAnAddressNeverOutnumberTheUpdatesFromIt() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(50));
+        link.clear();
+        // A keyed peer announces an address it cannot receive at (a victim's): nothing answers the challenges.
+        link.lose(p -> p.to().equals(A2));
+        a.announceMove(A0, A2);
+        loop.advance(Duration.ofSeconds(60));
+        long updates = link.sent(MessageKind.ADDRESS_UPDATE).size();
+        long challenges = link.sent(MessageKind.PATH_CHALLENGE).size();
+        long challengeOctets = link.sent(MessageKind.PATH_CHALLENGE).stream().mapToLong(p -> p.icmp().length).sum();
+        long updateOctets = link.sent(MessageKind.ADDRESS_UPDATE).stream().mapToLong(p -> p.icmp().length).sum();
+        assertTrue(challenges <= updates, challenges + " challenges for " + updates + " updates");
+        assertTrue(challengeOctets < updateOctets, challengeOctets + " octets of challenge, " + updateOctets
+                + " of update");
+        assertTrue(link.sent(MessageKind.PATH_CHALLENGE).stream().allMatch(MemoryLink.Packet::unproven),
+                "and each waits for its budget: the victim never proved it receives there");
+    }
+
+    @Test
+    void aChallengeForAnAddressWeDidNotAnnounceIsNotAnswered() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(50));
+        AssociationView atBView = atB.lineageWithPeer(A0);
+        // Someone relays a genuine challenge of B for A2 to A's current link: A holds A2 but never announced it.
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofMillis(10));
+        link.lose(p -> p.to().equals(A2) && p.kind() == MessageKind.PATH_CHALLENGE.code());
+        link.clear();
+        PathChallenge forged = new PathChallenge(atBView.keyId(), org.sacip.protocol.message.Octets.of(new byte[16]),
+                org.sacip.protocol.message.Octets.of(new byte[16]));
+        link.inject(B0, A2, SacipEncoder.encode(forged, B0, A2));
+        loop.runReady();
+        assertEquals(0, link.count(MessageKind.PATH_RESPONSE));
+        assertEquals(1, a.drops().count(DropReason.NOT_OURS));
+    }
+
+    @Test
+    void aMoveMovesOnlyTheSessionsOfItsLineage() throws Exception {
+        SessionTuple session = connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(50));
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofMillis(10));
+        AssociationView atBView = atB.lineageWithPeer(A0);
+        assertEquals(1, atBView.boundSessions());
+        assertTrue(atB.lineageOf(reversed(session)).orElseThrow().equals(atBView.lineage()));
+        // The update under a key id B does not know moves nothing.
+        AddressUpdate replayed = (AddressUpdate) link.sent(MessageKind.ADDRESS_UPDATE).get(0).decode();
+        assertEquals(atBView.keyId(), replayed.keyId());
+    }
+}

@@ -1,0 +1,66 @@
+package org.sacip.protocol.claim;
+
+import java.util.List;
+import org.sacip.protocol.crypto.MessageAuthenticator;
+import org.sacip.protocol.handshake.Role;
+import org.sacip.protocol.handshake.SessionKeys;
+import org.sacip.protocol.message.Claim;
+import org.sacip.protocol.message.ClaimEntry;
+import org.sacip.protocol.message.ClaimReply;
+import org.sacip.protocol.message.ClaimReplyEntry;
+import org.sacip.protocol.message.FieldLengths;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
+
+/**
+ * Builds the signed CLAIM and CLAIM_REPLY of a host that played {@code role} in the handshake of {@code keys}
+ * (the current key of a lineage): each is signed under this host's direction key, over the outer addresses it
+ * travels between.
+ */
+public final class ClaimMessages {
+    private final SessionKeys keys;
+    private final Role role;
+
+    public ClaimMessages(SessionKeys keys, Role role) {
+        this.keys = keys;
+        this.role = role;
+    }
+
+    /**
+     * A claim of {@code entries}, sent from {@code outerSource} (this host's current address) to
+     * {@code outerDestination} (the peer's current address).
+     *
+     * @param claimNumber   not 0; the next of this lineage's claim numbers in this direction
+     * @param holderAddress this host's address as the claimed sessions know it (their local address)
+     * @param peerAddress   the peer's address as the claimed sessions know it (their remote address)
+     */
+    public SentClaim claim(long claimNumber, SacipAddress holderAddress, SacipAddress peerAddress,
+            List<ClaimEntry> entries, SacipAddress outerSource, SacipAddress outerDestination) {
+        Claim unsigned = new Claim(keys.keyId(), claimNumber, holderAddress, peerAddress, entries, zeroMac());
+        Claim signed = MessageAuthenticator.sign(unsigned, keys.sendingKey(role), outerSource, outerDestination);
+        return new SentClaim(signed, outerSource, outerDestination);
+    }
+
+    /**
+     * The reply to a claim that verified (see {@link ClaimVerifier#verifyClaim}); it goes back from the address
+     * the claim arrived at ({@code claimDestination}) to the claim's source.
+     *
+     * @param seenHolderAddress the claim's holder address as this host's sessions know it
+     * @param entries           one per claim entry, in the claim's order, copying its protocol and ports (see
+     *                          {@link ClaimReplyEntry#answering})
+     * @throws IllegalArgumentException when the entries do not answer the claim's entries one by one
+     */
+    public ClaimReply reply(Claim claim, SacipAddress seenHolderAddress, List<ClaimReplyEntry> entries,
+            SacipAddress claimSource, SacipAddress claimDestination) {
+        if (!ClaimVerifier.answersEntries(entries, claim)) {
+            throw new IllegalArgumentException("a reply answers the claim's entries one by one, in their order");
+        }
+        ClaimReply unsigned = new ClaimReply(claim.keyId(), claim.claimNumber(), seenHolderAddress, entries,
+                zeroMac());
+        return MessageAuthenticator.sign(unsigned, keys.sendingKey(role), claimDestination, claimSource);
+    }
+
+    private static Octets zeroMac() {
+        return Octets.zeros(FieldLengths.MAC);
+    }
+}

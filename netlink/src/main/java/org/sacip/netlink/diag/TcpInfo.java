@@ -1,0 +1,18 @@
+package org.sacip.netlink.diag;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The kernel's view of one TCP connection (struct tcp_info from INET_DIAG_INFO, linux/tcp.h): state, retransmission
+ * timeout, smoothed and minimum round-trip time, segments not yet acknowledged, presumed lost and in retransmission
+ * now, retransmissions over the connection's life, and the byte and segment totals ({@code bytesAcked} counts the
+ * client's own SYN as one byte; {@code bytesReceived} counts data only). {@code length} is how many bytes
+ * of the struct the kernel sent; fields a shorter (older) struct lacks are empty: bytes acked and received need
+ * Linux 4.1 (136 bytes), segments in and out 4.2 (144), minimum RTT and data segments 4.6 (160).
+ */
+public record TcpInfo(int length, TcpState state, Duration rto, Duration rtt, long unacked, long lost, long retrans,
+        long totalRetrans, OptionalLong bytesAcked, OptionalLong bytesReceived, OptionalLong segsOut,
+        OptionalLong segsIn, Optional<Duration> minRtt, OptionalLong dataSegsIn, OptionalLong dataSegsOut) {
+}
