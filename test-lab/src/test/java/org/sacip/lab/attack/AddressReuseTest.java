@@ -171,7 +171,7 @@ class AddressReuseTest {
      */
     private static void awaitBoundIfListed(AgentControl control, String local, String remote, String key) {
         Waits.poll(BIND_LIMIT_MS, () -> AgentFacts.session(control, local, remote), row -> row.isPresent()
-                && key.equals(row.get().path("key_id").asText(null)));
+                && key.equals(row.get().path("key").asText(null)));
     }
 
     /** Waits until the agent lists the session (its socket tuple) as active, sent to {@code now} on the wire. */

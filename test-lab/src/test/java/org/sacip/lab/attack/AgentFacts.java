@@ -7,9 +7,10 @@ import java.util.Optional;
 import org.sacip.lab.agent.AgentControl;
 
 /**
- * What an agent's control socket says, read from the raw JSON (fields the lab's typed rows do not carry yet): the
- * key each session is bound to, the key ids agreed with a peer address, the bounds of remote-keyed state and the
- * heap. Each reader names the field it wanted when the agent does not give it.
+ * What an agent's control socket says (docs/CONTROL.md), read from the raw JSON, fields the lab's typed rows do not
+ * carry: the key lineage each session is bound to ({@code sessions[].key}), the lineages held with a peer address
+ * ({@code peers[].lineage}), the bounds of remotely keyed state and the heap ({@code status}). Each reader names the
+ * field it wanted when the agent does not give it.
  */
 final class AgentFacts {
     private AgentFacts() {
@@ -70,22 +71,28 @@ final class AgentFacts {
                 && row.path("remote").asText().equals(remote)).findFirst();
     }
 
-    /** The key id a session row is bound to; an AssertionError when rows carry no {@code key_id} field. */
+    /**
+     * The key lineage a session row is bound to ({@code key}, empty when none); an AssertionError when rows carry
+     * no such field.
+     */
     static Optional<String> boundKey(JsonNode sessionRow) {
-        if (!sessionRow.has("key_id")) {
-            throw new AssertionError("the agent's session rows carry no \"key_id\" (the key a session is bound to): "
-                    + sessionRow);
+        if (!sessionRow.has("key")) {
+            throw new AssertionError("the agent's session rows carry no \"key\" (the key lineage a session is bound"
+                    + " to): " + sessionRow);
         }
-        JsonNode key = sessionRow.path("key_id");
+        JsonNode key = sessionRow.path("key");
         return key.isTextual() ? Optional.of(key.asText()) : Optional.empty();
     }
 
-    /** Key ids of every {@code peers} row for this peer address (one per key the agent holds with it). */
-    static List<String> keyIds(AgentControl control, String peerAddress) {
+    /**
+     * The key lineages the agent holds with this peer address, one per {@code peers} row with a key: the row's
+     * {@code lineage}, or its {@code key_id} where rows name no lineage.
+     */
+    static List<String> lineages(AgentControl control, String peerAddress) {
         List<String> ids = new ArrayList<>();
         for (JsonNode row : control.request("peers")) {
             if (row.path("address").asText().equals(peerAddress) && row.path("key_id").isTextual()) {
-                ids.add(row.path("key_id").asText());
+                ids.add(row.path("lineage").isTextual() ? row.path("lineage").asText() : row.path("key_id").asText());
             }
         }
         return ids;

@@ -81,18 +81,18 @@ class InjectedHintsTest {
                             hellosAnswered.computeIfAbsent(packet.source(), s -> new AtomicInteger()).incrementAndGet();
                         }));
                 TcpSink.listen(lab, "b", new InetSocketAddress(b, PORT));
-                PausedAgent pausedB = PausedAgent.pause(lab, "b");
+                PausedAgent pausedB = PausedAgent.pause(lab, agents, "b");
                 TcpClients.connect(lab, "a", List.of(new InetSocketAddress(x, 0)), new InetSocketAddress(b, PORT),
                         10_000);
                 Waits.until("M answers a HELLO of A's", 15_000, () -> count(hellosAnswered, x), n -> n > 0);
-                PausedAgent pausedA = PausedAgent.pause(lab, "a");
+                PausedAgent pausedA = PausedAgent.pause(lab, agents, "a");
                 pausedB.resume();
                 // An agent that probes from the server's side too does it within a few seconds.
                 Waits.poll(PROBE_WAIT_MS, () -> count(hellosAnswered, b), n -> n > 0);
                 pausedA.resume();
                 Waits.Outcome<List<List<String>>> keys = Waits.poll(KEY_LIMIT_MS,
-                        () -> List.of(PeerKeys.keyIds(agents.control("a"), Addresses.text(b)),
-                                PeerKeys.keyIds(agents.control("b"), Addresses.text(x))),
+                        () -> List.of(PeerKeys.lineages(agents.control("a"), Addresses.text(b)),
+                                PeerKeys.lineages(agents.control("b"), Addresses.text(x))),
                         both -> !both.get(0).isEmpty() && !both.get(1).isEmpty());
                 eavesdropper.stop();
                 System.out.printf("injected hints: HELLOs answered with a forged COOKIE and REFUSAL, by sender %s;"

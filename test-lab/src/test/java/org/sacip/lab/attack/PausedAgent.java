@@ -1,9 +1,8 @@
 package org.sacip.lab.attack;
 
-import java.util.List;
 import org.sacip.lab.Lab;
-import org.sacip.lab.LabException;
 import org.sacip.lab.Shell;
+import org.sacip.lab.agent.Agents;
 
 /**
  * A lab host's agent stopped with SIGSTOP until {@link #resume}: the kernel keeps forwarding and accepting, the agent
@@ -20,8 +19,8 @@ final class PausedAgent implements AutoCloseable {
         this.pid = pid;
     }
 
-    static PausedAgent pause(Lab lab, String host) {
-        long pid = agentPid(lab, host);
+    static PausedAgent pause(Lab lab, Agents agents, String host) {
+        long pid = agents.pid(host);
         Shell.run("kill", "-STOP", Long.toString(pid));
         PausedAgent agent = new PausedAgent(host, pid);
         lab.onTeardown(agent);
@@ -38,18 +37,6 @@ final class PausedAgent implements AutoCloseable {
     @Override
     public void close() {
         resume();
-    }
-
-    /** The agent's JVM: the process whose command line names the host's control socket (the launcher execs java). */
-    private static long agentPid(Lab lab, String host) {
-        String socket = "/run/sacip-lab/" + lab.ns(host) + "/control.sock";
-        List<Long> pids = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(socket) && c.contains("java")).orElse(false))
-                .map(ProcessHandle::pid).toList();
-        if (pids.size() != 1) {
-            throw new LabException("expected one agent process for " + host + ", found " + pids);
-        }
-        return pids.get(0);
     }
 
     @Override

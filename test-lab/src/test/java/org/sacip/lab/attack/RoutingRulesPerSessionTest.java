@@ -54,7 +54,7 @@ class RoutingRulesPerSessionTest {
             PeerKeys.await(agents, "b", x);
             // Agents that bind sessions to keys get a moment to bind all 200 (those that list no binding do not wait).
             Waits.poll(BIND_LIMIT_MS, () -> AgentFacts.sessions(controlB), rows -> rows.stream()
-                    .filter(row -> row.path("key_id").isTextual()).count() >= CONNECTIONS);
+                    .filter(row -> row.path("key").isTextual()).count() >= CONNECTIONS);
             List<JsonNode> rulesBefore = KernelTables.rules(lab, "b", "-4");
 
             new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));

@@ -52,8 +52,8 @@ class SpoofedHandshakeFloodTest {
                         10_000);
                 // Key ids A holds with B, and B with A.
                 Waits.Outcome<List<List<String>>> keys = Waits.poll(KEY_LIMIT_MS,
-                        () -> List.of(PeerKeys.keyIds(agents.control("a"), Addresses.text(b)),
-                                PeerKeys.keyIds(agents.control("b"), Addresses.text(x))),
+                        () -> List.of(PeerKeys.lineages(agents.control("a"), Addresses.text(b)),
+                                PeerKeys.lineages(agents.control("b"), Addresses.text(x))),
                         both -> !both.get(0).isEmpty() && !both.get(1).isEmpty());
                 PacedSender.Report spoofed = flood.stop();
                 System.out.printf("spoofed handshake flood: %s; keys (A's, B's) %s after %d ms; B's drops %s%n",

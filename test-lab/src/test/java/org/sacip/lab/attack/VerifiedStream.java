@@ -2,11 +2,12 @@ package org.sacip.lab.attack;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.sacip.lab.Lab;
 import org.sacip.lab.scenario.StreamFigures;
 import org.sacip.lab.traffic.Endpoint;
+import org.sacip.lab.traffic.StreamDrain;
 import org.sacip.lab.traffic.StreamReport;
 import org.sacip.lab.traffic.TrafficKind;
 import org.sacip.lab.traffic.Tuples;
@@ -20,8 +21,6 @@ import org.sacip.lab.traffic.Tuples;
 final class VerifiedStream {
     private static final long START_LIMIT_MS = 60_000;
     private static final long REPORT_LIMIT_MS = 30_000;
-    private static final long DRAIN_LIMIT_MS = 5_000;
-    private static final long DRAIN_STABLE_MS = 500;
 
     private final Endpoint client;
     private final Endpoint server;
@@ -64,7 +63,7 @@ final class VerifiedStream {
         server.send("quiesce");
         client.await("quiesced", REPORT_LIMIT_MS);
         server.await("quiesced", REPORT_LIMIT_MS);
-        drain();
+        StreamDrain.drain(List.of(client, server));
         clientReport = client.report(REPORT_LIMIT_MS);
         serverReport = server.report(REPORT_LIMIT_MS);
         return new StreamFigures(clientReport, serverReport);
@@ -76,27 +75,5 @@ final class VerifiedStream {
             throw new IllegalStateException("the stream is not finished");
         }
         return Math.max(0, serverReport.bytesReceived() - clientReport.bytesSent());
-    }
-
-    /** Until everything sent arrived both ways, or the counts stand still for a while (what is missing is lost). */
-    private void drain() {
-        long start = System.currentTimeMillis();
-        long stableSince = start;
-        long[] previous = null;
-        while (System.currentTimeMillis() - start < DRAIN_LIMIT_MS) {
-            long[] c = client.counts(REPORT_LIMIT_MS);
-            long[] s = server.counts(REPORT_LIMIT_MS);
-            if (c[0] == s[1] && s[0] == c[1]) {
-                return;
-            }
-            long[] now = {c[0], c[1], s[0], s[1]};
-            if (!Arrays.equals(previous, now)) {
-                stableSince = System.currentTimeMillis();
-                previous = now;
-            } else if (System.currentTimeMillis() - stableSince >= DRAIN_STABLE_MS) {
-                return;
-            }
-            Waits.pause(50);
-        }
     }
 }

@@ -1,46 +1,42 @@
 package org.sacip.lab.attack;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.sacip.lab.LabException;
+import org.sacip.testing.Eventually;
 
-/** Bounded waits on observable state (a probe polled every 100 ms), never on time alone. */
+/**
+ * Bounded waits on observable state, on top of the shared {@link Eventually}: {@link #until} fails saying what was
+ * awaited and what was seen last; {@link #poll} only reports, for tests that assert several outcomes together.
+ */
 final class Waits {
-    private static final long POLL_MS = 100;
-
     private Waits() {
     }
 
-    /** What a wait saw last and whether its condition held. */
+    /** What a wait saw last, whether its condition held, and after how long. */
     record Outcome<T>(T last, boolean met, long afterMs) {
     }
 
     /** Polls until {@code done} holds or the limit passes; never throws for the condition. */
     static <T> Outcome<T> poll(long limitMs, Supplier<T> probe, Predicate<T> done) {
-        long start = System.currentTimeMillis();
-        while (true) {
+        long start = System.nanoTime();
+        AtomicReference<T> last = new AtomicReference<>();
+        boolean met = Eventually.within(Duration.ofMillis(limitMs), () -> {
             T seen = probe.get();
-            long after = System.currentTimeMillis() - start;
-            if (done.test(seen)) {
-                return new Outcome<>(seen, true, after);
-            }
-            if (after >= limitMs) {
-                return new Outcome<>(seen, false, after);
-            }
-            pause(POLL_MS);
-        }
+            last.set(seen);
+            return done.test(seen);
+        });
+        return new Outcome<>(last.get(), met, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Polls until {@code done} holds; an AssertionError saying what was awaited and what was seen last if not. */
     static <T> T until(String what, long limitMs, Supplier<T> probe, Predicate<T> done) {
-        Outcome<T> outcome = poll(limitMs, probe, done);
-        if (!outcome.met()) {
-            throw new AssertionError("not within " + limitMs + " ms: " + what + "; last seen: " + outcome.last());
-        }
-        return outcome.last();
+        return Eventually.await(Duration.ofMillis(limitMs), probe, done, () -> what);
     }
 
-    /** A polling interval (not a synchronisation: callers re-check state after it). */
+    /** A polling interval or a pacing pause (never a synchronisation: callers look at state after it). */
     static void pause(long ms) {
         try {
             Thread.sleep(ms);
