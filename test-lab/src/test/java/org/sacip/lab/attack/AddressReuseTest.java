@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,13 @@ import org.sacip.lab.scenario.StreamFigures;
 import org.sacip.lab.scenario.Verdict;
 import org.sacip.lab.topology.Family;
 import org.sacip.lab.topology.Topology;
+import org.sacip.protocol.message.ClaimEntry;
+import org.sacip.protocol.message.ClaimProtocol;
+import org.sacip.protocol.message.ClaimReply;
+import org.sacip.protocol.message.ClaimReplyEntry;
+import org.sacip.protocol.message.ClaimVerdict;
+import org.sacip.protocol.message.FieldLengths;
+import org.sacip.protocol.message.Octets;
 
 /**
  * The address a host leaves behind is handed to someone else, who also runs an agent and talks to the same server.
@@ -33,17 +41,19 @@ import org.sacip.lab.topology.Topology;
  *   C moves X -> Z (subnet 3) and back home to X            its agent announces both, the second a return home
  *   A moves Y -> W (subnet 4)                               A's update must still be honoured
  *   C sends a segment with A's original tuple X:a -> B:5001 (sequence numbers taken from B's wire: the worst case)
+ *   a rogue in C agrees its own key from X and claims A's session (guessed ISNs; "no record")
  * </pre>
  *
  * A's stream must survive untouched (nothing lost, nothing foreign delivered to B's socket), B must follow A to W,
- * C must never receive a packet of A's connection, and C's own stream must survive its own moves, bound to C's key
- * while A's stays bound to A's.
+ * C must never receive a packet of A's connection, C's forged claims must bind nothing, and C's own stream must
+ * survive its own moves, bound to C's key while A's stays bound to A's.
  */
 class AddressReuseTest {
     private static final int A_PORT = 5001;
     private static final int C_PORT = 5002;
     private static final long FOLLOW_LIMIT_MS = 10_000;
     private static final long BIND_LIMIT_MS = 3_000;
+    private static final long CLAIM_LIMIT_MS = 10_000;
     /** How long an agent keeps accepting a session's previous wire tuple after it changed (docs/AGENT.md). */
     private static final long LINGER_MS = 20_000;
 
@@ -104,9 +114,19 @@ class AddressReuseTest {
             Waits.pause(Math.max(0, aFirstMoveFollowedAt + LINGER_MS + 2000 - System.currentTimeMillis()));
             String injected = injectIntoMovedSession(lab, family, x, streamA.clientPort(), b);
 
-            // ---- Claims C forges for A's sessions (guessed ports, guessed initial sequence numbers) ----
-            // Their place is here, once the codec carries CLAIM: a rogue peer in C, holding its own key from X,
-            // claims A's session under it; every verdict must be a refusal and A's session must stay bound to keyA.
+            // A rogue beside C's agent agrees a key of its own with B from X and claims A's session under it, once
+            // with guessed initial sequence numbers and once saying it saw no opening: B must bind neither.
+            RoguePeer rogueC = RoguePeer.start(lab, "c");
+            RogueKey forgedKey = rogueC.handshake(x, b);
+            byte[] guessed = new byte[FieldLengths.CLAIM_PROOF];
+            new SecureRandom().nextBytes(guessed);
+            java.util.Arrays.fill(guessed, ClaimEntry.TCP_PROOF_OCTETS, guessed.length, (byte) 0);
+            Optional<ClaimReply> forgedClaims = rogueC.claimUntilSeen(forgedKey, 1, x, b, List.of(
+                    ClaimEntry.tcp(streamA.clientPort(), A_PORT, Octets.of(guessed)),
+                    ClaimEntry.withoutRecord(ClaimProtocol.TCP, streamA.clientPort(), A_PORT)), x, b, CLAIM_LIMIT_MS);
+            List<ClaimVerdict> forgedVerdicts = forgedClaims.map(reply -> reply.entries().stream()
+                    .map(ClaimReplyEntry::verdict).toList()).orElse(List.of());
+            Optional<JsonNode> aRowAfterForgery = AgentFacts.session(controlB, aLocal, aRemote);
 
             StreamFigures a = streamA.finish();
             StreamFigures c = streamC.finish();
@@ -115,8 +135,9 @@ class AddressReuseTest {
                     .filter(p -> p.direction() == CapturedPacket.Direction.INBOUND && !PacketTap.isMarker(p))
                     .toList();
             System.out.printf("address reuse %s: A %s (gap %d ms, lost %d, corrupted %d), C %s; keys A %s C %s;"
-                    + " A's packets at C %d; injected %s%n", family, a.verdict(), a.maxGapMs(), a.bytesLost(),
-                    a.bytesCorrupted(), c.verdict(), keyA, keyC, aPacketsAtC.size(), injected);
+                    + " A's packets at C %d; injected %s; verdicts on C's forged claims %s%n", family, a.verdict(),
+                    a.maxGapMs(), a.bytesLost(), a.bytesCorrupted(), c.verdict(), keyA, keyC, aPacketsAtC.size(),
+                    injected, forgedVerdicts);
             assertAll(
                     () -> assertEquals(Verdict.SURVIVED, a.verdict(), "A's stream: " + Streams.describe(a)),
                     () -> assertEquals(0, a.bytesCorrupted(), "foreign bytes reached A's connection at B"),
@@ -130,6 +151,11 @@ class AddressReuseTest {
                     () -> assertEquals(Verdict.SURVIVED, c.verdict(), "C's own stream across its moves: "
                             + Streams.describe(c)),
                     () -> assertNotEquals(keyA, keyC, "A and C share a key"),
+                    () -> assertTrue(!forgedVerdicts.contains(ClaimVerdict.BOUND), "B bound A's session to the key"
+                            + " of the rogue at C: " + forgedVerdicts),
+                    () -> assertEquals(Optional.of(keyA), AgentFacts.boundKey(aRowAfterForgery.orElseThrow(
+                            () -> new AssertionError("B listed no row for A's session after C's claims"))),
+                            "A's session at B is not bound to A's key after C's forged claims"),
                     () -> assertEquals(Optional.of(keyC), AgentFacts.boundKey(cRowWhileAway.orElseThrow(
                             () -> new AssertionError("B listed no row for C's moved session"))),
                             "C's session at B is not bound to C's key"),

@@ -87,13 +87,14 @@ class BoundedStateTest {
                         SPOOFED_PER_SECOND, i -> Forgeries.packet(i % 5 == 0 ? forge.hello() : forge.initWithJunkCookie(),
                                 spoofed.get(i), b));
 
-                // F opens its 10,000 connections while the flood runs.
+                // F opens its 10,000 connections while the flood runs; each sends 8 octets, which B's echo service
+                // returns: answered connections, as F's agent needs before it agrees a key.
                 List<InetSocketAddress> pool = new ArrayList<>();
                 for (int i = 1; i <= POOL_CONNECTIONS; i++) {
                     pool.add(new InetSocketAddress(Addresses.of(AttackTopologies.poolAddress(i)), 0));
                 }
                 TcpClients poolClients = TcpClients.connect(lab, "f", pool, new InetSocketAddress(b, POOL_PORT),
-                        60_000);
+                        60_000, new byte[8]);
                 long poolOpenedAt = System.currentTimeMillis();
                 clock.mark("pool connections");
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +26,10 @@ import org.sacip.lab.topology.Family;
 import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
+import org.sacip.protocol.message.ClaimEntry;
+import org.sacip.protocol.message.ClaimReply;
+import org.sacip.protocol.message.ClaimVerdict;
+import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.UpdateAck;
 
 /**
@@ -32,7 +37,7 @@ import org.sacip.protocol.message.UpdateAck;
  *
  * <pre>
  *   M (rogue, on A's LAN) holds 198.18.1.66 (M0), .67 (M2) and .68 (M1), agrees a key with B from M0 and one from M2,
- *   and connects to B:5004 from M0:40000 and from M2:40000.
+ *   connects to B:5004 from M0:40000 and from M2:40000, and claims each session under the key of its address.
  *   M moves M0 -> M1 (B must acknowledge: nothing collides).
  *   M announces M2 -> M1 under M2's key and answers B's challenge: rewritten, the two sessions would be one wire
  *   tuple (M1:40000 <-> B:5004), so B cannot install it and must not acknowledge it.
@@ -47,6 +52,7 @@ class ConflictingMoveTest {
     private static final int STREAM_PORT = 5001;
     private static final long ACK_LIMIT_MS = 5_000;
     private static final long MOVE_LIMIT_MS = 15_000;
+    private static final long CLAIM_LIMIT_MS = 10_000;
 
     @Test
     void aMoveWhoseRewriteCollidesIsNeverAcknowledgedAndFailsNoOtherPeersMove() throws Exception {
@@ -75,11 +81,19 @@ class ConflictingMoveTest {
             RogueKey keyM0 = rogue.handshake(m0, b);
             RogueKey keyM2 = rogue.handshake(m2, b);
             TcpSink.listen(lab, "b", new InetSocketAddress(b, SINK_PORT));
+            PacketTap synAcks = PacketTap.start(lab, "m", OpeningProofs.SYN_ACKS);
             TcpClients.connect(lab, "m", List.of(new InetSocketAddress(m0, ROGUE_PORT),
                     new InetSocketAddress(m2, ROGUE_PORT)), new InetSocketAddress(b, SINK_PORT), 10_000);
-            // ---- Claims of the rogue's two sessions ----
-            // Their place is here, once the codec carries CLAIM: the rogue claims M0:40000 under keyM0 and
-            // M2:40000 under keyM2 (it saw both SYN-ACKs), so that each move below has a session to move.
+            synAcks.sync(m0);
+            // The rogue binds each session to its key, with the proof it saw it open, so each move has one to move.
+            for (var claim : List.of(Map.entry(keyM0, m0), Map.entry(keyM2, m2))) {
+                Octets proof = OpeningProofs.tcpClientProof(synAcks.packets(), claim.getValue(), ROGUE_PORT, SINK_PORT);
+                Optional<ClaimReply> bound = rogue.claimUntilSeen(claim.getKey(), 1, claim.getValue(), b,
+                        List.of(ClaimEntry.tcp(ROGUE_PORT, SINK_PORT, proof)), claim.getValue(), b, CLAIM_LIMIT_MS);
+                assertTrue(bound.isPresent() && bound.get().entries().get(0).verdict() == ClaimVerdict.BOUND,
+                        "precondition: B did not bind the rogue's session from " + Addresses.text(claim.getValue())
+                                + ": " + bound);
+            }
             rogue.answerChallenges(keyM0);
             rogue.answerChallenges(keyM2);
 

@@ -52,10 +52,19 @@ final class Forgeries {
         return new Refusal(reason, echo);
     }
 
-    /** The message as a whole IP packet from {@code source} to {@code destination}, ready for a raw socket. */
+    /**
+     * The message as a whole IP packet from {@code source} to {@code destination}, ready for a raw socket. An
+     * attacker may address a multicast group, which the codec refuses to encode for: an unauthenticated message
+     * does not depend on its outer addresses beyond the checksum, so it is encoded for the source itself and the
+     * checksum made for the real destination.
+     */
     static byte[] packet(SacipMessage message, InetAddress source, InetAddress destination) {
+        boolean unicast = !destination.isMulticastAddress();
+        if (!unicast && message.kind().authenticated()) {
+            throw new IllegalArgumentException(message.kind() + " is signed over its outer addresses");
+        }
         return IpPackets.icmp(source, destination, SacipEncoder.encode(message, SacipAddress.of(source),
-                SacipAddress.of(destination)));
+                SacipAddress.of(unicast ? destination : source)));
     }
 
     /** A well-formed, correctly MACed update under a key the attacker invented: "session original is now at current". */

@@ -13,6 +13,9 @@ import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.claim.ClaimMessages;
+import org.sacip.protocol.claim.ClaimVerifier;
+import org.sacip.protocol.claim.SentClaim;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.crypto.EphemeralKeyPair;
 import org.sacip.protocol.handshake.AddressPair;
@@ -20,6 +23,9 @@ import org.sacip.protocol.handshake.HandshakeInitiator;
 import org.sacip.protocol.handshake.InitiatorCompletion;
 import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.message.AddressUpdate;
+import org.sacip.protocol.message.ClaimEntry;
+import org.sacip.protocol.message.ClaimReply;
+import org.sacip.protocol.message.ClaimVerdict;
 import org.sacip.protocol.message.CookieReply;
 import org.sacip.protocol.message.FieldLengths;
 import org.sacip.protocol.message.InitReply;
@@ -34,8 +40,8 @@ import org.sacip.protocol.move.ReachabilityCheck;
 /**
  * A peer that speaks SACIP from inside a lab namespace with the codec's own classes, so it speaks whatever
  * protocol version the codec does, but follows no agent's rules: it completes real handshakes as initiator from
- * addresses it holds, then sends whatever authenticated messages a test asks for (updates, path challenges and
- * responses, REKEYs), answers the agent's challenges or not, and sends unauthenticated messages from any source.
+ * addresses it holds, then sends whatever authenticated messages a test asks for (claims, updates, path challenges
+ * and responses, REKEYs), answers the agent's challenges or not, and sends unauthenticated messages from any source.
  * It hears every SACIP message that reaches its host (a {@link PacketTap}) and sends through raw sockets.
  */
 final class RoguePeer implements AutoCloseable {
@@ -160,6 +166,66 @@ final class RoguePeer implements AutoCloseable {
                     && ack.sequence() == sequence, limitMs, "UPDATE_ACK of sequence " + sequence));
         } catch (LabException none) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Sends a CLAIM under {@code key} asking the agent to bind {@code entries} (sessions between {@code holder}, the
+     * rogue's address as the sessions know it, and {@code peer}, the agent's), from {@code from} to {@code to},
+     * once; the claim number is the caller's (it rises per lineage).
+     */
+    SentClaim claim(RogueKey key, long claimNumber, InetAddress holder, InetAddress peer, List<ClaimEntry> entries,
+            InetAddress from, InetAddress to) {
+        SentClaim sent = new ClaimMessages(key.keys(), key.role()).claim(claimNumber, SacipAddress.of(holder),
+                SacipAddress.of(peer), entries, SacipAddress.of(from), SacipAddress.of(to));
+        sendIcmp(sent.encode(), from, to);
+        return sent;
+    }
+
+    /**
+     * Claims until the agent's reply says more than "not yet seen" (it may not know a session the moment it opens),
+     * each claim with the next number, within the limit; the last verifying CLAIM_REPLY, if any came.
+     */
+    Optional<ClaimReply> claimUntilSeen(RogueKey key, long firstClaimNumber, InetAddress holder, InetAddress peer,
+            List<ClaimEntry> entries, InetAddress from, InetAddress to, long limitMs) {
+        long deadline = System.currentTimeMillis() + limitMs;
+        long number = firstClaimNumber;
+        Optional<ClaimReply> reply = Optional.empty();
+        while (System.currentTimeMillis() < deadline) {
+            SentClaim sent = claim(key, number, holder, peer, entries, from, to);
+            reply = awaitClaimReply(key, sent, Math.min(ANSWER_WAIT_MS, Math.max(1, deadline
+                    - System.currentTimeMillis())));
+            if (reply.isPresent() && reply.get().entries().stream()
+                    .noneMatch(entry -> entry.verdict() == ClaimVerdict.NOT_YET_SEEN)) {
+                return reply;
+            }
+            number++;
+            Waits.pause(200);
+        }
+        return reply;
+    }
+
+    /** The agent's CLAIM_REPLY to {@code sent}, verified under the key, if one arrives within the limit. */
+    Optional<ClaimReply> awaitClaimReply(RogueKey key, SentClaim sent, long limitMs) {
+        ClaimVerifier verifier = new ClaimVerifier(key.keys(), key.role());
+        try {
+            CapturedPacket packet = tap.await(p -> inbound(p).flatMap(SacipPacket::decoded)
+                    .filter(ClaimReply.class::isInstance).map(ClaimReply.class::cast)
+                    .filter(reply -> reply.claimNumber() == sent.claim().claimNumber()
+                            && verifies(verifier, reply, sent, p)).isPresent(), limitMs,
+                    "CLAIM_REPLY to claim " + sent.claim().claimNumber());
+            return SacipPacket.of(packet).flatMap(SacipPacket::decoded).map(ClaimReply.class::cast);
+        } catch (LabException none) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean verifies(ClaimVerifier verifier, ClaimReply reply, SentClaim sent, CapturedPacket packet) {
+        try {
+            verifier.verifyReply(reply, sent, SacipAddress.of(packet.source()), SacipAddress.of(packet.destination()));
+            return true;
+        } catch (SacipProtocolException e) {
+            return false;
         }
     }
 

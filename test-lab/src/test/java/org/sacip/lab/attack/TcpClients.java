@@ -2,6 +2,7 @@ package org.sacip.lab.attack;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -29,6 +30,15 @@ final class TcpClients implements AutoCloseable {
     /** Connects from every address in {@code from} to {@code to}; all must be open within the limit. */
     static TcpClients connect(Lab lab, String host, List<InetSocketAddress> from, InetSocketAddress to,
             long limitMs) {
+        return connect(lab, host, from, to, limitMs, new byte[0]);
+    }
+
+    /**
+     * As {@link #connect(Lab, String, List, InetSocketAddress, long)}, and each connection sends {@code first} once
+     * open (to a server that answers only when spoken to, such as an echo service).
+     */
+    static TcpClients connect(Lab lab, String host, List<InetSocketAddress> from, InetSocketAddress to,
+            long limitMs, byte[] first) {
         List<SocketChannel> channels;
         try {
             channels = NetNamespace.named(lab.ns(host)).call(() -> {
@@ -48,6 +58,12 @@ final class TcpClients implements AutoCloseable {
         lab.onTeardown(clients);
         try {
             clients.connectAll(to, limitMs);
+            for (SocketChannel channel : channels) {
+                ByteBuffer data = ByteBuffer.wrap(first);
+                while (data.hasRemaining()) {
+                    channel.write(data);
+                }
+            }
         } catch (IOException e) {
             throw new LabException("connections from " + host + " to " + to + " failed: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package org.sacip.lab.attack;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
@@ -13,10 +14,14 @@ import org.sacip.netlink.NetlinkException;
 
 /**
  * A TCP service in a lab host, run by the test's own JVM (the socket is made inside the host's namespace): it
- * accepts every connection and keeps it open, idle, until closed. Enough for sessions an agent must see, where no
- * data needs checking.
+ * accepts every connection, greets it with a banner of {@value #BANNER_OCTETS} octets (as SSH or SMTP servers
+ * do) and then keeps it open, idle, until closed. Enough for sessions an agent must see, where no data needs
+ * checking. The banner matters: an agent sends a peer that has not proved it receives fewer SACIP octets than it
+ * got from it, and a SYN-ACK alone (60 octets over IPv4) is less than a HELLO (64).
  */
 final class TcpSink implements AutoCloseable {
+    static final int BANNER_OCTETS = 1024;
+
     private final ServerSocketChannel listener;
     private final List<SocketChannel> accepted = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
@@ -46,10 +51,15 @@ final class TcpSink implements AutoCloseable {
     private void acceptAll() {
         try {
             while (true) {
-                accepted.add(listener.accept());
+                SocketChannel channel = listener.accept();
+                accepted.add(channel);
+                ByteBuffer banner = ByteBuffer.allocate(BANNER_OCTETS);
+                while (banner.hasRemaining()) {
+                    channel.write(banner);
+                }
             }
         } catch (IOException closed) {
-            // The sink was closed.
+            // The sink was closed (or a client went away, which ends nothing else here).
         }
     }
 
