@@ -95,6 +95,11 @@ class AddressReuseTest {
             // C moves away and comes home: its agent announces X -> Z, then a return home Z -> X.
             mover.move(new MoveStep("c", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
             awaitActiveRemote(controlB, cLocal, cRemote, z, "B follows C's move to " + Addresses.text(z));
+            String cFromZ = Addresses.endpoint(z, streamC.clientPort());
+            Waits.until("C's agent has B's acknowledgement (C sends from Z)", FOLLOW_LIMIT_MS,
+                    () -> AgentFacts.sessions(agents.control("c")), rows -> rows.stream().anyMatch(row ->
+                            row.path("active_local").asText().equals(cFromZ)
+                                    && "active".equals(row.path("state").asText())));
             Optional<JsonNode> cRowWhileAway = AgentFacts.session(controlB, cLocal, cRemote);
             Optional<JsonNode> aRowWhileCAway = AgentFacts.session(controlB, aLocal, aRemote);
             mover.move(new MoveStep("c", 1, 0, MoveKind.MAKE_BEFORE_BREAK, 0));

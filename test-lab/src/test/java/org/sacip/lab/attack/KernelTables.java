@@ -3,10 +3,16 @@ package org.sacip.lab.attack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
+import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetlinkException;
 
 /** A host's neighbour table and routing rules as {@code ip -j} prints them inside its namespace. */
 final class KernelTables {
@@ -20,6 +26,33 @@ final class KernelTables {
         boolean unresolved() {
             return states.contains("INCOMPLETE") || states.contains("FAILED");
         }
+
+        /** A link-layer address is known: REACHABLE, STALE, DELAY, PROBE or PERMANENT. */
+        boolean resolved() {
+            return states.stream().anyMatch(state -> List.of("REACHABLE", "STALE", "DELAY", "PROBE", "PERMANENT")
+                    .contains(state));
+        }
+    }
+
+    /**
+     * Makes the host talk to {@code address} once (a datagram to its discard port) and waits until the host's
+     * neighbour entry for it holds a link-layer address, as it does on any host that has used its router.
+     */
+    static Neighbour resolve(Lab lab, String host, InetAddress address) {
+        try {
+            NetNamespace.named(lab.ns(host)).call(() -> {
+                try (DatagramChannel channel = DatagramChannel.open(ProtocolFamilies.of(address))) {
+                    channel.send(ByteBuffer.wrap(new byte[] {0}), new InetSocketAddress(address, 9));
+                }
+                return null;
+            });
+        } catch (NetlinkException e) {
+            throw new LabException("cannot send from " + host + " to " + address + ": " + e.getMessage(), e);
+        }
+        String text = Addresses.text(address);
+        return Waits.until(host + " resolves the link-layer address of " + text, 10_000,
+                () -> neighbours(lab, host).stream().filter(n -> n.address().equals(text)).findFirst(),
+                entry -> entry.isPresent() && entry.get().resolved()).orElseThrow();
     }
 
     static List<Neighbour> neighbours(Lab lab, String host) {
