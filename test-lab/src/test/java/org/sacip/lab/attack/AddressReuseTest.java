@@ -97,9 +97,7 @@ class AddressReuseTest {
             awaitActiveRemote(controlB, cLocal, cRemote, z, "B follows C's move to " + Addresses.text(z));
             String cFromZ = Addresses.endpoint(z, streamC.clientPort());
             Waits.until("C's agent has B's acknowledgement (C sends from Z)", FOLLOW_LIMIT_MS,
-                    () -> AgentFacts.sessions(agents.control("c")), rows -> rows.stream().anyMatch(row ->
-                            row.path("active_local").asText().equals(cFromZ)
-                                    && "active".equals(row.path("state").asText())));
+                    () -> AgentFacts.sessions(agents.control("c")), AgentFacts.sendingFrom(cFromZ));
             Optional<JsonNode> cRowWhileAway = AgentFacts.session(controlB, cLocal, cRemote);
             Optional<JsonNode> aRowWhileCAway = AgentFacts.session(controlB, aLocal, aRemote);
             mover.move(new MoveStep("c", 1, 0, MoveKind.MAKE_BEFORE_BREAK, 0));
@@ -210,7 +208,6 @@ class AddressReuseTest {
             String what) {
         String expected = Addresses.endpoint(now, Integer.parseInt(remote.substring(remote.lastIndexOf(':') + 1)));
         Waits.until(what, FOLLOW_LIMIT_MS, () -> AgentFacts.session(control, local, remote),
-                row -> row.isPresent() && row.get().path("active_remote").asText().equals(expected)
-                        && "active".equals(row.get().path("state").asText()));
+                AgentFacts.sentTo(expected));
     }
 }

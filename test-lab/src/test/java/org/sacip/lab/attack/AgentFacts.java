@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.sacip.lab.agent.AgentControl;
 
 /**
@@ -56,6 +57,18 @@ final class AgentFacts {
             throw new AssertionError("the agent's status has no heap_used_bytes/heap_max_bytes: " + brief(status));
         }
         return new Heap(status.path("heap_used_bytes").asLong(), status.path("heap_max_bytes").asLong());
+    }
+
+    /** True for session rows of which one is active and sends from {@code endpoint} (our move was confirmed). */
+    static Predicate<List<JsonNode>> sendingFrom(String endpoint) {
+        return rows -> rows.stream().anyMatch(row -> row.path("active_local").asText().equals(endpoint)
+                && "active".equals(row.path("state").asText()));
+    }
+
+    /** True for a session row that is active and sends to {@code endpoint} (the peer's move was applied). */
+    static Predicate<Optional<JsonNode>> sentTo(String endpoint) {
+        return row -> row.isPresent() && row.get().path("active_remote").asText().equals(endpoint)
+                && "active".equals(row.get().path("state").asText());
     }
 
     /** The agent's {@code sessions} rows as JSON. */

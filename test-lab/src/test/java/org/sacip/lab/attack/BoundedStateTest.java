@@ -109,8 +109,7 @@ class BoundedStateTest {
                     String aRemote = Addresses.endpoint(x, stream.clientPort());
                     String expected = Addresses.endpoint(y, stream.clientPort());
                     followed = Waits.poll(MOVE_LIMIT_MS, () -> AgentFacts.session(controlB, bLocal, aRemote),
-                            row -> row.isPresent() && row.get().path("active_remote").asText().equals(expected)
-                                    && "active".equals(row.get().path("state").asText()));
+                            AgentFacts.sentTo(expected));
                 }
                 clock.mark("A's key and move");
                 PacedSender.Report flooded = flood.await(120_000);

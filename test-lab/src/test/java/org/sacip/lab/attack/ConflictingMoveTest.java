@@ -120,12 +120,11 @@ class ConflictingMoveTest {
             new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
             String expected = Addresses.endpoint(y, stream.clientPort());
             Waits.Outcome<List<JsonNode>> aConfirmed = Waits.poll(MOVE_LIMIT_MS, () -> AgentFacts.sessions(controlA),
-                    rows -> rows.stream().anyMatch(row -> row.path("active_local").asText().equals(expected)
-                            && "active".equals(row.path("state").asText())));
+                    AgentFacts.sendingFrom(expected));
             Waits.Outcome<Optional<JsonNode>> bFollowed = Waits.poll(MOVE_LIMIT_MS,
                     () -> AgentFacts.session(controlB, Addresses.endpoint(b, STREAM_PORT),
                             Addresses.endpoint(x, stream.clientPort())),
-                    row -> row.isPresent() && row.get().path("active_remote").asText().equals(expected));
+                    AgentFacts.sentTo(expected));
             StreamFigures figures = stream.finish();
             hammering.set(false);
             hammer.join();

@@ -98,7 +98,7 @@ class ForeignRulesAndMarksTest {
             String expected = Addresses.endpoint(y, stream.clientPort());
             Waits.until("B sends the stream to Y", 10_000, () -> AgentFacts.session(controlB,
                     Addresses.endpoint(b, PORT), Addresses.endpoint(x, stream.clientPort())),
-                    row -> row.isPresent() && row.get().path("active_remote").asText().equals(expected));
+                    AgentFacts.sentTo(expected));
             long[] start = counters(lab);
             long[] now = Waits.until("500 of B's rewritten packets leave", 10_000, () -> counters(lab),
                     c -> c[0] - start[0] >= 500);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -53,9 +52,7 @@ class GhostExposureTest {
             new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
             String expected = Addresses.endpoint(y, stream.clientPort());
             Waits.until("A's move acknowledged (A sends its stream from Y)", 10_000,
-                    () -> AgentFacts.sessions(agents.control("a")), rows -> rows.stream().anyMatch((JsonNode row) ->
-                            row.path("active_local").asText().equals(expected)
-                                    && "active".equals(row.path("state").asText())));
+                    () -> AgentFacts.sessions(agents.control("a")), AgentFacts.sendingFrom(expected));
 
             PacketTap atA = PacketTap.start(lab, "a", "icmp or udp port " + SERVICE_PORT);
             try (FrameSocket onNewLink = FrameSocket.open(lab.ns("r"), LinkAddress.of(lab, "r", "ra2"))) {

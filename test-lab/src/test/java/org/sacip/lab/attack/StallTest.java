@@ -83,11 +83,9 @@ class StallTest {
                 new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
                 String expected = Addresses.endpoint(y, stream.clientPort());
                 bFollowed = Waits.poll(MOVE_LIMIT_MS, () -> AgentFacts.session(controlB, bLocal, aRemote),
-                        row -> row.isPresent() && row.get().path("active_remote").asText().equals(expected)
-                                && "active".equals(row.get().path("state").asText()));
-                aConfirmed = Waits.poll(MOVE_LIMIT_MS, () -> AgentFacts.sessions(controlA), rows -> rows.stream()
-                        .anyMatch(row -> row.path("active_local").asText().equals(expected)
-                                && "active".equals(row.path("state").asText())));
+                        AgentFacts.sentTo(expected));
+                aConfirmed = Waits.poll(MOVE_LIMIT_MS, () -> AgentFacts.sessions(controlA),
+                        AgentFacts.sendingFrom(expected));
                 spoofed = hellos.stop();
             }
             StreamFigures figures = stream.finish();
