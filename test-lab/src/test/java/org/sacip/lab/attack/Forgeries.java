@@ -1,19 +1,28 @@
 package org.sacip.lab.attack;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.codec.WireFormat;
 import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.handshake.SessionKeys;
+import org.sacip.protocol.message.CookieReply;
+import org.sacip.protocol.message.FieldLengths;
+import org.sacip.protocol.message.Hello;
+import org.sacip.protocol.message.Init;
 import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.Refusal;
+import org.sacip.protocol.message.RefusalReason;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.SacipMessage;
 import org.sacip.protocol.move.MoveMessages;
 
 /**
- * What an attacker without the keys can send: well-formed updates under keys it made up, real captured messages
- * mutated (a flipped MAC bit, its own address written in), truncated copies and random bytes. Offsets follow
+ * What an attacker without the keys can send: the unauthenticated messages (HELLO, INIT with a cookie it never got,
+ * COOKIE, REFUSAL) from any source, well-formed updates under keys it made up, real captured messages mutated (a
+ * flipped MAC bit, its own address written in), truncated copies and random bytes. Offsets follow
  * docs/PROTOCOL.md section 4 (body from octet 12 of the ICMP message).
  */
 final class Forgeries {
@@ -23,6 +32,40 @@ final class Forgeries {
     private static final int CURRENT_ADDRESS = 12 + 36;
 
     private final SecureRandom random = new SecureRandom();
+
+    /** A HELLO with a fresh random nonce. */
+    Hello hello() {
+        return new Hello(octets(FieldLengths.NONCE));
+    }
+
+    /** An INIT whose cookie and share are random: the responder never minted that cookie. */
+    Init initWithJunkCookie() {
+        return new Init(octets(FieldLengths.NONCE), octets(FieldLengths.COOKIE), octets(FieldLengths.KEY_SHARE));
+    }
+
+    /** A COOKIE echoing a nonce the attacker saw, with a cookie nobody minted. */
+    CookieReply junkCookie(Octets echoedNonce) {
+        return new CookieReply(echoedNonce, octets(FieldLengths.COOKIE));
+    }
+
+    static Refusal refusal(RefusalReason reason, Octets echo) {
+        return new Refusal(reason, echo);
+    }
+
+    /**
+     * The message as a whole IP packet from {@code source} to {@code destination}, ready for a raw socket. An
+     * attacker may address a multicast group, which the codec refuses to encode for: an unauthenticated message
+     * does not depend on its outer addresses beyond the checksum, so it is encoded for the source itself and the
+     * checksum made for the real destination.
+     */
+    static byte[] packet(SacipMessage message, InetAddress source, InetAddress destination) {
+        boolean unicast = !destination.isMulticastAddress();
+        if (!unicast && message.kind().authenticated()) {
+            throw new IllegalArgumentException(message.kind() + " is signed over its outer addresses");
+        }
+        return IpPackets.icmp(source, destination, SacipEncoder.encode(message, SacipAddress.of(source),
+                SacipAddress.of(unicast ? destination : source)));
+    }
 
     /** A well-formed, correctly MACed update under a key the attacker invented: "session original is now at current". */
     byte[] updateUnderInventedKey(Inet4Address original, Inet4Address current, Inet4Address peer, long sequence) {
@@ -70,7 +113,7 @@ final class Forgeries {
         return icmp.length > KIND_OFFSET && (icmp[0] & 0xff) == ICMPV4_TYPE && icmp[KIND_OFFSET] == KIND_ADDRESS_UPDATE;
     }
 
-    private Octets octets(int length) {
+    Octets octets(int length) {
         byte[] bytes = new byte[length];
         random.nextBytes(bytes);
         return Octets.of(bytes);

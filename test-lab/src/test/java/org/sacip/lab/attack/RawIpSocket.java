@@ -1,68 +1,81 @@
 package org.sacip.lab.attack;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Pointer;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 
 /**
- * A raw IPv4 socket (IPPROTO_RAW: the caller writes the whole IP header, any source address) opened inside a lab
- * namespace: the attacker's tool. A socket belongs to the namespace it was made in, so it can be used from any thread.
+ * A raw IP socket (IPPROTO_RAW: the caller writes the whole IPv4 or IPv6 header, any source address) opened inside
+ * a lab namespace: the attacker's tool. The kernel routes the packet by its destination and changes nothing in it.
+ * A socket belongs to the namespace it was made in, so it can be used from any thread.
  */
 final class RawIpSocket implements AutoCloseable {
-    private interface Libc extends Library {
-        Libc INSTANCE = Native.load("c", Libc.class);
-
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        NativeLong sendto(int fd, Pointer buffer, NativeLong length, int flags, Pointer address, int addressLength)
-                throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
-
     private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
     private static final int SOCK_RAW = 3;
     private static final int IPPROTO_RAW = 255;
+    private static final int SOCKADDR_IN = 16;
+    private static final int SOCKADDR_IN6 = 28;
 
     private final int fd;
+    private final boolean ipv6;
     private final Memory buffer = new Memory(65536);
-    private final Memory address = new Memory(16);
+    private final Memory address = new Memory(SOCKADDR_IN6);
 
-    private RawIpSocket(int fd) {
+    private RawIpSocket(int fd, boolean ipv6) {
         this.fd = fd;
+        this.ipv6 = ipv6;
     }
 
+    /** An IPv4 raw socket. */
     static RawIpSocket open(String namespace) throws NetlinkException {
-        return NetNamespace.named(namespace).call(() -> new RawIpSocket(Libc.INSTANCE.socket(AF_INET, SOCK_RAW,
-                IPPROTO_RAW)));
+        return open(namespace, false);
     }
 
-    /** Sends one complete IPv4 packet towards its destination; false when the kernel refused it (e.g. ENOBUFS). */
+    /** A raw socket for packets of the family of {@code example}. */
+    static RawIpSocket open(String namespace, InetAddress example) throws NetlinkException {
+        return open(namespace, example instanceof Inet6Address);
+    }
+
+    /** With IPPROTO_RAW an IPv6 socket has IPV6_HDRINCL implied, as an IPv4 one has IP_HDRINCL. */
+    static RawIpSocket open(String namespace, boolean ipv6) throws NetlinkException {
+        return NetNamespace.named(namespace).call(() -> new RawIpSocket(
+                SocketCalls.LIBC.socket(ipv6 ? AF_INET6 : AF_INET, SOCK_RAW, IPPROTO_RAW), ipv6));
+    }
+
+    /** Sends one complete packet towards its destination; false when the kernel refused it (e.g. ENOBUFS). */
     synchronized boolean send(byte[] packet) {
+        boolean packetIsV6 = (packet[0] & 0xf0) == 0x60;
+        if (packetIsV6 != ipv6) {
+            throw new IllegalArgumentException("an IPv" + (packetIsV6 ? 6 : 4) + " packet on an IPv"
+                    + (ipv6 ? 6 : 4) + " raw socket");
+        }
         buffer.write(0, packet, 0, packet.length);
         address.clear();
-        address.setShort(0, (short) AF_INET);
-        address.write(4, new byte[] {packet[16], packet[17], packet[18], packet[19]}, 0, 4);
+        int length;
+        if (ipv6) {
+            address.setShort(0, (short) AF_INET6);
+            address.write(8, packet, 24, 16);
+            length = SOCKADDR_IN6;
+        } else {
+            address.setShort(0, (short) AF_INET);
+            address.write(4, packet, 16, 4);
+            length = SOCKADDR_IN;
+        }
         try {
-            Libc.INSTANCE.sendto(fd, buffer, new NativeLong(packet.length), 0, address, 16);
+            SocketCalls.LIBC.sendto(fd, buffer, new NativeLong(packet.length), 0, address, length);
             return true;
         } catch (LastErrorException e) {
             return false;
         }
     }
 
-    static byte[] destinationOf(Inet4Address address) {
-        return address.getAddress();
-    }
-
     @Override
     public void close() {
-        Libc.INSTANCE.close(fd);
+        SocketCalls.LIBC.close(fd);
     }
 }

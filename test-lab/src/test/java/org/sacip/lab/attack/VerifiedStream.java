@@ -1,0 +1,79 @@
+package org.sacip.lab.attack;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import org.sacip.lab.Lab;
+import org.sacip.lab.scenario.StreamFigures;
+import org.sacip.lab.traffic.Endpoint;
+import org.sacip.lab.traffic.StreamDrain;
+import org.sacip.lab.traffic.StreamReport;
+import org.sacip.lab.traffic.TrafficKind;
+import org.sacip.lab.traffic.Tuples;
+
+/**
+ * One verified gap stream (8-byte counters every 2 ms both ways on one TCP connection, checked in order) from a
+ * client host's address to a server host's port, opened once and never reopened. {@link #finish} stops both sides,
+ * waits until what was sent has arrived (or nothing moves any more) and returns the figures: a connection that
+ * was reset, stalled, lost or got foreign bytes shows it there.
+ */
+final class VerifiedStream {
+    private static final long START_LIMIT_MS = 60_000;
+    private static final long REPORT_LIMIT_MS = 30_000;
+
+    private final Endpoint client;
+    private final Endpoint server;
+    private final String clientTuple;
+    private StreamReport clientReport;
+    private StreamReport serverReport;
+
+    private VerifiedStream(Endpoint client, Endpoint server, String clientTuple) {
+        this.client = client;
+        this.server = server;
+        this.clientTuple = clientTuple;
+    }
+
+    static VerifiedStream open(Lab lab, String clientHost, InetAddress bind, String serverHost,
+            InetSocketAddress listen) {
+        Endpoint server = Endpoint.start(lab, serverHost, TrafficKind.GAP, true,
+                Map.of("listen", Tuples.format(listen), "count", "1"));
+        server.await("ready", START_LIMIT_MS);
+        Endpoint client = Endpoint.start(lab, clientHost, TrafficKind.GAP, false,
+                Map.of("bind", bind.getHostAddress(), "connect", Tuples.format(listen), "count", "1"));
+        String tuple = client.await("connected", START_LIMIT_MS).path("tuple").asText();
+        server.await("connected", START_LIMIT_MS);
+        return new VerifiedStream(client, server, tuple);
+    }
+
+    /** "local -> remote" as the client saw it at the start. */
+    String clientTuple() {
+        return clientTuple;
+    }
+
+    /** The client's local port: with the server's address and port, the tuple an agent lists. */
+    int clientPort() {
+        String local = clientTuple.split(" -> ")[0];
+        return Integer.parseInt(local.substring(local.lastIndexOf(':') + 1));
+    }
+
+    /** Stops both sides, drains, and returns the two reports' figures. */
+    StreamFigures finish() {
+        client.send("quiesce");
+        server.send("quiesce");
+        client.await("quiesced", REPORT_LIMIT_MS);
+        server.await("quiesced", REPORT_LIMIT_MS);
+        StreamDrain.drain(List.of(client, server));
+        clientReport = client.report(REPORT_LIMIT_MS);
+        serverReport = server.report(REPORT_LIMIT_MS);
+        return new StreamFigures(clientReport, serverReport);
+    }
+
+    /** After {@link #finish}: octets the server's socket received beyond what the client sent (foreign ones). */
+    long extraOctetsAtServer() {
+        if (serverReport == null) {
+            throw new IllegalStateException("the stream is not finished");
+        }
+        return Math.max(0, serverReport.bytesReceived() - clientReport.bytesSent());
+    }
+}
