@@ -4,7 +4,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
+import org.sacip.agent.session.Opener;
+import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.handshake.AddressPair;
@@ -35,7 +38,7 @@ final class EngineContext {
     final PersistenceTrigger persistence;
     boolean closed;
     /** Where the message being handled came from on the link (answers go back that way if need be). */
-    java.util.Optional<ReplyPath> answering = java.util.Optional.empty();
+    Optional<ReplyPath> answering = Optional.empty();
 
     /** Asks for the state to be saved soon (coalesced), or durably now. */
     interface PersistenceTrigger {
@@ -79,18 +82,38 @@ final class EngineContext {
 
     /** Sends octets encoded before (a retransmission resends the same octets). */
     void sendEncoded(byte[] icmp, SacipMessage message, SacipAddress from, SacipAddress to) {
-        outbox.send(new Outbound(from, to, icmp, message.kind(), false, !proven.containsKey(to),
-                evidence(from, to), java.util.Optional.empty()));
+        outbox.send(new Outbound(from, to, icmp, message.kind(), false, !isProven(from, to),
+                evidence(from, to), Optional.empty()));
     }
 
     Outbound outbound(SacipMessage message, SacipAddress from, SacipAddress to, boolean answer) {
         return new Outbound(from, to, SacipEncoder.encode(message, from, to), message.kind(), answer,
-                !proven.containsKey(to), evidence(from, to), answer ? answering : java.util.Optional.empty());
+                !isProven(from, to), evidence(from, to), answer ? answering : Optional.empty());
+    }
+
+    /**
+     * Whether {@code to} has shown that it receives there: it echoed a nonce of ours, or it answered a TCP SYN we sent
+     * it from {@code from} (its SYN-ACK acknowledged our random initial sequence number, as only a host that
+     * receives at that address can). Without the second, an idle connection whose server sent nothing but its
+     * SYN-ACK (60 octets) could never carry our HELLO (64).
+     */
+    private boolean isProven(SacipAddress from, SacipAddress to) {
+        if (proven.containsKey(to)) {
+            return true;
+        }
+        for (SessionRegistry.Entry entry : sessions.ofPair(new AddressPair(from, to))) {
+            if (entry.opener == Opener.LOCAL
+                    && entry.tuple.protocol() == SessionProtocol.TCP) {
+                proven(to);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Our sessions with the address: what it sent us in them is what we may send it before it proved itself. */
     private List<SessionTuple> evidence(SacipAddress from, SacipAddress to) {
-        if (proven.containsKey(to)) {
+        if (isProven(from, to)) {
             return List.of();
         }
         List<SessionTuple> tuples = new ArrayList<>(EVIDENCE);

@@ -68,6 +68,20 @@ class BudgetsTest extends TwoEngines {
     }
 
     @Test
+    void aPeerThatAnsweredOurSynIsProvenWhileOneThatOpenedToUsIsNot() throws Exception {
+        // A opened a TCP connection to B: B's SYN-ACK acknowledged A's random ISN, so B receives at B0.
+        connect(a, A0, b, B0, 22);
+        loop.runReady();
+        List<MemoryLink.Packet> hellos = link.sent(MessageKind.HELLO);
+        assertTrue(!hellos.isEmpty(), "A started a handshake for its connection");
+        assertTrue(hellos.stream().noneMatch(MemoryLink.Packet::unproven), "A's HELLO to B goes without the"
+                + " anti-amplification budget: " + hellos);
+        // B's answers to A, whose connection B only accepted, are still held to the budget until A echoes a nonce.
+        List<MemoryLink.Packet> cookies = link.sent(MessageKind.COOKIE);
+        assertTrue(!cookies.isEmpty() && cookies.get(0).unproven(), "B's first COOKIE to A is budgeted: " + cookies);
+    }
+
+    @Test
     void hellosAreAnsweredWithinAGlobalRateNeverChargedToTheClaimedSource() {
         // 200 HELLOs naming 200 spoofed sources: at most the HELLO budget is answered, and A still gets its key.
         for (int i = 0; i < 200; i++) {
