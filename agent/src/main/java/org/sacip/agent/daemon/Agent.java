@@ -24,7 +24,6 @@ import org.sacip.agent.move.MovePlan;
 import org.sacip.agent.peer.protocol.EngineStore;
 import org.sacip.agent.peer.protocol.ExecutorEngineLoop;
 import org.sacip.agent.peer.protocol.PeerProtocol;
-import org.sacip.agent.peer.protocol.ReplyPath;
 import org.sacip.agent.peer.transport.AmplificationLedger;
 import org.sacip.agent.peer.transport.InterfaceSelection;
 import org.sacip.agent.peer.transport.KernelReceivedOctets;
@@ -173,9 +172,7 @@ public final class Agent implements AutoCloseable {
                     }, clock);
             opened.add(tracker);
             transport.start(message -> protocol.receive(SacipAddress.of(message.source()),
-                    SacipAddress.of(message.destination()), message.icmp(), message.linkSource().length == 0
-                            ? Optional.empty() : Optional.of(new ReplyPath(message.interfaceIndex(),
-                                    message.linkSource()))));
+                    SacipAddress.of(message.destination()), message.icmp()));
             sender.start();
         } catch (StateFileException e) {
             throw new AgentStartException("state: " + e.getMessage(), e);

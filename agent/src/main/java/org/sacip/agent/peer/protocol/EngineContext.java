@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.sacip.agent.session.Opener;
 import org.sacip.agent.session.SessionProtocol;
@@ -37,8 +36,6 @@ final class EngineContext {
     final KeyedRateLimiter<SacipAddress> refusalsHeard;
     final PersistenceTrigger persistence;
     boolean closed;
-    /** Where the message being handled came from on the link (answers go back that way if need be). */
-    Optional<ReplyPath> answering = Optional.empty();
 
     /** Asks for the state to be saved soon (coalesced), or durably now. */
     interface PersistenceTrigger {
@@ -83,12 +80,12 @@ final class EngineContext {
     /** Sends octets encoded before (a retransmission resends the same octets). */
     void sendEncoded(byte[] icmp, SacipMessage message, SacipAddress from, SacipAddress to) {
         outbox.send(new Outbound(from, to, icmp, message.kind(), false, !isProven(from, to),
-                evidence(from, to), Optional.empty()));
+                evidence(from, to)));
     }
 
     Outbound outbound(SacipMessage message, SacipAddress from, SacipAddress to, boolean answer) {
         return new Outbound(from, to, SacipEncoder.encode(message, from, to), message.kind(), answer,
-                !isProven(from, to), evidence(from, to), answer ? answering : Optional.empty());
+                !isProven(from, to), evidence(from, to));
     }
 
     /**

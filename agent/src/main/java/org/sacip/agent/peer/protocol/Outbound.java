@@ -2,7 +2,6 @@ package org.sacip.agent.peer.protocol;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.protocol.message.MessageKind;
 import org.sacip.protocol.message.SacipAddress;
@@ -19,16 +18,14 @@ import org.sacip.protocol.message.SacipAddress;
  * @param unproven  {@code to} has not yet shown that it receives there: the octets sent to it stay below the octets
  *                  received from it (anti-amplification); {@code evidence} names our sessions with it, whose
  *                  kernel counters say how much it sent us
- * @param replyPath for an answer: where the message answered came from, used when the kernel has no neighbour entry
  */
 public record Outbound(SacipAddress from, SacipAddress to, byte[] icmp, MessageKind kind, boolean answer,
-        boolean unproven, List<SessionTuple> evidence, Optional<ReplyPath> replyPath) {
+        boolean unproven, List<SessionTuple> evidence) {
     public Outbound {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(icmp, "icmp");
         Objects.requireNonNull(kind, "kind");
         evidence = List.copyOf(evidence);
-        Objects.requireNonNull(replyPath, "replyPath");
     }
 }

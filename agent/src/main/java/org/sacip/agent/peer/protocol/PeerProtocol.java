@@ -53,7 +53,7 @@ public final class PeerProtocol {
     private static final Duration SAVE_DELAY = Duration.ofMillis(500);
     private static final Duration VIEW_DELAY = Duration.ofMillis(100);
 
-    private record Inbound(SacipAddress source, SacipAddress destination, byte[] icmp, Optional<ReplyPath> path) {
+    private record Inbound(SacipAddress source, SacipAddress destination, byte[] icmp) {
     }
 
     private final EngineContext ctx;
@@ -163,12 +163,7 @@ public final class PeerProtocol {
 
     /** A captured ICMP message with its outer addresses; handled later on the engine thread. Never blocks. */
     public void receive(SacipAddress source, SacipAddress destination, byte[] icmp) {
-        receive(source, destination, icmp, Optional.empty());
-    }
-
-    /** As {@link #receive(SacipAddress, SacipAddress, byte[])}, with where the frame came from on the link. */
-    public void receive(SacipAddress source, SacipAddress destination, byte[] icmp, Optional<ReplyPath> path) {
-        Inbound inbound = new Inbound(source, destination, icmp.clone(), path);
+        Inbound inbound = new Inbound(source, destination, icmp.clone());
         BlockingQueue<Inbound> queue = isHandshake(icmp) ? handshakes : authenticated;
         if (!queue.offer(inbound)) {
             ctx.drops.countOnly(DropReason.OVERLOAD);
@@ -222,7 +217,6 @@ public final class PeerProtocol {
         }
         LOG.debug("received {} from {} to {}", message.kind(), source, destination);
         markViewDirty();
-        ctx.answering = inbound.path();
         try {
             dispatch(message, source, destination);
         } catch (SacipProtocolException e) {
@@ -235,8 +229,6 @@ public final class PeerProtocol {
             } else if (e.reason == DropReason.NOT_MANAGED) {
                 refusals.notAllowed(message, source, destination, inbound.icmp().length);
             }
-        } finally {
-            ctx.answering = Optional.empty();
         }
     }
 

@@ -154,9 +154,8 @@ final class InterfaceCapture {
         FrameParser.Result result = FrameParser.parse(frame, framing);
         if (result instanceof FrameParser.Accepted accepted) {
             IpPacket packet = accepted.packet();
-            byte[] linkSource = framing == LinkFraming.ETHERNET ? Arrays.copyOfRange(frame, 6, 12) : new byte[0];
             sink.accept(new ReceivedMessage(interfaceName, interfaceIndex, packet.source(), packet.destination(),
-                    packet.icmp(), linkSource));
+                    packet.icmp()));
         } else if (result instanceof FrameParser.Rejected rejected) {
             sink.reject(rejected.reason());
         }

@@ -30,9 +30,9 @@ final class NextHopResolver {
         record Ready(NextHop hop) implements Lookup {
         }
 
-        /** The route is fine but the next hop's MAC is not known (yet). {@code direct}: the peer is on the link. */
+        /** The route is fine but the next hop's MAC is not known (yet); {@code interfaceMac} is ours there. */
         record Unresolved(int interfaceIndex, String interfaceName, byte[] interfaceMac, InetAddress nextHop,
-                boolean direct, boolean failed) implements Lookup {
+                boolean failed) implements Lookup {
         }
 
         /** No usable route or interface. */
@@ -88,8 +88,7 @@ final class NextHopResolver {
                     link.hardwareAddress(), entry.get().linkLayerAddress()));
         }
         boolean failed = entry.isPresent() && (entry.get().state() & NeighbourEntry.NUD_FAILED) != 0;
-        return new Lookup.Unresolved(link.index(), link.name(), link.hardwareAddress(), nextHop,
-                route.gateway().isEmpty(), failed);
+        return new Lookup.Unresolved(link.index(), link.name(), link.hardwareAddress(), nextHop, failed);
     }
 
     /** Asks the kernel to resolve the next hop (ARP or neighbour solicitation); returns at once. */

@@ -220,6 +220,22 @@ public final class PeerTransport implements AutoCloseable {
         sent.increment();
     }
 
+    /**
+     * Sends on an Ethernet interface the ARP request or neighbour solicitation for {@code nextHop} that names
+     * {@code localAddress} as its sender (see {@link Solicitation}). Nothing on other link types.
+     */
+    void solicit(int interfaceIndex, byte[] interfaceMac, InetAddress localAddress, InetAddress nextHop)
+            throws PeerTransportException {
+        checkFamilies(localAddress, nextHop);
+        if (!running) {
+            throw new PeerTransportException("transport is not running");
+        }
+        InterfaceCapture capture = captureFor(interfaceIndex);
+        if (capture.framing() == LinkFraming.ETHERNET) {
+            capture.send(Solicitation.frame(interfaceMac, localAddress, nextHop));
+        }
+    }
+
     private static void checkFamilies(InetAddress localAddress, InetAddress peerAddress) {
         if (localAddress.getAddress().length != peerAddress.getAddress().length) {
             throw new IllegalArgumentException("local " + AddressText.of(localAddress) + " and peer "

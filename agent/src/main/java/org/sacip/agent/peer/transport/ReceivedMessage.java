@@ -8,23 +8,10 @@ import java.net.InetAddress;
  * bytes (type, code, checksum, SACIP part), ready for {@code SacipDecoder.decode(icmp, source, destination)}.
  */
 public record ReceivedMessage(String interfaceName, int interfaceIndex, InetAddress source, InetAddress destination,
-        byte[] icmp, byte[] linkSource) {
+        byte[] icmp) {
 
     public ReceivedMessage {
         icmp = icmp.clone();
-        linkSource = linkSource.clone();
-    }
-
-    /** Without a link-layer source (raw IP interfaces, tests). */
-    public ReceivedMessage(String interfaceName, int interfaceIndex, InetAddress source, InetAddress destination,
-            byte[] icmp) {
-        this(interfaceName, interfaceIndex, source, destination, icmp, new byte[0]);
-    }
-
-    /** The frame's link-layer source address (empty on raw IP interfaces). */
-    @Override
-    public byte[] linkSource() {
-        return linkSource.clone();
     }
 
     public int icmpLength() {

@@ -14,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.sacip.agent.peer.protocol.Outbound;
 import org.sacip.agent.peer.protocol.Outbox;
-import org.sacip.agent.peer.protocol.ReplyPath;
-import java.util.Optional;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.slf4j.Logger;
@@ -132,17 +130,10 @@ public final class Sender implements Outbox, AutoCloseable {
             return;
         }
         if (lookup instanceof NextHopResolver.Lookup.Unresolved unresolved && message.answer()) {
-            // The way the message answered came: only straight back to the frame's sender on the same link.
-            Optional<ReplyPath> path = message.replyPath();
-            if (path.isEmpty() || !unresolved.direct() || path.get().interfaceIndex() != unresolved.interfaceIndex()
-                    || path.get().linkSource().length != 6) {
-                count(Unsent.UNRESOLVED_ANSWER, message, "next hop " + AddressText.of(unresolved.nextHop())
-                        + " not known");
-                return;
-            }
-            lookup = new NextHopResolver.Lookup.Ready(new NextHop(unresolved.interfaceIndex(),
-                    unresolved.interfaceName(), LinkFraming.ETHERNET, unresolved.interfaceMac(),
-                    path.get().linkSource()));
+            // Never resolve for an answer: a spoofed source would plant neighbour entries and draw our answer.
+            count(Unsent.UNRESOLVED_ANSWER, message, "next hop " + AddressText.of(unresolved.nextHop())
+                    + " not known");
+            return;
         }
         if (lookup instanceof NextHopResolver.Lookup.Unresolved unresolved) {
             long now = System.nanoTime();
@@ -153,7 +144,7 @@ public final class Sender implements Outbox, AutoCloseable {
                 return;
             }
             if (first) {
-                solicit(unresolved, now);
+                solicit(unresolved, from, now);
             }
             park(message, deadline);
             return;
@@ -179,7 +170,12 @@ public final class Sender implements Outbox, AutoCloseable {
         }
     }
 
-    private void solicit(NextHopResolver.Lookup.Unresolved unresolved, long now) {
+    /**
+     * The kernel is asked to resolve the next hop (so it keeps the entry and takes the answer), and a solicitation
+     * naming our sending address goes out too: the kernel's own names another address of ours, and the peer must
+     * learn the one it will answer (it answers unauthenticated messages only over next hops it knows).
+     */
+    private void solicit(NextHopResolver.Lookup.Unresolved unresolved, InetAddress from, long now) {
         Long last = solicited.get(unresolved.nextHop());
         if (last != null && now - last < 500_000_000L) {
             return;
@@ -187,7 +183,8 @@ public final class Sender implements Outbox, AutoCloseable {
         solicited.put(unresolved.nextHop(), now);
         try {
             resolver.solicit(unresolved.interfaceIndex(), unresolved.nextHop());
-        } catch (NetlinkException e) {
+            transport.solicit(unresolved.interfaceIndex(), unresolved.interfaceMac(), from, unresolved.nextHop());
+        } catch (NetlinkException | PeerTransportException | IllegalArgumentException e) {
             LOG.debug("cannot resolve {} on {}: {}", AddressText.of(unresolved.nextHop()), unresolved.interfaceName(),
                     e.getMessage());
         }

@@ -3,10 +3,8 @@ package org.sacip.agent.peer.transport;
 import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.sacip.agent.peer.protocol.Outbound;
-import org.sacip.agent.peer.protocol.ReplyPath;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.route.InterfaceAddress;
 import org.sacip.netlink.route.LinkInfo;
@@ -104,16 +102,10 @@ public final class HostTransport implements AutoCloseable {
     /** Hands the sender one message, sent as {@link Outbound} says for these flags; its kind is read from it. */
     public void send(InetAddress from, InetAddress to, byte[] icmp, boolean answer, boolean unproven,
             List<SessionTuple> evidence) {
-        send(from, to, icmp, answer, unproven, evidence, Optional.empty());
-    }
-
-    /** As above, with the path an answer may take back when the kernel knows no neighbour for {@code to}. */
-    public void send(InetAddress from, InetAddress to, byte[] icmp, boolean answer, boolean unproven,
-            List<SessionTuple> evidence, Optional<ReplyPath> replyPath) {
         MessageKind kind = icmp.length > 9 ? MessageKind.fromCode(icmp[9] & 0xFF).orElse(MessageKind.HELLO)
                 : MessageKind.HELLO;
         sender.send(new Outbound(SacipAddress.of(from), SacipAddress.of(to), icmp, kind, answer, unproven,
-                evidence, replyPath));
+                evidence));
     }
 
     public TestNamespace namespace() {

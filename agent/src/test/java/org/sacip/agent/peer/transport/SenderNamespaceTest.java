@@ -17,14 +17,12 @@ import java.nio.channels.DatagramChannel;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sacip.agent.peer.protocol.ReplyPath;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
@@ -91,12 +89,11 @@ class SenderNamespaceTest {
     @ValueSource(ints = {4, 6})
     void thePeersSacipRequestLetsOurAnswerGo(int family) throws Exception {
         Pair p = pair(family);
-        ReceivedMessage request = p.receivedFromB(hello());
+        // B's sender solicited A naming B's own sending address, so A's kernel learnt it (IPv6 too: the kernel's
+        // own solicitation, asked for over netlink, would have named B's link-local address only).
+        p.fromB(hello());
         SacipMessage answer = hello();
-        // As the engine answers: by the path the request came (an IPv6 peer's solicitation names its link-local
-        // address, so the kernel may know no neighbour for the global one the request came from).
-        p.hostA().send(p.us(), p.peer(), encode(answer, p.us(), p.peer()), true, false, List.of(),
-                Optional.of(new ReplyPath(request.interfaceIndex(), request.linkSource())));
+        p.hostA().send(p.us(), p.peer(), encode(answer, p.us(), p.peer()), true, false, List.of());
         Transports.await(() -> p.hostA().sender().sent() + p.hostA().unsent(Sender.Unsent.UNRESOLVED_ANSWER) == 1,
                 "the answer decided", p.hostA().sender()::unsent);
         assertEquals(1, p.hostA().sender().sent(), "the answer to the peer's request went; A's neighbours: "
