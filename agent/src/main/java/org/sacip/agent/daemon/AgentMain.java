@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.sacip.protocol.codec.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -40,7 +41,7 @@ public final class AgentMain implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"sacip-agent " + VERSION + " (SACIP protocol 1)"};
+            return new String[] {"sacip-agent " + VERSION + " (SACIP protocol " + WireFormat.VERSION + ")"};
         }
     }
 
