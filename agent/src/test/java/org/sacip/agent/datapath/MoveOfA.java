@@ -57,24 +57,20 @@ final class MoveOfA {
     /** The whole move of the connections' sessions. */
     static void move(Hosts hosts, DataPath pathA, DataPath pathB, List<Connections.Tcp> connections)
             throws Exception {
-        move(hosts.a, hosts.aLink, hosts.ip, pathA, pathB, connections);
-    }
-
-    /** The whole move, with A behind a router. */
-    static void move(RoutedHosts hosts, DataPath pathA, DataPath pathB, List<Connections.Tcp> connections)
-            throws Exception {
-        move(hosts.a, hosts.aLink, hosts.ip, pathA, pathB, connections);
-    }
-
-    private static void move(TestNamespace a, String aLink, Addresses ip, DataPath pathA, DataPath pathB,
-            List<Connections.Tcp> connections) throws Exception {
         Set<SessionTuple> atA = new LinkedHashSet<>();
         Set<SessionTuple> atB = new LinkedHashSet<>();
         for (Connections.Tcp connection : connections) {
             atA.add(connection.atClient());
             atB.add(connection.atServer());
         }
-        announce(a, aLink, ip, pathA, atA);
-        confirm(ip.y(), pathA, pathB, atA, atB);
+        announce(hosts, pathA, atA);
+        confirm(hosts, pathA, pathB, atA, atB);
+    }
+
+    /** The whole move of these sessions (as A and as B sees them), with A behind a router. */
+    static void move(RoutedHosts hosts, DataPath pathA, DataPath pathB, Set<SessionTuple> atA,
+            Set<SessionTuple> atB) throws Exception {
+        announce(hosts.a, hosts.aLink, hosts.ip, pathA, atA);
+        confirm(hosts.ip.y(), pathA, pathB, atA, atB);
     }
 }
