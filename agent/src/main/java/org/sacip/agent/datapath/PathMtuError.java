@@ -50,11 +50,12 @@ public record PathMtuError(InetAddress reporter, InetAddress destination, long m
     }
 
     /**
-     * The error as the socket's own stack would have had it had the packet gone out on the socket's tuple: addressed
-     * to the socket's local address and quoting its tuple. The outer IP header is rebuilt (from the reporter, IPv4
-     * without options); the quoted IPv4 header's checksum and the ICMP (ICMPv6) checksum are computed afresh; the
-     * quoted TCP or UDP checksum stays as quoted (no receiver of an error reads it). Conntrack relates the result to
-     * the session (the outer destination is the one it expects), and the stack's error handler finds the socket.
+     * This error (as {@link #parse} read it) as the socket's own stack would have had it had the packet gone out on
+     * the socket's tuple: addressed to the socket's local address and quoting its tuple. The outer IP header is
+     * rebuilt (from the reporter, IPv4 without options); the quoted IPv4 header's checksum and the ICMP (ICMPv6)
+     * checksum are computed afresh; the quoted TCP or UDP checksum stays as quoted (no receiver of an error reads
+     * it). Conntrack relates the result to the session (the outer destination is the one it expects), and the
+     * stack's error handler finds the socket.
      *
      * @throws IllegalArgumentException if the socket's protocol or ports are not the quoted ones
      */

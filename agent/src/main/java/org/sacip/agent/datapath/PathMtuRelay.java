@@ -2,7 +2,7 @@ package org.sacip.agent.datapath;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sacip.agent.peer.protocol.TokenBucket;
@@ -36,6 +36,7 @@ public final class PathMtuRelay implements AutoCloseable {
     private static final int RECEIVE_BUFFER = 1 << 20;
     /** How long one wait for logged packets lasts, so the thread notices {@link #close()} soon. */
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration BUDGET_WARNING_INTERVAL = Duration.ofMinutes(1);
 
     /**
      * What the relay did with the errors it read since it started: relayed; not about a remapped wire tuple (left to
@@ -58,6 +59,8 @@ public final class PathMtuRelay implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
     private volatile boolean running = true;
+    /** Relay thread only. */
+    private Instant lastBudgetWarning;
 
     private PathMtuRelay(DataPath dataPath, NflogClient log, RawIpSender sender, Clock clock) {
         this.dataPath = dataPath;
@@ -98,21 +101,33 @@ public final class PathMtuRelay implements AutoCloseable {
     }
 
     private void run() {
-        while (running) {
-            try {
-                List<LoggedPacket> packets = log.poll(POLL);
-                for (LoggedPacket packet : packets) {
-                    relay(packet.payload());
-                }
-            } catch (NetlinkOverrunException e) {
-                overruns.incrementAndGet();
-                LOG.debug("path MTU errors lost: {}", e.getMessage());
-            } catch (NetlinkException e) {
-                if (running) {
-                    LOG.warn("reading path MTU errors failed: {}", e.getMessage());
-                    pause();
+        try {
+            while (running) {
+                try {
+                    for (LoggedPacket packet : log.poll(POLL)) {
+                        if (!running) {
+                            break;
+                        }
+                        relay(packet.payload());
+                    }
+                } catch (NetlinkOverrunException e) {
+                    overruns.incrementAndGet();
+                    LOG.debug("path MTU errors lost: {}", e.getMessage());
+                } catch (NetlinkException e) {
+                    if (running) {
+                        LOG.warn("reading path MTU errors failed: {}", e.getMessage());
+                        pause();
+                    }
+                } catch (RuntimeException e) {
+                    // A bug: its trace helps; the relay goes on with the next error.
+                    LOG.error("path MTU relay: unexpected {}", e.toString(), e);
                 }
             }
+        } finally {
+            // Closed here, not by close(): a thread still waiting for the data path's lock must not find its file
+            // descriptors closed, and perhaps reused, when it goes on.
+            log.close();
+            sender.close();
         }
     }
 
@@ -131,8 +146,13 @@ public final class PathMtuRelay implements AutoCloseable {
             notRemapped.incrementAndGet();
             return;
         }
-        if (!budget.take(clock.instant())) {
-            rateLimited.incrementAndGet();
+        Instant now = clock.instant();
+        if (!budget.take(now)) {
+            long dropped = rateLimited.incrementAndGet();
+            if (lastBudgetWarning == null || !now.isBefore(lastBudgetWarning.plus(BUDGET_WARNING_INTERVAL))) {
+                lastBudgetWarning = now;
+                LOG.warn("path MTU errors beyond {} a second are not relayed ({} so far)", PER_SECOND, dropped);
+            }
             return;
         }
         try {
@@ -155,7 +175,7 @@ public final class PathMtuRelay implements AutoCloseable {
         }
     }
 
-    /** Stops relaying; errors that arrive from now on reach only the kernel. */
+    /** Stops relaying; errors that arrive from now on reach only the kernel. The thread closes its sockets. */
     @Override
     public void close() {
         running = false;
@@ -164,7 +184,5 @@ public final class PathMtuRelay implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.close();
-        sender.close();
     }
 }
