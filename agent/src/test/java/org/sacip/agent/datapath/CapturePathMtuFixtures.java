@@ -2,13 +2,12 @@ package org.sacip.agent.datapath;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.sacip.netlink.fixtures.CaptureKernelFixtures;
 import org.sacip.netlink.nflog.LoggedPacket;
 import org.sacip.netlink.nflog.NflogClient;
@@ -56,28 +55,28 @@ public final class CapturePathMtuFixtures {
                         NflogConfig.group(settings.pathMtuGroup()).withCopyRange(PathMtuRelay.COPY_RANGE))) {
             Addresses ip = hosts.ip;
             path.install();
+            hosts.narrow(mtu);
             String what;
+            byte[] error;
             if (protocol == TupleKey.TCP) {
                 Connections.Tcp tcp = Connections.tcp(hosts.b, ip.b(), PORT, hosts.a, ip.x(), 0);
-                hosts.narrow(mtu);
-                tcp.client().getOutputStream().write(new byte[16384]);
-                what = "a full-size TCP segment " + Addresses.text(ip.x()) + ":" + tcp.client().getLocalPort()
-                        + " -> " + Addresses.text(ip.b()) + ":" + PORT;
-                write(out, name, origin + "router R's answer to " + what + " over its route of MTU " + mtu
-                        + ", logged by A's ruleset (chain pmtu)", next(log, protocol));
-                tcp.client().close();
-                tcp.accepted().close();
-                return;
+                try (Socket client = tcp.client(); Socket accepted = tcp.accepted()) {
+                    client.getOutputStream().write(new byte[16384]);
+                    what = "a full-size TCP segment " + Addresses.text(ip.x()) + ":" + client.getLocalPort()
+                            + " -> " + Addresses.text(ip.b()) + ":" + PORT;
+                    error = next(log, protocol);
+                }
+            } else {
+                try (DatagramChannel udp = hosts.a.netNamespace().call(() -> DatagramChannel.open()
+                        .bind(new InetSocketAddress(ip.x(), UDP_SOURCE)))) {
+                    udp.send(ByteBuffer.allocate(1400), new InetSocketAddress(ip.b(), UDP_PORT));
+                    what = "a 1400-byte UDP datagram " + Addresses.text(ip.x()) + ":" + UDP_SOURCE + " -> "
+                            + Addresses.text(ip.b()) + ":" + UDP_PORT;
+                    error = next(log, protocol);
+                }
             }
-            hosts.narrow(mtu);
-            try (DatagramChannel udp = hosts.a.netNamespace().call(() -> DatagramChannel.open()
-                    .bind(new InetSocketAddress(ip.x(), UDP_SOURCE)))) {
-                udp.send(ByteBuffer.allocate(1400), new InetSocketAddress(ip.b(), UDP_PORT));
-            }
-            what = "a 1400-byte UDP datagram " + Addresses.text(ip.x()) + ":" + UDP_SOURCE + " -> "
-                    + Addresses.text(ip.b()) + ":" + UDP_PORT;
-            write(out, name, origin + "router R's answer to " + what + " over its route of MTU " + mtu
-                    + ", logged by A's ruleset (chain pmtu)", next(log, protocol));
+            CaptureKernelFixtures.writeHex(out, name, origin + "router R's answer to " + what
+                    + " over its route of MTU " + mtu + ", logged by A's ruleset (chain pmtu)", error);
         }
     }
 
@@ -92,16 +91,5 @@ public final class CapturePathMtuFixtures {
             }
         }
         throw new IOException("no logged path MTU error quoting protocol " + protocol + " within 10 s");
-    }
-
-    /** Writes one packet as a hex fixture (64 hex digits a line) with a comment line first. */
-    private static void write(Path directory, String name, String comment, byte[] packet) throws IOException {
-        String hex = HexFormat.of().formatHex(packet);
-        StringBuilder text = new StringBuilder(comment).append('\n');
-        for (int i = 0; i < hex.length(); i += 64) {
-            text.append(hex, i, Math.min(hex.length(), i + 64)).append('\n');
-        }
-        Files.writeString(directory.resolve(name + ".hex"), text);
-        System.out.println("wrote " + name + " (" + packet.length + " bytes)");
     }
 }

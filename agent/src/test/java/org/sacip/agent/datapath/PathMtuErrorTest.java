@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +14,7 @@ import org.sacip.agent.datapath.PathMtuErrorException.Reason;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.fixtures.KernelFixtures;
 import org.sacip.netlink.nftables.TupleKey;
 import org.sacip.protocol.codec.IcmpChecksum;
 import org.sacip.protocol.message.AddressFamily;
@@ -39,20 +35,7 @@ class PathMtuErrorTest {
 
     /** A fixture's packet, from its IP header. */
     static byte[] fixture(String name) {
-        try (InputStream in = PathMtuErrorTest.class.getResourceAsStream("fixtures/" + name + ".hex")) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
-            }
-            StringBuilder hex = new StringBuilder();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                if (!line.startsWith("#")) {
-                    hex.append(line.strip());
-                }
-            }
-            return HexFormat.of().parseHex(hex);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return KernelFixtures.hex(PathMtuErrorTest.class, "fixtures/" + name);
     }
 
     @Test
