@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.sacip.agent.peer.protocol.TokenBucket;
+import org.sacip.agent.rate.TokenBucket;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;

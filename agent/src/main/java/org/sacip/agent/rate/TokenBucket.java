@@ -1,4 +1,4 @@
-package org.sacip.agent.peer.protocol;
+package org.sacip.agent.rate;
 
 import java.time.Duration;
 import java.time.Instant;
