@@ -75,6 +75,7 @@ public final class Agent implements AutoCloseable {
     private PeerProtocol protocol;
     private DataPath dataPath;
     private Handover handover;
+    private PathMtuRelay pathMtuRelay;
     private MoveMonitor monitor;
     private SessionTracker tracker;
     private DropReport dropReport;
@@ -133,7 +134,8 @@ public final class Agent implements AutoCloseable {
             opened.add(DataPathGuard.start(dataPath));
             // Routers quote moved sessions' packets as they were on the wire: their sockets learn the path MTU only
             // through the relay.
-            opened.add(PathMtuRelay.start(dataPath, config.dataPath(), clock));
+            pathMtuRelay = PathMtuRelay.start(dataPath, config.dataPath(), clock);
+            opened.add(pathMtuRelay);
 
             ExecutorEngineLoop engineLoop = new ExecutorEngineLoop(clock);
             opened.add(engineLoop);
@@ -259,6 +261,10 @@ public final class Agent implements AutoCloseable {
 
     public PeerProtocol protocol() {
         return protocol;
+    }
+
+    public PathMtuRelay pathMtuRelay() {
+        return pathMtuRelay;
     }
 
     public Sender sender() {
