@@ -3,13 +3,15 @@ package org.sacip.lab.attack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.sacip.commands.CommandException;
+import org.sacip.commands.Commands;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
-import org.sacip.lab.Shell;
 import org.sacip.lab.topology.Family;
 import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
@@ -34,6 +36,7 @@ final class AttackTopologies {
     static final int POOL_LINK_SUBNET = 31;
     static final String POOL_PREFIX = "2001:db8:30::";
     static final int POOL_DEVICES = 8;
+    private static final Duration BATCH_LIMIT = Duration.ofMinutes(3);
 
     private AttackTopologies() {
     }
@@ -109,12 +112,16 @@ final class AttackTopologies {
             Path file = Files.createTempFile("sacip-attack-batch", ".ip");
             try {
                 Files.writeString(file, commands);
-                Shell.run("ip", "-6", "-n", lab.ns(host), "-batch", file.toString());
+                // Ten thousand addresses take 7 s on a quiet machine and over 30 s (Shell's limit) on a loaded one.
+                Commands.run(List.of("ip", "-6", "-n", lab.ns(host), "-batch", file.toString()), BATCH_LIMIT)
+                        .requireSuccess();
             } finally {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
             throw new LabException("cannot write an ip batch file: " + e.getMessage(), e);
+        } catch (CommandException e) {
+            throw new LabException("command failed: " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,8 @@ class BoundedStateTest {
     private static final int POOL_PORT = 5003;
     private static final long KEY_LIMIT_MS = 30_000;
     private static final long MOVE_LIMIT_MS = 15_000;
+    /** A's stream may sit in TCP's backed-off retransmission timer (up to 6.4 s at the fifth retry) when the flood ends. */
+    private static final Duration FLOW_LIMIT = Duration.ofSeconds(30);
     /** F's agent is done when it holds keys and their count has not changed for this long... */
     private static final long SETTLED_MS = 10_000;
     /** ... or when this much time has passed since its connections opened. */
@@ -114,6 +117,8 @@ class BoundedStateTest {
                 clock.mark("A's key and move");
                 PacedSender.Report flooded = flood.await(120_000);
                 clock.mark("flood done");
+                boolean flowing = stream.awaitFlowing(FLOW_LIMIT);
+                clock.mark(flowing ? "A's stream flows" : "A's stream still silent");
                 StreamFigures figures = stream.finish();
 
                 // F's agent agrees what it can; then B's state is read.
