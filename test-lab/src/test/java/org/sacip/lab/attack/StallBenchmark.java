@@ -11,6 +11,7 @@ import org.sacip.lab.LabException;
 import org.sacip.lab.agent.AgentEvents;
 import org.sacip.lab.agent.Agents;
 import org.sacip.lab.agent.ProjectRoot;
+import org.sacip.lab.bench.EndpointClasspath;
 import org.sacip.lab.move.MoveKind;
 import org.sacip.lab.move.MoveStep;
 import org.sacip.lab.move.Mover;
@@ -74,6 +75,7 @@ public final class StallBenchmark {
             System.exit(2);
         }
         try {
+            EndpointClasspath.ensure();
             new StallBenchmark(moves, family).run();
         } catch (Exception e) {
             System.err.println("StallBenchmark: failed: " + e.getMessage());

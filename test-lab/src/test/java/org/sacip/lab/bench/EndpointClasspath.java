@@ -15,11 +15,11 @@ import org.sacip.lab.traffic.EndpointMain;
  * own launcher classpath while the project's classes come from the context class loader, so a benchmark puts the
  * class loader's entries into java.class.path before it starts any endpoint.
  */
-final class EndpointClasspath {
+public final class EndpointClasspath {
     private EndpointClasspath() {
     }
 
-    static void ensure() {
+    public static void ensure() {
         String current = System.getProperty("java.class.path", "");
         String lab = location(EndpointMain.class);
         if (List.of(current.split(File.pathSeparator)).contains(lab)) {
