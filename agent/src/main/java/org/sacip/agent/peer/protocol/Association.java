@@ -144,6 +144,8 @@ final class Association {
         AddressUpdate outgoingUpdate;
         Retransmission outgoingRetransmission;
         Instant updateSentAt = Instant.MIN;
+        /** An update to this address waits for its sequence numbers to reach the disk (null: none waits). */
+        SacipAddress awaitingSequences;
 
         OwnMoves(SacipAddress current, SacipAddress confirmed, long sequenceReserved) {
             this.current = current;

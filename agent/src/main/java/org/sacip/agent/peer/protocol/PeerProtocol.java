@@ -83,6 +83,7 @@ public final class PeerProtocol {
                 claims().established(association);
                 ctx.changes.lineage(association, null);
                 ctx.persistence.soon();
+                ownMoves().catchUp(association);
             }
 
             @Override
@@ -94,7 +95,10 @@ public final class PeerProtocol {
             claims().erased(association);
             ctx.changes.gone(association.lineage);
         });
-        this.claims = new Claims(ctx, agreement, association -> renewal().idleChanged(association));
+        this.claims = new Claims(ctx, agreement, association -> {
+            renewal().idleChanged(association);
+            ownMoves().catchUp(association);
+        });
         this.ownMoves = new OwnMoves(ctx, association -> peerMoves().restartCheckFromNewAddress(association));
         this.peerMoves = new PeerMoves(ctx, ownMoves);
         this.refusals = new Refusals(ctx, agreement, renewal);
@@ -110,6 +114,10 @@ public final class PeerProtocol {
 
     private PeerMoves peerMoves() {
         return peerMoves;
+    }
+
+    private OwnMoves ownMoves() {
+        return ownMoves;
     }
 
     /**
