@@ -67,7 +67,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
         void movesOver(Set<InetAddress> originals);
     }
 
-    private record LocalMove(InetAddress movedTo, MoveKind kind, Instant since) {
+    /** Where our original address moved; {@code originalInPlace}: it is still on its interface (a route change). */
+    private record LocalMove(InetAddress movedTo, MoveKind kind, Instant since, boolean originalInPlace) {
     }
 
     private record Lineage(InetAddress localOriginal, InetAddress peerOriginal,
@@ -140,10 +141,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
             book.put(s.tuple(), new BookEntry(s.state(), s.since()));
         }
         saved.moves().forEach((original, movedTo) -> localMoves.put(original,
-                new LocalMove(movedTo, MoveKind.BREAK_BEFORE_MAKE, clock.instant())));
+                new LocalMove(movedTo, MoveKind.BREAK_BEFORE_MAKE, clock.instant(), false)));
         List<Ghost> ghosts = new ArrayList<>();
         holders.forEach((address, tuples) -> ghosts.add(new Ghost(address,
-                HandoverPlanner.ghostActive(address, movedTo(address)), tuples)));
+                ghostActive(address), tuples)));
         dataPath.install(remappings, ghosts);
         observer.ghosts(dataPath.ghostAddresses());
         LOG.info("resumed {} session(s), {} ghost(s), {} move(s) from {}", saved.sessions().size(), ghosts.size(),
@@ -170,7 +171,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private void executeNow(MovePlan plan) throws DataPathException {
         InetAddress original = plan.original();
         boolean home = plan.kind() == MoveKind.RETURN_HOME;
-        localMoves.put(original, new LocalMove(plan.newActive(), plan.kind(), plan.seenAt()));
+        localMoves.put(original, new LocalMove(plan.newActive(), plan.kind(), plan.seenAt(),
+                plan.originalInPlace()));
         for (PeerSessions group : plan.peers()) {
             for (Session session : group.sessions()) {
                 index(session.tuple());
@@ -202,7 +204,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
         } else if (home) {
             finishHomeIfDone(original);
         }
-        if (!home) {
+        if (!home && !plan.originalInPlace()) {
+            // While the original address still works (a route change), sessions without a peer agent keep using it.
             closeLegacy(original, touched);
         }
     }
@@ -492,6 +495,11 @@ public final class Handover implements HandoverPort, AutoCloseable {
         return move == null ? null : move.movedTo();
     }
 
+    private boolean ghostActive(InetAddress original) {
+        LocalMove move = localMoves.get(original);
+        return move != null && HandoverPlanner.ghostActive(original, move.movedTo(), move.originalInPlace());
+    }
+
     /**
      * Brings the touched sessions to what the planner says and removes the ended ones, in one data-path change; the
      * book and the view follow only once the kernel took it.
@@ -522,7 +530,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         List<GhostChange> ghostChanges = new ArrayList<>();
         for (InetAddress address : addresses) {
             ghostChanges.add(new GhostChange(address, holds.get(address), Set.of(),
-                    Optional.of(HandoverPlanner.ghostActive(address, movedTo(address)))));
+                    Optional.of(ghostActive(address))));
         }
         Set<InetAddress> ghostsBefore = dataPath.ghostAddresses();
         dataPath.commit(changes, ghostChanges, ended);

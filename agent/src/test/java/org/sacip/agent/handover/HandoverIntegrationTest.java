@@ -116,7 +116,7 @@ class HandoverIntegrationTest {
         List<Session> sessions = new ArrayList<>();
         sessions.add(new Session(session, SessionOrigin.TRACKED, 0));
         return new MovePlan(MoveKind.MAKE_BEFORE_BREAK, original, original, newActive, 2, "eth1",
-                List.of(new PeerSessions(session.remote().address(), sessions)), Instant.now());
+                List.of(new PeerSessions(session.remote().address(), sessions)), Instant.now(), false);
     }
 
     private static Handover.Observer observer() {
