@@ -65,7 +65,7 @@ public final class MoveEngine {
             } else if (change instanceof AddressChange.Usable usable) {
                 Optional<MoveTrigger> home = detector.addressUsable(usable, seenAt);
                 if (home.isPresent()) {
-                    plans.addAll(returnHome(home.get()));
+                    plans.addAll(homeUnlessRoutedElsewhere(home.get()));
                 }
                 retry = true;
             }
@@ -96,31 +96,9 @@ public final class MoveEngine {
                 continue;
             }
             List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(original));
-            if (groups.isEmpty()) {
-                continue;
-            }
-            Map<MovePlanner.Target, Integer> votes = new LinkedHashMap<>();
-            List<PeerSessions> largestFirst = new ArrayList<>(groups);
-            largestFirst.sort(Comparator.comparingInt((PeerSessions group) -> group.sessions().size()).reversed());
-            int asked = 0;
-            for (PeerSessions group : largestFirst) {
-                if (asked == ROUTE_LOOKUPS_PER_ADDRESS
-                        || (!looked.containsKey(group.peer()) && looked.size() >= ROUTE_LOOKUPS_PER_CHANGE)) {
-                    break;
-                }
-                asked++;
-                Optional<RouteInfo> route = looked.get(group.peer());
-                if (route == null) {
-                    route = routes.routeTo(group.peer());
-                    looked.put(group.peer(), route);
-                }
-                route.flatMap(found -> MovePlanner.target(original, group.peer(), found, table))
-                        .ifPresent(target -> votes.merge(target, group.sessions().size(), Integer::sum));
-            }
-            Optional<MovePlanner.Target> chosen = votes.entrySet().stream()
-                    .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
             InetAddress current = detector.activeAddress(original).orElse(original);
-            if (chosen.isEmpty() || chosen.get().source().equals(current)) {
+            Optional<MovePlanner.Target> chosen = preferred(original, groups, looked);
+            if (groups.isEmpty() || chosen.isEmpty() || chosen.get().source().equals(current)) {
                 continue;
             }
             MovePlanner.Target target = chosen.get();
@@ -128,13 +106,63 @@ public final class MoveEngine {
                 plans.addAll(returnHome(MoveTrigger.home(original, current, target.interfaceIndex(), seenAt)));
                 continue;
             }
-            MovePlan plan = new MovePlan(MoveKind.ROUTE_CHANGE, original, current, target.source(),
-                    target.interfaceIndex(), MovePlanner.interfaceName(table, target.interfaceIndex()), groups,
-                    seenAt, true);
-            detector.planned(plan);
-            plans.add(plan);
+            plans.add(followRoute(original, current, target, groups, seenAt));
         }
         return plans;
+    }
+
+    /**
+     * The original address of moved sessions is usable again: they go home, unless the kernel's routes to their
+     * peers prefer another source (the address came back before the route did, or without it): then they stay, or
+     * follow the route, and go home once the route prefers their address again.
+     */
+    private List<MovePlan> homeUnlessRoutedElsewhere(MoveTrigger home) throws NetlinkException {
+        InetAddress original = home.original();
+        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(original));
+        Optional<MovePlanner.Target> chosen = preferred(original, groups, new HashMap<>());
+        if (groups.isEmpty() || chosen.isEmpty() || chosen.get().source().equals(original)) {
+            return returnHome(home);
+        }
+        if (chosen.get().source().equals(home.lost())) {
+            return List.of();
+        }
+        return List.of(followRoute(original, home.lost(), chosen.get(), groups, home.seenAt()));
+    }
+
+    private MovePlan followRoute(InetAddress original, InetAddress current, MovePlanner.Target target,
+            List<PeerSessions> groups, Instant seenAt) {
+        MovePlan plan = new MovePlan(MoveKind.ROUTE_CHANGE, original, current, target.source(),
+                target.interfaceIndex(), MovePlanner.interfaceName(table, target.interfaceIndex()), groups, seenAt,
+                true);
+        detector.planned(plan);
+        return plan;
+    }
+
+    /**
+     * The source the kernel's routes to the peers prefer, weighted by their sessions (the peers with most sessions
+     * asked first, within the bounds; {@code looked} holds this change's answers), or empty if no route offers one.
+     */
+    private Optional<MovePlanner.Target> preferred(InetAddress original, List<PeerSessions> groups,
+            Map<InetAddress, Optional<RouteInfo>> looked) throws NetlinkException {
+        Map<MovePlanner.Target, Integer> votes = new LinkedHashMap<>();
+        List<PeerSessions> largestFirst = new ArrayList<>(groups);
+        largestFirst.sort(Comparator.comparingInt((PeerSessions group) -> group.sessions().size()).reversed());
+        int asked = 0;
+        for (PeerSessions group : largestFirst) {
+            if (asked == ROUTE_LOOKUPS_PER_ADDRESS
+                    || (!looked.containsKey(group.peer()) && looked.size() >= ROUTE_LOOKUPS_PER_CHANGE)) {
+                break;
+            }
+            asked++;
+            Optional<RouteInfo> route = looked.get(group.peer());
+            if (route == null) {
+                route = routes.routeTo(group.peer());
+                looked.put(group.peer(), route);
+            }
+            route.flatMap(found -> MovePlanner.target(original, group.peer(), found, table))
+                    .ifPresent(target -> votes.merge(target, group.sessions().size(), Integer::sum));
+        }
+        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
     }
 
     /** The address the sessions of {@code original} use now, if they moved. */

@@ -168,6 +168,7 @@ class MoveEngineTest {
         assertEquals(List.of(plan(MoveKind.MAKE_BEFORE_BREAK, X, Y, Z, 3, "eth1", 4, group(PEER_A, a))),
                 feed(removed(address(2, Y)), 4), "X -> Y -> Z keeps X as the original");
         assertEquals(Optional.of(ip(Z)), engine.activeAddress(ip(X)));
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 3));
         assertEquals(List.of(plan(MoveKind.RETURN_HOME, X, Z, X, 3, "eth1", 5, group(PEER_A, a))),
                 feed(added(address(3, X)), 5), "X local again, on another interface, is home");
         assertEquals(Optional.empty(), engine.activeAddress(ip(X)));
@@ -179,8 +180,22 @@ class MoveEngineTest {
         feed(added(address(3, Z)), 1);
         routes.put(ip(PEER_A), routeVia(PEER_A, Z, 3));
         feed(down(ETH0), 2);
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 2));
         assertEquals(List.of(plan(MoveKind.RETURN_HOME, X, Z, X, 2, "eth0", 3, group(PEER_A, a))),
                 feed(up(ETH0), 3));
+    }
+
+    @Test
+    void anAddressBackWhileTheRoutesStillPreferTheNewOneIsNoHomeUntilTheRouteComesBack() throws Exception {
+        Session a = tcp(X, PEER_A);
+        feed(added(address(3, Z)), 1);
+        routes.put(ip(PEER_A), routeVia(PEER_A, Z, 3));
+        feed(down(ETH0), 2);
+        assertEquals(List.of(), feed(up(ETH0), 3), "the peer's route still prefers Z: the sessions stay there");
+        assertEquals(Optional.of(ip(Z)), engine.activeAddress(ip(X)));
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 2));
+        assertEquals(List.of(plan(MoveKind.RETURN_HOME, X, Z, X, 2, "eth0", 4, group(PEER_A, a))),
+                routesChanged(4));
     }
 
     @Test
