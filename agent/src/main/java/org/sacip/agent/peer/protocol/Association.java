@@ -140,7 +140,10 @@ final class Association {
         /** The address the peer acknowledged last: packets leave from it. */
         SacipAddress confirmed;
         long lastSequenceSent;
+        /** Sequence numbers up to here are reserved: every saved state that holds this lineage says so. */
         long sequenceReserved;
+        /** Up to here the reservation is known to be on disk (or no saved state can hold this lineage without it). */
+        long sequenceDurable;
         AddressUpdate outgoingUpdate;
         Retransmission outgoingRetransmission;
         Instant updateSentAt = Instant.MIN;
@@ -153,6 +156,7 @@ final class Association {
             // Numbers up to the reservation may have been sent before a restart: continue above it.
             this.lastSequenceSent = sequenceReserved;
             this.sequenceReserved = sequenceReserved;
+            this.sequenceDurable = sequenceReserved;
         }
 
         void stopTimers() {

@@ -94,12 +94,53 @@ final class OwnMoves {
                 || association.own.current.equals(target) && onItsWay;
     }
 
+    /**
+     * A lineage just agreed: no saved state holds it yet, so whatever reservation it starts with is in every state
+     * that ever will. Its first moves wait for no disk.
+     */
+    void reserveForNewLineage(Association association) {
+        long reserved = association.own.lastSequenceSent + SEQUENCE_RESERVATION;
+        association.own.sequenceReserved = reserved;
+        association.own.sequenceDurable = reserved;
+    }
+
+    /**
+     * Lineages restored after a restart continue above their saved reservation: reserve the next numbers now, with
+     * one write for all of them, so the first move after the restart waits for no disk either.
+     */
+    void reserveAhead(List<Association> associations) {
+        Map<Association, Long> extended = new HashMap<>();
+        for (Association association : associations) {
+            if (Long.compareUnsigned(association.own.sequenceReserved - association.own.lastSequenceSent,
+                    SEQUENCE_RESERVATION / 2) < 0) {
+                association.own.sequenceReserved = association.own.lastSequenceSent + SEQUENCE_RESERVATION;
+                extended.put(association, association.own.sequenceReserved);
+            }
+        }
+        if (extended.isEmpty()) {
+            return;
+        }
+        // The snapshot is taken now: it carries exactly the reservations noted above.
+        ctx.persistence.durably().whenComplete((done, failure) -> ctx.loop.execute(() -> {
+            if (failure != null) {
+                LOG.warn("sequence numbers not reserved ahead: {}", failure.getMessage());
+                return;
+            }
+            extended.forEach((association, written) -> {
+                if (Long.compareUnsigned(written, association.own.sequenceDurable) > 0) {
+                    association.own.sequenceDurable = written;
+                }
+            });
+        }));
+    }
+
     private void announce(Association association, SacipAddress newCurrent) {
         long sequence = association.own.lastSequenceSent + 1;
         association.own.current = newCurrent;
-        if (Long.compareUnsigned(sequence, association.own.sequenceReserved) > 0) {
+        if (Long.compareUnsigned(sequence, association.own.sequenceDurable) > 0) {
             long before = association.own.sequenceReserved;
-            association.own.sequenceReserved = sequence + SEQUENCE_RESERVATION;
+            association.own.sequenceReserved = Math.max(before, sequence + SEQUENCE_RESERVATION);
+            long reserving = association.own.sequenceReserved;
             association.own.awaitingSequences = newCurrent;
             // Never send a number that a restart could hand out again: the update goes once the disk has it.
             ctx.persistence.durably().whenComplete((done, failure) -> ctx.loop.execute(() -> {
@@ -112,8 +153,13 @@ final class OwnMoves {
                             association.localOriginal(), newCurrent, association.peerOriginal(),
                             failure.getMessage());
                     refused(association, newCurrent);
-                } else if (association.own.current.equals(newCurrent) && isLive(association)) {
-                    send(association, newCurrent);
+                } else {
+                    if (Long.compareUnsigned(reserving, association.own.sequenceDurable) > 0) {
+                        association.own.sequenceDurable = reserving;
+                    }
+                    if (association.own.current.equals(newCurrent) && isLive(association)) {
+                        send(association, newCurrent);
+                    }
                 }
             }));
             return;
@@ -128,6 +174,8 @@ final class OwnMoves {
     private void send(Association association, SacipAddress newCurrent) {
         long sequence = association.own.lastSequenceSent + 1;
         association.own.lastSequenceSent = sequence;
+        // Half the reservation used: the next part goes to disk now, off the path of a later move.
+        reserveAhead(List.of(association));
         if (association.own.outgoingRetransmission != null) {
             association.own.outgoingRetransmission.cancel();
         }

@@ -79,11 +79,13 @@ public final class PeerProtocol {
         this.agreement = new KeyAgreement(ctx, new KeyAgreement.Listener() {
             @Override
             public void established(Association association) {
+                ownMoves().reserveForNewLineage(association);
                 renewal().schedule(association);
                 claims().established(association);
                 ctx.changes.lineage(association, null);
                 ctx.persistence.soon();
-                ownMoves().catchUp(association);
+                // After the handshake's last message: the peer must know the key before our update under it.
+                ctx.loop.execute(() -> ownMoves().catchUp(association));
             }
 
             @Override
@@ -162,6 +164,7 @@ public final class PeerProtocol {
                 protocol.renewal.schedule(a);
                 ctx.changes.lineage(a, null);
             });
+            protocol.ownMoves.reserveAhead(restored);
             protocol.markViewDirty();
         });
         return protocol;
