@@ -47,7 +47,10 @@ public final class MoveMonitor implements AutoCloseable {
         void kernelChanged();
     }
 
-    /** No route-triggered moves and nobody to tell: only address and link events move sessions. */
+    /**
+     * No route-triggered moves and nobody to tell: only address and link events move sessions (for tests of those;
+     * a return home the peers' routes do not prefer yet then waits for a route change nobody watches).
+     */
     public static final Surroundings NO_SURROUNDINGS = new Surroundings() {
         @Override
         public Set<InetAddress> originals() {
