@@ -91,6 +91,11 @@ final class RoamingWithAgents implements AutoCloseable {
         return "A: " + agents.sessions("a") + "\nB: " + agents.sessions("b");
     }
 
+    /** A's agent's log lines about its moves: when each was planned and how long its peers took to confirm. */
+    String movesAtA() {
+        return String.join("\n", agents.logLines("a", "Handover: move"));
+    }
+
     private static boolean keyShown(AgentControl control, String peer) {
         try {
             for (JsonNode row : control.request("peers")) {
