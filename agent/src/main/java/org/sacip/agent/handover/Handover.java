@@ -182,13 +182,21 @@ public final class Handover implements HandoverPort, AutoCloseable {
         commitTouched(touched, Set.of());
         moves++;
         // The lineages that hold sessions here must confirm: the convergence time runs until they all answered.
+        // One that already confirmed this address hears nothing new (the address left after a route change had
+        // moved its sessions), so nobody waits for it.
         Set<Octets> waiting = new LinkedHashSet<>();
         for (SessionTuple tuple : touched) {
-            Octets lineage = bindings.get(tuple);
-            if (lineage != null && lineages.containsKey(lineage)) {
-                waiting.add(lineage);
+            Octets id = bindings.get(tuple);
+            Lineage lineage = id == null ? null : lineages.get(id);
+            if (lineage != null && !lineage.state().localConfirmed().equals(plan.newActive())) {
+                waiting.add(id);
             }
         }
+        // A move to the same address still waiting for its peers is the same move: its time runs from its first
+        // event (the route change), not from the address leaving later.
+        MoveProgress running = progress.get(original);
+        Instant since = running != null && running.newActive.equals(plan.newActive()) ? running.seenAt
+                : plan.seenAt();
         LOG.info("move {} (was {}) -> {} on {} ({}): {} session(s), {} bound to {} key(s); planned in {} ms",
                 text(original), text(plan.previousActive()), text(plan.newActive()), plan.interfaceName(),
                 plan.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), touched.size(),
@@ -199,10 +207,13 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 "interface", plan.interfaceName(), "kind", plan.kind().name(), "sessions",
                 Integer.toString(touched.size()), "peers", Integer.toString(waiting.size())));
         if (!waiting.isEmpty()) {
-            progress.put(original, new MoveProgress(original, plan.newActive(), plan.seenAt(), touched.size(),
-                    waiting));
-        } else if (home) {
-            finishHomeIfDone(original);
+            progress.put(original, new MoveProgress(original, plan.newActive(), since, touched.size(), waiting));
+        } else {
+            // An earlier move's count would wait for answers this one made pointless.
+            progress.remove(original);
+            if (home) {
+                finishHomeIfDone(original);
+            }
         }
         if (!home && !plan.originalInPlace()) {
             // While the original address still works (a route change), sessions without a peer agent keep using it.
