@@ -33,6 +33,9 @@ import org.sacip.agent.peer.transport.PeerTransport;
 import org.sacip.agent.peer.transport.PeerTransportException;
 import org.sacip.agent.peer.transport.Sender;
 import org.sacip.agent.peer.transport.TransportSettings;
+import org.sacip.agent.route.SourceRouteException;
+import org.sacip.agent.route.SourceRouteSettings;
+import org.sacip.agent.route.SourceRoutes;
 import org.sacip.agent.session.LiveSessions;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTracker;
@@ -42,6 +45,7 @@ import org.sacip.agent.state.StateFileException;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.conntrack.ConntrackAccounting;
+import org.sacip.netlink.route.RouteInfo;
 import org.sacip.protocol.message.SacipAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +78,7 @@ public final class Agent implements AutoCloseable {
     private Sender sender;
     private PeerProtocol protocol;
     private DataPath dataPath;
+    private SourceRoutes sourceRoutes;
     private Handover handover;
     private PathMtuRelay pathMtuRelay;
     private MoveMonitor monitor;
@@ -112,6 +117,10 @@ public final class Agent implements AutoCloseable {
             ConntrackAccounting.setEnabled(true);
             dataPath = DataPath.open(null, config.dataPath(), clock);
             opened.add(dataPath);
+            // Before the handover: its first ghosts name the addresses whose packets the source routes keep in place.
+            sourceRoutes = SourceRoutes.start(Optional.empty(), config.sourceRoutes(), config.scope(),
+                    config.dataPath().routeMark());
+            opened.add(sourceRoutes);
             Optional<Handover.SocketCloser> closer = Optional.empty();
             if (config.closeLegacySessions()) {
                 LegacySessionCloser legacyCloser = LegacySessionCloser.open();
@@ -122,6 +131,7 @@ public final class Agent implements AutoCloseable {
                 @Override
                 public void ghosts(Set<InetAddress> addresses) {
                     localAddresses.ghosts(addresses);
+                    sourceRoutes.addresses(addresses);
                 }
 
                 @Override
@@ -151,7 +161,24 @@ public final class Agent implements AutoCloseable {
                     config.limits(), peer -> config.managesPeer(peer.toInetAddress()));
             dropReport = new DropReport(protocol.drops(), events);
 
-            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, liveSessions::from);
+            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, liveSessions::from,
+                    new MoveMonitor.Surroundings() {
+                        @Override
+                        public Set<InetAddress> originals() {
+                            return liveSessions.addresses();
+                        }
+
+                        @Override
+                        public boolean ownRoute(RouteInfo route) {
+                            return route.protocol() == SourceRouteSettings.PROTOCOL
+                                    || config.sourceRoutes().ownsTable(Integer.toUnsignedLong(route.table()));
+                        }
+
+                        @Override
+                        public void kernelChanged() {
+                            sourceRoutes.kernelChanged();
+                        }
+                    });
             opened.add(monitor);
             refreshAddresses();
             ownMoves.forEach((original, active) -> {
@@ -184,6 +211,11 @@ public final class Agent implements AutoCloseable {
             throw new AgentStartException("state: " + e.getMessage(), e);
         } catch (DataPathException e) {
             throw new AgentStartException("data path: " + e.getMessage(), e);
+        } catch (SourceRouteException e) {
+            // Priorities or tables another program holds are the configuration's to change (exit 2).
+            throw new AgentStartException(e.reason() == SourceRouteException.Reason.KERNEL
+                    ? AgentStartException.Reason.FAILURE : AgentStartException.Reason.CONFIGURATION,
+                    "source routes: " + e.getMessage(), e);
         } catch (NetlinkException e) {
             throw new AgentStartException("netlink: " + e.getMessage(), e);
         } catch (PeerTransportException e) {

@@ -7,6 +7,7 @@ import org.sacip.agent.datapath.DataPathSettings;
 import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.peer.protocol.EngineLimits;
+import org.sacip.agent.route.SourceRouteSettings;
 
 /**
  * What the agent manages and how, from the config file (docs/AGENT.md). Empty lists mean "all".
@@ -18,9 +19,11 @@ import org.sacip.agent.peer.protocol.EngineLimits;
  * @param logLevel            root log level
  * @param limits              the peer protocol's bounds (keys, handshake rates, pending handshakes)
  * @param dataPath            the ruleset's log group and the mark bits the agent may use
+ * @param sourceRoutes        the routing tables and rule priorities of the source routes
  */
 public record AgentConfig(ManagedScope scope, List<AddressPrefix> peers, boolean closeLegacySessions,
-        Optional<String> controlGroup, String logLevel, EngineLimits limits, DataPathSettings dataPath) {
+        Optional<String> controlGroup, String logLevel, EngineLimits limits, DataPathSettings dataPath,
+        SourceRouteSettings sourceRoutes) {
 
     public AgentConfig {
         peers = List.copyOf(peers);
@@ -28,7 +31,7 @@ public record AgentConfig(ManagedScope scope, List<AddressPrefix> peers, boolean
 
     public static AgentConfig defaults() {
         return new AgentConfig(ManagedScope.everything(), List.of(), false, Optional.empty(), "info",
-                EngineLimits.defaults(), DataPathSettings.defaults());
+                EngineLimits.defaults(), DataPathSettings.defaults(), SourceRouteSettings.defaults());
     }
 
     public boolean managesPeer(InetAddress peer) {

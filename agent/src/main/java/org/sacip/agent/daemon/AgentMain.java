@@ -84,6 +84,8 @@ public final class AgentMain implements Callable<Integer> {
                 .setLevel(Level.toLevel(level, Level.INFO));
         Logger log = LoggerFactory.getLogger(AgentMain.class);
         log.info("sacip-agent {} starting (pid {})", VERSION, ProcessHandle.current().pid());
+        // The first session's key agreement and the first move must not pay for loading classes and crypto providers.
+        Warmup.start();
         Optional<AgentDaemon> started;
         try {
             started = AgentDaemon.start(settings, stateDirectory, controlSocket, stop::requested);

@@ -19,6 +19,7 @@ import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.move.ScopeConfigurationException;
 import org.sacip.agent.peer.protocol.EngineLimits;
+import org.sacip.agent.route.SourceRouteSettings;
 
 /**
  * Reads the agent's config file: {@code key = value} lines, {@code #} comments, lists separated by spaces or
@@ -27,6 +28,7 @@ import org.sacip.agent.peer.protocol.EngineLimits;
 public final class ConfigFile {
     private static final Pattern LINE = Pattern.compile("([a-z][a-z-]*)\\s*=\\s*(.*)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    private static final Pattern TABLE_RANGE = Pattern.compile("(\\d{1,10})\\s*-\\s*(\\d{1,10})");
     private static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug", "trace");
     private static final long MAX_SIZE = 64 * 1024;
 
@@ -59,6 +61,8 @@ public final class ConfigFile {
         int handshakeRatePerPrefix = limits.handshakesPerPrefixPerSecond();
         long markMask = DataPathSettings.DEFAULT_MARK_MASK;
         int nflogGroup = DataPathSettings.DEFAULT_NFLOG_GROUP;
+        long[] routeTables = {SourceRouteSettings.DEFAULT_FIRST_TABLE, SourceRouteSettings.DEFAULT_LAST_TABLE};
+        long routePriority = SourceRouteSettings.DEFAULT_PRIORITY;
         boolean closeLegacy = false;
         Optional<String> group = Optional.empty();
         String level = "info";
@@ -104,6 +108,9 @@ public final class ConfigFile {
                     case "handshake-rate-per-prefix" -> handshakeRatePerPrefix = count(value, 1, 100_000);
                     case "mark-mask" -> markMask = markMask(value);
                     case "nflog-group" -> nflogGroup = count(value, 1, 65535);
+                    case "source-route-tables" -> routeTables = tableRange(value);
+                    case "source-route-priority" -> routePriority = count(value, 1,
+                            (int) SourceRouteSettings.MAIN_RULE_PRIORITY - 2);
                     case "udp-idle-timeout" -> throw new ConfigException("'udp-idle-timeout' is gone: UDP flows end "
                             + "when conntrack's own timeouts end them (remove the line)");
                     default -> throw new ConfigException("unknown key '" + key + "' (known: " + String.join(", ",
@@ -120,7 +127,8 @@ public final class ConfigFile {
             EngineLimits configured = limits.withKeys(maxKeys, Math.min(maxKeysPerPrefix, maxKeys))
                     .withKeyIdleKeep(keyIdleKeep).withRates(helloRate, handshakeRate, handshakeRatePerPrefix);
             return new AgentConfig(ManagedScope.of(interfaces, prefixes), peers, closeLegacy, group, level, configured,
-                    new DataPathSettings(nflogGroup, markMask));
+                    new DataPathSettings(nflogGroup, markMask),
+                    new SourceRouteSettings(routeTables[0], routeTables[1], routePriority));
         } catch (ScopeConfigurationException | IllegalArgumentException e) {
             throw new ConfigException(name + ": " + e.getMessage());
         }
@@ -129,7 +137,8 @@ public final class ConfigFile {
     /** The keys this file may set, in the order docs/AGENT.md lists them. */
     static final List<String> KNOWN_KEYS = List.of("interfaces", "prefixes", "peers", "close-legacy-sessions",
             "control-group", "log-level", "max-keys", "max-keys-per-prefix", "key-idle-keep", "hello-rate",
-            "handshake-rate", "handshake-rate-per-prefix", "mark-mask", "nflog-group");
+            "handshake-rate", "handshake-rate-per-prefix", "mark-mask", "nflog-group", "source-route-tables",
+            "source-route-priority");
 
     private static int count(String value, int min, int max) throws ConfigException {
         if (!value.matches("\\d{1,9}")) {
@@ -147,10 +156,26 @@ public final class ConfigFile {
             throw new ConfigException("not a 32-bit hexadecimal mask like 0x0f000000: '" + printable(value) + "'");
         }
         long mask = Long.parseLong(value.substring(2), 16);
-        if (mask == 0) {
-            throw new ConfigException("the mark mask needs at least one bit");
+        if (Long.bitCount(mask) < 2) {
+            throw new ConfigException("the mark mask needs at least two bits (one conntrack mark bit, one route bit)");
         }
         return mask;
+    }
+
+    /** {@code FIRST-LAST}: routing table numbers the agent may use for source routes. */
+    private static long[] tableRange(String value) throws ConfigException {
+        Matcher matcher = TABLE_RANGE.matcher(value);
+        if (!matcher.matches()) {
+            throw new ConfigException("not a table range like 9361000-9361255: '" + printable(value) + "'");
+        }
+        long first = Long.parseLong(matcher.group(1));
+        long last = Long.parseLong(matcher.group(2));
+        try {
+            new SourceRouteSettings(first, last, SourceRouteSettings.DEFAULT_PRIORITY);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        return new long[] {first, last};
     }
 
     private static String stripComment(String line) {

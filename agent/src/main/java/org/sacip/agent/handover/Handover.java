@@ -67,7 +67,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
         void movesOver(Set<InetAddress> originals);
     }
 
-    private record LocalMove(InetAddress movedTo, MoveKind kind, Instant since) {
+    /** Where our original address moved; {@code originalInPlace}: it is still on its interface (a route change). */
+    private record LocalMove(InetAddress movedTo, MoveKind kind, Instant since, boolean originalInPlace) {
     }
 
     private record Lineage(InetAddress localOriginal, InetAddress peerOriginal,
@@ -140,10 +141,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
             book.put(s.tuple(), new BookEntry(s.state(), s.since()));
         }
         saved.moves().forEach((original, movedTo) -> localMoves.put(original,
-                new LocalMove(movedTo, MoveKind.BREAK_BEFORE_MAKE, clock.instant())));
+                new LocalMove(movedTo, MoveKind.BREAK_BEFORE_MAKE, clock.instant(), false)));
         List<Ghost> ghosts = new ArrayList<>();
         holders.forEach((address, tuples) -> ghosts.add(new Ghost(address,
-                HandoverPlanner.ghostActive(address, movedTo(address)), tuples)));
+                ghostActive(address), tuples)));
         dataPath.install(remappings, ghosts);
         observer.ghosts(dataPath.ghostAddresses());
         LOG.info("resumed {} session(s), {} ghost(s), {} move(s) from {}", saved.sessions().size(), ghosts.size(),
@@ -170,7 +171,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private void executeNow(MovePlan plan) throws DataPathException {
         InetAddress original = plan.original();
         boolean home = plan.kind() == MoveKind.RETURN_HOME;
-        localMoves.put(original, new LocalMove(plan.newActive(), plan.kind(), plan.seenAt()));
+        localMoves.put(original, new LocalMove(plan.newActive(), plan.kind(), plan.seenAt(),
+                plan.originalInPlace()));
         for (PeerSessions group : plan.peers()) {
             for (Session session : group.sessions()) {
                 index(session.tuple());
@@ -180,13 +182,21 @@ public final class Handover implements HandoverPort, AutoCloseable {
         commitTouched(touched, Set.of());
         moves++;
         // The lineages that hold sessions here must confirm: the convergence time runs until they all answered.
+        // One that already confirmed this address hears nothing new (the address left after a route change had
+        // moved its sessions), so nobody waits for it.
         Set<Octets> waiting = new LinkedHashSet<>();
         for (SessionTuple tuple : touched) {
-            Octets lineage = bindings.get(tuple);
-            if (lineage != null && lineages.containsKey(lineage)) {
-                waiting.add(lineage);
+            Octets id = bindings.get(tuple);
+            Lineage lineage = id == null ? null : lineages.get(id);
+            if (lineage != null && !lineage.state().localConfirmed().equals(plan.newActive())) {
+                waiting.add(id);
             }
         }
+        // A move to the same address still waiting for its peers is the same move: its time runs from its first
+        // event (the route change), not from the address leaving later.
+        MoveProgress running = progress.get(original);
+        Instant since = running != null && running.newActive.equals(plan.newActive()) ? running.seenAt
+                : plan.seenAt();
         LOG.info("move {} (was {}) -> {} on {} ({}): {} session(s), {} bound to {} key(s); planned in {} ms",
                 text(original), text(plan.previousActive()), text(plan.newActive()), plan.interfaceName(),
                 plan.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), touched.size(),
@@ -197,12 +207,16 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 "interface", plan.interfaceName(), "kind", plan.kind().name(), "sessions",
                 Integer.toString(touched.size()), "peers", Integer.toString(waiting.size())));
         if (!waiting.isEmpty()) {
-            progress.put(original, new MoveProgress(original, plan.newActive(), plan.seenAt(), touched.size(),
-                    waiting));
-        } else if (home) {
-            finishHomeIfDone(original);
+            progress.put(original, new MoveProgress(original, plan.newActive(), since, touched.size(), waiting));
+        } else {
+            // An earlier move's count would wait for answers this one made pointless.
+            progress.remove(original);
+            if (home) {
+                finishHomeIfDone(original);
+            }
         }
-        if (!home) {
+        if (!home && !plan.originalInPlace()) {
+            // While the original address still works (a route change), sessions without a peer agent keep using it.
             closeLegacy(original, touched);
         }
     }
@@ -492,6 +506,11 @@ public final class Handover implements HandoverPort, AutoCloseable {
         return move == null ? null : move.movedTo();
     }
 
+    private boolean ghostActive(InetAddress original) {
+        LocalMove move = localMoves.get(original);
+        return move != null && HandoverPlanner.ghostActive(original, move.movedTo(), move.originalInPlace());
+    }
+
     /**
      * Brings the touched sessions to what the planner says and removes the ended ones, in one data-path change; the
      * book and the view follow only once the kernel took it.
@@ -522,7 +541,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         List<GhostChange> ghostChanges = new ArrayList<>();
         for (InetAddress address : addresses) {
             ghostChanges.add(new GhostChange(address, holds.get(address), Set.of(),
-                    Optional.of(HandoverPlanner.ghostActive(address, movedTo(address)))));
+                    Optional.of(ghostActive(address))));
         }
         Set<InetAddress> ghostsBefore = dataPath.ghostAddresses();
         dataPath.commit(changes, ghostChanges, ended);

@@ -20,7 +20,7 @@ import org.sacip.agent.session.SessionTuple;
  * as it is; nothing moves it again.</li>
  * </ul>
  * Every session holds the ghost of its local address: standby while the address is on an interface (a
- * make-before-break move loses no packet), active once it left.
+ * make-before-break move loses no packet; a move for a route change keeps it so), active once it left.
  */
 final class HandoverPlanner {
     private HandoverPlanner() {
@@ -65,8 +65,12 @@ final class HandoverPlanner {
         return new Desired(Remapping.identity(session), awayFromHome ? SessionState.LEGACY : SessionState.UNBOUND);
     }
 
-    /** Whether the ghost of {@code original} must be active: the address left its interface for another. */
-    static boolean ghostActive(InetAddress original, InetAddress movedTo) {
-        return movedTo != null && !movedTo.equals(original);
+    /**
+     * Whether the ghost of {@code original} must be active: the sessions moved to another address and the original
+     * left its interface. While it is still there (a move for a route change) the ghost stays standby: the address
+     * serves new connections as before.
+     */
+    static boolean ghostActive(InetAddress original, InetAddress movedTo, boolean originalInPlace) {
+        return movedTo != null && !movedTo.equals(original) && !originalInPlace;
     }
 }

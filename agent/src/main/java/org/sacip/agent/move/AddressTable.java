@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,15 +21,19 @@ import org.sacip.netlink.route.RtnetlinkEvent;
 
 /**
  * The local addresses and interfaces as the kernel last reported them, and which addresses are usable as a
- * source: on a managed interface that is up, not on loopback (where the ghosts live), not host scope, and past
- * duplicate address detection (TENTATIVE cleared, not DADFAILED). Every update returns what changed in the usable
- * set, so a deleted address, a downed interface and a DAD result all come out as the same two kinds of change.
+ * source: on a managed interface that is up and has not lost its carrier, not on loopback (where the ghosts live),
+ * not host scope, and past duplicate address detection (TENTATIVE cleared, not DADFAILED). Every update returns
+ * what changed in the usable set, so a deleted address, a downed interface, a lost carrier and a DAD result all
+ * come out as the same two kinds of change. Only a carrier seen and then lost counts: an interface that never had
+ * one (a bridge without ports holding service addresses) keeps its addresses usable.
  * An event only re-examines the addresses it touches, so hosts with many addresses stay cheap. Pure logic, fed by
  * a dump and by {@link RtnetlinkEvent}s; not thread-safe.
  */
 public final class AddressTable {
     private final ManagedScope scope;
     private final Map<Integer, LinkInfo> links = new HashMap<>();
+    /** Interfaces that are up but lost the carrier they had. */
+    private final Set<Integer> carrierLost = new HashSet<>();
     /** Address -> interface index -> the kernel's record; one address may sit on several interfaces (and lo). */
     private final Map<InetAddress, Map<Integer, InterfaceAddress>> addresses = new LinkedHashMap<>();
 
@@ -41,9 +46,14 @@ public final class AddressTable {
         Set<InetAddress> affected = new LinkedHashSet<>(addresses.keySet());
         dumpedAddresses.forEach(address -> affected.add(address.address()));
         Map<InetAddress, InterfaceAddress> before = usable(affected);
+        Map<Integer, LinkInfo> previous = new HashMap<>(links);
         links.clear();
         addresses.clear();
-        dumpedLinks.forEach(link -> links.put(link.index(), link));
+        carrierLost.retainAll(dumpedLinks.stream().map(LinkInfo::index).toList());
+        dumpedLinks.forEach(link -> {
+            noteCarrier(previous.get(link.index()), link);
+            links.put(link.index(), link);
+        });
         dumpedAddresses.forEach(this::put);
         return difference(affected, before, LossCause.REMOVED);
     }
@@ -71,9 +81,11 @@ public final class AddressTable {
             Map<InetAddress, InterfaceAddress> before = usable(affected);
             if (linkEvent.kind() == LinkEvent.Kind.REMOVED) {
                 links.remove(link.index());
+                carrierLost.remove(link.index());
                 affected.forEach(address -> remove(address, link.index()));
                 return difference(affected, before, LossCause.REMOVED);
             }
+            noteCarrier(links.get(link.index()), link);
             links.put(link.index(), link);
             return difference(affected, before, LossCause.LINK_DOWN);
         }
@@ -112,6 +124,15 @@ public final class AddressTable {
     /** The managed interfaces as last reported. */
     public List<LinkInfo> managedLinks() {
         return links.values().stream().filter(this::managed).toList();
+    }
+
+    /** An interface that is up and had a carrier but has none now lost it; one that is down or has one did not. */
+    private void noteCarrier(LinkInfo before, LinkInfo after) {
+        if (!after.up() || after.carrier()) {
+            carrierLost.remove(after.index());
+        } else if (before != null && before.up() && before.carrier()) {
+            carrierLost.add(after.index());
+        }
     }
 
     private void put(InterfaceAddress address) {
@@ -159,7 +180,7 @@ public final class AddressTable {
         LinkInfo link = links.get(address.interfaceIndex());
         boolean pastDad = !address.has(AddressFlag.DADFAILED)
                 && (!address.has(AddressFlag.TENTATIVE) || address.has(AddressFlag.OPTIMISTIC));
-        return link != null && link.up() && managed(link) && pastDad
+        return link != null && link.up() && !carrierLost.contains(link.index()) && managed(link) && pastDad
                 && address.scope() != InterfaceAddress.SCOPE_HOST
                 && scope.managesAddress(address.address());
     }
@@ -197,6 +218,9 @@ public final class AddressTable {
         LinkInfo link = links.get(was.interfaceIndex());
         if (link == null || !link.up()) {
             return LossCause.LINK_DOWN;
+        }
+        if (carrierLost.contains(link.index())) {
+            return LossCause.CARRIER_LOST;
         }
         return eventCause;
     }

@@ -7,5 +7,7 @@ public enum LossCause {
     /** The interface was set down; the address is still configured on it. */
     LINK_DOWN,
     /** Duplicate address detection failed for it. */
-    DAD_FAILED
+    DAD_FAILED,
+    /** Its interface lost its carrier (cable, radio, the other end of the link); the interface is still up. */
+    CARRIER_LOST
 }

@@ -57,6 +57,11 @@ public final class MoveDetector {
         return pending.values().stream().map(Pending::trigger).toList();
     }
 
+    /** Whether a move of {@code original} waits for a usable source. */
+    public boolean isPending(InetAddress original) {
+        return pending.containsKey(original);
+    }
+
     /** Peers of a pending move that already got a plan. */
     public Set<InetAddress> plannedPeers(InetAddress original) {
         Pending waiting = pending.get(original);

@@ -3,6 +3,8 @@ package org.sacip.agent.move;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +17,10 @@ import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.route.RouteInfo;
 
 /**
- * The decisions of move detection, free of I/O: usable-address changes in, plans out. It asks two questions of
- * the outside world, which the {@link MoveMonitor} answers from the kernel: which sessions were made with an
- * address, and what route the kernel takes to a peer. Moves without a usable source yet wait and are retried
- * when an address becomes usable or a route appears. Not thread-safe.
+ * The decisions of move detection, free of I/O: usable-address changes and route changes in, plans out. It asks
+ * two questions of the outside world, which the {@link MoveMonitor} answers from the kernel: which sessions were
+ * made with an address, and what route the kernel takes to a peer. Moves without a usable source yet wait and are
+ * retried when an address becomes usable or a route appears. Not thread-safe.
  */
 public final class MoveEngine {
 
@@ -33,6 +35,10 @@ public final class MoveEngine {
     public interface RouteLookup {
         Optional<RouteInfo> routeTo(InetAddress peer) throws NetlinkException;
     }
+
+    /** Route lookups one route change may cost: the peers with most sessions of each address are asked first. */
+    static final int ROUTE_LOOKUPS_PER_CHANGE = 256;
+    static final int ROUTE_LOOKUPS_PER_ADDRESS = 32;
 
     private final AddressTable table;
     private final SessionLookup sessions;
@@ -59,7 +65,7 @@ public final class MoveEngine {
             } else if (change instanceof AddressChange.Usable usable) {
                 Optional<MoveTrigger> home = detector.addressUsable(usable, seenAt);
                 if (home.isPresent()) {
-                    plans.addAll(returnHome(home.get()));
+                    plans.addAll(homeUnlessRoutedElsewhere(home.get()));
                 }
                 retry = true;
             }
@@ -70,6 +76,93 @@ public final class MoveEngine {
             }
         }
         return plans;
+    }
+
+    /**
+     * The kernel's routes changed: for each address that carries sessions and is still usable, asks which source
+     * the kernel would now choose for a new connection to its peers (one lookup per peer for the whole change, the
+     * peers with most sessions first, at most {@link #ROUTE_LOOKUPS_PER_ADDRESS} per address and
+     * {@link #ROUTE_LOOKUPS_PER_CHANGE} in all). When the source most of those sessions' routes prefer is another
+     * usable address, the sessions move there while their own address still works ({@link MoveKind#ROUTE_CHANGE});
+     * when it is their original address again, they return home. Addresses already lost are left to the loss.
+     */
+    public List<MovePlan> routesChanged(Set<InetAddress> originals, Instant seenAt) throws NetlinkException {
+        Map<InetAddress, Optional<RouteInfo>> looked = new HashMap<>();
+        List<MovePlan> plans = new ArrayList<>();
+        List<InetAddress> ordered = new ArrayList<>(originals);
+        ordered.sort(SessionGrouping.ADDRESS_ORDER);
+        for (InetAddress original : ordered) {
+            if (!table.isUsable(original) || detector.isPending(original)) {
+                continue;
+            }
+            List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(original));
+            InetAddress current = detector.activeAddress(original).orElse(original);
+            Optional<MovePlanner.Target> chosen = preferred(original, groups, looked);
+            if (groups.isEmpty() || chosen.isEmpty() || chosen.get().source().equals(current)) {
+                continue;
+            }
+            MovePlanner.Target target = chosen.get();
+            if (target.source().equals(original)) {
+                plans.addAll(returnHome(MoveTrigger.home(original, current, target.interfaceIndex(), seenAt)));
+                continue;
+            }
+            plans.add(followRoute(original, current, target, groups, seenAt));
+        }
+        return plans;
+    }
+
+    /**
+     * The original address of moved sessions is usable again: they go home, unless the kernel's routes to their
+     * peers prefer another source (the address came back before the route did, or without it): then they stay, or
+     * follow the route, and go home once the route prefers their address again.
+     */
+    private List<MovePlan> homeUnlessRoutedElsewhere(MoveTrigger home) throws NetlinkException {
+        InetAddress original = home.original();
+        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(original));
+        Optional<MovePlanner.Target> chosen = preferred(original, groups, new HashMap<>());
+        if (groups.isEmpty() || chosen.isEmpty() || chosen.get().source().equals(original)) {
+            return returnHome(home);
+        }
+        if (chosen.get().source().equals(home.lost())) {
+            return List.of();
+        }
+        return List.of(followRoute(original, home.lost(), chosen.get(), groups, home.seenAt()));
+    }
+
+    private MovePlan followRoute(InetAddress original, InetAddress current, MovePlanner.Target target,
+            List<PeerSessions> groups, Instant seenAt) {
+        MovePlan plan = new MovePlan(MoveKind.ROUTE_CHANGE, original, current, target.source(),
+                target.interfaceIndex(), MovePlanner.interfaceName(table, target.interfaceIndex()), groups, seenAt,
+                true);
+        detector.planned(plan);
+        return plan;
+    }
+
+    /**
+     * The source the kernel's routes to the peers prefer, weighted by their sessions (the peers with most sessions
+     * asked first, within the bounds; {@code looked} holds this change's answers), or empty if no route offers one.
+     */
+    private Optional<MovePlanner.Target> preferred(InetAddress original, List<PeerSessions> groups,
+            Map<InetAddress, Optional<RouteInfo>> looked) throws NetlinkException {
+        Map<MovePlanner.Target, Integer> votes = new LinkedHashMap<>();
+        List<PeerSessions> largestFirst = new ArrayList<>(groups);
+        largestFirst.sort(Comparator.comparingInt((PeerSessions group) -> group.sessions().size()).reversed());
+        int asked = 0;
+        for (PeerSessions group : largestFirst) {
+            if (asked == ROUTE_LOOKUPS_PER_ADDRESS
+                    || (!looked.containsKey(group.peer()) && looked.size() >= ROUTE_LOOKUPS_PER_CHANGE)) {
+                break;
+            }
+            asked++;
+            Optional<RouteInfo> route = looked.get(group.peer());
+            if (route == null) {
+                route = routes.routeTo(group.peer());
+                looked.put(group.peer(), route);
+            }
+            route.flatMap(found -> MovePlanner.target(original, group.peer(), found, table))
+                    .ifPresent(target -> votes.merge(target, group.sessions().size(), Integer::sum));
+        }
+        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
     }
 
     /** The address the sessions of {@code original} use now, if they moved. */

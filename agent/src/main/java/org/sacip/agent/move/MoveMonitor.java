@@ -26,12 +26,46 @@ import org.sacip.netlink.route.RtnetlinkGroup;
 
 /**
  * The kernel side of move detection: subscribes to address, link and route events, keeps the {@link AddressTable}
- * current (re-dumping after an overrun), asks sock_diag and conntrack which sessions a lost address carried, asks
+ * current (re-dumping after an overrun), takes the sessions a lost address carried from the session index, asks
  * the kernel's routing for each peer's new source, and returns {@link MovePlan}s. Moves that found no usable
  * source yet (break-before-make, an IPv6 address still under DAD) are retried whenever an address becomes usable
- * or a route is added. Call {@link #poll} from one thread.
+ * or a route is added. After a batch of route events (other than the agent's own source routes) it asks once per
+ * peer where a new connection would go, which starts a move while the old address still works. Call {@link #poll}
+ * from one thread.
  */
 public final class MoveMonitor implements AutoCloseable {
+
+    /** What the monitor needs of the agent besides the sessions of an address. */
+    public interface Surroundings {
+        /** The local addresses that carry sessions now (the originals a route change may move). */
+        Set<InetAddress> originals();
+
+        /** Whether a route is one of the agent's own (a source route): its changes are not the host's. */
+        boolean ownRoute(RouteInfo route);
+
+        /** Addresses, links or routes of the host changed (called on the monitor's thread after the batch). */
+        void kernelChanged();
+    }
+
+    /**
+     * No route-triggered moves and nobody to tell: only address and link events move sessions (for tests of those;
+     * a return home the peers' routes do not prefer yet then waits for a route change nobody watches).
+     */
+    public static final Surroundings NO_SURROUNDINGS = new Surroundings() {
+        @Override
+        public Set<InetAddress> originals() {
+            return Set.of();
+        }
+
+        @Override
+        public boolean ownRoute(RouteInfo route) {
+            return false;
+        }
+
+        @Override
+        public void kernelChanged() {
+        }
+    };
     private static final Set<RtnetlinkGroup> GROUPS = EnumSet.of(RtnetlinkGroup.LINK, RtnetlinkGroup.IPV4_ADDRESS,
             RtnetlinkGroup.IPV6_ADDRESS, RtnetlinkGroup.IPV4_ROUTE, RtnetlinkGroup.IPV6_ROUTE);
 
@@ -41,16 +75,18 @@ public final class MoveMonitor implements AutoCloseable {
     private final AddressTable table;
     private final MoveEngine engine;
     private final Clock clock;
+    private final Surroundings surroundings;
     private long overruns;
 
     private MoveMonitor(RtnetlinkEvents events, RtnetlinkClient client, ManagedScope scope, Clock clock,
-            MoveEngine.SessionLookup sessions) {
+            MoveEngine.SessionLookup sessions, Surroundings surroundings) {
         this.events = events;
         this.client = client;
         this.settings = new ManagedInterfaceSettings(scope);
         this.table = new AddressTable(scope);
         this.engine = new MoveEngine(table, sessions, this::route);
         this.clock = clock;
+        this.surroundings = surroundings;
     }
 
     /**
@@ -61,6 +97,15 @@ public final class MoveMonitor implements AutoCloseable {
      */
     public static MoveMonitor open(Optional<NetNamespace> namespace, ManagedScope scope, Clock clock,
             MoveEngine.SessionLookup sessions) throws NetlinkException {
+        return open(namespace, scope, clock, sessions, NO_SURROUNDINGS);
+    }
+
+    /**
+     * As {@link #open(Optional, ManagedScope, Clock, MoveEngine.SessionLookup)}, with route-triggered moves of the
+     * addresses {@code surroundings} names and its callback after each batch of the host's changes.
+     */
+    public static MoveMonitor open(Optional<NetNamespace> namespace, ManagedScope scope, Clock clock,
+            MoveEngine.SessionLookup sessions, Surroundings surroundings) throws NetlinkException {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             RtnetlinkEvents events = namespace.isPresent() ? RtnetlinkEvents.open(namespace.get(), GROUPS)
@@ -69,7 +114,7 @@ public final class MoveMonitor implements AutoCloseable {
             RtnetlinkClient client = namespace.isPresent() ? RtnetlinkClient.open(namespace.get())
                     : RtnetlinkClient.open();
             opened.add(client);
-            MoveMonitor monitor = new MoveMonitor(events, client, scope, clock, sessions);
+            MoveMonitor monitor = new MoveMonitor(events, client, scope, clock, sessions, surroundings);
             monitor.redump();
             return monitor;
         } catch (NetlinkException | RuntimeException e) {
@@ -120,17 +165,34 @@ public final class MoveMonitor implements AutoCloseable {
             overruns++;
             Instant seenAt = clock.instant();
             events.resynchronizeLinks();
-            return engine.handle(redump(), seenAt, true);
+            List<MovePlan> plans = new ArrayList<>(engine.handle(redump(), seenAt, true));
+            plans.addAll(engine.routesChanged(surroundings.originals(), seenAt));
+            surroundings.kernelChanged();
+            return plans;
         }
         Instant seenAt = clock.instant();
         List<MovePlan> plans = new ArrayList<>();
+        boolean hostChanged = false;
+        boolean routesChanged = false;
         for (RtnetlinkEvent event : batch) {
+            if (event instanceof RouteEvent route && surroundings.ownRoute(route.route())) {
+                continue;
+            }
+            hostChanged = true;
             if (event instanceof LinkEvent link && (link.kind() == LinkEvent.Kind.ADDED
                     || link.kind() == LinkEvent.Kind.UP)) {
                 settings.apply(client, link.link());
             }
             boolean routeAdded = event instanceof RouteEvent route && route.kind() == RouteEvent.Kind.ADDED;
+            routesChanged |= event instanceof RouteEvent;
             plans.addAll(engine.handle(table.apply(event), seenAt, routeAdded));
+        }
+        if (routesChanged) {
+            // Once per batch, however many routes it changed: one lookup per peer.
+            plans.addAll(engine.routesChanged(surroundings.originals(), seenAt));
+        }
+        if (hostChanged) {
+            surroundings.kernelChanged();
         }
         return plans;
     }

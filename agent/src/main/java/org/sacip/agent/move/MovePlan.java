@@ -9,10 +9,13 @@ import org.sacip.agent.session.PeerSessions;
 /**
  * What to do for a move: the sessions made with {@code original}, grouped by peer, now use {@code newActive} on
  * interface {@code interfaceIndex} instead of {@code previousActive}. For {@link MoveKind#RETURN_HOME}, newActive
- * equals original. {@code seenAt} is when the triggering kernel event was seen.
+ * equals original. {@code seenAt} is when the triggering kernel event was seen. {@code originalInPlace} says whether
+ * the original address is still usable on an interface (a move for a route change, or of an address the sessions
+ * had moved to): its ghost stays standby, new connections to it still work.
  */
 public record MovePlan(MoveKind kind, InetAddress original, InetAddress previousActive, InetAddress newActive,
-        int interfaceIndex, String interfaceName, List<PeerSessions> peers, Instant seenAt) {
+        int interfaceIndex, String interfaceName, List<PeerSessions> peers, Instant seenAt,
+        boolean originalInPlace) {
 
     public MovePlan {
         peers = List.copyOf(peers);

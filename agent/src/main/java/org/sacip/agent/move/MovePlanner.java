@@ -25,7 +25,8 @@ public final class MovePlanner {
         }
     }
 
-    private record Target(InetAddress source, int interfaceIndex) {
+    /** A new source for the sessions, and the interface the route to the peer leaves by. */
+    record Target(InetAddress source, int interfaceIndex) {
     }
 
     private MovePlanner() {
@@ -44,19 +45,22 @@ public final class MovePlanner {
         List<PeerSessions> waiting = new ArrayList<>();
         for (PeerSessions group : groups) {
             Optional<RouteInfo> route = routes.getOrDefault(group.peer(), Optional.empty());
-            Optional<Target> target = route.flatMap(found -> target(trigger, group.peer(), found, table));
+            Optional<Target> target = route.flatMap(found -> target(trigger.original(), group.peer(), found, table));
             if (target.isPresent()) {
                 byTarget.computeIfAbsent(target.get(), key -> new ArrayList<>()).add(group);
             } else {
                 waiting.add(group);
             }
         }
-        MoveKind kind = trigger.cause().equals(Optional.of(LossCause.LINK_DOWN)) ? MoveKind.LINK_DOWN
+        Optional<LossCause> cause = trigger.cause();
+        MoveKind kind = cause.equals(Optional.of(LossCause.LINK_DOWN))
+                || cause.equals(Optional.of(LossCause.CARRIER_LOST)) ? MoveKind.LINK_DOWN
                 : waited ? MoveKind.BREAK_BEFORE_MAKE : MoveKind.MAKE_BEFORE_BREAK;
+        boolean inPlace = table.isUsable(trigger.original());
         List<MovePlan> plans = new ArrayList<>();
         byTarget.forEach((target, peers) -> plans.add(new MovePlan(kind, trigger.original(), trigger.lost(),
                 target.source(), target.interfaceIndex(), interfaceName(table, target.interfaceIndex()), peers,
-                trigger.seenAt())));
+                trigger.seenAt(), inPlace)));
         return new Result(plans, waiting);
     }
 
@@ -67,17 +71,17 @@ public final class MovePlanner {
         }
         int index = table.interfaceOf(trigger.original()).orElse(trigger.interfaceIndex());
         return new MovePlan(MoveKind.RETURN_HOME, trigger.original(), trigger.lost(), trigger.original(), index,
-                interfaceName(table, index), groups, trigger.seenAt());
+                interfaceName(table, index), groups, trigger.seenAt(), true);
     }
 
-    /** The new source for one peer, if the route offers an acceptable one. */
-    static Optional<Target> target(MoveTrigger trigger, InetAddress peer, RouteInfo route, AddressTable table) {
+    /** The new source for one peer of {@code original}'s sessions, if the route offers an acceptable one. */
+    static Optional<Target> target(InetAddress original, InetAddress peer, RouteInfo route, AddressTable table) {
         Optional<InetAddress> source = route.preferredSource();
         if (source.isEmpty()) {
             return Optional.empty();
         }
         InetAddress candidate = source.get();
-        boolean sameFamily = candidate.getAddress().length == trigger.original().getAddress().length
+        boolean sameFamily = candidate.getAddress().length == original.getAddress().length
                 && candidate.getAddress().length == peer.getAddress().length;
         boolean scopeFits = !candidate.isLinkLocalAddress() || peer.isLinkLocalAddress();
         if (!sameFamily || !scopeFits || !table.isUsable(candidate)) {
@@ -88,7 +92,7 @@ public final class MovePlanner {
         return Optional.of(new Target(candidate, index));
     }
 
-    private static String interfaceName(AddressTable table, int index) {
+    static String interfaceName(AddressTable table, int index) {
         return table.interfaceName(index).orElse("if" + index);
     }
 }

@@ -39,6 +39,11 @@ public final class LiveSessions {
         return sessions;
     }
 
+    /** The local addresses that carry live sessions now. */
+    public Set<InetAddress> addresses() {
+        return Set.copyOf(byLocal.keySet());
+    }
+
     public int size() {
         return byLocal.values().stream().mapToInt(Set::size).sum();
     }

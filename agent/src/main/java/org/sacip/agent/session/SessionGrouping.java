@@ -10,7 +10,8 @@ import java.util.Map;
 
 /** Groups sessions by peer address, so a move sends one update per peer and not one per socket. */
 public final class SessionGrouping {
-    private static final Comparator<InetAddress> BY_BYTES =
+    /** Addresses in a stable order: IPv4 before IPv6, then by their bytes. */
+    public static final Comparator<InetAddress> ADDRESS_ORDER =
             Comparator.<InetAddress>comparingInt(address -> address.getAddress().length)
                     .thenComparing(InetAddress::getAddress, java.util.Arrays::compareUnsigned);
 
@@ -25,7 +26,7 @@ public final class SessionGrouping {
         }
         List<PeerSessions> result = new ArrayList<>();
         groups.forEach((peer, bySession) -> result.add(new PeerSessions(peer, new ArrayList<>(bySession.values()))));
-        result.sort(Comparator.comparing(PeerSessions::peer, BY_BYTES));
+        result.sort(Comparator.comparing(PeerSessions::peer, ADDRESS_ORDER));
         return result;
     }
 }

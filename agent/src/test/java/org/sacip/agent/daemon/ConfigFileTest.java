@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.sacip.agent.route.SourceRouteSettings;
 
 class ConfigFileTest {
 
@@ -28,6 +29,8 @@ class ConfigFileTest {
                 max-keys = 100
                 key-idle-keep = 30m
                 mark-mask = 0x00f00000
+                source-route-tables = 5000-5099
+                source-route-priority = 30000
                 close-legacy-sessions = yes
                 control-group = sacip
                 log-level = DEBUG
@@ -40,6 +43,9 @@ class ConfigFileTest {
         assertEquals(100, config.limits().maxKeys());
         assertEquals(Duration.ofMinutes(30), config.limits().keyIdleKeep());
         assertEquals(0x00100000L, config.dataPath().firstReplyMark());
+        assertEquals(0x00200000L, config.dataPath().routeMark());
+        assertEquals(new SourceRouteSettings(5000, 5099, 30000), config.sourceRoutes());
+        assertEquals(30001, config.sourceRoutes().sourcePriority());
         assertTrue(config.closeLegacySessions());
         assertEquals(Optional.of("sacip"), config.controlGroup());
         assertEquals("debug", config.logLevel());
@@ -65,6 +71,13 @@ class ConfigFileTest {
         "max-keys = 0|agent.conf:1:",
         "hello-rate = lots|agent.conf:1:",
         "mark-mask = 0x0|agent.conf:1:",
+        "mark-mask = 0x01000000|agent.conf:1: the mark mask needs at least two bits",
+        "source-route-tables = 10|agent.conf:1: not a table range",
+        "source-route-tables = 200-300|agent.conf:1: table range 200-300 includes the kernel's tables",
+        "source-route-tables = 900-800|agent.conf:1: table range 900-800 is not a range",
+        "source-route-tables = 1-4294967296|agent.conf:1: table range 1-4294967296 is not a range",
+        "source-route-priority = 32765|agent.conf:1: 32765 is outside 1..32764",
+        "source-route-priority = 0|agent.conf:1: 0 is outside 1..32764",
         "nflog-group = 70000|agent.conf:1:",
         "close-legacy-sessions = maybe|agent.conf:1: expected yes or no, got 'maybe'",
         "control-group = Root Group|agent.conf:1: not a group name",

@@ -12,8 +12,8 @@ class DataPathSettingsTest {
     @Test
     void pathMtuErrorsGoToTheGroupNextToTheOpenings() {
         assertEquals(9362, DataPathSettings.defaults().pathMtuGroup());
-        assertEquals(2, new DataPathSettings(1, 0x1).pathMtuGroup());
-        assertEquals(65534, new DataPathSettings(65535, 0x1).pathMtuGroup(), "there is no group 65536");
+        assertEquals(2, new DataPathSettings(1, 0x3).pathMtuGroup());
+        assertEquals(65534, new DataPathSettings(65535, 0x3).pathMtuGroup(), "there is no group 65536");
     }
 
     @Test
@@ -32,5 +32,15 @@ class DataPathSettingsTest {
                 ruleset);
         assertTrue(ruleset.contains("log prefix \"sacip-synack\" group 700 "), ruleset);
         assertFalse(ruleset.contains("@PMTU_GROUP@") || ruleset.contains("@RELAYED_MARK@"), ruleset);
+    }
+
+    @Test
+    void theRouteBitIsTheMasksNextBitSoRelayedErrorsAndMovedSessionsNeverShareOne() throws Exception {
+        assertEquals(0x02000000L, DataPathSettings.defaults().routeMark());
+        DataPathSettings settings = new DataPathSettings(700, 0x00f00000L);
+        assertEquals(0x00200000L, settings.routeMark());
+        String ruleset = SacipRuleset.text(settings);
+        assertTrue(ruleset.contains("@outsrc4 meta mark set meta mark | 0x00200000"), ruleset);
+        assertFalse(ruleset.contains("@ROUTE_MARK@"), ruleset);
     }
 }

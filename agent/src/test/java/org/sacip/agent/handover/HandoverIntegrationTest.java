@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,46 @@ class HandoverIntegrationTest {
     }
 
     @Test
+    void theAddressLeavingAfterARouteChangeIsTheSameMoveWhoseTimeRunsFromTheRouteChange() throws Exception {
+        List<Map<String, String>> converged = new CopyOnWriteArrayList<>();
+        HandoverEvents events = (type, summary, fields) -> {
+            if (type.equals("converged")) {
+                converged.add(fields);
+            }
+        };
+        try (TestNamespace ns = TestNamespace.create("hov");
+                DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
+                Handover handover = new Handover(dataPath, new HandoverStore(state), events, Optional.empty(),
+                        observer(), Clock.systemUTC())) {
+            handover.resume(new HandoverStore.State(List.of(), Map.of()));
+            SessionTuple session = tuple(x, 40000, b, 22);
+            Octets lineage = Octets.fromHex("0102030405060708");
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
+                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            Instant routeChange = Instant.now().minusSeconds(5);
+            handover.execute(plan(MoveKind.ROUTE_CHANGE, x, y, session, routeChange, true))
+                    .get(10, TimeUnit.SECONDS);
+            // The address leaves before the peer answered: still the same move.
+            handover.execute(plan(MoveKind.MAKE_BEFORE_BREAK, x, y, session, Instant.now(), false))
+                    .get(10, TimeUnit.SECONDS);
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, y, b)), List.of(), List.of(), List.of()));
+            assertEquals(1, converged.size(), converged.toString());
+            assertTrue(Long.parseLong(converged.get(0).get("ms")) >= 5000, "measured from the route change, "
+                    + "5 s before: " + converged);
+
+            // Once confirmed, the address leaving again waits for nobody: no answer is left to count.
+            handover.execute(plan(MoveKind.MAKE_BEFORE_BREAK, x, y, session, Instant.now(), false))
+                    .get(10, TimeUnit.SECONDS);
+            handover.execute(plan(MoveKind.RETURN_HOME, x, x, session, Instant.now(), true))
+                    .get(10, TimeUnit.SECONDS);
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(), List.of()));
+            assertEquals(2, converged.size(), "the return home converged as a move of its own: " + converged);
+            assertEquals(Remapping.identity(session), dataPath.remapping(session));
+            dataPath.flush();
+        }
+    }
+
+    @Test
     void aCollisionFailsOnlyTheLineageThatCausesIt() throws Exception {
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
@@ -113,10 +155,15 @@ class HandoverIntegrationTest {
     }
 
     private static MovePlan plan(InetAddress original, InetAddress newActive, SessionTuple session) {
+        return plan(MoveKind.MAKE_BEFORE_BREAK, original, newActive, session, Instant.now(), false);
+    }
+
+    private static MovePlan plan(MoveKind kind, InetAddress original, InetAddress newActive, SessionTuple session,
+            Instant seenAt, boolean originalInPlace) {
         List<Session> sessions = new ArrayList<>();
         sessions.add(new Session(session, SessionOrigin.TRACKED, 0));
-        return new MovePlan(MoveKind.MAKE_BEFORE_BREAK, original, original, newActive, 2, "eth1",
-                List.of(new PeerSessions(session.remote().address(), sessions)), Instant.now());
+        return new MovePlan(kind, original, original, newActive, 2, "eth1",
+                List.of(new PeerSessions(session.remote().address(), sessions)), seenAt, originalInPlace);
     }
 
     private static Handover.Observer observer() {

@@ -73,7 +73,13 @@ class HandoverPlannerTest {
         HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y, null, null);
         assertTrue(desired.remapping().isIdentity());
         assertEquals(SessionState.LEGACY, desired.state());
-        assertTrue(HandoverPlanner.ghostActive(X, Y));
+        assertTrue(HandoverPlanner.ghostActive(X, Y, false));
+    }
+
+    @Test
+    void aMoveForARouteChangeKeepsTheGhostStandbyWhileTheAddressIsStillThere() {
+        assertFalse(HandoverPlanner.ghostActive(X, Y, true), "X still serves new connections on its interface");
+        assertTrue(HandoverPlanner.ghostActive(X, Y, false), "once X left, only its sessions reach it");
     }
 
     @Test
@@ -89,8 +95,8 @@ class HandoverPlannerTest {
         HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, null, null, null);
         assertTrue(desired.remapping().isIdentity());
         assertEquals(SessionState.UNBOUND, desired.state());
-        assertFalse(HandoverPlanner.ghostActive(X, null));
-        assertFalse(HandoverPlanner.ghostActive(X, X), "back home: the ghost is standby again");
+        assertFalse(HandoverPlanner.ghostActive(X, null, false));
+        assertFalse(HandoverPlanner.ghostActive(X, X, true), "back home: the ghost is standby again");
     }
 
     private static InetAddress ip(String text) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sacip.agent.move.KernelFacts.LO;
 import static org.sacip.agent.move.KernelFacts.added;
+import static org.sacip.agent.move.KernelFacts.carrier;
 import static org.sacip.agent.move.KernelFacts.address;
 import static org.sacip.agent.move.KernelFacts.down;
 import static org.sacip.agent.move.KernelFacts.ghost;
@@ -48,6 +49,28 @@ class AddressTableTest {
         assertTrue(table.isConfigured(ip("198.18.0.1")), "the address is still configured");
         assertEquals(List.of(new AddressChange.Usable(ip("198.18.0.1"), 2),
                 new AddressChange.Usable(ip("2001:db8::1"), 2)), table.apply(up(ETH0)));
+    }
+
+    @Test
+    void aLostCarrierLosesTheAddressesOfAnInterfaceThatStaysUpAndItsReturnBringsThemBack() {
+        AddressTable table = tableWith(ManagedScope.everything());
+        assertEquals(List.of(new AddressChange.Lost(ip("198.18.0.1"), 2, LossCause.CARRIER_LOST),
+                new AddressChange.Lost(ip("2001:db8::1"), 2, LossCause.CARRIER_LOST)),
+                table.apply(carrier(ETH0, false)));
+        assertEquals(List.of(), table.apply(carrier(ETH0, false)), "no second loss for the same carrier");
+        assertEquals(List.of(new AddressChange.Usable(ip("198.18.0.1"), 2),
+                new AddressChange.Usable(ip("2001:db8::1"), 2)), table.apply(carrier(ETH0, true)));
+    }
+
+    @Test
+    void anInterfaceThatNeverHadACarrierKeepsItsAddressesUsable() {
+        AddressTable table = new AddressTable(ManagedScope.everything());
+        LinkInfo bridge = new LinkInfo(4, "pool0", new byte[6], KernelFacts.ARPHRD_ETHER, true, false, 1500,
+                "bridge");
+        assertEquals(List.of(new AddressChange.Usable(ip("2001:db8:30::1"), 4)),
+                table.reset(List.of(LO, bridge), List.of(address(4, "2001:db8:30::1"))));
+        assertEquals(List.of(), table.apply(carrier(bridge, false)), "a port-less bridge: nothing was lost");
+        assertTrue(table.isUsable(ip("2001:db8:30::1")));
     }
 
     @Test

@@ -70,6 +70,13 @@ final class KernelFacts {
                 link.arpType(), true, true, link.mtu(), link.kind()));
     }
 
+    /** The interface up, with or without its carrier (the other end of the cable or link gone). */
+    static LinkEvent carrier(LinkInfo link, boolean carrier) {
+        return new LinkEvent(carrier ? LinkEvent.Kind.CARRIER_UP : LinkEvent.Kind.CARRIER_DOWN, new LinkInfo(
+                link.index(), link.name(), link.hardwareAddress(),
+                link.arpType(), true, carrier, link.mtu(), link.kind()));
+    }
+
     /** What RTM_GETROUTE answers for a peer: output interface and preferred source. */
     static RouteInfo routeVia(String peer, String source, int outputInterface) {
         InetAddress destination = ip(peer);

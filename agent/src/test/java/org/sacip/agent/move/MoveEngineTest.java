@@ -78,7 +78,7 @@ class MoveEngineTest {
     private static MovePlan plan(MoveKind kind, String original, String previous, String now, int index,
             String name, long second, PeerSessions... peers) {
         return new MovePlan(kind, ip(original), ip(previous), ip(now), index, name, List.of(peers),
-                Instant.ofEpochSecond(second));
+                Instant.ofEpochSecond(second), kind == MoveKind.RETURN_HOME || kind == MoveKind.ROUTE_CHANGE);
     }
 
     @Test
@@ -168,6 +168,7 @@ class MoveEngineTest {
         assertEquals(List.of(plan(MoveKind.MAKE_BEFORE_BREAK, X, Y, Z, 3, "eth1", 4, group(PEER_A, a))),
                 feed(removed(address(2, Y)), 4), "X -> Y -> Z keeps X as the original");
         assertEquals(Optional.of(ip(Z)), engine.activeAddress(ip(X)));
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 3));
         assertEquals(List.of(plan(MoveKind.RETURN_HOME, X, Z, X, 3, "eth1", 5, group(PEER_A, a))),
                 feed(added(address(3, X)), 5), "X local again, on another interface, is home");
         assertEquals(Optional.empty(), engine.activeAddress(ip(X)));
@@ -179,8 +180,22 @@ class MoveEngineTest {
         feed(added(address(3, Z)), 1);
         routes.put(ip(PEER_A), routeVia(PEER_A, Z, 3));
         feed(down(ETH0), 2);
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 2));
         assertEquals(List.of(plan(MoveKind.RETURN_HOME, X, Z, X, 2, "eth0", 3, group(PEER_A, a))),
                 feed(up(ETH0), 3));
+    }
+
+    @Test
+    void anAddressBackWhileTheRoutesStillPreferTheNewOneIsNoHomeUntilTheRouteComesBack() throws Exception {
+        Session a = tcp(X, PEER_A);
+        feed(added(address(3, Z)), 1);
+        routes.put(ip(PEER_A), routeVia(PEER_A, Z, 3));
+        feed(down(ETH0), 2);
+        assertEquals(List.of(), feed(up(ETH0), 3), "the peer's route still prefers Z: the sessions stay there");
+        assertEquals(Optional.of(ip(Z)), engine.activeAddress(ip(X)));
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 2));
+        assertEquals(List.of(plan(MoveKind.RETURN_HOME, X, Z, X, 2, "eth0", 4, group(PEER_A, a))),
+                routesChanged(4));
     }
 
     @Test
@@ -238,5 +253,81 @@ class MoveEngineTest {
         assertEquals(List.of(plan(MoveKind.BREAK_BEFORE_MAKE, X, X, Y, 2, "eth0", 2, group(PEER_B, b))),
                 feed(added(address(3, Z)), 3), "only peer B is planned again");
         assertEquals(List.of(), engine.waiting());
+    }
+
+    // Moves for a route change: the address stays, the kernel's route to the peers prefers another source.
+
+    private List<MovePlan> routesChanged(long second) throws Exception {
+        return engine.routesChanged(sessions.keySet(), Instant.ofEpochSecond(second));
+    }
+
+    @Test
+    void aRouteThatPrefersAnotherSourceMovesTheSessionsWhileTheirAddressStaysAndARouteBackBringsThemHome()
+            throws Exception {
+        Session a = tcp(X, PEER_A);
+        Session b = tcp(X, PEER_B);
+        feed(added(address(3, Z)), 1);
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 2));
+        routes.put(ip(PEER_B), routeVia(PEER_B, X, 2));
+        assertEquals(List.of(), routesChanged(2), "the routes still prefer X");
+        routes.put(ip(PEER_A), routeVia(PEER_A, Z, 3));
+        routes.put(ip(PEER_B), routeVia(PEER_B, Z, 3));
+        assertEquals(List.of(plan(MoveKind.ROUTE_CHANGE, X, X, Z, 3, "eth1", 3, group(PEER_A, a),
+                group(PEER_B, b))), routesChanged(3));
+        assertTrue(table.isUsable(ip(X)), "X is still there");
+        assertEquals(Optional.of(ip(Z)), engine.activeAddress(ip(X)));
+        assertEquals(List.of(), routesChanged(4), "nothing new: no second plan");
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 2));
+        routes.put(ip(PEER_B), routeVia(PEER_B, X, 2));
+        assertEquals(List.of(plan(MoveKind.RETURN_HOME, X, Z, X, 2, "eth0", 5, group(PEER_A, a),
+                group(PEER_B, b))), routesChanged(5));
+        assertEquals(Optional.empty(), engine.activeAddress(ip(X)));
+    }
+
+    @Test
+    void theSourceMostSessionsPreferWinsForAllOfThem() throws Exception {
+        Session a1 = tcp(X, PEER_A);
+        Session a2 = tcp(X, PEER_A);
+        Session b = tcp(X, PEER_B);
+        feed(added(address(3, Z)), 1);
+        routes.put(ip(PEER_A), routeVia(PEER_A, Z, 3));
+        routes.put(ip(PEER_B), routeVia(PEER_B, X, 2));
+        assertEquals(List.of(plan(MoveKind.ROUTE_CHANGE, X, X, Z, 3, "eth1", 2, group(PEER_A, a1, a2),
+                group(PEER_B, b))), routesChanged(2), "two sessions' routes prefer Z, one X's: X's move to Z");
+    }
+
+    @Test
+    void anAddressThatLeavesAfterItsSessionsMovedForARouteChangeMovesAgainAsGone() throws Exception {
+        Session a = tcp(X, PEER_A);
+        feed(added(address(3, Z)), 1);
+        routes.put(ip(PEER_A), routeVia(PEER_A, Z, 3));
+        assertEquals(List.of(plan(MoveKind.ROUTE_CHANGE, X, X, Z, 3, "eth1", 2, group(PEER_A, a))),
+                routesChanged(2));
+        // The plan for the loss says X left: its ghost becomes active now (the peer heard of Z already).
+        assertEquals(List.of(plan(MoveKind.MAKE_BEFORE_BREAK, X, X, Z, 3, "eth1", 3, group(PEER_A, a))),
+                feed(removed(address(2, X)), 3));
+        assertEquals(List.of(), routesChanged(4), "a lost address is the loss's business, not the routes'");
+    }
+
+    @Test
+    void aRouteChangeCostsOneLookupPerPeerAndAtMostABoundPerAddress() throws Exception {
+        List<InetAddress> asked = new ArrayList<>();
+        MoveEngine counting = new MoveEngine(table, original -> sessions.getOrDefault(original, List.of()), peer -> {
+            asked.add(peer);
+            return Optional.of(routeVia(peer.getHostAddress(), Z, 3));
+        });
+        feed(added(address(3, Z)), 1);
+        feed(added(address(2, Y)), 1);
+        for (int i = 1; i <= MoveEngine.ROUTE_LOOKUPS_PER_ADDRESS + 8; i++) {
+            tcp(X, "198.19.1." + i);
+            tcp(Y, "198.19.1." + i);
+        }
+        List<MovePlan> plans = counting.routesChanged(sessions.keySet(), Instant.ofEpochSecond(2));
+        assertEquals(2, plans.size(), "X and Y move to Z: " + plans);
+        assertEquals(MoveEngine.ROUTE_LOOKUPS_PER_ADDRESS, new java.util.HashSet<>(asked).size(),
+                "the peers both addresses share were looked up once: " + asked.size() + " lookups");
+        assertEquals(asked.size(), new java.util.HashSet<>(asked).size(), "never twice for one change");
+        assertEquals(MoveEngine.ROUTE_LOOKUPS_PER_ADDRESS + 8, plans.get(0).peers().size(),
+                "the plan covers every peer of the address");
     }
 }

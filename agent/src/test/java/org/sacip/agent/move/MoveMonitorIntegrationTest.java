@@ -67,6 +67,31 @@ class MoveMonitorIntegrationTest {
                 discovery::withLocalAddress);
     }
 
+    /** As the agent runs it: route changes move the sessions of {@code originals} too. */
+    static MoveMonitor monitorFollowingRoutes(TwoHosts lab, SessionDiscovery discovery, String... originals)
+            throws Exception {
+        Set<InetAddress> addresses = new java.util.HashSet<>();
+        for (String original : originals) {
+            addresses.add(InetAddress.getByName(original));
+        }
+        return MoveMonitor.open(Optional.of(lab.hostNamespace()), ManagedScope.everything(), Clock.systemUTC(),
+                discovery::withLocalAddress, new MoveMonitor.Surroundings() {
+                    @Override
+                    public Set<InetAddress> originals() {
+                        return addresses;
+                    }
+
+                    @Override
+                    public boolean ownRoute(org.sacip.netlink.route.RouteInfo route) {
+                        return false;
+                    }
+
+                    @Override
+                    public void kernelChanged() {
+                    }
+                });
+    }
+
     /** Polls until at least one plan came (or the generous limit passed); returns every plan seen. */
     private static List<MovePlan> plansFrom(MoveMonitor monitor) throws NetlinkException {
         List<MovePlan> plans = new ArrayList<>();
@@ -75,6 +100,19 @@ class MoveMonitorIntegrationTest {
             plans.addAll(monitor.poll(Duration.ofMillis(200)));
         }
         // Anything that arrives right behind the first plan belongs to the same move.
+        plans.addAll(monitor.poll(Duration.ofMillis(300)));
+        return plans;
+    }
+
+    /** The plans made until the monitor sees {@code address} usable (and those of the events right behind). */
+    private static List<MovePlan> plansUntilUsable(MoveMonitor monitor, String address) throws Exception {
+        InetAddress awaited = InetAddress.getByName(address);
+        List<MovePlan> plans = new ArrayList<>();
+        long deadline = System.nanoTime() + GENEROUS.toNanos();
+        while (!monitor.table().usableAddresses().containsKey(awaited)) {
+            assertTrue(System.nanoTime() < deadline, "the monitor did not see " + address + " usable again");
+            plans.addAll(monitor.poll(Duration.ofMillis(100)));
+        }
         plans.addAll(monitor.poll(Duration.ofMillis(300)));
         return plans;
     }
@@ -207,12 +245,13 @@ class MoveMonitorIntegrationTest {
     }
 
     @Test
-    void linkDownWithAddressLeftThenBackUpIsHome() throws Exception {
+    void linkDownWithAddressLeftThenBackUpIsHomeOnceTheRouteToThePeersIsBack() throws Exception {
         try (TwoHosts lab = TwoHosts.create()) {
             ipv4Lab(lab);
             lab.inHost("ip", "addr", "add", Z + "/24", "dev", lab.hostLinks[1]);
             lab.inHost("ip", "route", "add", "198.19.0.0/24", "via", "198.18.1.254", "metric", "20");
-            try (SessionDiscovery discovery = discovery(lab); MoveMonitor monitor = monitor(lab, discovery);
+            try (SessionDiscovery discovery = discovery(lab);
+                    MoveMonitor monitor = monitorFollowingRoutes(lab, discovery, X);
                     LabSessions sessions = new LabSessions(lab, X)) {
                 sessions.tcp(PEER_A);
                 sessions.connectedUdp(PEER_B);
@@ -225,11 +264,18 @@ class MoveMonitorIntegrationTest {
                         "the address is still configured");
                 assertEquals(Z, lab.hostSourceFor(PEER_A));
 
-                Instant beforeUp = Instant.now();
+                // The link's routes went with its carrier: back up, the peers' route still prefers Z, so the
+                // sessions stay there (X's packets would leave through the other link).
                 lab.inHost("ip", "link", "set", lab.hostLinks[0], "up");
+                List<MovePlan> early = plansUntilUsable(monitor, X);
+                assertEquals(List.of(), early, "X usable again, but the route to the peers still prefers Z");
+                assertEquals(Optional.of(InetAddress.getByName(Z)), monitor.activeAddress(InetAddress.getByName(X)));
+
+                Instant beforeRoute = Instant.now();
+                lab.inHost("ip", "route", "add", "198.19.0.0/24", "via", "198.18.0.254", "metric", "10");
                 List<MovePlan> home = plansFrom(monitor);
                 assertEquals(1, home.size(), home.toString());
-                assertPlan(home.get(0), MoveKind.RETURN_HOME, X, X, lab.hostLinks[0], sessions, beforeUp);
+                assertPlan(home.get(0), MoveKind.RETURN_HOME, X, X, lab.hostLinks[0], sessions, beforeRoute);
                 assertEquals(InetAddress.getByName(Z), home.get(0).previousActive());
                 assertEquals(Optional.empty(), monitor.activeAddress(InetAddress.getByName(X)));
             }

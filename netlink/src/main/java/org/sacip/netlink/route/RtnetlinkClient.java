@@ -204,16 +204,18 @@ public final class RtnetlinkClient implements AutoCloseable {
 
     /** The IPv4 and IPv6 routes of one table (main is 254), with their protocol tags. */
     public List<RouteInfo> routes(long table) throws NetlinkException {
+        return routes().stream().filter(route -> Integer.toUnsignedLong(route.table()) == table).toList();
+    }
+
+    /** The IPv4 and IPv6 routes of every table, with their tables and protocol tags (one dump per family). */
+    public List<RouteInfo> routes() throws NetlinkException {
         List<RouteInfo> routes = new ArrayList<>();
         for (int family : new int[] {Rtnl.AF_INET, Rtnl.AF_INET6}) {
             byte[] header = new byte[Rtnl.RTMSG_LENGTH];
             header[0] = (byte) family;
             for (NetlinkMessage message : consistentDump(Rtnl.RTM_GETROUTE, header)) {
                 if (message.type() == Rtnl.RTM_NEWROUTE) {
-                    RouteInfo route = RouteMessageParser.parse(message);
-                    if (Integer.toUnsignedLong(route.table()) == table) {
-                        routes.add(route);
-                    }
+                    routes.add(RouteMessageParser.parse(message));
                 }
             }
         }

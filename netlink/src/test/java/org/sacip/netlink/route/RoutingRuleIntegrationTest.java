@@ -114,6 +114,10 @@ class RoutingRuleIntegrationTest {
             List<RouteInfo> tableRoutes = client.routes(TABLE);
             assertEquals(2, tableRoutes.stream().filter(route -> route.protocol() == OURS).count(), tableRoutes
                     .toString());
+            List<RouteInfo> everyTable = client.routes();
+            assertTrue(everyTable.containsAll(tableRoutes), "every table's dump holds table 100's routes");
+            assertTrue(everyTable.stream().anyMatch(route -> route.table() == RoutingRule.TABLE_MAIN
+                    && route.destinationLength() == 0 && route.outputInterface() == uplink1), "and main's default");
 
             NetlinkErrorException twice = assertThrows(NetlinkErrorException.class,
                     () -> client.addRule(ourRules().get(1)));

@@ -180,6 +180,16 @@ public final class Agents implements AutoCloseable {
         }
     }
 
+    /** The lines of the host's agent log (both lives after a restart) that contain {@code text}, for reports. */
+    public List<String> logLines(String host, String text) {
+        try {
+            return Files.readAllLines(stateDir(host).resolve("agent.log")).stream()
+                    .filter(line -> line.contains(text)).toList();
+        } catch (IOException e) {
+            return List.of("(no log: " + e.getMessage() + ")");
+        }
+    }
+
     @Override
     public void close() {
         for (String host : new ArrayList<>(running.keySet())) {

@@ -8,12 +8,12 @@ import org.sacip.lab.traffic.Tuples;
 import org.sacip.netlink.AddressText;
 
 /** Lab addresses as objects and as the agent prints them (IPv6 in RFC 5952 form, endpoints "[v6]:port"). */
-final class Addresses {
+public final class Addresses {
     private Addresses() {
     }
 
     /** The lab address of host {@code host} on subnet {@code subnet} (198.18.S.H or 2001:db8:S::H). */
-    static InetAddress of(Family family, int subnet, int host) {
+    public static InetAddress of(Family family, int subnet, int host) {
         return of(family.address(subnet, host));
     }
 
@@ -28,11 +28,11 @@ final class Addresses {
         }
     }
 
-    static String text(InetAddress address) {
+    public static String text(InetAddress address) {
         return AddressText.of(address);
     }
 
-    static String endpoint(InetAddress address, int port) {
+    public static String endpoint(InetAddress address, int port) {
         return Tuples.format(new InetSocketAddress(address, port));
     }
 }

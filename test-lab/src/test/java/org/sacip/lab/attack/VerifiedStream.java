@@ -1,5 +1,6 @@
 package org.sacip.lab.attack;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -20,41 +21,49 @@ import org.sacip.testing.Eventually;
  * waits until what was sent has arrived (or nothing moves any more) and returns the figures: a connection that
  * was reset, stalled, lost or got foreign bytes shows it there.
  */
-final class VerifiedStream {
+public final class VerifiedStream {
     private static final long START_LIMIT_MS = 60_000;
     private static final long REPORT_LIMIT_MS = 30_000;
 
     private final Endpoint client;
     private final Endpoint server;
     private final String clientTuple;
+    private final long connectedAtMs;
     private StreamReport clientReport;
     private StreamReport serverReport;
 
-    private VerifiedStream(Endpoint client, Endpoint server, String clientTuple) {
+    private VerifiedStream(Endpoint client, Endpoint server, String clientTuple, long connectedAtMs) {
         this.client = client;
         this.server = server;
         this.clientTuple = clientTuple;
+        this.connectedAtMs = connectedAtMs;
     }
 
-    static VerifiedStream open(Lab lab, String clientHost, InetAddress bind, String serverHost,
+    public static VerifiedStream open(Lab lab, String clientHost, InetAddress bind, String serverHost,
             InetSocketAddress listen) {
         Endpoint server = Endpoint.start(lab, serverHost, TrafficKind.GAP, true,
                 Map.of("listen", Tuples.format(listen), "count", "1"));
         server.await("ready", START_LIMIT_MS);
         Endpoint client = Endpoint.start(lab, clientHost, TrafficKind.GAP, false,
                 Map.of("bind", bind.getHostAddress(), "connect", Tuples.format(listen), "count", "1"));
-        String tuple = client.await("connected", START_LIMIT_MS).path("tuple").asText();
+        JsonNode connected = client.await("connected", START_LIMIT_MS);
         server.await("connected", START_LIMIT_MS);
-        return new VerifiedStream(client, server, tuple);
+        return new VerifiedStream(client, server, connected.path("tuple").asText(),
+                connected.path("atMs").asLong());
+    }
+
+    /** When the client's handshake was done (epoch ms, the client's clock: the lab's hosts share the machine's). */
+    public long connectedAtMs() {
+        return connectedAtMs;
     }
 
     /** "local -> remote" as the client saw it at the start. */
-    String clientTuple() {
+    public String clientTuple() {
         return clientTuple;
     }
 
     /** The client's local port: with the server's address and port, the tuple an agent lists. */
-    int clientPort() {
+    public int clientPort() {
         String local = clientTuple.split(" -> ")[0];
         return Integer.parseInt(local.substring(local.lastIndexOf(':') + 1));
     }
@@ -73,7 +82,7 @@ final class VerifiedStream {
     }
 
     /** Stops both sides, drains, and returns the two reports' figures. */
-    StreamFigures finish() {
+    public StreamFigures finish() {
         client.send("quiesce");
         server.send("quiesce");
         client.await("quiesced", REPORT_LIMIT_MS);

@@ -3,11 +3,11 @@ package org.sacip.lab.bench;
 import org.sacip.lab.LabException;
 
 /** Sleeps that turn an interrupt into a LabException, so the lab's try-with-resources tears everything down. */
-final class Pause {
+public final class Pause {
     private Pause() {
     }
 
-    static void ms(long ms) {
+    public static void ms(long ms) {
         if (ms <= 0) {
             return;
         }
@@ -20,7 +20,7 @@ final class Pause {
     }
 
     /** Sleeps until the epoch-ms time (at once when it has passed): keeps a move schedule from drifting. */
-    static void until(long epochMs) {
+    public static void until(long epochMs) {
         ms(epochMs - System.currentTimeMillis());
     }
 }

@@ -140,10 +140,15 @@ final class Association {
         /** The address the peer acknowledged last: packets leave from it. */
         SacipAddress confirmed;
         long lastSequenceSent;
+        /** Sequence numbers up to here are reserved: every saved state that holds this lineage says so. */
         long sequenceReserved;
+        /** Up to here the reservation is known to be on disk (or no saved state can hold this lineage without it). */
+        long sequenceDurable;
         AddressUpdate outgoingUpdate;
         Retransmission outgoingRetransmission;
         Instant updateSentAt = Instant.MIN;
+        /** An update to this address waits for its sequence numbers to reach the disk (null: none waits). */
+        SacipAddress awaitingSequences;
 
         OwnMoves(SacipAddress current, SacipAddress confirmed, long sequenceReserved) {
             this.current = current;
@@ -151,6 +156,7 @@ final class Association {
             // Numbers up to the reservation may have been sent before a restart: continue above it.
             this.lastSequenceSent = sequenceReserved;
             this.sequenceReserved = sequenceReserved;
+            this.sequenceDurable = sequenceReserved;
         }
 
         void stopTimers() {

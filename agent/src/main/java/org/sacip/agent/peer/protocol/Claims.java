@@ -91,10 +91,16 @@ final class Claims {
                 continue;
             }
             setWhy(entry, SessionRegistry.Unbound.NO_KEY, unbound);
-            agreement.ensureKey(pair).ifPresent(why -> {
+            Optional<String> notNow = agreement.ensureKey(pair);
+            notNow.ifPresent(why -> {
                 LOG.debug("no key agreement for {} now: {}", entry.tuple, why);
                 entry.why = SessionRegistry.Unbound.NO_AGENT;
             });
+            if (notNow.isEmpty() && LOG.isDebugEnabled()) {
+                // The figure of "keys early": from the tracker's sight of the kernel event to the engine's start.
+                LOG.debug("{} needs a key: agreement under way {} ms after its kernel event", entry.tuple,
+                        Duration.between(opened.since(), ctx.now()).toMillis());
+            }
         }
         if (!unbound.isEmpty()) {
             ctx.changes.bindings(unbound, null, null);

@@ -1,7 +1,9 @@
 package org.sacip.agent.peer.protocol;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.PathChallenge;
@@ -15,7 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Our moves (PROTOCOL.md 7.1 and 7.3): one update per lineage that holds sessions at the moved address, from the new
  * address, with a sequence number reserved on disk before use; the acknowledgement makes the lineage's sessions leave
- * from the new address; challenges are answered only for the address we announced. Engine thread only.
+ * from the new address; challenges are answered only for the address we announced. A move announced again for the
+ * same address (the address left after a route change had moved its sessions already) sends nothing new; a lineage
+ * that comes to hold sessions after its address moved (its key agreed or its claim answered late) is told then.
+ * Engine thread only.
  */
 final class OwnMoves {
     private static final Logger LOG = LoggerFactory.getLogger(OwnMoves.class);
@@ -30,6 +35,8 @@ final class OwnMoves {
 
     private final EngineContext ctx;
     private final Listener listener;
+    /** Where the sessions of each of our original addresses live now, as last announced (absent: at home). */
+    private final Map<SacipAddress, SacipAddress> moved = new HashMap<>();
 
     OwnMoves(EngineContext ctx, Listener listener) {
         this.ctx = ctx;
@@ -41,36 +48,118 @@ final class OwnMoves {
      * bound there that holds sessions (or claims some), from the new address, until it acknowledges or gives up.
      */
     void announce(SacipAddress localOriginal, SacipAddress newCurrent) {
+        if (newCurrent.equals(localOriginal)) {
+            moved.remove(localOriginal);
+        } else {
+            moved.put(localOriginal, newCurrent);
+        }
         for (Association association : List.copyOf(ctx.associations.all())) {
             if (!association.localOriginal().equals(localOriginal)) {
                 continue;
             }
-            if (association.boundSessions == 0 && association.claims.outstanding.isEmpty()
-                    && association.claims.queued.isEmpty()) {
-                // Nothing moves with it; its peer learns nothing it needs.
+            if (!holdsSessions(association)) {
+                // Nothing moves with it; its peer learns nothing it needs (until it holds some: catchUp).
                 association.own.current = newCurrent;
                 continue;
             }
-            announce(association, newCurrent);
+            if (!alreadyAnnounced(association, newCurrent)) {
+                announce(association, newCurrent);
+            }
         }
+    }
+
+    /**
+     * The lineage now holds sessions or claims (a key agreed, a claim answered): if its address moved meanwhile
+     * and its peer has not been told, it is told now, so sessions that moved before their key existed follow.
+     */
+    void catchUp(Association association) {
+        SacipAddress target = moved.getOrDefault(association.localOriginal(), association.localOriginal());
+        if (holdsSessions(association) && !alreadyAnnounced(association, target)
+                && ctx.associations.byLineage(association.lineage) == association) {
+            LOG.debug("{} learns late that the sessions of {} live at {}", association.peerOriginal(),
+                    association.localOriginal(), target);
+            announce(association, target);
+        }
+    }
+
+    private static boolean holdsSessions(Association association) {
+        return association.boundSessions > 0 || !association.claims.outstanding.isEmpty()
+                || !association.claims.queued.isEmpty();
+    }
+
+    /** The peer confirmed {@code target}, or our update for it is on its way: another would only cost a check. */
+    private static boolean alreadyAnnounced(Association association, SacipAddress target) {
+        boolean onItsWay = association.own.outgoingUpdate != null || association.own.awaitingSequences != null;
+        return association.own.confirmed.equals(target) && !onItsWay
+                || association.own.current.equals(target) && onItsWay;
+    }
+
+    /**
+     * A lineage just agreed: no saved state holds it yet, so whatever reservation it starts with is in every state
+     * that ever will. Its first moves wait for no disk.
+     */
+    void reserveForNewLineage(Association association) {
+        long reserved = association.own.lastSequenceSent + SEQUENCE_RESERVATION;
+        association.own.sequenceReserved = reserved;
+        association.own.sequenceDurable = reserved;
+    }
+
+    /**
+     * Lineages restored after a restart continue above their saved reservation: reserve the next numbers now, with
+     * one write for all of them, so the first move after the restart waits for no disk either.
+     */
+    void reserveAhead(List<Association> associations) {
+        Map<Association, Long> extended = new HashMap<>();
+        for (Association association : associations) {
+            if (Long.compareUnsigned(association.own.sequenceReserved - association.own.lastSequenceSent,
+                    SEQUENCE_RESERVATION / 2) < 0) {
+                association.own.sequenceReserved = association.own.lastSequenceSent + SEQUENCE_RESERVATION;
+                extended.put(association, association.own.sequenceReserved);
+            }
+        }
+        if (extended.isEmpty()) {
+            return;
+        }
+        // The snapshot is taken now: it carries exactly the reservations noted above.
+        ctx.persistence.durably().whenComplete((done, failure) -> ctx.loop.execute(() -> {
+            if (failure != null) {
+                LOG.warn("sequence numbers not reserved ahead: {}", failure.getMessage());
+                return;
+            }
+            extended.forEach((association, written) -> {
+                if (Long.compareUnsigned(written, association.own.sequenceDurable) > 0) {
+                    association.own.sequenceDurable = written;
+                }
+            });
+        }));
     }
 
     private void announce(Association association, SacipAddress newCurrent) {
         long sequence = association.own.lastSequenceSent + 1;
         association.own.current = newCurrent;
-        if (Long.compareUnsigned(sequence, association.own.sequenceReserved) > 0) {
+        if (Long.compareUnsigned(sequence, association.own.sequenceDurable) > 0) {
             long before = association.own.sequenceReserved;
-            association.own.sequenceReserved = sequence + SEQUENCE_RESERVATION;
+            association.own.sequenceReserved = Math.max(before, sequence + SEQUENCE_RESERVATION);
+            long reserving = association.own.sequenceReserved;
+            association.own.awaitingSequences = newCurrent;
             // Never send a number that a restart could hand out again: the update goes once the disk has it.
             ctx.persistence.durably().whenComplete((done, failure) -> ctx.loop.execute(() -> {
+                if (newCurrent.equals(association.own.awaitingSequences)) {
+                    association.own.awaitingSequences = null;
+                }
                 if (failure != null) {
                     association.own.sequenceReserved = before;
                     LOG.error("move of {} to {} not announced to {}: sequence numbers not saved: {}",
                             association.localOriginal(), newCurrent, association.peerOriginal(),
                             failure.getMessage());
                     refused(association, newCurrent);
-                } else if (association.own.current.equals(newCurrent) && isLive(association)) {
-                    send(association, newCurrent);
+                } else {
+                    if (Long.compareUnsigned(reserving, association.own.sequenceDurable) > 0) {
+                        association.own.sequenceDurable = reserving;
+                    }
+                    if (association.own.current.equals(newCurrent) && isLive(association)) {
+                        send(association, newCurrent);
+                    }
                 }
             }));
             return;
@@ -85,6 +174,8 @@ final class OwnMoves {
     private void send(Association association, SacipAddress newCurrent) {
         long sequence = association.own.lastSequenceSent + 1;
         association.own.lastSequenceSent = sequence;
+        // Half the reservation used: the next part goes to disk now, off the path of a later move.
+        reserveAhead(List.of(association));
         if (association.own.outgoingRetransmission != null) {
             association.own.outgoingRetransmission.cancel();
         }

@@ -79,10 +79,13 @@ public final class PeerProtocol {
         this.agreement = new KeyAgreement(ctx, new KeyAgreement.Listener() {
             @Override
             public void established(Association association) {
+                ownMoves().reserveForNewLineage(association);
                 renewal().schedule(association);
                 claims().established(association);
                 ctx.changes.lineage(association, null);
                 ctx.persistence.soon();
+                // After the handshake's last message: the peer must know the key before our update under it.
+                ctx.loop.execute(() -> ownMoves().catchUp(association));
             }
 
             @Override
@@ -94,7 +97,10 @@ public final class PeerProtocol {
             claims().erased(association);
             ctx.changes.gone(association.lineage);
         });
-        this.claims = new Claims(ctx, agreement, association -> renewal().idleChanged(association));
+        this.claims = new Claims(ctx, agreement, association -> {
+            renewal().idleChanged(association);
+            ownMoves().catchUp(association);
+        });
         this.ownMoves = new OwnMoves(ctx, association -> peerMoves().restartCheckFromNewAddress(association));
         this.peerMoves = new PeerMoves(ctx, ownMoves);
         this.refusals = new Refusals(ctx, agreement, renewal);
@@ -110,6 +116,10 @@ public final class PeerProtocol {
 
     private PeerMoves peerMoves() {
         return peerMoves;
+    }
+
+    private OwnMoves ownMoves() {
+        return ownMoves;
     }
 
     /**
@@ -154,6 +164,7 @@ public final class PeerProtocol {
                 protocol.renewal.schedule(a);
                 ctx.changes.lineage(a, null);
             });
+            protocol.ownMoves.reserveAhead(restored);
             protocol.markViewDirty();
         });
         return protocol;

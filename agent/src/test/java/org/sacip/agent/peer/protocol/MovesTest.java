@@ -96,4 +96,34 @@ class MovesTest extends TwoEngines {
         AddressUpdate replayed = (AddressUpdate) link.sent(MessageKind.ADDRESS_UPDATE).get(0).decode();
         assertEquals(atBView.keyId(), replayed.keyId());
     }
+
+    @Test
+    void theSameMoveAnnouncedAgainSendsNoSecondUpdate() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(50));
+        link.clear();
+        // A route change moved the sessions while A0 stayed; when A0 goes, the move is announced again.
+        a.announceMove(A0, A1);
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofMillis(10));
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(1, link.count(MessageKind.ADDRESS_UPDATE), "one update, confirmed once");
+        assertEquals(A1, atA.lineageWithPeer(B0).localConfirmed());
+    }
+
+    @Test
+    void sessionsThatMovedBeforeTheirKeyExistedFollowOnceItIsAgreed() throws Exception {
+        SessionTuple session = connect(a, A0, b, B0, 22);
+        // The move comes before the engine started the key agreement, let alone finished it.
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(1, link.count(MessageKind.ADDRESS_UPDATE), "told once its session is claimed");
+        assertEquals(A0, link.sent(MessageKind.HELLO).get(0).from(), "the key is agreed from the address the"
+                + " session was made with");
+        assertEquals(A1, atA.lineageWithPeer(B0).localConfirmed(), "A sends from its new address");
+        assertEquals(A1, atB.lineageWithPeer(A0).peerCurrent(), "B follows A");
+        assertEquals(atB.lineageWithPeer(A0).lineage(), atB.lineageOf(reversed(session)).orElseThrow(),
+                "and the session is bound to that key");
+    }
 }

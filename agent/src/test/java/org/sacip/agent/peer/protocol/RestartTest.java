@@ -54,6 +54,23 @@ class RestartTest extends TwoEngines {
     }
 
     @Test
+    void numbersReservedAheadOfUseAreNeverReusedAfterARestartEvenPastTheFirstReservation() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        // More moves than one reservation holds: later reservations are written ahead, off the moves' path.
+        int moves = (int) OwnMoves.SEQUENCE_RESERVATION * 3 + 5;
+        for (int i = 0; i < moves; i++) {
+            a.announceMove(A0, i % 2 == 0 ? A1 : A2);
+            loop.advance(Duration.ofMillis(50));
+        }
+        assertEquals(moves, link.count(MessageKind.UPDATE_ACK), "every move was acknowledged");
+        long used = atA.lineageWithPeer(B0).lastSequenceSent();
+        PeerProtocol again = open(new RecordingHandover(), stateA);
+        assertTrue(again.association(atA.lineageWithPeer(B0).lineage()).orElseThrow().own.lastSequenceSent > used,
+                "the restart continues above every number sent (" + used + ")");
+    }
+
+    @Test
     void aStateFileThatIsNotOursStopsTheStartWithAReason() throws Exception {
         connect(a, A0, b, B0, 22);
         loop.advance(Duration.ofSeconds(1));

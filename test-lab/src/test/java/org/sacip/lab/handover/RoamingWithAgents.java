@@ -1,0 +1,133 @@
+package org.sacip.lab.handover;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.sacip.lab.Lab;
+import org.sacip.lab.LabException;
+import org.sacip.lab.agent.AgentControl;
+import org.sacip.lab.agent.Agents;
+import org.sacip.lab.agent.ProjectRoot;
+import org.sacip.lab.attack.Addresses;
+import org.sacip.lab.attack.VerifiedStream;
+import org.sacip.lab.move.MoveEvent;
+import org.sacip.lab.move.MoveKind;
+import org.sacip.lab.move.MoveStep;
+import org.sacip.lab.move.Mover;
+import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.Topology;
+import org.sacip.lab.topology.TopologyBuilder;
+import org.sacip.lab.topology.TopologyKind;
+import org.sacip.testing.Eventually;
+
+/**
+ * The roaming lab with agents in A and B, for the handover tests: A's address X on uplink 1, Y on uplink 2 once it
+ * moved there, B's address; verified streams from X to B; waits on what A's agent says about a stream's session
+ * and its peer. Closing tears the lab down (agents first).
+ */
+final class RoamingWithAgents implements AutoCloseable {
+    static final long STATE_LIMIT_MS = 15_000;
+    private static int nextPort = 5101;
+
+    final Lab lab;
+    final Topology topology;
+    final Agents agents;
+    final InetAddress x;
+    final InetAddress y;
+    final InetAddress b;
+
+    RoamingWithAgents(Family family) {
+        this.lab = new Lab();
+        try {
+            this.topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, family);
+            this.agents = Agents.startIfPresent(lab, ProjectRoot.find(), List.of("a", "b"));
+            assertTrue(agents.running(), agents.note());
+        } catch (RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+        this.x = Addresses.of(family, 1, 2);
+        this.y = Addresses.of(family, 2, 2);
+        this.b = Addresses.of(family, 10, 2);
+    }
+
+    /** A verified stream from X to a port of B's of its own. */
+    VerifiedStream openStream() {
+        return VerifiedStream.open(lab, "a", x, "b", new InetSocketAddress(b, nextPort++));
+    }
+
+    MoveEvent move(MoveKind kind) {
+        return new Mover(topology).move(new MoveStep("a", 0, 1, kind, 0));
+    }
+
+    /** A's row for the stream's session, once A's agent lists it and it satisfies {@code state}. */
+    JsonNode awaitSessionAtA(VerifiedStream stream, String what, Predicate<JsonNode> state) {
+        AgentControl control = agents.control("a");
+        String local = Addresses.endpoint(x, stream.clientPort());
+        return Eventually.await(Duration.ofMillis(STATE_LIMIT_MS), () -> sessionRow(control, local),
+                row -> row.isPresent() && state.test(row.get()),
+                () -> "A's agent lists the session of " + stream.clientTuple() + " " + what).orElseThrow();
+    }
+
+    /** As soon as A's {@code peers} answer shows a key with B (sessions bound to it or not yet). */
+    long awaitKeyShownAtA() {
+        long start = System.nanoTime();
+        AgentControl control = agents.control("a");
+        String peer = Addresses.text(b);
+        Eventually.await(Duration.ofMillis(STATE_LIMIT_MS), () -> keyShown(control, peer),
+                () -> "A's agent shows a key with " + peer + " in its peers answer");
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** A's and B's agents' sessions answers, for failure messages and the printed figures. */
+    String sessions() {
+        return "A: " + agents.sessions("a") + "\nB: " + agents.sessions("b");
+    }
+
+    /** A's agent's log lines about its moves: when each was planned and how long its peers took to confirm. */
+    String movesAtA() {
+        return String.join("\n", agents.logLines("a", "Handover: move"));
+    }
+
+    private static boolean keyShown(AgentControl control, String peer) {
+        try {
+            for (JsonNode row : control.request("peers")) {
+                if (row.path("address").asText().equals(peer) && row.path("key_id").isTextual()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (LabException noAnswerYet) {
+            return false;
+        }
+    }
+
+    private static Optional<JsonNode> sessionRow(AgentControl control, String local) {
+        List<JsonNode> rows = new ArrayList<>();
+        control.request("sessions").forEach(rows::add);
+        return rows.stream().filter(row -> row.path("local").asText().equals(local)).findFirst();
+    }
+
+    /** A row whose session is bound to a key. */
+    static boolean bound(JsonNode row) {
+        return row.path("key").isTextual();
+    }
+
+    /** A row whose session sends from {@code endpoint} with the peer's confirmation. */
+    static Predicate<JsonNode> activeFrom(String endpoint) {
+        return row -> "active".equals(row.path("state").asText())
+                && row.path("active_local").asText().equals(endpoint);
+    }
+
+    @Override
+    public void close() {
+        lab.close();
+    }
+}
