@@ -21,6 +21,14 @@ public final class Mover {
     }
 
     public MoveEvent move(MoveStep step) {
+        return move(step, Mover::pause);
+    }
+
+    /**
+     * The move with {@code betweenHalves} instead of the fixed pause between its halves: a test that waits there for
+     * a state (the agent having moved on the route change alone, say) takes the timing out of what it checks.
+     */
+    public MoveEvent move(MoveStep step, Runnable betweenHalves) {
         Uplink from = topology.uplink(step.host(), step.from());
         Uplink to = topology.uplink(step.host(), step.to());
         if (from.gateway() == null || to.gateway() == null) {
@@ -34,17 +42,17 @@ public final class Mover {
                 // link that just got carrier, are usable only once DAD is over, and a host moves its default route
                 // only then (break-before-make is where the agent's wait for DAD is tested).
                 attach(to, log, topology.family() == Family.IPV6_DAD);
-                pause();
+                betweenHalves.run();
                 detach(from, true, log);
             }
             case BREAK_BEFORE_MAKE -> {
                 detach(from, true, log);
-                pause();
+                betweenHalves.run();
                 attach(to, log);
             }
             case DOWN_ADDRESS_LEFT -> {
                 detach(from, false, log);
-                pause();
+                betweenHalves.run();
                 attach(to, log);
             }
             default -> throw new IllegalStateException("unhandled move " + step.kind());

@@ -9,16 +9,17 @@ import org.sacip.lab.attack.Addresses;
 import org.sacip.lab.attack.VerifiedStream;
 import org.sacip.lab.move.MoveEvent;
 import org.sacip.lab.move.MoveKind;
-import org.sacip.lab.move.Mover;
 import org.sacip.lab.scenario.StreamFigures;
 import org.sacip.lab.topology.Family;
 
 /**
  * Issue 11 acceptance: a make-before-break move with the route switched first loses nothing, so neither end's TCP
- * retransmits a single segment. The lab's make-before-break is exactly that: A's new default route via uplink 2
- * replaces the old one, and only 100 ms later A's old address X is deleted and uplink 1 goes down. A verified
- * stream X -> B whose session is bound to a key runs through the move; the kernel's retransmission counters of A's
- * and B's namespaces (nothing else speaks TCP there) must not change, and the stream must arrive whole.
+ * retransmits a single segment. A's new default route via uplink 2 replaces the old one while A's old address X and
+ * uplink 1 stay: the route change alone must start the move, X's source route keeps the session's packets on
+ * uplink 1 until B confirmed, and only once A's agent sends from Y does the lab delete X and take uplink 1 down (a
+ * state, not a fixed pause: how fast that happens is the benchmark's figure, 100 ms there). A verified stream
+ * X -> B whose session is bound to a key runs through the move; the kernel's retransmission counters of A's and B's
+ * namespaces (nothing else speaks TCP there) must not change, and the stream must arrive whole.
  */
 class LosslessMoveTest {
     private static final List<String> ENDS = List.of("a", "b");
@@ -38,19 +39,19 @@ class LosslessMoveTest {
             VerifiedStream stream = lab.openStream();
             lab.awaitSessionAtA(stream, "bound to a key", RoamingWithAgents::bound);
             long[] before = TcpRetransmissions.of(lab.lab, ENDS);
-            MoveEvent move = lab.move(MoveKind.MAKE_BEFORE_BREAK);
             String fromY = Addresses.endpoint(lab.y, stream.clientPort());
-            lab.awaitSessionAtA(stream, "sending from " + fromY, RoamingWithAgents.activeFrom(fromY));
+            MoveEvent move = lab.move(MoveKind.MAKE_BEFORE_BREAK, () -> lab.awaitSessionAtA(stream,
+                    "sending from " + fromY + " on the route change alone (X still on uplink 1)",
+                    RoamingWithAgents.activeFrom(fromY)));
             String sessions = lab.sessions();
             StreamFigures figures = stream.finish();
             long[] after = TcpRetransmissions.of(lab.lab, ENDS);
-            // Nothing is lost if B confirmed the move before the old address and link went (the lab gives
-            // Mover.HALF_PAUSE_MS); A's log says when the agent planned the move and when B confirmed it.
+            // A's log says when the agent planned the move and when B confirmed it.
             String report = String.format("%s make-before-break, route first (%s): retransmitted segments A %d,"
-                    + " B %d; stream %s, longest gap %d ms, lost %d, corrupted %d; the lab deletes the old address %d ms after"
-                    + " switching the route%n%s%n%s", family, move.commands(), after[0] - before[0],
+                    + " B %d; stream %s, longest gap %d ms, lost %d, corrupted %d; the move took %d ms from link up"
+                    + " to link down%n%s%n%s", family, move.commands(), after[0] - before[0],
                     after[1] - before[1], figures.verdict().label(), figures.maxGapMs(), figures.bytesLost(),
-                    figures.bytesCorrupted(), Mover.HALF_PAUSE_MS, lab.movesAtA(), sessions);
+                    figures.bytesCorrupted(), move.endMs() - move.startMs(), lab.movesAtA(), sessions);
             System.out.println(report);
             assertAll(
                     () -> assertEquals("survived", figures.verdict().label(), report),

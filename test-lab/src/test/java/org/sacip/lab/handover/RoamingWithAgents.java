@@ -67,6 +67,11 @@ final class RoamingWithAgents implements AutoCloseable {
         return new Mover(topology).move(new MoveStep("a", 0, 1, kind, 0));
     }
 
+    /** The move with {@code betweenHalves} run where the lab would pause between its two halves. */
+    MoveEvent move(MoveKind kind, Runnable betweenHalves) {
+        return new Mover(topology).move(new MoveStep("a", 0, 1, kind, 0), betweenHalves);
+    }
+
     /** A's row for the stream's session, once A's agent lists it and it satisfies {@code state}. */
     JsonNode awaitSessionAtA(VerifiedStream stream, String what, Predicate<JsonNode> state) {
         AgentControl control = agents.control("a");
