@@ -1,0 +1,90 @@
+package org.sacip.lab.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sacip.lab.Lab;
+import org.sacip.lab.LabException;
+import org.sacip.lab.agent.AgentJfr;
+import org.sacip.lab.agent.Agents;
+
+/**
+ * What every case of one bench run shares: the checkout, the plan, progress, a working directory, and what it
+ * collects on the way: each agent's start-to-ready time, and A's JFR recording per lab (for the goals not met).
+ */
+final class BenchContext {
+    private final Path root;
+    private final BenchPlan plan;
+    private final Progress progress;
+    private final Path workDir;
+    private final List<Long> startToReadyMicros = new ArrayList<>();
+    private final Map<String, Path> recordings = new LinkedHashMap<>();
+
+    BenchContext(Path root, BenchPlan plan, Progress progress, Path workDir) {
+        this.root = root;
+        this.plan = plan;
+        this.progress = progress;
+        this.workDir = workDir;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    BenchPlan plan() {
+        return plan;
+    }
+
+    Progress progress() {
+        return progress;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    /** Agents in A and B, recording JFR under the work directory (A's recording is kept by lab id). */
+    Agents startAgents(Lab lab, String labId) {
+        return startAgents(lab, labId, true);
+    }
+
+    /**
+     * Agents in A and B; without a recording (JFR's own sampling would show in an idle agent's CPU time and in its
+     * start) their start-to-ready times are kept.
+     */
+    Agents startAgents(Lab lab, String labId, boolean record) {
+        if (!Agents.available(root)) {
+            throw new LabException(Agents.agentBinary(root) + " does not exist: build the agent first");
+        }
+        Path jfr = workDir.resolve("jfr").resolve(labId);
+        AgentJfr.recordInto(record ? jfr : null);
+        try {
+            Agents agents = Agents.startIfPresent(lab, root, List.of("a", "b"));
+            if (record) {
+                recordings.put(labId, AgentJfr.file(jfr, lab.ns("a")));
+            } else {
+                startToReadyMicros.add(agents.startToReadyMicros("a"));
+                startToReadyMicros.add(agents.startToReadyMicros("b"));
+            }
+            return agents;
+        } finally {
+            AgentJfr.recordInto(null);
+        }
+    }
+
+    /** Another start-to-ready time (an agent restarted without a recording). */
+    void startedWithoutRecording(long micros) {
+        startToReadyMicros.add(micros);
+    }
+
+    List<Long> startToReadyMicros() {
+        return List.copyOf(startToReadyMicros);
+    }
+
+    /** A's recording in that lab (written once the lab is closed), or null. */
+    Path recording(String labId) {
+        return recordings.get(labId);
+    }
+}
