@@ -57,6 +57,7 @@ final class AgeRun {
             BackAndForth mover = gapCase.moves(topology);
             String b = topology.uplink("b", 0).address();
             long startGuess = FIRST_START_GUESS_MS;
+            ctx.measuring(labId);
             for (int t = 0; t < trials; t++) {
                 ctx.progress().trial(what, "trial", t + 1, trials);
                 String a = topology.uplink("a", t % 2).address();

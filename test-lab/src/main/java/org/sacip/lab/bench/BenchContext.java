@@ -1,5 +1,7 @@
 package org.sacip.lab.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ final class BenchContext {
     private final Path workDir;
     private final List<Long> startToReadyMicros = new ArrayList<>();
     private final Map<String, Path> recordings = new LinkedHashMap<>();
+    private final Map<String, Long> measuringSince = new LinkedHashMap<>();
 
     BenchContext(Path root, BenchPlan plan, Progress progress, Path workDir) {
         this.root = root;
@@ -59,6 +62,13 @@ final class BenchContext {
             throw new LabException(Agents.agentBinary(root) + " does not exist: build the agent first");
         }
         Path jfr = workDir.resolve("jfr").resolve(labId);
+        if (record) {
+            try {
+                Files.createDirectories(jfr);
+            } catch (IOException e) {
+                throw new LabException("cannot create " + jfr + ": " + e.getMessage(), e);
+            }
+        }
         AgentJfr.recordInto(record ? jfr : null);
         try {
             Agents agents = Agents.startIfPresent(lab, root, List.of("a", "b"));
@@ -81,6 +91,16 @@ final class BenchContext {
 
     List<Long> startToReadyMicros() {
         return List.copyOf(startToReadyMicros);
+    }
+
+    /** The lab's measurement starts now (its first move): a profile of what limits it starts here too. */
+    void measuring(String labId) {
+        measuringSince.putIfAbsent(labId, System.currentTimeMillis());
+    }
+
+    /** When the lab's measurement started, epoch ms (0: unknown, the whole recording counts). */
+    long measuringSince(String labId) {
+        return measuringSince.getOrDefault(labId, 0L);
     }
 
     /** A's recording in that lab (written once the lab is closed), or null. */

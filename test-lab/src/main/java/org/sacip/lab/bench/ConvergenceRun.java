@@ -106,6 +106,7 @@ final class ConvergenceRun {
             UplinkMoves mover = new UplinkMoves(topology, MoveKind.MAKE_BEFORE_BREAK);
             List<Long> installed = new ArrayList<>();
             List<Long> converged = new ArrayList<>();
+            ctx.measuring(labId);
             try (AgentEvents events = AgentEvents.follow(agents.control("a").socket())) {
                 for (int i = 0; i < moves; i++) {
                     ctx.progress().trial(what, "move", i + 1, moves);

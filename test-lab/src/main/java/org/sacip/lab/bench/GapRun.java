@@ -67,20 +67,24 @@ final class GapRun {
             Uplink a = topology.uplink("a", 0);
             String service = topology.uplink("b", 0).address() + ":" + PORT;
             String prefix = contender.wrapper().isEmpty() ? "" : String.join(" ", contender.wrapper()) + " ";
-            Endpoint server = Endpoint.start(lab, "b", TrafficKind.GAP, true, Map.of("listen", service),
-                    contender.wrapper());
+            // MPTCP's joins go to the listening socket: the server keeps it (plain TCP never uses it again).
+            Map<String, String> serverOptions = contender.mptcp()
+                    ? Map.of("listen", service, "keepListening", "true") : Map.of("listen", service);
+            Endpoint server = Endpoint.start(lab, "b", TrafficKind.GAP, true, serverOptions, contender.wrapper());
             server.await("ready", START_LIMIT_MS);
             Endpoint client = Endpoint.start(lab, "a", TrafficKind.GAP, false,
                     Map.of("bind", a.address(), "connect", service), contender.wrapper());
             client.await("connected", START_LIMIT_MS);
             server.await("connected", START_LIMIT_MS);
-            setup.add("b: " + prefix + "java ... EndpointMain gap server listen=" + service);
+            setup.add("b: " + prefix + "java ... EndpointMain gap server listen=" + service
+                    + (contender.mptcp() ? " keepListening=true" : ""));
             setup.add("a: " + prefix + "java ... EndpointMain gap client bind=" + a.address() + " connect=" + service);
             Pause.ms(LEAD_MS);
 
             List<BenchMove> all = new ArrayList<>();
             List<Integer> caseStarts = new ArrayList<>();
             long first = System.currentTimeMillis();
+            ctx.measuring(labId);
             for (GapCase c : cases) {
                 BackAndForth mover = c.moves(topology, hooks(c, topology, mptcp));
                 caseStarts.add(all.size());

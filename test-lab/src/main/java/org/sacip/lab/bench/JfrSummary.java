@@ -1,7 +1,13 @@
 package org.sacip.lab.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,83 +18,77 @@ import org.sacip.commands.CommandResult;
 import org.sacip.commands.Commands;
 
 /**
- * The top frames of an agent's JFR recording, from {@code jfr print --events EVENT --stack-depth 1}: where its CPU
- * samples fell (jdk.ExecutionSample) or, weighted by bytes, where it allocated (jdk.ObjectAllocationSample). One
- * line for the report: "N samples: 31% a.b.C.m(), 12% ...".
+ * The top frames of an agent's JFR recording from a point in time on (the agent's own start-up is not what limits
+ * a handover), from {@code jfr print --json --events EVENT --stack-depth 1}: where its CPU samples fell
+ * (jdk.ExecutionSample) or, weighted by bytes, where it allocated (jdk.ObjectAllocationSample), each frame with its
+ * thread. One line for the report: "N CPU samples ...: 31% `a.b.C.m` [thread], ...".
  */
 final class JfrSummary {
-    private static final java.time.Duration LIMIT = java.time.Duration.ofMinutes(5);
+    private static final Duration LIMIT = Duration.ofMinutes(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private JfrSummary() {
     }
 
-    static String cpu(Path recording, int top) {
-        return top(recording, "jdk.ExecutionSample", null, top, "CPU samples");
+    static String cpu(Path recording, long fromEpochMs, int top) {
+        return top(recording, "jdk.ExecutionSample", "sampledThread", false, fromEpochMs, top);
     }
 
-    static String allocation(Path recording, int top) {
-        return top(recording, "jdk.ObjectAllocationSample", "weight", top, "allocation samples, by bytes");
+    static String allocation(Path recording, long fromEpochMs, int top) {
+        return top(recording, "jdk.ObjectAllocationSample", "eventThread", true, fromEpochMs, top);
     }
 
-    private static String top(Path recording, String event, String weightField, int top, String what) {
+    private static String top(Path recording, String event, String threadField, boolean byWeight, long fromEpochMs,
+            int top) {
         if (recording == null || !Files.isRegularFile(recording)) {
             return "no JFR recording (" + recording + ")";
         }
         String jfr = Path.of(System.getProperty("java.home"), "bin", "jfr").toString();
-        List<String> command = List.of(jfr, "print", "--events", event, "--stack-depth", "1", recording.toString());
-        CommandResult result;
+        List<String> command = List.of(jfr, "print", "--json", "--events", event, "--stack-depth", "1",
+                recording.toString());
+        JsonNode events;
         try {
-            result = Commands.run(command, LIMIT);
-        } catch (CommandException e) {
+            CommandResult result = Commands.run(command, LIMIT);
+            if (!result.ok()) {
+                return "jfr failed: " + result.stderr().strip();
+            }
+            events = JSON.readTree(result.stdout()).path("recording").path("events");
+        } catch (CommandException | IOException e) {
             return "jfr failed: " + e.getMessage();
-        }
-        if (!result.ok()) {
-            return "jfr failed: " + result.stderr().strip();
         }
         Map<String, Double> byFrame = new LinkedHashMap<>();
         double total = 0;
-        double weight = 1;
-        boolean inStack = false;
-        for (String raw : result.stdout().split("\n")) {
-            String line = raw.strip();
-            if (weightField != null && line.startsWith(weightField + " = ")) {
-                weight = bytes(line.substring(weightField.length() + 3));
-            } else if (line.startsWith("stackTrace = [")) {
-                inStack = true;
-            } else if (inStack) {
-                inStack = false;
-                String frame = line.replaceAll("\\s+line: \\d+.*$", "");
-                byFrame.merge(frame, weight, Double::sum);
-                total += weight;
-                weight = 1;
+        for (JsonNode e : events) {
+            JsonNode values = e.path("values");
+            if (epochMs(values.path("startTime").asText()) < fromEpochMs) {
+                continue;
             }
+            JsonNode frames = values.path("stackTrace").path("frames");
+            JsonNode method = frames.path(0).path("method");
+            String frame = frames.isEmpty() ? "(no Java frame)" : method.path("type").path("name").asText()
+                    .replace('/', '.') + "." + method.path("name").asText();
+            String thread = values.path(threadField).path("javaName").asText("?");
+            double weight = byWeight ? values.path("weight").asDouble(0) : 1;
+            byFrame.merge(frame + "` [" + thread + "]", weight, Double::sum);
+            total += weight;
         }
         if (total == 0) {
-            return "no " + event + " events in " + recording.getFileName();
+            return "no " + event + " events after the warm-up in " + recording.getFileName();
         }
         double sum = total;
         String frames = byFrame.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .limit(top).map(e -> String.format(Locale.ROOT, "%.0f%% `%s`", 100 * e.getValue() / sum, e.getKey()))
+                .limit(top).map(e -> String.format(Locale.ROOT, "%.0f%% `%s", 100 * e.getValue() / sum, e.getKey()))
                 .collect(Collectors.joining(", "));
-        String count = weightField == null ? Long.toString(Math.round(total)) : byFrame.size() + " sites";
-        return count + " " + what + " (" + recording.getFileName() + "): " + frames;
+        String what = byWeight ? String.format(Locale.ROOT, "%.1f MB sampled allocation", total / 1e6)
+                : Math.round(total) + " CPU samples";
+        return what + " (" + recording.getFileName() + ", from the first move on): " + frames;
     }
 
-    /** "1.2 MB", "512 bytes", "12.0 kB" as jfr prints a weight. */
-    private static double bytes(String text) {
-        String[] parts = text.strip().split("\\s+");
-        double value;
+    private static long epochMs(String iso) {
         try {
-            value = Double.parseDouble(parts[0].replace(",", ""));
-        } catch (NumberFormatException e) {
-            return 1;
+            return Instant.parse(iso).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return Long.MIN_VALUE;
         }
-        String unit = parts.length > 1 ? parts[1].toLowerCase(Locale.ROOT) : "bytes";
-        return switch (unit) {
-            case "kb" -> value * 1e3;
-            case "mb" -> value * 1e6;
-            case "gb" -> value * 1e9;
-            default -> value;
-        };
     }
 }

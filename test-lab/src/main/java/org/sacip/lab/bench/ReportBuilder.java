@@ -120,11 +120,11 @@ final class ReportBuilder {
         for (ConvergenceRun.Outcome run : out.convergence) {
             String label = run.scale().label();
             int n = run.scale().sessions();
-            figures.add(new Figure("converged." + n, label + ": converged", Unit.MILLIS, run.convergedMs(),
+            figures.add(new Figure("convergence.converged." + n, label + ": converged", Unit.MILLIS, run.convergedMs(),
                     "A's converged event: kernel address event to the last peer's acknowledgement"));
-            figures.add(new Figure("installed." + n, label + ": map entries installed", Unit.MICROS,
+            figures.add(new Figure("convergence.installed." + n, label + ": map entries installed", Unit.MICROS,
                     run.installedMicros(), "from the move's start to A's move event (inbound rewrite in)"));
-            figures.add(new Figure("nft." + n, label + ": nft -f of " + String.format(Locale.ROOT, "%,d", n)
+            figures.add(new Figure("convergence.nft." + n, label + ": nft -f of " + String.format(Locale.ROOT, "%,d", n)
                     + " map elements", Unit.MICROS, List.of(run.nftMicros()), "same run, an empty namespace"));
             commands.add("# " + label);
             commands.addAll(run.commands());

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** A stream over one TCP connection: the server accepts exactly one, the client connects from its bound address. */
+/**
+ * A stream over one TCP connection: the server accepts exactly one, the client connects from its bound address. The
+ * server then closes its listener, unless {@code keepListening=true}: an MPTCP peer's new subflows (MP_JOIN SYNs) are
+ * taken by the listening socket, and get a reset when there is none.
+ */
 abstract class TcpStreamRole extends StreamRole {
     private ServerSocket listener;
     protected Socket socket;
@@ -24,7 +28,9 @@ abstract class TcpStreamRole extends StreamRole {
     public String establish() throws IOException {
         if (server) {
             socket = listener.accept();
-            listener.close();
+            if (!Boolean.parseBoolean(options.values().getOrDefault("keepListening", "false"))) {
+                listener.close();
+            }
         } else {
             socket = TcpConnect.connect(options);
         }

@@ -16,15 +16,18 @@ import org.knowm.xchart.BoxChartBuilder;
  */
 public final class Plots {
     private static final int WIDTH = 1000;
-    private static final int HEIGHT_PER_BOX = 34;
-    private static final int MIN_HEIGHT = 360;
+    private static final int HEIGHT = 600;
 
     private Plots() {
     }
 
-    /** The figures a section's plot shows: those in ms with at least one positive value. */
+    /**
+     * The figures a section's plot shows: those whose id starts with the section's id and a dot, in ms, with at least
+     * one positive value. The plot names each by the rest of its id.
+     */
     static List<Figure> plotted(Section section) {
-        return section.figures().stream().filter(f -> f.unit().shown().equals("ms") && f.unit() != Unit.SURVIVED)
+        return section.figures().stream().filter(f -> f.id().startsWith(section.id() + "."))
+                .filter(f -> f.unit().shown().equals("ms") && f.unit() != Unit.SURVIVED)
                 .filter(f -> f.sorted().stream().anyMatch(v -> v > 0)).toList();
     }
 
@@ -46,10 +49,10 @@ public final class Plots {
     private static void write(Section section, Path file) {
         List<Figure> figures = plotted(section);
         BoxChart chart = new BoxChartBuilder().width(WIDTH)
-                .height(Math.max(MIN_HEIGHT, 160 + HEIGHT_PER_BOX * figures.size())).title(section.title())
+                .height(HEIGHT).title(section.title())
                 .yAxisTitle("ms").build();
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setXAxisLabelRotation(60);
+        chart.getStyler().setXAxisLabelRotation(45);
         double min = Double.MAX_VALUE;
         double max = 0;
         for (Figure f : figures) {
@@ -66,7 +69,7 @@ public final class Plots {
             if (values.size() == 1) {
                 values.add(values.get(0));
             }
-            chart.addSeries(f.label(), values);
+            chart.addSeries(f.id().substring(section.id().length() + 1), values);
         }
         chart.getStyler().setYAxisLogarithmic(max / min > 20);
         try {
