@@ -84,6 +84,35 @@ final class BenchContext {
         }
     }
 
+    /**
+     * Kills the host's agent and starts it again recording JFR (kept as {@code labId}); returns the recording's file,
+     * written when the lab closes.
+     */
+    Path restartRecording(Lab lab, Agents agents, String host, String labId) {
+        Path jfr = workDir.resolve("jfr").resolve(labId);
+        try {
+            Files.createDirectories(jfr);
+        } catch (IOException e) {
+            throw new LabException("cannot create " + jfr + ": " + e.getMessage(), e);
+        }
+        agents.killHard(host);
+        AgentJfr.recordInto(jfr);
+        try {
+            agents.restart(host);
+        } finally {
+            AgentJfr.recordInto(null);
+        }
+        Path file = AgentJfr.file(jfr, lab.ns(host));
+        recordings.put(labId, file);
+        return file;
+    }
+
+    /** Another name for a recording, profiled from {@code sinceEpochMs} on. */
+    void alsoRecorded(String labId, String asLabId, long sinceEpochMs) {
+        recordings.put(asLabId, recordings.get(labId));
+        measuringSince.put(asLabId, sinceEpochMs);
+    }
+
     /** Another start-to-ready time (an agent restarted without a recording). */
     void startedWithoutRecording(long micros) {
         startToReadyMicros.add(micros);

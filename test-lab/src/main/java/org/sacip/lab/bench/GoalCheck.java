@@ -15,7 +15,6 @@ import org.sacip.lab.bench.report.Unit;
  */
 final class GoalCheck {
     private static final int TOP_FRAMES = 6;
-    private static final String AGES_LAB = "ages-" + GapCase.MBB_UPLINKS.cliName();
 
     private final BenchContext ctx;
     private final BenchOutcomes out;
@@ -148,9 +147,10 @@ final class GoalCheck {
         if (met) {
             return new Goal("idle-cpu", text, Goal.Status.MET, measured, null);
         }
-        return new Goal("idle-cpu", text, Goal.Status.NOT_MET, measured, "the idle case runs without JFR (its"
-                + " sampling would show in the figure); profile of the ages case's agent, mostly idle between"
-                + " moves: " + JfrSummary.cpu(ctx.recording(AGES_LAB), ctx.measuringSince(AGES_LAB), TOP_FRAMES));
+        return new Goal("idle-cpu", text, Goal.Status.NOT_MET, measured, "measured without JFR (its sampling would"
+                + " show); B's agent restarted with a recording, idle with the sessions after a warm-up: "
+                + JfrSummary.cpu(ctx.recording(IdleRun.IDLE_PROFILE), ctx.measuringSince(IdleRun.IDLE_PROFILE),
+                        TOP_FRAMES));
     }
 
     private Goal rss() {
@@ -174,8 +174,7 @@ final class GoalCheck {
         }
         boolean met = f.max() <= 1_000_000;
         return goal("start-to-ready", text, met, "max " + ms(f.max()) + " ms, median " + ms(f.percentile(50))
-                + " ms over " + f.sorted().size() + " starts", "gap-" + GapCase.MBB_UPLINKS.cliName() + "-sacip",
-                false);
+                + " ms over " + f.sorted().size() + " starts", IdleRun.STARTUP_PROFILE, false);
     }
 
     private Goal goal(String id, String text, boolean met, String measured, String labId, boolean memory) {
@@ -186,7 +185,7 @@ final class GoalCheck {
         long since = labId == null ? 0 : ctx.measuringSince(labId);
         String limit = memory ? JfrSummary.allocation(recording, since, TOP_FRAMES)
                 : JfrSummary.cpu(recording, since, TOP_FRAMES);
-        return new Goal(id, text, Goal.Status.NOT_MET, measured, "A's agent, JFR: " + limit);
+        return new Goal(id, text, Goal.Status.NOT_MET, measured, "JFR: " + limit);
     }
 
     private static String ms(Long micros) {

@@ -23,6 +23,9 @@ final class IdleRun {
     private static final String SILENT_MS = "3600000";
     private static final long START_LIMIT_MS = 300_000;
     private static final long BOUND_LIMIT_MS = 300_000;
+    /** The recordings GoalCheck profiles a start and an idle agent with. */
+    static final String STARTUP_PROFILE = "startup-b";
+    static final String IDLE_PROFILE = "idle-b";
 
     record Outcome(String labId, int seconds, int sessions, long cpuMicrosIdle, long cpuMicrosWithSessions,
             long rssKibIdle, long rssKibWithSessions, List<String> commands) {
@@ -64,6 +67,14 @@ final class IdleRun {
                 agents.restart("b");
                 ctx.startedWithoutRecording(agents.startToReadyMicros("b"));
             }
+            // A profile for the goals: B restarted with a recording, from its start (start-to-ready) and, after the
+            // warm-up, idle with its N sessions (idle CPU). The figures above were taken without one.
+            ctx.restartRecording(lab, agents, "b", STARTUP_PROFILE);
+            ctx.progress().say(what, "B's agent restarted with a JFR recording: " + warmUpMs + " ms warm-up, then "
+                    + seconds + " s idle for the profile");
+            Pause.ms(warmUpMs);
+            ctx.alsoRecorded(STARTUP_PROFILE, IDLE_PROFILE, System.currentTimeMillis());
+            Pause.ms(seconds * 1000L);
             List<String> commands = List.of("b: java ... EndpointMain many server listen=" + b + " count=" + sessions,
                     "a: java ... EndpointMain many client bind=" + topology.uplink("a", 0).address() + " connect="
                             + b + " count=" + sessions + " intervalMs=" + SILENT_MS,

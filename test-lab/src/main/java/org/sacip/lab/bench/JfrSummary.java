@@ -81,7 +81,8 @@ final class JfrSummary {
                 .collect(Collectors.joining(", "));
         String what = byWeight ? String.format(Locale.ROOT, "%.1f MB sampled allocation", total / 1e6)
                 : Math.round(total) + " CPU samples";
-        return what + " (" + recording.getFileName() + ", from the first move on): " + frames;
+        return what + " (" + recording.getFileName() + (fromEpochMs <= 0 ? ", the whole recording" : ", from the"
+                + " measured part on") + "): " + frames;
     }
 
     private static long epochMs(String iso) {

@@ -106,9 +106,10 @@ final class ReportBuilder {
                 }
             }
             commands.add("# " + run.gapCase().cliName() + ": one gap stream per age per trial, then one move of A");
+            commands.addAll(run.commands());
         }
-        String text = "Agents in A and B. Per trial, one fresh gap stream per age, opened so that it is at least that"
-                + " old when A moves, then one move; 3 s later each stream is checked: survived means open, flowing,"
+        String text = "Agents in A and B. Per trial, one fresh gap stream per age, each client told to connect that"
+                + " long before the planned move (`connectAtMs`), then one move; 3 s later each stream is checked: survived means open, flowing,"
                 + " nothing lost or corrupted. Keys are agreed for sessions older than 1 s (scanned every second), so"
                 + " the 0.2 s stream moves before its key exists. " + ctx.plan().ageTrials() + " trial(s) per age.";
         return new Section("ages", "Survival by connection age", text, figures, null, commands, notes);
