@@ -6,9 +6,9 @@ import java.util.List;
  * How much a bench run measures: the full run (at least 30 moves or trials per case, 1,000 to 100,000 sessions) or
  * the quick one (a handful, small session counts) that CI runs end to end.
  */
-record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<Integer> staleLossCounts, int ageTrials,
-        List<Long> agesMs, List<Scale> scales, int convergenceMoves, int idleSeconds, int idleSessions,
-        List<String> caseGroups) {
+record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<GapCase> noAgentCases, boolean mptcpSameLink,
+        List<Integer> staleLossCounts, int ageTrials, List<Long> agesMs, List<GapCase> ageCases, List<Scale> scales,
+        int convergenceMoves, int idleSeconds, int idleSessions, int restarts, List<String> caseGroups) {
     /** One convergence size: sessions spread evenly over peer addresses of B. */
     record Scale(int sessions, int peers) {
         String label() {
@@ -19,6 +19,8 @@ record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<Integer> st
     static final List<String> GROUPS = List.of("gap", "ages", "convergence", "idle");
 
     BenchPlan {
+        noAgentCases = List.copyOf(noAgentCases);
+        ageCases = List.copyOf(ageCases);
         staleLossCounts = List.copyOf(staleLossCounts);
         agesMs = List.copyOf(agesMs);
         scales = List.copyOf(scales);
@@ -26,14 +28,16 @@ record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<Integer> st
     }
 
     static BenchPlan full(List<String> groups) {
-        return new BenchPlan(false, 30, 2, List.of(1, 2, 4), 30, List.of(200L, 1500L, 10_000L),
-                List.of(new Scale(1000, 10), new Scale(10_000, 10), new Scale(100_000, 100)), 30, 60, 1000,
+        return new BenchPlan(false, 30, 2, List.of(GapCase.values()), true, List.of(1, 2, 4), 30,
+                List.of(200L, 1500L, 10_000L), List.of(GapCase.MBB_UPLINKS, GapCase.BBM_UPLINKS_300),
+                List.of(new Scale(1000, 10), new Scale(10_000, 10), new Scale(100_000, 100)), 30, 60, 1000, 10,
                 groups);
     }
 
     static BenchPlan quick(List<String> groups) {
-        return new BenchPlan(true, 3, 1, List.of(2), 1, List.of(200L, 1500L), List.of(new Scale(100, 10)), 3, 5,
-                100, groups);
+        // Sized for CI (about two minutes): every kind of case once, in as few labs as will do.
+        return new BenchPlan(true, 2, 1, List.of(GapCase.MBB_UPLINKS), false, List.of(2), 1, List.of(200L, 1500L),
+                List.of(GapCase.MBB_UPLINKS), List.of(new Scale(100, 10)), 2, 3, 100, 1, groups);
     }
 
     boolean runs(String group) {

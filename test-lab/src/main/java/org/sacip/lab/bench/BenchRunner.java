@@ -17,7 +17,6 @@ import org.sacip.lab.topology.TopologyKind;
 final class BenchRunner {
     static final List<GapCase> UPLINK_CASES = List.of(GapCase.MBB_UPLINKS, GapCase.BBM_UPLINKS,
             GapCase.BBM_UPLINKS_300);
-    static final List<GapCase> AGE_CASES = List.of(GapCase.MBB_UPLINKS, GapCase.BBM_UPLINKS_300);
     private static final int RTT_SAMPLES = 100;
 
     private final BenchContext ctx;
@@ -43,20 +42,22 @@ final class BenchRunner {
             for (Contender c : contenders(plan)) {
                 if (c.id().equals("none")) {
                     // Without an agent the stream dies at the first move: a fresh lab per case, few moves.
-                    for (GapCase gapCase : GapCase.values()) {
+                    for (GapCase gapCase : plan.noAgentCases()) {
                         attempt(out, "gap " + gapCase.cliName() + " none",
                                 () -> out.gaps.add(GapRun.run(ctx, c, List.of(gapCase), plan.noAgentMoves())));
                     }
                 } else {
                     attempt(out, "gap uplinks " + c.id(),
                             () -> out.gaps.add(GapRun.run(ctx, c, UPLINK_CASES, plan.gapMoves())));
-                    attempt(out, "gap same link " + c.id(),
-                            () -> out.gaps.add(GapRun.run(ctx, c, List.of(GapCase.MBB_SAME_LINK), plan.gapMoves())));
+                    if (c.agents() || plan.mptcpSameLink()) {
+                        attempt(out, "gap same link " + c.id(), () -> out.gaps.add(GapRun.run(ctx, c,
+                                List.of(GapCase.MBB_SAME_LINK), plan.gapMoves())));
+                    }
                 }
             }
         }
         if (plan.runs("ages")) {
-            for (GapCase gapCase : AGE_CASES) {
+            for (GapCase gapCase : plan.ageCases()) {
                 attempt(out, "ages " + gapCase.cliName(),
                         () -> out.ages.add(AgeRun.run(ctx, gapCase, plan.agesMs(), plan.ageTrials())));
             }
@@ -69,7 +70,7 @@ final class BenchRunner {
         }
         if (plan.runs("idle")) {
             attempt(out, "idle", () -> out.idle = IdleRun.run(ctx, plan.idleSeconds(), plan.idleSessions(),
-                    plan.quick() ? 2 : 10));
+                    plan.restarts()));
         }
         return out;
     }

@@ -87,8 +87,9 @@ final class GoalCheck {
 
     private Goal ages() {
         String text = ctx.plan().ageTrials() + "/" + ctx.plan().ageTrials() + " survive at every age "
-                + ctx.plan().agesMs() + " ms, make-before-break and break-before-make (0.3 s)";
-        if (out.ages.size() < BenchRunner.AGE_CASES.size()) {
+                + ctx.plan().agesMs() + " ms, " + String.join(" and ", ctx.plan().ageCases().stream()
+                        .map(GapCase::cliName).toList());
+        if (out.ages.size() < ctx.plan().ageCases().size() || out.ages.isEmpty()) {
             return new Goal("ages", text, Goal.Status.NOT_MEASURED, "not every age case ran", null);
         }
         List<String> seen = new ArrayList<>();

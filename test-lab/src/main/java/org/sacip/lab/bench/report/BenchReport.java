@@ -1,6 +1,7 @@
 package org.sacip.lab.bench.report;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * docs/benchmarks/results.json: everything docs/BENCHMARKS.md is rendered from, and nothing else (rendering reads no
@@ -13,6 +14,8 @@ public record BenchReport(String schema, int version, boolean quick, RunEnvironm
     public static final int VERSION = 1;
 
     public BenchReport {
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(environment, "environment");
         commands = List.copyOf(commands);
         sections = List.copyOf(sections);
         goals = List.copyOf(goals);

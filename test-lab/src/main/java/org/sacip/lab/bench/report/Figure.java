@@ -3,6 +3,7 @@ package org.sacip.lab.bench.report;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One measured figure: its values, one per trial (null where a trial produced none), in {@link Unit}. How it is
@@ -10,6 +11,9 @@ import java.util.List;
  */
 public record Figure(String id, String label, Unit unit, List<Long> values, String note) {
     public Figure {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(unit, "unit");
         values = Collections.unmodifiableList(new ArrayList<>(values));
     }
 
