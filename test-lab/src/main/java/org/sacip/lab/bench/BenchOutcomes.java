@@ -10,6 +10,7 @@ final class BenchOutcomes {
     final List<GapRun.Outcome> gaps = new ArrayList<>();
     final List<AgeRun.Outcome> ages = new ArrayList<>();
     final List<ConvergenceRun.Outcome> convergence = new ArrayList<>();
+    DataPathRun.Outcome dataPath;
     IdleRun.Outcome idle;
     final List<String> failures = new ArrayList<>();
 

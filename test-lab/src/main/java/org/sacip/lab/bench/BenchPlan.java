@@ -8,7 +8,8 @@ import java.util.List;
  */
 record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<GapCase> noAgentCases, boolean mptcpSameLink,
         List<Integer> staleLossCounts, int ageTrials, List<Long> agesMs, List<GapCase> ageCases, List<Scale> scales,
-        int convergenceMoves, int idleSeconds, int idleSessions, int restarts, List<String> caseGroups) {
+        int convergenceMoves, Scale dataPathScale, int dataPathPairs, long dataPathWindowMs, int idleSeconds,
+        int idleSessions, int restarts, List<String> caseGroups) {
     /** One convergence size: sessions spread evenly over peer addresses of B. */
     record Scale(int sessions, int peers) {
         String label() {
@@ -16,7 +17,7 @@ record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<GapCase> no
         }
     }
 
-    static final List<String> GROUPS = List.of("gap", "ages", "convergence", "idle");
+    static final List<String> GROUPS = List.of("gap", "ages", "convergence", "datapath", "idle");
 
     BenchPlan {
         noAgentCases = List.copyOf(noAgentCases);
@@ -30,14 +31,15 @@ record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<GapCase> no
     static BenchPlan full(List<String> groups) {
         return new BenchPlan(false, 30, 2, List.of(GapCase.values()), true, List.of(1, 2, 4), 30,
                 List.of(200L, 1500L, 10_000L), List.of(GapCase.MBB_UPLINKS, GapCase.BBM_UPLINKS_300),
-                List.of(new Scale(1000, 10), new Scale(10_000, 10), new Scale(100_000, 100)), 30, 60, 1000, 10,
-                groups);
+                List.of(new Scale(1000, 10), new Scale(10_000, 10), new Scale(100_000, 100)), 30,
+                new Scale(100_000, 100), 10, 2000, 60, 1000, 10, groups);
     }
 
     static BenchPlan quick(List<String> groups) {
         // Sized for CI (about two minutes): every kind of case once, in as few labs as will do.
         return new BenchPlan(true, 2, 1, List.of(GapCase.MBB_UPLINKS), false, List.of(2), 1, List.of(200L, 1500L),
-                List.of(GapCase.MBB_UPLINKS), List.of(new Scale(100, 10)), 2, 3, 100, 1, groups);
+                List.of(GapCase.MBB_UPLINKS), List.of(new Scale(100, 10)), 2, new Scale(100, 10), 1, 500, 3, 100, 1,
+                groups);
     }
 
     boolean runs(String group) {

@@ -68,6 +68,10 @@ final class BenchRunner {
                         () -> out.convergence.add(ConvergenceRun.run(ctx, scale, plan.convergenceMoves())));
             }
         }
+        if (plan.runs("datapath")) {
+            attempt(out, "data path", () -> out.dataPath = DataPathRun.run(ctx, plan.dataPathScale(),
+                    plan.dataPathPairs(), plan.dataPathWindowMs()));
+        }
         if (plan.runs("idle")) {
             attempt(out, "idle", () -> out.idle = IdleRun.run(ctx, plan.idleSeconds(), plan.idleSessions(),
                     plan.restarts()));

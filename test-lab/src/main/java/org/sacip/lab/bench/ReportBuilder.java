@@ -31,8 +31,10 @@ final class ReportBuilder {
         if (ctx.plan().runs("convergence")) {
             sections.add(convergence());
         }
+        if (ctx.plan().runs("datapath")) {
+            sections.add(dataPath());
+        }
         sections.add(resources());
-        sections.add(dataPath());
         if (!out.failures.isEmpty()) {
             sections.add(new Section("failures", "Cases that failed", "These cases did not finish; their figures"
                     + " are missing above.", List.of(), null, List.of(), out.failures));
@@ -169,11 +171,48 @@ final class ReportBuilder {
     }
 
     private Section dataPath() {
-        String text = "Not measured yet: the throughput of a remapped flow against an unmapped one (iperf3) and the"
-                + " packet rate with offloads off, both with 100,000 entries loaded. iperf3 and ethtool are installed"
-                + " by bin/lib/bootstrap.sh for it; the case itself is still to be written.";
-        return new Section("datapath", "Data-path cost with 100,000 entries", text, List.of(), null, List.of(),
-                List.of());
+        List<Figure> figures = new ArrayList<>();
+        List<String> commands = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        DataPathRun.Outcome run = out.dataPath;
+        if (run != null) {
+            figures.add(new Figure("datapath.tcp-remapped", "TCP, remapped flow", Unit.BITS_PER_SECOND,
+                    run.tcpRemappedBps(), null));
+            figures.add(new Figure("datapath.tcp-unmapped", "TCP, unmapped flow", Unit.BITS_PER_SECOND,
+                    run.tcpUnmappedBps(), null));
+            figures.add(new Figure("datapath.tcp-ratio", "TCP throughput, remapped / unmapped", Unit.PPM,
+                    ratios(run.tcpRemappedBps(), run.tcpUnmappedBps()), "per pair"));
+            figures.add(new Figure("datapath.udp-remapped", "UDP 64 octets, remapped flow", Unit.PER_SECOND,
+                    run.udpRemappedPps(), "packets"));
+            figures.add(new Figure("datapath.udp-unmapped", "UDP 64 octets, unmapped flow", Unit.PER_SECOND,
+                    run.udpUnmappedPps(), "packets"));
+            figures.add(new Figure("datapath.udp-ratio", "UDP packet rate, remapped / unmapped", Unit.PPM,
+                    ratios(run.udpRemappedPps(), run.udpUnmappedPps()), "per pair"));
+            commands.addAll(run.commands());
+            notes.add("A's agent lists the flows opened before the move as: " + (run.remapped().isEmpty()
+                    ? "(none: they were not remapped)" : String.join("; ", run.remapped())));
+        }
+        String scale = run == null ? "" : " with " + run.scale().label();
+        String text = "Entries loaded through real sessions" + scale + ": A opens them (all bound to keys) plus one"
+                + " iperf3 TCP flow and one iperf3 UDP flow of 64-octet datagrams (so every packet costs a map"
+                + " lookup), then moves to uplink 2, so the agents remap every session; after the move A opens the"
+                + " same two flows again, unmapped. Each client sends only while resumed (SIGCONT ... SIGSTOP), one"
+                + " flow at a time, remapped and unmapped in turn (which goes first alternates), "
+                + ctx.plan().dataPathPairs() + " pair(s) of " + ctx.plan().dataPathWindowMs() + " ms windows; a"
+                + " flow's rate is what A's uplink sent in its window (octets for TCP, packets for UDP). Offloads"
+                + " stay on: the 64-octet UDP flow is the per-packet case.";
+        return new Section("datapath", "Data-path cost with many entries", text, figures, null, commands, notes);
+    }
+
+    /** Per pair, a / b in parts per million (null where b is 0 or missing). */
+    static List<Long> ratios(List<Long> a, List<Long> b) {
+        List<Long> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            Long x = a.get(i);
+            Long y = b.get(i);
+            ratios.add(x == null || y == null || y == 0 ? null : Math.round(x * 1e6 / y));
+        }
+        return ratios;
     }
 
     private static String seconds(long ms) {
