@@ -36,7 +36,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--cases", split = ",", paramLabel = "GROUP", description = "only these groups: gap, ages,"
-            + " convergence, idle (default: all)")
+            + " convergence, datapath, idle (default: all)")
     List<String> cases;
 
     @Spec
