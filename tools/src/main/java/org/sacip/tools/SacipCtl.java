@@ -8,6 +8,7 @@ import org.sacip.tools.cli.CommandLineFactory;
 import org.sacip.tools.cli.Invocation;
 import org.sacip.tools.cli.Terminal;
 import org.sacip.tools.client.ControlClient;
+import org.sacip.tools.client.ExitCode;
 
 /** Entry point of sacipctl (bin/sacipctl). */
 public final class SacipCtl {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.sacip.agent.datapath.DataPath;
 import org.sacip.agent.datapath.DataPathException;
 import org.sacip.agent.datapath.DataPathGuard;
+import org.sacip.agent.datapath.PathMtuRelay;
 import org.sacip.agent.handover.Handover;
 import org.sacip.agent.handover.HandoverEvents;
 import org.sacip.agent.handover.HandoverStore;
@@ -49,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * The running agent of the caller's network namespace: opens every part in dependency order, resumes what a previous
  * run left (kill -9 included), and runs the move thread (address, link and route events to move plans). The other
  * parts have their own threads: the session tracker, the peer protocol's engine, the sender, the handover, the
- * captures, the data path's guard. Closing stops everything and leaves the kernel as it is, so remapped sessions keep
- * working.
+ * captures, the data path's guard, the path MTU relay. Closing stops everything and leaves the kernel as it is, so
+ * remapped sessions keep working.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -74,6 +75,7 @@ public final class Agent implements AutoCloseable {
     private PeerProtocol protocol;
     private DataPath dataPath;
     private Handover handover;
+    private PathMtuRelay pathMtuRelay;
     private MoveMonitor monitor;
     private SessionTracker tracker;
     private DropReport dropReport;
@@ -130,6 +132,10 @@ public final class Agent implements AutoCloseable {
             opened.add(handover);
             Map<InetAddress, InetAddress> ownMoves = handover.resume(saved);
             opened.add(DataPathGuard.start(dataPath));
+            // Routers quote moved sessions' packets as they were on the wire: their sockets learn the path MTU only
+            // through the relay.
+            pathMtuRelay = PathMtuRelay.start(dataPath, config.dataPath(), clock);
+            opened.add(pathMtuRelay);
 
             ExecutorEngineLoop engineLoop = new ExecutorEngineLoop(clock);
             opened.add(engineLoop);
@@ -255,6 +261,10 @@ public final class Agent implements AutoCloseable {
 
     public PeerProtocol protocol() {
         return protocol;
+    }
+
+    public PathMtuRelay pathMtuRelay() {
+        return pathMtuRelay;
     }
 
     public Sender sender() {

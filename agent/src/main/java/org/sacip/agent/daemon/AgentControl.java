@@ -19,6 +19,7 @@ import org.sacip.agent.control.PeerRow;
 import org.sacip.agent.control.SessionRow;
 import org.sacip.agent.control.StatusView;
 import org.sacip.agent.datapath.Ghost;
+import org.sacip.agent.datapath.PathMtuRelay;
 import org.sacip.agent.datapath.Remapping;
 import org.sacip.agent.handover.HandoverView;
 import org.sacip.agent.peer.protocol.AssociationView;
@@ -63,12 +64,19 @@ final class AgentControl implements ControlApi {
         bounds.add(new StatusView.BoundRow("amplification-ledger", agent.ledger().size(),
                 agent.ledger().capacity()));
         bounds.add(new StatusView.BoundRow("sender-queue", agent.sender().queued(), 4096));
+        PathMtuRelay.Counts relay = agent.pathMtuRelay().counts();
+        Map<String, Long> pathMtu = new LinkedHashMap<>();
+        pathMtu.put("relayed", relay.relayed());
+        pathMtu.put("not_remapped", relay.notRemapped());
+        pathMtu.put("refused", relay.refused());
+        pathMtu.put("rate_limited", relay.rateLimited());
+        pathMtu.put("failed", relay.failed());
         Runtime runtime = Runtime.getRuntime();
         return new StatusView(AgentMain.VERSION, agent.started().toString(),
                 Duration.between(agent.started(), now).toSeconds(), addresses, handover.ghosts().size(),
                 handover.sessions().size(), engine.lineages().size(), handover.moves(), handover.restores(), drops,
                 agent.protocol().drops().total(), agent.sender().sent(), unsent, bounds,
-                runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory());
+                runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory(), pathMtu);
     }
 
     @Override

@@ -12,8 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.Errno;
@@ -22,6 +25,7 @@ import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.nftables.AddressElement;
 import org.sacip.netlink.nftables.Element;
+import org.sacip.netlink.nftables.MapElement;
 import org.sacip.netlink.nftables.NfTablesConnection;
 import org.sacip.netlink.nftables.SetReference;
 import org.sacip.netlink.nftables.TupleElement;
@@ -524,6 +528,52 @@ public final class DataPath implements AutoCloseable {
     public synchronized Remapping remapping(SessionTuple session) {
         Remapping remapping = remappings.get(session);
         return remapping == null ? Remapping.identity(session) : remapping;
+    }
+
+    /**
+     * The session whose packet an ICMP error quotes, when the quoted tuple (our packet as it was on the wire: local
+     * end first) is a remapped wire tuple of it. That is when a packet coming back on the quoted tuple would reach
+     * the session's socket through our committed entries, current or lingering: the quoted tuple, turned around, is
+     * rewritten by {@code in} and {@code indst} as the {@code pre} chain does, and is not stale. So an error is only
+     * ever related to a session that the same tuple could reach anyway. Empty when nothing would be rewritten (the
+     * tuple is the socket's own, or no session's).
+     */
+    public synchronized Optional<SessionTuple> sessionQuotedBy(TupleKey quoted) {
+        TupleKey inbound = new TupleKey(quoted.destination(), quoted.source(), quoted.protocol(),
+                quoted.destinationPort(), quoted.sourcePort());
+        boolean ipv4 = inbound.isIpv4();
+        SessionProtocol protocol = protocolOf(quoted.protocol());
+        if (protocol == null || quoted.sourcePort() == 0 || quoted.destinationPort() == 0
+                || ledger.committed(staleSet(inbound), inbound) != null) {
+            return Optional.empty();
+        }
+        InetAddress remote = rewritten(ipv4 ? SacipSets.IN4 : SacipSets.IN6, inbound, inbound.source());
+        TupleKey restored = new TupleKey(remote, inbound.destination(), inbound.protocol(), inbound.sourcePort(),
+                inbound.destinationPort());
+        InetAddress local = rewritten(ipv4 ? SacipSets.INDST4 : SacipSets.INDST6, restored, inbound.destination());
+        if (remote.equals(inbound.source()) && local.equals(inbound.destination())) {
+            return Optional.empty();
+        }
+        SessionTuple session = new SessionTuple(protocol, new Endpoint(local, inbound.destinationPort()),
+                new Endpoint(remote, inbound.sourcePort()));
+        // Every entry belongs to a session (or its lingering addresses); this only guards that bookkeeping.
+        return remappings.containsKey(session) || lingering.containsKey(session) ? Optional.of(session)
+                : Optional.empty();
+    }
+
+    /** The address the committed map element for {@code key} writes, or {@code unchanged} when there is none. */
+    private InetAddress rewritten(SetReference map, TupleKey key, InetAddress unchanged) {
+        Element element = ledger.committed(map, key);
+        return element instanceof MapElement entry ? entry.address() : unchanged;
+    }
+
+    private static SessionProtocol protocolOf(int number) {
+        for (SessionProtocol protocol : SessionProtocol.values()) {
+            if (protocol.number() == number) {
+                return protocol;
+            }
+        }
+        return null;
     }
 
     public synchronized List<Ghost> ghosts() {

@@ -2,8 +2,9 @@ package org.sacip.agent.datapath;
 
 /**
  * What the data path takes from the agent's configuration: the nfnetlink_log group its rules log session openings
- * to, and the mark mask whose bits the agent may use (it never touches a bit outside it). The first-reply bit of
- * the conntrack mark is the mask's lowest bit.
+ * to (path MTU errors go to the group next to it), and the mark mask whose bits the agent may use (it never touches
+ * a bit outside it). The mask's lowest bit is the first-reply bit of the conntrack mark, and in the packet mark the
+ * bit of the path MTU errors the agent relays.
  *
  * @param nflogGroup nfnetlink_log group, 1..65535 (0 is taken by the kernel's legacy logging)
  * @param markMask   the bits of the packet and conntrack marks this agent may use, at least one
@@ -28,6 +29,19 @@ public record DataPathSettings(int nflogGroup, long markMask) {
 
     /** The conntrack mark bit that records "the first reply datagram of this flow was logged". */
     public long firstReplyMark() {
+        return Long.lowestOneBit(markMask);
+    }
+
+    /**
+     * The nfnetlink_log group of the path MTU errors ({@link PathMtuRelay}): the one after {@link #nflogGroup()}, or
+     * the one before it when that is the last.
+     */
+    public int pathMtuGroup() {
+        return nflogGroup < 65535 ? nflogGroup + 1 : nflogGroup - 1;
+    }
+
+    /** The packet mark bit of the path MTU errors the agent relays, so its rules do not log them a second time. */
+    public long relayedMark() {
         return Long.lowestOneBit(markMask);
     }
 }

@@ -38,6 +38,12 @@ final class ElementLedger {
         return held.values().stream().mapToInt(Map::size).sum();
     }
 
+    /** The committed element under {@code key} in {@code set}, or {@code null}. */
+    Element committed(SetReference set, Object key) {
+        Held current = held.getOrDefault(set, Map.of()).get(key);
+        return current == null ? null : current.element();
+    }
+
     void clear() {
         held.clear();
     }

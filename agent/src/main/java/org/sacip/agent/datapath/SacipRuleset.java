@@ -9,7 +9,7 @@ import org.sacip.netlink.nftables.SetReference;
 
 /**
  * The SACIP ruleset ({@code sacip.nft} next to this class): tables {@code inet sacip} and {@code arp sacip} with the
- * rewrite maps, ghost and stale sets and their chains, filled in with the configured log group and mark bit. Loaded
+ * rewrite maps, ghost and stale sets and their chains, filled in with the configured log groups and mark bits. Loaded
  * with {@code nft -f}, which replaces an earlier copy of both tables in one transaction; the agent then changes only
  * elements, over netlink.
  */
@@ -31,7 +31,9 @@ public final class SacipRuleset {
             throw new DataPathException("cannot read the ruleset " + RESOURCE + ": " + e.getMessage(), e);
         }
         return template.replace("@NFLOG_GROUP@", Integer.toString(settings.nflogGroup()))
-                .replace("@FIRST_REPLY_MARK@", String.format("0x%08x", settings.firstReplyMark()));
+                .replace("@PMTU_GROUP@", Integer.toString(settings.pathMtuGroup()))
+                .replace("@FIRST_REPLY_MARK@", String.format("0x%08x", settings.firstReplyMark()))
+                .replace("@RELAYED_MARK@", String.format("0x%08x", settings.relayedMark()));
     }
 
     /** Whether every map and set of the ruleset exists in the kernel the connection talks to. */

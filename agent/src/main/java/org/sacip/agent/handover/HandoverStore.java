@@ -1,5 +1,9 @@
 package org.sacip.agent.handover;
 
+import static org.sacip.agent.state.JsonFields.address;
+import static org.sacip.agent.state.JsonFields.port;
+import static org.sacip.agent.state.JsonFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -135,28 +139,6 @@ public final class HandoverStore {
         return new Saved(tuple, remapping, state, Instant.parse(text(node, "since")));
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new IllegalArgumentException("missing " + field);
-        }
-        return value.asText();
-    }
 
-    private static int port(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.canConvertToInt()) {
-            throw new IllegalArgumentException("missing " + field);
-        }
-        return value.asInt();
-    }
 
-    /** Only numeric literals: a host name here must never cause a DNS lookup. */
-    private static InetAddress address(JsonNode node, String field) throws UnknownHostException {
-        String literal = text(node, field);
-        if (!literal.matches("[0-9a-fA-F:.]+")) {
-            throw new IllegalArgumentException(field + " is not an IP address: " + literal);
-        }
-        return InetAddress.getByName(literal);
-    }
 }

@@ -29,6 +29,7 @@ class ControlServerCommandsTest extends RunningControlServer {
         assertEquals(2, status.get("drops").get("BAD_MAC").asLong(), "map keys are kept as given");
         assertEquals(0, status.get("drops").get("REPLAY").asLong());
         assertEquals(2, status.get("drops_total").asLong());
+        assertEquals(1, status.get("path_mtu").get("relayed").asLong());
         assertFalse(status.has("uptimeSeconds"));
     }
 

@@ -13,11 +13,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A TCP stream of consecutive 64-bit counters, written in small paced chunks by one thread and checked value by
  * value by another: any lost, repeated or corrupted byte, or the connection dying, is recorded as the failure.
+ * {@link #bulk} writes chunks large enough to fill full-size segments.
  */
 final class CounterStream implements AutoCloseable {
     private static final int VALUES_PER_CHUNK = 64;
+    private static final int BULK_VALUES_PER_CHUNK = 2048;
     private static final long PACE_MILLIS = 2;
 
+    private final int valuesPerChunk;
     private final Socket sender;
     private final Socket receiver;
     private final AtomicLong bytesVerified = new AtomicLong();
@@ -27,6 +30,11 @@ final class CounterStream implements AutoCloseable {
     private volatile boolean running = true;
 
     CounterStream(Socket sender, Socket receiver) {
+        this(sender, receiver, VALUES_PER_CHUNK);
+    }
+
+    private CounterStream(Socket sender, Socket receiver, int valuesPerChunk) {
+        this.valuesPerChunk = valuesPerChunk;
         this.sender = sender;
         this.receiver = receiver;
         this.writer = new Thread(this::write, "counter-writer");
@@ -37,13 +45,18 @@ final class CounterStream implements AutoCloseable {
         reader.start();
     }
 
+    /** A stream of 16 KiB chunks: TCP sends segments as large as the path MTU allows. */
+    static CounterStream bulk(Socket sender, Socket receiver) {
+        return new CounterStream(sender, receiver, BULK_VALUES_PER_CHUNK);
+    }
+
     private void write() {
         long next = 0;
-        ByteBuffer chunk = ByteBuffer.allocate(VALUES_PER_CHUNK * Long.BYTES);
+        ByteBuffer chunk = ByteBuffer.allocate(valuesPerChunk * Long.BYTES);
         try (DataOutputStream out = new DataOutputStream(sender.getOutputStream())) {
             while (running) {
                 chunk.clear();
-                for (int i = 0; i < VALUES_PER_CHUNK; i++) {
+                for (int i = 0; i < valuesPerChunk; i++) {
                     chunk.putLong(next++);
                 }
                 out.write(chunk.array());

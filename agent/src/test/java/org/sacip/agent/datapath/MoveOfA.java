@@ -11,7 +11,7 @@ import org.sacip.netlink.testing.TestNamespace;
 
 /**
  * Host A's move from X to Y in the order of the handover, for the kernel tests: make-before-break with a standby
- * ghost, the announcement, then B following and A confirmed.
+ * ghost, the announcement, then B following and A confirmed. A is on {@link Hosts} or {@link RoutedHosts}.
  */
 final class MoveOfA {
     private MoveOfA() {
@@ -28,12 +28,16 @@ final class MoveOfA {
      * still sends from X) and the ghost becomes active.
      */
     static void announce(Hosts hosts, DataPath pathA, Set<SessionTuple> atA) throws Exception {
-        Addresses ip = hosts.ip;
+        announce(hosts.a, hosts.aLink, hosts.ip, pathA, atA);
+    }
+
+    private static void announce(TestNamespace a, String aLink, Addresses ip, DataPath pathA, Set<SessionTuple> atA)
+            throws Exception {
         InetAddress x = ip.x();
-        hosts.a.exec(ip.addCommand(ip.y(), hosts.aLink));
+        a.exec(ip.addCommand(ip.y(), aLink));
         pathA.commit(List.of(), List.of(GhostChange.hold(x, atA)), List.of());
-        assertTrue(KernelState.loopbackHas(hosts.a, x), "standby ghost of X on A's lo");
-        hosts.a.exec(ip.deleteCommand(x, hosts.aLink));
+        assertTrue(KernelState.loopbackHas(a, x), "standby ghost of X on A's lo");
+        a.exec(ip.deleteCommand(x, aLink));
         pathA.commit(atA.stream().map(session -> Moves.announced(session, ip.y())).toList(),
                 List.of(GhostChange.activity(x, true)), List.of());
     }
@@ -41,7 +45,11 @@ final class MoveOfA {
     /** B follows its peer to Y, then A, confirmed, sends from Y. */
     static void confirm(Hosts hosts, DataPath pathA, DataPath pathB, Set<SessionTuple> atA, Set<SessionTuple> atB)
             throws Exception {
-        InetAddress y = hosts.ip.y();
+        confirm(hosts.ip.y(), pathA, pathB, atA, atB);
+    }
+
+    private static void confirm(InetAddress y, DataPath pathA, DataPath pathB, Set<SessionTuple> atA,
+            Set<SessionTuple> atB) throws Exception {
         pathB.commit(atB.stream().map(session -> Moves.peerMoved(session, y)).toList(), List.of(), List.of());
         pathA.commit(atA.stream().map(session -> Moves.confirmed(session, y)).toList(), List.of(), List.of());
     }
@@ -57,5 +65,12 @@ final class MoveOfA {
         }
         announce(hosts, pathA, atA);
         confirm(hosts, pathA, pathB, atA, atB);
+    }
+
+    /** The whole move of these sessions (as A and as B sees them), with A behind a router. */
+    static void move(RoutedHosts hosts, DataPath pathA, DataPath pathB, Set<SessionTuple> atA,
+            Set<SessionTuple> atB) throws Exception {
+        announce(hosts.a, hosts.aLink, hosts.ip, pathA, atA);
+        confirm(hosts.ip.y(), pathA, pathB, atA, atB);
     }
 }

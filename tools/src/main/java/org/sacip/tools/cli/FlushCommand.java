@@ -3,7 +3,7 @@ package org.sacip.tools.cli;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.sacip.tools.ExitCode;
+import org.sacip.tools.client.ExitCode;
 import org.sacip.tools.client.ControlFailure;
 import org.sacip.tools.client.ControlReply;
 import org.sacip.tools.format.FlushView;

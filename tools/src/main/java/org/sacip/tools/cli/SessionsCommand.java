@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-import org.sacip.tools.ExitCode;
+import org.sacip.tools.client.ExitCode;
 import org.sacip.tools.client.ControlFailure;
 import org.sacip.tools.client.ControlJson;
 import org.sacip.tools.client.ControlReply;

@@ -1,6 +1,6 @@
 package org.sacip.tools.cli;
 
-import org.sacip.tools.ExitCode;
+import org.sacip.tools.client.ExitCode;
 import org.sacip.tools.client.ControlFailure;
 import org.sacip.tools.client.ControlJson;
 import org.sacip.tools.client.ControlReply;

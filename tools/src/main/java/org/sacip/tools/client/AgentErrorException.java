@@ -1,6 +1,6 @@
 package org.sacip.tools.client;
 
-import org.sacip.tools.ExitCode;
+import org.sacip.tools.client.ExitCode;
 
 /** The agent understood the request and answered {"ok":false,...}. */
 public final class AgentErrorException extends ControlFailure {

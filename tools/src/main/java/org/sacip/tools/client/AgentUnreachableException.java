@@ -2,7 +2,7 @@ package org.sacip.tools.client;
 
 import java.nio.file.Path;
 
-import org.sacip.tools.ExitCode;
+import org.sacip.tools.client.ExitCode;
 
 /** Nothing listens at the socket path: the file is missing, or it is not a socket anyone accepts on. */
 public final class AgentUnreachableException extends ControlFailure {

@@ -1,6 +1,6 @@
 package org.sacip.tools.client;
 
-import org.sacip.tools.ExitCode;
+import org.sacip.tools.client.ExitCode;
 
 /** The kernel refused the connection (EACCES) or the agent refused the command for this user. */
 public final class PermissionDeniedException extends ControlFailure {

@@ -1,6 +1,6 @@
 package org.sacip.tools.client;
 
-import org.sacip.tools.ExitCode;
+import org.sacip.tools.client.ExitCode;
 
 /** The agent's reply broke the control protocol: not JSON, wrong version, wrong shape, or too late. */
 public final class ProtocolException extends ControlFailure {

@@ -6,7 +6,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** sacipctl status: "key: value" lines, values aligned; drops by reason, non-zero ones only, then the total. */
+/**
+ * sacipctl status: "key: value" lines, values aligned; drops by reason, non-zero ones only, then the total; then the
+ * path MTU relay's non-zero counts.
+ */
 public final class StatusView {
     private StatusView() {
     }
@@ -26,6 +29,11 @@ public final class StatusView {
             }
         }
         lines.add(Map.entry("drops total", Fields.text(status, "drops_total")));
+        for (Map.Entry<String, JsonNode> relay : status.path("path_mtu").properties()) {
+            if (relay.getValue().asLong() != 0) {
+                lines.add(Map.entry("path mtu " + relay.getKey().replace('_', ' '), relay.getValue().asText()));
+            }
+        }
 
         int width = lines.stream().mapToInt(line -> line.getKey().length()).max().orElse(0) + 1;
         StringBuilder out = new StringBuilder();

@@ -10,7 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sacip.tools.ExitCode;
+import org.sacip.tools.client.ExitCode;
 import org.sacip.tools.client.ControlClient;
 import org.sacip.tools.testing.FakeAgent;
 import org.sacip.tools.testing.Run;

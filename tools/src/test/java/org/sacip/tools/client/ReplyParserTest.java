@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.sacip.tools.ExitCode;
+import org.sacip.tools.client.ExitCode;
 
 class ReplyParserTest {
     @Test

@@ -73,6 +73,7 @@ class ViewsTest {
                 drops BAD_MAC:      2
                 drops UNKNOWN_PEER: 5
                 drops total:        7
+                path mtu relayed:   3
                 """, StatusView.render(Fixtures.json("status.json")));
     }
 

@@ -1,5 +1,8 @@
 package org.sacip.agent.peer.protocol;
 
+import static org.sacip.agent.state.JsonFields.port;
+import static org.sacip.agent.state.JsonFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,6 +24,7 @@ import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.LatestSnapshotWriter;
 import org.sacip.agent.state.PrivateFiles;
+import org.sacip.agent.state.JsonFields;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.netlink.AddressText;
 import org.sacip.protocol.handshake.AddressPair;
@@ -207,21 +211,13 @@ public final class EngineStore implements AutoCloseable {
 
     private static SavedBinding parseBinding(JsonNode node) throws UnknownHostException {
         SessionProtocol protocol = SessionProtocol.valueOf(text(node, "proto").toUpperCase(Locale.ROOT));
-        SessionTuple tuple = new SessionTuple(protocol, new Endpoint(inet(node, "local"), port(node, "local_port")),
-                new Endpoint(inet(node, "remote"), port(node, "remote_port")));
+        SessionTuple tuple = new SessionTuple(protocol, new Endpoint(JsonFields.address(node, "local"),
+                port(node, "local_port")), new Endpoint(JsonFields.address(node, "remote"), port(node, "remote_port")));
         return new SavedBinding(tuple, octets(node, "lineage"));
     }
 
     static AddressPair boundOf(SavedLineage saved) {
         return saved.keys().boundAddresses(saved.role());
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new IllegalArgumentException("missing " + field);
-        }
-        return value.asText();
     }
 
     private static Octets octets(JsonNode node, String field) {
@@ -232,20 +228,5 @@ public final class EngineStore implements AutoCloseable {
         return SacipAddress.parse(text(node, field));
     }
 
-    private static int port(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.canConvertToInt()) {
-            throw new IllegalArgumentException("missing " + field);
-        }
-        return value.asInt();
-    }
 
-    /** Only numeric literals: a host name here must never cause a DNS lookup. */
-    private static InetAddress inet(JsonNode node, String field) throws UnknownHostException {
-        String literal = text(node, field);
-        if (!literal.matches("[0-9a-fA-F:.]+")) {
-            throw new IllegalArgumentException(field + " is not an IP address: " + literal);
-        }
-        return InetAddress.getByName(literal);
-    }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.sacip.agent.rate.TokenBucket;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.handshake.AddressPair;

@@ -1,6 +1,7 @@
 package org.sacip.agent.peer.protocol;
 
 import java.time.Instant;
+import org.sacip.agent.rate.TokenBucket;
 
 /**
  * A token bucket per key (a peer prefix, an address): {@code burst} at once and {@code perSecond} a second after

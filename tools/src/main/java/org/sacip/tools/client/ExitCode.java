@@ -1,4 +1,4 @@
-package org.sacip.tools;
+package org.sacip.tools.client;
 
 /** sacipctl's exit statuses; the man page and tools/README.md document the same table. */
 public final class ExitCode {

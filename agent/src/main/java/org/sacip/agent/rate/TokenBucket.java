@@ -1,16 +1,19 @@
-package org.sacip.agent.peer.protocol;
+package org.sacip.agent.rate;
 
 import java.time.Duration;
 import java.time.Instant;
 
-/** {@code burst} tokens at once and {@code perSecond} a second after that. Not thread-safe (engine thread). */
-final class TokenBucket {
+/**
+ * {@code burst} tokens at once and {@code perSecond} a second after that. Not thread-safe (the engine thread, the
+ * path MTU relay's thread).
+ */
+public final class TokenBucket {
     private final int burst;
     private final int perSecond;
     private double tokens;
     private Instant updated;
 
-    TokenBucket(int burst, int perSecond, Instant now) {
+    public TokenBucket(int burst, int perSecond, Instant now) {
         if (burst < 1 || perSecond < 1) {
             throw new IllegalArgumentException("a rate limit needs a burst and a rate of at least 1");
         }
@@ -21,7 +24,7 @@ final class TokenBucket {
     }
 
     /** Takes a token if there is one. */
-    boolean take(Instant now) {
+    public boolean take(Instant now) {
         refill(now);
         if (tokens < 1) {
             return false;
