@@ -64,7 +64,17 @@ class BenchCliTest {
         assertTrue(report.quick(), "a quick run says so");
         assertEquals(List.of(), report.sections().stream().filter(s -> s.id().equals("failures"))
                 .flatMap(s -> s.notes().stream()).toList(), "cases that failed");
-        for (String id : List.of("gap", "ages", "convergence", "resources")) {
+        // What CI asserts of the figures: survival and zero loss through SACIP's moves, never speed.
+        Section gap = report.section("gap");
+        for (String labId : List.of("gap-mbb-uplinks-sacip")) {
+            Figure stream = gap.figure("stream." + labId);
+            Figure lost = gap.figure("lost." + labId);
+            assertTrue(stream != null && lost != null, "the gap section says how the stream of " + labId + " ended");
+            assertEquals(List.of(1L), stream.values(), labId + ": the stream survived every move (" + stream.note()
+                    + ")");
+            assertEquals(List.of(0L), lost.values(), labId + ": bytes lost");
+        }
+        for (String id : List.of("gap", "ages", "convergence", "datapath", "resources")) {
             Section section = report.section(id);
             assertTrue(section != null && !section.figures().isEmpty(), "section " + id + " has figures");
             for (Figure f : section.figures()) {

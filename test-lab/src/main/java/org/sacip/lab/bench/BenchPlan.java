@@ -7,7 +7,7 @@ import java.util.List;
  * the quick one (a handful, small session counts) that CI runs end to end.
  */
 record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<GapCase> noAgentCases, boolean mptcpSameLink,
-        List<Integer> staleLossCounts, int ageTrials, List<Long> agesMs, List<GapCase> ageCases, List<Scale> scales,
+        List<Integer> staleLossCounts, int ageMoves, int ageLanes, List<Long> agesMs, List<GapCase> ageCases, List<Scale> scales,
         int convergenceMoves, Scale dataPathScale, int dataPathPairs, long dataPathWindowMs, int idleSeconds,
         int idleSessions, int restarts, List<String> caseGroups) {
     /** One convergence size: sessions spread evenly over peer addresses of B. */
@@ -29,7 +29,7 @@ record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<GapCase> no
     }
 
     static BenchPlan full(List<String> groups) {
-        return new BenchPlan(false, 30, 2, List.of(GapCase.values()), true, List.of(1, 2, 4), 30,
+        return new BenchPlan(false, 30, 2, List.of(GapCase.values()), true, List.of(1, 2, 4), 10, 3,
                 List.of(200L, 1500L, 10_000L), List.of(GapCase.MBB_UPLINKS, GapCase.BBM_UPLINKS_300),
                 List.of(new Scale(1000, 10), new Scale(10_000, 10), new Scale(100_000, 100)), 30,
                 new Scale(100_000, 100), 10, 2000, 60, 1000, 10, groups);
@@ -37,9 +37,14 @@ record BenchPlan(boolean quick, int gapMoves, int noAgentMoves, List<GapCase> no
 
     static BenchPlan quick(List<String> groups) {
         // Sized for CI (about two minutes): every kind of case once, in as few labs as will do.
-        return new BenchPlan(true, 2, 1, List.of(GapCase.MBB_UPLINKS), false, List.of(2), 1, List.of(200L, 1500L),
+        return new BenchPlan(true, 2, 1, List.of(GapCase.MBB_UPLINKS), false, List.of(2), 1, 1, List.of(200L, 1500L),
                 List.of(GapCase.MBB_UPLINKS), List.of(new Scale(100, 10)), 2, new Scale(100, 10), 1, 500, 3, 100, 1,
                 groups);
+    }
+
+    /** Connections per age and age case: each move takes {@code ageLanes} of each age along. */
+    int ageConnections() {
+        return ageMoves * ageLanes;
     }
 
     boolean runs(String group) {

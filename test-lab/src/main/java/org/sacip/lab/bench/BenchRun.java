@@ -35,7 +35,8 @@ public final class BenchRun {
         } catch (IOException e) {
             throw new LabException("cannot create a working directory: " + e.getMessage(), e);
         }
-        progress.say("bench", (quick ? "quick run" : "full run") + " of " + groups + "; agents' JFR recordings in "
+        progress.say("bench", (quick ? "quick run" : "full run") + " of " + groups + ", estimated "
+                + RunEstimate.describe(RunEstimate.seconds(plan)) + " on a 2-core machine; agents' JFR recordings in "
                 + work);
         RunFacts facts = RunFacts.of(root);
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -59,7 +59,8 @@ final class BenchRunner {
         if (plan.runs("ages")) {
             for (GapCase gapCase : plan.ageCases()) {
                 attempt(out, "ages " + gapCase.cliName(),
-                        () -> out.ages.add(AgeRun.run(ctx, gapCase, plan.agesMs(), plan.ageTrials())));
+                        () -> out.ages.add(AgeRun.run(ctx, gapCase, plan.agesMs(), plan.ageMoves(),
+                                plan.ageLanes())));
             }
         }
         if (plan.runs("convergence")) {

@@ -28,8 +28,8 @@ import org.sacip.lab.traffic.TrafficKind;
  */
 final class ConvergenceRun {
     private static final Duration EVENT_LIMIT = Duration.ofSeconds(120);
-    private static final long SPACING_MS = 3000;
-    private static final long AFTER_CONVERGED_MS = 1000;
+    static final long SPACING_MS = 3000;
+    static final long AFTER_CONVERGED_MS = 1000;
 
     record Outcome(BenchPlan.Scale scale, String labId, List<Long> installedMicros, List<Long> convergedMs,
             long rssKib, long nftMicros, List<String> commands) {

@@ -28,7 +28,7 @@ final class DataPathRun {
     private static final int UDP_REMAPPED = 5203;
     private static final int UDP_UNMAPPED = 5204;
     /** After a pause, what the flow had queued still leaves: counted in its window. */
-    private static final long DRAIN_MS = 200;
+    static final long DRAIN_MS = 200;
     private static final long BOUND_LIMIT_MS = 120_000;
     private static final Duration CONVERGE_LIMIT = Duration.ofSeconds(120);
 

@@ -26,7 +26,7 @@ final class GapRun {
     static final long SEND_INTERVAL_MICROS = 2000;
     private static final int PORT = 5001;
     // Keys are agreed for sessions older than 1 s, scanned every second: 3 s at least before the first move.
-    private static final long LEAD_MS = 4000;
+    static final long LEAD_MS = 4000;
     static final long SPACING_MS = 1500;
     private static final long SETTLE_MS = 2000;
     private static final long START_LIMIT_MS = 60_000;

@@ -33,6 +33,7 @@ final class GoalCheck {
         goals.add(againstMptcp(GapCase.BBM_UPLINKS));
         goals.add(againstMptcp(GapCase.BBM_UPLINKS_300));
         goals.add(ages());
+        goals.add(keys());
         goals.add(convergence(1000, 10, 500, false));
         goals.add(convergence(10_000, 10, 1000, false));
         goals.add(convergence(100_000, 100, 3000, true));
@@ -85,7 +86,7 @@ final class GoalCheck {
     }
 
     private Goal ages() {
-        String text = ctx.plan().ageTrials() + "/" + ctx.plan().ageTrials() + " survive at every age "
+        String text = ctx.plan().ageConnections() + "/" + ctx.plan().ageConnections() + " survive at every age "
                 + ctx.plan().agesMs() + " ms, " + String.join(" and ", ctx.plan().ageCases().stream()
                         .map(GapCase::cliName).toList());
         if (out.ages.size() < ctx.plan().ageCases().size() || out.ages.isEmpty()) {
@@ -100,13 +101,40 @@ final class GoalCheck {
                 long survived = values.stream().filter(v -> v == 1).count();
                 seen.add(run.gapCase().cliName() + " " + ctx.plan().agesMs().get(i) + " ms: " + survived + "/"
                         + values.size());
-                if (survived != ctx.plan().ageTrials() || values.size() != ctx.plan().ageTrials()) {
+                if (survived != ctx.plan().ageConnections() || values.size() != ctx.plan().ageConnections()) {
                     met = false;
                     worst = worst == null ? run.labId() : worst;
                 }
             }
         }
         return goal("ages", text, met, String.join("; ", seen), worst, false);
+    }
+
+    /**
+     * Keys early: every connection's key agreed within 10 ms of the connection being up plus the handshake's own
+     * round trips (2 on the initiator, 2.5 on the responder: 3 of the lab's median RTT allowed).
+     */
+    private Goal keys() {
+        String text = "key agreed <= 10 ms + 3 RTT after the first connection to a peer is up (every connection of"
+                + " the age cases)";
+        if (out.ages.isEmpty() || out.rtt == null) {
+            return new Goal("keys", text, Goal.Status.NOT_MEASURED, "the age cases or the RTT did not run", null);
+        }
+        List<Long> all = new ArrayList<>();
+        out.ages.forEach(run -> run.keyMicros().forEach(all::addAll));
+        Figure f = new Figure("", "", Unit.MICROS, all, null);
+        long rtt = out.rtt.medianMicros();
+        long limit = 10_000 + 3 * rtt;
+        if (f.max() == null) {
+            return goal("keys", text, false, "no key agreed for any of " + all.size() + " connections",
+                    out.ages.get(0).labId(), false);
+        }
+        boolean met = f.missing() == 0 && f.max() <= limit;
+        String measured = String.format(Locale.ROOT, "median %s ms (%.1f RTT), max %s ms (%.1f RTT) over %d"
+                + " connections, %d without a key by the check; limit %s ms at RTT %s ms", ms(f.percentile(50)),
+                f.percentile(50) / (double) rtt, ms(f.max()), f.max() / (double) rtt, all.size(), f.missing(),
+                ms(limit), ms(rtt));
+        return goal("keys", text, met, measured, out.ages.get(0).labId(), false);
     }
 
     private Goal convergence(int sessions, int peers, long p99LimitMs, boolean installedToo) {

@@ -37,7 +37,7 @@ final class IdleRun {
     static Outcome run(BenchContext ctx, int seconds, int sessions, int restarts) {
         String labId = "idle";
         String what = "idle cpu";
-        long warmUpMs = ctx.plan().quick() ? 3000 : 10_000;
+        long warmUpMs = warmUpMs(ctx.plan());
         try (Lab lab = new Lab()) {
             Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
             Agents agents = ctx.startAgents(lab, labId, false);
@@ -82,6 +82,11 @@ final class IdleRun {
                             + " /proc/PID/status");
             return new Outcome(labId, seconds, sessions, idle, busy, rssIdle, rssBusy, commands);
         }
+    }
+
+    /** Before each measurement: the agent settles after a start or after the sessions were bound. */
+    static long warmUpMs(BenchPlan plan) {
+        return plan.quick() ? 3000 : 10_000;
     }
 
     private static long cpuOver(long pid, int seconds) {

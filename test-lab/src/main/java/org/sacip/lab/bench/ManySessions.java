@@ -7,8 +7,6 @@ import java.util.Map;
 import org.sacip.lab.Lab;
 import org.sacip.lab.agent.Agents;
 import org.sacip.lab.topology.Topology;
-import org.sacip.lab.topology.TopologyBuilder;
-import org.sacip.lab.topology.Uplink;
 import org.sacip.lab.traffic.Endpoint;
 import org.sacip.lab.traffic.ManyConnections;
 import org.sacip.lab.traffic.TrafficKind;
@@ -22,8 +20,6 @@ import org.sacip.lab.traffic.TrafficKind;
  */
 final class ManySessions {
     static final int PORT = 5001;
-    private static final int PEER_SUBNET = 10;
-    private static final int FIRST_PEER_HOST = 2;
     private static final int PER_PROCESS = 25_000;
     private static final int DESCRIPTORS = 262_144;
     private static final long START_LIMIT_MS = 600_000;
@@ -41,18 +37,9 @@ final class ManySessions {
             throw new IllegalArgumentException("sessions must be a multiple of peers: " + scale);
         }
         Lab lab = topology.lab();
-        Uplink b = topology.uplink("b", 0);
-        List<String> peerAddresses = new ArrayList<>();
-        for (int i = 0; i < peers; i++) {
-            String address = topology.family().address(PEER_SUBNET, FIRST_PEER_HOST + i);
-            if (!address.equals(b.address())) {
-                lab.run("b", TopologyBuilder.addressCommand(topology.family(), "add", address + "/"
-                        + b.prefixLength(), b.ifName()).toArray(String[]::new));
-            }
-            peerAddresses.add(address);
-        }
+        List<String> peerAddresses = PeerAddresses.add(topology, peers);
         if (peers > 1) {
-            commands.add("b: ip -4 addr add 198.18.10.N/24 dev up1   (N = 3.." + (FIRST_PEER_HOST + peers - 1) + ")");
+            commands.add(PeerAddresses.command(peers));
         }
         long intervalMs = Math.max(100, sessions / 10);
         List<String> limit = sessions > 10_000 ? List.of("prlimit", "--nofile=" + DESCRIPTORS) : List.of();

@@ -9,6 +9,7 @@ import org.sacip.lab.bench.report.Goal;
 import org.sacip.lab.bench.report.RunEnvironment;
 import org.sacip.lab.bench.report.Section;
 import org.sacip.lab.bench.report.Unit;
+import org.sacip.lab.scenario.Verdict;
 
 /** Turns what a run measured into the report's sections (figures, commands, notes); the goals are {@link GoalCheck}'s. */
 final class ReportBuilder {
@@ -43,6 +44,16 @@ final class ReportBuilder {
                 sections, goals);
     }
 
+    /** The figure saying whether a gap run's stream survived (1) or not (0). */
+    static String streamId(String labId) {
+        return "stream." + labId;
+    }
+
+    /** The figure giving a gap run's stream's bytes lost. */
+    static String lostId(String labId) {
+        return "lost." + labId;
+    }
+
     static String gapId(GapCase gapCase, Contender contender) {
         return "gap." + gapCase.cliName() + "." + contender.id();
     }
@@ -67,6 +78,12 @@ final class ReportBuilder {
         }
         List<String> commands = new ArrayList<>();
         for (GapRun.Outcome run : out.gaps) {
+            String streamOf = run.contender().label() + ", " + run.cases().stream().map(c -> c.gapCase().cliName())
+                    .toList();
+            figures.add(new Figure(streamId(run.labId()), streamOf + ": the stream survived", Unit.SURVIVED,
+                    List.of(run.verdict() == Verdict.SURVIVED ? 1L : 0L), run.verdict().label()));
+            figures.add(new Figure(lostId(run.labId()), streamOf + ": bytes lost", Unit.COUNT,
+                    List.of(run.bytesLost()), null));
             notes.add(run.contender().label() + ", " + run.cases().stream().map(c -> c.gapCase().cliName()).toList()
                     + ": the stream " + run.verdict().label() + ", " + run.bytesLost() + " bytes lost");
             if (!run.contender().id().equals("none") && (run.contender().agents()
@@ -101,6 +118,15 @@ final class ReportBuilder {
                 long age = ctx.plan().agesMs().get(i);
                 figures.add(new Figure("age." + run.gapCase().cliName() + "." + age, run.gapCase().title()
                         + ", connection " + seconds(age) + " s old", Unit.SURVIVED, run.survived().get(i), null));
+                figures.add(new Figure("key." + run.gapCase().cliName() + "." + age, run.gapCase().title()
+                        + ", connection " + seconds(age) + " s old: key agreed", Unit.MICROS, run.keyMicros().get(i),
+                        "connection up to A's key event for its peer"));
+                Figure keys = new Figure("", "", Unit.MICROS, run.keyMicros().get(i), null);
+                if (keys.percentile(50) != null && out.rtt != null && out.rtt.medianMicros() > 0) {
+                    notes.add(run.gapCase().cliName() + ", nominal " + seconds(age) + " s: key agreed after "
+                            + roundTrips(keys.percentile(50)) + " (median) / " + roundTrips(keys.max()) + " (max) of"
+                            + " the lab's median RTT, " + keys.missing() + " connection(s) without a key by the check");
+                }
                 List<Long> actual = run.actualAgesMs().get(i).stream().sorted().toList();
                 if (!actual.isEmpty()) {
                     notes.add(run.gapCase().cliName() + ", nominal " + seconds(age) + " s: actual ages at the move "
@@ -110,10 +136,15 @@ final class ReportBuilder {
             commands.add("# " + run.gapCase().cliName() + ": one gap stream per age per trial, then one move of A");
             commands.addAll(run.commands());
         }
-        String text = "Agents in A and B. Per trial, one fresh gap stream per age, each client told to connect that"
-                + " long before the planned move (`connectAtMs`), then one move; 3 s later each stream is checked: survived means open, flowing,"
-                + " nothing lost or corrupted. Keys are agreed for sessions older than 1 s (scanned every second), so"
-                + " the 0.2 s stream moves before its key exists. " + ctx.plan().ageTrials() + " trial(s) per age.";
+        String text = "Agents in A and B; B has a peer address for every connection of the case (198.18.10.3 up), so"
+                + " each connection is the first one to its peer and no key exists for it when it opens. Per move, "
+                + ctx.plan().ageLanes() + " gap stream(s) per age, each client told to connect that long before the"
+                + " planned move (`connectAtMs`), then one move; 3 s later each stream is checked: survived means"
+                + " open, flowing, nothing lost or corrupted. " + ctx.plan().ageMoves() + " move(s), so "
+                + ctx.plan().ageConnections() + " connection(s) per age. Key agreed: from the client's connection"
+                + " being up (its own clock, µs) to A's `key` event for that peer arriving on A's event feed (the"
+                + " same clock); also given in round trips of the lab's median RTT (no other RTT can be emulated"
+                + " here).";
         return new Section("ages", "Survival by connection age", text, figures, null, commands, notes);
     }
 
@@ -213,6 +244,11 @@ final class ReportBuilder {
             ratios.add(x == null || y == null || y == 0 ? null : Math.round(x * 1e6 / y));
         }
         return ratios;
+    }
+
+    private String roundTrips(long micros) {
+        return String.format(Locale.ROOT, "%.1f ms = %.1f RTT", micros / 1000.0,
+                micros / (double) out.rtt.medianMicros());
     }
 
     private static String seconds(long ms) {
