@@ -65,11 +65,16 @@ final class BenchRunner {
         }
         if (plan.runs("convergence")) {
             for (BenchPlan.Scale scale : plan.scales()) {
+                // The data path is measured in the convergence lab of its size: its sessions are opened once.
+                ConvergenceRun.AfterMoves dataPath = !plan.runs("datapath") || !scale.equals(plan.dataPathScale())
+                        ? null : (topology, agents, labId, moves, commands) -> attempt(out, "data path",
+                                () -> out.dataPath = DataPathRun.measure(ctx, labId, topology, agents, scale, moves,
+                                        plan.dataPathPairs(), plan.dataPathWindowMs(), commands));
                 attempt(out, "convergence " + scale.label(),
-                        () -> out.convergence.add(ConvergenceRun.run(ctx, scale, plan.convergenceMoves())));
+                        () -> out.convergence.add(ConvergenceRun.run(ctx, scale, plan.convergenceMoves(), dataPath)));
             }
         }
-        if (plan.runs("datapath")) {
+        if (plan.runs("datapath") && !(plan.runs("convergence") && plan.scales().contains(plan.dataPathScale()))) {
             attempt(out, "data path", () -> out.dataPath = DataPathRun.run(ctx, plan.dataPathScale(),
                     plan.dataPathPairs(), plan.dataPathWindowMs()));
         }

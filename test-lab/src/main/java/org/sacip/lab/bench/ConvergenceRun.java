@@ -35,10 +35,21 @@ final class ConvergenceRun {
             long rssKib, long nftMicros, List<String> commands) {
     }
 
+    /** More measurements in the same lab once the moves are done (its sessions still open and bound). */
+    @FunctionalInterface
+    interface AfterMoves {
+        void measure(Topology topology, Agents agents, String labId, int movesMade, List<String> commands);
+    }
+
     private ConvergenceRun() {
     }
 
     static Outcome run(BenchContext ctx, BenchPlan.Scale scale, int moves) {
+        return run(ctx, scale, moves, null);
+    }
+
+    /** With {@code then} (or null) run in the lab after the moves, RSS and nft -f. */
+    static Outcome run(BenchContext ctx, BenchPlan.Scale scale, int moves, AfterMoves then) {
         int sessions = scale.sessions();
         String labId = "convergence-" + sessions;
         String what = "convergence " + scale.label();
@@ -48,10 +59,12 @@ final class ConvergenceRun {
             Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
             Agents agents = ctx.startAgents(lab, labId);
             ManySessions.open(ctx, what, topology, agents, scale, commands);
+            int opened = commands.size();
 
             UplinkMoves mover = new UplinkMoves(topology, MoveKind.MAKE_BEFORE_BREAK);
             List<Long> installed = new ArrayList<>();
             List<Long> converged = new ArrayList<>();
+            int made = 0;
             ctx.measuring(labId);
             try (AgentEvents events = AgentEvents.follow(agents.control("a").socket())) {
                 for (int i = 0; i < moves; i++) {
@@ -59,6 +72,7 @@ final class ConvergenceRun {
                     long scheduled = System.currentTimeMillis() + SPACING_MS;
                     long start = System.nanoTime();
                     BenchMove move = mover.move(i);
+                    made++;
                     if (i < 2) {
                         commands.addAll(move.event().commands());
                     }
@@ -84,7 +98,11 @@ final class ConvergenceRun {
             NftLoad.Timed nft = NftLoad.time(lab, "nft", sessions, ctx.workDir());
             commands.add(nft.command());
             ctx.progress().say(what, "done");
-            return new Outcome(scale, labId, installed, converged, rss, nft.micros(), commands);
+            Outcome outcome = new Outcome(scale, labId, installed, converged, rss, nft.micros(), List.copyOf(commands));
+            if (then != null) {
+                then.measure(topology, agents, labId, made, new ArrayList<>(commands.subList(0, opened)));
+            }
+            return outcome;
         }
     }
 }

@@ -13,15 +13,15 @@ import org.sacip.lab.traffic.TrafficKind;
 
 /**
  * Many TCP sessions from A to B, all bound to keys: B gets one address per peer on its uplink (198.18.10.2, .3,
- * ...), one wildcard ManyConnections server takes them all, and A opens sessions/peers sessions to each address
- * (ManyConnections clients of up to 25,000 connections, each taking its share of the peers in turn; the kernel picks
- * the source address and port). Each session sends a counter every max(100 ms, sessions/10 ms). Above 10,000
- * sessions the endpoints' JVMs run under prlimit with more file descriptors than the lab's own limit.
+ * ...), and A opens sessions/peers sessions to each address. The peers are shared out in turn among pairs of
+ * ManyConnections processes of up to 16,000 connections each (a wildcard server in B on a port of its own, a client
+ * in A; the kernel picks the source address and port): one process may hold no more descriptors than the lab's hard
+ * limit. Each session sends a counter every max(100 ms, sessions/10 ms).
  */
 final class ManySessions {
     static final int PORT = 5001;
-    private static final int PER_PROCESS = 25_000;
-    private static final int DESCRIPTORS = 262_144;
+    /** Connections per endpoint process: below the lab's hard limit of descriptors (20,000 here). */
+    private static final int PER_PROCESS = 16_000;
     private static final long START_LIMIT_MS = 600_000;
     private static final long BOUND_LIMIT_MS = 900_000;
 
@@ -42,33 +42,56 @@ final class ManySessions {
             commands.add(PeerAddresses.command(peers));
         }
         long intervalMs = Math.max(100, sessions / 10);
-        List<String> limit = sessions > 10_000 ? List.of("prlimit", "--nofile=" + DESCRIPTORS) : List.of();
-        String prefix = limit.isEmpty() ? "" : String.join(" ", limit) + " ";
-        Endpoint server = Endpoint.start(lab, "b", TrafficKind.MANY, true, Map.of("listen", "0.0.0.0:" + PORT,
-                "count", Integer.toString(Math.min(sessions, ManyConnections.MAX_CONNECTIONS))), limit);
-        server.await("ready", START_LIMIT_MS);
-        commands.add("b: " + prefix + "java ... EndpointMain many server listen=0.0.0.0:" + PORT);
-        int processes = Math.max(1, (sessions + PER_PROCESS - 1) / PER_PROCESS);
-        List<Endpoint> clients = new ArrayList<>();
+        // B's servers accept on one thread each: with the default accept queue (4096) a busy server lets it overflow,
+        // and the kernel drops the clients' ACKs until SYN-ACK retries (backing off to a minute) get them in.
+        for (String setting : List.of("net.core.somaxconn=65535", "net.ipv4.tcp_max_syn_backlog=65535")) {
+            lab.run("b", "sysctl", "-q", "-w", setting);
+            commands.add("b: sysctl -w " + setting);
+        }
+        // A pair of processes (B's server on a port of its own, A's client) per share of the peers, so that no
+        // process needs more descriptors than the lab's hard limit allows (it cannot be raised here).
+        int processes = Math.min(peers, Math.max(1, (sessions + PER_PROCESS - 1) / PER_PROCESS));
+        List<Endpoint> servers = new ArrayList<>();
         long opening = System.currentTimeMillis();
         for (int p = 0; p < processes; p++) {
-            List<String> targets = new ArrayList<>();
-            for (int i = p; i < peers; i += processes) {
-                targets.add(peerAddresses.get(i) + ":" + PORT);
+            int port = PORT + p;
+            List<String> targets = share(peerAddresses, p, processes, port);
+            int count = sessions / peers * targets.size();
+            servers.add(Endpoint.start(lab, "b", TrafficKind.MANY, true, Map.of("listen", "0.0.0.0:" + port,
+                    "count", Integer.toString(count))));
+            if (p == 0) {
+                commands.add("b: java ... EndpointMain many server listen=0.0.0.0:" + port + " count=" + count
+                        + (processes > 1 ? "   (one per share of the peers, ports " + PORT + ".." + (PORT
+                                + processes - 1) + ")" : ""));
             }
+        }
+        for (Endpoint server : servers) {
+            server.await("ready", START_LIMIT_MS);
+        }
+        for (int p = 0; p < processes; p++) {
+            int port = PORT + p;
+            List<String> targets = share(peerAddresses, p, processes, port);
             int count = sessions / peers * targets.size();
             Map<String, String> options = new HashMap<>(Map.of("connect", String.join(",", targets), "count",
                     Integer.toString(count), "intervalMs", Long.toString(intervalMs)));
-            clients.add(Endpoint.start(lab, "a", TrafficKind.MANY, false, options, limit));
-            commands.add("a: " + prefix + "java ... EndpointMain many client count=" + count + " intervalMs="
-                    + intervalMs + " connect=" + targets.get(0) + (targets.size() > 1 ? ",... (" + targets.size()
-                            + " peers)" : ""));
-        }
-        for (Endpoint client : clients) {
+            // One client at a time: all of them connecting at once on two cores miss their connect deadline.
+            Endpoint client = Endpoint.start(lab, "a", TrafficKind.MANY, false, options);
             client.await("connected", START_LIMIT_MS);
+            commands.add("a: java ... EndpointMain many client count=" + count + " intervalMs=" + intervalMs
+                    + " connect=" + targets.get(0) + (targets.size() > 1 ? ",... (" + targets.size() + " peers)"
+                            : ""));
         }
         ctx.progress().say(what, sessions + " sessions open in " + (System.currentTimeMillis() - opening)
                 + " ms; waiting until all are bound to keys");
         BoundSessions.await(agents, "a", sessions, BOUND_LIMIT_MS);
+    }
+
+    /** Process {@code p}'s peers (every {@code processes}-th from the p-th), as ADDRESS:PORT. */
+    private static List<String> share(List<String> peerAddresses, int p, int processes, int port) {
+        List<String> targets = new ArrayList<>();
+        for (int i = p; i < peerAddresses.size(); i += processes) {
+            targets.add(peerAddresses.get(i) + ":" + port);
+        }
+        return targets;
     }
 }

@@ -9,11 +9,11 @@ import java.util.Collections;
  */
 final class RunEstimate {
     /** A lab built, agents (or MPTCP) set up, the first stream connected. */
-    private static final double LAB_S = 20;
+    private static final double LAB_S = 8;
     /** After the moves: quiesce, drain, reports. */
-    private static final double WRAP_UP_S = 6;
-    /** One more endpoint JVM started and ready, beyond the first. */
-    private static final double ENDPOINT_S = 0.6;
+    private static final double WRAP_UP_S = 4;
+    /** One more endpoint JVM started and ready, beyond the first (several start at once: CPU bound). */
+    private static final double ENDPOINT_S = 0.4;
     /** Sessions opened and bound to keys, per 1,000 sessions. */
     private static final double OPEN_PER_1000_S = 1.2;
     /** A move with many sessions: from its start to converged, per 1,000 sessions (beyond the 3 s spacing). */
@@ -77,8 +77,8 @@ final class RunEstimate {
     private static double ages(BenchPlan plan) {
         int streams = plan.agesMs().size() * plan.ageLanes();
         double oldest = Collections.max(plan.agesMs()) / 1000.0;
-        // Per move: servers and clients start, the oldest age, the move, the settle, the check.
-        double perMove = 2 * streams * ENDPOINT_S + AgeRun.startupMs(streams) / 1000.0 + oldest
+        // Per move: the servers start, the clients in the time given them, the oldest age, the settle, the check.
+        double perMove = streams * ENDPOINT_S + AgeRun.startupMs(streams) / 1000.0 + oldest
                 + AgeRun.SETTLE_MS / 1000.0 + WRAP_UP_S;
         return plan.ageCases().size() * (LAB_S + plan.ageMoves() * perMove);
     }
