@@ -66,7 +66,7 @@ class BenchCliTest {
                 .flatMap(s -> s.notes().stream()).toList(), "cases that failed");
         // What CI asserts of the figures: survival and zero loss through SACIP's moves, never speed.
         Section gap = report.section("gap");
-        for (String labId : List.of("gap-mbb-uplinks-sacip")) {
+        for (String labId : List.of("gap-mbb-uplinks-sacip", "gap-mbb-same-link-sacip")) {
             Figure stream = gap.figure("stream." + labId);
             Figure lost = gap.figure("lost." + labId);
             assertTrue(stream != null && lost != null, "the gap section says how the stream of " + labId + " ended");

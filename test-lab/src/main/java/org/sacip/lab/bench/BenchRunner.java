@@ -66,15 +66,15 @@ final class BenchRunner {
         if (plan.runs("convergence")) {
             for (BenchPlan.Scale scale : plan.scales()) {
                 // The data path is measured in the convergence lab of its size: its sessions are opened once.
-                ConvergenceRun.AfterMoves dataPath = !plan.runs("datapath") || !scale.equals(plan.dataPathScale())
-                        ? null : (topology, agents, labId, moves, commands) -> attempt(out, "data path",
+                boolean withDataPath = dataPathInConvergenceLab(plan) && scale.equals(plan.dataPathScale());
+                ConvergenceRun.AfterMoves dataPath = !withDataPath ? null : (topology, agents, labId, moves, commands) -> attempt(out, "data path",
                                 () -> out.dataPath = DataPathRun.measure(ctx, labId, topology, agents, scale, moves,
                                         plan.dataPathPairs(), plan.dataPathWindowMs(), commands));
                 attempt(out, "convergence " + scale.label(),
                         () -> out.convergence.add(ConvergenceRun.run(ctx, scale, plan.convergenceMoves(), dataPath)));
             }
         }
-        if (plan.runs("datapath") && !(plan.runs("convergence") && plan.scales().contains(plan.dataPathScale()))) {
+        if (plan.runs("datapath") && !dataPathInConvergenceLab(plan)) {
             attempt(out, "data path", () -> out.dataPath = DataPathRun.run(ctx, plan.dataPathScale(),
                     plan.dataPathPairs(), plan.dataPathWindowMs()));
         }
@@ -83,6 +83,11 @@ final class BenchRunner {
                     plan.restarts()));
         }
         return out;
+    }
+
+    /** Whether the data path is measured in a convergence lab (of its size) rather than in one of its own. */
+    static boolean dataPathInConvergenceLab(BenchPlan plan) {
+        return plan.runs("datapath") && plan.runs("convergence") && plan.scales().contains(plan.dataPathScale());
     }
 
     private RunEnvironment.Rtt rtt() {

@@ -11,17 +11,26 @@ final class BoundSessions {
 
     static void await(Agents agents, String host, int sessions, long limitMs) {
         long deadline = System.currentTimeMillis() + limitMs;
+        int bound = 0;
+        String unanswered = null;
         while (true) {
-            int bound = 0;
-            for (AgentPeer peer : agents.control(host).peers()) {
-                bound += peer.sessions();
+            try {
+                int now = 0;
+                for (AgentPeer peer : agents.control(host).peers()) {
+                    now += peer.sessions();
+                }
+                bound = now;
+                unanswered = null;
+            } catch (LabException e) {
+                // An agent binding 100,000 sessions may not answer its control socket in time: ask again.
+                unanswered = e.getMessage();
             }
             if (bound >= sessions) {
                 return;
             }
             if (System.currentTimeMillis() > deadline) {
                 throw new LabException("only " + bound + " of " + sessions + " sessions bound to a key in " + host
-                        + " after " + limitMs + " ms");
+                        + " after " + limitMs + " ms" + (unanswered == null ? "" : "; last answer: " + unanswered));
             }
             Pause.ms(200);
         }

@@ -16,8 +16,8 @@ import org.sacip.lab.topology.TopologyKind;
 /**
  * What the remap entries cost a flow, with many loaded, through real sessions: A opens N sessions to B (all bound to
  * keys, {@link ManySessions}) plus one iperf3 TCP flow and one iperf3 UDP flow of 64-octet datagrams (every packet
- * a map lookup), then moves make-before-break to its other uplink: the agents remap every one of those sessions (2 entries
- * per session on each side). After the move A opens the same two kinds of flow again, which are not remapped. The
+ * a map lookup), then moves make-before-break to its other uplink: the agents remap every one of those sessions (2
+ * entries per session on each side). After the move A opens the same two kinds of flow again, which are not remapped. The
  * clients send only while resumed (SIGSTOP/SIGCONT), one flow at a time, remapped and unmapped in turn, a window
  * each; a flow's rate is what A's new uplink sent during its window (octets for TCP, packets for UDP), per pair the
  * ratio remapped / unmapped.

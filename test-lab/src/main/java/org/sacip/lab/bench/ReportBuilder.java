@@ -224,9 +224,11 @@ final class ReportBuilder {
                     ? "(none: they were not remapped)" : String.join("; ", run.remapped())));
         }
         String scale = run == null ? "" : " with " + run.scale().label();
-        String text = "Entries loaded through real sessions" + scale + ": A opens them (all bound to keys) plus one"
-                + " iperf3 TCP flow and one iperf3 UDP flow of 64-octet datagrams (so every packet costs a map"
-                + " lookup), then moves to uplink 2, so the agents remap every session; after the move A opens the"
+        String where = BenchRunner.dataPathInConvergenceLab(ctx.plan()) ? " (in the convergence lab of that size,"
+                + " after its moves)" : "";
+        String text = "Entries loaded through real sessions" + scale + where + ": A opens them (all bound to keys) plus"
+                + " one iperf3 TCP flow and one iperf3 UDP flow of 64-octet datagrams (so every packet costs a map"
+                + " lookup), then moves to its other uplink, so the agents remap every session; after the move A opens the"
                 + " same two flows again, unmapped. Each client sends only while resumed (SIGCONT ... SIGSTOP), one"
                 + " flow at a time, remapped and unmapped in turn (which goes first alternates), "
                 + ctx.plan().dataPathPairs() + " pair(s) of " + ctx.plan().dataPathWindowMs() + " ms windows; a"
