@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sacip.lab.Lab;
+import org.sacip.lab.agent.Agents;
 import org.sacip.lab.move.AddressHooks;
 import org.sacip.lab.scenario.StreamFigures;
 import org.sacip.lab.scenario.Verdict;
@@ -19,8 +20,8 @@ import org.sacip.lab.traffic.TrafficKind;
 
 /**
  * One contender through one or more handover cases on ONE gap stream (8-byte counters every 2 ms both ways, A -> B):
- * one lab, agents or MPTCP or nothing, a 4 s lead, then each case's moves back and forth on a fixed schedule 1.5 s
- * apart, cases one after the other. Per move: the fine gap (µs) and, with agents, A's "converged in N ms".
+ * one lab, agents or MPTCP or nothing, a 4 s lead (with agents: and until A's agent bound the stream to a key), then
+ * each case's moves back and forth on a fixed schedule 1.5 s apart, cases one after the other. Per move: the fine gap (µs) and, with agents, A's "converged in N ms".
  */
 final class GapRun {
     static final long SEND_INTERVAL_MICROS = 2000;
@@ -30,6 +31,7 @@ final class GapRun {
     static final long SPACING_MS = 1500;
     private static final long SETTLE_MS = 2000;
     private static final long START_LIMIT_MS = 60_000;
+    private static final long KEY_LIMIT_MS = 60_000;
     private static final long REPORT_LIMIT_MS = 30_000;
 
     /** One case's moves in this run. */
@@ -55,8 +57,9 @@ final class GapRun {
         try (Lab lab = new Lab()) {
             Topology topology = TopologyBuilder.build(lab, kind, Family.IPV4);
             List<String> setup = new ArrayList<>();
+            Agents agents = null;
             if (contender.agents()) {
-                ctx.startAgents(lab, labId);
+                agents = ctx.startAgents(lab, labId);
                 setup.add("a, b: bin/sacip-agent (see docs/LAB.md, Scenarios)");
             }
             Mptcp mptcp = null;
@@ -80,6 +83,11 @@ final class GapRun {
                     + (contender.mptcp() ? " keepListening=true" : ""));
             setup.add("a: " + prefix + "java ... EndpointMain gap client bind=" + a.address() + " connect=" + service);
             Pause.ms(LEAD_MS);
+            if (agents != null) {
+                // The gap cases measure handovers of sessions with a key (the age cases measure those without): on
+                // a busy machine the key may come after the lead.
+                BoundSessions.await(agents, "a", 1, KEY_LIMIT_MS);
+            }
 
             List<BenchMove> all = new ArrayList<>();
             List<Integer> caseStarts = new ArrayList<>();

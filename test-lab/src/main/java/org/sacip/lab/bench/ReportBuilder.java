@@ -98,7 +98,7 @@ final class ReportBuilder {
             }
         }
         String text = "One gap stream A -> B per lab (8-byte counters every 2 ms in both directions, checked in"
-                + " order), a 4 s lead, then " + ctx.plan().gapMoves() + " moves per case, back and forth, "
+                + " order), a 4 s lead (with agents, until A's agent has bound the stream to a key, if later), then "+ ctx.plan().gapMoves() + " moves per case, back and forth, "
                 + GapRun.SPACING_MS + " ms apart on a fixed schedule; the uplink cases run one after the other on the"
                 + " same stream. The gap of a move is the longest time between two consecutive counters received,"
                 + " in either direction, overlapping the time from the move's start to the next move's, measured by"
