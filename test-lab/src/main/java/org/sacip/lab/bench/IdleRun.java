@@ -86,7 +86,7 @@ final class IdleRun {
 
     /** Before each measurement: the agent settles after a start or after the sessions were bound. */
     static long warmUpMs(BenchPlan plan) {
-        return plan.quick() ? 3000 : 10_000;
+        return plan.quick() ? 2000 : 10_000;
     }
 
     private static long cpuOver(long pid, int seconds) {
