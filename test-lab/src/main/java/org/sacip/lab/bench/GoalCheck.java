@@ -112,11 +112,12 @@ final class GoalCheck {
 
     /**
      * Keys early: every connection's key agreed within 10 ms of the connection being up plus the handshake's own
-     * round trips (2 on the initiator, 2.5 on the responder: 3 of the lab's median RTT allowed).
+     * round trips (2 on the initiator, 2.5 on the responder: 3 of the lab's median RTT allowed), counted from the
+     * client's connect() (one more round trip: the TCP handshake).
      */
     private Goal keys() {
-        String text = "key agreed <= 10 ms + 3 RTT after the first connection to a peer is up (every connection of"
-                + " the age cases)";
+        String text = "key agreed <= 10 ms + 3 RTT after the first connection to a peer is up (from its connect():"
+                + " 10 ms + 4 RTT; every connection of the age cases)";
         if (out.ages.isEmpty() || out.rtt == null) {
             return new Goal("keys", text, Goal.Status.NOT_MEASURED, "the age cases or the RTT did not run", null);
         }
@@ -124,7 +125,8 @@ final class GoalCheck {
         out.ages.forEach(run -> run.keyMicros().forEach(all::addAll));
         Figure f = new Figure("", "", Unit.MICROS, all, null);
         long rtt = out.rtt.medianMicros();
-        long limit = 10_000 + 3 * rtt;
+        // The handshake's 2.5 round trips (3 allowed) and the TCP handshake's one, counted from the SYN.
+        long limit = 10_000 + 4 * rtt;
         if (f.max() == null) {
             return goal("keys", text, false, "no key agreed for any of " + all.size() + " connections",
                     out.ages.get(0).labId(), false);

@@ -46,7 +46,8 @@ public final class EndpointMain {
                 started.run();
                 emit(JSON.createObjectNode().put("event", "connected").put("tuple", tuple)
                         .put("atMs", System.currentTimeMillis())
-                        .put("atMicros", ChronoUnit.MICROS.between(Instant.EPOCH, established)));
+                        .put("atMicros", ChronoUnit.MICROS.between(Instant.EPOCH, established))
+                        .put("connectingAtMicros", started.connectStartedMicros()));
             } catch (IOException | RuntimeException e) {
                 emitError("cannot open the stream: " + e.getMessage());
             }

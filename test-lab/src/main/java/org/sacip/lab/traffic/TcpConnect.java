@@ -14,6 +14,12 @@ public final class TcpConnect {
 
     /** Connects; with {@code connectAtMs=EPOCH_MS} not before then (a benchmark opens a stream at a set age). */
     public static Socket connect(EndpointOptions options) throws IOException {
+        waitUntilDue(options);
+        return connectNow(options);
+    }
+
+    /** Returns at {@code connectAtMs} (at once without it). */
+    public static void waitUntilDue(EndpointOptions options) throws IOException {
         long wait = options.getLong("connectAtMs", 0) - System.currentTimeMillis();
         if (wait > 0) {
             try {
@@ -23,6 +29,10 @@ public final class TcpConnect {
                 throw new IOException("interrupted while waiting to connect", e);
             }
         }
+    }
+
+    /** Connects now. */
+    public static Socket connectNow(EndpointOptions options) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(options.address("bind"), 0));
         socket.connect(options.socket("connect"), CONNECT_TIMEOUT_MS);

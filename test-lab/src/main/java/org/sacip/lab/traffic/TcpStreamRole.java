@@ -3,6 +3,8 @@ package org.sacip.lab.traffic;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A stream over one TCP connection: the server accepts exactly one, the client connects from its bound address. The
@@ -12,6 +14,8 @@ import java.net.Socket;
 abstract class TcpStreamRole extends StreamRole {
     private ServerSocket listener;
     protected Socket socket;
+    /** The client's connect() started (µs since the epoch): the SYN leaves then. */
+    private volatile long connectStartedMicros;
 
     protected TcpStreamRole(boolean server, EndpointOptions options) {
         super(server, options);
@@ -32,11 +36,18 @@ abstract class TcpStreamRole extends StreamRole {
                 listener.close();
             }
         } else {
-            socket = TcpConnect.connect(options);
+            TcpConnect.waitUntilDue(options);
+            connectStartedMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+            socket = TcpConnect.connectNow(options);
         }
         socket.setTcpNoDelay(true);
         startTuple = Tuples.of(socket.getLocalSocketAddress(), socket.getRemoteSocketAddress());
         return startTuple;
+    }
+
+    @Override
+    public long connectStartedMicros() {
+        return connectStartedMicros;
     }
 
     @Override
