@@ -5,8 +5,11 @@
 # tcpdump: the attack scenario captures real updates at the router to replay them. util-linux (setpriv), python3,
 # groff-base, man-db and bash: tests that switch users, render the man page and run the completion script. As root
 # (and in CI) such a test fails when its tool is missing instead of being skipped, so they are installed here.
+# The benchmarks (bin/sacip-lab bench, and its quick run in CI): fontconfig and a font for the headless PNG plots,
+# mptcpize (Debian's own package of mptcpd's LD_PRELOAD converter) and iperf3 for the MPTCP and data-path cases,
+# iputils-ping for the lab's RTT, util-linux's prlimit for endpoints with 100,000 connections.
 SACIP_APT_PACKAGES=(openjdk-17-jdk-headless maven nftables libpcap0.8 iproute2 conntrack procps util-linux tcpdump
-  python3 groff-base man-db bash)
+  python3 groff-base man-db bash fontconfig fonts-dejavu-core mptcpize iperf3 iputils-ping)
 
 sacip_bootstrap() {
   local missing=() pkg

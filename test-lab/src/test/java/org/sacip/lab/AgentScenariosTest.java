@@ -103,7 +103,7 @@ class AgentScenariosTest {
         // UDP has no retransmission: the datagrams B sends to A's old uplink between its loss and B's switch (the
         // handover) are gone, as on any path change. The flow itself must go on, on its original tuple, with
         // nothing corrupted and little lost. How long it was silent is a speed figure, printed and not asserted: on a
-        // loaded machine a bound on it would make the test a coin toss (the TCP gap benchmarks are in BENCHMARKS.md).
+        // loaded machine a bound on it would make the test a coin toss (the TCP gap benchmarks are in docs/BENCHMARKS.md).
         SurvivalAssertions.assertAgentsRan(r);
         assertTrue(r.verdict().equals("survived") || r.verdict().equals("lossy"), r.toString());
         assertEquals(r.clientStartTuple(), r.clientEndTuple(), r.toString());

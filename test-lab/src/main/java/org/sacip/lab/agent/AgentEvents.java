@@ -105,6 +105,14 @@ public final class AgentEvents implements AutoCloseable {
         }
     }
 
+    /** The events that have arrived and were not taken yet, without waiting (they join {@link #seen()}). */
+    public List<Event> drain() {
+        List<Event> taken = new ArrayList<>();
+        events.drainTo(taken);
+        seen.addAll(taken);
+        return taken;
+    }
+
     /** Every event taken so far. */
     public List<Event> seen() {
         return List.copyOf(seen);

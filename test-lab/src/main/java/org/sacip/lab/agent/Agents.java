@@ -26,6 +26,7 @@ public final class Agents implements AutoCloseable {
     private static final Path RUN_DIR = Path.of("/run/sacip-lab");
     private static final Duration START_LIMIT = Duration.ofSeconds(30);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(5);
+    private static final Duration JFR_STOP_LIMIT = Duration.ofSeconds(60);
     private static final Duration KILL_LIMIT = Duration.ofSeconds(5);
 
     private final Lab lab;
@@ -33,6 +34,10 @@ public final class Agents implements AutoCloseable {
     private final Map<String, AgentProcess> running = new LinkedHashMap<>();
     /** Every host an agent was started in, killed ones too: their logs and state dirs go at teardown. */
     private final Set<String> started = new LinkedHashSet<>();
+    /** Per host: from starting the launcher to the first answer on the control socket, in µs. */
+    private final Map<String, Long> readyMicros = new LinkedHashMap<>();
+    /** Whether an agent was started with a JFR recording (written at exit, which takes a while). */
+    private boolean recording;
     private final String note;
 
     private Agents(Lab lab, Path root, String note) {
@@ -92,13 +97,16 @@ public final class Agents implements AutoCloseable {
             arguments.addAll(List.of("--log-level", level));
         }
         // Appended: after a restart the log holds both lives of the agent.
-        AgentProcess agent = AgentProcess.start(lab.ns(host), List.of(agentBinary(root).toString()),
+        recording |= AgentJfr.directory().isPresent();
+        long startNanos = System.nanoTime();
+        AgentProcess agent = AgentProcess.start(lab.ns(host), AgentJfr.launcher(agentBinary(root), lab.ns(host)),
                 control(host).socket(), state, state.resolve("agent.log"), arguments);
         running.put(host, agent);
         started.add(host);
         try {
             // Answering, not merely present: a killed agent leaves its socket file behind.
             agent.awaitReady(START_LIMIT);
+            readyMicros.put(host, (System.nanoTime() - startNanos) / 1000);
         } catch (AgentProcessException e) {
             throw new LabException("the agent in " + host + " did not start: " + e.getMessage(), e);
         }
@@ -114,6 +122,18 @@ public final class Agents implements AutoCloseable {
         } catch (LabException noAnswerYet) {
             return false;
         }
+    }
+
+    /**
+     * From starting {@code ip netns exec NS bin/sacip-agent} to its first answer to {@code version} on the control
+     * socket, in µs (the last start in that host). Polled every few ms, so a few ms late at most.
+     */
+    public long startToReadyMicros(String host) {
+        Long micros = readyMicros.get(host);
+        if (micros == null) {
+            throw new LabException("no agent was started in " + host);
+        }
+        return micros;
     }
 
     /** Whether an agent runs in the host now (not killed). */
@@ -195,7 +215,8 @@ public final class Agents implements AutoCloseable {
         for (String host : new ArrayList<>(running.keySet())) {
             AgentProcess agent = running.remove(host);
             try {
-                agent.stop(STOP_LIMIT);
+                // A JFR recording is written at exit: give it time before the SIGKILL.
+                agent.stop(recording ? JFR_STOP_LIMIT : STOP_LIMIT);
             } catch (AgentProcessException e) {
                 // Already killed by stop(); teardown goes on with the other agents and the namespaces.
                 System.err.println("sacip-lab: " + e.getMessage().lines().findFirst().orElse(""));

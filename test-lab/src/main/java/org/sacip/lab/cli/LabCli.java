@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 
 /** Entry point of bin/sacip-lab. Errors are one line on stderr: exit 2 for bad arguments, 1 when the lab failed. */
 @Command(name = "sacip-lab", mixinStandardHelpOptions = true,
-        description = "Network-namespace lab for SACIP: demo, hands-on topologies, cleanup.",
-        subcommands = {DemoCommand.class, UpCommand.class, ExecCommand.class, DownCommand.class})
+        description = "Network-namespace lab for SACIP: demo, hands-on topologies, cleanup, benchmarks.",
+        subcommands = {DemoCommand.class, UpCommand.class, ExecCommand.class, DownCommand.class, BenchCommand.class})
 public final class LabCli implements Runnable {
     public static final int BAD_ARGUMENTS = 2;
     public static final int LAB_FAILED = 1;
@@ -18,7 +18,7 @@ public final class LabCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: demo, up, exec or down");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: demo, up, exec, down or bench");
     }
 
     public static void main(String[] args) {

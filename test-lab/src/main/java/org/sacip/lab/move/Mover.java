@@ -15,9 +15,24 @@ public final class Mover {
     public static final long HALF_PAUSE_MS = 100;
 
     private final Topology topology;
+    private final long halfPauseMs;
+    private final AddressHooks hooks;
 
     public Mover(Topology topology) {
+        this(topology, HALF_PAUSE_MS, AddressHooks.NONE);
+    }
+
+    /**
+     * A mover with another pause between the halves of a move (a break-before-make outage of 0.3 s, say) and
+     * commands run as addresses come and go.
+     */
+    public Mover(Topology topology, long halfPauseMs, AddressHooks hooks) {
+        if (halfPauseMs < 0) {
+            throw new IllegalArgumentException("the pause between the halves of a move must be >= 0 ms");
+        }
         this.topology = topology;
+        this.halfPauseMs = halfPauseMs;
+        this.hooks = hooks;
     }
 
     public MoveEvent move(MoveStep step) {
@@ -69,6 +84,9 @@ public final class Mover {
         run(to.host(), log, List.of("ip", "link", "set", to.ifName(), "up"));
         // replace, not add: after a DOWN_ADDRESS_LEFT move the address is still there when the host comes back.
         run(to.host(), log, TopologyBuilder.addressCommand(topology.family(), "replace", to.cidr(), to.ifName()));
+        for (List<String> command : hooks.added(to)) {
+            run(to.host(), log, command);
+        }
         if (waitForDad) {
             DadWait.untilSettled(topology.lab());
             log.add(to.host() + ": (waited until no address of the lab is tentative)");
@@ -80,6 +98,9 @@ public final class Mover {
     private void detach(Uplink from, boolean deleteAddress, List<String> log) {
         if (deleteAddress) {
             run(from.host(), log, TopologyBuilder.addressCommand(topology.family(), "del", from.cidr(), from.ifName()));
+            for (List<String> command : hooks.deleted(from)) {
+                run(from.host(), log, command);
+            }
         }
         run(from.host(), log, List.of("ip", "link", "set", from.ifName(), "down"));
     }
@@ -89,9 +110,9 @@ public final class Mover {
         topology.lab().run(host, command.toArray(String[]::new));
     }
 
-    private static void pause() {
+    private void pause() {
         try {
-            Thread.sleep(HALF_PAUSE_MS);
+            Thread.sleep(halfPauseMs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("interrupted during a move", e);

@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The gap stream: both sides send an 8-byte counter every 2 ms on one TCP connection and check that the peer's
- * counters arrive in order. The longest silence between two arrivals is the handover gap.
+ * counters arrive in order. The longest silence between two arrivals is the handover gap; it is also kept per 50 ms
+ * at microsecond resolution ({@link FineGapLog}), where the gap log keeps only silences over 20 ms.
  */
 public final class CounterStream extends TcpStreamRole {
     private final long intervalMicros;
@@ -26,6 +27,7 @@ public final class CounterStream extends TcpStreamRole {
     @Override
     public void run() {
         clock.start(System.currentTimeMillis());
+        counters.fineGaps.start(FineGapLog.nowMicros());
         Threads.start("counter-send", this::sendLoop);
         Threads.start("counter-receive", this::receiveLoop);
     }
@@ -56,6 +58,7 @@ public final class CounterStream extends TcpStreamRole {
             while (true) {
                 in.readFully(block);
                 clock.delivered(System.currentTimeMillis());
+                counters.fineGaps.delivered(FineGapLog.nowMicros());
                 counters.received.addAndGet(8);
                 long value = ByteBuffer.wrap(block).getLong();
                 if (value != expected) {

@@ -40,14 +40,25 @@ public final class Endpoint implements AutoCloseable {
 
     /** Starts {@code kind role} in the host's namespace, with the same classpath as this JVM. */
     public static Endpoint start(Lab lab, String host, TrafficKind kind, boolean server, Map<String, String> options) {
-        List<String> command = new ArrayList<>(List.of(
+        return start(lab, host, kind, server, options, List.of());
+    }
+
+    /**
+     * The same behind a wrapper that execs the JVM, e.g. {@code mptcpize run} (its LD_PRELOAD library turns the
+     * JVM's TCP sockets into MPTCP ones).
+     */
+    public static Endpoint start(Lab lab, String host, TrafficKind kind, boolean server, Map<String, String> options,
+            List<String> wrapper) {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(
                 System.getProperty("java.home") + "/bin/java",
                 // Small, quick-starting JVMs: the machine is shared and an endpoint does little computing.
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"),
                 EndpointMain.class.getName(), kind.cliName(), server ? "server" : "client"));
+        String wrapped = wrapper.isEmpty() ? "" : "-" + wrapper.get(0);
         options.forEach((key, value) -> command.add(key + "=" + value));
-        String label = host + "-" + kind.cliName() + "-" + (server ? "server" : "client");
+        String label = host + "-" + kind.cliName() + "-" + (server ? "server" : "client") + wrapped;
         try {
             File stderr = File.createTempFile("sacip-lab-" + label + "-", ".log");
             stderr.deleteOnExit();

@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * One traffic endpoint, run as its own JVM inside a host's namespace ({@code ip netns exec NS java ...}).
@@ -39,9 +41,13 @@ public final class EndpointMain {
         Threads.start("establish", () -> {
             try {
                 String tuple = started.establish();
+                // The moment the connection is up, in µs: a benchmark times the agent's key agreement from it.
+                Instant established = Instant.now();
                 started.run();
                 emit(JSON.createObjectNode().put("event", "connected").put("tuple", tuple)
-                        .put("atMs", System.currentTimeMillis()));
+                        .put("atMs", System.currentTimeMillis())
+                        .put("atMicros", ChronoUnit.MICROS.between(Instant.EPOCH, established))
+                        .put("connectingAtMicros", started.connectStartedMicros()));
             } catch (IOException | RuntimeException e) {
                 emitError("cannot open the stream: " + e.getMessage());
             }

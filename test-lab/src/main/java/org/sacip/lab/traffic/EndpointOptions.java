@@ -3,7 +3,9 @@ package org.sacip.lab.traffic;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** key=value arguments of an endpoint process; IPv6 addresses go in brackets: [2001:db8::1]:5001. */
@@ -34,13 +36,25 @@ public record EndpointOptions(Map<String, String> values) {
     }
 
     public InetSocketAddress socket(String key) {
-        String value = get(key);
+        return socket(key, get(key));
+    }
+
+    private static InetSocketAddress socket(String key, String value) {
         int colon = value.lastIndexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException(key + " needs address:port, got '" + value + "'");
         }
         String host = value.substring(0, colon).replace("[", "").replace("]", "");
         return new InetSocketAddress(literal(host), Integer.parseInt(value.substring(colon + 1)));
+    }
+
+    /** One or more address:port, comma-separated. */
+    public List<InetSocketAddress> sockets(String key) {
+        List<InetSocketAddress> list = new ArrayList<>();
+        for (String one : get(key).split(",")) {
+            list.add(socket(key, one.strip()));
+        }
+        return list;
     }
 
     public InetAddress address(String key) {

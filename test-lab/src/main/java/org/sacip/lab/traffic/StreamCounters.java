@@ -12,6 +12,7 @@ public final class StreamCounters {
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile long failureAtMs;
     public final GapLog gaps = new GapLog();
+    public final FineGapLog fineGaps = new FineGapLog();
     public final long startMs = System.currentTimeMillis();
 
     /** Records the first failure only: later ones are consequences of it. */
@@ -29,6 +30,7 @@ public final class StreamCounters {
             int connectionsFailed, long lastDeliveryMs, String sentHash, String receivedHash) {
         return new StreamReport(kind, role, startTuple, endTuple, connections, connectionsFailed, sent.get(),
                 received.get(), corrupted.get(), sendErrors.get(), failure.get(), failureAtMs, startMs,
-                System.currentTimeMillis(), lastDeliveryMs, sentHash, receivedHash, gaps.longest(), gaps.sortedByStart());
+                System.currentTimeMillis(), lastDeliveryMs, sentHash, receivedHash, gaps.longest(), gaps.sortedByStart(),
+                fineGaps.sortedByEnd());
     }
 }

@@ -50,6 +50,7 @@ abstract class StreamRole implements TrafficRole {
         // exits, so the peer can still take its own report without seeing this side close.
         closing = true;
         clock.finish(quiescedAtMs);
+        counters.fineGaps.finish(quiescedAtMs * 1000);
         return counters.report(kind().cliName(), server ? "server" : "client", startTuple, endTuple(), 1,
                 counters.failure() == null ? 0 : 1, clock.lastMs(), sentHash(), receivedHash());
     }

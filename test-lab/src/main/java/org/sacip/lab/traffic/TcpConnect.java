@@ -12,7 +12,27 @@ public final class TcpConnect {
     private TcpConnect() {
     }
 
+    /** Connects; with {@code connectAtMs=EPOCH_MS} not before then (a benchmark opens a stream at a set age). */
     public static Socket connect(EndpointOptions options) throws IOException {
+        waitUntilDue(options);
+        return connectNow(options);
+    }
+
+    /** Returns at {@code connectAtMs} (at once without it). */
+    public static void waitUntilDue(EndpointOptions options) throws IOException {
+        long wait = options.getLong("connectAtMs", 0) - System.currentTimeMillis();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting to connect", e);
+            }
+        }
+    }
+
+    /** Connects now. */
+    public static Socket connectNow(EndpointOptions options) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(options.address("bind"), 0));
         socket.connect(options.socket("connect"), CONNECT_TIMEOUT_MS);

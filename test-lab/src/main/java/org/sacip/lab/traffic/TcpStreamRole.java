@@ -3,11 +3,19 @@ package org.sacip.lab.traffic;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
-/** A stream over one TCP connection: the server accepts exactly one, the client connects from its bound address. */
+/**
+ * A stream over one TCP connection: the server accepts exactly one, the client connects from its bound address. The
+ * server then closes its listener, unless {@code keepListening=true}: an MPTCP peer's new subflows (MP_JOIN SYNs) are
+ * taken by the listening socket, and get a reset when there is none.
+ */
 abstract class TcpStreamRole extends StreamRole {
     private ServerSocket listener;
     protected Socket socket;
+    /** The client's connect() started (µs since the epoch): the SYN leaves then. */
+    private volatile long connectStartedMicros;
 
     protected TcpStreamRole(boolean server, EndpointOptions options) {
         super(server, options);
@@ -24,13 +32,22 @@ abstract class TcpStreamRole extends StreamRole {
     public String establish() throws IOException {
         if (server) {
             socket = listener.accept();
-            listener.close();
+            if (!Boolean.parseBoolean(options.values().getOrDefault("keepListening", "false"))) {
+                listener.close();
+            }
         } else {
-            socket = TcpConnect.connect(options);
+            TcpConnect.waitUntilDue(options);
+            connectStartedMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+            socket = TcpConnect.connectNow(options);
         }
         socket.setTcpNoDelay(true);
         startTuple = Tuples.of(socket.getLocalSocketAddress(), socket.getRemoteSocketAddress());
         return startTuple;
+    }
+
+    @Override
+    public long connectStartedMicros() {
+        return connectStartedMicros;
     }
 
     @Override

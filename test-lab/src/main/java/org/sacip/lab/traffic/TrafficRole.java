@@ -10,6 +10,14 @@ public interface TrafficRole {
     /** Opens the one connection (or set of connections) of the stream and returns its tuple. */
     String establish() throws IOException;
 
+    /**
+     * When a client's {@link #establish} started connecting (after any wait for {@code connectAtMs}), in µs since the
+     * epoch; 0 where not known (a server, several connections).
+     */
+    default long connectStartedMicros() {
+        return 0;
+    }
+
     /** Starts sending and receiving on background threads. */
     void run();
 

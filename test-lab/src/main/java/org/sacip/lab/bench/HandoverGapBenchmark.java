@@ -25,7 +25,7 @@ import org.sacip.lab.traffic.TrafficKind;
 /**
  * The handover gap with real agents in A and B: one verified gap stream A -> B (8-byte counters every 2 ms both
  * ways) per case, A moved back and forth many times in that one lab and stream, and per move the longest silence
- * either way and the "converged in N ms" of A's agent. Prints a table per case; see test-lab/BENCHMARKS.md.
+ * either way and the "converged in N ms" of A's agent. Prints a table per case; see docs/BENCHMARKS.md.
  */
 public final class HandoverGapBenchmark {
     private static final String NAME = "HandoverGapBenchmark";

@@ -1,5 +1,6 @@
 package org.sacip.lab.bench;
 
+import org.sacip.lab.move.AddressHooks;
 import org.sacip.lab.move.MoveKind;
 import org.sacip.lab.move.MoveStep;
 import org.sacip.lab.move.Mover;
@@ -12,8 +13,13 @@ final class UplinkMoves implements BackAndForth {
     private final MoveKind kind;
 
     UplinkMoves(Topology topology, MoveKind kind) {
+        this(topology, kind, Mover.HALF_PAUSE_MS, AddressHooks.NONE);
+    }
+
+    /** With another pause between the halves of a move, and commands run as addresses come and go. */
+    UplinkMoves(Topology topology, MoveKind kind, long halfPauseMs, AddressHooks hooks) {
         this.topology = topology;
-        this.mover = new Mover(topology);
+        this.mover = new Mover(topology, halfPauseMs, hooks);
         this.kind = kind;
     }
 

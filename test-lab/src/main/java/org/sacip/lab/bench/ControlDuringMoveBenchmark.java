@@ -10,7 +10,6 @@ import java.util.Set;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
 import org.sacip.lab.agent.AgentEvents;
-import org.sacip.lab.agent.AgentPeer;
 import org.sacip.lab.agent.Agents;
 import org.sacip.lab.agent.ProjectRoot;
 import org.sacip.lab.agent.StatusProber;
@@ -80,7 +79,7 @@ public final class ControlDuringMoveBenchmark {
                     "connect", b + ":5001", "count", Integer.toString(sessions), "intervalMs", "1000"));
             endpoints.add(client);
             client.await("connected", START_LIMIT_MS);
-            awaitBound(agents);
+            BoundSessions.await(agents, "a", sessions, BOUND_LIMIT_MS);
             out.println("  " + sessions + " sessions open and bound to A's key");
 
             Path socket = agents.control("a").socket();
@@ -129,24 +128,6 @@ public final class ControlDuringMoveBenchmark {
             out.println("goal: status answered within " + GOAL_MS + " ms during every move: "
                     + (max != null && worst.missing() == 0 && max <= GOAL_MS ? "met" : "NOT met"));
             out.flush();
-        }
-    }
-
-    private void awaitBound(Agents agents) {
-        long deadline = System.currentTimeMillis() + BOUND_LIMIT_MS;
-        while (true) {
-            int bound = 0;
-            for (AgentPeer peer : agents.control("a").peers()) {
-                bound += peer.sessions();
-            }
-            if (bound == sessions) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new LabException("only " + bound + " of " + sessions + " sessions bound after "
-                        + BOUND_LIMIT_MS + " ms");
-            }
-            Pause.ms(200);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.sacip.lab.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sacip.lab.move.AddressHooks;
 import org.sacip.lab.move.MoveEvent;
 import org.sacip.lab.move.MoveKind;
 import org.sacip.lab.move.Mover;
@@ -21,11 +22,23 @@ final class SameLinkMoves implements BackAndForth {
     private final Topology topology;
     private final Uplink link;
     private final String[] addresses;
+    private final AddressHooks hooks;
 
     SameLinkMoves(Topology topology) {
+        this(topology, AddressHooks.NONE);
+    }
+
+    /** With commands run as each address appears and goes (MPTCP endpoints). */
+    SameLinkMoves(Topology topology, AddressHooks hooks) {
         this.topology = topology;
         this.link = topology.uplink("a", 0);
         this.addresses = new String[] {link.address(), topology.family().address(0, SECOND_HOST_PART)};
+        this.hooks = hooks;
+    }
+
+    /** A's two addresses on the link, the first one configured at the start. */
+    static List<String> addresses(Topology topology) {
+        return List.of(topology.uplink("a", 0).address(), topology.family().address(0, SECOND_HOST_PART));
     }
 
     @Override
@@ -35,11 +48,17 @@ final class SameLinkMoves implements BackAndForth {
         List<String> log = new ArrayList<>();
         long start = System.currentTimeMillis();
         run(log, TopologyBuilder.addressCommand(topology.family(), "add", to + "/" + link.prefixLength(), link.ifName()));
+        hooks.added(on(to)).forEach(command -> run(log, command));
         Pause.ms(Mover.HALF_PAUSE_MS);
         run(log, TopologyBuilder.addressCommand(topology.family(), "del", from + "/" + link.prefixLength(), link.ifName()));
+        hooks.deleted(on(from)).forEach(command -> run(log, command));
         MoveEvent event = new MoveEvent("a", 1, 1, MoveKind.MAKE_BEFORE_BREAK, start, System.currentTimeMillis(),
                 List.copyOf(log));
         return new BenchMove(event, to);
+    }
+
+    private Uplink on(String address) {
+        return new Uplink("a", link.ifName(), address, link.prefixLength(), null);
     }
 
     private void run(List<String> log, List<String> command) {

@@ -1,0 +1,139 @@
+package org.sacip.lab.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sacip.lab.Lab;
+import org.sacip.lab.LabException;
+import org.sacip.lab.agent.AgentJfr;
+import org.sacip.lab.agent.Agents;
+
+/**
+ * What every case of one bench run shares: the checkout, the plan, progress, a working directory, and what it
+ * collects on the way: each agent's start-to-ready time, and A's JFR recording per lab (for the goals not met).
+ */
+final class BenchContext {
+    private final Path root;
+    private final BenchPlan plan;
+    private final Progress progress;
+    private final Path workDir;
+    private final List<Long> startToReadyMicros = new ArrayList<>();
+    private final Map<String, Path> recordings = new LinkedHashMap<>();
+    private final Map<String, Long> measuringSince = new LinkedHashMap<>();
+
+    BenchContext(Path root, BenchPlan plan, Progress progress, Path workDir) {
+        this.root = root;
+        this.plan = plan;
+        this.progress = progress;
+        this.workDir = workDir;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    BenchPlan plan() {
+        return plan;
+    }
+
+    Progress progress() {
+        return progress;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    /** Agents in A and B, recording JFR under the work directory (A's recording is kept by lab id). */
+    Agents startAgents(Lab lab, String labId) {
+        return startAgents(lab, labId, true);
+    }
+
+    /**
+     * Agents in A and B; without a recording (JFR's own sampling would show in an idle agent's CPU time and in its
+     * start) their start-to-ready times are kept.
+     */
+    Agents startAgents(Lab lab, String labId, boolean record) {
+        if (!Agents.available(root)) {
+            throw new LabException(Agents.agentBinary(root) + " does not exist: build the agent first");
+        }
+        Path jfr = workDir.resolve("jfr").resolve(labId);
+        if (record) {
+            try {
+                Files.createDirectories(jfr);
+            } catch (IOException e) {
+                throw new LabException("cannot create " + jfr + ": " + e.getMessage(), e);
+            }
+        }
+        AgentJfr.recordInto(record ? jfr : null);
+        try {
+            Agents agents = Agents.startIfPresent(lab, root, List.of("a", "b"));
+            if (record) {
+                recordings.put(labId, AgentJfr.file(jfr, lab.ns("a")));
+            } else {
+                startToReadyMicros.add(agents.startToReadyMicros("a"));
+                startToReadyMicros.add(agents.startToReadyMicros("b"));
+            }
+            return agents;
+        } finally {
+            AgentJfr.recordInto(null);
+        }
+    }
+
+    /**
+     * Kills the host's agent and starts it again recording JFR (kept as {@code labId}); returns the recording's file,
+     * written when the lab closes.
+     */
+    Path restartRecording(Lab lab, Agents agents, String host, String labId) {
+        Path jfr = workDir.resolve("jfr").resolve(labId);
+        try {
+            Files.createDirectories(jfr);
+        } catch (IOException e) {
+            throw new LabException("cannot create " + jfr + ": " + e.getMessage(), e);
+        }
+        agents.killHard(host);
+        AgentJfr.recordInto(jfr);
+        try {
+            agents.restart(host);
+        } finally {
+            AgentJfr.recordInto(null);
+        }
+        Path file = AgentJfr.file(jfr, lab.ns(host));
+        recordings.put(labId, file);
+        return file;
+    }
+
+    /** Another name for a recording, profiled from {@code sinceEpochMs} on. */
+    void alsoRecorded(String labId, String asLabId, long sinceEpochMs) {
+        recordings.put(asLabId, recordings.get(labId));
+        measuringSince.put(asLabId, sinceEpochMs);
+    }
+
+    /** Another start-to-ready time (an agent restarted without a recording). */
+    void startedWithoutRecording(long micros) {
+        startToReadyMicros.add(micros);
+    }
+
+    List<Long> startToReadyMicros() {
+        return List.copyOf(startToReadyMicros);
+    }
+
+    /** The lab's measurement starts now (its first move): a profile of what limits it starts here too. */
+    void measuring(String labId) {
+        measuringSince.putIfAbsent(labId, System.currentTimeMillis());
+    }
+
+    /** When the lab's measurement started, epoch ms (0: unknown, the whole recording counts). */
+    long measuringSince(String labId) {
+        return measuringSince.getOrDefault(labId, 0L);
+    }
+
+    /** A's recording in that lab (written once the lab is closed), or null. */
+    Path recording(String labId) {
+        return recordings.get(labId);
+    }
+}

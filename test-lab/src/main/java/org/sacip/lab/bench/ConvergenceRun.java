@@ -1,0 +1,108 @@
+package org.sacip.lab.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.sacip.lab.Lab;
+import org.sacip.lab.LabException;
+import org.sacip.lab.agent.AgentEvents;
+import org.sacip.lab.agent.Agents;
+import org.sacip.lab.move.MoveKind;
+import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.Topology;
+import org.sacip.lab.topology.TopologyBuilder;
+import org.sacip.lab.topology.TopologyKind;
+import org.sacip.lab.topology.Uplink;
+import org.sacip.lab.traffic.Endpoint;
+import org.sacip.lab.traffic.ManyConnections;
+import org.sacip.lab.traffic.TrafficKind;
+
+/**
+ * Convergence with many sessions: agents in A and B, A with many sessions to B's peer addresses, all bound to
+ * keys ({@link ManySessions}); then make-before-break moves between A's uplinks. Per move, followed on A's event feed: from the move's
+ * start to the {@code move} event (the inbound rewrite is in: map entries installed) and the {@code converged}
+ * event's {@code ms} (from the kernel's address event to the last peer's acknowledgement). Then A's agent's RSS, and
+ * {@code nft -f} loading as many map elements as there are sessions, in the same run.
+ */
+final class ConvergenceRun {
+    private static final Duration EVENT_LIMIT = Duration.ofSeconds(120);
+    static final long SPACING_MS = 3000;
+    static final long AFTER_CONVERGED_MS = 1000;
+
+    record Outcome(BenchPlan.Scale scale, String labId, List<Long> installedMicros, List<Long> convergedMs,
+            long rssKib, long nftMicros, List<String> commands) {
+    }
+
+    /** More measurements in the same lab once the moves are done (its sessions still open and bound). */
+    @FunctionalInterface
+    interface AfterMoves {
+        void measure(Topology topology, Agents agents, String labId, int movesMade, List<String> commands);
+    }
+
+    private ConvergenceRun() {
+    }
+
+    static Outcome run(BenchContext ctx, BenchPlan.Scale scale, int moves) {
+        return run(ctx, scale, moves, null);
+    }
+
+    /** With {@code then} (or null) run in the lab after the moves, RSS and nft -f. */
+    static Outcome run(BenchContext ctx, BenchPlan.Scale scale, int moves, AfterMoves then) {
+        int sessions = scale.sessions();
+        String labId = "convergence-" + sessions;
+        String what = "convergence " + scale.label();
+        ctx.progress().say(what, "building the lab");
+        List<String> commands = new ArrayList<>();
+        try (Lab lab = new Lab()) {
+            Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
+            Agents agents = ctx.startAgents(lab, labId);
+            ManySessions.open(ctx, what, topology, agents, scale, commands);
+            int opened = commands.size();
+
+            UplinkMoves mover = new UplinkMoves(topology, MoveKind.MAKE_BEFORE_BREAK);
+            List<Long> installed = new ArrayList<>();
+            List<Long> converged = new ArrayList<>();
+            int made = 0;
+            ctx.measuring(labId);
+            try (AgentEvents events = AgentEvents.follow(agents.control("a").socket())) {
+                for (int i = 0; i < moves; i++) {
+                    ctx.progress().trial(what, "move", i + 1, moves);
+                    long scheduled = System.currentTimeMillis() + SPACING_MS;
+                    long start = System.nanoTime();
+                    BenchMove move = mover.move(i);
+                    made++;
+                    if (i < 2) {
+                        commands.addAll(move.event().commands());
+                    }
+                    try {
+                        installed.add((events.await("move", EVENT_LIMIT).receivedNanos() - start) / 1000);
+                        converged.add(events.await("converged", EVENT_LIMIT).fields().path("ms").asLong());
+                    } catch (LabException e) {
+                        ctx.progress().say(what, "move " + (i + 1) + ": " + e.getMessage().lines().findFirst()
+                                .orElse("") + "; the remaining moves are not measured");
+                        while (installed.size() < moves) {
+                            installed.add(null);
+                        }
+                        while (converged.size() < moves) {
+                            converged.add(null);
+                        }
+                        break;
+                    }
+                    Pause.until(Math.max(scheduled, System.currentTimeMillis() + AFTER_CONVERGED_MS));
+                }
+            }
+            long rss = ProcStat.rssKib(agents.pid("a"));
+            lab.addHost("nft");
+            NftLoad.Timed nft = NftLoad.time(lab, "nft", sessions, ctx.workDir());
+            commands.add(nft.command());
+            ctx.progress().say(what, "done");
+            Outcome outcome = new Outcome(scale, labId, installed, converged, rss, nft.micros(), List.copyOf(commands));
+            if (then != null) {
+                then.measure(topology, agents, labId, made, new ArrayList<>(commands.subList(0, opened)));
+            }
+            return outcome;
+        }
+    }
+}

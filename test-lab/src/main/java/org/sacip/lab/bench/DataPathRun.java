@@ -1,0 +1,146 @@
+package org.sacip.lab.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.sacip.lab.Lab;
+import org.sacip.lab.agent.AgentEvents;
+import org.sacip.lab.agent.AgentSession;
+import org.sacip.lab.agent.Agents;
+import org.sacip.lab.move.MoveKind;
+import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.Topology;
+import org.sacip.lab.topology.TopologyBuilder;
+import org.sacip.lab.topology.TopologyKind;
+
+/**
+ * What the remap entries cost a flow, with many loaded, through real sessions: A opens N sessions to B (all bound to
+ * keys, {@link ManySessions}) plus one iperf3 TCP flow and one iperf3 UDP flow of 64-octet datagrams (every packet
+ * a map lookup), then moves make-before-break to its other uplink: the agents remap every one of those sessions (2
+ * entries per session on each side). After the move A opens the same two kinds of flow again, which are not remapped. The
+ * clients send only while resumed (SIGSTOP/SIGCONT), one flow at a time, remapped and unmapped in turn, a window
+ * each; a flow's rate is what A's new uplink sent during its window (octets for TCP, packets for UDP), per pair the
+ * ratio remapped / unmapped.
+ */
+final class DataPathRun {
+    private static final int TCP_REMAPPED = 5201;
+    private static final int TCP_UNMAPPED = 5202;
+    private static final int UDP_REMAPPED = 5203;
+    private static final int UDP_UNMAPPED = 5204;
+    /** After a pause, what the flow had queued still leaves: counted in its window. */
+    static final long DRAIN_MS = 200;
+    private static final long BOUND_LIMIT_MS = 120_000;
+    private static final Duration CONVERGE_LIMIT = Duration.ofSeconds(120);
+
+    record Outcome(BenchPlan.Scale scale, String labId, List<Long> tcpRemappedBps, List<Long> tcpUnmappedBps,
+            List<Long> udpRemappedPps, List<Long> udpUnmappedPps, List<String> remapped, List<String> commands) {
+        /** Whether A's agent remapped the TCP flow (control and data) and the UDP datagrams opened before the move. */
+        boolean flowsRemapped() {
+            return remapped.stream().filter(r -> r.startsWith("tcp ") && r.contains(":" + TCP_REMAPPED + " ")).count()
+                    >= 2 && remapped.stream().anyMatch(r -> r.startsWith("udp ") && r.contains(":" + UDP_REMAPPED));
+        }
+    }
+
+    static final String LAB_ID = "datapath";
+
+    private DataPathRun() {
+    }
+
+    /** In a lab of its own: the sessions are opened first. */
+    static Outcome run(BenchContext ctx, BenchPlan.Scale scale, int pairs, long windowMs) {
+        String what = "data path " + scale.label();
+        List<String> commands = new ArrayList<>();
+        try (Lab lab = new Lab()) {
+            Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
+            Agents agents = ctx.startAgents(lab, LAB_ID);
+            ManySessions.open(ctx, what, topology, agents, scale, commands);
+            return measure(ctx, LAB_ID, topology, agents, scale, 0, pairs, windowMs, commands);
+        }
+    }
+
+    /**
+     * In a lab whose sessions are open and bound (the convergence case's, so 100,000 sessions are opened once), A on
+     * its uplink {@code movesBefore % 2} after that many moves; the lab's commands so far are in {@code commands}, its
+     * agents' recording is kept as {@code recordedAs}.
+     */
+    static Outcome measure(BenchContext ctx, String recordedAs, Topology topology, Agents agents,
+            BenchPlan.Scale scale, int movesBefore, int pairs, long windowMs, List<String> commands) {
+        String labId = LAB_ID;
+        String what = "data path " + scale.label();
+        Lab lab = topology.lab();
+        String b = topology.uplink("b", 0).address();
+        for (int port : new int[] {TCP_REMAPPED, TCP_UNMAPPED, UDP_REMAPPED, UDP_UNMAPPED}) {
+            PausableIperf.server(lab, "b", port);
+            commands.add("b: iperf3 -s -p " + port);
+        }
+        List<String> tcpR = List.of("-c", b, "-p", Integer.toString(TCP_REMAPPED));
+        List<String> udpR = List.of("-c", b, "-p", Integer.toString(UDP_REMAPPED), "-u", "-l", "64", "-b", "0");
+        PausableIperf tcpRemapped = PausableIperf.client(lab, "a", tcpR);
+        PausableIperf udpRemapped = PausableIperf.client(lab, "a", udpR);
+        commands.add(PausableIperf.commandLine("a", tcpR) + "   (then kill -STOP)");
+        commands.add(PausableIperf.commandLine("a", udpR) + "   (then kill -STOP)");
+        // The iperf3 sessions (TCP control and data, UDP control and datagrams) are bound once older than a
+        // second, like the others.
+        BoundSessions.await(agents, "a", scale.sessions() + 4, BOUND_LIMIT_MS);
+        ctx.progress().say(what, "iperf3 flows open and bound; moving A to uplink " + ((movesBefore + 1) % 2 + 1));
+        try (AgentEvents events = AgentEvents.follow(agents.control("a").socket())) {
+            BenchMove move = new UplinkMoves(topology, MoveKind.MAKE_BEFORE_BREAK).move(movesBefore);
+            commands.addAll(move.event().commands());
+            events.await("converged", CONVERGE_LIMIT);
+        }
+        List<String> remapped = new ArrayList<>();
+        for (AgentSession s : agents.control("a").sessions()) {
+            if (s.remote().endsWith(":" + TCP_REMAPPED) || s.remote().endsWith(":" + UDP_REMAPPED)) {
+                remapped.add(s.proto() + " " + s.local() + " -> " + s.remote() + " on the wire from "
+                        + s.activeLocal() + " (" + s.state() + ")");
+            }
+        }
+        List<String> tcpU = List.of("-c", b, "-p", Integer.toString(TCP_UNMAPPED));
+        List<String> udpU = List.of("-c", b, "-p", Integer.toString(UDP_UNMAPPED), "-u", "-l", "64", "-b", "0");
+        PausableIperf tcpUnmapped = PausableIperf.client(lab, "a", tcpU);
+        PausableIperf udpUnmapped = PausableIperf.client(lab, "a", udpU);
+        commands.add(PausableIperf.commandLine("a", tcpU) + "   (after the move; then kill -STOP)");
+        commands.add(PausableIperf.commandLine("a", udpU) + "   (after the move; then kill -STOP)");
+        String ifName = topology.uplink("a", (movesBefore + 1) % 2).ifName();
+        commands.add("a: kill -CONT PID; " + windowMs + " ms; kill -STOP PID; " + DRAIN_MS + " ms; tx octets"
+                + " and packets of " + ifName + " from ip -s -j link show dev " + ifName + " before and after");
+
+        if (recordedAs.equals(labId)) {
+            ctx.measuring(labId);
+        } else {
+            ctx.alsoRecorded(recordedAs, labId, System.currentTimeMillis());
+        }
+        List<Long> tcpRBps = new ArrayList<>();
+        List<Long> tcpUBps = new ArrayList<>();
+        List<Long> udpRPps = new ArrayList<>();
+        List<Long> udpUPps = new ArrayList<>();
+        for (int k = 0; k < pairs; k++) {
+            ctx.progress().trial(what, "pair", k + 1, pairs);
+            // Alternate which goes first, so a drift of the machine's load does not favour one.
+            boolean remappedFirst = k % 2 == 0;
+            PausableIperf[] tcp = remappedFirst ? new PausableIperf[] {tcpRemapped, tcpUnmapped}
+                    : new PausableIperf[] {tcpUnmapped, tcpRemapped};
+            for (PausableIperf flow : tcp) {
+                long bps = window(lab, ifName, flow, windowMs).txBytes() * 8_000 / windowMs;
+                (flow == tcpRemapped ? tcpRBps : tcpUBps).add(bps);
+            }
+            PausableIperf[] udp = remappedFirst ? new PausableIperf[] {udpRemapped, udpUnmapped}
+                    : new PausableIperf[] {udpUnmapped, udpRemapped};
+            for (PausableIperf flow : udp) {
+                long pps = window(lab, ifName, flow, windowMs).txPackets() * 1000 / windowMs;
+                (flow == udpRemapped ? udpRPps : udpUPps).add(pps);
+            }
+        }
+        ctx.progress().say(what, "done");
+        return new Outcome(scale, labId, tcpRBps, tcpUBps, udpRPps, udpUPps, remapped, commands);
+    }
+
+    private static LinkCounters window(Lab lab, String ifName, PausableIperf flow, long windowMs) {
+        LinkCounters before = LinkCounters.read(lab, "a", ifName);
+        flow.resume();
+        Pause.ms(windowMs);
+        flow.pause();
+        Pause.ms(DRAIN_MS);
+        return LinkCounters.read(lab, "a", ifName).minus(before);
+    }
+}
