@@ -36,7 +36,7 @@ public final class Mover {
     }
 
     public MoveEvent move(MoveStep step) {
-        return move(step, Mover::pause);
+        return move(step, this::pause);
     }
 
     /**
