@@ -17,6 +17,7 @@ import org.sacip.agent.datapath.DataPath;
 import org.sacip.agent.datapath.DataPathException;
 import org.sacip.agent.datapath.DataPathGuard;
 import org.sacip.agent.datapath.PathMtuRelay;
+import org.sacip.agent.datapath.RetransmissionKick;
 import org.sacip.agent.handover.Handover;
 import org.sacip.agent.handover.HandoverEvents;
 import org.sacip.agent.handover.HandoverStore;
@@ -76,6 +77,7 @@ public final class Agent implements AutoCloseable {
     private DataPath dataPath;
     private Handover handover;
     private PathMtuRelay pathMtuRelay;
+    private RetransmissionKick retransmissionKick;
     private MoveMonitor monitor;
     private SessionTracker tracker;
     private DropReport dropReport;
@@ -112,6 +114,9 @@ public final class Agent implements AutoCloseable {
             ConntrackAccounting.setEnabled(true);
             dataPath = DataPath.open(null, config.dataPath(), clock);
             opened.add(dataPath);
+            // Once a move converged, TCP sockets that wait for a backed-off retransmission timer resend at once.
+            retransmissionKick = RetransmissionKick.start(null, config.dataPath());
+            opened.add(retransmissionKick);
             Optional<Handover.SocketCloser> closer = Optional.empty();
             if (config.closeLegacySessions()) {
                 LegacySessionCloser legacyCloser = LegacySessionCloser.open();
@@ -127,6 +132,12 @@ public final class Agent implements AutoCloseable {
                 @Override
                 public void movesOver(Set<InetAddress> originals) {
                     movesOver.addAll(originals);
+                }
+
+                @Override
+                public void moveConverged(InetAddress localOriginal, InetAddress peerOriginal,
+                        Set<SessionTuple> sessions) {
+                    retransmissionKick.converged(localOriginal, peerOriginal, sessions);
                 }
             }, clock);
             opened.add(handover);
@@ -166,6 +177,7 @@ public final class Agent implements AutoCloseable {
                         @Override
                         public void opened(List<SessionOpened> sessions, boolean initialDump) {
                             liveSessions.add(sessions.stream().map(SessionOpened::tuple).toList());
+                            retransmissionKick.opened(sessions);
                             protocol.sessionsOpened(sessions, initialDump);
                         }
 
@@ -174,6 +186,7 @@ public final class Agent implements AutoCloseable {
                             liveSessions.remove(sessions);
                             protocol.sessionsEnded(sessions);
                             handover.sessionsEnded(sessions);
+                            retransmissionKick.ended(sessions);
                         }
                     }, clock);
             opened.add(tracker);
@@ -265,6 +278,10 @@ public final class Agent implements AutoCloseable {
 
     public PathMtuRelay pathMtuRelay() {
         return pathMtuRelay;
+    }
+
+    public RetransmissionKick retransmissionKick() {
+        return retransmissionKick;
     }
 
     public Sender sender() {

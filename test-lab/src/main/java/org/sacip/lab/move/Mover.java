@@ -15,9 +15,19 @@ public final class Mover {
     public static final long HALF_PAUSE_MS = 100;
 
     private final Topology topology;
+    private final long halfPauseMs;
 
     public Mover(Topology topology) {
+        this(topology, HALF_PAUSE_MS);
+    }
+
+    /** A mover whose moves wait {@code halfPauseMs} between their halves (a break-before-make move's outage). */
+    public Mover(Topology topology, long halfPauseMs) {
+        if (halfPauseMs < 0) {
+            throw new IllegalArgumentException("a pause of " + halfPauseMs + " ms");
+        }
         this.topology = topology;
+        this.halfPauseMs = halfPauseMs;
     }
 
     public MoveEvent move(MoveStep step) {
@@ -81,9 +91,9 @@ public final class Mover {
         topology.lab().run(host, command.toArray(String[]::new));
     }
 
-    private static void pause() {
+    private void pause() {
         try {
-            Thread.sleep(HALF_PAUSE_MS);
+            Thread.sleep(halfPauseMs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("interrupted during a move", e);
