@@ -59,7 +59,8 @@ public final class RetransmissionKick implements AutoCloseable {
 
     /**
      * What became of the sockets of converged moves since the agent started: kicked (errors sent), of those
-     * reverted (the kernel undid a backoff or retransmitted), idle (nothing unacknowledged or a timer not backed
+     * reverted (seen to take effect: the kernel undid a backoff or retransmitted at once; a kick that lost the race
+     * with the socket's own timer or an acknowledgement is not counted here), idle (nothing unacknowledged or a timer not backed
      * off: nothing to do), unknown (no record of the opening, or IP_RECVERR set or not known), unsupported (IPv6,
      * with unacknowledged data and a backed-off timer), and failed (sock_diag or the raw socket refused).
      */
@@ -103,10 +104,31 @@ public final class RetransmissionKick implements AutoCloseable {
             throw new DataPathException("cannot open sock_diag for the retransmission kick", e);
         }
         try {
-            return new RetransmissionKick(namespace, RawIpSender.open(namespace, settings.relayedMark()), diag);
+            RetransmissionKick kick = new RetransmissionKick(namespace, RawIpSender.open(namespace,
+                    settings.relayedMark()), diag);
+            kick.thread.execute(kick::warmUp);
+            return kick;
         } catch (DataPathException | RuntimeException e) {
             diag.close();
             throw e;
+        }
+    }
+
+    /**
+     * Runs the kick's code once with nothing to kick (a dump of the loopback's sockets, an error built and not sent),
+     * so that its classes are loaded and the first real kick, which races the socket's own timer, is not slowed by it.
+     */
+    private void warmUp() {
+        try {
+            InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            for (SocketInfo socket : diag.dump(TransportProtocol.TCP, STATES, Optional.of(SocketFilter.localAddress(
+                    loopback).and(SocketFilter.remoteAddress(loopback))), TCP_INFO)) {
+                tuple(socket);
+            }
+            UnreachableQuote.ipv4(new SessionTuple(SessionProtocol.TCP, new Endpoint(loopback, 1),
+                    new Endpoint(loopback, 1)), 0);
+        } catch (NetlinkException | java.net.UnknownHostException e) {
+            LOG.debug("retransmission kick warm-up: {}", e.getMessage());
         }
     }
 
@@ -144,6 +166,8 @@ public final class RetransmissionKick implements AutoCloseable {
         if (moved.isEmpty()) {
             return;
         }
+        LOG.debug("move of {} with {} converged: {} TCP session(s) to look at", text(localOriginal),
+                text(peerOriginal), moved.size());
         try {
             thread.execute(() -> kick(localOriginal, peerOriginal, moved));
         } catch (RejectedExecutionException e) {
@@ -153,10 +177,14 @@ public final class RetransmissionKick implements AutoCloseable {
 
     private void kick(InetAddress localOriginal, InetAddress peerOriginal, Set<SessionTuple> moved) {
         List<SocketInfo> sockets;
+        Optional<SocketFilter> filter = Optional.of(SocketFilter.localAddress(localOriginal)
+                .and(SocketFilter.remoteAddress(peerOriginal)));
         try {
-            sockets = diag.dump(TransportProtocol.TCP, localOriginal.getAddress().length == 4 ? 4 : 6, STATES,
-                    Optional.of(SocketFilter.localAddress(localOriginal)
-                            .and(SocketFilter.remoteAddress(peerOriginal))), TCP_INFO);
+            // An IPv4 session may be held by a dual-stack IPv6 socket (Java's, for one): the IPv6 dump lists it with
+            // its v4-mapped tuple, and its errors come through IPv4's tcp_v4_err all the same.
+            sockets = localOriginal.getAddress().length == 4
+                    ? diag.dump(TransportProtocol.TCP, STATES, filter, TCP_INFO)
+                    : diag.dump(TransportProtocol.TCP, 6, STATES, filter, TCP_INFO);
         } catch (NetlinkException e) {
             failed.addAndGet(moved.size());
             LOG.warn("retransmission kick: cannot list the sockets of {} with {}: {}", text(localOriginal),
@@ -186,6 +214,8 @@ public final class RetransmissionKick implements AutoCloseable {
     private Optional<Boolean> kick(SessionTuple tuple, SocketInfo socket) {
         TcpInfo info = socket.tcpInfo().orElse(null);
         if (info == null || info.unacked() == 0 || info.backoff() == 0) {
+            LOG.debug("not kicked: {} has {}", tuple, info == null ? "no tcp_info" : info.unacked()
+                    + " segment(s) unacknowledged, backoff " + info.backoff());
             idle.incrementAndGet();
             return Optional.empty();
         }
@@ -220,12 +250,23 @@ public final class RetransmissionKick implements AutoCloseable {
         }
     }
 
-    /** Whether the kernel undid a backoff or retransmitted (or the data was acknowledged meanwhile). */
+    /**
+     * Whether the kernel took the errors: nothing was acknowledged meanwhile (the same {@code snd_una}, so the errors
+     * quoted it) and the backoff went down, or a retransmission went out without the backoff going up (the socket's
+     * own timer would have raised it; an acknowledgement would have moved {@code snd_una}).
+     */
     private boolean tookEffect(SocketInfo socket, TcpInfo before) throws NetlinkException {
         Optional<TcpInfo> after = diag.tcpSocket(socket.local(), socket.remote(), TCP_INFO)
                 .flatMap(SocketInfo::tcpInfo);
-        return after.isPresent() && (after.get().backoff() < before.backoff()
-                || after.get().totalRetrans() > before.totalRetrans() || after.get().unacked() == 0);
+        LOG.debug("after the kick: {}", after.map(i -> "backoff " + i.backoff() + ", " + i.totalRetrans()
+                + " retransmission(s) (" + before.totalRetrans() + " before), " + i.unacked() + " unacknowledged")
+                .orElse("socket gone"));
+        if (after.isEmpty() || !after.get().bytesAcked().equals(before.bytesAcked())) {
+            return false;
+        }
+        TcpInfo now = after.get();
+        return now.backoff() < before.backoff()
+                || now.totalRetrans() > before.totalRetrans() && now.backoff() <= before.backoff();
     }
 
     private static SessionTuple tuple(SocketInfo socket) {
