@@ -56,6 +56,8 @@ public final class RetransmissionKick implements AutoCloseable {
     static final int MAX_REVERSIONS = 16;
     private static final Set<TcpState> STATES = Set.of(TcpState.ESTABLISHED, TcpState.CLOSE_WAIT);
     private static final Set<SocketDetail> TCP_INFO = Set.of(SocketDetail.TCP_INFO);
+    /** How long the kick looks for the kernel's answer to its errors. */
+    private static final java.time.Duration EFFECT_WAIT = java.time.Duration.ofMillis(20);
 
     /**
      * What became of the sockets of converged moves since the agent started: kicked (errors sent), of those
@@ -251,22 +253,31 @@ public final class RetransmissionKick implements AutoCloseable {
     }
 
     /**
-     * Whether the kernel took the errors: nothing was acknowledged meanwhile (the same {@code snd_una}, so the errors
-     * quoted it) and the backoff went down, or a retransmission went out without the backoff going up (the socket's
-     * own timer would have raised it; an acknowledgement would have moved {@code snd_una}).
+     * Whether the kernel took the errors: a retransmission went out without the backoff going up (the socket's own
+     * timer would have raised it; an acknowledgement of it since may have reset it), or the backoff went down with
+     * nothing acknowledged meanwhile (an acknowledgement resets it too). The errors reach the socket through the
+     * loopback's backlog, after {@code sendto} returned: looked at for up to {@link #EFFECT_WAIT}. A timer that fires
+     * in that time, or a kick taken and acknowledged along with other data, can be miscounted.
      */
     private boolean tookEffect(SocketInfo socket, TcpInfo before) throws NetlinkException {
-        Optional<TcpInfo> after = diag.tcpSocket(socket.local(), socket.remote(), TCP_INFO)
-                .flatMap(SocketInfo::tcpInfo);
-        LOG.debug("after the kick: {}", after.map(i -> "backoff " + i.backoff() + ", " + i.totalRetrans()
-                + " retransmission(s) (" + before.totalRetrans() + " before), " + i.unacked() + " unacknowledged")
-                .orElse("socket gone"));
-        if (after.isEmpty() || !after.get().bytesAcked().equals(before.bytesAcked())) {
-            return false;
-        }
-        TcpInfo now = after.get();
-        return now.backoff() < before.backoff()
-                || now.totalRetrans() > before.totalRetrans() && now.backoff() <= before.backoff();
+        long deadline = System.nanoTime() + EFFECT_WAIT.toNanos();
+        Optional<TcpInfo> after;
+        do {
+            after = diag.tcpSocket(socket.local(), socket.remote(), TCP_INFO).flatMap(SocketInfo::tcpInfo);
+            if (after.isEmpty()) {
+                return false;
+            }
+            TcpInfo now = after.get();
+            boolean retransmitted = now.totalRetrans() > before.totalRetrans() && now.backoff() <= before.backoff();
+            boolean reverted = now.backoff() < before.backoff() && now.bytesAcked().equals(before.bytesAcked());
+            if (retransmitted || reverted) {
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() < deadline);
+        LOG.debug("no effect seen: backoff {}, {} retransmission(s) ({} before), {} unacknowledged",
+                after.get().backoff(), after.get().totalRetrans(), before.totalRetrans(), after.get().unacked());
+        return false;
     }
 
     private static SessionTuple tuple(SocketInfo socket) {

@@ -15,8 +15,8 @@ import org.sacip.netlink.NetlinkParseException;
 final class TcpInfoParser {
     /** Through tcpi_total_retrans: the struct as Linux 2.6 already sent it. */
     static final int MINIMUM_LENGTH = 104;
-    /** tcpi_backoff, a byte. */
-    private static final int BACKOFF = 3;
+    /** tcpi_backoff, a byte after tcpi_state, tcpi_ca_state, tcpi_retransmits and tcpi_probes. */
+    private static final int BACKOFF = 4;
     private static final int BYTES_ACKED = 120;
     private static final int BYTES_RECEIVED = 128;
     private static final int SEGS_OUT = 136;

@@ -46,7 +46,7 @@ public final class RetransmissionKickBenchmark {
     /** The kick's errors: ICMP host unreachable this host sends itself (nothing else in the lab does). */
     private static final String[] BLOCK_KICK = {"nft",
             "add table inet nokick { chain out { type filter hook output priority filter; policy accept; "
-                    + "icmp type destination-unreachable icmp code host-unreachable drop; } }"};
+                    + "icmp type destination-unreachable icmp code host-unreachable drop; }; }"};
 
     private final Family family;
     private final int moves;
