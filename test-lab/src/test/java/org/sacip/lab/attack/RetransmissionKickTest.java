@@ -29,9 +29,9 @@ import org.sacip.lab.topology.TopologyKind;
  * The retransmission kick (docs/DATAPATH.md) after a break-before-make move with a 0.3 s outage, while a verified
  * stream (counters both ways, checked in order) runs from A's address X to B. During the outage both sockets'
  * retransmissions are lost and their timers back off. Once the move converged, each agent kicks its own socket:
- * over IPv4 A's socket (whose retransmissions nobody could answer before B sent to Y) must be kicked exactly once,
- * B's at most once; over IPv6, whose TCP has no RFC 6069 reversion, A's socket must be counted as left to its timer
- * and nothing kicked. Whether the kernel took the kick is printed, not asserted: the socket's own timer may win the
+ * each end looks at its own socket once; over IPv4 at least one of them, still waiting for its backed-off timer, is
+ * kicked, none more than once; over IPv6, whose TCP has no RFC 6069 reversion, at least one is counted as left to
+ * its timer and nothing is kicked. Whether the kernel took the kick is printed, not asserted: the socket's own timer may win the
  * race. Either way the stream survives with nothing lost, corrupted or out of order.
  */
 class RetransmissionKickTest {
@@ -71,31 +71,34 @@ class RetransmissionKickTest {
                     AgentFacts.sendingFrom(moved));
             Waits.Outcome<Optional<JsonNode>> bFollowed = Waits.poll(MOVE_LIMIT_MS,
                     () -> AgentFacts.session(controlB, service, local), AgentFacts.sentTo(moved));
-            // The kick runs on its own thread once the move converged; its counts say what it did. A's socket has
-            // unacknowledged data and a backed-off timer then: its retransmissions could not be answered before B
-            // sent to Y. (B's may have been answered already: it is kicked at most once, if at all.)
-            String counted = family == Family.IPV4 ? "kicked" : "unsupported";
-            Waits.Outcome<JsonNode> kickA = Waits.poll(KICK_LIMIT_MS, () -> kicks(controlA),
-                    k -> k.path(counted).asLong() >= 1);
-            // B looks at its socket once it applied A's move, kicking it only if it still waits for its timer.
-            Waits.Outcome<JsonNode> lookedB = Waits.poll(KICK_LIMIT_MS, () -> kicks(controlB),
-                    k -> looked(k) >= 1);
-            JsonNode kickB = lookedB.last();
+            // The kick runs on its own thread once the move converged (on A when B acknowledged, on B when it
+            // applied A's update); its counts say what it did. Each end looks at its socket once.
+            Waits.Outcome<JsonNode> kickA = Waits.poll(KICK_LIMIT_MS, () -> kicks(controlA), k -> looked(k) >= 1);
+            Waits.Outcome<JsonNode> kickB = Waits.poll(KICK_LIMIT_MS, () -> kicks(controlB), k -> looked(k) >= 1);
             StreamFigures figures = stream.finish();
             System.out.printf("retransmission kick (%s, %d ms outage): A %s, B %s; stream %s%n", family, OUTAGE_MS,
-                    kickA.last(), kickB, Streams.describe(figures));
+                    kickA.last(), kickB.last(), Streams.describe(figures));
+            // Over IPv4 a socket still waiting for its backed-off timer at convergence is kicked; one whose
+            // retransmission got through first is left alone. Both waiting for nothing would mean no outage.
+            String counted = family == Family.IPV4 ? "kicked" : "unsupported";
+            long counts = kickA.last().path(counted).asLong() + kickB.last().path(counted).asLong();
             assertAll(
                     () -> assertTrue(aConfirmed.met(), "A's move was not acknowledged: " + aConfirmed.last()),
                     () -> assertTrue(bFollowed.met(), "B does not send A's stream to Y: " + bFollowed.last()),
-                    () -> assertTrue(kickA.met(), "A's agent did not count its socket as " + counted + ": "
+                    () -> assertTrue(kickA.met(), "A's agent did not look at its socket: " + kickA.last()),
+                    () -> assertTrue(kickB.met(), "B's agent did not look at its socket: " + kickB.last()),
+                    () -> assertEquals(1, looked(kickA.last()), "A's sockets looked at (one stream, one move): "
                             + kickA.last()),
-                    () -> assertEquals(family == Family.IPV4 ? 1 : 0, kickA.last().path("kicked").asLong(),
-                            "A's sockets kicked (one stream, one move, at most once; IPv6 never): " + kickA.last()),
-                    () -> assertTrue(lookedB.met(), "B's agent did not look at its socket: " + kickB),
-                    () -> assertTrue(kickB.path("kicked").asLong() <= (family == Family.IPV4 ? 1 : 0),
-                            "B's sockets kicked (one stream, one move, at most once; IPv6 never): " + kickB),
+                    () -> assertEquals(1, looked(kickB.last()), "B's sockets looked at (one stream, one move): "
+                            + kickB.last()),
+                    () -> assertTrue(counts >= 1, "neither end's socket counted as " + counted + ": A "
+                            + kickA.last() + ", B " + kickB.last()),
+                    () -> assertTrue(kickA.last().path("kicked").asLong() <= (family == Family.IPV4 ? 1 : 0),
+                            "A's sockets kicked (one stream, one move: at most once; IPv6 never): " + kickA.last()),
+                    () -> assertTrue(kickB.last().path("kicked").asLong() <= (family == Family.IPV4 ? 1 : 0),
+                            "B's sockets kicked (one stream, one move: at most once; IPv6 never): " + kickB.last()),
                     () -> assertEquals(0, kickA.last().path("failed").asLong(), "A's kick failed: " + kickA.last()),
-                    () -> assertEquals(0, kickB.path("failed").asLong(), "B's kick failed: " + kickB),
+                    () -> assertEquals(0, kickB.last().path("failed").asLong(), "B's kick failed: " + kickB.last()),
                     () -> assertEquals(Verdict.SURVIVED, figures.verdict(), "the stream: " + Streams.describe(figures)),
                     () -> assertEquals(0, figures.bytesLost(), "bytes lost: " + Streams.describe(figures)),
                     () -> assertEquals(0, figures.bytesCorrupted(), "bytes corrupted or out of order: "
