@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.OpeningProof;
 import org.sacip.agent.session.Opener;
@@ -58,6 +59,7 @@ public final class RetransmissionKick implements AutoCloseable {
     private static final Set<SocketDetail> TCP_INFO = Set.of(SocketDetail.TCP_INFO);
     /** How long the kick looks for the kernel's answer to its errors. */
     private static final java.time.Duration EFFECT_WAIT = java.time.Duration.ofMillis(20);
+    private static final java.time.Duration EFFECT_POLL = java.time.Duration.ofMillis(1);
 
     /**
      * What became of the sockets of converged moves since the agent started: kicked (errors sent), of those
@@ -193,42 +195,40 @@ public final class RetransmissionKick implements AutoCloseable {
                     text(peerOriginal), e.getMessage());
             return;
         }
-        int sent = 0;
-        int took = 0;
+        // All errors first, then what the kernel made of them: the check waits for the loopback's backlog once.
+        Map<SocketInfo, TcpInfo> sent = new java.util.LinkedHashMap<>();
         for (SocketInfo socket : sockets) {
             SessionTuple tuple = tuple(socket);
-            if (!moved.contains(tuple)) {
-                continue;
-            }
-            Optional<Boolean> kickTook = kick(tuple, socket);
-            if (kickTook.isPresent()) {
-                sent++;
-                took += kickTook.get() ? 1 : 0;
+            if (moved.contains(tuple) && kick(tuple, socket)) {
+                sent.put(socket, socket.tcpInfo().orElseThrow());
             }
         }
-        if (sent > 0) {
-            LOG.info("retransmission kick: {} socket(s) of {} with {} waiting for a backed-off timer, {} reverted",
-                    sent, text(localOriginal), text(peerOriginal), took);
+        if (sent.isEmpty()) {
+            return;
         }
+        int took = tookEffect(sent);
+        reverted.addAndGet(took);
+        LOG.info("retransmission kick: {} socket(s) of {} with {} waiting for a backed-off timer, {} reverted",
+                sent.size(), text(localOriginal), text(peerOriginal), took);
     }
 
-    /** Kicks one socket if it needs it and can be; returns whether the kernel took it, or empty if not kicked. */
-    private Optional<Boolean> kick(SessionTuple tuple, SocketInfo socket) {
+    /** Kicks one socket if it needs it and can be; returns whether errors were sent. */
+    private boolean kick(SessionTuple tuple, SocketInfo socket) {
         TcpInfo info = socket.tcpInfo().orElse(null);
         if (info == null || info.unacked() == 0 || info.backoff() == 0) {
             LOG.debug("not kicked: {} has {}", tuple, info == null ? "no tcp_info" : info.unacked()
                     + " segment(s) unacknowledged, backoff " + info.backoff());
             idle.incrementAndGet();
-            return Optional.empty();
+            return false;
         }
         if (!tuple.isIpv4()) {
             unsupported.incrementAndGet();
-            return Optional.empty();
+            return false;
         }
         Opening opening = openings.get(tuple);
         if (opening == null || info.bytesAcked().isEmpty() || socket.receivesErrors().orElse(true)) {
             unknown.incrementAndGet();
-            return Optional.empty();
+            return false;
         }
         long unacknowledged = (opening.ownIsn() + (opening.weOpened() ? 0 : 1) + info.bytesAcked().getAsLong())
                 & 0xffffffffL;
@@ -238,46 +238,58 @@ public final class RetransmissionKick implements AutoCloseable {
                 sender.send(error, tuple.local().address());
             }
             kicked.incrementAndGet();
-            boolean took = tookEffect(socket, info);
-            if (took) {
-                reverted.incrementAndGet();
-            }
-            LOG.debug("kicked {} (backoff {}, {} unacknowledged from {}): {}", tuple, info.backoff(), info.unacked(),
-                    Long.toUnsignedString(unacknowledged), took ? "reverted" : "no effect seen");
-            return Optional.of(took);
-        } catch (DataPathException | NetlinkException e) {
+            LOG.debug("kicked {} (backoff {}, {} unacknowledged from {})", tuple, info.backoff(), info.unacked(),
+                    Long.toUnsignedString(unacknowledged));
+            return true;
+        } catch (DataPathException e) {
             failed.incrementAndGet();
             LOG.debug("kicking {} failed: {}", tuple, e.getMessage());
-            return Optional.empty();
+            return false;
         }
     }
 
     /**
-     * Whether the kernel took the errors: a retransmission went out without the backoff going up (the socket's own
-     * timer would have raised it; an acknowledgement of it since may have reset it), or the backoff went down with
-     * nothing acknowledged meanwhile (an acknowledgement resets it too). The errors reach the socket through the
-     * loopback's backlog, after {@code sendto} returned: looked at for up to {@link #EFFECT_WAIT}. A timer that fires
-     * in that time, or a kick taken and acknowledged along with other data, can be miscounted.
+     * How many of the kicked sockets the kernel was seen to take the errors for: a retransmission went out without
+     * the backoff going up (the socket's own timer would have raised it; an acknowledgement of it since may have
+     * reset it), or the backoff went down with nothing acknowledged meanwhile (an acknowledgement resets it too).
+     * The errors reach the sockets through the loopback's backlog, after {@code sendto} returned: looked at until
+     * {@link #EFFECT_WAIT} has passed (at least once each). A timer that fires in that time, or a kick taken and
+     * acknowledged along with other data, can be miscounted.
      */
-    private boolean tookEffect(SocketInfo socket, TcpInfo before) throws NetlinkException {
+    private int tookEffect(Map<SocketInfo, TcpInfo> kicked) {
         long deadline = System.nanoTime() + EFFECT_WAIT.toNanos();
-        Optional<TcpInfo> after;
-        do {
-            after = diag.tcpSocket(socket.local(), socket.remote(), TCP_INFO).flatMap(SocketInfo::tcpInfo);
-            if (after.isEmpty()) {
-                return false;
+        Map<SocketInfo, TcpInfo> pending = new java.util.LinkedHashMap<>(kicked);
+        int took = 0;
+        while (true) {
+            for (java.util.Iterator<Map.Entry<SocketInfo, TcpInfo>> it = pending.entrySet().iterator();
+                    it.hasNext();) {
+                Map.Entry<SocketInfo, TcpInfo> entry = it.next();
+                Optional<TcpInfo> after;
+                try {
+                    after = diag.tcpSocket(entry.getKey().local(), entry.getKey().remote(), TCP_INFO)
+                            .flatMap(SocketInfo::tcpInfo);
+                } catch (NetlinkException e) {
+                    LOG.debug("cannot look at {} after the kick: {}", tuple(entry.getKey()), e.getMessage());
+                    after = Optional.empty();
+                }
+                if (after.isEmpty()) {
+                    it.remove();
+                } else if (took(entry.getValue(), after.get())) {
+                    took++;
+                    it.remove();
+                }
             }
-            TcpInfo now = after.get();
-            boolean retransmitted = now.totalRetrans() > before.totalRetrans() && now.backoff() <= before.backoff();
-            boolean reverted = now.backoff() < before.backoff() && now.bytesAcked().equals(before.bytesAcked());
-            if (retransmitted || reverted) {
-                return true;
+            if (pending.isEmpty() || System.nanoTime() >= deadline) {
+                return took;
             }
-            Thread.onSpinWait();
-        } while (System.nanoTime() < deadline);
-        LOG.debug("no effect seen: backoff {}, {} retransmission(s) ({} before), {} unacknowledged",
-                after.get().backoff(), after.get().totalRetrans(), before.totalRetrans(), after.get().unacked());
-        return false;
+            LockSupport.parkNanos(EFFECT_POLL.toNanos());
+        }
+    }
+
+    private static boolean took(TcpInfo before, TcpInfo now) {
+        boolean retransmitted = now.totalRetrans() > before.totalRetrans() && now.backoff() <= before.backoff();
+        boolean reverted = now.backoff() < before.backoff() && now.bytesAcked().equals(before.bytesAcked());
+        return retransmitted || reverted;
     }
 
     private static SessionTuple tuple(SocketInfo socket) {
