@@ -2,6 +2,7 @@ package org.sacip.lab.attack;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.sacip.lab.Lab;
@@ -11,6 +12,7 @@ import org.sacip.lab.traffic.StreamDrain;
 import org.sacip.lab.traffic.StreamReport;
 import org.sacip.lab.traffic.TrafficKind;
 import org.sacip.lab.traffic.Tuples;
+import org.sacip.testing.Eventually;
 
 /**
  * One verified gap stream (8-byte counters every 2 ms both ways on one TCP connection, checked in order) from a
@@ -55,6 +57,19 @@ final class VerifiedStream {
     int clientPort() {
         String local = clientTuple.split(" -> ")[0];
         return Integer.parseInt(local.substring(local.lastIndexOf(':') + 1));
+    }
+
+    /**
+     * Waits until both ends have received more since this call, or until {@code limit} passed. A connection that moved
+     * while its peer's agent was under load sits in TCP's backed-off retransmission timer for a while; judging it the
+     * moment the flood ends would call that wait a stall. A connection that never flows again is still one: the
+     * verdict of {@link #finish} says so.
+     */
+    boolean awaitFlowing(Duration limit) {
+        long clientBefore = client.counts(REPORT_LIMIT_MS)[1];
+        long serverBefore = server.counts(REPORT_LIMIT_MS)[1];
+        return Eventually.within(limit, () -> client.counts(REPORT_LIMIT_MS)[1] > clientBefore
+                && server.counts(REPORT_LIMIT_MS)[1] > serverBefore);
     }
 
     /** Stops both sides, drains, and returns the two reports' figures. */
