@@ -8,12 +8,13 @@ import java.util.Map;
  * reason present, zero included), {@code unsent} the messages the sender did not send, by reason; {@code bounds}
  * every table a remote host can make grow, with its size and limit; {@code pathMtu} what became of the path MTU
  * errors the ruleset logged (relayed to a moved session, about no remapped session, refused as malformed, over the
- * rate, failed to send).
+ * rate, failed to send); {@code retransmissionKicks} what the retransmission kick did with the TCP sockets of
+ * converged moves (kicked, of those reverted; idle, unknown, unsupported, failed: {@code RetransmissionKick.Counts}).
  */
 public record StatusView(String version, String started, long uptimeSeconds, List<ManagedAddress> managedAddresses,
         int ghosts, int sessions, int peers, long moves, long restores, Map<String, Long> drops, long dropsTotal,
         long sent, Map<String, Long> unsent, List<BoundRow> bounds, long heapUsedBytes, long heapMaxBytes,
-        Map<String, Long> pathMtu) {
+        Map<String, Long> pathMtu, Map<String, Long> retransmissionKicks) {
 
     /** A usable local address on a managed interface. */
     public record ManagedAddress(String address, String interfaceName) {

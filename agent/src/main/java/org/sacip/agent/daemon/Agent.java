@@ -17,6 +17,7 @@ import org.sacip.agent.datapath.DataPath;
 import org.sacip.agent.datapath.DataPathException;
 import org.sacip.agent.datapath.DataPathGuard;
 import org.sacip.agent.datapath.PathMtuRelay;
+import org.sacip.agent.datapath.RetransmissionKick;
 import org.sacip.agent.handover.Handover;
 import org.sacip.agent.handover.HandoverEvents;
 import org.sacip.agent.handover.HandoverStore;
@@ -81,6 +82,7 @@ public final class Agent implements AutoCloseable {
     private SourceRoutes sourceRoutes;
     private Handover handover;
     private PathMtuRelay pathMtuRelay;
+    private RetransmissionKick retransmissionKick;
     private MoveMonitor monitor;
     private SessionTracker tracker;
     private DropReport dropReport;
@@ -121,6 +123,9 @@ public final class Agent implements AutoCloseable {
             sourceRoutes = SourceRoutes.start(Optional.empty(), config.sourceRoutes(), config.scope(),
                     config.dataPath().routeMark());
             opened.add(sourceRoutes);
+            // Once a move converged, TCP sockets that wait for a backed-off retransmission timer resend at once.
+            retransmissionKick = RetransmissionKick.start(null, config.dataPath());
+            opened.add(retransmissionKick);
             Optional<Handover.SocketCloser> closer = Optional.empty();
             if (config.closeLegacySessions()) {
                 LegacySessionCloser legacyCloser = LegacySessionCloser.open();
@@ -137,6 +142,12 @@ public final class Agent implements AutoCloseable {
                 @Override
                 public void movesOver(Set<InetAddress> originals) {
                     movesOver.addAll(originals);
+                }
+
+                @Override
+                public void moveConverged(InetAddress localOriginal, InetAddress peerOriginal,
+                        Set<SessionTuple> sessions) {
+                    retransmissionKick.converged(localOriginal, peerOriginal, sessions);
                 }
             }, clock);
             opened.add(handover);
@@ -193,6 +204,7 @@ public final class Agent implements AutoCloseable {
                         @Override
                         public void opened(List<SessionOpened> sessions, boolean initialDump) {
                             liveSessions.add(sessions.stream().map(SessionOpened::tuple).toList());
+                            retransmissionKick.opened(sessions);
                             protocol.sessionsOpened(sessions, initialDump);
                         }
 
@@ -201,6 +213,7 @@ public final class Agent implements AutoCloseable {
                             liveSessions.remove(sessions);
                             protocol.sessionsEnded(sessions);
                             handover.sessionsEnded(sessions);
+                            retransmissionKick.ended(sessions);
                         }
                     }, clock);
             opened.add(tracker);
@@ -297,6 +310,10 @@ public final class Agent implements AutoCloseable {
 
     public PathMtuRelay pathMtuRelay() {
         return pathMtuRelay;
+    }
+
+    public RetransmissionKick retransmissionKick() {
+        return retransmissionKick;
     }
 
     public Sender sender() {

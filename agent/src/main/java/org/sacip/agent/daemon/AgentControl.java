@@ -21,6 +21,7 @@ import org.sacip.agent.control.StatusView;
 import org.sacip.agent.datapath.Ghost;
 import org.sacip.agent.datapath.PathMtuRelay;
 import org.sacip.agent.datapath.Remapping;
+import org.sacip.agent.datapath.RetransmissionKick;
 import org.sacip.agent.handover.HandoverView;
 import org.sacip.agent.peer.protocol.AssociationView;
 import org.sacip.agent.peer.protocol.Bound;
@@ -71,12 +72,20 @@ final class AgentControl implements ControlApi {
         pathMtu.put("refused", relay.refused());
         pathMtu.put("rate_limited", relay.rateLimited());
         pathMtu.put("failed", relay.failed());
+        RetransmissionKick.Counts kick = agent.retransmissionKick().counts();
+        Map<String, Long> kicks = new LinkedHashMap<>();
+        kicks.put("kicked", kick.kicked());
+        kicks.put("reverted", kick.reverted());
+        kicks.put("idle", kick.idle());
+        kicks.put("unknown", kick.unknown());
+        kicks.put("unsupported", kick.unsupported());
+        kicks.put("failed", kick.failed());
         Runtime runtime = Runtime.getRuntime();
         return new StatusView(AgentMain.VERSION, agent.started().toString(),
                 Duration.between(agent.started(), now).toSeconds(), addresses, handover.ghosts().size(),
                 handover.sessions().size(), engine.lineages().size(), handover.moves(), handover.restores(), drops,
                 agent.protocol().drops().total(), agent.sender().sent(), unsent, bounds,
-                runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory(), pathMtu);
+                runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory(), pathMtu, kicks);
     }
 
     @Override

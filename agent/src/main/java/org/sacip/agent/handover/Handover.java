@@ -60,11 +60,22 @@ public final class Handover implements HandoverPort, AutoCloseable {
         int destroy(InetAddress localAddress, Set<SessionTuple> sessions) throws org.sacip.netlink.NetlinkException;
     }
 
-    /** Learns of the data path's ghosts and of addresses whose moved sessions all ended. */
+    /**
+     * Learns of the data path's ghosts, of addresses whose moved sessions all ended, and of moves that converged for
+     * a key lineage.
+     */
     public interface Observer {
         void ghosts(Set<InetAddress> addresses);
 
         void movesOver(Set<InetAddress> originals);
+
+        /**
+         * A move of the lineage between our {@code localOriginal} and the peer's {@code peerOriginal} converged and
+         * is in the data path: the peer acknowledged ours, or its checked move is committed here. {@code sessions}
+         * are bound to the lineage. On the handover thread: must not wait.
+         */
+        default void moveConverged(InetAddress localOriginal, InetAddress peerOriginal, Set<SessionTuple> sessions) {
+        }
     }
 
     /** Where our original address moved; {@code originalInPlace}: it is still on its interface (a route change). */
@@ -268,6 +279,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         Instant now = clock.instant();
         Map<Octets, Lineage> before = new HashMap<>();
         Map<Octets, Set<SessionTuple>> touchedBy = new LinkedHashMap<>();
+        Set<Octets> moved = new LinkedHashSet<>();
         for (AssociationView view : change.lineages()) {
             Lineage previous = lineages.get(view.lineage());
             before.put(view.lineage(), previous);
@@ -277,6 +289,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
             lineages.put(view.lineage(), next);
             touchedBy.put(view.lineage(), new LinkedHashSet<>(byLineage.getOrDefault(view.lineage(), Set.of())));
             reportLineage(view, previous, next, now);
+            if (previous != null && (!next.state().localConfirmed().equals(previous.state().localConfirmed())
+                    || !next.state().peerCurrent().equals(previous.state().peerCurrent()))) {
+                moved.add(view.lineage());
+            }
         }
         for (EngineChange.RefusedMove refused : change.refusedMoves()) {
             Octets id = refused.lineage().lineage();
@@ -379,6 +395,13 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 failed.addAll(touchedBy.keySet());
                 failed.addAll(bindingsBy.keySet());
                 break;
+            }
+        }
+        for (Octets id : moved) {
+            Lineage lineage = lineages.get(id);
+            Set<SessionTuple> sessions = byLineage.getOrDefault(id, Set.of());
+            if (!failed.contains(id) && lineage != null && !sessions.isEmpty()) {
+                observer.moveConverged(lineage.localOriginal(), lineage.peerOriginal(), Set.copyOf(sessions));
             }
         }
         return failed;

@@ -30,6 +30,7 @@ class ControlServerCommandsTest extends RunningControlServer {
         assertEquals(0, status.get("drops").get("REPLAY").asLong());
         assertEquals(2, status.get("drops_total").asLong());
         assertEquals(1, status.get("path_mtu").get("relayed").asLong());
+        assertEquals(2, status.get("retransmission_kicks").get("kicked").asLong());
         assertFalse(status.has("uptimeSeconds"));
     }
 

@@ -11,6 +11,8 @@ final class SockDiag {
     static final int INET_DIAG_REQ_BYTECODE = 1;
     static final int INET_DIAG_PROTOCOL = 10;
     static final int INET_DIAG_INFO = 2;
+    /** struct inet_diag_sockopt: the socket's boolean options (Linux 5.10). */
+    static final int INET_DIAG_SOCKOPT = 22;
     /** The idiag_ext bit that asks for INET_DIAG_INFO (struct tcp_info for TCP). */
     static final int EXT_INFO = 1 << (INET_DIAG_INFO - 1);
     /** INET_DIAG_NOCOOKIE: an exact request that names a socket by its tuple only. */

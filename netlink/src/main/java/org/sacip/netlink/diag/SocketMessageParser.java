@@ -16,6 +16,9 @@ public final class SocketMessageParser {
     static final int INET_DIAG_MSG_LENGTH = 72;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    /** recverr, the first bit field of struct inet_diag_sockopt. */
+    private static final int RECVERR_BIT = 1;
+    private static final int SOCKOPT_LENGTH = 2;
 
     private SocketMessageParser() {
     }
@@ -61,11 +64,15 @@ public final class SocketMessageParser {
         Optional<TcpInfo> tcpInfo = transport == TransportProtocol.TCP && attributes.info() != null
                 ? Optional.of(TcpInfoParser.parse(attributes.info())) : Optional.empty();
         return new SocketInfo(transport, family, new InetSocketAddress(local, localPort),
-                new InetSocketAddress(remote, remotePort), state, uid, inode, boundInterface, cookie, tcpInfo);
+                new InetSocketAddress(remote, remotePort), state, uid, inode, boundInterface, cookie, tcpInfo,
+                attributes.receivesErrors());
     }
 
-    /** The attributes read after inet_diag_msg: the protocol (destroy notifications) and INET_DIAG_INFO. */
-    private record Attributes(Integer protocolNumber, ByteBuffer info) {
+    /**
+     * The attributes read after inet_diag_msg: the protocol (destroy notifications), INET_DIAG_INFO and, from
+     * INET_DIAG_SOCKOPT (struct inet_diag_sockopt, bit fields from the lowest bit up), IP_RECVERR.
+     */
+    private record Attributes(Integer protocolNumber, ByteBuffer info, Optional<Boolean> receivesErrors) {
         TransportProtocol protocol() {
             return protocolNumber == null ? null : TransportProtocol.of(protocolNumber);
         }
@@ -75,17 +82,20 @@ public final class SocketMessageParser {
         AttributeDecoder attributes = new AttributeDecoder(payload.duplicate().position(INET_DIAG_MSG_LENGTH));
         Integer number = null;
         ByteBuffer info = null;
+        Optional<Boolean> receivesErrors = Optional.empty();
         while (attributes.next()) {
             switch (attributes.type()) {
                 case SockDiag.INET_DIAG_PROTOCOL -> number = attributes.u8();
                 case SockDiag.INET_DIAG_INFO -> info = attributes.bytes();
+                case SockDiag.INET_DIAG_SOCKOPT -> receivesErrors =
+                        Optional.of((attributes.byteArray(SOCKOPT_LENGTH)[0] & RECVERR_BIT) != 0);
                 default -> {
-                    // Shutdown, TOS, class, mark, cgroup, socket options: not read.
+                    // Shutdown, TOS, class, mark, cgroup: not read.
                 }
             }
         }
         attributes.throwIfError();
-        return new Attributes(number, info);
+        return new Attributes(number, info, receivesErrors);
     }
 
     private static InetAddress address(ByteBuffer payload, int offset, int length) {

@@ -57,7 +57,8 @@ class TcpInfoFixturesTest {
         TcpInfo info = socket.tcpInfo().orElseThrow();
         assertEquals(new TcpInfo(280, TcpState.ESTABLISHED, Duration.ofMillis(204), Duration.ofNanos(74_000), 0, 0, 0,
                 0, OptionalLong.of(1001), OptionalLong.of(10), OptionalLong.of(4), OptionalLong.of(3),
-                Optional.of(Duration.ofNanos(23_000)), OptionalLong.of(1), OptionalLong.of(1)), info);
+                Optional.of(Duration.ofNanos(23_000)), OptionalLong.of(1), OptionalLong.of(1), 0), info);
+        assertEquals(Optional.of(false), socket.receivesErrors());
     }
 
     @Test

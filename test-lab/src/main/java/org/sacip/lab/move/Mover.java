@@ -35,6 +35,11 @@ public final class Mover {
         this.hooks = hooks;
     }
 
+    /** A mover whose moves wait {@code halfPauseMs} between their halves (a break-before-make move's outage). */
+    public Mover(Topology topology, long halfPauseMs) {
+        this(topology, halfPauseMs, AddressHooks.NONE);
+    }
+
     public MoveEvent move(MoveStep step) {
         return move(step, this::pause);
     }

@@ -34,6 +34,11 @@ public final class StatusView {
                 lines.add(Map.entry("path mtu " + relay.getKey().replace('_', ' '), relay.getValue().asText()));
             }
         }
+        for (Map.Entry<String, JsonNode> kick : status.path("retransmission_kicks").properties()) {
+            if (kick.getValue().asLong() != 0) {
+                lines.add(Map.entry("retransmission kicks " + kick.getKey(), kick.getValue().asText()));
+            }
+        }
 
         int width = lines.stream().mapToInt(line -> line.getKey().length()).max().orElse(0) + 1;
         StringBuilder out = new StringBuilder();

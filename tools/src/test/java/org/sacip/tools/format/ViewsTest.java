@@ -61,19 +61,22 @@ class ViewsTest {
     @Test
     void statusIsKeyValueLinesWithNonZeroDropsAndTheTotal() {
         assertEquals("""
-                version:            0.1.0-SNAPSHOT
-                started:            2026-11-23T13:00:00Z
-                uptime:             1h02m
-                managed addresses:  198.18.2.2 (eth1), 2001:db8:2::2 (eth1)
-                ghosts:             1
-                sessions:           4
-                peers:              2
-                moves:              3
-                restores:           1
-                drops BAD_MAC:      2
-                drops UNKNOWN_PEER: 5
-                drops total:        7
-                path mtu relayed:   3
+                version:                       0.1.0-SNAPSHOT
+                started:                       2026-11-23T13:00:00Z
+                uptime:                        1h02m
+                managed addresses:             198.18.2.2 (eth1), 2001:db8:2::2 (eth1)
+                ghosts:                        1
+                sessions:                      4
+                peers:                         2
+                moves:                         3
+                restores:                      1
+                drops BAD_MAC:                 2
+                drops UNKNOWN_PEER:            5
+                drops total:                   7
+                path mtu relayed:              3
+                retransmission kicks kicked:   2
+                retransmission kicks reverted: 2
+                retransmission kicks idle:     5
                 """, StatusView.render(Fixtures.json("status.json")));
     }
 

@@ -1,0 +1,328 @@
+package org.sacip.agent.datapath;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.OpeningProof;
+import org.sacip.agent.session.Opener;
+import org.sacip.agent.session.SessionOpened;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.AddressText;
+import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.diag.SockDiagClient;
+import org.sacip.netlink.diag.SocketDetail;
+import org.sacip.netlink.diag.SocketFilter;
+import org.sacip.netlink.diag.SocketInfo;
+import org.sacip.netlink.diag.TcpInfo;
+import org.sacip.netlink.diag.TcpState;
+import org.sacip.netlink.diag.TransportProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends the wait for a backed-off retransmission timer once a move has converged (docs/DATAPATH.md "Retransmission
+ * kick"). While a break-before-make move is under way, a TCP sender's retransmissions are lost and its timer backs
+ * off (0.2 s, 0.4 s, 0.8 s ...); without help the first packet after the move waits for that timer. When a move of
+ * a key lineage has converged (our move acknowledged by the peer; the peer's move applied here), each TCP socket of
+ * this host bound to that lineage that has unacknowledged data and a backed-off timer gets, through the local stack,
+ * ICMP "host unreachable" errors quoting its oldest unacknowledged segment, one per backoff: RFC 6069 has the
+ * sender undo a backoff for each, and retransmit at once when the reverted timeout has already run out. The errors
+ * carry no data, so nothing the socket sends or receives changes but the timer.
+ *
+ * <p>The sequence number must be the socket's {@code snd_una} exactly, or the kernel ignores the error: it is the
+ * socket's own initial sequence number (from the SYN-ACK the ruleset logged, {@link #opened}) plus
+ * {@code tcpi_bytes_acked}, plus one for the peer's SYN when the peer opened the connection (a client counts its own
+ * SYN among the bytes acked). A socket without such a record, a socket that asked for ICMP errors as socket errors
+ * (IP_RECVERR: its owner would see EHOSTUNREACH), and IPv6 sockets (Linux's tcp_v6_err does no RFC 6069 reversion)
+ * are left to their timer. At most once per socket per converged move; on its own daemon thread, so the handover
+ * thread never waits for it.
+ */
+public final class RetransmissionKick implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RetransmissionKick.class);
+    /** The most errors one socket gets at once: a timer backed off this often has waited minutes already. */
+    static final int MAX_REVERSIONS = 16;
+    private static final Set<TcpState> STATES = Set.of(TcpState.ESTABLISHED, TcpState.CLOSE_WAIT);
+    private static final Set<SocketDetail> TCP_INFO = Set.of(SocketDetail.TCP_INFO);
+    /** How long the kick looks for the kernel's answer to its errors. */
+    private static final java.time.Duration EFFECT_WAIT = java.time.Duration.ofMillis(20);
+    private static final java.time.Duration EFFECT_POLL = java.time.Duration.ofMillis(1);
+
+    /**
+     * What became of the sockets of converged moves since the agent started: kicked (errors sent), of those
+     * reverted (seen to take effect: the kernel undid a backoff or retransmitted at once; a kick that lost the race
+     * with the socket's own timer or an acknowledgement is not counted here), idle (nothing unacknowledged or a timer not backed
+     * off: nothing to do), unknown (no record of the opening, or IP_RECVERR set or not known), unsupported (IPv6,
+     * with unacknowledged data and a backed-off timer), and failed (sock_diag or the raw socket refused).
+     */
+    public record Counts(long kicked, long reverted, long idle, long unknown, long unsupported, long failed) {
+    }
+
+    /** The socket's own initial sequence number, and whether this host opened the connection. */
+    private record Opening(long ownIsn, boolean weOpened) {
+    }
+
+    private final NetNamespace namespace;
+    private final RawIpSender sender;
+    private final SockDiagClient diag;
+    private final ExecutorService thread;
+    private final Map<SessionTuple, Opening> openings = new ConcurrentHashMap<>();
+    private final AtomicLong kicked = new AtomicLong();
+    private final AtomicLong reverted = new AtomicLong();
+    private final AtomicLong idle = new AtomicLong();
+    private final AtomicLong unknown = new AtomicLong();
+    private final AtomicLong unsupported = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    private RetransmissionKick(NetNamespace namespace, RawIpSender sender, SockDiagClient diag) {
+        this.namespace = namespace;
+        this.sender = sender;
+        this.diag = diag;
+        this.thread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "sacip-kick");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens the raw sockets and a sock_diag socket in {@code namespace} ({@code null}: the caller's). */
+    public static RetransmissionKick start(NetNamespace namespace, DataPathSettings settings)
+            throws DataPathException {
+        SockDiagClient diag;
+        try {
+            diag = namespace == null ? SockDiagClient.open() : SockDiagClient.open(namespace);
+        } catch (NetlinkException e) {
+            throw new DataPathException("cannot open sock_diag for the retransmission kick", e);
+        }
+        try {
+            RetransmissionKick kick = new RetransmissionKick(namespace, RawIpSender.open(namespace,
+                    settings.relayedMark()), diag);
+            kick.thread.execute(kick::warmUp);
+            return kick;
+        } catch (DataPathException | RuntimeException e) {
+            diag.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the kick's code once with nothing to kick (a dump of the loopback's sockets, an error built and not sent),
+     * so that its classes are loaded and the first real kick, which races the socket's own timer, is not slowed by it.
+     */
+    private void warmUp() {
+        try {
+            InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            for (SocketInfo socket : diag.dump(TransportProtocol.TCP, STATES, Optional.of(SocketFilter.localAddress(
+                    loopback).and(SocketFilter.remoteAddress(loopback))), TCP_INFO)) {
+                tuple(socket);
+            }
+            UnreachableQuote.ipv4(new SessionTuple(SessionProtocol.TCP, new Endpoint(loopback, 1),
+                    new Endpoint(loopback, 1)), 0);
+        } catch (NetlinkException | java.net.UnknownHostException e) {
+            LOG.debug("retransmission kick warm-up: {}", e.getMessage());
+        }
+    }
+
+    public Counts counts() {
+        return new Counts(kicked.get(), reverted.get(), idle.get(), unknown.get(), unsupported.get(), failed.get());
+    }
+
+    /** Remembers the initial sequence numbers of TCP sessions whose opening the agent saw. Any thread. */
+    public void opened(Collection<SessionOpened> sessions) {
+        for (SessionOpened session : sessions) {
+            Optional<OpeningProof> proof = session.proof();
+            if (session.tuple().protocol() == SessionProtocol.TCP && proof.isPresent()
+                    && session.opener() != Opener.UNKNOWN) {
+                byte[] isn = proof.get().ours().toByteArray();
+                long own = ((isn[0] & 0xffL) << 24) | ((isn[1] & 0xffL) << 16) | ((isn[2] & 0xffL) << 8)
+                        | (isn[3] & 0xffL);
+                openings.put(session.tuple(), new Opening(own, session.opener() == Opener.LOCAL));
+            }
+        }
+    }
+
+    /** Forgets ended sessions. Any thread. */
+    public void ended(Collection<SessionTuple> sessions) {
+        sessions.forEach(openings::remove);
+    }
+
+    /**
+     * A move of the lineage between our {@code localOriginal} and the peer's {@code peerOriginal} converged, and
+     * {@code sessions} are bound to it: kicks those of their TCP sockets that wait for a backed-off timer. Returns at
+     * once; the work runs on the kick's thread.
+     */
+    public void converged(InetAddress localOriginal, InetAddress peerOriginal, Collection<SessionTuple> sessions) {
+        Set<SessionTuple> moved = Set.copyOf(sessions.stream()
+                .filter(s -> s.protocol() == SessionProtocol.TCP).toList());
+        if (moved.isEmpty()) {
+            return;
+        }
+        LOG.debug("move of {} with {} converged: {} TCP session(s) to look at", text(localOriginal),
+                text(peerOriginal), moved.size());
+        try {
+            thread.execute(() -> kick(localOriginal, peerOriginal, moved));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("retransmission kick closed, {} session(s) left to their timers", moved.size());
+        }
+    }
+
+    private void kick(InetAddress localOriginal, InetAddress peerOriginal, Set<SessionTuple> moved) {
+        List<SocketInfo> sockets;
+        Optional<SocketFilter> filter = Optional.of(SocketFilter.localAddress(localOriginal)
+                .and(SocketFilter.remoteAddress(peerOriginal)));
+        try {
+            // An IPv4 session may be held by a dual-stack IPv6 socket (Java's, for one): the IPv6 dump lists it with
+            // its v4-mapped tuple, and its errors come through IPv4's tcp_v4_err all the same.
+            sockets = localOriginal.getAddress().length == 4
+                    ? diag.dump(TransportProtocol.TCP, STATES, filter, TCP_INFO)
+                    : diag.dump(TransportProtocol.TCP, 6, STATES, filter, TCP_INFO);
+        } catch (NetlinkException e) {
+            failed.addAndGet(moved.size());
+            LOG.warn("retransmission kick: cannot list the sockets of {} with {}: {}", text(localOriginal),
+                    text(peerOriginal), e.getMessage());
+            return;
+        }
+        // All errors first, then what the kernel made of them: the check waits for the loopback's backlog once.
+        Map<SocketInfo, TcpInfo> sent = new java.util.LinkedHashMap<>();
+        for (SocketInfo socket : sockets) {
+            SessionTuple tuple = tuple(socket);
+            if (moved.contains(tuple) && kick(tuple, socket)) {
+                sent.put(socket, socket.tcpInfo().orElseThrow());
+            }
+        }
+        if (sent.isEmpty()) {
+            return;
+        }
+        int took = tookEffect(sent);
+        reverted.addAndGet(took);
+        LOG.info("retransmission kick: {} socket(s) of {} with {} waiting for a backed-off timer, {} reverted",
+                sent.size(), text(localOriginal), text(peerOriginal), took);
+    }
+
+    /** Kicks one socket if it needs it and can be; returns whether errors were sent. */
+    private boolean kick(SessionTuple tuple, SocketInfo socket) {
+        TcpInfo info = socket.tcpInfo().orElse(null);
+        if (info == null || info.unacked() == 0 || info.backoff() == 0) {
+            LOG.debug("not kicked: {} has {}", tuple, info == null ? "no tcp_info" : info.unacked()
+                    + " segment(s) unacknowledged, backoff " + info.backoff());
+            idle.incrementAndGet();
+            return false;
+        }
+        if (!tuple.isIpv4()) {
+            unsupported.incrementAndGet();
+            return false;
+        }
+        Opening opening = openings.get(tuple);
+        if (opening == null || info.bytesAcked().isEmpty() || socket.receivesErrors().orElse(true)) {
+            unknown.incrementAndGet();
+            return false;
+        }
+        long unacknowledged = (opening.ownIsn() + (opening.weOpened() ? 0 : 1) + info.bytesAcked().getAsLong())
+                & 0xffffffffL;
+        byte[] error = UnreachableQuote.ipv4(tuple, unacknowledged);
+        try {
+            for (int i = 0; i < Math.min(info.backoff(), MAX_REVERSIONS); i++) {
+                sender.send(error, tuple.local().address());
+            }
+            kicked.incrementAndGet();
+            LOG.debug("kicked {} (backoff {}, {} unacknowledged from {})", tuple, info.backoff(), info.unacked(),
+                    Long.toUnsignedString(unacknowledged));
+            return true;
+        } catch (DataPathException e) {
+            failed.incrementAndGet();
+            LOG.debug("kicking {} failed: {}", tuple, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * How many of the kicked sockets the kernel was seen to take the errors for: a retransmission went out without
+     * the backoff going up (the socket's own timer would have raised it; an acknowledgement of it since may have
+     * reset it), or the backoff went down with nothing acknowledged meanwhile (an acknowledgement resets it too).
+     * The errors reach the sockets through the loopback's backlog, after {@code sendto} returned: looked at until
+     * {@link #EFFECT_WAIT} has passed (at least once each). A timer that fires in that time, or a kick taken and
+     * acknowledged along with other data, can be miscounted.
+     */
+    private int tookEffect(Map<SocketInfo, TcpInfo> kicked) {
+        long deadline = System.nanoTime() + EFFECT_WAIT.toNanos();
+        Map<SocketInfo, TcpInfo> pending = new java.util.LinkedHashMap<>(kicked);
+        int took = 0;
+        while (true) {
+            for (java.util.Iterator<Map.Entry<SocketInfo, TcpInfo>> it = pending.entrySet().iterator();
+                    it.hasNext();) {
+                Map.Entry<SocketInfo, TcpInfo> entry = it.next();
+                Optional<TcpInfo> after;
+                try {
+                    after = diag.tcpSocket(entry.getKey().local(), entry.getKey().remote(), TCP_INFO)
+                            .flatMap(SocketInfo::tcpInfo);
+                } catch (NetlinkException e) {
+                    LOG.debug("cannot look at {} after the kick: {}", tuple(entry.getKey()), e.getMessage());
+                    after = Optional.empty();
+                }
+                if (after.isEmpty()) {
+                    it.remove();
+                } else if (took(entry.getValue(), after.get())) {
+                    took++;
+                    it.remove();
+                }
+            }
+            if (pending.isEmpty() || System.nanoTime() >= deadline) {
+                return took;
+            }
+            LockSupport.parkNanos(EFFECT_POLL.toNanos());
+        }
+    }
+
+    private static boolean took(TcpInfo before, TcpInfo now) {
+        boolean retransmitted = now.totalRetrans() > before.totalRetrans() && now.backoff() <= before.backoff();
+        boolean reverted = now.backoff() < before.backoff() && now.bytesAcked().equals(before.bytesAcked());
+        return retransmitted || reverted;
+    }
+
+    private static SessionTuple tuple(SocketInfo socket) {
+        return new SessionTuple(SessionProtocol.TCP, endpoint(socket.local()), endpoint(socket.remote()));
+    }
+
+    private static Endpoint endpoint(InetSocketAddress address) {
+        return new Endpoint(address.getAddress(), address.getPort());
+    }
+
+    private static String text(InetAddress address) {
+        return AddressText.of(address);
+    }
+
+    /** Stops the thread (a kick under way finishes) and closes its sockets. */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.warn("the retransmission kick did not stop within 2 s; its sockets stay open");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        sender.close();
+        diag.close();
+    }
+
+    @Override
+    public String toString() {
+        return "retransmission kick" + (namespace == null ? "" : " in " + namespace.path());
+    }
+}
