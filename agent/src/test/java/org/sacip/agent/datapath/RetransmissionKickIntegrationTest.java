@@ -76,9 +76,12 @@ class RetransmissionKickIntegrationTest {
                     assertEquals(new RetransmissionKick.Counts(0, 0, 0, 0, 1, 0), kick.counts(),
                             "IPv6: left to its timer");
                 } else {
-                    assertEquals(new RetransmissionKick.Counts(1, 1, 0, 0, 0, 0), kick.counts(),
-                            "IPv4: kicked, and the kernel took it (before: " + brief(before) + "; after: "
-                                    + brief(after) + ")");
+                    // Kicked once; whether the agent's own short look saw the kernel take it ("reverted") depends
+                    // on when its look ran, so the kernel's state is what is checked below.
+                    RetransmissionKick.Counts counts = kick.counts();
+                    assertEquals(1, counts.kicked(), "IPv4: kicked once (before: " + brief(before) + "; after: "
+                            + brief(after) + "): " + counts);
+                    assertEquals(0, counts.failed() + counts.unsupported() + counts.unknown(), "IPv4: " + counts);
                     assertTrue(after.backoff() < before.backoff() || after.totalRetrans() > before.totalRetrans(),
                             "tcp_info shows the kick: before backoff " + before.backoff() + ", "
                                     + before.totalRetrans() + " retransmission(s); after " + after.backoff() + ", "
