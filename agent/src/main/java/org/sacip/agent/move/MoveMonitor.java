@@ -29,7 +29,7 @@ import org.sacip.netlink.route.RtnetlinkGroup;
  * current (re-dumping after an overrun), asks sock_diag and conntrack which sessions a lost address carried, asks
  * the kernel's routing for each peer's new source, and returns {@link MovePlan}s. Moves that found no usable
  * source yet (break-before-make, an IPv6 address still under DAD) are retried whenever an address becomes usable
- * or a route is added. Call {@link #poll} from one thread.
+ * or a route is added. Call {@link #take} or {@link #poll} from one thread ({@link #wakeup()} from any).
  */
 public final class MoveMonitor implements AutoCloseable {
     private static final Set<RtnetlinkGroup> GROUPS = EnumSet.of(RtnetlinkGroup.LINK, RtnetlinkGroup.IPV4_ADDRESS,
@@ -112,9 +112,30 @@ public final class MoveMonitor implements AutoCloseable {
 
     /** Waits up to {@code timeout} for kernel events; returns the plans they led to (often none). */
     public List<MovePlan> poll(Duration timeout) throws NetlinkException {
+        return handle(() -> events.poll(timeout));
+    }
+
+    /**
+     * Waits without a time limit for kernel events; returns the plans they led to (often none). Returns empty at
+     * once after {@link #wakeup()}.
+     */
+    public List<MovePlan> take() throws NetlinkException {
+        return handle(events::take);
+    }
+
+    /** Ends the current or next wait of {@link #take} or {@link #poll}, from any thread. */
+    public void wakeup() {
+        events.wakeup();
+    }
+
+    private interface EventSource {
+        List<RtnetlinkEvent> next() throws NetlinkException;
+    }
+
+    private List<MovePlan> handle(EventSource source) throws NetlinkException {
         List<RtnetlinkEvent> batch;
         try {
-            batch = events.poll(timeout);
+            batch = source.next();
         } catch (NetlinkOverrunException e) {
             // Events were lost: the difference between the old table and a fresh dump stands in for them.
             overruns++;
