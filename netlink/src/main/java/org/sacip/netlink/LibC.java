@@ -33,6 +33,8 @@ interface LibC extends Library {
     int O_RDONLY = 0;
     int O_CLOEXEC = 0x80000;
     int CLONE_NEWNET = 0x40000000;
+    int EFD_NONBLOCK = 0x800;
+    int EFD_CLOEXEC = 0x80000;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
@@ -56,6 +58,12 @@ interface LibC extends Library {
     int poll(Pointer fds, NativeLong count, int timeoutMillis) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int eventfd(int initialValue, int flags) throws LastErrorException;
+
+    NativeLong read(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
+
+    NativeLong write(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
 
     int open(String path, int flags) throws LastErrorException;
 

@@ -17,7 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A netlink socket of one family, bound to a kernel-chosen port id. Requests are answered in order on the same
  * socket; keep event subscriptions ({@link #joinGroup(int)}) on a socket of their own, because request methods
- * skip messages that do not belong to their sequence number. Not thread-safe: one thread uses a socket at a time.
+ * skip messages that do not belong to their sequence number. Not thread-safe: one thread uses a socket at a time,
+ * except for {@link #wakeup()}, which any thread may call to end that thread's wait in {@link #receive()} (so an event
+ * loop can wait without a timeout and still stop at once).
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final int SOCKADDR_NL_LENGTH = 12;
@@ -31,14 +33,25 @@ public final class NetlinkSocket implements AutoCloseable {
     private final Memory receiveMemory;
     private final Memory sourceAddress = new Memory(SOCKADDR_NL_LENGTH);
     private final Memory kernelAddress = new Memory(SOCKADDR_NL_LENGTH);
-    private final Memory pollFd = new Memory(8);
+    /** Two struct pollfd: the socket, and the eventfd that {@link #wakeup()} writes. */
+    private final Memory pollFds = new Memory(16);
+    private final Memory wakeCounter = new Memory(8);
+    private final int wakeFd;
+    /** Guards {@link #wakeFd} against a wakeup from another thread racing {@link #close()}. */
+    private final Object wakeLock = new Object();
     private Memory sendMemory = new Memory(64 * 1024);
     private int sequence = ThreadLocalRandom.current().nextInt(1, 1 << 30);
-    private boolean closed;
+    private volatile boolean closed;
 
     private NetlinkSocket(NetlinkFamily family, int fd) throws NetlinkException {
         this.family = family;
         this.fd = fd;
+        try {
+            this.wakeFd = LibC.INSTANCE.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            closeFd(fd);
+            throw new NetlinkSystemCallException("eventfd", e.getErrorCode());
+        }
         this.receiveMemory = new Memory(DEFAULT_RECEIVE_CAPACITY);
         kernelAddress.clear();
         kernelAddress.setShort(0, (short) LibC.AF_NETLINK);
@@ -330,7 +343,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 received = receiveAnswer(deadline, sequenceOf(batch));
             } else {
                 // Everything else the kernel said about this batch is already queued.
-                received = receive(Duration.ZERO);
+                received = receive(0, false);
                 if (received.isEmpty()) {
                     break;
                 }
@@ -361,21 +374,58 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeout} for one datagram and returns its messages; empty if nothing arrived, so an event
-     * loop can check whether it should stop. {@link Duration#ZERO} only looks.
+     * Waits up to {@code timeout} for one datagram and returns its messages; empty if nothing arrived or
+     * {@link #wakeup()} was called. {@link Duration#ZERO} only looks.
      *
      * @throws NetlinkOverrunException if the kernel dropped messages because the receive buffer was full; the
      *                                  messages still queued then are discarded too (see {@link #drain()}), so
      *                                  notifications flow again and the caller's state must be read afresh
      */
     public List<NetlinkMessage> receive(Duration timeout) throws NetlinkException {
+        return receive(Math.min(timeout.toMillis(), Integer.MAX_VALUE), true);
+    }
+
+    /**
+     * Waits, without a time limit, for one datagram and returns its messages; empty only when {@link #wakeup()} was
+     * called (since the last wait) or a signal interrupted the wait. An idle event loop costs nothing this way.
+     *
+     * @throws NetlinkOverrunException as {@link #receive(Duration)}
+     */
+    public List<NetlinkMessage> receive() throws NetlinkException {
+        return receive(-1, true);
+    }
+
+    /**
+     * Ends the current or next wait of {@link #receive()} or {@link #receive(Duration)} on this socket, from any
+     * thread: that call returns empty. Wakeups before a wait are not lost (an eventfd counts them); several before
+     * one wait end only that one. Requests ({@link #dump}, {@link #query}) ignore it. Nothing once closed.
+     */
+    public void wakeup() {
+        synchronized (wakeLock) {
+            if (closed) {
+                return;
+            }
+            Memory one = new Memory(8);
+            one.setLong(0, 1);
+            try {
+                LibC.INSTANCE.write(wakeFd, one, new NativeLong(8));
+            } catch (LastErrorException e) {
+                // EAGAIN: the counter is at its maximum, so the next wait ends anyway.
+            }
+        }
+    }
+
+    /** Waits {@code millis} (-1: without limit) for the socket, and for a wakeup when {@code wakeable}. */
+    private List<NetlinkMessage> receive(long millis, boolean wakeable) throws NetlinkException {
         ensureOpen();
-        long millis = Math.min(timeout.toMillis(), Integer.MAX_VALUE);
-        pollFd.setInt(0, fd);
-        pollFd.setShort(4, (short) LibC.POLLIN);
-        pollFd.setShort(6, (short) 0);
+        pollFds.setInt(0, fd);
+        pollFds.setShort(4, (short) LibC.POLLIN);
+        pollFds.setShort(6, (short) 0);
+        pollFds.setInt(8, wakeFd);
+        pollFds.setShort(12, (short) LibC.POLLIN);
+        pollFds.setShort(14, (short) 0);
         try {
-            int ready = LibC.INSTANCE.poll(pollFd, new NativeLong(1), (int) millis);
+            int ready = LibC.INSTANCE.poll(pollFds, new NativeLong(wakeable ? 2 : 1), (int) millis);
             if (ready == 0) {
                 return List.of();
             }
@@ -385,7 +435,21 @@ public final class NetlinkSocket implements AutoCloseable {
             }
             throw new NetlinkSystemCallException("poll", e.getErrorCode());
         }
+        if (wakeable && (pollFds.getShort(14) & LibC.POLLIN) != 0) {
+            clearWakeup();
+            return List.of();
+        }
         return receiveNow();
+    }
+
+    private void clearWakeup() throws NetlinkException {
+        try {
+            LibC.INSTANCE.read(wakeFd, wakeCounter, new NativeLong(8));
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != Errno.EAGAIN && e.getErrorCode() != Errno.EINTR) {
+                throw new NetlinkSystemCallException("read(eventfd)", e.getErrorCode());
+            }
+        }
     }
 
     private List<NetlinkMessage> receiveNow() throws NetlinkException {
@@ -425,7 +489,9 @@ public final class NetlinkSocket implements AutoCloseable {
                 throw new NetlinkException("no answer from the kernel to request " + requestSequence + " within "
                         + REQUEST_TIMEOUT.toSeconds() + " s");
             }
-            List<NetlinkMessage> messages = receive(Duration.ofNanos(left).plusMillis(1));
+            // Not wakeable: a wakeup meant for the socket's event loop must not be spent on a request's answer.
+            long millis = Math.min(Duration.ofNanos(left).plusMillis(1).toMillis(), Integer.MAX_VALUE);
+            List<NetlinkMessage> messages = receive(millis, false);
             if (!messages.isEmpty()) {
                 return messages;
             }
@@ -471,18 +537,27 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        closeFd(fd);
+        closeFd(wakeFd);
+    }
+
+    private static void closeFd(int descriptor) {
         try {
-            LibC.INSTANCE.close(fd);
+            LibC.INSTANCE.close(descriptor);
         } catch (LastErrorException ignored) {
             // Nothing to recover when closing a socket that failed to bind.
         }
     }
 
+    /** Closes the socket; call it once no thread waits in {@link #receive} any more (wake and join it first). */
     @Override
     public void close() {
-        if (!closed) {
+        synchronized (wakeLock) {
+            if (closed) {
+                return;
+            }
             closed = true;
-            closeQuietly();
         }
+        closeQuietly();
     }
 }

@@ -9,6 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sacip.netlink.testing.TestNamespace;
@@ -116,6 +120,48 @@ class NetlinkSocketIntegrationTest {
             assertFalse(received.isEmpty());
             assertEquals(RTM_NEWLINK, received.get(0).type());
             assertTrue(linkName(received.get(0)).startsWith("s" + ProcessHandle.current().pid() + "y"));
+        }
+    }
+
+    @Test
+    void receiveWithoutTimeoutDeliversEventsAndEndsOnWakeupFromAnotherThread() throws Exception {
+        ExecutorService waiter = Executors.newSingleThreadExecutor();
+        try (TestNamespace ns = TestNamespace.create("core");
+                NetlinkSocket events = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
+            events.joinGroup(RTNLGRP_LINK);
+            Future<List<NetlinkMessage>> woken = waiter.submit(() -> events.receive());
+            events.wakeup();
+            assertEquals(List.of(), woken.get(20, TimeUnit.SECONDS), "the wait ended by wakeup() returns nothing");
+
+            Future<List<NetlinkMessage>> event = waiter.submit(() -> events.receive());
+            String veth = ns.addVethPair("z");
+            List<NetlinkMessage> received = event.get(20, TimeUnit.SECONDS);
+            assertFalse(received.isEmpty(), "a link event ends the wait with its messages");
+            assertEquals(RTM_NEWLINK, received.get(0).type());
+            assertTrue(linkName(received.get(0)).startsWith(veth.substring(0, veth.length() - 1)),
+                    linkName(received.get(0)));
+        } finally {
+            waiter.shutdownNow();
+        }
+    }
+
+    @Test
+    void wakeupBeforeTheWaitIsKeptAndRequestsDoNotSpendIt() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("core");
+                NetlinkSocket socket = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
+            socket.wakeup();
+            socket.wakeup();
+            // A request on the same socket waits for its answer only, leaving the wakeup to the next receive.
+            List<NetlinkMessage> links = socket.dump(new NetlinkMessageBuilder(RTM_GETLINK,
+                    NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_DUMP)
+                    .familyHeader(ifinfomsg()).build(socket.nextSequence()));
+            assertFalse(links.isEmpty());
+            assertEquals(List.of(), socket.receive(), "the wakeups sent before the wait end it at once");
+            // Both wakeups were spent on that one wait: the next one sees only what the kernel sends.
+            assertEquals(List.of(), socket.receive(Duration.ZERO));
+            socket.close();
+            socket.wakeup();
+            assertThrows(NetlinkException.class, socket::receive, "a closed socket refuses to wait");
         }
     }
 

@@ -73,6 +73,7 @@ public final class EventFeed {
         private long lost;
         private boolean closed;
         private int waitingTakers;
+        private volatile Runnable onChange = () -> { };
 
         private Subscription() {
         }
@@ -96,6 +97,15 @@ public final class EventFeed {
             } finally {
                 lock.unlock();
             }
+            onChange.run();
+        }
+
+        /**
+         * Calls {@code listener} after each event offered (queued or counted lost) and on close, on the offering or
+         * closing thread; it must not block. Lets a follower wait on its socket and its queue at once.
+         */
+        void onChange(Runnable listener) {
+            this.onChange = listener;
         }
 
         /**
@@ -157,6 +167,7 @@ public final class EventFeed {
             } finally {
                 lock.unlock();
             }
+            onChange.run();
         }
 
         // Called with the lock held; resets the count it reports.

@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One events connection: writes the "following" reply, then each event as a line until the client goes away. It
  * only ever waits on its own subscription or its own socket, so a client that stops reading costs lost events for
- * itself and nothing for anybody else.
+ * itself and nothing for anybody else. It waits on both at once, without a timeout, in one selector: the socket's
+ * readiness (room to write, data or hang-up from the client) and a selector wakeup for each event queued and for
+ * {@link #close()}.
  */
 final class EventFollower {
     private static final Logger LOG = LoggerFactory.getLogger(EventFollower.class);
-    // How soon a quiet follower notices that its client has gone or the server is closing.
-    private static final Duration POLL = Duration.ofMillis(200);
     private static final byte[] FOLLOWING = followingReply();
 
     private final SocketChannel channel;
@@ -59,28 +59,31 @@ final class EventFollower {
                 return;
             }
             SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+            // Set before the first look at the queue: an event offered after that look ends the select below.
+            subscription.onChange(selector::wakeup);
             ByteBuffer out = ByteBuffer.wrap(FOLLOWING);
             while (!closed) {
-                if (out.hasRemaining()) {
-                    channel.write(out);
-                    if (out.hasRemaining()) {
-                        // The client is not reading: wait for room (or its hang-up) while the queue fills up.
-                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                        selector.select(POLL.toMillis());
-                        if (clientGone()) {
-                            return;
-                        }
-                        continue;
-                    }
-                    key.interestOps(SelectionKey.OP_READ);
-                }
-                Optional<AgentEvent> next = subscription.take(POLL);
-                if (next.isPresent()) {
-                    out = ByteBuffer.wrap(ControlReply.event(next.get()));
-                } else {
-                    if (clientGone()) {
+                if (!out.hasRemaining()) {
+                    Optional<AgentEvent> next = subscription.take(Duration.ZERO);
+                    if (next.isPresent()) {
+                        out = ByteBuffer.wrap(ControlReply.event(next.get()));
+                    } else if (subscription.isClosed()) {
                         return;
                     }
+                }
+                if (out.hasRemaining()) {
+                    channel.write(out);
+                    if (!out.hasRemaining()) {
+                        continue;
+                    }
+                    // The client is not reading: wait for room (or its hang-up) while the queue fills up.
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                } else {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+                selector.select();
+                if (clientGone()) {
+                    return;
                 }
             }
         } catch (InterruptedException e) {
@@ -96,7 +99,7 @@ final class EventFollower {
         }
     }
 
-    /** Ends the connection from another thread; the follower thread notices within {@link #POLL}. */
+    /** Ends the connection from another thread; the follower thread is woken and notices at once. */
     void close() {
         closed = true;
         subscription.close();

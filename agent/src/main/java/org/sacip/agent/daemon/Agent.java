@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-    private static final Duration EVENT_POLL = Duration.ofMillis(500);
+    /** How long {@link #close()} waits for the woken move thread to end. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
     private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
     private static final int LEDGER_ADDRESSES = 65_536;
 
@@ -83,9 +84,8 @@ public final class Agent implements AutoCloseable {
     private Handover handover;
     private PathMtuRelay pathMtuRelay;
     private RetransmissionKick retransmissionKick;
-    private MoveMonitor monitor;
+    private volatile MoveMonitor monitor;
     private SessionTracker tracker;
-    private DropReport dropReport;
     private Thread moveThread;
 
     private Agent(AgentConfig config, HandoverEvents events) {
@@ -142,6 +142,11 @@ public final class Agent implements AutoCloseable {
                 @Override
                 public void movesOver(Set<InetAddress> originals) {
                     movesOver.addAll(originals);
+                    MoveMonitor current = monitor;
+                    if (current != null) {
+                        // The move thread waits for kernel events without a timeout: it has work now.
+                        current.wakeup();
+                    }
                 }
 
                 @Override
@@ -170,7 +175,7 @@ public final class Agent implements AutoCloseable {
             opened.add(sender);
             protocol = PeerProtocol.open(engineLoop, sender, handover, EngineStore.threaded(stateDirectory), new SecureRandom(),
                     config.limits(), peer -> config.managesPeer(peer.toInetAddress()));
-            dropReport = new DropReport(protocol.drops(), events);
+            new DropReport(protocol.drops(), events, engineLoop);
 
             monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, liveSessions::from,
                     new MoveMonitor.Surroundings() {
@@ -247,8 +252,12 @@ public final class Agent implements AutoCloseable {
     private void moveLoop() {
         while (running) {
             try {
+                for (InetAddress over = movesOver.poll(); over != null; over = movesOver.poll()) {
+                    monitor.sessionsEnded(over);
+                }
                 Set<InetAddress> before = usableAddresses.keySet();
-                List<MovePlan> plans = monitor.poll(EVENT_POLL);
+                // Waits for address, link and route events (or a wakeup for the moves over, or the stop).
+                List<MovePlan> plans = monitor.take();
                 refreshAddresses();
                 if (!usableAddresses.keySet().equals(before) && !before.containsAll(usableAddresses.keySet())) {
                     // A new address: sessions on it may predate this agent's view of it.
@@ -259,10 +268,6 @@ public final class Agent implements AutoCloseable {
                     handover.execute(plan).thenRun(() -> protocol.announceMove(SacipAddress.of(plan.original()),
                             SacipAddress.of(plan.newActive())));
                 }
-                for (InetAddress over = movesOver.poll(); over != null; over = movesOver.poll()) {
-                    monitor.sessionsEnded(over);
-                }
-                dropReport.publishNew();
             } catch (NetlinkException | RuntimeException e) {
                 if (!running) {
                     return;
@@ -337,8 +342,9 @@ public final class Agent implements AutoCloseable {
     public void close() {
         running = false;
         if (moveThread != null) {
+            monitor.wakeup();
             try {
-                moveThread.join(EVENT_POLL.toMillis() * 4);
+                moveThread.join(STOP_WAIT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataPathGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPathGuard.class);
-    /** How long one wait for events lasts, so the threads notice {@link #close()} soon. */
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** After a failed read or restore, a thread waits this long before it tries again (instead of spinning). */
+    private static final Duration ERROR_PAUSE = Duration.ofMillis(200);
+    /** How long {@link #close()} waits for each woken thread to end. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     private final DataPath dataPath;
     private final NfTablesEventStream nftEvents;
@@ -79,7 +81,8 @@ public final class DataPathGuard implements AutoCloseable {
         TransactionFilter ownChanges = new TransactionFilter(ProcessHandle.current().pid());
         while (running) {
             try {
-                if (ownChanges.needsRestore(nftEvents.poll(POLL))) {
+                // Both threads wait without a timeout; close() wakes them.
+                if (ownChanges.needsRestore(nftEvents.take())) {
                     restore("nf_tables change");
                 }
             } catch (NetlinkOverrunException lost) {
@@ -98,7 +101,7 @@ public final class DataPathGuard implements AutoCloseable {
     private void watchAddresses() {
         while (running) {
             try {
-                List<RtnetlinkEvent> events = addressEvents.poll(POLL);
+                List<RtnetlinkEvent> events = addressEvents.take();
                 for (RtnetlinkEvent event : events) {
                     if (event instanceof AddressEvent address && address.kind() == AddressEvent.Kind.REMOVED
                             && dataPath.holdsGhost(address.address().address())) {
@@ -185,7 +188,7 @@ public final class DataPathGuard implements AutoCloseable {
     /** After a failure, wait a little before the next attempt instead of spinning. */
     private void pause() {
         try {
-            Thread.sleep(POLL.toMillis());
+            Thread.sleep(ERROR_PAUSE.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -196,9 +199,11 @@ public final class DataPathGuard implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        nftEvents.wakeup();
+        addressEvents.wakeup();
         try {
-            nftThread.join(POLL.toMillis() * 10);
-            addressThread.join(POLL.toMillis() * 10);
+            nftThread.join(STOP_WAIT.toMillis());
+            addressThread.join(STOP_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -34,8 +34,10 @@ public final class PathMtuRelay implements AutoCloseable {
     /** The ruleset's snaplen: a whole ICMPv6 error (at most the IPv6 minimum MTU), and any IPv4 one up to it. */
     static final int COPY_RANGE = 1280;
     private static final int RECEIVE_BUFFER = 1 << 20;
-    /** How long one wait for logged packets lasts, so the thread notices {@link #close()} soon. */
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** After a failed read, the relay waits this long before it tries again (instead of spinning). */
+    private static final Duration ERROR_PAUSE = Duration.ofMillis(200);
+    /** How long {@link #close()} waits for the woken relay thread to end. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
     private static final Duration BUDGET_WARNING_INTERVAL = Duration.ofMinutes(1);
 
     /**
@@ -104,7 +106,8 @@ public final class PathMtuRelay implements AutoCloseable {
         try {
             while (running) {
                 try {
-                    for (LoggedPacket packet : log.poll(POLL)) {
+                    // Waits without a timeout; close() wakes it.
+                    for (LoggedPacket packet : log.take()) {
                         if (!running) {
                             break;
                         }
@@ -168,7 +171,7 @@ public final class PathMtuRelay implements AutoCloseable {
     /** After a failure, wait a little before the next attempt instead of spinning. */
     private void pause() {
         try {
-            Thread.sleep(POLL.toMillis());
+            Thread.sleep(ERROR_PAUSE.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -179,8 +182,9 @@ public final class PathMtuRelay implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        log.wakeup();
         try {
-            thread.join(POLL.toMillis() * 10);
+            thread.join(STOP_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

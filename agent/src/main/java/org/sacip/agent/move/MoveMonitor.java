@@ -30,8 +30,8 @@ import org.sacip.netlink.route.RtnetlinkGroup;
  * the kernel's routing for each peer's new source, and returns {@link MovePlan}s. Moves that found no usable
  * source yet (break-before-make, an IPv6 address still under DAD) are retried whenever an address becomes usable
  * or a route is added. After a batch of route events (other than the agent's own source routes) it asks once per
- * peer where a new connection would go, which starts a move while the old address still works. Call {@link #poll}
- * from one thread.
+ * peer where a new connection would go, which starts a move while the old address still works. Call {@link #take} or
+ * {@link #poll} from one thread ({@link #wakeup()} from any).
  */
 public final class MoveMonitor implements AutoCloseable {
 
@@ -157,9 +157,30 @@ public final class MoveMonitor implements AutoCloseable {
 
     /** Waits up to {@code timeout} for kernel events; returns the plans they led to (often none). */
     public List<MovePlan> poll(Duration timeout) throws NetlinkException {
+        return handle(() -> events.poll(timeout));
+    }
+
+    /**
+     * Waits without a time limit for kernel events; returns the plans they led to (often none). Returns empty at
+     * once after {@link #wakeup()}.
+     */
+    public List<MovePlan> take() throws NetlinkException {
+        return handle(events::take);
+    }
+
+    /** Ends the current or next wait of {@link #take} or {@link #poll}, from any thread. */
+    public void wakeup() {
+        events.wakeup();
+    }
+
+    private interface EventSource {
+        List<RtnetlinkEvent> next() throws NetlinkException;
+    }
+
+    private List<MovePlan> handle(EventSource source) throws NetlinkException {
         List<RtnetlinkEvent> batch;
         try {
-            batch = events.poll(timeout);
+            batch = source.next();
         } catch (NetlinkOverrunException e) {
             // Events were lost: the difference between the old table and a fresh dump stands in for them.
             overruns++;

@@ -57,7 +57,10 @@ public final class SessionTracker implements AutoCloseable {
     static final Duration SAFETY_DUMP = Duration.ofMinutes(10);
     /** An established session waits this long for the log record of its opening (they travel on two sockets). */
     static final Duration RECORD_WAIT = Duration.ofMillis(200);
-    private static final Duration POLL = Duration.ofMillis(500);
+    /** After a failed read, the reader waits this long before it tries again (instead of spinning). */
+    private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
+    /** How long {@link #close()} waits for a woken reader to end. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
     private static final int RECORDS = 65_536;
     private static final String SAFETY_NET = "safety net";
     private static final Set<TcpState> LIVE_TCP = EnumSet.of(TcpState.ESTABLISHED, TcpState.FIN_WAIT1,
@@ -179,7 +182,7 @@ public final class SessionTracker implements AutoCloseable {
     private void readLog() {
         while (running) {
             try {
-                List<LoggedPacket> packets = nflog.poll(POLL);
+                List<LoggedPacket> packets = nflog.take();
                 if (!packets.isEmpty()) {
                     post(() -> logged(packets));
                 }
@@ -200,7 +203,7 @@ public final class SessionTracker implements AutoCloseable {
     private void readConntrack() {
         while (running) {
             try {
-                List<ConntrackEvent> events = conntrackEvents.poll(POLL);
+                List<ConntrackEvent> events = conntrackEvents.take();
                 if (!events.isEmpty()) {
                     post(() -> changed(events));
                 }
@@ -550,7 +553,7 @@ public final class SessionTracker implements AutoCloseable {
 
     private void pause() {
         try {
-            Thread.sleep(POLL.toMillis());
+            Thread.sleep(ERROR_PAUSE.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -564,9 +567,12 @@ public final class SessionTracker implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        // The readers wait without a timeout: wake them, so they see the stop at once.
+        nflog.wakeup();
+        conntrackEvents.wakeup();
         for (Thread thread : new Thread[] {nflogReader, conntrackReader}) {
             try {
-                thread.join(POLL.toMillis() * 4);
+                thread.join(STOP_WAIT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

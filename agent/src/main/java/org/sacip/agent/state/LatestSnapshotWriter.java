@@ -72,7 +72,8 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
                 synchronized (this) {
                     if (waiting.get() == null && running) {
                         try {
-                            wait(1000);
+                            // Woken by submit and close.
+                            wait();
                         } catch (InterruptedException e) {
                             return;
                         }

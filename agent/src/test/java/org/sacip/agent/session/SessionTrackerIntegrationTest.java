@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sacip.agent.session.RecordedSessions.Opening;
 import org.sacip.netlink.testing.LinkedNamespaces;
 import org.sacip.netlink.testing.TestNamespace;
+import org.sacip.testing.ConnectionBurst;
 import org.sacip.protocol.claim.ClaimProofs;
 
 /**
@@ -446,11 +447,11 @@ class SessionTrackerIntegrationTest {
                 InetSocketAddress server = (InetSocketAddress) listener.getLocalSocketAddress();
                 atA.awaitInitialDump(WAIT);
                 atB.awaitInitialDump(WAIT);
-                try (ConnectionBurst second = ConnectionBurst.start(lab.a(), server, 1, half, true)) {
+                try (ConnectionBurst second = ConnectionBurst.start(lab.a().name(), server, 1, half, true)) {
                     second.awaitReady(WAIT);
                     trackerB.stop();
                     long start = System.nanoTime();
-                    try (ConnectionBurst first = ConnectionBurst.start(lab.a(), server, 1, half, false)) {
+                    try (ConnectionBurst first = ConnectionBurst.start(lab.a().name(), server, 1, half, false)) {
                         first.awaitConnected(Duration.ofSeconds(60));
                         second.go();
                         trackerB.resume();

@@ -15,7 +15,8 @@ import org.sacip.netlink.NetlinkSocket;
  * A subscription to conntrack notifications of one namespace (NFNLGRP_CONNTRACK_NEW, _UPDATE, _DESTROY, as the
  * caller chooses), decoded into typed events. The kernel reports a flow once it is confirmed (its first packet left
  * the stack), then each change of TCP state, status bits or mark, then its removal (with the counters when
- * accounting is on). Call {@link #poll} in a loop; it returns empty on timeout so the loop can stop. On
+ * accounting is on). Call {@link #take} in a loop (it waits without a time limit; {@link #wakeup()} ends the wait so
+ * the loop can stop) or {@link #poll}, which returns empty on timeout. On
  * {@link NetlinkOverrunException} events were lost: dump the flows again. Not thread-safe.
  */
 public final class ConntrackEvents implements AutoCloseable {
@@ -72,8 +73,27 @@ public final class ConntrackEvents implements AutoCloseable {
      * @throws NetlinkOverrunException if the kernel dropped events because the receive buffer was full
      */
     public List<ConntrackEvent> poll(Duration timeout) throws NetlinkException {
+        return decode(socket.receive(timeout));
+    }
+
+    /**
+     * The events since the last call, waiting without a time limit for the first; empty only after {@link #wakeup()}
+     * (or a signal).
+     *
+     * @throws NetlinkOverrunException if the kernel dropped events because the receive buffer was full
+     */
+    public List<ConntrackEvent> take() throws NetlinkException {
+        return decode(socket.receive());
+    }
+
+    /** Ends the current or next wait of {@link #take} or {@link #poll} from any thread: it returns empty. */
+    public void wakeup() {
+        socket.wakeup();
+    }
+
+    private static List<ConntrackEvent> decode(List<NetlinkMessage> messages) throws NetlinkException {
         List<ConntrackEvent> events = new ArrayList<>();
-        for (NetlinkMessage message : socket.receive(timeout)) {
+        for (NetlinkMessage message : messages) {
             if (message.type() == Ctnl.messageType(Ctnl.IPCTNL_MSG_CT_NEW)
                     || message.type() == Ctnl.messageType(Ctnl.IPCTNL_MSG_CT_DELETE)) {
                 events.add(ConntrackEntryParser.event(message));

@@ -43,8 +43,22 @@ public final class SocketDestroyWatcher implements AutoCloseable {
 
     /** Sockets destroyed since the last call, waiting up to {@code timeout}; empty if none. */
     public List<SocketInfo> poll(Duration timeout) throws NetlinkException {
+        return decode(socket.receive(timeout));
+    }
+
+    /** Sockets destroyed since the last call, waiting without a time limit; empty only after {@link #wakeup()}. */
+    public List<SocketInfo> take() throws NetlinkException {
+        return decode(socket.receive());
+    }
+
+    /** Ends the current or next wait of {@link #take} or {@link #poll} from any thread: it returns empty. */
+    public void wakeup() {
+        socket.wakeup();
+    }
+
+    private static List<SocketInfo> decode(List<NetlinkMessage> messages) throws NetlinkException {
         List<SocketInfo> destroyed = new ArrayList<>();
-        for (NetlinkMessage message : socket.receive(timeout)) {
+        for (NetlinkMessage message : messages) {
             if (message.type() == SockDiag.SOCK_DIAG_BY_FAMILY) {
                 destroyed.add(SocketMessageParser.parse(message, null));
             }

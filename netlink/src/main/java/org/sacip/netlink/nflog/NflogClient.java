@@ -27,9 +27,10 @@ import org.sacip.netlink.NetlinkSocket;
  * there a stale binding to clear first: the kernel destroys a group's instance when its socket is released, and
  * a live one held by another socket cannot be unbound from here (EPERM).
  *
- * <p>Call {@link #poll} in a loop; it returns empty on timeout so the loop can stop. When the receive buffer
- * overflowed the kernel dropped packets and {@link #poll} throws {@link NetlinkOverrunException} once; the client
- * stays usable. Not thread-safe.
+ * <p>Call {@link #take} in a loop (it waits without a time limit; {@link #wakeup()}, from any thread, ends the wait
+ * so the loop can stop) or {@link #poll}, which returns empty on timeout. When the receive buffer overflowed the
+ * kernel dropped packets and the next call throws {@link NetlinkOverrunException} once; the client stays usable.
+ * Not thread-safe (but for {@link #wakeup()}).
  */
 public final class NflogClient implements AutoCloseable {
     private final NetlinkSocket socket;
@@ -93,8 +94,27 @@ public final class NflogClient implements AutoCloseable {
      * @throws NetlinkOverrunException if the kernel dropped packets because the receive buffer was full
      */
     public List<LoggedPacket> poll(Duration timeout) throws NetlinkException {
+        return decode(socket.receive(timeout));
+    }
+
+    /**
+     * The packets logged since the last call, waiting without a time limit for the first; empty only after
+     * {@link #wakeup()} (or a signal).
+     *
+     * @throws NetlinkOverrunException if the kernel dropped packets because the receive buffer was full
+     */
+    public List<LoggedPacket> take() throws NetlinkException {
+        return decode(socket.receive());
+    }
+
+    /** Ends the current or next wait of {@link #take} or {@link #poll} from any thread: it returns empty. */
+    public void wakeup() {
+        socket.wakeup();
+    }
+
+    private static List<LoggedPacket> decode(List<NetlinkMessage> messages) throws NetlinkException {
         List<LoggedPacket> packets = new ArrayList<>();
-        for (NetlinkMessage message : socket.receive(timeout)) {
+        for (NetlinkMessage message : messages) {
             if (message.type() == Nflog.messageType(Nflog.NFULNL_MSG_PACKET)) {
                 packets.add(LoggedPacketParser.parse(message));
             }

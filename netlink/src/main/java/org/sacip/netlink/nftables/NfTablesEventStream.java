@@ -46,8 +46,26 @@ public final class NfTablesEventStream implements AutoCloseable {
      * @throws org.sacip.netlink.NetlinkOverrunException if the kernel dropped events: dump the state again
      */
     public List<NfTablesEvent> poll(Duration timeout) throws NetlinkException {
+        return decode(socket.receive(timeout));
+    }
+
+    /**
+     * Waits without a time limit for the next notifications; empty only after {@link #wakeup()} (or a signal).
+     *
+     * @throws org.sacip.netlink.NetlinkOverrunException if the kernel dropped events: dump the state again
+     */
+    public List<NfTablesEvent> take() throws NetlinkException {
+        return decode(socket.receive());
+    }
+
+    /** Ends the current or next wait of {@link #take} or {@link #poll} from any thread: it returns empty. */
+    public void wakeup() {
+        socket.wakeup();
+    }
+
+    private static List<NfTablesEvent> decode(List<NetlinkMessage> messages) throws NetlinkException {
         List<NfTablesEvent> events = new ArrayList<>();
-        for (NetlinkMessage message : socket.receive(timeout)) {
+        for (NetlinkMessage message : messages) {
             Optional<NfTablesEvent> event = NfTablesEventParser.parse(message);
             event.ifPresent(events::add);
         }

@@ -13,8 +13,9 @@ import org.sacip.netlink.NetlinkSocket;
 
 /**
  * A subscription to address, link and route notifications, decoded into typed events. Link events are
- * classified against the state dumped when the subscription opened. Call {@link #poll} in a loop; it returns
- * empty on timeout so the loop can stop. On {@link NetlinkOverrunException} events were lost: re-dump the state
+ * classified against the state dumped when the subscription opened. Call {@link #take} in a loop (it waits
+ * without a time limit; {@link #wakeup()}, from any thread, ends the wait so the loop can stop) or {@link #poll},
+ * which returns empty on timeout. On {@link NetlinkOverrunException} events were lost: re-dump the state
  * (and call {@link #resynchronizeLinks()}).
  */
 public final class RtnetlinkEvents implements AutoCloseable {
@@ -64,8 +65,22 @@ public final class RtnetlinkEvents implements AutoCloseable {
 
     /** Waits up to {@code timeout} for notifications; empty if none came. */
     public List<RtnetlinkEvent> poll(Duration timeout) throws NetlinkException {
+        return decode(socket.receive(timeout));
+    }
+
+    /** Waits without a time limit for notifications; empty only after {@link #wakeup()} (or a signal). */
+    public List<RtnetlinkEvent> take() throws NetlinkException {
+        return decode(socket.receive());
+    }
+
+    /** Ends the current or next wait of {@link #take} or {@link #poll} from any thread: it returns empty. */
+    public void wakeup() {
+        socket.wakeup();
+    }
+
+    private List<RtnetlinkEvent> decode(List<NetlinkMessage> messages) throws NetlinkException {
         List<RtnetlinkEvent> events = new ArrayList<>();
-        for (NetlinkMessage message : socket.receive(timeout)) {
+        for (NetlinkMessage message : messages) {
             decode(message, events);
         }
         return events;

@@ -19,6 +19,7 @@ public final class DropCounters {
     private final Map<DropReason, LongAdder> counts = new EnumMap<>(DropReason.class);
     private final Map<DropReason, Instant> lastLogged = new EnumMap<>(DropReason.class);
     private final Map<DropReason, Long> countAtLastLog = new EnumMap<>(DropReason.class);
+    private volatile Runnable onCount = () -> { };
 
     DropCounters() {
         for (DropReason reason : DropReason.values()) {
@@ -26,9 +27,15 @@ public final class DropCounters {
         }
     }
 
+    /** Calls {@code listener} after every drop counted, on the counting thread (it must not block). */
+    public void onCount(Runnable listener) {
+        this.onCount = listener;
+    }
+
     /** Counts the drop; returns whether it was logged (the first of its reason within a second). */
     boolean drop(DropReason reason, String detail, Instant now) {
         counts.get(reason).increment();
+        onCount.run();
         Instant last = lastLogged.get(reason);
         if (last == null || !now.isBefore(last.plus(LOG_INTERVAL))) {
             long total = count(reason);
@@ -45,6 +52,7 @@ public final class DropCounters {
     /** Counts without logging; safe from any thread (used before a message reaches the engine thread). */
     void countOnly(DropReason reason) {
         counts.get(reason).increment();
+        onCount.run();
     }
 
     public long count(DropReason reason) {

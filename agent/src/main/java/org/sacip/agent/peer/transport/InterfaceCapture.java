@@ -27,6 +27,8 @@ final class InterfaceCapture {
      */
     static final int SNAPLEN = WireFormat.MAX_MESSAGE_LENGTH + 60 + 14 + 4;
     private static final int BUFFER_BYTES = 1 << 20;
+    /** pcap_set_timeout(0): a read waits until a frame comes (or pcap_breakloop). */
+    private static final int NO_TIMEOUT = 0;
     private static final int DLT_EN10MB = 1;
     private static final int DLT_RAW = 12;
     private static final int DLT_RAW_OPENBSD = 14;
@@ -54,15 +56,19 @@ final class InterfaceCapture {
         this.thread.setDaemon(true);
     }
 
-    /** Opens the interface with immediate mode, the SACIP filter and inbound direction, and starts capturing. */
-    static InterfaceCapture open(int interfaceIndex, String interfaceName, byte[] mac, int readTimeoutMillis,
-            CaptureSink sink) throws PeerTransportException {
+    /**
+     * Opens the interface with immediate mode, the SACIP filter and inbound direction, and starts capturing. No read
+     * timeout: in immediate mode (TPACKET_V2) libpcap then waits in poll() until a frame comes or
+     * {@link #close()} breaks the loop, so an idle capture thread never wakes.
+     */
+    static InterfaceCapture open(int interfaceIndex, String interfaceName, byte[] mac, CaptureSink sink)
+            throws PeerTransportException {
         PcapLibrary.ensureConfigured();
         PcapHandle handle;
         try {
             handle = new PcapHandle.Builder(interfaceName).snaplen(SNAPLEN)
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
-                    .timeoutMillis(readTimeoutMillis).bufferSize(BUFFER_BYTES).immediateMode(true).build();
+                    .timeoutMillis(NO_TIMEOUT).bufferSize(BUFFER_BYTES).immediateMode(true).build();
         } catch (PcapNativeException e) {
             throw new PeerTransportException("cannot capture on " + interfaceName + ": " + e.getMessage(), e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
@@ -162,8 +168,8 @@ final class InterfaceCapture {
     }
 
     /**
-     * Stops the capture thread and closes the handle. With TPACKET_V3 libpcap may block in poll() without a timeout,
-     * so the read is woken by pcap_breakloop (an eventfd since libpcap 1.10). It must come before close(): pcap4j's
+     * Stops the capture thread and closes the handle. The read blocks in poll() without a timeout, so it is woken by
+     * pcap_breakloop (an eventfd in that poll set since libpcap 1.10). It must come before close(): pcap4j's
      * fair lock would queue it behind close()'s write lock, which waits for the blocked reader.
      */
     void close() {

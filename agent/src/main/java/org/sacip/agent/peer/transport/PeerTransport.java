@@ -2,8 +2,10 @@ package org.sacip.agent.peer.transport;
 
 import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.NetlinkOverrunException;
 import org.sacip.netlink.route.LinkInfo;
 import org.sacip.netlink.route.RtnetlinkClient;
+import org.sacip.netlink.route.RtnetlinkEvents;
+import org.sacip.netlink.route.RtnetlinkGroup;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
@@ -29,10 +34,14 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The transport works in the network namespace of the thread that calls {@link #start}: its netlink socket, pcap
  * handles and threads are all made from that thread or threads it starts. Captured messages reach the listener on one
- * delivery thread through a bounded queue; when it is full, messages are dropped and counted.
+ * delivery thread through a bounded queue; when it is full, messages are dropped and counted. No thread polls: the
+ * captures block until a frame comes, the delivery thread until a message is queued, and the link thread until a
+ * link event (or a {@link #refreshInterfaces} request) comes.
  */
 public final class PeerTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
+    /** After a failed read of link events, the link thread waits this long before it tries again. */
+    private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
 
     private final TransportSettings settings;
     private final Map<Integer, InterfaceCapture> captures = new ConcurrentHashMap<>();
@@ -45,9 +54,10 @@ public final class PeerTransport implements AutoCloseable {
     private long refreshesRequested;
     private long refreshesDone;
     private volatile RtnetlinkClient client;
+    private RtnetlinkEvents linkEvents;
     private NextHopResolver resolver;
     private Thread deliveryThread;
-    private Thread linkPollThread;
+    private Thread linkThread;
     private volatile boolean running;
 
     private final LocalAddresses addresses;
@@ -80,7 +90,13 @@ public final class PeerTransport implements AutoCloseable {
         PcapLibrary.ensureConfigured();
         try {
             client = RtnetlinkClient.open();
+            // Subscribed before the first reading of the list, so no link change falls between.
+            linkEvents = RtnetlinkEvents.open(EnumSet.of(RtnetlinkGroup.LINK));
         } catch (NetlinkException e) {
+            if (client != null) {
+                client.close();
+                client = null;
+            }
             throw new PeerTransportException("cannot open rtnetlink: " + e.getMessage(), e);
         }
         resolver = new NextHopResolver(client);
@@ -94,15 +110,15 @@ public final class PeerTransport implements AutoCloseable {
         deliveryThread = new Thread(() -> deliverLoop(listener), "sacip-transport-delivery");
         deliveryThread.setDaemon(true);
         deliveryThread.start();
-        linkPollThread = new Thread(this::pollLinks, "sacip-transport-links");
-        linkPollThread.setDaemon(true);
-        linkPollThread.start();
+        linkThread = new Thread(this::followLinks, "sacip-transport-links");
+        linkThread.setDaemon(true);
+        linkThread.start();
     }
 
     /**
      * Re-reads the interface list now and waits until that is done: opens capture on selected interfaces that
-     * appeared or came up, closes it on those that went away or down. Call it on link events; it also runs
-     * periodically. The work runs on the transport's own thread, which lives in the transport's namespace.
+     * appeared or came up, closes it on those that went away or down. The transport does so by itself on every link
+     * event; the work runs on the transport's own thread, which lives in the transport's namespace.
      */
     public void refreshInterfaces() throws PeerTransportException {
         long target;
@@ -113,6 +129,8 @@ public final class PeerTransport implements AutoCloseable {
             target = refreshesRequested + 1;
             refreshesRequested = target;
             refreshSignal.notifyAll();
+            // The link thread may be waiting for link events.
+            linkEvents.wakeup();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (refreshesDone < target && running) {
                 long left = deadline - System.nanoTime();
@@ -158,7 +176,7 @@ public final class PeerTransport implements AutoCloseable {
                 }
                 try {
                     captures.put(link.index(), InterfaceCapture.open(link.index(), link.name(),
-                            link.hardwareAddress(), (int) settings.readTimeout().toMillis(), new Sink()));
+                            link.hardwareAddress(), new Sink()));
                     LOG.debug("capturing SACIP messages on {}", link.name());
                 } catch (PcapUnavailableException e) {
                     throw e;
@@ -267,12 +285,10 @@ public final class PeerTransport implements AutoCloseable {
         while (running) {
             ReceivedMessage message;
             try {
-                message = queue.poll(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                // Waits without a timeout; close() interrupts it.
+                message = queue.take();
             } catch (InterruptedException e) {
                 return;
-            }
-            if (message == null) {
-                continue;
             }
             try {
                 listener.onMessage(message);
@@ -283,18 +299,18 @@ public final class PeerTransport implements AutoCloseable {
         }
     }
 
-    private void pollLinks() {
-        long pollMillis = settings.linkPollInterval().toMillis();
+    /** Re-reads the interface list on each batch of link events, after lost ones, and when asked to. */
+    private void followLinks() {
         while (running) {
+            boolean asked;
+            synchronized (refreshSignal) {
+                asked = refreshesRequested != refreshesDone;
+            }
+            if (!asked && !linkEventsCame()) {
+                continue;
+            }
             long target;
             synchronized (refreshSignal) {
-                if (refreshesRequested == refreshesDone) {
-                    try {
-                        refreshSignal.wait(pollMillis);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
                 target = refreshesRequested;
             }
             try {
@@ -309,7 +325,29 @@ public final class PeerTransport implements AutoCloseable {
         }
     }
 
-    /** Stops every thread (within about one read timeout) and closes the handles and the netlink socket. */
+    /**
+     * Waits for link events without a timeout; whether some came (or were lost, which is answered the same way: by
+     * reading the list). False when woken by {@link #refreshInterfaces} or {@link #close}, or after an error.
+     */
+    private boolean linkEventsCame() {
+        try {
+            return !linkEvents.take().isEmpty();
+        } catch (NetlinkOverrunException e) {
+            return true;
+        } catch (NetlinkException e) {
+            if (running) {
+                LOG.warn("reading link events failed: {}", e.getMessage());
+                try {
+                    Thread.sleep(ERROR_PAUSE.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Stops every thread at once (each is woken) and closes the handles and the netlink sockets. */
     @Override
     public void close() {
         synchronized (this) {
@@ -321,7 +359,8 @@ public final class PeerTransport implements AutoCloseable {
         synchronized (refreshSignal) {
             refreshSignal.notifyAll();
         }
-        for (Thread thread : new Thread[] {linkPollThread, deliveryThread}) {
+        linkEvents.wakeup();
+        for (Thread thread : new Thread[] {linkThread, deliveryThread}) {
             if (thread != null) {
                 thread.interrupt();
                 joinQuietly(thread);
@@ -333,6 +372,7 @@ public final class PeerTransport implements AutoCloseable {
             synchronized (this) {
                 client.close();
                 client = null;
+                linkEvents.close();
             }
         }
         queue.clear();

@@ -103,7 +103,8 @@ public final class Sender implements Outbox, AutoCloseable {
     private void run() {
         while (running) {
             try {
-                Outbound next = queue.poll(parked.isEmpty() ? 200_000_000L : RECHECK_NANOS, TimeUnit.NANOSECONDS);
+                // Nothing parked: wait without a timeout (close() interrupts); else come back to retry them soon.
+                Outbound next = parked.isEmpty() ? queue.take() : queue.poll(RECHECK_NANOS, TimeUnit.NANOSECONDS);
                 if (next != null) {
                     attempt(next, System.nanoTime() + RESOLVE_TIMEOUT.toNanos(), true);
                 }

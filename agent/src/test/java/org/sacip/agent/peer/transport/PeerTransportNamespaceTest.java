@@ -258,7 +258,7 @@ class PeerTransportNamespaceTest {
         // The agent learns of new addresses from its address monitor; here each host reads them again.
         hostA.readAddresses();
         hostB.readAddresses();
-        // B finds the new link by its own periodic poll; A is told, as the agent would on a link event.
+        // B finds the new link from its own link events; A is also told, as a caller may, and waits for it.
         Transports.await(() -> hostB.transport().capturedInterfaces().contains(bLate), bLate + " captured",
                 hostB.transport()::capturedInterfaces);
         hostA.transport().refreshInterfaces();
@@ -280,8 +280,7 @@ class PeerTransportNamespaceTest {
         CountDownLatch release = new CountDownLatch(1);
         RecordingListener atB = new RecordingListener();
         HostTransport hostA = lab.start(link.a(), new RecordingListener());
-        HostTransport hostB = lab.start(link.b(), new TransportSettings(InterfaceSelection.all(),
-                Duration.ofMillis(200), 1, Duration.ofMillis(50)), message -> {
+        HostTransport hostB = lab.start(link.b(), new TransportSettings(InterfaceSelection.all(), 1), message -> {
                     try {
                         release.await();
                     } catch (InterruptedException e) {

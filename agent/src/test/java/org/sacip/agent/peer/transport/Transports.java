@@ -33,9 +33,8 @@ import org.sacip.protocol.message.SacipMessage;
  * and what the kernel of a namespace shows.
  */
 public final class Transports {
-    /** Every interface, a quick link poll and shutdown, a queue big enough for every test but the one about it. */
-    public static final TransportSettings SETTINGS = new TransportSettings(InterfaceSelection.all(),
-            Duration.ofMillis(200), 256, Duration.ofMillis(50));
+    /** Every interface, a queue big enough for every test but the one about it. */
+    public static final TransportSettings SETTINGS = new TransportSettings(InterfaceSelection.all(), 256);
     /** Far beyond the sender's own waits (3 s for a next hop or a budget), for a loaded machine. */
     public static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,4 +1,4 @@
-package org.sacip.agent.session;
+package org.sacip.testing;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package org.sacip.agent.session;
+package org.sacip.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.sacip.netlink.testing.TestNamespace;
 
 /**
- * Many TCP connections opened at once and held by child JVMs ({@link HeldConnections}) in a lab namespace: one
+ * Many TCP connections opened at once and held by child JVMs ({@link HeldConnections}) in a named network namespace
+ * (a test's or a lab's): one
  * process may hold fewer descriptors than a burst needs (the test's own limit is 20,000 here), so a burst is split
  * over several children, which connect in parallel. {@link #close} ends the children, and the kernel closes their
  * connections.
  */
-final class ConnectionBurst implements AutoCloseable {
+public final class ConnectionBurst implements AutoCloseable {
     private record Child(Process process, BufferedReader output, Writer input) {
     }
 
@@ -33,17 +33,18 @@ final class ConnectionBurst implements AutoCloseable {
     }
 
     /**
-     * Starts {@code children} processes in {@code namespace}, each opening {@code perChild} connections to
+     * Starts {@code children} processes in the namespace named {@code namespace} (as {@code ip netns} knows it), each
+     * opening {@code perChild} connections to
      * {@code server}: at once, or, {@code onSignal}, when {@link #go} is called.
      */
-    static ConnectionBurst start(TestNamespace namespace, InetSocketAddress server, int children, int perChild,
+    public static ConnectionBurst start(String namespace, InetSocketAddress server, int children, int perChild,
             boolean onSignal) throws Exception {
         Path classes = Path.of(ConnectionBurst.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ConnectionBurst burst = new ConnectionBurst(perChild);
         try {
             for (int i = 0; i < children; i++) {
-                Process process = new ProcessBuilder("ip", "netns", "exec", namespace.name(), java.toString(),
+                Process process = new ProcessBuilder("ip", "netns", "exec", namespace, java.toString(),
                         "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classes.toString(),
                         HeldConnections.class.getName(), server.getAddress().getHostAddress(),
                         Integer.toString(server.getPort()), Integer.toString(perChild), onSignal ? "on-signal" : "now")
@@ -60,12 +61,12 @@ final class ConnectionBurst implements AutoCloseable {
     }
 
     /** Waits until every child started with {@code onSignal} is ready to connect. */
-    void awaitReady(Duration limit) throws Exception {
+    public void awaitReady(Duration limit) throws Exception {
         awaitLine("ready", limit);
     }
 
     /** Lets every child started with {@code onSignal} connect. */
-    void go() throws IOException {
+    public void go() throws IOException {
         for (Child child : children) {
             child.input().write("go\n");
             child.input().flush();
@@ -73,7 +74,7 @@ final class ConnectionBurst implements AutoCloseable {
     }
 
     /** Waits until every child holds all its connections; fails with what a child said otherwise. */
-    void awaitConnected(Duration limit) throws Exception {
+    public void awaitConnected(Duration limit) throws Exception {
         awaitLine("connected " + perChild, limit);
     }
 
