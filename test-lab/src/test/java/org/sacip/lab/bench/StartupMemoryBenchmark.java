@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.sacip.commands.CommandResult;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
@@ -189,6 +191,7 @@ public final class StartupMemoryBenchmark {
                     + status.path("heap_max_bytes").asLong() / (1 << 20) + " MB (load average " + loadAverage() + ")");
             out.println("    of which anonymous " + status(pid, "RssAnon") / 1024 + " MB, files " + status(pid, "RssFile")
                     / 1024 + " MB; " + heapCommitted(pid));
+            nativeMemory(pid).forEach(line -> out.println("    " + line));
             out.println("goal: VmRSS <= " + RSS_GOAL_MB + " MB at 100,000 sessions: " + (total < 100_000
                     ? "not measured here (" + total + " sessions)" : rss / 1024 <= RSS_GOAL_MB ? "met" : "NOT met"));
             out.flush();
@@ -203,6 +206,27 @@ public final class StartupMemoryBenchmark {
         }
         return result.stdout().lines().filter(l -> l.contains("committed")).map(String::strip)
                 .reduce((a, b) -> a + "; " + b).orElse("heap committed: not in jcmd's answer");
+    }
+
+    /**
+     * The largest committed categories of the JVM's native memory tracking, when the agent runs with it
+     * ({@code SACIP_AGENT_JAVA_OPTIONS=-XX:NativeMemoryTracking=summary}); otherwise a line saying how to get them.
+     */
+    private static List<String> nativeMemory(long pid) {
+        CommandResult result = Shell.tryRun(List.of("jcmd", Long.toString(pid), "VM.native_memory", "summary"));
+        if (!result.ok() || !result.stdout().contains("committed=")) {
+            return List.of("native memory by category: run with SACIP_AGENT_JAVA_OPTIONS="
+                    + "-XX:NativeMemoryTracking=summary to see it");
+        }
+        Pattern category = Pattern.compile("^-\\s*(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+        List<String> lines = new ArrayList<>();
+        result.stdout().lines().map(String::strip).map(category::matcher).filter(Matcher::find)
+                .sorted((x, y) -> Long.compare(Long.parseLong(y.group(2)), Long.parseLong(x.group(2)))).limit(8)
+                .forEach(m -> lines.add(String.format("native memory (NMT, committed): %-22s %6d MB", m.group(1),
+                        Long.parseLong(m.group(2)) / 1024)));
+        result.stdout().lines().filter(l -> l.startsWith("Total:")).findFirst()
+                .ifPresent(total -> lines.add(0, "native memory (NMT): " + total.strip()));
+        return lines;
     }
 
     /** "written at exit", "used" or "none": what the launcher did with the class-data archive, from the cmdline. */

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -21,12 +22,13 @@ import org.sacip.lab.agent.ProjectRoot;
 import org.sacip.testing.AgentProcess;
 
 /**
- * bin/sacip-agent's class-data archive (docs/AGENT.md, "Start-up"): written when an agent started without one stops,
+ * bin/sacip-agent's JVM options and class-data archive (docs/AGENT.md, "Start-up"): written when an agent started without one stops,
  * used by the next start, and never a reason for the agent not to start: a truncated archive, garbage, an unfinished
  * archive of a dead agent, an archive of another build and a directory that cannot be made all end in an agent
  * that answers. Each test gives the launcher its own archive directory (SACIP_AGENT_CDS_DIR).
+ * SACIP_AGENT_JAVA_OPTIONS reaches the JVM after the launcher's own options.
  */
-class AgentLauncherArchiveTest {
+class AgentLauncherTest {
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
     // Stopping an agent that writes its archive takes the dump as well (3-4 s on a loaded 2-core machine).
     private static final Duration STOP_LIMIT = Duration.ofSeconds(60);
@@ -111,13 +113,30 @@ class AgentLauncherArchiveTest {
         }
     }
 
+    @Test
+    void extraJavaOptionsComeAfterTheLaunchersOwn() throws IOException {
+        try (Lab lab = new Lab()) {
+            lab.addHost("a");
+            AgentProcess agent = start(lab, archives, "SACIP_AGENT_JAVA_OPTIONS=-Dsacip.launcher.test=1  -Xmx200m");
+            List<String> arguments = arguments(agent);
+            int own = arguments.indexOf("-Xmx256m");
+            int extra = arguments.indexOf("-Xmx200m");
+            assertTrue(own >= 0 && extra > own && arguments.contains("-Dsacip.launcher.test=1"),
+                    "both extra options, after the launcher's -Xmx256m: " + arguments);
+            agent.kill(KILL_LIMIT);
+            agent.close();
+        }
+    }
+
     /** bin/sacip-agent in host a with the given archive directory; returns once it answers on its socket. */
-    private static AgentProcess start(Lab lab, Path archiveDirectory) throws IOException {
+    private static AgentProcess start(Lab lab, Path archiveDirectory, String... environment) throws IOException {
         Path state = Files.createDirectories(Path.of("/run/sacip-lab", lab.ns("a")));
         lab.onTeardown(() -> Shell.tryRun(List.of("rm", "-rf", state.toString())));
         // env execs the launcher, which execs java: the process is still the agent's JVM.
-        AgentProcess agent = AgentProcess.start(lab.ns("a"), List.of("env", "SACIP_AGENT_CDS_DIR=" + archiveDirectory,
-                Agents.agentBinary(ProjectRoot.find()).toString()), state.resolve("control.sock"), state,
+        List<String> launcher = new ArrayList<>(List.of("env", "SACIP_AGENT_CDS_DIR=" + archiveDirectory));
+        launcher.addAll(List.of(environment));
+        launcher.add(Agents.agentBinary(ProjectRoot.find()).toString());
+        AgentProcess agent = AgentProcess.start(lab.ns("a"), launcher, state.resolve("control.sock"), state,
                 state.resolve("agent.log"), List.of());
         lab.onTeardown(agent);
         return agent.awaitReady(START_LIMIT);
