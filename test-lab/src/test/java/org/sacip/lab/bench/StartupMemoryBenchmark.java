@@ -36,12 +36,14 @@ import org.sacip.testing.ControlLine;
  * SIGTERM; the first start of a fresh build writes the class-data archive (docs/AGENT.md, Start-up), the others use
  * it. Memory: A's agent's VmRSS and VmHWM (/proc/PID/status) with no sessions and with N TCP sessions to B, all
  * counted by the agent and with keys to every peer address. ManyConnections holds up to 10,000 connections per
- * process, so the sessions go to one peer address of B per 10,000 (a server on a port of its own and a client each).
+ * process, so the sessions go to one peer address of B per {@code perProcess} (at most 10,000), each with a server
+ * on a port of its own and a client.
  */
 public final class StartupMemoryBenchmark {
     private static final String NAME = "StartupMemoryBenchmark";
-    private static final String USAGE = "[starts=7] [sessions=10000] (sessions=0: start-to-ready only)";
-    private static final Set<String> KEYS = Set.of("starts", "sessions");
+    private static final String USAGE = "[starts=7] [sessions=10000] [perProcess=10000] (sessions=0: start-to-ready "
+            + "only; perProcess: sessions per endpoint process and peer address)";
+    private static final Set<String> KEYS = Set.of("starts", "sessions", "perProcess");
     private static final int PORT = 5001;
     private static final int PEER_SUBNET = 10;
     private static final int FIRST_PEER_HOST = 2;
@@ -55,11 +57,14 @@ public final class StartupMemoryBenchmark {
 
     private final int starts;
     private final int sessions;
+    private final int perProcess;
     private final PrintStream out = System.out;
 
     private StartupMemoryBenchmark(BenchArgs args) {
         this.starts = (int) args.number("starts", 7, 1, 100);
         this.sessions = (int) args.number("sessions", 10_000, 0, 200_000);
+        this.perProcess = (int) args.number("perProcess", ManyConnections.MAX_CONNECTIONS, 1,
+                ManyConnections.MAX_CONNECTIONS);
     }
 
     public static void main(String[] args) {
@@ -131,13 +136,13 @@ public final class StartupMemoryBenchmark {
     }
 
     private void memory(Path root) {
-        int processes = (sessions + ManyConnections.MAX_CONNECTIONS - 1) / ManyConnections.MAX_CONNECTIONS;
-        int perProcess = sessions / processes;
-        int total = perProcess * processes;
+        int processes = (sessions + perProcess - 1) / perProcess;
+        int each = sessions / processes;
+        int total = each * processes;
         long intervalMs = Math.max(100, total / 10);
         out.println();
         out.println("== memory: " + total + " TCP sessions from A to " + processes + " peer address(es) of B ("
-                + perProcess + " each, a counter every " + intervalMs + " ms per session), agents in A and B");
+                + each + " each, a counter every " + intervalMs + " ms per session), agents in A and B");
         out.flush();
         try (Lab lab = new Lab()) {
             Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
@@ -161,11 +166,11 @@ public final class StartupMemoryBenchmark {
                             b.ifName()).toArray(String[]::new));
                 }
                 Endpoint server = Endpoint.start(lab, "b", TrafficKind.MANY, true, Map.of("listen", "0.0.0.0:"
-                        + (PORT + p), "count", Integer.toString(perProcess)));
+                        + (PORT + p), "count", Integer.toString(each)));
                 server.await("ready", OPEN_LIMIT_MS);
                 // One client at a time: all of them connecting at once on two cores miss their connect deadline.
                 Endpoint client = Endpoint.start(lab, "a", TrafficKind.MANY, false, Map.of("bind", a.address(),
-                        "connect", peer + ":" + (PORT + p), "count", Integer.toString(perProcess), "intervalMs",
+                        "connect", peer + ":" + (PORT + p), "count", Integer.toString(each), "intervalMs",
                         Long.toString(intervalMs)));
                 client.await("connected", OPEN_LIMIT_MS);
             }
