@@ -173,6 +173,11 @@ public final class StartupMemoryBenchmark {
                         "connect", peer + ":" + (PORT + p), "count", Integer.toString(each), "intervalMs",
                         Long.toString(intervalMs)));
                 client.await("connected", OPEN_LIMIT_MS);
+                // The curve on the way: when a later client fails, the figures so far are still printed.
+                out.println("  " + (p + 1) * each + " sessions open: A's agent's VmRSS " + status(pid, "VmRSS") / 1024
+                        + " MB, follows " + agents.control("a").status().path("sessions").asInt() + " (load average "
+                        + loadAverage() + ")");
+                out.flush();
             }
             out.println("  " + total + " sessions open in " + (System.currentTimeMillis() - opening) + " ms");
             long since = System.currentTimeMillis();
