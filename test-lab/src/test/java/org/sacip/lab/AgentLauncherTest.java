@@ -128,6 +128,18 @@ class AgentLauncherTest {
         }
     }
 
+    @Test
+    void versionWritesNoArchive() throws IOException, InterruptedException {
+        Path directory = archives.resolve("cds");
+        Process version = new ProcessBuilder("env", "SACIP_AGENT_CDS_DIR=" + directory,
+                Agents.agentBinary(ProjectRoot.find()).toString(), "--version").redirectErrorStream(true).start();
+        String output = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, version.waitFor(), "exit status of sacip-agent --version: " + output);
+        assertTrue(output.startsWith("sacip-agent "), "the version line: " + output);
+        assertFalse(Files.exists(directory), "--version made no archive directory (an archive of --version's few "
+                + "classes would be adopted by the next real start)");
+    }
+
     /** bin/sacip-agent in host a with the given archive directory; returns once it answers on its socket. */
     private static AgentProcess start(Lab lab, Path archiveDirectory, String... environment) throws IOException {
         Path state = Files.createDirectories(Path.of("/run/sacip-lab", lab.ns("a")));
