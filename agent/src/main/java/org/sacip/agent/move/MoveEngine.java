@@ -44,6 +44,8 @@ public final class MoveEngine {
     private final SessionLookup sessions;
     private final RouteLookup routes;
     private final MoveDetector detector = new MoveDetector();
+    /** Per original address with sessions, the source and link its peers' routes preferred at the last change. */
+    private final Map<InetAddress, MovePlanner.Target> lastPreferred = new HashMap<>();
 
     public MoveEngine(AddressTable table, SessionLookup sessions, RouteLookup routes) {
         this.table = table;
@@ -85,6 +87,8 @@ public final class MoveEngine {
      * {@link #ROUTE_LOOKUPS_PER_CHANGE} in all). When the source most of those sessions' routes prefer is another
      * usable address, the sessions move there while their own address still works ({@link MoveKind#ROUTE_CHANGE});
      * when it is their original address again, they return home. Addresses already lost are left to the loss.
+     * Another address of the sessions' own link moves them only if the routes preferred theirs before the change:
+     * an address the routes never preferred (a secondary or service address) keeps its sessions where they are.
      */
     public List<MovePlan> routesChanged(Set<InetAddress> originals, Instant seenAt) throws NetlinkException {
         Map<InetAddress, Optional<RouteInfo>> looked = new HashMap<>();
@@ -98,6 +102,8 @@ public final class MoveEngine {
             List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(original));
             InetAddress current = detector.activeAddress(original).orElse(original);
             Optional<MovePlanner.Target> chosen = preferred(original, groups, looked);
+            MovePlanner.Target before = chosen.isPresent() ? lastPreferred.put(original, chosen.get())
+                    : lastPreferred.remove(original);
             if (groups.isEmpty() || chosen.isEmpty() || chosen.get().source().equals(current)) {
                 continue;
             }
@@ -106,8 +112,17 @@ public final class MoveEngine {
                 plans.addAll(returnHome(MoveTrigger.home(original, current, target.interfaceIndex(), seenAt)));
                 continue;
             }
+            boolean otherLink = !table.interfaceOf(current).map(index -> index == target.interfaceIndex())
+                    .orElse(false);
+            if (!otherLink && (before == null || before.equals(target))) {
+                // A new connection would take another address of the same link, and did before this change too:
+                // a secondary or service address the routes never preferred, whose packets leave where they
+                // always did. Only a change of the preferred source, or another link, moves its sessions.
+                continue;
+            }
             plans.add(followRoute(original, current, target, groups, seenAt));
         }
+        lastPreferred.keySet().retainAll(originals);
         return plans;
     }
 

@@ -330,4 +330,31 @@ class MoveEngineTest {
         assertEquals(MoveEngine.ROUTE_LOOKUPS_PER_ADDRESS + 8, plans.get(0).peers().size(),
                 "the plan covers every peer of the address");
     }
+
+    @Test
+    void sessionsOfAnAddressTheRoutesNeverPreferredStayWhereTheyAreWhenRoutesChange() throws Exception {
+        // A server with a service address Y beside its primary X on the same link: new connections take X.
+        feed(added(address(2, Y)), 1);
+        Session served = tcp(Y, PEER_A);
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 2));
+        assertEquals(List.of(), routesChanged(2), "Y's sessions leave through the link they always did");
+        assertEquals(List.of(), routesChanged(3), "nor at any later route change that keeps X preferred");
+        assertEquals(Optional.empty(), engine.activeAddress(ip(Y)));
+        // A route on the other link now: Y's packets would leave elsewhere, so they follow.
+        feed(added(address(3, Z)), 4);
+        routes.put(ip(PEER_A), routeVia(PEER_A, Z, 3));
+        assertEquals(List.of(plan(MoveKind.ROUTE_CHANGE, Y, Y, Z, 3, "eth1", 5, group(PEER_A, served))),
+                routesChanged(5));
+    }
+
+    @Test
+    void aRouteThatSwitchesToAnotherAddressOfTheSameLinkMovesTheSessionsItPreferredBefore() throws Exception {
+        feed(added(address(2, Y)), 1);
+        Session a = tcp(X, PEER_A);
+        routes.put(ip(PEER_A), routeVia(PEER_A, X, 2));
+        assertEquals(List.of(), routesChanged(2), "the routes prefer X");
+        routes.put(ip(PEER_A), routeVia(PEER_A, Y, 2));
+        assertEquals(List.of(plan(MoveKind.ROUTE_CHANGE, X, X, Y, 2, "eth0", 3, group(PEER_A, a))),
+                routesChanged(3), "same link, but the preferred source changed from X to Y");
+    }
 }

@@ -42,6 +42,17 @@ final class Claims {
     /** A peer that has not seen a session yet is asked again this often, this many times. */
     static final Duration NOT_YET_SEEN_RETRY = Duration.ofMillis(250);
     static final int NOT_YET_SEEN_TRIES = 40;
+    /**
+     * Claims of one lineage in flight at once; the next goes when one is answered. Sending every claim of a burst
+     * at once (2,500 claims for 100,000 sessions) overruns the queues and capture buffers on both sides, and claims
+     * lost there were given up as if the peer had no agent.
+     */
+    static final int WINDOW = 4;
+    /**
+     * A claim unanswered through all its retransmissions while the peer answered other messages was lost, not
+     * refused: its sessions are claimed again, up to this many times in all, before they are given up.
+     */
+    static final int UNANSWERED_ROUNDS = 3;
 
     /** What changes when bindings change. */
     interface Listener {
@@ -54,6 +65,8 @@ final class Claims {
     private final Listener listener;
     /** Tries so far of sessions the peer had not seen yet. */
     private final java.util.Map<SessionTuple, Integer> notYetSeenTries = new java.util.HashMap<>();
+    /** Rounds so far of sessions whose claims went unanswered while the peer answered others. */
+    private final java.util.Map<SessionTuple, Integer> unansweredRounds = new java.util.HashMap<>();
 
     Claims(EngineContext ctx, KeyAgreement agreement, Listener listener) {
         this.ctx = ctx;
@@ -131,6 +144,7 @@ final class Claims {
             }
             ctx.sessions.remove(tuple);
             notYetSeenTries.remove(tuple);
+            unansweredRounds.remove(tuple);
         }
         touched.forEach(listener::boundCountChanged);
         if (!touched.isEmpty()) {
@@ -204,22 +218,28 @@ final class Claims {
         if (ctx.associations.byLineage(association.lineage) != association) {
             return;
         }
-        List<SessionTuple> batch = new ArrayList<>(MAX_ENTRIES);
-        for (var it = association.claims.queued.iterator(); it.hasNext();) {
-            SessionTuple tuple = it.next();
-            it.remove();
-            SessionRegistry.Entry entry = ctx.sessions.get(tuple);
-            if (entry == null || entry.boundTo != null) {
-                continue;
+        var it = association.claims.queued.iterator();
+        while (association.claims.outstanding.size() < WINDOW && it.hasNext()) {
+            List<SessionTuple> batch = new ArrayList<>(MAX_ENTRIES);
+            while (batch.size() < MAX_ENTRIES && it.hasNext()) {
+                SessionTuple tuple = it.next();
+                it.remove();
+                SessionRegistry.Entry entry = ctx.sessions.get(tuple);
+                if (entry != null && entry.boundTo == null) {
+                    batch.add(tuple);
+                }
             }
-            batch.add(tuple);
-            if (batch.size() == MAX_ENTRIES) {
+            if (!batch.isEmpty()) {
                 sendClaim(association, batch);
-                batch = new ArrayList<>(MAX_ENTRIES);
             }
         }
-        if (!batch.isEmpty()) {
-            sendClaim(association, batch);
+    }
+
+    /** A claim of the lineage was answered or given up: the window has room for the next. */
+    private void windowOpened(Association association) {
+        if (!association.claims.queued.isEmpty() && !association.claims.flushScheduled) {
+            association.claims.flushScheduled = true;
+            ctx.loop.execute(() -> flush(association));
         }
     }
 
@@ -229,7 +249,7 @@ final class Claims {
             entries.add(entryFor(tuple, ctx.sessions.get(tuple).proof));
         }
         long number = ++association.claims.lastClaimNumber;
-        OutstandingClaim claim = new OutstandingClaim(number, sessions);
+        OutstandingClaim claim = new OutstandingClaim(number, sessions, ctx.now());
         association.claims.outstanding.put(number, claim);
         Retransmission[] self = new Retransmission[1];
         self[0] = Retransmission.start(ctx.loop, RetransmitPolicy.CLAIM, ctx.random, () -> {
@@ -241,20 +261,42 @@ final class Claims {
             ctx.send(sent.claim(), sent.source(), sent.destination());
         }, () -> {
             if (association.claims.outstanding.remove(number, claim)) {
-                LOG.info("{} did not answer a claim of {} session(s) under key {}", association.peerOriginal(),
-                        sessions.size(), association.keys.current.id());
-                List<BindingChange> changes = new ArrayList<>();
-                for (SessionTuple tuple : sessions) {
-                    SessionRegistry.Entry entry = ctx.sessions.get(tuple);
-                    if (entry != null && entry.boundTo == null) {
-                        setWhy(entry, SessionRegistry.Unbound.NO_AGENT, changes);
-                    }
-                }
-                ctx.changes.bindings(changes, null, null);
+                unanswered(association, claim);
+                windowOpened(association);
             }
         });
         claim.retransmission = self[0];
         association.lastUsed = ctx.now();
+    }
+
+    /**
+     * No answer to a claim through all its retransmissions. If the peer answered anything since it was first sent,
+     * the claim (or its reply) was lost on the way: its sessions are claimed again, a few rounds at most. Otherwise
+     * the peer's agent is gone or was never there, and the sessions stay unbound as without one.
+     */
+    private void unanswered(Association association, OutstandingClaim claim) {
+        boolean peerAlive = association.lastHeard != null && !association.lastHeard.isBefore(claim.firstSent);
+        List<BindingChange> changes = new ArrayList<>();
+        int again = 0;
+        for (SessionTuple tuple : claim.sessions) {
+            SessionRegistry.Entry entry = ctx.sessions.get(tuple);
+            if (entry == null || entry.boundTo != null) {
+                continue;
+            }
+            int rounds = unansweredRounds.merge(tuple, 1, Integer::sum);
+            if (peerAlive && rounds < UNANSWERED_ROUNDS) {
+                association.claims.queued.add(tuple);
+                again++;
+            } else {
+                unansweredRounds.remove(tuple);
+                setWhy(entry, SessionRegistry.Unbound.NO_AGENT, changes);
+            }
+        }
+        LOG.info("{} did not answer a claim of {} session(s) under key {}; {} claimed again",
+                association.peerOriginal(), claim.sessions.size(), association.keys.current.id(), again);
+        if (!changes.isEmpty()) {
+            ctx.changes.bindings(changes, null, null);
+        }
     }
 
     /** The entry naming a session as we see it, with the proof of its opening we recorded (or none). */
@@ -302,6 +344,7 @@ final class Claims {
                     ctx.sessions.bind(entry, association, ctx.now());
                     changes.add(BindingChange.bound(tuple, association.lineage));
                     notYetSeenTries.remove(tuple);
+                    unansweredRounds.remove(tuple);
                 }
                 case NOT_YET_SEEN -> {
                     int tries = notYetSeenTries.merge(tuple, 1, Integer::sum);
@@ -333,6 +376,7 @@ final class Claims {
             ctx.changes.bindings(changes, null, null);
             ctx.persistence.soon();
         }
+        windowOpened(association);
     }
 
     // ---- the peer's claims ----

@@ -11,9 +11,13 @@ final class OutstandingClaim {
     /** The claim as last sent, with the outer addresses its MAC covers (its reply must match them). */
     org.sacip.protocol.claim.SentClaim sent;
 
-    OutstandingClaim(long number, List<SessionTuple> sessions) {
+    /** When it was first sent: an answer from the peer after this shows the peer alive. */
+    final java.time.Instant firstSent;
+
+    OutstandingClaim(long number, List<SessionTuple> sessions, java.time.Instant firstSent) {
         this.number = number;
         this.sessions = List.copyOf(sessions);
+        this.firstSent = firstSent;
     }
 
     void cancel() {

@@ -70,6 +70,69 @@ class ClaimsTest extends TwoEngines {
         assertEquals(101, lineages(b).get(0).boundSessions());
     }
 
+    @Test
+    void aBurstOfSessionsIsClaimedAWindowOfClaimsAtATimeAndEveryOneIsBound() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(50));
+        link.clear();
+        link.hold(packet -> packet.kind() == MessageKind.CLAIM_REPLY.code());
+        for (int i = 0; i < 1000; i++) {
+            connect(a, A0, b, B0, 1000 + i);
+        }
+        loop.advance(Duration.ofMillis(50));
+        assertEquals(Claims.WINDOW, link.count(MessageKind.CLAIM),
+                "no more claims in flight than the window while none is answered");
+        link.release();
+        loop.advance(Duration.ofMillis(50));
+        assertEquals(1001, lineages(b).get(0).boundSessions());
+        assertEquals(1001, lineages(a).get(0).boundSessions());
+        assertEquals(25, link.count(MessageKind.CLAIM), "1,000 sessions, 40 a claim, none sent twice");
+    }
+
+    @Test
+    void aClaimLostForGoodWhileThePeerAnswersOthersIsMadeAgainNotGivenUp() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(50));
+        link.clear();
+        // Every transmission of the second claim is lost; the peer answers all the others.
+        long[] lostNumber = {-1};
+        link.lose(packet -> {
+            if (packet.kind() != MessageKind.CLAIM.code()) {
+                return false;
+            }
+            try {
+                long number = ((org.sacip.protocol.message.Claim) packet.decode()).claimNumber();
+                if (lostNumber[0] < 0 && link.count(MessageKind.CLAIM) == 2) {
+                    lostNumber[0] = number;
+                }
+                return number == lostNumber[0];
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        List<SessionTuple> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sessions.add(connect(a, A0, b, B0, 1000 + i));
+        }
+        loop.advance(RetransmitPolicy.CLAIM.worstCaseTotal().plusSeconds(1));
+        assertEquals(201, lineages(b).get(0).boundSessions(), "the lost claim's sessions were claimed again");
+        assertEquals(201, lineages(a).get(0).boundSessions());
+        for (SessionTuple session : sessions) {
+            assertTrue(atA.lineageOf(session).isPresent(), session + " bound at A, not " + atA.why.get(session));
+        }
+    }
+
+    @Test
+    void claimsUnansweredWhileThePeerIsSilentLeaveTheirSessionsUnboundAsWithoutAnAgent() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(50));
+        link.lose(packet -> packet.kind() == MessageKind.CLAIM.code());
+        SessionTuple orphan = connect(a, A0, b, B0, 8443);
+        loop.advance(RetransmitPolicy.CLAIM.worstCaseTotal().plusSeconds(1));
+        assertEquals("no-agent", atA.why.get(orphan));
+        assertEquals(1, lineages(a).get(0).boundSessions());
+    }
+
     private ClaimVerdict lastVerdict() throws Exception {
         List<MemoryLink.Packet> replies = link.sent(MessageKind.CLAIM_REPLY);
         ClaimReply reply = (ClaimReply) replies.get(replies.size() - 1).decode();
