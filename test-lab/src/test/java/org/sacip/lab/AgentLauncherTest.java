@@ -119,10 +119,10 @@ class AgentLauncherTest {
             lab.addHost("a");
             AgentProcess agent = start(lab, archives, "SACIP_AGENT_JAVA_OPTIONS=-Dsacip.launcher.test=1  -Xmx200m");
             List<String> arguments = arguments(agent);
-            int own = arguments.indexOf("-Xmx256m");
+            int own = arguments.indexOf("-Xmx512m");
             int extra = arguments.indexOf("-Xmx200m");
             assertTrue(own >= 0 && extra > own && arguments.contains("-Dsacip.launcher.test=1"),
-                    "both extra options, after the launcher's -Xmx256m: " + arguments);
+                    "both extra options, after the launcher's -Xmx512m: " + arguments);
             agent.kill(KILL_LIMIT);
             agent.close();
         }

@@ -25,6 +25,7 @@ import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.PrivateFiles;
+import org.sacip.agent.state.StreamedJson;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.netlink.AddressText;
 
@@ -69,24 +70,23 @@ public final class HandoverStore {
             node.put("original", AddressText.of(original));
             node.put("moved_to", AddressText.of(movedTo));
         });
-        ArrayNode array = root.putArray("sessions");
-        for (Saved saved : state.sessions()) {
-            ObjectNode node = array.addObject();
-            node.put("proto", saved.tuple().protocol().name().toLowerCase(Locale.ROOT));
-            node.put("local", AddressText.of(saved.tuple().local().address()));
-            node.put("local_port", saved.tuple().local().port());
-            node.put("remote", AddressText.of(saved.tuple().remote().address()));
-            node.put("remote_port", saved.tuple().remote().port());
-            node.put("state", saved.state().wireName());
-            node.put("since", saved.since().toString());
-            Remapping r = saved.remapping();
-            if (!r.isIdentity()) {
-                node.put("active_local", AddressText.of(r.activeLocal()));
-                node.put("send_from", AddressText.of(r.sendFrom()));
-                node.put("active_remote", AddressText.of(r.activeRemote()));
-            }
-        }
-        PrivateFiles.replace(file, JSON.writeValueAsBytes(root));
+        // The sessions (100,000 of them at scale) are streamed, never built as a tree.
+        PrivateFiles.replace(file, out -> StreamedJson.write(out, JSON, root, "sessions", state.sessions(),
+                (json, saved) -> {
+                    json.writeStringField("proto", saved.tuple().protocol().name().toLowerCase(Locale.ROOT));
+                    json.writeStringField("local", AddressText.of(saved.tuple().local().address()));
+                    json.writeNumberField("local_port", saved.tuple().local().port());
+                    json.writeStringField("remote", AddressText.of(saved.tuple().remote().address()));
+                    json.writeNumberField("remote_port", saved.tuple().remote().port());
+                    json.writeStringField("state", saved.state().wireName());
+                    json.writeStringField("since", saved.since().toString());
+                    Remapping r = saved.remapping();
+                    if (!r.isIdentity()) {
+                        json.writeStringField("active_local", AddressText.of(r.activeLocal()));
+                        json.writeStringField("send_from", AddressText.of(r.sendFrom()));
+                        json.writeStringField("active_remote", AddressText.of(r.activeRemote()));
+                    }
+                }));
     }
 
     /** The saved state; empty when there is no file. */

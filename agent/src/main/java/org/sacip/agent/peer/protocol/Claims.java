@@ -169,12 +169,39 @@ final class Claims {
         }
     }
 
-    /** Our key agreement on {@code path} failed: our sessions there stay unbound, as without an agent. */
+    /**
+     * Our key agreement on {@code path} failed: our sessions there stay unbound, as without an agent, until the
+     * retry pause ends; then, if any of them still lives, agreement is tried again (the peer's agent may only have
+     * been overloaded, or restarting). Each failure in a row doubles the pause.
+     */
     void agreementFailed(AddressPair path) {
         List<BindingChange> changes = new ArrayList<>();
         for (SessionRegistry.Entry entry : ctx.sessions.ofPair(path)) {
             if (entry.boundTo == null && entry.opener != Opener.REMOTE) {
                 setWhy(entry, SessionRegistry.Unbound.NO_AGENT, changes);
+            }
+        }
+        if (!changes.isEmpty()) {
+            ctx.changes.bindings(changes, null, null);
+            agreement.retryAt(path).ifPresent(at -> ctx.loop.schedule(Duration.between(ctx.now(), at),
+                    () -> retryAgreement(path)));
+        }
+    }
+
+    private void retryAgreement(AddressPair path) {
+        boolean waiting = false;
+        for (SessionRegistry.Entry entry : ctx.sessions.ofPair(path)) {
+            waiting |= entry.boundTo == null && entry.opener != Opener.REMOTE && managed(entry.tuple);
+        }
+        if (!waiting || ctx.associations.usableFor(path).isPresent()) {
+            return;
+        }
+        List<BindingChange> changes = new ArrayList<>();
+        if (agreement.ensureKey(path).isEmpty()) {
+            for (SessionRegistry.Entry entry : ctx.sessions.ofPair(path)) {
+                if (entry.boundTo == null && entry.opener != Opener.REMOTE && managed(entry.tuple)) {
+                    setWhy(entry, SessionRegistry.Unbound.NO_KEY, changes);
+                }
             }
         }
         if (!changes.isEmpty()) {

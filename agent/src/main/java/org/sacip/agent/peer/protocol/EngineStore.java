@@ -24,6 +24,7 @@ import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.LatestSnapshotWriter;
 import org.sacip.agent.state.PrivateFiles;
+import org.sacip.agent.state.StreamedJson;
 import org.sacip.agent.state.JsonFields;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.netlink.AddressText;
@@ -136,17 +137,16 @@ public final class EngineStore implements AutoCloseable {
                 accepted.put("current", a.current().toString());
             });
         }
-        ArrayNode bindings = root.putArray("bindings");
-        for (SavedBinding b : snapshot.bindings()) {
-            ObjectNode node = bindings.addObject();
-            node.put("proto", b.session().protocol().name().toLowerCase(Locale.ROOT));
-            node.put("local", AddressText.of(b.session().local().address()));
-            node.put("local_port", b.session().local().port());
-            node.put("remote", AddressText.of(b.session().remote().address()));
-            node.put("remote_port", b.session().remote().port());
-            node.put("lineage", b.lineage().toHex());
-        }
-        PrivateFiles.replace(file, JSON.writeValueAsBytes(root));
+        // The bindings (one per session, 100,000 of them at scale) are streamed, never built as a tree.
+        PrivateFiles.replace(file, out -> StreamedJson.write(out, JSON, root, "bindings", snapshot.bindings(),
+                (json, b) -> {
+                    json.writeStringField("proto", b.session().protocol().name().toLowerCase(Locale.ROOT));
+                    json.writeStringField("local", AddressText.of(b.session().local().address()));
+                    json.writeNumberField("local_port", b.session().local().port());
+                    json.writeStringField("remote", AddressText.of(b.session().remote().address()));
+                    json.writeNumberField("remote_port", b.session().remote().port());
+                    json.writeStringField("lineage", b.lineage().toHex());
+                }));
     }
 
     /** The saved state; empty when there is no file. A key dated after {@code now} counts as established now. */

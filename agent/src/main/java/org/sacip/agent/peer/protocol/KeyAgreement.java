@@ -70,8 +70,12 @@ final class KeyAgreement {
     /** Handshakes we confirmed lately, by initiator nonce, to repeat the confirmation (6.2). */
     private final LruMap<Octets, Association> confirmedByNonce = new LruMap<>("recent-confirmations", 4096);
     /** No new handshake of ours on these paths before the time given (a failure, or a refusal heard). */
-    private final LruMap<AddressPair, Instant> retryNotBefore =
+    private final LruMap<AddressPair, RetryPause> retryNotBefore =
             new LruMap<>("retry-pauses", EngineLimits.RETRY_PAUSES);
+
+    /** No handshake of ours before {@code notBefore}; {@code failures} in a row each doubled the pause (to 32x). */
+    private record RetryPause(Instant notBefore, int failures) {
+    }
     private final TokenBucket hellos;
     private final TokenBucket handshakes;
     private final KeyedRateLimiter<PeerPrefix> handshakesPerPrefix;
@@ -107,7 +111,8 @@ final class KeyAgreement {
                 || waiting.contains(path)) {
             return Optional.empty();
         }
-        Instant notBefore = retryNotBefore.get(path);
+        RetryPause paused = retryNotBefore.get(path);
+        Instant notBefore = paused == null ? null : paused.notBefore();
         if (notBefore != null && ctx.now().isBefore(notBefore)) {
             return Optional.of("no SACIP agent answered at " + path.peer() + " lately; next attempt after "
                     + notBefore);
@@ -127,6 +132,13 @@ final class KeyAgreement {
         }
         startInitiation(path);
         return Optional.empty();
+    }
+
+    /** When a handshake on {@code path} may start again after a failure or refusal; empty if it may now. */
+    Optional<Instant> retryAt(AddressPair path) {
+        RetryPause paused = retryNotBefore.get(path);
+        return paused != null && ctx.now().isBefore(paused.notBefore()) ? Optional.of(paused.notBefore())
+                : Optional.empty();
     }
 
     private boolean slotFree(AddressPair path) {
@@ -170,7 +182,10 @@ final class KeyAgreement {
                         + " transmissions";
         LOG.info("no key agreed with {} from {}: {}", initiation.path.peer(), initiation.path.local(), why);
         endInitiation(initiation);
-        retryNotBefore.put(initiation.path, ctx.now().plus(pause));
+        RetryPause before = retryNotBefore.get(initiation.path);
+        int failures = before == null ? 1 : before.failures() + 1;
+        retryNotBefore.put(initiation.path, new RetryPause(
+                ctx.now().plus(pause.multipliedBy(1L << Math.min(failures - 1, 5))), failures));
         listener.failed(initiation.path, why);
     }
 

@@ -133,6 +133,31 @@ class ClaimsTest extends TwoEngines {
         assertEquals(1, lineages(a).get(0).boundSessions());
     }
 
+    @Test
+    void sessionsLeftWithoutAKeyBecauseThePeerWasSilentGetOneWhenItAnswersAfterThePause() throws Exception {
+        link.lose(packet -> packet.to().equals(B0));
+        SessionTuple early = connect(a, A0, b, B0, 22);
+        loop.advance(RetransmitPolicy.HANDSHAKE.worstCaseTotal());
+        assertEquals("no-agent", atA.why.get(early), "the peer's agent was overloaded: no answer");
+        link.lose(packet -> false);
+        loop.advance(KeyAgreement.RETRY_AFTER_FAILED_HANDSHAKE.plusSeconds(5));
+        assertTrue(atA.lineageOf(early).isPresent(), "agreed and claimed after the pause, not " + atA.why.get(early));
+    }
+
+    @Test
+    void eachFailureInARowDoublesThePauseBeforeTheNextAttempt() throws Exception {
+        link.lose(packet -> packet.to().equals(B0));
+        connect(a, A0, b, B0, 22);
+        loop.advance(RetransmitPolicy.HANDSHAKE.worstCaseTotal());
+        long firstSeries = link.count(MessageKind.HELLO);
+        loop.advance(KeyAgreement.RETRY_AFTER_FAILED_HANDSHAKE.plus(RetransmitPolicy.HANDSHAKE.worstCaseTotal()));
+        assertEquals(2 * firstSeries, link.count(MessageKind.HELLO), "tried again once after the first pause");
+        loop.advance(KeyAgreement.RETRY_AFTER_FAILED_HANDSHAKE.plusSeconds(5));
+        assertEquals(2 * firstSeries, link.count(MessageKind.HELLO), "the second pause is twice as long");
+        loop.advance(KeyAgreement.RETRY_AFTER_FAILED_HANDSHAKE.plus(RetransmitPolicy.HANDSHAKE.worstCaseTotal()));
+        assertEquals(3 * firstSeries, link.count(MessageKind.HELLO));
+    }
+
     private ClaimVerdict lastVerdict() throws Exception {
         List<MemoryLink.Packet> replies = link.sent(MessageKind.CLAIM_REPLY);
         ClaimReply reply = (ClaimReply) replies.get(replies.size() - 1).decode();
