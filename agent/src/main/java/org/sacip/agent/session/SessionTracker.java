@@ -240,6 +240,12 @@ public final class SessionTracker implements AutoCloseable {
                 if (wait != null && proof.isPresent()) {
                     waiting.remove(tuple.get());
                     opened.add(report(tuple.get(), wait.opener(), proof, wait.since()));
+                } else if (wait == null && proof.isPresent() && live.contains(tuple.get())) {
+                    // The record came after the session was reported without one (a loaded agent read its log
+                    // late): reported again with it, so its claim can carry the proof the peer expects.
+                    Opener opener = records.opener(tuple.get());
+                    records.forget(tuple.get());
+                    opened.add(new SessionOpened(tuple.get(), opener, proof, clock.instant()));
                 }
             }
         }

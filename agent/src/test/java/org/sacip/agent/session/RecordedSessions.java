@@ -26,6 +26,9 @@ final class RecordedSessions implements SessionTracker.Listener {
     private final Set<SessionTuple> live = new HashSet<>();
     private List<Opening> initialDump;
     private int duplicates;
+    /** Sessions reported without a proof of their opening: once more, with one, is no duplicate. */
+    private final Set<SessionTuple> unproven = new HashSet<>();
+    private int provenLate;
     private String violation;
 
     /** {@code host} names the side in failure messages. */
@@ -38,7 +41,13 @@ final class RecordedSessions implements SessionTracker.Listener {
         List<Opening> batch = sessions.stream().map(session -> new Opening(session, initial)).toList();
         openings.addAll(batch);
         for (SessionOpened session : sessions) {
-            if (!live.add(session.tuple())) {
+            if (live.add(session.tuple())) {
+                if (session.proof().isEmpty()) {
+                    unproven.add(session.tuple());
+                }
+            } else if (session.proof().isPresent() && unproven.remove(session.tuple())) {
+                provenLate++;
+            } else {
                 duplicates++;
             }
         }
@@ -93,8 +102,14 @@ final class RecordedSessions implements SessionTracker.Listener {
     }
 
     /** How many reports opened a session that was open already (reported, and not ended since). */
+    /** Sessions reported twice, other than once without and then once with the proof of their opening. */
     synchronized int duplicateOpenings() {
         return duplicates;
+    }
+
+    /** Sessions reported again with the proof their first report lacked (the record came late). */
+    synchronized int provenLate() {
+        return provenLate;
     }
 
     /** Waits until something changes or {@code limit} passes, whichever comes first. */

@@ -83,7 +83,11 @@ final class ManySessions {
         }
         ctx.progress().say(what, sessions + " sessions open in " + (System.currentTimeMillis() - opening)
                 + " ms; waiting until all are bound to keys");
-        BoundSessions.await(agents, "a", sessions, BOUND_LIMIT_MS);
+        int bound = BoundSessions.await(agents, "a", sessions, BOUND_LIMIT_MS);
+        if (bound < sessions) {
+            ctx.progress().say(what, (sessions - bound) + " of " + sessions + " sessions stayed unbound (see A's"
+                    + " agent log: refused claims name the reason); measuring with " + bound);
+        }
     }
 
     /** Process {@code p}'s peers (every {@code processes}-th from the p-th), as ADDRESS:PORT. */

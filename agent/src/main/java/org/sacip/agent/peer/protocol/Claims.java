@@ -276,7 +276,7 @@ final class Claims {
             entries.add(entryFor(tuple, ctx.sessions.get(tuple).proof));
         }
         long number = ++association.claims.lastClaimNumber;
-        OutstandingClaim claim = new OutstandingClaim(number, sessions, ctx.now());
+        OutstandingClaim claim = new OutstandingClaim(number, sessions, entries, ctx.now());
         association.claims.outstanding.put(number, claim);
         Retransmission[] self = new Retransmission[1];
         self[0] = Retransmission.start(ctx.loop, RetransmitPolicy.CLAIM, ctx.random, () -> {
@@ -366,6 +366,7 @@ final class Claims {
                 continue;
             }
             ClaimVerdict verdict = reply.entries().get(i).verdict();
+            boolean claimedAgain = false;
             switch (verdict) {
                 case BOUND -> {
                     ctx.sessions.bind(entry, association, ctx.now());
@@ -389,11 +390,19 @@ final class Claims {
                 case HELD_BY_OTHER_KEY -> setWhy(entry, SessionRegistry.Unbound.HELD_BY_OTHER_KEY, changes);
                 case NO_SUCH_SESSION -> setWhy(entry, SessionRegistry.Unbound.PEER_HAS_NO_SUCH_SESSION, changes);
                 case PROOF_MISMATCH -> setWhy(entry, SessionRegistry.Unbound.PROOF_MISMATCH, changes);
-                case NOT_ELIGIBLE -> setWhy(entry, SessionRegistry.Unbound.NOT_ELIGIBLE, changes);
+                case NOT_ELIGIBLE -> {
+                    if (!claim.sentWithRecord(i) && entry.proof.isPresent()) {
+                        // The record of its opening came after the claim went without it: claim with it now.
+                        queue(association, tuple);
+                        claimedAgain = true;
+                    } else {
+                        setWhy(entry, SessionRegistry.Unbound.NOT_ELIGIBLE, changes);
+                    }
+                }
                 case LIMIT -> setWhy(entry, SessionRegistry.Unbound.LIMIT, changes);
                 default -> throw new IllegalStateException("verdict " + verdict);
             }
-            if (verdict != ClaimVerdict.BOUND && verdict != ClaimVerdict.NOT_YET_SEEN) {
+            if (verdict != ClaimVerdict.BOUND && verdict != ClaimVerdict.NOT_YET_SEEN && !claimedAgain) {
                 LOG.info("{} refused our claim of {} under key {}: {}", association.peerOriginal(), tuple,
                         association.keys.current.id(), verdict);
             }

@@ -14,10 +14,22 @@ final class OutstandingClaim {
     /** When it was first sent: an answer from the peer after this shows the peer alive. */
     final java.time.Instant firstSent;
 
-    OutstandingClaim(long number, List<SessionTuple> sessions, java.time.Instant firstSent) {
+    /** Per session, whether the claim carried our record of its opening. */
+    private final boolean[] withRecord;
+
+    OutstandingClaim(long number, List<SessionTuple> sessions, List<org.sacip.protocol.message.ClaimEntry> entries,
+            java.time.Instant firstSent) {
         this.number = number;
         this.sessions = List.copyOf(sessions);
+        this.withRecord = new boolean[entries.size()];
+        for (int i = 0; i < withRecord.length; i++) {
+            withRecord[i] = entries.get(i).hasRecord();
+        }
         this.firstSent = firstSent;
+    }
+
+    boolean sentWithRecord(int index) {
+        return withRecord[index];
     }
 
     void cancel() {
