@@ -112,4 +112,28 @@ class GhostLedgerTest {
         changes.apply();
         assertFalse(ledger.holds(x));
     }
+
+    @Test
+    void aStagedViewIsTheLedgersHoldersLessThoseReleasedPlusThoseNewAndApplyingItMakesItSo() {
+        GhostLedger ledger = new GhostLedger();
+        ledger.hold(x, first);
+        SessionTuple third = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40002), new Endpoint(b, 22));
+        GhostLedger.Changes changes = ledger.stage(List.of(GhostChange.hold(x, Set.of(first, second, third)),
+                GhostChange.release(x, Set.of(first)), GhostChange.hold(x, Set.of(first)),
+                GhostChange.release(x, Set.of(third))), List.of());
+        GhostLedger.View view = changes.view(x);
+        assertEquals(Set.of(first, second), view.holders(), "held again after its release; third came and went");
+        assertEquals(2, view.holders().size());
+        assertFalse(view.holders().contains(third));
+        assertEquals(Set.of(first), ledger.ghost(x).orElseThrow().holders(), "staging changes nothing");
+        changes.apply();
+        assertEquals(Set.of(first, second), ledger.ghost(x).orElseThrow().holders());
+
+        GhostLedger.Changes emptied = ledger.stage(List.of(GhostChange.release(x, Set.of(first, second))),
+                List.of());
+        assertFalse(emptied.view(x).exists());
+        assertEquals(Set.of(x), emptied.removed());
+        emptied.apply();
+        assertFalse(ledger.holds(x));
+    }
 }

@@ -14,8 +14,11 @@ import java.time.Duration;
  * (the channel API has no read timeout of its own, hence the selector).
  */
 final class LineReader implements AutoCloseable {
-    /** A reply longer than this is not something the agent sends; stop instead of filling the heap. */
-    static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+    /**
+     * A reply longer than this is not something the agent sends; stop instead of filling the heap. The session list
+     * of 100,000 sessions runs to tens of megabytes (16 MB refused it).
+     */
+    static final int MAX_LINE_BYTES = 256 * 1024 * 1024;
 
     private final SocketChannel channel;
     private final Selector selector;
