@@ -36,6 +36,7 @@ import org.sacip.agent.peer.protocol.HandoverPort;
 import org.sacip.agent.session.PeerSessions;
 import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.agent.state.ViewPacing;
 import org.sacip.netlink.AddressText;
 import org.sacip.protocol.message.Octets;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Handover.class);
     private static final Duration MAINTENANCE = Duration.ofSeconds(1);
     private static final Duration VIEW_DELAY = Duration.ofMillis(100);
+    private final ViewPacing viewPacing = new ViewPacing(VIEW_DELAY);
 
     /** Closes sockets at once (SOCK_DESTROY), for the option that ends sessions with peers without an agent. */
     @FunctionalInterface
@@ -696,9 +698,9 @@ public final class Handover implements HandoverPort, AutoCloseable {
             return;
         }
         viewScheduled = true;
-        schedule(VIEW_DELAY, () -> {
+        schedule(viewPacing.delay(), () -> {
             viewScheduled = false;
-            publishView();
+            viewPacing.publish(this::publishView);
         });
     }
 

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateFileException;
+import org.sacip.agent.state.ViewPacing;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
@@ -52,6 +53,7 @@ public final class PeerProtocol {
     private static final int MESSAGES_PER_TURN = 64;
     private static final Duration SAVE_DELAY = Duration.ofMillis(500);
     private static final Duration VIEW_DELAY = Duration.ofMillis(100);
+    private final ViewPacing viewPacing = new ViewPacing(VIEW_DELAY);
 
     private record Inbound(SacipAddress source, SacipAddress destination, byte[] icmp) {
     }
@@ -418,9 +420,9 @@ public final class PeerProtocol {
             return;
         }
         viewScheduled = true;
-        ctx.loop.schedule(VIEW_DELAY, () -> {
+        ctx.loop.schedule(viewPacing.delay(), () -> {
             viewScheduled = false;
-            publishView();
+            viewPacing.publish(this::publishView);
         });
     }
 
