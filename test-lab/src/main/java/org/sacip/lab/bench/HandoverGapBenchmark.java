@@ -47,7 +47,7 @@ public final class HandoverGapBenchmark {
         this.family = FamilyArg.parse(args.text("family", "ipv4"));
         this.moves = (int) args.number("moves", 20, 1, 10_000);
         this.spacingMs = args.number("spacingMs", 1500, 200, 60_000);
-        // Keys are agreed for sessions older than 1 s, scanned every second: 3 s at least before the first move.
+        // Keys are agreed as soon as a session is seen established; the lead leaves room for a loaded machine.
         this.leadMs = args.number("leadMs", 4000, 0, 600_000);
         this.settleMs = args.number("settleMs", 2000, 0, 600_000);
     }
