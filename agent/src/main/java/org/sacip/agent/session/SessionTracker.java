@@ -243,9 +243,7 @@ public final class SessionTracker implements AutoCloseable {
                 } else if (wait == null && proof.isPresent() && live.contains(tuple.get())) {
                     // The record came after the session was reported without one (a loaded agent read its log
                     // late): reported again with it, so its claim can carry the proof the peer expects.
-                    Opener opener = records.opener(tuple.get());
-                    records.forget(tuple.get());
-                    opened.add(new SessionOpened(tuple.get(), opener, proof, clock.instant()));
+                    opened.add(report(tuple.get(), records.opener(tuple.get()), proof, clock.instant()));
                 }
             }
         }

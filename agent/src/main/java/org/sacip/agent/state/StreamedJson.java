@@ -1,6 +1,7 @@
 package org.sacip.agent.state;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -28,9 +29,8 @@ public final class StreamedJson {
         try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             json.writeStartObject();
-            for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = head.fields();
-                    it.hasNext();) {
-                Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = it.next();
+            for (Iterator<Map.Entry<String, JsonNode>> it = head.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
                 json.writeFieldName(field.getKey());
                 json.writeTree(field.getValue());
             }

@@ -189,21 +189,15 @@ final class Claims {
     }
 
     private void retryAgreement(AddressPair path) {
-        boolean waiting = false;
-        for (SessionRegistry.Entry entry : ctx.sessions.ofPair(path)) {
-            waiting |= entry.boundTo == null && entry.opener != Opener.REMOTE && managed(entry.tuple);
-        }
-        if (!waiting || ctx.associations.usableFor(path).isPresent()) {
+        List<SessionRegistry.Entry> waiting = ctx.sessions.ofPair(path).stream()
+                .filter(entry -> entry.boundTo == null && entry.opener != Opener.REMOTE && managed(entry.tuple))
+                .toList();
+        if (waiting.isEmpty() || ctx.associations.usableFor(path).isPresent()
+                || agreement.ensureKey(path).isPresent()) {
             return;
         }
         List<BindingChange> changes = new ArrayList<>();
-        if (agreement.ensureKey(path).isEmpty()) {
-            for (SessionRegistry.Entry entry : ctx.sessions.ofPair(path)) {
-                if (entry.boundTo == null && entry.opener != Opener.REMOTE && managed(entry.tuple)) {
-                    setWhy(entry, SessionRegistry.Unbound.NO_KEY, changes);
-                }
-            }
-        }
+        waiting.forEach(entry -> setWhy(entry, SessionRegistry.Unbound.NO_KEY, changes));
         if (!changes.isEmpty()) {
             ctx.changes.bindings(changes, null, null);
         }
@@ -233,7 +227,12 @@ final class Claims {
 
     private void queue(Association association, SessionTuple tuple) {
         association.claims.queued.add(tuple);
-        if (!association.claims.flushScheduled) {
+        scheduleFlush(association);
+    }
+
+    /** Sessions wait to be claimed, or a claim was answered or given up and the window has room for the next. */
+    private void scheduleFlush(Association association) {
+        if (!association.claims.queued.isEmpty() && !association.claims.flushScheduled) {
             association.claims.flushScheduled = true;
             // After the messages already queued: sessions opened together go in one claim.
             ctx.loop.execute(() -> flush(association));
@@ -262,14 +261,6 @@ final class Claims {
         }
     }
 
-    /** A claim of the lineage was answered or given up: the window has room for the next. */
-    private void windowOpened(Association association) {
-        if (!association.claims.queued.isEmpty() && !association.claims.flushScheduled) {
-            association.claims.flushScheduled = true;
-            ctx.loop.execute(() -> flush(association));
-        }
-    }
-
     private void sendClaim(Association association, List<SessionTuple> sessions) {
         List<ClaimEntry> entries = new ArrayList<>(sessions.size());
         for (SessionTuple tuple : sessions) {
@@ -289,7 +280,7 @@ final class Claims {
         }, () -> {
             if (association.claims.outstanding.remove(number, claim)) {
                 unanswered(association, claim);
-                windowOpened(association);
+                scheduleFlush(association);
             }
         });
         claim.retransmission = self[0];
@@ -412,7 +403,7 @@ final class Claims {
             ctx.changes.bindings(changes, null, null);
             ctx.persistence.soon();
         }
-        windowOpened(association);
+        scheduleFlush(association);
     }
 
     // ---- the peer's claims ----

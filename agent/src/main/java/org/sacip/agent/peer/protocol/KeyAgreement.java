@@ -111,11 +111,10 @@ final class KeyAgreement {
                 || waiting.contains(path)) {
             return Optional.empty();
         }
-        RetryPause paused = retryNotBefore.get(path);
-        Instant notBefore = paused == null ? null : paused.notBefore();
-        if (notBefore != null && ctx.now().isBefore(notBefore)) {
+        Optional<Instant> notBefore = retryAt(path);
+        if (notBefore.isPresent()) {
             return Optional.of("no SACIP agent answered at " + path.peer() + " lately; next attempt after "
-                    + notBefore);
+                    + notBefore.get());
         }
         if (!ctx.associations.hasRoomFor(path, ctx.now())) {
             return Optional.of("the key table is full of keys that hold sessions");
