@@ -3,10 +3,14 @@ package org.sacip.lab.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sacip.commands.CommandException;
+import org.sacip.commands.CommandResult;
+import org.sacip.commands.Commands;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
 import org.sacip.lab.agent.AgentJfr;
@@ -23,6 +27,9 @@ final class BenchContext {
     private final Path workDir;
     private final List<Long> startToReadyMicros = new ArrayList<>();
     private final Map<String, Path> recordings = new LinkedHashMap<>();
+    /** Another lab id's recording, looked up when asked for: a dump may replace it after the alias was made. */
+    private final Map<String, String> aliases = new LinkedHashMap<>();
+    private static final Duration DUMP_LIMIT = Duration.ofMinutes(3);
     private final Map<String, Long> measuringSince = new LinkedHashMap<>();
 
     BenchContext(Path root, BenchPlan plan, Progress progress, Path workDir) {
@@ -74,6 +81,7 @@ final class BenchContext {
             Agents agents = Agents.startIfPresent(lab, root, List.of("a", "b"));
             if (record) {
                 recordings.put(labId, AgentJfr.file(jfr, lab.ns("a")));
+                dumpAtTeardown(lab, agents, "a", labId);
             } else {
                 startToReadyMicros.add(agents.startToReadyMicros("a"));
                 startToReadyMicros.add(agents.startToReadyMicros("b"));
@@ -104,12 +112,40 @@ final class BenchContext {
         }
         Path file = AgentJfr.file(jfr, lab.ns(host));
         recordings.put(labId, file);
+        dumpAtTeardown(lab, agents, host, labId);
         return file;
+    }
+
+    /**
+     * When the lab closes, before its agents stop: writes the host's recording while its agent still runs (jcmd
+     * JFR.dump) and keeps that file as the lab's recording. The dump at exit alone is not enough: with 100,000
+     * sessions the agent's stop and its dump outlast the lab's stop limit, and now and then a recording written at
+     * exit was missing altogether. When this dump fails, the one written at exit is still used.
+     */
+    private void dumpAtTeardown(Lab lab, Agents agents, String host, String labId) {
+        lab.onTeardown(() -> dumpRecording(lab, agents, host, labId));
+    }
+
+    private void dumpRecording(Lab lab, Agents agents, String host, String labId) {
+        Path file = workDir.resolve("jfr").resolve(labId).resolve(lab.ns(host) + ".dump.jfr");
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            List<String> command = List.of(jcmd, Long.toString(agents.pid(host)), "JFR.dump", "filename=" + file);
+            CommandResult result = Commands.run(command, DUMP_LIMIT);
+            if (result.exitCode() == 0 && Files.size(file) > 0) {
+                recordings.put(labId, file);
+                return;
+            }
+            progress.say(labId, "JFR.dump failed (" + result.stderr().strip() + result.stdout().strip()
+                    + "); the recording written at exit is used");
+        } catch (CommandException | IOException | LabException e) {
+            progress.say(labId, "JFR.dump failed (" + e.getMessage() + "); the recording written at exit is used");
+        }
     }
 
     /** Another name for a recording, profiled from {@code sinceEpochMs} on. */
     void alsoRecorded(String labId, String asLabId, long sinceEpochMs) {
-        recordings.put(asLabId, recordings.get(labId));
+        aliases.put(asLabId, labId);
         measuringSince.put(asLabId, sinceEpochMs);
     }
 
@@ -134,6 +170,7 @@ final class BenchContext {
 
     /** A's recording in that lab (written once the lab is closed), or null. */
     Path recording(String labId) {
-        return recordings.get(labId);
+        String id = aliases.getOrDefault(labId, labId);
+        return recordings.get(id);
     }
 }

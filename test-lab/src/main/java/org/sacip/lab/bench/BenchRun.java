@@ -8,15 +8,19 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.sacip.lab.LabException;
+import org.sacip.lab.Shell;
 import org.sacip.lab.bench.report.BenchReport;
 import org.sacip.lab.bench.report.RunEnvironment;
 
 /**
  * One bench run (bin/sacip-lab bench): runs the plan's cases and returns the report's model, ready to be written
- * as results.json and rendered. Working files (the agents' JFR recordings, nft input) go to a temporary directory
- * that is kept for inspection and named on stderr.
+ * as results.json and rendered. Working files (the agents' JFR recordings, nft input) go to a temporary directory,
+ * named on stderr and removed at the end unless SACIP_BENCH_KEEP_WORK is set.
  */
 public final class BenchRun {
+    /** Set (to anything) to keep the working directory with the agents' JFR recordings after the run. */
+    static final String KEEP_WORK = "SACIP_BENCH_KEEP_WORK";
+
     private BenchRun() {
     }
 
@@ -44,9 +48,23 @@ public final class BenchRun {
         BenchOutcomes outcomes = new BenchRunner(ctx).run();
         progress.say("bench", "all cases done; checking the goals (top frames of the JFR recordings where not met)");
         var goals = new GoalCheck(ctx, outcomes).goals();
+        removeWorkDir(work, progress);
         long seconds = Instant.now().getEpochSecond() - started.getEpochSecond();
         RunEnvironment environment = new RunEnvironment(facts.commit(), facts.dirty(), facts.kernel(), facts.jdk(),
                 facts.cpus(), facts.load(), started.toString(), seconds, outcomes.rtt);
         return new ReportBuilder(ctx, outcomes).build(environment, commands, goals);
+    }
+
+    /**
+     * The recordings are large (hundreds of MB at 100,000 sessions) and every run makes new ones: they go once the
+     * goals are checked, unless {@value #KEEP_WORK} is set to keep them for a closer look.
+     */
+    private static void removeWorkDir(Path work, Progress progress) {
+        String keep = System.getenv(KEEP_WORK);
+        if (keep != null && !keep.isBlank()) {
+            progress.say("bench", "working files kept in " + work + " (" + KEEP_WORK + " is set)");
+            return;
+        }
+        Shell.tryRun(List.of("rm", "-rf", "--", work.toString()));
     }
 }

@@ -71,7 +71,7 @@ final class BenchRunner {
                                 () -> out.dataPath = DataPathRun.measure(ctx, labId, topology, agents, scale, moves,
                                         plan.dataPathPairs(), plan.dataPathWindowMs(), commands));
                 attempt(out, "convergence " + scale.label(),
-                        () -> out.convergence.add(ConvergenceRun.run(ctx, scale, plan.convergenceMoves(), dataPath)));
+                        () -> out.convergence.add(ConvergenceRun.run(ctx, scale, scale.moves(), dataPath)));
             }
         }
         if (plan.runs("datapath") && !dataPathInConvergenceLab(plan)) {

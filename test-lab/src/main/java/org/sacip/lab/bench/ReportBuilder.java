@@ -165,12 +165,18 @@ final class ReportBuilder {
         }
         String text = "Agents in A and B; B has one address per peer on its uplink; A opens the sessions to them"
                 + " (ManyConnections: a counter per session every max(100 ms, sessions/10 ms)), waits until every"
-                + " session is bound to a key, then makes " + ctx.plan().convergenceMoves() + " make-before-break moves"
-                + " between its uplinks, at least 3 s apart and 1 s after the last one converged. Figures are taken"
+                + " session is bound to a key, then makes make-before-break moves (" + movesPerScale()
+                + ") between its uplinks, at least 3 s apart and 1 s after the last one converged. Figures are taken"
                 + " from A's event feed. nft -f loads the same number of elements into a map typed as the agent's"
                 + " outsrc4, in the same run (the time includes starting nft).";
         return new Section("convergence", "Convergence with many sessions", text, figures, "convergence.png",
                 commands, List.of());
+    }
+
+    private String movesPerScale() {
+        return ctx.plan().scales().stream()
+                .map(s -> s.moves() + " at " + String.format(Locale.ROOT, "%,d", s.sessions()) + " sessions")
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private Section resources() {

@@ -26,9 +26,9 @@ class BenchPlanTest {
         assertTrue(full.ageConnections() >= 30, "connections per age: " + full.ageConnections());
         assertTrue(AgeRun.peersNeeded(full.agesMs().size(), full.ageMoves(), full.ageLanes()) <= PeerAddresses.MAX,
                 "one peer address per age connection fits B's subnet");
-        assertEquals(List.of(new BenchPlan.Scale(1000, 10), new BenchPlan.Scale(10_000, 10),
-                new BenchPlan.Scale(100_000, 100)), full.scales());
-        assertEquals(new BenchPlan.Scale(100_000, 100), full.dataPathScale());
+        assertEquals(List.of(new BenchPlan.Scale(1000, 10, 30), new BenchPlan.Scale(10_000, 10, 30),
+                new BenchPlan.Scale(100_000, 100, 5)), full.scales());
+        assertEquals(new BenchPlan.Scale(100_000, 100, 5), full.dataPathScale());
         assertTrue(full.dataPathPairs() >= 10, "data-path pairs: " + full.dataPathPairs());
         assertTrue(BenchRunner.dataPathInConvergenceLab(full), "100,000 sessions are opened once");
         assertEquals(60, full.idleSeconds());
