@@ -3,18 +3,19 @@ package org.sacip.agent.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.sacip.commands.CommandResult;
+import org.sacip.commands.Commands;
 
 /**
  * The config file the package installs as /etc/sacip/agent.conf ({@code agent/src/main/config/agent.conf}) and the
@@ -29,18 +30,11 @@ class ShippedConfigTest {
     private static final Path DOCS = MODULE.getParent().resolve("docs/AGENT.md");
 
     @Test
-    void theShippedFilePassesCheckConfig() {
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            status = AgentMain.run(new String[] {"--check-config", SHIPPED.toString()});
-        } finally {
-            System.setErr(err);
-        }
-        assertEquals(0, status, () -> captured.toString(StandardCharsets.UTF_8));
-        assertEquals("", captured.toString(StandardCharsets.UTF_8));
+    void theShippedFilePassesCheckConfig() throws Exception {
+        CommandResult result = Commands.run(List.of(AgentLaunch.java(), "-cp", System.getProperty("java.class.path"),
+                AgentMain.class.getName(), "--check-config", SHIPPED.toString()), Duration.ofSeconds(60));
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("", result.stdout() + result.stderr());
     }
 
     @Test

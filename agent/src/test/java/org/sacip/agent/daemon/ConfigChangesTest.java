@@ -1,0 +1,39 @@
+package org.sacip.agent.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which keys a reload sees changed: by value, for every key the parser accepts. */
+class ConfigChangesTest {
+
+    @Test
+    void everyKeyTheParserAcceptsIsCompared() {
+        assertEquals(ConfigFile.KNOWN_KEYS, List.copyOf(ConfigChanges.VALUES.keySet()));
+    }
+
+    @Test
+    void changedKeysAreNamedInFileOrderAndEqualValuesAreNoChange() throws Exception {
+        AgentConfig running = ConfigFile.parse("a", "key-idle-keep = 2h\nlog-level = info\n");
+        AgentConfig read = ConfigFile.parse("b", "key-idle-keep = 120m\nlog-level = debug\npeers = 198.18.0.0/15\n"
+                + "source-route-tables = 5000-5099\n");
+        assertEquals(List.of("peers", "log-level", "source-route-tables"), ConfigChanges.between(running, read));
+        assertEquals(List.of(), ConfigChanges.between(running, ConfigFile.parse("c", "")));
+    }
+
+    @Test
+    void eachKeyAloneIsSeen() throws Exception {
+        String[] lines = {"interfaces = eth9", "prefixes = 198.18.0.0/16", "peers = 198.18.0.0/16",
+            "close-legacy-sessions = yes", "control-group = sacip", "log-level = warn", "max-keys = 1000",
+            "max-keys-per-prefix = 3", "key-idle-keep = 5m", "hello-rate = 9", "handshake-rate = 9",
+            "handshake-rate-per-prefix = 9", "mark-mask = 0x00f00000", "nflog-group = 7",
+            "source-route-tables = 5000-5099", "source-route-priority = 30000"};
+        for (String line : lines) {
+            String key = line.substring(0, line.indexOf(' '));
+            assertEquals(List.of(key), ConfigChanges.between(AgentConfig.defaults(), ConfigFile.parse("x", line)),
+                    line);
+        }
+        assertEquals(ConfigFile.KNOWN_KEYS.size(), lines.length, "a line for every key");
+    }
+}
