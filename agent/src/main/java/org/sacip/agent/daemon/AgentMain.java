@@ -87,7 +87,7 @@ public final class AgentMain implements Callable<Integer> {
                 ConfigFile.logLevel(logLevel);
             }
         } catch (ConfigException e) {
-            e.problems().forEach(problem -> System.err.println("sacip-agent: " + problem));
+            e.problems().forEach(AgentMain::tellOperator);
             return 2;
         }
         ConfigReload reload = new ConfigReload(Optional.ofNullable(config), Optional.ofNullable(logLevel), settings);
@@ -110,11 +110,11 @@ public final class AgentMain implements Callable<Integer> {
                 notifier.status("cannot start: " + e.getMessage());
                 if (e.reason() == AgentStartException.Reason.CONFIGURATION) {
                     // As for a bad config file: one line for the operator, exit 2.
-                    System.err.println("sacip-agent: " + e.getMessage());
+                    tellOperator(e.getMessage());
                     return 2;
                 }
                 log.error("cannot start: {}", e.getMessage());
-                System.err.println("sacip-agent: cannot start: " + e.getMessage());
+                tellOperator("cannot start: " + e.getMessage());
                 return 1;
             }
             if (started.isEmpty()) {
@@ -153,6 +153,15 @@ public final class AgentMain implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * One line on standard error for whoever started the agent; an error in the journal's terms when stderr is the
+     * journal (as the log's lines, see {@link AgentLogLayout}).
+     */
+    private static void tellOperator(String problem) {
+        String priority = JournalStream.isStandardError(System.getenv()) ? "<3>" : "";
+        System.err.println(priority + "sacip-agent: " + problem);
     }
 
     /** {@code --check-config}: reads the file and nothing else (no logging set-up, no socket, no state). */
