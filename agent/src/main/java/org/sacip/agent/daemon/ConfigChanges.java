@@ -16,7 +16,10 @@ final class ConfigChanges {
     /** Keys a reload applies at once: neither touches a remapped session or anything set up in the kernel. */
     static final Set<String> LIVE = Set.of("log-level", "peers");
 
-    /** Each key's value in a config, in the order of {@link ConfigFile#KNOWN_KEYS}. */
+    /**
+     * Each key's value in a config, in the order of {@link ConfigFile#KNOWN_KEYS}; values that are equal mean the same
+     * setting ({@link ConfigReload#text} writes them as the file would).
+     */
     static final Map<String, Function<AgentConfig, Object>> VALUES = values();
 
     private ConfigChanges() {
@@ -36,10 +39,10 @@ final class ConfigChanges {
         values.put("hello-rate", config -> config.limits().helloPerSecond());
         values.put("handshake-rate", config -> config.limits().handshakesPerSecond());
         values.put("handshake-rate-per-prefix", config -> config.limits().handshakesPerPrefixPerSecond());
-        values.put("mark-mask", config -> config.dataPath().markMask());
+        values.put("mark-mask", config -> String.format("0x%08x", config.dataPath().markMask()));
         values.put("nflog-group", config -> config.dataPath().nflogGroup());
-        values.put("source-route-tables", config -> List.of(config.sourceRoutes().firstTable(),
-                config.sourceRoutes().lastTable()));
+        values.put("source-route-tables", config -> config.sourceRoutes().firstTable() + "-"
+                + config.sourceRoutes().lastTable());
         values.put("source-route-priority", config -> config.sourceRoutes().priority());
         return values;
     }

@@ -2,9 +2,12 @@ package org.sacip.agent.daemon;
 
 import ch.qos.logback.classic.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,13 +69,13 @@ final class ConfigReload {
             if (!ConfigChanges.LIVE.contains(key)) {
                 LOG.warn("reload: {} changed in {}; it takes effect at the next restart (until then the agent keeps "
                         + "{})", key.equals("*") ? "a setting" : key, file.get(), key.equals("*") ? "the old value"
-                        : ConfigChanges.VALUES.get(key).apply(running));
+                        : text(ConfigChanges.VALUES.get(key).apply(running)));
             } else if (key.equals("log-level") && commandLineLevel.isPresent()) {
                 LOG.warn("reload: log-level changed in {}, but --log-level {} on the command line wins", file.get(),
                         commandLineLevel.get());
             } else {
-                applied.add(key + " " + ConfigChanges.VALUES.get(key).apply(running) + " -> "
-                        + ConfigChanges.VALUES.get(key).apply(read));
+                applied.add(key + " " + text(ConfigChanges.VALUES.get(key).apply(running)) + " -> "
+                        + text(ConfigChanges.VALUES.get(key).apply(read)));
             }
         }
         running = running.withPeers(read.peers()).withLogLevel(read.logLevel());
@@ -86,5 +89,28 @@ final class ConfigReload {
             LOG.info("reloaded {}: {}", file.get(), String.join(", ", applied));
         }
         return true;
+    }
+
+    /**
+     * A value as the config file writes it: lists with spaces (an empty one is "all"), no group as "none", yes or no,
+     * durations in their largest whole unit.
+     */
+    static String text(Object value) {
+        if (value instanceof Collection<?> items) {
+            return items.isEmpty() ? "all" : items.stream().map(String::valueOf).sorted()
+                    .collect(Collectors.joining(" "));
+        }
+        if (value instanceof Optional<?> optional) {
+            return optional.map(String::valueOf).orElse("none");
+        }
+        if (value instanceof Boolean yes) {
+            return yes ? "yes" : "no";
+        }
+        if (value instanceof Duration duration) {
+            long millis = duration.toMillis();
+            return millis % 3_600_000 == 0 ? millis / 3_600_000 + "h" : millis % 60_000 == 0 ? millis / 60_000 + "m"
+                    : millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+        }
+        return String.valueOf(value);
     }
 }

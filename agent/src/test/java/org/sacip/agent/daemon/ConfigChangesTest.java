@@ -23,6 +23,30 @@ class ConfigChangesTest {
     }
 
     @Test
+    void valuesAreWrittenAsTheFileWritesThem() throws Exception {
+        AgentConfig config = ConfigFile.parse("a", """
+                interfaces = wlan0 eth0
+                peers = 198.18.0.0/15, 2001:db8::/32
+                key-idle-keep = 90m
+                mark-mask = 0x00F00000
+                source-route-tables = 5000-5099
+                """);
+        assertEquals("eth0 wlan0", text(config, "interfaces"));
+        assertEquals("198.18.0.0/15 2001:db8::/32", text(config, "peers"));
+        assertEquals("all", text(config, "prefixes"));
+        assertEquals("none", text(config, "control-group"));
+        assertEquals("90m", text(config, "key-idle-keep"));
+        assertEquals("2h", text(AgentConfig.defaults(), "key-idle-keep"));
+        assertEquals("0x00f00000", text(config, "mark-mask"));
+        assertEquals("5000-5099", text(config, "source-route-tables"));
+        assertEquals("no", text(config, "close-legacy-sessions"));
+    }
+
+    private static String text(AgentConfig config, String key) {
+        return ConfigReload.text(ConfigChanges.VALUES.get(key).apply(config));
+    }
+
+    @Test
     void eachKeyAloneIsSeen() throws Exception {
         String[] lines = {"interfaces = eth9", "prefixes = 198.18.0.0/16", "peers = 198.18.0.0/16",
             "close-legacy-sessions = yes", "control-group = sacip", "log-level = warn", "max-keys = 1000",

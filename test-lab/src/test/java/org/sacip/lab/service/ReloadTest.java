@@ -3,6 +3,7 @@ package org.sacip.lab.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,8 @@ import org.sacip.testing.Eventually;
  * {@code systemctl reload} (SIGHUP) against a real agent carrying a moved session: a config file that does not pass
  * its checks is refused with FILE:LINE: reason in the log and changes nothing (the agent runs on, the session stays
  * moved, the log level stays); a good one raises the log level at once and names the changed key that waits for a
- * restart. The service manager hears RELOADING=1 with MONOTONIC_USEC, then READY=1, each time.
+ * restart; a new peers list decides new sessions' claims at once. The service manager hears RELOADING=1 with
+ * MONOTONIC_USEC, then READY=1, each time.
  */
 class ReloadTest {
     private static final Duration MOVE_LIMIT = Duration.ofSeconds(30);
@@ -84,10 +86,33 @@ class ReloadTest {
                     () -> "a DEBUG line in A's log after the reload to debug; its end:\n" + a.process().logTail());
             assertTrue(a.control().sessions().contains(moved), "the moved session after the second connection: "
                     + a.control().sessions());
+
+            // peers applies at once too: a new connection to B is no longer claimed; the moved session stays.
+            a.writeConfig("log-level = debug\nmax-keys = 100\npeers = 198.18.99.0/24\n");
+            a.reload();
+            manager.await("RELOADING=1", RELOAD_LIMIT);
+            manager.await("READY=1", RELOAD_LIMIT);
+            a.awaitLogLine("reloaded " + a.config() + ": peers all -> 198.18.99.0/24", RELOAD_LIMIT);
+            GapStream.open(lab, "198.18.2.2", 5003);
+            Eventually.await(MOVE_LIMIT, () -> binding(a, GapStream.SERVER + ":5003"), "not-managed"::equals,
+                    () -> "A's session to port 5003 unbound as not managed: " + a.control().request("sessions"));
+            assertTrue(a.control().sessions().contains(moved), "the moved session after the reload of peers: "
+                    + a.control().sessions());
+
             long received = client.counts(10_000)[1];
             Eventually.await(MOVE_LIMIT, () -> client.counts(10_000)[1] > received,
                     () -> "the moved connection to carry data after both reloads (received " + received + ")");
         }
+    }
+
+    /** The binding column of A's session to {@code remote} (null while A does not list it). */
+    private static String binding(ServiceAgent agent, String remote) {
+        for (JsonNode row : agent.control().request("sessions")) {
+            if (row.path("remote").asText().equals(remote)) {
+                return row.path("binding").asText();
+            }
+        }
+        return null;
     }
 
     private static List<String> debugLines(ServiceAgent agent) {
