@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +48,15 @@ public final class AgentProcess implements AutoCloseable {
      */
     public static AgentProcess start(String namespace, List<String> launcher, Path socket, Path stateDirectory,
             Path log, List<String> arguments) {
+        return start(namespace, launcher, socket, stateDirectory, log, arguments, Map.of());
+    }
+
+    /**
+     * As {@link #start(String, List, Path, Path, Path, List)}, with {@code environment} added to the agent's
+     * environment (e.g. NOTIFY_SOCKET or JOURNAL_STREAM, as a service manager sets them).
+     */
+    public static AgentProcess start(String namespace, List<String> launcher, Path socket, Path stateDirectory,
+            Path log, List<String> arguments, Map<String, String> environment) {
         Objects.requireNonNull(namespace, "namespace");
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         command.addAll(launcher);
@@ -54,7 +64,9 @@ public final class AgentProcess implements AutoCloseable {
         command.addAll(arguments);
         try {
             // ip netns exec, setpriv and bin/sacip-agent all exec their successor: the process is the agent's JVM.
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             return new AgentProcess(process, List.copyOf(command), socket, log);

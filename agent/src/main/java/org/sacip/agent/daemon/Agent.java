@@ -65,7 +65,8 @@ public final class Agent implements AutoCloseable {
     private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
     private static final int LEDGER_ADDRESSES = 65_536;
 
-    private final AgentConfig config;
+    /** Replaced by a reload (only the keys ConfigChanges.LIVE name may differ from the config it started with). */
+    private volatile AgentConfig config;
     private final Clock clock = Clock.systemUTC();
     private final Instant started = clock.instant();
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -173,8 +174,9 @@ public final class Agent implements AutoCloseable {
             opened.add(kernelOctets);
             sender = new Sender(transport, localAddresses, ledger, kernelOctets);
             opened.add(sender);
-            protocol = PeerProtocol.open(engineLoop, sender, handover, EngineStore.threaded(stateDirectory), new SecureRandom(),
-                    config.limits(), peer -> config.managesPeer(peer.toInetAddress()));
+            // Peers are judged by the config of the moment: a reload may change them (ConfigChanges.LIVE).
+            protocol = PeerProtocol.open(engineLoop, sender, handover, EngineStore.threaded(stateDirectory),
+                    new SecureRandom(), config.limits(), peer -> this.config.managesPeer(peer.toInetAddress()));
             new DropReport(protocol.drops(), events, engineLoop);
 
             monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, liveSessions::from,
@@ -335,6 +337,14 @@ public final class Agent implements AutoCloseable {
 
     public AgentConfig config() {
         return config;
+    }
+
+    /**
+     * Takes over a reloaded config's live keys ({@link ConfigChanges#LIVE}): from now on, claims are judged by its
+     * {@code peers}; sessions already bound or moved stay as they are.
+     */
+    void reconfigure(AgentConfig live) {
+        config = config.withPeers(live.peers()).withLogLevel(live.logLevel());
     }
 
     /** Stops the threads and parts; the kernel keeps the ruleset, the remapping and the ghosts. */

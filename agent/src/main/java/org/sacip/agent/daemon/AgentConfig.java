@@ -34,6 +34,16 @@ public record AgentConfig(ManagedScope scope, List<AddressPrefix> peers, boolean
                 EngineLimits.defaults(), DataPathSettings.defaults(), SourceRouteSettings.defaults());
     }
 
+    public AgentConfig withPeers(List<AddressPrefix> newPeers) {
+        return new AgentConfig(scope, newPeers, closeLegacySessions, controlGroup, logLevel, limits, dataPath,
+                sourceRoutes);
+    }
+
+    public AgentConfig withLogLevel(String newLogLevel) {
+        return new AgentConfig(scope, peers, closeLegacySessions, controlGroup, newLogLevel, limits, dataPath,
+                sourceRoutes);
+    }
+
     public boolean managesPeer(InetAddress peer) {
         return peers.isEmpty() || peers.stream().anyMatch(prefix -> prefix.contains(peer));
     }

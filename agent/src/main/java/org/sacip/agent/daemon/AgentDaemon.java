@@ -26,9 +26,10 @@ final class AgentDaemon implements AutoCloseable {
      * Checks the state and socket directories (a directory others could write is a configuration error, found
      * before anything is set up), starts the agent, then its control socket. A stop requested meanwhile is honoured
      * between these steps: what was started is closed again (as in a normal stop) and the result is empty.
+     * {@code onEvent} runs after each event the agent reports (on the reporting thread: it must not block).
      */
     static Optional<AgentDaemon> start(AgentConfig config, Path stateDirectory, Path controlSocket,
-            BooleanSupplier stopRequested) throws AgentStartException {
+            BooleanSupplier stopRequested, Runnable onEvent) throws AgentStartException {
         try {
             StateDirectory.check(stateDirectory);
             ControlServer.checkDirectory(controlSocket);
@@ -39,8 +40,10 @@ final class AgentDaemon implements AutoCloseable {
             return Optional.empty();
         }
         EventFeed feed = new EventFeed();
-        Agent agent = Agent.start(config, stateDirectory, (type, summary, fields) -> feed.publish(
-                new AgentEvent(Instant.now().toString(), type, summary, Map.copyOf(fields))));
+        Agent agent = Agent.start(config, stateDirectory, (type, summary, fields) -> {
+            feed.publish(new AgentEvent(Instant.now().toString(), type, summary, Map.copyOf(fields)));
+            onEvent.run();
+        });
         if (stopRequested.getAsBoolean()) {
             agent.close();
             return Optional.empty();
@@ -53,6 +56,10 @@ final class AgentDaemon implements AutoCloseable {
             agent.close();
             throw new AgentStartException("control socket: " + e.getMessage(), e);
         }
+    }
+
+    Agent agent() {
+        return agent;
     }
 
     @Override

@@ -1,10 +1,10 @@
 package org.sacip.agent.daemon;
 
-import ch.qos.logback.classic.Level;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.sacip.protocol.codec.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +14,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sacip-agent}: runs the agent of the current network namespace in the foreground until SIGTERM or
- * SIGINT (also when they come during start-up). Exit status: 0 after a stop, 1 when the agent could not start, 2
- * for a usage or configuration error (including a state or socket directory that others could write).
+ * SIGINT (also when they come during start-up); SIGHUP reads the config file again (docs/AGENT.md, "Reload").
+ * Under systemd it reports READY=1, STATUS=, RELOADING=1 and STOPPING=1 ({@link ServiceNotifier}). Exit status: 0
+ * after a stop, 1 when the agent could not start, 2 for a usage or configuration error (including a state or socket
+ * directory that others could write). With
+ * {@code --check-config FILE} it only checks the file: 0 when it is valid, 2 with one {@code FILE:LINE: reason} line
+ * per problem on standard error; nothing else is looked at or touched.
  */
 @Command(name = "sacip-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Keeps TCP and UDP sessions alive across address changes of this host (SACIP).")
@@ -37,6 +41,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug or trace (overrides the config file; default info).")
     private String logLevel;
+
+    @Option(names = "--check-config", paramLabel = "FILE", description = "Only check FILE (exit 0 when valid, 2 "
+            + "with FILE:LINE: reason lines); starts nothing and touches nothing.")
+    private Path checkConfig;
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -67,8 +75,11 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // First of all: a stop from here on (start-up included) is an orderly one.
-        StopSignals stop = StopSignals.install();
+        if (checkConfig != null) {
+            return checkConfig(checkConfig);
+        }
+        // First of all: a stop from here on (start-up included) is an orderly one, and SIGHUP does not end the agent.
+        ServiceSignals signals = ServiceSignals.install();
         AgentConfig settings;
         try {
             settings = config == null ? AgentConfig.defaults() : ConfigFile.read(config);
@@ -76,43 +87,92 @@ public final class AgentMain implements Callable<Integer> {
                 ConfigFile.logLevel(logLevel);
             }
         } catch (ConfigException e) {
-            System.err.println("sacip-agent: " + e.getMessage());
+            e.problems().forEach(AgentMain::tellOperator);
             return 2;
         }
-        String level = logLevel != null ? logLevel : settings.logLevel();
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
-                .setLevel(Level.toLevel(level, Level.INFO));
+        ConfigReload reload = new ConfigReload(Optional.ofNullable(config), Optional.ofNullable(logLevel), settings);
+        ConfigReload.applyLogLevel(logLevel != null ? logLevel : settings.logLevel());
         Logger log = LoggerFactory.getLogger(AgentMain.class);
         log.info("sacip-agent {} starting (pid {})", VERSION, ProcessHandle.current().pid());
         // The first session's key agreement and the first move must not pay for loading classes and crypto providers.
         Warmup.start();
-        Optional<AgentDaemon> started;
-        try {
-            started = AgentDaemon.start(settings, stateDirectory, controlSocket, stop::requested);
-        } catch (AgentStartException e) {
-            if (e.reason() == AgentStartException.Reason.CONFIGURATION) {
-                // As for a bad config file: one line for the operator, exit 2.
-                System.err.println("sacip-agent: " + e.getMessage());
-                return 2;
+        try (ServiceNotifier notifier = ServiceNotifier.fromEnvironment(System.getenv())) {
+            AtomicReference<ServiceStatus> status = new AtomicReference<>();
+            Optional<AgentDaemon> started;
+            try {
+                started = AgentDaemon.start(settings, stateDirectory, controlSocket, signals::stopRequested, () -> {
+                    ServiceStatus current = status.get();
+                    if (current != null) {
+                        current.changed();
+                    }
+                });
+            } catch (AgentStartException e) {
+                notifier.status("cannot start: " + e.getMessage());
+                if (e.reason() == AgentStartException.Reason.CONFIGURATION) {
+                    // As for a bad config file: one line for the operator, exit 2.
+                    tellOperator(e.getMessage());
+                    return 2;
+                }
+                log.error("cannot start: {}", e.getMessage());
+                tellOperator("cannot start: " + e.getMessage());
+                return 1;
             }
-            log.error("cannot start: {}", e.getMessage());
-            System.err.println("sacip-agent: cannot start: " + e.getMessage());
-            return 1;
-        }
-        if (started.isEmpty()) {
-            log.info("stop requested during start-up: stopped before serving; remapped sessions keep working");
+            if (started.isEmpty()) {
+                notifier.stopping();
+                log.info("stop requested during start-up: stopped before serving; remapped sessions keep working");
+                return 0;
+            }
+            AgentDaemon daemon = started.get();
+            try (ServiceStatus counts = ServiceStatus.start(daemon.agent(), notifier)) {
+                status.set(counts);
+                // The control socket listens and its thread accepts: a client connecting from now on is answered.
+                notifier.ready(counts.current());
+                if (signals.stopRequested()) {
+                    log.info("stop requested during start-up: stopping now that start-up is complete");
+                }
+                serve(signals, reload, daemon, notifier, counts, log);
+                notifier.stopping();
+                log.info("stopping; remapped sessions keep working");
+            } finally {
+                daemon.close();
+            }
             return 0;
         }
-        if (stop.requested()) {
-            log.info("stop requested during start-up: stopping now that start-up is complete");
-        }
+    }
+
+    /** Until a stop is requested: reloads on SIGHUP, each between RELOADING=1 and READY=1. */
+    private static void serve(ServiceSignals signals, ConfigReload reload, AgentDaemon daemon,
+            ServiceNotifier notifier, ServiceStatus counts, Logger log) {
         try {
-            stop.await();
+            while (signals.next() == ServiceSignals.Request.RELOAD) {
+                notifier.reloading();
+                log.info("SIGHUP: reading the config again");
+                reload.reload(daemon.agent());
+                notifier.ready(counts.current());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.info("stopping; remapped sessions keep working");
-        started.get().close();
-        return 0;
+    }
+
+    /**
+     * One line on standard error for whoever started the agent; an error in the journal's terms when stderr is the
+     * journal (as the log's lines, see {@link AgentLogLayout}).
+     */
+    private static void tellOperator(String problem) {
+        String priority = JournalStream.isStandardError(System.getenv()) ? "<3>" : "";
+        System.err.println(priority + "sacip-agent: " + problem);
+    }
+
+    /** {@code --check-config}: reads the file and nothing else (no logging set-up, no socket, no state). */
+    private static int checkConfig(Path file) {
+        try {
+            ConfigFile.read(file);
+            return 0;
+        } catch (ConfigException e) {
+            // FILE:LINE: reason, as compilers write it, so editors can jump to the line.
+            e.problems().forEach(System.err::println);
+            return 2;
+        }
     }
 }
