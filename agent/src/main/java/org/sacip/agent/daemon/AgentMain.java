@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code sacip-agent}: runs the agent of the current network namespace in the foreground until SIGTERM or
  * SIGINT (also when they come during start-up). Exit status: 0 after a stop, 1 when the agent could not start, 2
- * for a usage or configuration error (including a state or socket directory that others could write).
+ * for a usage or configuration error (including a state or socket directory that others could write). With
+ * {@code --remove-kernel-state} it only removes what a stopped agent left in the kernel ({@link KernelStateRemoval}).
  */
 @Command(name = "sacip-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Keeps TCP and UDP sessions alive across address changes of this host (SACIP).")
@@ -37,6 +38,11 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug or trace (overrides the config file; default info).")
     private String logLevel;
+
+    @Option(names = "--remove-kernel-state", description = "With the agent stopped: remove what it added to the "
+            + "kernel (its nftables tables, ghost addresses, routing rules and routes) and its saved moves, then "
+            + "exit. Refused while the control socket answers. The package runs it when it is removed.")
+    private boolean removeKernelState;
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -67,6 +73,9 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (removeKernelState) {
+            return removeKernelState();
+        }
         // First of all: a stop from here on (start-up included) is an orderly one.
         StopSignals stop = StopSignals.install();
         AgentConfig settings;
@@ -114,5 +123,23 @@ public final class AgentMain implements Callable<Integer> {
         log.info("stopping; remapped sessions keep working");
         started.get().close();
         return 0;
+    }
+
+    /** The one-shot --remove-kernel-state: 0 when done, 1 when refused or the kernel failed, 2 for a bad config. */
+    private int removeKernelState() {
+        AgentConfig settings;
+        try {
+            settings = config == null ? AgentConfig.defaults() : ConfigFile.read(config);
+        } catch (ConfigException e) {
+            System.err.println("sacip-agent: " + e.getMessage());
+            return 2;
+        }
+        try {
+            System.out.println("sacip-agent: " + KernelStateRemoval.run(settings, stateDirectory, controlSocket));
+            return 0;
+        } catch (KernelStateRemoval.RemovalException e) {
+            System.err.println("sacip-agent: " + e.getMessage());
+            return 1;
+        }
     }
 }
