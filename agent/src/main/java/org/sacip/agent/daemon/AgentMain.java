@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
  * {@code sacip-agent}: runs the agent of the current network namespace in the foreground until SIGTERM or
  * SIGINT (also when they come during start-up). Exit status: 0 after a stop, 1 when the agent could not start, 2
  * for a usage or configuration error (including a state or socket directory that others could write). With
- * {@code --remove-kernel-state} it only removes what a stopped agent left in the kernel ({@link KernelStateRemoval}).
+ * {@code --check-config FILE} it only checks the file: 0 when it is valid, 2 with one {@code FILE:LINE: reason} line
+ * per problem on standard error; nothing else is looked at or touched. With {@code --remove-kernel-state} it only
+ * removes what a stopped agent left in the kernel ({@link KernelStateRemoval}).
  */
 @Command(name = "sacip-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Keeps TCP and UDP sessions alive across address changes of this host (SACIP).")
@@ -38,6 +40,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug or trace (overrides the config file; default info).")
     private String logLevel;
+
+    @Option(names = "--check-config", paramLabel = "FILE", description = "Only check FILE (exit 0 when valid, 2 "
+            + "with FILE:LINE: reason lines); starts nothing and touches nothing.")
+    private Path checkConfig;
 
     @Option(names = "--remove-kernel-state", description = "With the agent stopped: remove what it added to the "
             + "kernel (its nftables tables, ghost addresses, routing rules and routes) and its saved moves, then "
@@ -73,6 +79,9 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (checkConfig != null) {
+            return checkConfig(checkConfig);
+        }
         if (removeKernelState) {
             return removeKernelState();
         }
@@ -85,7 +94,7 @@ public final class AgentMain implements Callable<Integer> {
                 ConfigFile.logLevel(logLevel);
             }
         } catch (ConfigException e) {
-            System.err.println("sacip-agent: " + e.getMessage());
+            e.problems().forEach(problem -> System.err.println("sacip-agent: " + problem));
             return 2;
         }
         String level = logLevel != null ? logLevel : settings.logLevel();
@@ -123,6 +132,18 @@ public final class AgentMain implements Callable<Integer> {
         log.info("stopping; remapped sessions keep working");
         started.get().close();
         return 0;
+    }
+
+    /** {@code --check-config}: reads the file and nothing else (no logging set-up, no socket, no state). */
+    private static int checkConfig(Path file) {
+        try {
+            ConfigFile.read(file);
+            return 0;
+        } catch (ConfigException e) {
+            // FILE:LINE: reason, as compilers write it, so editors can jump to the line.
+            e.problems().forEach(System.err::println);
+            return 2;
+        }
     }
 
     /** The one-shot --remove-kernel-state: 0 when done, 1 when refused or the kernel failed, 2 for a bad config. */

@@ -1,15 +1,22 @@
 package org.sacip.agent.daemon;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -31,21 +38,83 @@ public final class ConfigFile {
     private static final Pattern TABLE_RANGE = Pattern.compile("(\\d{1,10})\\s*-\\s*(\\d{1,10})");
     private static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug", "trace");
     private static final long MAX_SIZE = 64 * 1024;
+    private static final Pattern PROBLEM_LINE = Pattern.compile(".*?:(\\d+): ");
 
     private ConfigFile() {
     }
 
+    /**
+     * Reads and checks the whole file. On failure the exception lists every problem found, each as {@code
+     * FILE:LINE: reason} (or {@code FILE: reason} for what concerns no single line).
+     */
     public static AgentConfig read(Path file) throws ConfigException {
-        String text;
+        byte[] bytes;
         try {
             if (Files.size(file) > MAX_SIZE) {
                 throw new ConfigException(file + ": larger than " + MAX_SIZE + " bytes; not a SACIP config file");
             }
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ConfigException("cannot read config " + file + ": " + reason(e));
         }
-        return parse(file.toString(), text);
+        return parse(file.toString(), bytes);
+    }
+
+    /** Checks bytes as read from a file: a line that is not UTF-8 text is a problem of that line. */
+    static AgentConfig parse(String name, byte[] bytes) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        StringBuilder text = new StringBuilder(bytes.length);
+        int start = 0;
+        for (int line = 1; start <= bytes.length; line++) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            try {
+                text.append(strictUtf8().decode(ByteBuffer.wrap(bytes, start, end - start)));
+            } catch (CharacterCodingException e) {
+                int bad = firstBadByte(bytes, start, end);
+                problems.add(name + ":" + line + ": not UTF-8 text (byte 0x"
+                        + HexFormat.of().toHexDigits(bytes[start + bad]) + " at column " + (bad + 1) + ")");
+                // Kept as an empty line, so the numbers of the lines after it stay right.
+            }
+            if (end < bytes.length) {
+                text.append('\n');
+            }
+            start = end + 1;
+        }
+        try {
+            AgentConfig config = parse(name, text.toString());
+            if (problems.isEmpty()) {
+                return config;
+            }
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            problems.sort(ConfigFile::byLine);
+        }
+        throw new ConfigException(problems);
+    }
+
+    /** The offset of the first byte, in {@code bytes[start, end)}, at which UTF-8 decoding fails. */
+    private static int firstBadByte(byte[] bytes, int start, int end) {
+        ByteBuffer in = ByteBuffer.wrap(bytes, start, end - start);
+        strictUtf8().decode(in, CharBuffer.allocate(end - start), true);
+        return in.position() - start;
+    }
+
+    private static CharsetDecoder strictUtf8() {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    /** Problems in the order of their lines; those about the whole file last. */
+    private static int byLine(String a, String b) {
+        return Long.compare(lineOf(a), lineOf(b));
+    }
+
+    private static long lineOf(String problem) {
+        Matcher matcher = PROBLEM_LINE.matcher(problem);
+        return matcher.lookingAt() ? Long.parseLong(matcher.group(1)) : Long.MAX_VALUE;
     }
 
     static AgentConfig parse(String name, String text) throws ConfigException {
@@ -66,7 +135,8 @@ public final class ConfigFile {
         boolean closeLegacy = false;
         Optional<String> group = Optional.empty();
         String level = "info";
-        Set<String> seen = new HashSet<>();
+        Map<String, Integer> seen = new HashMap<>();
+        List<String> problems = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String where = name + ":" + (i + 1) + ": ";
@@ -76,14 +146,21 @@ public final class ConfigFile {
             }
             Matcher matcher = LINE.matcher(line);
             if (!matcher.matches()) {
-                throw new ConfigException(where + "expected 'key = value', got '" + printable(line) + "'");
+                problems.add(where + "expected 'key = value', got '" + printable(line) + "'");
+                continue;
             }
             String key = matcher.group(1);
             String value = matcher.group(2).strip();
-            if (!seen.add(key)) {
-                throw new ConfigException(where + "'" + key + "' is given twice");
+            Integer first = seen.putIfAbsent(key, i + 1);
+            if (first != null) {
+                problems.add(where + "'" + key + "' is given twice (first on line " + first + ")");
+                continue;
             }
             try {
+                if (!KNOWN_KEYS.contains(key)) {
+                    throw new ConfigException(GONE_KEYS.getOrDefault(key, "unknown key '" + printable(key)
+                            + "' (known: " + String.join(", ", KNOWN_KEYS) + ")"));
+                }
                 switch (key) {
                     case "interfaces" -> interfaces = list(value);
                     case "prefixes" -> {
@@ -111,17 +188,17 @@ public final class ConfigFile {
                     case "source-route-tables" -> routeTables = tableRange(value);
                     case "source-route-priority" -> routePriority = count(value, 1,
                             (int) SourceRouteSettings.MAIN_RULE_PRIORITY - 2);
-                    case "udp-idle-timeout" -> throw new ConfigException("'udp-idle-timeout' is gone: UDP flows end "
-                            + "when conntrack's own timeouts end them (remove the line)");
-                    default -> throw new ConfigException("unknown key '" + key + "' (known: " + String.join(", ",
-                            KNOWN_KEYS) + ")");
+                    default -> throw new IllegalStateException("no parser for the known key '" + key + "'");
                 }
                 if (key.equals("interfaces")) {
                     ManagedScope.of(interfaces, List.of());
                 }
             } catch (ConfigException | ScopeConfigurationException e) {
-                throw new ConfigException(where + e.getMessage());
+                problems.add(where + e.getMessage());
             }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
         try {
             EngineLimits configured = limits.withKeys(maxKeys, Math.min(maxKeysPerPrefix, maxKeys))
@@ -134,11 +211,18 @@ public final class ConfigFile {
         }
     }
 
-    /** The keys this file may set, in the order docs/AGENT.md lists them. */
+    /**
+     * The keys this file may set, in the order docs/AGENT.md lists them: the parser accepts exactly these (any other
+     * key is refused before its value is looked at), so this list is what the shipped file and the docs must cover.
+     */
     static final List<String> KNOWN_KEYS = List.of("interfaces", "prefixes", "peers", "close-legacy-sessions",
             "control-group", "log-level", "max-keys", "max-keys-per-prefix", "key-idle-keep", "hello-rate",
             "handshake-rate", "handshake-rate-per-prefix", "mark-mask", "nflog-group", "source-route-tables",
             "source-route-priority");
+
+    /** Keys of earlier versions, refused with what to do instead. */
+    private static final Map<String, String> GONE_KEYS = Map.of("udp-idle-timeout", "'udp-idle-timeout' is gone: UDP "
+            + "flows end when conntrack's own timeouts end them (remove the line)");
 
     private static int count(String value, int min, int max) throws ConfigException {
         if (!value.matches("\\d{1,9}")) {

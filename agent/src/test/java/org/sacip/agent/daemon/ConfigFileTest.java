@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -93,7 +95,51 @@ class ConfigFileTest {
     void aKeyGivenTwiceIsAnError() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigFile.parse("agent.conf", "log-level = info\n\nlog-level = debug\n"));
-        assertEquals("agent.conf:3: 'log-level' is given twice", e.getMessage());
+        assertEquals("agent.conf:3: 'log-level' is given twice (first on line 1)", e.getMessage());
+    }
+
+    @Test
+    void everyBadLineIsReportedInTheOrderOfTheLines() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("agent.conf", """
+                colour = red
+                log-level = info
+                max-keys = many
+                log-level = debug
+                interfaces eth0
+                key-idle-keep = 0s
+                """));
+        assertEquals(List.of(
+                "agent.conf:1: unknown key 'colour' (known: " + String.join(", ", ConfigFile.KNOWN_KEYS) + ")",
+                "agent.conf:3: not a number: 'many'",
+                "agent.conf:4: 'log-level' is given twice (first on line 2)",
+                "agent.conf:5: expected 'key = value', got 'interfaces eth0'",
+                "agent.conf:6: duration 0s is outside 1s..24h"), e.problems());
+        assertEquals(String.join("\n", e.problems()), e.getMessage());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreAProblemOfTheirLineAndTheOtherLinesAreStillChecked() {
+        byte[] file = "log-level = info\nmax-keys = 1\u00e9\n# caf\u00e9 is fine in a comment\n"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] garbage = {'p', 'e', 'e', 'r', 's', ' ', '=', ' ', (byte) 0xff, (byte) 0xfe, '\n'};
+        byte[] tail = "hello-rate = -1\n".getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[file.length + garbage.length + tail.length];
+        System.arraycopy(file, 0, all, 0, file.length);
+        System.arraycopy(garbage, 0, all, file.length, garbage.length);
+        System.arraycopy(tail, 0, all, file.length + garbage.length, tail.length);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("agent.conf", all));
+        assertEquals(List.of(
+                "agent.conf:2: not a number: '1\u00e9'",
+                "agent.conf:4: not UTF-8 text (byte 0xff at column 9)",
+                "agent.conf:5: not a number: '-1'"), e.problems());
+    }
+
+    @Test
+    void aNulByteIsNotEchoed() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigFile.parse("agent.conf", "log-level = in\u0000fo\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of("agent.conf:1: log level must be one of error, warn, info, debug, trace; got 'in?fo'"),
+                e.problems());
     }
 
     @Test
