@@ -58,7 +58,8 @@ public final class AgentManPage {
                 + "address that carries sessions goes away it keeps the sessions' sockets on their original "
                 + "addresses (a ghost address on lo, nftables maps that rewrite the addresses on the wire) and tells "
                 + "the peers' agents with authenticated SACIP ICMP messages. A stop leaves everything in the "
-                + "kernel, so remapped sessions keep working, and the next start resumes the saved state.")).append('\n');
+                + "kernel, so remapped sessions keep working, and the next start resumes the saved state."))
+                .append('\n');
         out.append(".PP\n").append(Roff.text("The package runs it as the systemd service sacip-agent (user sacip with "
                 + "only CAP_NET_ADMIN and CAP_NET_RAW); start it with: systemctl enable --now sacip-agent. "
                 + "systemctl reload sends SIGHUP.")).append('\n');
@@ -88,11 +89,12 @@ public final class AgentManPage {
                 .collect(Collectors.toList());
     }
 
-    /** Pairs of a plain tag and its prose (already roff: it may carry \\- escapes). */
+    /** Pairs of a plain tag and its prose, the prose already in roff (its hyphens escaped). */
     private static void appendTagged(StringBuilder out, String section, List<String> pairs, boolean italicTags) {
         out.append(".SH ").append(section).append('\n');
         for (int i = 0; i < pairs.size(); i += 2) {
-            out.append(".TP\n").append(italicTags ? ".I " : ".B ").append(Roff.text(pairs.get(i))).append('\n').append(pairs.get(i + 1)).append('\n');
+            out.append(".TP\n").append(italicTags ? ".I " : ".B ").append(Roff.text(pairs.get(i))).append('\n')
+                    .append(pairs.get(i + 1)).append('\n');
         }
     }
 }

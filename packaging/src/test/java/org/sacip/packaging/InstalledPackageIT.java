@@ -9,6 +9,7 @@ import com.sun.security.auth.module.UnixSystem;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -47,7 +48,8 @@ class InstalledPackageIT {
     private static final Path STATE = Path.of("/var/lib/sacip");
     /** Everything the package installs or its scripts and the service create; none may outlive a purge. */
     private static final List<Path> PACKAGE_PATHS = List.of(Path.of("/usr/bin/sacip-agent"),
-            Path.of("/usr/bin/sacipctl"), Path.of("/usr/share/sacip"), Path.of("/lib/systemd/system/sacip-agent.service"),
+            Path.of("/usr/bin/sacipctl"), Path.of("/usr/share/sacip"),
+            Path.of("/lib/systemd/system/sacip-agent.service"),
             Path.of("/etc/sacip"), STATE, Path.of("/var/cache/sacip"), Path.of("/run/sacip"),
             Path.of("/usr/share/man/man8/sacip-agent.8.gz"), Path.of("/usr/share/man/man8/sacipctl.8.gz"),
             Path.of("/usr/share/bash-completion/completions/sacipctl"),
@@ -66,7 +68,8 @@ class InstalledPackageIT {
         assertEquals(0, lintian.exitCode(), "lintian reports errors in " + deb + ":\n" + lintian.stdout()
                 + lintian.stderr());
 
-        try (TestNamespace lab = TestNamespace.create("pkg"); InstalledPackage installed = InstalledPackage.install(deb)) {
+        try (TestNamespace lab = TestNamespace.create("pkg");
+                InstalledPackage installed = InstalledPackage.install(deb)) {
             assertTrue(Files.isExecutable(Path.of("/usr/bin/sacip-agent")), "/usr/bin/sacip-agent is executable");
             assertTrue(run("dpkg-query", "-W", "-f=${Conffiles}", "sacip").stdout().contains("/etc/sacip/agent.conf"),
                     "/etc/sacip/agent.conf is a conffile");
@@ -131,7 +134,8 @@ class InstalledPackageIT {
             path.install(List.of(announced), List.of(new Ghost(x, true, Set.of(moved)),
                     new Ghost(standby, false, Set.of(waiting))));
         }
-        Files.createDirectories(STATE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(STATE,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         List<HandoverStore.Saved> saved = new ArrayList<>();
         saved.add(new HandoverStore.Saved(moved, announced, SessionState.PENDING, Instant.now()));
         saved.add(new HandoverStore.Saved(waiting, Remapping.identity(waiting), SessionState.UNBOUND, Instant.now()));
@@ -145,7 +149,7 @@ class InstalledPackageIT {
         assertTrue(!status.ok() || status.stdout().strip().equals("not-installed"),
                 "dpkg knows no trace of sacip after the purge (not even config-files): " + status);
         for (Path path : PACKAGE_PATHS) {
-            assertFalse(Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS), path + " is left after the purge");
+            assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS), path + " is left after the purge");
         }
         assertFalse(lab.exec("nft", "list", "tables").contains("sacip"), "no nft table of the agent is left");
         String lo = lab.exec("ip", "-o", "addr", "show", "dev", "lo");
