@@ -8,8 +8,12 @@
 # The benchmarks (bin/sacip-lab bench, and its quick run in CI): fontconfig and a font for the headless PNG plots,
 # mptcpize (Debian's own package of mptcpd's LD_PRELOAD converter) and iperf3 for the MPTCP and data-path cases,
 # iputils-ping for the lab's RTT, util-linux's prlimit for endpoints with 100,000 connections.
+# The package test (packaging, InstalledPackageIT): lintian checks the .deb, systemd gives systemd-analyze (verify,
+# security; it does not become PID 1 by being installed), adduser and init-system-helpers (deb-systemd-helper) run
+# the maintainer scripts.
 SACIP_APT_PACKAGES=(openjdk-17-jdk-headless maven nftables libpcap0.8 iproute2 conntrack procps util-linux tcpdump
-  python3 groff-base man-db bash fontconfig fonts-dejavu-core mptcpize iperf3 iputils-ping)
+  python3 groff-base man-db bash fontconfig fonts-dejavu-core mptcpize iperf3 iputils-ping lintian systemd adduser
+  init-system-helpers)
 
 sacip_bootstrap() {
   local missing=() pkg

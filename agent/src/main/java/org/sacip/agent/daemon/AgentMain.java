@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * after a stop, 1 when the agent could not start, 2 for a usage or configuration error (including a state or socket
  * directory that others could write). With
  * {@code --check-config FILE} it only checks the file: 0 when it is valid, 2 with one {@code FILE:LINE: reason} line
- * per problem on standard error; nothing else is looked at or touched.
+ * per problem on standard error; nothing else is looked at or touched. With {@code --remove-kernel-state} it only
+ * removes what a stopped agent left in the kernel ({@link KernelStateRemoval}).
  */
 @Command(name = "sacip-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Keeps TCP and UDP sessions alive across address changes of this host (SACIP).")
@@ -45,6 +46,11 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--check-config", paramLabel = "FILE", description = "Only check FILE (exit 0 when valid, 2 "
             + "with FILE:LINE: reason lines); starts nothing and touches nothing.")
     private Path checkConfig;
+
+    @Option(names = "--remove-kernel-state", description = "With the agent stopped: remove what it added to the "
+            + "kernel (its nftables tables, ghost addresses, routing rules and routes) and its saved moves, then "
+            + "exit. Refused while the control socket answers. The package runs it when it is removed.")
+    private boolean removeKernelState;
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -77,6 +83,9 @@ public final class AgentMain implements Callable<Integer> {
     public Integer call() {
         if (checkConfig != null) {
             return checkConfig(checkConfig);
+        }
+        if (removeKernelState) {
+            return removeKernelState();
         }
         // First of all: a stop from here on (start-up included) is an orderly one, and SIGHUP does not end the agent.
         ServiceSignals signals = ServiceSignals.install();
@@ -173,6 +182,24 @@ public final class AgentMain implements Callable<Integer> {
             // FILE:LINE: reason, as compilers write it, so editors can jump to the line.
             e.problems().forEach(System.err::println);
             return 2;
+        }
+    }
+
+    /** The one-shot --remove-kernel-state: 0 when done, 1 when refused or the kernel failed, 2 for a bad config. */
+    private int removeKernelState() {
+        AgentConfig settings;
+        try {
+            settings = config == null ? AgentConfig.defaults() : ConfigFile.read(config);
+        } catch (ConfigException e) {
+            System.err.println("sacip-agent: " + e.getMessage());
+            return 2;
+        }
+        try {
+            System.out.println("sacip-agent: " + KernelStateRemoval.run(settings, stateDirectory, controlSocket));
+            return 0;
+        } catch (KernelStateRemoval.RemovalException e) {
+            System.err.println("sacip-agent: " + e.getMessage());
+            return 1;
         }
     }
 }

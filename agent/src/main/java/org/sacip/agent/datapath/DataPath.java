@@ -49,7 +49,8 @@ public final class DataPath implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
     /** How long old wire addresses stay accepted after a change (the other end switches within retransmissions). */
     public static final Duration LINGER = Duration.ofSeconds(20);
-    private static final String DELETE_TABLES = "add table inet sacip\ndelete table inet sacip\n"
+    /** nft input that deletes both tables, also when either is missing (the `add` makes the `delete` succeed). */
+    public static final String DELETE_TABLES = "add table inet sacip\ndelete table inet sacip\n"
             + "add table arp sacip\ndelete table arp sacip\n";
 
     private final NetNamespace namespace;

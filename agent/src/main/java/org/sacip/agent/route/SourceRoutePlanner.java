@@ -160,7 +160,8 @@ public final class SourceRoutePlanner {
     }
 
     /** A route of ours as the request that deletes exactly it. */
-    private static RouteRequest requestOf(RouteInfo route) {
+    /** The request that deletes (or adds again) a route the kernel reported. */
+    public static RouteRequest requestOf(RouteInfo route) {
         InetAddress destination = route.destination().orElse(anyAddress(route.family() == AF_INET));
         return new RouteRequest(new IpPrefix(destination, route.destinationLength()), route.gateway(),
                 route.outputInterface(), Integer.toUnsignedLong(route.table()), route.protocol(), 0);

@@ -1,20 +1,23 @@
 package org.sacip.tools.docs;
 
-/** Escapes text for roff: backslashes, hyphens (so they are not broken or rendered as dashes), control lines. */
-final class Roff {
+/**
+ * Escapes text for roff: backslashes, hyphens (so they are not broken or rendered as dashes), control lines. Public
+ * for the package build, which renders sacip-agent.8 the same way.
+ */
+public final class Roff {
     private Roff() {
     }
 
-    static String text(String plain) {
+    public static String text(String plain) {
         String escaped = plain.replace("\\", "\\e").replace("-", "\\-");
         return escaped.startsWith(".") || escaped.startsWith("'") ? "\\&" + escaped : escaped;
     }
 
-    static String bold(String plain) {
+    public static String bold(String plain) {
         return "\\fB" + text(plain) + "\\fR";
     }
 
-    static String italic(String plain) {
+    public static String italic(String plain) {
         return "\\fI" + text(plain) + "\\fR";
     }
 }
