@@ -45,7 +45,6 @@ class SandboxedAgentTest {
     /** CAP_NET_ADMIN (12) and CAP_NET_RAW (13), as /proc/PID/status shows capability sets. */
     private static final String UNIT_CAPABILITIES = "0000000000003000";
     private static final Set<String> API_FILE_SYSTEMS = Set.of("/proc", "/sys", "/dev");
-    private static final List<String> BOTH = List.of("a", "b");
     private static final String ACCOUNTING = "net.netfilter.nf_conntrack_acct";
     private static final Duration EXIT_LIMIT = Duration.ofSeconds(60);
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
@@ -177,16 +176,8 @@ class SandboxedAgentTest {
         Observed<Map<String, List<AgentPeer>>> peers = new Observed<>();
         try (SandboxUser user = SandboxUser.throwaway()) {
             AgentLauncher launcher = sandboxed(user);
-            ScenarioResult r = LabScenarios.run(roamingMbb("sandboxed-both-kill9-restart")
-                    .afterMoves(LabActions.pause(1000))
-                    .afterMoves(LabActions.killAgents(BOTH))
-                    .afterMoves(LabActions.restartAgents(BOTH))
-                    .afterMoves(AgentWaits.watchSessions("the moved session resumed", "a",
-                            AgentWaits.anyInState("active"), 5000, resumed))
-                    .afterMoves(LabActions.pause(Scenario.AGENT_LEAD_MS))
-                    .afterMoves(LabActions.recordPeers(BOTH, peers))
-                    .afterMoves(LabActions.makeBeforeBreak("a", 1, 0)),
-                    Map.of("a", launcher, "b", launcher));
+            ScenarioResult r = LabScenarios.run(LabActions.killRestartAndMoveBack(
+                    roamingMbb("sandboxed-both-kill9-restart"), resumed, peers), Map.of("a", launcher, "b", launcher));
             String restart = "after the restart: A's sessions " + resumed.get().last() + " (resumed: "
                     + resumed.get().met() + "); peers before the second move " + peers.get();
             System.out.println("  " + restart);
