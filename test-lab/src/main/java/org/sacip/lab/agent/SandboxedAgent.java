@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import org.sacip.lab.LabException;
 
@@ -74,11 +75,14 @@ public final class SandboxedAgent implements AgentLauncher {
     private final Path agentBinary;
     private final SandboxUser user;
     private final boolean readOnlyKernelTunables;
+    private final List<String> agentArguments;
 
-    private SandboxedAgent(Path agentBinary, SandboxUser user, boolean readOnlyKernelTunables) {
+    private SandboxedAgent(Path agentBinary, SandboxUser user, boolean readOnlyKernelTunables,
+            List<String> agentArguments) {
         this.agentBinary = agentBinary;
         this.user = user;
         this.readOnlyKernelTunables = readOnlyKernelTunables;
+        this.agentArguments = List.copyOf(agentArguments);
     }
 
     /**
@@ -91,12 +95,21 @@ public final class SandboxedAgent implements AgentLauncher {
         if (!Files.isExecutable(agentBinary)) {
             throw new LabException(agentBinary + " is not an executable file: build or install the agent first");
         }
-        return new SandboxedAgent(agentBinary.toAbsolutePath(), user, false);
+        return new SandboxedAgent(agentBinary.toAbsolutePath(), user, false, List.of());
     }
 
     /** The same with /proc/sys and /sys read-only as well, as systemd's ProtectKernelTunables makes them. */
     public SandboxedAgent withReadOnlyKernelTunables() {
-        return new SandboxedAgent(agentBinary, user, true);
+        return new SandboxedAgent(agentBinary, user, true, agentArguments);
+    }
+
+    /**
+     * The same with these arguments right after the agent program (before the lab's {@code --control-socket} and
+     * {@code --state-dir}), as a unit's ExecStart gives {@code --config /etc/sacip/agent.conf}. The files they name
+     * must be readable by the user inside the sandbox.
+     */
+    public SandboxedAgent withAgentArguments(List<String> arguments) {
+        return new SandboxedAgent(agentBinary, user, readOnlyKernelTunables, arguments);
     }
 
     @Override
@@ -131,11 +144,13 @@ public final class SandboxedAgent implements AgentLauncher {
     /** {@code unshare --mount --propagation private -- bash -c SCRIPT ... setpriv ... env -i ... AGENT}. */
     @Override
     public List<String> command(String namespace, AgentDirectories directories) {
-        return List.of("unshare", "--mount", "--propagation", "private", "--", "/bin/bash", "-c", SCRIPT,
+        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--", "/bin/bash", "-c", SCRIPT,
                 "sacip-sandbox", Integer.toString(user.uid()), Integer.toString(user.gid()),
                 directories.runtime().toString(), directories.state().toString(),
                 readOnlyKernelTunables ? "read-only" : "writable",
-                agentBinary.toString());
+                agentBinary.toString()));
+        command.addAll(agentArguments);
+        return command;
     }
 
     @Override
