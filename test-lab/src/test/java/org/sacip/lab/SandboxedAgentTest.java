@@ -2,6 +2,7 @@ package org.sacip.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sacip.lab.SurvivalAssertions.assertSurvivedIntact;
 
@@ -155,6 +156,26 @@ class SandboxedAgentTest {
             assertEquals("rw-rw----", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS)), "mode of the control socket");
         }
+    }
+
+    @Test
+    void anAgentThatFailsToStartLeavesNoUserGroupOrDirectoryBehind() {
+        List<String> name = new ArrayList<>();
+        List<Path> base = new ArrayList<>();
+        LabException failure = assertThrows(LabException.class, () -> {
+            try (SandboxUser user = SandboxUser.throwaway(); Lab lab = new Lab()) {
+                name.add(user.name());
+                String ns = lab.addHost("a");
+                SandboxedAgent launcher = SandboxedAgent.of(Agents.agentBinary(ProjectRoot.find()), user)
+                        .withAgentArguments(List.of("--config", "/nonexistent/agent.conf"));
+                base.add(launcher.prepare(ns).base());
+                Agents.start(lab, ProjectRoot.find(), List.of("a"), Map.of("a", launcher));
+            }
+        });
+        assertTrue(failure.getMessage().contains("did not start"), "the start failed: " + failure.getMessage());
+        assertFalse(Shell.tryRun(List.of("id", "-u", name.get(0))).ok(), "user " + name.get(0) + " left behind");
+        assertFalse(Shell.tryRun(List.of("getent", "group", name.get(0))).ok(), "group " + name.get(0) + " left");
+        assertFalse(Files.exists(base.get(0)), base.get(0) + " left behind");
     }
 
     @Test
