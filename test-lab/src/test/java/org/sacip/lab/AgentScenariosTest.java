@@ -134,16 +134,8 @@ class AgentScenariosTest {
     void agentsKilledAndRestartedBetweenMovesKeepTheStream() {
         Observed<Waited<List<AgentSession>>> resumed = new Observed<>();
         Observed<Map<String, List<AgentPeer>>> peers = new Observed<>();
-        ScenarioResult r = LabScenarios.run(roamingMbb("agents-kill9-restart")
-                .afterMoves(LabActions.pause(1000))
-                .afterMoves(LabActions.killAgents(BOTH))
-                .afterMoves(LabActions.restartAgents(BOTH))
-                .afterMoves(AgentWaits.watchSessions("the moved session resumed", "a",
-                        AgentWaits.anyInState("active"), 5000, resumed))
-                // The restarted agents get the lead fresh agents get before a first move.
-                .afterMoves(LabActions.pause(Scenario.AGENT_LEAD_MS))
-                .afterMoves(LabActions.recordPeers(BOTH, peers))
-                .afterMoves(LabActions.makeBeforeBreak("a", 1, 0)));
+        ScenarioResult r = LabScenarios.run(LabActions.killRestartAndMoveBack(roamingMbb("agents-kill9-restart"),
+                resumed, peers));
         String restart = "after the restart: A's sessions " + resumed.get().last() + " (resumed: "
                 + resumed.get().met() + "); peers before the second move " + peers.get();
         System.out.println("  " + restart);

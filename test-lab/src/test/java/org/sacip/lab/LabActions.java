@@ -4,8 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sacip.lab.agent.AgentPeer;
+import org.sacip.lab.agent.AgentSession;
 import org.sacip.lab.move.MoveKind;
 import org.sacip.lab.move.MoveStep;
+import org.sacip.lab.scenario.Scenario;
 import org.sacip.lab.scenario.ScenarioAction;
 import org.sacip.lab.scenario.ScenarioRunner;
 
@@ -70,6 +72,25 @@ final class LabActions {
             hosts.forEach(host -> peers.put(host, c.agents().control(host).peers()));
             into.set(peers);
         });
+    }
+
+    /**
+     * After the scenario's move: both agents killed with SIGKILL and restarted from their state dirs, A's moved
+     * session awaited in state active (into {@code resumed}), the lead fresh agents get, the peers recorded (into
+     * {@code peers}), then a second move of A back to its first uplink.
+     */
+    static Scenario killRestartAndMoveBack(Scenario scenario, Observed<Waited<List<AgentSession>>> resumed,
+            Observed<Map<String, List<AgentPeer>>> peers) {
+        List<String> both = List.of("a", "b");
+        return scenario.afterMoves(pause(1000))
+                .afterMoves(killAgents(both))
+                .afterMoves(restartAgents(both))
+                .afterMoves(AgentWaits.watchSessions("the moved session resumed", "a", AgentWaits.anyInState("active"),
+                        5000, resumed))
+                // The restarted agents get the lead fresh agents get before a first move.
+                .afterMoves(pause(Scenario.AGENT_LEAD_MS))
+                .afterMoves(recordPeers(both, peers))
+                .afterMoves(makeBeforeBreak("a", 1, 0));
     }
 
     static ScenarioAction makeBeforeBreak(String host, int fromUplink, int toUplink) {

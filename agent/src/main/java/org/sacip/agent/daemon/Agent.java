@@ -45,7 +45,6 @@ import org.sacip.agent.state.StateDirectory;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
-import org.sacip.netlink.conntrack.ConntrackAccounting;
 import org.sacip.netlink.route.RouteInfo;
 import org.sacip.protocol.message.SacipAddress;
 import org.slf4j.Logger;
@@ -116,8 +115,7 @@ public final class Agent implements AutoCloseable {
             StateDirectory.prepare(stateDirectory);
             HandoverStore handoverStore = new HandoverStore(stateDirectory);
             HandoverStore.State saved = handoverStore.load();
-            // Byte counters of new flows: what a peer sent us bounds what SACIP may send it before it proved itself.
-            ConntrackAccounting.setEnabled(true);
+            ConntrackCounters.ensureEnabled();
             dataPath = DataPath.open(null, config.dataPath(), clock);
             opened.add(dataPath);
             // Before the handover: its first ghosts name the addresses whose packets the source routes keep in place.

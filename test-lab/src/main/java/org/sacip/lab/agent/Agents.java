@@ -19,11 +19,12 @@ import org.sacip.testing.AgentProcessException;
 
 /**
  * Starts bin/sacip-agent in the hosts that should have one, when that file exists:
- * {@code ip netns exec NS bin/sacip-agent --control-socket /run/sacip-lab/NS/control.sock --state-dir /run/sacip-lab/NS}.
+ * {@code ip netns exec NS bin/sacip-agent --control-socket /run/sacip-lab/NS/control.sock --state-dir /run/sacip-lab/NS}
+ * ({@link AgentLauncher#plain}), or another launcher per host (such as {@link SandboxedAgent}).
  * Stopped (SIGTERM, then SIGKILL after 5 s) at teardown, before the namespaces go.
  */
 public final class Agents implements AutoCloseable {
-    private static final Path RUN_DIR = Path.of("/run/sacip-lab");
+    static final Path RUN_DIR = Path.of("/run/sacip-lab");
     private static final Duration START_LIMIT = Duration.ofSeconds(30);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(5);
     private static final Duration JFR_STOP_LIMIT = Duration.ofSeconds(60);
@@ -31,6 +32,9 @@ public final class Agents implements AutoCloseable {
 
     private final Lab lab;
     private final Path root;
+    /** Per host, when it is not started the plain way. */
+    private final Map<String, AgentLauncher> launchers;
+    private final Map<String, AgentDirectories> directories = new LinkedHashMap<>();
     private final Map<String, AgentProcess> running = new LinkedHashMap<>();
     /** Every host an agent was started in, killed ones too: their logs and state dirs go at teardown. */
     private final Set<String> started = new LinkedHashSet<>();
@@ -40,9 +44,10 @@ public final class Agents implements AutoCloseable {
     private boolean recording;
     private final String note;
 
-    private Agents(Lab lab, Path root, String note) {
+    private Agents(Lab lab, Path root, Map<String, AgentLauncher> launchers, String note) {
         this.lab = lab;
         this.root = root;
+        this.launchers = Map.copyOf(launchers);
         this.note = note;
     }
 
@@ -57,9 +62,23 @@ public final class Agents implements AutoCloseable {
     /** Agents for the given hosts if the agent exists; otherwise none, with a note saying so. */
     public static Agents startIfPresent(Lab lab, Path root, List<String> hosts) {
         if (!available(root)) {
-            return new Agents(lab, root, "no agent: " + agentBinary(root) + " does not exist yet, so this run has none");
+            return new Agents(lab, root, Map.of(), "no agent: " + agentBinary(root) + " does not exist yet, so this run "
+                    + "has none");
         }
-        Agents agents = new Agents(lab, root, "agents running in " + String.join(", ", hosts));
+        return start(lab, root, hosts, Map.of());
+    }
+
+    /**
+     * Agents for the given hosts, those named in {@code launchers} started by their launcher (a sandboxed agent, an
+     * installed one), the others plainly; fails when an agent does not start.
+     */
+    public static Agents start(Lab lab, Path root, List<String> hosts, Map<String, AgentLauncher> launchers) {
+        List<String> described = new ArrayList<>();
+        for (String host : hosts) {
+            AgentLauncher launcher = launchers.get(host);
+            described.add(launcher == null ? host : host + " (" + launcher + ")");
+        }
+        Agents agents = new Agents(lab, root, launchers, "agents running in " + String.join(", ", described));
         lab.onTeardown(agents);
         for (String host : hosts) {
             agents.start(host);
@@ -69,7 +88,7 @@ public final class Agents implements AutoCloseable {
 
     /** A run that was asked to go without agents. */
     public static Agents none(Lab lab, String why) {
-        return new Agents(lab, ProjectRoot.find(), why);
+        return new Agents(lab, ProjectRoot.find(), Map.of(), why);
     }
 
     public boolean running() {
@@ -80,17 +99,24 @@ public final class Agents implements AutoCloseable {
         return note;
     }
 
-    private Path stateDir(String host) {
-        return RUN_DIR.resolve(lab.ns(host));
+    private AgentLauncher launcher(String host) {
+        return launchers.getOrDefault(host, AgentLauncher.plain(root));
+    }
+
+    /** The host's agent's directories (where they would be before it was started). */
+    public AgentDirectories directories(String host) {
+        AgentDirectories known = directories.get(host);
+        if (known != null) {
+            return known;
+        }
+        Path plain = RUN_DIR.resolve(lab.ns(host));
+        return new AgentDirectories(plain, plain, plain);
     }
 
     private void start(String host) {
-        Path state = stateDir(host);
-        try {
-            Files.createDirectories(state);
-        } catch (IOException e) {
-            throw new LabException("cannot create the agent's state directory " + state + ": " + e.getMessage(), e);
-        }
+        AgentLauncher launcher = launcher(host);
+        AgentDirectories dirs = launcher.prepare(lab.ns(host));
+        directories.put(host, dirs);
         List<String> arguments = new ArrayList<>();
         String level = System.getenv("SACIP_LAB_AGENT_LOG_LEVEL");
         if (level != null && !level.isBlank()) {
@@ -99,8 +125,8 @@ public final class Agents implements AutoCloseable {
         // Appended: after a restart the log holds both lives of the agent.
         recording |= AgentJfr.directory().isPresent();
         long startNanos = System.nanoTime();
-        AgentProcess agent = AgentProcess.start(lab.ns(host), AgentJfr.launcher(agentBinary(root), lab.ns(host)),
-                control(host).socket(), state, state.resolve("agent.log"), arguments);
+        AgentProcess agent = AgentProcess.start(lab.ns(host), launcher.command(lab.ns(host), dirs), dirs.socket(),
+                dirs.state(), dirs.log(), arguments);
         running.put(host, agent);
         started.add(host);
         try {
@@ -152,7 +178,7 @@ public final class Agents implements AutoCloseable {
 
     /** The control socket of the host's agent. */
     public AgentControl control(String host) {
-        return new AgentControl(stateDir(host).resolve("control.sock"));
+        return new AgentControl(directories(host).socket());
     }
 
     /**
@@ -193,7 +219,7 @@ public final class Agents implements AutoCloseable {
     /** The end of the host's agent log (both lives after a restart), for failure messages. */
     public String logTail(String host) {
         try {
-            String log = Files.readString(stateDir(host).resolve("agent.log")).strip();
+            String log = Files.readString(directories(host).log()).strip();
             return log.substring(Math.max(0, log.length() - 600));
         } catch (IOException e) {
             return "(no log)";
@@ -203,7 +229,7 @@ public final class Agents implements AutoCloseable {
     /** The lines of the host's agent log (both lives after a restart) that contain {@code text}, for reports. */
     public List<String> logLines(String host, String text) {
         try {
-            return Files.readAllLines(stateDir(host).resolve("agent.log")).stream()
+            return Files.readAllLines(directories(host).log()).stream()
                     .filter(line -> line.contains(text)).toList();
         } catch (IOException e) {
             return List.of("(no log: " + e.getMessage() + ")");
@@ -226,7 +252,7 @@ public final class Agents implements AutoCloseable {
         }
         for (String host : started) {
             keepLog(host);
-            Shell.tryRun(List.of("rm", "-rf", stateDir(host).toString()));
+            Shell.tryRun(List.of("rm", "-rf", directories(host).base().toString()));
         }
         started.clear();
     }
@@ -239,7 +265,7 @@ public final class Agents implements AutoCloseable {
         }
         try {
             Path dir = Files.createDirectories(Path.of(keep));
-            Files.copy(stateDir(host).resolve("agent.log"), dir.resolve(lab.ns(host) + ".log"),
+            Files.copy(directories(host).log(), dir.resolve(lab.ns(host) + ".log"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             // Only a debugging aid: a missing log is not a failure of the run.

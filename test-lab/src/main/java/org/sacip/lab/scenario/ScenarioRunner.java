@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
+import org.sacip.lab.agent.AgentLauncher;
 import org.sacip.lab.agent.Agents;
 import org.sacip.lab.move.MoveEvent;
 import org.sacip.lab.move.MoveStep;
@@ -32,11 +33,22 @@ public final class ScenarioRunner {
 
     private final Path projectRoot;
     private final PrintStream progress;
+    private final Map<String, AgentLauncher> launchers;
 
     /** progress: where to say what happens, step by step (null for quiet). */
     public ScenarioRunner(Path projectRoot, PrintStream progress) {
+        this(projectRoot, progress, Map.of());
+    }
+
+    /**
+     * With the agents of the hosts named in {@code launchers} started by their launcher (such as a
+     * {@link org.sacip.lab.agent.SandboxedAgent}); those agents must start, where plain agents are left out when
+     * bin/sacip-agent is not built.
+     */
+    public ScenarioRunner(Path projectRoot, PrintStream progress, Map<String, AgentLauncher> launchers) {
         this.projectRoot = projectRoot;
         this.progress = progress;
+        this.launchers = Map.copyOf(launchers);
     }
 
     public ScenarioResult run(Scenario scenario) {
@@ -48,9 +60,9 @@ public final class ScenarioRunner {
     private ScenarioResult run(Scenario scenario, Lab lab) {
         say("building the " + scenario.topology().cliName() + " lab (" + scenario.family() + ")");
         Topology topology = TopologyBuilder.build(lab, scenario.topology(), scenario.family());
-        Agents agents = scenario.agents()
-                ? Agents.startIfPresent(lab, projectRoot, scenario.agentHosts())
-                : Agents.none(lab, "no agent: this run was asked to go without agents");
+        Agents agents = !scenario.agents() ? Agents.none(lab, "no agent: this run was asked to go without agents")
+                : launchers.isEmpty() ? Agents.startIfPresent(lab, projectRoot, scenario.agentHosts())
+                : Agents.start(lab, projectRoot, scenario.agentHosts(), launchers);
         say(agents.note());
         Mover mover = new Mover(topology);
         ScenarioContext context = new ScenarioContext(lab, topology, agents, mover);
