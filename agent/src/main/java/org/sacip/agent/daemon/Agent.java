@@ -21,10 +21,18 @@ import org.sacip.agent.datapath.RetransmissionKick;
 import org.sacip.agent.handover.Handover;
 import org.sacip.agent.handover.HandoverEvents;
 import org.sacip.agent.handover.HandoverStore;
+import org.sacip.agent.handover.HandoverView;
+import org.sacip.agent.handover.MoveOutcome;
+import org.sacip.agent.metrics.AgentMetrics;
+import org.sacip.agent.metrics.MetricSources;
+import org.sacip.agent.move.MoveKind;
 import org.sacip.agent.move.MoveMonitor;
 import org.sacip.agent.move.MovePlan;
+import org.sacip.agent.peer.protocol.DropCounters;
 import org.sacip.agent.peer.protocol.EngineStore;
+import org.sacip.agent.peer.protocol.EngineView;
 import org.sacip.agent.peer.protocol.ExecutorEngineLoop;
+import org.sacip.agent.peer.protocol.MessageCounters;
 import org.sacip.agent.peer.protocol.PeerProtocol;
 import org.sacip.agent.peer.transport.AmplificationLedger;
 import org.sacip.agent.peer.transport.InterfaceSelection;
@@ -74,6 +82,8 @@ public final class Agent implements AutoCloseable {
     private final LocalAddresses localAddresses = new LocalAddresses();
     private final AmplificationLedger ledger = new AmplificationLedger(LEDGER_ADDRESSES);
     private final HandoverEvents events;
+    /** Null when metrics are off: then nothing is counted for them and nothing listens. */
+    private final AgentMetrics metrics;
     private volatile Map<InetAddress, String> usableAddresses = Map.of();
     private volatile boolean running = true;
     private PeerTransport transport;
@@ -91,6 +101,28 @@ public final class Agent implements AutoCloseable {
     private Agent(AgentConfig config, HandoverEvents events) {
         this.config = config;
         this.events = events;
+        this.metrics = config.metrics().enabled() ? AgentMetrics.create(new MetricSources() {
+            // Read only by scrapes, which begin after the agent started (AgentDaemon starts the endpoint then).
+            @Override
+            public HandoverView handover() {
+                return handover.view();
+            }
+
+            @Override
+            public EngineView engine() {
+                return protocol.view();
+            }
+
+            @Override
+            public DropCounters drops() {
+                return protocol.drops();
+            }
+
+            @Override
+            public MessageCounters messages() {
+                return protocol.messages();
+            }
+        }, clock) : null;
     }
 
     /**
@@ -153,6 +185,20 @@ public final class Agent implements AutoCloseable {
                 public void moveConverged(InetAddress localOriginal, InetAddress peerOriginal,
                         Set<SessionTuple> sessions) {
                     retransmissionKick.converged(localOriginal, peerOriginal, sessions);
+                }
+
+                @Override
+                public void moveStarted(MoveKind kind) {
+                    if (metrics != null) {
+                        metrics.moveStarted(kind);
+                    }
+                }
+
+                @Override
+                public void moveEnded(MoveKind kind, MoveOutcome outcome, Optional<Duration> convergence) {
+                    if (metrics != null) {
+                        metrics.moveEnded(kind, outcome, convergence);
+                    }
                 }
             }, clock);
             opened.add(handover);
@@ -335,6 +381,11 @@ public final class Agent implements AutoCloseable {
 
     public AgentConfig config() {
         return config;
+    }
+
+    /** The agent's metrics, present when the config turns them on. */
+    public Optional<AgentMetrics> metrics() {
+        return Optional.ofNullable(metrics);
     }
 
     /** Stops the threads and parts; the kernel keeps the ruleset, the remapping and the ghosts. */

@@ -1,6 +1,7 @@
 package org.sacip.agent.daemon;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sacip.agent.datapath.DataPathSettings;
+import org.sacip.agent.metrics.MetricsSettings;
 import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.move.ScopeConfigurationException;
@@ -66,6 +68,7 @@ public final class ConfigFile {
         boolean closeLegacy = false;
         Optional<String> group = Optional.empty();
         String level = "info";
+        MetricsSettings metrics = MetricsSettings.OFF;
         Set<String> seen = new HashSet<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -111,6 +114,8 @@ public final class ConfigFile {
                     case "source-route-tables" -> routeTables = tableRange(value);
                     case "source-route-priority" -> routePriority = count(value, 1,
                             (int) SourceRouteSettings.MAIN_RULE_PRIORITY - 2);
+                    case "metrics" -> metrics = metrics.withEnabled(yesNo(value));
+                    case "metrics-listen" -> metrics = metrics.withListen(listenAddress(value));
                     case "udp-idle-timeout" -> throw new ConfigException("'udp-idle-timeout' is gone: UDP flows end "
                             + "when conntrack's own timeouts end them (remove the line)");
                     default -> throw new ConfigException("unknown key '" + key + "' (known: " + String.join(", ",
@@ -128,7 +133,7 @@ public final class ConfigFile {
                     .withKeyIdleKeep(keyIdleKeep).withRates(helloRate, handshakeRate, handshakeRatePerPrefix);
             return new AgentConfig(ManagedScope.of(interfaces, prefixes), peers, closeLegacy, group, level, configured,
                     new DataPathSettings(nflogGroup, markMask),
-                    new SourceRouteSettings(routeTables[0], routeTables[1], routePriority));
+                    new SourceRouteSettings(routeTables[0], routeTables[1], routePriority), metrics);
         } catch (ScopeConfigurationException | IllegalArgumentException e) {
             throw new ConfigException(name + ": " + e.getMessage());
         }
@@ -138,7 +143,7 @@ public final class ConfigFile {
     static final List<String> KNOWN_KEYS = List.of("interfaces", "prefixes", "peers", "close-legacy-sessions",
             "control-group", "log-level", "max-keys", "max-keys-per-prefix", "key-idle-keep", "hello-rate",
             "handshake-rate", "handshake-rate-per-prefix", "mark-mask", "nflog-group", "source-route-tables",
-            "source-route-priority");
+            "source-route-priority", "metrics", "metrics-listen");
 
     private static int count(String value, int min, int max) throws ConfigException {
         if (!value.matches("\\d{1,9}")) {
@@ -176,6 +181,15 @@ public final class ConfigFile {
             throw new ConfigException(e.getMessage());
         }
         return new long[] {first, last};
+    }
+
+    /** {@code ADDRESS:PORT} of the metrics endpoint: an address literal, never a name to look up. */
+    private static InetSocketAddress listenAddress(String value) throws ConfigException {
+        try {
+            return MetricsSettings.parseListen(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("metrics-listen: " + e.getMessage() + ", got '" + printable(value) + "'");
+        }
     }
 
     private static String stripComment(String line) {
