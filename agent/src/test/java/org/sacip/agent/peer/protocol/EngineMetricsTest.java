@@ -7,6 +7,8 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.sacip.agent.handover.HandoverView;
@@ -164,6 +169,61 @@ class EngineMetricsTest extends TwoEngines {
         assertEquals(0.04, text.require("sacip_move_convergence_seconds_sum", Map.of()), 1e-9);
         assertEquals(0, text.require("sacip_move_convergence_seconds_bucket", Map.of("le", "0.025")));
         assertEquals(1, text.require("sacip_move_convergence_seconds_bucket", Map.of("le", "0.05")));
+    }
+
+    /** docs/METRICS.md names every metric of the agent and, for each label, exactly the values our enums give it. */
+    @Test
+    void everyMetricAndLabelValueIsDocumented() throws Exception {
+        List<String> doc = Files.readAllLines(metricsDoc());
+        Set<String> documented = new TreeSet<>();
+        Map<String, Set<String>> documentedValues = new HashMap<>();
+        boolean inLabels = false;
+        for (String line : doc) {
+            if (line.startsWith("## ")) {
+                inLabels = line.equals("## Label values");
+            }
+            if (!line.startsWith("| `")) {
+                continue;
+            }
+            String[] columns = line.split("\\|");
+            if (inLabels) {
+                documentedValues.put(columns[1].replace("`", "").strip(), backticked(columns[2]));
+            } else if (columns[1].contains("sacip_")) {
+                documented.add(columns[1].replace("`", "").strip().replaceAll("_total$", ""));
+            }
+        }
+        AgentMetrics metrics = AgentMetrics.create(sourcesOf(a), engineClock());
+        Set<String> registered = metrics.registry().scrape().stream().map(m -> m.getMetadata().getName())
+                .filter(name -> name.startsWith("sacip_")).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(registered, documented, "the metrics table of docs/METRICS.md");
+        Map<String, Set<String>> expected = Map.of(
+                "kind (moves)", Set.copyOf(MetricLabels.all(MoveKind.class)),
+                "outcome", Set.copyOf(MetricLabels.all(MoveOutcome.class)),
+                "kind (messages)", Set.copyOf(MetricLabels.all(MessageKind.class)),
+                "reason", Set.copyOf(MetricLabels.all(DropReason.class)),
+                "state", Set.copyOf(MetricLabels.all(SessionState.class)),
+                "capability", Set.copyOf(MetricLabels.all(PeerCapability.class)));
+        assertEquals(expected, documentedValues, "the label values of docs/METRICS.md");
+    }
+
+    private static Set<String> backticked(String column) {
+        Set<String> values = new TreeSet<>();
+        Matcher matcher = Pattern.compile("`([^`]+)`").matcher(column);
+        while (matcher.find()) {
+            values.add(matcher.group(1));
+        }
+        return values;
+    }
+
+    /** docs/METRICS.md of this checkout (the tests run in the module's directory). */
+    private static Path metricsDoc() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path doc = dir.resolve("docs/METRICS.md");
+            if (Files.isRegularFile(doc)) {
+                return doc;
+            }
+        }
+        throw new AssertionError("no docs/METRICS.md above " + Path.of("").toAbsolutePath());
     }
 
     /** The engines' virtual clock, for the key ages. */
