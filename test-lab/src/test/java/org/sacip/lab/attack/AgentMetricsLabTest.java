@@ -2,6 +2,7 @@ package org.sacip.lab.attack;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.sacip.lab.Lab;
+import org.sacip.lab.LabException;
 import org.sacip.lab.agent.AgentControl;
 import org.sacip.lab.agent.ProjectRoot;
 import org.sacip.lab.move.MoveKind;
@@ -138,6 +140,21 @@ class AgentMetricsLabTest {
             assertAll(
                     () -> assertEquals(List.of(), listeners(lab, "a"), "A's agent (no metrics key) listens"),
                     () -> assertEquals(List.of(), listeners(lab, "b"), "B's agent (metrics = off) listens"));
+        }
+    }
+
+    /** An address the host does not hold cannot be listened at: the agent does not start, and says why (exit 2). */
+    @Test
+    void aListenAddressTheHostDoesNotHoldIsAConfigurationError() {
+        try (Lab lab = new Lab()) {
+            TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
+            LabException e = assertThrows(LabException.class, () -> ConfiguredAgent.start(lab, "a",
+                    "metrics = on\nmetrics-listen = 198.18.250.1:9464\n"));
+            assertAll(
+                    () -> assertTrue(e.getMessage().contains("exited with status 2"), e.getMessage()),
+                    () -> assertTrue(e.getMessage().contains("sacip-agent: metrics: cannot listen at "
+                            + "198.18.250.1:9464"), e.getMessage()),
+                    () -> assertEquals(List.of(), listeners(lab, "a"), "nothing listens after the failed start"));
         }
     }
 
