@@ -21,7 +21,8 @@ public record MetricsSettings(boolean enabled, InetSocketAddress listen) {
     public static final MetricsSettings OFF = new MetricsSettings(false, DEFAULT_LISTEN);
 
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d{1,5})");
-    private static final Pattern IPV6 = Pattern.compile("\\[([0-9a-fA-F:.]{2,45})\\]:(\\d{1,5})");
+    // Its first character a hex digit or a colon: the JDK then parses it as a literal and never looks a name up.
+    private static final Pattern IPV6 = Pattern.compile("\\[([0-9a-fA-F:][0-9a-fA-F:.]{1,44})\\]:(\\d{1,5})");
 
     public MetricsSettings {
         Objects.requireNonNull(listen, "listen");
