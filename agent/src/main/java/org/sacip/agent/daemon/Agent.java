@@ -21,18 +21,14 @@ import org.sacip.agent.datapath.RetransmissionKick;
 import org.sacip.agent.handover.Handover;
 import org.sacip.agent.handover.HandoverEvents;
 import org.sacip.agent.handover.HandoverStore;
-import org.sacip.agent.handover.HandoverView;
 import org.sacip.agent.handover.MoveOutcome;
 import org.sacip.agent.metrics.AgentMetrics;
 import org.sacip.agent.metrics.MetricSources;
 import org.sacip.agent.move.MoveKind;
 import org.sacip.agent.move.MoveMonitor;
 import org.sacip.agent.move.MovePlan;
-import org.sacip.agent.peer.protocol.DropCounters;
 import org.sacip.agent.peer.protocol.EngineStore;
-import org.sacip.agent.peer.protocol.EngineView;
 import org.sacip.agent.peer.protocol.ExecutorEngineLoop;
-import org.sacip.agent.peer.protocol.MessageCounters;
 import org.sacip.agent.peer.protocol.PeerProtocol;
 import org.sacip.agent.peer.transport.AmplificationLedger;
 import org.sacip.agent.peer.transport.InterfaceSelection;
@@ -101,28 +97,9 @@ public final class Agent implements AutoCloseable {
     private Agent(AgentConfig config, HandoverEvents events) {
         this.config = config;
         this.events = events;
-        this.metrics = config.metrics().enabled() ? AgentMetrics.create(new MetricSources() {
-            // Read only by scrapes, which begin after the agent started (AgentDaemon starts the endpoint then).
-            @Override
-            public HandoverView handover() {
-                return handover.view();
-            }
-
-            @Override
-            public EngineView engine() {
-                return protocol.view();
-            }
-
-            @Override
-            public DropCounters drops() {
-                return protocol.drops();
-            }
-
-            @Override
-            public MessageCounters messages() {
-                return protocol.messages();
-            }
-        }, clock) : null;
+        // Scrapes begin only once the agent started (AgentDaemon starts the endpoint then): the parts are open.
+        this.metrics = config.metrics().enabled()
+                ? AgentMetrics.create(MetricSources.of(() -> handover.view(), () -> protocol), clock) : null;
     }
 
     /**

@@ -9,7 +9,10 @@ import org.sacip.agent.peer.protocol.AssociationView;
 import org.sacip.agent.peer.protocol.EngineView;
 import org.sacip.agent.session.SessionTuple;
 
-/** Peer addresses by capability, from the engine's published view; each address counted once, under what is best known. */
+/**
+ * Peer addresses by capability, from the engine's published view; each address is counted once, under what is best
+ * known of it.
+ */
 final class PeerCount {
     /** How the engine's view names sessions whose peer our probes found without an agent. */
     static final String NO_AGENT = "no-agent";

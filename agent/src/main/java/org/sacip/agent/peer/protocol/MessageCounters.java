@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.sacip.protocol.message.MessageKind;
 
 /**
- * SACIP messages counted by kind: handed to the sender, received (decoded; a malformed one is a drop), and sent again by
- * a retransmission. Counted on the engine thread, readable from any thread (the metrics endpoint reads them when it is
+ * SACIP messages counted by kind: handed to the sender, received (decoded; a malformed one is a drop), and sent
+ * again by a retransmission. Counted on the engine thread, readable from any thread (the metrics endpoint reads them when it is
  * scraped). The kinds are the protocol's own enum, never anything a message says, so the set stays fixed.
  */
 public final class MessageCounters {

@@ -9,11 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -87,7 +83,7 @@ class EngineMetricsTest extends TwoEngines {
 
     @Test
     void theScrapeShowsTheCountersAndForgedTrafficAddsNoSeries() throws Exception {
-        AgentMetrics metrics = AgentMetrics.create(sourcesOf(a), engineClock());
+        AgentMetrics metrics = metricsOf(a);
         MetricsText quiet = scrape(metrics);
         connect(a, A0, b, B0, 22);
         loop.advance(Duration.ofMillis(50));
@@ -151,7 +147,7 @@ class EngineMetricsTest extends TwoEngines {
 
     @Test
     void movesAreCountedByKindAndOutcomeWithTheirConvergenceTime() throws Exception {
-        AgentMetrics metrics = AgentMetrics.create(sourcesOf(a), engineClock());
+        AgentMetrics metrics = metricsOf(a);
         metrics.moveStarted(MoveKind.ROUTE_CHANGE);
         metrics.moveStarted(MoveKind.MAKE_BEFORE_BREAK);
         metrics.moveEnded(MoveKind.ROUTE_CHANGE, MoveOutcome.SUPERSEDED, Optional.empty());
@@ -192,7 +188,7 @@ class EngineMetricsTest extends TwoEngines {
                 documented.add(columns[1].replace("`", "").strip().replaceAll("_total$", ""));
             }
         }
-        AgentMetrics metrics = AgentMetrics.create(sourcesOf(a), engineClock());
+        AgentMetrics metrics = metricsOf(a);
         Set<String> registered = metrics.registry().scrape().stream().map(m -> m.getMetadata().getName())
                 .filter(name -> name.startsWith("sacip_")).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(registered, documented, "the metrics table of docs/METRICS.md");
@@ -226,48 +222,9 @@ class EngineMetricsTest extends TwoEngines {
         throw new AssertionError("no docs/METRICS.md above " + Path.of("").toAbsolutePath());
     }
 
-    /** The engines' virtual clock, for the key ages. */
-    private Clock engineClock() {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return loop.now();
-            }
-        };
-    }
-
-    private MetricSources sourcesOf(PeerProtocol engine) {
-        return new MetricSources() {
-            @Override
-            public HandoverView handover() {
-                return HandoverView.EMPTY;
-            }
-
-            @Override
-            public EngineView engine() {
-                return engine.view();
-            }
-
-            @Override
-            public DropCounters drops() {
-                return engine.drops();
-            }
-
-            @Override
-            public MessageCounters messages() {
-                return engine.messages();
-            }
-        };
+    /** The metrics of one engine, without a handover (its view stays empty), key ages by the engines' clock. */
+    private AgentMetrics metricsOf(PeerProtocol engine) {
+        return AgentMetrics.create(MetricSources.of(() -> HandoverView.EMPTY, () -> engine), loop.clock());
     }
 
     private static Octets octets(Random random, int length) {
