@@ -7,8 +7,8 @@ import org.sacip.protocol.message.MessageKind;
 
 /**
  * SACIP messages counted by kind: handed to the sender, received (decoded; a malformed one is a drop), and sent
- * again by a retransmission. Counted on the engine thread, readable from any thread (the metrics endpoint reads them when it is
- * scraped). The kinds are the protocol's own enum, never anything a message says, so the set stays fixed.
+ * again by a retransmission. Counted on the engine thread, readable from any thread (the metrics endpoint reads them
+ * when it is scraped). The kinds are the protocol's own enum, never anything a message says, so the set stays fixed.
  */
 public final class MessageCounters {
     private final Map<MessageKind, LongAdder> sent = adders();
