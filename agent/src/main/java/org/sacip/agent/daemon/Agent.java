@@ -21,6 +21,10 @@ import org.sacip.agent.datapath.RetransmissionKick;
 import org.sacip.agent.handover.Handover;
 import org.sacip.agent.handover.HandoverEvents;
 import org.sacip.agent.handover.HandoverStore;
+import org.sacip.agent.handover.MoveOutcome;
+import org.sacip.agent.metrics.AgentMetrics;
+import org.sacip.agent.metrics.MetricSources;
+import org.sacip.agent.move.MoveKind;
 import org.sacip.agent.move.MoveMonitor;
 import org.sacip.agent.move.MovePlan;
 import org.sacip.agent.peer.protocol.EngineStore;
@@ -74,6 +78,8 @@ public final class Agent implements AutoCloseable {
     private final LocalAddresses localAddresses = new LocalAddresses();
     private final AmplificationLedger ledger = new AmplificationLedger(LEDGER_ADDRESSES);
     private final HandoverEvents events;
+    /** Null when metrics are off: then nothing is counted for them and nothing listens. */
+    private final AgentMetrics metrics;
     private volatile Map<InetAddress, String> usableAddresses = Map.of();
     private volatile boolean running = true;
     private PeerTransport transport;
@@ -91,6 +97,9 @@ public final class Agent implements AutoCloseable {
     private Agent(AgentConfig config, HandoverEvents events) {
         this.config = config;
         this.events = events;
+        // Scrapes begin only once the agent started (AgentDaemon starts the endpoint then): the parts are open.
+        this.metrics = config.metrics().enabled()
+                ? AgentMetrics.create(MetricSources.of(() -> handover.view(), () -> protocol), clock) : null;
     }
 
     /**
@@ -152,6 +161,20 @@ public final class Agent implements AutoCloseable {
                 public void moveConverged(InetAddress localOriginal, InetAddress peerOriginal,
                         Set<SessionTuple> sessions) {
                     retransmissionKick.converged(localOriginal, peerOriginal, sessions);
+                }
+
+                @Override
+                public void moveStarted(MoveKind kind) {
+                    if (metrics != null) {
+                        metrics.moveStarted(kind);
+                    }
+                }
+
+                @Override
+                public void moveEnded(MoveKind kind, MoveOutcome outcome, Optional<Duration> convergence) {
+                    if (metrics != null) {
+                        metrics.moveEnded(kind, outcome, convergence);
+                    }
                 }
             }, clock);
             opened.add(handover);
@@ -343,6 +366,11 @@ public final class Agent implements AutoCloseable {
      */
     void reconfigure(AgentConfig live) {
         config = config.withPeers(live.peers()).withLogLevel(live.logLevel());
+    }
+
+    /** The agent's metrics, present when the config turns them on. */
+    public Optional<AgentMetrics> metrics() {
+        return Optional.ofNullable(metrics);
     }
 
     /** Stops the threads and parts; the kernel keeps the ruleset, the remapping and the ghosts. */

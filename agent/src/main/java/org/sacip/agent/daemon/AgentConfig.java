@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import org.sacip.agent.datapath.DataPathSettings;
+import org.sacip.agent.metrics.MetricsSettings;
 import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.peer.protocol.EngineLimits;
@@ -20,10 +21,11 @@ import org.sacip.agent.route.SourceRouteSettings;
  * @param limits              the peer protocol's bounds (keys, handshake rates, pending handshakes)
  * @param dataPath            the ruleset's log group and the mark bits the agent may use
  * @param sourceRoutes        the routing tables and rule priorities of the source routes
+ * @param metrics             whether and where the Prometheus metrics are served (docs/METRICS.md)
  */
 public record AgentConfig(ManagedScope scope, List<AddressPrefix> peers, boolean closeLegacySessions,
         Optional<String> controlGroup, String logLevel, EngineLimits limits, DataPathSettings dataPath,
-        SourceRouteSettings sourceRoutes) {
+        SourceRouteSettings sourceRoutes, MetricsSettings metrics) {
 
     public AgentConfig {
         peers = List.copyOf(peers);
@@ -31,17 +33,18 @@ public record AgentConfig(ManagedScope scope, List<AddressPrefix> peers, boolean
 
     public static AgentConfig defaults() {
         return new AgentConfig(ManagedScope.everything(), List.of(), false, Optional.empty(), "info",
-                EngineLimits.defaults(), DataPathSettings.defaults(), SourceRouteSettings.defaults());
+                EngineLimits.defaults(), DataPathSettings.defaults(), SourceRouteSettings.defaults(),
+                MetricsSettings.OFF);
     }
 
     public AgentConfig withPeers(List<AddressPrefix> newPeers) {
         return new AgentConfig(scope, newPeers, closeLegacySessions, controlGroup, logLevel, limits, dataPath,
-                sourceRoutes);
+                sourceRoutes, metrics);
     }
 
     public AgentConfig withLogLevel(String newLogLevel) {
         return new AgentConfig(scope, peers, closeLegacySessions, controlGroup, newLogLevel, limits, dataPath,
-                sourceRoutes);
+                sourceRoutes, metrics);
     }
 
     public boolean managesPeer(InetAddress peer) {

@@ -10,16 +10,20 @@ import org.sacip.agent.control.ControlServer;
 import org.sacip.agent.control.ControlServerException;
 import org.sacip.agent.control.EventFeed;
 import org.sacip.agent.files.UntrustedDirectoryException;
+import org.sacip.agent.metrics.MetricsServer;
+import org.sacip.agent.metrics.MetricsServerException;
 import org.sacip.agent.state.StateDirectory;
 
 /** The agent with its control socket: what {@code sacip-agent} runs. */
 final class AgentDaemon implements AutoCloseable {
     private final Agent agent;
     private final ControlServer control;
+    private final Optional<MetricsServer> metrics;
 
-    private AgentDaemon(Agent agent, ControlServer control) {
+    private AgentDaemon(Agent agent, ControlServer control, Optional<MetricsServer> metrics) {
         this.agent = agent;
         this.control = control;
+        this.metrics = metrics;
     }
 
     /**
@@ -48,11 +52,23 @@ final class AgentDaemon implements AutoCloseable {
             agent.close();
             return Optional.empty();
         }
+        Optional<MetricsServer> metrics;
+        try {
+            metrics = agent.metrics().isPresent()
+                    ? Optional.of(MetricsServer.start(agent.metrics().get(), config.metrics().listen()))
+                    : Optional.empty();
+        } catch (MetricsServerException e) {
+            agent.close();
+            throw new AgentStartException(e.reason() == MetricsServerException.Reason.CANNOT_BIND
+                    ? AgentStartException.Reason.CONFIGURATION : AgentStartException.Reason.FAILURE,
+                    "metrics: " + e.getMessage(), e);
+        }
         try {
             ControlServer control = ControlServer.start(controlSocket, config.controlGroup(), AgentMain.VERSION,
                     new AgentControl(agent), feed);
-            return Optional.of(new AgentDaemon(agent, control));
+            return Optional.of(new AgentDaemon(agent, control, metrics));
         } catch (ControlServerException | RuntimeException e) {
+            metrics.ifPresent(MetricsServer::close);
             agent.close();
             throw new AgentStartException("control socket: " + e.getMessage(), e);
         }
@@ -65,6 +81,7 @@ final class AgentDaemon implements AutoCloseable {
     @Override
     public void close() {
         control.close();
+        metrics.ifPresent(MetricsServer::close);
         agent.close();
     }
 }

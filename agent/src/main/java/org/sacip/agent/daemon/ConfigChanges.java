@@ -44,6 +44,8 @@ final class ConfigChanges {
         values.put("source-route-tables", config -> config.sourceRoutes().firstTable() + "-"
                 + config.sourceRoutes().lastTable());
         values.put("source-route-priority", config -> config.sourceRoutes().priority());
+        values.put("metrics", config -> config.metrics().enabled() ? "on" : "off");
+        values.put("metrics-listen", config -> config.metrics().listen());
         return values;
     }
 

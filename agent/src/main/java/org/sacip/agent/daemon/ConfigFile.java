@@ -6,6 +6,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sacip.agent.datapath.DataPathSettings;
+import org.sacip.agent.metrics.MetricsSettings;
 import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.move.ScopeConfigurationException;
@@ -135,6 +137,7 @@ public final class ConfigFile {
         boolean closeLegacy = false;
         Optional<String> group = Optional.empty();
         String level = "info";
+        MetricsSettings metrics = MetricsSettings.OFF;
         Map<String, Integer> seen = new HashMap<>();
         List<String> problems = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
@@ -188,6 +191,8 @@ public final class ConfigFile {
                     case "source-route-tables" -> routeTables = tableRange(value);
                     case "source-route-priority" -> routePriority = count(value, 1,
                             (int) SourceRouteSettings.MAIN_RULE_PRIORITY - 2);
+                    case "metrics" -> metrics = metrics.withEnabled(yesNo(value));
+                    case "metrics-listen" -> metrics = metrics.withListen(listenAddress(value));
                     default -> throw new IllegalStateException("no parser for the known key '" + key + "'");
                 }
                 if (key.equals("interfaces")) {
@@ -205,7 +210,7 @@ public final class ConfigFile {
                     .withKeyIdleKeep(keyIdleKeep).withRates(helloRate, handshakeRate, handshakeRatePerPrefix);
             return new AgentConfig(ManagedScope.of(interfaces, prefixes), peers, closeLegacy, group, level, configured,
                     new DataPathSettings(nflogGroup, markMask),
-                    new SourceRouteSettings(routeTables[0], routeTables[1], routePriority));
+                    new SourceRouteSettings(routeTables[0], routeTables[1], routePriority), metrics);
         } catch (ScopeConfigurationException | IllegalArgumentException e) {
             throw new ConfigException(name + ": " + e.getMessage());
         }
@@ -218,7 +223,7 @@ public final class ConfigFile {
     static final List<String> KNOWN_KEYS = List.of("interfaces", "prefixes", "peers", "close-legacy-sessions",
             "control-group", "log-level", "max-keys", "max-keys-per-prefix", "key-idle-keep", "hello-rate",
             "handshake-rate", "handshake-rate-per-prefix", "mark-mask", "nflog-group", "source-route-tables",
-            "source-route-priority");
+            "source-route-priority", "metrics", "metrics-listen");
 
     /** Keys of earlier versions, refused with what to do instead. */
     private static final Map<String, String> GONE_KEYS = Map.of("udp-idle-timeout", "'udp-idle-timeout' is gone: UDP "
@@ -260,6 +265,15 @@ public final class ConfigFile {
             throw new ConfigException(e.getMessage());
         }
         return new long[] {first, last};
+    }
+
+    /** {@code ADDRESS:PORT} of the metrics endpoint: an address literal, never a name to look up. */
+    private static InetSocketAddress listenAddress(String value) throws ConfigException {
+        try {
+            return MetricsSettings.parseListen(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("metrics-listen: " + e.getMessage() + ", got '" + printable(value) + "'");
+        }
     }
 
     private static String stripComment(String line) {

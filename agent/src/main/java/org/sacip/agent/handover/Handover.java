@@ -78,6 +78,17 @@ public final class Handover implements HandoverPort, AutoCloseable {
          */
         default void moveConverged(InetAddress localOriginal, InetAddress peerOriginal, Set<SessionTuple> sessions) {
         }
+
+        /** One of our moves began (its inbound rewrite and ghost are in). On the handover thread: must not wait. */
+        default void moveStarted(MoveKind kind) {
+        }
+
+        /**
+         * One of our moves ended; {@code convergence} is the time from its first address event to the last answer of
+         * its key lineages, present when it waited for them (as the "converged" event). On the handover thread.
+         */
+        default void moveEnded(MoveKind kind, MoveOutcome outcome, Optional<Duration> convergence) {
+        }
     }
 
     /** Where our original address moved; {@code originalInPlace}: it is still on its interface (a route change). */
@@ -219,11 +230,14 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 text(original), "previous", text(plan.previousActive()), "active", text(plan.newActive()),
                 "interface", plan.interfaceName(), "kind", plan.kind().name(), "sessions",
                 Integer.toString(touched.size()), "peers", Integer.toString(waiting.size())));
+        observer.moveStarted(plan.kind());
         if (!waiting.isEmpty()) {
-            progress.put(original, new MoveProgress(original, plan.newActive(), since, touched.size(), waiting));
+            superseded(progress.put(original, new MoveProgress(original, plan.newActive(), plan.kind(), since,
+                    touched.size(), waiting)));
         } else {
             // An earlier move's count would wait for answers this one made pointless.
-            progress.remove(original);
+            superseded(progress.remove(original));
+            observer.moveEnded(plan.kind(), MoveOutcome.NO_PEERS, Optional.empty());
             if (home) {
                 finishHomeIfDone(original);
             }
@@ -231,6 +245,12 @@ public final class Handover implements HandoverPort, AutoCloseable {
         if (!home && !plan.originalInPlace()) {
             // While the original address still works (a route change), sessions without a peer agent keep using it.
             closeLegacy(original, touched);
+        }
+    }
+
+    private void superseded(MoveProgress replaced) {
+        if (replaced != null) {
+            observer.moveEnded(replaced.kind, MoveOutcome.SUPERSEDED, Optional.empty());
         }
     }
 
@@ -443,6 +463,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                     + " converged", Map.of("original", text(move.original), "active", text(move.newActive),
                             "ms", Long.toString(move.elapsed(at).toMillis()), "confirmed",
                             Integer.toString(move.confirmed()), "refused", Integer.toString(move.refused())));
+            observer.moveEnded(move.kind, move.outcome(), Optional.of(move.elapsed(at)));
             if (move.original.equals(move.newActive)) {
                 finishHomeIfDone(move.original);
             }
@@ -508,7 +529,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                     if (localMoves.remove(original) != null) {
                         over.add(original);
                     }
-                    progress.remove(original);
+                    abandoned(progress.remove(original));
                 }
             }
             if (book.remove(tuple) != null && LOG.isDebugEnabled()) {
@@ -517,6 +538,12 @@ public final class Handover implements HandoverPort, AutoCloseable {
         }
         if (!over.isEmpty()) {
             observer.movesOver(over);
+        }
+    }
+
+    private void abandoned(MoveProgress move) {
+        if (move != null) {
+            observer.moveEnded(move.kind, MoveOutcome.ABANDONED, Optional.empty());
         }
     }
 
@@ -639,6 +666,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 // The agent keeps running: its ruleset comes back empty at once, so openings are still recorded.
                 dataPath.install();
                 localMoves.clear();
+                progress.values().forEach(this::abandoned);
                 progress.clear();
                 book.clear();
                 persist();

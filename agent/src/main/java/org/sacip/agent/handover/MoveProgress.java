@@ -5,21 +5,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import org.sacip.agent.move.MoveKind;
 import org.sacip.protocol.message.Octets;
 
 /** One move of ours waiting for the peers of its key lineages, so its convergence time can be logged once all have answered. */
 final class MoveProgress {
     final InetAddress original;
     final InetAddress newActive;
+    final MoveKind kind;
     final Instant seenAt;
     final int sessions;
     private final Set<Octets> waiting = new HashSet<>();
     private int confirmed;
     private int refused;
 
-    MoveProgress(InetAddress original, InetAddress newActive, Instant seenAt, int sessions, Set<Octets> lineages) {
+    MoveProgress(InetAddress original, InetAddress newActive, MoveKind kind, Instant seenAt, int sessions,
+            Set<Octets> lineages) {
         this.original = original;
         this.newActive = newActive;
+        this.kind = kind;
         this.seenAt = seenAt;
         this.sessions = sessions;
         this.waiting.addAll(lineages);
@@ -44,6 +48,11 @@ final class MoveProgress {
 
     int refused() {
         return refused;
+    }
+
+    /** Once every key lineage answered: how the move ended. */
+    MoveOutcome outcome() {
+        return refused == 0 ? MoveOutcome.CONVERGED : confirmed == 0 ? MoveOutcome.REFUSED : MoveOutcome.PARTIAL;
     }
 
     Duration elapsed(Instant now) {

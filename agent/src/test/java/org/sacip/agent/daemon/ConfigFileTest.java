@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
@@ -85,10 +86,32 @@ class ConfigFileTest {
         "control-group = Root Group|agent.conf:1: not a group name",
         "log-level = loud|agent.conf:1: log level must be one of",
         "interfaces =|agent.conf:1: empty list",
+        "metrics = sometimes|agent.conf:1: expected yes or no, got 'sometimes'",
+        "metrics-listen = 9464|agent.conf:1: metrics-listen: not an address and port like 127.0.0.1:9464",
+        "metrics-listen = localhost:9464|agent.conf:1: metrics-listen: not an address and port like 127.0.0.1:9464",
+        "metrics-listen = 127.0.0.1:0|agent.conf:1: metrics-listen: port 0 is outside 1..65535",
+        "metrics-listen = 127.0.0.1:65536|agent.conf:1: metrics-listen: port 65536 is outside 1..65535",
+        "metrics-listen = 300.0.0.1:9464|agent.conf:1: metrics-listen: not an IPv4 address: 300.0.0.1",
+        "metrics-listen = [::1::2]:9464|agent.conf:1: metrics-listen: not an address: ::1::2",
+        "metrics-listen = ::1:9464|agent.conf:1: metrics-listen: not an address and port like",
     })
     void rejectsBadLinesNamingTheLine(String line, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("agent.conf", line));
         assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    }
+
+    @Test
+    void metricsAreOffUnlessTurnedOnAndListenOnLoopbackUnlessTold() throws Exception {
+        AgentConfig defaults = ConfigFile.parse("agent.conf", "");
+        assertFalse(defaults.metrics().enabled());
+        AgentConfig on = ConfigFile.parse("agent.conf", "metrics = on\n");
+        assertTrue(on.metrics().enabled());
+        assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9464), on.metrics().listen());
+        AgentConfig v6 = ConfigFile.parse("agent.conf", "metrics = yes\nmetrics-listen = [2001:db8::1]:9100\n");
+        assertEquals(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 9100), v6.metrics().listen());
+        AgentConfig v4 = ConfigFile.parse("agent.conf", "metrics-listen = 198.18.0.1:9464\nmetrics = off\n");
+        assertFalse(v4.metrics().enabled());
+        assertEquals(new InetSocketAddress(InetAddress.getByName("198.18.0.1"), 9464), v4.metrics().listen());
     }
 
     @Test

@@ -82,10 +82,12 @@ class HandoverIntegrationTest {
                 converged.add(fields);
             }
         };
+        List<String> moves = new CopyOnWriteArrayList<>();
+        List<Duration> convergence = new CopyOnWriteArrayList<>();
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
                 Handover handover = new Handover(dataPath, new HandoverStore(state), events, Optional.empty(),
-                        observer(), Clock.systemUTC())) {
+                        movesObserver(moves, convergence), Clock.systemUTC())) {
             handover.resume(new HandoverStore.State(List.of(), Map.of()));
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
@@ -110,6 +112,20 @@ class HandoverIntegrationTest {
             apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(), List.of()));
             assertEquals(2, converged.size(), "the return home converged as a move of its own: " + converged);
             assertEquals(Remapping.identity(session), dataPath.remapping(session));
+
+            // A move whose sessions all end before the peer answered is abandoned.
+            handover.execute(plan(MoveKind.MAKE_BEFORE_BREAK, x, y, session, Instant.now(), false))
+                    .get(10, TimeUnit.SECONDS);
+            handover.sessionsEnded(List.of(session));
+            // The handover runs its tasks in order: once this change is applied, the ends are too.
+            apply(handover, new EngineChange(List.of(), List.of(), List.of(), List.of()));
+            assertEquals(List.of("started ROUTE_CHANGE", "started MAKE_BEFORE_BREAK", "ROUTE_CHANGE SUPERSEDED",
+                    "MAKE_BEFORE_BREAK CONVERGED", "started MAKE_BEFORE_BREAK", "MAKE_BEFORE_BREAK NO_PEERS",
+                    "started RETURN_HOME", "RETURN_HOME CONVERGED", "started MAKE_BEFORE_BREAK",
+                    "MAKE_BEFORE_BREAK ABANDONED"), moves, "the moves the observer (the metrics) heard of");
+            assertEquals(2, convergence.size(), "a convergence time for each move its peer answered: " + convergence);
+            assertTrue(convergence.get(0).compareTo(Duration.ofSeconds(5)) >= 0, "as the converged event: "
+                    + convergence);
             dataPath.flush();
         }
     }
@@ -164,6 +180,30 @@ class HandoverIntegrationTest {
         sessions.add(new Session(session, SessionOrigin.TRACKED, 0));
         return new MovePlan(kind, original, original, newActive, 2, "eth1",
                 List.of(new PeerSessions(session.remote().address(), sessions)), seenAt, originalInPlace);
+    }
+
+    /** Records our moves as they begin and end, and their convergence times. */
+    private static Handover.Observer movesObserver(List<String> moves, List<Duration> convergence) {
+        return new Handover.Observer() {
+            @Override
+            public void ghosts(Set<InetAddress> addresses) {
+            }
+
+            @Override
+            public void movesOver(Set<InetAddress> originals) {
+            }
+
+            @Override
+            public void moveStarted(MoveKind kind) {
+                moves.add("started " + kind);
+            }
+
+            @Override
+            public void moveEnded(MoveKind kind, MoveOutcome outcome, Optional<Duration> sinceEvent) {
+                moves.add(kind + " " + outcome);
+                sinceEvent.ifPresent(convergence::add);
+            }
+        };
     }
 
     private static Handover.Observer observer() {

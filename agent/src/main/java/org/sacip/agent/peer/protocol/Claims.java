@@ -270,7 +270,7 @@ final class Claims {
         OutstandingClaim claim = new OutstandingClaim(number, sessions, entries, ctx.now());
         association.claims.outstanding.put(number, claim);
         Retransmission[] self = new Retransmission[1];
-        self[0] = Retransmission.start(ctx.loop, RetransmitPolicy.CLAIM, ctx.random, () -> {
+        self[0] = Retransmission.start(ctx, RetransmitPolicy.CLAIM, () -> {
             // Signed at each transmission for the addresses the lineage uses now (either side may move meanwhile).
             AssociationKey key = association.keys.current;
             SentClaim sent = key.claimMessages.claim(number, association.localOriginal(),

@@ -25,6 +25,7 @@ final class EngineContext {
     final Outbox outbox;
     final SecureRandom random;
     final DropCounters drops;
+    final MessageCounters messages = new MessageCounters();
     final EngineLimits limits;
     final AssociationTable associations;
     final SessionRegistry sessions = new SessionRegistry();
@@ -69,18 +70,22 @@ final class EngineContext {
 
     /** Sends a request or an authenticated message; it may resolve the next hop. */
     void send(SacipMessage message, SacipAddress from, SacipAddress to) {
-        outbox.send(outbound(message, from, to, false));
+        post(outbound(message, from, to, false));
     }
 
     /** Sends an answer to an unauthenticated message: never resolves a next hop (never triggers ARP/ND). */
     void answer(SacipMessage message, SacipAddress from, SacipAddress to) {
-        outbox.send(outbound(message, from, to, true));
+        post(outbound(message, from, to, true));
     }
 
     /** Sends octets encoded before (a retransmission resends the same octets). */
     void sendEncoded(byte[] icmp, SacipMessage message, SacipAddress from, SacipAddress to) {
-        outbox.send(new Outbound(from, to, icmp, message.kind(), false, !isProven(from, to),
-                evidence(from, to)));
+        post(new Outbound(from, to, icmp, message.kind(), false, !isProven(from, to), evidence(from, to)));
+    }
+
+    private void post(Outbound message) {
+        messages.countSent(message.kind());
+        outbox.send(message);
     }
 
     Outbound outbound(SacipMessage message, SacipAddress from, SacipAddress to, boolean answer) {

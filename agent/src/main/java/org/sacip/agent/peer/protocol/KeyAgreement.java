@@ -163,9 +163,16 @@ final class KeyAgreement {
             return;
         }
         AddressPair path = initiation.path;
-        ctx.send(initiation.initiator.hello(), path.local(), path.peer());
-        for (Init init : initiation.inits) {
-            ctx.send(init, path.local(), path.peer());
+        Runnable send = () -> {
+            ctx.send(initiation.initiator.hello(), path.local(), path.peer());
+            for (Init init : initiation.inits) {
+                ctx.send(init, path.local(), path.peer());
+            }
+        };
+        if (initiation.transmissions == 0) {
+            send.run();
+        } else {
+            ctx.messages.retransmitting(send);
         }
         initiation.transmissions++;
         initiation.timer = ctx.loop.schedule(RetransmitPolicy.HANDSHAKE.interval(initiation.transmissions,
@@ -367,7 +374,7 @@ final class KeyAgreement {
         respondings.put(key, responding);
         respondingsPerPrefix.merge(prefix, 1, Integer::sum);
         byte[] reply = SacipEncoder.encode(pending.reply(), destination, source);
-        responding.retransmission = Retransmission.start(ctx.loop, RetransmitPolicy.INIT_REPLY, ctx.random,
+        responding.retransmission = Retransmission.start(ctx, RetransmitPolicy.INIT_REPLY,
                 () -> ctx.sendEncoded(reply, pending.reply(), destination, source), () -> { });
         responding.expiry = ctx.loop.schedule(PENDING_HANDSHAKE_LIFETIME, () -> {
             if (forgetResponding(key, responding)) {

@@ -129,7 +129,7 @@ final class KeyRenewal {
         byte[] octets = SacipEncoder.encode(rekey, path.local(), path.peer());
         LOG.info("renewing key {} with {} (over {} -> {})", key.id(), association.peerOriginal(), path.local(),
                 path.peer());
-        renewal.retransmission = Retransmission.start(ctx.loop, RetransmitPolicy.HANDSHAKE, ctx.random,
+        renewal.retransmission = Retransmission.start(ctx, RetransmitPolicy.HANDSHAKE,
                 () -> ctx.sendEncoded(octets, rekey, path.local(), path.peer()), () -> renewalFailed(renewal));
     }
 
@@ -256,7 +256,7 @@ final class KeyRenewal {
         renewalsAnswered.put(rekey.initiatorNonce(), responding);
         association.keys.pendingRenewals++;
         byte[] reply = SacipEncoder.encode(pending.reply(), destination, source);
-        responding.retransmission = Retransmission.start(ctx.loop, RetransmitPolicy.INIT_REPLY, ctx.random,
+        responding.retransmission = Retransmission.start(ctx, RetransmitPolicy.INIT_REPLY,
                 () -> ctx.sendEncoded(reply, pending.reply(), destination, source), () -> { });
         // A replayed REKEY ends here: its sender cannot confirm, and nothing stays beyond this.
         responding.expiry = ctx.loop.schedule(KeyAgreement.PENDING_HANDSHAKE_LIFETIME,

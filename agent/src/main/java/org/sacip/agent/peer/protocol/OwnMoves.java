@@ -186,7 +186,7 @@ final class OwnMoves {
         Retransmission[] self = new Retransmission[1];
         // Signed at each transmission for the peer's current address (it may move meanwhile, 7.1) under the
         // current key (it may be renewed meanwhile).
-        self[0] = Retransmission.start(ctx.loop, RetransmitPolicy.ADDRESS_UPDATE, ctx.random, () -> {
+        self[0] = Retransmission.start(ctx, RetransmitPolicy.ADDRESS_UPDATE, () -> {
             AddressUpdate signed = association.keys.current.messages.update(sequence, newCurrent,
                     association.peer.current);
             association.own.outgoingUpdate = signed;

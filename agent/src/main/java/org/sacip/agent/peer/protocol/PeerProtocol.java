@@ -229,6 +229,7 @@ public final class PeerProtocol {
             return;
         }
         LOG.debug("received {} from {} to {}", message.kind(), source, destination);
+        ctx.messages.countReceived(message.kind());
         markViewDirty();
         try {
             dispatch(message, source, destination);
@@ -360,6 +361,11 @@ public final class PeerProtocol {
 
     public DropCounters drops() {
         return ctx.drops;
+    }
+
+    /** SACIP messages sent, received and retransmitted, by kind. */
+    public MessageCounters messages() {
+        return ctx.messages;
     }
 
     /** Stops every timer; the state is saved once more and stays on disk. */

@@ -12,23 +12,25 @@ final class Retransmission {
     private final Random random;
     private final Runnable transmit;
     private final Runnable exhausted;
+    private final MessageCounters counters;
     private EngineLoop.Timer timer;
     private int sent;
     private boolean finished;
     private boolean cancelled;
 
     private Retransmission(EngineLoop loop, RetransmitPolicy policy, Random random, Runnable transmit,
-            Runnable exhausted) {
+            Runnable exhausted, MessageCounters counters) {
         this.loop = loop;
+        this.counters = counters;
         this.policy = policy;
         this.random = random;
         this.transmit = transmit;
         this.exhausted = exhausted;
     }
 
-    static Retransmission start(EngineLoop loop, RetransmitPolicy policy, Random random, Runnable transmit,
-            Runnable exhausted) {
-        Retransmission retransmission = new Retransmission(loop, policy, random, transmit, exhausted);
+    static Retransmission start(EngineContext ctx, RetransmitPolicy policy, Runnable transmit, Runnable exhausted) {
+        Retransmission retransmission = new Retransmission(ctx.loop, policy, ctx.random, transmit, exhausted,
+                ctx.messages);
         retransmission.transmitAndArm();
         return retransmission;
     }
@@ -37,7 +39,11 @@ final class Retransmission {
         if (finished) {
             return;
         }
-        transmit.run();
+        if (sent == 0) {
+            transmit.run();
+        } else {
+            counters.retransmitting(transmit);
+        }
         sent++;
         timer = loop.schedule(policy.interval(sent, random), sent < policy.transmissions() ? this::transmitAndArm
                 : this::giveUp);
@@ -53,7 +59,7 @@ final class Retransmission {
     /** Sends once more now, outside the schedule (answer to a duplicate request), unless cancelled. */
     void transmitOnce() {
         if (!cancelled) {
-            transmit.run();
+            counters.retransmitting(transmit);
         }
     }
 

@@ -1,7 +1,10 @@
 package org.sacip.agent.peer.protocol;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
@@ -25,6 +28,26 @@ final class ManualLoop implements EngineLoop {
     @Override
     public Instant now() {
         return now;
+    }
+
+    /** This loop's virtual time as a Clock (for parts that read a clock, such as the metrics' key ages). */
+    Clock clock() {
+        return new Clock() {
+            @Override
+            public Instant instant() {
+                return now;
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
     }
 
     @Override
