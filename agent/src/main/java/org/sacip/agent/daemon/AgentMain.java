@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
  * SIGINT (also when they come during start-up); SIGHUP reads the config file again (docs/AGENT.md, "Reload").
  * Under systemd it reports READY=1, STATUS=, RELOADING=1 and STOPPING=1 ({@link ServiceNotifier}). Exit status: 0
  * after a stop, 1 when the agent could not start, 2 for a usage or configuration error (including a state or socket
- * directory that others could write). With
- * {@code --check-config FILE} it only checks the file: 0 when it is valid, 2 with one {@code FILE:LINE: reason} line
- * per problem on standard error; nothing else is looked at or touched. With {@code --remove-kernel-state} it only
- * removes what a stopped agent left in the kernel ({@link KernelStateRemoval}).
+ * directory that others could write). With {@code --check-config FILE} it only checks the file: 0 when it is valid,
+ * 2 with one {@code FILE:LINE: reason} line per problem on standard error; nothing else is looked at or touched.
+ * With {@code --remove-kernel-state} it only removes what a stopped agent left in the kernel
+ * ({@link KernelStateRemoval}).
  */
 @Command(name = "sacip-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Keeps TCP and UDP sessions alive across address changes of this host (SACIP).")

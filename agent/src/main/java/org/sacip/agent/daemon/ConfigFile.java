@@ -40,6 +40,7 @@ public final class ConfigFile {
     private static final Pattern TABLE_RANGE = Pattern.compile("(\\d{1,10})\\s*-\\s*(\\d{1,10})");
     private static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug", "trace");
     private static final long MAX_SIZE = 64 * 1024;
+    private static final Pattern CONTROLS = Pattern.compile("[\\p{Cntrl}\\u0080-\\u009f]");
     private static final Pattern PROBLEM_LINE = Pattern.compile(".*?:(\\d+): ");
 
     private ConfigFile() {
@@ -199,7 +200,8 @@ public final class ConfigFile {
                     ManagedScope.of(interfaces, List.of());
                 }
             } catch (ConfigException | ScopeConfigurationException e) {
-                problems.add(where + e.getMessage());
+                // Other parsers quote the value as it was: no control character may reach a terminal or the log.
+                problems.add(where + withoutControls(e.getMessage()));
             }
         }
         if (!problems.isEmpty()) {
@@ -212,7 +214,7 @@ public final class ConfigFile {
                     new DataPathSettings(nflogGroup, markMask),
                     new SourceRouteSettings(routeTables[0], routeTables[1], routePriority), metrics);
         } catch (ScopeConfigurationException | IllegalArgumentException e) {
-            throw new ConfigException(name + ": " + e.getMessage());
+            throw new ConfigException(name + ": " + withoutControls(e.getMessage()));
         }
     }
 
@@ -332,10 +334,14 @@ public final class ConfigFile {
         return level;
     }
 
-    /** Control characters from a hostile file must not reach the terminal. */
+    /** Control characters from a hostile file must not reach the terminal; long values are cut. */
     private static String printable(String text) {
-        String cut = text.length() > 80 ? text.substring(0, 80) + "..." : text;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return withoutControls(text.length() > 80 ? text.substring(0, 80) + "..." : text);
+    }
+
+    /** C0 and C1 control characters (escape sequences, carriage returns, line breaks...) as '?'. */
+    private static String withoutControls(String text) {
+        return CONTROLS.matcher(text).replaceAll("?");
     }
 
     private static String reason(IOException e) {

@@ -166,6 +166,13 @@ class ConfigFileTest {
     }
 
     @Test
+    void controlCharactersInValuesOtherParsersQuoteAreNotEchoed() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigFile.parse("agent.conf", "peers = \u001a198.18.0.0/15 \u009b2001:db8::/32\n"));
+        assertEquals("agent.conf:1: not a numeric address in '?198.18.0.0/15'", e.getMessage());
+    }
+
+    @Test
     void controlCharactersAreNotEchoed() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigFile.parse("agent.conf", "log-level = \u001b[31mred"));
