@@ -4,53 +4,46 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.sacip.lab.SurvivalAssertions.assertSurvivedIntact;
 
 import com.sun.security.auth.module.UnixSystem;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.sacip.agent.datapath.DataPath;
-import org.sacip.agent.datapath.DataPathSettings;
-import org.sacip.agent.datapath.Ghost;
-import org.sacip.agent.datapath.Remapping;
-import org.sacip.agent.handover.HandoverStore;
-import org.sacip.agent.handover.SessionState;
-import org.sacip.agent.session.Endpoint;
-import org.sacip.agent.session.SessionProtocol;
-import org.sacip.agent.session.SessionTuple;
 import org.sacip.commands.CommandResult;
 import org.sacip.commands.Commands;
-import org.sacip.netlink.testing.TestNamespace;
+import org.sacip.lab.agent.ProjectRoot;
+import org.sacip.lab.agent.SandboxUser;
+import org.sacip.lab.agent.SandboxedAgent;
+import org.sacip.lab.scenario.ScenarioResult;
+import org.sacip.lab.scenario.ScenarioRunner;
 
 /**
  * The package as it will be used (issue 12, acceptance): lintian finds no error in the built .deb; {@code apt-get
  * install ./sacip_*.deb} on this machine (idempotent, then the upgrade path); the installed commands, man pages and
- * unit work; then {@code apt-get purge} leaves nothing: no file of the package, no conffile, no state, no unit
- * state of deb-systemd-helper, and none of the agent's kernel state in a lab namespace where the prerm ran. Needs
- * root: it fails, never skips, without it. The package installs into the real root file system; the purge runs even
- * when a check fails. Nothing here starts an agent (no systemd; the unit is neither enabled nor started).
+ * unit work; the installed /usr/bin/sacip-agent, under the unit's sandbox emulated without systemd
+ * ({@link SandboxedAgent}: user sacip, CAP_NET_ADMIN and CAP_NET_RAW only, no new privileges, a read-only system with
+ * the unit's runtime, state and cache directories writable, empty homes, a private /tmp), carries a TCP session
+ * through a move in a lab ({@link InstalledAgentRun}) and is stopped with SIGTERM; then {@code apt-get purge}, run
+ * in that agent's namespace, leaves nothing: no file of the package, no conffile, no state or cache, no unit state of
+ * deb-systemd-helper, and none of the kernel state the agent left (its tables, ghost, rules). Needs root: it fails,
+ * never skips, without it. The package installs into the real root file system; the purge runs even when a check
+ * fails, and the lab's namespaces always go. systemd is not PID 1 here: the unit is neither enabled nor started.
  */
 @Tag("integration")
 class InstalledPackageIT {
     private static final Duration LIMIT = Duration.ofMinutes(2);
-    private static final Path STATE = Path.of("/var/lib/sacip");
     /** Everything the package installs or its scripts and the service create; none may outlive a purge. */
     private static final List<Path> PACKAGE_PATHS = List.of(Path.of("/usr/bin/sacip-agent"),
             Path.of("/usr/bin/sacipctl"), Path.of("/usr/share/sacip"),
             Path.of("/lib/systemd/system/sacip-agent.service"),
-            Path.of("/etc/sacip"), STATE, Path.of("/var/cache/sacip"), Path.of("/run/sacip"),
+            Path.of("/etc/sacip"), Path.of("/var/lib/sacip"), Path.of("/var/cache/sacip"), Path.of("/run/sacip"),
             Path.of("/usr/share/man/man8/sacip-agent.8.gz"), Path.of("/usr/share/man/man8/sacipctl.8.gz"),
             Path.of("/usr/share/bash-completion/completions/sacipctl"),
             Path.of("/usr/share/zsh/vendor-completions/_sacipctl"), Path.of("/usr/share/doc/sacip"),
@@ -68,8 +61,7 @@ class InstalledPackageIT {
         assertEquals(0, lintian.exitCode(), "lintian reports errors in " + deb + ":\n" + lintian.stdout()
                 + lintian.stderr());
 
-        try (TestNamespace lab = TestNamespace.create("pkg");
-                InstalledPackage installed = InstalledPackage.install(deb)) {
+        try (InstalledPackage installed = InstalledPackage.install(deb)) {
             assertTrue(Files.isExecutable(Path.of("/usr/bin/sacip-agent")), "/usr/bin/sacip-agent is executable");
             assertTrue(run("dpkg-query", "-W", "-f=${Conffiles}", "sacip").stdout().contains("/etc/sacip/agent.conf"),
                     "/etc/sacip/agent.conf is a conffile");
@@ -104,60 +96,38 @@ class InstalledPackageIT {
                         "systemd-analyze security counts " + hardened + " as set: " + security.stdout());
             }
 
-            // SANDBOX EMULATION (the sandbox helper's part of issue 12 goes here, while the package is installed):
-            // the installed /usr/bin/sacip-agent in a lab namespace under the unit's sandbox emulated without systemd
-            // (unshare --mount, setpriv --no-new-privs with user sacip and CAP_NET_ADMIN CAP_NET_RAW) carrying a
-            // session through a move; the purge below in that namespace then removes the state the real agent left.
+            // The installed agent under the unit's sandbox carries a session through a move; stopped as systemd stops
+            // it, it leaves its kernel state, which the purge in its namespace then takes out.
+            InstalledAgentRun run = new InstalledAgentRun(installed);
+            ScenarioResult result = new ScenarioRunner(ProjectRoot.find(), System.out,
+                    Map.of("a", installedAgent())).run(run.scenario());
+            assertSurvivedIntact(result);
+            run.assertRemappedShownBySacipctl();
+            run.assertStoppedLeavingItsState();
+            run.assertPurgeRemovedItsKernelState();
 
-            leaveAgentKernelState(lab);
-            String purge = installed.purge(lab.name());
-            assertTrue(purge.contains("sacip-agent: removed the nftables tables inet sacip and arp sacip, 2 ghost"),
-                    "the prerm removed the agent's kernel state in the namespace it ran in: " + purge);
-
-            assertNothingLeft(lab);
+            assertNothingLeft();
         }
     }
 
     /**
-     * What a stopped agent leaves in the lab namespace and in /var/lib/sacip, made with the agent's own data path and
-     * store: its tables with a move, an active and a standby ghost, a source rule tagged 93.
+     * /usr/bin/sacip-agent as the unit runs it: user sacip, CAP_NET_ADMIN and CAP_NET_RAW, no new privileges,
+     * {@code --config /etc/sacip/agent.conf}, read-only system with the unit's own writable directories.
      */
-    private static void leaveAgentKernelState(TestNamespace lab) throws Exception {
-        InetAddress x = InetAddress.getByName("198.18.1.1");
-        InetAddress standby = InetAddress.getByName("198.18.1.2");
-        InetAddress b = InetAddress.getByName("198.18.0.2");
-        SessionTuple moved = new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 40000), new Endpoint(b, 5001));
-        SessionTuple waiting = new SessionTuple(SessionProtocol.UDP, new Endpoint(standby, 40001),
-                new Endpoint(b, 53));
-        Remapping announced = new Remapping(moved, InetAddress.getByName("198.18.1.11"), x, b);
-        try (DataPath path = DataPath.open(lab.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC())) {
-            path.install(List.of(announced), List.of(new Ghost(x, true, Set.of(moved)),
-                    new Ghost(standby, false, Set.of(waiting))));
-        }
-        Files.createDirectories(STATE,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        List<HandoverStore.Saved> saved = new ArrayList<>();
-        saved.add(new HandoverStore.Saved(moved, announced, SessionState.PENDING, Instant.now()));
-        saved.add(new HandoverStore.Saved(waiting, Remapping.identity(waiting), SessionState.UNBOUND, Instant.now()));
-        new HandoverStore(STATE).save(new HandoverStore.State(saved, Map.of()));
-        lab.exec("ip", "rule", "add", "from", "198.18.1.1", "lookup", "9361000", "pref", "32701", "proto", "93");
-        assertTrue(lab.exec("nft", "list", "tables").contains("sacip"), "set-up: the agent's tables are there");
+    private static SandboxedAgent installedAgent() {
+        return SandboxedAgent.of(Path.of("/usr/bin/sacip-agent"), SandboxUser.existing("sacip"))
+                .withAgentArguments(List.of("--config", "/etc/sacip/agent.conf")).withUnitDirectories();
     }
 
-    private static void assertNothingLeft(TestNamespace lab) throws Exception {
+    private static void assertNothingLeft() throws Exception {
         CommandResult status = run("dpkg-query", "-W", "-f=${db:Status-Status}", "sacip");
         assertTrue(!status.ok() || status.stdout().strip().equals("not-installed"),
                 "dpkg knows no trace of sacip after the purge (not even config-files): " + status);
         for (Path path : PACKAGE_PATHS) {
             assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS), path + " is left after the purge");
         }
-        assertFalse(lab.exec("nft", "list", "tables").contains("sacip"), "no nft table of the agent is left");
-        String lo = lab.exec("ip", "-o", "addr", "show", "dev", "lo");
-        assertFalse(lo.contains(" 198.18.1.1/") || lo.contains(" 198.18.1.2/"), "no ghost is left on lo: " + lo);
-        String rules = lab.exec("ip", "rule", "show");
-        assertFalse(rules.contains("9361000"), "no routing rule of the agent is left: " + rules);
         assertFalse(run("nft", "list", "tables").stdout().contains("sacip"),
-                "and none in this machine's own namespace either");
+                "no nft table of the agent in this machine's own namespace either");
     }
 
     private static CommandResult run(String... command) throws Exception {

@@ -8,18 +8,19 @@ import org.sacip.lab.scenario.ScenarioResult;
 /**
  * The acceptance bar every agent scenario must clear: same connection, nothing lost or corrupted, flowing at the end.
  * How long the gaps were is a figure (printed; benchmarks measure it), not a pass mark: on a loaded machine one lost
- * segment costs TCP a backed-off retransmission timer of seconds.
+ * segment costs TCP a backed-off retransmission timer of seconds. Public (in test-lab's test jar) for the packaging
+ * module's test of the installed agent.
  */
-final class SurvivalAssertions {
+public final class SurvivalAssertions {
 
     private SurvivalAssertions() {
     }
 
-    static void assertAgentsRan(ScenarioResult r) {
+    public static void assertAgentsRan(ScenarioResult r) {
         assertTrue(r.agents(), "agents did not run: " + r.agentNote());
     }
 
-    static void assertSurvivedIntact(ScenarioResult r) {
+    public static void assertSurvivedIntact(ScenarioResult r) {
         assertAgentsRan(r);
         String figures = r.scenario() + ": verdict " + r.verdict() + ", failure " + r.failure() + ", max gap "
                 + r.maxGapMs() + " ms, lost " + r.bytesLost() + " of " + r.bytesSent() + ", corrupted "

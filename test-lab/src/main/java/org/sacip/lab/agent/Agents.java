@@ -197,6 +197,25 @@ public final class Agents implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM, as systemd stops a service: the agent shuts down cleanly and leaves its kernel state and saved state in
+     * place (for the next start, or for the package's removal to take out). Returns the exit status; fails when the
+     * agent is still running after {@code limit} (it is killed then).
+     */
+    public int stop(String host, Duration limit) {
+        AgentProcess agent = running.remove(host);
+        if (agent == null) {
+            throw new LabException("no agent is running in " + host);
+        }
+        try {
+            return agent.stop(limit);
+        } catch (AgentProcessException e) {
+            throw new LabException("the agent in " + host + " did not stop on SIGTERM: " + e.getMessage(), e);
+        } finally {
+            agent.close();
+        }
+    }
+
     /** Starts the host's agent again with the same socket and state dir; returns once it answers. */
     public void restart(String host) {
         if (running.containsKey(host)) {

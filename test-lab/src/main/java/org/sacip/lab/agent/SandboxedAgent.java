@@ -25,6 +25,8 @@ import org.sacip.lab.LabException;
  * user, in place of /run/sacip and /var/lib/sacip, so tests never collide with each other or with an installed agent.
  * The agent binary is a parameter: bin/sacip-agent of the checkout, or the package's /usr/bin/sacip-agent.
  * {@link #withReadOnlyKernelTunables()} adds {@code ProtectKernelTunables} (/proc/sys and /sys read-only).
+ * {@link #withUnitDirectories()} gives the installed agent the unit's own directories instead, /var/cache/sacip
+ * ({@code CacheDirectory}, where the launcher writes its class-data archive) among them.
  * Not emulated: RestrictAddressFamilies (a seccomp filter).
  */
 public final class SandboxedAgent implements AgentLauncher {
@@ -35,12 +37,13 @@ public final class SandboxedAgent implements AgentLauncher {
 
     /**
      * Runs as root inside the host's namespace and the new mount namespace: $1 uid, $2 gid, $3 runtime dir, $4 state
-     * dir, $5 "read-only" for read-only kernel tunables, then the agent's command line. Fails loudly (and the agent never starts) when any part cannot be set up.
+     * dir, $5 "read-only" for read-only kernel tunables, $6 cache dir (empty: none), then the agent's command line.
+     * Fails loudly (and the agent never starts) when any part cannot be set up.
      */
     private static final String SCRIPT = """
             set -euo pipefail
-            uid=$1 gid=$2 runtime=$3 state=$4 tunables=$5
-            shift 5
+            uid=$1 gid=$2 runtime=$3 state=$4 tunables=$5 cache=$6
+            shift 6
             fail() { echo "sacip sandbox: $*" >&2; exit 1; }
             # ProtectSystem=strict: every mount read-only but the API file systems. findmnt -r escapes blanks as \\x20.
             while IFS= read -r target; do
@@ -48,8 +51,8 @@ public final class SandboxedAgent implements AgentLauncher {
               case $target in /proc | /proc/* | /sys | /sys/* | /dev | /dev/*) continue ;; esac
               mount -o remount,bind,ro "$target" || fail "cannot make $target read-only"
             done < <(findmnt -rn -o TARGET)
-            # RuntimeDirectory and StateDirectory: the only places the agent may write.
-            for dir in "$runtime" "$state"; do
+            # RuntimeDirectory, StateDirectory and CacheDirectory (when given): the only places the agent may write.
+            for dir in "$runtime" "$state" ${cache:+"$cache"}; do
               mount --bind "$dir" "$dir" && mount -o remount,bind,rw "$dir" || fail "cannot make $dir writable"
             done
             # ProtectHome: empty and read-only.
@@ -69,20 +72,33 @@ public final class SandboxedAgent implements AgentLauncher {
             caps=@CAPABILITIES@
             exec setpriv --reuid "$uid" --regid "$gid" --init-groups --inh-caps="$caps" --ambient-caps="$caps" \\
               --bounding-set="$caps" --no-new-privs \\
-              env -i PATH=@PATH@ RUNTIME_DIRECTORY="$runtime" STATE_DIRECTORY="$state" "$@"
+              env -i PATH=@PATH@ RUNTIME_DIRECTORY="$runtime" STATE_DIRECTORY="$state" \\
+              ${cache:+CACHE_DIRECTORY="$cache"} "$@"
             """.replace("@CAPABILITIES@", CAPABILITIES).replace("@PATH@", SERVICE_PATH);
+
+    /** The unit's RuntimeDirectory, StateDirectory and CacheDirectory with their modes (sacip-agent.service). */
+    private static final List<UnitDirectory> UNIT_DIRECTORIES = List.of(
+            new UnitDirectory(Path.of("/run/sacip"), "rwxr-x---"),
+            new UnitDirectory(Path.of("/var/lib/sacip"), "rwx------"),
+            new UnitDirectory(Path.of("/var/cache/sacip"), "rwx------"));
+
+    /** A directory systemd makes for the unit, owned by its user, with the unit's mode. */
+    private record UnitDirectory(Path path, String mode) {
+    }
 
     private final Path agentBinary;
     private final SandboxUser user;
     private final boolean readOnlyKernelTunables;
     private final List<String> agentArguments;
+    private final boolean unitDirectories;
 
     private SandboxedAgent(Path agentBinary, SandboxUser user, boolean readOnlyKernelTunables,
-            List<String> agentArguments) {
+            List<String> agentArguments, boolean unitDirectories) {
         this.agentBinary = agentBinary;
         this.user = user;
         this.readOnlyKernelTunables = readOnlyKernelTunables;
         this.agentArguments = List.copyOf(agentArguments);
+        this.unitDirectories = unitDirectories;
     }
 
     /**
@@ -95,12 +111,12 @@ public final class SandboxedAgent implements AgentLauncher {
         if (!Files.isExecutable(agentBinary)) {
             throw new LabException(agentBinary + " is not an executable file: build or install the agent first");
         }
-        return new SandboxedAgent(agentBinary.toAbsolutePath(), user, false, List.of());
+        return new SandboxedAgent(agentBinary.toAbsolutePath(), user, false, List.of(), false);
     }
 
     /** The same with /proc/sys and /sys read-only as well, as systemd's ProtectKernelTunables makes them. */
     public SandboxedAgent withReadOnlyKernelTunables() {
-        return new SandboxedAgent(agentBinary, user, true, agentArguments);
+        return new SandboxedAgent(agentBinary, user, true, agentArguments, unitDirectories);
     }
 
     /**
@@ -109,7 +125,17 @@ public final class SandboxedAgent implements AgentLauncher {
      * must be readable by the user inside the sandbox.
      */
     public SandboxedAgent withAgentArguments(List<String> arguments) {
-        return new SandboxedAgent(agentBinary, user, readOnlyKernelTunables, arguments);
+        return new SandboxedAgent(agentBinary, user, readOnlyKernelTunables, arguments, unitDirectories);
+    }
+
+    /**
+     * The same with the unit's own directories, as systemd makes them for it: /run/sacip (0750, the control socket),
+     * /var/lib/sacip (0700) and /var/cache/sacip (0700, the launcher's class-data archive), owned by the user and
+     * writable in the sandbox; only the agent's log stays under /run/sacip-lab/NS. For the installed package's agent,
+     * one per machine: these are the package's directories, which its purge deletes and the lab leaves alone.
+     */
+    public SandboxedAgent withUnitDirectories() {
+        return new SandboxedAgent(agentBinary, user, readOnlyKernelTunables, agentArguments, true);
     }
 
     @Override
@@ -121,18 +147,24 @@ public final class SandboxedAgent implements AgentLauncher {
         return user;
     }
 
-    /** /run/sacip-lab/NS (root's), with run/ and state/ in it owned by the user, mode 0755 as systemd makes them. */
+    /**
+     * /run/sacip-lab/NS (root's), with run/ and state/ in it owned by the user, mode 0755 as systemd makes them; or,
+     * {@link #withUnitDirectories() with the unit's directories}, those.
+     */
     @Override
     public AgentDirectories prepare(String namespace) {
         Path base = Agents.RUN_DIR.resolve(namespace);
-        AgentDirectories directories = new AgentDirectories(base, base.resolve("run"), base.resolve("state"));
+        List<UnitDirectory> owned = unitDirectories ? UNIT_DIRECTORIES
+                : List.of(new UnitDirectory(base.resolve("run"), "rwxr-xr-x"),
+                        new UnitDirectory(base.resolve("state"), "rwxr-xr-x"));
+        AgentDirectories directories = new AgentDirectories(base, owned.get(0).path(), owned.get(1).path());
         try {
             Files.createDirectories(base);
-            for (Path dir : List.of(directories.runtime(), directories.state())) {
-                Files.createDirectories(dir);
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-                Files.setAttribute(dir, "unix:uid", user.uid());
-                Files.setAttribute(dir, "unix:gid", user.gid());
+            for (UnitDirectory dir : owned) {
+                Files.createDirectories(dir.path());
+                Files.setPosixFilePermissions(dir.path(), PosixFilePermissions.fromString(dir.mode()));
+                Files.setAttribute(dir.path(), "unix:uid", user.uid());
+                Files.setAttribute(dir.path(), "unix:gid", user.gid());
             }
         } catch (IOException | UnsupportedOperationException e) {
             throw new LabException("cannot prepare the sandboxed agent's directories under " + base + ": "
@@ -148,6 +180,7 @@ public final class SandboxedAgent implements AgentLauncher {
                 "sacip-sandbox", Integer.toString(user.uid()), Integer.toString(user.gid()),
                 directories.runtime().toString(), directories.state().toString(),
                 readOnlyKernelTunables ? "read-only" : "writable",
+                unitDirectories ? UNIT_DIRECTORIES.get(2).path().toString() : "",
                 agentBinary.toString()));
         command.addAll(agentArguments);
         return command;
@@ -155,6 +188,7 @@ public final class SandboxedAgent implements AgentLauncher {
 
     @Override
     public String toString() {
-        return agentBinary + " sandboxed as " + user + (readOnlyKernelTunables ? ", kernel tunables read-only" : "");
+        return agentBinary + " sandboxed as " + user + (readOnlyKernelTunables ? ", kernel tunables read-only" : "")
+                + (unitDirectories ? ", in the unit's directories" : "");
     }
 }

@@ -21,7 +21,8 @@ import org.sacip.lab.traffic.StreamReport;
 
 /**
  * Runs a scenario end to end in a fresh lab: topology, agents in A and B when present and wanted, one verified
- * stream A->B opened before the first move, the moves, then the figures. The lab is always torn down.
+ * stream A->B opened before the first move, the moves, then the figures (and the scenario's afterStream actions).
+ * The lab is always torn down.
  */
 public final class ScenarioRunner {
     /** The stream's port on B (a scenario's firewall lets it in). */
@@ -117,7 +118,7 @@ public final class ScenarioRunner {
                 }
             }
         }
-        return new ScenarioResult(scenario.name(), scenario.topology().cliName(), scenario.family().name(),
+        ScenarioResult result = new ScenarioResult(scenario.name(), scenario.topology().cliName(), scenario.family().name(),
                 scenario.traffic().cliName(), scenario.moves().name(), agents.running(), agents.note(),
                 verdict.label(), verdict == Verdict.SURVIVED, figures.maxGapMs(),
                 clientReport.bytesSent() + serverReport.bytesSent(),
@@ -125,6 +126,8 @@ public final class ScenarioRunner {
                 figures.bytesCorrupted(), clientReport.sendErrors() + serverReport.sendErrors(), figures.failure(),
                 figures.hashesMatch(), clientReport.startTuple(), clientReport.endTuple(), clientReport.startMs(),
                 quiescedAt, figures.perMove(moves, quiescedAt), sessions, clientReport, serverReport);
+        runAll(scenario.afterStream(), context);
+        return result;
     }
 
     /**
