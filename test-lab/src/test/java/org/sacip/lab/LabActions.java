@@ -85,8 +85,10 @@ final class LabActions {
         return scenario.afterMoves(pause(1000))
                 .afterMoves(killAgents(both))
                 .afterMoves(restartAgents(both))
+                // Up to 30 s: a restart under load (CI, parallel builds) took more than the 5 s allowed before, and
+                // a move made while the session is still pending loses it, as it would without an agent.
                 .afterMoves(AgentWaits.watchSessions("the moved session resumed", "a", AgentWaits.anyInState("active"),
-                        5000, resumed))
+                        30_000, resumed))
                 // The restarted agents get the lead fresh agents get before a first move.
                 .afterMoves(pause(Scenario.AGENT_LEAD_MS))
                 .afterMoves(recordPeers(both, peers))
