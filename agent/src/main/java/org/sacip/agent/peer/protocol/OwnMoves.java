@@ -53,6 +53,10 @@ final class OwnMoves {
         } else {
             moved.put(localOriginal, newCurrent);
         }
+        // The new address is ours again: sessions made with it live at home, whatever an earlier move of it said.
+        // Kept, that move was told to every lineage agreed there later (catchUp), from an address we no longer
+        // held, and its backed-off retransmissions held the next real move to that address back by seconds.
+        moved.remove(newCurrent);
         for (Association association : List.copyOf(ctx.associations.all())) {
             if (!association.localOriginal().equals(localOriginal)) {
                 continue;

@@ -11,6 +11,7 @@ import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.MessageKind;
 import org.sacip.protocol.message.PathChallenge;
+import org.sacip.protocol.message.SacipAddress;
 
 /** Moves of our addresses and of the peer's, under the key lineage that governs the sessions. */
 class MovesTest extends TwoEngines {
@@ -125,5 +126,25 @@ class MovesTest extends TwoEngines {
         assertEquals(A1, atB.lineageWithPeer(A0).peerCurrent(), "B follows A");
         assertEquals(atB.lineageWithPeer(A0).lineage(), atB.lineageOf(reversed(session)).orElseThrow(),
                 "and the session is bound to that key");
+    }
+
+    @Test
+    void anAddressThatCameBackTellsLineagesAgreedThereOfNoOldMove() throws Exception {
+        SacipAddress b1 = SacipAddress.parse("198.18.0.3");
+        link.own(b1, b);
+        SessionTuple first = connect(a, A0, b, B0, 22);
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(1));
+        a.sessionsEnded(List.of(first));
+        // A's sessions made at A1 go to A0, which is A's address again (a laptop back on its first network).
+        connect(a, A1, b, B0, 23);
+        loop.advance(Duration.ofSeconds(1));
+        a.announceMove(A1, A0);
+        loop.advance(Duration.ofSeconds(1));
+        link.clear();
+        connect(a, A0, b, b1, 24);
+        loop.advance(Duration.ofSeconds(20));
+        assertEquals(List.of(), link.sent(MessageKind.ADDRESS_UPDATE), "a lineage agreed at A0 after A0 came back"
+                + " is told of no move");
     }
 }
