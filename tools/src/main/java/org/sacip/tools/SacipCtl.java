@@ -7,8 +7,8 @@ import java.nio.charset.Charset;
 import org.sacip.tools.cli.CommandLineFactory;
 import org.sacip.tools.cli.Invocation;
 import org.sacip.tools.cli.Terminal;
-import org.sacip.tools.client.ControlClient;
-import org.sacip.tools.client.ExitCode;
+import org.sacip.control.ControlClient;
+import org.sacip.tools.cli.ExitCode;
 
 /** Entry point of sacipctl (bin/sacipctl). */
 public final class SacipCtl {

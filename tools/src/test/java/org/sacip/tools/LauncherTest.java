@@ -86,7 +86,7 @@ class LauncherTest {
         if (built) {
             Path target = Files.createDirectories(root.resolve("tools/target/lib"));
             jar(Path.of("target", "classes").toAbsolutePath(), root.resolve("tools/target/tools-0.1.0-SNAPSHOT.jar"));
-            for (Class<?> fromJar : List.of(picocli.CommandLine.class,
+            for (Class<?> fromJar : List.of(org.sacip.control.ControlClient.class, picocli.CommandLine.class,
                     com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonParser.class,
                     com.fasterxml.jackson.annotation.JsonProperty.class)) {
                 Path jar = Path.of(fromJar.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -2,8 +2,7 @@ package org.sacip.tools.cli;
 
 import java.io.PrintWriter;
 
-import org.sacip.tools.client.ExitCode;
-import org.sacip.tools.client.ControlFailure;
+import org.sacip.control.ControlFailure;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -22,7 +21,7 @@ final class FailureHandler implements IExecutionExceptionHandler {
         if (ex instanceof ControlFailure failure) {
             err.println("sacipctl: " + failure.getMessage());
             err.flush();
-            return failure.exitCode();
+            return ExitCode.of(failure.kind());
         }
         err.println("sacipctl: unexpected error: " + ex);
         err.flush();

@@ -7,6 +7,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.sacip.control.SessionState;
+
 /**
  * The sessions selection, in the manner of ss: every given criterion must hold; within --state any listed state.
  * Source criteria match the original or the active local endpoint, destination ones the original or active remote.
