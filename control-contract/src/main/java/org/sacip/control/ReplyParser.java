@@ -39,7 +39,7 @@ public final class ReplyParser {
     /** Parses one line of JSON (a reply or an event), naming {@code what} in the error. */
     public static JsonNode parseJson(String line, String what) throws ProtocolException {
         try {
-            JsonNode node = ControlJson.MAPPER.readTree(line);
+            JsonNode node = JsonTrees.read(line);
             if (node == null || node.isMissingNode()) {
                 throw new ProtocolException(what + " is empty");
             }
@@ -64,7 +64,7 @@ public final class ReplyParser {
 
     /** The text of the "data" value exactly as sent, located with the streaming parser's offsets. */
     private static String rawDataOf(String line) throws ProtocolException {
-        try (JsonParser parser = ControlJson.MAPPER.createParser(line)) {
+        try (JsonParser parser = JsonTrees.FACTORY.createParser(line)) {
             parser.nextToken();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();

@@ -1,11 +1,14 @@
 package org.sacip.control;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
- * The two parsers of the contract on any bytes: the agent's request parser and the client's reply parser give a
- * value or their typed refusal, nothing else. Seeds are request and reply lines as the agent and sacipctl write them;
+ * The parsers of the contract on any bytes: the agent's request parser and the client's reply parser give a value or
+ * their typed refusal, nothing else, and the client's streaming tree reader reads exactly what the mapper reads. Seeds are request and reply lines as the agent and sacipctl write them;
  * JAZZER_FUZZ=1 fuzzes.
  */
 class ControlParsersFuzzTest {
@@ -16,10 +19,27 @@ class ControlParsersFuzzTest {
         } catch (RequestRejectedException expected) {
             // typed refusal
         }
+        String line = new String(input, StandardCharsets.UTF_8);
         try {
-            ReplyParser.parse(new String(input, StandardCharsets.UTF_8));
+            ReplyParser.parse(line);
         } catch (ControlFailure expected) {
             // typed refusal
+        }
+        // The client's streaming reader and the mapper agree on every line: the same tree, or both refuse.
+        JsonNode fromMapper;
+        try {
+            fromMapper = ControlJson.MAPPER.readTree(line);
+        } catch (JsonProcessingException refused) {
+            fromMapper = null;
+        }
+        JsonNode fromStream;
+        try {
+            fromStream = JsonTrees.read(line);
+        } catch (JsonProcessingException refused) {
+            fromStream = null;
+        }
+        if (!Objects.equals(fromMapper, fromStream)) {
+            throw new IllegalStateException("mapper read " + fromMapper + ", streaming reader " + fromStream);
         }
     }
 }
