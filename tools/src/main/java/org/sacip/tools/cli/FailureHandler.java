@@ -18,6 +18,11 @@ final class FailureHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) {
+        return report(ex);
+    }
+
+    /** Prints the one line for {@code ex} and returns the exit status of its kind. */
+    int report(Exception ex) {
         if (ex instanceof ControlFailure failure) {
             err.println("sacipctl: " + failure.getMessage());
             err.flush();

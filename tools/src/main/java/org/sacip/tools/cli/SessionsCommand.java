@@ -10,7 +10,6 @@ import java.util.Set;
 
 import org.sacip.control.ControlCommand;
 import org.sacip.control.ControlFailure;
-import org.sacip.control.ControlJson;
 import org.sacip.control.ControlReply;
 import org.sacip.tools.filter.EndpointPattern;
 import org.sacip.tools.filter.Session;
@@ -20,6 +19,7 @@ import org.sacip.tools.format.SessionsView;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,7 +71,7 @@ final class SessionsCommand extends AgentCommand {
             printRawJson(reply.rawData());
             return ExitCode.OK;
         }
-        ArrayNode selected = ControlJson.MAPPER.createArrayNode();
+        ArrayNode selected = JsonNodeFactory.instance.arrayNode();
         for (JsonNode entry : all) {
             if (filter.matches(Session.from(entry))) {
                 selected.add(entry);
