@@ -33,7 +33,7 @@ public final class ReplyParser {
         if (!reply.has("data")) {
             throw new ProtocolException("the agent's reply has \"ok\":true but no \"data\"");
         }
-        return new ControlReply(reply.get("data"), rawDataOf(line));
+        return new ControlReply(reply.get("data"), line);
     }
 
     /** Parses one line of JSON (a reply or an event), naming {@code what} in the error. */
@@ -63,7 +63,7 @@ public final class ReplyParser {
     }
 
     /** The text of the "data" value exactly as sent, located with the streaming parser's offsets. */
-    private static String rawDataOf(String line) throws ProtocolException {
+    static String rawDataOf(String line) throws ProtocolException {
         try (JsonParser parser = JsonTrees.FACTORY.createParser(line)) {
             parser.nextToken();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {

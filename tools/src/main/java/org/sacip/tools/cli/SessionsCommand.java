@@ -71,11 +71,16 @@ final class SessionsCommand extends AgentCommand {
             printRawJson(reply.rawData());
             return ExitCode.OK;
         }
-        ArrayNode selected = JsonNodeFactory.instance.arrayNode();
-        for (JsonNode entry : all) {
-            if (filter.matches(Session.from(entry))) {
-                selected.add(entry);
+        JsonNode selected = all;
+        if (!filter.isEmpty()) {
+            // Matching parses each session's endpoints: only when there is something to match.
+            ArrayNode matching = JsonNodeFactory.instance.arrayNode();
+            for (JsonNode entry : all) {
+                if (filter.matches(Session.from(entry))) {
+                    matching.add(entry);
+                }
             }
+            selected = matching;
         }
         if (globals.json()) {
             printJson(selected);
