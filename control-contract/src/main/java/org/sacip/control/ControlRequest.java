@@ -18,6 +18,10 @@ public record ControlRequest(ControlCommand command) {
                     "request is not valid JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new RequestRejectedException(ControlError.BAD_REQUEST, "request is not valid JSON");
+        } catch (NumberFormatException e) {
+            // Jackson reads decimals exactly (BigDecimal) and refuses an absurd exponent with this unchecked exception.
+            throw new RequestRejectedException(ControlError.BAD_REQUEST, "request is not valid JSON: a number out of "
+                    + "range");
         }
         if (tree == null || tree.isMissingNode()) {
             throw new RequestRejectedException(ControlError.BAD_REQUEST, "request line is empty");

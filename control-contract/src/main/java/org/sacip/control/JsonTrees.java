@@ -71,7 +71,12 @@ public final class JsonTrees {
                     default -> NODES.numberNode(parser.getBigIntegerValue());
                 };
             case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(parser.getDecimalValue());
+                try {
+                    return NODES.numberNode(parser.getDecimalValue());
+                } catch (NumberFormatException e) {
+                    // An exponent BigDecimal cannot hold (2E2222222222222222220): refused like any bad JSON.
+                    throw new JsonParseException(parser, "a number out of range: " + e.getMessage(), e);
+                }
             case VALUE_TRUE:
                 return NODES.booleanNode(true);
             case VALUE_FALSE:

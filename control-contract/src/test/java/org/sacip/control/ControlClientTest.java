@@ -61,7 +61,8 @@ class ControlClientTest {
     @Test
     void aRequestSendsOneLineAndReturnsThePayloadAsSent() throws Exception {
         try (ServerSocketChannel server = listen()) {
-            CompletableFuture<String> request = serveOnce(server, "{\"v\":1,\"ok\":true,\"data\":[{\"rtt_ms\":1.50}]}\n");
+            CompletableFuture<String> request = serveOnce(server,
+                    "{\"v\":1,\"ok\":true,\"data\":[{\"rtt_ms\":1.50}]}\n");
             ControlReply reply = client(PATIENCE).request(ControlCommand.PEERS);
             assertEquals("{\"v\":1,\"cmd\":\"peers\"}\n", request.get(5, TimeUnit.SECONDS));
             assertEquals("[{\"rtt_ms\":1.50}]", reply.rawData());

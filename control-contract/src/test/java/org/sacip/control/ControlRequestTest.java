@@ -39,6 +39,7 @@ class ControlRequestTest {
         assertRejected(ControlError.BAD_REQUEST, "");
         assertRejected(ControlError.BAD_REQUEST, "   ");
         assertRejected(ControlError.BAD_REQUEST, "status");
+        assertRejected(ControlError.BAD_REQUEST, "{\"v\":1,\"cmd\":\"status\",\"x\":2E2222222222222222220}");
         assertRejected(ControlError.BAD_REQUEST, "{\"v\":1,\"cmd\":\"status\"");
         assertRejected(ControlError.BAD_REQUEST, "[1]");
         assertRejected(ControlError.BAD_REQUEST, "\"status\"");

@@ -28,6 +28,14 @@ class JsonTreesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"{\"x\":2E2222222222222222220}", "[1e99999999999999999999]"})
+    void aNumberOutOfRangeIsATypedRefusal(String line) {
+        assertThrows(NumberFormatException.class, () -> ControlJson.MAPPER.readTree(line), "the mapper's way");
+        assertThrows(JsonProcessingException.class, () -> JsonTrees.read(line), line);
+        assertThrows(ProtocolException.class, () -> ReplyParser.parse("{\"v\":1,\"ok\":true,\"data\":" + line + "}"));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"12.50", "0.10", "1.0E-7"})
     void decimalsKeepTheirDigits(String number) throws Exception {
         assertTrue(JsonTrees.read(number).isBigDecimal(), number);

@@ -38,7 +38,8 @@ class ReplyLinesTest {
                 + "\"send_from\":\"198.18.0.1:40000\",\"active_remote\":\"198.19.0.9:22\",\"state\":\"pending\","
                 + "\"since\":\"2025-01-02T03:05:00Z\",\"peer\":\"198.19.0.9\",\"key\":null,\"binding\":\"no-key\"}]}\n",
                 text(ReplyLines.ok(List.of(row))));
-        assertEquals("{\"v\":1,\"ok\":true,\"data\":{\"address\":\"198.18.0.1\",\"state\":\"standby\",\"sessions\":0}}\n",
+        assertEquals("{\"v\":1,\"ok\":true,\"data\":{\"address\":\"198.18.0.1\",\"state\":\"standby\","
+                + "\"sessions\":0}}\n",
                 text(ReplyLines.ok(new GhostRow("198.18.0.1", GhostState.STANDBY, 0))));
     }
 
