@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.sacip.control.ControlClient;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
 
 /**
  * A SACIP agent run as a process in a network namespace ({@code ip netns exec NS LAUNCHER --control-socket SOCKET
@@ -89,12 +92,12 @@ public final class AgentProcess implements AutoCloseable {
                         + process.exitValue() + " before answering on " + socket + withLog(), null);
             }
             try {
-                JsonNode reply = ControlLine.request(socket, "version", ANSWER_TIMEOUT);
+                JsonNode reply = request(ControlCommand.VERSION);
                 if (reply.path("ok").asBoolean(false)) {
                     return true;
                 }
                 lastProblem[0] = "it answered " + reply;
-            } catch (IOException e) {
+            } catch (ControlFailure e) {
                 lastProblem[0] = e.getMessage();
             }
             return false;
@@ -112,8 +115,8 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     /** One control-socket request to this agent; the reply as the agent sent it (ok or error). */
-    public JsonNode request(String command) throws IOException {
-        return ControlLine.request(socket, command, ANSWER_TIMEOUT);
+    public JsonNode request(ControlCommand command) throws ControlFailure {
+        return new ControlClient(socket, ANSWER_TIMEOUT).exchange(command);
     }
 
     /**

@@ -5,10 +5,11 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 
 import org.sacip.tools.cli.CommandLineFactory;
+import org.sacip.tools.cli.DirectRun;
 import org.sacip.tools.cli.Invocation;
 import org.sacip.tools.cli.Terminal;
-import org.sacip.tools.client.ControlClient;
-import org.sacip.tools.client.ExitCode;
+import org.sacip.control.ControlClient;
+import org.sacip.tools.cli.ExitCode;
 
 /** Entry point of sacipctl (bin/sacipctl). */
 public final class SacipCtl {
@@ -26,7 +27,9 @@ public final class SacipCtl {
     /** Runs one command line and returns its exit status; every failure is one line on stderr. */
     public static int run(Invocation invocation, String... args) {
         try {
-            return CommandLineFactory.create(invocation).execute(args);
+            // The everyday lines skip picocli's model (half of the start); the rest is parsed by picocli.
+            return DirectRun.tryRun(invocation, args)
+                    .orElseGet(() -> CommandLineFactory.create(invocation).execute(args));
         } catch (RuntimeException | Error e) {
             invocation.err().println("sacipctl: unexpected error: " + e);
             invocation.err().flush();

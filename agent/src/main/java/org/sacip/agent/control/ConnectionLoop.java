@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import jdk.net.ExtendedSocketOptions;
+import org.sacip.control.ControlError;
+import org.sacip.control.ReplyLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +148,7 @@ final class ConnectionLoop implements Runnable {
             channel.configureBlocking(false);
             if (open.size() >= MAX_CONNECTIONS) {
                 // Best effort: one non-blocking write of a short line, then goodbye.
-                channel.write(ByteBuffer.wrap(ControlReply.error(ControlError.BUSY,
+                channel.write(ByteBuffer.wrap(ReplyLines.error(ControlError.BUSY,
                         "too many open control connections (at most " + MAX_CONNECTIONS + ")")));
                 channel.close();
                 return;
@@ -169,11 +171,11 @@ final class ConnectionLoop implements Runnable {
                 close(connection);
                 return;
             case ENDED_EARLY:
-                reply(connection, ControlReply.error(ControlError.BAD_REQUEST,
+                reply(connection, ReplyLines.error(ControlError.BAD_REQUEST,
                         "the request line ended without a newline"));
                 return;
             case TOO_LARGE:
-                reply(connection, ControlReply.error(ControlError.TOO_LARGE,
+                reply(connection, ReplyLines.error(ControlError.TOO_LARGE,
                         "request line longer than " + RequestReader.MAX_LINE_BYTES + " bytes"));
                 return;
             case LINE:
@@ -251,12 +253,12 @@ final class ConnectionLoop implements Runnable {
             }
             switch (connection.state) {
                 case READING:
-                    reply(connection, ControlReply.error(ControlError.TIMEOUT,
+                    reply(connection, ReplyLines.error(ControlError.TIMEOUT,
                             "the request line was not complete within " + READ_TIMEOUT.toSeconds() + " s"));
                     break;
                 case WORKING:
                     LOG.warn("a control request got no answer from the agent within {} s", WORK_TIMEOUT.toSeconds());
-                    reply(connection, ControlReply.error(ControlError.INTERNAL,
+                    reply(connection, ReplyLines.error(ControlError.INTERNAL,
                             "the agent did not answer within " + WORK_TIMEOUT.toSeconds() + " s"));
                     break;
                 case WRITING:

@@ -1,6 +1,11 @@
 package org.sacip.agent.control;
 
 import java.util.List;
+import org.sacip.control.FlushResult;
+import org.sacip.control.GhostRow;
+import org.sacip.control.PeerRow;
+import org.sacip.control.SessionRow;
+import org.sacip.control.StatusView;
 
 /**
  * What the control socket can ask of the running agent (docs/CONTROL.md). The server calls these from its own

@@ -10,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.sacip.control.AgentEvent;
+import org.sacip.control.EventType;
 
 /**
  * Fans agent events out to the control socket's followers. {@link #publish} may be called from any thread and never
@@ -18,7 +20,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class EventFeed {
     public static final int SUBSCRIBER_QUEUE = 1024;
-    public static final String LOST_TYPE = "lost";
 
     private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final AtomicLong lost = new AtomicLong();
@@ -174,7 +175,7 @@ public final class EventFeed {
         private AgentEvent lostMarker() {
             String count = Long.toString(lost);
             lost = 0;
-            return new AgentEvent(clock.instant().toString(), LOST_TYPE, count + " events lost",
+            return new AgentEvent(clock.instant().toString(), EventType.LOST, count + " events lost",
                     Map.of("count", count));
         }
     }

@@ -7,9 +7,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.sacip.control.AgentEvent;
+import org.sacip.control.Following;
+import org.sacip.control.ReplyLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +68,7 @@ final class EventFollower {
                 if (!out.hasRemaining()) {
                     Optional<AgentEvent> next = subscription.take(Duration.ZERO);
                     if (next.isPresent()) {
-                        out = ByteBuffer.wrap(ControlReply.event(next.get()));
+                        out = ByteBuffer.wrap(ReplyLines.event(next.get()));
                     } else if (subscription.isClosed()) {
                         return;
                     }
@@ -153,7 +155,7 @@ final class EventFollower {
 
     private static byte[] followingReply() {
         try {
-            return ControlReply.ok(Map.of("following", true));
+            return ReplyLines.ok(new Following(true));
         } catch (IOException e) {
             throw new IllegalStateException("a constant reply always encodes", e);
         }

@@ -1,9 +1,15 @@
 package org.sacip.agent.control;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.Objects;
 import jdk.net.UnixDomainPrincipal;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlError;
+import org.sacip.control.ControlProtocol;
+import org.sacip.control.ControlRequest;
+import org.sacip.control.ReplyLines;
+import org.sacip.control.RequestRejectedException;
+import org.sacip.control.VersionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +81,7 @@ final class RequestHandler {
             case FLUSH:
                 return ok(api.flush());
             case VERSION:
-                return ok(Map.of("version", agentVersion, "protocol", ControlReply.PROTOCOL_VERSION));
+                return ok(new VersionInfo(agentVersion, ControlProtocol.VERSION));
             case EVENTS:
                 if (!followers.tryReserve()) {
                     return error(ControlError.BUSY,
@@ -110,10 +116,10 @@ final class RequestHandler {
         if (data == null) {
             throw new IllegalStateException("the control API returned null");
         }
-        return new Reply(ControlReply.ok(data));
+        return new Reply(ReplyLines.ok(data));
     }
 
     private static Outcome error(ControlError error, String message) {
-        return new Reply(ControlReply.error(error, message));
+        return new Reply(ReplyLines.error(error, message));
     }
 }

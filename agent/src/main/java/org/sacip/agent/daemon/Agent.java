@@ -47,6 +47,7 @@ import org.sacip.agent.session.SessionTracker;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateDirectory;
 import org.sacip.agent.state.StateFileException;
+import org.sacip.control.EventType;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.route.RouteInfo;
@@ -179,7 +180,11 @@ public final class Agent implements AutoCloseable {
             }, clock);
             opened.add(handover);
             Map<InetAddress, InetAddress> ownMoves = handover.resume(saved);
-            opened.add(DataPathGuard.start(dataPath));
+            // Someone removed our rules, sets or ghosts (a firewall reload, nft flush ruleset) and the guard put them
+            // back: worth an event, since the sessions went without rewriting meanwhile.
+            opened.add(DataPathGuard.start(dataPath, (reason, remappings, ghosts) -> events.publish(EventType.RESTORE,
+                    "data path restored after " + reason, Map.of("reason", reason, "remappings",
+                            Integer.toString(remappings), "ghosts", Integer.toString(ghosts)))));
             // Routers quote moved sessions' packets as they were on the wire: their sockets learn the path MTU only
             // through the relay.
             pathMtuRelay = PathMtuRelay.start(dataPath, config.dataPath(), clock);

@@ -13,11 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.sacip.agent.control.ControlApi;
 import org.sacip.agent.control.ControlException;
-import org.sacip.agent.control.FlushResult;
-import org.sacip.agent.control.GhostRow;
-import org.sacip.agent.control.PeerRow;
-import org.sacip.agent.control.SessionRow;
-import org.sacip.agent.control.StatusView;
 import org.sacip.agent.datapath.Ghost;
 import org.sacip.agent.datapath.PathMtuRelay;
 import org.sacip.agent.datapath.Remapping;
@@ -29,6 +24,12 @@ import org.sacip.agent.peer.protocol.DropReason;
 import org.sacip.agent.peer.protocol.EngineView;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.control.FlushResult;
+import org.sacip.control.GhostRow;
+import org.sacip.control.GhostState;
+import org.sacip.control.PeerRow;
+import org.sacip.control.SessionRow;
+import org.sacip.control.StatusView;
 import org.sacip.netlink.AddressText;
 
 /**
@@ -101,7 +102,7 @@ final class AgentControl implements ControlApi {
             rows.add(new SessionRow(tuple.protocol().name().toLowerCase(Locale.ROOT), tuple.local().toString(),
                     tuple.remote().toString(), new Endpoint(remapping.activeLocal(), tuple.local().port()).toString(),
                     new Endpoint(remapping.sendFrom(), tuple.local().port()).toString(),
-                    new Endpoint(remapping.activeRemote(), tuple.remote().port()).toString(), row.state().wireName(),
+                    new Endpoint(remapping.activeRemote(), tuple.remote().port()).toString(), row.state(),
                     row.since().toString(), AddressText.of(tuple.remote().address()), key, binding));
         }
         rows.sort(Comparator.comparing(SessionRow::local).thenComparing(SessionRow::remote));
@@ -132,8 +133,8 @@ final class AgentControl implements ControlApi {
     public List<GhostRow> ghosts() {
         List<GhostRow> rows = new ArrayList<>();
         for (Ghost ghost : agent.handover().view().ghosts()) {
-            rows.add(new GhostRow(AddressText.of(ghost.address()), ghost.active() ? "active" : "standby",
-                    ghost.holders().size()));
+            rows.add(new GhostRow(AddressText.of(ghost.address()),
+                    ghost.active() ? GhostState.ACTIVE : GhostState.STANDBY, ghost.holders().size()));
         }
         return rows;
     }

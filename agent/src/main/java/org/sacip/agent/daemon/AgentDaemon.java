@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.sacip.agent.control.AgentEvent;
 import org.sacip.agent.control.ControlServer;
 import org.sacip.agent.control.ControlServerException;
 import org.sacip.agent.control.EventFeed;
@@ -13,6 +12,7 @@ import org.sacip.agent.files.UntrustedDirectoryException;
 import org.sacip.agent.metrics.MetricsServer;
 import org.sacip.agent.metrics.MetricsServerException;
 import org.sacip.agent.state.StateDirectory;
+import org.sacip.control.AgentEvent;
 
 /** The agent with its control socket: what {@code sacip-agent} runs. */
 final class AgentDaemon implements AutoCloseable {

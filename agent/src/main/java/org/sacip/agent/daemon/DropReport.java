@@ -9,6 +9,7 @@ import org.sacip.agent.handover.HandoverEvents;
 import org.sacip.agent.peer.protocol.DropCounters;
 import org.sacip.agent.peer.protocol.DropReason;
 import org.sacip.agent.peer.protocol.EngineLoop;
+import org.sacip.control.EventType;
 
 /**
  * Turns the drop counters into events for {@code sacipctl events}: at most one event per reason per
@@ -59,7 +60,7 @@ final class DropReport {
             long before = reported.getOrDefault(reason, 0L);
             if (now > before) {
                 reported.put(reason, now);
-                events.publish("drop", (now - before) + " SACIP message(s) dropped: " + reason, Map.of("reason",
+                events.publish(EventType.DROP, (now - before) + " SACIP message(s) dropped: " + reason, Map.of("reason",
                         reason.name(), "count", Long.toString(now - before), "total", Long.toString(now)));
             }
         }

@@ -41,8 +41,20 @@ public final class DataPathGuard implements AutoCloseable {
     private final Thread addressThread;
     private volatile boolean running = true;
 
-    private DataPathGuard(DataPath dataPath, NfTablesEventStream nftEvents, RtnetlinkEvents addressEvents) {
+    /** Told after the guard put back what someone else removed (on the guard's thread; must not block). */
+    @FunctionalInterface
+    public interface RestoreListener {
+        void restored(String reason, int remappings, int ghosts);
+
+        RestoreListener NONE = (reason, remappings, ghosts) -> { };
+    }
+
+    private final RestoreListener listener;
+
+    private DataPathGuard(DataPath dataPath, NfTablesEventStream nftEvents, RtnetlinkEvents addressEvents,
+            RestoreListener listener) {
         this.dataPath = dataPath;
+        this.listener = listener;
         this.nftEvents = nftEvents;
         this.addressEvents = addressEvents;
         this.nftThread = new Thread(this::watchNfTables, "sacip-guard-nft");
@@ -56,6 +68,11 @@ public final class DataPathGuard implements AutoCloseable {
      * subscription would otherwise go unnoticed) and starts watching.
      */
     public static DataPathGuard start(DataPath dataPath) throws DataPathException {
+        return start(dataPath, RestoreListener.NONE);
+    }
+
+    /** As {@link #start(DataPath)}, telling {@code listener} of every repair after the first check. */
+    public static DataPathGuard start(DataPath dataPath, RestoreListener listener) throws DataPathException {
         NetNamespace namespace = dataPath.namespace();
         NfTablesEventStream nftEvents = null;
         try {
@@ -64,7 +81,7 @@ public final class DataPathGuard implements AutoCloseable {
             RtnetlinkEvents addressEvents = namespace == null ? RtnetlinkEvents.open(groups)
                     : RtnetlinkEvents.open(namespace, groups);
             nftEvents.ignoreTransactionsOf(dataPath.nfTablesPortId());
-            DataPathGuard guard = new DataPathGuard(dataPath, nftEvents, addressEvents);
+            DataPathGuard guard = new DataPathGuard(dataPath, nftEvents, addressEvents, listener);
             dataPath.restore();
             guard.nftThread.start();
             guard.addressThread.start();
@@ -176,6 +193,7 @@ public final class DataPathGuard implements AutoCloseable {
             try {
                 if (dataPath.restore()) {
                     LOG.info("data path repaired after {}", reason);
+                    listener.restored(reason, dataPath.remappings().size(), dataPath.ghosts().size());
                 }
                 return;
             } catch (DataPathException e) {

@@ -37,6 +37,8 @@ import org.sacip.agent.session.PeerSessions;
 import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.ViewPacing;
+import org.sacip.control.EventType;
+import org.sacip.control.SessionState;
 import org.sacip.netlink.AddressText;
 import org.sacip.protocol.message.Octets;
 import org.slf4j.Logger;
@@ -226,7 +228,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 plan.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), touched.size(),
                 touched.stream().filter(bindings::containsKey).count(), waiting.size(),
                 Duration.between(plan.seenAt(), clock.instant()).toMillis());
-        events.publish("move", "move " + text(original) + " -> " + text(plan.newActive()), Map.of("original",
+        events.publish(EventType.MOVE, "move " + text(original) + " -> " + text(plan.newActive()), Map.of("original",
                 text(original), "previous", text(plan.previousActive()), "active", text(plan.newActive()),
                 "interface", plan.interfaceName(), "kind", plan.kind().name(), "sessions",
                 Integer.toString(touched.size()), "peers", Integer.toString(waiting.size())));
@@ -327,7 +329,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             touchedBy.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(byLineage.getOrDefault(id, Set.of()));
             LOG.warn("{} did not confirm the move of {} to {}: its sessions go on as without an agent",
                     refused.lineage().peerOriginal(), refused.lineage().localOriginal(), refused.attempted());
-            events.publish("refused", refused.lineage().peerOriginal() + " did not confirm "
+            events.publish(EventType.REFUSED, refused.lineage().peerOriginal() + " did not confirm "
                     + refused.lineage().localOriginal() + " -> " + refused.attempted(), Map.of("peer",
                             text(view.peerOriginal().toInetAddress()), "original",
                             text(view.localOriginal().toInetAddress()), "active",
@@ -339,8 +341,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
         for (Octets gone : change.gone()) {
             Lineage lineage = lineages.remove(gone);
             if (lineage != null) {
-                events.publish("key-expired", "key with " + text(lineage.peerOriginal()) + " gone", Map.of("peer",
-                        text(lineage.peerOriginal()), "local", text(lineage.localOriginal())));
+                events.publish(EventType.KEY_EXPIRED, "key with " + text(lineage.peerOriginal()) + " gone",
+                        Map.of("peer", text(lineage.peerOriginal()), "local", text(lineage.localOriginal())));
             }
         }
         Map<Octets, Set<SessionTuple>> bindingsBy = new LinkedHashMap<>();
@@ -434,13 +436,13 @@ public final class Handover implements HandoverPort, AutoCloseable {
         String peer = text(view.peerOriginal().toInetAddress());
         String local = text(view.localOriginal().toInetAddress());
         if (previous == null) {
-            events.publish("key", "key agreed with " + peer + " from " + local, Map.of("peer", peer, "local",
+            events.publish(EventType.KEY, "key agreed with " + peer + " from " + local, Map.of("peer", peer, "local",
                     local));
             return;
         }
         InetAddress confirmed = next.state().localConfirmed();
         if (!confirmed.equals(previous.state().localConfirmed())) {
-            events.publish("ack", peer + " confirmed " + local + " -> " + text(confirmed), Map.of("peer", peer,
+            events.publish(EventType.ACK, peer + " confirmed " + local + " -> " + text(confirmed), Map.of("peer", peer,
                     "original", local, "active", text(confirmed), "sequence",
                     Long.toUnsignedString(view.lastSequenceSent())));
             answered(view.localOriginal().toInetAddress(), view.lineage(), true, now);
@@ -448,7 +450,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         InetAddress peerNow = next.state().peerCurrent();
         if (!peerNow.equals(previous.state().peerCurrent())) {
             int count = byLineage.getOrDefault(view.lineage(), Set.of()).size();
-            events.publish("peer-moved", "peer " + peer + " moved to " + text(peerNow), Map.of("peer", peer,
+            events.publish(EventType.PEER_MOVED, "peer " + peer + " moved to " + text(peerNow), Map.of("peer", peer,
                     "active", text(peerNow), "local", local, "sessions", Integer.toString(count)));
         }
     }
@@ -459,7 +461,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             progress.remove(original);
             LOG.info("move {} -> {} converged in {} ms: {} key(s) confirmed, {} did not", text(move.original),
                     text(move.newActive), move.elapsed(at).toMillis(), move.confirmed(), move.refused());
-            events.publish("converged", "move " + text(move.original) + " -> " + text(move.newActive)
+            events.publish(EventType.CONVERGED, "move " + text(move.original) + " -> " + text(move.newActive)
                     + " converged", Map.of("original", text(move.original), "active", text(move.newActive),
                             "ms", Long.toString(move.elapsed(at).toMillis()), "confirmed",
                             Integer.toString(move.confirmed()), "refused", Integer.toString(move.refused())));
@@ -672,7 +674,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 persist();
                 observer.ghosts(Set.of());
                 LOG.info("flushed: {} session(s) and {} ghost(s) no longer remapped", sessions, ghosts);
-                events.publish("flush", "all remapping removed", Map.of("sessions", Integer.toString(sessions),
+                events.publish(EventType.FLUSH, "all remapping removed", Map.of("sessions", Integer.toString(sessions),
                         "ghosts", Integer.toString(ghosts)));
                 markViewDirty();
                 result.complete(new int[] {sessions, ghosts});

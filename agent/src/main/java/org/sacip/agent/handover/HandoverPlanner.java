@@ -3,6 +3,7 @@ package org.sacip.agent.handover;
 import java.net.InetAddress;
 import org.sacip.agent.datapath.Remapping;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.control.SessionState;
 
 /**
  * What the data path must do for one session, from what the agent knows: where our address went (our move), the key

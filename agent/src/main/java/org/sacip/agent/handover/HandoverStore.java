@@ -25,8 +25,9 @@ import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.PrivateFiles;
-import org.sacip.agent.state.StreamedJson;
 import org.sacip.agent.state.StateFileException;
+import org.sacip.agent.state.StreamedJson;
+import org.sacip.control.SessionState;
 import org.sacip.netlink.AddressText;
 
 /**

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.sacip.agent.datapath.Ghost;
 import org.sacip.agent.datapath.Remapping;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.control.SessionState;
 
 /**
  * What the handover publishes for readers on other threads (the control socket): every session it knows with its

@@ -1,7 +1,6 @@
 package org.sacip.agent.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,11 +13,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.sacip.control.ControlJson;
 
-/** Test-only control socket client: raw bytes out, lines in, every wait bounded. */
+/**
+ * Test-only raw client of the control socket: any bytes out (partial lines, garbage, half-closes), lines in, every
+ * wait bounded. What a well-behaved client does is {@link org.sacip.control.ControlClient}'s job.
+ */
 final class ControlClient implements AutoCloseable {
     static final Duration PATIENCE = Duration.ofSeconds(5);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SocketChannel channel;
     private final Selector selector;
@@ -70,7 +72,7 @@ final class ControlClient implements AutoCloseable {
     }
 
     JsonNode readJson(Duration timeout) throws IOException {
-        return JSON.readTree(readLine(timeout));
+        return ControlJson.MAPPER.readTree(readLine(timeout));
     }
 
     /** The next line without its newline; fails on timeout or when the stream ends first. */

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.sacip.control.AgentEvent;
+import org.sacip.control.EventType;
 import org.sacip.testing.Eventually;
 
 /** events over a real socket: order, loss reporting for a stalled follower, publishers never held up. */
@@ -16,7 +18,7 @@ class ControlServerEventsTest extends RunningControlServer {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static AgentEvent event(long n) {
-        return new AgentEvent("2025-01-02T03:04:05Z", "update", "update " + n, Map.of("seq", Long.toString(n)));
+        return new AgentEvent("2025-01-02T03:04:05Z", EventType.ACK, "ack " + n, Map.of("sequence", Long.toString(n)));
     }
 
     private ControlClient follow() throws Exception {
@@ -37,9 +39,9 @@ class ControlServerEventsTest extends RunningControlServer {
                 JsonNode line = client.readJson(ControlClient.PATIENCE);
                 assertEquals(4, line.size(), line.toString());
                 assertEquals("2025-01-02T03:04:05Z", line.get("time").asText());
-                assertEquals("update", line.get("type").asText());
-                assertEquals("update " + i, line.get("summary").asText());
-                assertEquals(Integer.toString(i), line.get("fields").get("seq").asText());
+                assertEquals("ack", line.get("type").asText());
+                assertEquals("ack " + i, line.get("summary").asText());
+                assertEquals(Integer.toString(i), line.get("fields").get("sequence").asText());
             }
         }
     }
@@ -67,7 +69,7 @@ class ControlServerEventsTest extends RunningControlServer {
                     expected += count;
                     continue;
                 }
-                long seq = Long.parseLong(line.get("fields").get("seq").asText());
+                long seq = Long.parseLong(line.get("fields").get("sequence").asText());
                 assertEquals(expected, seq, "no gap without a lost line before it");
                 expected++;
             }
@@ -93,7 +95,7 @@ class ControlServerEventsTest extends RunningControlServer {
             Eventually.await(WAIT, () -> server.followerBytesIgnored() == extra.length(),
                     () -> "the follower to read and ignore the " + extra.length() + " bytes sent after the request");
             feed.publish(event(1));
-            assertEquals("1", client.readJson(ControlClient.PATIENCE).get("fields").get("seq").asText());
+            assertEquals("1", client.readJson(ControlClient.PATIENCE).get("fields").get("sequence").asText());
             assertEquals(0, api.flushes.get(), "a flush sent on an events connection was carried out");
         }
     }
@@ -101,7 +103,7 @@ class ControlServerEventsTest extends RunningControlServer {
     @Test
     void eventFieldsKeepTheirNames() throws Exception {
         try (ControlClient client = follow()) {
-            feed.publish(new AgentEvent("2025-01-02T03:04:05Z", "peer-moved", "peer moved",
+            feed.publish(new AgentEvent("2025-01-02T03:04:05Z", EventType.PEER_MOVED, "peer moved",
                     Map.of("old_address", "198.19.0.9", "newAddress", "198.19.0.10")));
             JsonNode fields = client.readJson(ControlClient.PATIENCE).get("fields");
             Iterator<String> names = fields.fieldNames();

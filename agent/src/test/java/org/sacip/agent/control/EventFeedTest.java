@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.sacip.control.AgentEvent;
+import org.sacip.control.EventType;
 import org.sacip.testing.Eventually;
 
 class EventFeedTest {
@@ -21,14 +23,14 @@ class EventFeedTest {
     private static final Duration NO_WAIT = Duration.ZERO;
 
     private static AgentEvent event(int n) {
-        return new AgentEvent("2025-01-02T03:04:05Z", "move", "event " + n, Map.of("n", Integer.toString(n)));
+        return new AgentEvent("2025-01-02T03:04:05Z", EventType.MOVE, "event " + n, Map.of("n", Integer.toString(n)));
     }
 
     private static List<String> drain(EventFeed.Subscription subscription) throws InterruptedException {
         List<String> seen = new ArrayList<>();
         for (Optional<AgentEvent> next; (next = subscription.take(NO_WAIT)).isPresent(); ) {
             AgentEvent e = next.get();
-            seen.add(e.type().equals("lost") ? "lost " + e.fields().get("count") : e.fields().get("n"));
+            seen.add(e.type() == EventType.LOST ? "lost " + e.fields().get("count") : e.fields().get("n"));
         }
         return seen;
     }
@@ -87,7 +89,7 @@ class EventFeedTest {
             feed.publish(event(2));
             subscription.take(NO_WAIT);
             AgentEvent lost = subscription.take(NO_WAIT).orElseThrow();
-            assertEquals(new AgentEvent("2025-01-02T03:04:05Z", "lost", "2 events lost", Map.of("count", "2")),
+            assertEquals(new AgentEvent("2025-01-02T03:04:05Z", EventType.LOST, "2 events lost", Map.of("count", "2")),
                     lost);
         }
     }

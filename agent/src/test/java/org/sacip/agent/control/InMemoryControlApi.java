@@ -3,6 +3,13 @@ package org.sacip.agent.control;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.sacip.control.FlushResult;
+import org.sacip.control.GhostRow;
+import org.sacip.control.GhostState;
+import org.sacip.control.PeerRow;
+import org.sacip.control.SessionRow;
+import org.sacip.control.SessionState;
+import org.sacip.control.StatusView;
 
 /** A ControlApi with fixed rows; failures can be switched on to exercise the server's error replies. */
 final class InMemoryControlApi implements ControlApi {
@@ -12,13 +19,13 @@ final class InMemoryControlApi implements ControlApi {
             List.of(new StatusView.BoundRow("keys", 2, 4096)), 1_000_000, 256_000_000, Map.of("relayed", 1L),
             Map.of("kicked", 2L));
     static final SessionRow SESSION = new SessionRow("tcp", "198.18.0.1:40000", "198.19.0.9:22",
-            "198.18.0.7:40000", "198.18.0.7:40000", "198.19.0.9:22", "active", "2025-01-02T03:05:00Z", "198.19.0.9",
+            "198.18.0.7:40000", "198.18.0.7:40000", "198.19.0.9:22", SessionState.ACTIVE, "2025-01-02T03:05:00Z", "198.19.0.9",
             "00112233445566aa", "bound");
     static final PeerRow PEER = new PeerRow("198.19.0.9", "198.18.0.1", "198.19.0.9", "198.18.0.7", "198.18.0.7",
             "sacip-v2", "00112233445566aa", "k1", 30L, 1, 5, 4, "2025-01-02T03:05:01Z", 1.5);
     static final PeerRow SILENT_PEER = new PeerRow("2001:db8::9", "2001:db8::1", "2001:db8::9", "2001:db8::1",
             "2001:db8::1", "sacip-v2", "0011223344556677", "0011223344556677", 0L, 0, 0, 0, null, null);
-    static final GhostRow GHOST = new GhostRow("198.18.0.1", "active", 1);
+    static final GhostRow GHOST = new GhostRow("198.18.0.1", GhostState.ACTIVE, 1);
 
     volatile RuntimeException statusFailure;
     volatile ControlException flushFailure;

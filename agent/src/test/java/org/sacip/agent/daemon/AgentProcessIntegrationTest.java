@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sacip.commands.CommandResult;
 import org.sacip.commands.Commands;
+import org.sacip.control.ControlCommand;
 import org.sacip.netlink.testing.TestNamespace;
 import org.sacip.testing.AgentProcess;
 
@@ -40,14 +41,14 @@ class AgentProcessIntegrationTest {
                 assertEquals(TWO_CAPABILITIES, capability(agent, "CapEff"));
                 assertEquals(TWO_CAPABILITIES, capability(agent, "CapBnd"));
 
-                JsonNode status = agent.request("status");
+                JsonNode status = agent.request(ControlCommand.STATUS);
                 assertTrue(status.path("ok").asBoolean(), status.toString());
                 List<String> managed = new ArrayList<>();
                 status.path("data").path("managed_addresses").forEach(a -> managed.add(a.path("address").asText()));
                 assertTrue(managed.contains("198.18.40.1"), managed.toString());
                 assertTrue(managed.contains("2001:db8:40::1"), managed.toString());
                 assertTrue(status.path("data").path("drops").has("BAD_MAC"), status.toString());
-                assertEquals(0, agent.request("sessions").path("data").size());
+                assertEquals(0, agent.request(ControlCommand.SESSIONS).path("data").size());
                 assertTrue(ns.exec("nft", "list", "tables").contains("table inet sacip"));
                 assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
 
@@ -58,7 +59,7 @@ class AgentProcessIntegrationTest {
                         "a normal stop must leave the data path for the remapped sessions");
             }
             try (AgentProcess agent = AgentLaunch.start(ns, dir).awaitReady(AgentLaunch.READY)) {
-                JsonNode flushed = agent.request("flush");
+                JsonNode flushed = agent.request(ControlCommand.FLUSH);
                 assertTrue(flushed.path("ok").asBoolean(), flushed.toString());
                 // The running agent reloads its tables empty (it still records openings): no element is left.
                 String table = ns.exec("nft", "list", "table", "inet", "sacip");

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
 import org.sacip.netlink.testing.TestNamespace;
 import org.sacip.testing.AgentProcess;
 import org.sacip.testing.Eventually;
@@ -71,8 +73,8 @@ class LegacySessionCloseIntegrationTest {
 
     private static String sessions(AgentProcess agent) {
         try {
-            return agent.request("sessions").toString();
-        } catch (IOException e) {
+            return agent.request(ControlCommand.SESSIONS).toString();
+        } catch (ControlFailure e) {
             return "(no answer: " + e.getMessage() + ")";
         }
     }

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,7 +60,9 @@ class DataPathIntegrationTest {
                 DataPath pathB = firstPathB;
                 pathA.install();
                 pathB.install();
-                DataPathGuard guardA = DataPathGuard.start(pathA);
+                List<String> repairsA = new CopyOnWriteArrayList<>();
+                DataPathGuard guardA = DataPathGuard.start(pathA, (reason, remappings, ghosts) -> repairsA.add(
+                        remappings + " remapping(s), " + ghosts + " ghost(s) after " + reason));
                 DataPathGuard guardB = DataPathGuard.start(pathB);
                 try {
                     stream.awaitProgress(PROGRESS, TIMEOUT, "before the move");
@@ -83,6 +86,8 @@ class DataPathIntegrationTest {
                     nsA.exec("nft", "flush", "ruleset");
                     await(() -> elements(nsA).equals(movedA), "A's entries restored after nft flush ruleset");
                     assertTrue(pathA.restoreCount() > restoresBefore);
+                    await(() -> !repairsA.isEmpty(), "A's guard to report its repair (the agent's restore event)");
+                    assertTrue(repairsA.get(0).startsWith("1 remapping(s), 1 ghost(s) after "), repairsA.toString());
                     stream.awaitProgress(PROGRESS, TIMEOUT, "after nft flush ruleset in A");
 
                     // The same in B, whose peer moved: A's packets from Y find no socket until B's table is back,

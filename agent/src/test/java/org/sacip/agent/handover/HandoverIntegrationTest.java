@@ -32,6 +32,7 @@ import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionOrigin;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.control.EventType;
 import org.sacip.netlink.testing.TestNamespace;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
@@ -78,7 +79,7 @@ class HandoverIntegrationTest {
     void theAddressLeavingAfterARouteChangeIsTheSameMoveWhoseTimeRunsFromTheRouteChange() throws Exception {
         List<Map<String, String>> converged = new CopyOnWriteArrayList<>();
         HandoverEvents events = (type, summary, fields) -> {
-            if (type.equals("converged")) {
+            if (type == EventType.CONVERGED) {
                 converged.add(fields);
             }
         };

@@ -10,6 +10,7 @@ import org.sacip.agent.datapath.Remapping;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.control.SessionState;
 
 /** Every branch of what the data path must do for one session. */
 class HandoverPlannerTest {

@@ -1,17 +1,18 @@
 package org.sacip.lab.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.sacip.control.ControlClient;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
 import org.sacip.lab.LabException;
-import org.sacip.testing.ControlLine;
 
 /**
- * One agent's control socket (docs/CONTROL.md, protocol v1), spoken directly: one JSON line out, one back. The same
- * answers bin/sacipctl prints, without starting a JVM per question. The socket is a file, so the lab reaches it
+ * One agent's control socket (docs/CONTROL.md, protocol v1), through the contract's client that sacipctl uses: the
+ * same answers bin/sacipctl prints, without starting a JVM per question. The socket is a file, so the lab reaches it
  * from its own namespace.
  */
 public final class AgentControl {
@@ -31,7 +32,7 @@ public final class AgentControl {
     /** The remapped sessions ({@code sessions}). */
     public List<AgentSession> sessions() {
         List<AgentSession> sessions = new ArrayList<>();
-        for (JsonNode row : request("sessions")) {
+        for (JsonNode row : request(ControlCommand.SESSIONS)) {
             sessions.add(new AgentSession(row.path("proto").asText(), row.path("local").asText(),
                     row.path("remote").asText(), row.path("active_local").asText(), row.path("active_remote").asText(),
                     row.path("state").asText(), row.path("peer").asText()));
@@ -42,7 +43,7 @@ public final class AgentControl {
     /** The peers the agent knows ({@code peers}). */
     public List<AgentPeer> peers() {
         List<AgentPeer> peers = new ArrayList<>();
-        for (JsonNode row : request("peers")) {
+        for (JsonNode row : request(ControlCommand.PEERS)) {
             JsonNode key = row.path("key_id");
             peers.add(new AgentPeer(row.path("address").asText(), row.path("capability").asText(),
                     key.isTextual() ? key.asText() : null, row.path("sessions").asInt(0)));
@@ -52,13 +53,13 @@ public final class AgentControl {
 
     /** The {@code status} payload: version, moves, restores, drops by reason, drops_total. */
     public JsonNode status() {
-        return request("status");
+        return request(ControlCommand.STATUS);
     }
 
     /** True when an agent answers on the socket (a stale socket file of a killed agent does not). */
     public boolean answers() {
         try {
-            request("version");
+            request(ControlCommand.VERSION);
             return true;
         } catch (LabException e) {
             return false;
@@ -66,16 +67,12 @@ public final class AgentControl {
     }
 
     /** Sends one command and returns the reply's data; an error reply or no answer is a LabException. */
-    public JsonNode request(String command) {
-        JsonNode node;
+    public JsonNode request(ControlCommand command) {
         try {
-            node = ControlLine.request(socket, command, ANSWER_LIMIT);
-        } catch (IOException e) {
-            throw new LabException("no answer from the agent at " + socket + " to " + command + ": " + e.getMessage(), e);
+            return new ControlClient(socket, ANSWER_LIMIT).request(command).data();
+        } catch (ControlFailure e) {
+            throw new LabException("the agent at " + socket + " did not answer " + command.wireName() + ": "
+                    + e.getMessage(), e);
         }
-        if (!node.path("ok").asBoolean(false)) {
-            throw new LabException("agent at " + socket + " refused " + command + ": " + node);
-        }
-        return node.path("data");
     }
 }

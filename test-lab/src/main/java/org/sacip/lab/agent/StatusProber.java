@@ -1,12 +1,13 @@
 package org.sacip.lab.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.sacip.testing.ControlLine;
+import org.sacip.control.ControlClient;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
 
 /**
  * Asks an agent for its {@code status} again and again on its control socket, one request at a time with a pause
@@ -51,10 +52,10 @@ public final class StatusProber implements AutoCloseable {
             long sent = System.nanoTime();
             Probe probe;
             try {
-                JsonNode reply = ControlLine.request(socket, "status", ANSWER_LIMIT);
+                JsonNode reply = new ControlClient(socket, ANSWER_LIMIT).exchange(ControlCommand.STATUS);
                 boolean ok = reply.path("ok").asBoolean(false);
                 probe = new Probe(sent, System.nanoTime(), ok, ok ? null : reply.toString());
-            } catch (IOException e) {
+            } catch (ControlFailure e) {
                 probe = new Probe(sent, System.nanoTime(), false, e.getMessage());
             }
             synchronized (probes) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.sacip.control.ControlCommand;
 import org.sacip.lab.agent.AgentControl;
 
 /**
@@ -74,7 +75,7 @@ final class AgentFacts {
     /** The agent's {@code sessions} rows as JSON. */
     static List<JsonNode> sessions(AgentControl control) {
         List<JsonNode> rows = new ArrayList<>();
-        control.request("sessions").forEach(rows::add);
+        control.request(ControlCommand.SESSIONS).forEach(rows::add);
         return rows;
     }
 
@@ -103,7 +104,7 @@ final class AgentFacts {
      */
     static List<String> lineages(AgentControl control, String peerAddress) {
         List<String> ids = new ArrayList<>();
-        for (JsonNode row : control.request("peers")) {
+        for (JsonNode row : control.request(ControlCommand.PEERS)) {
             if (row.path("address").asText().equals(peerAddress) && row.path("key_id").isTextual()) {
                 ids.add(row.path("lineage").isTextual() ? row.path("lineage").asText() : row.path("key_id").asText());
             }
@@ -114,7 +115,7 @@ final class AgentFacts {
     /** {@code peers} rows with a key, over all peers. */
     static long keysAgreed(AgentControl control) {
         long count = 0;
-        for (JsonNode row : control.request("peers")) {
+        for (JsonNode row : control.request(ControlCommand.PEERS)) {
             if (row.path("key_id").isTextual()) {
                 count++;
             }

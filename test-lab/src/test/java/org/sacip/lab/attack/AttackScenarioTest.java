@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.sacip.control.ControlCommand;
 import org.sacip.lab.Lab;
 import org.sacip.lab.agent.AgentControl;
 import org.sacip.lab.agent.AgentSession;
@@ -137,7 +138,7 @@ class AttackScenarioTest {
             List<AgentSession> sessions = controlB.sessions();
             assertEquals(1, sessions.size(), sessions.toString());
             assertTrue(sessions.get(0).activeRemote().startsWith("198.18.2.2:"), sessions.toString());
-            String everything = sessions.toString() + controlB.request("ghosts") + lab.run("b", "nft", "list",
+            String everything = sessions.toString() + controlB.request(ControlCommand.GHOSTS) + lab.run("b", "nft", "list",
                     "table", "inet", "sacip");
             assertFalse(everything.contains("198.18.1.66") || everything.contains("198.18.20.2"),
                     "an attacker's address reached B's agent: " + everything);

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.sacip.control.ControlCommand;
 import org.sacip.lab.Lab;
 import org.sacip.lab.agent.AgentControl;
 import org.sacip.lab.agent.Agents;
@@ -55,7 +56,7 @@ class ForeignRulesAndMarksTest {
             agents.killHard("b");
             agents.restart("b");
             Optional<JsonNode> afterRestart = foreignRule(lab);
-            agents.control("b").request("flush");
+            agents.control("b").request(ControlCommand.FLUSH);
             Optional<JsonNode> afterFlush = foreignRule(lab);
             System.out.printf("foreign rule: after the agent's restart %s, after flush %s%n", afterRestart,
                     afterFlush);

@@ -14,6 +14,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sacip.commands.CommandResult;
+import org.sacip.control.ControlClient;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
 import org.sacip.lab.Shell;
@@ -27,7 +30,6 @@ import org.sacip.lab.topology.Uplink;
 import org.sacip.lab.traffic.Endpoint;
 import org.sacip.lab.traffic.TrafficKind;
 import org.sacip.testing.AgentProcess;
-import org.sacip.testing.ControlLine;
 
 /**
  * Start-to-ready and memory of bin/sacip-agent (issue 11, item 5). Start-to-ready: the launcher started in a fresh
@@ -130,8 +132,9 @@ public final class StartupMemoryBenchmark {
 
     private static boolean answers(Path socket) {
         try {
-            return ControlLine.request(socket, "version", ANSWER_TIMEOUT).path("ok").asBoolean(false);
-        } catch (IOException notYet) {
+            return new ControlClient(socket, ANSWER_TIMEOUT).exchange(ControlCommand.VERSION).path("ok")
+                    .asBoolean(false);
+        } catch (ControlFailure notYet) {
             return false;
         }
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.sacip.control.ControlCommand;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
 import org.sacip.lab.agent.AgentControl;
@@ -103,7 +104,7 @@ final class RoamingWithAgents implements AutoCloseable {
 
     private static boolean keyShown(AgentControl control, String peer) {
         try {
-            for (JsonNode row : control.request("peers")) {
+            for (JsonNode row : control.request(ControlCommand.PEERS)) {
                 if (row.path("address").asText().equals(peer) && row.path("key_id").isTextual()) {
                     return true;
                 }
@@ -116,7 +117,7 @@ final class RoamingWithAgents implements AutoCloseable {
 
     private static Optional<JsonNode> sessionRow(AgentControl control, String local) {
         List<JsonNode> rows = new ArrayList<>();
-        control.request("sessions").forEach(rows::add);
+        control.request(ControlCommand.SESSIONS).forEach(rows::add);
         return rows.stream().filter(row -> row.path("local").asText().equals(local)).findFirst();
     }
 

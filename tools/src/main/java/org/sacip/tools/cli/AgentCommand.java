@@ -2,10 +2,10 @@ package org.sacip.tools.cli;
 
 import java.util.concurrent.Callable;
 
-import org.sacip.tools.client.ControlClient;
-import org.sacip.tools.client.ControlJson;
-import org.sacip.tools.client.ControlReply;
-import org.sacip.tools.client.ProtocolException;
+import org.sacip.control.ControlClient;
+import org.sacip.control.ControlJson;
+import org.sacip.control.ControlReply;
+import org.sacip.control.ProtocolException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,7 +69,7 @@ abstract class AgentCommand implements Callable<Integer> {
     }
 
     private static JsonNode parse(String raw) throws ProtocolException {
-        return org.sacip.tools.client.ReplyParser.parseJson(raw, "the agent's payload");
+        return org.sacip.control.ReplyParser.parseJson(raw, "the agent's payload");
     }
 
     private static String pretty(JsonNode node) {

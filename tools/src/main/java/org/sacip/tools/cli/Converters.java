@@ -4,7 +4,7 @@ import java.net.InetAddress;
 
 import org.sacip.tools.filter.AddressLiteral;
 import org.sacip.tools.filter.EndpointPattern;
-import org.sacip.tools.filter.SessionState;
+import org.sacip.control.SessionState;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

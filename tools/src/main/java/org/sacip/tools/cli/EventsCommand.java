@@ -1,9 +1,8 @@
 package org.sacip.tools.cli;
 
-import org.sacip.tools.client.ExitCode;
-import org.sacip.tools.client.ControlFailure;
-import org.sacip.tools.client.ProtocolException;
-import org.sacip.tools.client.ReplyParser;
+import org.sacip.control.ControlFailure;
+import org.sacip.control.ProtocolException;
+import org.sacip.control.ReplyParser;
 import org.sacip.tools.format.EventView;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-@Command(name = "events", description = {"Follow the agent's events (moves, updates, drops, restores...) until "
-        + "interrupted.", "An event of type \"lost\" means sacipctl fell behind and events were skipped."})
+@Command(name = "events", description = {"Follow the agent's events (moves, acknowledgements, keys, drops, "
+        + "restores...) until interrupted.", "An event of type \"lost\" means sacipctl fell behind and events were skipped."})
 final class EventsCommand extends AgentCommand {
     @Option(names = {"-f", "--follow"}, description = "Required: stream events as they happen.")
     private boolean follow;
@@ -29,7 +28,7 @@ final class EventsCommand extends AgentCommand {
             throw new ParameterException(spec.commandLine(), "events needs --follow (-f): it streams events until "
                     + "interrupted");
         }
-        client().follow("events", this::show);
+        client().follow(this::show);
         return ExitCode.OK;
     }
 

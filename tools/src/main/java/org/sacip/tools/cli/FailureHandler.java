@@ -2,8 +2,7 @@ package org.sacip.tools.cli;
 
 import java.io.PrintWriter;
 
-import org.sacip.tools.client.ExitCode;
-import org.sacip.tools.client.ControlFailure;
+import org.sacip.control.ControlFailure;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -19,10 +18,15 @@ final class FailureHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) {
+        return report(ex);
+    }
+
+    /** Prints the one line for {@code ex} and returns the exit status of its kind. */
+    int report(Exception ex) {
         if (ex instanceof ControlFailure failure) {
             err.println("sacipctl: " + failure.getMessage());
             err.flush();
-            return failure.exitCode();
+            return ExitCode.of(failure.kind());
         }
         err.println("sacipctl: unexpected error: " + ex);
         err.flush();

@@ -3,9 +3,9 @@ package org.sacip.tools.cli;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.sacip.tools.client.ExitCode;
-import org.sacip.tools.client.ControlFailure;
-import org.sacip.tools.client.ControlReply;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
+import org.sacip.control.ControlReply;
 import org.sacip.tools.format.FlushView;
 
 import picocli.CommandLine.Command;
@@ -38,7 +38,7 @@ final class FlushCommand extends AgentCommand {
                 return ExitCode.OK;
             }
         }
-        ControlReply reply = client().request("flush");
+        ControlReply reply = client().request(ControlCommand.FLUSH);
         requireObject(reply, "flush");
         if (globals.json()) {
             printRawJson(reply.rawData());

@@ -1,8 +1,8 @@
 package org.sacip.tools.cli;
 
-import org.sacip.tools.client.ExitCode;
-import org.sacip.tools.client.ControlFailure;
-import org.sacip.tools.client.ControlReply;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
+import org.sacip.control.ControlReply;
 import org.sacip.tools.format.GhostsView;
 
 import picocli.CommandLine.Command;
@@ -15,7 +15,7 @@ final class GhostsCommand extends AgentCommand {
 
     @Override
     public Integer call() throws ControlFailure {
-        ControlReply reply = client().request("ghosts");
+        ControlReply reply = client().request(ControlCommand.GHOSTS);
         requireArray(reply, "ghosts");
         if (globals.json()) {
             printRawJson(reply.rawData());

@@ -23,6 +23,13 @@ public final class GlobalOptions {
             description = "Print the JSON payload indented (implies --json).")
     private boolean pretty;
 
+    /** Sets what a command line gave, for a run without picocli (DirectRun); {@code socket} null when not given. */
+    void set(Path givenSocket, boolean givenJson, boolean givenPretty) {
+        this.socket = givenSocket;
+        this.json = givenJson;
+        this.pretty = givenPretty;
+    }
+
     public Path socket(Map<String, String> environment) {
         if (socket != null) {
             return socket;

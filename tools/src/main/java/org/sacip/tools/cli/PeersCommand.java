@@ -1,8 +1,8 @@
 package org.sacip.tools.cli;
 
-import org.sacip.tools.client.ExitCode;
-import org.sacip.tools.client.ControlFailure;
-import org.sacip.tools.client.ControlReply;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
+import org.sacip.control.ControlReply;
 import org.sacip.tools.format.PeersView;
 
 import picocli.CommandLine.Command;
@@ -15,7 +15,7 @@ final class PeersCommand extends AgentCommand {
 
     @Override
     public Integer call() throws ControlFailure {
-        ControlReply reply = client().request("peers");
+        ControlReply reply = client().request(ControlCommand.PEERS);
         requireArray(reply, "peers");
         if (globals.json()) {
             printRawJson(reply.rawData());

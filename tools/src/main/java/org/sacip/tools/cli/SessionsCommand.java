@@ -8,18 +8,18 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-import org.sacip.tools.client.ExitCode;
-import org.sacip.tools.client.ControlFailure;
-import org.sacip.tools.client.ControlJson;
-import org.sacip.tools.client.ControlReply;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
+import org.sacip.control.ControlReply;
 import org.sacip.tools.filter.EndpointPattern;
 import org.sacip.tools.filter.Session;
 import org.sacip.tools.filter.SessionFilter;
-import org.sacip.tools.filter.SessionState;
+import org.sacip.control.SessionState;
 import org.sacip.tools.format.SessionsView;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +34,7 @@ final class SessionsCommand extends AgentCommand {
     private boolean udp;
 
     @Option(names = "--state", paramLabel = "STATE", converter = Converters.State.class,
-            completionCandidates = SessionState.Names.class,
+            completionCandidates = SessionStateNames.class,
             description = "Sessions in this state (repeatable): ${COMPLETION-CANDIDATES}.")
     private List<SessionState> states = new ArrayList<>();
 
@@ -65,17 +65,22 @@ final class SessionsCommand extends AgentCommand {
     @Override
     public Integer call() throws ControlFailure {
         SessionFilter filter = filter();
-        ControlReply reply = client().request("sessions");
+        ControlReply reply = client().request(ControlCommand.SESSIONS);
         JsonNode all = requireArray(reply, "sessions");
         if (globals.json() && filter.isEmpty()) {
             printRawJson(reply.rawData());
             return ExitCode.OK;
         }
-        ArrayNode selected = ControlJson.MAPPER.createArrayNode();
-        for (JsonNode entry : all) {
-            if (filter.matches(Session.from(entry))) {
-                selected.add(entry);
+        JsonNode selected = all;
+        if (!filter.isEmpty()) {
+            // Matching parses each session's endpoints: only when there is something to match.
+            ArrayNode matching = JsonNodeFactory.instance.arrayNode();
+            for (JsonNode entry : all) {
+                if (filter.matches(Session.from(entry))) {
+                    matching.add(entry);
+                }
             }
+            selected = matching;
         }
         if (globals.json()) {
             printJson(selected);

@@ -2,7 +2,6 @@ package org.sacip.tools.cli;
 
 import java.io.PrintWriter;
 
-import org.sacip.tools.client.ExitCode;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;

@@ -1,9 +1,9 @@
 package org.sacip.tools.cli;
 
-import org.sacip.tools.client.ExitCode;
-import org.sacip.tools.client.ControlFailure;
-import org.sacip.tools.client.ControlJson;
-import org.sacip.tools.client.ControlReply;
+import org.sacip.control.ControlCommand;
+import org.sacip.control.ControlFailure;
+import org.sacip.control.ControlJson;
+import org.sacip.control.ControlReply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,7 +23,7 @@ final class VersionCommand extends AgentCommand {
         ControlReply agent = null;
         String unreachable = null;
         try {
-            agent = client().request("version");
+            agent = client().request(ControlCommand.VERSION);
         } catch (ControlFailure e) {
             unreachable = e.getMessage();
         }

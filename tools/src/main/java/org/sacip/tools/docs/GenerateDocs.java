@@ -12,7 +12,7 @@ import org.sacip.tools.cli.ClientVersion;
 import org.sacip.tools.cli.CommandLineFactory;
 import org.sacip.tools.cli.Invocation;
 import org.sacip.tools.cli.Terminal;
-import org.sacip.tools.client.ControlClient;
+import org.sacip.control.ControlClient;
 
 import picocli.CommandLine;
 

@@ -1,11 +1,16 @@
 package org.sacip.tools.format;
 
+import java.util.Arrays;
+
+import org.sacip.control.EventType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** One followed event per line: time, type (padded so summaries line up), summary. */
 public final class EventView {
-    /** The longest event type the agent sends ("session-end", "peer-moved"). */
-    private static final int TYPE_WIDTH = 11;
+    /** The longest event type the agent sends ("key-expired"). */
+    private static final int TYPE_WIDTH = Arrays.stream(EventType.values()).mapToInt(t -> t.wireName().length()).max()
+            .orElse(0);
 
     private EventView() {
     }

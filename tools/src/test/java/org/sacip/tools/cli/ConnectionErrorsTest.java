@@ -10,8 +10,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sacip.tools.client.ExitCode;
-import org.sacip.tools.client.ControlClient;
+import org.sacip.tools.cli.ExitCode;
+import org.sacip.control.ControlClient;
 import org.sacip.tools.testing.FakeAgent;
 import org.sacip.tools.testing.Run;
 import org.sacip.tools.testing.Run.Result;
@@ -65,7 +65,7 @@ class ConnectionErrorsTest {
                 request -> List.of("{\"v\":2,\"ok\":true,\"data\":[]}"))) {
             Result result = new Run().sacipctl("--socket", agent.path().toString(), "ghosts");
             assertFailure(result, ExitCode.PROTOCOL, "sacipctl: protocol error: the agent replied with control "
-                    + "protocol version 2; sacipctl speaks version 1");
+                    + "protocol version 2; this client speaks version 1");
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sacip.tools.client.ExitCode;
+import org.sacip.tools.cli.ExitCode;
 import org.sacip.tools.testing.FakeAgent;
 import org.sacip.tools.testing.Run;
 import org.sacip.tools.testing.Run.AnsweringTerminal;

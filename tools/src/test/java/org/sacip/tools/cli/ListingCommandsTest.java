@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sacip.tools.client.ControlJson;
+import org.sacip.control.ControlJson;
 import org.sacip.tools.format.GhostsView;
 import org.sacip.tools.format.PeersView;
 import org.sacip.tools.format.SessionsView;

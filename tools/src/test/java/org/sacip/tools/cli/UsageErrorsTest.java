@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sacip.tools.client.ExitCode;
+import org.sacip.tools.cli.ExitCode;
 import org.sacip.tools.testing.FakeAgent;
 import org.sacip.tools.testing.Run;
 import org.sacip.tools.testing.Run.Result;

@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.sacip.control.SessionState;
 import org.sacip.tools.testing.Fixtures;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.sacip.tools.client.ControlJson;
+import org.sacip.control.ControlJson;
 import org.sacip.tools.testing.Fixtures;
 
 import com.fasterxml.jackson.databind.JsonNode;

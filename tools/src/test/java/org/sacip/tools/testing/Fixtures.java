@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-import org.sacip.tools.client.ControlJson;
+import org.sacip.control.ControlJson;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

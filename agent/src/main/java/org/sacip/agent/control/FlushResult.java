@@ -1,5 +1,0 @@
-package org.sacip.agent.control;
-
-/** What a flush removed. */
-public record FlushResult(int sessions, int ghosts) {
-}
