@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.function.ToLongFunction;
 import org.sacip.agent.handover.HandoverView;
 import org.sacip.agent.handover.MoveOutcome;
-import org.sacip.agent.handover.SessionState;
+import org.sacip.control.SessionState;
 import org.sacip.agent.move.MoveKind;
 import org.sacip.agent.peer.protocol.DropReason;
 import org.sacip.agent.peer.protocol.MessageCounters;

@@ -25,7 +25,7 @@ import org.sacip.agent.datapath.DataPathSettings;
 import org.sacip.agent.datapath.Ghost;
 import org.sacip.agent.datapath.Remapping;
 import org.sacip.agent.handover.HandoverStore;
-import org.sacip.agent.handover.SessionState;
+import org.sacip.control.SessionState;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sacip.control.ControlCommand;
 import org.sacip.lab.Lab;
 import org.sacip.lab.agent.AgentSession;
 import org.sacip.lab.agent.Agents;
@@ -95,7 +96,7 @@ class ReloadTest {
             a.awaitLogLine("reloaded " + a.config() + ": peers all -> 198.18.99.0/24", RELOAD_LIMIT);
             GapStream.open(lab, "198.18.2.2", 5003);
             Eventually.await(MOVE_LIMIT, () -> binding(a, GapStream.SERVER + ":5003"), "not-managed"::equals,
-                    () -> "A's session to port 5003 unbound as not managed: " + a.control().request("sessions"));
+                    () -> "A's session to port 5003 unbound as not managed: " + a.control().request(ControlCommand.SESSIONS));
             assertTrue(a.control().sessions().contains(moved), "the moved session after the reload of peers: "
                     + a.control().sessions());
 
@@ -107,7 +108,7 @@ class ReloadTest {
 
     /** The binding column of A's session to {@code remote} (null while A does not list it). */
     private static String binding(ServiceAgent agent, String remote) {
-        for (JsonNode row : agent.control().request("sessions")) {
+        for (JsonNode row : agent.control().request(ControlCommand.SESSIONS)) {
             if (row.path("remote").asText().equals(remote)) {
                 return row.path("binding").asText();
             }

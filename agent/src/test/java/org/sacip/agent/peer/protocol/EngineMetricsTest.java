@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.sacip.agent.handover.HandoverView;
 import org.sacip.agent.handover.MoveOutcome;
-import org.sacip.agent.handover.SessionState;
+import org.sacip.control.SessionState;
 import org.sacip.agent.metrics.AgentMetrics;
 import org.sacip.agent.metrics.MetricLabels;
 import org.sacip.agent.metrics.MetricSources;
