@@ -61,7 +61,11 @@ public final class AgentProcess implements AutoCloseable {
     public static AgentProcess start(String namespace, List<String> launcher, Path socket, Path stateDirectory,
             Path log, List<String> arguments, Map<String, String> environment) {
         Objects.requireNonNull(namespace, "namespace");
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        // With the default handling of the signals a service manager sends, as systemd starts a service: a shell
+        // that runs the tests in the background (nohup, `&` without job control) passes SIGHUP and SIGINT on
+        // ignored, and the JVM then never sees them (no reload, no stop on SIGINT).
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP,INT,TERM", "ip", "netns", "exec",
+                namespace));
         command.addAll(launcher);
         command.addAll(List.of("--control-socket", socket.toString(), "--state-dir", stateDirectory.toString()));
         command.addAll(arguments);

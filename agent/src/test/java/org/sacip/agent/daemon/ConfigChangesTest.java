@@ -52,7 +52,8 @@ class ConfigChangesTest {
             "close-legacy-sessions = yes", "control-group = sacip", "log-level = warn", "max-keys = 1000",
             "max-keys-per-prefix = 3", "key-idle-keep = 5m", "hello-rate = 9", "handshake-rate = 9",
             "handshake-rate-per-prefix = 9", "mark-mask = 0x00f00000", "nflog-group = 7",
-            "source-route-tables = 5000-5099", "source-route-priority = 30000"};
+            "source-route-tables = 5000-5099", "source-route-priority = 30000", "metrics = on",
+            "metrics-listen = 127.0.0.1:9999"};
         for (String line : lines) {
             String key = line.substring(0, line.indexOf(' '));
             assertEquals(List.of(key), ConfigChanges.between(AgentConfig.defaults(), ConfigFile.parse("x", line)),
