@@ -4,35 +4,61 @@ import java.util.List;
 import org.sacip.lab.Lab;
 
 /**
- * The TCP segments a host's kernel retransmitted ({@code RetransSegs} of the {@code Tcp:} lines of
- * {@code /proc/net/snmp}, what {@code nstat TcpRetransSegs} reports), read inside the host's namespace: every TCP
- * socket there counts, and in the lab the stream under test is the only TCP connection of its hosts.
+ * What a host's kernel retransmitted, read inside the host's namespace (every TCP socket there counts; in the lab
+ * the stream under test is the only TCP connection of its hosts): {@code RetransSegs} of /proc/net/snmp (what
+ * {@code nstat TcpRetransSegs} reports), the tail loss probes among them ({@code TCPLossProbes}) and the segments
+ * the peer reported as duplicates with a D-SACK ({@code TCPDSACKRecvSegs} of /proc/net/netstat, RFC 2883).
+ *
+ * <p>A retransmission the peer reported as a duplicate was not a loss: its original had arrived. On a loaded machine
+ * a delayed ACK can fire a tail loss probe (two smoothed round trips plus two jiffies, a few milliseconds in the lab)
+ * with nothing lost; the D-SACK tells such a probe apart from a segment the network dropped.
  */
-final class TcpRetransmissions {
-    private TcpRetransmissions() {
-    }
+record TcpRetransmissions(long retransmitted, long lossProbes, long reportedDuplicate) {
 
-    /** The namespace's count now. */
-    static long of(Lab lab, String host) {
-        return parse(lab.run(host, "cat", "/proc/net/snmp"));
+    /** The namespace's counts now. */
+    static TcpRetransmissions of(Lab lab, String host) {
+        return parse(lab.run(host, "cat", "/proc/net/snmp"), lab.run(host, "cat", "/proc/net/netstat"));
     }
 
     /** The counts of several hosts, in their order. */
-    static long[] of(Lab lab, List<String> hosts) {
-        return hosts.stream().mapToLong(host -> of(lab, host)).toArray();
+    static List<TcpRetransmissions> of(Lab lab, List<String> hosts) {
+        return hosts.stream().map(host -> of(lab, host)).toList();
     }
 
-    /** RetransSegs from the text of /proc/net/snmp: a header line and a value line, both starting "Tcp:". */
-    static long parse(String snmp) {
-        List<String> tcp = snmp.lines().filter(line -> line.startsWith("Tcp:")).toList();
-        if (tcp.size() != 2) {
-            throw new AssertionError("/proc/net/snmp has no Tcp header and value lines: " + snmp);
+    /** The counts from the texts of /proc/net/snmp and /proc/net/netstat. */
+    static TcpRetransmissions parse(String snmp, String netstat) {
+        return new TcpRetransmissions(counter(snmp, "Tcp:", "RetransSegs"),
+                counter(netstat, "TcpExt:", "TCPLossProbes"), counter(netstat, "TcpExt:", "TCPDSACKRecvSegs"));
+    }
+
+    /** What changed since {@code before}. */
+    TcpRetransmissions since(TcpRetransmissions before) {
+        return new TcpRetransmissions(retransmitted - before.retransmitted, lossProbes - before.lossProbes,
+                reportedDuplicate - before.reportedDuplicate);
+    }
+
+    /** Retransmitted segments the peer did not report as duplicates: segments that were (or may have been) lost. */
+    long notReportedDuplicate() {
+        return Math.max(0, retransmitted - reportedDuplicate);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%d retransmitted (%d tail loss probes), %d reported as duplicates by the peer",
+                retransmitted, lossProbes, reportedDuplicate);
+    }
+
+    /** A counter of a /proc/net file whose sections are a header line and a value line with the same prefix. */
+    private static long counter(String text, String prefix, String name) {
+        List<String> lines = text.lines().filter(line -> line.startsWith(prefix)).toList();
+        if (lines.size() != 2) {
+            throw new AssertionError("no " + prefix + " header and value lines: " + text);
         }
-        List<String> names = List.of(tcp.get(0).trim().split("\\s+"));
-        String[] values = tcp.get(1).trim().split("\\s+");
-        int column = names.indexOf("RetransSegs");
+        List<String> names = List.of(lines.get(0).trim().split("\\s+"));
+        String[] values = lines.get(1).trim().split("\\s+");
+        int column = names.indexOf(name);
         if (column < 0 || column >= values.length) {
-            throw new AssertionError("/proc/net/snmp has no RetransSegs: " + tcp);
+            throw new AssertionError("no " + name + " in " + lines);
         }
         return Long.parseLong(values[column]);
     }
