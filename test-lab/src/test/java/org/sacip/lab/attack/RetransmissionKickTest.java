@@ -27,7 +27,7 @@ import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
 
 /**
- * The retransmission kick (docs/DATAPATH.md) after a break-before-make move with a 0.3 s outage, while a verified
+ * The retransmission kick (docs/DATAPATH.md) after a break-before-make move with a 1.5 s outage, while a verified
  * stream (counters both ways, checked in order) runs from A's address X to B. During the outage both sockets'
  * retransmissions are lost and their timers back off. Once the move converged, each agent kicks its own socket:
  * each end looks at its own socket once; over IPv4 at least one of them, still waiting for its backed-off timer, is
@@ -37,8 +37,13 @@ import org.sacip.lab.topology.TopologyKind;
  */
 class RetransmissionKickTest {
     private static final int STREAM_PORT = 5001;
-    /** The outage: longer than the first retransmission timeout (0.2 s at least), so every timer has backed off. */
-    private static final long OUTAGE_MS = 300;
+    /**
+     * The outage. Both ends' timers back off during it (retransmissions 0.2, 0.6 and 1.4 s after the first loss, at
+     * the 0.2 s minimum timeout) and the next one is due only 3 s after it: a window of 1.5 s for the move to
+     * converge and the kick to look while both sockets still wait. With a 0.3 s outage the 0.6 s retransmission came
+     * only 0.3 s after it, and a move that converged slower on a loaded machine found both sockets already idle.
+     */
+    private static final long OUTAGE_MS = 1_500;
     private static final long MOVE_LIMIT_MS = 15_000;
     private static final long KICK_LIMIT_MS = 10_000;
     private static final long FLOW_LIMIT_MS = 15_000;
