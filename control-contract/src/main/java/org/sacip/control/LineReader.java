@@ -69,10 +69,13 @@ final class LineReader implements AutoCloseable {
         if (timeout == null) {
             selector.select();
         } else {
-            long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
-            if (leftMillis <= 0 || selector.select(leftMillis) == 0 && System.nanoTime() >= deadline) {
+            long leftNanos = deadline - System.nanoTime();
+            if (leftNanos <= 0) {
                 throw new ProtocolException("no reply from the agent within " + describe(timeout));
             }
+            // Rounded up: rounded down, the last partial millisecond became 0 and the reader gave up before the
+            // deadline. The caller reads again and comes back here, so a wake-up without data just loops.
+            selector.select((leftNanos + 999_999) / 1_000_000);
         }
         selector.selectedKeys().clear();
     }
