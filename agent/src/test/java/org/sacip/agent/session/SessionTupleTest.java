@@ -1,0 +1,62 @@
+package org.sacip.agent.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SessionTupleTest {
+    private static final InetAddress LOCAL = address("198.18.1.2");
+
+    @Test
+    void manySessionsFromOneAddressToManyPeersHaveDistinctHashes() {
+        // 100 peers x 1,000 consecutive local ports: under the record's own hash a port one higher and a peer one
+        // lower collided, and these 100,000 tuples shared some 1,100 hashes.
+        Set<Integer> hashes = new HashSet<>();
+        int tuples = 0;
+        for (int peer = 0; peer < 100; peer++) {
+            InetAddress remote = address("198.18.10." + (2 + peer));
+            for (int port = 40_000; port < 41_000; port++) {
+                hashes.add(tcp(LOCAL, port, remote, 5001).hashCode());
+                tuples++;
+            }
+        }
+        assertTrue(hashes.size() > tuples * 0.99, hashes.size() + " distinct hashes for " + tuples + " tuples");
+    }
+
+    @Test
+    void equalTuplesAreEqualWithEqualHashesAndAnyFieldTellsThemApart() {
+        SessionTuple tuple = tcp(LOCAL, 40_000, address("198.18.10.2"), 22);
+        SessionTuple same = tcp(address("198.18.1.2"), 40_000, address("198.18.10.2"), 22);
+        assertEquals(tuple, same);
+        assertEquals(tuple.hashCode(), same.hashCode());
+        assertNotEquals(tuple, new SessionTuple(SessionProtocol.UDP, tuple.local(), tuple.remote()));
+        assertNotEquals(tuple, tcp(LOCAL, 40_001, address("198.18.10.2"), 22));
+        assertNotEquals(tuple, tcp(LOCAL, 40_000, address("198.18.10.3"), 22));
+        assertNotEquals(tuple, tcp(LOCAL, 40_000, address("198.18.10.2"), 23));
+    }
+
+    @Test
+    void bothEndsMustBeOfOneIpVersion() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> tcp(LOCAL, 40_000, address("2001:db8::2"), 22));
+        assertTrue(e.getMessage().contains("are not of the same IP version"), e.getMessage());
+    }
+
+    private static SessionTuple tcp(InetAddress local, int localPort, InetAddress remote, int remotePort) {
+        return new SessionTuple(SessionProtocol.TCP, new Endpoint(local, localPort), new Endpoint(remote, remotePort));
+    }
+
+    private static InetAddress address(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
