@@ -51,9 +51,11 @@ class LosslessMoveTest {
             TcpRetransmissions atA = after.get(0).since(before.get(0));
             TcpRetransmissions atB = after.get(1).since(before.get(1));
             // A's log says when the agent planned the move and when B confirmed it.
-            String report = String.format("%s make-before-break, route first (%s): A %s; B %s; stream %s, longest gap %d ms, lost %d, corrupted %d; the move took %d ms from link up"
-                    + " to link down%n%s%n%s", family, move.commands(), atA, atB, figures.verdict().label(), figures.maxGapMs(), figures.bytesLost(),
-                    figures.bytesCorrupted(), move.endMs() - move.startMs(), lab.movesAtA(), sessions);
+            String report = String.format("%s make-before-break, route first (%s): A %s; B %s; stream %s, longest"
+                    + " gap %d ms, lost %d, corrupted %d; the move took %d ms from link up to link down%n%s%n%s",
+                    family, move.commands(), atA, atB, figures.verdict().label(), figures.maxGapMs(),
+                    figures.bytesLost(), figures.bytesCorrupted(), move.endMs() - move.startMs(), lab.movesAtA(),
+                    sessions);
             System.out.println(report);
             assertAll(
                     () -> assertEquals("survived", figures.verdict().label(), report),

@@ -15,9 +15,9 @@ import org.sacip.lab.Lab;
  */
 record TcpRetransmissions(long retransmitted, long lossProbes, long reportedDuplicate) {
 
-    /** The namespace's counts now. */
+    /** The namespace's counts now, both files read by one process. */
     static TcpRetransmissions of(Lab lab, String host) {
-        return parse(lab.run(host, "cat", "/proc/net/snmp"), lab.run(host, "cat", "/proc/net/netstat"));
+        return parse(lab.run(host, "cat", "/proc/net/snmp", "/proc/net/netstat"));
     }
 
     /** The counts of several hosts, in their order. */
@@ -25,10 +25,11 @@ record TcpRetransmissions(long retransmitted, long lossProbes, long reportedDupl
         return hosts.stream().map(host -> of(lab, host)).toList();
     }
 
-    /** The counts from the texts of /proc/net/snmp and /proc/net/netstat. */
-    static TcpRetransmissions parse(String snmp, String netstat) {
-        return new TcpRetransmissions(counter(snmp, "Tcp:", "RetransSegs"),
-                counter(netstat, "TcpExt:", "TCPLossProbes"), counter(netstat, "TcpExt:", "TCPDSACKRecvSegs"));
+    /** The counts from the text of /proc/net/snmp and /proc/net/netstat, one after the other. */
+    static TcpRetransmissions parse(String snmpAndNetstat) {
+        return new TcpRetransmissions(counter(snmpAndNetstat, "Tcp:", "RetransSegs"),
+                counter(snmpAndNetstat, "TcpExt:", "TCPLossProbes"),
+                counter(snmpAndNetstat, "TcpExt:", "TCPDSACKRecvSegs"));
     }
 
     /** What changed since {@code before}. */
