@@ -187,14 +187,16 @@ public final class Handover implements HandoverPort, AutoCloseable {
      */
     public CompletableFuture<Void> execute(MovePlan plan) {
         CompletableFuture<Void> ready = new CompletableFuture<>();
+        Instant posted = clock.instant();
         post(() -> {
-            executeNow(plan);
+            executeNow(plan, posted);
             ready.complete(null);
         });
         return ready;
     }
 
-    private void executeNow(MovePlan plan) throws DataPathException {
+    private void executeNow(MovePlan plan, Instant posted) throws DataPathException {
+        Instant started = clock.instant();
         InetAddress original = plan.original();
         boolean home = plan.kind() == MoveKind.RETURN_HOME;
         localMoves.put(original, new LocalMove(plan.newActive(), plan.kind(), plan.seenAt(),
@@ -206,6 +208,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         }
         Set<SessionTuple> touched = new LinkedHashSet<>(byLocal.getOrDefault(original, Set.of()));
         commitTouched(touched, Set.of());
+        Instant committed = clock.instant();
         moves++;
         // The lineages that hold sessions here must confirm: the convergence time runs until they all answered.
         // One that already confirmed this address hears nothing new (the address left after a route change had
@@ -223,11 +226,14 @@ public final class Handover implements HandoverPort, AutoCloseable {
         MoveProgress running = progress.get(original);
         Instant since = running != null && running.newActive.equals(plan.newActive()) ? running.seenAt
                 : plan.seenAt();
-        LOG.info("move {} (was {}) -> {} on {} ({}): {} session(s), {} bound to {} key(s); planned in {} ms",
-                text(original), text(plan.previousActive()), text(plan.newActive()), plan.interfaceName(),
-                plan.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), touched.size(),
-                touched.stream().filter(bindings::containsKey).count(), waiting.size(),
-                Duration.between(plan.seenAt(), clock.instant()).toMillis());
+        // Where the time from the event went: finding the sessions, waiting behind other changes, the data path.
+        LOG.info("move {} (was {}) -> {} on {} ({}): {} session(s), {} bound to {} key(s); planned in {} ms (found in {}"
+                + " ms, queued {} ms, data path {} ms)", text(original), text(plan.previousActive()),
+                text(plan.newActive()), plan.interfaceName(), plan.kind().name().toLowerCase(Locale.ROOT).replace('_',
+                        '-'), touched.size(), touched.stream().filter(bindings::containsKey).count(), waiting.size(),
+                Duration.between(plan.seenAt(), committed).toMillis(), Duration.between(plan.seenAt(), posted)
+                        .toMillis(), Duration.between(posted, started).toMillis(), Duration.between(started,
+                                committed).toMillis());
         events.publish(EventType.MOVE, "move " + text(original) + " -> " + text(plan.newActive()), Map.of("original",
                 text(original), "previous", text(plan.previousActive()), "active", text(plan.newActive()),
                 "interface", plan.interfaceName(), "kind", plan.kind().name(), "sessions",
