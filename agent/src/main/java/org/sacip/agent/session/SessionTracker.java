@@ -169,8 +169,16 @@ public final class SessionTracker implements AutoCloseable {
      * waiting to run share it: a burst of new addresses costs one dump, not one each.
      */
     public void redump(String why) {
+        redumpAfter(Duration.ZERO, why);
+    }
+
+    /**
+     * As {@link #redump}, after {@code delay}: a dump that would compete with a move for the CPU (a new address
+     * comes with the move to it) waits until the move is in the data path.
+     */
+    public void redumpAfter(Duration delay, String why) {
         if (redumpPending.compareAndSet(false, true)) {
-            post(() -> {
+            schedule(delay, () -> {
                 redumpPending.set(false);
                 dump(why);
             });
