@@ -134,6 +134,7 @@ public final class ManySessionsConvergenceBenchmark {
                 done.add(mover.move(i));
             }
             Pause.ms(settleMs);
+            printWaitingSockets(lab);
 
             endpoints.forEach(e -> e.send("quiesce"));
             long quiescedAt = 0;
@@ -203,6 +204,42 @@ public final class ManySessionsConvergenceBenchmark {
                 + ". silence: the longest on any session from a move to the next; each session sends every "
                 + intervalMs + " ms, so about that much is no handover at all.");
         out.flush();
+    }
+
+    /**
+     * Sockets still backing off after the settle time, with what conntrack and the agents' maps hold for them: a stall
+     * in this report then says where the packets go, not only that they stopped.
+     */
+    private void printWaitingSockets(Lab lab) {
+        for (String host : List.of("a", "b")) {
+            List<String> waiting = lab.run(host, "ss", "-tinHO", "state", "established").lines()
+                    .filter(l -> l.contains(" backoff:")).toList();
+            out.println("  " + host + ": " + waiting.size() + " established socket(s) backing off after the moves");
+            waiting.stream().limit(3).forEach(l -> out.println("    " + l.trim().replaceAll("\\s+", " ")));
+            for (String line : waiting.stream().limit(3).toList()) {
+                String[] fields = line.trim().split("\\s+");
+                String local = fields[2];
+                String port = local.substring(local.lastIndexOf(':') + 1);
+                for (String where : List.of("a", "b")) {
+                    String tracked = lab.run(where, "sh", "-c", "conntrack -L -p tcp 2>/dev/null | grep -w " + port
+                            + " || true");
+                    tracked.lines().forEach(t -> out.println("    conntrack " + where + ": " + t));
+                    String mapped = lab.run(where, "sh", "-c", "nft list ruleset 2>/dev/null | grep -w " + port
+                            + " || true");
+                    mapped.lines().forEach(t -> out.println("    nft " + where + ": " + around(t, port)));
+                }
+            }
+        }
+        out.flush();
+    }
+
+    /** The part of an nft line (maps list many elements per line) around a port. */
+    private static String around(String line, String port) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + port + "\\b").matcher(line);
+        if (!m.find()) {
+            return line.trim();
+        }
+        return line.substring(Math.max(0, m.start() - 80), Math.min(line.length(), m.end() + 80)).trim();
     }
 
     /** A client connection still silent at the end, for longer than a stall: one stalled session each. */
