@@ -22,9 +22,12 @@ public enum SessionState {
     /** Remapped, but its key is gone: nothing moves it any more. */
     FROZEN;
 
+    /** Computed once: every saved and listed session writes it (100,000 lowercase copies per state file). */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** The state of a wire name, in any case; a clear IllegalArgumentException for anything else. */
