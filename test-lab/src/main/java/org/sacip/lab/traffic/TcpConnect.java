@@ -33,10 +33,27 @@ public final class TcpConnect {
 
     /** Connects now. */
     public static Socket connectNow(EndpointOptions options) throws IOException {
-        Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(options.address("bind"), 0));
+        Socket socket = bound(options);
         socket.connect(options.socket("connect"), CONNECT_TIMEOUT_MS);
         return socket;
+    }
+
+    /** A socket bound to the {@code bind} address, not connected yet. */
+    public static Socket bound(EndpointOptions options) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(options.address("bind"), 0));
+        return socket;
+    }
+
+    /** Connects a socket from {@link #bound}; closes it when that fails. */
+    public static Socket connect(Socket socket, EndpointOptions options) throws IOException {
+        try {
+            socket.connect(options.socket("connect"), CONNECT_TIMEOUT_MS);
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     public static ServerSocket listen(EndpointOptions options) throws IOException {
