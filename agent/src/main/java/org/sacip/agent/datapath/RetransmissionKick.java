@@ -60,6 +60,8 @@ public final class RetransmissionKick implements AutoCloseable {
     /** How long the kick looks for the kernel's answer to its errors. */
     private static final java.time.Duration EFFECT_WAIT = java.time.Duration.ofMillis(20);
     private static final java.time.Duration EFFECT_POLL = java.time.Duration.ofMillis(1);
+    /** The most peers one dump names in its filter (about 32 octets each for IPv6). */
+    static final int MAX_FILTERED_PEERS = 256;
 
     /**
      * What became of the sockets of converged moves since the agent started: kicked (errors sent), of those
@@ -244,14 +246,23 @@ public final class RetransmissionKick implements AutoCloseable {
         return String.join(", ", addresses.stream().map(AddressText::of).toList());
     }
 
-    /** The TCP sockets between the local address and the peers, with their tcp_info: one filtered dump. */
+    /**
+     * The TCP sockets between the local address and the peers, with their tcp_info: one filtered dump. Beyond
+     * {@link #MAX_FILTERED_PEERS} peers, all the sockets of the local address (the caller picks its sessions): the
+     * filter grows by a condition per peer, and the kernel takes at most 64 KiB of it.
+     */
     private List<SocketInfo> sockets(InetAddress localOriginal, Set<InetAddress> peerOriginals)
             throws NetlinkException {
-        SocketFilter anyPeer = null;
-        for (InetAddress peer : peerOriginals) {
-            anyPeer = anyPeer == null ? SocketFilter.remoteAddress(peer) : anyPeer.or(SocketFilter.remoteAddress(peer));
+        SocketFilter ours = SocketFilter.localAddress(localOriginal);
+        if (peerOriginals.size() <= MAX_FILTERED_PEERS) {
+            SocketFilter anyPeer = null;
+            for (InetAddress peer : peerOriginals) {
+                anyPeer = anyPeer == null ? SocketFilter.remoteAddress(peer)
+                        : anyPeer.or(SocketFilter.remoteAddress(peer));
+            }
+            ours = ours.and(anyPeer);
         }
-        Optional<SocketFilter> filter = Optional.of(SocketFilter.localAddress(localOriginal).and(anyPeer));
+        Optional<SocketFilter> filter = Optional.of(ours);
         // An IPv4 session may be held by a dual-stack IPv6 socket (Java's, for one): the IPv6 dump lists it with
         // its v4-mapped tuple, and its errors come through IPv4's tcp_v4_err all the same.
         return localOriginal.getAddress().length == 4

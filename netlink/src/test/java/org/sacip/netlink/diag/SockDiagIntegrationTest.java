@@ -145,6 +145,33 @@ class SockDiagIntegrationTest {
     }
 
     @Test
+    void aLocalAddressAndAnyOfSeveralPeersSelectsExactlyTheirConnections() throws Exception {
+        try (TestNamespace ns = namespaceWithLoopbackAddresses();
+                SockDiagClient diag = SockDiagClient.open(ns.netNamespace());
+                Connections toTwo = new Connections(ns, "198.18.0.2");
+                Connections toThree = new Connections(ns, "198.18.0.3");
+                Connections toOne = new Connections(ns, "198.18.0.1")) {
+            Set<String> wanted = new HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                wanted.add(tuple(toTwo.connectFrom(ns, "198.18.0.1")));
+                toThree.connectFrom(ns, "198.18.0.1");
+                wanted.add(tuple(toOne.connectFrom(ns, "198.18.0.1")));
+                toTwo.connectFrom(ns, "198.18.0.3");
+            }
+            // As the retransmission kick asks: our address, and a chain of peers (one of them has no connection).
+            SocketFilter anyPeer = SocketFilter.remoteAddress(InetAddress.getByName("198.18.0.2"))
+                    .or(SocketFilter.remoteAddress(InetAddress.getByName("198.18.0.9")))
+                    .or(SocketFilter.remoteAddress(InetAddress.getByName("198.18.0.1")));
+            List<SocketInfo> found = diag.dump(TransportProtocol.TCP, ESTABLISHED, Optional.of(
+                    SocketFilter.localAddress(InetAddress.getByName("198.18.0.1")).and(anyPeer)));
+            // Accepted sockets of 198.18.0.1 with 198.18.0.1 match too: both ends of those connections are ours.
+            Set<String> expected = new HashSet<>(wanted);
+            toOne.accepted.forEach(socket -> expected.add(tuple(socket)));
+            assertEquals(expected, tuples(found));
+        }
+    }
+
+    @Test
     void udpAndIpv6SocketsAreDumpedWithTheirTuples() throws Exception {
         try (TestNamespace ns = namespaceWithLoopbackAddresses();
                 SockDiagClient diag = SockDiagClient.open(ns.netNamespace());
