@@ -87,7 +87,7 @@ public final class RetransmissionKick implements AutoCloseable {
     private final SockDiagClient diag;
     private final ExecutorService thread;
     private final Map<SessionTuple, Opening> openings = new ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentLinkedQueue<Converged> converged =
+    private final java.util.concurrent.ConcurrentLinkedQueue<Converged> waiting =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicLong kicked = new AtomicLong();
     private final AtomicLong reverted = new AtomicLong();
@@ -181,7 +181,7 @@ public final class RetransmissionKick implements AutoCloseable {
         }
         LOG.debug("move of {} with {} converged: {} TCP session(s) to look at", text(localOriginal),
                 text(peerOriginal), moved.size());
-        converged.add(new Converged(localOriginal, peerOriginal, moved, System.nanoTime()));
+        waiting.add(new Converged(localOriginal, peerOriginal, moved, System.nanoTime()));
         try {
             thread.execute(this::kickConverged);
         } catch (RejectedExecutionException e) {
@@ -196,7 +196,7 @@ public final class RetransmissionKick implements AutoCloseable {
      */
     private void kickConverged() {
         Map<InetAddress, List<Converged>> byLocal = new java.util.LinkedHashMap<>();
-        for (Converged next = converged.poll(); next != null; next = converged.poll()) {
+        for (Converged next = waiting.poll(); next != null; next = waiting.poll()) {
             byLocal.computeIfAbsent(next.localOriginal(), a -> new java.util.ArrayList<>()).add(next);
         }
         byLocal.forEach(this::kick);

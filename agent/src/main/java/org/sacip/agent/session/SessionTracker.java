@@ -174,7 +174,7 @@ public final class SessionTracker implements AutoCloseable {
 
     /**
      * As {@link #redump}, after {@code delay}: a dump that would compete with a move for the CPU (a new address
-     * comes with the move to it) waits until the move is in the data path.
+     * comes with the move to it) leaves the move that long to reach the data path first.
      */
     public void redumpAfter(Duration delay, String why) {
         if (redumpPending.compareAndSet(false, true)) {
