@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +98,7 @@ final class AgentControl implements ControlApi {
             String key = row.lineage().orElse(null);
             String binding = row.lineage().isPresent() ? "bound"
                     : row.unboundBecause().orElse(engine.unbound().getOrDefault(tuple, "unknown"));
-            rows.add(new SessionRow(tuple.protocol().name().toLowerCase(Locale.ROOT), tuple.local().toString(),
+            rows.add(new SessionRow(tuple.protocol().text(), tuple.local().toString(),
                     tuple.remote().toString(), new Endpoint(remapping.activeLocal(), tuple.local().port()).toString(),
                     new Endpoint(remapping.sendFrom(), tuple.local().port()).toString(),
                     new Endpoint(remapping.activeRemote(), tuple.remote().port()).toString(), row.state(),

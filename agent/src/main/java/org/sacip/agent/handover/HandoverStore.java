@@ -40,9 +40,6 @@ public final class HandoverStore {
     public static final String FILE_NAME = "handovers.json";
     private static final String FORMAT = "sacip-handovers-2";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The "proto" texts, by ordinal. */
-    private static final String[] PROTOCOLS = java.util.Arrays.stream(SessionProtocol.values())
-            .map(p -> p.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
     /** One saved session: its remapping (an identity when the wire carries the original tuple) and state. */
     public record Saved(SessionTuple tuple, Remapping remapping, SessionState state, Instant since) {
@@ -82,7 +79,7 @@ public final class HandoverStore {
         PrivateFiles.replace(file, out -> StreamedJson.write(out, JSON, root, "sessions", state.sessions(),
                 (json, saved) -> {
                     SessionTuple tuple = saved.tuple();
-                    json.writeStringField("proto", PROTOCOLS[tuple.protocol().ordinal()]);
+                    json.writeStringField("proto", tuple.protocol().text());
                     json.writeStringField("local", addresses.computeIfAbsent(tuple.local().address(),
                             AddressText::of));
                     json.writeNumberField("local_port", tuple.local().port());

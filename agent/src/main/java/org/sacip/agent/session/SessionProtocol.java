@@ -6,12 +6,20 @@ public enum SessionProtocol {
     UDP(17);
 
     private final int number;
+    /** Lowercase, as state files, the control API and logs write it; computed once (100,000 sessions per file). */
+    private final String text;
 
     SessionProtocol(int number) {
         this.number = number;
+        this.text = name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public int number() {
         return number;
+    }
+
+    /** "tcp" or "udp". */
+    public String text() {
+        return text;
     }
 }

@@ -40,6 +40,6 @@ public record SessionTuple(SessionProtocol protocol, Endpoint local, Endpoint re
 
     @Override
     public String toString() {
-        return protocol.name().toLowerCase(java.util.Locale.ROOT) + " " + local + " -> " + remote;
+        return protocol.text() + " " + local + " -> " + remote;
     }
 }

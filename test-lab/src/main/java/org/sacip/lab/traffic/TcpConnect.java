@@ -33,9 +33,7 @@ public final class TcpConnect {
 
     /** Connects now. */
     public static Socket connectNow(EndpointOptions options) throws IOException {
-        Socket socket = bound(options);
-        socket.connect(options.socket("connect"), CONNECT_TIMEOUT_MS);
-        return socket;
+        return connect(bound(options), options);
     }
 
     /** A socket bound to the {@code bind} address, not connected yet. */

@@ -140,7 +140,7 @@ public final class EngineStore implements AutoCloseable {
         // The bindings (one per session, 100,000 of them at scale) are streamed, never built as a tree.
         PrivateFiles.replace(file, out -> StreamedJson.write(out, JSON, root, "bindings", snapshot.bindings(),
                 (json, b) -> {
-                    json.writeStringField("proto", b.session().protocol().name().toLowerCase(Locale.ROOT));
+                    json.writeStringField("proto", b.session().protocol().text());
                     json.writeStringField("local", AddressText.of(b.session().local().address()));
                     json.writeNumberField("local_port", b.session().local().port());
                     json.writeStringField("remote", AddressText.of(b.session().remote().address()));
