@@ -47,10 +47,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds the sessions of this host's addresses from kernel events, not by polling: conntrack tells when a connection
  * is established (TCP) or answered (UDP) and when it ends; the ruleset's log rules (nfnetlink_log) tell who opened it
- * and the proof of its opening. A full dump runs at start, after lost events (an overrun of either socket), and
- * as a safety net every {@link #SAFETY_DUMP} — the only work that grows with the number of sessions while idle, and
- * the only way flows conntrack does not see ({@code notrack}) are found. Two reader threads feed one tracker thread,
- * which owns the state and calls the listener.
+ * and the proof of its opening. A session conntrack forgets while its socket lives (a TCP connection, a UDP socket
+ * connected to the peer) goes on until the kernel reports that socket destroyed ({@link ClosingSockets}). A full dump
+ * runs at start, after lost events (an overrun of any event socket), and as a safety net every {@link #SAFETY_DUMP}
+ * — the only work that grows with the number of sessions while idle, and the only way flows conntrack does not see
+ * ({@code notrack}) are found. Two reader threads (three while sessions are held by their sockets) feed one tracker
+ * thread, which owns the state and calls the listener.
  */
 public final class SessionTracker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionTracker.class);
@@ -95,15 +97,18 @@ public final class SessionTracker implements AutoCloseable {
     private final OpeningRecords records = new OpeningRecords(RECORDS);
     private final Map<SessionTuple, Waiting> waiting = new LinkedHashMap<>();
     private final Set<SessionTuple> live = new HashSet<>();
+    /** Live sessions conntrack forgot (its idle timeout, conntrack -F) whose socket lives: they end with it. */
+    private final Set<SessionTuple> held = new HashSet<>();
+    private final ClosingSockets closing;
     private boolean flushScheduled;
     private boolean dumped;
     private volatile long overruns;
     private final java.util.concurrent.atomic.AtomicBoolean redumpPending =
             new java.util.concurrent.atomic.AtomicBoolean();
 
-    private SessionTracker(NflogClient nflog, ConntrackEvents conntrackEvents, ConntrackClient conntrack,
-            SockDiagClient sockets, Supplier<Set<InetAddress>> managedAddresses, Predicate<InetAddress> ours,
-            Listener listener, Clock clock) {
+    private SessionTracker(NetNamespace namespace, NflogClient nflog, ConntrackEvents conntrackEvents,
+            ConntrackClient conntrack, SockDiagClient sockets, Supplier<Set<InetAddress>> managedAddresses,
+            Predicate<InetAddress> ours, Listener listener, Clock clock) {
         this.nflog = nflog;
         this.conntrackEvents = conntrackEvents;
         this.conntrack = conntrack;
@@ -112,6 +117,20 @@ public final class SessionTracker implements AutoCloseable {
         this.ours = ours;
         this.listener = listener;
         this.clock = clock;
+        this.closing = new ClosingSockets(namespace, new ClosingSockets.Listener() {
+            @Override
+            public void closed(List<SessionTuple> sockets) {
+                post(() -> socketsClosed(sockets));
+            }
+
+            @Override
+            public void lost() {
+                post(() -> {
+                    overruns++;
+                    dump("lost socket notifications");
+                });
+            }
+        });
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sacip-sessions");
             thread.setDaemon(true);
@@ -146,8 +165,8 @@ public final class SessionTracker implements AutoCloseable {
             opened.add(conntrack);
             SockDiagClient sockets = namespace == null ? SockDiagClient.open() : SockDiagClient.open(namespace);
             opened.add(sockets);
-            SessionTracker tracker = new SessionTracker(nflog, events, conntrack, sockets, managedAddresses, ours,
-                    listener, clock);
+            SessionTracker tracker = new SessionTracker(namespace, nflog, events, conntrack, sockets,
+                    managedAddresses, ours, listener, clock);
             tracker.post(() -> tracker.dump("start"));
             tracker.nflogReader.start();
             tracker.conntrackReader.start();
@@ -274,15 +293,14 @@ public final class SessionTracker implements AutoCloseable {
             boolean tcp = tuple.protocol() == SessionProtocol.TCP;
             boolean closed = tcp && entry.tcpState().map(ENDED_TCP::contains).orElse(false);
             if (event.kind() == ConntrackEvent.Kind.DESTROY || closed) {
-                if (!closed && tcp && live.contains(tuple) && tcpSocketLives(tuple)) {
-                    // Conntrack forgot a connection that still lives (conntrack -F, its idle timeout): the rewriting
-                    // does not need conntrack, so the session goes on.
+                if (!closed && live.contains(tuple) && heldBySocket(tuple)) {
                     continue;
                 }
                 waiting.remove(tuple);
                 if (live.remove(tuple)) {
                     ended.add(tuple);
                 }
+                unhold(tuple);
                 records.forget(tuple);
                 continue;
             }
@@ -311,6 +329,55 @@ public final class SessionTracker implements AutoCloseable {
             listener.opened(opened, false);
         }
         if (!ended.isEmpty()) {
+            listener.ended(ended);
+        }
+    }
+
+    /**
+     * Whether a live session conntrack forgot goes on, held by its socket: a TCP connection in any state but LISTEN,
+     * or a UDP socket connected to exactly the peer (an application's flow with it, paused longer than conntrack's
+     * 30 s or 120 s). The rewriting does not need conntrack. A UDP flow on an unconnected socket ends with its entry:
+     * nothing else says it is still wanted.
+     */
+    private boolean heldBySocket(SessionTuple tuple) {
+        try {
+            // Watching first: a socket that closes after the check below is reported.
+            closing.watch();
+        } catch (NetlinkException e) {
+            LOG.warn("cannot watch sockets close ({}): {} is held until the next dump", e.getMessage(), tuple);
+        }
+        boolean lives = tuple.protocol() == SessionProtocol.TCP ? tcpSocketLives(tuple) : udpSocketConnected(tuple);
+        if (lives) {
+            if (held.add(tuple)) {
+                LOG.debug("{}: conntrack forgot it, its socket lives: held until the socket closes", tuple);
+            }
+        } else {
+            unhold(tuple);
+        }
+        return lives;
+    }
+
+    private void unhold(SessionTuple tuple) {
+        held.remove(tuple);
+        if (held.isEmpty()) {
+            closing.stop();
+        }
+    }
+
+    /** Sockets the kernel destroyed: the sessions they held end. */
+    private void socketsClosed(List<SessionTuple> sockets) {
+        List<SessionTuple> ended = new ArrayList<>();
+        for (SessionTuple tuple : sockets) {
+            if (held.contains(tuple)) {
+                unhold(tuple);
+                if (live.remove(tuple)) {
+                    ended.add(tuple);
+                }
+                records.forget(tuple);
+            }
+        }
+        if (!ended.isEmpty()) {
+            LOG.debug("{} held session(s) ended with their socket", ended.size());
             listener.ended(ended);
         }
     }
@@ -386,6 +453,24 @@ public final class SessionTracker implements AutoCloseable {
         }
     }
 
+    /** Whether a UDP socket of ours is connected to exactly the session's peer from its local endpoint. */
+    private boolean udpSocketConnected(SessionTuple tuple) {
+        try {
+            SocketFilter ports = SocketFilter.localPort(tuple.local().port())
+                    .and(SocketFilter.remotePort(tuple.remote().port()));
+            for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, EnumSet.allOf(TcpState.class),
+                    Optional.of(ports))) {
+                if (tuple.equals(ClosingSockets.connectedTuple(socket))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (NetlinkException e) {
+            LOG.debug("cannot look up the UDP socket of {}: {}", tuple, e.getMessage());
+            return false;
+        }
+    }
+
     /** Whether a UDP socket of ours is bound to the session's local port (its address or the wildcard). */
     private boolean udpSocketOwns(SessionTuple tuple) {
         try {
@@ -407,7 +492,8 @@ public final class SessionTracker implements AutoCloseable {
      * The full picture from the kernel: every live TCP socket of the managed addresses and every answered UDP flow
      * conntrack has for them (oriented by its original direction; one we opened only while a socket of ours still
      * owns the port); what is new is reported opened, what is gone ended. A connected UDP socket proves neither who
-     * sent first nor that anyone answered, so sockets alone never make a UDP session.
+     * sent first nor that anyone answered, so sockets alone never make a UDP session; they only keep a live one
+     * that conntrack forgot ({@link #heldBySocket}).
      */
     private void dump(String why) {
         Instant now = clock.instant();
@@ -422,7 +508,9 @@ public final class SessionTracker implements AutoCloseable {
             // One dump of each table, whatever the number of addresses (a host with 10,000 addresses walked every
             // table 10,000 times).
             Set<Integer> listening = listeningPorts();
-            Set<InetSocketAddress> udpBound = udpBound();
+            Set<InetSocketAddress> udpBound = new HashSet<>();
+            Set<SessionTuple> udpConnected = new HashSet<>();
+            udpSockets(udpBound, udpConnected);
             Map<FlowTuple, ConntrackFlow> tcpFlows = new HashMap<>();
             List<ConntrackFlow> udpFlows = new ArrayList<>();
             for (boolean ipv6 : new boolean[] {false, true}) {
@@ -456,6 +544,15 @@ public final class SessionTracker implements AutoCloseable {
                 }
                 found.putIfAbsent(oriented.get().tuple(), oriented.get().opener());
             }
+            // Live UDP sessions conntrack forgot go on while their socket is connected to the peer (heldBySocket);
+            // one that closes between this dump and the watch is found ended by the next dump.
+            for (SessionTuple tuple : live) {
+                if (tuple.protocol() == SessionProtocol.UDP && !found.containsKey(tuple)
+                        && udpConnected.contains(tuple)) {
+                    found.put(tuple, Opener.UNKNOWN);
+                    held.add(tuple);
+                }
+            }
         } catch (NetlinkException e) {
             LOG.warn("session dump ({}) failed: {}", why, e.getMessage());
             // A retry of its own: the safety net's next round is already scheduled by its loop.
@@ -476,6 +573,17 @@ public final class SessionTracker implements AutoCloseable {
             if (!found.containsKey(tuple)) {
                 live.remove(tuple);
                 ended.add(tuple);
+            }
+        }
+        held.retainAll(live);
+        if (held.isEmpty()) {
+            closing.stop();
+        } else {
+            try {
+                closing.watch();
+            } catch (NetlinkException e) {
+                LOG.warn("cannot watch sockets close ({}): {} held session(s) end at the next dump", e.getMessage(),
+                        held.size());
             }
         }
         boolean initial = !dumped;
@@ -512,16 +620,21 @@ public final class SessionTracker implements AutoCloseable {
         return listening.contains(tuple.local().port()) ? Opener.REMOTE : Opener.LOCAL;
     }
 
-    /** The local endpoints of our UDP sockets (wildcard ones as port only, address 0). */
-    private Set<InetSocketAddress> udpBound() throws NetlinkException {
-        Set<InetSocketAddress> bound = new HashSet<>();
+    /**
+     * From one dump of our UDP sockets: their local endpoints (wildcard ones as port only, address 0) into
+     * {@code bound}, and the tuples of the connected ones into {@code connected}.
+     */
+    private void udpSockets(Set<InetSocketAddress> bound, Set<SessionTuple> connected) throws NetlinkException {
         for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, EnumSet.allOf(TcpState.class),
                 Optional.empty())) {
             InetAddress address = socket.local().getAddress();
             bound.add(address.isAnyLocalAddress() ? new InetSocketAddress(socket.local().getPort())
                     : new InetSocketAddress(address, socket.local().getPort()));
+            SessionTuple tuple = ClosingSockets.connectedTuple(socket);
+            if (tuple != null) {
+                connected.add(tuple);
+            }
         }
-        return bound;
     }
 
     private Set<Integer> listeningPorts() throws NetlinkException {
@@ -595,6 +708,8 @@ public final class SessionTracker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // After the tracker thread stopped: none of its tasks can start a watch again.
+        closing.close();
         nflog.close();
         conntrackEvents.close();
         conntrack.close();

@@ -174,7 +174,7 @@ class SessionTrackerIntegrationTest {
 
     @ParameterizedTest(name = "IPv{0}")
     @ValueSource(ints = {4, 6})
-    void aConnectionConntrackForgetsWhileItsSocketLivesDoesNotEnd(int ipVersion) throws Exception {
+    void aConnectionConntrackForgetsWhileItsSocketLivesEndsOnlyWithTheSocket(int ipVersion) throws Exception {
         RecordedSessions atA = new RecordedSessions("a");
         try (TrackerLab lab = TrackerLab.create("tf");
                 SessionTracker trackerA = lab.track(lab.a(), atA);
@@ -190,6 +190,9 @@ class SessionTrackerIntegrationTest {
                 }
                 assertFalse(atA.ends().contains(kept), "a live connection was reported ended after conntrack -F: "
                         + atA.ends());
+                client.close();
+                accepted.close();
+                atA.awaitEnded(kept, WAIT);
             }
         }
     }
@@ -229,6 +232,42 @@ class SessionTrackerIntegrationTest {
             atB.awaitEnded(reversed(fromA), WAIT);
             assertEquals(1, atA.openingsOf(fromA).size(), "reported once at a: " + atA.openings());
             assertEquals(1, atB.openingsOf(reversed(fromA)).size(), "reported once at b: " + atB.openings());
+        }
+    }
+
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
+    void aUdpFlowOnAConnectedSocketOutlivesItsConntrackEntryUntilTheSocketCloses(int ipVersion) throws Exception {
+        RecordedSessions atA = new RecordedSessions("a");
+        try (TrackerLab lab = TrackerLab.create("tk");
+                SessionTracker trackerA = lab.track(lab.a(), atA);
+                DatagramChannel server = udpSocket(lab.b(), b(ipVersion));
+                DatagramChannel unconnected = udpSocket(lab.a(), a(ipVersion));
+                DatagramChannel connected = udpSocket(lab.a(), a(ipVersion))) {
+            atA.awaitInitialDump(WAIT);
+            connected.connect(server.getLocalAddress());
+            SessionTuple kept = udpExchange(connected, server);
+            SessionTuple forgotten = udpExchange(unconnected, server);
+            atA.awaitOpened(kept, WAIT);
+            atA.awaitOpened(forgotten, WAIT);
+
+            // Conntrack forgets both (as its 30 s or 120 s timeout does when a flow pauses): the flow whose socket is
+            // connected to the peer goes on, the other ends. The events come in order.
+            deleteFlow(lab.a(), kept);
+            deleteFlow(lab.a(), forgotten);
+            atA.awaitEnded(forgotten, WAIT);
+            assertFalse(atA.ends().contains(kept), "ended with its conntrack entry: " + atA.ends());
+
+            // The safety net's dump keeps it too: a session reported after the dump shows the dump was handled.
+            trackerA.redump("test");
+            try (DatagramChannel later = udpSocket(lab.a(), a(ipVersion))) {
+                atA.awaitOpened(udpExchange(later, server), WAIT);
+            }
+            assertFalse(atA.ends().contains(kept), "ended by a dump while its socket lives: " + atA.ends());
+
+            connected.close();
+            atA.awaitEnded(kept, WAIT);
+            assertEquals(1, atA.openingsOf(kept).size(), "reported once: " + atA.openings());
         }
     }
 
