@@ -237,7 +237,11 @@ final class ConnectionLoop implements Runnable {
     }
 
     private void write(RequestConnection connection) throws IOException {
-        connection.channel.write(connection.reply);
+        if (connection.channel.write(connection.reply) > 0) {
+            // A client that reads on, however slowly (a list of 100,000 sessions runs to tens of megabytes), keeps
+            // its reply; one that stops reading loses it.
+            connection.deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
+        }
         if (connection.reply.hasRemaining()) {
             connection.key.interestOps(SelectionKey.OP_WRITE);
         } else {
@@ -262,6 +266,9 @@ final class ConnectionLoop implements Runnable {
                             "the agent did not answer within " + WORK_TIMEOUT.toSeconds() + " s"));
                     break;
                 case WRITING:
+                    LOG.warn("a control reply was abandoned: the client read none of it for {} s ({} of {} bytes"
+                            + " sent)", WRITE_TIMEOUT.toSeconds(), connection.reply.position(),
+                            connection.reply.limit());
                     close(connection);
                     break;
                 default:

@@ -94,6 +94,34 @@ final class ControlClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The next line, read as a slow client does: at most one chunk of 64 KiB, then {@code pause}, again and again.
+     * Fails when the server closes the connection first or the line is not complete within {@code timeout}.
+     */
+    String readLineSlowly(Duration pause, Duration timeout) throws IOException, InterruptedException {
+        long giveUp = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int before = received.size();
+            fill(Math.max(1, Duration.ofNanos(Math.max(0, giveUp - System.nanoTime())).toMillis()));
+            byte[] bytes = received.toByteArray();
+            for (int i = before; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    received.reset();
+                    received.write(bytes, i + 1, bytes.length - i - 1);
+                    return new String(bytes, 0, i, StandardCharsets.UTF_8);
+                }
+            }
+            if (ended) {
+                throw new EOFException("the server closed the connection after " + received.size() + " bytes");
+            }
+            if (System.nanoTime() - giveUp > 0) {
+                throw new AssertionError("no complete line within " + timeout + "; have " + received.size()
+                        + " bytes");
+            }
+            Thread.sleep(pause.toMillis());
+        }
+    }
+
     /** True when the server closes the connection within {@code timeout}, with nothing more to read. */
     boolean endsWithin(Duration timeout) throws IOException {
         long giveUp = System.nanoTime() + timeout.toNanos();

@@ -49,6 +49,26 @@ class ControlServerLoadTest extends RunningControlServer {
     }
 
     @Test
+    void aClientThatReadsALongReplySlowlyButSteadilyGetsAllOfIt() throws Exception {
+        // Tens of megabytes, as 100,000 sessions give, read 64 KiB every 40 ms: longer in all than the 10 s the
+        // server grants a client that stops reading.
+        int rows = 60_000;
+        api.sessionRows = rows;
+        try (ControlClient client = open()) {
+            client.send("{\"v\":1,\"cmd\":\"sessions\"}\n");
+            long started = System.nanoTime();
+            String line = client.readLineSlowly(Duration.ofMillis(40), Duration.ofSeconds(120));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            JsonNode reply = org.sacip.control.ControlJson.MAPPER.readTree(line);
+            assertTrue(reply.get("ok").asBoolean(), line.substring(0, Math.min(200, line.length())));
+            assertEquals(rows, reply.get("data").size(), "every row");
+            assertTrue(took.compareTo(ConnectionLoop.WRITE_TIMEOUT) > 0, "the read was not slower than the write"
+                    + " timeout (" + took + " for " + line.length() + " bytes): the test proves nothing");
+        }
+        statusIsAnswered();
+    }
+
+    @Test
     void fiftySilentClientsDoNotKeepAStatusRequestFromBeingAnswered() throws Exception {
         for (int i = 0; i < 50; i++) {
             open();

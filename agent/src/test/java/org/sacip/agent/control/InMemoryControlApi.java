@@ -27,6 +27,8 @@ final class InMemoryControlApi implements ControlApi {
             "2001:db8::1", "sacip-v2", "0011223344556677", "0011223344556677", 0L, 0, 0, 0, null, null);
     static final GhostRow GHOST = new GhostRow("198.18.0.1", GhostState.ACTIVE, 1);
 
+    /** How many rows {@link #sessions()} lists (all {@link #SESSION}). */
+    volatile int sessionRows = 2;
     volatile RuntimeException statusFailure;
     volatile ControlException flushFailure;
     final AtomicInteger flushes = new AtomicInteger();
@@ -42,7 +44,7 @@ final class InMemoryControlApi implements ControlApi {
 
     @Override
     public List<SessionRow> sessions() {
-        return List.of(SESSION, SESSION);
+        return java.util.Collections.nCopies(sessionRows, SESSION);
     }
 
     @Override
