@@ -59,7 +59,9 @@ public final class SourceRoutePlanner {
             Long installed = installedTables.get(address);
             Placement placement = kernel.placements().get(address);
             if (placement == null) {
-                // X left its interface: its rule stays while it carries sessions, its routes as the kernel keeps them.
+                // X left its interface: its rule stays while it carries sessions, its routes as the kernel keeps them,
+                // and its uplink's default is remembered: X may come back before that default does.
+                Optional.ofNullable(remembered.get(address)).ifPresent(old -> remember.put(address, old));
                 if (installed != null) {
                     tables.put(address, installed);
                     keptAsTheyAre.add(installed);

@@ -182,7 +182,7 @@ public final class SourceRoutes implements AutoCloseable {
             return;
         }
         boolean complete = apply(plan);
-        report(plan);
+        report(plan, now);
         remembered = plan.remembered();
         tables = plan.tables();
         if (!complete) {
@@ -225,7 +225,7 @@ public final class SourceRoutes implements AutoCloseable {
         return complete;
     }
 
-    private void report(SourceRoutePlan plan) {
+    private void report(SourceRoutePlan plan, Set<InetAddress> carrying) {
         Map<InetAddress, Long> before = tables;
         plan.tables().forEach((address, table) -> {
             if (!before.containsKey(address)) {
@@ -236,7 +236,8 @@ public final class SourceRoutes implements AutoCloseable {
             }
         });
         before.keySet().stream().filter(address -> !plan.tables().containsKey(address))
-                .forEach(address -> LOG.info("source route for {} removed (no session left)", AddressText.of(address)));
+                .forEach(address -> LOG.info("source route for {} removed ({})", AddressText.of(address),
+                        carrying.contains(address) ? "no default route known for its uplink" : "no session left"));
         for (InetAddress address : plan.withoutTable()) {
             if (reportedWithoutTable.add(address)) {
                 LOG.warn("no source route for {}: all {} tables of source-route-tables are in use",

@@ -152,6 +152,26 @@ class SourceRoutePlannerTest {
     }
 
     @Test
+    void anAddressThatComesBackToItsUplinkBeforeTheUplinksDefaultRouteKeepsItsTable() {
+        SourceRoutePlan first = plan(Set.of(X), Map.of());
+        carryOut(first);
+        // The link goes down: X leaves it, the kernel drops every route through it, ours included.
+        links.set(1, link(UP1, "up1", false));
+        addresses.removeIf(address -> address.address().equals(X));
+        routes.removeIf(route -> route.outputInterface() == UP1);
+        SourceRoutePlan away = plan(Set.of(X), first.remembered());
+        carryOut(away);
+        // Back: link up and X on it again, and the uplink's default route not yet added (it comes after the address).
+        links.set(1, link(UP1, "up1", true));
+        addresses.add(address(UP1, X, 24));
+        SourceRoutePlan back = plan(Set.of(X), away.remembered());
+        assertEquals(Map.of(X, 5000L), back.tables(), back.toString());
+        assertEquals(List.of(), back.deleteRules(), "X's rule stays");
+        assertEquals(List.of(route("198.18.1.0", 24, null, UP1, 5000), route("0.0.0.0", 0, GW1, UP1, 5000)),
+                back.replaceRoutes(), "its routes come back with the default remembered from before it left");
+    }
+
+    @Test
     void onlyTheAgentsOwnRulesAndRoutesEverGo() {
         RoutingRule theirs = RoutingRule.lookup(2, 1001, 5000, 0).withFrom(IpPrefix.host(Y));
         rules.add(theirs);
