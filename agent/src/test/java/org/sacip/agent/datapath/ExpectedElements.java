@@ -38,6 +38,12 @@ final class ExpectedElements {
         if (ipv4) {
             add(SacipSets.ARP_GHOSTS4, new AddressElement(ghost));
         }
+        return standbyGhost(ghost, holders);
+    }
+
+    /** A standby ghost: only the flows of its holders, ready for the moment it becomes active. */
+    ExpectedElements standbyGhost(InetAddress ghost, SessionTuple... holders) {
+        boolean ipv4 = ghost instanceof Inet4Address;
         for (SessionTuple holder : holders) {
             add(ipv4 ? SacipSets.GHOST_FLOWS4 : SacipSets.GHOST_FLOWS6, new TupleElement(new TupleKey(
                     holder.remote().address(), ghost, holder.protocol().number(), holder.remote().port(),
