@@ -19,8 +19,9 @@ import org.sacip.lab.topology.TopologyKind;
  * a map lookup), then moves make-before-break to its other uplink: the agents remap every one of those sessions (2
  * entries per session on each side). After the move A opens the same two kinds of flow again, which are not remapped. The
  * clients send only while resumed (SIGSTOP/SIGCONT), one flow at a time, remapped and unmapped in turn, a window
- * each; a flow's rate is what A's new uplink sent during its window (octets for TCP, packets for UDP), per pair the
- * ratio remapped / unmapped.
+ * each; a flow's rate is, for TCP, the octets A's new uplink sent during its window (TCP sends only what B
+ * acknowledges), and for UDP the datagrams B's stack delivered to a socket (what A sent can be lost on the way), per
+ * pair the ratio remapped / unmapped.
  */
 final class DataPathRun {
     private static final int TCP_REMAPPED = 5201;
@@ -102,8 +103,9 @@ final class DataPathRun {
         commands.add(PausableIperf.commandLine("a", tcpU) + "   (after the move; then kill -STOP)");
         commands.add(PausableIperf.commandLine("a", udpU) + "   (after the move; then kill -STOP)");
         String ifName = topology.uplink("a", (movesBefore + 1) % 2).ifName();
-        commands.add("a: kill -CONT PID; " + windowMs + " ms; kill -STOP PID; " + DRAIN_MS + " ms; tx octets"
-                + " and packets of " + ifName + " from ip -s -j link show dev " + ifName + " before and after");
+        commands.add("a: kill -CONT PID; " + windowMs + " ms; kill -STOP PID; " + DRAIN_MS + " ms; TCP: tx octets"
+                + " of " + ifName + " from ip -s -j link show dev " + ifName + " before and after; UDP: b's Udp"
+                + " InDatagrams from cat " + UdpCounters.SOURCE + " before and after");
 
         if (recordedAs.equals(labId)) {
             ctx.measuring(labId);
@@ -121,13 +123,19 @@ final class DataPathRun {
             PausableIperf[] tcp = remappedFirst ? new PausableIperf[] {tcpRemapped, tcpUnmapped}
                     : new PausableIperf[] {tcpUnmapped, tcpRemapped};
             for (PausableIperf flow : tcp) {
-                long bps = window(lab, ifName, flow, windowMs).txBytes() * 8_000 / windowMs;
+                long bps = window(lab, ifName, flow, windowMs).sent().txBytes() * 8_000 / windowMs;
                 (flow == tcpRemapped ? tcpRBps : tcpUBps).add(bps);
             }
             PausableIperf[] udp = remappedFirst ? new PausableIperf[] {udpRemapped, udpUnmapped}
                     : new PausableIperf[] {udpUnmapped, udpRemapped};
             for (PausableIperf flow : udp) {
-                long pps = window(lab, ifName, flow, windowMs).txPackets() * 1000 / windowMs;
+                Window counted = window(lab, ifName, flow, windowMs);
+                if (counted.received().delivered() == 0) {
+                    ctx.progress().say(what, (flow == udpRemapped ? "remapped" : "unmapped") + " UDP flow: a sent "
+                            + counted.sent().txPackets() + " packets, b delivered none (b's NoPorts +"
+                            + counted.received().noPort() + ")");
+                }
+                long pps = counted.received().delivered() * 1000 / windowMs;
                 (flow == udpRemapped ? udpRPps : udpUPps).add(pps);
             }
         }
@@ -135,12 +143,18 @@ final class DataPathRun {
         return new Outcome(scale, labId, tcpRBps, tcpUBps, udpRPps, udpUPps, remapped, commands);
     }
 
-    private static LinkCounters window(Lab lab, String ifName, PausableIperf flow, long windowMs) {
-        LinkCounters before = LinkCounters.read(lab, "a", ifName);
+    /** What A's uplink sent and what B's stack delivered in one flow's window. */
+    private record Window(LinkCounters sent, UdpCounters received) {
+    }
+
+    private static Window window(Lab lab, String ifName, PausableIperf flow, long windowMs) {
+        LinkCounters sentBefore = LinkCounters.read(lab, "a", ifName);
+        UdpCounters receivedBefore = UdpCounters.read(lab, "b");
         flow.resume();
         Pause.ms(windowMs);
         flow.pause();
         Pause.ms(DRAIN_MS);
-        return LinkCounters.read(lab, "a", ifName).minus(before);
+        return new Window(LinkCounters.read(lab, "a", ifName).minus(sentBefore),
+                UdpCounters.read(lab, "b").minus(receivedBefore));
     }
 }

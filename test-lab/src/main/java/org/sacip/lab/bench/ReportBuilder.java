@@ -238,7 +238,8 @@ final class ReportBuilder {
                 + " same two flows again, unmapped. Each client sends only while resumed (SIGCONT ... SIGSTOP), one"
                 + " flow at a time, remapped and unmapped in turn (which goes first alternates), "
                 + ctx.plan().dataPathPairs() + " pair(s) of " + ctx.plan().dataPathWindowMs() + " ms windows; a"
-                + " flow's rate is what A's uplink sent in its window (octets for TCP, packets for UDP). Offloads"
+                + " flow's rate is, for TCP, the octets A's uplink sent in its window (TCP sends only what B acknowledges), for"
+                + " UDP the datagrams B's stack delivered to a socket (Udp InDatagrams). Offloads"
                 + " stay on: the 64-octet UDP flow is the per-packet case.";
         return new Section("datapath", "Data-path cost with many entries", text, figures, null, commands, notes);
     }
