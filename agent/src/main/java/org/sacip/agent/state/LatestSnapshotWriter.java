@@ -23,15 +23,18 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
 
     private final Sink<T> sink;
     private final String what;
+    private final CostPacing pacing;
     private final AtomicReference<T> waiting = new AtomicReference<>();
     /** Callers waiting until the snapshot they submitted (or a later one) is on disk. */
     private final List<CompletableFuture<Void>> durable = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    public LatestSnapshotWriter(String what, Sink<T> sink) {
+    /** @param pacing where the time each write takes is recorded, for its owner's pacing */
+    public LatestSnapshotWriter(String what, Sink<T> sink, CostPacing pacing) {
         this.what = what;
         this.sink = sink;
+        this.pacing = pacing;
         this.thread = new Thread(this::run, "sacip-save-" + what);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -86,8 +89,10 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
     }
 
     private void write(T snapshot, List<CompletableFuture<Void>> waiters) {
+        long started = System.nanoTime();
         try {
             sink.write(snapshot);
+            pacing.written(System.nanoTime() - started);
             waiters.forEach(w -> w.complete(null));
         } catch (IOException e) {
             LOG.error("{} not saved: {}", what, e.getMessage());

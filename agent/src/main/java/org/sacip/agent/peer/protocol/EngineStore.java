@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.LatestSnapshotWriter;
+import org.sacip.agent.state.CostPacing;
 import org.sacip.agent.state.PrivateFiles;
 import org.sacip.agent.state.StreamedJson;
 import org.sacip.agent.state.JsonFields;
@@ -44,6 +46,8 @@ public final class EngineStore implements AutoCloseable {
     static final String FILE_NAME = "peer-state.json";
     private static final String FORMAT = "sacip-peer-state-2";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The least wait before a snapshot that may wait. */
+    static final Duration SAVE_DELAY = Duration.ofMillis(500);
 
     /** One lineage as saved. */
     record SavedLineage(SessionKeys keys, Role role, Instant keyEstablished, Instant lineageEstablished,
@@ -62,10 +66,12 @@ public final class EngineStore implements AutoCloseable {
     private final Path file;
     /** Null for a store that writes in the caller's thread. */
     private final LatestSnapshotWriter<Snapshot> writer;
+    private final CostPacing pacing;
 
     private EngineStore(Path stateDirectory, boolean threaded) {
         this.file = stateDirectory.resolve(FILE_NAME);
-        this.writer = threaded ? new LatestSnapshotWriter<>("peer-state", this::write) : null;
+        this.pacing = new CostPacing(SAVE_DELAY);
+        this.writer = threaded ? new LatestSnapshotWriter<>("peer-state", this::write, pacing) : null;
     }
 
     /** The agent's store: writes on a thread of its own, so the engine thread never waits for the disk. */
@@ -80,6 +86,11 @@ public final class EngineStore implements AutoCloseable {
 
     Path file() {
         return file;
+    }
+
+    /** What snapshots cost, for pacing those that may wait (an inline store never records a write). */
+    CostPacing pacing() {
+        return pacing;
     }
 
     void save(Snapshot snapshot) {

@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateFileException;
-import org.sacip.agent.state.ViewPacing;
+import org.sacip.agent.state.CostPacing;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
@@ -51,9 +51,8 @@ public final class PeerProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(PeerProtocol.class);
     /** Messages handled per turn of the loop before timers and commands get theirs. */
     private static final int MESSAGES_PER_TURN = 64;
-    private static final Duration SAVE_DELAY = Duration.ofMillis(500);
     private static final Duration VIEW_DELAY = Duration.ofMillis(100);
-    private final ViewPacing viewPacing = new ViewPacing(VIEW_DELAY);
+    private final CostPacing viewPacing = new CostPacing(VIEW_DELAY);
 
     private record Inbound(SacipAddress source, SacipAddress destination, byte[] icmp) {
     }
@@ -398,9 +397,12 @@ public final class PeerProtocol {
             return;
         }
         saveScheduled = true;
-        ctx.loop.schedule(SAVE_DELAY, () -> {
+        ctx.loop.schedule(store.pacing().delay(), () -> {
             saveScheduled = false;
-            store.save(snapshot());
+            long started = System.nanoTime();
+            EngineStore.Snapshot snapshot = snapshot();
+            store.pacing().built(System.nanoTime() - started);
+            store.save(snapshot);
         });
     }
 
