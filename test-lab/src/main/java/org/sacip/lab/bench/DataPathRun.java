@@ -32,6 +32,8 @@ final class DataPathRun {
     static final long DRAIN_MS = 200;
     private static final long BOUND_LIMIT_MS = 120_000;
     private static final Duration CONVERGE_LIMIT = Duration.ofSeconds(120);
+    private static final long VIEW_LIMIT_MS = 60_000;
+    private static final long VIEW_POLL_MS = 2_000;
 
     record Outcome(BenchPlan.Scale scale, String labId, List<Long> tcpRemappedBps, List<Long> tcpUnmappedBps,
             List<Long> udpRemappedPps, List<Long> udpUnmappedPps, List<String> remapped, List<String> commands) {
@@ -89,12 +91,30 @@ final class DataPathRun {
             commands.addAll(move.event().commands());
             events.await("converged", CONVERGE_LIMIT);
         }
+        // The control socket's view is published a moment after the data path changed (later the more sessions it
+        // lists): read until it shows the flows remapped, or the limit.
+        long viewDeadline = System.currentTimeMillis() + VIEW_LIMIT_MS;
+        List<AgentSession> listed = agents.control("a").sessions();
+        List<AgentSession> flows = flowsOpenedBeforeTheMove(listed);
+        while ((flows.isEmpty() || !flows.stream().allMatch(AgentSession::remapped))
+                && System.currentTimeMillis() < viewDeadline) {
+            Pause.ms(VIEW_POLL_MS);
+            listed = agents.control("a").sessions();
+            flows = flowsOpenedBeforeTheMove(listed);
+        }
         List<String> remapped = new ArrayList<>();
-        for (AgentSession s : agents.control("a").sessions()) {
-            if (s.remote().endsWith(":" + TCP_REMAPPED) || s.remote().endsWith(":" + UDP_REMAPPED)) {
-                remapped.add(s.proto() + " " + s.local() + " -> " + s.remote() + " on the wire from "
-                        + s.activeLocal() + " (" + s.state() + ")");
+        for (AgentSession s : flows) {
+            String row = s.proto() + " " + s.local() + " -> " + s.remote() + " on the wire from " + s.activeLocal()
+                    + " (" + s.state() + ")";
+            if (s.remapped()) {
+                remapped.add(row);
+            } else {
+                ctx.progress().say(what, "not remapped " + VIEW_LIMIT_MS / 1000 + " s after the convergence: " + row);
             }
+        }
+        if (flows.isEmpty()) {
+            ctx.progress().say(what, "A's agent lists " + listed.size() + " sessions, none to port " + TCP_REMAPPED
+                    + " or " + UDP_REMAPPED + (listed.isEmpty() ? "" : "; the first: " + listed.get(0)));
         }
         List<String> tcpU = List.of("-c", b, "-p", Integer.toString(TCP_UNMAPPED));
         List<String> udpU = List.of("-c", b, "-p", Integer.toString(UDP_UNMAPPED), "-u", "-l", "64", "-b", "0");
@@ -141,6 +161,11 @@ final class DataPathRun {
         }
         ctx.progress().say(what, "done");
         return new Outcome(scale, labId, tcpRBps, tcpUBps, udpRPps, udpUPps, remapped, commands);
+    }
+
+    private static List<AgentSession> flowsOpenedBeforeTheMove(List<AgentSession> listed) {
+        return listed.stream().filter(s -> s.remote().endsWith(":" + TCP_REMAPPED)
+                || s.remote().endsWith(":" + UDP_REMAPPED)).toList();
     }
 
     /** What A's uplink sent and what B's stack delivered in one flow's window. */
