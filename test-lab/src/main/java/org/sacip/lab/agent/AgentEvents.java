@@ -105,6 +105,20 @@ public final class AgentEvents implements AutoCloseable {
         }
     }
 
+    /**
+     * The next event of this type received at or after {@code sinceNanos} ({@link System#nanoTime()}): one left
+     * from before (a move that came as two events, the route change and then the address leaving) is skipped.
+     */
+    public Event awaitSince(String type, long sinceNanos, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            Event event = await(type, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (event.receivedNanos() - sinceNanos >= 0) {
+                return event;
+            }
+        }
+    }
+
     /** The events that have arrived and were not taken yet, without waiting (they join {@link #seen()}). */
     public List<Event> drain() {
         List<Event> taken = new ArrayList<>();
