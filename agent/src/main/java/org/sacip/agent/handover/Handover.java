@@ -214,18 +214,22 @@ public final class Handover implements HandoverPort, AutoCloseable {
         moves++;
         // The lineages that hold sessions here must confirm: the convergence time runs until they all answered.
         // One that already confirmed this address hears nothing new (the address left after a route change had
-        // moved its sessions), so nobody waits for it.
+        // moved its sessions), so nobody waits for it, unless an earlier move to another address is still waiting
+        // for it: that move's update is on its way and this move's comes after it (a return home while the move
+        // away is unanswered, and the reverse).
+        MoveProgress running = progress.get(original);
+        boolean redirected = running != null && !running.newActive.equals(plan.newActive());
         Set<Octets> waiting = new LinkedHashSet<>();
         for (SessionTuple tuple : touched) {
             Octets id = bindings.get(tuple);
             Lineage lineage = id == null ? null : lineages.get(id);
-            if (lineage != null && !lineage.state().localConfirmed().equals(plan.newActive())) {
+            if (lineage != null && (!lineage.state().localConfirmed().equals(plan.newActive())
+                    || redirected && running.waitsFor(id))) {
                 waiting.add(id);
             }
         }
         // A move to the same address still waiting for its peers is the same move: its time runs from its first
         // event (the route change), not from the address leaving later.
-        MoveProgress running = progress.get(original);
         Instant since = running != null && running.newActive.equals(plan.newActive()) ? running.seenAt
                 : plan.seenAt();
         // Where the time from the event went: finding the sessions, waiting behind other changes, the data path.
@@ -343,7 +347,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                             text(view.localOriginal().toInetAddress()), "active",
                             text(refused.attempted().toInetAddress()), "sessions",
                             Integer.toString(byLineage.getOrDefault(id, Set.of()).size())));
-            answered(view.localOriginal().toInetAddress(), id, false, now);
+            answered(view.localOriginal().toInetAddress(), id, null, now);
         }
         Set<SessionTuple> unlinked = new LinkedHashSet<>();
         for (Octets gone : change.gone()) {
@@ -453,7 +457,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             events.publish(EventType.ACK, peer + " confirmed " + local + " -> " + text(confirmed), Map.of("peer", peer,
                     "original", local, "active", text(confirmed), "sequence",
                     Long.toUnsignedString(view.lastSequenceSent())));
-            answered(view.localOriginal().toInetAddress(), view.lineage(), true, now);
+            answered(view.localOriginal().toInetAddress(), view.lineage(), confirmed, now);
         }
         InetAddress peerNow = next.state().peerCurrent();
         if (!peerNow.equals(previous.state().peerCurrent())) {
@@ -463,9 +467,14 @@ public final class Handover implements HandoverPort, AutoCloseable {
         }
     }
 
-    private void answered(InetAddress original, Octets lineage, boolean ok, Instant at) {
+    /**
+     * A lineage confirmed {@code confirmed} for {@code original}, or refused the move (null). A confirmation of
+     * another address than the move's is an earlier move's, whose update went before: the move waits on.
+     */
+    private void answered(InetAddress original, Octets lineage, InetAddress confirmed, Instant at) {
         MoveProgress move = progress.get(original);
-        if (move != null && move.answered(lineage, ok)) {
+        if (move != null && (confirmed == null || confirmed.equals(move.newActive))
+                && move.answered(lineage, confirmed != null)) {
             progress.remove(original);
             LOG.info("move {} -> {} converged in {} ms: {} key(s) confirmed, {} did not", text(move.original),
                     text(move.newActive), move.elapsed(at).toMillis(), move.confirmed(), move.refused());

@@ -29,6 +29,11 @@ final class MoveProgress {
         this.waiting.addAll(lineages);
     }
 
+    /** Whether this key lineage has not answered yet. */
+    boolean waitsFor(Octets lineage) {
+        return waiting.contains(lineage);
+    }
+
     /** Records one key lineage's answer; returns whether that was the last one. */
     boolean answered(Octets lineage, boolean ok) {
         if (!waiting.remove(lineage)) {

@@ -132,6 +132,44 @@ class HandoverIntegrationTest {
     }
 
     @Test
+    void aMoveMadeBeforeThePeerAnsweredTheLastOneWaitsForItsOwnConfirmation() throws Exception {
+        List<Map<String, String>> converged = new CopyOnWriteArrayList<>();
+        HandoverEvents events = (type, summary, fields) -> {
+            if (type == EventType.CONVERGED) {
+                converged.add(fields);
+            }
+        };
+        List<String> moves = new CopyOnWriteArrayList<>();
+        try (TestNamespace ns = TestNamespace.create("hov");
+                DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
+                Handover handover = new Handover(dataPath, new HandoverStore(state), events, Optional.empty(),
+                        movesObserver(moves, new CopyOnWriteArrayList<>()), Clock.systemUTC())) {
+            handover.resume(new HandoverStore.State(List.of(), Map.of()));
+            SessionTuple session = tuple(x, 40000, b, 22);
+            Octets lineage = Octets.fromHex("0102030405060708");
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
+                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            handover.execute(plan(x, y, session)).get(10, TimeUnit.SECONDS);
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, y, b)), List.of(), List.of(), List.of()));
+            assertEquals(1, converged.size(), converged.toString());
+
+            // Home, and away to Y again before the peer answered the return: the peer's last word is still Y, but
+            // the update for home goes before this move's, so this move waits for Y confirmed after it.
+            handover.execute(plan(MoveKind.RETURN_HOME, x, x, session, Instant.now(), true))
+                    .get(10, TimeUnit.SECONDS);
+            handover.execute(plan(x, y, session)).get(10, TimeUnit.SECONDS);
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(), List.of()));
+            assertEquals(1, converged.size(), "the return home's answer is not this move's: " + converged);
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, y, b)), List.of(), List.of(), List.of()));
+            assertEquals(2, converged.size(), "the move converged with the peer's answer to it: " + converged);
+            assertEquals(y.getHostAddress(), converged.get(1).get("active"));
+            assertEquals(List.of("started MAKE_BEFORE_BREAK", "MAKE_BEFORE_BREAK CONVERGED", "started RETURN_HOME",
+                    "started MAKE_BEFORE_BREAK", "RETURN_HOME SUPERSEDED", "MAKE_BEFORE_BREAK CONVERGED"), moves);
+            dataPath.flush();
+        }
+    }
+
+    @Test
     void aCollisionFailsOnlyTheLineageThatCausesIt() throws Exception {
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
