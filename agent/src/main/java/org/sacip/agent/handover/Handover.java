@@ -214,17 +214,17 @@ public final class Handover implements HandoverPort, AutoCloseable {
         moves++;
         // The lineages that hold sessions here must confirm: the convergence time runs until they all answered.
         // One that already confirmed this address hears nothing new (the address left after a route change had
-        // moved its sessions), so nobody waits for it, unless an earlier move to another address is still waiting
-        // for it: that move's update is on its way and this move's comes after it (a return home while the move
-        // away is unanswered, and the reverse).
+        // moved its sessions), so nobody waits for it, unless the move before is still waiting for it: to the same
+        // address, the answer to come is this move's too; to another (a move away again before the peers answered
+        // the return home), that update goes first and this move's after it, so what the lineage confirmed last is
+        // older than both.
         MoveProgress running = progress.get(original);
-        boolean redirected = running != null && !running.newActive.equals(plan.newActive());
         Set<Octets> waiting = new LinkedHashSet<>();
         for (SessionTuple tuple : touched) {
             Octets id = bindings.get(tuple);
             Lineage lineage = id == null ? null : lineages.get(id);
             if (lineage != null && (!lineage.state().localConfirmed().equals(plan.newActive())
-                    || redirected && running.waitsFor(id))) {
+                    || running != null && running.waitsFor(id))) {
                 waiting.add(id);
             }
         }

@@ -157,6 +157,9 @@ class HandoverIntegrationTest {
             // the update for home goes before this move's, so this move waits for Y confirmed after it.
             handover.execute(plan(MoveKind.RETURN_HOME, x, x, session, Instant.now(), true))
                     .get(10, TimeUnit.SECONDS);
+            handover.execute(plan(MoveKind.ROUTE_CHANGE, x, y, session, Instant.now(), true))
+                    .get(10, TimeUnit.SECONDS);
+            // And the address leaving: the same move, still waiting.
             handover.execute(plan(x, y, session)).get(10, TimeUnit.SECONDS);
             apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(), List.of()));
             assertEquals(1, converged.size(), "the return home's answer is not this move's: " + converged);
@@ -164,7 +167,8 @@ class HandoverIntegrationTest {
             assertEquals(2, converged.size(), "the move converged with the peer's answer to it: " + converged);
             assertEquals(y.getHostAddress(), converged.get(1).get("active"));
             assertEquals(List.of("started MAKE_BEFORE_BREAK", "MAKE_BEFORE_BREAK CONVERGED", "started RETURN_HOME",
-                    "started MAKE_BEFORE_BREAK", "RETURN_HOME SUPERSEDED", "MAKE_BEFORE_BREAK CONVERGED"), moves);
+                    "started ROUTE_CHANGE", "RETURN_HOME SUPERSEDED", "started MAKE_BEFORE_BREAK",
+                    "ROUTE_CHANGE SUPERSEDED", "MAKE_BEFORE_BREAK CONVERGED"), moves);
             dataPath.flush();
         }
     }
