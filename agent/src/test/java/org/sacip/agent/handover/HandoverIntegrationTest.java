@@ -78,11 +78,7 @@ class HandoverIntegrationTest {
     @Test
     void theAddressLeavingAfterARouteChangeIsTheSameMoveWhoseTimeRunsFromTheRouteChange() throws Exception {
         List<Map<String, String>> converged = new CopyOnWriteArrayList<>();
-        HandoverEvents events = (type, summary, fields) -> {
-            if (type == EventType.CONVERGED) {
-                converged.add(fields);
-            }
-        };
+        HandoverEvents events = convergedInto(converged);
         List<String> moves = new CopyOnWriteArrayList<>();
         List<Duration> convergence = new CopyOnWriteArrayList<>();
         try (TestNamespace ns = TestNamespace.create("hov");
@@ -134,11 +130,7 @@ class HandoverIntegrationTest {
     @Test
     void aMoveMadeBeforeThePeerAnsweredTheLastOneWaitsForItsOwnConfirmation() throws Exception {
         List<Map<String, String>> converged = new CopyOnWriteArrayList<>();
-        HandoverEvents events = (type, summary, fields) -> {
-            if (type == EventType.CONVERGED) {
-                converged.add(fields);
-            }
-        };
+        HandoverEvents events = convergedInto(converged);
         List<String> moves = new CopyOnWriteArrayList<>();
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
@@ -200,6 +192,15 @@ class HandoverIntegrationTest {
             assertEquals(Remapping.identity(withC), dataPath.remapping(withC), "C's session left as it was");
             dataPath.flush();
         }
+    }
+
+    /** Events that record the fields of each 'converged' event. */
+    private static HandoverEvents convergedInto(List<Map<String, String>> converged) {
+        return (type, summary, fields) -> {
+            if (type == EventType.CONVERGED) {
+                converged.add(fields);
+            }
+        };
     }
 
     private static Set<Octets> apply(Handover handover, EngineChange change) throws Exception {
