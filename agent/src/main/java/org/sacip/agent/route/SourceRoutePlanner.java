@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -93,15 +94,20 @@ public final class SourceRoutePlanner {
             wantedRules.add(suppressRule(ipv4, settings));
         }
 
+        // Indexed once: a host with hundreds of addresses carrying sessions must not compare every wanted route and
+        // rule with every present one (quadratic, at each refresh).
+        Map<RouteKey, RouteInfo> present = new HashMap<>();
+        for (RouteInfo route : kernel.ownRoutes()) {
+            present.putIfAbsent(RouteKey.of(route), route);
+        }
         List<RouteRequest> replace = new ArrayList<>();
         List<RouteRequest> deleteRoutes = new ArrayList<>();
         Set<RouteKey> wantedKeys = new HashSet<>();
         for (RouteRequest wanted : wantedRoutes) {
             RouteKey key = RouteKey.of(wanted);
             wantedKeys.add(key);
-            Optional<RouteInfo> present = kernel.ownRoutes().stream().filter(route -> RouteKey.of(route).equals(key))
-                    .findFirst();
-            if (present.isEmpty() || !sameNextHop(present.get(), wanted)) {
+            RouteInfo route = present.get(key);
+            if (route == null || !sameNextHop(route, wanted)) {
                 replace.add(wanted);
             }
         }
@@ -113,8 +119,10 @@ public final class SourceRoutePlanner {
         }
         // Prefix routes first: a default route's gateway is resolved in its own table when it can be.
         replace.sort(Comparator.comparing(request -> request.destination().length() == 0));
-        List<RoutingRule> addRules = wantedRules.stream().filter(rule -> !kernel.ownRules().contains(rule)).toList();
-        List<RoutingRule> deleteRules = kernel.ownRules().stream().filter(rule -> !wantedRules.contains(rule))
+        Set<RoutingRule> presentRules = new HashSet<>(kernel.ownRules());
+        Set<RoutingRule> wantedRuleSet = new HashSet<>(wantedRules);
+        List<RoutingRule> addRules = wantedRules.stream().filter(rule -> !presentRules.contains(rule)).toList();
+        List<RoutingRule> deleteRules = kernel.ownRules().stream().filter(rule -> !wantedRuleSet.contains(rule))
                 .toList();
         return new SourceRoutePlan(replace, addRules, deleteRules, deleteRoutes, tables, remember, withoutTable);
     }
