@@ -1,8 +1,13 @@
 package org.sacip.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,6 +25,54 @@ class ReplyLinesTest {
         assertEquals("{\"v\":1,\"ok\":true,\"data\":{\"version\":\"0.1.0\",\"protocol\":1}}\n",
                 text(ReplyLines.ok(new VersionInfo("0.1.0", 1))));
         assertEquals("{\"v\":1,\"ok\":true,\"data\":{\"following\":true}}\n", text(ReplyLines.ok(new Following(true))));
+    }
+
+    @Test
+    void aListEncodedPieceByPieceIsTheSameLineAsEncodedWhole() throws Exception {
+        for (int size : new int[] {0, 1, 2, 7, 8, 9, 50}) {
+            List<SessionRow> rows = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                rows.add(new SessionRow("tcp", "198.18.0.1:" + (40000 + i), "198.19.0.9:22", "198.18.0.7:40000",
+                        "198.18.0.1:40000", "198.19.0.9:22", SessionState.ACTIVE, "2025-01-02T03:05:00Z",
+                        "198.19.0.9", i % 2 == 0 ? null : "0a0b", "bound"));
+            }
+            for (int batch : new int[] {1, 3, 8, 100}) {
+                ReplyChunks chunks = ReplyLines.okList(rows, batch);
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                int pieces = 0;
+                for (byte[] piece = chunks.next(); piece != null; piece = chunks.next()) {
+                    line.writeBytes(piece);
+                    pieces++;
+                }
+                assertEquals(text(ReplyLines.ok(rows)), text(line.toByteArray()), size + " rows by " + batch);
+                assertEquals(Math.max(1, (size + batch - 1) / batch), pieces, size + " rows by " + batch);
+                assertNull(chunks.next(), "nothing after the end");
+            }
+        }
+    }
+
+    @Test
+    void aListIsReadOnlyAsItsPiecesAreAskedFor() throws Exception {
+        List<Integer> asked = new ArrayList<>();
+        List<Integer> lazy = new AbstractList<>() {
+            @Override
+            public Integer get(int index) {
+                asked.add(index);
+                return index;
+            }
+
+            @Override
+            public int size() {
+                return 10;
+            }
+        };
+        ReplyChunks chunks = ReplyLines.okList(lazy, 4);
+        assertEquals("{\"v\":1,\"ok\":true,\"data\":[0,1,2,3", text(chunks.next()));
+        assertEquals(List.of(0, 1, 2, 3), asked);
+        assertEquals(",4,5,6,7", text(chunks.next()));
+        assertEquals(",8,9]}\n", text(chunks.next()));
+        assertNull(chunks.next());
+        assertThrows(IllegalArgumentException.class, () -> ReplyLines.okList(lazy, 0));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.sacip.agent.control;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import jdk.net.ExtendedSocketOptions;
 import org.sacip.control.ControlError;
+import org.sacip.control.ReplyChunks;
 import org.sacip.control.ReplyLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,8 +227,13 @@ final class ConnectionLoop implements Runnable {
     }
 
     private void reply(RequestConnection connection, byte[] line) {
+        reply(connection, ReplyChunks.of(line));
+    }
+
+    private void reply(RequestConnection connection, ReplyChunks chunks) {
         connection.state = RequestConnection.State.WRITING;
-        connection.reply = ByteBuffer.wrap(line);
+        connection.chunks = chunks;
+        connection.reply = ByteBuffer.allocate(0);
         connection.deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
         try {
             write(connection);
@@ -236,17 +243,42 @@ final class ConnectionLoop implements Runnable {
         }
     }
 
+    /** Writes while the socket takes it, encoding the next piece of the reply only when the last one is out. */
     private void write(RequestConnection connection) throws IOException {
-        if (connection.channel.write(connection.reply) > 0) {
+        boolean progressed = false;
+        while (true) {
+            if (!connection.reply.hasRemaining()) {
+                byte[] next;
+                try {
+                    next = connection.chunks.next();
+                } catch (JsonProcessingException | RuntimeException e) {
+                    // Part of the line may be out: no error reply can follow it. The client sees it end without "\n".
+                    LOG.warn("control reply cut short after {} bytes: an item could not be encoded", connection.sent,
+                            e);
+                    close(connection);
+                    return;
+                }
+                if (next == null) {
+                    close(connection);
+                    return;
+                }
+                connection.reply = ByteBuffer.wrap(next);
+            }
+            int written = connection.channel.write(connection.reply);
+            if (written > 0) {
+                connection.sent += written;
+                progressed = true;
+            }
+            if (connection.reply.hasRemaining()) {
+                break;
+            }
+        }
+        if (progressed) {
             // A client that reads on, however slowly (a list of 100,000 sessions runs to tens of megabytes), keeps
             // its reply; one that stops reading loses it.
             connection.deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
         }
-        if (connection.reply.hasRemaining()) {
-            connection.key.interestOps(SelectionKey.OP_WRITE);
-        } else {
-            close(connection);
-        }
+        connection.key.interestOps(SelectionKey.OP_WRITE);
     }
 
     private void expireDeadlines() {
@@ -266,9 +298,8 @@ final class ConnectionLoop implements Runnable {
                             "the agent did not answer within " + WORK_TIMEOUT.toSeconds() + " s"));
                     break;
                 case WRITING:
-                    LOG.warn("a control reply was abandoned: the client read none of it for {} s ({} of {} bytes"
-                            + " sent)", WRITE_TIMEOUT.toSeconds(), connection.reply.position(),
-                            connection.reply.limit());
+                    LOG.warn("a control reply was abandoned: the client read none of it for {} s ({} bytes sent)",
+                            WRITE_TIMEOUT.toSeconds(), connection.sent);
                     close(connection);
                     break;
                 default:

@@ -3,6 +3,7 @@ package org.sacip.agent.control;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import org.sacip.control.ReplyChunks;
 
 /** A request/reply connection as the connection loop sees it. Touched only by the loop's thread. */
 final class RequestConnection {
@@ -13,7 +14,10 @@ final class RequestConnection {
     final RequestReader reader = new RequestReader();
     SelectionKey key;
     State state = State.READING;
+    /** The reply's pieces not yet taken, and the piece being written. */
+    ReplyChunks chunks;
     ByteBuffer reply;
+    long sent;
     /** System.nanoTime() by which the current state must be over. */
     long deadline;
 

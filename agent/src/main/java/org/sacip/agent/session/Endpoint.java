@@ -15,7 +15,11 @@ public record Endpoint(InetAddress address, int port) {
 
     @Override
     public String toString() {
-        String host = AddressText.of(address);
+        return text(AddressText.of(address), port);
+    }
+
+    /** {@code host:port}, an IPv6 host in brackets: for callers that already hold the address's text. */
+    public static String text(String host, int port) {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 }

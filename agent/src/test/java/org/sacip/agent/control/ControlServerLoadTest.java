@@ -1,9 +1,11 @@
 package org.sacip.agent.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.EOFException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +66,41 @@ class ControlServerLoadTest extends RunningControlServer {
             assertEquals(rows, reply.get("data").size(), "every row");
             assertTrue(took.compareTo(ConnectionLoop.WRITE_TIMEOUT) > 0, "the read was not slower than the write"
                     + " timeout (" + took + " for " + line.length() + " bytes): the test proves nothing");
+        }
+        statusIsAnswered();
+    }
+
+    @Test
+    void aLongListIsEncodedOnlyAsTheClientReadsIt() throws Exception {
+        int rows = 60_000;
+        api.sessionRows = rows;
+        try (ControlClient client = open()) {
+            client.send("{\"v\":1,\"cmd\":\"sessions\"}\n");
+            // The client reads nothing: the server fills the socket's buffer and stops there. Settled once the count
+            // stays put while the server has long had its turn (another request answered meanwhile).
+            Eventually.await(WAIT, () -> api.sessionRowsRead.get() > 0, () -> "no row read");
+            int before;
+            do {
+                before = api.sessionRowsRead.get();
+                statusIsAnswered();
+            } while (api.sessionRowsRead.get() != before);
+            assertTrue(before < rows / 4, before + " of " + rows + " rows encoded before the client read any: the"
+                    + " reply is not encoded as it is read");
+            JsonNode reply = org.sacip.control.ControlJson.MAPPER.readTree(client.readLine(WAIT));
+            assertEquals(rows, reply.get("data").size(), "every row");
+            assertEquals(rows, api.sessionRowsRead.get(), "each row read once");
+        }
+    }
+
+    @Test
+    void aRowThatCannotBeEncodedEndsItsReplyWithoutANewlineAndNothingElse() throws Exception {
+        api.sessionRows = 20_000;
+        api.sessionRowFailsAt = 15_000;
+        try (ControlClient client = open()) {
+            client.send("{\"v\":1,\"cmd\":\"sessions\"}\n");
+            EOFException cut = assertThrows(EOFException.class, () -> client.readLine(WAIT));
+            assertTrue(cut.getMessage().startsWith("the server closed the connection; unfinished: {\"v\":1,\"ok\":true"),
+                    cut.getMessage().substring(0, Math.min(200, cut.getMessage().length())));
         }
         statusIsAnswered();
     }

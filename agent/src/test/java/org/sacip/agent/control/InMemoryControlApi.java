@@ -42,9 +42,30 @@ final class InMemoryControlApi implements ControlApi {
         return STATUS;
     }
 
+    /** Rows of {@link #sessions()} read so far, and the index whose read fails (-1: none). */
+    final AtomicInteger sessionRowsRead = new AtomicInteger();
+    volatile int sessionRowFailsAt = -1;
+
+    /** Rows read only when the reply encodes them, as the agent's own list makes them. */
     @Override
     public List<SessionRow> sessions() {
-        return java.util.Collections.nCopies(sessionRows, SESSION);
+        int size = sessionRows;
+        int failsAt = sessionRowFailsAt;
+        return new java.util.AbstractList<>() {
+            @Override
+            public SessionRow get(int index) {
+                if (index == failsAt) {
+                    throw new IllegalStateException("row " + index + " cannot be made");
+                }
+                sessionRowsRead.incrementAndGet();
+                return SESSION;
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
     }
 
     @Override
