@@ -126,6 +126,9 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private boolean viewScheduled;
     private boolean maintenanceScheduled;
     private boolean persistScheduled;
+    /** The saved state is behind the book, and the build of the next snapshot is posted (handover thread only). */
+    private boolean saveWanted;
+    private boolean saveBuildPosted;
     private volatile HandoverView view = HandoverView.EMPTY;
 
     public Handover(DataPath dataPath, HandoverStore store, HandoverEvents events,
@@ -137,7 +140,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         this.observer = observer;
         this.clock = clock;
         this.saver = new org.sacip.agent.state.LatestSnapshotWriter<>("handovers", store::save,
-                savePacing);
+                savePacing, () -> post(this::requestSaveBuild));
         this.loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sacip-handover");
             thread.setDaemon(true);
@@ -661,7 +664,34 @@ public final class Handover implements HandoverPort, AutoCloseable {
         });
     }
 
+    /**
+     * The kernel carries what the book says: the state file must follow as soon as the writer can take it. The
+     * snapshot (every session, O(sessions)) is built only when the writer is free, once for all the changes made
+     * meanwhile: built per change, 100 peers confirming a move of 100,000 sessions meant 100 snapshots of 100,000
+     * entries on this thread, all but the last thrown away by the writer.
+     */
     private void persist() {
+        saveWanted = true;
+        requestSaveBuild();
+    }
+
+    private void requestSaveBuild() {
+        if (!saveWanted || saveBuildPosted || saver.busy()) {
+            // Not wanted, or posted already, or the writer's "idle" after its write posts this again.
+            return;
+        }
+        saveBuildPosted = true;
+        // Posted, not run here: changes queued behind this one go into the same snapshot.
+        post(() -> {
+            saveBuildPosted = false;
+            if (saveWanted && !saver.busy()) {
+                buildSave();
+            }
+        });
+    }
+
+    private void buildSave() {
+        saveWanted = false;
         long started = System.nanoTime();
         List<HandoverStore.Saved> saved = new ArrayList<>(book.size());
         book.forEach((tuple, entry) -> saved.add(new HandoverStore.Saved(tuple, dataPath.remapping(tuple),
@@ -773,9 +803,9 @@ public final class Handover implements HandoverPort, AutoCloseable {
         try {
             if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("the handover thread did not finish its change within 5 s");
-            } else if (persistScheduled) {
+            } else if (persistScheduled || saveWanted) {
                 // The loop is over: its state is ours to read. A save it had put off is written now.
-                persist();
+                buildSave();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

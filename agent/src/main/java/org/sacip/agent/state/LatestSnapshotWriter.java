@@ -27,14 +27,26 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
     private final AtomicReference<T> waiting = new AtomicReference<>();
     /** Callers waiting until the snapshot they submitted (or a later one) is on disk. */
     private final List<CompletableFuture<Void>> durable = new ArrayList<>();
+    private final Runnable idle;
     private final Thread thread;
     private volatile boolean running = true;
+    /** A snapshot taken and not yet written (guarded by this). */
+    private boolean writing;
 
     /** @param pacing where the time each write takes is recorded, for its owner's pacing */
     public LatestSnapshotWriter(String what, Sink<T> sink, CostPacing pacing) {
+        this(what, sink, pacing, () -> { });
+    }
+
+    /**
+     * @param idle called on the writer's thread after each write: an owner that builds its snapshot only while the
+     *             writer is not {@link #busy} learns here that the next one may be built
+     */
+    public LatestSnapshotWriter(String what, Sink<T> sink, CostPacing pacing, Runnable idle) {
         this.what = what;
         this.sink = sink;
         this.pacing = pacing;
+        this.idle = idle;
         this.thread = new Thread(this::run, "sacip-save-" + what);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -46,6 +58,14 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
             waiting.set(snapshot);
             notifyAll();
         }
+    }
+
+    /**
+     * Whether a snapshot is waiting or being written: one built now would only replace the waiting one, or wait for
+     * the write under way. An owner whose snapshots cost much to build builds the next after {@code idle}.
+     */
+    public synchronized boolean busy() {
+        return writing || waiting.get() != null;
     }
 
     /**
@@ -70,6 +90,7 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
                 next = waiting.getAndSet(null);
                 waiters = List.copyOf(durable);
                 durable.clear();
+                writing = next != null;
             }
             if (next == null) {
                 synchronized (this) {
@@ -85,6 +106,10 @@ public final class LatestSnapshotWriter<T> implements AutoCloseable {
                 continue;
             }
             write(next, waiters);
+            synchronized (this) {
+                writing = false;
+            }
+            idle.run();
         }
     }
 
