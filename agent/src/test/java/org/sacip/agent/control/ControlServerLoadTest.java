@@ -45,6 +45,14 @@ class ControlServerLoadTest extends RunningControlServer {
         assertTrue(reply.get("ok").asBoolean(), reply.toString());
     }
 
+    /** A client that asked for the sessions, of which the API lists {@code rows}. */
+    private ControlClient askForSessions(int rows) throws Exception {
+        api.sessionRows = rows;
+        ControlClient client = open();
+        client.send("{\"v\":1,\"cmd\":\"sessions\"}\n");
+        return client;
+    }
+
     private void awaitOpenConnections(int count) {
         Eventually.await(WAIT, () -> server.openConnections() == count,
                 () -> count + " open connections on the server, not " + server.openConnections());
@@ -55,9 +63,7 @@ class ControlServerLoadTest extends RunningControlServer {
         // Tens of megabytes, as 100,000 sessions give, read 64 KiB every 40 ms: longer in all than the 10 s the
         // server grants a client that stops reading.
         int rows = 60_000;
-        api.sessionRows = rows;
-        try (ControlClient client = open()) {
-            client.send("{\"v\":1,\"cmd\":\"sessions\"}\n");
+        try (ControlClient client = askForSessions(rows)) {
             long started = System.nanoTime();
             String line = client.readLineSlowly(Duration.ofMillis(40), Duration.ofSeconds(120));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -73,9 +79,7 @@ class ControlServerLoadTest extends RunningControlServer {
     @Test
     void aLongListIsEncodedOnlyAsTheClientReadsIt() throws Exception {
         int rows = 60_000;
-        api.sessionRows = rows;
-        try (ControlClient client = open()) {
-            client.send("{\"v\":1,\"cmd\":\"sessions\"}\n");
+        try (ControlClient client = askForSessions(rows)) {
             // The client reads nothing: the server fills the socket's buffer and stops there. Settled once the count
             // stays put while the server has long had its turn (another request answered meanwhile).
             Eventually.await(WAIT, () -> api.sessionRowsRead.get() > 0, () -> "no row read");
@@ -94,10 +98,8 @@ class ControlServerLoadTest extends RunningControlServer {
 
     @Test
     void aRowThatCannotBeEncodedEndsItsReplyWithoutANewlineAndNothingElse() throws Exception {
-        api.sessionRows = 20_000;
         api.sessionRowFailsAt = 15_000;
-        try (ControlClient client = open()) {
-            client.send("{\"v\":1,\"cmd\":\"sessions\"}\n");
+        try (ControlClient client = askForSessions(20_000)) {
             EOFException cut = assertThrows(EOFException.class, () -> client.readLine(WAIT));
             assertTrue(cut.getMessage().startsWith("the server closed the connection; unfinished: {\"v\":1,\"ok\":true"),
                     cut.getMessage().substring(0, Math.min(200, cut.getMessage().length())));
