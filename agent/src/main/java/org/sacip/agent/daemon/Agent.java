@@ -131,8 +131,7 @@ public final class Agent implements AutoCloseable {
             dataPath = DataPath.open(null, config.dataPath(), clock);
             opened.add(dataPath);
             // Before the handover: its first ghosts name the addresses whose packets the source routes keep in place.
-            sourceRoutes = SourceRoutes.start(Optional.empty(), config.sourceRoutes(), config.scope(),
-                    config.dataPath().routeMark());
+            sourceRoutes = SourceRoutes.start(Optional.empty(), config.sourceRoutes(), config.scope());
             opened.add(sourceRoutes);
             // Once a move converged, TCP sockets that wait for a backed-off retransmission timer resend at once.
             retransmissionKick = RetransmissionKick.start(null, config.dataPath());
@@ -145,9 +144,9 @@ public final class Agent implements AutoCloseable {
             }
             handover = new Handover(dataPath, handoverStore, events, closer, new Handover.Observer() {
                 @Override
-                public void ghosts(Set<InetAddress> addresses) {
-                    localAddresses.ghosts(addresses);
-                    sourceRoutes.addresses(addresses);
+                public void addresses(Set<InetAddress> ghosts, Set<InetAddress> sendingFrom) {
+                    localAddresses.ghosts(ghosts);
+                    sourceRoutes.addresses(ghosts, sendingFrom);
                 }
 
                 @Override

@@ -247,8 +247,8 @@ public final class ConfigFile {
             throw new ConfigException("not a 32-bit hexadecimal mask like 0x0f000000: '" + printable(value) + "'");
         }
         long mask = Long.parseLong(value.substring(2), 16);
-        if (Long.bitCount(mask) < 2) {
-            throw new ConfigException("the mark mask needs at least two bits (one conntrack mark bit, one route bit)");
+        if (mask == 0) {
+            throw new ConfigException("the mark mask needs at least one bit (the conntrack and packet mark bit)");
         }
         return mask;
     }

@@ -59,6 +59,8 @@ public final class DataPath implements AutoCloseable {
     private final DataPathSettings settings;
     private final Clock clock;
     private final Map<SessionTuple, Remapping> remappings = new HashMap<>();
+    /** How many remapped sessions send from each address other than their socket's (their source routes). */
+    private final Map<InetAddress, Integer> sendingFrom = new HashMap<>();
     private final GhostLedger ghosts = new GhostLedger();
     private final Map<SessionTuple, List<Lingering>> lingering = new HashMap<>();
     /** Since when each session's peer has been away from its original address. */
@@ -138,7 +140,7 @@ public final class DataPath implements AutoCloseable {
                 continue;
             }
             stageEntries(tx, null, remapping, conflicts);
-            remappings.put(remapping.original(), remapping);
+            putRemapping(remapping);
             if (remapping.remoteMoved()) {
                 peerAwaySince.put(remapping.original(), now);
             }
@@ -163,6 +165,7 @@ public final class DataPath implements AutoCloseable {
 
     private void resetState() {
         remappings.clear();
+        sendingFrom.clear();
         ghosts.clear();
         lingering.clear();
         peerAwaySince.clear();
@@ -254,9 +257,9 @@ public final class DataPath implements AutoCloseable {
         ghostDiff.apply();
         nextRemappings.forEach((session, remapping) -> {
             if (remapping == null) {
-                remappings.remove(session);
+                removeRemapping(session);
             } else {
-                remappings.put(session, remapping);
+                putRemapping(remapping);
             }
         });
         nextLingering.forEach((session, list) -> {
@@ -578,6 +581,29 @@ public final class DataPath implements AutoCloseable {
     }
 
     /** The ghost addresses on {@code lo} now (standby and active). */
+    private void putRemapping(Remapping remapping) {
+        removeRemapping(remapping.original());
+        remappings.put(remapping.original(), remapping);
+        if (remapping.sendsFromElsewhere()) {
+            sendingFrom.merge(remapping.sendFrom(), 1, Integer::sum);
+        }
+    }
+
+    private void removeRemapping(SessionTuple session) {
+        Remapping old = remappings.remove(session);
+        if (old != null && old.sendsFromElsewhere()) {
+            sendingFrom.computeIfPresent(old.sendFrom(), (address, count) -> count == 1 ? null : count - 1);
+        }
+    }
+
+    /**
+     * The addresses remapped sessions send from instead of their socket's: each needs the source route of its own
+     * uplink, as a ghost does, since the route lookup of their packets is made with that source (docs/DATAPATH.md).
+     */
+    public synchronized Set<InetAddress> sendingAddresses() {
+        return Set.copyOf(sendingFrom.keySet());
+    }
+
     public synchronized Set<InetAddress> ghostAddresses() {
         return ghosts.addresses();
     }

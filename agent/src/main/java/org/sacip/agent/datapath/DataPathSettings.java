@@ -4,11 +4,10 @@ package org.sacip.agent.datapath;
  * What the data path takes from the agent's configuration: the nfnetlink_log group its rules log session openings
  * to (path MTU errors go to the group next to it), and the mark mask whose bits the agent may use (it never touches
  * a bit outside it). The mask's lowest bit is the first-reply bit of the conntrack mark, and in the packet mark the
- * bit of the path MTU errors the agent relays; the next bit of the mask is the route bit of the packet mark
- * (sessions that send from another address skip their original address's source route).
+ * bit of the path MTU errors the agent relays.
  *
  * @param nflogGroup nfnetlink_log group, 1..65535 (0 is taken by the kernel's legacy logging)
- * @param markMask   the bits of the packet and conntrack marks this agent may use, at least two
+ * @param markMask   the bits of the packet and conntrack marks this agent may use, at least one
  */
 public record DataPathSettings(int nflogGroup, long markMask) {
     public static final int DEFAULT_NFLOG_GROUP = 9361;
@@ -18,9 +17,9 @@ public record DataPathSettings(int nflogGroup, long markMask) {
         if (nflogGroup < 1 || nflogGroup > 65535) {
             throw new IllegalArgumentException("nflog group " + nflogGroup + " is outside 1..65535");
         }
-        if (Long.bitCount(markMask) < 2 || (markMask & ~0xffffffffL) != 0) {
+        if (markMask == 0 || (markMask & ~0xffffffffL) != 0) {
             throw new IllegalArgumentException("mark mask 0x" + Long.toHexString(markMask)
-                    + " must have at least two of the 32 mark bits set and no other");
+                    + " must have at least one of the 32 mark bits set and no other");
         }
     }
 
@@ -31,14 +30,6 @@ public record DataPathSettings(int nflogGroup, long markMask) {
     /** The conntrack mark bit that records "the first reply datagram of this flow was logged". */
     public long firstReplyMark() {
         return Long.lowestOneBit(markMask);
-    }
-
-    /**
-     * The packet mark bit of sessions that send from another address than their socket's: set on their way out, it
-     * takes them past the source route of their original address (docs/DATAPATH.md).
-     */
-    public long routeMark() {
-        return Long.lowestOneBit(markMask & ~firstReplyMark());
     }
 
     /**

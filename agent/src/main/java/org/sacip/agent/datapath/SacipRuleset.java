@@ -33,8 +33,7 @@ public final class SacipRuleset {
         return template.replace("@NFLOG_GROUP@", Integer.toString(settings.nflogGroup()))
                 .replace("@PMTU_GROUP@", Integer.toString(settings.pathMtuGroup()))
                 .replace("@FIRST_REPLY_MARK@", String.format("0x%08x", settings.firstReplyMark()))
-                .replace("@RELAYED_MARK@", String.format("0x%08x", settings.relayedMark()))
-                .replace("@ROUTE_MARK@", String.format("0x%08x", settings.routeMark()));
+                .replace("@RELAYED_MARK@", String.format("0x%08x", settings.relayedMark()));
     }
 
     /** Whether every map and set of the ruleset exists in the kernel the connection talks to. */

@@ -70,7 +70,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
      * a key lineage.
      */
     public interface Observer {
-        void ghosts(Set<InetAddress> addresses);
+        /** The data path's ghost addresses, and the addresses moved sessions send from instead of their own. */
+        void addresses(Set<InetAddress> ghosts, Set<InetAddress> sendingFrom);
 
         void movesOver(Set<InetAddress> originals);
 
@@ -177,7 +178,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         holders.forEach((address, tuples) -> ghosts.add(new Ghost(address,
                 ghostActive(address), tuples)));
         dataPath.install(remappings, ghosts);
-        observer.ghosts(dataPath.ghostAddresses());
+        observer.addresses(dataPath.ghostAddresses(), dataPath.sendingAddresses());
         LOG.info("resumed {} session(s), {} ghost(s), {} move(s) from {}", saved.sessions().size(), ghosts.size(),
                 saved.moves().size(), store.file());
         publishView();
@@ -626,7 +627,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             }
         });
         Set<InetAddress> ghostsAfter = dataPath.ghostAddresses();
-        observer.ghosts(ghostsAfter);
+        observer.addresses(ghostsAfter, dataPath.sendingAddresses());
         if (!changes.isEmpty() || !ghostsAfter.equals(ghostsBefore)) {
             // A restart must find what the kernel now carries.
             persist();
@@ -722,7 +723,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 progress.clear();
                 book.clear();
                 persist();
-                observer.ghosts(Set.of());
+                observer.addresses(Set.of(), Set.of());
                 LOG.info("flushed: {} session(s) and {} ghost(s) no longer remapped", sessions, ghosts);
                 events.publish(EventType.FLUSH, "all remapping removed", Map.of("sessions", Integer.toString(sessions),
                         "ghosts", Integer.toString(ghosts)));
@@ -763,7 +764,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         try {
             if (!dataPath.isInstalled()) {
                 dataPath.install();
-                observer.ghosts(Set.of());
+                observer.addresses(Set.of(), Set.of());
             }
             task.run();
         } catch (DataPathException e) {

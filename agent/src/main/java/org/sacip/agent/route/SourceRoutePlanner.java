@@ -20,9 +20,9 @@ import org.sacip.netlink.route.RouteRequest;
 import org.sacip.netlink.route.RoutingRule;
 
 /**
- * Plans the source routes (docs/DATAPATH.md): every local address X that carries sessions and sits on an uplink
- * with a default route gets a table of its own holding that default route and X's on-link prefix route, and a rule
- * {@code from X fwmark 0/ROUTE_MARK lookup TABLE}; each family with such a rule gets one rule
+ * Plans the source routes (docs/DATAPATH.md): every local address X that carries sessions (their sockets', or the
+ * one moved sessions send from) and sits on an uplink with a default route gets a table of its own holding that
+ * default route and X's on-link prefix route, and a rule {@code from X lookup TABLE}; each family with such a rule gets one rule
  * {@code lookup main suppress_prefixlength 0} just before, so the main table's more specific routes still win. The
  * table keeps the default route last seen for X's uplink when the main table's goes (a route switched to another
  * uplink must not take X's packets along), and a rule stays as long as X carries sessions, also once X left its
@@ -38,10 +38,9 @@ public final class SourceRoutePlanner {
      * @param carrying   the local addresses that carry sessions now
      * @param kernel     the kernel's state
      * @param remembered the default route last seen for each address's uplink (from the previous plan)
-     * @param routeMark  the packet mark of sessions that send from another address (they skip the source route)
      */
     public static SourceRoutePlan plan(Set<InetAddress> carrying, KernelView kernel,
-            Map<InetAddress, UplinkDefault> remembered, SourceRouteSettings settings, long routeMark) {
+            Map<InetAddress, UplinkDefault> remembered, SourceRouteSettings settings) {
         Map<InetAddress, Long> installedTables = new LinkedHashMap<>();
         for (RoutingRule rule : kernel.ownRules()) {
             sourceAddress(rule, settings).ifPresent(address -> installedTables.putIfAbsent(address, rule.table()));
@@ -66,7 +65,7 @@ public final class SourceRoutePlanner {
                 if (installed != null) {
                     tables.put(address, installed);
                     keptAsTheyAre.add(installed);
-                    wantedRules.add(sourceRule(address, installed, settings, routeMark));
+                    wantedRules.add(sourceRule(address, installed, settings));
                     families.add(isIpv4(address));
                 }
                 continue;
@@ -87,7 +86,7 @@ public final class SourceRoutePlanner {
             tables.put(address, table);
             remember.put(address, uplink.get());
             wantedRoutes.addAll(routesFor(placement, uplink.get(), table));
-            wantedRules.add(sourceRule(address, table, settings, routeMark));
+            wantedRules.add(sourceRule(address, table, settings));
             families.add(isIpv4(address));
         }
         for (boolean ipv4 : families) {
@@ -127,11 +126,14 @@ public final class SourceRoutePlanner {
         return new SourceRoutePlan(replace, addRules, deleteRules, deleteRoutes, tables, remember, withoutTable);
     }
 
-    /** The rule {@code from X fwmark 0/MARK lookup TABLE} of one address. */
-    static RoutingRule sourceRule(InetAddress address, long table, SourceRouteSettings settings, long routeMark) {
+    /**
+     * The rule {@code from X lookup TABLE} of one address. A moved session's packets are routed again once the
+     * agent's route chain wrote their new source, so they match the rule of the address they send from.
+     */
+    static RoutingRule sourceRule(InetAddress address, long table, SourceRouteSettings settings) {
         IpPrefix host = IpPrefix.host(address);
         return RoutingRule.lookup(host.family(), settings.sourcePriority(), table, SourceRouteSettings.PROTOCOL)
-                .withFrom(host).withFwmark(0, routeMark);
+                .withFrom(host);
     }
 
     /** The rule {@code lookup main suppress_prefixlength 0} of one family. */

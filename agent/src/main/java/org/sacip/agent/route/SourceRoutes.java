@@ -43,21 +43,22 @@ public final class SourceRoutes implements AutoCloseable {
     private final RtnetlinkClient client;
     private final SourceRouteSettings settings;
     private final ManagedScope scope;
-    private final long routeMark;
     private final ScheduledExecutorService loop;
     private final AtomicBoolean refreshPending = new AtomicBoolean();
-    private volatile Set<InetAddress> carrying = Set.of();
+    private volatile Set<InetAddress> ghosts = Set.of();
+    private volatile Set<InetAddress> sendingFrom = Set.of();
+    /** Whether {@link #addresses} was called: the first call plans even when empty (leftovers of an earlier run). */
+    private volatile boolean told;
     private volatile Map<InetAddress, Long> tables = Map.of();
     // Loop thread only:
     private Map<InetAddress, UplinkDefault> remembered = Map.of();
     private boolean retryScheduled;
     private final Set<InetAddress> reportedWithoutTable = new HashSet<>();
 
-    private SourceRoutes(RtnetlinkClient client, SourceRouteSettings settings, ManagedScope scope, long routeMark) {
+    private SourceRoutes(RtnetlinkClient client, SourceRouteSettings settings, ManagedScope scope) {
         this.client = client;
         this.settings = settings;
         this.scope = scope;
-        this.routeMark = routeMark;
         this.loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sacip-routes");
             thread.setDaemon(true);
@@ -69,13 +70,11 @@ public final class SourceRoutes implements AutoCloseable {
      * Checks that the configured priorities and tables are free of other programs' rules and routes, then starts
      * (the namespace's, or the caller's when empty). Rules and routes of ours left by an earlier run stay until the
      * first plan decides on them.
-     *
-     * @param routeMark the packet mark of sessions that send from another address: it takes them past the rules
      * @throws SourceRouteException when another program holds a priority or table of ours, or the kernel's rules
      *                              cannot be read
      */
     public static SourceRoutes start(Optional<NetNamespace> namespace, SourceRouteSettings settings,
-            ManagedScope scope, long routeMark) throws SourceRouteException {
+            ManagedScope scope) throws SourceRouteException {
         RtnetlinkClient client;
         try {
             client = namespace.isPresent() ? RtnetlinkClient.open(namespace.get()) : RtnetlinkClient.open();
@@ -88,7 +87,7 @@ public final class SourceRoutes implements AutoCloseable {
             client.close();
             throw e;
         }
-        SourceRoutes routes = new SourceRoutes(client, settings, scope, routeMark);
+        SourceRoutes routes = new SourceRoutes(client, settings, scope);
         routes.scheduleSafetyCheck();
         return routes;
     }
@@ -140,9 +139,18 @@ public final class SourceRoutes implements AutoCloseable {
         }
     }
 
-    /** The addresses that carry sessions now (the ghost addresses, standby and active); empty after a flush. */
-    public void addresses(Set<InetAddress> addresses) {
-        carrying = Set.copyOf(addresses);
+    /**
+     * The addresses that carry sessions now (the ghost addresses, standby and active), and those that moved sessions
+     * send from; both empty after a flush.
+     */
+    public void addresses(Set<InetAddress> ghostAddresses, Set<InetAddress> sendingAddresses) {
+        if (told && ghosts.equals(ghostAddresses) && sendingFrom.equals(sendingAddresses)) {
+            // Every data-path commit tells; most change neither (the safety check covers the kernel's side).
+            return;
+        }
+        told = true;
+        ghosts = Set.copyOf(ghostAddresses);
+        sendingFrom = Set.copyOf(sendingAddresses);
         refreshSoon();
     }
 
@@ -166,7 +174,8 @@ public final class SourceRoutes implements AutoCloseable {
     }
 
     private void refresh() {
-        Set<InetAddress> now = carrying;
+        Set<InetAddress> now = new HashSet<>(ghosts);
+        now.addAll(sendingFrom);
         SourceRoutePlan plan;
         try {
             KernelView kernel = KernelView.of(client.links(), client.addresses(), client.routes(), client.rules(),
@@ -175,7 +184,7 @@ public final class SourceRoutes implements AutoCloseable {
                 tables = Map.of();
                 return;
             }
-            plan = SourceRoutePlanner.plan(now, kernel, remembered, settings, routeMark);
+            plan = SourceRoutePlanner.plan(now, kernel, remembered, settings);
         } catch (NetlinkException e) {
             LOG.warn("source routes: cannot read the kernel's routes: {}", e.getMessage());
             retrySoon();

@@ -46,7 +46,6 @@ class ConfigFileTest {
         assertEquals(100, config.limits().maxKeys());
         assertEquals(Duration.ofMinutes(30), config.limits().keyIdleKeep());
         assertEquals(0x00100000L, config.dataPath().firstReplyMark());
-        assertEquals(0x00200000L, config.dataPath().routeMark());
         assertEquals(new SourceRouteSettings(5000, 5099, 30000), config.sourceRoutes());
         assertEquals(30001, config.sourceRoutes().sourcePriority());
         assertTrue(config.closeLegacySessions());
@@ -74,7 +73,7 @@ class ConfigFileTest {
         "max-keys = 0|agent.conf:1:",
         "hello-rate = lots|agent.conf:1:",
         "mark-mask = 0x0|agent.conf:1:",
-        "mark-mask = 0x01000000|agent.conf:1: the mark mask needs at least two bits",
+        "mark-mask = 0x00000000|agent.conf:1: the mark mask needs at least one bit",
         "source-route-tables = 10|agent.conf:1: not a table range",
         "source-route-tables = 200-300|agent.conf:1: table range 200-300 includes the kernel's tables",
         "source-route-tables = 900-800|agent.conf:1: table range 900-800 is not a range",

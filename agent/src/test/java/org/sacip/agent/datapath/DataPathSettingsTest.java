@@ -35,12 +35,14 @@ class DataPathSettingsTest {
     }
 
     @Test
-    void theRouteBitIsTheMasksNextBitSoRelayedErrorsAndMovedSessionsNeverShareOne() throws Exception {
-        assertEquals(0x02000000L, DataPathSettings.defaults().routeMark());
-        DataPathSettings settings = new DataPathSettings(700, 0x00f00000L);
-        assertEquals(0x00200000L, settings.routeMark());
-        String ruleset = SacipRuleset.text(settings);
-        assertTrue(ruleset.contains("@outsrc4 meta mark set meta mark | 0x00200000"), ruleset);
-        assertFalse(ruleset.contains("@ROUTE_MARK@"), ruleset);
+    void aNewSourceIsWrittenInTheRouteChainSoThePacketIsRoutedFromIt() throws Exception {
+        String ruleset = SacipRuleset.text(new DataPathSettings(700, 0x00f00000L));
+        String out = ruleset.substring(ruleset.indexOf("chain out {"), ruleset.indexOf("}", ruleset.indexOf("chain out {")));
+        assertTrue(out.contains("type route hook output priority mangle"), out);
+        assertTrue(out.contains("ip saddr set ip saddr . ip daddr . meta l4proto . th sport . th dport map @outsrc4"),
+                out);
+        assertTrue(out.contains("ip6 saddr set ip6 saddr . ip6 daddr . meta l4proto . th sport . th dport map @outsrc6"),
+                out);
+        assertFalse(ruleset.contains("hook postrouting"), "nothing is rewritten after routing: " + ruleset);
     }
 }

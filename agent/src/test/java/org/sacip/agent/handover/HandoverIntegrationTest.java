@@ -230,7 +230,7 @@ class HandoverIntegrationTest {
     private static Handover.Observer movesObserver(List<String> moves, List<Duration> convergence) {
         return new Handover.Observer() {
             @Override
-            public void ghosts(Set<InetAddress> addresses) {
+            public void addresses(Set<InetAddress> ghosts, Set<InetAddress> sendingFrom) {
             }
 
             @Override
@@ -253,7 +253,7 @@ class HandoverIntegrationTest {
     private static Handover.Observer observer() {
         return new Handover.Observer() {
             @Override
-            public void ghosts(Set<InetAddress> addresses) {
+            public void addresses(Set<InetAddress> ghosts, Set<InetAddress> sendingFrom) {
             }
 
             @Override

@@ -26,7 +26,6 @@ import org.sacip.netlink.route.RoutingRule;
  */
 class SourceRoutePlannerTest {
     private static final SourceRouteSettings SETTINGS = new SourceRouteSettings(5000, 5002, 1000);
-    private static final long MARK = 0x0200_0000L;
     private static final int OURS = SourceRouteSettings.PROTOCOL;
     private static final int UP1 = 2;
     private static final int UP2 = 3;
@@ -79,7 +78,7 @@ class SourceRoutePlannerTest {
 
     private SourceRoutePlan plan(Set<InetAddress> carrying, Map<InetAddress, UplinkDefault> remembered) {
         return SourceRoutePlanner.plan(carrying, KernelView.of(links, addresses, routes, rules,
-                ManagedScope.everything()), remembered, SETTINGS, MARK);
+                ManagedScope.everything()), remembered, SETTINGS);
     }
 
     /** What the kernel holds after the plan was carried out. */
@@ -108,15 +107,14 @@ class SourceRoutePlannerTest {
         assertEquals(List.of(route("198.18.1.0", 24, null, UP1, 5000), route("2001:db8:1::", 64, null, UP1, 5001),
                 route("0.0.0.0", 0, GW1, UP1, 5000), route("::", 0, GW6, UP1, 5001)), plan.replaceRoutes(),
                 "prefix routes first, so the default's gateway resolves in its own table");
-        assertEquals(List.of(SourceRoutePlanner.sourceRule(X, 5000, SETTINGS, MARK),
-                SourceRoutePlanner.sourceRule(X6, 5001, SETTINGS, MARK),
+        assertEquals(List.of(SourceRoutePlanner.sourceRule(X, 5000, SETTINGS),
+                SourceRoutePlanner.sourceRule(X6, 5001, SETTINGS),
                 SourceRoutePlanner.suppressRule(true, SETTINGS), SourceRoutePlanner.suppressRule(false, SETTINGS)),
                 plan.addRules());
         assertEquals(Map.of(X, 5000L, X6, 5001L), plan.tables(), "Y's uplink has no default route: nothing to keep");
         RoutingRule rule = plan.addRules().get(0);
         assertEquals(1001, rule.priority());
-        assertEquals(0, rule.fwmark());
-        assertEquals(MARK, rule.fwmask(), "packets that send from elsewhere skip it");
+        assertEquals(0, rule.fwmask(), "a rule on the source alone: moved sessions are routed from their new one");
         assertEquals(1000, plan.addRules().get(2).priority());
         carryOut(plan);
         assertTrue(plan(Set.of(X, X6, Y), plan.remembered()).changesNothing(), "a second plan changes nothing");
@@ -144,7 +142,7 @@ class SourceRoutePlannerTest {
         SourceRoutePlan left = plan(Set.of(X), first.remembered());
         assertTrue(left.changesNothing(), "the ghost's sessions still leave by uplink 1: " + left);
         SourceRoutePlan over = plan(Set.of(), left.remembered());
-        assertEquals(List.of(SourceRoutePlanner.sourceRule(X, 5000, SETTINGS, MARK),
+        assertEquals(List.of(SourceRoutePlanner.sourceRule(X, 5000, SETTINGS),
                 SourceRoutePlanner.suppressRule(true, SETTINGS)), over.deleteRules());
         assertEquals(2, over.deleteRoutes().size(), over.toString());
         carryOut(over);
@@ -202,7 +200,7 @@ class SourceRoutePlannerTest {
         assertTrue(plan(Set.of(X), Map.of()).tables().isEmpty(), "routes cannot go through a link that is down");
         links.set(1, link(UP1, "up1", true));
         SourceRoutePlan unmanaged = SourceRoutePlanner.plan(Set.of(X), KernelView.of(links, addresses, routes, rules,
-                new ManagedScope(Set.of("up2"), List.of())), Map.of(), SETTINGS, MARK);
+                new ManagedScope(Set.of("up2"), List.of())), Map.of(), SETTINGS);
         assertTrue(unmanaged.tables().isEmpty(), unmanaged.toString());
     }
 }

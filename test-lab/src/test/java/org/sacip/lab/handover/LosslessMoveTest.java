@@ -21,7 +21,9 @@ import org.sacip.lab.topology.Family;
  * X -> B whose session is bound to a key runs through the move; the stream must arrive whole and no segment may be
  * lost: every segment A's or B's kernel retransmitted across the move (nothing else speaks TCP in their namespaces)
  * must be one the other end reported as a duplicate (D-SACK), such as a tail loss probe a loaded machine fires when
- * an ACK is a few milliseconds late (see {@link TcpRetransmissions}).
+ * an ACK is a few milliseconds late (see {@link TcpRetransmissions}). The same holds for the move back home: the
+ * session then sends from Y until B confirmed, and Y's own source route keeps those packets on uplink 2 while the
+ * main table's default route already leads out of uplink 1 (where the router's source check drops them).
  */
 class LosslessMoveTest {
     private static final List<String> ENDS = List.of("a", "b");
@@ -36,24 +38,48 @@ class LosslessMoveTest {
         moveAndCountRetransmissions(Family.IPV6);
     }
 
+    @Test
+    void returningHomeWithTheRouteSwitchedFirstRetransmitsNothingOverIpv4() {
+        moveAndCountRetransmissions(Family.IPV4, true);
+    }
+
+    @Test
+    void returningHomeWithTheRouteSwitchedFirstRetransmitsNothingOverIpv6() {
+        moveAndCountRetransmissions(Family.IPV6, true);
+    }
+
     private static void moveAndCountRetransmissions(Family family) {
+        moveAndCountRetransmissions(family, false);
+    }
+
+    /** Moves A from X to Y, and with {@code home} back to X, counting retransmissions across the last move. */
+    private static void moveAndCountRetransmissions(Family family, boolean home) {
         try (RoamingWithAgents lab = new RoamingWithAgents(family)) {
             VerifiedStream stream = lab.openStream();
             lab.awaitSessionAtA(stream, "bound to a key", RoamingWithAgents::bound);
-            List<TcpRetransmissions> before = TcpRetransmissions.of(lab.lab, ENDS);
             String fromY = Addresses.endpoint(lab.y, stream.clientPort());
-            MoveEvent move = lab.move(MoveKind.MAKE_BEFORE_BREAK, () -> lab.awaitSessionAtA(stream,
+            Runnable awayOnTheRouteChange = () -> lab.awaitSessionAtA(stream,
                     "sending from " + fromY + " on the route change alone (X still on uplink 1)",
-                    RoamingWithAgents.activeFrom(fromY)));
+                    RoamingWithAgents.activeFrom(fromY));
+            if (home) {
+                lab.move(MoveKind.MAKE_BEFORE_BREAK, awayOnTheRouteChange);
+            }
+            List<TcpRetransmissions> before = TcpRetransmissions.of(lab.lab, ENDS);
+            String fromX = Addresses.endpoint(lab.x, stream.clientPort());
+            MoveEvent move = home
+                    ? lab.moveHome(MoveKind.MAKE_BEFORE_BREAK, () -> lab.awaitSessionAtA(stream,
+                            "sending from " + fromX + " again (Y still on uplink 2)",
+                            RoamingWithAgents.backHome(fromX)))
+                    : lab.move(MoveKind.MAKE_BEFORE_BREAK, awayOnTheRouteChange);
             String sessions = lab.sessions();
             StreamFigures figures = stream.finish();
             List<TcpRetransmissions> after = TcpRetransmissions.of(lab.lab, ENDS);
             TcpRetransmissions atA = after.get(0).since(before.get(0));
             TcpRetransmissions atB = after.get(1).since(before.get(1));
             // A's log says when the agent planned the move and when B confirmed it.
-            String report = String.format("%s make-before-break, route first (%s): A %s; B %s; stream %s, longest"
+            String report = String.format("%s make-before-break%s, route first (%s): A %s; B %s; stream %s, longest"
                     + " gap %d ms, lost %d, corrupted %d; the move took %d ms from link up to link down%n%s%n%s",
-                    family, move.commands(), atA, atB, figures.verdict().label(), figures.maxGapMs(),
+                    family, home ? " back home" : "", move.commands(), atA, atB, figures.verdict().label(), figures.maxGapMs(),
                     figures.bytesLost(), figures.bytesCorrupted(), move.endMs() - move.startMs(), lab.movesAtA(),
                     sessions);
             System.out.println(report);

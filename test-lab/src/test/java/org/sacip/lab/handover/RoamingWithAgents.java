@@ -73,6 +73,11 @@ final class RoamingWithAgents implements AutoCloseable {
         return new Mover(topology).move(new MoveStep("a", 0, 1, kind, 0), betweenHalves);
     }
 
+    /** A's move back from uplink 2 to uplink 1 (to X), with {@code betweenHalves} run between its halves. */
+    MoveEvent moveHome(MoveKind kind, Runnable betweenHalves) {
+        return new Mover(topology).move(new MoveStep("a", 1, 0, kind, 0), betweenHalves);
+    }
+
     /** A's row for the stream's session, once A's agent lists it and it satisfies {@code state}. */
     JsonNode awaitSessionAtA(VerifiedStream stream, String what, Predicate<JsonNode> state) {
         AgentControl control = agents.control("a");
@@ -130,6 +135,12 @@ final class RoamingWithAgents implements AutoCloseable {
     static Predicate<JsonNode> activeFrom(String endpoint) {
         return row -> "active".equals(row.path("state").asText())
                 && row.path("active_local").asText().equals(endpoint);
+    }
+
+    /** A row whose session sends from its own endpoint again, on the peer's confirmation. */
+    static Predicate<JsonNode> backHome(String endpoint) {
+        return row -> row.path("active_local").asText().equals(endpoint)
+                && row.path("send_from").asText().equals(endpoint) && "bound".equals(row.path("state").asText());
     }
 
     @Override
