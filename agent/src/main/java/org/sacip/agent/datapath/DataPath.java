@@ -580,7 +580,6 @@ public final class DataPath implements AutoCloseable {
         return List.copyOf(ghosts.ghosts());
     }
 
-    /** The ghost addresses on {@code lo} now (standby and active). */
     private void putRemapping(Remapping remapping) {
         removeRemapping(remapping.original());
         remappings.put(remapping.original(), remapping);
@@ -604,6 +603,7 @@ public final class DataPath implements AutoCloseable {
         return Set.copyOf(sendingFrom.keySet());
     }
 
+    /** The ghost addresses on {@code lo} now (standby and active). */
     public synchronized Set<InetAddress> ghostAddresses() {
         return ghosts.addresses();
     }

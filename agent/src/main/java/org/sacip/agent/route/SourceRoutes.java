@@ -45,8 +45,7 @@ public final class SourceRoutes implements AutoCloseable {
     private final ManagedScope scope;
     private final ScheduledExecutorService loop;
     private final AtomicBoolean refreshPending = new AtomicBoolean();
-    private volatile Set<InetAddress> ghosts = Set.of();
-    private volatile Set<InetAddress> sendingFrom = Set.of();
+    private volatile Set<InetAddress> carrying = Set.of();
     /** Whether {@link #addresses} was called: the first call plans even when empty (leftovers of an earlier run). */
     private volatile boolean told;
     private volatile Map<InetAddress, Long> tables = Map.of();
@@ -144,13 +143,14 @@ public final class SourceRoutes implements AutoCloseable {
      * send from; both empty after a flush.
      */
     public void addresses(Set<InetAddress> ghostAddresses, Set<InetAddress> sendingAddresses) {
-        if (told && ghosts.equals(ghostAddresses) && sendingFrom.equals(sendingAddresses)) {
-            // Every data-path commit tells; most change neither (the safety check covers the kernel's side).
+        Set<InetAddress> both = new HashSet<>(ghostAddresses);
+        both.addAll(sendingAddresses);
+        if (told && carrying.equals(both)) {
+            // Every data-path commit tells; most change nothing here (the safety check covers the kernel's side).
             return;
         }
         told = true;
-        ghosts = Set.copyOf(ghostAddresses);
-        sendingFrom = Set.copyOf(sendingAddresses);
+        carrying = Set.copyOf(both);
         refreshSoon();
     }
 
@@ -174,8 +174,7 @@ public final class SourceRoutes implements AutoCloseable {
     }
 
     private void refresh() {
-        Set<InetAddress> now = new HashSet<>(ghosts);
-        now.addAll(sendingFrom);
+        Set<InetAddress> now = carrying;
         SourceRoutePlan plan;
         try {
             KernelView kernel = KernelView.of(client.links(), client.addresses(), client.routes(), client.rules(),
