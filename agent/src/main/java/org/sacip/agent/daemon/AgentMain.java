@@ -2,6 +2,8 @@ package org.sacip.agent.daemon;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,16 +28,18 @@ import picocli.CommandLine.Option;
         description = "Keeps TCP and UDP sessions alive across address changes of this host (SACIP).")
 public final class AgentMain implements Callable<Integer> {
     static final String VERSION = "0.1.0";
+    static final String DEFAULT_CONTROL_SOCKET = "/run/sacip/agent.sock";
+    static final String DEFAULT_STATE_DIRECTORY = "/var/lib/sacip";
 
     @Option(names = "--config", paramLabel = "FILE", description = "Config file (key = value lines); "
             + "without it everything is managed with the defaults.")
     private Path config;
 
-    @Option(names = "--control-socket", paramLabel = "PATH", defaultValue = "/run/sacip/agent.sock",
+    @Option(names = "--control-socket", paramLabel = "PATH", defaultValue = DEFAULT_CONTROL_SOCKET,
             description = "Control socket for sacipctl (default: ${DEFAULT-VALUE}).")
     private Path controlSocket;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/sacip",
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = DEFAULT_STATE_DIRECTORY,
             description = "Keys, peer state and moved sessions, mode 0700 (default: ${DEFAULT-VALUE}).")
     private Path stateDirectory;
 
@@ -52,6 +56,23 @@ public final class AgentMain implements Callable<Integer> {
             + "exit. Refused while the control socket answers. The package runs it when it is removed.")
     private boolean removeKernelState;
 
+    /** For picocli, which sets the options. */
+    public AgentMain() {
+    }
+
+    /** A start with these options, as {@link DirectStart} read them; {@code null}: not given. */
+    AgentMain(Path config, Path controlSocket, Path stateDirectory, String logLevel) {
+        this.config = config;
+        this.controlSocket = controlSocket;
+        this.stateDirectory = stateDirectory;
+        this.logLevel = logLevel;
+    }
+
+    /** The options as set, in declaration order: for checking that two readings of a line agree. */
+    List<Object> options() {
+        return Arrays.asList(config, controlSocket, stateDirectory, logLevel, checkConfig, removeKernelState);
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
@@ -64,6 +85,16 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     static int run(String[] args) {
+        Optional<AgentMain> direct = DirectStart.parse(args);
+        if (direct.isPresent()) {
+            try {
+                return direct.get().call();
+            } catch (RuntimeException e) {
+                // As picocli's execution exception handler below.
+                System.err.println("sacip-agent: " + e.getMessage());
+                return 1;
+            }
+        }
         CommandLine line = new CommandLine(new AgentMain());
         line.setParameterExceptionHandler((e, arguments) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -103,8 +134,6 @@ public final class AgentMain implements Callable<Integer> {
         ConfigReload.applyLogLevel(logLevel != null ? logLevel : settings.logLevel());
         Logger log = LoggerFactory.getLogger(AgentMain.class);
         log.info("sacip-agent {} starting (pid {})", VERSION, ProcessHandle.current().pid());
-        // The first session's key agreement and the first move must not pay for loading classes and crypto providers.
-        Warmup.start();
         try (ServiceNotifier notifier = ServiceNotifier.fromEnvironment(System.getenv())) {
             AtomicReference<ServiceStatus> status = new AtomicReference<>();
             Optional<AgentDaemon> started;
@@ -136,6 +165,9 @@ public final class AgentMain implements Callable<Integer> {
                 status.set(counts);
                 // The control socket listens and its thread accepts: a client connecting from now on is answered.
                 notifier.ready(counts.current());
+                // The first session's key agreement and the first move must not pay for loading classes and crypto
+                // providers. Only once ready: on two cores, warming up during start-up delayed ready by some 80 ms.
+                Warmup.start();
                 if (signals.stopRequested()) {
                     log.info("stop requested during start-up: stopping now that start-up is complete");
                 }
