@@ -51,6 +51,7 @@ import org.sacip.control.EventType;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.route.RouteInfo;
+import org.sacip.netlink.route.RoutingRule;
 import org.sacip.protocol.message.SacipAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,6 +218,11 @@ public final class Agent implements AutoCloseable {
                         public boolean ownRoute(RouteInfo route) {
                             return route.protocol() == SourceRouteSettings.PROTOCOL
                                     || config.sourceRoutes().ownsTable(Integer.toUnsignedLong(route.table()));
+                        }
+
+                        @Override
+                        public boolean ownRule(RoutingRule rule) {
+                            return rule.protocol() == SourceRouteSettings.PROTOCOL;
                         }
 
                         @Override

@@ -19,19 +19,22 @@ import org.sacip.netlink.route.LinkEvent;
 import org.sacip.netlink.route.LinkInfo;
 import org.sacip.netlink.route.RouteEvent;
 import org.sacip.netlink.route.RouteInfo;
+import org.sacip.netlink.route.RoutingRule;
 import org.sacip.netlink.route.RtnetlinkClient;
 import org.sacip.netlink.route.RtnetlinkEvent;
 import org.sacip.netlink.route.RtnetlinkEvents;
 import org.sacip.netlink.route.RtnetlinkGroup;
+import org.sacip.netlink.route.RuleEvent;
 
 /**
- * The kernel side of move detection: subscribes to address, link and route events, keeps the {@link AddressTable}
+ * The kernel side of move detection: subscribes to address, link, route and rule events, keeps the {@link AddressTable}
  * current (re-dumping after an overrun), takes the sessions a lost address carried from the session index, asks
  * the kernel's routing for each peer's new source, and returns {@link MovePlan}s. Moves that found no usable
  * source yet (break-before-make, an IPv6 address still under DAD) are retried whenever an address becomes usable
  * or a route is added. After a batch of route events (other than the agent's own source routes) it asks once per
- * peer where a new connection would go, which starts a move while the old address still works. Call {@link #take} or
- * {@link #poll} from one thread ({@link #wakeup()} from any).
+ * peer where a new connection would go, which starts a move while the old address still works. Routing rule
+ * events, and the agent's own routes going, only wake the source routes ({@link Surroundings#kernelChanged}). Call
+ * {@link #take} or {@link #poll} from one thread ({@link #wakeup()} from any).
  */
 public final class MoveMonitor implements AutoCloseable {
 
@@ -43,7 +46,15 @@ public final class MoveMonitor implements AutoCloseable {
         /** Whether a route is one of the agent's own (a source route): its changes are not the host's. */
         boolean ownRoute(RouteInfo route);
 
-        /** Addresses, links or routes of the host changed (called on the monitor's thread after the batch). */
+        /** Whether a routing rule is one of the agent's own (a source route's): adding it is not news. */
+        default boolean ownRule(RoutingRule rule) {
+            return false;
+        }
+
+        /**
+         * Addresses, links, routes or routing rules of the host changed, or one of the agent's own routes or rules
+         * went (called on the monitor's thread after the batch).
+         */
         void kernelChanged();
     }
 
@@ -67,7 +78,8 @@ public final class MoveMonitor implements AutoCloseable {
         }
     };
     private static final Set<RtnetlinkGroup> GROUPS = EnumSet.of(RtnetlinkGroup.LINK, RtnetlinkGroup.IPV4_ADDRESS,
-            RtnetlinkGroup.IPV6_ADDRESS, RtnetlinkGroup.IPV4_ROUTE, RtnetlinkGroup.IPV6_ROUTE);
+            RtnetlinkGroup.IPV6_ADDRESS, RtnetlinkGroup.IPV4_ROUTE, RtnetlinkGroup.IPV6_ROUTE, RtnetlinkGroup.IPV4_RULE,
+            RtnetlinkGroup.IPV6_RULE);
 
     private final RtnetlinkEvents events;
     private final RtnetlinkClient client;
@@ -195,8 +207,16 @@ public final class MoveMonitor implements AutoCloseable {
         List<MovePlan> plans = new ArrayList<>();
         boolean hostChanged = false;
         boolean routesChanged = false;
+        // Only the source routes care about rules, and about our own routes and rules going (taken by someone
+        // else, or with their uplink): they put back what they still need, at once rather than at their next check.
+        boolean sourceRoutesChanged = false;
         for (RtnetlinkEvent event : batch) {
+            if (event instanceof RuleEvent rule) {
+                sourceRoutesChanged |= rule.kind() == RuleEvent.Kind.REMOVED || !surroundings.ownRule(rule.rule());
+                continue;
+            }
             if (event instanceof RouteEvent route && surroundings.ownRoute(route.route())) {
+                sourceRoutesChanged |= route.kind() == RouteEvent.Kind.REMOVED;
                 continue;
             }
             hostChanged = true;
@@ -212,7 +232,7 @@ public final class MoveMonitor implements AutoCloseable {
             // Once per batch, however many routes it changed: one lookup per peer.
             plans.addAll(engine.routesChanged(surroundings.originals(), seenAt));
         }
-        if (hostChanged) {
+        if (hostChanged || sourceRoutesChanged) {
             surroundings.kernelChanged();
         }
         return plans;

@@ -30,14 +30,15 @@ import org.slf4j.LoggerFactory;
  * Keeps the source routes of the addresses that carry sessions in the kernel (docs/DATAPATH.md, "Source routes"),
  * on a thread of its own: told which addresses carry sessions (as their standby ghosts are kept) and when the
  * kernel's addresses, links or routes changed, it reads the kernel, plans with the pure {@link SourceRoutePlanner}
- * and changes only what differs; a check every {@link #SAFETY_CHECK} puts back what someone else removed. It
+ * and changes only what differs. Someone else removing one of its rules or routes is such a change (the move
+ * monitor hears it as a routing event); a check every {@link #SAFETY_CHECK} covers events lost unannounced. It
  * touches only rules and routes tagged {@link SourceRouteSettings#PROTOCOL}. Starting refuses when another program
  * holds the configured priorities or tables. Closing leaves the kernel as it is (the sessions keep their routes);
  * an empty set of addresses (a flush) removes everything.
  */
 public final class SourceRoutes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SourceRoutes.class);
-    static final Duration SAFETY_CHECK = Duration.ofSeconds(30);
+    static final Duration SAFETY_CHECK = Duration.ofMinutes(10);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
     private final RtnetlinkClient client;

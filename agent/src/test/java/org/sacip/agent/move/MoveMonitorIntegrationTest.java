@@ -141,6 +141,73 @@ class MoveMonitorIntegrationTest {
                 .filter(line -> line.contains(" " + address + " ")).findFirst().orElse("");
     }
 
+    /**
+     * The source routes hear at once when a rule or route of theirs goes (someone else's {@code ip rule del}, a
+     * flushed table) or another program's rule changes, and not about the rules and routes they add themselves: so
+     * their periodic check can be rare.
+     */
+    @Test
+    void theSourceRoutesHearOfTheirRulesAndRoutesGoingButNotOfTheirOwnAdditions() throws Exception {
+        try (TwoHosts lab = TwoHosts.create()) {
+            ipv4Lab(lab);
+            java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+            try (SessionDiscovery discovery = discovery(lab); MoveMonitor monitor = MoveMonitor.open(
+                    Optional.of(lab.hostNamespace()), ManagedScope.everything(), Clock.systemUTC(),
+                    discovery::withLocalAddress, new MoveMonitor.Surroundings() {
+                        @Override
+                        public Set<InetAddress> originals() {
+                            return Set.of();
+                        }
+
+                        @Override
+                        public boolean ownRoute(org.sacip.netlink.route.RouteInfo route) {
+                            return route.protocol() == 93;
+                        }
+
+                        @Override
+                        public boolean ownRule(org.sacip.netlink.route.RoutingRule rule) {
+                            return rule.protocol() == 93;
+                        }
+
+                        @Override
+                        public void kernelChanged() {
+                            told.incrementAndGet();
+                        }
+                    })) {
+                // The lab's links come up (carrier) after the set-up returned: those events are the host's.
+                long quietBy = System.nanoTime() + GENEROUS.toNanos();
+                while (!monitor.poll(Duration.ofMillis(500)).isEmpty() | told.getAndSet(0) > 0) {
+                    assertTrue(System.nanoTime() < quietBy, "the lab's own events still coming");
+                }
+                lab.inHost("ip", "rule", "add", "pref", "1001", "from", X, "lookup", "5000", "proto", "93");
+                lab.inHost("ip", "route", "add", "default", "via", "198.18.0.254", "table", "5000", "proto", "93");
+                monitor.poll(Duration.ofMillis(500));
+                assertEquals(0, told.get(), "our own rule and route added: nothing to tell");
+
+                lab.inHost("ip", "rule", "del", "pref", "1001");
+                assertTold(monitor, told, "our rule deleted by someone else");
+                lab.inHost("ip", "route", "flush", "table", "5000");
+                assertTold(monitor, told, "our table flushed by someone else");
+                lab.inHost("ip", "rule", "add", "pref", "1500", "from", Y, "lookup", "100");
+                assertTold(monitor, told, "another program's rule added");
+                lab.inHost("ip", "-6", "rule", "add", "pref", "1501", "from", "2001:db8::9", "lookup", "100");
+                assertTold(monitor, told, "another program's IPv6 rule added");
+            }
+        }
+    }
+
+    private static void assertTold(MoveMonitor monitor, java.util.concurrent.atomic.AtomicInteger told, String what)
+            throws NetlinkException {
+        long deadline = System.nanoTime() + GENEROUS.toNanos();
+        while (told.get() == 0 && System.nanoTime() < deadline) {
+            monitor.poll(Duration.ofMillis(100));
+        }
+        assertTrue(told.getAndSet(0) > 0, what + ": the source routes were not told");
+        // What follows in the same burst belongs to this change.
+        monitor.poll(Duration.ofMillis(200));
+        told.set(0);
+    }
+
     @Test
     void makeBeforeBreakWithPromotedSecondary() throws Exception {
         try (TwoHosts lab = TwoHosts.create()) {

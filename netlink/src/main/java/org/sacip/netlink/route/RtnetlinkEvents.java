@@ -98,6 +98,10 @@ public final class RtnetlinkEvents implements AutoCloseable {
                     events.add(new RouteEvent(RouteEvent.Kind.ADDED, RouteMessageParser.parse(message)));
             case Rtnl.RTM_DELROUTE ->
                     events.add(new RouteEvent(RouteEvent.Kind.REMOVED, RouteMessageParser.parse(message)));
+            case Rtnl.RTM_NEWRULE -> RuleMessages.parse(message)
+                    .ifPresent(rule -> events.add(new RuleEvent(RuleEvent.Kind.ADDED, rule)));
+            case Rtnl.RTM_DELRULE -> RuleMessages.parse(message)
+                    .ifPresent(rule -> events.add(new RuleEvent(RuleEvent.Kind.REMOVED, rule)));
             default -> {
                 // Neighbour and other notifications are not decoded here.
             }

@@ -6,8 +6,10 @@ public enum RtnetlinkGroup {
     NEIGHBOUR(3),
     IPV4_ADDRESS(5),
     IPV4_ROUTE(7),
+    IPV4_RULE(8),
     IPV6_ADDRESS(9),
-    IPV6_ROUTE(11);
+    IPV6_ROUTE(11),
+    IPV6_RULE(19);
 
     private final int number;
 

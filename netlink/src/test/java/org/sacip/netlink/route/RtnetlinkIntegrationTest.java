@@ -190,6 +190,28 @@ class RtnetlinkIntegrationTest {
     }
 
     @Test
+    void ruleEventsForAddAndDeleteInBothFamilies() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("rt");
+                RtnetlinkEvents events = RtnetlinkEvents.open(ns.netNamespace(), all())) {
+            ns.exec("ip", "rule", "add", "from", "198.18.5.7", "lookup", "9361003", "priority", "32701", "proto",
+                    "93");
+            RuleEvent added = awaitEvent(events, RuleEvent.class, e -> e.rule().priority() == 32701);
+            assertEquals(RuleEvent.Kind.ADDED, added.kind());
+            assertEquals(9361003, added.rule().table());
+            assertEquals(93, added.rule().protocol());
+            assertEquals("198.18.5.7", added.rule().from().orElseThrow().address().getHostAddress());
+            ns.exec("ip", "rule", "del", "priority", "32701");
+            RuleEvent removed = awaitEvent(events, RuleEvent.class, e -> e.kind() == RuleEvent.Kind.REMOVED
+                    && e.rule().priority() == 32701);
+            assertEquals(9361003, removed.rule().table());
+            ns.exec("ip", "-6", "rule", "add", "from", "2001:db8::7", "lookup", "9361004", "priority", "32702");
+            RuleEvent added6 = awaitEvent(events, RuleEvent.class, e -> e.rule().priority() == 32702);
+            assertEquals(Rtnl.AF_INET6, added6.rule().family());
+            assertEquals(RuleEvent.Kind.ADDED, added6.kind());
+        }
+    }
+
+    @Test
     void ghostAddressesOnLoopbackAddAndDelete() throws Exception {
         try (TestNamespace ns = TestNamespace.create("rt");
                 RtnetlinkClient client = RtnetlinkClient.open(ns.netNamespace())) {
