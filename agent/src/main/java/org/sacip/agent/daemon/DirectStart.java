@@ -14,7 +14,7 @@ import java.util.Set;
  * classes are too old a class-file version for the class-data archive, and it builds annotation proxies). These lines
  * make the same {@link AgentMain} picocli would, defaults included. Anything else (help, version, --check-config,
  * --remove-kernel-state, a repeated or unknown option, an option without its value, a value that is empty, looks like
- * an option or is no path) is left to picocli, which parses it and reports its errors.
+ * an option or an argument file, or is no path) is left to picocli, which parses it and reports its errors.
  */
 final class DirectStart {
     private static final Set<String> OPTIONS = Set.of("--config", "--control-socket", "--state-dir", "--log-level");
@@ -39,7 +39,9 @@ final class DirectStart {
             } else {
                 return Optional.empty();
             }
-            if (value.isEmpty() || value.startsWith("-") || values.putIfAbsent(option, value) != null) {
+            // "@FILE" is an argument file to picocli.
+            if (value.isEmpty() || value.startsWith("-") || value.startsWith("@")
+                    || values.putIfAbsent(option, value) != null) {
                 return Optional.empty();
             }
         }

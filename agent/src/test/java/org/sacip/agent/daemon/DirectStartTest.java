@@ -49,6 +49,8 @@ class DirectStartTest {
                 Arguments.of(List.of("--config", "")),
                 Arguments.of(List.of("--config", "--state-dir", "s")),
                 Arguments.of(List.of("--config", "-x")),
+                Arguments.of(List.of("--config", "@args")),
+                Arguments.of(List.of("@args")),
                 Arguments.of(List.of("--config", "a", "--config", "b")),
                 Arguments.of(List.of("--config=a", "--config=a")),
                 Arguments.of(List.of("--state-dir", "a\0b")),
