@@ -20,14 +20,14 @@ import org.sacip.netlink.route.RouteRequest;
 import org.sacip.netlink.route.RoutingRule;
 
 /**
- * Plans the source routes (docs/DATAPATH.md): every local address X that carries sessions (their sockets', or the
- * one moved sessions send from) and sits on an uplink with a default route gets a table of its own holding that
- * default route and X's on-link prefix route, and a rule {@code from X lookup TABLE}; each family with such a rule
- * gets one rule {@code lookup main suppress_prefixlength 0} just before, so the main table's more specific routes still win. The
- * table keeps the default route last seen for X's uplink when the main table's goes (a route switched to another
- * uplink must not take X's packets along), and a rule stays as long as X carries sessions, also once X left its
- * interface (its routes are then left as the kernel keeps them). Everything else tagged with the agent's protocol
- * goes. Pure: the same inputs give the same plan.
+ * Plans the source routes (docs/DATAPATH.md): every local address X that carries sessions (their sockets', or the one
+ * moved sessions send from) and sits on an uplink with a default route gets a table of its own holding that default
+ * route and X's on-link prefix route, and a rule {@code from X lookup TABLE}; each family with such a rule gets one
+ * rule {@code lookup main suppress_prefixlength 0} just before, so the main table's more specific routes still win. The
+ * table keeps the default route last seen for X's uplink when the main table's goes (a route switched to another uplink
+ * must not take X's packets along), and a rule stays as long as X carries sessions, also once X left its interface (its
+ * routes are then left as the kernel keeps them). Everything else tagged with the agent's protocol goes. Pure: the same
+ * inputs give the same plan.
  */
 public final class SourceRoutePlanner {
     private static final int AF_INET = 2;
