@@ -237,6 +237,39 @@ class SessionTrackerIntegrationTest {
 
     @ParameterizedTest(name = "IPv{0}")
     @ValueSource(ints = {4, 6})
+    void datagramsSentBeforeTheAnswerLeaveTheFirstOneAsTheProof(int ipVersion) throws Exception {
+        // Until conntrack sees a reply every datagram of a flow is `ct state new`; only the first may be logged, or a
+        // one-way stream floods the agent and each side keeps whichever datagram it saw last.
+        RecordedSessions atA = new RecordedSessions("a");
+        RecordedSessions atB = new RecordedSessions("b");
+        try (TrackerLab lab = TrackerLab.create("tm");
+                SessionTracker trackerA = lab.track(lab.a(), atA);
+                SessionTracker trackerB = lab.track(lab.b(), atB);
+                DatagramChannel server = udpSocket(lab.b(), b(ipVersion));
+                DatagramChannel client = udpSocket(lab.a(), a(ipVersion))) {
+            atA.awaitInitialDump(WAIT);
+            atB.awaitInitialDump(WAIT);
+            List<byte[]> stream = List.of(QUESTION, "second".getBytes(StandardCharsets.US_ASCII),
+                    "third".getBytes(StandardCharsets.US_ASCII));
+            DatagramPacket last = null;
+            for (byte[] datagram : stream) {
+                client.send(ByteBuffer.wrap(datagram), server.getLocalAddress());
+                last = receive(server);
+            }
+            server.send(ByteBuffer.wrap(ANSWER), last.getSocketAddress());
+            receive(client);
+            SessionTuple fromA = tuple(SessionProtocol.UDP, localOf(client), localOf(server));
+            assertEquals(new OpeningProof(SessionProtocol.UDP, ClaimProofs.udpDigest(QUESTION),
+                    ClaimProofs.udpDigest(ANSWER)), proofOf(atA.awaitOpened(fromA, WAIT), "a"),
+                    "a: its first datagram, then b's answer");
+            assertEquals(new OpeningProof(SessionProtocol.UDP, ClaimProofs.udpDigest(ANSWER),
+                    ClaimProofs.udpDigest(QUESTION)), proofOf(atB.awaitOpened(reversed(fromA), WAIT), "b"),
+                    "b: its answer, then a's first datagram");
+        }
+    }
+
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
     void aUdpFlowOnAConnectedSocketOutlivesItsConntrackEntryUntilTheSocketCloses(int ipVersion) throws Exception {
         RecordedSessions atA = new RecordedSessions("a");
         try (TrackerLab lab = TrackerLab.create("tk");
