@@ -67,9 +67,10 @@ final class BenchRunner {
             for (BenchPlan.Scale scale : plan.scales()) {
                 // The data path is measured in the convergence lab of its size: its sessions are opened once.
                 boolean withDataPath = dataPathInConvergenceLab(plan) && scale.equals(plan.dataPathScale());
-                ConvergenceRun.AfterMoves dataPath = !withDataPath ? null : (topology, agents, labId, moves, commands) -> attempt(out, "data path",
-                                () -> out.dataPath = DataPathRun.measure(ctx, labId, topology, agents, scale, moves,
-                                        plan.dataPathPairs(), plan.dataPathWindowMs(), commands));
+                ConvergenceRun.AfterMoves dataPath = !withDataPath ? null
+                        : (topology, agents, clients, labId, moves, commands) -> attempt(out, "data path",
+                                () -> out.dataPath = DataPathRun.measure(ctx, labId, topology, agents, clients, scale,
+                                        moves, plan.dataPathPairs(), plan.dataPathWindowMs(), commands));
                 attempt(out, "convergence " + scale.label(),
                         () -> out.convergence.add(ConvergenceRun.run(ctx, scale, scale.moves(), dataPath)));
             }

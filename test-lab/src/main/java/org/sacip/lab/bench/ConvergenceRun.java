@@ -38,7 +38,8 @@ final class ConvergenceRun {
     /** More measurements in the same lab once the moves are done (its sessions still open and bound). */
     @FunctionalInterface
     interface AfterMoves {
-        void measure(Topology topology, Agents agents, String labId, int movesMade, List<String> commands);
+        void measure(Topology topology, Agents agents, List<Endpoint> clients, String labId, int movesMade,
+                List<String> commands);
     }
 
     private ConvergenceRun() {
@@ -58,7 +59,7 @@ final class ConvergenceRun {
         try (Lab lab = new Lab()) {
             Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
             Agents agents = ctx.startAgents(lab, labId);
-            ManySessions.open(ctx, what, topology, agents, scale, commands);
+            List<Endpoint> clients = ManySessions.open(ctx, what, topology, agents, scale, commands);
             int opened = commands.size();
 
             UplinkMoves mover = new UplinkMoves(topology, MoveKind.MAKE_BEFORE_BREAK);
@@ -104,7 +105,7 @@ final class ConvergenceRun {
             ctx.progress().say(what, "done");
             Outcome outcome = new Outcome(scale, labId, installed, converged, rss, nft.micros(), List.copyOf(commands));
             if (then != null) {
-                then.measure(topology, agents, labId, made, new ArrayList<>(commands.subList(0, opened)));
+                then.measure(topology, agents, clients, labId, made, new ArrayList<>(commands.subList(0, opened)));
             }
             return outcome;
         }

@@ -12,14 +12,17 @@ import org.sacip.lab.topology.Family;
 import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
+import org.sacip.lab.traffic.Endpoint;
 
 /**
  * What the remap entries cost a flow, with many loaded, through real sessions: A opens N sessions to B (all bound to
  * keys, {@link ManySessions}) plus one iperf3 TCP flow and one iperf3 UDP flow of 64-octet datagrams (every packet
  * a map lookup), then moves make-before-break to its other uplink: the agents remap every one of those sessions (2
- * entries per session on each side). After the move A opens the same two kinds of flow again, which are not remapped. The
- * clients send only while resumed (SIGSTOP/SIGCONT), one flow at a time, remapped and unmapped in turn, a window
- * each; a flow's rate is, for TCP, the octets A's new uplink sent during its window (TCP sends only what B
+ * entries per session on each side). After the move A opens the same two kinds of flow again, which are not remapped.
+ * The many sessions then stop sending (their entries stay): each of their client processes sends all its counters in
+ * one burst per interval, and with 100,000 sessions a burst every 10 s took the machine for about a second, always
+ * in the same window of a pair (a pair takes about as long), which decided the ratios. The iperf3 clients send only
+ * while resumed (SIGSTOP/SIGCONT), one flow at a time, remapped and unmapped in turn, a window each; a flow's rate is, for TCP, the octets A's new uplink sent during its window (TCP sends only what B
  * acknowledges), and for UDP the datagrams B's stack delivered to a socket (what A sent can be lost on the way), per
  * pair the ratio remapped / unmapped.
  */
@@ -45,6 +48,8 @@ final class DataPathRun {
     }
 
     static final String LAB_ID = "datapath";
+    /** In the commands of a run whose windows had the many sessions quiet (earlier runs did not). */
+    static final String QUIET_COMMAND = "a: the many sessions' clients stop sending (their sessions and entries stay)";
 
     private DataPathRun() {
     }
@@ -56,18 +61,18 @@ final class DataPathRun {
         try (Lab lab = new Lab()) {
             Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
             Agents agents = ctx.startAgents(lab, LAB_ID);
-            ManySessions.open(ctx, what, topology, agents, scale, commands);
-            return measure(ctx, LAB_ID, topology, agents, scale, 0, pairs, windowMs, commands);
+            List<Endpoint> clients = ManySessions.open(ctx, what, topology, agents, scale, commands);
+            return measure(ctx, LAB_ID, topology, agents, clients, scale, 0, pairs, windowMs, commands);
         }
     }
 
     /**
      * In a lab whose sessions are open and bound (the convergence case's, so 100,000 sessions are opened once), A on
      * its uplink {@code movesBefore % 2} after that many moves; the lab's commands so far are in {@code commands}, its
-     * agents' recording is kept as {@code recordedAs}.
+     * agents' recording is kept as {@code recordedAs}; {@code clients} send the many sessions' counters.
      */
     static Outcome measure(BenchContext ctx, String recordedAs, Topology topology, Agents agents,
-            BenchPlan.Scale scale, int movesBefore, int pairs, long windowMs, List<String> commands) {
+            List<Endpoint> clients, BenchPlan.Scale scale, int movesBefore, int pairs, long windowMs, List<String> commands) {
         String labId = LAB_ID;
         String what = "data path " + scale.label();
         Lab lab = topology.lab();
@@ -122,6 +127,8 @@ final class DataPathRun {
         PausableIperf udpUnmapped = PausableIperf.client(lab, "a", udpU);
         commands.add(PausableIperf.commandLine("a", tcpU) + "   (after the move; then kill -STOP)");
         commands.add(PausableIperf.commandLine("a", udpU) + "   (after the move; then kill -STOP)");
+        clients.forEach(client -> client.send("quiesce"));
+        commands.add(QUIET_COMMAND);
         String ifName = topology.uplink("a", (movesBefore + 1) % 2).ifName();
         commands.add("a: kill -CONT PID; " + windowMs + " ms; kill -STOP PID; " + DRAIN_MS + " ms; TCP: tx octets"
                 + " of " + ifName + " from ip -s -j link show dev " + ifName + " before and after; UDP: b's Udp"

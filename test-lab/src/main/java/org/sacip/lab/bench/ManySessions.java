@@ -28,8 +28,12 @@ final class ManySessions {
     private ManySessions() {
     }
 
-    /** Opens the sessions and returns once A's agent has bound them all; the commands go into {@code commands}. */
-    static void open(BenchContext ctx, String what, Topology topology, Agents agents, BenchPlan.Scale scale,
+    /**
+     * Opens the sessions and returns once A's agent has bound them all; the commands go into {@code commands}.
+     * Returns A's client processes (each sends its connections' counters in one burst per interval; B's servers only
+     * echo).
+     */
+    static List<Endpoint> open(BenchContext ctx, String what, Topology topology, Agents agents, BenchPlan.Scale scale,
             List<String> commands) {
         int sessions = scale.sessions();
         int peers = scale.peers();
@@ -52,6 +56,7 @@ final class ManySessions {
         // process needs more descriptors than the lab's hard limit allows (it cannot be raised here).
         int processes = Math.min(peers, Math.max(1, (sessions + PER_PROCESS - 1) / PER_PROCESS));
         List<Endpoint> servers = new ArrayList<>();
+        List<Endpoint> clients = new ArrayList<>();
         long opening = System.currentTimeMillis();
         for (int p = 0; p < processes; p++) {
             int port = PORT + p;
@@ -77,6 +82,7 @@ final class ManySessions {
             // One client at a time: all of them connecting at once on two cores miss their connect deadline.
             Endpoint client = Endpoint.start(lab, "a", TrafficKind.MANY, false, options);
             client.await("connected", START_LIMIT_MS);
+            clients.add(client);
             commands.add("a: java ... EndpointMain many client count=" + count + " intervalMs=" + intervalMs
                     + " connect=" + targets.get(0) + (targets.size() > 1 ? ",... (" + targets.size() + " peers)"
                             : ""));
@@ -88,6 +94,7 @@ final class ManySessions {
             ctx.progress().say(what, (sessions - bound) + " of " + sessions + " sessions stayed unbound (see A's"
                     + " agent log: refused claims name the reason); measuring with " + bound);
         }
+        return clients;
     }
 
     /** Process {@code p}'s peers (every {@code processes}-th from the p-th), as ADDRESS:PORT. */
