@@ -33,13 +33,16 @@ final class DataPathRun {
     private static final int UDP_UNMAPPED = 5204;
     /** After a pause, what the flow had queued still leaves: counted in its window. */
     static final long DRAIN_MS = 200;
+    /** Symbols named in the kernel profile's summary. */
+    private static final int PROFILE_TOP = 6;
     private static final long BOUND_LIMIT_MS = 120_000;
     private static final Duration CONVERGE_LIMIT = Duration.ofSeconds(120);
     private static final long VIEW_LIMIT_MS = 60_000;
     private static final long VIEW_POLL_MS = 2_000;
 
     record Outcome(BenchPlan.Scale scale, String labId, List<Long> tcpRemappedBps, List<Long> tcpUnmappedBps,
-            List<Long> udpRemappedPps, List<Long> udpUnmappedPps, List<String> remapped, List<String> commands) {
+            List<Long> udpRemappedPps, List<Long> udpUnmappedPps, List<String> remapped, List<String> commands,
+            String kernelProfile) {
         /** Whether A's agent remapped the TCP flow (control and data) and the UDP datagrams opened before the move. */
         boolean flowsRemapped() {
             return remapped.stream().filter(r -> r.startsWith("tcp ") && r.contains(":" + TCP_REMAPPED + " ")).count()
@@ -166,8 +169,30 @@ final class DataPathRun {
                 (flow == udpRemapped ? udpRPps : udpUPps).add(pps);
             }
         }
+        String profile = null;
+        if (KernelProfile.available()) {
+            ctx.progress().say(what, "perf profile of one window of each UDP flow");
+            commands.add(KernelProfile.command(windowMs) + "   (one window of each UDP flow)");
+            KernelProfile remappedProfile = profiledWindow(ctx, lab, udpRemapped, windowMs);
+            KernelProfile unmappedProfile = profiledWindow(ctx, lab, udpUnmapped, windowMs);
+            profile = "perf, one window of each UDP flow: " + remappedProfile.moreThan(unmappedProfile, PROFILE_TOP);
+        } else {
+            ctx.progress().say(what, "perf is not installed: no kernel profile");
+        }
         ctx.progress().say(what, "done");
-        return new Outcome(scale, labId, tcpRBps, tcpUBps, udpRPps, udpUPps, remapped, commands);
+        return new Outcome(scale, labId, tcpRBps, tcpUBps, udpRPps, udpUPps, remapped, commands, profile);
+    }
+
+    /** The flow sends while perf records all CPUs; per datagram B's stack delivered meanwhile. */
+    private static KernelProfile profiledWindow(BenchContext ctx, Lab lab, PausableIperf flow, long windowMs) {
+        flow.resume();
+        UdpCounters before = UdpCounters.read(lab, "b");
+        String report = KernelProfile.record(ctx.workDir().resolve("datapath-perf.data"), windowMs);
+        UdpCounters after = UdpCounters.read(lab, "b");
+        flow.pause();
+        Pause.ms(DRAIN_MS);
+        return KernelProfile.parse(report, Runtime.getRuntime().availableProcessors(), windowMs,
+                after.minus(before).delivered());
     }
 
     private static List<AgentSession> flowsOpenedBeforeTheMove(List<AgentSession> listed) {
