@@ -241,10 +241,10 @@ final class ReportBuilder {
                 + " flow's rate is, for TCP, the octets A's uplink sent in its window (TCP sends only what B acknowledges), for"
                 + " UDP the datagrams B's stack delivered to a socket (Udp InDatagrams). Offloads"
                 + " stay on: the 64-octet UDP flow is the per-packet case."
-                + (run != null && run.commands().contains(DataPathRun.QUIET_COMMAND) ? " Before the windows the many"
-                        + " sessions stop sending (their sessions and entries stay): each of their clients sends all its"
-                        + " counters in one burst per interval, and such a burst, always in the same window of a pair,"
-                        + " decided the ratios." : "");
+                + (run != null && run.commands().contains(DataPathRun.QUIET_COMMAND) ? " Before the windows the"
+                        + " many sessions stop sending (their sessions and entries stay): each of their clients sends"
+                        + " all its counters in one burst per interval, and such a burst, always in the same window of"
+                        + " a pair, decided the ratios." : "");
         return new Section("datapath", "Data-path cost with many entries", text, figures, null, commands, notes);
     }
 
