@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One goal of issue 11 and whether this run met it: {@code measured} says what was seen, {@code limit} (for a goal
- * not met) what the agent's profile shows limiting it.
+ * not met) what a profile shows limiting it: the agents' JFR recording, or for the data path (kernel work) perf's.
  */
 public record Goal(String id, String text, Status status, String measured, String limit) {
     public Goal {
