@@ -11,7 +11,8 @@ import org.sacip.lab.bench.report.Unit;
 
 /**
  * The goals of issue 11, each met or not by this run's figures (not measured where the run did not measure it). For
- * a goal not met, the limit is what A's agent's JFR recording in that case shows: its top frames.
+ * a goal not met, the limit is what A's agent's JFR recording in that case shows: its top frames; for the data path
+ * (kernel work), what perf shows, when the run could profile it.
  */
 final class GoalCheck {
     private static final int TOP_FRAMES = 6;
