@@ -105,6 +105,17 @@ public final class AgentEvents implements AutoCloseable {
         }
     }
 
+    /** The next event of this type whose field {@code field} is {@code value}; other events of the type are passed. */
+    public Event await(String type, String field, String value, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            Event event = await(type, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (value.equals(event.fields().path(field).asText())) {
+                return event;
+            }
+        }
+    }
+
     /**
      * The next event of this type received at or after {@code sinceNanos} ({@link System#nanoTime()}): one left
      * from before (a move that came as two events, the route change and then the address leaving) is skipped.

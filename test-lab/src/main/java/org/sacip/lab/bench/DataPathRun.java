@@ -97,17 +97,20 @@ final class DataPathRun {
         // second, like the others.
         BoundSessions.await(agents, "a", scale.sessions() + 4, BOUND_LIMIT_MS);
         ctx.progress().say(what, "iperf3 flows open and bound; moving A to uplink " + ((movesBefore + 1) % 2 + 1));
+        // After moves back and forth the flows' address is not the many sessions' one: each original address has a
+        // move (and a convergence) of its own, and the flows' may end after the other's.
+        String flowsAddress = topology.uplink("a", movesBefore % 2).address();
         try (AgentEvents events = AgentEvents.follow(agents.control("a").socket())) {
             BenchMove move = new UplinkMoves(topology, MoveKind.MAKE_BEFORE_BREAK).move(movesBefore);
             commands.addAll(move.event().commands());
-            events.await("converged", CONVERGE_LIMIT);
+            events.await("converged", "original", flowsAddress, CONVERGE_LIMIT);
         }
         // The control socket's view is published a moment after the data path changed (later the more sessions it
-        // lists): read until it shows the flows remapped, or the limit.
+        // lists): read until it shows the flows active (remapped and confirmed by B), or the limit.
         long viewDeadline = System.currentTimeMillis() + VIEW_LIMIT_MS;
         List<AgentSession> listed = agents.control("a").sessions();
         List<AgentSession> flows = flowsOpenedBeforeTheMove(listed);
-        while ((flows.isEmpty() || !flows.stream().allMatch(AgentSession::remapped))
+        while ((flows.isEmpty() || !flows.stream().allMatch(DataPathRun::active))
                 && System.currentTimeMillis() < viewDeadline) {
             Pause.ms(VIEW_POLL_MS);
             listed = agents.control("a").sessions();
@@ -119,8 +122,9 @@ final class DataPathRun {
                     + " (" + s.state() + ")";
             if (s.remapped()) {
                 remapped.add(row);
-            } else {
-                ctx.progress().say(what, "not remapped " + VIEW_LIMIT_MS / 1000 + " s after the convergence: " + row);
+            }
+            if (!active(s)) {
+                ctx.progress().say(what, "not active " + VIEW_LIMIT_MS / 1000 + " s after the convergence: " + row);
             }
         }
         if (flows.isEmpty()) {
@@ -202,6 +206,10 @@ final class DataPathRun {
         Pause.ms(DRAIN_MS);
         return KernelProfile.parse(report, Runtime.getRuntime().availableProcessors(), windowMs,
                 after.minus(before).delivered());
+    }
+
+    private static boolean active(AgentSession session) {
+        return "active".equals(session.state());
     }
 
     private static List<AgentSession> flowsOpenedBeforeTheMove(List<AgentSession> listed) {
