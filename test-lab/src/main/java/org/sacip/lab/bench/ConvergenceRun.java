@@ -30,9 +30,11 @@ final class ConvergenceRun {
     private static final Duration EVENT_LIMIT = Duration.ofSeconds(120);
     static final long SPACING_MS = 3000;
     static final long AFTER_CONVERGED_MS = 1000;
+    /** Classes of A's agent's live heap the report names. */
+    static final int LIVE_HEAP_TOP = 6;
 
     record Outcome(BenchPlan.Scale scale, String labId, List<Long> installedMicros, List<Long> convergedMs,
-            long rssKib, long nftMicros, List<String> commands) {
+            long rssKib, LiveHeap liveHeap, String liveHeapUnknown, long nftMicros, List<String> commands) {
     }
 
     /** More measurements in the same lab once the moves are done (its sessions still open and bound). */
@@ -99,11 +101,16 @@ final class ConvergenceRun {
                 }
             }
             long rss = ProcStat.rssKib(agents.pid("a"));
+            // After the RSS: the histogram collects first.
+            StringBuilder why = new StringBuilder();
+            LiveHeap live = LiveHeap.of(agents.pid("a"), LIVE_HEAP_TOP, why);
+            commands.add("a: jcmd PID GC.class_histogram   (A's agent, after the RSS was read)");
             lab.addHost("nft");
             NftLoad.Timed nft = NftLoad.time(lab, "nft", sessions, ctx.workDir());
             commands.add(nft.command());
             ctx.progress().say(what, "done");
-            Outcome outcome = new Outcome(scale, labId, installed, converged, rss, nft.micros(), List.copyOf(commands));
+            Outcome outcome = new Outcome(scale, labId, installed, converged, rss, live, why.toString(), nft.micros(),
+                    List.copyOf(commands));
             if (then != null) {
                 then.measure(topology, agents, clients, labId, made, new ArrayList<>(commands.subList(0, opened)));
             }

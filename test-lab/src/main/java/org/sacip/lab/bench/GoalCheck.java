@@ -227,7 +227,16 @@ final class GoalCheck {
                     ? "" : "; " + Unit.KIB.format(largest.rssKib()) + " MiB at " + largest.scale().label()), null);
         }
         boolean met = run.rssKib() * 1024 <= 150_000_000L;
-        return goal("rss", text, met, Unit.KIB.format(run.rssKib()) + " MiB", run.labId(), true);
+        String measured = Unit.KIB.format(run.rssKib()) + " MiB";
+        Goal judged = goal("rss", text, met, measured, run.labId(), true);
+        if (met) {
+            return judged;
+        }
+        // What the heap keeps decides the RSS; the allocation samples after it say what churns it (and grows it).
+        String live = run.liveHeap() != null ? run.liveHeap().summary(run.scale().sessions())
+                : "live heap unknown (" + run.liveHeapUnknown() + ")";
+        return new Goal("rss", text, Goal.Status.NOT_MET, measured, "jcmd GC.class_histogram of A's agent: " + live
+                + "; " + judged.limit());
     }
 
     private Goal startToReady() {

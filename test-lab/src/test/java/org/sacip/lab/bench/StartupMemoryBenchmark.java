@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -53,6 +54,8 @@ public final class StartupMemoryBenchmark {
     private static final int MAX_PER_PROCESS = 16_000;
     private static final long READY_GOAL_MS = 1000;
     private static final long RSS_GOAL_MB = 150;
+    /** Classes of the live heap printed. */
+    private static final int HISTOGRAM_TOP = 15;
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(60);
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(2);
@@ -206,6 +209,16 @@ public final class StartupMemoryBenchmark {
             out.println("    of which anonymous " + status(pid, "RssAnon") / 1024 + " MB, files " + status(pid, "RssFile")
                     / 1024 + " MB; " + heapCommitted(pid));
             nativeMemory(pid).forEach(line -> out.println("    " + line));
+            StringBuilder why = new StringBuilder();
+            LiveHeap live = LiveHeap.of(pid, HISTOGRAM_TOP, why);
+            if (live == null) {
+                out.println("    live heap by class: unknown (" + why + ")");
+            } else {
+                out.printf(Locale.ROOT, "    live heap (jcmd GC.class_histogram): %d MB, %d B per session%n",
+                        live.bytes() >> 20, live.bytes() / total);
+                live.largest().forEach(c -> out.printf(Locale.ROOT, "      %-60s %9d objects %5d MB %5d B/session%n",
+                        c.className(), c.instances(), c.bytes() >> 20, c.bytes() / total));
+            }
             out.println("goal: VmRSS <= " + RSS_GOAL_MB + " MB at 100,000 sessions: " + (total < 100_000
                     ? "not measured here (" + total + " sessions)" : rss / 1024 <= RSS_GOAL_MB ? "met" : "NOT met"));
             out.flush();
