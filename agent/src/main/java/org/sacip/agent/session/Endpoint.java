@@ -11,6 +11,7 @@ public record Endpoint(InetAddress address, int port) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 1..65535");
         }
+        address = InternedAddresses.of(address);
     }
 
     @Override
