@@ -789,8 +789,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
         List<HandoverView.Row> rows = new ArrayList<>(book.size());
         book.forEach((tuple, entry) -> {
             Octets lineage = bindings.get(tuple);
-            rows.add(new HandoverView.Row(tuple, dataPath.remapping(tuple), entry.state(), entry.since(),
-                    Optional.ofNullable(lineage).map(Octets::toHex), Optional.ofNullable(unbound.get(tuple))));
+            rows.add(new HandoverView.Row(tuple, dataPath.remapping(tuple), entry.state(), entry.since(), lineage,
+                    unbound.get(tuple)));
         });
         view = new HandoverView(rows, dataPath.ghosts(), moves, dataPath.restoreCount());
     }

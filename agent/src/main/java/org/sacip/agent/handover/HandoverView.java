@@ -7,6 +7,7 @@ import org.sacip.agent.datapath.Ghost;
 import org.sacip.agent.datapath.Remapping;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.control.SessionState;
+import org.sacip.protocol.message.Octets;
 
 /**
  * What the handover publishes for readers on other threads (the control socket): every session it knows with its
@@ -25,6 +26,18 @@ public record HandoverView(List<Row> sessions, List<Ghost> ghosts, long moves, l
      * lineage it is bound to (hex) or why it is not bound.
      */
     public record Row(SessionTuple tuple, Remapping remapping, SessionState state, Instant since,
-            Optional<String> lineage, Optional<String> unboundBecause) {
+            Octets lineageId, String unboundReason) {
+        // The raw id and the reason (null when absent) are kept, not their text: a view holds a row for every
+        // session, and an Optional and a hex string each were about a tenth of what a session kept on the heap.
+
+        /** The key lineage the session is bound to, in hex. */
+        public Optional<String> lineage() {
+            return Optional.ofNullable(lineageId).map(Octets::toHex);
+        }
+
+        /** Why the session is not bound, when it is not. */
+        public Optional<String> unboundBecause() {
+            return Optional.ofNullable(unboundReason);
+        }
     }
 }
