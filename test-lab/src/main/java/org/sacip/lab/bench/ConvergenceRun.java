@@ -34,7 +34,7 @@ final class ConvergenceRun {
     static final int LIVE_HEAP_TOP = 6;
 
     record Outcome(BenchPlan.Scale scale, String labId, List<Long> installedMicros, List<Long> convergedMs,
-            long rssKib, LiveHeap liveHeap, String liveHeapUnknown, long nftMicros, List<String> commands) {
+            long rssKib, String liveHeap, long nftMicros, List<String> commands) {
     }
 
     /** More measurements in the same lab once the moves are done (its sessions still open and bound). */
@@ -102,14 +102,18 @@ final class ConvergenceRun {
             }
             long rss = ProcStat.rssKib(agents.pid("a"));
             // After the RSS: the histogram collects first.
-            StringBuilder why = new StringBuilder();
-            LiveHeap live = LiveHeap.of(agents.pid("a"), LIVE_HEAP_TOP, why);
+            String live;
+            try {
+                live = LiveHeap.of(agents.pid("a"), LIVE_HEAP_TOP).summary(sessions);
+            } catch (LabException e) {
+                live = "live heap unknown (" + e.getMessage() + ")";
+            }
             commands.add("a: jcmd PID GC.class_histogram   (A's agent, after the RSS was read)");
             lab.addHost("nft");
             NftLoad.Timed nft = NftLoad.time(lab, "nft", sessions, ctx.workDir());
             commands.add(nft.command());
             ctx.progress().say(what, "done");
-            Outcome outcome = new Outcome(scale, labId, installed, converged, rss, live, why.toString(), nft.micros(),
+            Outcome outcome = new Outcome(scale, labId, installed, converged, rss, live, nft.micros(),
                     List.copyOf(commands));
             if (then != null) {
                 then.measure(topology, agents, clients, labId, made, new ArrayList<>(commands.subList(0, opened)));

@@ -233,10 +233,8 @@ final class GoalCheck {
             return judged;
         }
         // What the heap keeps decides the RSS; the allocation samples after it say what churns it (and grows it).
-        String live = run.liveHeap() != null ? run.liveHeap().summary(run.scale().sessions())
-                : "live heap unknown (" + run.liveHeapUnknown() + ")";
-        return new Goal("rss", text, Goal.Status.NOT_MET, measured, "jcmd GC.class_histogram of A's agent: " + live
-                + "; " + judged.limit());
+        return new Goal("rss", text, Goal.Status.NOT_MET, measured, "jcmd GC.class_histogram of A's agent: "
+                + run.liveHeap() + "; " + judged.limit());
     }
 
     private Goal startToReady() {

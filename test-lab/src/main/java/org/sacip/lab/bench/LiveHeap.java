@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sacip.commands.CommandResult;
+import org.sacip.lab.LabException;
 import org.sacip.lab.Shell;
 
 /**
@@ -24,12 +25,15 @@ record LiveHeap(long bytes, List<ClassShare> largest) {
         largest = List.copyOf(largest);
     }
 
-    /** Collects and reads the histogram of process {@code pid}; null (with the reason in {@code why}) if jcmd fails. */
-    static LiveHeap of(long pid, int top, StringBuilder why) {
+    /**
+     * Collects and reads the histogram of process {@code pid}.
+     *
+     * @throws LabException when jcmd fails, with what it said
+     */
+    static LiveHeap of(long pid, int top) {
         CommandResult result = Shell.tryRun(List.of("jcmd", Long.toString(pid), "GC.class_histogram"));
         if (!result.ok()) {
-            why.append("jcmd ").append(pid).append(" GC.class_histogram: ").append(result.stderr().strip());
-            return null;
+            throw new LabException("jcmd " + pid + " GC.class_histogram: " + result.stderr().strip());
         }
         return parse(result.stdout(), top);
     }
