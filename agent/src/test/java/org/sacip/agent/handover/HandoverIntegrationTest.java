@@ -128,6 +128,55 @@ class HandoverIntegrationTest {
     }
 
     @Test
+    void theAddressLeavingAfterARouteChangeActivatesTheGhostAndTakesInSessionsNotSeenBefore() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("hov");
+                DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
+                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
+                        Optional.empty(), observer(), Clock.systemUTC())) {
+            handover.resume(new HandoverStore.State(List.of(), Map.of()));
+            SessionTuple session = tuple(x, 40000, b, 22);
+            Octets lineage = Octets.fromHex("0102030405060708");
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
+                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            handover.execute(plan(MoveKind.ROUTE_CHANGE, x, y, session, Instant.now(), true))
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(new Remapping(session, y, x, b), dataPath.remapping(session));
+            assertEquals("standby", ghostOf(ns, dataPath, x), "the address is still on its interface");
+
+            handover.execute(plan(MoveKind.MAKE_BEFORE_BREAK, x, y, session, Instant.now(), false))
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals("active", ghostOf(ns, dataPath, x), "the ghost now stands for the address that left");
+            assertEquals(new Remapping(session, y, x, b), dataPath.remapping(session), "the moved session as it was");
+
+            // Another address moves and leaves; by then the planner found a session the handover never saw.
+            InetAddress x2 = ip("198.18.1.2");
+            SessionTuple known = tuple(x2, 40000, b, 22);
+            SessionTuple late = tuple(x2, 40001, c, 80);
+            handover.execute(plan(MoveKind.ROUTE_CHANGE, x2, y, known, Instant.now(), true))
+                    .get(10, TimeUnit.SECONDS);
+            List<Session> found = List.of(new Session(known, SessionOrigin.TRACKED, 0),
+                    new Session(late, SessionOrigin.TRACKED, 0));
+            handover.execute(new MovePlan(MoveKind.MAKE_BEFORE_BREAK, x2, x2, y, 2, "eth1",
+                    List.of(new PeerSessions(b, found)), Instant.now(), false)).get(10, TimeUnit.SECONDS);
+            assertEquals("active", ghostOf(ns, dataPath, x2));
+            assertEquals(Set.of(known, late), dataPath.ghosts().stream().filter(g -> g.address().equals(x2))
+                    .findFirst().orElseThrow().holders(), "the session not seen before holds the ghost too");
+            assertEquals(Remapping.identity(late), dataPath.remapping(late), "not bound: not rewritten");
+            dataPath.flush();
+        }
+    }
+
+    /** The ghost of {@code address} as the ledger and the kernel's ghost set both have it: active or standby. */
+    private static String ghostOf(TestNamespace ns, DataPath dataPath, InetAddress address) throws Exception {
+        org.sacip.agent.datapath.Ghost ghost = dataPath.ghosts().stream().filter(g -> g.address().equals(address))
+                .findFirst().orElseThrow(() -> new AssertionError("no ghost of " + address));
+        boolean inKernel = ns.exec("nft", "list", "set", "inet", "sacip", "ghosts4")
+                .matches("(?s).*\\b" + java.util.regex.Pattern.quote(address.getHostAddress()) + "\\b.*");
+        assertEquals(ghost.active(), inKernel, "the ledger and the kernel's ghost set agree");
+        return inKernel ? "active" : "standby";
+    }
+
+    @Test
     void aMoveMadeBeforeThePeerAnsweredTheLastOneWaitsForItsOwnConfirmation() throws Exception {
         List<Map<String, String>> converged = new CopyOnWriteArrayList<>();
         HandoverEvents events = convergedInto(converged);
