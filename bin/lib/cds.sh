@@ -86,6 +86,13 @@ sacip_cds_write_at_exit() {
   printf '%s\n' "-XX:ArchiveClassesAtExit=$1.$$.tmp" "-Xlog:cds=off,cds+dynamic=off"
 }
 
+# sacip_cds_records_flight [OPTION...]: whether a flight recording is asked for, in the given JVM options or in
+# JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS. A JVM that writes an archive at exit runs without JFR ("JFR will be disabled
+# during CDS dumping"): the recording asked for would silently not happen, and jcmd would not know JFR.dump.
+sacip_cds_records_flight() {
+  [[ " $* ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} " == *-XX:StartFlightRecording* ]]
+}
+
 # sacip_cds_forget_others DIR NAME STAMP: deletes NAME's archives of other JDKs or builds in DIR (of no use any more).
 sacip_cds_forget_others() {
   find "$1" -maxdepth 1 -name "$2-*.jsa*" ! -name "$2-$3.jsa*" -delete 2> /dev/null || true

@@ -129,6 +129,26 @@ class AgentLauncherTest {
     }
 
     @Test
+    void aFlightRecordingAskedForIsNotGivenUpForAnArchive() throws IOException, InterruptedException {
+        try (Lab lab = new Lab()) {
+            lab.addHost("a");
+            Path recording = archives.resolve("agent.jfr");
+            // No archive yet: without the recording this start would write one, and the JVM would run without JFR.
+            AgentProcess agent = start(lab, archives, "JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=filename="
+                    + recording);
+            assertEquals(Optional.empty(), option(agent, WRITE), "no archive written: " + cmdline(agent));
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            Process check = new ProcessBuilder(jcmd, Long.toString(agent.pid()), "JFR.check").redirectErrorStream(true)
+                    .start();
+            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, check.waitFor(), "jcmd JFR.check: " + output);
+            assertTrue(output.contains("Recording "), "the agent records: " + output);
+            agent.kill(KILL_LIMIT);
+            agent.close();
+        }
+    }
+
+    @Test
     void versionWritesNoArchive() throws IOException, InterruptedException {
         Path directory = archives.resolve("cds");
         Process version = new ProcessBuilder("env", "SACIP_AGENT_CDS_DIR=" + directory,
