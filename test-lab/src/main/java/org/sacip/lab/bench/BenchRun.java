@@ -45,6 +45,7 @@ public final class BenchRun {
         RunFacts facts = RunFacts.of(root);
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         BenchContext ctx = new BenchContext(root, plan, progress, work);
+        ctx.prepareClassArchive();
         BenchOutcomes outcomes = new BenchRunner(ctx).run();
         progress.say("bench", "all cases done; checking the goals (top frames of the JFR recordings where not met)");
         var goals = new GoalCheck(ctx, outcomes).goals();

@@ -183,7 +183,8 @@ final class ReportBuilder {
         List<Figure> figures = new ArrayList<>();
         List<String> commands = new ArrayList<>();
         figures.add(new Figure("start-to-ready", "bin/sacip-agent start to control socket answering", Unit.MICROS,
-                ctx.startToReadyMicros(), "every agent started without a JFR recording in this run"));
+                ctx.startToReadyMicros(), "every agent started without a JFR recording in this run, all with the"
+                        + " class-data archive, written first by an unmeasured start and stop"));
         if (out.idle != null) {
             IdleRun.Outcome idle = out.idle;
             figures.add(new Figure("idle-cpu.0", "idle CPU, no session", Unit.PPM,
