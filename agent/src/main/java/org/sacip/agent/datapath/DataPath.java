@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,6 +49,8 @@ public final class DataPath implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
     /** How long old wire addresses stay accepted after a change (the other end switches within retransmissions). */
     public static final Duration LINGER = Duration.ofSeconds(20);
+    /** At most this many set elements change in one {@link #maintain()} call. */
+    static final int MAINTENANCE_BATCH = 20_000;
     /** nft input that deletes both tables, also when either is missing (the `add` makes the `delete` succeed). */
     public static final String DELETE_TABLES = "add table inet sacip\ndelete table inet sacip\n"
             + "add table arp sacip\ndelete table arp sacip\n";
@@ -67,6 +70,14 @@ public final class DataPath implements AutoCloseable {
     private final Map<SessionTuple, Instant> peerAwaySince = new HashMap<>();
     /** The stale tuples in the kernel, by session. */
     private final Map<SessionTuple, List<StaleTuple>> stale = new HashMap<>();
+    /**
+     * When each session's grace period ends and when each peer away becomes stale, in the order they were set (both
+     * are now + {@link #LINGER}): maintenance looks only at what is due, not at every session every second, which at
+     * 100,000 sessions held the handover thread for seconds after each move. An entry whose session changed since is
+     * checked against the session's current state and passed over.
+     */
+    private final ArrayDeque<Due> lingeringDue = new ArrayDeque<>();
+    private final ArrayDeque<Due> awayDue = new ArrayDeque<>();
     private final ElementLedger ledger = new ElementLedger();
     private boolean installed;
     private long restores;
@@ -143,6 +154,7 @@ public final class DataPath implements AutoCloseable {
             putRemapping(remapping);
             if (remapping.remoteMoved()) {
                 peerAwaySince.put(remapping.original(), now);
+                awayDue.addLast(new Due(now.plus(LINGER), remapping.original()));
             }
         }
         for (Ghost ghost : stateGhosts) {
@@ -170,6 +182,8 @@ public final class DataPath implements AutoCloseable {
         lingering.clear();
         peerAwaySince.clear();
         stale.clear();
+        lingeringDue.clear();
+        awayDue.clear();
         ledger.clear();
         installed = false;
     }
@@ -266,6 +280,9 @@ public final class DataPath implements AutoCloseable {
             if (list == null) {
                 lingering.remove(session);
             } else {
+                if (list.stream().anyMatch(l -> l.until().equals(lingerUntil))) {
+                    lingeringDue.addLast(new Due(lingerUntil, session));
+                }
                 lingering.put(session, list);
             }
         });
@@ -274,6 +291,7 @@ public final class DataPath implements AutoCloseable {
                 peerAwaySince.remove(session);
             } else {
                 peerAwaySince.put(session, since);
+                awayDue.addLast(new Due(since.plus(LINGER), session));
             }
         });
         nextStale.forEach((session, list) -> stale.remove(session));
@@ -357,7 +375,10 @@ public final class DataPath implements AutoCloseable {
 
     /**
      * Ends the grace periods that are over and puts the stale tuples of peers away for longer than {@link #LINGER}
-     * into the kernel. Called about once a second while it returns true; cheap when nothing is due.
+     * into the kernel, at most {@link #MAINTENANCE_BATCH} elements at a time (the rest at the next call): a move of
+     * 100,000 sessions ends 100,000 grace periods at once, and one batch of them held the handover thread, and the
+     * moves and answers queued behind it, for seconds. Called about once a second while it returns true; looks only
+     * at what is due.
      *
      * @return whether something is still to come (a grace period running, a peer away not yet stale)
      */
@@ -368,24 +389,36 @@ public final class DataPath implements AutoCloseable {
         Instant now = clock.instant();
         ElementLedger.Transaction tx = ledger.begin();
         Map<SessionTuple, List<Lingering>> keptLingering = new HashMap<>();
+        int budget = MAINTENANCE_BATCH;
         boolean changed = false;
-        for (Map.Entry<SessionTuple, List<Lingering>> entry : lingering.entrySet()) {
-            List<Lingering> kept = new ArrayList<>();
-            for (Lingering old : entry.getValue()) {
+        while (budget > 0 && !lingeringDue.isEmpty() && !lingeringDue.peekFirst().at().isAfter(now)) {
+            SessionTuple session = lingeringDue.pollFirst().session();
+            List<Lingering> current = keptLingering.containsKey(session) ? keptLingering.get(session)
+                    : lingering.get(session);
+            if (current == null) {
+                continue;
+            }
+            List<Lingering> kept = new ArrayList<>(current.size());
+            for (Lingering old : current) {
                 if (old.until().isAfter(now)) {
                     kept.add(old);
                 } else {
-                    old.entries().forEach(e -> tx.remove(e.map(), e.element(), old));
+                    for (RemapEntry e : old.entries()) {
+                        tx.remove(e.map(), e.element(), old);
+                        budget--;
+                    }
                     changed = true;
                 }
             }
-            keptLingering.put(entry.getKey(), kept);
+            keptLingering.put(session, kept);
         }
         Map<SessionTuple, List<StaleTuple>> due = new HashMap<>();
         Instant threshold = now.minus(LINGER);
-        for (Map.Entry<SessionTuple, Instant> away : peerAwaySince.entrySet()) {
-            SessionTuple session = away.getKey();
-            if (stale.containsKey(session) || away.getValue().isAfter(threshold)) {
+        while (budget > 0 && !awayDue.isEmpty() && !awayDue.peekFirst().at().isAfter(now)) {
+            SessionTuple session = awayDue.pollFirst().session();
+            Instant since = peerAwaySince.get(session);
+            if (since == null || since.isAfter(threshold) || stale.containsKey(session) || due.containsKey(session)) {
+                // Back home, away again since (a later entry is due then), or stale already.
                 continue;
             }
             Remapping remapping = remappings.get(session);
@@ -400,6 +433,7 @@ public final class DataPath implements AutoCloseable {
                 StaleTuple tuple = new StaleTuple(session, local);
                 if (tx.put(staleSet(tuple.key()), new TupleElement(tuple.key()), tuple, true) == null) {
                     tuples.add(tuple);
+                    budget--;
                 }
             }
             due.put(session, tuples);
@@ -417,7 +451,11 @@ public final class DataPath implements AutoCloseable {
             });
             stale.putAll(due);
         }
-        return !lingering.isEmpty() || peerAwaySince.keySet().stream().anyMatch(s -> !stale.containsKey(s));
+        return !lingeringDue.isEmpty() || !awayDue.isEmpty();
+    }
+
+    /** A session whose grace period ends, or whose peer counts as stale, at {@code at} (if nothing changed since). */
+    private record Due(Instant at, SessionTuple session) {
     }
 
     /** Ghost addresses are added before the element changes that need them and deleted after. */

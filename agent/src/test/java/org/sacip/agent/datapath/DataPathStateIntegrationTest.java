@@ -126,6 +126,40 @@ class DataPathStateIntegrationTest {
     }
 
     @Test
+    void maintenanceTakesWhatIsDueInBatchesAndNotAPeerThatLeftAgainSince() throws Exception {
+        // More sessions than one maintenance batch, all of whose peers moved at once.
+        int sessions = DataPath.MAINTENANCE_BATCH + 500;
+        List<Remapping> moved = new java.util.ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            moved.add(Moves.peerMoved(new SessionTuple(SessionProtocol.TCP, new Endpoint(x, 10_000 + i),
+                    new Endpoint(b, 5001)), b2));
+        }
+        SessionTuple again = moved.get(0).original();
+        try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
+            path.install();
+            path.commit(moved, List.of(), List.of());
+            // Halfway through the grace period one peer comes home and leaves again: its time starts over.
+            clock.advance(DataPath.LINGER.dividedBy(2));
+            path.commit(List.of(Remapping.identity(again)), List.of(), List.of());
+            path.commit(List.of(moved.get(0)), List.of(), List.of());
+            clock.advance(DataPath.LINGER.dividedBy(2).plusSeconds(1));
+
+            assertTrue(path.maintain(), "more is due than one batch takes");
+            assertEquals(DataPath.MAINTENANCE_BATCH, staleCount(ns), "one batch of stale tuples");
+            assertTrue(path.maintain(), "the peer that left again is not stale yet");
+            assertEquals(sessions - 1, staleCount(ns), "the rest, without the peer that left again");
+            clock.advance(DataPath.LINGER.dividedBy(2));
+            assertFalse(path.maintain(), "nothing left to come");
+            assertEquals(sessions, staleCount(ns), "the peer that left again, a grace period after it left");
+            path.flush();
+        }
+    }
+
+    private static int staleCount(TestNamespace ns) throws Exception {
+        return elements(ns).getOrDefault(SacipSets.STALE4, Set.of()).size();
+    }
+
+    @Test
     void staleTuplesComeAfterTheGracePeriodAndGoWithTheReturnOrTheSession() throws Exception {
         try (TestNamespace ns = TestNamespace.create("dps"); DataPath path = open(ns)) {
             path.install();
