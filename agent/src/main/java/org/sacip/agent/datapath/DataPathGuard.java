@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a data path in place against others: when something deletes from our tables (a firewall reload running
- * {@code nft flush ruleset}, {@code nft delete table inet sacip}, a flushed map) or deletes a ghost address, it
- * calls {@link DataPath#restore()}, which compares the kernel with the committed state and repairs the difference.
+ * {@code nft flush ruleset}, {@code nft delete table inet sacip}, a flushed map) it calls {@link DataPath#restore()},
+ * which compares the kernel with the committed state and repairs the difference; when something deletes a ghost
+ * address from {@code lo}, {@link DataPath#restoreGhosts()} puts the ghosts back.
  * The kernel drops the notifications of the data path's own element changes before they are queued (a move of
  * 10,000 sessions announces tens of thousands of elements, which would overrun the socket and cost a full
  * comparison each time). Ruleset loads by the agent's {@code nft} process still look foreign and cost one
@@ -39,6 +40,7 @@ public final class DataPathGuard implements AutoCloseable {
     private final RtnetlinkEvents addressEvents;
     private final Thread nftThread;
     private final Thread addressThread;
+    private final int loopbackIndex;
     private volatile boolean running = true;
 
     /** Told after the guard put back what someone else removed (on the guard's thread; must not block). */
@@ -52,8 +54,9 @@ public final class DataPathGuard implements AutoCloseable {
     private final RestoreListener listener;
 
     private DataPathGuard(DataPath dataPath, NfTablesEventStream nftEvents, RtnetlinkEvents addressEvents,
-            RestoreListener listener) {
+            int loopbackIndex, RestoreListener listener) {
         this.dataPath = dataPath;
+        this.loopbackIndex = loopbackIndex;
         this.listener = listener;
         this.nftEvents = nftEvents;
         this.addressEvents = addressEvents;
@@ -74,6 +77,7 @@ public final class DataPathGuard implements AutoCloseable {
     /** As {@link #start(DataPath)}, telling {@code listener} of every repair after the first check. */
     public static DataPathGuard start(DataPath dataPath, RestoreListener listener) throws DataPathException {
         NetNamespace namespace = dataPath.namespace();
+        int loopbackIndex = dataPath.loopbackIndex();
         NfTablesEventStream nftEvents = null;
         try {
             nftEvents = namespace == null ? NfTablesEventStream.open() : NfTablesEventStream.open(namespace);
@@ -81,7 +85,8 @@ public final class DataPathGuard implements AutoCloseable {
             RtnetlinkEvents addressEvents = namespace == null ? RtnetlinkEvents.open(groups)
                     : RtnetlinkEvents.open(namespace, groups);
             nftEvents.ignoreTransactionsOf(dataPath.nfTablesPortId());
-            DataPathGuard guard = new DataPathGuard(dataPath, nftEvents, addressEvents, listener);
+            DataPathGuard guard = new DataPathGuard(dataPath, nftEvents, addressEvents, loopbackIndex,
+                    listener);
             dataPath.restore();
             guard.nftThread.start();
             guard.addressThread.start();
@@ -120,9 +125,12 @@ public final class DataPathGuard implements AutoCloseable {
             try {
                 List<RtnetlinkEvent> events = addressEvents.take();
                 for (RtnetlinkEvent event : events) {
+                    // Only a ghost's own address on lo: a move deletes the same address from its interface while
+                    // a standby ghost holds it, and that is no reason to look at the data path at all.
                     if (event instanceof AddressEvent address && address.kind() == AddressEvent.Kind.REMOVED
+                            && address.address().interfaceIndex() == loopbackIndex
                             && dataPath.holdsGhost(address.address().address())) {
-                        restore("ghost " + AddressText.of(address.address().address()) + " deleted");
+                        restoreGhosts("ghost " + AddressText.of(address.address().address()) + " deleted");
                         break;
                     }
                 }
@@ -185,6 +193,21 @@ public final class DataPathGuard implements AutoCloseable {
 
     private static boolean ours(NftFamily family, String table) {
         return (family == NftFamily.INET || family == NftFamily.ARP) && SacipSets.TABLE.equals(table);
+    }
+
+    private void restoreGhosts(String reason) {
+        while (running) {
+            try {
+                if (dataPath.restoreGhosts()) {
+                    LOG.info("data path repaired after {}", reason);
+                    listener.restored(reason, dataPath.remappings().size(), dataPath.ghosts().size());
+                }
+                return;
+            } catch (DataPathException e) {
+                LOG.warn("cannot put back the ghosts after {}: {}", reason, e.getMessage());
+                pause();
+            }
+        }
     }
 
     private void restore(String reason) {
