@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.sacip.agent.control.ControlApi;
 import org.sacip.agent.control.ControlException;
-import org.sacip.agent.datapath.Ghost;
+import org.sacip.agent.datapath.GhostSummary;
 import org.sacip.agent.datapath.PathMtuRelay;
 import org.sacip.agent.datapath.Remapping;
 import org.sacip.agent.datapath.RetransmissionKick;
@@ -188,9 +188,9 @@ final class AgentControl implements ControlApi {
     @Override
     public List<GhostRow> ghosts() {
         List<GhostRow> rows = new ArrayList<>();
-        for (Ghost ghost : agent.handover().view().ghosts()) {
+        for (GhostSummary ghost : agent.handover().view().ghosts()) {
             rows.add(new GhostRow(AddressText.of(ghost.address()),
-                    ghost.active() ? GhostState.ACTIVE : GhostState.STANDBY, ghost.holders().size()));
+                    ghost.active() ? GhostState.ACTIVE : GhostState.STANDBY, ghost.sessions()));
         }
         return rows;
     }

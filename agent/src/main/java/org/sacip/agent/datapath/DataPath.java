@@ -599,6 +599,11 @@ public final class DataPath implements AutoCloseable {
         }
     }
 
+    /** How many sessions are remapped, without copying them. */
+    public synchronized int remappingCount() {
+        return remappings.size();
+    }
+
     public synchronized Map<SessionTuple, Remapping> remappings() {
         return Map.copyOf(remappings);
     }
@@ -656,6 +661,11 @@ public final class DataPath implements AutoCloseable {
 
     public synchronized List<Ghost> ghosts() {
         return List.copyOf(ghosts.ghosts());
+    }
+
+    /** The ghosts with the number of their holders, not the holders: for views published after every change. */
+    public synchronized List<GhostSummary> ghostSummaries() {
+        return List.copyOf(ghosts.summaries());
     }
 
     private void putRemapping(Remapping remapping) {

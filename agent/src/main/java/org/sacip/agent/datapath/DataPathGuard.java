@@ -200,7 +200,7 @@ public final class DataPathGuard implements AutoCloseable {
             try {
                 if (dataPath.restoreGhosts()) {
                     LOG.info("data path repaired after {}", reason);
-                    listener.restored(reason, dataPath.remappings().size(), dataPath.ghosts().size());
+                    listener.restored(reason, dataPath.remappingCount(), dataPath.ghostSummaries().size());
                 }
                 return;
             } catch (DataPathException e) {
@@ -216,7 +216,7 @@ public final class DataPathGuard implements AutoCloseable {
             try {
                 if (dataPath.restore()) {
                     LOG.info("data path repaired after {}", reason);
-                    listener.restored(reason, dataPath.remappings().size(), dataPath.ghosts().size());
+                    listener.restored(reason, dataPath.remappingCount(), dataPath.ghostSummaries().size());
                 }
                 return;
             } catch (DataPathException e) {

@@ -87,6 +87,14 @@ public final class GhostLedger {
         return ghosts;
     }
 
+    /** Every ghost's address, activity and number of holders, without copying the holders. */
+    public List<GhostSummary> summaries() {
+        List<GhostSummary> summaries = new ArrayList<>(entries.size());
+        entries.forEach((address, entry) -> summaries.add(new GhostSummary(address, entry.active,
+                entry.holders.size())));
+        return summaries;
+    }
+
     /** The ghost addresses, without copying their holders. */
     public Set<InetAddress> addresses() {
         return Set.copyOf(entries.keySet());

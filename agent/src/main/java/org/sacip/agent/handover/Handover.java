@@ -737,8 +737,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
         CompletableFuture<int[]> result = new CompletableFuture<>();
         post(() -> {
             try {
-                int sessions = dataPath.remappings().size();
-                int ghosts = dataPath.ghosts().size();
+                int sessions = dataPath.remappingCount();
+                int ghosts = dataPath.ghostSummaries().size();
                 dataPath.flush();
                 // The agent keeps running: its ruleset comes back empty at once, so openings are still recorded.
                 dataPath.install();
@@ -816,7 +816,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             rows.add(new HandoverView.Row(tuple, dataPath.remapping(tuple), entry.state(), entry.since(), lineage,
                     unbound.get(tuple)));
         });
-        view = new HandoverView(rows, dataPath.ghosts(), moves, dataPath.restoreCount());
+        view = new HandoverView(rows, dataPath.ghostSummaries(), moves, dataPath.restoreCount());
     }
 
     /** Writes what is still waiting to be saved and stops the thread; the kernel keeps everything. */

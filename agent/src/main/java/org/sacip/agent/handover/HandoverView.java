@@ -3,7 +3,7 @@ package org.sacip.agent.handover;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.sacip.agent.datapath.Ghost;
+import org.sacip.agent.datapath.GhostSummary;
 import org.sacip.agent.datapath.Remapping;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.control.SessionState;
@@ -13,7 +13,7 @@ import org.sacip.protocol.message.Octets;
  * What the handover publishes for readers on other threads (the control socket): every session it knows with its
  * wire addresses and state, the ghosts, and its counters. Immutable; replaced shortly after changes.
  */
-public record HandoverView(List<Row> sessions, List<Ghost> ghosts, long moves, long restores) {
+public record HandoverView(List<Row> sessions, List<GhostSummary> ghosts, long moves, long restores) {
     public static final HandoverView EMPTY = new HandoverView(List.of(), List.of(), 0, 0);
 
     public HandoverView {

@@ -41,6 +41,19 @@ class GhostLedgerTest {
     }
 
     @Test
+    void summariesCountTheHoldersOfEachGhostAsTheyAreNow() {
+        GhostLedger ledger = new GhostLedger();
+        ledger.hold(x, first);
+        ledger.hold(x, second);
+        ledger.hold(x6, first6);
+        ledger.activate(x6);
+        assertEquals(List.of(new GhostSummary(x, false, 2), new GhostSummary(x6, true, 1)), ledger.summaries());
+        ledger.release(x, second);
+        ledger.release(x6, first6);
+        assertEquals(List.of(new GhostSummary(x, false, 1)), ledger.summaries());
+    }
+
+    @Test
     void aNewGhostIsStandbyUntilActivatedAndKeepsItsStateAcrossHolds() {
         GhostLedger ledger = new GhostLedger();
         ledger.hold(x, first);
