@@ -514,15 +514,9 @@ public final class DataPath implements AutoCloseable {
         if (!installed) {
             return false;
         }
-        boolean changed = false;
+        boolean changed;
         try {
-            Set<InetAddress> onLoopback = loopbackAddresses();
-            for (InetAddress address : ghosts.addresses()) {
-                if (!onLoopback.contains(address)) {
-                    addGhostAddress(address);
-                    changed = true;
-                }
-            }
+            changed = putBackGhosts();
         } catch (NetlinkException e) {
             throw new DataPathException("cannot read the addresses of lo" + where(namespace), e);
         }
@@ -568,15 +562,22 @@ public final class DataPath implements AutoCloseable {
                 sendElements(diff);
                 changed = true;
             }
-            Set<InetAddress> onLoopback = loopbackAddresses();
-            for (InetAddress address : ghosts.addresses()) {
-                if (!onLoopback.contains(address)) {
-                    addGhostAddress(address);
-                    changed = true;
-                }
-            }
+            changed |= putBackGhosts();
         } catch (NetlinkException e) {
             throw new DataPathException("cannot read the data path state" + where(namespace), e);
+        }
+        return changed;
+    }
+
+    /** Adds the ghost addresses missing from {@code lo}; returns whether any was. */
+    private boolean putBackGhosts() throws NetlinkException, DataPathException {
+        boolean changed = false;
+        Set<InetAddress> onLoopback = loopbackAddresses();
+        for (InetAddress address : ghosts.addresses()) {
+            if (!onLoopback.contains(address)) {
+                addGhostAddress(address);
+                changed = true;
+            }
         }
         return changed;
     }

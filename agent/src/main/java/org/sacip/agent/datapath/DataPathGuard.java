@@ -196,25 +196,24 @@ public final class DataPathGuard implements AutoCloseable {
     }
 
     private void restoreGhosts(String reason) {
-        while (running) {
-            try {
-                if (dataPath.restoreGhosts()) {
-                    LOG.info("data path repaired after {}", reason);
-                    listener.restored(reason, dataPath.remappingCount(), dataPath.ghostSummaries().size());
-                }
-                return;
-            } catch (DataPathException e) {
-                LOG.warn("cannot put back the ghosts after {}: {}", reason, e.getMessage());
-                pause();
-            }
-        }
+        repair(reason, dataPath::restoreGhosts);
     }
 
     private void restore(String reason) {
+        repair(reason, dataPath::restore);
+    }
+
+    /** A repair of the data path; returns whether something had to be put back. */
+    @FunctionalInterface
+    private interface Repair {
+        boolean run() throws DataPathException;
+    }
+
+    private void repair(String reason, Repair repair) {
         // Retried until it works: the sessions depend on it, and no further event may come to trigger it.
         while (running) {
             try {
-                if (dataPath.restore()) {
+                if (repair.run()) {
                     LOG.info("data path repaired after {}", reason);
                     listener.restored(reason, dataPath.remappingCount(), dataPath.ghostSummaries().size());
                 }

@@ -116,6 +116,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private final org.sacip.agent.state.LatestSnapshotWriter<HandoverStore.State> saver;
     // Everything below is touched on the loop thread only.
     private final Map<InetAddress, LocalMove> localMoves = new HashMap<>();
+    /** Our original addresses whose latest move went into the data path in full. */
+    private final Set<InetAddress> settledMoves = new HashSet<>();
     private final Map<Octets, Lineage> lineages = new HashMap<>();
     private final Map<SessionTuple, Octets> bindings = new HashMap<>();
     private final Map<SessionTuple, String> unbound = new HashMap<>();
@@ -207,6 +209,9 @@ public final class Handover implements HandoverPort, AutoCloseable {
         boolean home = plan.kind() == MoveKind.RETURN_HOME;
         LocalMove before = localMoves.put(original, new LocalMove(plan.newActive(), plan.kind(), plan.seenAt(),
                 plan.originalInPlace()));
+        // Only a move whose change the kernel took: after a failed one, the next does all of it again.
+        boolean inPlace = settledMoves.remove(original) && before != null
+                && before.movedTo().equals(plan.newActive());
         Set<SessionTuple> unseen = new LinkedHashSet<>();
         for (PeerSessions group : plan.peers()) {
             for (Session session : group.sessions()) {
@@ -216,7 +221,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             }
         }
         Set<SessionTuple> touched = byLocal.getOrDefault(original, Set.of());
-        if (before != null && before.movedTo().equals(plan.newActive())) {
+        if (inPlace) {
             // The sessions already go where this move sends them (the address left after a route change had moved
             // them): what each needs depends only on that and its lineage, so only the ghost's activity and sessions
             // not seen before change. Recomputing all of them took seconds at 100,000 sessions, on the thread that
@@ -225,6 +230,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         } else {
             commitTouched(touched, Set.of(), Set.of());
         }
+        settledMoves.add(original);
         Instant committed = clock.instant();
         moves++;
         // The lineages that hold sessions here must confirm: the convergence time runs until they all answered.
@@ -743,6 +749,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 // The agent keeps running: its ruleset comes back empty at once, so openings are still recorded.
                 dataPath.install();
                 localMoves.clear();
+                settledMoves.clear();
                 progress.values().forEach(this::abandoned);
                 progress.clear();
                 book.clear();
