@@ -209,6 +209,7 @@ public final class DataPath implements AutoCloseable {
         Set<SessionTuple> conflicts = new LinkedHashSet<>();
         Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>();
         Map<SessionTuple, List<Lingering>> nextLingering = new LinkedHashMap<>();
+        List<SessionTuple> newGracePeriods = new ArrayList<>();
         Map<SessionTuple, Instant> nextAway = new LinkedHashMap<>();
         Map<SessionTuple, List<StaleTuple>> nextStale = new LinkedHashMap<>();
         for (SessionTuple session : ended) {
@@ -239,7 +240,11 @@ public final class DataPath implements AutoCloseable {
             Remapping previous = remappings.get(session);
             stageEntries(tx, null, next, conflicts);
             List<Lingering> kept = new ArrayList<>(lingering.getOrDefault(session, List.of()));
-            for (Lingering old : Lingering.between(previous, next, lingerUntil)) {
+            List<Lingering> started = Lingering.between(previous, next, lingerUntil);
+            if (!started.isEmpty()) {
+                newGracePeriods.add(session);
+            }
+            for (Lingering old : started) {
                 kept.removeIf(l -> l.remoteOnWire().equals(old.remoteOnWire())
                         && l.localOnWire().equals(old.localOnWire()));
                 kept.add(old);
@@ -280,12 +285,10 @@ public final class DataPath implements AutoCloseable {
             if (list == null) {
                 lingering.remove(session);
             } else {
-                if (list.stream().anyMatch(l -> l.until().equals(lingerUntil))) {
-                    lingeringDue.addLast(new Due(lingerUntil, session));
-                }
                 lingering.put(session, list);
             }
         });
+        newGracePeriods.forEach(session -> lingeringDue.addLast(new Due(lingerUntil, session)));
         nextAway.forEach((session, since) -> {
             if (since == null) {
                 peerAwaySince.remove(session);
