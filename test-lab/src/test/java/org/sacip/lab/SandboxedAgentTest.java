@@ -71,6 +71,14 @@ class SandboxedAgentTest {
                 assertEquals(UNIT_CAPABILITIES, status.get(set), set + ": only CAP_NET_ADMIN and CAP_NET_RAW");
             }
             assertEquals("1", status.get("NoNewPrivs"), "NoNewPrivileges");
+            // Without CAP_SYS_NICE and without the unit's LimitNICE (not emulated), the event threads cannot be
+            // raised: the agent runs on at nice 0 and says once what would let it.
+            Map<String, Integer> nice = threadNice(pid);
+            for (String thread : List.of("sacip-sender", "sacip-moves", "sacip-save-peer")) {
+                assertEquals(0, nice.get(thread), thread + "'s nice value, of threads " + nice);
+            }
+            assertEquals(1, agents.logLines("a", "event threads keep their nice value").size(),
+                    "the refusal logged once; the log ends:\n" + agents.logTail("a"));
 
             List<String> writable = new ArrayList<>();
             boolean rootSeen = false;
@@ -227,6 +235,19 @@ class SandboxedAgentTest {
             }
         }
         return fields;
+    }
+
+    /** Nice value (field 19 of stat) by thread name (comm, at most 15 characters) of each thread of the process. */
+    private static Map<String, Integer> threadNice(long pid) throws IOException {
+        Map<String, Integer> nice = new java.util.TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                nice.put(Files.readString(task.resolve("comm")).strip(), Integer.parseInt(after[19 - 3]));
+            }
+        }
+        return nice;
     }
 
     /** One line of /proc/PID/mountinfo: where it is mounted and whether this mount is read-only. */

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkOverrunException;
@@ -53,7 +54,7 @@ final class ClosingSockets implements AutoCloseable {
         SocketDestroyWatcher watcher = namespace == null ? SocketDestroyWatcher.open()
                 : SocketDestroyWatcher.open(namespace);
         current = watcher;
-        reader = new Thread(() -> read(watcher), "sacip-sessions-closing");
+        reader = EventThreads.create(() -> read(watcher), "sacip-sessions-closing");
         reader.setDaemon(true);
         reader.start();
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkOverrunException;
@@ -132,12 +133,12 @@ public final class SessionTracker implements AutoCloseable {
             }
         });
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "sacip-sessions");
+            Thread thread = EventThreads.create(runnable, "sacip-sessions");
             thread.setDaemon(true);
             return thread;
         });
-        this.nflogReader = new Thread(this::readLog, "sacip-sessions-log");
-        this.conntrackReader = new Thread(this::readConntrack, "sacip-sessions-ct");
+        this.nflogReader = EventThreads.create(this::readLog, "sacip-sessions-log");
+        this.conntrackReader = EventThreads.create(this::readConntrack, "sacip-sessions-ct");
         nflogReader.setDaemon(true);
         conntrackReader.setDaemon(true);
     }

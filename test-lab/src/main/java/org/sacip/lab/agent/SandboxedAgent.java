@@ -27,7 +27,8 @@ import org.sacip.lab.LabException;
  * {@link #withReadOnlyKernelTunables()} adds {@code ProtectKernelTunables} (/proc/sys and /sys read-only).
  * {@link #withUnitDirectories()} gives the installed agent the unit's own directories instead, /var/cache/sacip
  * ({@code CacheDirectory}, where the launcher writes its class-data archive) among them.
- * Not emulated: RestrictAddressFamilies (a seccomp filter).
+ * Not emulated: RestrictAddressFamilies (a seccomp filter), and LimitNICE (raising RLIMIT_NICE needs
+ * CAP_SYS_RESOURCE, which root in a container may lack): the agent's event threads keep nice 0 here.
  */
 public final class SandboxedAgent implements AgentLauncher {
     /** The unit's capabilities, as setpriv(1) names them. */

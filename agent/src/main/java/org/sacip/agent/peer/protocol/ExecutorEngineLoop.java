@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.sacip.agent.thread.EventThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ public final class ExecutorEngineLoop implements EngineLoop, AutoCloseable {
     public ExecutorEngineLoop(Clock clock) {
         this.clock = clock;
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "sacip-peer-protocol");
+            Thread thread = EventThreads.create(runnable, "sacip-peer-protocol");
             thread.setDaemon(true);
             return thread;
         });

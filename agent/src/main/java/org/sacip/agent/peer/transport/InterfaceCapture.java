@@ -8,6 +8,7 @@ import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.protocol.codec.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ final class InterfaceCapture {
         this.framing = framing;
         this.ownMacFilter = ownMacFilter;
         this.sink = sink;
-        this.thread = new Thread(this::run, "sacip-capture-" + interfaceName);
+        this.thread = EventThreads.create(this::run, "sacip-capture-" + interfaceName);
         this.thread.setDaemon(true);
     }
 

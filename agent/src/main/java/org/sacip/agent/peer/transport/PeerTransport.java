@@ -1,5 +1,6 @@
 package org.sacip.agent.peer.transport;
 
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.AddressText;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -107,10 +108,10 @@ public final class PeerTransport implements AutoCloseable {
             close();
             throw e;
         }
-        deliveryThread = new Thread(() -> deliverLoop(listener), "sacip-transport-delivery");
+        deliveryThread = EventThreads.create(() -> deliverLoop(listener), "sacip-transport-delivery");
         deliveryThread.setDaemon(true);
         deliveryThread.start();
-        linkThread = new Thread(this::followLinks, "sacip-transport-links");
+        linkThread = EventThreads.create(this::followLinks, "sacip-transport-links");
         linkThread.setDaemon(true);
         linkThread.start();
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.sacip.agent.peer.protocol.Outbound;
 import org.sacip.agent.peer.protocol.Outbox;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.slf4j.Logger;
@@ -83,7 +84,7 @@ public final class Sender implements Outbox, AutoCloseable {
         for (Unsent reason : Unsent.values()) {
             unsent.put(reason, new LongAdder());
         }
-        this.thread = new Thread(this::run, "sacip-sender");
+        this.thread = EventThreads.create(this::run, "sacip-sender");
         this.thread.setDaemon(true);
     }
 

@@ -1,0 +1,58 @@
+package org.sacip.agent.thread;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the kernel says of an event thread's nice value (/proc/thread-self/stat), and that a raise in one thread
+ * leaves the threads beside it as they were. Runs as root (as CI does): CAP_SYS_NICE allows the raise.
+ */
+class EventThreadsTest {
+    @Test
+    void anEventThreadRunsAtItsNiceValueAndTheThreadThatMadeItKeepsItsOwn() throws Exception {
+        int before = niceOfThisThread();
+        AtomicReference<Object> seen = new AtomicReference<>();
+        Thread thread = EventThreads.create(() -> {
+            try {
+                seen.set(niceOfThisThread());
+            } catch (IOException | RuntimeException e) {
+                seen.set(e);
+            }
+        }, "sacip-test-event");
+        thread.start();
+        thread.join();
+        assertEquals(EventThreads.NICE, seen.get(), "nice value of the event thread, from the kernel");
+        assertEquals("sacip-test-event", thread.getName());
+        assertEquals(before, niceOfThisThread(), "the creating thread keeps its nice value");
+    }
+
+    @Test
+    void aPlainThreadStartedBesideAnEventThreadIsNotRaised() throws Exception {
+        Thread event = EventThreads.create(() -> { }, "sacip-test-event");
+        event.start();
+        event.join();
+        AtomicReference<Object> seen = new AtomicReference<>();
+        Thread plain = new Thread(() -> {
+            try {
+                seen.set(niceOfThisThread());
+            } catch (IOException e) {
+                seen.set(e);
+            }
+        });
+        plain.start();
+        plain.join();
+        assertEquals(niceOfThisThread(), seen.get(), "a thread made by this one has this one's nice value");
+    }
+
+    /** Field 19 of /proc/thread-self/stat; the command name (field 2) may hold blanks, so counted after its ')'. */
+    static int niceOfThisThread() throws IOException {
+        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(after[19 - 3]);
+    }
+}
