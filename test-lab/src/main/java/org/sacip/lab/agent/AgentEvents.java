@@ -13,8 +13,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +31,18 @@ import org.sacip.lab.LabException;
 public final class AgentEvents implements AutoCloseable {
     /** One event as it arrived. */
     public record Event(String type, JsonNode fields, long receivedNanos, String line) {
+        /**
+         * When the agent published it, in µs since the epoch (its "time"): unlike {@link #receivedNanos}, free of
+         * this process's own scheduling on a busy machine. Empty if the line carries no readable time.
+         */
+        public OptionalLong publishedMicros() {
+            try {
+                Instant at = Instant.parse(JSON.readTree(line).path("time").asText(""));
+                return OptionalLong.of(ChronoUnit.MICROS.between(Instant.EPOCH, at));
+            } catch (IOException | DateTimeParseException e) {
+                return OptionalLong.empty();
+            }
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

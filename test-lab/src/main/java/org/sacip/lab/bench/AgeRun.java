@@ -1,12 +1,11 @@
 package org.sacip.lab.bench;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.sacip.lab.Lab;
 import org.sacip.lab.agent.AgentEvents;
 import org.sacip.lab.agent.Agents;
@@ -72,9 +71,6 @@ final class AgeRun {
             BackAndForth mover = gapCase.moves(topology);
             ctx.measuring(labId);
             try (AgentEvents events = AgentEvents.follow(agents.control("a").socket())) {
-                // Converts the arrival time of an event (System.nanoTime) to epoch µs, as the clients report theirs.
-                long epochOffsetMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now())
-                        - System.nanoTime() / 1000;
                 Map<String, Long> keyAtMicros = new HashMap<>();
                 int nextPeer = 1;
                 for (int t = 0; t < moves; t++) {
@@ -123,9 +119,11 @@ final class AgeRun {
                     Pause.ms(SETTLE_MS);
                     List<Boolean> alive = survived(List.of(clients), List.of(servers));
                     for (AgentEvents.Event e : events.drain()) {
-                        if (e.type().equals("key")) {
-                            keyAtMicros.putIfAbsent(e.fields().path("peer").asText(),
-                                    epochOffsetMicros + e.receivedNanos() / 1000);
+                        // The agent's own time of the key, on the clock the clients' connect times come from:
+                        // the bench's arrival time would add its own wait for a core on a busy machine.
+                        OptionalLong published = e.publishedMicros();
+                        if (e.type().equals("key") && published.isPresent()) {
+                            keyAtMicros.putIfAbsent(e.fields().path("peer").asText(), published.getAsLong());
                         }
                     }
                     for (int s = 0; s < streams; s++) {
