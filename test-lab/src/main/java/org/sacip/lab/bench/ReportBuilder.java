@@ -120,7 +120,7 @@ final class ReportBuilder {
                         + ", connection " + seconds(age) + " s old", Unit.SURVIVED, run.survived().get(i), null));
                 figures.add(new Figure("key." + run.gapCase().cliName() + "." + age, run.gapCase().title()
                         + ", connection " + seconds(age) + " s old: key agreed", Unit.MICROS, run.keyMicros().get(i),
-                        "client's connect() to A's key event for its peer"));
+                        "client's connect() to the time of A's key event for its peer"));
                 Figure keys = new Figure("", "", Unit.MICROS, run.keyMicros().get(i), null);
                 if (keys.percentile(50) != null && out.rtt != null && out.rtt.medianMicros() > 0) {
                     notes.add(run.gapCase().cliName() + ", nominal " + seconds(age) + " s: key agreed after "
@@ -142,9 +142,10 @@ final class ReportBuilder {
                 + " planned move (`connectAtMs`), then one move; 3 s later each stream is checked: survived means"
                 + " open, flowing, nothing lost or corrupted. " + ctx.plan().ageMoves() + " move(s), so "
                 + ctx.plan().ageConnections() + " connection(s) per age. Key agreed: from the client's connect() call"
-                + " (the SYN; its own clock, µs) to A's `key` event for that peer arriving on A's event feed (the"
-                + " same clock), so it includes the TCP handshake's round trip; also given in round trips of the lab's median RTT (no other RTT can be emulated"
-                + " here).";
+                + " (the SYN; its own clock, µs) to the time A's agent gives its `key` event for that peer (the"
+                + " event's own time, the same clock; not when the bench read it, which would add the bench's own"
+                + " wait for a core), so it includes the TCP handshake's round trip; also given in round trips of the"
+                + " lab's median RTT (no other RTT can be emulated here).";
         return new Section("ages", "Survival by connection age", text, figures, null, commands, notes);
     }
 
