@@ -74,7 +74,7 @@ class SandboxedAgentTest {
             // Without CAP_SYS_NICE and without the unit's LimitNICE (not emulated), the event threads cannot be
             // raised: the agent runs on at nice 0 and says once what would let it.
             Map<String, Integer> nice = threadNice(pid);
-            for (String thread : List.of("sacip-sender", "sacip-moves", "sacip-save-peer")) {
+            for (String thread : List.of("sacip-sender", "sacip-sessions", "sacip-save-peer")) {
                 assertEquals(0, nice.get(thread), thread + "'s nice value, of threads " + nice);
             }
             assertEquals(1, agents.logLines("a", "event threads keep their nice value").size(),

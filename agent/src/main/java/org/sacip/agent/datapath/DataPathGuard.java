@@ -3,7 +3,6 @@ package org.sacip.agent.datapath;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
@@ -61,8 +60,8 @@ public final class DataPathGuard implements AutoCloseable {
         this.listener = listener;
         this.nftEvents = nftEvents;
         this.addressEvents = addressEvents;
-        this.nftThread = EventThreads.create(this::watchNfTables, "sacip-guard-nft");
-        this.addressThread = EventThreads.create(this::watchAddresses, "sacip-guard-addr");
+        this.nftThread = new Thread(this::watchNfTables, "sacip-guard-nft");
+        this.addressThread = new Thread(this::watchAddresses, "sacip-guard-addr");
         nftThread.setDaemon(true);
         addressThread.setDaemon(true);
     }

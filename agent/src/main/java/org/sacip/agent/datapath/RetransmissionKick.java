@@ -20,7 +20,6 @@ import org.sacip.agent.session.Opener;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
-import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
@@ -102,7 +101,7 @@ public final class RetransmissionKick implements AutoCloseable {
         this.sender = sender;
         this.diag = diag;
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
-            Thread t = EventThreads.create(runnable, "sacip-kick");
+            Thread t = new Thread(runnable, "sacip-kick");
             t.setDaemon(true);
             return t;
         });
