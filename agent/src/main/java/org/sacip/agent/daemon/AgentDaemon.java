@@ -33,7 +33,7 @@ final class AgentDaemon implements AutoCloseable {
      * {@code onEvent} runs after each event the agent reports (on the reporting thread: it must not block).
      */
     static Optional<AgentDaemon> start(AgentConfig config, Path stateDirectory, Path controlSocket,
-            BooleanSupplier stopRequested, Runnable onEvent) throws AgentStartException {
+            BooleanSupplier stopRequested, Runnable onEvent, StartupSteps steps) throws AgentStartException {
         try {
             StateDirectory.check(stateDirectory);
             ControlServer.checkDirectory(controlSocket);
@@ -47,7 +47,7 @@ final class AgentDaemon implements AutoCloseable {
         Agent agent = Agent.start(config, stateDirectory, (type, summary, fields) -> {
             feed.publish(new AgentEvent(Instant.now().toString(), type, summary, Map.copyOf(fields)));
             onEvent.run();
-        });
+        }, steps);
         if (stopRequested.getAsBoolean()) {
             agent.close();
             return Optional.empty();
@@ -66,6 +66,7 @@ final class AgentDaemon implements AutoCloseable {
         try {
             ControlServer control = ControlServer.start(controlSocket, config.controlGroup(), AgentMain.VERSION,
                     new AgentControl(agent), feed);
+            steps.done("control socket");
             return Optional.of(new AgentDaemon(agent, control, metrics));
         } catch (ControlServerException | RuntimeException e) {
             metrics.ifPresent(MetricsServer::close);

@@ -134,6 +134,7 @@ public final class AgentMain implements Callable<Integer> {
         ConfigReload.applyLogLevel(logLevel != null ? logLevel : settings.logLevel());
         Logger log = LoggerFactory.getLogger(AgentMain.class);
         log.info("sacip-agent {} starting (pid {})", VERSION, ProcessHandle.current().pid());
+        StartupSteps steps = new StartupSteps();
         try (ServiceNotifier notifier = ServiceNotifier.fromEnvironment(System.getenv())) {
             AtomicReference<ServiceStatus> status = new AtomicReference<>();
             Optional<AgentDaemon> started;
@@ -143,7 +144,7 @@ public final class AgentMain implements Callable<Integer> {
                     if (current != null) {
                         current.changed();
                     }
-                });
+                }, steps);
             } catch (AgentStartException e) {
                 notifier.status("cannot start: " + e.getMessage());
                 if (e.reason() == AgentStartException.Reason.CONFIGURATION) {
@@ -165,6 +166,7 @@ public final class AgentMain implements Callable<Integer> {
                 status.set(counts);
                 // The control socket listens and its thread accepts: a client connecting from now on is answered.
                 notifier.ready(counts.current());
+                log.info("{}", steps.summary());
                 // The first session's key agreement and the first move must not pay for loading classes and crypto
                 // providers. Only once ready: on two cores, warming up during start-up delayed ready by some 80 ms.
                 Warmup.start();

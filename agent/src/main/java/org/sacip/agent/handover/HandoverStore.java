@@ -109,7 +109,7 @@ public final class HandoverStore {
         try {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new StateFileException(file, "not readable JSON: " + e.getMessage(), e);
+            throw StateFileException.unreadable(file, e);
         }
         if (root == null || !FORMAT.equals(root.path("format").asText())) {
             throw new StateFileException(file, "not a SACIP handover file (format missing or unknown)");

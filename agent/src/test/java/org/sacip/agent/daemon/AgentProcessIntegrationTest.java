@@ -112,6 +112,31 @@ class AgentProcessIntegrationTest {
         }
     }
 
+    @Test
+    void anUnreadableSavedStateIsAOneLineErrorAndTheKernelIsLeftAsItWas(@TempDir Path dir) throws Exception {
+        // Read beside the start-up's first netlink work: its failure must still come before any kernel change.
+        Path state = Files.createDirectory(AgentLaunch.state(dir));
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+        Path saved = state.resolve("handovers.json");
+        Files.writeString(saved, "{\"format\": \"sacip-handovers-2\", \"sessions\": [");
+        try (TestNamespace ns = TestNamespace.create("badstate")) {
+            String link = ns.addVethPair("g");
+            ns.addAddresses(link, "198.18.41.1/24", "2001:db8:41::1/64");
+            String rulesBefore = ns.exec("ip", "rule", "list");
+            CommandResult result = Commands.run(command(ns, dir), Duration.ofSeconds(60));
+            assertEquals(1, result.exitCode(), result.toString());
+            String error = lastLine(result.stderr());
+            assertEquals("sacip-agent: cannot start: state: " + saved + ": not readable JSON at line 1, column 46: "
+                    + "Unexpected end-of-input: expected close marker for Array (start marker at [Source: REDACTED "
+                    + "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 45])", error,
+                    result.stderr());
+            assertFalse(ns.exec("nft", "list", "tables").contains("sacip"), "the data path was set up");
+            assertEquals(rulesBefore, ns.exec("ip", "rule", "list"), "routing rules changed");
+            assertEquals("{\"format\": \"sacip-handovers-2\", \"sessions\": [", Files.readString(saved),
+                    "the saved state was changed");
+        }
+    }
+
     /** The agent in a throwaway namespace (so a start that should have been refused touches no real tables). */
     private static CommandResult runInNamespace(Path dir) throws Exception {
         try (TestNamespace ns = TestNamespace.create("refuse")) {

@@ -169,7 +169,7 @@ public final class EngineStore implements AutoCloseable {
         try {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new StateFileException(file, "not readable JSON: " + e.getMessage(), e);
+            throw StateFileException.unreadable(file, e);
         }
         if (root == null || !FORMAT.equals(root.path("format").asText())) {
             throw new StateFileException(file, "not a SACIP peer state file (format missing or unknown)");
