@@ -49,6 +49,7 @@ import org.sacip.agent.session.SessionTracker;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateDirectory;
 import org.sacip.agent.state.StateFileException;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.control.EventType;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
@@ -296,7 +297,7 @@ public final class Agent implements AutoCloseable {
         } catch (PeerTransportException e) {
             throw new AgentStartException("peer transport: " + e.getMessage(), e);
         }
-        moveThread = new Thread(this::moveLoop, "sacip-moves");
+        moveThread = EventThreads.ordinary(this::moveLoop, "sacip-moves");
         moveThread.start();
         LOG.info("SACIP agent running: {} usable address(es), state in {}", usableAddresses.size(), stateDirectory);
     }

@@ -3,6 +3,7 @@ package org.sacip.agent.datapath;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
@@ -60,8 +61,8 @@ public final class DataPathGuard implements AutoCloseable {
         this.listener = listener;
         this.nftEvents = nftEvents;
         this.addressEvents = addressEvents;
-        this.nftThread = new Thread(this::watchNfTables, "sacip-guard-nft");
-        this.addressThread = new Thread(this::watchAddresses, "sacip-guard-addr");
+        this.nftThread = EventThreads.ordinary(this::watchNfTables, "sacip-guard-nft");
+        this.addressThread = EventThreads.ordinary(this::watchAddresses, "sacip-guard-addr");
         nftThread.setDaemon(true);
         addressThread.setDaemon(true);
     }

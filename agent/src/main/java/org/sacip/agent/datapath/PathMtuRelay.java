@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sacip.agent.rate.TokenBucket;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkOverrunException;
@@ -70,7 +71,7 @@ public final class PathMtuRelay implements AutoCloseable {
         this.sender = sender;
         this.clock = clock;
         this.budget = new TokenBucket(PER_SECOND, PER_SECOND, clock.instant());
-        this.thread = new Thread(this::run, "sacip-pmtu");
+        this.thread = EventThreads.ordinary(this::run, "sacip-pmtu");
         thread.setDaemon(true);
     }
 

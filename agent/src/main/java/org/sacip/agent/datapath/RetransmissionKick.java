@@ -20,6 +20,7 @@ import org.sacip.agent.session.Opener;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
@@ -101,7 +102,7 @@ public final class RetransmissionKick implements AutoCloseable {
         this.sender = sender;
         this.diag = diag;
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
-            Thread t = new Thread(runnable, "sacip-kick");
+            Thread t = EventThreads.ordinary(runnable, "sacip-kick");
             t.setDaemon(true);
             return t;
         });

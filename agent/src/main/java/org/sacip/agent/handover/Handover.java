@@ -37,6 +37,7 @@ import org.sacip.agent.session.PeerSessions;
 import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.CostPacing;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.control.EventType;
 import org.sacip.control.SessionState;
 import org.sacip.netlink.AddressText;
@@ -145,7 +146,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         this.saver = new org.sacip.agent.state.LatestSnapshotWriter<>("handovers", store::save,
                 savePacing, () -> post(this::requestSaveBuild));
         this.loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "sacip-handover");
+            Thread thread = EventThreads.create(runnable, "sacip-handover");
             thread.setDaemon(true);
             return thread;
         });

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.sacip.agent.move.ManagedScope;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.Errno;
 import org.sacip.netlink.NetNamespace;
@@ -60,7 +61,7 @@ public final class SourceRoutes implements AutoCloseable {
         this.settings = settings;
         this.scope = scope;
         this.loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "sacip-routes");
+            Thread thread = EventThreads.ordinary(runnable, "sacip-routes");
             thread.setDaemon(true);
             return thread;
         });

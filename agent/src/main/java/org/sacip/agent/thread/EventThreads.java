@@ -4,22 +4,25 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads from a kernel event that shows a new session to its key agreed with the peer (the conntrack and NFLOG
- * readers, the session tracker, the peer protocol's engine, capture, delivery and sender): each runs at nice
- * {@value #NICE}, so that a host whose cores are busy with its applications still covers a new connection within
- * milliseconds. Measured in the lab with 18 traffic processes on 2 cores (quick ages bench, 36 first connections): a
- * key came a median 300 ms after connect() at nice 0, 60 ms this way. The threads that do a move's bulk work (move
- * planning, the handover's data path, the guard, routes, the retransmission kick) keep the agent's nice value: raised
- * too, they took the cores from the applications during a move, and the make-before-break gaps of the lab's 2 ms
- * streams grew by 2-5 ms in the median. Saving state, metrics, the control socket and the JVM's threads keep it too.
- * Linux keeps a nice value per thread, so setpriority(PRIO_PROCESS, 0, ...) in the thread itself changes only that
- * thread. Lowering the nice value needs CAP_SYS_NICE or an RLIMIT_NICE that allows it (the packaged unit sets
- * {@code LimitNICE=-10}); without either the thread keeps its nice value and the agent says so once.
+ * The threads from a kernel event that shows a new session to its key agreed with the peer, and those that carry a
+ * move's messages and commit its data path (the conntrack and NFLOG readers, the session tracker, the peer protocol's
+ * engine, capture, delivery and sender, the handover): each runs at nice {@value #NICE}, so that a host whose cores
+ * are busy with its applications still covers a new connection and finishes a move quickly. Measured in the lab with
+ * 18 traffic processes on 2 cores (quick ages bench, 36 first connections): a key came a median 300 ms after
+ * connect() at nice 0, 56-60 ms this way. The other threads ({@link #ordinary}: move planning, the guard, routes, the
+ * retransmission kick, the PMTU relay) keep the agent's own nice value: with them raised as well, the
+ * make-before-break gaps of the lab's 2 ms streams grew by 2-5 ms in the median. Saving state, metrics, the control
+ * socket and the JVM's threads keep it too.
+ * Linux keeps a nice value per thread and a new thread inherits its creator's, so setpriority(PRIO_PROCESS, 0, ...)
+ * in the thread itself sets only that thread, and an executor's thread made on demand by an event thread is set
+ * back explicitly. Lowering the nice value needs CAP_SYS_NICE or an RLIMIT_NICE that allows it (the packaged unit
+ * sets {@code LimitNICE=-10}); without either the thread keeps its nice value and the agent says so once.
  */
 public final class EventThreads {
     private static final Logger LOG = LoggerFactory.getLogger(EventThreads.class);
@@ -33,7 +36,12 @@ public final class EventThreads {
         Libc INSTANCE = Native.load("c", Libc.class);
 
         int setpriority(int which, int who, int prio) throws LastErrorException;
+
+        int getpriority(int which, int who) throws LastErrorException;
     }
+
+    /** The agent's own nice value: its main thread's (whose id is the process id), which nothing here changes. */
+    private static final int AGENT_NICE = agentNice();
 
     private EventThreads() {
     }
@@ -46,10 +54,34 @@ public final class EventThreads {
         }, name);
     }
 
+    /**
+     * A new, unstarted thread that runs {@code body} at the agent's own nice value, even when an event thread starts
+     * it (as an executor does with its first task).
+     */
+    public static Thread ordinary(Runnable body, String name) {
+        return new Thread(() -> {
+            try {
+                // A nice value may always be raised back up: this fails only without libc.
+                setCurrent(AGENT_NICE);
+            } catch (LastErrorException | UnsatisfiedLinkError e) {
+                LOG.debug("{} keeps the nice value of the thread that made it: {}", name, e.getMessage());
+            }
+            body.run();
+        }, name);
+    }
+
+    private static int agentNice() {
+        try {
+            return Libc.INSTANCE.getpriority(PRIO_PROCESS, (int) ProcessHandle.current().pid());
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            return 0;
+        }
+    }
+
     /** Sets the calling thread's nice value to {@value #NICE}; true if it now has it. */
     static boolean raiseCurrent() {
         try {
-            Libc.INSTANCE.setpriority(PRIO_PROCESS, CALLING_THREAD, NICE);
+            setCurrent(NICE);
             if (REPORTED.compareAndSet(false, true)) {
                 LOG.debug("event threads run at nice {}", NICE);
             }
@@ -63,5 +95,9 @@ public final class EventThreads {
             }
             return false;
         }
+    }
+
+    private static void setCurrent(int nice) {
+        Libc.INSTANCE.setpriority(PRIO_PROCESS, CALLING_THREAD, nice);
     }
 }

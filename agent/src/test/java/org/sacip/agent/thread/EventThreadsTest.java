@@ -49,6 +49,42 @@ class EventThreadsTest {
         assertEquals(niceOfThisThread(), seen.get(), "a thread made by this one has this one's nice value");
     }
 
+    @Test
+    void anOrdinaryThreadMadeByAnEventThreadRunsAtTheAgentsOwnNiceValue() throws Exception {
+        // As an executor makes its thread on its first task, here from an event thread, which a new thread inherits.
+        int agent = niceOfThisThread();
+        AtomicReference<Object> inherited = new AtomicReference<>();
+        AtomicReference<Object> seen = new AtomicReference<>();
+        Thread event = EventThreads.create(() -> {
+            Thread ordinary = EventThreads.ordinary(() -> {
+                try {
+                    seen.set(niceOfThisThread());
+                } catch (IOException e) {
+                    seen.set(e);
+                }
+            }, "sacip-test-ordinary");
+            Thread plain = new Thread(() -> {
+                try {
+                    inherited.set(niceOfThisThread());
+                } catch (IOException e) {
+                    inherited.set(e);
+                }
+            });
+            ordinary.start();
+            plain.start();
+            try {
+                ordinary.join();
+                plain.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sacip-test-event");
+        event.start();
+        event.join();
+        assertEquals(EventThreads.NICE, inherited.get(), "a plain thread inherits its creator's nice value");
+        assertEquals(agent, seen.get(), "the ordinary thread is set back to the agent's nice value");
+    }
+
     /** Field 19 of /proc/thread-self/stat; the command name (field 2) may hold blanks, so counted after its ')'. */
     static int niceOfThisThread() throws IOException {
         String stat = Files.readString(Path.of("/proc/thread-self/stat"));
