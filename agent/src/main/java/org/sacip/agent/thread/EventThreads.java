@@ -61,9 +61,9 @@ public final class EventThreads {
     public static Thread ordinary(Runnable body, String name) {
         return new Thread(() -> {
             try {
-                // A nice value may always be raised back up: this fails only without libc.
+                // A nice value may always be raised back up: this fails only if libc cannot be loaded (LinkageError).
                 setCurrent(AGENT_NICE);
-            } catch (LastErrorException | UnsatisfiedLinkError e) {
+            } catch (LastErrorException | LinkageError e) {
                 LOG.debug("{} keeps the nice value of the thread that made it: {}", name, e.getMessage());
             }
             body.run();
@@ -73,7 +73,7 @@ public final class EventThreads {
     private static int agentNice() {
         try {
             return Libc.INSTANCE.getpriority(PRIO_PROCESS, (int) ProcessHandle.current().pid());
-        } catch (LastErrorException | UnsatisfiedLinkError e) {
+        } catch (LastErrorException | LinkageError e) {
             return 0;
         }
     }
@@ -86,7 +86,7 @@ public final class EventThreads {
                 LOG.debug("event threads run at nice {}", NICE);
             }
             return true;
-        } catch (LastErrorException | UnsatisfiedLinkError e) {
+        } catch (LastErrorException | LinkageError e) {
             if (REPORTED.compareAndSet(false, true)) {
                 String reason = e instanceof LastErrorException error ? Errno.name(error.getErrorCode())
                         : e.getMessage();
