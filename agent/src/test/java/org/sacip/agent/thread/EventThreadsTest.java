@@ -17,13 +17,7 @@ class EventThreadsTest {
     void anEventThreadRunsAtItsNiceValueAndTheThreadThatMadeItKeepsItsOwn() throws Exception {
         int before = niceOfThisThread();
         AtomicReference<Object> seen = new AtomicReference<>();
-        Thread thread = EventThreads.create(() -> {
-            try {
-                seen.set(niceOfThisThread());
-            } catch (IOException | RuntimeException e) {
-                seen.set(e);
-            }
-        }, "sacip-test-event");
+        Thread thread = EventThreads.create(recordNice(seen), "sacip-test-event");
         thread.start();
         thread.join();
         assertEquals(EventThreads.NICE, seen.get(), "nice value of the event thread, from the kernel");
@@ -37,13 +31,7 @@ class EventThreadsTest {
         event.start();
         event.join();
         AtomicReference<Object> seen = new AtomicReference<>();
-        Thread plain = new Thread(() -> {
-            try {
-                seen.set(niceOfThisThread());
-            } catch (IOException e) {
-                seen.set(e);
-            }
-        });
+        Thread plain = new Thread(recordNice(seen));
         plain.start();
         plain.join();
         assertEquals(niceOfThisThread(), seen.get(), "a thread made by this one has this one's nice value");
@@ -56,20 +44,8 @@ class EventThreadsTest {
         AtomicReference<Object> inherited = new AtomicReference<>();
         AtomicReference<Object> seen = new AtomicReference<>();
         Thread event = EventThreads.create(() -> {
-            Thread ordinary = EventThreads.ordinary(() -> {
-                try {
-                    seen.set(niceOfThisThread());
-                } catch (IOException e) {
-                    seen.set(e);
-                }
-            }, "sacip-test-ordinary");
-            Thread plain = new Thread(() -> {
-                try {
-                    inherited.set(niceOfThisThread());
-                } catch (IOException e) {
-                    inherited.set(e);
-                }
-            });
+            Thread ordinary = EventThreads.ordinary(recordNice(seen), "sacip-test-ordinary");
+            Thread plain = new Thread(recordNice(inherited));
             ordinary.start();
             plain.start();
             try {
@@ -83,6 +59,17 @@ class EventThreadsTest {
         event.join();
         assertEquals(EventThreads.NICE, inherited.get(), "a plain thread inherits its creator's nice value");
         assertEquals(agent, seen.get(), "the ordinary thread is set back to the agent's nice value");
+    }
+
+    /** Records the running thread's nice value, or what kept it from being read. */
+    private static Runnable recordNice(AtomicReference<Object> into) {
+        return () -> {
+            try {
+                into.set(niceOfThisThread());
+            } catch (IOException | RuntimeException e) {
+                into.set(e);
+            }
+        };
     }
 
     /** Field 19 of /proc/thread-self/stat; the command name (field 2) may hold blanks, so counted after its ')'. */
