@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The threads from a kernel event that shows a new session to its key agreed with the peer, and those that carry a
  * move's messages and commit its data path (the conntrack and NFLOG readers, the session tracker, the peer protocol's
- * engine, capture, delivery and sender, the handover): each runs at nice {@value #NICE}, so that a host whose cores
+ * engine, capture and sender, the handover): each runs at nice {@value #NICE}, so that a host whose cores
  * are busy with its applications still covers a new connection and finishes a move quickly. Measured in the lab with
  * 18 traffic processes on 2 cores (quick ages bench, 36 first connections): a key came a median 300 ms after
  * connect() at nice 0, 56-60 ms this way. The other threads ({@link #ordinary}: move planning, the guard, routes, the

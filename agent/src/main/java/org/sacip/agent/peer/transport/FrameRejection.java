@@ -17,7 +17,5 @@ public enum FrameRejection {
     /** The SACIP type, but too short for the SACIP header or without its magic: another experiment's traffic. */
     NOT_SACIP_MAGIC,
     /** Addressed to an address this host does not hold (or sent from one it holds). */
-    NOT_OUR_ADDRESS,
-    /** The listener queue was full; the message was dropped. */
-    QUEUE_FULL
+    NOT_OUR_ADDRESS
 }

@@ -11,8 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * is captured in immediate mode through a BPF filter, inbound frames only.
  * <p>
  * The transport works in the network namespace of the thread that calls {@link #start}: its netlink socket, pcap
- * handles and threads are all made from that thread or threads it starts. Captured messages reach the listener on one
- * delivery thread through a bounded queue; when it is full, messages are dropped and counted. No thread polls: the
- * captures block until a frame comes, the delivery thread until a message is queued, and the link thread until a
- * link event (or a {@link #refreshInterfaces} request) comes.
+ * handles and threads are all made from that thread or threads it starts. A captured message reaches the listener on
+ * the capture thread that read it, with no queue or thread between: each hand-off between threads costs a wake-up,
+ * and on a loaded host a wake-up can wait milliseconds for a core, once per handshake message. The listener therefore
+ * must not block (see {@link PeerMessageListener}). No thread polls: the captures block until a frame comes and the
+ * link thread until a link event (or a {@link #refreshInterfaces} request) comes.
  */
 public final class PeerTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
@@ -49,7 +48,6 @@ public final class PeerTransport implements AutoCloseable {
     private final Map<FrameRejection, LongAdder> rejected = new EnumMap<>(FrameRejection.class);
     private final LongAdder delivered = new LongAdder();
     private final LongAdder sent = new LongAdder();
-    private final BlockingQueue<ReceivedMessage> queue;
     private final Object interfaceLock = new Object();
     private final Object refreshSignal = new Object();
     private long refreshesRequested;
@@ -57,7 +55,7 @@ public final class PeerTransport implements AutoCloseable {
     private volatile RtnetlinkClient client;
     private RtnetlinkEvents linkEvents;
     private NextHopResolver resolver;
-    private Thread deliveryThread;
+    private volatile PeerMessageListener listener;
     private Thread linkThread;
     private volatile boolean running;
 
@@ -72,14 +70,14 @@ public final class PeerTransport implements AutoCloseable {
         this.settings = settings;
         this.addresses = addresses;
         this.ledger = ledger;
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         for (FrameRejection reason : FrameRejection.values()) {
             rejected.put(reason, new LongAdder());
         }
     }
 
     /**
-     * Opens capture on every selected interface and starts delivering messages to {@code listener}.
+     * Opens capture on every selected interface and starts delivering messages to {@code listener}, on the capture
+     * threads.
      *
      * @throws PcapUnavailableException when libpcap is missing
      * @throws PeerTransportException   when the kernel cannot be asked for interfaces
@@ -101,6 +99,7 @@ public final class PeerTransport implements AutoCloseable {
             throw new PeerTransportException("cannot open rtnetlink: " + e.getMessage(), e);
         }
         resolver = new NextHopResolver(client);
+        this.listener = listener;
         running = true;
         try {
             reconcileInterfaces();
@@ -108,9 +107,6 @@ public final class PeerTransport implements AutoCloseable {
             close();
             throw e;
         }
-        deliveryThread = EventThreads.create(() -> deliverLoop(listener), "sacip-transport-delivery");
-        deliveryThread.setDaemon(true);
-        deliveryThread.start();
         linkThread = EventThreads.create(this::followLinks, "sacip-transport-links");
         linkThread.setDaemon(true);
         linkThread.start();
@@ -282,24 +278,6 @@ public final class PeerTransport implements AutoCloseable {
         return new TransportCounters(delivered.sum(), sent.sum(), snapshot);
     }
 
-    private void deliverLoop(PeerMessageListener listener) {
-        while (running) {
-            ReceivedMessage message;
-            try {
-                // Waits without a timeout; close() interrupts it.
-                message = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                listener.onMessage(message);
-                delivered.increment();
-            } catch (RuntimeException e) {
-                LOG.warn("listener failed on {}: {}", message, e.toString());
-            }
-        }
-    }
-
     /** Re-reads the interface list on each batch of link events, after lost ones, and when asked to. */
     private void followLinks() {
         while (running) {
@@ -361,11 +339,9 @@ public final class PeerTransport implements AutoCloseable {
             refreshSignal.notifyAll();
         }
         linkEvents.wakeup();
-        for (Thread thread : new Thread[] {linkThread, deliveryThread}) {
-            if (thread != null) {
-                thread.interrupt();
-                joinQuietly(thread);
-            }
+        if (linkThread != null) {
+            linkThread.interrupt();
+            joinQuietly(linkThread);
         }
         synchronized (interfaceLock) {
             captures.values().forEach(InterfaceCapture::close);
@@ -376,7 +352,6 @@ public final class PeerTransport implements AutoCloseable {
                 linkEvents.close();
             }
         }
-        queue.clear();
     }
 
     private static void joinQuietly(Thread thread) {
@@ -402,8 +377,12 @@ public final class PeerTransport implements AutoCloseable {
             }
             ledger.received(message.source(), (message.source().getAddress().length == 4 ? 20 : 40)
                     + message.icmpLength());
-            if (!queue.offer(message)) {
-                rejected.get(FrameRejection.QUEUE_FULL).increment();
+            try {
+                listener.onMessage(message);
+                delivered.increment();
+            } catch (RuntimeException e) {
+                // One message the listener cannot take must not end the capture of every later one.
+                LOG.warn("listener failed on {}: {}", message, e.toString());
             }
         }
 

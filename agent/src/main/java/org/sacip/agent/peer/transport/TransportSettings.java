@@ -1,25 +1,24 @@
 package org.sacip.agent.peer.transport;
 
+import java.util.Objects;
+
 /**
  * Tuning of the transport. Nothing in it is a polling interval: captures block until a frame comes, and the interface
  * list is re-read on link events (and {@link PeerTransport#refreshInterfaces}).
  *
- * @param interfaces    where to capture
- * @param queueCapacity captured messages waiting for the listener; more are dropped and counted
+ * @param interfaces where to capture
  */
-public record TransportSettings(InterfaceSelection interfaces, int queueCapacity) {
+public record TransportSettings(InterfaceSelection interfaces) {
 
     public TransportSettings {
-        if (queueCapacity < 1) {
-            throw new IllegalArgumentException("queue capacity must be at least 1");
-        }
+        Objects.requireNonNull(interfaces, "interfaces");
     }
 
     public static TransportSettings defaults() {
-        return new TransportSettings(InterfaceSelection.all(), 4096);
+        return new TransportSettings(InterfaceSelection.all());
     }
 
     public TransportSettings withInterfaces(InterfaceSelection selection) {
-        return new TransportSettings(selection, queueCapacity);
+        return new TransportSettings(selection);
     }
 }

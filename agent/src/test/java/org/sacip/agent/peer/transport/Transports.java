@@ -34,7 +34,7 @@ import org.sacip.protocol.message.SacipMessage;
  */
 public final class Transports {
     /** Every interface, a queue big enough for every test but the one about it. */
-    public static final TransportSettings SETTINGS = new TransportSettings(InterfaceSelection.all(), 256);
+    public static final TransportSettings SETTINGS = new TransportSettings(InterfaceSelection.all());
     /** Far beyond the sender's own waits (3 s for a next hop or a budget), for a loaded machine. */
     public static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
