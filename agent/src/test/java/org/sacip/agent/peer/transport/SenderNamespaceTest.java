@@ -134,6 +134,30 @@ class SenderNamespaceTest {
 
     @ParameterizedTest(name = "IPv{0}")
     @ValueSource(ints = {4, 6})
+    void aRequestWaitsForItsRouteWhileAnAnswerIsRefusedAtOnce(int family) throws Exception {
+        Pair p = pair(family);
+        // B holds an address A has no route to yet, as A has none for a while after its own address came back.
+        InetAddress far = ip(family, 7, 2);
+        p.b().exec("ip", "addr", "add", far.getHostAddress() + (family == 4 ? "/32" : "/128"), "dev",
+                p.link().there(), "nodad");
+        p.hostB().readAddresses();
+
+        SacipMessage request = hello();
+        p.hostA().send(p.us(), far, encode(request, p.us(), far));
+        p.hostA().send(p.us(), far, encode(hello(), p.us(), far), true, false, List.of());
+        Transports.await(() -> p.hostA().unsent(Sender.Unsent.UNROUTABLE) == 1, "the answer refused at once",
+                p.hostA().sender()::unsent);
+        p.toB(hello());
+
+        p.a().exec("ip", "route", "add", far.getHostAddress(), "via", p.peer().getHostAddress());
+        assertReceived(p.atB().next(), p.link().there(), p.us(), far, encode(request, p.us(), far), request);
+        Transports.await(() -> p.hostA().sender().sent() == 2, "the later request and the waiting one sent",
+                p.hostA().sender()::unsent);
+        assertEquals(1, p.hostA().unsent(Sender.Unsent.UNROUTABLE), "only the answer");
+    }
+
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
     void aNextHopThatNeverAnswersCostsOnlyItsOwnMessage(int family) throws Exception {
         Pair p = pair(family);
         InetAddress nobody = ip(family, 1, 99);
