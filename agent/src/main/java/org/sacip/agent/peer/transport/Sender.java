@@ -38,6 +38,12 @@ public final class Sender implements Outbox, AutoCloseable {
     /** A next hop whose resolution failed is not asked again for this long (the messages for it are dropped). */
     static final Duration NEGATIVE_CACHE = Duration.ofSeconds(3);
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * A request waiting for a route is looked at again after 5 ms, then twice as long each time up to 200 ms: a route
+     * being set up comes within milliseconds, while a host without any route (offline, its peers' messages still
+     * retransmitted) must not look up every waiting message's route 200 times a second.
+     */
+    private static final long ROUTE_RECHECK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int QUEUE = 4096;
     private static final int PARKED = 4096;
 
@@ -61,7 +67,8 @@ public final class Sender implements Outbox, AutoCloseable {
         INJECTION_FAILED
     }
 
-    private record Parked(Outbound message, long deadline) {
+    /** A message waiting until {@code deadline}; looked at again at {@code retryAt}, {@code waited} after the last. */
+    private record Parked(Outbound message, long deadline, long retryAt, long waited) {
     }
 
     private final PeerTransport transport;
@@ -107,10 +114,11 @@ public final class Sender implements Outbox, AutoCloseable {
     private void run() {
         while (running) {
             try {
-                // Nothing parked: wait without a timeout (close() interrupts); else come back to retry them soon.
-                Outbound next = parked.isEmpty() ? queue.take() : queue.poll(RECHECK_NANOS, TimeUnit.NANOSECONDS);
+                // Nothing parked: wait without a timeout (close() interrupts); else come back when one is due.
+                Outbound next = parked.isEmpty() ? queue.take()
+                        : queue.poll(untilNextParkedIsDue(), TimeUnit.NANOSECONDS);
                 if (next != null) {
-                    attempt(next, System.nanoTime() + RESOLVE_TIMEOUT.toNanos());
+                    attempt(next, System.nanoTime() + RESOLVE_TIMEOUT.toNanos(), 0);
                 }
                 retryParked();
             } catch (InterruptedException e) {
@@ -121,8 +129,11 @@ public final class Sender implements Outbox, AutoCloseable {
         }
     }
 
-    /** Tries to send; a message that must wait is parked until {@code deadline}. */
-    private void attempt(Outbound message, long deadline) {
+    /**
+     * Tries to send; a message that must wait is parked until {@code deadline}. {@code waited}: how long it was parked
+     * last time (0 on the first attempt), which spaces out the looks at a missing route.
+     */
+    private void attempt(Outbound message, long deadline, long waited) {
         InetAddress from = message.from().toInetAddress();
         InetAddress to = message.to().toInetAddress();
         if (!addresses.holds(from)) {
@@ -134,7 +145,7 @@ public final class Sender implements Outbox, AutoCloseable {
             if (message.answer()) {
                 count(Unsent.UNROUTABLE, message, unroutable.why());
             } else {
-                park(message, deadline);
+                park(message, deadline, waited == 0 ? RECHECK_NANOS : Math.min(2 * waited, ROUTE_RECHECK_MAX_NANOS));
             }
             return;
         }
@@ -154,7 +165,7 @@ public final class Sender implements Outbox, AutoCloseable {
             }
             // Also for a message that waited for its route first; solicit() asks at most every 500 ms per next hop.
             solicit(unresolved, from, now);
-            park(message, deadline);
+            park(message, deadline, RECHECK_NANOS);
             return;
         }
         NextHop hop = ((NextHopResolver.Lookup.Ready) lookup).hop();
@@ -165,7 +176,7 @@ public final class Sender implements Outbox, AutoCloseable {
                 if (message.answer()) {
                     count(Unsent.AMPLIFICATION_BUDGET, message, "more than the peer sent");
                 } else {
-                    park(message, Math.min(deadline, System.nanoTime() + BUDGET_TIMEOUT.toNanos()));
+                    park(message, Math.min(deadline, System.nanoTime() + BUDGET_TIMEOUT.toNanos()), RECHECK_NANOS);
                 }
                 return;
             }
@@ -198,12 +209,22 @@ public final class Sender implements Outbox, AutoCloseable {
         }
     }
 
-    private void park(Outbound message, long deadline) {
+    private void park(Outbound message, long deadline, long wait) {
         if (parked.size() >= PARKED) {
             count(Unsent.TOO_MANY_WAITING, message, "too many messages waiting");
             return;
         }
-        parked.add(new Parked(message, deadline));
+        parked.add(new Parked(message, deadline, System.nanoTime() + wait, wait));
+    }
+
+    /** Nanoseconds until the first parked message is to be looked at again or given up (0 if one is already). */
+    private long untilNextParkedIsDue() {
+        long now = System.nanoTime();
+        long soonest = Long.MAX_VALUE;
+        for (Parked p : parked) {
+            soonest = Math.min(soonest, Math.max(0, Math.min(p.retryAt() - now, p.deadline() - now)));
+        }
+        return soonest;
     }
 
     private void retryParked() {
@@ -231,7 +252,11 @@ public final class Sender implements Outbox, AutoCloseable {
                 }
                 continue;
             }
-            attempt(p.message(), p.deadline());
+            if (now - p.retryAt() < 0) {
+                parked.add(p);
+                continue;
+            }
+            attempt(p.message(), p.deadline(), p.waited());
         }
         if (solicited.size() > 4096) {
             solicited.clear();
