@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.sacip.netlink.AddressText;
+import org.sacip.netlink.Errno;
+import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.route.LinkInfo;
 import org.sacip.netlink.route.LinkLayer;
@@ -35,8 +37,11 @@ final class NextHopResolver {
                 boolean failed) implements Lookup {
         }
 
-        /** No usable route or interface. */
-        record Unroutable(String why) implements Lookup {
+        /**
+         * No usable route or interface. {@code noRouteYet}: the kernel has no route for it now (ENETUNREACH,
+         * EHOSTUNREACH), which a route being set up may change in a moment; anything else stays so.
+         */
+        record Unroutable(String why, boolean noRouteYet) implements Lookup {
         }
     }
 
@@ -55,15 +60,17 @@ final class NextHopResolver {
                 link = route.outputInterface() == 0 ? null : client.link(route.outputInterface()).orElse(null);
             }
         } catch (NetlinkException | IllegalArgumentException e) {
+            boolean noRouteYet = e instanceof NetlinkErrorException error && (error.errno() == Errno.ENETUNREACH
+                    || error.errno() == Errno.EHOSTUNREACH);
             return new Lookup.Unroutable("no route from " + AddressText.of(local) + " to " + AddressText.of(peer)
-                    + ": " + e.getMessage());
+                    + ": " + e.getMessage(), noRouteYet);
         }
         if (route.type() != RouteInfo.TYPE_UNICAST) {
             return new Lookup.Unroutable("route from " + AddressText.of(local) + " to " + AddressText.of(peer)
-                    + " is not unicast (type " + route.type() + ")");
+                    + " is not unicast (type " + route.type() + ")", false);
         }
         if (link == null) {
-            return new Lookup.Unroutable("route to " + AddressText.of(peer) + " names no existing interface");
+            return new Lookup.Unroutable("route to " + AddressText.of(peer) + " names no existing interface", false);
         }
         if (link.linkLayer() == LinkLayer.NONE) {
             return new Lookup.Ready(new NextHop(link.index(), link.name(), LinkFraming.RAW_IP, new byte[0],
@@ -71,7 +78,7 @@ final class NextHopResolver {
         }
         if (link.linkLayer() != LinkLayer.ETHERNET) {
             return new Lookup.Unroutable("interface " + link.name() + " has link layer " + link.linkLayer()
-                    + "; only Ethernet and raw IP interfaces can send SACIP messages");
+                    + "; only Ethernet and raw IP interfaces can send SACIP messages", false);
         }
         InetAddress nextHop = route.gateway().orElse(peer);
         Optional<NeighbourEntry> entry;
@@ -81,7 +88,7 @@ final class NextHopResolver {
             }
         } catch (NetlinkException e) {
             return new Lookup.Unroutable("neighbour lookup of " + AddressText.of(nextHop) + " failed: "
-                    + e.getMessage());
+                    + e.getMessage(), false);
         }
         if (entry.isPresent() && (entry.get().state() & USABLE) != 0 && entry.get().linkLayerAddress().length > 0) {
             return new Lookup.Ready(new NextHop(link.index(), link.name(), LinkFraming.ETHERNET,

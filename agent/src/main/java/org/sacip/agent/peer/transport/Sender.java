@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ import org.sacip.agent.peer.protocol.Outbox;
 import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
+import org.sacip.protocol.message.SacipAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +56,7 @@ public final class Sender implements Outbox, AutoCloseable {
         QUEUE_FULL,
         /** Its source is not an address this host holds (on an interface or as a ghost). */
         NOT_OUR_SOURCE,
-        /** No unicast route (an answer at once, a request after waiting), or an interface that cannot carry it. */
+        /** No unicast route (a request waits for one first), or an interface that cannot carry it. */
         UNROUTABLE,
         /** An answer to an unauthenticated message whose next hop is not known: never resolved for it. */
         UNRESOLVED_ANSWER,
@@ -118,7 +121,13 @@ public final class Sender implements Outbox, AutoCloseable {
                 Outbound next = parked.isEmpty() ? queue.take()
                         : queue.poll(untilNextParkedIsDue(), TimeUnit.NANOSECONDS);
                 if (next != null) {
-                    attempt(next, System.nanoTime() + RESOLVE_TIMEOUT.toNanos(), 0);
+                    long deadline = System.nanoTime() + RESOLVE_TIMEOUT.toNanos();
+                    if (waitsBehindAParkedOne(next)) {
+                        // Due at once, but tried only after the earlier message between the same addresses.
+                        park(next, deadline, 0);
+                    } else {
+                        attempt(next, deadline, 0);
+                    }
                 }
                 retryParked();
             } catch (InterruptedException e) {
@@ -142,7 +151,7 @@ public final class Sender implements Outbox, AutoCloseable {
         }
         NextHopResolver.Lookup lookup = resolver.lookup(from, to);
         if (lookup instanceof NextHopResolver.Lookup.Unroutable unroutable) {
-            if (message.answer()) {
+            if (message.answer() || !unroutable.noRouteYet()) {
                 count(Unsent.UNROUTABLE, message, unroutable.why());
             } else {
                 park(message, deadline, waited == 0 ? RECHECK_NANOS : Math.min(2 * waited, ROUTE_RECHECK_MAX_NANOS));
@@ -217,6 +226,15 @@ public final class Sender implements Outbox, AutoCloseable {
         parked.add(new Parked(message, deadline, System.nanoTime() + wait, wait));
     }
 
+    private boolean waitsBehindAParkedOne(Outbound message) {
+        for (Parked p : parked) {
+            if (p.message().from().equals(message.from()) && p.message().to().equals(message.to())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Nanoseconds until the first parked message is to be looked at again or given up (0 if one is already). */
     private long untilNextParkedIsDue() {
         long now = System.nanoTime();
@@ -234,8 +252,11 @@ public final class Sender implements Outbox, AutoCloseable {
         long now = System.nanoTime();
         List<Parked> due = new ArrayList<>(parked);
         parked.clear();
+        // A message never overtakes an earlier one between the same two addresses that still waits.
+        Set<List<SacipAddress>> waiting = new HashSet<>();
         for (Iterator<Parked> it = due.iterator(); it.hasNext();) {
             Parked p = it.next();
+            List<SacipAddress> pair = List.of(p.message().from(), p.message().to());
             if (now - p.deadline() >= 0) {
                 NextHopResolver.Lookup lookup = resolver.lookup(p.message().from().toInetAddress(),
                         p.message().to().toInetAddress());
@@ -252,11 +273,16 @@ public final class Sender implements Outbox, AutoCloseable {
                 }
                 continue;
             }
-            if (now - p.retryAt() < 0) {
+            if (now - p.retryAt() < 0 || waiting.contains(pair)) {
                 parked.add(p);
+                waiting.add(pair);
                 continue;
             }
+            int before = parked.size();
             attempt(p.message(), p.deadline(), p.waited());
+            if (parked.size() > before) {
+                waiting.add(pair);
+            }
         }
         if (solicited.size() > 4096) {
             solicited.clear();

@@ -142,11 +142,12 @@ class SenderNamespaceTest {
                 p.link().there(), "nodad");
         p.hostB().readAddresses();
 
-        SacipMessage request = hello();
-        p.hostA().send(p.us(), far, encode(request, p.us(), far));
+        // The answer first: a message never overtakes a waiting one between the same two addresses.
         p.hostA().send(p.us(), far, encode(hello(), p.us(), far), true, false, List.of());
         Transports.await(() -> p.hostA().unsent(Sender.Unsent.UNROUTABLE) == 1, "the answer refused at once",
                 p.hostA().sender()::unsent);
+        SacipMessage request = hello();
+        p.hostA().send(p.us(), far, encode(request, p.us(), far));
         p.toB(hello());
 
         p.a().exec("ip", "route", "add", far.getHostAddress(), "via", p.peer().getHostAddress());
