@@ -227,22 +227,35 @@ public final class Sender implements Outbox, AutoCloseable {
     }
 
     private boolean waitsBehindAParkedOne(Outbound message) {
+        List<SacipAddress> pair = pair(message);
         for (Parked p : parked) {
-            if (p.message().from().equals(message.from()) && p.message().to().equals(message.to())) {
+            if (pair(p.message()).equals(pair)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Nanoseconds until the first parked message is to be looked at again or given up (0 if one is already). */
+    /**
+     * Nanoseconds until a parked message is to be looked at again or given up (0 if one is already). Only the first
+     * message between two addresses counts for looking again: those behind it wait for it, not for their own time.
+     */
     private long untilNextParkedIsDue() {
         long now = System.nanoTime();
         long soonest = Long.MAX_VALUE;
+        Set<List<SacipAddress>> first = new HashSet<>();
         for (Parked p : parked) {
-            soonest = Math.min(soonest, Math.max(0, Math.min(p.retryAt() - now, p.deadline() - now)));
+            long due = p.deadline() - now;
+            if (first.add(pair(p.message()))) {
+                due = Math.min(due, p.retryAt() - now);
+            }
+            soonest = Math.min(soonest, Math.max(0, due));
         }
         return soonest;
+    }
+
+    private static List<SacipAddress> pair(Outbound message) {
+        return List.of(message.from(), message.to());
     }
 
     private void retryParked() {
@@ -256,7 +269,7 @@ public final class Sender implements Outbox, AutoCloseable {
         Set<List<SacipAddress>> waiting = new HashSet<>();
         for (Iterator<Parked> it = due.iterator(); it.hasNext();) {
             Parked p = it.next();
-            List<SacipAddress> pair = List.of(p.message().from(), p.message().to());
+            List<SacipAddress> pair = pair(p.message());
             if (now - p.deadline() >= 0) {
                 NextHopResolver.Lookup lookup = resolver.lookup(p.message().from().toInetAddress(),
                         p.message().to().toInetAddress());

@@ -147,14 +147,34 @@ class SenderNamespaceTest {
         Transports.await(() -> p.hostA().unsent(Sender.Unsent.UNROUTABLE) == 1, "the answer refused at once",
                 p.hostA().sender()::unsent);
         SacipMessage request = hello();
+        SacipMessage behind = hello();
         p.hostA().send(p.us(), far, encode(request, p.us(), far));
+        p.hostA().send(p.us(), far, encode(behind, p.us(), far));
         p.toB(hello());
+        // While the two wait, the sender sleeps until the first is due: it does not spin on the one behind it.
+        long cpuBefore = senderCpuNanos();
+        Thread.sleep(1000);
+        long cpuMillis = (senderCpuNanos() - cpuBefore) / 1_000_000;
+        assertTrue(cpuMillis < 250, "the senders used " + cpuMillis + " ms of CPU in 1 s of waiting");
 
         p.a().exec("ip", "route", "add", far.getHostAddress(), "via", p.peer().getHostAddress());
         assertReceived(p.atB().next(), p.link().there(), p.us(), far, encode(request, p.us(), far), request);
-        Transports.await(() -> p.hostA().sender().sent() == 2, "the later request and the waiting one sent",
+        assertReceived(p.atB().next(), p.link().there(), p.us(), far, encode(behind, p.us(), far), behind);
+        Transports.await(() -> p.hostA().sender().sent() == 3, "the later request and the two waiting ones sent",
                 p.hostA().sender()::unsent);
         assertEquals(1, p.hostA().unsent(Sender.Unsent.UNROUTABLE), "only the answer");
+    }
+
+    /** CPU time of every sender thread in this JVM. */
+    private static long senderCpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("sacip-sender")) {
+                total += Math.max(0, threads.getThreadCpuTime(thread.getId()));
+            }
+        }
+        return total;
     }
 
     @ParameterizedTest(name = "IPv{0}")
