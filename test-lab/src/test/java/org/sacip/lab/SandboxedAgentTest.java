@@ -242,9 +242,17 @@ class SandboxedAgentTest {
         Map<String, Integer> nice = new java.util.TreeMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
-                String stat = Files.readString(task.resolve("stat"));
+                String stat;
+                String comm;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                    comm = Files.readString(task.resolve("comm")).strip();
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    // A short-lived thread (a JVM or pool worker) ended between the listing and the read.
+                    continue;
+                }
                 String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                nice.put(Files.readString(task.resolve("comm")).strip(), Integer.parseInt(after[19 - 3]));
+                nice.put(comm, Integer.parseInt(after[19 - 3]));
             }
         }
         return nice;
