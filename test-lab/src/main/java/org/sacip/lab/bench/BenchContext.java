@@ -138,6 +138,33 @@ final class BenchContext {
     }
 
     /**
+     * Starts a recording (JFR's profile settings) in the host's running agent now, with jcmd JFR.start, and keeps it
+     * as the lab's, profiled from now on and written when the lab closes: for a profile of moves made after the
+     * measured ones, which a recording would have disturbed. When jcmd fails this says so, and the lab has no profile.
+     */
+    void startRecording(Lab lab, Agents agents, String host, String labId) {
+        Path jfr = workDir.resolve("jfr").resolve(labId);
+        Path file = AgentJfr.file(jfr, lab.ns(host));
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            Files.createDirectories(jfr);
+            CommandResult result = Commands.run(List.of(jcmd, Long.toString(agents.pid(host)), "JFR.start",
+                    "settings=profile", "filename=" + file), DUMP_LIMIT);
+            if (result.exitCode() != 0 || !result.stdout().contains("Started recording")) {
+                progress.say(labId, "JFR.start failed (" + result.stderr().strip() + result.stdout().strip()
+                        + "); no profile of this lab");
+                return;
+            }
+        } catch (CommandException | IOException | LabException e) {
+            progress.say(labId, "JFR.start failed (" + e.getMessage() + "); no profile of this lab");
+            return;
+        }
+        recordings.put(labId, file);
+        measuringSince.put(labId, System.currentTimeMillis());
+        dumpAtTeardown(lab, agents, host, labId);
+    }
+
+    /**
      * When the lab closes, before its agents stop: writes the host's recording while its agent still runs (jcmd
      * JFR.dump) and keeps that file as the lab's recording. The dump at exit alone is not enough: with 100,000
      * sessions the agent's stop and its dump outlast the lab's stop limit, and now and then a recording written at

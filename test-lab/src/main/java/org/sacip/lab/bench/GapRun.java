@@ -21,7 +21,11 @@ import org.sacip.lab.traffic.TrafficKind;
 /**
  * One contender through one or more handover cases on ONE gap stream (8-byte counters every 2 ms both ways, A -> B):
  * one lab, agents or MPTCP or nothing, a 4 s lead (with agents: and until A's agent bound the stream to a key), then
- * each case's moves back and forth on a fixed schedule 1.5 s apart, cases one after the other. Per move: the fine gap (µs) and, with agents, A's "converged in N ms".
+ * (with agents or MPTCP) {@link #quietWindows} windows of 1.5 s with no move, then each case's moves back and forth
+ * on a fixed schedule 1.5 s apart, cases one after the other. Per move: the fine gap (µs) and, with agents, A's
+ * "converged in N ms". Per quiet window: the same figure with nothing moving, the floor that the machine, the JVMs of
+ * the endpoints and the contender set for the per-move gaps. With agents, {@link #profiledMoves} more moves per case
+ * follow, recorded with JFR and not measured.
  */
 final class GapRun {
     static final long SEND_INTERVAL_MICROS = 2000;
@@ -33,20 +37,34 @@ final class GapRun {
     private static final long START_LIMIT_MS = 60_000;
     private static final long KEY_LIMIT_MS = 60_000;
     private static final long REPORT_LIMIT_MS = 30_000;
+    /** At most this many quiet windows per run: a full run's 30 moves a case get 10, a quick run's 2 get 2. */
+    private static final int MAX_QUIET_WINDOWS = 10;
+    /** At most this many moves per case after the measured ones, A's agent recording JFR: there and back, twice. */
+    private static final int MAX_PROFILED_MOVES = 4;
 
     /** One case's moves in this run. */
     record CaseTrials(GapCase gapCase, List<Long> gapMicros, List<Long> convergedMs, List<String> moveCommands) {
     }
 
     /** The run: its cases, how the stream ended, and the commands that set it up. */
-    record Outcome(Contender contender, String labId, List<CaseTrials> cases, Verdict verdict, long bytesLost,
-            List<String> setup) {
+    record Outcome(Contender contender, String labId, List<CaseTrials> cases, List<Long> quietGapMicros,
+            Verdict verdict, long bytesLost, List<String> setup) {
         CaseTrials of(GapCase gapCase) {
             return cases.stream().filter(c -> c.gapCase() == gapCase).findFirst().orElse(null);
         }
     }
 
     private GapRun() {
+    }
+
+    /** The moves per case made for the profile after the measured ones: as many as measured, up to 4 (even). */
+    static int profiledMoves(int movesPerCase) {
+        return Math.min(MAX_PROFILED_MOVES, movesPerCase);
+    }
+
+    /** The windows with no move before the first one; none without an agent (the stream would not outlive a move). */
+    static int quietWindows(Contender contender, int movesPerCase) {
+        return contender.id().equals("none") ? 0 : Math.min(MAX_QUIET_WINDOWS, movesPerCase);
     }
 
     static Outcome run(BenchContext ctx, Contender contender, List<GapCase> cases, int movesPerCase) {
@@ -59,7 +77,10 @@ final class GapRun {
             List<String> setup = new ArrayList<>();
             Agents agents = null;
             if (contender.agents()) {
-                agents = ctx.startAgents(lab, labId);
+                // Without a recording while the stream is measured: with JFR's sampling in both agents the stream
+                // stalled for up to 27 ms with nothing moving (4-6 ms without it, as with MPTCP), more than most
+                // gaps it would explain. The profile comes from moves made after the measured ones.
+                agents = ctx.startAgents(lab, labId, false);
                 setup.add("a, b: bin/sacip-agent (see docs/LAB.md, Scenarios)");
             }
             Mptcp mptcp = null;
@@ -91,8 +112,14 @@ final class GapRun {
 
             List<BenchMove> all = new ArrayList<>();
             List<Integer> caseStarts = new ArrayList<>();
-            long first = System.currentTimeMillis();
+            int quiet = quietWindows(contender, movesPerCase);
+            long quietFrom = System.currentTimeMillis();
             ctx.measuring(labId);
+            for (int k = 0; k < quiet; k++) {
+                ctx.progress().trial(what + " no move", "window", k + 1, quiet);
+                Pause.until(quietFrom + (k + 1) * SPACING_MS);
+            }
+            long first = quietFrom + quiet * SPACING_MS;
             for (GapCase c : cases) {
                 BackAndForth mover = c.moves(topology, hooks(c, topology, mptcp));
                 caseStarts.add(all.size());
@@ -103,6 +130,11 @@ final class GapRun {
                     all.add(mover.move(all.size()));
                 }
             }
+            Pause.until(first + all.size() * SPACING_MS);
+            long measuredUntil = System.currentTimeMillis();
+            if (agents != null) {
+                profiledMoves(ctx, lab, agents, labId, cases, topology, all.size(), profiledMoves(movesPerCase));
+            }
             Pause.ms(SETTLE_MS);
             client.send("quiesce");
             server.send("quiesce");
@@ -112,7 +144,12 @@ final class GapRun {
             StreamReport clientReport = client.report(REPORT_LIMIT_MS);
             StreamReport serverReport = server.report(REPORT_LIMIT_MS);
             StreamFigures figures = new StreamFigures(clientReport, serverReport);
-            List<Long> gaps = FineMoveGaps.perMove(all, quiescedAt, List.of(clientReport, serverReport));
+            List<Long> gaps = FineMoveGaps.perMove(all, measuredUntil, List.of(clientReport, serverReport));
+            List<Long> quietGaps = new ArrayList<>();
+            for (int k = 0; k < quiet; k++) {
+                quietGaps.add(FineMoveGaps.longest(List.of(clientReport, serverReport),
+                        (quietFrom + k * SPACING_MS) * 1000, (quietFrom + (k + 1) * SPACING_MS) * 1000));
+            }
             List<Long> converged = new ArrayList<>();
             if (contender.agents()) {
                 AgentLog.read(lab, "a").convergedPerMove(all).forEach(v -> converged.add(v == null ? null : v.ms()));
@@ -130,8 +167,29 @@ final class GapRun {
             }
             ctx.progress().say(what, "stream " + figures.verdict().label() + ", " + figures.bytesLost()
                     + " bytes lost");
-            return new Outcome(contender, labId, trials, figures.verdict(), figures.bytesLost(), setup);
+            return new Outcome(contender, labId, trials, quietGaps, figures.verdict(), figures.bytesLost(), setup);
         }
+    }
+
+    /**
+     * {@code perCase} more moves of each case, A's agent recording JFR from their start (for the goals not met, what
+     * limits them); not measured. There and back again, so A ends where it started.
+     */
+    private static void profiledMoves(BenchContext ctx, Lab lab, Agents agents, String labId, List<GapCase> cases,
+            Topology topology, int measuredMoves, int perCase) {
+        ctx.startRecording(lab, agents, "a", labId);
+        long from = System.currentTimeMillis();
+        int n = 0;
+        for (GapCase c : cases) {
+            BackAndForth mover = c.moves(topology, AddressHooks.NONE);
+            for (int k = 0; k < perCase; k++) {
+                ctx.progress().trial("gap sacip " + c.cliName() + " profiled", "move", k + 1, perCase);
+                Pause.until(from + n * SPACING_MS);
+                mover.move(measuredMoves + n);
+                n++;
+            }
+        }
+        Pause.until(from + n * SPACING_MS);
     }
 
     private static AddressHooks hooks(GapCase c, Topology topology, Mptcp mptcp) {

@@ -57,8 +57,20 @@ final class GoalCheck {
         }
         boolean met = f.max() <= limitMicros && f.missing() == 0;
         return goal(id, text, met, "max " + ms(f.max()) + " ms over " + f.sorted().size() + " moves, median "
-                + ms(f.percentile(50)) + " ms", "gap-" + (gapCase == GapCase.MBB_SAME_LINK ? gapCase.cliName()
+                + ms(f.percentile(50)) + " ms" + quietFloor(gapCase), "gap-" + (gapCase == GapCase.MBB_SAME_LINK ? gapCase.cliName()
                         : GapCase.MBB_UPLINKS.cliName()) + "-sacip", false);
+    }
+
+    /** The same stream's figure with no move (its run's quiet windows), as a clause; empty when not measured. */
+    private String quietFloor(GapCase gapCase) {
+        for (GapRun.Outcome run : out.gapsOf(Contender.sacip())) {
+            if (run.of(gapCase) != null && !run.quietGapMicros().isEmpty()) {
+                Figure quiet = new Figure("", "", Unit.MICROS, run.quietGapMicros(), null);
+                return "; with no move, the same stream: max " + ms(quiet.max()) + " ms over " + quiet.sorted().size()
+                        + " windows, median " + ms(quiet.percentile(50)) + " ms";
+            }
+        }
+        return "";
     }
 
     /** SACIP's gap against MPTCP's best setting (lowest median) in the same run: median and max both no longer. */

@@ -50,6 +50,11 @@ final class ReportBuilder {
     }
 
     /** The figure giving a gap run's stream's bytes lost. */
+    /** The gap figure of a run's windows with no move. */
+    static String quietId(String labId) {
+        return "quiet." + labId;
+    }
+
     static String lostId(String labId) {
         return "lost." + labId;
     }
@@ -80,6 +85,11 @@ final class ReportBuilder {
         for (GapRun.Outcome run : out.gaps) {
             String streamOf = run.contender().label() + ", " + run.cases().stream().map(c -> c.gapCase().cliName())
                     .toList();
+            if (!run.quietGapMicros().isEmpty()) {
+                figures.add(new Figure(quietId(run.labId()), streamOf + ": no move", Unit.MICROS,
+                        run.quietGapMicros(), "the same figure over " + GapRun.SPACING_MS + " ms windows before the"
+                                + " first move, nothing moving"));
+            }
             figures.add(new Figure(streamId(run.labId()), streamOf + ": the stream survived", Unit.SURVIVED,
                     List.of(run.verdict() == Verdict.SURVIVED ? 1L : 0L), run.verdict().label()));
             figures.add(new Figure(lostId(run.labId()), streamOf + ": bytes lost", Unit.COUNT,
@@ -105,7 +115,12 @@ final class ReportBuilder {
                 + " the receiving endpoint at µs resolution. The same moves, topology and traffic run with SACIP"
                 + " agents, with MPTCP (for each stale_loss_cnt) and with nothing; without an agent the stream dies"
                 + " at the first move, so that contender makes only " + ctx.plan().noAgentMoves() + " move(s) per case,"
-                + " each in a fresh lab.";
+                + " each in a fresh lab. Before its first move, each run with agents or MPTCP measures the same figure"
+                + " over windows of the same length with nothing moving (\"no move\"): the floor set by this"
+                + " machine, the endpoints' JVMs and the contender, below which no move's gap can be told apart."
+                + " The agents record no JFR while the stream is measured (its sampling stalled the stream for up to 27"
+                + " ms with nothing moving); the profiles for the goals come from "
+                + GapRun.profiledMoves(ctx.plan().gapMoves()) + " more moves per case made afterwards, not measured.";
         return new Section("gap", "Handover gap per move", text, figures, "gap.png", commands, notes);
     }
 

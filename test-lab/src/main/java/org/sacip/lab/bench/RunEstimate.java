@@ -76,9 +76,11 @@ final class RunEstimate {
                 s += plan.noAgentCases().size() * (LAB_S + lead + plan.noAgentMoves() * spacing + WRAP_UP_S);
                 continue;
             }
-            s += LAB_S + lead + BenchRunner.UPLINK_CASES.size() * plan.gapMoves() * spacing + WRAP_UP_S;
+            double quiet = GapRun.quietWindows(c, plan.gapMoves()) * spacing;
+            int perCase = plan.gapMoves() + (c.agents() ? GapRun.profiledMoves(plan.gapMoves()) : 0);
+            s += LAB_S + lead + quiet + BenchRunner.UPLINK_CASES.size() * perCase * spacing + WRAP_UP_S;
             if (c.agents() || plan.mptcpSameLink()) {
-                s += LAB_S + lead + plan.gapMoves() * spacing + WRAP_UP_S;
+                s += LAB_S + lead + quiet + perCase * spacing + WRAP_UP_S;
             }
         }
         return s;
