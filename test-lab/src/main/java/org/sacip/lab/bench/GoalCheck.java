@@ -56,9 +56,10 @@ final class GoalCheck {
             return new Goal(id, text, Goal.Status.NOT_MEASURED, "no SACIP run of " + gapCase.cliName(), null);
         }
         boolean met = f.max() <= limitMicros && f.missing() == 0;
+        String recording = "gap-" + (gapCase == GapCase.MBB_SAME_LINK ? gapCase.cliName()
+                : GapCase.MBB_UPLINKS.cliName()) + "-sacip";
         return goal(id, text, met, "max " + ms(f.max()) + " ms over " + f.sorted().size() + " moves, median "
-                + ms(f.percentile(50)) + " ms" + quietFloor(gapCase), "gap-" + (gapCase == GapCase.MBB_SAME_LINK ? gapCase.cliName()
-                        : GapCase.MBB_UPLINKS.cliName()) + "-sacip", false);
+                + ms(f.percentile(50)) + " ms" + quietFloor(gapCase), recording, false);
     }
 
     /** The same stream's figure with no move (its run's quiet windows), as a clause; empty when not measured. */

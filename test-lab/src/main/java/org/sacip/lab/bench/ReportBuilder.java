@@ -49,12 +49,12 @@ final class ReportBuilder {
         return "stream." + labId;
     }
 
-    /** The figure giving a gap run's stream's bytes lost. */
     /** The gap figure of a run's windows with no move. */
     static String quietId(String labId) {
         return "quiet." + labId;
     }
 
+    /** The figure giving a gap run's stream's bytes lost. */
     static String lostId(String labId) {
         return "lost." + labId;
     }
@@ -118,8 +118,8 @@ final class ReportBuilder {
                 + " each in a fresh lab. Before its first move, each run with agents or MPTCP measures the same figure"
                 + " over windows of the same length with nothing moving (\"no move\"): the floor set by this"
                 + " machine, the endpoints' JVMs and the contender, below which no move's gap can be told apart."
-                + " The agents record no JFR while the stream is measured (its sampling stalled the stream for up to 27"
-                + " ms with nothing moving); the profiles for the goals come from "
+                + " The agents record no JFR while the stream is measured (on 2026-12-05 its sampling stalled the"
+                + " stream for up to 27 ms with nothing moving); the profiles for the goals come from "
                 + GapRun.profiledMoves(ctx.plan().gapMoves()) + " more moves per case made afterwards, not measured.";
         return new Section("gap", "Handover gap per move", text, figures, "gap.png", commands, notes);
     }
