@@ -30,6 +30,8 @@ final class BenchContext {
     /** Another lab id's recording, looked up when asked for: a dump may replace it after the alias was made. */
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private static final Duration DUMP_LIMIT = Duration.ofMinutes(3);
+    /** The running JDK's jcmd, which can attach to the agents' JVMs. */
+    private static final String JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     /** Stopping an agent that writes its archive (3-4 s on a loaded 2-core machine). */
     private static final Duration ARCHIVE_STOP_LIMIT = Duration.ofSeconds(60);
     private final Map<String, Long> measuringSince = new LinkedHashMap<>();
@@ -145,10 +147,9 @@ final class BenchContext {
     void startRecording(Lab lab, Agents agents, String host, String labId) {
         Path jfr = workDir.resolve("jfr").resolve(labId);
         Path file = AgentJfr.file(jfr, lab.ns(host));
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         try {
             Files.createDirectories(jfr);
-            CommandResult result = Commands.run(List.of(jcmd, Long.toString(agents.pid(host)), "JFR.start",
+            CommandResult result = Commands.run(List.of(JCMD, Long.toString(agents.pid(host)), "JFR.start",
                     "settings=profile", "filename=" + file), DUMP_LIMIT);
             if (result.exitCode() != 0 || !result.stdout().contains("Started recording")) {
                 progress.say(labId, "JFR.start failed (" + result.stderr().strip() + result.stdout().strip()
@@ -176,9 +177,8 @@ final class BenchContext {
 
     private void dumpRecording(Lab lab, Agents agents, String host, String labId) {
         Path file = workDir.resolve("jfr").resolve(labId).resolve(lab.ns(host) + ".dump.jfr");
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         try {
-            List<String> command = List.of(jcmd, Long.toString(agents.pid(host)), "JFR.dump", "filename=" + file);
+            List<String> command = List.of(JCMD, Long.toString(agents.pid(host)), "JFR.dump", "filename=" + file);
             CommandResult result = Commands.run(command, DUMP_LIMIT);
             if (result.exitCode() == 0 && Files.size(file) > 0) {
                 recordings.put(labId, file);

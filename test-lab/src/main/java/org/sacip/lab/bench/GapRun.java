@@ -133,7 +133,7 @@ final class GapRun {
             Pause.until(first + all.size() * SPACING_MS);
             long measuredUntil = System.currentTimeMillis();
             if (agents != null) {
-                profiledMoves(ctx, lab, agents, labId, cases, topology, all.size(), profiledMoves(movesPerCase));
+                makeProfiledMoves(ctx, lab, agents, labId, cases, topology, all.size(), profiledMoves(movesPerCase));
             }
             Pause.ms(SETTLE_MS);
             client.send("quiesce");
@@ -175,7 +175,7 @@ final class GapRun {
      * {@code perCase} more moves of each case, A's agent recording JFR from their start (for the goals not met, what
      * limits them); not measured. There and back again, so A ends where it started.
      */
-    private static void profiledMoves(BenchContext ctx, Lab lab, Agents agents, String labId, List<GapCase> cases,
+    private static void makeProfiledMoves(BenchContext ctx, Lab lab, Agents agents, String labId, List<GapCase> cases,
             Topology topology, int measuredMoves, int perCase) {
         ctx.startRecording(lab, agents, "a", labId);
         long from = System.currentTimeMillis();
