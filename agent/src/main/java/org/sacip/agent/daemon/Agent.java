@@ -331,16 +331,17 @@ public final class Agent implements AutoCloseable {
                 for (InetAddress over = movesOver.poll(); over != null; over = movesOver.poll()) {
                     monitor.sessionsEnded(over);
                 }
-                Set<InetAddress> before = usableAddresses.keySet();
+                // Ghosts too: an address that comes back from being a ghost brings no session we do not follow.
+                Set<InetAddress> before = localAddresses.all();
                 // Waits for address, link and route events (or a wakeup for the moves over, or the stop).
                 List<MovePlan> plans = monitor.take();
                 refreshAddresses();
-                if (!usableAddresses.keySet().equals(before) && !before.containsAll(usableAddresses.keySet())) {
-                    // A new address: sessions on it may predate this agent's view of it. Found a second later, not
-                    // now: the address usually comes with a move to it, and at 10,000 sessions the full dump took
-                    // about half the CPU of the move's own data-path change, on the same cores, in the same second.
-                    tracker.redumpAfter(NEW_ADDRESS_DUMP_DELAY, "new address");
-                }
+                Set<InetAddress> appeared = new HashSet<>(usableAddresses.keySet());
+                appeared.removeAll(before);
+                // A new address: sessions on it may predate this agent's view of it. Found a second later, not
+                // now: the address usually comes with a move to it, and at 10,000 sessions a full dump took about
+                // half the CPU of the move's own data-path change, on the same cores, in the same second.
+                tracker.findOnAfter(NEW_ADDRESS_DUMP_DELAY, appeared, "new address");
                 for (MovePlan plan : plans) {
                     // The inbound rewrite and the ghost first; the peers hear of the move only once they are in.
                     handover.execute(plan).thenRun(() -> protocol.announceMove(SacipAddress.of(plan.original()),

@@ -49,6 +49,8 @@ public final class DataPath implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
     /** How long old wire addresses stay accepted after a change (the other end switches within retransmissions). */
     public static final Duration LINGER = Duration.ofSeconds(20);
+    /** A change at least this large (a move's, a burst's) says at debug level where its time went. */
+    private static final int LARGE_CHANGE = 1000;
     /** At most this many set elements change in one {@link #maintain()} call. */
     static final int MAINTENANCE_BATCH = 20_000;
     /** nft input that deletes both tables, also when either is missing (the `add` makes the `delete` succeed). */
@@ -203,6 +205,7 @@ public final class DataPath implements AutoCloseable {
     public synchronized void commit(Collection<Remapping> changes, Collection<GhostChange> ghostChanges,
             Collection<SessionTuple> ended) throws DataPathException {
         requireInstalled();
+        long startNanos = System.nanoTime();
         Instant now = clock.instant();
         Instant lingerUntil = now.plus(LINGER);
         ElementLedger.Transaction tx = ledger.begin();
@@ -298,6 +301,10 @@ public final class DataPath implements AutoCloseable {
             }
         });
         nextStale.forEach((session, list) -> stale.remove(session));
+        if (changes.size() + ended.size() >= LARGE_CHANGE) {
+            LOG.debug("committed {} remapping(s), {} ghost change(s), {} ended in {} ms", changes.size(),
+                    ghostChanges.size(), ended.size(), (System.nanoTime() - startNanos) / 1_000_000);
+        }
     }
 
     /** Stages the entries of {@code previous} out and those of {@code next} in, noting sessions in the way. */
@@ -484,9 +491,15 @@ public final class DataPath implements AutoCloseable {
         if (diff.isEmpty()) {
             return;
         }
+        long queued = System.nanoTime();
         diff.queueOn(nftables);
         try {
+            long flushed = System.nanoTime();
             nftables.flush();
+            if (diff.size() >= LARGE_CHANGE) {
+                LOG.debug("{} element change(s): queued in {} ms, taken by the kernel in {} ms", diff.size(),
+                        (flushed - queued) / 1_000_000, (System.nanoTime() - flushed) / 1_000_000);
+            }
         } catch (NetlinkException e) {
             throw new DataPathException("the kernel refused " + diff.size() + " element change(s)" + where(namespace),
                     e);

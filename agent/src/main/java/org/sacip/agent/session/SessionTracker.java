@@ -106,6 +106,10 @@ public final class SessionTracker implements AutoCloseable {
     private volatile long overruns;
     private final java.util.concurrent.atomic.AtomicBoolean redumpPending =
             new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean findPending =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    /** Addresses whose sessions a waiting {@link #findOnAfter} looks for. */
+    private final Set<InetAddress> newAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private SessionTracker(NetNamespace namespace, NflogClient nflog, ConntrackEvents conntrackEvents,
             ConntrackClient conntrack, SockDiagClient sockets, Supplier<Set<InetAddress>> managedAddresses,
@@ -184,23 +188,32 @@ public final class SessionTracker implements AutoCloseable {
         }
     }
 
-    /**
-     * Asks for a full dump now (a managed address appeared, a resync is wanted). Requests that come while one is still
-     * waiting to run share it: a burst of new addresses costs one dump, not one each.
-     */
+    /** Asks for a full dump now (a resync is wanted). Requests that come while one is still waiting share it. */
     public void redump(String why) {
-        redumpAfter(Duration.ZERO, why);
+        if (redumpPending.compareAndSet(false, true)) {
+            schedule(Duration.ZERO, () -> {
+                redumpPending.set(false);
+                dump(why, Optional.empty());
+            });
+        }
     }
 
     /**
-     * As {@link #redump}, after {@code delay}: a dump that would compete with a move for the CPU (a new address
-     * comes with the move to it) leaves the move that long to reach the data path first.
+     * Looks for sessions on addresses that just became ours, {@code delay} from now: only their sockets are dumped.
+     * A new address usually comes with a move to it, and the wait leaves the move the CPU first. Addresses asked for
+     * while a look is still waiting join it: a burst of new addresses costs one.
      */
-    public void redumpAfter(Duration delay, String why) {
-        if (redumpPending.compareAndSet(false, true)) {
+    public void findOnAfter(Duration delay, Set<InetAddress> addresses, String why) {
+        if (addresses.isEmpty()) {
+            return;
+        }
+        newAddresses.addAll(addresses);
+        if (findPending.compareAndSet(false, true)) {
             schedule(delay, () -> {
-                redumpPending.set(false);
-                dump(why);
+                findPending.set(false);
+                Set<InetAddress> scope = Set.copyOf(newAddresses);
+                newAddresses.removeAll(scope);
+                dump(why, Optional.of(scope));
             });
         }
     }
@@ -497,6 +510,17 @@ public final class SessionTracker implements AutoCloseable {
      * that conntrack forgot ({@link #heldBySocket}).
      */
     private void dump(String why) {
+        dump(why, Optional.empty());
+    }
+
+    /**
+     * A full dump ({@code scope} empty): every session on our addresses, new ones reported opened and live ones not
+     * found reported ended. Or one of the sessions on the addresses of {@code scope} only (those we hold), which
+     * reports the new ones and ends nothing: the kernel's filter leaves the other sockets in the kernel.
+     */
+    private void dump(String why, Optional<Set<InetAddress>> only) {
+        // Before the first full dump nothing is known: a look at some addresses is one of all of them.
+        Optional<Set<InetAddress>> scope = dumped ? only : Optional.empty();
         Instant now = clock.instant();
         Map<SessionTuple, Opener> found = new LinkedHashMap<>();
         try {
@@ -506,49 +530,65 @@ public final class SessionTracker implements AutoCloseable {
                     managed.add(address);
                 }
             }
+            scope.ifPresent(managed::retainAll);
+            if (scope.isPresent() && managed.isEmpty()) {
+                LOG.debug("session dump ({}): none of {} is ours now", why, scope.get());
+                return;
+            }
             // One dump of each table, whatever the number of addresses (a host with 10,000 addresses walked every
             // table 10,000 times).
-            Set<Integer> listening = listeningPorts();
             Set<InetSocketAddress> udpBound = new HashSet<>();
             Set<SessionTuple> udpConnected = new HashSet<>();
             udpSockets(udpBound, udpConnected);
-            Map<FlowTuple, ConntrackFlow> tcpFlows = new HashMap<>();
-            List<ConntrackFlow> udpFlows = new ArrayList<>();
-            for (boolean ipv6 : new boolean[] {false, true}) {
-                for (ConntrackFlow flow : conntrack.flows(6, ipv6)) {
-                    tcpFlows.put(flow.original(), flow);
-                    tcpFlows.put(flow.reply(), flow);
-                }
-                udpFlows.addAll(conntrack.flows(17, ipv6));
-            }
+            // TCP sockets first; conntrack (who opened a connection) only for those new to us: at 100,000 live
+            // sessions its dump was most of a full dump's work, for no session at all.
+            List<SessionTuple> newTcp = new ArrayList<>();
             if (!managed.isEmpty()) {
-                for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, Optional.empty())) {
+                for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, scope.map(s -> onAny(managed)))) {
                     if (managed.contains(socket.local().getAddress())) {
                         SessionTuple tuple = tupleOf(SessionProtocol.TCP, socket.local(), socket.remote());
-                        found.put(tuple, tcpOpener(tuple, tcpFlows, listening));
+                        found.put(tuple, Opener.UNKNOWN);
+                        if (!live.contains(tuple)) {
+                            newTcp.add(tuple);
+                        }
                     }
                 }
             }
-            for (ConntrackFlow flow : udpFlows) {
-                if ((flow.status() & ConntrackStatus.SEEN_REPLY.mask()) == 0) {
-                    continue;
+            if (!newTcp.isEmpty()) {
+                Set<Integer> listening = listeningPorts();
+                Map<FlowTuple, ConntrackFlow> tcpFlows = new HashMap<>();
+                for (boolean ipv6 : new boolean[] {false, true}) {
+                    for (ConntrackFlow flow : conntrack.flows(6, ipv6)) {
+                        tcpFlows.put(flow.original(), flow);
+                        tcpFlows.put(flow.reply(), flow);
+                    }
                 }
-                Optional<Oriented> oriented = orient(flow.original());
-                if (oriented.isEmpty() || !managed.contains(oriented.get().tuple().local().address())) {
-                    continue;
+                for (SessionTuple tuple : newTcp) {
+                    found.put(tuple, tcpOpener(tuple, tcpFlows, listening));
                 }
-                Endpoint local = oriented.get().tuple().local();
-                if (oriented.get().opener() == Opener.LOCAL
-                        && !udpBound.contains(new InetSocketAddress(local.address(), local.port()))
-                        && !udpBound.contains(new InetSocketAddress(local.port()))) {
-                    continue;
+            }
+            for (boolean ipv6 : new boolean[] {false, true}) {
+                for (ConntrackFlow flow : conntrack.flows(17, ipv6)) {
+                    if ((flow.status() & ConntrackStatus.SEEN_REPLY.mask()) == 0) {
+                        continue;
+                    }
+                    Optional<Oriented> oriented = orient(flow.original());
+                    if (oriented.isEmpty() || !managed.contains(oriented.get().tuple().local().address())) {
+                        continue;
+                    }
+                    Endpoint local = oriented.get().tuple().local();
+                    if (oriented.get().opener() == Opener.LOCAL
+                            && !udpBound.contains(new InetSocketAddress(local.address(), local.port()))
+                            && !udpBound.contains(new InetSocketAddress(local.port()))) {
+                        continue;
+                    }
+                    found.putIfAbsent(oriented.get().tuple(), oriented.get().opener());
                 }
-                found.putIfAbsent(oriented.get().tuple(), oriented.get().opener());
             }
             // Live UDP sessions conntrack forgot go on while their socket is connected to the peer (heldBySocket);
             // one that closes between this dump and the watch is found ended by the next dump.
             for (SessionTuple tuple : live) {
-                if (tuple.protocol() == SessionProtocol.UDP && !found.containsKey(tuple)
+                if (scope.isEmpty() && tuple.protocol() == SessionProtocol.UDP && !found.containsKey(tuple)
                         && udpConnected.contains(tuple)) {
                     found.put(tuple, Opener.UNKNOWN);
                     held.add(tuple);
@@ -556,6 +596,10 @@ public final class SessionTracker implements AutoCloseable {
             }
         } catch (NetlinkException e) {
             LOG.warn("session dump ({}) failed: {}", why, e.getMessage());
+            if (scope.isPresent()) {
+                findOnAfter(Duration.ofSeconds(1), scope.get(), why);
+                return;
+            }
             // A retry of its own: the safety net's next round is already scheduled by its loop.
             scheduleDump(Duration.ofSeconds(1), why.equals(SAFETY_NET) ? "retry of the safety net" : why);
             return;
@@ -570,7 +614,7 @@ public final class SessionTracker implements AutoCloseable {
             }
         }
         List<SessionTuple> ended = new ArrayList<>();
-        for (SessionTuple tuple : List.copyOf(live)) {
+        for (SessionTuple tuple : scope.isPresent() ? List.<SessionTuple>of() : List.copyOf(live)) {
             if (!found.containsKey(tuple)) {
                 live.remove(tuple);
                 ended.add(tuple);
@@ -589,7 +633,8 @@ public final class SessionTracker implements AutoCloseable {
         }
         boolean initial = !dumped;
         dumped = true;
-        LOG.debug("session dump ({}): {} live, {} new, {} ended", why, found.size(), opened.size(), ended.size());
+        LOG.debug("session dump ({}{}): {} live, {} new, {} ended", why, scope.map(a -> " of " + a).orElse(""),
+                found.size(), opened.size(), ended.size());
         if (!opened.isEmpty() || initial) {
             listener.opened(opened, initial);
         }
@@ -608,6 +653,16 @@ public final class SessionTracker implements AutoCloseable {
                 scheduleDump(SAFETY_DUMP, why);
             }
         });
+    }
+
+    /** Sockets whose local address is one of {@code addresses}. */
+    private static SocketFilter onAny(Set<InetAddress> addresses) {
+        SocketFilter filter = null;
+        for (InetAddress address : addresses) {
+            SocketFilter one = SocketFilter.localAddress(address);
+            filter = filter == null ? one : filter.or(one);
+        }
+        return filter;
     }
 
     /** Who opened a TCP connection seen only in a dump: conntrack knows if it saw the SYN; else a listener does. */

@@ -474,6 +474,41 @@ class SessionTrackerIntegrationTest {
         }
     }
 
+    /**
+     * A connection on an address the tracker did not hold is found when the address becomes ours and is looked at, with
+     * its opener from conntrack; the look at that address reports nothing else again and ends nothing.
+     */
+    @Test
+    void aLookAtAnAddressThatBecameOursFindsItsSessionsAndNothingElse() throws Exception {
+        RecordedSessions atA = new RecordedSessions("a");
+        Set<InetAddress> ours = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ours.add(a(4));
+        try (TrackerLab lab = TrackerLab.create("tw");
+                SessionTracker trackerA = lab.track(lab.a(), atA, ours);
+                ServerSocket listener4 = lab.b().netNamespace().call(() -> new ServerSocket(0, 50, b(4)));
+                ServerSocket listener6 = lab.b().netNamespace().call(() -> new ServerSocket(0, 50, b(6)))) {
+            atA.awaitInitialDump(WAIT);
+            // Conntrack's events come in order: once the later connection is reported, the earlier one's were read
+            // (and passed over: its address was not ours).
+            try (Socket unseen = connect(lab.a(), a(6), listener6);
+                    Socket unseenAccepted = listener6.accept();
+                    Socket known = connect(lab.a(), a(4), listener4);
+                    Socket knownAccepted = listener4.accept()) {
+                atA.awaitOpened(tcpTuple(known), WAIT);
+                assertEquals(List.of(), atA.openingsOf(tcpTuple(unseen)), "not ours yet");
+
+                ours.add(a(6));
+                trackerA.findOnAfter(Duration.ZERO, Set.of(a(6)), "test");
+                Opening found = atA.awaitOpened(tcpTuple(unseen), WAIT);
+                assertEquals(Opener.LOCAL, found.session().opener(), "conntrack saw a open it: " + found);
+                assertFalse(found.initialDump(), "not the first dump");
+                assertEquals(1, atA.openingsOf(tcpTuple(known)).size(), "reported once: " + atA.openings());
+                assertEquals(2, atA.openings().size(), "nothing else reported: " + atA.openings());
+                assertEquals(List.of(), atA.ends(), "a look at some addresses ends nothing");
+            }
+        }
+    }
+
     @ParameterizedTest(name = "IPv{0}")
     @ValueSource(ints = {4, 6})
     void aServerThatConnectsItsUdpSocketToTheClientStillDidNotOpenTheFlow(int ipVersion) throws Exception {

@@ -82,9 +82,14 @@ final class TrackerLab implements AutoCloseable {
      * recording into {@code sessions}.
      */
     SessionTracker track(TestNamespace host, RecordedSessions sessions) throws NetlinkException, IOException {
-        Set<InetAddress> addresses = host == hosts.a
+        return track(host, sessions, host == hosts.a
                 ? Set.of(LinkedNamespaces.aAddress(4), LinkedNamespaces.aAddress(6))
-                : Set.of(LinkedNamespaces.bAddress(4), LinkedNamespaces.bAddress(6));
+                : Set.of(LinkedNamespaces.bAddress(4), LinkedNamespaces.bAddress(6)));
+    }
+
+    /** As {@link #track(TestNamespace, RecordedSessions)}, for the addresses {@code addresses} holds at each time. */
+    SessionTracker track(TestNamespace host, RecordedSessions sessions, Set<InetAddress> addresses)
+            throws NetlinkException, IOException {
         return SessionTracker.start(host.netNamespace(), SETTINGS.nflogGroup(), () -> addresses,
                 addresses::contains, sessions, Clock.systemUTC());
     }

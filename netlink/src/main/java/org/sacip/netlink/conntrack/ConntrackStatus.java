@@ -27,6 +27,9 @@ public enum ConntrackStatus {
     OFFLOAD(14),
     HW_OFFLOAD(15);
 
+    /** values() copies its array at every call, and every conntrack entry read asks (once per event or dump row). */
+    private static final ConntrackStatus[] ALL = values();
+
     private final int bit;
 
     ConntrackStatus(int bit) {
@@ -40,7 +43,7 @@ public enum ConntrackStatus {
     /** The named bits set in a CTA_STATUS value; bits the kernel may add later are left out. */
     public static Set<ConntrackStatus> of(long bits) {
         Set<ConntrackStatus> status = EnumSet.noneOf(ConntrackStatus.class);
-        for (ConntrackStatus value : values()) {
+        for (ConntrackStatus value : ALL) {
             if ((bits & value.mask()) != 0) {
                 status.add(value);
             }
