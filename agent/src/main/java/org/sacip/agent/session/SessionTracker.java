@@ -544,7 +544,8 @@ public final class SessionTracker implements AutoCloseable {
             // sessions its dump was most of a full dump's work, for no session at all.
             List<SessionTuple> newTcp = new ArrayList<>();
             if (!managed.isEmpty()) {
-                for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, scope.map(s -> onAny(managed)))) {
+                Optional<SocketFilter> onlyThese = scope.map(s -> onAny(managed));
+                for (SocketInfo socket : sockets.dump(TransportProtocol.TCP, LIVE_TCP, onlyThese)) {
                     if (managed.contains(socket.local().getAddress())) {
                         SessionTuple tuple = tupleOf(SessionProtocol.TCP, socket.local(), socket.remote());
                         found.put(tuple, Opener.UNKNOWN);

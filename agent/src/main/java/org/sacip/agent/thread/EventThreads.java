@@ -28,6 +28,8 @@ public final class EventThreads {
     private static final Logger LOG = LoggerFactory.getLogger(EventThreads.class);
     /** Nice value of the event threads: ahead of ordinary processes (0) without starving them. */
     public static final int NICE = -10;
+    /** Nice value of {@link #idle} threads: the lowest share of a busy core Linux gives. */
+    public static final int IDLE_NICE = 19;
     private static final int PRIO_PROCESS = 0;
     private static final int CALLING_THREAD = 0;
     private static final AtomicBoolean REPORTED = new AtomicBoolean();
@@ -63,6 +65,21 @@ public final class EventThreads {
             try {
                 // A nice value may always be raised back up: this fails only if libc cannot be loaded (LinkageError).
                 setCurrent(AGENT_NICE);
+            } catch (LastErrorException | LinkageError e) {
+                LOG.debug("{} keeps the nice value of the thread that made it: {}", name, e.getMessage());
+            }
+            body.run();
+        }, name);
+    }
+
+    /**
+     * A new, unstarted thread that runs {@code body} at nice {@value #IDLE_NICE}: work that may use only what the
+     * host's other work leaves of its cores (the warm-up at start, which must not slow the start of anything else).
+     */
+    public static Thread idle(Runnable body, String name) {
+        return new Thread(() -> {
+            try {
+                setCurrent(IDLE_NICE);
             } catch (LastErrorException | LinkageError e) {
                 LOG.debug("{} keeps the nice value of the thread that made it: {}", name, e.getMessage());
             }

@@ -61,6 +61,23 @@ class EventThreadsTest {
         assertEquals(agent, seen.get(), "the ordinary thread is set back to the agent's nice value");
     }
 
+    @Test
+    void anIdleThreadRunsAtTheLowestPriorityEvenWhenAnEventThreadMakesIt() throws Exception {
+        AtomicReference<Object> seen = new AtomicReference<>();
+        Thread event = EventThreads.create(() -> {
+            Thread idle = EventThreads.idle(recordNice(seen), "sacip-test-idle");
+            idle.start();
+            try {
+                idle.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sacip-test-event");
+        event.start();
+        event.join();
+        assertEquals(EventThreads.IDLE_NICE, seen.get(), "nice value of the idle thread, from the kernel");
+    }
+
     /** Records the running thread's nice value, or what kept it from being read. */
     private static Runnable recordNice(AtomicReference<Object> into) {
         return () -> {
