@@ -126,6 +126,9 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private final Map<Octets, Set<SessionTuple>> byLineage = new HashMap<>();
     private final Map<SessionTuple, BookEntry> book = new HashMap<>();
     private final Map<InetAddress, MoveProgress> progress = new HashMap<>();
+    /** The engine's changes not yet taken by the handover thread (any thread adds). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<PendingChange> pendingChanges =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private long moves;
     private boolean viewScheduled;
     private boolean maintenanceScheduled;
@@ -322,18 +325,78 @@ public final class Handover implements HandoverPort, AutoCloseable {
     @Override
     public CompletionStage<Set<Octets>> apply(EngineChange change) {
         CompletableFuture<Set<Octets>> result = new CompletableFuture<>();
-        post(() -> {
+        pendingChanges.add(new PendingChange(change, result));
+        post(this::applyPending);
+        return result;
+    }
+
+    /**
+     * Applies the engine's changes waiting now, those that touch different lineages as one (in the order they came):
+     * a hundred peers' checked moves arrive within milliseconds, in several turns of the engine's loop, and applied
+     * one change at a time they made one data-path commit each, the last peer acknowledged seconds after the first.
+     * A change that touches a lineage of the group so far starts the next group, so each lineage's changes apply in
+     * order. The task of an earlier {@link #apply} may already have taken this one's change: then there is nothing.
+     */
+    private void applyPending() {
+        List<PendingChange> taken = new ArrayList<>();
+        for (PendingChange next = pendingChanges.poll(); next != null; next = pendingChanges.poll()) {
+            taken.add(next);
+        }
+        RuntimeException first = null;
+        int i = 0;
+        while (i < taken.size()) {
+            List<PendingChange> group = new ArrayList<>();
+            Set<Octets> touched = new HashSet<>();
+            while (i < taken.size() && (group.isEmpty()
+                    || java.util.Collections.disjoint(touched, taken.get(i).lineages()))) {
+                touched.addAll(taken.get(i).lineages());
+                group.add(taken.get(i++));
+            }
+            EngineChange merged = group.size() == 1 ? group.get(0).change() : merged(group);
             try {
-                result.complete(applyNow(change));
+                Set<Octets> failed = applyNow(merged);
+                group.forEach(p -> p.result().complete(failed));
+            } catch (RuntimeException e) {
+                // The groups after it still apply; the first failure is the one reported.
+                first = first == null ? e : first;
             } finally {
                 // Whatever failed, the engine hears of it: nothing it waits for is acknowledged without a commit.
                 Set<Octets> all = new LinkedHashSet<>();
-                change.lineages().forEach(v -> all.add(v.lineage()));
-                change.refusedMoves().forEach(r -> all.add(r.lineage().lineage()));
-                result.complete(all);
+                merged.lineages().forEach(v -> all.add(v.lineage()));
+                merged.refusedMoves().forEach(r -> all.add(r.lineage().lineage()));
+                group.forEach(p -> p.result().complete(all));
             }
-        });
-        return result;
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static EngineChange merged(List<PendingChange> group) {
+        List<AssociationView> views = new ArrayList<>();
+        List<EngineChange.RefusedMove> refused = new ArrayList<>();
+        List<Octets> gone = new ArrayList<>();
+        List<BindingChange> bindings = new ArrayList<>();
+        for (PendingChange pending : group) {
+            views.addAll(pending.change().lineages());
+            refused.addAll(pending.change().refusedMoves());
+            gone.addAll(pending.change().gone());
+            bindings.addAll(pending.change().bindings());
+        }
+        return new EngineChange(views, refused, gone, bindings);
+    }
+
+    /** An engine change waiting for the handover thread, and who waits for its outcome. */
+    private record PendingChange(EngineChange change, CompletableFuture<Set<Octets>> result) {
+        /** Every lineage the change names: its views, refused moves, lineages gone and bindings. */
+        Set<Octets> lineages() {
+            Set<Octets> all = new HashSet<>();
+            change.lineages().forEach(v -> all.add(v.lineage()));
+            change.refusedMoves().forEach(r -> all.add(r.lineage().lineage()));
+            all.addAll(change.gone());
+            change.bindings().forEach(b -> b.lineage().ifPresent(all::add));
+            return all;
+        }
     }
 
     /** Applies the change; returns the lineages whose part could not be committed. */

@@ -1,6 +1,7 @@
 package org.sacip.agent.handover;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -239,6 +240,53 @@ class HandoverIntegrationTest {
             assertEquals(Set.of(lc), failed, "C's move fails; it is not acknowledged");
             assertEquals(new Remapping(withB, x, x, b2), dataPath.remapping(withB));
             assertEquals(Remapping.identity(withC), dataPath.remapping(withC), "C's session left as it was");
+            dataPath.flush();
+        }
+    }
+
+    /**
+     * Changes the engine hands over while the handover thread is busy are applied together where they touch different
+     * lineages, with the outcome of applying them one by one: here the first binds 2,000 sessions (long enough for the
+     * others to queue behind it), then B's move to B2 and C's claim of B2 come in that order: B's goes in, C's fails.
+     */
+    @Test
+    void changesQueuedTogetherApplyAsIfOneByOne() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("hoq");
+                DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
+                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
+                        Optional.empty(), observer(), Clock.systemUTC())) {
+            handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
+            Octets lb = Octets.fromHex("0b0b0b0b0b0b0b0b");
+            Octets lc = Octets.fromHex("0c0c0c0c0c0c0c0c");
+            Octets many = Octets.fromHex("0d0d0d0d0d0d0d0d");
+            InetAddress d = ip("198.18.0.4");
+            SessionTuple withB = tuple(x, 40000, b, 22);
+            SessionTuple withC = tuple(x, 40000, c, 22);
+            List<BindingChange> bulk = new ArrayList<>();
+            for (int port = 20000; port < 22000; port++) {
+                bulk.add(new BindingChange(tuple(x, port, d, 80), Optional.of(many), Optional.empty()));
+            }
+            InetAddress b2 = ip("198.18.0.22");
+            List<java.util.concurrent.CompletableFuture<Set<Octets>>> results = List.of(
+                    handover.apply(new EngineChange(List.of(view(many, x, d, x, d)), List.of(), List.of(), bulk))
+                            .toCompletableFuture(),
+                    handover.apply(new EngineChange(List.of(view(lb, x, b, x, b)), List.of(), List.of(),
+                            List.of(new BindingChange(withB, Optional.of(lb), Optional.empty())))).toCompletableFuture(),
+                    handover.apply(new EngineChange(List.of(view(lc, x, c, x, c)), List.of(), List.of(),
+                            List.of(new BindingChange(withC, Optional.of(lc), Optional.empty())))).toCompletableFuture(),
+                    handover.apply(new EngineChange(List.of(view(lb, x, b, x, b2)), List.of(), List.of(), List.of()))
+                            .toCompletableFuture(),
+                    handover.apply(new EngineChange(List.of(view(lc, x, c, x, b2)), List.of(), List.of(), List.of()))
+                            .toCompletableFuture());
+            List<Set<Octets>> failed = new ArrayList<>();
+            for (var result : results) {
+                failed.add(result.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            }
+            assertFalse(failed.get(3).contains(lb), "B's move goes in: " + failed);
+            assertTrue(failed.get(4).contains(lc), "C's claim of B's new address fails: " + failed);
+            assertEquals(new Remapping(withB, x, x, b2), dataPath.remapping(withB));
+            assertEquals(Remapping.identity(withC), dataPath.remapping(withC), "C's session left as it was");
+            assertEquals(Remapping.identity(tuple(x, 21999, d, 80)), dataPath.remapping(tuple(x, 21999, d, 80)));
             dataPath.flush();
         }
     }
