@@ -169,7 +169,9 @@ public final class PeerTransport implements AutoCloseable {
                     continue;
                 }
                 if (existing != null) {
-                    captures.remove(link.index()).close();
+                    // Closed as it is: a capture that ended may have taken itself out meanwhile (Sink.ended).
+                    captures.remove(link.index(), existing);
+                    existing.close();
                 }
                 try {
                     captures.put(link.index(), InterfaceCapture.open(link.index(), link.name(),
@@ -184,9 +186,13 @@ public final class PeerTransport implements AutoCloseable {
             }
             for (Integer index : new ArrayList<>(captures.keySet())) {
                 if (!wanted.contains(index)) {
+                    // Null when its capture ended and took itself out since the keys were read (Sink.ended runs on
+                    // the capture's thread, outside this lock): a deleted interface often ends its capture so.
                     InterfaceCapture gone = captures.remove(index);
-                    LOG.debug("no longer capturing on {}", gone.interfaceName());
-                    gone.close();
+                    if (gone != null) {
+                        LOG.debug("no longer capturing on {}", gone.interfaceName());
+                        gone.close();
+                    }
                 }
             }
         }
@@ -296,6 +302,9 @@ public final class PeerTransport implements AutoCloseable {
                 reconcileInterfaces();
             } catch (PeerTransportException e) {
                 LOG.warn("interface refresh failed: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                // A bug (its trace helps), which must not end the thread: later link events and refreshes still come.
+                LOG.error("interface refresh failed: {}", e.toString(), e);
             }
             synchronized (refreshSignal) {
                 refreshesDone = Math.max(refreshesDone, target);
