@@ -347,9 +347,12 @@ public final class Handover implements HandoverPort, AutoCloseable {
         while (i < taken.size()) {
             List<PendingChange> group = new ArrayList<>();
             Set<Octets> touched = new HashSet<>();
-            while (i < taken.size() && (group.isEmpty()
-                    || java.util.Collections.disjoint(touched, taken.get(i).lineages()))) {
-                touched.addAll(taken.get(i).lineages());
+            while (i < taken.size()) {
+                Set<Octets> next = taken.get(i).lineages();
+                if (!group.isEmpty() && !java.util.Collections.disjoint(touched, next)) {
+                    break;
+                }
+                touched.addAll(next);
                 group.add(taken.get(i++));
             }
             EngineChange merged = group.size() == 1 ? group.get(0).change() : merged(group);

@@ -62,15 +62,8 @@ public final class EventThreads {
      * it (as an executor does with its first task).
      */
     public static Thread ordinary(Runnable body, String name) {
-        return new Thread(() -> {
-            try {
-                // A nice value may always be raised back up: this fails only if libc cannot be loaded (LinkageError).
-                setCurrent(AGENT_NICE);
-            } catch (LastErrorException | LinkageError e) {
-                LOG.debug("{} keeps the nice value of the thread that made it: {}", name, e.getMessage());
-            }
-            body.run();
-        }, name);
+        // A nice value may always be raised back up: this fails only if libc cannot be loaded (LinkageError).
+        return atNice(AGENT_NICE, body, name);
     }
 
     /**
@@ -78,9 +71,14 @@ public final class EventThreads {
      * host's other work leaves of its cores (the warm-up at start, which must not slow the start of anything else).
      */
     public static Thread idle(Runnable body, String name) {
+        return atNice(IDLE_NICE, body, name);
+    }
+
+    /** A new, unstarted thread that sets its nice value to {@code nice}, or keeps its creator's if refused. */
+    private static Thread atNice(int nice, Runnable body, String name) {
         return new Thread(() -> {
             try {
-                setCurrent(IDLE_NICE);
+                setCurrent(nice);
             } catch (LastErrorException | LinkageError e) {
                 LOG.debug("{} keeps the nice value of the thread that made it: {}", name, e.getMessage());
             }
