@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import org.sacip.agent.thread.PauseThreads;
 import org.sacip.protocol.codec.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,6 +135,8 @@ public final class AgentMain implements Callable<Integer> {
         ConfigReload.applyLogLevel(logLevel != null ? logLevel : settings.logLevel());
         Logger log = LoggerFactory.getLogger(AgentMain.class);
         log.info("sacip-agent {} starting (pid {})", VERSION, ProcessHandle.current().pid());
+        // Before any work that allocates much: a collection in the first key agreement must not wait for a core.
+        PauseThreads.raise();
         StartupSteps steps = new StartupSteps();
         try (ServiceNotifier notifier = ServiceNotifier.fromEnvironment(System.getenv())) {
             AtomicReference<ServiceStatus> status = new AtomicReference<>();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * connect() at nice 0, 56-60 ms this way. The other threads ({@link #ordinary}: move planning, the guard, routes, the
  * retransmission kick, the PMTU relay) keep the agent's own nice value: with them raised as well, the
  * make-before-break gaps of the lab's 2 ms streams grew by 2-5 ms in the median. Saving state, metrics, the control
- * socket and the JVM's threads keep it too. The warm-up at start runs at nice {@value #IDLE_NICE} ({@link #idle}),
+ * socket and the JVM's threads keep it too, except those of its pauses ({@link PauseThreads}). The warm-up at start runs at nice {@value #IDLE_NICE} ({@link #idle}),
  * below everything else on the host; raising a nice value needs no privilege.
  * Linux keeps a nice value per thread and a new thread inherits its creator's, so setpriority(PRIO_PROCESS, 0, ...)
  * in the thread itself sets only that thread, and an executor's thread made on demand by an event thread is set
@@ -115,5 +115,10 @@ public final class EventThreads {
 
     private static void setCurrent(int nice) {
         Libc.INSTANCE.setpriority(PRIO_PROCESS, CALLING_THREAD, nice);
+    }
+
+    /** Sets the nice value of the thread whose kernel id is {@code tid} (one of this process's threads). */
+    static void setThread(int tid, int nice) {
+        Libc.INSTANCE.setpriority(PRIO_PROCESS, tid, nice);
     }
 }
