@@ -1,8 +1,12 @@
 package org.sacip.agent.peer.transport;
 
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.LongSupplier;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.Errno;
 import org.sacip.netlink.NetlinkErrorException;
@@ -19,6 +23,13 @@ import org.sacip.netlink.route.RtnetlinkClient;
  * caller decides whether to ask the kernel to resolve it ({@link #solicit}) — never for an answer to an
  * unauthenticated message, which would let a spoofed source plant neighbour entries. pcap frames bypass the
  * kernel's own resolution. Sender thread only.
+ * <p>
+ * A next hop found ready is kept for the same two addresses for at most {@link #READY_FOR}, and only while no link,
+ * address, route or rule has changed since it was asked ({@code routingChanges}, counted by the transport from its
+ * rtnetlink events): asking costs three netlink round trips (route, link, neighbour), 0.3-1 ms on this kind of
+ * machine, for each message of a key agreement, whose four messages on the way to a key follow each other within
+ * milliseconds. Neighbour changes are not followed (a host's neighbour table changes state every few seconds per
+ * neighbour, which would wake the transport as often): the short lifetime bounds how long a changed MAC is used.
  */
 final class NextHopResolver {
     /** Neighbour states with a link-layer address we may use (a peer's own ARP request leaves STALE). */
@@ -45,13 +56,60 @@ final class NextHopResolver {
         }
     }
 
-    private final RtnetlinkClient client;
+    /** How long a ready next hop is used without asking the kernel again (while nothing changed). */
+    static final Duration READY_FOR = Duration.ofSeconds(1);
+    /** Pairs of addresses kept at most; all are forgotten when more come (a peer flood must not grow it). */
+    private static final int KEPT = 1024;
 
-    NextHopResolver(RtnetlinkClient client) {
-        this.client = client;
+    private record Pair(InetAddress local, InetAddress peer) {
     }
 
+    private record Kept(NextHop hop, long routingChange, long askedAt) {
+    }
+
+    private final RtnetlinkClient client;
+    private final LongSupplier routingChanges;
+    private final long readyForNanos;
+    private final Map<Pair, Kept> ready = new HashMap<>();
+
+    /**
+     * @param routingChanges a count that grows with every link, address, route and rule change the transport has
+     *                       seen (and with every loss of such events)
+     */
+    NextHopResolver(RtnetlinkClient client, LongSupplier routingChanges) {
+        this(client, routingChanges, READY_FOR);
+    }
+
+    /** With {@code readyFor} instead of {@link #READY_FOR} (tests). */
+    NextHopResolver(RtnetlinkClient client, LongSupplier routingChanges, Duration readyFor) {
+        this.client = client;
+        this.routingChanges = routingChanges;
+        this.readyForNanos = readyFor.toNanos();
+    }
+
+    /** Where a frame from {@code local} to {@code peer} goes: a next hop asked lately if nothing changed since. */
     Lookup lookup(InetAddress local, InetAddress peer) {
+        Pair pair = new Pair(local, peer);
+        // Read before asking: a change while the kernel answers makes this answer the last one of its generation.
+        long change = routingChanges.getAsLong();
+        long now = System.nanoTime();
+        Kept kept = ready.get(pair);
+        if (kept != null && kept.routingChange() == change && now - kept.askedAt() < readyForNanos) {
+            return new Lookup.Ready(kept.hop());
+        }
+        Lookup lookup = ask(local, peer);
+        if (lookup instanceof Lookup.Ready answer) {
+            if (ready.size() >= KEPT) {
+                ready.clear();
+            }
+            ready.put(pair, new Kept(answer.hop(), change, now));
+        } else {
+            ready.remove(pair);
+        }
+        return lookup;
+    }
+
+    private Lookup ask(InetAddress local, InetAddress peer) {
         RouteInfo route;
         LinkInfo link;
         try {

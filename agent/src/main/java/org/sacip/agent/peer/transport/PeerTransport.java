@@ -13,11 +13,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkOverrunException;
+import org.sacip.netlink.route.LinkEvent;
 import org.sacip.netlink.route.LinkInfo;
 import org.sacip.netlink.route.RtnetlinkClient;
+import org.sacip.netlink.route.RtnetlinkEvent;
 import org.sacip.netlink.route.RtnetlinkEvents;
 import org.sacip.netlink.route.RtnetlinkGroup;
 import org.sacip.protocol.codec.SacipEncoder;
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * the capture thread that read it, with no queue or thread between: each hand-off between threads costs a wake-up,
  * and on a loaded host a wake-up can wait milliseconds for a core, once per handshake message. The listener therefore
  * must not block (see {@link PeerMessageListener}). No thread polls: the captures block until a frame comes and the
- * link thread until a link event (or a {@link #refreshInterfaces} request) comes.
+ * link thread until an rtnetlink event (or a {@link #refreshInterfaces} request) comes.
  */
 public final class PeerTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
@@ -48,6 +51,8 @@ public final class PeerTransport implements AutoCloseable {
     private final Map<FrameRejection, LongAdder> rejected = new EnumMap<>(FrameRejection.class);
     private final LongAdder delivered = new LongAdder();
     private final LongAdder sent = new LongAdder();
+    /** Link, address, route and rule changes seen (and losses of such events): a next hop asked before is stale. */
+    private final AtomicLong routingChanges = new AtomicLong();
     private final Object interfaceLock = new Object();
     private final Object refreshSignal = new Object();
     private long refreshesRequested;
@@ -90,7 +95,11 @@ public final class PeerTransport implements AutoCloseable {
         try {
             client = RtnetlinkClient.open();
             // Subscribed before the first reading of the list, so no link change falls between.
-            linkEvents = RtnetlinkEvents.open(EnumSet.of(RtnetlinkGroup.LINK));
+            // Addresses, routes and rules only count as routing changes (NextHopResolver); links also refresh
+            // the captures.
+            linkEvents = RtnetlinkEvents.open(EnumSet.of(RtnetlinkGroup.LINK, RtnetlinkGroup.IPV4_ADDRESS,
+                    RtnetlinkGroup.IPV6_ADDRESS, RtnetlinkGroup.IPV4_ROUTE, RtnetlinkGroup.IPV6_ROUTE,
+                    RtnetlinkGroup.IPV4_RULE, RtnetlinkGroup.IPV6_RULE));
         } catch (NetlinkException e) {
             if (client != null) {
                 client.close();
@@ -98,7 +107,7 @@ public final class PeerTransport implements AutoCloseable {
             }
             throw new PeerTransportException("cannot open rtnetlink: " + e.getMessage(), e);
         }
-        resolver = new NextHopResolver(client);
+        resolver = new NextHopResolver(client, routingChanges::get);
         this.listener = listener;
         running = true;
         try {
@@ -203,6 +212,11 @@ public final class PeerTransport implements AutoCloseable {
         Set<String> names = new HashSet<>();
         captures.values().forEach(capture -> names.add(capture.interfaceName()));
         return names;
+    }
+
+    /** Link, address, route and rule changes seen so far, losses of such events included. */
+    long routingChanges() {
+        return routingChanges.get();
     }
 
     /** The next-hop resolver of the transport's namespace (for the {@link Sender}). */
@@ -314,13 +328,20 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
-     * Waits for link events without a timeout; whether some came (or were lost, which is answered the same way: by
-     * reading the list). False when woken by {@link #refreshInterfaces} or {@link #close}, or after an error.
+     * Waits for rtnetlink events without a timeout and counts them as routing changes; whether link events came (or
+     * events were lost, which is answered the same way: by reading the list). False when woken by
+     * {@link #refreshInterfaces} or {@link #close}, after an error, or when only addresses, routes or rules changed.
      */
     private boolean linkEventsCame() {
         try {
-            return !linkEvents.take().isEmpty();
+            List<RtnetlinkEvent> events = linkEvents.take();
+            if (events.isEmpty()) {
+                return false;
+            }
+            routingChanges.incrementAndGet();
+            return events.stream().anyMatch(event -> event instanceof LinkEvent);
         } catch (NetlinkOverrunException e) {
+            routingChanges.incrementAndGet();
             return true;
         } catch (NetlinkException e) {
             if (running) {
