@@ -55,6 +55,8 @@ final class Warmup implements Runnable {
      * socket by about 100 ms (and, on two cores, another agent's start as much).
      */
     static final Duration REHEARSAL_DELAY = Duration.ofSeconds(2);
+    /** The most heap in use (octets) that is collected after the rehearsal. */
+    static final long COLLECTED_AT_MOST = 64L << 20;
 
     private Warmup() {
     }
@@ -86,14 +88,28 @@ final class Warmup implements Runnable {
         long rehearsalAt = System.nanoTime();
         int rehearsed = rehearse(REHEARSALS, new SecureRandom());
         long collectAt = System.nanoTime();
-        // The class loading and the rehearsal leave the young generation nearly full (17 of 17 MB in the lab), so the
-        // next collection fell in the first real key agreement (a 35 ms pause in its 79 ms, quick ages bench).
-        // Collected now, while nothing waits for the agent.
-        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        boolean collected = collectIfSmall(runtime.totalMemory() - runtime.freeMemory());
         long end = System.nanoTime();
         LOG.debug("warm-up: {} classes loaded ({} failed) in {} ms, {} of {} key agreements rehearsed in {} ms, "
-                + "heap collected in {} ms", loaded[0], loaded[1], (loadedAt - start) / 1_000_000, rehearsed,
-                REHEARSALS, (collectAt - rehearsalAt) / 1_000_000, (end - collectAt) / 1_000_000);
+                + "heap {} in {} ms", loaded[0], loaded[1], (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS,
+                (collectAt - rehearsalAt) / 1_000_000, collected ? "collected" : "too large to collect",
+                (end - collectAt) / 1_000_000);
+    }
+
+    /**
+     * Collects the heap when {@code inUse} (octets) is at most {@link #COLLECTED_AT_MOST}; whether it did. The class loading
+     * and the rehearsal leave the young generation nearly full (17 of 17 MB in the lab), so the next collection fell
+     * in the first real key agreement (a 35 ms pause in its 79 ms, quick ages bench); collected now, while nothing
+     * waits for the agent, it took about 30 ms. A full collection of an agent that resumed many sessions (some 200 MB
+     * at 100,000) would stop it for hundreds of ms while their moves may be under way: that one is left to G1.
+     */
+    static boolean collectIfSmall(long inUse) {
+        if (inUse > COLLECTED_AT_MOST) {
+            return false;
+        }
+        System.gc();
+        return true;
     }
 
     private static void loadClasses(File jar, ClassLoader loader, int[] loaded) {
