@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * connect() at nice 0, 56-60 ms this way. The other threads ({@link #ordinary}: move planning, the guard, routes, the
  * retransmission kick, the PMTU relay) keep the agent's own nice value: with them raised as well, the
  * make-before-break gaps of the lab's 2 ms streams grew by 2-5 ms in the median. Saving state, metrics, the control
- * socket and the JVM's threads keep it too, except those of its pauses ({@link PauseThreads}). The warm-up at start runs at nice {@value #IDLE_NICE} ({@link #idle}),
- * below everything else on the host; raising a nice value needs no privilege.
+ * socket and the JVM's threads keep it too, except those of its pauses ({@link PauseThreads}). The warm-up at start
+ * runs at nice {@value #IDLE_NICE} ({@link #idle}), below everything else on the host; raising a nice value needs no
+ * privilege.
  * Linux keeps a nice value per thread and a new thread inherits its creator's, so setpriority(PRIO_PROCESS, 0, ...)
  * in the thread itself sets only that thread, and an executor's thread made on demand by an event thread is set
  * back explicitly. Lowering the nice value needs CAP_SYS_NICE or an RLIMIT_NICE that allows it (the packaged unit

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sacip.netlink.route.RtnetlinkClient;
@@ -36,37 +37,33 @@ class NextHopResolverNamespaceTest {
         TestNamespace a = namespaceWithPeerLink();
         String link = TestNamespace.interfaceName("a0");
         AtomicLong changes = new AtomicLong();
-        try (RtnetlinkClient client = RtnetlinkClient.open(a.netNamespace())) {
-            NextHopResolver resolver = new NextHopResolver(client, changes::get, Duration.ofHours(1));
-            setNeighbour(a, link, MAC_1);
-            assertMac(MAC_1, resolver.lookup(local, peer));
+        NextHopResolver resolver = resolverIn(a, changes::get, Duration.ofHours(1));
+        setNeighbour(a, link, MAC_1);
+        assertMac(MAC_1, resolver.lookup(local, peer));
 
-            // A neighbour change is not a routing change: the next hop asked before is used again.
-            setNeighbour(a, link, MAC_2);
-            assertMac(MAC_1, resolver.lookup(local, peer));
-            changes.incrementAndGet();
-            assertMac(MAC_2, resolver.lookup(local, peer));
+        // A neighbour change is not a routing change: the next hop asked before is used again.
+        setNeighbour(a, link, MAC_2);
+        assertMac(MAC_1, resolver.lookup(local, peer));
+        changes.incrementAndGet();
+        assertMac(MAC_2, resolver.lookup(local, peer));
 
-            // Unresolved is asked again every time: the first lookup after the entry is back finds it.
-            a.exec("ip", "neigh", "del", peer.getHostAddress(), "dev", link);
-            changes.incrementAndGet();
-            assertInstanceOf(NextHopResolver.Lookup.Unresolved.class, resolver.lookup(local, peer));
-            setNeighbour(a, link, MAC_1);
-            assertMac(MAC_1, resolver.lookup(local, peer));
-        }
+        // Unresolved is asked again every time: the first lookup after the entry is back finds it.
+        a.exec("ip", "neigh", "del", peer.getHostAddress(), "dev", link);
+        changes.incrementAndGet();
+        assertInstanceOf(NextHopResolver.Lookup.Unresolved.class, resolver.lookup(local, peer));
+        setNeighbour(a, link, MAC_1);
+        assertMac(MAC_1, resolver.lookup(local, peer));
     }
 
     @Test
     void aReadyNextHopOlderThanItsLifetimeIsAskedAgain() throws Exception {
         TestNamespace a = namespaceWithPeerLink();
         String link = TestNamespace.interfaceName("a0");
-        try (RtnetlinkClient client = RtnetlinkClient.open(a.netNamespace())) {
-            NextHopResolver resolver = new NextHopResolver(client, () -> 0, Duration.ZERO);
-            setNeighbour(a, link, MAC_1);
-            assertMac(MAC_1, resolver.lookup(local, peer));
-            setNeighbour(a, link, MAC_2);
-            assertMac(MAC_2, resolver.lookup(local, peer));
-        }
+        NextHopResolver resolver = resolverIn(a, () -> 0, Duration.ZERO);
+        setNeighbour(a, link, MAC_1);
+        assertMac(MAC_1, resolver.lookup(local, peer));
+        setNeighbour(a, link, MAC_2);
+        assertMac(MAC_2, resolver.lookup(local, peer));
     }
 
     @Test
@@ -95,6 +92,12 @@ class NextHopResolverNamespaceTest {
         a.linkTo(b, aLink, TestNamespace.interfaceName("b0"));
         a.addAddresses(aLink, "198.18.1.1/24", "2001:db8:1::1/64");
         return a;
+    }
+
+    /** A resolver over its own netlink client in the namespace; the client is closed before the namespace goes. */
+    private NextHopResolver resolverIn(TestNamespace namespace, LongSupplier changes, Duration readyFor)
+            throws Exception {
+        return new NextHopResolver(lab.add(RtnetlinkClient.open(namespace.netNamespace())), changes, readyFor);
     }
 
     private void setNeighbour(TestNamespace namespace, String link, String mac) throws Exception {
