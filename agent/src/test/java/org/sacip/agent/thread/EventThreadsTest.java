@@ -89,9 +89,12 @@ class EventThreadsTest {
         };
     }
 
-    /** Field 19 of /proc/thread-self/stat; the command name (field 2) may hold blanks, so counted after its ')'. */
     static int niceOfThisThread() throws IOException {
-        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        return niceIn(Files.readString(Path.of("/proc/thread-self/stat")));
+    }
+
+    /** Field 19 of a thread's /proc stat line; the command name (field 2) may hold blanks, so counted after its ')'. */
+    static int niceIn(String stat) {
         String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(after[19 - 3]);
     }

@@ -59,8 +59,7 @@ class PauseThreadsTest {
                     continue; // ended meanwhile
                 }
                 if (PauseThreads.pauses(comm) == pauseThreads) {
-                    String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    nices.put(Integer.parseInt(task.getFileName().toString()), Integer.parseInt(after[19 - 3]));
+                    nices.put(Integer.parseInt(task.getFileName().toString()), EventThreadsTest.niceIn(stat));
                 }
             }
         }
