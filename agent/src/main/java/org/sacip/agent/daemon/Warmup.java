@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * established and the first move's exchange took about twice as long as later ones, against 5-20 ms once warm; a
  * make-before-break window of 100 ms is lost that way. One handshake in memory (both sides' CPU) took 197 ms the
  * first time, 5-15 ms for the next ten and 1.2-1.7 ms from the fortieth on (the same loop in a fresh JVM, idle
- * 2-core machine). With the rehearsal, the quick ages bench (24 first connections to fresh peers, 6 moves) saw keys
+ * 2-core machine, the JVM's default compile thresholds). The launcher raises those thresholds fivefold
+ * ({@code -XX:CompileThresholdScaling=5}, docs/AGENT.md, Start-up and memory), so the JIT compiles later: there a
+ * rehearsal still took about 3.4 ms at the fortieth and 0.9-1.3 ms from about the 140th on. With the rehearsal, the quick ages bench (24 first connections to fresh peers, 6 moves) saw keys
  * a median 26-30 ms after connect(), 41-45 ms without. The thread runs at nice {@value EventThreads#IDLE_NICE}: it
  * takes only what the host's other work leaves. Nothing here touches the kernel or the network, and a class that
  * fails to load is only counted.
@@ -47,8 +49,11 @@ import org.slf4j.LoggerFactory;
 final class Warmup implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
     private static final String OURS = "org/sacip/";
-    /** Handshakes rehearsed: by the fortieth one costs about what it does in a long-running agent. */
-    static final int REHEARSALS = 40;
+    /**
+     * Handshakes rehearsed: with the launcher's compile thresholds, by about the 140th one costs what it does in a
+     * long-running agent (about 0.5 s of one core in all, at the thread's idle priority).
+     */
+    static final int REHEARSALS = 160;
     /**
      * The rehearsal waits this long after the classes are loaded: the JIT compiles it on the JVM's compiler threads,
      * at the agent's own priority, and right after ready that work delayed the agent's first answers on its control
