@@ -33,18 +33,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes the cost of first use off the first session and the first move: on a background thread at start, loads and
  * initialises the agent's own classes (everything under {@code org.sacip} on the class path), then, a little later,
- * rehearses {@value #REHEARSALS} key agreements in memory (both sides, every message encoded and decoded), so that
- * the JIT has compiled the handshake's code before a peer needs it. Measured in the lab on a loaded 2-core machine:
- * without the class loading the first key agreement of an agent started 140-400 ms after its session was
- * established and the first move's exchange took about twice as long as later ones, against 5-20 ms once warm; a
- * make-before-break window of 100 ms is lost that way. One handshake in memory (both sides' CPU) took 197 ms the
- * first time, 5-15 ms for the next ten and 1.2-1.7 ms from the fortieth on (the same loop in a fresh JVM, idle
- * 2-core machine, the JVM's default compile thresholds). The launcher raises those thresholds fivefold
- * ({@code -XX:CompileThresholdScaling=5}, docs/AGENT.md, Start-up and memory), so the JIT compiles later: there a
- * rehearsal still took about 3.4 ms at the fortieth and 0.9-1.3 ms from about the 140th on. With the rehearsal, the quick ages bench (24 first connections to fresh peers, 6 moves) saw keys
- * a median 26-30 ms after connect(), 41-45 ms without. The thread runs at nice {@value EventThreads#IDLE_NICE}: it
- * takes only what the host's other work leaves. Nothing here touches the kernel or the network, and a class that
- * fails to load is only counted.
+ * rehearses {@value #REHEARSALS} key agreements in memory (both sides, every message encoded and decoded), so that the
+ * JIT has compiled the handshake's code before a peer needs it. Measured in the lab on a loaded 2-core machine:
+ * without the class loading the first key agreement of an agent started 140-400 ms after its session was established
+ * and the first move's exchange took about twice as long as later ones, against 5-20 ms once warm; a make-before-break
+ * window of 100 ms is lost that way. One handshake in memory (both sides' CPU) took 197 ms the first time, 5-15 ms for
+ * the next ten and 1.2-1.7 ms from the fortieth on (the same loop in a fresh JVM, idle 2-core machine, the JVM's
+ * default compile thresholds). The launcher raises those thresholds fivefold ({@code -XX:CompileThresholdScaling=5},
+ * docs/AGENT.md, Start-up and memory), so the JIT compiles later: with every package's thresholds raised, a rehearsal
+ * still took about 3.4 ms at the fortieth and 0.9-1.3 ms from about the 140th on. With the rehearsal, the quick ages
+ * bench (24 first connections to fresh peers, 6 moves) saw keys a median 26-30 ms after connect(), 41-45 ms without.
+ * The thread runs at nice {@value EventThreads#IDLE_NICE}: it takes only what the host's other work leaves. Nothing
+ * here touches the kernel or the network, and a class that fails to load is only counted.
  */
 final class Warmup implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
