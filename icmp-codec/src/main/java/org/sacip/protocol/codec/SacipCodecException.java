@@ -1,6 +1,9 @@
 package org.sacip.protocol.codec;
 
-/** The only exception the decoder throws: the input is not a well-formed SACIP message of this version. */
+/**
+ * The only exception the decoders throw: the input is not a well-formed SACIP message of this version, in an ICMP
+ * message or a UDP datagram.
+ */
 public final class SacipCodecException extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -48,7 +51,19 @@ public final class SacipCodecException extends Exception {
         NONZERO_PROOF_WITHOUT_RECORD,
         /** A TCP claim entry's proof has a nonzero octet after the two ISNs. */
         NONZERO_TCP_PROOF_TAIL,
-        UNKNOWN_CLAIM_VERDICT
+        UNKNOWN_CLAIM_VERDICT,
+        /** A UDP datagram shorter than the framing header (section 13.7, rule U1). */
+        TRUNCATED_UDP_HEADER,
+        /** A UDP datagram that does not start with "SACU". */
+        BAD_UDP_MAGIC,
+        /** A UDP framing version other than {@link UdpFraming#VERSION}. */
+        UNSUPPORTED_UDP_FRAMING_VERSION,
+        /** A UDP datagram type this framing version does not define. */
+        UNKNOWN_UDP_TYPE,
+        /** The reserved octets of the UDP framing header are not zero. */
+        RESERVED_UDP_HEADER_BITS,
+        /** A UDP datagram that ends inside its stated endpoints (section 13.7, rule U2). */
+        TRUNCATED_PATH_HEADER
     }
 
     private final Reason reason;

@@ -49,13 +49,7 @@ public final class SacipDecoder {
         if (length < WireFormat.ICMP_HEADER_LENGTH) {
             throw new SacipCodecException(Reason.TRUNCATED_ICMP_HEADER, length + " octets");
         }
-        if (outerSource.family() != outerDestination.family()) {
-            throw new SacipCodecException(Reason.OUTER_ADDRESS_FAMILY_MISMATCH, "source and destination families differ");
-        }
-        if (!outerSource.isUnicastHost() || !outerDestination.isUnicastHost()) {
-            throw new SacipCodecException(Reason.NON_UNICAST_OUTER_ADDRESS,
-                    "from " + outerSource + " to " + outerDestination);
-        }
+        checkOuterAddresses(outerSource, outerDestination);
         AddressFamily family = outerSource.family();
         WireReader reader = new WireReader(icmp, start, start + length);
         int type = (int) reader.unsigned(1);
@@ -70,6 +64,26 @@ public final class SacipDecoder {
         if (length < WireFormat.ICMP_HEADER_LENGTH + WireFormat.SACIP_HEADER_LENGTH) {
             throw new SacipCodecException(Reason.TRUNCATED_SACIP_HEADER, length + " octets");
         }
+        MessageKind kind = readSacipHeader(reader);
+        int entries = entriesHeldBy(kind, reader.remaining());
+        if (IcmpChecksum.compute(icmp, start, length, outerSource, outerDestination) != 0) {
+            throw new SacipCodecException(Reason.BAD_CHECKSUM, "ICMP checksum does not verify");
+        }
+        return readBody(kind, reader, entries, outerSource);
+    }
+
+    /** Section 10 rule 1 (and 13.7 rule U1) for the IP addresses: one family, both unicast host addresses. */
+    static void checkOuterAddresses(SacipAddress source, SacipAddress destination) throws SacipCodecException {
+        if (source.family() != destination.family()) {
+            throw new SacipCodecException(Reason.OUTER_ADDRESS_FAMILY_MISMATCH, "source and destination families differ");
+        }
+        if (!source.isUnicastHost() || !destination.isUnicastHost()) {
+            throw new SacipCodecException(Reason.NON_UNICAST_OUTER_ADDRESS, "from " + source + " to " + destination);
+        }
+    }
+
+    /** Section 10 rules 3 and 4: magic, version, kind and reserved header bits; the caller checked the length. */
+    static MessageKind readSacipHeader(WireReader reader) throws SacipCodecException {
         long magic = reader.unsigned(4);
         if (magic != WireFormat.MAGIC) {
             throw new SacipCodecException(Reason.BAD_MAGIC, String.format("magic 0x%08x", magic));
@@ -82,14 +96,19 @@ public final class SacipDecoder {
         MessageKind kind = MessageKind.fromCode(kindCode).orElseThrow(
                 () -> new SacipCodecException(Reason.UNKNOWN_KIND, "kind " + kindCode));
         reader.zeros(2, Reason.RESERVED_HEADER_BITS);
-        int entries = entriesHeldBy(kind, reader.remaining());
-        if (IcmpChecksum.compute(icmp, start, length, outerSource, outerDestination) != 0) {
-            throw new SacipCodecException(Reason.BAD_CHECKSUM, "ICMP checksum does not verify");
-        }
-        SacipMessage message = readBody(kind, reader, entries, family);
-        if (message instanceof AddressUpdate update && !update.currentAddress().equals(outerSource)) {
+        return kind;
+    }
+
+    /**
+     * Section 10 rule 7: the body, field by field. {@code source} is the sender's address the message arrived
+     * with (ICMP: the outer source; UDP: the stated source); its family is the family every claim address must have.
+     */
+    static SacipMessage readBody(MessageKind kind, WireReader reader, int entries, SacipAddress source)
+            throws SacipCodecException {
+        SacipMessage message = readFields(kind, reader, entries, source.family());
+        if (message instanceof AddressUpdate update && !update.currentAddress().equals(source)) {
             throw new SacipCodecException(Reason.OUTER_SOURCE_NOT_CURRENT_ADDRESS,
-                    "update for " + update.currentAddress() + " sent from " + outerSource);
+                    "update for " + update.currentAddress() + " sent from " + source);
         }
         return message;
     }
@@ -100,7 +119,7 @@ public final class SacipDecoder {
      * shorter than with one entry is truncated; any other length that is not fixed part + k whole entries with
      * k at most 40 has trailing octets (beyond the longest whole message they hold).
      */
-    private static int entriesHeldBy(MessageKind kind, int body) throws SacipCodecException {
+    static int entriesHeldBy(MessageKind kind, int body) throws SacipCodecException {
         if (body < kind.minBodyLength()) {
             throw new SacipCodecException(Reason.TRUNCATED_BODY,
                     kind + " needs " + kind.minBodyLength() + " octets of body, " + body + " present");
@@ -119,7 +138,7 @@ public final class SacipDecoder {
         return entryOctets / kind.entryLength();
     }
 
-    private static SacipMessage readBody(MessageKind kind, WireReader r, int entries, AddressFamily outerFamily)
+    private static SacipMessage readFields(MessageKind kind, WireReader r, int entries, AddressFamily outerFamily)
             throws SacipCodecException {
         switch (kind) {
             case HELLO: {

@@ -35,12 +35,7 @@ public final class SacipEncoder {
         }
         source.requireUnicastHost("outer source");
         destination.requireUnicastHost("outer destination");
-        AddressFamily sessionFamily = message instanceof Claim c ? c.holderAddress().family()
-                : message instanceof ClaimReply r ? r.seenHolderAddress().family() : source.family();
-        if (sessionFamily != source.family()) {
-            throw new IllegalArgumentException(message.kind() + " about " + sessionFamily + " sessions sent over "
-                    + source.family());
-        }
+        requireSessionFamily(message, source.family());
         int length = encodedLength(message);
         if (out.remaining() < length) {
             throw new BufferOverflowException();
@@ -52,6 +47,16 @@ public final class SacipEncoder {
         SacipBodyWriter.write(message, out);
         IcmpChecksum.rewrite(out, start, length, source, destination);
         return length;
+    }
+
+    /** A claim or claim reply speaks of sessions of one family and travels in that family (section 4). */
+    static void requireSessionFamily(SacipMessage message, AddressFamily family) {
+        AddressFamily sessionFamily = message instanceof Claim c ? c.holderAddress().family()
+                : message instanceof ClaimReply r ? r.seenHolderAddress().family() : family;
+        if (sessionFamily != family) {
+            throw new IllegalArgumentException(message.kind() + " about " + sessionFamily + " sessions sent over "
+                    + family);
+        }
     }
 
     /** Convenience: the encoded message in a new array. */

@@ -9,6 +9,7 @@ import org.sacip.protocol.crypto.HmacSha256;
 import org.sacip.protocol.message.FieldLengths;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
 
 /**
  * Responder cookies that need no per-initiator state: cookie = first 16 octets of
@@ -19,6 +20,7 @@ import org.sacip.protocol.message.SacipAddress;
 public final class StatelessCookies {
     public static final long SLOT_SECONDS = 60;
     private static final byte[] LABEL = "SACIP v1 cookie".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UDP_LABEL = "SACIP v2 udp cookie".getBytes(StandardCharsets.US_ASCII);
 
     private final Octets currentSecret;
     private final Optional<Octets> previousSecret;
@@ -42,32 +44,61 @@ public final class StatelessCookies {
     }
 
     public Octets mint(Instant now, SacipAddress initiator, SacipAddress responder, Octets initiatorNonce) {
-        return cookie(currentSecret, slotOf(now), initiator, responder, initiatorNonce);
+        return cookie(currentSecret, slotOf(now), LABEL, parties(initiator, responder), initiatorNonce);
     }
 
     public boolean verify(Octets cookie, Instant now, SacipAddress initiator, SacipAddress responder,
             Octets initiatorNonce) {
+        return verify(cookie, now, LABEL, parties(initiator, responder), initiatorNonce);
+    }
+
+    /**
+     * A cookie for a HELLO that arrived over UDP (docs/PROTOCOL.md section 13.6): it binds the endpoint the HELLO
+     * came from as observed (after any NAT, port included, so two hosts behind one NAT get different cookies) and
+     * the local endpoint it arrived at, under its own label, so a cookie of one transport never verifies on the
+     * other.
+     */
+    public Octets mint(Instant now, UdpEndpoint initiator, UdpEndpoint responder, Octets initiatorNonce) {
+        return cookie(currentSecret, slotOf(now), UDP_LABEL, parties(initiator, responder), initiatorNonce);
+    }
+
+    public boolean verify(Octets cookie, Instant now, UdpEndpoint initiator, UdpEndpoint responder,
+            Octets initiatorNonce) {
+        return verify(cookie, now, UDP_LABEL, parties(initiator, responder), initiatorNonce);
+    }
+
+    private boolean verify(Octets cookie, Instant now, byte[] label, byte[] parties, Octets nonce) {
         long slot = slotOf(now);
         boolean valid = false;
         for (long candidate = slot - 1; candidate <= slot; candidate++) {
-            valid |= matches(cookie, currentSecret, candidate, initiator, responder, initiatorNonce);
+            valid |= matches(cookie, currentSecret, candidate, label, parties, nonce);
             if (previousSecret.isPresent()) {
-                valid |= matches(cookie, previousSecret.get(), candidate, initiator, responder, initiatorNonce);
+                valid |= matches(cookie, previousSecret.get(), candidate, label, parties, nonce);
             }
         }
         return valid;
     }
 
-    private static boolean matches(Octets cookie, Octets secret, long slot, SacipAddress initiator,
-            SacipAddress responder, Octets nonce) {
-        return ConstantTime.equal(cookie.toByteArray(), cookie(secret, slot, initiator, responder, nonce).toByteArray());
+    private static byte[] parties(SacipAddress initiator, SacipAddress responder) {
+        return ByteBuffer.allocate(2 * SacipAddress.WIRE_LENGTH).put(initiator.toWire()).put(responder.toWire())
+                .array();
     }
 
-    private static Octets cookie(Octets secret, long slot, SacipAddress initiator, SacipAddress responder,
+    private static byte[] parties(UdpEndpoint initiator, UdpEndpoint responder) {
+        return ByteBuffer.allocate(2 * SacipAddress.WIRE_LENGTH + 4).put(initiator.address().toWire())
+                .putShort((short) initiator.port()).put(responder.address().toWire())
+                .putShort((short) responder.port()).array();
+    }
+
+    private static boolean matches(Octets cookie, Octets secret, long slot, byte[] label, byte[] parties,
             Octets nonce) {
+        return ConstantTime.equal(cookie.toByteArray(), cookie(secret, slot, label, parties, nonce).toByteArray());
+    }
+
+    private static Octets cookie(Octets secret, long slot, byte[] label, byte[] parties, Octets nonce) {
         byte[] slotOctets = ByteBuffer.allocate(8).putLong(slot).array();
-        return Octets.of(HmacSha256.truncatedMac(FieldLengths.COOKIE, secret.toByteArray(), LABEL, slotOctets,
-                initiator.toWire(), responder.toWire(), nonce.toByteArray()));
+        return Octets.of(HmacSha256.truncatedMac(FieldLengths.COOKIE, secret.toByteArray(), label, slotOctets,
+                parties, nonce.toByteArray()));
     }
 
     @Override

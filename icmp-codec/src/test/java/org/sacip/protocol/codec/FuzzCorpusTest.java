@@ -90,6 +90,8 @@ class FuzzCorpusTest {
         for (Path file : files(FuzzCorpus.MALFORMED)) {
             missing.remove(FuzzCorpus.reasonNamedBy(file.getFileName().toString()));
         }
+        // The UDP framing's own reasons have their files in the UDP corpus (UdpFuzzCorpusTest).
+        missing.removeAll(UdpMalformedInputTest.UDP_FRAMING_REASONS);
         assertEquals(Set.of(), missing);
     }
 

@@ -250,6 +250,7 @@ class MalformedInputTest {
         Set<Reason> covered = cases().map(a -> ((Case) a.get()[0]).reason()).collect(Collectors.toSet());
         Set<Reason> missing = EnumSet.allOf(Reason.class);
         missing.removeAll(covered);
+        missing.removeAll(UdpMalformedInputTest.UDP_FRAMING_REASONS);
         assertEquals(Set.of(), missing, "reasons without a row in the table");
     }
 }
