@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Recomputes the worked example of docs/PROTOCOL.md (section 11) from the document's rules alone (no code shared
+"""Recomputes the worked examples of docs/PROTOCOL.md (sections 11 and 13.11) from the document's rules alone (no code shared
 with the Java implementation) and checks that the document shows the same values and octets. Needs the Python
 package `cryptography` for X25519 (Debian: python3-cryptography).
 Usage: icmp-codec/tools/verify-worked-example.py [path/to/PROTOCOL.md]"""
@@ -171,6 +171,44 @@ ones_hello = zero_hello[:2] + b'\xff\xff' + zero_hello[4:]
 for name, m in (('checksum 0x0000', zero_hello), ('checksum 0xffff', ones_hello)):
     assert ones_sum(m) == 0xffff, name + ': a receiver finds the sum folds to 0xffff'
     out['HELLO with ' + name] = m
+
+# Section 13.11: the first handshake over UDP, A (198.18.0.1:40000) behind a NAT that maps it to 198.19.255.1:61000,
+# B at its agent port 4253; then A's keepalive challenge and B's response under the first key.
+A_UDP, B_UDP, A_PUBLIC = (A, 40000), (B, 4253), ('198.19.255.1', 61000)
+
+
+def udp_envelope(src, dst):
+    """Section 13.2: "SACU", framing version 1, type 1, reserved; stated source and destination; their ports."""
+    return b'SACU' + bytes([1, 1, 0, 0]) + addr(src[0]) + addr(dst[0]) + struct.pack('!HH', src[1], dst[1])
+
+
+def udp(kind, body, src, dst):
+    return udp_envelope(src, dst) + b'SACI' + bytes([VERSION, kind, 0, 0]) + body
+
+
+def udp_signed(kind, body_before_mac, key, src, dst):
+    """Section 13.3: the MAC covers the whole datagram with the MAC zeroed."""
+    return udp(kind, body_before_mac + mac16(key, udp(kind, body_before_mac + bytes(16), src, dst)), src, dst)
+
+
+def udp_cookie(secret, time, initiator, responder, ni):
+    """Section 13.6: the observed initiator endpoint and the responder's local endpoint, ports included."""
+    return mac16(secret, b'SACIP v2 udp cookie', struct.pack('!Q', time // 60), addr(initiator[0]),
+                 struct.pack('!H', initiator[1]), addr(responder[0]), struct.pack('!H', responder[1]), ni)
+
+
+cu = udp_cookie(SECRET, TIME, A_PUBLIC, B_UDP, Ni)
+values['UDP cookie'] = cu
+ku = keys(Z, Ni, Nr, A, B, SI, SR)
+assert ku == k1, 'IA and RA are the stated addresses: the keys of the first handshake'
+out['UDP HELLO'] = udp(1, Ni + bytes(16), A_UDP, B_UDP)
+out['UDP COOKIE'] = udp(2, Ni + cu, B_UDP, A_PUBLIC)
+out['UDP INIT'] = udp(3, Ni + cu + SI + bytes(16), A_UDP, B_UDP)
+out['UDP INIT_REPLY'] = udp_signed(4, Ni + Nr + SR, ku['K_RI'], B_UDP, A_PUBLIC)
+out['UDP INIT_CONFIRM'] = udp_signed(5, Ni + Nr, ku['K_IR'], A_UDP, B_UDP)
+KEEPALIVE = bytes(range(0xb0, 0xc0))
+out['UDP keepalive PATH_CHALLENGE'] = udp_signed(9, ku['KID'] + KEEPALIVE, ku['K_IR'], A_UDP, B_UDP)
+out['UDP keepalive PATH_RESPONSE'] = udp_signed(10, ku['KID'] + KEEPALIVE, ku['K_RI'], B_UDP, A_PUBLIC)
 
 doc_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', '..', 'docs',
                                                                'PROTOCOL.md')

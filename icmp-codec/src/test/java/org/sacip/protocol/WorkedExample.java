@@ -233,7 +233,7 @@ public final class WorkedExample {
         steps.add(new Step(name, source, destination, SacipEncoder.encode(message, source, destination)));
     }
 
-    private static EphemeralKeyPair keyPair(String privateHex) {
+    static EphemeralKeyPair keyPair(String privateHex) {
         return EphemeralKeyPair.fromPrivateScalar(HexFormat.of().parseHex(privateHex));
     }
 

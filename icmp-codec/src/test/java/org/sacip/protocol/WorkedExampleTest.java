@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.codec.UdpDatagram;
+import org.sacip.protocol.codec.UdpDecoder;
+import org.sacip.protocol.codec.UdpEncoder;
+import org.sacip.protocol.crypto.MessageAuthenticator;
+import org.sacip.protocol.message.AuthenticatedMessage;
+import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.handshake.SessionKeys;
 import org.sacip.protocol.message.SacipMessage;
 
@@ -24,9 +30,11 @@ class WorkedExampleTest {
     private static final Path DOCUMENT = Path.of("..", "docs", "PROTOCOL.md");
 
     private final WorkedExample example;
+    private final UdpWorkedExample udp;
 
     WorkedExampleTest() throws SacipProtocolException {
         example = new WorkedExample();
+        udp = new UdpWorkedExample();
     }
 
     @Test
@@ -59,6 +67,33 @@ class WorkedExampleTest {
     }
 
     @Test
+    void theUdpExampleDerivesTheKeysOfTheFirstHandshake() {
+        assertEquals(example.initiatorKeys, udp.initiatorKeys, "IA and RA are the stated addresses, as in 11.1");
+        assertEquals(udp.initiatorKeys, udp.responderKeys, "B derives from the INIT's stated endpoints");
+    }
+
+    @Test
+    void everyUdpDatagramDecodesWhereItArrivesAndItsMacVerifies() throws SacipCodecException {
+        for (UdpWorkedExample.Datagram d : udp.datagrams()) {
+            UdpDatagram decoded = UdpDecoder.decode(d.payload(), d.observedSource().address(),
+                    d.observedDestination().address());
+            assertEquals(d.stated(), decoded.envelope(), d.name());
+            assertArrayEquals(d.payload(), UdpEncoder.encode(decoded.message(), decoded.envelope()), d.name());
+            if (decoded.message() instanceof AuthenticatedMessage m) {
+                SessionKeys keys = d.stated().statedSource().equals(UdpWorkedExample.A) ? udp.responderKeys
+                        : udp.initiatorKeys;
+                Octets key = d.stated().statedSource().equals(UdpWorkedExample.A) ? keys.initiatorToResponder()
+                        : keys.responderToInitiator();
+                assertTrue(MessageAuthenticator.isValid(m, key, decoded.envelope()), d.name());
+            }
+        }
+        UdpDatagram cookie = UdpDecoder.decode(udp.datagrams().get(1).payload(), WorkedExample.B,
+                WorkedExample.A);
+        assertTrue(cookie.envelope().destinationTranslated(UdpWorkedExample.A), "A learns it is behind a NAT");
+        assertEquals(UdpWorkedExample.A_PUBLIC, cookie.envelope().statedDestination());
+    }
+
+    @Test
     void bothEncodingsOfAZeroChecksumAreAccepted() throws SacipCodecException {
         assertEquals(0, example.zeroChecksumHello[2] | example.zeroChecksumHello[3], "senders write 0x0000");
         SacipMessage zero = SacipDecoder.decode(example.zeroChecksumHello, WorkedExample.A, WorkedExample.B);
@@ -76,6 +111,11 @@ class WorkedExampleTest {
                 missing.add(step.name() + "\n" + WorkedExample.dump(step.icmp()));
             }
         }
+        for (UdpWorkedExample.Datagram d : udp.datagrams()) {
+            if (!document.contains(WorkedExample.dump(d.payload()))) {
+                missing.add(d.name() + "\n" + WorkedExample.dump(d.payload()));
+            }
+        }
         for (byte[] hello : new byte[][] {example.zeroChecksumHello, example.onesChecksumHello}) {
             if (!document.contains(WorkedExample.dump(hello))) {
                 missing.add("checksum pair\n" + WorkedExample.dump(hello));
@@ -83,7 +123,7 @@ class WorkedExampleTest {
         }
         List<String> values = new ArrayList<>(List.of(example.cookie.toHex(), example.ipv6Cookie.toHex(),
                 example.tcpProof.toHex(), example.udpDigestA.toHex(), example.udpDigestB.toHex(),
-                example.zeroChecksumNonce.toHex()));
+                example.zeroChecksumNonce.toHex(), udp.cookie.toHex()));
         for (SessionKeys keys : List.of(example.initiatorKeys, example.renewedKeys, example.ipv6Keys)) {
             values.addAll(List.of(keys.initiatorToResponder().toHex(), keys.responderToInitiator().toHex(),
                     keys.keyId().toHex(), keys.renewalSecret().toHex()));
