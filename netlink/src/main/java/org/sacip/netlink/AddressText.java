@@ -47,4 +47,9 @@ public final class AddressText {
         }
         return text.toString();
     }
+
+    /** An address and port as {@code ss} writes them: {@code 198.18.0.1:4253}, {@code [2001:db8::1]:4253}. */
+    public static String endpoint(InetAddress address, int port) {
+        return address instanceof Inet6Address ? "[" + of(address) + "]:" + port : of(address) + ":" + port;
+    }
 }

@@ -1,0 +1,360 @@
+package org.sacip.netlink.udp;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+import org.sacip.netlink.AddressText;
+import org.sacip.netlink.Errno;
+import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.NetlinkSystemCallException;
+
+/**
+ * A UDP socket of one IP version, opened through libc because Java's DatagramChannel can set neither Don't Fragment
+ * nor the source address of one datagram, and does not tell the local address a datagram arrived at. Every datagram
+ * leaves with DF set (IPv4) or unfragmented (IPv6): one larger than the path MTU the kernel knows fails with
+ * EMSGSIZE instead of being fragmented. {@link #send} may name the source address (any local address, the agent's
+ * ghosts included); {@link #receive} reports the local address each datagram was sent to. IPv6 sockets take only
+ * IPv6. One thread sends and one receives at a time; {@link #wakeup} and {@link #close} may come from any thread.
+ */
+public final class UdpSocket implements AutoCloseable {
+    /** The largest UDP payload over IPv4 (65535 minus 20 and 8); IPv6 allows 65527 but no path carries it. */
+    private static final int MAX_PAYLOAD = 65535;
+    private static final int MSGHDR = 56;
+    private static final int IOVEC = 16;
+    private static final int CMSG_HEADER = 16;
+    private static final int CONTROL = 128;
+
+    private final int family;
+    private final int fd;
+    private final int wakeFd;
+    private final int localPort;
+    private final Object wakeLock = new Object();
+    private volatile boolean closed;
+    private final Send sendState = new Send();
+    private final Receive receiveState = new Receive();
+
+    /** Native memory of the sending thread. */
+    private static final class Send {
+        final Memory message = new Memory(MSGHDR);
+        final Memory iov = new Memory(IOVEC);
+        final Memory name = new Memory(SocketAddressCodec.SOCKADDR_IN6);
+        final Memory control = new Memory(CONTROL);
+        Memory payload = new Memory(2048);
+    }
+
+    /** Native memory of the receiving thread. */
+    private static final class Receive {
+        final Memory message = new Memory(MSGHDR);
+        final Memory iov = new Memory(IOVEC);
+        final Memory name = new Memory(SocketAddressCodec.SOCKADDR_IN6);
+        final Memory control = new Memory(CONTROL);
+        final Memory payload = new Memory(MAX_PAYLOAD);
+        final Memory pollFds = new Memory(16);
+        final Memory counter = new Memory(8);
+    }
+
+    private UdpSocket(int family, int fd, int wakeFd, int localPort) {
+        this.family = family;
+        this.fd = fd;
+        this.wakeFd = wakeFd;
+        this.localPort = localPort;
+    }
+
+    /**
+     * Opens an IPv4 ({@code ipVersion} 4) or IPv6 (6) socket bound to every local address at {@code port} (0: a
+     * free port the kernel picks) in the caller's namespace. Its datagrams carry {@code mark} (0: none).
+     */
+    public static UdpSocket open(int ipVersion, int port, long mark) throws NetlinkException {
+        if (ipVersion != 4 && ipVersion != 6) {
+            throw new IllegalArgumentException("IP version " + ipVersion + " is neither 4 nor 6");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("UDP port " + port + " is outside 0..65535");
+        }
+        if (Native.POINTER_SIZE != 8 || Native.SIZE_T_SIZE != 8) {
+            throw new NetlinkException("UDP sockets need a 64-bit platform (struct msghdr layout)");
+        }
+        int family = ipVersion == 4 ? UdpLibC.AF_INET : UdpLibC.AF_INET6;
+        int fd = call("socket", () -> UdpLibC.INSTANCE.socket(family, UdpLibC.SOCK_DGRAM | UdpLibC.SOCK_CLOEXEC, 0));
+        try {
+            configure(fd, family, mark);
+            Memory address = new Memory(SocketAddressCodec.SOCKADDR_IN6);
+            int length = SocketAddressCodec.write(address, family, null, port);
+            call("bind(UDP port " + port + ")", () -> UdpLibC.INSTANCE.bind(fd, address, length));
+            IntByReference boundLength = new IntByReference(SocketAddressCodec.SOCKADDR_IN6);
+            call("getsockname", () -> UdpLibC.INSTANCE.getsockname(fd, address, boundLength));
+            int wakeFd = call("eventfd", () -> UdpLibC.INSTANCE.eventfd(0, UdpLibC.EFD_NONBLOCK | UdpLibC.EFD_CLOEXEC));
+            return new UdpSocket(family, fd, wakeFd, SocketAddressCodec.port(address));
+        } catch (NetlinkException | RuntimeException e) {
+            UdpLibC.INSTANCE.close(fd);
+            throw e;
+        }
+    }
+
+    /** As {@link #open(int, int, long)}, in {@code namespace}: the socket stays there whatever thread uses it. */
+    public static UdpSocket open(NetNamespace namespace, int ipVersion, int port, long mark) throws NetlinkException {
+        return namespace.call(() -> open(ipVersion, port, mark));
+    }
+
+    private static void configure(int fd, int family, long mark) throws NetlinkException {
+        if (family == UdpLibC.AF_INET) {
+            setOption(fd, UdpLibC.IPPROTO_IP, UdpLibC.IP_MTU_DISCOVER, UdpLibC.IP_PMTUDISC_DO, "IP_MTU_DISCOVER");
+            setOption(fd, UdpLibC.IPPROTO_IP, UdpLibC.IP_PKTINFO, 1, "IP_PKTINFO");
+        } else {
+            setOption(fd, UdpLibC.IPPROTO_IPV6, UdpLibC.IPV6_V6ONLY, 1, "IPV6_V6ONLY");
+            setOption(fd, UdpLibC.IPPROTO_IPV6, UdpLibC.IPV6_MTU_DISCOVER, UdpLibC.IPV6_PMTUDISC_DO,
+                    "IPV6_MTU_DISCOVER");
+            setOption(fd, UdpLibC.IPPROTO_IPV6, UdpLibC.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+        }
+        if (mark != 0) {
+            setOption(fd, UdpLibC.SOL_SOCKET, UdpLibC.SO_MARK, (int) mark, "SO_MARK");
+        }
+    }
+
+    private static void setOption(int fd, int level, int option, int value, String name) throws NetlinkException {
+        call("setsockopt(" + name + ")",
+                () -> UdpLibC.INSTANCE.setsockopt(fd, level, option, new IntByReference(value), 4));
+    }
+
+    /** The port the socket is bound to. */
+    public int localPort() {
+        return localPort;
+    }
+
+    /** 4 or 6. */
+    public int ipVersion() {
+        return family == UdpLibC.AF_INET ? 4 : 6;
+    }
+
+    /**
+     * Sends one datagram to {@code destination}:{@code port}, from {@code source} when given (it must be a local
+     * address; null: the kernel chooses as for any unconnected socket).
+     *
+     * @throws NetlinkSystemCallException with {@link #isTooLarge} true when the datagram exceeds the path MTU the
+     *                                    kernel knows (it was not sent), or another errno (ENETUNREACH,
+     *                                    EADDRNOTAVAIL for a source that is not local, ...)
+     */
+    public void send(byte[] payload, InetAddress destination, int port, InetAddress source) throws NetlinkException {
+        ensureOpen();
+        if (SocketAddressCodec.familyOf(destination) != family
+                || (source != null && SocketAddressCodec.familyOf(source) != family)) {
+            throw new IllegalArgumentException("an IPv" + ipVersion() + " socket cannot send from " + source + " to "
+                    + destination);
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("UDP port " + port + " is outside 1..65535");
+        }
+        if (payload.length > MAX_PAYLOAD - 28) {
+            throw new IllegalArgumentException(payload.length + " octets do not fit a UDP datagram");
+        }
+        synchronized (sendState) {
+            ensureOpen();
+            Send s = sendState;
+            if (s.payload.size() < payload.length) {
+                s.payload = new Memory(Math.max(payload.length, 2 * s.payload.size()));
+            }
+            s.payload.write(0, payload, 0, payload.length);
+            s.iov.setPointer(0, s.payload);
+            s.iov.setLong(8, payload.length);
+            int nameLength = SocketAddressCodec.write(s.name, family, destination, port);
+            s.message.clear(MSGHDR);
+            s.message.setPointer(0, s.name);
+            s.message.setInt(8, nameLength);
+            s.message.setPointer(16, s.iov);
+            s.message.setLong(24, 1);
+            if (source != null) {
+                int space = writeSourceInfo(s.control, source);
+                s.message.setPointer(32, s.control);
+                s.message.setLong(40, space);
+            }
+            String what = "sendmsg(" + AddressText.endpoint(destination, port) + ")";
+            try {
+                UdpLibC.INSTANCE.sendmsg(fd, s.message, 0);
+            } catch (LastErrorException e) {
+                throw new NetlinkSystemCallException(what, e.getErrorCode());
+            }
+        }
+    }
+
+    /** IP_PKTINFO (ipi_spec_dst = source) or IPV6_PKTINFO (ipi6_addr = source); returns CMSG_SPACE. */
+    private int writeSourceInfo(Memory control, InetAddress source) {
+        byte[] raw = source.getAddress();
+        control.clear(CONTROL);
+        if (family == UdpLibC.AF_INET) {
+            control.setLong(0, CMSG_HEADER + 12);
+            control.setInt(8, UdpLibC.IPPROTO_IP);
+            control.setInt(12, UdpLibC.IP_PKTINFO);
+            control.write(CMSG_HEADER + 4, raw, 0, 4);
+            return CMSG_HEADER + 16;
+        }
+        control.setLong(0, CMSG_HEADER + 20);
+        control.setInt(8, UdpLibC.IPPROTO_IPV6);
+        control.setInt(12, UdpLibC.IPV6_PKTINFO);
+        control.write(CMSG_HEADER, raw, 0, 16);
+        return CMSG_HEADER + 24;
+    }
+
+    /** True when {@code e} says a datagram was larger than the path MTU and was not sent. */
+    public static boolean isTooLarge(NetlinkException e) {
+        return e instanceof NetlinkSystemCallException call && call.errno() == Errno.EMSGSIZE;
+    }
+
+    /**
+     * Waits up to {@code timeout} (null: without limit) for a datagram. Empty when the time ran out, {@link #wakeup}
+     * was called, a signal interrupted the wait or the datagram was not whole (larger than any UDP payload: never).
+     */
+    public Optional<ReceivedDatagram> receive(Duration timeout) throws NetlinkException {
+        ensureOpen();
+        synchronized (receiveState) {
+            ensureOpen();
+            Receive r = receiveState;
+            r.pollFds.setInt(0, fd);
+            r.pollFds.setShort(4, (short) UdpLibC.POLLIN);
+            r.pollFds.setShort(6, (short) 0);
+            r.pollFds.setInt(8, wakeFd);
+            r.pollFds.setShort(12, (short) UdpLibC.POLLIN);
+            r.pollFds.setShort(14, (short) 0);
+            int millis = timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+            try {
+                if (UdpLibC.INSTANCE.poll(r.pollFds, new NativeLong(2), millis) == 0) {
+                    return Optional.empty();
+                }
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.EINTR) {
+                    return Optional.empty();
+                }
+                throw new NetlinkSystemCallException("poll", e.getErrorCode());
+            }
+            if ((r.pollFds.getShort(14) & UdpLibC.POLLIN) != 0) {
+                try {
+                    UdpLibC.INSTANCE.read(wakeFd, r.counter, new NativeLong(8));
+                } catch (LastErrorException e) {
+                    // EAGAIN: another wait consumed it first.
+                }
+                return Optional.empty();
+            }
+            return receiveNow(r);
+        }
+    }
+
+    private Optional<ReceivedDatagram> receiveNow(Receive r) throws NetlinkException {
+        r.iov.setPointer(0, r.payload);
+        r.iov.setLong(8, r.payload.size());
+        r.message.clear(MSGHDR);
+        r.message.setPointer(0, r.name);
+        r.message.setInt(8, SocketAddressCodec.SOCKADDR_IN6);
+        r.message.setPointer(16, r.iov);
+        r.message.setLong(24, 1);
+        r.message.setPointer(32, r.control);
+        r.message.setLong(40, CONTROL);
+        long length;
+        try {
+            length = UdpLibC.INSTANCE.recvmsg(fd, r.message, UdpLibC.MSG_DONTWAIT).longValue();
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
+                return Optional.empty();
+            }
+            throw new NetlinkSystemCallException("recvmsg", e.getErrorCode());
+        }
+        if ((r.message.getInt(48) & UdpLibC.MSG_TRUNC) != 0) {
+            return Optional.empty();
+        }
+        InetAddress localAddress = null;
+        int interfaceIndex = 0;
+        long controlLength = r.message.getLong(40);
+        for (long at = 0; at + CMSG_HEADER <= controlLength; ) {
+            long cmsgLength = r.control.getLong(at);
+            if (cmsgLength < CMSG_HEADER || at + cmsgLength > controlLength) {
+                break;
+            }
+            int level = r.control.getInt(at + 8);
+            int type = r.control.getInt(at + 12);
+            Pointer data = r.control.share(at + CMSG_HEADER);
+            if (level == UdpLibC.IPPROTO_IP && type == UdpLibC.IP_PKTINFO) {
+                interfaceIndex = data.getInt(0);
+                localAddress = SocketAddressCodec.inet(data.getByteArray(8, 4));
+            } else if (level == UdpLibC.IPPROTO_IPV6 && type == UdpLibC.IPV6_PKTINFO) {
+                localAddress = SocketAddressCodec.inet(data.getByteArray(0, 16));
+                interfaceIndex = data.getInt(16);
+            }
+            at += (cmsgLength + 7) & ~7L;
+        }
+        if (localAddress == null) {
+            throw new NetlinkException("recvmsg gave no packet information although it was asked for");
+        }
+        return Optional.of(new ReceivedDatagram(SocketAddressCodec.address(r.name, family),
+                SocketAddressCodec.port(r.name), localAddress, localPort, interfaceIndex,
+                r.payload.getByteArray(0, (int) length)));
+    }
+
+    /** Ends the current or next wait of {@link #receive}, from any thread. Nothing once closed. */
+    public void wakeup() {
+        synchronized (wakeLock) {
+            if (closed) {
+                return;
+            }
+            Memory one = new Memory(8);
+            one.setLong(0, 1);
+            try {
+                UdpLibC.INSTANCE.write(wakeFd, one, new NativeLong(8));
+            } catch (LastErrorException e) {
+                // EAGAIN: the counter is at its maximum, so the next wait ends anyway.
+            }
+        }
+    }
+
+    private void ensureOpen() throws NetlinkException {
+        if (closed) {
+            throw new NetlinkException("UDP socket is closed");
+        }
+    }
+
+    /** Closes the socket; a receive waiting in another thread returns first (it is woken, then the fds go). */
+    @Override
+    public void close() {
+        synchronized (wakeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Memory one = new Memory(8);
+            one.setLong(0, 1);
+            try {
+                UdpLibC.INSTANCE.write(wakeFd, one, new NativeLong(8));
+            } catch (LastErrorException e) {
+                // the wait ends anyway
+            }
+        }
+        synchronized (receiveState) {
+            synchronized (sendState) {
+                UdpLibC.INSTANCE.close(fd);
+                UdpLibC.INSTANCE.close(wakeFd);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        int run() throws LastErrorException;
+    }
+
+    private static int call(String what, Call call) throws NetlinkSystemCallException {
+        try {
+            return call.run();
+        } catch (LastErrorException e) {
+            throw new NetlinkSystemCallException(what, e.getErrorCode());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UdpSocket[IPv" + ipVersion() + " port " + localPort + (closed ? ", closed" : "") + "]";
+    }
+}
