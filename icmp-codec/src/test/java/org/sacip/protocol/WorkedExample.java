@@ -13,6 +13,8 @@ import org.sacip.protocol.claim.ClaimProofs;
 import org.sacip.protocol.claim.ClaimVerifier;
 import org.sacip.protocol.claim.SentClaim;
 import org.sacip.protocol.claim.TcpSide;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.crypto.EphemeralKeyPair;
 import org.sacip.protocol.handshake.AddressPair;
@@ -124,16 +126,16 @@ public final class WorkedExample {
         HandshakeInitiator initiator = HandshakeInitiator.first(new AddressPair(A, B), NI, keyPair(A_PRIVATE));
         Hello hello = initiator.hello();
         add("HELLO", hello, A, B);
-        CookieReply cookieReply = responder.onHello(hello, A, B, NOW);
+        CookieReply cookieReply = responder.onHello(hello, Arrival.icmp(A, B), NOW);
         cookie = cookieReply.cookie();
         add("COOKIE", cookieReply, B, A);
         Init init = initiator.onCookie(cookieReply);
         add("INIT", init, A, B);
-        PendingHandshake pending = responder.onInit(init, A, B, NOW);
+        PendingHandshake pending = responder.onInit(init, Arrival.icmp(A, B), NOW);
         add("INIT_REPLY", pending.reply(), B, A);
-        InitiatorCompletion done = initiator.onInitReply(pending.reply(), B, A);
+        InitiatorCompletion done = initiator.onInitReply(pending.reply(), Arrival.icmp(B, A));
         add("INIT_CONFIRM", done.confirm(), A, B);
-        responderKeys = pending.onConfirm(done.confirm(), A, B);
+        responderKeys = pending.onConfirm(done.confirm(), Arrival.icmp(A, B));
         initiatorKeys = done.keys();
 
         // A claims the TCP connection and the UDP flow it opened.
@@ -142,8 +144,9 @@ public final class WorkedExample {
         udpDigestB = ClaimProofs.udpDigest(udpPayloadB());
         List<ClaimEntry> entries = List.of(ClaimEntry.tcp(TCP_A_PORT, TCP_B_PORT, tcpProof),
                 ClaimEntry.udp(UDP_A_PORT, UDP_B_PORT, ClaimProofs.udpProof(udpDigestA, udpDigestB)));
-        SentClaim claim = new ClaimMessages(initiatorKeys, Role.INITIATOR).claim(CLAIM_NUMBER, A, B, entries, A, B);
-        new ClaimVerifier(responderKeys, Role.RESPONDER).verifyClaim(claim.claim(), A, B);
+        SentClaim claim = new ClaimMessages(initiatorKeys, Role.INITIATOR).claim(CLAIM_NUMBER, A, B, entries,
+                new Envelope.Icmp(A, B));
+        new ClaimVerifier(responderKeys, Role.RESPONDER).verifyClaim(claim.claim(), Arrival.icmp(A, B));
         add("CLAIM", claim.claim(), A, B);
         // B computes the same proofs from its own record (B is the TCP server; A is the holder).
         if (!ClaimProofs.tcpProof(SYN_ACK_SEQUENCE, SYN_ACK_ACKNOWLEDGEMENT, TcpSide.CLIENT).equals(tcpProof)) {
@@ -151,49 +154,52 @@ public final class WorkedExample {
         }
         ClaimReply claimReply = new ClaimMessages(responderKeys, Role.RESPONDER).reply(claim.claim(), A,
                 List.of(ClaimReplyEntry.answering(entries.get(0), ClaimVerdict.BOUND),
-                        ClaimReplyEntry.answering(entries.get(1), ClaimVerdict.BOUND)), A, B);
-        new ClaimVerifier(initiatorKeys, Role.INITIATOR).verifyReply(claimReply, claim, B, A);
+                        ClaimReplyEntry.answering(entries.get(1), ClaimVerdict.BOUND)), Arrival.icmp(A, B));
+        new ClaimVerifier(initiatorKeys, Role.INITIATOR).verifyReply(claimReply, claim, Arrival.icmp(B, A));
         add("CLAIM_REPLY", claimReply, B, A);
 
         // A moves to A_NEW.
-        AddressUpdate update = new MoveMessages(initiatorKeys, Role.INITIATOR).update(1, A_NEW, B);
-        new MoveVerifier(responderKeys, Role.RESPONDER).verifyUpdate(update, A_NEW, B);
+        AddressUpdate update = new MoveMessages(initiatorKeys, Role.INITIATOR).update(1, new Envelope.Icmp(A_NEW, B));
+        new MoveVerifier(responderKeys, Role.RESPONDER).verifyUpdate(update, Arrival.icmp(A_NEW, B));
         add("ADDRESS_UPDATE", update, A_NEW, B);
-        ReachabilityCheck check = ReachabilityCheck.start(responderKeys, Role.RESPONDER, B, A_NEW, CHALLENGE);
+        ReachabilityCheck check = ReachabilityCheck.start(responderKeys, Role.RESPONDER, new Envelope.Icmp(B, A_NEW),
+                CHALLENGE);
         PathChallenge challenge = check.challenge();
         add("PATH_CHALLENGE", challenge, B, A_NEW);
-        PathResponse response = ReachabilityCheck.answer(challenge, initiatorKeys, Role.INITIATOR, B, A_NEW);
-        check.verify(response, A_NEW, B);
+        PathResponse response = ReachabilityCheck.answer(challenge, initiatorKeys, Role.INITIATOR,
+                Arrival.icmp(B, A_NEW));
+        check.verify(response, Arrival.icmp(A_NEW, B));
         add("PATH_RESPONSE", response, A_NEW, B);
-        UpdateAck ack = new MoveMessages(responderKeys, Role.RESPONDER).acknowledge(update, B);
-        new MoveVerifier(initiatorKeys, Role.INITIATOR).verifyAck(ack, update, B, A_NEW);
+        UpdateAck ack = new MoveMessages(responderKeys, Role.RESPONDER).acknowledge(update,
+                new Envelope.Icmp(B, update.currentAddress()));
+        new MoveVerifier(initiatorKeys, Role.INITIATOR).verifyAck(ack, update, Arrival.icmp(B, A_NEW));
         add("UPDATE_ACK", ack, B, A_NEW);
 
         // A renews the key from A_NEW; the new key stays bound to A and B.
         HandshakeInitiator renewal = HandshakeInitiator.renewal(initiatorKeys, Role.INITIATOR,
                 new AddressPair(A_NEW, B), RENEWAL_NI, keyPair(A_RENEWAL_PRIVATE));
-        Rekey rekey = renewal.rekey();
+        Rekey rekey = renewal.rekey(new Envelope.Icmp(A_NEW, B));
         add("REKEY", rekey, A_NEW, B);
-        PendingHandshake renewing = responder.onRekey(rekey, responderKeys, Role.RESPONDER, A_NEW, B);
+        PendingHandshake renewing = responder.onRekey(rekey, responderKeys, Role.RESPONDER, Arrival.icmp(A_NEW, B));
         add("RENEWAL INIT_REPLY", renewing.reply(), B, A_NEW);
-        InitiatorCompletion renewed = renewal.onInitReply(renewing.reply(), B, A_NEW);
+        InitiatorCompletion renewed = renewal.onInitReply(renewing.reply(), Arrival.icmp(B, A_NEW));
         add("RENEWAL INIT_CONFIRM", renewed.confirm(), A_NEW, B);
-        renewedKeys = renewing.onConfirm(renewed.confirm(), A_NEW, B);
+        renewedKeys = renewing.onConfirm(renewed.confirm(), Arrival.icmp(A_NEW, B));
         if (!renewedKeys.equals(renewed.keys())) {
             throw new IllegalStateException("the renewal gave the two sides different keys");
         }
 
         // The same hosts over IPv6 (same private keys and nonces, to keep the inputs short).
         HandshakeInitiator initiator6 = HandshakeInitiator.first(new AddressPair(A6, B6), NI, keyPair(A_PRIVATE));
-        CookieReply cookie6 = responder.onHello(initiator6.hello(), A6, B6, NOW);
+        CookieReply cookie6 = responder.onHello(initiator6.hello(), Arrival.icmp(A6, B6), NOW);
         ipv6Cookie = cookie6.cookie();
         Init init6 = initiator6.onCookie(cookie6);
         add("IPv6 INIT", init6, A6, B6);
-        PendingHandshake pending6 = responder.onInit(init6, A6, B6, NOW);
+        PendingHandshake pending6 = responder.onInit(init6, Arrival.icmp(A6, B6), NOW);
         add("IPv6 INIT_REPLY", pending6.reply(), B6, A6);
-        InitiatorCompletion done6 = initiator6.onInitReply(pending6.reply(), B6, A6);
+        InitiatorCompletion done6 = initiator6.onInitReply(pending6.reply(), Arrival.icmp(B6, A6));
         add("IPv6 INIT_CONFIRM", done6.confirm(), A6, B6);
-        ipv6Keys = pending6.onConfirm(done6.confirm(), A6, B6);
+        ipv6Keys = pending6.onConfirm(done6.confirm(), Arrival.icmp(A6, B6));
 
         // A HELLO whose checksum is zero: the last nonce word is the checksum the message has with that word zero.
         byte[] probe = SacipEncoder.encode(new Hello(Octets.fromHex(ZERO_CHECKSUM_NONCE_PREFIX + "0000")), A, B);

@@ -10,6 +10,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.sacip.agent.thread.EventThreads;
 import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.codec.SacipEncoder;
@@ -160,12 +161,12 @@ final class Warmup implements Runnable {
             try {
                 HandshakeInitiator initiator = HandshakeInitiator.first(new AddressPair(a, b), random);
                 Hello hello = (Hello) carried(initiator.hello(), a, b);
-                CookieReply cookie = (CookieReply) carried(responder.onHello(hello, a, b, now), b, a);
+                CookieReply cookie = (CookieReply) carried(responder.onHello(hello, Arrival.icmp(a, b), now), b, a);
                 Init init = (Init) carried(initiator.onCookie(cookie), a, b);
-                PendingHandshake pending = responder.onInit(init, a, b, now);
+                PendingHandshake pending = responder.onInit(init, Arrival.icmp(a, b), now);
                 InitiatorCompletion completion = initiator.onInitReply((InitReply) carried(pending.reply(), b, a),
-                        b, a);
-                pending.onConfirm((InitConfirm) carried(completion.confirm(), a, b), a, b);
+                        Arrival.icmp(b, a));
+                pending.onConfirm((InitConfirm) carried(completion.confirm(), a, b), Arrival.icmp(a, b));
                 done++;
             } catch (SacipProtocolException | SacipCodecException | ClassCastException e) {
                 LOG.debug("warm-up: rehearsed key agreement failed: {}", e.getMessage());

@@ -1,8 +1,9 @@
 package org.sacip.protocol.claim;
 
 import java.util.List;
-import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.SacipProtocolException.Reason;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.crypto.MessageAuthenticator;
 import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.handshake.SessionKeys;
@@ -10,7 +11,6 @@ import org.sacip.protocol.message.Claim;
 import org.sacip.protocol.message.ClaimReply;
 import org.sacip.protocol.message.ClaimReplyEntry;
 import org.sacip.protocol.message.Octets;
-import org.sacip.protocol.message.SacipAddress;
 
 /**
  * Checks the peer's CLAIM and CLAIM_REPLY against one key (this host played {@code role} in its handshake): key
@@ -26,25 +26,24 @@ public final class ClaimVerifier {
         this.role = role;
     }
 
-    /** A claim that arrived from {@code outerSource} to {@code outerDestination}. */
-    public void verifyClaim(Claim claim, SacipAddress outerSource, SacipAddress outerDestination)
-            throws SacipProtocolException {
+    /** A claim that arrived as {@code arrival} says. */
+    public void verifyClaim(Claim claim, Arrival arrival) throws SacipProtocolException {
         requireKey(claim.keyId());
-        MessageAuthenticator.verify(claim, keys.receivingKey(role), outerSource, outerDestination);
+        MessageAuthenticator.verify(claim, keys.receivingKey(role), arrival.envelope());
     }
 
     /**
      * A reply to our claim {@code sent}: from the claim's destination to its source, under the peer's key,
      * echoing the claim number and answering each entry in order.
      */
-    public void verifyReply(ClaimReply reply, SentClaim sent, SacipAddress outerSource,
-            SacipAddress outerDestination) throws SacipProtocolException {
+    public void verifyReply(ClaimReply reply, SentClaim sent, Arrival arrival) throws SacipProtocolException {
         requireKey(reply.keyId());
-        if (!outerSource.equals(sent.destination()) || !outerDestination.equals(sent.source())) {
-            throw new SacipProtocolException(Reason.WRONG_ADDRESS, "CLAIM_REPLY from " + outerSource + " to "
-                    + outerDestination + ", the claim went from " + sent.source() + " to " + sent.destination());
+        if (!arrival.repliesTo(sent.envelope())) {
+            throw new SacipProtocolException(Reason.WRONG_ADDRESS, "CLAIM_REPLY from " + arrival.source() + " to "
+                    + arrival.localAddress() + ", the claim went from " + sent.source() + " to "
+                    + sent.destination());
         }
-        MessageAuthenticator.verify(reply, keys.receivingKey(role), outerSource, outerDestination);
+        MessageAuthenticator.verify(reply, keys.receivingKey(role), arrival.envelope());
         if (reply.claimNumber() != sent.claim().claimNumber() || !answersEntries(reply.entries(), sent.claim())) {
             throw new SacipProtocolException(Reason.UNEXPECTED_MESSAGE, "reply to another claim (number "
                     + Long.toUnsignedString(reply.claimNumber()) + ")");

@@ -3,6 +3,7 @@ package org.sacip.protocol.codec;
 import java.nio.ByteBuffer;
 import org.sacip.protocol.message.AddressFamily;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.SacipMessage;
 
 /**
  * What a SACIP message travels in, as far as its MAC covers it (docs/PROTOCOL.md sections 5.3 and 13.3): the outer
@@ -24,12 +25,20 @@ public sealed interface Envelope permits Envelope.Icmp, UdpEnvelope {
         return source().family();
     }
 
+    /** The message as it goes on the wire in this envelope: a whole ICMP message, or a UDP payload. */
+    byte[] encode(SacipMessage message);
+
     /** An ICMP message's outer IP source and destination: the MAC covers their 20-octet formats (section 5.3). */
     record Icmp(SacipAddress source, SacipAddress destination) implements Envelope {
         public Icmp {
             if (source.family() != destination.family()) {
                 throw new IllegalArgumentException("outer source and destination must have the same family");
             }
+        }
+
+        @Override
+        public byte[] encode(SacipMessage message) {
+            return SacipEncoder.encode(message, source, destination);
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.sacip.protocol.codec;
 
 import java.nio.ByteBuffer;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.SacipMessage;
 import org.sacip.protocol.message.UdpEndpoint;
 
 /**
@@ -37,6 +38,11 @@ public record UdpEnvelope(UdpEndpoint statedSource, UdpEndpoint statedDestinatio
         out.put(statedDestination.address().toWire());
         out.putShort((short) statedSource.port());
         out.putShort((short) statedDestination.port());
+    }
+
+    @Override
+    public byte[] encode(SacipMessage message) {
+        return UdpEncoder.encode(message, this);
     }
 
     @Override

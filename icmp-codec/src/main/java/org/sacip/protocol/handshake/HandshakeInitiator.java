@@ -2,8 +2,10 @@ package org.sacip.protocol.handshake;
 
 import java.security.SecureRandom;
 import java.util.Optional;
-import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.SacipProtocolException.Reason;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.crypto.ConstantTime;
 import org.sacip.protocol.crypto.EphemeralKeyPair;
 import org.sacip.protocol.crypto.MessageAuthenticator;
@@ -15,7 +17,6 @@ import org.sacip.protocol.message.InitConfirm;
 import org.sacip.protocol.message.InitReply;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.Rekey;
-import org.sacip.protocol.message.SacipAddress;
 
 /**
  * The initiator's side of one handshake (fresh nonce and fresh X25519 share each time). A first handshake runs
@@ -78,30 +79,41 @@ public final class HandshakeInitiator {
         return new Init(nonce, reply.cookie(), keyPair.publicShare());
     }
 
-    /** The REKEY that starts a renewal, signed under the old key of this host's direction. */
-    public Rekey rekey() {
+    /**
+     * The REKEY that starts a renewal, signed under the old key of this host's direction for {@code outgoing}, the
+     * envelope it is sent in (from the path's local address to its peer).
+     */
+    public Rekey rekey(Envelope outgoing) {
         SessionKeys old = renewing.orElseThrow(() -> new IllegalStateException("not a renewal"));
+        requirePath(outgoing);
         Rekey unsigned = new Rekey(old.keyId(), nonce, keyPair.publicShare(), Octets.zeros(FieldLengths.MAC));
-        return MessageAuthenticator.sign(unsigned, old.sendingKey(renewingRole.orElseThrow()), path.local(), path.peer());
+        return MessageAuthenticator.sign(unsigned, old.sendingKey(renewingRole.orElseThrow()), outgoing);
+    }
+
+    private void requirePath(Envelope outgoing) {
+        if (!outgoing.source().equals(path.local()) || !outgoing.destination().equals(path.peer())) {
+            throw new IllegalArgumentException("this handshake runs from " + path.local() + " to " + path.peer()
+                    + ", not from " + outgoing.source() + " to " + outgoing.destination());
+        }
     }
 
     /**
      * Verifies the responder's reply (it must come from the peer address to ours, echo our nonce and carry a MAC
-     * under the new responder-to-initiator key) and returns the keys and the confirmation.
+     * under the new responder-to-initiator key) and returns the keys and the confirmation, signed for the envelope
+     * that answers the reply's arrival.
      */
-    public InitiatorCompletion onInitReply(InitReply reply, SacipAddress outerSource,
-            SacipAddress outerDestination) throws SacipProtocolException {
-        if (!outerSource.equals(path.peer()) || !outerDestination.equals(path.local())) {
-            throw new SacipProtocolException(Reason.WRONG_ADDRESS, "INIT_REPLY from " + outerSource + " to "
-                    + outerDestination + ", expected " + path.peer() + " to " + path.local());
+    public InitiatorCompletion onInitReply(InitReply reply, Arrival arrival) throws SacipProtocolException {
+        if (!arrival.source().equals(path.peer()) || !arrival.localAddress().equals(path.local())) {
+            throw new SacipProtocolException(Reason.WRONG_ADDRESS, "INIT_REPLY from " + arrival.source() + " to "
+                    + arrival.localAddress() + ", expected " + path.peer() + " to " + path.local());
         }
         requireOwnNonce(reply.initiatorNonce());
         byte[] secret = keyPair.sharedSecret(reply.responderShare());
         SessionKeys keys = KeySchedule.derive(secret, renewing.map(SessionKeys::renewalSecret), nonce,
                 reply.responderNonce(), keyPair.publicShare(), reply.responderShare(), bound.local(), bound.peer());
-        MessageAuthenticator.verify(reply, keys.responderToInitiator(), outerSource, outerDestination);
+        MessageAuthenticator.verify(reply, keys.responderToInitiator(), arrival.envelope());
         InitConfirm unsigned = new InitConfirm(nonce, reply.responderNonce(), Octets.zeros(FieldLengths.MAC));
-        InitConfirm confirm = MessageAuthenticator.sign(unsigned, keys.initiatorToResponder(), path.local(), path.peer());
+        InitConfirm confirm = MessageAuthenticator.sign(unsigned, keys.initiatorToResponder(), arrival.answer());
         return new InitiatorCompletion(keys, confirm);
     }
 

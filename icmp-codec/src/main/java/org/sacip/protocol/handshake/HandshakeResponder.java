@@ -3,8 +3,10 @@ package org.sacip.protocol.handshake;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Optional;
-import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.SacipProtocolException.Reason;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.crypto.EphemeralKeyPair;
 import org.sacip.protocol.crypto.MessageAuthenticator;
 import org.sacip.protocol.message.CookieReply;
@@ -14,7 +16,6 @@ import org.sacip.protocol.message.Init;
 import org.sacip.protocol.message.InitReply;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.Rekey;
-import org.sacip.protocol.message.SacipAddress;
 
 /**
  * The responder's side. Answers HELLO statelessly with a cookie; creates a {@link PendingHandshake} only for an
@@ -55,37 +56,43 @@ public final class HandshakeResponder {
         return new HandshakeResponder(rotated, freshness);
     }
 
-    /** Stateless: the cookie binds the outer addresses, the nonce and the time slot. */
-    public CookieReply onHello(Hello hello, SacipAddress outerSource, SacipAddress outerDestination, Instant now) {
-        return new CookieReply(hello.initiatorNonce(),
-                cookies.mint(now, outerSource, outerDestination, hello.initiatorNonce()));
+    /**
+     * Stateless: the cookie binds where the HELLO came from and arrived at (over UDP: the observed endpoints), the
+     * nonce and the time slot. The COOKIE goes in {@code arrival.answer()}.
+     */
+    public CookieReply onHello(Hello hello, Arrival arrival, Instant now) {
+        return new CookieReply(hello.initiatorNonce(), cookies.mint(now, arrival, hello.initiatorNonce()));
     }
 
-    public PendingHandshake onInit(Init init, SacipAddress outerSource, SacipAddress outerDestination, Instant now)
-            throws SacipProtocolException {
-        if (!cookies.verify(init.cookie(), now, outerSource, outerDestination, init.initiatorNonce())) {
-            throw new SacipProtocolException(Reason.BAD_COOKIE, "cookie not minted for " + outerSource + " recently");
+    /**
+     * An INIT whose cookie verifies for its arrival. The lineage will be bound to the INIT's stated addresses
+     * (over ICMP its outer ones), the initiator's first (section 5.2).
+     */
+    public PendingHandshake onInit(Init init, Arrival arrival, Instant now) throws SacipProtocolException {
+        if (!cookies.verify(init.cookie(), now, arrival, init.initiatorNonce())) {
+            throw new SacipProtocolException(Reason.BAD_COOKIE, "cookie not minted for " + arrival.source()
+                    + " recently");
         }
-        AddressPair path = new AddressPair(outerDestination, outerSource);
-        return respond(path, path, Optional.empty(), init.initiatorNonce(), init.initiatorShare());
+        Envelope stated = arrival.envelope();
+        return respond(arrival, new AddressPair(stated.destination(), stated.source()), Optional.empty(),
+                init.initiatorNonce(), init.initiatorShare());
     }
 
     /**
      * A renewal request under {@code current} (in which this host played {@code role}): the MAC must verify under
      * the peer's current key and the key id must match.
      */
-    public PendingHandshake onRekey(Rekey rekey, SessionKeys current, Role role, SacipAddress outerSource,
-            SacipAddress outerDestination) throws SacipProtocolException {
+    public PendingHandshake onRekey(Rekey rekey, SessionKeys current, Role role, Arrival arrival)
+            throws SacipProtocolException {
         if (!rekey.keyId().equals(current.keyId())) {
             throw new SacipProtocolException(Reason.UNKNOWN_KEY, "REKEY names key " + rekey.keyId());
         }
-        MessageAuthenticator.verify(rekey, current.receivingKey(role), outerSource, outerDestination);
-        AddressPair bound = current.boundAddresses(role);
-        return respond(new AddressPair(outerDestination, outerSource), bound, Optional.of(current.renewalSecret()),
+        MessageAuthenticator.verify(rekey, current.receivingKey(role), arrival.envelope());
+        return respond(arrival, current.boundAddresses(role), Optional.of(current.renewalSecret()),
                 rekey.initiatorNonce(), rekey.initiatorShare());
     }
 
-    private PendingHandshake respond(AddressPair path, AddressPair bound, Optional<Octets> renewalSecret,
+    private PendingHandshake respond(Arrival arrival, AddressPair bound, Optional<Octets> renewalSecret,
             Octets initiatorNonce, Octets initiatorShare) throws SacipProtocolException {
         Octets responderNonce = freshness.nextNonce();
         EphemeralKeyPair keyPair = freshness.nextKeyPair();
@@ -95,7 +102,7 @@ public final class HandshakeResponder {
                 keyPair.publicShare(), bound.peer(), bound.local());
         InitReply unsigned = new InitReply(initiatorNonce, responderNonce, keyPair.publicShare(),
                 Octets.zeros(FieldLengths.MAC));
-        InitReply reply = MessageAuthenticator.sign(unsigned, keys.responderToInitiator(), path.local(), path.peer());
-        return new PendingHandshake(path, reply, keys);
+        InitReply reply = MessageAuthenticator.sign(unsigned, keys.responderToInitiator(), arrival.answer());
+        return new PendingHandshake(arrival, reply, keys);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.crypto.ConstantTime;
 import org.sacip.protocol.crypto.HmacSha256;
 import org.sacip.protocol.message.FieldLengths;
@@ -65,6 +66,25 @@ public final class StatelessCookies {
     public boolean verify(Octets cookie, Instant now, UdpEndpoint initiator, UdpEndpoint responder,
             Octets initiatorNonce) {
         return verify(cookie, now, UDP_LABEL, parties(initiator, responder), initiatorNonce);
+    }
+
+    /**
+     * The cookie for a HELLO that arrived as {@code arrival} says: over ICMP bound to its outer addresses, over UDP
+     * to the endpoint it was observed from and the local endpoint it arrived at.
+     */
+    public Octets mint(Instant now, Arrival arrival, Octets initiatorNonce) {
+        if (arrival instanceof Arrival.Udp udp) {
+            return mint(now, udp.observedSource(), udp.local(), initiatorNonce);
+        }
+        return mint(now, arrival.source(), arrival.localAddress(), initiatorNonce);
+    }
+
+    /** Whether {@code cookie} was minted lately for an INIT that arrived as {@code arrival} says. */
+    public boolean verify(Octets cookie, Instant now, Arrival arrival, Octets initiatorNonce) {
+        if (arrival instanceof Arrival.Udp udp) {
+            return verify(cookie, now, udp.observedSource(), udp.local(), initiatorNonce);
+        }
+        return verify(cookie, now, arrival.source(), arrival.localAddress(), initiatorNonce);
     }
 
     private boolean verify(Octets cookie, Instant now, byte[] label, byte[] parties, Octets nonce) {

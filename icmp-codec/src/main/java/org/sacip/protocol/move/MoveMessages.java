@@ -1,5 +1,6 @@
 package org.sacip.protocol.move;
 
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.crypto.MessageAuthenticator;
 import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.handshake.SessionKeys;
@@ -19,18 +20,24 @@ public final class MoveMessages {
         this.role = role;
     }
 
-    /** This host moved to {@code newLocal}; sent from there to the peer's current address. */
-    public AddressUpdate update(long sequence, SacipAddress newLocal, SacipAddress peerCurrent) {
+    /**
+     * This host moved to the source of {@code outgoing} (its new address); the update is sent in that envelope, to
+     * the peer's current address.
+     */
+    public AddressUpdate update(long sequence, Envelope outgoing) {
         SacipAddress original = keys.boundAddresses(role).local();
-        AddressUpdate unsigned = new AddressUpdate(keys.keyId(), sequence, original, newLocal, zeroMac());
-        return MessageAuthenticator.sign(unsigned, keys.sendingKey(role), newLocal, peerCurrent);
+        AddressUpdate unsigned = new AddressUpdate(keys.keyId(), sequence, original, outgoing.source(), zeroMac());
+        return MessageAuthenticator.sign(unsigned, keys.sendingKey(role), outgoing);
     }
 
-    /** Acknowledges the peer's update; sent from our current address to the peer's new one. */
-    public UpdateAck acknowledge(AddressUpdate update, SacipAddress localCurrent) {
+    /**
+     * Acknowledges the peer's update, sent in {@code outgoing}: from our current address to where the reachability
+     * check reached the peer (over ICMP its new address; over UDP the endpoint the update came from).
+     */
+    public UpdateAck acknowledge(AddressUpdate update, Envelope outgoing) {
         UpdateAck unsigned = new UpdateAck(keys.keyId(), update.sequence(), update.originalAddress(),
                 update.currentAddress(), zeroMac());
-        return MessageAuthenticator.sign(unsigned, keys.sendingKey(role), localCurrent, update.currentAddress());
+        return MessageAuthenticator.sign(unsigned, keys.sendingKey(role), outgoing);
     }
 
     private static Octets zeroMac() {

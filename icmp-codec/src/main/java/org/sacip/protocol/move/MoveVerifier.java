@@ -1,7 +1,8 @@
 package org.sacip.protocol.move;
 
-import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.SacipProtocolException.Reason;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.crypto.MessageAuthenticator;
 import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.handshake.SessionKeys;
@@ -25,33 +26,31 @@ public final class MoveVerifier {
     }
 
     /** An update is bound to the key of its original address and must come from its current address. */
-    public void verifyUpdate(AddressUpdate update, SacipAddress outerSource, SacipAddress outerDestination)
-            throws SacipProtocolException {
+    public void verifyUpdate(AddressUpdate update, Arrival arrival) throws SacipProtocolException {
         requireKey(update.keyId());
         SacipAddress boundPeer = keys.boundAddresses(role).peer();
         if (!update.originalAddress().equals(boundPeer)) {
             throw new SacipProtocolException(Reason.WRONG_ADDRESS,
                     "update names original " + update.originalAddress() + ", key is bound to " + boundPeer);
         }
-        if (!update.currentAddress().equals(outerSource)) {
+        if (!update.currentAddress().equals(arrival.source())) {
             throw new SacipProtocolException(Reason.WRONG_ADDRESS, "update for " + update.currentAddress()
-                    + " sent from " + outerSource);
+                    + " sent from " + arrival.source());
         }
-        verifyMac(update, outerSource, outerDestination);
+        verifyMac(update, arrival);
     }
 
     /** An acknowledgement of our own update {@code sent}: same sequence and addresses, from the peer, to our new address. */
-    public void verifyAck(UpdateAck ack, AddressUpdate sent, SacipAddress outerSource, SacipAddress outerDestination)
-            throws SacipProtocolException {
+    public void verifyAck(UpdateAck ack, AddressUpdate sent, Arrival arrival) throws SacipProtocolException {
         requireKey(ack.keyId());
         if (ack.sequence() != sent.sequence() || !ack.originalAddress().equals(sent.originalAddress())
                 || !ack.currentAddress().equals(sent.currentAddress())) {
             throw new SacipProtocolException(Reason.UNEXPECTED_MESSAGE, "acknowledgement of another update");
         }
-        if (!outerDestination.equals(sent.currentAddress())) {
+        if (!arrival.localAddress().equals(sent.currentAddress())) {
             throw new SacipProtocolException(Reason.WRONG_ADDRESS, "acknowledgement not sent to our new address");
         }
-        verifyMac(ack, outerSource, outerDestination);
+        verifyMac(ack, arrival);
     }
 
     private void requireKey(Octets keyId) throws SacipProtocolException {
@@ -60,8 +59,7 @@ public final class MoveVerifier {
         }
     }
 
-    private void verifyMac(AuthenticatedMessage message, SacipAddress outerSource, SacipAddress outerDestination)
-            throws SacipProtocolException {
-        MessageAuthenticator.verify(message, keys.receivingKey(role), outerSource, outerDestination);
+    private void verifyMac(AuthenticatedMessage message, Arrival arrival) throws SacipProtocolException {
+        MessageAuthenticator.verify(message, keys.receivingKey(role), arrival.envelope());
     }
 }

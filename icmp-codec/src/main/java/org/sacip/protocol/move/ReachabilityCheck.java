@@ -1,8 +1,10 @@
 package org.sacip.protocol.move;
 
 import java.security.SecureRandom;
-import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.SacipProtocolException.Reason;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.crypto.ConstantTime;
 import org.sacip.protocol.crypto.MessageAuthenticator;
 import org.sacip.protocol.handshake.Role;
@@ -20,48 +22,55 @@ import org.sacip.protocol.message.SacipAddress;
 public final class ReachabilityCheck {
     private final SessionKeys keys;
     private final Role role;
-    private final SacipAddress local;
-    private final SacipAddress peerNewAddress;
+    private final Envelope sent;
     private final PathChallenge challenge;
 
-    private ReachabilityCheck(SessionKeys keys, Role role, SacipAddress local, SacipAddress peerNewAddress,
-            Octets challengeBits) {
+    private ReachabilityCheck(SessionKeys keys, Role role, Envelope sent, Octets challengeBits) {
         this.keys = keys;
         this.role = role;
-        this.local = local;
-        this.peerNewAddress = peerNewAddress;
+        this.sent = sent;
         PathChallenge unsigned = new PathChallenge(keys.keyId(), challengeBits, Octets.zeros(FieldLengths.MAC));
-        this.challenge = MessageAuthenticator.sign(unsigned, keys.sendingKey(role), local, peerNewAddress);
+        this.challenge = MessageAuthenticator.sign(unsigned, keys.sendingKey(role), sent);
     }
 
-    public static ReachabilityCheck start(SessionKeys keys, Role role, SacipAddress local,
-            SacipAddress peerNewAddress, SecureRandom random) {
+    /**
+     * A check of the place {@code sent} goes to: over ICMP from our address to the peer's new one, over UDP from
+     * our endpoint to the endpoint the peer's update came from (section 13.5).
+     */
+    public static ReachabilityCheck start(SessionKeys keys, Role role, Envelope sent, SecureRandom random) {
         byte[] bits = new byte[FieldLengths.CHALLENGE];
         random.nextBytes(bits);
-        return new ReachabilityCheck(keys, role, local, peerNewAddress, Octets.of(bits));
+        return new ReachabilityCheck(keys, role, sent, Octets.of(bits));
     }
 
     /** With given challenge bits (worked example, tests). */
-    public static ReachabilityCheck start(SessionKeys keys, Role role, SacipAddress local,
-            SacipAddress peerNewAddress, Octets challengeBits) {
-        return new ReachabilityCheck(keys, role, local, peerNewAddress, challengeBits);
+    public static ReachabilityCheck start(SessionKeys keys, Role role, Envelope sent, Octets challengeBits) {
+        return new ReachabilityCheck(keys, role, sent, challengeBits);
     }
 
-    /** The challenge to send from {@code local} to the peer's new address (the same on every retransmission). */
+    /** The challenge to send in {@link #sent()} (the same on every retransmission). */
     public PathChallenge challenge() {
         return challenge;
     }
 
-    public SacipAddress peerNewAddress() {
-        return peerNewAddress;
+    /** The envelope the challenge travels in. */
+    public Envelope sent() {
+        return sent;
     }
 
-    /** Passes when the response comes from the new address to us, echoes the challenge and carries a valid MAC. */
-    public void verify(PathResponse response, SacipAddress outerSource, SacipAddress outerDestination)
-            throws SacipProtocolException {
-        if (!outerSource.equals(peerNewAddress) || !outerDestination.equals(local)) {
-            throw new SacipProtocolException(Reason.WRONG_ADDRESS, "response from " + outerSource
-                    + ", challenge went to " + peerNewAddress);
+    /** The address the challenge goes to. */
+    public SacipAddress peerNewAddress() {
+        return sent.destination();
+    }
+
+    /**
+     * Passes when the response comes back from exactly where the challenge went (over UDP: the observed endpoint
+     * too), to where it came from, echoes the challenge and carries a valid MAC.
+     */
+    public void verify(PathResponse response, Arrival arrival) throws SacipProtocolException {
+        if (!arrival.returnsFrom(sent)) {
+            throw new SacipProtocolException(Reason.WRONG_ADDRESS, "response from " + arrival.source()
+                    + ", challenge went to " + sent.destination());
         }
         if (!response.keyId().equals(keys.keyId())) {
             throw new SacipProtocolException(Reason.UNKNOWN_KEY, "key id " + response.keyId());
@@ -69,19 +78,20 @@ public final class ReachabilityCheck {
         if (!ConstantTime.equal(response.challenge().toByteArray(), challenge.challenge().toByteArray())) {
             throw new SacipProtocolException(Reason.NONCE_MISMATCH, "response does not echo the challenge");
         }
-        MessageAuthenticator.verify(response, keys.receivingKey(role), outerSource, outerDestination);
+        MessageAuthenticator.verify(response, keys.receivingKey(role), arrival.envelope());
     }
 
     /**
-     * The moving host's side: verifies a challenge that reached it and answers from the address it arrived at.
+     * The challenged host's side (a moving host, or the peer of a keepalive): verifies a challenge that reached it
+     * and answers in {@code arrival.answer()}, from where it arrived, back to where it came from.
      */
-    public static PathResponse answer(PathChallenge received, SessionKeys keys, Role role, SacipAddress outerSource,
-            SacipAddress outerDestination) throws SacipProtocolException {
+    public static PathResponse answer(PathChallenge received, SessionKeys keys, Role role, Arrival arrival)
+            throws SacipProtocolException {
         if (!received.keyId().equals(keys.keyId())) {
             throw new SacipProtocolException(Reason.UNKNOWN_KEY, "key id " + received.keyId());
         }
-        MessageAuthenticator.verify(received, keys.receivingKey(role), outerSource, outerDestination);
+        MessageAuthenticator.verify(received, keys.receivingKey(role), arrival.envelope());
         PathResponse unsigned = new PathResponse(keys.keyId(), received.challenge(), Octets.zeros(FieldLengths.MAC));
-        return MessageAuthenticator.sign(unsigned, keys.sendingKey(role), outerDestination, outerSource);
+        return MessageAuthenticator.sign(unsigned, keys.sendingKey(role), arrival.answer());
     }
 }

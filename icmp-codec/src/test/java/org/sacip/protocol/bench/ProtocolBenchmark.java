@@ -1,6 +1,7 @@
 package org.sacip.protocol.bench;
 
 import java.security.SecureRandom;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.crypto.MessageAuthenticator;
@@ -26,7 +27,8 @@ public final class ProtocolBenchmark {
         SacipAddress b = SacipAddress.parse("198.18.0.2");
         SacipAddress a1 = SacipAddress.parse("198.19.0.1");
         Handshakes.Result keys = Handshakes.run(a, b);
-        AddressUpdate update = new MoveMessages(keys.initiatorKeys(), Role.INITIATOR).update(1, a1, b);
+        AddressUpdate update = new MoveMessages(keys.initiatorKeys(), Role.INITIATOR).update(1,
+                new Envelope.Icmp(a1, b));
         byte[] wire = SacipEncoder.encode(update, a1, b);
 
         report("decode ADDRESS_UPDATE", 200_000, () -> sink = SacipDecoder.decode(wire, a1, b));

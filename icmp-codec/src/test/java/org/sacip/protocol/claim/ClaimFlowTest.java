@@ -10,9 +10,11 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.SacipProtocolException.Reason;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.codec.BitFlips;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.codec.SacipEncoder;
@@ -60,15 +62,15 @@ class ClaimFlowTest {
         }
 
         SentClaim claim() {
-            return aSends().claim(7, a, b, entries(), a1, b);
+            return aSends().claim(7, a, b, entries(), new Envelope.Icmp(a1, b));
         }
 
         ClaimReply reply(SentClaim sent) {
             List<ClaimEntry> claimed = sent.claim().entries();
             return bSends().reply(sent.claim(), a, List.of(
                     ClaimReplyEntry.answering(claimed.get(0), ClaimVerdict.BOUND),
-                    ClaimReplyEntry.answering(claimed.get(1), ClaimVerdict.NOT_YET_SEEN)), sent.source(),
-                    sent.destination());
+                    ClaimReplyEntry.answering(claimed.get(1),
+                            ClaimVerdict.NOT_YET_SEEN)), Arrival.icmp(sent.source(), sent.destination()));
         }
 
         SacipAddress elsewhere() {
@@ -104,11 +106,11 @@ class ClaimFlowTest {
         SentClaim sent = s.claim();
         Claim atB = (Claim) wire(sent.claim(), sent.source(), sent.destination());
         assertEquals(sent.claim(), atB);
-        s.bChecks().verifyClaim(atB, s.a1(), s.b());
+        s.bChecks().verifyClaim(atB, Arrival.icmp(s.a1(), s.b()));
 
         ClaimReply reply = s.reply(sent);
         ClaimReply atA = (ClaimReply) wire(reply, s.b(), s.a1());
-        s.aChecks().verifyReply(atA, sent, s.b(), s.a1());
+        s.aChecks().verifyReply(atA, sent, Arrival.icmp(s.b(), s.a1()));
         assertEquals(7, atA.claimNumber());
         assertEquals(List.of(ClaimVerdict.BOUND, ClaimVerdict.NOT_YET_SEEN),
                 atA.entries().stream().map(ClaimReplyEntry::verdict).toList());
@@ -121,21 +123,22 @@ class ClaimFlowTest {
         SentClaim sent = s.claim();
         Handshakes.Result other = Handshakes.run(s.a(), s.b());
         assertRejected(Reason.UNKNOWN_KEY, () -> new ClaimVerifier(other.responderKeys(), Role.RESPONDER)
-                .verifyClaim(sent.claim(), s.a1(), s.b()));
+                .verifyClaim(sent.claim(), Arrival.icmp(s.a1(), s.b())));
         Claim sameIdOtherKey = MessageAuthenticator.sign(sent.claim(), other.initiatorKeys().initiatorToResponder(),
                 s.a1(), s.b());
-        assertRejected(Reason.BAD_MAC, () -> s.bChecks().verifyClaim(sameIdOtherKey, s.a1(), s.b()));
+        assertRejected(Reason.BAD_MAC, () -> s.bChecks().verifyClaim(sameIdOtherKey, Arrival.icmp(s.a1(), s.b())));
         // B's own claim (B also holds sessions) reflected back to B.
-        SentClaim fromB = s.bSends().claim(1, s.b(), s.a(), entries(), s.b(), s.a1());
-        assertRejected(Reason.BAD_MAC, () -> s.bChecks().verifyClaim(fromB.claim(), s.a1(), s.b()));
+        SentClaim fromB = s.bSends().claim(1, s.b(), s.a(), entries(), new Envelope.Icmp(s.b(), s.a1()));
+        assertRejected(Reason.BAD_MAC, () -> s.bChecks().verifyClaim(fromB.claim(), Arrival.icmp(s.a1(), s.b())));
     }
 
     @ParameterizedTest
     @MethodSource("families")
     void claimFromOrToOtherAddressesIsRejected(Scenario s) {
         SentClaim sent = s.claim();
-        assertRejected(Reason.BAD_MAC, () -> s.bChecks().verifyClaim(sent.claim(), s.elsewhere(), s.b()));
-        assertRejected(Reason.BAD_MAC, () -> s.bChecks().verifyClaim(sent.claim(), s.a1(), s.elsewhere()));
+        assertRejected(Reason.BAD_MAC, () -> s.bChecks().verifyClaim(sent.claim(), Arrival.icmp(s.elsewhere(), s.b())));
+        assertRejected(Reason.BAD_MAC, () -> s.bChecks().verifyClaim(sent.claim(), Arrival.icmp(s.a1(),
+                s.elsewhere())));
     }
 
     @ParameterizedTest
@@ -143,28 +146,32 @@ class ClaimFlowTest {
     void replyMustComeBackTheWayTheClaimWent(Scenario s) {
         SentClaim sent = s.claim();
         ClaimReply reply = s.reply(sent);
-        assertRejected(Reason.WRONG_ADDRESS, () -> s.aChecks().verifyReply(reply, sent, s.elsewhere(), s.a1()));
-        assertRejected(Reason.WRONG_ADDRESS, () -> s.aChecks().verifyReply(reply, sent, s.b(), s.a()));
+        assertRejected(Reason.WRONG_ADDRESS, () -> s.aChecks().verifyReply(reply, sent, Arrival.icmp(s.elsewhere(),
+                s.a1())));
+        assertRejected(Reason.WRONG_ADDRESS, () -> s.aChecks().verifyReply(reply, sent, Arrival.icmp(s.b(), s.a())));
         // Signed for another path and sent along the right one.
-        ClaimReply misdirected = s.bSends().reply(sent.claim(), s.a(), reply.entries(), s.elsewhere(), s.b());
-        assertRejected(Reason.BAD_MAC, () -> s.aChecks().verifyReply(misdirected, sent, s.b(), s.a1()));
+        ClaimReply misdirected = s.bSends().reply(sent.claim(), s.a(), reply.entries(), Arrival.icmp(s.elsewhere(),
+                s.b()));
+        assertRejected(Reason.BAD_MAC, () -> s.aChecks().verifyReply(misdirected, sent, Arrival.icmp(s.b(), s.a1())));
     }
 
     @ParameterizedTest
     @MethodSource("families")
     void replyToAnotherClaimIsRejected(Scenario s) {
         SentClaim sent = s.claim();
-        SentClaim eighth = s.aSends().claim(8, s.a(), s.b(), entries(), s.a1(), s.b());
+        SentClaim eighth = s.aSends().claim(8, s.a(), s.b(), entries(), new Envelope.Icmp(s.a1(), s.b()));
         ClaimReply toEighth = s.reply(eighth);
-        assertRejected(Reason.UNEXPECTED_MESSAGE, () -> s.aChecks().verifyReply(toEighth, sent, s.b(), s.a1()));
-        SentClaim swapped = s.aSends().claim(7, s.a(), s.b(), List.of(entries().get(1), entries().get(0)), s.a1(),
-                s.b());
+        assertRejected(Reason.UNEXPECTED_MESSAGE, () -> s.aChecks().verifyReply(toEighth, sent, Arrival.icmp(s.b(),
+                s.a1())));
+        SentClaim swapped = s.aSends().claim(7, s.a(), s.b(), List.of(entries().get(1), entries().get(0)),
+                new Envelope.Icmp(s.a1(), s.b()));
         ClaimReply inOtherOrder = s.reply(swapped);
-        assertRejected(Reason.UNEXPECTED_MESSAGE, () -> s.aChecks().verifyReply(inOtherOrder, sent, s.b(), s.a1()));
+        assertRejected(Reason.UNEXPECTED_MESSAGE, () -> s.aChecks().verifyReply(inOtherOrder, sent,
+                Arrival.icmp(s.b(), s.a1())));
         // A reply under A's own key (reflection of A's direction) fails the MAC.
         ClaimReply reflected = MessageAuthenticator.sign(s.reply(sent), s.keys().initiatorKeys().initiatorToResponder(),
                 s.b(), s.a1());
-        assertRejected(Reason.BAD_MAC, () -> s.aChecks().verifyReply(reflected, sent, s.b(), s.a1()));
+        assertRejected(Reason.BAD_MAC, () -> s.aChecks().verifyReply(reflected, sent, Arrival.icmp(s.b(), s.a1())));
     }
 
     @ParameterizedTest
@@ -182,7 +189,7 @@ class ClaimFlowTest {
                                 second.peerPort(), second.holderPort())));
         for (List<ClaimReplyEntry> entries : wrong) {
             assertThrows(IllegalArgumentException.class,
-                    () -> s.bSends().reply(claim, s.a(), entries, s.a1(), s.b()), entries.toString());
+                    () -> s.bSends().reply(claim, s.a(), entries, Arrival.icmp(s.a1(), s.b())), entries.toString());
         }
     }
 
@@ -210,9 +217,9 @@ class ClaimFlowTest {
     private static void receive(Scenario s, SentClaim sent, SacipMessage m, SacipAddress src, SacipAddress dst)
             throws SacipProtocolException {
         if (m instanceof Claim claim) {
-            s.bChecks().verifyClaim(claim, src, dst);
+            s.bChecks().verifyClaim(claim, Arrival.icmp(src, dst));
         } else if (m instanceof ClaimReply reply) {
-            s.aChecks().verifyReply(reply, sent, src, dst);
+            s.aChecks().verifyReply(reply, sent, Arrival.icmp(src, dst));
         } else {
             fail("unexpected " + m);
         }

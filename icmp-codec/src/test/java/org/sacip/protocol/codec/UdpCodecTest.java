@@ -125,7 +125,8 @@ class UdpCodecTest {
         assertThrows(IllegalArgumentException.class, () -> UdpEndpoint.of("127.0.0.1", 4253));
         assertThrows(IllegalArgumentException.class, () -> new UdpEnvelope(new UdpEndpoint(v4, 1),
                 UdpEndpoint.of("2001:db8::2", 4253)));
-        assertEquals("[" + SacipAddress.parse("2001:db8::2") + "]:4253", UdpEndpoint.of("2001:db8::2", 4253).toString());
+        assertEquals("[" + SacipAddress.parse("2001:db8::2") + "]:4253",
+                UdpEndpoint.of("2001:db8::2", 4253).toString());
         assertEquals("198.18.0.1:1", new UdpEndpoint(v4, 1).toString());
     }
 

@@ -27,7 +27,8 @@ import org.sacip.protocol.message.UdpEndpoint;
  * authenticated for one transport never verifies on the other. Cookies over UDP bind the observed endpoints.
  */
 class UdpAuthenticationTest {
-    private static final Octets KEY = Octets.fromHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    private static final Octets KEY =
+            Octets.fromHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     private static final UdpEndpoint A = UdpEndpoint.of("198.18.0.1", 40000);
     private static final UdpEndpoint B = UdpEndpoint.of("198.18.0.2", UdpFraming.DEFAULT_PORT);
     private static final UdpEndpoint NAT = UdpEndpoint.of("198.19.255.1", 61000);

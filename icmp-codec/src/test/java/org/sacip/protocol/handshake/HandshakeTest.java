@@ -10,8 +10,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.SacipProtocolException.Reason;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.message.CookieReply;
@@ -59,12 +61,12 @@ class HandshakeTest {
         HandshakeResponder r = Handshakes.responder();
         Hello hello = (Hello) SacipDecoder.decode(SacipEncoder.encode(i.hello(), A6, B6), A6, B6);
         CookieReply cookie = (CookieReply) SacipDecoder.decode(
-                SacipEncoder.encode(r.onHello(hello, A6, B6, NOW), B6, A6), B6, A6);
+                SacipEncoder.encode(r.onHello(hello, Arrival.icmp(A6, B6), NOW), B6, A6), B6, A6);
         Init init = (Init) SacipDecoder.decode(SacipEncoder.encode(i.onCookie(cookie), A6, B6), A6, B6);
-        PendingHandshake pending = r.onInit(init, A6, B6, NOW);
+        PendingHandshake pending = r.onInit(init, Arrival.icmp(A6, B6), NOW);
         InitReply reply = (InitReply) SacipDecoder.decode(SacipEncoder.encode(pending.reply(), B6, A6), B6, A6);
-        InitiatorCompletion done = i.onInitReply(reply, B6, A6);
-        assertEquals(done.keys(), pending.onConfirm(done.confirm(), A6, B6));
+        InitiatorCompletion done = i.onInitReply(reply, Arrival.icmp(B6, A6));
+        assertEquals(done.keys(), pending.onConfirm(done.confirm(), Arrival.icmp(A6, B6)));
     }
 
     @Test
@@ -72,9 +74,9 @@ class HandshakeTest {
         HandshakeInitiator i = HandshakeInitiator.first(new AddressPair(A, B), RANDOM);
         HandshakeResponder r = Handshakes.responder();
         Hello hello = i.hello();
-        CookieReply cookie = r.onHello(hello, A, B, NOW);
+        CookieReply cookie = r.onHello(hello, Arrival.icmp(A, B), NOW);
         Init init = i.onCookie(cookie);
-        InitReply reply = r.onInit(init, A, B, NOW).reply();
+        InitReply reply = r.onInit(init, Arrival.icmp(A, B), NOW).reply();
         assertTrue(SacipEncoder.encodedLength(cookie) <= SacipEncoder.encodedLength(hello));
         assertTrue(SacipEncoder.encodedLength(reply) <= SacipEncoder.encodedLength(init));
     }
@@ -83,19 +85,19 @@ class HandshakeTest {
     void cookieReplayedFromAnotherAddressIsRefused() throws Exception {
         HandshakeInitiator i = HandshakeInitiator.first(new AddressPair(A, B), RANDOM);
         HandshakeResponder r = Handshakes.responder();
-        Init init = i.onCookie(r.onHello(i.hello(), A, B, NOW));
-        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(init, C, B, NOW));
-        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(init, A, C, NOW));
-        r.onInit(init, A, B, NOW);
+        Init init = i.onCookie(r.onHello(i.hello(), Arrival.icmp(A, B), NOW));
+        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(init, Arrival.icmp(C, B), NOW));
+        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(init, Arrival.icmp(A, C), NOW));
+        r.onInit(init, Arrival.icmp(A, B), NOW);
     }
 
     @Test
     void cookieForAnotherNonceIsRefused() throws Exception {
         HandshakeInitiator i = HandshakeInitiator.first(new AddressPair(A, B), RANDOM);
         HandshakeResponder r = Handshakes.responder();
-        Init init = i.onCookie(r.onHello(i.hello(), A, B, NOW));
+        Init init = i.onCookie(r.onHello(i.hello(), Arrival.icmp(A, B), NOW));
         Init otherNonce = new Init(Octets.zeros(16), init.cookie(), init.initiatorShare());
-        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(otherNonce, A, B, NOW));
+        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(otherNonce, Arrival.icmp(A, B), NOW));
     }
 
     @Test
@@ -104,15 +106,15 @@ class HandshakeTest {
         StatelessCookies cookies = StatelessCookies.withSecret(Octets.of(new byte[32]));
         HandshakeResponder r = new HandshakeResponder(cookies, HandshakeResponder.Freshness.from(RANDOM));
         Instant slotStart = Instant.ofEpochSecond(StatelessCookies.slotOf(NOW) * StatelessCookies.SLOT_SECONDS);
-        Init init = i.onCookie(r.onHello(i.hello(), A, B, slotStart));
-        r.onInit(init, A, B, slotStart.plusSeconds(119));
-        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(init, A, B, slotStart.plusSeconds(120)));
-        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(init, A, B, slotStart.minusSeconds(1)));
+        Init init = i.onCookie(r.onHello(i.hello(), Arrival.icmp(A, B), slotStart));
+        r.onInit(init, Arrival.icmp(A, B), slotStart.plusSeconds(119));
+        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(init, Arrival.icmp(A, B), slotStart.plusSeconds(120)));
+        assertRejected(Reason.BAD_COOKIE, () -> r.onInit(init, Arrival.icmp(A, B), slotStart.minusSeconds(1)));
 
         HandshakeResponder once = r.withCookies(cookies.rotate(GoldenSecrets.second()));
-        once.onInit(init, A, B, slotStart);
+        once.onInit(init, Arrival.icmp(A, B), slotStart);
         HandshakeResponder twice = r.withCookies(cookies.rotate(GoldenSecrets.second()).rotate(GoldenSecrets.third()));
-        assertRejected(Reason.BAD_COOKIE, () -> twice.onInit(init, A, B, slotStart));
+        assertRejected(Reason.BAD_COOKIE, () -> twice.onInit(init, Arrival.icmp(A, B), slotStart));
     }
 
     @Test
@@ -125,37 +127,40 @@ class HandshakeTest {
     void replyFromAnotherAddressOrTamperedIsRejected() throws Exception {
         HandshakeInitiator i = HandshakeInitiator.first(new AddressPair(A, B), RANDOM);
         HandshakeResponder r = Handshakes.responder();
-        PendingHandshake pending = r.onInit(i.onCookie(r.onHello(i.hello(), A, B, NOW)), A, B, NOW);
+        PendingHandshake pending = r.onInit(i.onCookie(r.onHello(i.hello(), Arrival.icmp(A, B), NOW)),
+                Arrival.icmp(A, B), NOW);
         InitReply reply = pending.reply();
-        assertRejected(Reason.WRONG_ADDRESS, () -> i.onInitReply(reply, C, A));
+        assertRejected(Reason.WRONG_ADDRESS, () -> i.onInitReply(reply, Arrival.icmp(C, A)));
         // A man in the middle replacing the share without the key cannot make the MAC verify.
         InitReply swapped = new InitReply(reply.initiatorNonce(), reply.responderNonce(),
                 Octets.of(org.sacip.protocol.crypto.X25519Shares.somePublicShare()), reply.mac());
-        assertRejected(Reason.BAD_MAC, () -> i.onInitReply(swapped, B, A));
+        assertRejected(Reason.BAD_MAC, () -> i.onInitReply(swapped, Arrival.icmp(B, A)));
         InitReply otherNonce = new InitReply(Octets.zeros(16), reply.responderNonce(), reply.responderShare(),
                 reply.mac());
-        assertRejected(Reason.NONCE_MISMATCH, () -> i.onInitReply(otherNonce, B, A));
-        i.onInitReply(reply, B, A);
+        assertRejected(Reason.NONCE_MISMATCH, () -> i.onInitReply(otherNonce, Arrival.icmp(B, A)));
+        i.onInitReply(reply, Arrival.icmp(B, A));
     }
 
     @Test
     void confirmationOnlyFromTheAddressTheHandshakeRanWith() throws Exception {
         HandshakeInitiator i = HandshakeInitiator.first(new AddressPair(A, B), RANDOM);
         HandshakeResponder r = Handshakes.responder();
-        PendingHandshake pending = r.onInit(i.onCookie(r.onHello(i.hello(), A, B, NOW)), A, B, NOW);
-        InitiatorCompletion done = i.onInitReply(pending.reply(), B, A);
-        assertRejected(Reason.WRONG_ADDRESS, () -> pending.onConfirm(done.confirm(), C, B));
-        assertRejected(Reason.BAD_MAC, () -> pending.onConfirm(done.confirm().withMac(Octets.zeros(16)), A, B));
-        assertEquals(done.keys(), pending.onConfirm(done.confirm(), A, B));
+        PendingHandshake pending = r.onInit(i.onCookie(r.onHello(i.hello(), Arrival.icmp(A, B), NOW)),
+                Arrival.icmp(A, B), NOW);
+        InitiatorCompletion done = i.onInitReply(pending.reply(), Arrival.icmp(B, A));
+        assertRejected(Reason.WRONG_ADDRESS, () -> pending.onConfirm(done.confirm(), Arrival.icmp(C, B)));
+        assertRejected(Reason.BAD_MAC, () -> pending.onConfirm(done.confirm().withMac(Octets.zeros(16)),
+                Arrival.icmp(A, B)));
+        assertEquals(done.keys(), pending.onConfirm(done.confirm(), Arrival.icmp(A, B)));
     }
 
     @Test
     void smallOrderShareIsRefused() throws Exception {
         HandshakeInitiator i = HandshakeInitiator.first(new AddressPair(A, B), RANDOM);
         HandshakeResponder r = Handshakes.responder();
-        Init init = i.onCookie(r.onHello(i.hello(), A, B, NOW));
+        Init init = i.onCookie(r.onHello(i.hello(), Arrival.icmp(A, B), NOW));
         Init weak = new Init(init.initiatorNonce(), init.cookie(), Octets.zeros(32));
-        assertRejected(Reason.WEAK_KEY_SHARE, () -> r.onInit(weak, A, B, NOW));
+        assertRejected(Reason.WEAK_KEY_SHARE, () -> r.onInit(weak, Arrival.icmp(A, B), NOW));
     }
 
     @Test
@@ -165,8 +170,8 @@ class HandshakeTest {
         HandshakeResponder responderAtA = Handshakes.responder();
         HandshakeResponder responderAtB = Handshakes.responder();
         // Both HELLOs cross, both are answered statelessly, both INITs cross.
-        Init initFromA = fromA.onCookie(responderAtB.onHello(fromA.hello(), A, B, NOW));
-        Init initFromB = fromB.onCookie(responderAtA.onHello(fromB.hello(), B, A, NOW));
+        Init initFromA = fromA.onCookie(responderAtB.onHello(fromA.hello(), Arrival.icmp(A, B), NOW));
+        Init initFromB = fromB.onCookie(responderAtA.onHello(fromB.hello(), Arrival.icmp(B, A), NOW));
 
         boolean aYields = InitiationTieBreak.localYields(fromA.nonce(), initFromB.initiatorNonce());
         boolean bYields = InitiationTieBreak.localYields(fromB.nonce(), initFromA.initiatorNonce());
@@ -175,13 +180,13 @@ class HandshakeTest {
 
         Handshakes.Result result;
         if (aYields) {
-            PendingHandshake atA = responderAtA.onInit(initFromB, B, A, NOW);
-            InitiatorCompletion done = fromB.onInitReply(atA.reply(), A, B);
-            result = new Handshakes.Result(done.keys(), atA.onConfirm(done.confirm(), B, A));
+            PendingHandshake atA = responderAtA.onInit(initFromB, Arrival.icmp(B, A), NOW);
+            InitiatorCompletion done = fromB.onInitReply(atA.reply(), Arrival.icmp(A, B));
+            result = new Handshakes.Result(done.keys(), atA.onConfirm(done.confirm(), Arrival.icmp(B, A)));
         } else {
-            PendingHandshake atB = responderAtB.onInit(initFromA, A, B, NOW);
-            InitiatorCompletion done = fromA.onInitReply(atB.reply(), B, A);
-            result = new Handshakes.Result(done.keys(), atB.onConfirm(done.confirm(), A, B));
+            PendingHandshake atB = responderAtB.onInit(initFromA, Arrival.icmp(A, B), NOW);
+            InitiatorCompletion done = fromA.onInitReply(atB.reply(), Arrival.icmp(B, A));
+            result = new Handshakes.Result(done.keys(), atB.onConfirm(done.confirm(), Arrival.icmp(A, B)));
         }
         assertEquals(result.initiatorKeys(), result.responderKeys());
     }
@@ -207,11 +212,12 @@ class HandshakeTest {
         SacipAddress aMoved = C;
         HandshakeInitiator renew = HandshakeInitiator.renewal(first.initiatorKeys(), Role.INITIATOR,
                 new AddressPair(aMoved, B), RANDOM);
-        Rekey rekey = (Rekey) SacipDecoder.decode(SacipEncoder.encode(renew.rekey(), aMoved, B), aMoved, B);
+        Rekey rekey = (Rekey) SacipDecoder.decode(SacipEncoder.encode(renew.rekey(new Envelope.Icmp(aMoved, B)),
+                aMoved, B), aMoved, B);
         PendingHandshake pending = Handshakes.responder().onRekey(rekey, first.responderKeys(), Role.RESPONDER,
-                aMoved, B);
-        InitiatorCompletion done = renew.onInitReply(pending.reply(), B, aMoved);
-        SessionKeys renewed = pending.onConfirm(done.confirm(), aMoved, B);
+                Arrival.icmp(aMoved, B));
+        InitiatorCompletion done = renew.onInitReply(pending.reply(), Arrival.icmp(B, aMoved));
+        SessionKeys renewed = pending.onConfirm(done.confirm(), Arrival.icmp(aMoved, B));
         assertEquals(done.keys(), renewed);
         assertNotEquals(first.initiatorKeys().keyId(), renewed.keyId());
         assertNotEquals(first.initiatorKeys().initiatorToResponder(), renewed.initiatorToResponder());
@@ -224,10 +230,11 @@ class HandshakeTest {
         Handshakes.Result first = Handshakes.run(A, B);
         HandshakeInitiator renew = HandshakeInitiator.renewal(first.responderKeys(), Role.RESPONDER,
                 new AddressPair(B, A), RANDOM);
-        PendingHandshake pending = Handshakes.responder().onRekey(renew.rekey(), first.initiatorKeys(),
-                Role.INITIATOR, B, A);
-        InitiatorCompletion done = renew.onInitReply(pending.reply(), A, B);
-        SessionKeys renewed = pending.onConfirm(done.confirm(), B, A);
+        PendingHandshake pending = Handshakes.responder().onRekey(renew.rekey(new Envelope.Icmp(B, A)),
+                first.initiatorKeys(),
+                Role.INITIATOR, Arrival.icmp(B, A));
+        InitiatorCompletion done = renew.onInitReply(pending.reply(), Arrival.icmp(A, B));
+        SessionKeys renewed = pending.onConfirm(done.confirm(), Arrival.icmp(B, A));
         assertEquals(done.keys(), renewed);
         assertEquals(B, renewed.initiatorAddress());
         assertEquals(A, renewed.responderAddress());
@@ -239,13 +246,14 @@ class HandshakeTest {
         Handshakes.Result unrelated = Handshakes.run(A, B);
         HandshakeInitiator forged = HandshakeInitiator.renewal(unrelated.initiatorKeys(), Role.INITIATOR,
                 new AddressPair(A, B), RANDOM);
-        Rekey rekey = forged.rekey();
+        Rekey rekey = forged.rekey(new Envelope.Icmp(A, B));
         assertRejected(Reason.UNKNOWN_KEY,
-                () -> Handshakes.responder().onRekey(rekey, first.responderKeys(), Role.RESPONDER, A, B));
+                () -> Handshakes.responder().onRekey(rekey, first.responderKeys(), Role.RESPONDER, Arrival.icmp(A, B)));
         Rekey sameIdWrongKey = new Rekey(first.responderKeys().keyId(), rekey.initiatorNonce(),
                 rekey.initiatorShare(), rekey.mac());
         assertRejected(Reason.BAD_MAC,
-                () -> Handshakes.responder().onRekey(sameIdWrongKey, first.responderKeys(), Role.RESPONDER, A, B));
+                () -> Handshakes.responder().onRekey(sameIdWrongKey, first.responderKeys(), Role.RESPONDER,
+                        Arrival.icmp(A, B)));
     }
 
     @Test

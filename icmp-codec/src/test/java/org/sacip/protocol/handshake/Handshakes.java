@@ -3,6 +3,7 @@ package org.sacip.protocol.handshake;
 import java.security.SecureRandom;
 import java.time.Instant;
 import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
 
@@ -28,9 +29,9 @@ public final class Handshakes {
     public static Result run(SacipAddress initiator, SacipAddress responder) throws SacipProtocolException {
         HandshakeInitiator i = HandshakeInitiator.first(new AddressPair(initiator, responder), RANDOM);
         HandshakeResponder r = responder();
-        PendingHandshake pending = r.onInit(i.onCookie(r.onHello(i.hello(), initiator, responder, NOW)),
-                initiator, responder, NOW);
-        InitiatorCompletion done = i.onInitReply(pending.reply(), responder, initiator);
-        return new Result(done.keys(), pending.onConfirm(done.confirm(), initiator, responder));
+        PendingHandshake pending = r.onInit(i.onCookie(r.onHello(i.hello(), Arrival.icmp(initiator, responder), NOW)),
+                Arrival.icmp(initiator, responder), NOW);
+        InitiatorCompletion done = i.onInitReply(pending.reply(), Arrival.icmp(responder, initiator));
+        return new Result(done.keys(), pending.onConfirm(done.confirm(), Arrival.icmp(initiator, responder)));
     }
 }

@@ -14,9 +14,11 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.SacipProtocolException.Reason;
+import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.codec.BitFlips;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
 import org.sacip.protocol.codec.SacipEncoder;
@@ -47,7 +49,7 @@ class AuthenticationTest {
         }
 
         AddressUpdate update(long sequence) {
-            return new MoveMessages(aKeys, Role.INITIATOR).update(sequence, a1, b);
+            return new MoveMessages(aKeys, Role.INITIATOR).update(sequence, new Envelope.Icmp(a1, b));
         }
 
         MoveVerifier atB() {
@@ -68,7 +70,7 @@ class AuthenticationTest {
     @ParameterizedTest
     @MethodSource("families")
     void validUpdateVerifies(Scenario s) throws Exception {
-        s.atB().verifyUpdate(s.update(1), s.a1(), s.b());
+        s.atB().verifyUpdate(s.update(1), Arrival.icmp(s.a1(), s.b()));
     }
 
     @ParameterizedTest
@@ -76,11 +78,11 @@ class AuthenticationTest {
     void wrongKeyIsRejected(Scenario s) throws Exception {
         SessionKeys other = Handshakes.run(s.a(), s.b()).initiatorKeys();
         AddressUpdate forged = MessageAuthenticator.sign(s.update(1), other.initiatorToResponder(), s.a1(), s.b());
-        assertRejected(Reason.BAD_MAC, () -> s.atB().verifyUpdate(forged, s.a1(), s.b()));
+        assertRejected(Reason.BAD_MAC, () -> s.atB().verifyUpdate(forged, Arrival.icmp(s.a1(), s.b())));
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         AddressUpdate randomKey = MessageAuthenticator.sign(s.update(1), Octets.of(random), s.a1(), s.b());
-        assertRejected(Reason.BAD_MAC, () -> s.atB().verifyUpdate(randomKey, s.a1(), s.b()));
+        assertRejected(Reason.BAD_MAC, () -> s.atB().verifyUpdate(randomKey, Arrival.icmp(s.a1(), s.b())));
     }
 
     @ParameterizedTest
@@ -88,11 +90,12 @@ class AuthenticationTest {
     void wrongDirectionKeyIsRejected(Scenario s) {
         // Signed with the responder-to-initiator key, as a reflection of B's own messages would be.
         AddressUpdate reflected = MessageAuthenticator.sign(s.update(1), s.aKeys().responderToInitiator(), s.a1(), s.b());
-        assertRejected(Reason.BAD_MAC, () -> s.atB().verifyUpdate(reflected, s.a1(), s.b()));
+        assertRejected(Reason.BAD_MAC, () -> s.atB().verifyUpdate(reflected, Arrival.icmp(s.a1(), s.b())));
         // B's own acknowledgement fed back to B as if A had sent it.
-        UpdateAck own = new MoveMessages(s.bKeys(), Role.RESPONDER).acknowledge(s.update(1), s.b());
+        UpdateAck own = new MoveMessages(s.bKeys(), Role.RESPONDER).acknowledge(s.update(1), new Envelope.Icmp(s.b(),
+                s.update(1).currentAddress()));
         assertRejected(Reason.BAD_MAC, () -> new MoveVerifier(s.bKeys(), Role.RESPONDER)
-                .verifyAck(own, s.update(1), s.b(), s.a1()));
+                .verifyAck(own, s.update(1), Arrival.icmp(s.b(), s.a1())));
     }
 
     @ParameterizedTest
@@ -101,17 +104,18 @@ class AuthenticationTest {
         AddressUpdate update = s.update(1);
         SacipAddress elsewhere = s.a().family() == org.sacip.protocol.message.AddressFamily.IPV4
                 ? SacipAddress.parse("198.18.2.99") : SacipAddress.parse("2001:db8:2::99");
-        assertRejected(Reason.BAD_MAC, () -> s.atB().verifyUpdate(update, s.a1(), elsewhere));
-        assertRejected(Reason.WRONG_ADDRESS, () -> s.atB().verifyUpdate(update, elsewhere, s.b()));
+        assertRejected(Reason.BAD_MAC, () -> s.atB().verifyUpdate(update, Arrival.icmp(s.a1(), elsewhere)));
+        assertRejected(Reason.WRONG_ADDRESS, () -> s.atB().verifyUpdate(update, Arrival.icmp(elsewhere, s.b())));
         // Decoding with another outer source already fails: the current address must be the source.
         SacipCodecException e = assertThrows(SacipCodecException.class,
                 () -> SacipDecoder.decode(SacipEncoder.encode(update, s.a1(), s.b()), elsewhere, s.b()));
         assertTrue(e.reason() == SacipCodecException.Reason.OUTER_SOURCE_NOT_CURRENT_ADDRESS
                 || e.reason() == SacipCodecException.Reason.BAD_CHECKSUM, e.getMessage());
 
-        ReachabilityCheck check = ReachabilityCheck.start(s.bKeys(), Role.RESPONDER, s.b(), s.a1(), RANDOM);
+        ReachabilityCheck check = ReachabilityCheck.start(s.bKeys(), Role.RESPONDER, new Envelope.Icmp(s.b(), s.a1()),
+                RANDOM);
         assertRejected(Reason.BAD_MAC, () -> ReachabilityCheck.answer(check.challenge(), s.aKeys(), Role.INITIATOR,
-                s.b(), elsewhere));
+                Arrival.icmp(s.b(), elsewhere)));
     }
 
     @ParameterizedTest
@@ -119,9 +123,9 @@ class AuthenticationTest {
     void updateBoundToAnotherOriginalAddressIsRejected(Scenario s) {
         AddressUpdate claimsB = MessageAuthenticator.sign(new AddressUpdate(s.aKeys().keyId(), 1, s.a1(), s.a1(),
                 Octets.zeros(16)), s.aKeys().initiatorToResponder(), s.a1(), s.b());
-        assertRejected(Reason.WRONG_ADDRESS, () -> s.atB().verifyUpdate(claimsB, s.a1(), s.b()));
+        assertRejected(Reason.WRONG_ADDRESS, () -> s.atB().verifyUpdate(claimsB, Arrival.icmp(s.a1(), s.b())));
         AddressUpdate unknownKey = new AddressUpdate(Octets.zeros(8), 1, s.a(), s.a1(), Octets.zeros(16));
-        assertRejected(Reason.UNKNOWN_KEY, () -> s.atB().verifyUpdate(unknownKey, s.a1(), s.b()));
+        assertRejected(Reason.UNKNOWN_KEY, () -> s.atB().verifyUpdate(unknownKey, Arrival.icmp(s.a1(), s.b())));
     }
 
     /** Every authenticated kind of one session, each with the outer addresses it travels between. */
@@ -129,10 +133,13 @@ class AuthenticationTest {
         List<Object[]> all = new ArrayList<>();
         AddressUpdate update = s.update(7);
         all.add(new Object[] {update, s.a1(), s.b()});
-        all.add(new Object[] {new MoveMessages(s.bKeys(), Role.RESPONDER).acknowledge(update, s.b()), s.b(), s.a1()});
-        ReachabilityCheck check = ReachabilityCheck.start(s.bKeys(), Role.RESPONDER, s.b(), s.a1(), RANDOM);
+        all.add(new Object[] {new MoveMessages(s.bKeys(), Role.RESPONDER).acknowledge(update, new Envelope.Icmp(s.b(),
+                update.currentAddress())), s.b(), s.a1()});
+        ReachabilityCheck check = ReachabilityCheck.start(s.bKeys(), Role.RESPONDER, new Envelope.Icmp(s.b(), s.a1()),
+                RANDOM);
         all.add(new Object[] {check.challenge(), s.b(), s.a1()});
-        all.add(new Object[] {ReachabilityCheck.answer(check.challenge(), s.aKeys(), Role.INITIATOR, s.b(), s.a1()),
+        all.add(new Object[] {ReachabilityCheck.answer(check.challenge(), s.aKeys(), Role.INITIATOR,
+                Arrival.icmp(s.b(), s.a1())),
             s.a1(), s.b()});
         return all;
     }
@@ -140,11 +147,11 @@ class AuthenticationTest {
     /** Checks a received message the way a receiver would; throws if it is rejected. */
     private static void receive(Scenario s, SacipMessage m, SacipAddress src, SacipAddress dst) throws Exception {
         if (m instanceof AddressUpdate u) {
-            s.atB().verifyUpdate(u, src, dst);
+            s.atB().verifyUpdate(u, Arrival.icmp(src, dst));
         } else if (m instanceof UpdateAck ack) {
-            new MoveVerifier(s.aKeys(), Role.INITIATOR).verifyAck(ack, s.update(7), src, dst);
+            new MoveVerifier(s.aKeys(), Role.INITIATOR).verifyAck(ack, s.update(7), Arrival.icmp(src, dst));
         } else if (m instanceof PathChallenge c) {
-            ReachabilityCheck.answer(c, s.aKeys(), Role.INITIATOR, src, dst);
+            ReachabilityCheck.answer(c, s.aKeys(), Role.INITIATOR, Arrival.icmp(src, dst));
         } else if (m instanceof PathResponse r) {
             MessageAuthenticator.verify(r, s.aKeys().initiatorToResponder(), src, dst);
         } else {

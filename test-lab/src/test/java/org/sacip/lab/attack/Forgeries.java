@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.codec.WireFormat;
 import org.sacip.protocol.handshake.Role;
@@ -71,9 +72,8 @@ final class Forgeries {
     byte[] updateUnderInventedKey(Inet4Address original, Inet4Address current, Inet4Address peer, long sequence) {
         SessionKeys keys = new SessionKeys(octets(8), octets(32), octets(32), octets(32), SacipAddress.of(original),
                 SacipAddress.of(peer));
-        SacipAddress from = SacipAddress.of(current);
-        SacipAddress to = SacipAddress.of(peer);
-        return SacipEncoder.encode(new MoveMessages(keys, Role.INITIATOR).update(sequence, from, to), from, to);
+        Envelope envelope = new Envelope.Icmp(SacipAddress.of(current), SacipAddress.of(peer));
+        return envelope.encode(new MoveMessages(keys, Role.INITIATOR).update(sequence, envelope));
     }
 
     /** The captured message with one bit of its MAC flipped. */

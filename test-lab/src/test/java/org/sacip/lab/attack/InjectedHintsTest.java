@@ -20,7 +20,7 @@ import org.sacip.lab.agent.ProjectRoot;
 import org.sacip.lab.topology.Family;
 import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
-import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.handshake.HandshakeInitiator;
 import org.sacip.protocol.message.Hello;
@@ -147,7 +147,8 @@ class InjectedHintsTest {
 
             HandshakeInitiator renewal = HandshakeInitiator.renewal(key.keys(), key.role(),
                     new AddressPair(SacipAddress.of(m), SacipAddress.of(b)), new SecureRandom());
-            byte[] rekey = SacipEncoder.encode(renewal.rekey(), SacipAddress.of(m), SacipAddress.of(b));
+            Envelope rekeyEnvelope = new Envelope.Icmp(SacipAddress.of(m), SacipAddress.of(b));
+            byte[] rekey = rekeyEnvelope.encode(renewal.rekey(rekeyEnvelope));
             long sentAt = System.currentTimeMillis();
             rogue.sendIcmp(rekey, m, b);
             InitReply answer = rogue.awaitMessage(InitReply.class,

@@ -16,6 +16,8 @@ import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.claim.ClaimMessages;
 import org.sacip.protocol.claim.ClaimVerifier;
 import org.sacip.protocol.claim.SentClaim;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.crypto.EphemeralKeyPair;
 import org.sacip.protocol.handshake.AddressPair;
@@ -91,7 +93,8 @@ final class RoguePeer implements AutoCloseable {
         Started started = start(local, peer, nonce);
         InitiatorCompletion done;
         try {
-            done = started.initiator().onInitReply(started.reply(), SacipAddress.of(peer), SacipAddress.of(local));
+            done = started.initiator().onInitReply(started.reply(), Arrival.icmp(SacipAddress.of(peer),
+                    SacipAddress.of(local)));
         } catch (SacipProtocolException e) {
             throw new RogueException(RogueException.Reason.BAD_ANSWER, "INIT_REPLY from " + peer + ": "
                     + e.getMessage(), e);
@@ -136,8 +139,8 @@ final class RoguePeer implements AutoCloseable {
 
     /** Sends an ADDRESS_UPDATE "my session of {@code key} is now at {@code newLocal}" from there, once. */
     AddressUpdate sendUpdate(RogueKey key, long sequence, InetAddress newLocal, InetAddress peerCurrent) {
-        AddressUpdate update = key.messages().update(sequence, SacipAddress.of(newLocal),
-                SacipAddress.of(peerCurrent));
+        AddressUpdate update = key.messages().update(sequence, new Envelope.Icmp(SacipAddress.of(newLocal),
+                SacipAddress.of(peerCurrent)));
         send(update, newLocal, peerCurrent);
         return update;
     }
@@ -177,7 +180,7 @@ final class RoguePeer implements AutoCloseable {
     SentClaim claim(RogueKey key, long claimNumber, InetAddress holder, InetAddress peer, List<ClaimEntry> entries,
             InetAddress from, InetAddress to) {
         SentClaim sent = new ClaimMessages(key.keys(), key.role()).claim(claimNumber, SacipAddress.of(holder),
-                SacipAddress.of(peer), entries, SacipAddress.of(from), SacipAddress.of(to));
+                SacipAddress.of(peer), entries, new Envelope.Icmp(SacipAddress.of(from), SacipAddress.of(to)));
         sendIcmp(sent.encode(), from, to);
         return sent;
     }
@@ -222,7 +225,8 @@ final class RoguePeer implements AutoCloseable {
 
     private static boolean verifies(ClaimVerifier verifier, ClaimReply reply, SentClaim sent, CapturedPacket packet) {
         try {
-            verifier.verifyReply(reply, sent, SacipAddress.of(packet.source()), SacipAddress.of(packet.destination()));
+            verifier.verifyReply(reply, sent, Arrival.icmp(SacipAddress.of(packet.source()),
+                    SacipAddress.of(packet.destination())));
             return true;
         } catch (SacipProtocolException e) {
             return false;
@@ -231,7 +235,8 @@ final class RoguePeer implements AutoCloseable {
 
     /** A PATH_CHALLENGE under {@code key} from {@code from} to {@code to}, signed as the agent would sign one. */
     PathChallenge challenge(RogueKey key, InetAddress from, InetAddress to) {
-        return ReachabilityCheck.start(key.keys(), key.role(), SacipAddress.of(from), SacipAddress.of(to), random)
+        return ReachabilityCheck.start(key.keys(), key.role(), new Envelope.Icmp(SacipAddress.of(from),
+                SacipAddress.of(to)), random)
                 .challenge();
     }
 
@@ -289,7 +294,7 @@ final class RoguePeer implements AutoCloseable {
             RogueKey key = keys.get(challenge.keyId());
             try {
                 PathResponse response = ReachabilityCheck.answer(challenge, key.keys(), key.role(),
-                        sacip.get().source(), sacip.get().destination());
+                        Arrival.icmp(sacip.get().source(), sacip.get().destination()));
                 send(response, packet.destination(), packet.source());
                 answering.get(challenge.keyId()).incrementAndGet();
             } catch (SacipProtocolException | RuntimeException e) {

@@ -16,6 +16,8 @@ import org.sacip.agent.session.SessionTuple;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.claim.ClaimProofs;
 import org.sacip.protocol.claim.SentClaim;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.message.Claim;
 import org.sacip.protocol.message.ClaimEntry;
@@ -274,7 +276,8 @@ final class Claims {
             // Signed at each transmission for the addresses the lineage uses now (either side may move meanwhile).
             AssociationKey key = association.keys.current;
             SentClaim sent = key.claimMessages.claim(number, association.localOriginal(),
-                    association.peerOriginal(), entries, association.own.confirmed, association.peer.current);
+                    association.peerOriginal(), entries,
+                    new Envelope.Icmp(association.own.confirmed, association.peer.current));
             claim.sent = sent;
             ctx.send(sent.claim(), sent.source(), sent.destination());
         }, () -> {
@@ -345,7 +348,8 @@ final class Claims {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
                     "CLAIM_REPLY to no claim of ours (number " + Long.toUnsignedString(reply.claimNumber()) + ")");
         }
-        association.keyFor(reply.keyId()).claimVerifier.verifyReply(reply, claim.sent, source, destination);
+        association.keyFor(reply.keyId()).claimVerifier.verifyReply(reply, claim.sent,
+                Arrival.icmp(source, destination));
         association.claims.outstanding.remove(reply.claimNumber());
         claim.cancel();
         association.lastHeard = ctx.now();
@@ -414,7 +418,7 @@ final class Claims {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + claim.keyId());
         }
         AssociationKey key = association.keyFor(claim.keyId());
-        key.claimVerifier.verifyClaim(claim, source, destination);
+        key.claimVerifier.verifyClaim(claim, Arrival.icmp(source, destination));
         if (!source.equals(association.peer.current)) {
             throw new SacipProtocolException(SacipProtocolException.Reason.WRONG_ADDRESS, "CLAIM from " + source
                     + ", the peer is at " + association.peer.current);
@@ -445,7 +449,8 @@ final class Claims {
             }
             verdicts.add(ClaimReplyEntry.answering(entry, verdict));
         }
-        ClaimReply reply = key.claimMessages.reply(claim, claim.holderAddress(), verdicts, source, destination);
+        ClaimReply reply = key.claimMessages.reply(claim, claim.holderAddress(), verdicts,
+                Arrival.icmp(source, destination));
         if (newlyBound.isEmpty()) {
             ctx.send(reply, destination, source);
             return;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.sacip.agent.rate.TokenBucket;
 import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.handshake.HandshakeInitiator;
@@ -243,7 +244,7 @@ final class KeyAgreement {
         AddressPair path = new AddressPair(destination, source);
         Initiation initiation = initiations.get(path);
         if (initiation != null && !initiation.inits.isEmpty()) {
-            InitiatorCompletion completion = initiation.initiator.onInitReply(reply, source, destination);
+            InitiatorCompletion completion = initiation.initiator.onInitReply(reply, Arrival.icmp(source, destination));
             endInitiation(initiation);
             ctx.proven(source);
             Association association = install(completion.keys(), Role.INITIATOR);
@@ -323,7 +324,7 @@ final class KeyAgreement {
         if (!hellos.take(ctx.now())) {
             throw Drop.rateLimited("HELLO beyond " + ctx.limits.helloPerSecond() + " a second");
         }
-        CookieReply reply = responder.onHello(hello, source, destination, ctx.now());
+        CookieReply reply = responder.onHello(hello, Arrival.icmp(source, destination), ctx.now());
         // The same size as the HELLO, and only over a next hop already known.
         ctx.answer(reply, destination, source);
     }
@@ -369,7 +370,7 @@ final class KeyAgreement {
                 || !ctx.associations.hasRoomFor(path, now)) {
             throw Drop.busy("handshake budget or key table full");
         }
-        PendingHandshake pending = responder.onInit(init, source, destination, now);
+        PendingHandshake pending = responder.onInit(init, Arrival.icmp(source, destination), now);
         Responding responding = new Responding(init, pending);
         respondings.put(key, responding);
         respondingsPerPrefix.merge(prefix, 1, Integer::sum);
@@ -400,7 +401,7 @@ final class KeyAgreement {
         if (responding == null) {
             return false;
         }
-        SessionKeys keys = responding.pending.onConfirm(confirm, source, destination);
+        SessionKeys keys = responding.pending.onConfirm(confirm, Arrival.icmp(source, destination));
         forgetResponding(key, responding);
         install(keys, Role.RESPONDER);
         return true;

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.crypto.MessageAuthenticator;
 import org.sacip.protocol.handshake.AddressPair;
@@ -125,8 +127,9 @@ final class KeyRenewal {
         Renewal renewal = new Renewal(association, key, path, initiator);
         association.keys.renewal = renewal;
         renewals.put(initiator.nonce(), renewal);
-        Rekey rekey = initiator.rekey();
-        byte[] octets = SacipEncoder.encode(rekey, path.local(), path.peer());
+        Envelope outgoing = new Envelope.Icmp(path.local(), path.peer());
+        Rekey rekey = initiator.rekey(outgoing);
+        byte[] octets = outgoing.encode(rekey);
         LOG.info("renewing key {} with {} (over {} -> {})", key.id(), association.peerOriginal(), path.local(),
                 path.peer());
         renewal.retransmission = Retransmission.start(ctx, RetransmitPolicy.HANDSHAKE,
@@ -181,7 +184,7 @@ final class KeyRenewal {
         if (renewal == null) {
             return false;
         }
-        InitiatorCompletion completion = renewal.initiator.onInitReply(reply, source, destination);
+        InitiatorCompletion completion = renewal.initiator.onInitReply(reply, Arrival.icmp(source, destination));
         Association association = renewal.association;
         abandonRenewal(renewal);
         if (!isLive(association) || association.keys.current != renewal.renewing) {
@@ -251,7 +254,8 @@ final class KeyRenewal {
             throw Drop.busy("handshake budget spent");
         }
         association.keys.rememberRekeyNonce(rekey.initiatorNonce());
-        PendingHandshake pending = agreement.responder().onRekey(rekey, key.keys, key.role, source, destination);
+        PendingHandshake pending = agreement.responder().onRekey(rekey, key.keys, key.role,
+                Arrival.icmp(source, destination));
         Responding responding = new Responding(rekey.initiatorNonce(), pending, association, key);
         renewalsAnswered.put(rekey.initiatorNonce(), responding);
         association.keys.pendingRenewals++;
@@ -270,7 +274,7 @@ final class KeyRenewal {
         if (responding == null) {
             return false;
         }
-        SessionKeys keys = responding.pending.onConfirm(confirm, source, destination);
+        SessionKeys keys = responding.pending.onConfirm(confirm, Arrival.icmp(source, destination));
         Association association = responding.renewed;
         forgetRenewalAnswered(responding);
         if (!isLive(association) || association.keys.current != responding.renewedKey) {

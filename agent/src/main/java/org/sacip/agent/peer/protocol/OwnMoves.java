@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.PathChallenge;
 import org.sacip.protocol.message.PathResponse;
@@ -183,16 +185,16 @@ final class OwnMoves {
         if (association.own.outgoingRetransmission != null) {
             association.own.outgoingRetransmission.cancel();
         }
-        association.own.outgoingUpdate = association.keys.current.messages.update(sequence, newCurrent,
-                association.peer.current);
+        association.own.outgoingUpdate = association.keys.current.messages.update(sequence,
+                new Envelope.Icmp(newCurrent, association.peer.current));
         association.own.updateSentAt = ctx.now();
         association.lastUsed = ctx.now();
         Retransmission[] self = new Retransmission[1];
         // Signed at each transmission for the peer's current address (it may move meanwhile, 7.1) under the
         // current key (it may be renewed meanwhile).
         self[0] = Retransmission.start(ctx, RetransmitPolicy.ADDRESS_UPDATE, () -> {
-            AddressUpdate signed = association.keys.current.messages.update(sequence, newCurrent,
-                    association.peer.current);
+            AddressUpdate signed = association.keys.current.messages.update(sequence,
+                    new Envelope.Icmp(newCurrent, association.peer.current));
             association.own.outgoingUpdate = signed;
             ctx.send(signed, newCurrent, association.peer.current);
         }, () -> {
@@ -230,7 +232,7 @@ final class OwnMoves {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
                     "UPDATE_ACK with no update of ours waiting");
         }
-        association.keyFor(ack.keyId()).verifier.verifyAck(ack, sent, source, destination);
+        association.keyFor(ack.keyId()).verifier.verifyAck(ack, sent, Arrival.icmp(source, destination));
         association.lastHeard = ctx.now();
         association.roundTrip = Duration.between(association.own.updateSentAt, association.lastHeard);
         association.own.outgoingRetransmission.cancel();
@@ -258,7 +260,8 @@ final class OwnMoves {
             throw Drop.notOurs("PATH_CHALLENGE for " + destination + ", we announced " + association.own.current);
         }
         AssociationKey key = association.keyFor(challenge.keyId());
-        PathResponse response = ReachabilityCheck.answer(challenge, key.keys, key.role, source, destination);
+        PathResponse response = ReachabilityCheck.answer(challenge, key.keys, key.role,
+                Arrival.icmp(source, destination));
         ctx.send(response, destination, source);
     }
 }

@@ -3,6 +3,8 @@ package org.sacip.agent.peer.protocol;
 import java.time.Duration;
 import java.util.Optional;
 import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.PathResponse;
@@ -40,7 +42,7 @@ final class PeerMoves {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + update.keyId());
         }
         AssociationKey key = association.keyFor(update.keyId());
-        key.verifier.verifyUpdate(update, source, destination);
+        key.verifier.verifyUpdate(update, Arrival.icmp(source, destination));
         association.lastHeard = ctx.now();
         association.lastUsed = ctx.now();
         if (key != association.keys.current && association.keys.current.lastAccepted.isPresent()) {
@@ -96,8 +98,8 @@ final class PeerMoves {
             peer.checkDeadline.cancel();
         }
         SacipAddress local = association.own.confirmed;
-        ReachabilityCheck check = ReachabilityCheck.start(key.keys, key.role, local, update.currentAddress(),
-                ctx.random);
+        ReachabilityCheck check = ReachabilityCheck.start(key.keys, key.role,
+                new Envelope.Icmp(local, update.currentAddress()), ctx.random);
         peer.check = check;
         peer.checkSource = local;
         peer.checkState = Association.PeerMoves.CheckState.RUNNING;
@@ -140,7 +142,7 @@ final class PeerMoves {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
                     "PATH_RESPONSE with no reachability check running");
         }
-        peer.check.verify(response, source, destination);
+        peer.check.verify(response, Arrival.icmp(source, destination));
         ctx.proven(source);
         association.lastHeard = ctx.now();
         association.roundTrip = Duration.between(peer.checkStarted, association.lastHeard);
@@ -182,7 +184,8 @@ final class PeerMoves {
     }
 
     private void sendAck(Association association, AssociationKey key, AddressUpdate update) {
-        UpdateAck ack = key.messages.acknowledge(update, association.own.confirmed);
+        UpdateAck ack = key.messages.acknowledge(update,
+                new Envelope.Icmp(association.own.confirmed, update.currentAddress()));
         ctx.send(ack, association.own.confirmed, update.currentAddress());
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.protocol.claim.SentClaim;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.message.ClaimEntry;
 import org.sacip.protocol.message.ClaimReply;
 import org.sacip.protocol.message.ClaimVerdict;
@@ -82,7 +83,7 @@ class AddressReuseTest extends TwoEngines {
                         5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0})),
                 ClaimEntry.withoutRecord(org.sacip.protocol.message.ClaimProtocol.TCP, aSession.local().port(),
                         aSession.remote().port()));
-        SentClaim claim = cLineage.keys.current.claimMessages.claim(99, A0, B0, entries, A0, B0);
+        SentClaim claim = cLineage.keys.current.claimMessages.claim(99, A0, B0, entries, new Envelope.Icmp(A0, B0));
         link.inject(A0, B0, claim.encode());
         loop.runReady();
         ClaimReply reply = (ClaimReply) link.sent(MessageKind.CLAIM_REPLY).get(0).decode();
