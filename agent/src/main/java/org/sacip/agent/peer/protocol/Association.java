@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.InitConfirm;
@@ -106,10 +107,10 @@ final class Association {
         /** The last new handshake a REFUSAL UNKNOWN_KEY made us start; at most one a minute. */
         Instant refusalHandshake = Instant.MIN;
         // The handshake that made the current key, when we initiated it: to answer a repeated INIT_REPLY with the
-        // same INIT_CONFIRM (6.2), or a REFUSAL UNKNOWN_KEY soon after (section 9). Sent over confirmPath.
+        // same INIT_CONFIRM (6.2), or a REFUSAL UNKNOWN_KEY soon after (section 9). Sent in confirmEnvelope.
         InitReply answeredReply;
         InitConfirm confirm;
-        AddressPair confirmPath;
+        Envelope confirmEnvelope;
 
         Keys(AssociationKey current) {
             this.current = current;

@@ -337,7 +337,7 @@ final class Claims {
         return ClaimEntry.udp(holderPort, peerPort, ClaimProofs.udpProof(proof.get().ours(), proof.get().theirs()));
     }
 
-    void onClaimReply(ClaimReply reply, SacipAddress source, SacipAddress destination)
+    void onClaimReply(ClaimReply reply, Arrival arrival)
             throws SacipProtocolException {
         Association association = ctx.associations.byKeyId(reply.keyId());
         if (association == null) {
@@ -349,7 +349,7 @@ final class Claims {
                     "CLAIM_REPLY to no claim of ours (number " + Long.toUnsignedString(reply.claimNumber()) + ")");
         }
         association.keyFor(reply.keyId()).claimVerifier.verifyReply(reply, claim.sent,
-                Arrival.icmp(source, destination));
+                arrival);
         association.claims.outstanding.remove(reply.claimNumber());
         claim.cancel();
         association.lastHeard = ctx.now();
@@ -412,13 +412,14 @@ final class Claims {
 
     // ---- the peer's claims ----
 
-    void onClaim(Claim claim, SacipAddress source, SacipAddress destination) throws SacipProtocolException {
+    void onClaim(Claim claim, Arrival arrival) throws SacipProtocolException {
+        SacipAddress source = arrival.source();
         Association association = ctx.associations.byKeyId(claim.keyId());
         if (association == null) {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + claim.keyId());
         }
         AssociationKey key = association.keyFor(claim.keyId());
-        key.claimVerifier.verifyClaim(claim, Arrival.icmp(source, destination));
+        key.claimVerifier.verifyClaim(claim, arrival);
         if (!source.equals(association.peer.current)) {
             throw new SacipProtocolException(SacipProtocolException.Reason.WRONG_ADDRESS, "CLAIM from " + source
                     + ", the peer is at " + association.peer.current);
@@ -450,9 +451,9 @@ final class Claims {
             verdicts.add(ClaimReplyEntry.answering(entry, verdict));
         }
         ClaimReply reply = key.claimMessages.reply(claim, claim.holderAddress(), verdicts,
-                Arrival.icmp(source, destination));
+                arrival);
         if (newlyBound.isEmpty()) {
-            ctx.send(reply, destination, source);
+            ctx.send(reply, arrival.answer());
             return;
         }
         listener.boundCountChanged(association);
@@ -463,7 +464,7 @@ final class Claims {
         ctx.changes.bindings(changes, association.lineage, committed -> {
             association.claims.committing.remove(number);
             if (committed) {
-                ctx.send(reply, destination, source);
+                ctx.send(reply, arrival.answer());
                 ctx.persistence.soon();
             } else {
                 // The data path could not carry them: unbound again, no reply (the claim will come again).

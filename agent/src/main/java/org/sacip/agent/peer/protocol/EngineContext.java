@@ -8,7 +8,8 @@ import java.util.function.Predicate;
 import org.sacip.agent.session.Opener;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
-import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.codec.Envelope;
+import org.sacip.protocol.codec.UdpEnvelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
@@ -68,19 +69,29 @@ final class EngineContext {
         proven.put(address, Boolean.TRUE);
     }
 
-    /** Sends a request or an authenticated message; it may resolve the next hop. */
+    /** Sends a request or an authenticated message over ICMP; it may resolve the next hop. */
     void send(SacipMessage message, SacipAddress from, SacipAddress to) {
-        post(outbound(message, from, to, false));
+        send(message, new Envelope.Icmp(from, to));
+    }
+
+    /** Sends a request or an authenticated message in {@code envelope} (ICMP or UDP); it may resolve the next hop. */
+    void send(SacipMessage message, Envelope envelope) {
+        post(outbound(envelope.encode(message), message, envelope, false));
     }
 
     /** Sends an answer to an unauthenticated message: never resolves a next hop (never triggers ARP/ND). */
-    void answer(SacipMessage message, SacipAddress from, SacipAddress to) {
-        post(outbound(message, from, to, true));
+    void answer(SacipMessage message, Envelope envelope) {
+        post(outbound(envelope.encode(message), message, envelope, true));
     }
 
-    /** Sends octets encoded before (a retransmission resends the same octets). */
+    /** Sends octets encoded before for {@code envelope} (a retransmission resends the same octets). */
+    void sendEncoded(byte[] octets, SacipMessage message, Envelope envelope) {
+        post(outbound(octets, message, envelope, false));
+    }
+
+    /** As {@link #sendEncoded(byte[], SacipMessage, Envelope)} for an ICMP message. */
     void sendEncoded(byte[] icmp, SacipMessage message, SacipAddress from, SacipAddress to) {
-        post(new Outbound(from, to, icmp, message.kind(), false, !isProven(from, to), evidence(from, to)));
+        sendEncoded(icmp, message, new Envelope.Icmp(from, to));
     }
 
     private void post(Outbound message) {
@@ -88,9 +99,16 @@ final class EngineContext {
         outbox.send(message);
     }
 
-    Outbound outbound(SacipMessage message, SacipAddress from, SacipAddress to, boolean answer) {
-        return new Outbound(from, to, SacipEncoder.encode(message, from, to), message.kind(), answer,
-                !isProven(from, to), evidence(from, to));
+    /**
+     * The outbound message for {@code envelope}: from its source to its destination, over UDP to the stated
+     * destination's port (a peer behind a NAT: its public endpoint, which the envelope names).
+     */
+    private Outbound outbound(byte[] octets, SacipMessage message, Envelope envelope, boolean answer) {
+        SacipAddress from = envelope.source();
+        SacipAddress to = envelope.destination();
+        int udpPort = envelope instanceof UdpEnvelope udp ? udp.statedDestination().port() : 0;
+        return new Outbound(from, to, octets, message.kind(), answer, !isProven(from, to), evidence(from, to),
+                udpPort);
     }
 
     /**

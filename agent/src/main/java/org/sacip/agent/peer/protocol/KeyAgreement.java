@@ -12,7 +12,6 @@ import java.util.Optional;
 import org.sacip.agent.rate.TokenBucket;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.Arrival;
-import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.handshake.HandshakeInitiator;
 import org.sacip.protocol.handshake.HandshakeResponder;
@@ -217,8 +216,9 @@ final class KeyAgreement {
         }
     }
 
-    void onCookie(CookieReply reply, SacipAddress source,
-            SacipAddress destination) throws SacipProtocolException {
+    void onCookie(CookieReply reply, Arrival arrival) throws SacipProtocolException {
+        SacipAddress source = arrival.source();
+        SacipAddress destination = arrival.localAddress();
         Initiation initiation = initiations.get(new AddressPair(destination, source));
         if (initiation == null) {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
@@ -236,32 +236,34 @@ final class KeyAgreement {
         }
         initiation.cookies.add(reply.cookie());
         initiation.inits.add(init);
-        ctx.send(init, destination, source);
+        ctx.send(init, arrival.answer());
     }
 
-    void onInitReply(InitReply reply, SacipAddress source,
-            SacipAddress destination) throws SacipProtocolException {
+    void onInitReply(InitReply reply, Arrival arrival) throws SacipProtocolException {
+        SacipAddress source = arrival.source();
+        SacipAddress destination = arrival.localAddress();
         AddressPair path = new AddressPair(destination, source);
         Initiation initiation = initiations.get(path);
         if (initiation != null && !initiation.inits.isEmpty()) {
-            InitiatorCompletion completion = initiation.initiator.onInitReply(reply, Arrival.icmp(source, destination));
+            InitiatorCompletion completion = initiation.initiator.onInitReply(reply, arrival);
             endInitiation(initiation);
             ctx.proven(source);
             Association association = install(completion.keys(), Role.INITIATOR);
             if (association != null) {
                 association.keys.answeredReply = reply;
                 association.keys.confirm = completion.confirm();
-                association.keys.confirmPath = path;
+                association.keys.confirmEnvelope = arrival.answer();
                 confirmedByNonce.put(reply.initiatorNonce(), association);
             }
-            ctx.send(completion.confirm(), path.local(), path.peer());
+            ctx.send(completion.confirm(), arrival.answer());
             return;
         }
         Association confirmed = confirmedByNonce.get(reply.initiatorNonce());
-        if (confirmed != null && reply.equals(confirmed.keys.answeredReply) && path.equals(confirmed.keys.confirmPath)
+        if (confirmed != null && reply.equals(confirmed.keys.answeredReply)
+                && arrival.answer().equals(confirmed.keys.confirmEnvelope)
                 && KeyLifetime.recentlyEstablished(confirmed.keys.current.established, ctx.now())) {
             // The responder did not get our confirmation: repeat it (6.2).
-            ctx.send(confirmed.keys.confirm, path.local(), path.peer());
+            ctx.send(confirmed.keys.confirm, confirmed.keys.confirmEnvelope);
             return;
         }
         throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
@@ -290,9 +292,8 @@ final class KeyAgreement {
     void peerLostKey(Association association) {
         AssociationKey key = association.keys.current;
         if (association.keys.confirm != null && KeyLifetime.recentlyEstablished(key.established, ctx.now())) {
-            AddressPair path = association.keys.confirmPath;
             LOG.info("{} does not know key {} yet: confirmation repeated", association.peerOriginal(), key.id());
-            ctx.send(association.keys.confirm, path.local(), path.peer());
+            ctx.send(association.keys.confirm, association.keys.confirmEnvelope);
             return;
         }
         Instant now = ctx.now();
@@ -318,22 +319,23 @@ final class KeyAgreement {
 
     // ---- as responder ----
 
-    void onHello(Hello hello, SacipAddress source,
-            SacipAddress destination) throws Drop {
+    void onHello(Hello hello, Arrival arrival) throws Drop {
+        SacipAddress source = arrival.source();
         // Stateless: one MAC. A global budget, never charged to the (spoofable) source.
         if (!hellos.take(ctx.now())) {
             throw Drop.rateLimited("HELLO beyond " + ctx.limits.helloPerSecond() + " a second");
         }
-        CookieReply reply = responder.onHello(hello, Arrival.icmp(source, destination), ctx.now());
+        CookieReply reply = responder.onHello(hello, arrival, ctx.now());
         // The same size as the HELLO, and only over a next hop already known.
-        ctx.answer(reply, destination, source);
+        ctx.answer(reply, arrival.answer());
     }
 
-    void onInit(Init init, SacipAddress source,
-            SacipAddress destination) throws SacipProtocolException, Drop {
+    void onInit(Init init, Arrival arrival) throws SacipProtocolException, Drop {
+        SacipAddress source = arrival.source();
+        SacipAddress destination = arrival.localAddress();
         AddressPair path = new AddressPair(destination, source);
         Instant now = ctx.now();
-        if (!cookies.verify(init.cookie(), now, source, destination, init.initiatorNonce())) {
+        if (!cookies.verify(init.cookie(), now, arrival, init.initiatorNonce())) {
             throw new SacipProtocolException(SacipProtocolException.Reason.BAD_COOKIE,
                     "cookie not minted for " + source + " recently");
         }
@@ -370,13 +372,13 @@ final class KeyAgreement {
                 || !ctx.associations.hasRoomFor(path, now)) {
             throw Drop.busy("handshake budget or key table full");
         }
-        PendingHandshake pending = responder.onInit(init, Arrival.icmp(source, destination), now);
+        PendingHandshake pending = responder.onInit(init, arrival, now);
         Responding responding = new Responding(init, pending);
         respondings.put(key, responding);
         respondingsPerPrefix.merge(prefix, 1, Integer::sum);
-        byte[] reply = SacipEncoder.encode(pending.reply(), destination, source);
+        byte[] reply = pending.replyEnvelope().encode(pending.reply());
         responding.retransmission = Retransmission.start(ctx, RetransmitPolicy.INIT_REPLY,
-                () -> ctx.sendEncoded(reply, pending.reply(), destination, source), () -> { });
+                () -> ctx.sendEncoded(reply, pending.reply(), pending.replyEnvelope()), () -> { });
         responding.expiry = ctx.loop.schedule(PENDING_HANDSHAKE_LIFETIME, () -> {
             if (forgetResponding(key, responding)) {
                 LOG.debug("pending handshake from {} expired without confirmation", source);
@@ -394,14 +396,15 @@ final class KeyAgreement {
     }
 
     /** @return false when no first handshake of ours waits for this confirmation (it may be a renewal's) */
-    boolean onInitConfirm(InitConfirm confirm, SacipAddress source,
-            SacipAddress destination) throws SacipProtocolException {
+    boolean onInitConfirm(InitConfirm confirm, Arrival arrival) throws SacipProtocolException {
+        SacipAddress source = arrival.source();
+        SacipAddress destination = arrival.localAddress();
         Responding.Key key = new Responding.Key(new AddressPair(destination, source), confirm.initiatorNonce());
         Responding responding = respondings.get(key);
         if (responding == null) {
             return false;
         }
-        SessionKeys keys = responding.pending.onConfirm(confirm, Arrival.icmp(source, destination));
+        SessionKeys keys = responding.pending.onConfirm(confirm, arrival);
         forgetResponding(key, responding);
         install(keys, Role.RESPONDER);
         return true;

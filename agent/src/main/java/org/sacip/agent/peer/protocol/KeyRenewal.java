@@ -8,7 +8,6 @@ import java.util.Map;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.codec.Envelope;
-import org.sacip.protocol.codec.SacipEncoder;
 import org.sacip.protocol.crypto.MessageAuthenticator;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.handshake.HandshakeInitiator;
@@ -178,13 +177,15 @@ final class KeyRenewal {
     }
 
     /** @return false when the INIT_REPLY answers no renewal of ours */
-    boolean onInitReply(InitReply reply, SacipAddress source, SacipAddress destination)
+    boolean onInitReply(InitReply reply, Arrival arrival)
             throws SacipProtocolException {
+        SacipAddress source = arrival.source();
+        SacipAddress destination = arrival.localAddress();
         Renewal renewal = renewals.get(reply.initiatorNonce());
         if (renewal == null) {
             return false;
         }
-        InitiatorCompletion completion = renewal.initiator.onInitReply(reply, Arrival.icmp(source, destination));
+        InitiatorCompletion completion = renewal.initiator.onInitReply(reply, arrival);
         Association association = renewal.association;
         abandonRenewal(renewal);
         if (!isLive(association) || association.keys.current != renewal.renewing) {
@@ -192,16 +193,16 @@ final class KeyRenewal {
                     "INIT_REPLY for the renewal of a key no longer in use");
         }
         rekeyed(association, completion.keys(), Role.INITIATOR);
-        AddressPair path = new AddressPair(destination, source);
         association.keys.answeredReply = reply;
         association.keys.confirm = completion.confirm();
-        association.keys.confirmPath = path;
-        ctx.send(completion.confirm(), path.local(), path.peer());
+        association.keys.confirmEnvelope = arrival.answer();
+        ctx.send(completion.confirm(), arrival.answer());
         return true;
     }
 
     /** The peer's renewal request (6.6): its MAC under the current key replaces the cookie. */
-    void onRekey(Rekey rekey, SacipAddress source, SacipAddress destination) throws SacipProtocolException, Drop {
+    void onRekey(Rekey rekey, Arrival arrival) throws SacipProtocolException, Drop {
+        SacipAddress source = arrival.source();
         Association association = ctx.associations.byKeyId(rekey.keyId());
         if (association == null) {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + rekey.keyId());
@@ -212,7 +213,7 @@ final class KeyRenewal {
                     "REKEY of key " + rekey.keyId() + ", which was renewed already");
         }
         // The MAC first: nothing below happens for a message the key did not sign.
-        MessageAuthenticator.verify(rekey, key.keys.receivingKey(key.role), source, destination);
+        MessageAuthenticator.verify(rekey, key.keys.receivingKey(key.role), arrival.envelope());
         if (!association.isPeerAddress(source)) {
             throw new SacipProtocolException(SacipProtocolException.Reason.WRONG_ADDRESS, "REKEY from " + source
                     + ", the peer is at " + association.peer.current);
@@ -255,26 +256,26 @@ final class KeyRenewal {
         }
         association.keys.rememberRekeyNonce(rekey.initiatorNonce());
         PendingHandshake pending = agreement.responder().onRekey(rekey, key.keys, key.role,
-                Arrival.icmp(source, destination));
+                arrival);
         Responding responding = new Responding(rekey.initiatorNonce(), pending, association, key);
         renewalsAnswered.put(rekey.initiatorNonce(), responding);
         association.keys.pendingRenewals++;
-        byte[] reply = SacipEncoder.encode(pending.reply(), destination, source);
+        byte[] reply = pending.replyEnvelope().encode(pending.reply());
         responding.retransmission = Retransmission.start(ctx, RetransmitPolicy.INIT_REPLY,
-                () -> ctx.sendEncoded(reply, pending.reply(), destination, source), () -> { });
+                () -> ctx.sendEncoded(reply, pending.reply(), pending.replyEnvelope()), () -> { });
         // A replayed REKEY ends here: its sender cannot confirm, and nothing stays beyond this.
         responding.expiry = ctx.loop.schedule(KeyAgreement.PENDING_HANDSHAKE_LIFETIME,
                 () -> forgetRenewalAnswered(responding));
     }
 
     /** @return false when the INIT_CONFIRM confirms no renewal we answered */
-    boolean onInitConfirm(InitConfirm confirm, SacipAddress source, SacipAddress destination)
+    boolean onInitConfirm(InitConfirm confirm, Arrival arrival)
             throws SacipProtocolException {
         Responding responding = renewalsAnswered.get(confirm.initiatorNonce());
         if (responding == null) {
             return false;
         }
-        SessionKeys keys = responding.pending.onConfirm(confirm, Arrival.icmp(source, destination));
+        SessionKeys keys = responding.pending.onConfirm(confirm, arrival);
         Association association = responding.renewed;
         forgetRenewalAnswered(responding);
         if (!isLive(association) || association.keys.current != responding.renewedKey) {
@@ -316,7 +317,7 @@ final class KeyRenewal {
         association.keys.current = new AssociationKey(keys, role, ctx.now(), java.util.Optional.empty());
         association.keys.answeredReply = null;
         association.keys.confirm = null;
-        association.keys.confirmPath = null;
+        association.keys.confirmEnvelope = null;
         association.keys.seenRekeyNonces.clear();
         association.lastUsed = ctx.now();
         ctx.associations.indexKey(association, keys.keyId());

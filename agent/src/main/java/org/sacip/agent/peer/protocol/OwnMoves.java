@@ -222,7 +222,7 @@ final class OwnMoves {
         }
     }
 
-    void onUpdateAck(UpdateAck ack, SacipAddress source, SacipAddress destination) throws SacipProtocolException {
+    void onUpdateAck(UpdateAck ack, Arrival arrival) throws SacipProtocolException {
         Association association = ctx.associations.byKeyId(ack.keyId());
         if (association == null) {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + ack.keyId());
@@ -232,7 +232,7 @@ final class OwnMoves {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
                     "UPDATE_ACK with no update of ours waiting");
         }
-        association.keyFor(ack.keyId()).verifier.verifyAck(ack, sent, Arrival.icmp(source, destination));
+        association.keyFor(ack.keyId()).verifier.verifyAck(ack, sent, arrival);
         association.lastHeard = ctx.now();
         association.roundTrip = Duration.between(association.own.updateSentAt, association.lastHeard);
         association.own.outgoingRetransmission.cancel();
@@ -249,8 +249,9 @@ final class OwnMoves {
     }
 
     /** Costs one MAC and keeps no state (7.3); only for the address we announced (a challenge to any other is not). */
-    void onPathChallenge(PathChallenge challenge, SacipAddress source, SacipAddress destination)
+    void onPathChallenge(PathChallenge challenge, Arrival arrival)
             throws SacipProtocolException, Drop {
+        SacipAddress destination = arrival.localAddress();
         Association association = ctx.associations.byKeyId(challenge.keyId());
         if (association == null) {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id "
@@ -261,7 +262,7 @@ final class OwnMoves {
         }
         AssociationKey key = association.keyFor(challenge.keyId());
         PathResponse response = ReachabilityCheck.answer(challenge, key.keys, key.role,
-                Arrival.icmp(source, destination));
-        ctx.send(response, destination, source);
+                arrival);
+        ctx.send(response, arrival.answer());
     }
 }

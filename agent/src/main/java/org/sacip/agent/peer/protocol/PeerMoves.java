@@ -35,14 +35,14 @@ final class PeerMoves {
         this.own = own;
     }
 
-    void onAddressUpdate(AddressUpdate update, SacipAddress source, SacipAddress destination)
+    void onAddressUpdate(AddressUpdate update, Arrival arrival)
             throws SacipProtocolException {
         Association association = ctx.associations.byKeyId(update.keyId());
         if (association == null) {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + update.keyId());
         }
         AssociationKey key = association.keyFor(update.keyId());
-        key.verifier.verifyUpdate(update, Arrival.icmp(source, destination));
+        key.verifier.verifyUpdate(update, arrival);
         association.lastHeard = ctx.now();
         association.lastUsed = ctx.now();
         if (key != association.keys.current && association.keys.current.lastAccepted.isPresent()) {
@@ -131,8 +131,9 @@ final class PeerMoves {
         }
     }
 
-    void onPathResponse(PathResponse response, SacipAddress source, SacipAddress destination)
+    void onPathResponse(PathResponse response, Arrival arrival)
             throws SacipProtocolException {
+        SacipAddress source = arrival.source();
         Association association = ctx.associations.byKeyId(response.keyId());
         if (association == null) {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + response.keyId());
@@ -142,7 +143,7 @@ final class PeerMoves {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
                     "PATH_RESPONSE with no reachability check running");
         }
-        peer.check.verify(response, Arrival.icmp(source, destination));
+        peer.check.verify(response, arrival);
         ctx.proven(source);
         association.lastHeard = ctx.now();
         association.roundTrip = Duration.between(peer.checkStarted, association.lastHeard);

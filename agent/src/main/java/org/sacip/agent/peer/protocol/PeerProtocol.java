@@ -18,8 +18,12 @@ import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.agent.state.CostPacing;
 import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
+import org.sacip.protocol.codec.UdpDatagram;
+import org.sacip.protocol.codec.UdpDecoder;
+import org.sacip.protocol.codec.UdpFraming;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.Claim;
 import org.sacip.protocol.message.ClaimReply;
@@ -36,6 +40,7 @@ import org.sacip.protocol.message.Refusal;
 import org.sacip.protocol.message.Rekey;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
+import org.sacip.protocol.message.UdpEndpoint;
 import org.sacip.protocol.message.UpdateAck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +59,12 @@ public final class PeerProtocol {
     private static final Duration VIEW_DELAY = Duration.ofMillis(100);
     private final CostPacing viewPacing = new CostPacing(VIEW_DELAY);
 
-    private record Inbound(SacipAddress source, SacipAddress destination, byte[] icmp) {
+    /**
+     * A received message before decoding: an ICMP message with its outer addresses, or a UDP payload with the
+     * endpoint it was observed from and the local endpoint it arrived at ({@code udp} true).
+     */
+    private record Inbound(SacipAddress source, int sourcePort, SacipAddress destination, int destinationPort,
+            byte[] octets, boolean udp) {
     }
 
     private final EngineContext ctx;
@@ -175,8 +185,21 @@ public final class PeerProtocol {
 
     /** A captured ICMP message with its outer addresses; handled later on the engine thread. Never blocks. */
     public void receive(SacipAddress source, SacipAddress destination, byte[] icmp) {
-        Inbound inbound = new Inbound(source, destination, icmp.clone());
-        BlockingQueue<Inbound> queue = isHandshake(icmp) ? handshakes : authenticated;
+        enqueue(new Inbound(source, 0, destination, 0, icmp.clone(), false), 9);
+    }
+
+    /**
+     * A SACIP-over-UDP payload (PROTOCOL.md section 13) that arrived from {@code source}:{@code sourcePort} (as
+     * observed, after any NAT) at {@code local}:{@code localPort}; handled later on the engine thread. Never blocks.
+     */
+    public void receiveUdp(SacipAddress source, int sourcePort, SacipAddress local, int localPort, byte[] payload) {
+        enqueue(new Inbound(source, sourcePort, local, localPort, payload.clone(), true),
+                UdpFraming.SACIP_PART_OFFSET + 5);
+    }
+
+    /** {@code kindAt}: where the message kind is, which sorts it into one of the two queues. */
+    private void enqueue(Inbound inbound, int kindAt) {
+        BlockingQueue<Inbound> queue = isHandshake(inbound.octets(), kindAt) ? handshakes : authenticated;
         if (!queue.offer(inbound)) {
             ctx.drops.countOnly(DropReason.OVERLOAD);
             return;
@@ -187,11 +210,11 @@ public final class PeerProtocol {
     }
 
     /** HELLO, COOKIE, INIT and REFUSAL (unauthenticated): served after the authenticated kinds under load. */
-    private static boolean isHandshake(byte[] icmp) {
-        if (icmp.length < 10) {
+    private static boolean isHandshake(byte[] octets, int kindAt) {
+        if (octets.length <= kindAt) {
             return true;
         }
-        int kind = icmp[9] & 0xFF;
+        int kind = octets[kindAt] & 0xFF;
         return kind == MessageKind.HELLO.code() || kind == MessageKind.COOKIE.code()
                 || kind == MessageKind.INIT.code() || kind == MessageKind.REFUSAL.code();
     }
@@ -217,66 +240,77 @@ public final class PeerProtocol {
         if (ctx.closed) {
             return;
         }
-        SacipAddress source = inbound.source();
-        SacipAddress destination = inbound.destination();
         SacipMessage message;
+        Arrival arrival;
         try {
-            message = SacipDecoder.decode(inbound.icmp(), source, destination);
-        } catch (SacipCodecException e) {
-            // Never a reply to a malformed message (section 10).
-            ctx.drops.drop(DropReason.of(e), "from " + source + ": " + e.getMessage(), ctx.now());
+            if (inbound.udp()) {
+                UdpDatagram datagram = UdpDecoder.decode(inbound.octets(), inbound.source(), inbound.destination());
+                message = datagram.message();
+                arrival = new Arrival.Udp(datagram.envelope(),
+                        new UdpEndpoint(inbound.source(), inbound.sourcePort()),
+                        new UdpEndpoint(inbound.destination(), inbound.destinationPort()));
+            } else {
+                message = SacipDecoder.decode(inbound.octets(), inbound.source(), inbound.destination());
+                arrival = Arrival.icmp(inbound.source(), inbound.destination());
+            }
+        } catch (SacipCodecException | IllegalArgumentException e) {
+            // Never a reply to a malformed message (section 10). IllegalArgumentException: a UDP port 0 or an
+            // address that cannot be an endpoint, which the socket never reports.
+            ctx.drops.drop(e instanceof SacipCodecException c ? DropReason.of(c) : DropReason.MALFORMED,
+                    "from " + inbound.source() + ": " + e.getMessage(), ctx.now());
             return;
         }
-        LOG.debug("received {} from {} to {}", message.kind(), source, destination);
+        SacipAddress source = arrival.source();
+        LOG.debug("received {} from {} to {}{}", message.kind(), source, arrival.localAddress(),
+                inbound.udp() ? " over UDP" : "");
         ctx.messages.countReceived(message.kind());
         markViewDirty();
         try {
-            dispatch(message, source, destination);
+            dispatch(message, arrival);
         } catch (SacipProtocolException e) {
             ctx.drops.drop(DropReason.of(e), message.kind() + " from " + source + ": " + e.getMessage(), ctx.now());
-            refusals.refuse(message, e.reason(), source, destination, inbound.icmp().length);
+            refusals.refuse(message, e.reason(), arrival, inbound.octets().length);
         } catch (Drop e) {
             ctx.drops.drop(e.reason, message.kind() + " from " + source + ": " + e.getMessage(), ctx.now());
             if (e.answerBusy) {
-                refusals.busy(message, source, destination, inbound.icmp().length);
+                refusals.busy(message, arrival, inbound.octets().length);
             } else if (e.reason == DropReason.NOT_MANAGED) {
-                refusals.notAllowed(message, source, destination, inbound.icmp().length);
+                refusals.notAllowed(message, arrival, inbound.octets().length);
             }
         }
     }
 
-    private void dispatch(SacipMessage message, SacipAddress source, SacipAddress destination)
-            throws SacipProtocolException, Drop {
+    private void dispatch(SacipMessage message, Arrival arrival) throws SacipProtocolException, Drop {
         switch (message.kind()) {
-            case HELLO -> agreement.onHello((Hello) message, source, destination);
-            case COOKIE -> agreement.onCookie((CookieReply) message, source, destination);
+            case HELLO -> agreement.onHello((Hello) message, arrival);
+            case COOKIE -> agreement.onCookie((CookieReply) message, arrival);
             case INIT -> {
-                if (!ctx.managedPeer.test(source)) {
-                    throw Drop.notManaged(source + " is outside the peers this agent manages");
+                if (!ctx.managedPeer.test(arrival.source())) {
+                    throw Drop.notManaged(arrival.source() + " is outside the peers this agent manages");
                 }
-                agreement.onInit((Init) message, source, destination);
+                agreement.onInit((Init) message, arrival);
             }
             case INIT_REPLY -> {
-                if (!renewal.onInitReply((InitReply) message, source, destination)) {
-                    agreement.onInitReply((InitReply) message, source, destination);
+                if (!renewal.onInitReply((InitReply) message, arrival)) {
+                    agreement.onInitReply((InitReply) message, arrival);
                 }
             }
             case INIT_CONFIRM -> {
                 InitConfirm confirm = (InitConfirm) message;
-                if (!renewal.onInitConfirm(confirm, source, destination)
-                        && !agreement.onInitConfirm(confirm, source, destination)) {
+                if (!renewal.onInitConfirm(confirm, arrival)
+                        && !agreement.onInitConfirm(confirm, arrival)) {
                     throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
                             "INIT_CONFIRM without a pending handshake");
                 }
             }
-            case REKEY -> renewal.onRekey((Rekey) message, source, destination);
-            case ADDRESS_UPDATE -> peerMoves.onAddressUpdate((AddressUpdate) message, source, destination);
-            case UPDATE_ACK -> ownMoves.onUpdateAck((UpdateAck) message, source, destination);
-            case PATH_CHALLENGE -> ownMoves.onPathChallenge((PathChallenge) message, source, destination);
-            case PATH_RESPONSE -> peerMoves.onPathResponse((PathResponse) message, source, destination);
-            case REFUSAL -> refusals.onRefusal((Refusal) message, source, destination);
-            case CLAIM -> claims.onClaim((Claim) message, source, destination);
-            case CLAIM_REPLY -> claims.onClaimReply((ClaimReply) message, source, destination);
+            case REKEY -> renewal.onRekey((Rekey) message, arrival);
+            case ADDRESS_UPDATE -> peerMoves.onAddressUpdate((AddressUpdate) message, arrival);
+            case UPDATE_ACK -> ownMoves.onUpdateAck((UpdateAck) message, arrival);
+            case PATH_CHALLENGE -> ownMoves.onPathChallenge((PathChallenge) message, arrival);
+            case PATH_RESPONSE -> peerMoves.onPathResponse((PathResponse) message, arrival);
+            case REFUSAL -> refusals.onRefusal((Refusal) message, arrival);
+            case CLAIM -> claims.onClaim((Claim) message, arrival);
+            case CLAIM_REPLY -> claims.onClaimReply((ClaimReply) message, arrival);
             default -> throw new IllegalStateException("message kind " + message.kind() + " has no handler");
         }
     }

@@ -2,6 +2,7 @@ package org.sacip.agent.peer.protocol;
 
 import java.util.Optional;
 import org.sacip.protocol.SacipProtocolException;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.message.Refusal;
 import org.sacip.protocol.message.SacipAddress;
@@ -28,37 +29,38 @@ final class Refusals {
     }
 
     /** Answers a message the protocol rejected, where section 9 allows it. */
-    void refuse(SacipMessage message, SacipProtocolException.Reason reason, SacipAddress source,
-            SacipAddress destination, int octets) {
-        send(RefusalRules.refusalFor(message, reason, octets, id -> ctx.associations.byKeyId(id) != null), source,
-                destination);
+    void refuse(SacipMessage message, SacipProtocolException.Reason reason, Arrival arrival, int octets) {
+        send(RefusalRules.refusalFor(message, reason, octets, id -> ctx.associations.byKeyId(id) != null), arrival);
     }
 
     /** Answers a handshake over budget with BUSY. */
-    void busy(SacipMessage message, SacipAddress source, SacipAddress destination, int octets) {
-        send(RefusalRules.busy(message, octets), source, destination);
+    void busy(SacipMessage message, Arrival arrival, int octets) {
+        send(RefusalRules.busy(message, octets), arrival);
     }
 
     /** Answers a handshake from a peer this agent does not manage with NOT_ALLOWED. */
-    void notAllowed(SacipMessage message, SacipAddress source, SacipAddress destination, int octets) {
-        send(RefusalRules.notAllowed(message, octets), source, destination);
+    void notAllowed(SacipMessage message, Arrival arrival, int octets) {
+        send(RefusalRules.notAllowed(message, octets), arrival);
     }
 
-    private void send(Optional<Refusal> refusal, SacipAddress source, SacipAddress destination) {
-        if (refusal.isPresent() && ctx.refusalsSent.allow(source, ctx.now())) {
-            ctx.answer(refusal.get(), destination, source);
+    /** At most 10 a second to the address the refusal goes to (over UDP through a NAT: the NAT's). */
+    private void send(Optional<Refusal> refusal, Arrival arrival) {
+        if (refusal.isPresent() && ctx.refusalsSent.allow(arrival.answer().destination(), ctx.now())) {
+            ctx.answer(refusal.get(), arrival.answer());
         }
     }
 
-    void onRefusal(Refusal refusal, SacipAddress source, SacipAddress destination) throws SacipProtocolException,
+    void onRefusal(Refusal refusal, Arrival arrival) throws SacipProtocolException,
             Drop {
+        SacipAddress source = arrival.source();
+        SacipAddress destination = arrival.localAddress();
         if (!ctx.refusalsHeard.allow(source, ctx.now())) {
             throw Drop.rateLimited("REFUSALs from " + source + " beyond 10 a second");
         }
         switch (refusal.reason()) {
             case STALE_SEQUENCE -> LOG.info("{} refused an update of ours as stale ({}); the next one uses a higher "
                     + "number", source, refusal.echo());
-            case UNKNOWN_KEY -> onUnknownKey(refusal, source, destination);
+            case UNKNOWN_KEY -> onUnknownKey(refusal, arrival);
             case BUSY, NOT_ALLOWED -> {
                 if (!agreement.refusalHeard(refusal, new AddressPair(destination, source))
                         && !renewal.refusalHeard(refusal, source)) {
@@ -75,8 +77,9 @@ final class Refusals {
      * The peer does not know one of our keys: repeat our confirmation if the key is new, else agree a new key from
      * the original address keeping the old one (both harmless if the refusal was forged).
      */
-    private void onUnknownKey(Refusal refusal, SacipAddress source, SacipAddress destination)
+    private void onUnknownKey(Refusal refusal, Arrival arrival)
             throws SacipProtocolException {
+        SacipAddress source = arrival.source();
         Association association = ctx.associations.byKeyId(RefusalRules.echoedKeyId(refusal.echo()));
         if (association != null && association.keys.current.id().equals(RefusalRules.echoedKeyId(refusal.echo()))
                 && association.isPeerAddress(source)) {

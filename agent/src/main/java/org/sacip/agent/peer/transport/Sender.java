@@ -178,7 +178,7 @@ public final class Sender implements Outbox, AutoCloseable {
             return;
         }
         NextHop hop = ((NextHopResolver.Lookup.Ready) lookup).hop();
-        int octets = (from.getAddress().length == 4 ? 20 : 40) + message.icmp().length;
+        int octets = message.ipOctets();
         if (message.unproven()) {
             long received = message.evidence().isEmpty() ? 0 : kernelOctets.from(to, message.evidence());
             if (!ledger.charge(to, octets, received)) {
@@ -191,7 +191,7 @@ public final class Sender implements Outbox, AutoCloseable {
             }
         }
         try {
-            transport.inject(hop, from, to, message.icmp());
+            transport.inject(hop, from, to, message.octets());
             sent.increment();
         } catch (PeerTransportException | IllegalArgumentException e) {
             count(Unsent.INJECTION_FAILED, message, e.getMessage());

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.sacip.protocol.codec.SacipCodecException;
 import org.sacip.protocol.codec.SacipDecoder;
+import org.sacip.protocol.codec.UdpDecoder;
+import org.sacip.protocol.codec.UdpFraming;
 import org.sacip.protocol.message.MessageKind;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
@@ -14,16 +16,24 @@ import org.sacip.protocol.message.SacipMessage;
 /**
  * A lossless (unless told otherwise) link between engines in one test: a message to an address goes to the engine
  * that owns it. Records everything sent, with how the engine asked for it to be sent, so tests can check what went
- * out and replay or mutate real messages.
+ * out and replay or mutate real messages. SACIP over UDP travels too: every engine's agent port is
+ * {@link #AGENT_PORT}.
  */
 final class MemoryLink {
-    record Packet(SacipAddress from, SacipAddress to, byte[] icmp, boolean answer, boolean unproven) {
+    static final int AGENT_PORT = 4253;
+
+    /** {@code icmp}: the ICMP message, or the UDP payload when {@code udpPort} (its destination port) is not 0. */
+    record Packet(SacipAddress from, SacipAddress to, byte[] icmp, boolean answer, boolean unproven, int udpPort) {
         int kind() {
-            return icmp[9] & 0xFF;
+            return icmp[udpPort == 0 ? 9 : UdpFraming.SACIP_PART_OFFSET + 5] & 0xFF;
+        }
+
+        boolean overUdp() {
+            return udpPort != 0;
         }
 
         SacipMessage decode() throws SacipCodecException {
-            return SacipDecoder.decode(icmp, from, to);
+            return udpPort == 0 ? SacipDecoder.decode(icmp, from, to) : UdpDecoder.decode(icmp, from, to).message();
         }
     }
 
@@ -48,8 +58,8 @@ final class MemoryLink {
 
     Outbox outbox() {
         return message -> {
-            Packet packet = new Packet(message.from(), message.to(), message.icmp().clone(), message.answer(),
-                    message.unproven());
+            Packet packet = new Packet(message.from(), message.to(), message.octets().clone(), message.answer(),
+                    message.unproven(), message.udpPort());
             sent.add(packet);
             if (hold.test(packet)) {
                 held.add(packet);
@@ -62,7 +72,11 @@ final class MemoryLink {
     private void deliver(Packet packet) {
         PeerProtocol owner = owners.get(packet.to());
         if (owner != null && !lose.test(packet)) {
-            owner.receive(packet.from(), packet.to(), packet.icmp());
+            if (packet.overUdp()) {
+                owner.receiveUdp(packet.from(), AGENT_PORT, packet.to(), packet.udpPort(), packet.icmp());
+            } else {
+                owner.receive(packet.from(), packet.to(), packet.icmp());
+            }
         }
     }
 
@@ -82,6 +96,11 @@ final class MemoryLink {
     /** Injects a packet as if it came over the link (an attacker's or a replay). */
     void inject(SacipAddress from, SacipAddress to, byte[] icmp) {
         owners.get(to).receive(from, to, icmp);
+    }
+
+    /** Injects a UDP payload as if it came over the link from {@code from}:{@code fromPort} (a NAT's, say). */
+    void injectUdp(SacipAddress from, int fromPort, SacipAddress to, int toPort, byte[] payload) {
+        owners.get(to).receiveUdp(from, fromPort, to, toPort, payload);
     }
 
     List<Packet> sent() {
