@@ -40,12 +40,14 @@ import org.sacip.agent.peer.transport.PeerTransport;
 import org.sacip.agent.peer.transport.PeerTransportException;
 import org.sacip.agent.peer.transport.Sender;
 import org.sacip.agent.peer.transport.TransportSettings;
+import org.sacip.agent.peer.transport.UdpPeerTransport;
 import org.sacip.agent.route.SourceRouteException;
 import org.sacip.agent.route.SourceRouteSettings;
 import org.sacip.agent.route.SourceRoutes;
 import org.sacip.agent.session.LiveSessions;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTracker;
+import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateDirectory;
 import org.sacip.agent.state.StateFileException;
@@ -90,6 +92,8 @@ public final class Agent implements AutoCloseable {
     private volatile Map<InetAddress, String> usableAddresses = Map.of();
     private volatile boolean running = true;
     private PeerTransport transport;
+    /** The agent port's sockets; null when SACIP over UDP is off ({@code udp-port = off}). */
+    private UdpPeerTransport udpTransport;
     private Sender sender;
     private PeerProtocol protocol;
     private DataPath dataPath;
@@ -219,7 +223,11 @@ public final class Agent implements AutoCloseable {
             opened.add(transport);
             KernelReceivedOctets kernelOctets = KernelReceivedOctets.open();
             opened.add(kernelOctets);
-            sender = new Sender(transport, localAddresses, ledger, kernelOctets);
+            if (config.udpPort() != 0) {
+                udpTransport = new UdpPeerTransport(config.udpPort(), localAddresses, ledger);
+                opened.add(udpTransport);
+            }
+            sender = new Sender(transport, Optional.ofNullable(udpTransport), localAddresses, ledger, kernelOctets);
             opened.add(sender);
             // Peers are judged by the config of the moment: a reload may change them (ConfigChanges.LIVE).
             protocol = PeerProtocol.open(engineLoop, sender, handover, EngineStore.threaded(stateDirectory),
@@ -263,14 +271,16 @@ public final class Agent implements AutoCloseable {
             tracker = SessionTracker.start(null, config.dataPath().nflogGroup(), localAddresses::all,
                     localAddresses::holds, new SessionTracker.Listener() {
                         @Override
-                        public void opened(List<SessionOpened> sessions, boolean initialDump) {
+                        public void opened(List<SessionOpened> all, boolean initialDump) {
+                            List<SessionOpened> sessions = all.stream().filter(s -> !agentFlow(s.tuple())).toList();
                             liveSessions.add(sessions.stream().map(SessionOpened::tuple).toList());
                             retransmissionKick.opened(sessions);
                             protocol.sessionsOpened(sessions, initialDump);
                         }
 
                         @Override
-                        public void ended(List<SessionTuple> sessions) {
+                        public void ended(List<SessionTuple> all) {
+                            List<SessionTuple> sessions = all.stream().filter(t -> !agentFlow(t)).toList();
                             liveSessions.remove(sessions);
                             protocol.sessionsEnded(sessions);
                             handover.sessionsEnded(sessions);
@@ -281,6 +291,11 @@ public final class Agent implements AutoCloseable {
             steps.done("sessions found");
             transport.start(message -> protocol.receive(SacipAddress.of(message.source()),
                     SacipAddress.of(message.destination()), message.icmp()));
+            if (udpTransport != null) {
+                udpTransport.start(datagram -> protocol.receiveUdp(SacipAddress.of(datagram.source()),
+                        datagram.sourcePort(), SacipAddress.of(datagram.localAddress()), datagram.localPort(),
+                        datagram.payload()));
+            }
             sender.start();
             steps.done("capture");
         } catch (StateFileException e) {
@@ -402,6 +417,15 @@ public final class Agent implements AutoCloseable {
 
     public Sender sender() {
         return sender;
+    }
+
+    /**
+     * The agent's own SACIP-over-UDP flows (its port at our end): conntrack shows them like any UDP flow, but they
+     * are how sessions are kept, not sessions to keep.
+     */
+    private boolean agentFlow(SessionTuple tuple) {
+        return udpTransport != null && tuple.protocol() == SessionProtocol.UDP
+                && tuple.local().port() == udpTransport.port();
     }
 
     public PeerTransport transport() {

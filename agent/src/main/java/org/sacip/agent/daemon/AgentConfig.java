@@ -8,6 +8,7 @@ import org.sacip.agent.metrics.MetricsSettings;
 import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.peer.protocol.EngineLimits;
+import org.sacip.protocol.codec.UdpFraming;
 import org.sacip.agent.route.SourceRouteSettings;
 
 /**
@@ -22,29 +23,33 @@ import org.sacip.agent.route.SourceRouteSettings;
  * @param dataPath            the ruleset's log group and the mark bits the agent may use
  * @param sourceRoutes        the routing tables and rule priorities of the source routes
  * @param metrics             whether and where the Prometheus metrics are served (docs/METRICS.md)
+ * @param udpPort             the agent port of SACIP over UDP (docs/PROTOCOL.md section 13); 0: off
  */
 public record AgentConfig(ManagedScope scope, List<AddressPrefix> peers, boolean closeLegacySessions,
         Optional<String> controlGroup, String logLevel, EngineLimits limits, DataPathSettings dataPath,
-        SourceRouteSettings sourceRoutes, MetricsSettings metrics) {
+        SourceRouteSettings sourceRoutes, MetricsSettings metrics, int udpPort) {
 
     public AgentConfig {
         peers = List.copyOf(peers);
+        if (udpPort < 0 || udpPort > 65535) {
+            throw new IllegalArgumentException("UDP port " + udpPort + " is outside 0..65535");
+        }
     }
 
     public static AgentConfig defaults() {
         return new AgentConfig(ManagedScope.everything(), List.of(), false, Optional.empty(), "info",
                 EngineLimits.defaults(), DataPathSettings.defaults(), SourceRouteSettings.defaults(),
-                MetricsSettings.OFF);
+                MetricsSettings.OFF, UdpFraming.DEFAULT_PORT);
     }
 
     public AgentConfig withPeers(List<AddressPrefix> newPeers) {
         return new AgentConfig(scope, newPeers, closeLegacySessions, controlGroup, logLevel, limits, dataPath,
-                sourceRoutes, metrics);
+                sourceRoutes, metrics, udpPort);
     }
 
     public AgentConfig withLogLevel(String newLogLevel) {
         return new AgentConfig(scope, peers, closeLegacySessions, controlGroup, newLogLevel, limits, dataPath,
-                sourceRoutes, metrics);
+                sourceRoutes, metrics, udpPort);
     }
 
     public boolean managesPeer(InetAddress peer) {

@@ -46,6 +46,7 @@ final class ConfigChanges {
         values.put("source-route-priority", config -> config.sourceRoutes().priority());
         values.put("metrics", config -> config.metrics().enabled() ? "on" : "off");
         values.put("metrics-listen", config -> config.metrics().listen());
+        values.put("udp-port", config -> config.udpPort() == 0 ? "off" : Integer.toString(config.udpPort()));
         return values;
     }
 

@@ -29,6 +29,7 @@ import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.move.ScopeConfigurationException;
 import org.sacip.agent.peer.protocol.EngineLimits;
 import org.sacip.agent.route.SourceRouteSettings;
+import org.sacip.protocol.codec.UdpFraming;
 
 /**
  * Reads the agent's config file: {@code key = value} lines, {@code #} comments, lists separated by spaces or
@@ -139,6 +140,7 @@ public final class ConfigFile {
         Optional<String> group = Optional.empty();
         String level = "info";
         MetricsSettings metrics = MetricsSettings.OFF;
+        int udpPort = UdpFraming.DEFAULT_PORT;
         Map<String, Integer> seen = new HashMap<>();
         List<String> problems = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
@@ -194,6 +196,7 @@ public final class ConfigFile {
                             (int) SourceRouteSettings.MAIN_RULE_PRIORITY - 2);
                     case "metrics" -> metrics = metrics.withEnabled(yesNo(value));
                     case "metrics-listen" -> metrics = metrics.withListen(listenAddress(value));
+                    case "udp-port" -> udpPort = udpPort(value);
                     default -> throw new IllegalStateException("no parser for the known key '" + key + "'");
                 }
                 if (key.equals("interfaces")) {
@@ -212,7 +215,7 @@ public final class ConfigFile {
                     .withKeyIdleKeep(keyIdleKeep).withRates(helloRate, handshakeRate, handshakeRatePerPrefix);
             return new AgentConfig(ManagedScope.of(interfaces, prefixes), peers, closeLegacy, group, level, configured,
                     new DataPathSettings(nflogGroup, markMask),
-                    new SourceRouteSettings(routeTables[0], routeTables[1], routePriority), metrics);
+                    new SourceRouteSettings(routeTables[0], routeTables[1], routePriority), metrics, udpPort);
         } catch (ScopeConfigurationException | IllegalArgumentException e) {
             throw new ConfigException(name + ": " + withoutControls(e.getMessage()));
         }
@@ -225,7 +228,7 @@ public final class ConfigFile {
     static final List<String> KNOWN_KEYS = List.of("interfaces", "prefixes", "peers", "close-legacy-sessions",
             "control-group", "log-level", "max-keys", "max-keys-per-prefix", "key-idle-keep", "hello-rate",
             "handshake-rate", "handshake-rate-per-prefix", "mark-mask", "nflog-group", "source-route-tables",
-            "source-route-priority", "metrics", "metrics-listen");
+            "source-route-priority", "metrics", "metrics-listen", "udp-port");
 
     /** Keys of earlier versions, refused with what to do instead. */
     private static final Map<String, String> GONE_KEYS = Map.of("udp-idle-timeout", "'udp-idle-timeout' is gone: UDP "
@@ -240,6 +243,17 @@ public final class ConfigFile {
             throw new ConfigException(number + " is outside " + min + ".." + max);
         }
         return number;
+    }
+
+    /** A UDP port, or {@code off} (0). */
+    private static int udpPort(String value) throws ConfigException {
+        if (value.equals("off")) {
+            return 0;
+        }
+        if (!value.matches("\\d{1,5}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 65535) {
+            throw new ConfigException("udp-port: expected a port 1..65535 or off, got '" + printable(value) + "'");
+        }
+        return Integer.parseInt(value);
     }
 
     private static long markMask(String value) throws ConfigException {

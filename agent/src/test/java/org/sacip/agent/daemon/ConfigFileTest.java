@@ -93,10 +93,20 @@ class ConfigFileTest {
         "metrics-listen = 300.0.0.1:9464|agent.conf:1: metrics-listen: not an IPv4 address: 300.0.0.1",
         "metrics-listen = [::1::2]:9464|agent.conf:1: metrics-listen: not an address: ::1::2",
         "metrics-listen = ::1:9464|agent.conf:1: metrics-listen: not an address and port like",
+        "udp-port = 0|agent.conf:1: udp-port: expected a port 1..65535 or off, got '0'",
+        "udp-port = 65536|agent.conf:1: udp-port: expected a port 1..65535 or off, got '65536'",
+        "udp-port = no|agent.conf:1: udp-port: expected a port 1..65535 or off, got 'no'",
     })
     void rejectsBadLinesNamingTheLine(String line, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("agent.conf", line));
         assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    }
+
+    @Test
+    void theAgentPortIs4253UnlessSetOrTurnedOff() throws Exception {
+        assertEquals(4253, ConfigFile.parse("agent.conf", "").udpPort());
+        assertEquals(5000, ConfigFile.parse("agent.conf", "udp-port = 5000\n").udpPort());
+        assertEquals(0, ConfigFile.parse("agent.conf", "udp-port = off\n").udpPort());
     }
 
     @Test

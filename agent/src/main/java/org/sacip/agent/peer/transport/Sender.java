@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -66,7 +67,7 @@ public final class Sender implements Outbox, AutoCloseable {
         AMPLIFICATION_BUDGET,
         /** Too many messages waiting for next hops or budgets. */
         TOO_MANY_WAITING,
-        /** pcap refused the frame. */
+        /** pcap refused the frame, or the kernel the UDP datagram (or SACIP over UDP is off). */
         INJECTION_FAILED
     }
 
@@ -75,6 +76,7 @@ public final class Sender implements Outbox, AutoCloseable {
     }
 
     private final PeerTransport transport;
+    private final Optional<UdpPeerTransport> udp;
     private final LocalAddresses addresses;
     private final AmplificationLedger ledger;
     private final ReceivedOctets kernelOctets;
@@ -88,9 +90,11 @@ public final class Sender implements Outbox, AutoCloseable {
     private volatile boolean running = true;
     private NextHopResolver resolver;
 
-    public Sender(PeerTransport transport, LocalAddresses addresses, AmplificationLedger ledger,
-            ReceivedOctets kernelOctets) {
+    /** @param udp the agent port's sockets, for messages over UDP; empty when SACIP over UDP is off */
+    public Sender(PeerTransport transport, Optional<UdpPeerTransport> udp, LocalAddresses addresses,
+            AmplificationLedger ledger, ReceivedOctets kernelOctets) {
         this.transport = transport;
+        this.udp = udp;
         this.addresses = addresses;
         this.ledger = ledger;
         this.kernelOctets = kernelOctets;
@@ -191,7 +195,12 @@ public final class Sender implements Outbox, AutoCloseable {
             }
         }
         try {
-            transport.inject(hop, from, to, message.octets());
+            if (message.overUdp()) {
+                udp.orElseThrow(() -> new PeerTransportException("SACIP over UDP is off"))
+                        .send(from, to, message.udpPort(), message.octets());
+            } else {
+                transport.inject(hop, from, to, message.octets());
+            }
             sent.increment();
         } catch (PeerTransportException | IllegalArgumentException e) {
             count(Unsent.INJECTION_FAILED, message, e.getMessage());

@@ -3,6 +3,7 @@ package org.sacip.agent.peer.transport;
 import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.sacip.agent.peer.protocol.Outbound;
 import org.sacip.agent.session.SessionTuple;
@@ -29,18 +30,28 @@ public final class HostTransport implements AutoCloseable {
     private final PeerTransport transport;
     private final KernelReceivedOctets kernelOctets;
     private final Sender sender;
+    /** The agent port's sockets, or null without SACIP over UDP. */
+    private final UdpPeerTransport udp;
 
-    private HostTransport(TestNamespace namespace, TransportSettings settings, KernelReceivedOctets kernelOctets) {
+    private HostTransport(TestNamespace namespace, TransportSettings settings, KernelReceivedOctets kernelOctets,
+            int udpPort) {
         this.namespace = namespace;
         this.transport = new PeerTransport(settings, addresses, ledger);
         this.kernelOctets = kernelOctets;
-        this.sender = new Sender(transport, addresses, ledger, kernelOctets);
+        this.udp = udpPort == 0 ? null : new UdpPeerTransport(udpPort, addresses, ledger);
+        this.sender = new Sender(transport, Optional.ofNullable(udp), addresses, ledger, kernelOctets);
     }
 
     /** Everything made, nothing started; the addresses the namespace's interfaces hold now are ours. */
     public static HostTransport openIn(TestNamespace namespace, TransportSettings settings) throws Exception {
+        return openIn(namespace, settings, 0);
+    }
+
+    /** As {@link #openIn(TestNamespace, TransportSettings)}, with SACIP over UDP on {@code udpPort} (0: off). */
+    public static HostTransport openIn(TestNamespace namespace, TransportSettings settings, int udpPort)
+            throws Exception {
         KernelReceivedOctets kernelOctets = namespace.netNamespace().call(KernelReceivedOctets::open);
-        HostTransport host = new HostTransport(namespace, settings, kernelOctets);
+        HostTransport host = new HostTransport(namespace, settings, kernelOctets, udpPort);
         try {
             host.readAddresses();
         } catch (Exception | Error e) {
@@ -68,6 +79,17 @@ public final class HostTransport implements AutoCloseable {
         namespace.netNamespace().call(() -> {
             transport.start(listener);
             sender.start();
+            return null;
+        });
+    }
+
+    /** Opens the agent port inside the namespace and delivers its datagrams to {@code listener}. */
+    public void startUdp(UdpMessageListener listener) throws Exception {
+        if (udp == null) {
+            throw new IllegalStateException("opened without SACIP over UDP");
+        }
+        namespace.netNamespace().call(() -> {
+            udp.start(listener);
             return null;
         });
     }
@@ -142,7 +164,13 @@ public final class HostTransport implements AutoCloseable {
             try {
                 transport.close();
             } finally {
-                kernelOctets.close();
+                try {
+                    if (udp != null) {
+                        udp.close();
+                    }
+                } finally {
+                    kernelOctets.close();
+                }
             }
         }
     }

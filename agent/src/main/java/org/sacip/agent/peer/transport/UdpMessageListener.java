@@ -1,0 +1,12 @@
+package org.sacip.agent.peer.transport;
+
+import org.sacip.netlink.udp.ReceivedDatagram;
+
+/**
+ * Receives SACIP-over-UDP datagrams on the receiving thread of the socket they came in on (one per IP version). Like
+ * {@link PeerMessageListener}, it must not block: the socket's queue fills while it runs.
+ */
+@FunctionalInterface
+public interface UdpMessageListener {
+    void onDatagram(ReceivedDatagram datagram);
+}

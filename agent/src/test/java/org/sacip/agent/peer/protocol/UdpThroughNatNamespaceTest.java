@@ -1,0 +1,128 @@
+package org.sacip.agent.peer.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sacip.agent.peer.transport.HostTransport;
+import org.sacip.agent.peer.transport.NamespaceLab;
+import org.sacip.agent.peer.transport.Transports;
+import org.sacip.netlink.testing.TestNamespace;
+import org.sacip.netlink.udp.ReceivedDatagram;
+import org.sacip.netlink.udp.UdpSocket;
+import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.UdpDatagram;
+import org.sacip.protocol.codec.UdpDecoder;
+import org.sacip.protocol.codec.UdpEnvelope;
+import org.sacip.protocol.handshake.AddressPair;
+import org.sacip.protocol.handshake.HandshakeInitiator;
+import org.sacip.protocol.handshake.InitiatorCompletion;
+import org.sacip.protocol.message.CookieReply;
+import org.sacip.protocol.message.InitReply;
+import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.SacipMessage;
+import org.sacip.protocol.message.UdpEndpoint;
+
+/**
+ * An engine wired as the agent wires it, with its agent port open, answers a key agreement over UDP that crosses a
+ * real Linux masquerading NAT: host C (198.18.10.2, behind the NAT) runs the initiator's side with the codec over a
+ * libc UDP socket; the NAT namespace masquerades 198.18.10.0/24 behind 198.19.0.1; B (198.19.0.2) is public. What C
+ * receives tells it its public endpoint, and B's lineage is bound to C's own address.
+ */
+class UdpThroughNatNamespaceTest {
+    private static final int AGENT_PORT = 4253;
+    private static final int C_PORT = 40000;
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path state;
+
+    private final NamespaceLab lab = new NamespaceLab();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        lab.close();
+    }
+
+    @Test
+    void aKeyIsAgreedWithAHostBehindANat() throws Exception {
+        TestNamespace c = lab.namespace("c");
+        TestNamespace nat = lab.namespace("n");
+        TestNamespace b = lab.namespace("b");
+        String cLink = TestNamespace.interfaceName("uc");
+        String natInside = TestNamespace.interfaceName("ui");
+        String natOutside = TestNamespace.interfaceName("uo");
+        String bLink = TestNamespace.interfaceName("ub");
+        c.linkTo(nat, cLink, natInside);
+        nat.linkTo(b, natOutside, bLink);
+        c.exec("ip", "addr", "add", "198.18.10.2/24", "dev", cLink);
+        c.exec("ip", "route", "add", "default", "via", "198.18.10.1");
+        nat.exec("ip", "addr", "add", "198.18.10.1/24", "dev", natInside);
+        nat.exec("ip", "addr", "add", "198.19.0.1/24", "dev", natOutside);
+        nat.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        nat.exec("nft", "add", "table", "ip", "natlab");
+        nat.exec("nft", "add", "chain", "ip", "natlab", "post", "{", "type", "nat", "hook", "postrouting",
+                "priority", "100", ";", "}");
+        nat.exec("nft", "add", "rule", "ip", "natlab", "post", "oifname", natOutside, "masquerade");
+        b.exec("ip", "addr", "add", "198.19.0.2/24", "dev", bLink);
+
+        HostTransport transport = lab.add(HostTransport.openIn(b, Transports.SETTINGS, AGENT_PORT));
+        ExecutorEngineLoop loop = lab.add(new ExecutorEngineLoop(Clock.systemUTC()));
+        PeerProtocolNamespaceTest.SharedHandover handover = new PeerProtocolNamespaceTest.SharedHandover();
+        PeerProtocol engine = PeerProtocol.open(loop, transport.sender(), handover, EngineStore.inline(state),
+                new SecureRandom(), EngineLimits.defaults(), peer -> true);
+        lab.add(engine::close);
+        transport.start(message -> engine.receive(SacipAddress.of(message.source()),
+                SacipAddress.of(message.destination()), message.icmp()));
+        transport.startUdp(datagram -> engine.receiveUdp(SacipAddress.of(datagram.source()), datagram.sourcePort(),
+                SacipAddress.of(datagram.localAddress()), datagram.localPort(), datagram.payload()));
+
+        UdpEndpoint cEndpoint = UdpEndpoint.of("198.18.10.2", C_PORT);
+        UdpEndpoint bEndpoint = UdpEndpoint.of("198.19.0.2", AGENT_PORT);
+        UdpSocket socket = lab.add(UdpSocket.open(c.netNamespace(), 4, C_PORT, 0));
+        HandshakeInitiator initiator = HandshakeInitiator.first(new AddressPair(cEndpoint.address(),
+                bEndpoint.address()), new SecureRandom());
+        UdpEnvelope fromC = new UdpEnvelope(cEndpoint, bEndpoint);
+
+        send(socket, fromC, initiator.hello());
+        Received cookie = receive(socket);
+        UdpEnvelope cookieEnvelope = (UdpEnvelope) cookie.arrival().envelope();
+        assertTrue(cookieEnvelope.destinationTranslated(cEndpoint), "C learns it is behind a NAT");
+        assertEquals(SacipAddress.parse("198.19.0.1"), cookieEnvelope.statedDestination().address(),
+                "B saw the NAT's address");
+        send(socket, fromC, initiator.onCookie((CookieReply) cookie.message()));
+        Received reply = receive(socket);
+        InitiatorCompletion done = initiator.onInitReply((InitReply) reply.message(), reply.arrival());
+        send(socket, (UdpEnvelope) reply.arrival().answer(), done.confirm());
+
+        Transports.await(() -> engine.view().lineages().size() == 1, "B's lineage with C",
+                () -> engine.view().lineages() + ", drops " + engine.drops().total());
+        AssociationView lineage = engine.view().lineages().get(0);
+        assertEquals(done.keys().keyId(), lineage.keyId());
+        assertEquals(cEndpoint.address(), lineage.peerOriginal(), "bound to C's own address");
+        assertEquals(0, engine.drops().total());
+    }
+
+    private static void send(UdpSocket socket, UdpEnvelope envelope, SacipMessage message) throws Exception {
+        socket.send(envelope.encode(message), envelope.statedDestination().address().toInetAddress(),
+                envelope.statedDestination().port(), envelope.statedSource().address().toInetAddress());
+    }
+
+    private record Received(SacipMessage message, Arrival arrival) {
+    }
+
+    private static Received receive(UdpSocket socket) throws Exception {
+        ReceivedDatagram datagram = socket.receive(WAIT).orElseThrow(() -> new AssertionError("B did not answer"));
+        SacipAddress source = SacipAddress.of(datagram.source());
+        SacipAddress local = SacipAddress.of(datagram.localAddress());
+        UdpDatagram decoded = UdpDecoder.decode(datagram.payload(), source, local);
+        return new Received(decoded.message(), new Arrival.Udp(decoded.envelope(),
+                new UdpEndpoint(source, datagram.sourcePort()), new UdpEndpoint(local, datagram.localPort())));
+    }
+}
