@@ -231,7 +231,8 @@ public final class Agent implements AutoCloseable {
             opened.add(sender);
             // Peers are judged by the config of the moment: a reload may change them (ConfigChanges.LIVE).
             protocol = PeerProtocol.open(engineLoop, sender, handover, EngineStore.threaded(stateDirectory),
-                    new SecureRandom(), config.limits(), peer -> this.config.managesPeer(peer.toInetAddress()));
+                    new SecureRandom(), config.limits(), peer -> this.config.managesPeer(peer.toInetAddress()),
+                    config.udpPort());
             new DropReport(protocol.drops(), events, engineLoop);
             steps.done("peer protocol");
 

@@ -81,7 +81,8 @@ public final class HandshakeInitiator {
 
     /**
      * The REKEY that starts a renewal, signed under the old key of this host's direction for {@code outgoing}, the
-     * envelope it is sent in (from the path's local address to its peer).
+     * envelope it is sent in: from the path's local address, to the peer (over UDP, to its endpoint, which behind a
+     * NAT is not the peer's own address).
      */
     public Rekey rekey(Envelope outgoing) {
         SessionKeys old = renewing.orElseThrow(() -> new IllegalStateException("not a renewal"));
@@ -91,7 +92,8 @@ public final class HandshakeInitiator {
     }
 
     private void requirePath(Envelope outgoing) {
-        if (!outgoing.source().equals(path.local()) || !outgoing.destination().equals(path.peer())) {
+        if (!outgoing.source().equals(path.local())
+                || outgoing instanceof Envelope.Icmp && !outgoing.destination().equals(path.peer())) {
             throw new IllegalArgumentException("this handshake runs from " + path.local() + " to " + path.peer()
                     + ", not from " + outgoing.source() + " to " + outgoing.destination());
         }

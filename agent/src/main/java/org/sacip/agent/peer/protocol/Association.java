@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.message.AddressUpdate;
@@ -11,6 +12,7 @@ import org.sacip.protocol.message.InitConfirm;
 import org.sacip.protocol.message.InitReply;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
 import org.sacip.protocol.move.ReachabilityCheck;
 
 /**
@@ -37,6 +39,14 @@ final class Association {
     int boundSessions;
     /** Since when no session is bound (the key is erased after key-idle-keep); null while some are. */
     Instant idleSince;
+    /**
+     * The lineage's path over UDP (PROTOCOL.md 13.5): the peer's endpoint as observed, where its requests go; null
+     * when the path is ICMP. Not saved: after a restart the path is ICMP until the peer's next message over UDP.
+     */
+    UdpEndpoint udpPeer;
+    /** The last authenticated datagram of the lineage said that a NAT translates this host, or the peer (13.4). */
+    boolean localBehindNat;
+    boolean peerBehindNat;
 
     Association(AssociationKey current, Octets lineage, AddressPair bound, Instant lineageEstablished,
             SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent, long sequenceReserved,
@@ -176,6 +186,8 @@ final class Association {
         AddressUpdate lastAcceptedUpdate;
         /** The key {@link #lastAcceptedUpdate} came under. */
         AssociationKey lastAcceptedKey;
+        /** How {@link #lastAcceptedUpdate} arrived: over UDP its check goes to the endpoint it came from. */
+        Arrival lastAcceptedFrom;
         CheckState checkState = CheckState.PASSED;
         ReachabilityCheck check;
         SacipAddress checkSource;

@@ -17,7 +17,6 @@ import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.claim.ClaimProofs;
 import org.sacip.protocol.claim.SentClaim;
 import org.sacip.protocol.codec.Arrival;
-import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.message.Claim;
 import org.sacip.protocol.message.ClaimEntry;
@@ -277,9 +276,9 @@ final class Claims {
             AssociationKey key = association.keys.current;
             SentClaim sent = key.claimMessages.claim(number, association.localOriginal(),
                     association.peerOriginal(), entries,
-                    new Envelope.Icmp(association.own.confirmed, association.peer.current));
+                    ctx.toPeer(association, association.own.confirmed, association.peer.current));
             claim.sent = sent;
-            ctx.send(sent.claim(), sent.source(), sent.destination());
+            ctx.send(sent.claim(), sent.envelope());
         }, () -> {
             if (association.claims.outstanding.remove(number, claim)) {
                 unanswered(association, claim);

@@ -13,6 +13,7 @@ import org.sacip.protocol.codec.UdpEnvelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
+import org.sacip.protocol.message.UdpEndpoint;
 
 /**
  * What the parts of the engine share: the loop and its clock, the tables, the sender, the data path's port, the
@@ -37,6 +38,8 @@ final class EngineContext {
     final KeyedRateLimiter<SacipAddress> refusalsSent;
     final KeyedRateLimiter<SacipAddress> refusalsHeard;
     final PersistenceTrigger persistence;
+    /** The agent port of SACIP over UDP (PROTOCOL.md section 13); 0 when it is off. */
+    final int udpPort;
     boolean closed;
 
     /** Asks for the state to be saved soon (coalesced), or durably now. */
@@ -47,7 +50,7 @@ final class EngineContext {
     }
 
     EngineContext(EngineLoop loop, Outbox outbox, SecureRandom random, EngineLimits limits, HandoverPort handover,
-            Predicate<SacipAddress> managedPeer, PersistenceTrigger persistence) {
+            Predicate<SacipAddress> managedPeer, PersistenceTrigger persistence, int udpPort) {
         this.loop = loop;
         this.outbox = outbox;
         this.random = random;
@@ -57,6 +60,7 @@ final class EngineContext {
         this.changes = new ChangeBatcher(loop, handover);
         this.managedPeer = managedPeer;
         this.persistence = persistence;
+        this.udpPort = udpPort;
         this.refusalsSent = new KeyedRateLimiter<>("refusal-destinations", 10, 10, 4096);
         this.refusalsHeard = new KeyedRateLimiter<>("refusal-sources", 10, 10, 4096);
     }
@@ -67,6 +71,17 @@ final class EngineContext {
 
     void proven(SacipAddress address) {
         proven.put(address, Boolean.TRUE);
+    }
+
+    /**
+     * The envelope of a message of {@code association} from our address {@code from}: over UDP from the agent port
+     * to the peer's endpoint when the lineage's path is UDP (section 13.5), else over ICMP to {@code to}.
+     */
+    Envelope toPeer(Association association, SacipAddress from, SacipAddress to) {
+        if (association.udpPeer != null && udpPort != 0) {
+            return new UdpEnvelope(new UdpEndpoint(from, udpPort), association.udpPeer);
+        }
+        return new Envelope.Icmp(from, to);
     }
 
     /** Sends a request or an authenticated message over ICMP; it may resolve the next hop. */

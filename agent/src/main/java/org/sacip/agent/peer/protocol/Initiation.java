@@ -2,6 +2,7 @@ package org.sacip.agent.peer.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.handshake.HandshakeInitiator;
 import org.sacip.protocol.message.Init;
@@ -20,8 +21,13 @@ final class Initiation {
     final HandshakeInitiator initiator;
     final List<Octets> cookies = new ArrayList<>();
     final List<Init> inits = new ArrayList<>();
+    /** The envelope each INIT goes in: back where its COOKIE came from (over ICMP or UDP). */
+    final List<Envelope> initEnvelopes = new ArrayList<>();
     int transmissions;
     EngineLoop.Timer timer;
+    /** HELLOs go over UDP too (PROTOCOL.md 13.9): no COOKIE came over ICMP in time. */
+    boolean overUdp;
+    EngineLoop.Timer udpStart;
     /** A REFUSAL BUSY or NOT_ALLOWED heard for this handshake: a hint for the pause after it failed. */
     RefusalReason refusalHeard;
 
@@ -33,6 +39,9 @@ final class Initiation {
     void abandon() {
         if (timer != null) {
             timer.cancel();
+        }
+        if (udpStart != null) {
+            udpStart.cancel();
         }
     }
 }

@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.sacip.agent.rate.TokenBucket;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.Arrival;
+import org.sacip.protocol.codec.Envelope;
+import org.sacip.protocol.codec.UdpEnvelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.handshake.HandshakeInitiator;
 import org.sacip.protocol.handshake.HandshakeResponder;
@@ -30,6 +32,7 @@ import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.Refusal;
 import org.sacip.protocol.message.RefusalReason;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,8 @@ final class KeyAgreement {
     static final Duration RETRY_AFTER_NOT_ALLOWED = Duration.ofMinutes(10);
     static final Duration PENDING_HANDSHAKE_LIFETIME = Duration.ofSeconds(30);
     static final Duration COOKIE_ROTATION = Duration.ofHours(1);
+    /** A handshake whose first HELLO got no COOKIE within this goes over UDP too (PROTOCOL.md 13.9). */
+    static final Duration UDP_AFTER = Duration.ofMillis(250);
 
     /** What happens when a handshake ends. */
     interface Listener {
@@ -151,6 +156,28 @@ final class KeyAgreement {
         initiationsPerPrefix.merge(PeerPrefix.of(path.peer()), 1, Integer::sum);
         LOG.debug("agreeing a key with {} from {}", path.peer(), path.local());
         transmit(initiation);
+        if (ctx.udpPort != 0) {
+            initiation.udpStart = ctx.loop.schedule(UDP_AFTER, () -> startUdp(initiation));
+        }
+    }
+
+    /**
+     * No COOKIE over ICMP within {@link #UDP_AFTER}: a NAT or a filter may stand between us (ICMP of SACIP's types
+     * is not translated), so the HELLO goes over UDP now and with every later transmission (13.9).
+     */
+    private void startUdp(Initiation initiation) {
+        if (initiations.get(initiation.path) != initiation || !initiation.cookies.isEmpty()) {
+            return;
+        }
+        initiation.overUdp = true;
+        LOG.debug("agreeing a key with {} over UDP too", initiation.path.peer());
+        ctx.send(initiation.initiator.hello(), udpEnvelope(initiation.path));
+    }
+
+    /** From our agent port at the path's local address to the peer's agent port. */
+    private Envelope udpEnvelope(AddressPair path) {
+        return new UdpEnvelope(new UdpEndpoint(path.local(), ctx.udpPort), new UdpEndpoint(path.peer(),
+                ctx.udpPort));
     }
 
     /** One scheduled transmission: a HELLO (so a forged COOKIE cannot end us), and the INIT of each cookie. */
@@ -165,8 +192,11 @@ final class KeyAgreement {
         AddressPair path = initiation.path;
         Runnable send = () -> {
             ctx.send(initiation.initiator.hello(), path.local(), path.peer());
-            for (Init init : initiation.inits) {
-                ctx.send(init, path.local(), path.peer());
+            if (initiation.overUdp) {
+                ctx.send(initiation.initiator.hello(), udpEnvelope(path));
+            }
+            for (int i = 0; i < initiation.inits.size(); i++) {
+                ctx.send(initiation.inits.get(i), initiation.initEnvelopes.get(i));
             }
         };
         if (initiation.transmissions == 0) {
@@ -226,7 +256,7 @@ final class KeyAgreement {
         }
         Init init = initiation.initiator.onCookie(reply);
         // It echoes our nonce: whoever sent it receives at the address our HELLO went to (or sees the path).
-        ctx.proven(source);
+        ctx.proven(arrival.answer().destination());
         if (initiation.cookies.contains(reply.cookie())) {
             return;
         }
@@ -236,6 +266,7 @@ final class KeyAgreement {
         }
         initiation.cookies.add(reply.cookie());
         initiation.inits.add(init);
+        initiation.initEnvelopes.add(arrival.answer());
         ctx.send(init, arrival.answer());
     }
 
@@ -247,8 +278,8 @@ final class KeyAgreement {
         if (initiation != null && !initiation.inits.isEmpty()) {
             InitiatorCompletion completion = initiation.initiator.onInitReply(reply, arrival);
             endInitiation(initiation);
-            ctx.proven(source);
-            Association association = install(completion.keys(), Role.INITIATOR);
+            ctx.proven(arrival.answer().destination());
+            Association association = install(completion.keys(), Role.INITIATOR, arrival);
             if (association != null) {
                 association.keys.answeredReply = reply;
                 association.keys.confirm = completion.confirm();
@@ -264,6 +295,13 @@ final class KeyAgreement {
                 && KeyLifetime.recentlyEstablished(confirmed.keys.current.established, ctx.now())) {
             // The responder did not get our confirmation: repeat it (6.2).
             ctx.send(confirmed.keys.confirm, confirmed.keys.confirmEnvelope);
+            return;
+        }
+        if (confirmed != null && !reply.equals(confirmed.keys.answeredReply)
+                && (arrival instanceof Arrival.Udp) != (confirmed.keys.confirmEnvelope instanceof UdpEnvelope)) {
+            // Our handshake ran over ICMP and UDP at once (13.9) and the other transport's INIT_REPLY won: this one's
+            // pending handshake at the responder expires unconfirmed.
+            LOG.debug("INIT_REPLY of a handshake already completed over the other transport, ignored");
             return;
         }
         throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
@@ -340,7 +378,7 @@ final class KeyAgreement {
                     "cookie not minted for " + source + " recently");
         }
         // The cookie proves the initiator receives at its address: from here on it may be charged and answered.
-        ctx.proven(source);
+        ctx.proven(arrival.answer().destination());
         Responding.Key key = new Responding.Key(path, init.initiatorNonce());
         Responding existing = respondings.get(key);
         if (existing != null) {
@@ -406,19 +444,25 @@ final class KeyAgreement {
         }
         SessionKeys keys = responding.pending.onConfirm(confirm, arrival);
         forgetResponding(key, responding);
-        install(keys, Role.RESPONDER);
+        install(keys, Role.RESPONDER, arrival);
         return true;
     }
 
     /**
      * A new lineage, in the table: the pair's older lineages without sessions or recent use are replaced, and
-     * sessionless ones are evicted if the table is full. Returns null if there is no room after all.
+     * sessionless ones are evicted if the table is full. Its path is the one the handshake's last message came by
+     * (over UDP, the peer's endpoint as observed, 13.5). Returns null if there is no room after all.
      */
-    private Association install(SessionKeys keys, Role role) {
+    private Association install(SessionKeys keys, Role role, Arrival last) {
         AddressPair bound = keys.boundAddresses(role);
         Instant now = ctx.now();
         Association association = new Association(new AssociationKey(keys, role, now, Optional.empty()),
                 keys.keyId(), bound, now, bound.local(), bound.local(), bound.peer(), 0, now);
+        if (last instanceof Arrival.Udp udp) {
+            association.udpPeer = udp.observedSource();
+            association.localBehindNat = udp.stated().destinationTranslated(udp.local());
+            association.peerBehindNat = udp.stated().sourceTranslated(udp.observedSource());
+        }
         Optional<List<Association>> removed = ctx.associations.add(association, now);
         if (removed.isEmpty()) {
             LOG.warn("key {} with {} dropped: the key table is full of keys that hold sessions", keys.keyId(),
@@ -431,7 +475,10 @@ final class KeyAgreement {
             LOG.info("key {} with {} from {} replaced or evicted (no session, unused)", old.keys.current.id(),
                     old.peerOriginal(), old.localOriginal());
         }
-        LOG.info("key {} agreed with {} from {} as {}", keys.keyId(), bound.peer(), bound.local(), role);
+        LOG.info("key {} agreed with {} from {} as {}{}", keys.keyId(), bound.peer(), bound.local(), role,
+                association.udpPeer == null ? "" : " over UDP via " + association.udpPeer
+                        + (association.localBehindNat ? ", this host behind a NAT" : "")
+                        + (association.peerBehindNat ? ", the peer behind a NAT" : ""));
         retryNotBefore.remove(bound);
         waiting.remove(bound);
         listener.established(association);

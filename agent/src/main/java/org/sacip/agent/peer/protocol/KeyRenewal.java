@@ -126,13 +126,13 @@ final class KeyRenewal {
         Renewal renewal = new Renewal(association, key, path, initiator);
         association.keys.renewal = renewal;
         renewals.put(initiator.nonce(), renewal);
-        Envelope outgoing = new Envelope.Icmp(path.local(), path.peer());
+        Envelope outgoing = ctx.toPeer(association, path.local(), path.peer());
         Rekey rekey = initiator.rekey(outgoing);
         byte[] octets = outgoing.encode(rekey);
         LOG.info("renewing key {} with {} (over {} -> {})", key.id(), association.peerOriginal(), path.local(),
-                path.peer());
+                outgoing.destination());
         renewal.retransmission = Retransmission.start(ctx, RetransmitPolicy.HANDSHAKE,
-                () -> ctx.sendEncoded(octets, rekey, path.local(), path.peer()), () -> renewalFailed(renewal));
+                () -> ctx.sendEncoded(octets, rekey, outgoing), () -> renewalFailed(renewal));
     }
 
     /** Our renewal is over without a new key: the old one stays, and we try again after a pause. */

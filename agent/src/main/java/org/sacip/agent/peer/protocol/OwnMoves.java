@@ -186,17 +186,17 @@ final class OwnMoves {
             association.own.outgoingRetransmission.cancel();
         }
         association.own.outgoingUpdate = association.keys.current.messages.update(sequence,
-                new Envelope.Icmp(newCurrent, association.peer.current));
+                ctx.toPeer(association, newCurrent, association.peer.current));
         association.own.updateSentAt = ctx.now();
         association.lastUsed = ctx.now();
         Retransmission[] self = new Retransmission[1];
         // Signed at each transmission for the peer's current address (it may move meanwhile, 7.1) under the
         // current key (it may be renewed meanwhile).
         self[0] = Retransmission.start(ctx, RetransmitPolicy.ADDRESS_UPDATE, () -> {
-            AddressUpdate signed = association.keys.current.messages.update(sequence,
-                    new Envelope.Icmp(newCurrent, association.peer.current));
+            Envelope envelope = ctx.toPeer(association, newCurrent, association.peer.current);
+            AddressUpdate signed = association.keys.current.messages.update(sequence, envelope);
             association.own.outgoingUpdate = signed;
-            ctx.send(signed, newCurrent, association.peer.current);
+            ctx.send(signed, envelope);
         }, () -> {
             if (association.own.outgoingRetransmission == self[0]) {
                 association.own.outgoingUpdate = null;

@@ -5,10 +5,11 @@ import java.util.Optional;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.codec.Envelope;
-import org.sacip.protocol.codec.SacipEncoder;
+import org.sacip.protocol.codec.UdpEnvelope;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.PathResponse;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
 import org.sacip.protocol.message.UpdateAck;
 import org.sacip.protocol.move.ReachabilityCheck;
 import org.slf4j.Logger;
@@ -69,6 +70,7 @@ final class PeerMoves {
                 update.currentAddress()));
         association.peer.lastAcceptedUpdate = update;
         association.peer.lastAcceptedKey = key;
+        association.peer.lastAcceptedFrom = arrival;
         startCheck(association, key, update);
     }
 
@@ -98,13 +100,16 @@ final class PeerMoves {
             peer.checkDeadline.cancel();
         }
         SacipAddress local = association.own.confirmed;
-        ReachabilityCheck check = ReachabilityCheck.start(key.keys, key.role,
-                new Envelope.Icmp(local, update.currentAddress()), ctx.random);
+        // Over UDP the check goes where the update came from: behind a NAT, its public endpoint (13.5).
+        Envelope envelope = peer.lastAcceptedFrom instanceof Arrival.Udp udp && ctx.udpPort != 0
+                ? new UdpEnvelope(new UdpEndpoint(local, ctx.udpPort), udp.observedSource())
+                : new Envelope.Icmp(local, update.currentAddress());
+        ReachabilityCheck check = ReachabilityCheck.start(key.keys, key.role, envelope, ctx.random);
         peer.check = check;
         peer.checkSource = local;
         peer.checkState = Association.PeerMoves.CheckState.RUNNING;
         peer.checkStarted = ctx.now();
-        peer.challengeOctets = SacipEncoder.encode(check.challenge(), local, update.currentAddress());
+        peer.challengeOctets = envelope.encode(check.challenge());
         sendChallenge(association);
         EngineLoop.Timer[] self = new EngineLoop.Timer[1];
         self[0] = ctx.loop.schedule(CHECK_DEADLINE, () -> {
@@ -119,7 +124,7 @@ final class PeerMoves {
 
     private void sendChallenge(Association association) {
         Association.PeerMoves peer = association.peer;
-        ctx.sendEncoded(peer.challengeOctets, peer.check.challenge(), peer.checkSource, peer.check.peerNewAddress());
+        ctx.sendEncoded(peer.challengeOctets, peer.check.challenge(), peer.check.sent());
     }
 
     /** We moved and were confirmed: a check still running from our old address may never be answered. */
@@ -144,7 +149,11 @@ final class PeerMoves {
                     "PATH_RESPONSE with no reachability check running");
         }
         peer.check.verify(response, arrival);
-        ctx.proven(source);
+        ctx.proven(arrival.answer().destination());
+        if (peer.check.sent() instanceof UdpEnvelope udp) {
+            // The endpoint answered the challenge: the lineage's path goes there now (13.5).
+            association.udpPeer = udp.statedDestination();
+        }
         association.lastHeard = ctx.now();
         association.roundTrip = Duration.between(peer.checkStarted, association.lastHeard);
         peer.checkDeadline.cancel();
@@ -185,8 +194,8 @@ final class PeerMoves {
     }
 
     private void sendAck(Association association, AssociationKey key, AddressUpdate update) {
-        UpdateAck ack = key.messages.acknowledge(update,
-                new Envelope.Icmp(association.own.confirmed, update.currentAddress()));
-        ctx.send(ack, association.own.confirmed, update.currentAddress());
+        Envelope envelope = ctx.toPeer(association, association.own.confirmed, update.currentAddress());
+        UpdateAck ack = key.messages.acknowledge(update, envelope);
+        ctx.send(ack, envelope);
     }
 }

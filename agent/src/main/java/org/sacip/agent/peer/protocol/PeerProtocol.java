@@ -142,6 +142,16 @@ public final class PeerProtocol {
     public static PeerProtocol open(EngineLoop loop, Outbox outbox, HandoverPort handover, EngineStore store,
             SecureRandom random, EngineLimits limits, Predicate<SacipAddress> managedPeer)
             throws StateFileException {
+        return open(loop, outbox, handover, store, random, limits, managedPeer, 0);
+    }
+
+    /**
+     * As {@link #open(EngineLoop, Outbox, HandoverPort, EngineStore, SecureRandom, EngineLimits, Predicate)}, with
+     * SACIP over UDP from and to {@code udpPort} (0: off; PROTOCOL.md section 13).
+     */
+    public static PeerProtocol open(EngineLoop loop, Outbox outbox, HandoverPort handover, EngineStore store,
+            SecureRandom random, EngineLimits limits, Predicate<SacipAddress> managedPeer, int udpPort)
+            throws StateFileException {
         EngineStore.Snapshot saved = store.load(loop.now());
         PeerProtocol[] self = new PeerProtocol[1];
         EngineContext ctx = new EngineContext(loop, outbox, random, limits, handover, managedPeer,
@@ -155,7 +165,7 @@ public final class PeerProtocol {
                     public CompletableFuture<Void> durably() {
                         return self[0].store.saveDurably(self[0].snapshot());
                     }
-                });
+                }, udpPort);
         PeerProtocol protocol = new PeerProtocol(ctx, store);
         self[0] = protocol;
         List<Association> restored = new ArrayList<>();

@@ -21,6 +21,8 @@ import org.sacip.protocol.message.SacipMessage;
  */
 final class MemoryLink {
     static final int AGENT_PORT = 4253;
+    /** The port a NAT ({@link #nat}) maps the inside host's agent port to. */
+    static final int NAT_PORT = 61000;
 
     /** {@code icmp}: the ICMP message, or the UDP payload when {@code udpPort} (its destination port) is not 0. */
     record Packet(SacipAddress from, SacipAddress to, byte[] icmp, boolean answer, boolean unproven, int udpPort) {
@@ -42,6 +44,8 @@ final class MemoryLink {
     private Predicate<Packet> lose = packet -> false;
     private Predicate<Packet> hold = packet -> false;
     private final List<Packet> held = new ArrayList<>();
+    private SacipAddress natInside;
+    private SacipAddress natPublic;
 
     void own(SacipAddress address, PeerProtocol engine) {
         owners.put(address, engine);
@@ -69,7 +73,22 @@ final class MemoryLink {
         };
     }
 
+    /**
+     * Puts {@code inside} behind a NAT with the public address {@code publicAddress}, as a home router does: its UDP
+     * datagrams leave from publicAddress:{@link #NAT_PORT} and the answers to that endpoint come back to it; its
+     * SACIP ICMP messages are lost (NATs do not translate those types), and nothing else reaches it.
+     */
+    void nat(SacipAddress inside, SacipAddress publicAddress) {
+        natInside = inside;
+        natPublic = publicAddress;
+    }
+
     private void deliver(Packet packet) {
+        if (natInside != null && (packet.from().equals(natInside) || packet.to().equals(natInside)
+                || packet.to().equals(natPublic))) {
+            throughNat(packet);
+            return;
+        }
         PeerProtocol owner = owners.get(packet.to());
         if (owner != null && !lose.test(packet)) {
             if (packet.overUdp()) {
@@ -77,6 +96,20 @@ final class MemoryLink {
             } else {
                 owner.receive(packet.from(), packet.to(), packet.icmp());
             }
+        }
+    }
+
+    private void throughNat(Packet packet) {
+        if (!packet.overUdp() || lose.test(packet)) {
+            return;
+        }
+        if (packet.from().equals(natInside)) {
+            PeerProtocol owner = owners.get(packet.to());
+            if (owner != null) {
+                owner.receiveUdp(natPublic, NAT_PORT, packet.to(), packet.udpPort(), packet.icmp());
+            }
+        } else if (packet.to().equals(natPublic) && packet.udpPort() == NAT_PORT) {
+            owners.get(natInside).receiveUdp(packet.from(), AGENT_PORT, natInside, AGENT_PORT, packet.icmp());
         }
     }
 

@@ -1,5 +1,15 @@
 package org.sacip.agent.peer.protocol;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.Opener;
+import org.sacip.agent.session.OpeningProof;
+import org.sacip.agent.session.SessionOpened;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.protocol.message.MessageKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,8 +60,11 @@ class UdpThroughNatNamespaceTest {
         lab.close();
     }
 
-    @Test
-    void aKeyIsAgreedWithAHostBehindANat() throws Exception {
+    /** C (198.18.10.2) behind a masquerading NAT (inside 198.18.10.1, outside 198.19.0.1), and B (198.19.0.2). */
+    private record Topology(TestNamespace c, TestNamespace nat, TestNamespace b) {
+    }
+
+    private Topology topology() throws Exception {
         TestNamespace c = lab.namespace("c");
         TestNamespace nat = lab.namespace("n");
         TestNamespace b = lab.namespace("b");
@@ -71,21 +84,53 @@ class UdpThroughNatNamespaceTest {
                 "priority", "100", ";", "}");
         nat.exec("nft", "add", "rule", "ip", "natlab", "post", "oifname", natOutside, "masquerade");
         b.exec("ip", "addr", "add", "198.19.0.2/24", "dev", bLink);
+        return new Topology(c, nat, b);
+    }
 
-        HostTransport transport = lab.add(HostTransport.openIn(b, Transports.SETTINGS, AGENT_PORT));
+    /** An engine wired as the agent wires it in {@code namespace}, its agent port open. */
+    private PeerProtocol engine(TestNamespace namespace, Path directory) throws Exception {
+        HostTransport transport = lab.add(HostTransport.openIn(namespace, Transports.SETTINGS, AGENT_PORT));
         ExecutorEngineLoop loop = lab.add(new ExecutorEngineLoop(Clock.systemUTC()));
-        PeerProtocolNamespaceTest.SharedHandover handover = new PeerProtocolNamespaceTest.SharedHandover();
-        PeerProtocol engine = PeerProtocol.open(loop, transport.sender(), handover, EngineStore.inline(state),
-                new SecureRandom(), EngineLimits.defaults(), peer -> true);
+        PeerProtocol engine = PeerProtocol.open(loop, transport.sender(),
+                new PeerProtocolNamespaceTest.SharedHandover(), EngineStore.inline(directory), new SecureRandom(),
+                EngineLimits.defaults(), peer -> true, AGENT_PORT);
         lab.add(engine::close);
         transport.start(message -> engine.receive(SacipAddress.of(message.source()),
                 SacipAddress.of(message.destination()), message.icmp()));
         transport.startUdp(datagram -> engine.receiveUdp(SacipAddress.of(datagram.source()), datagram.sourcePort(),
                 SacipAddress.of(datagram.localAddress()), datagram.localPort(), datagram.payload()));
+        return engine;
+    }
 
+    @Test
+    void twoEnginesAgreeAKeyThroughTheNatOverUdp() throws Exception {
+        Topology lab = topology();
+        PeerProtocol atC = engine(lab.c(), state.resolve("c"));
+        PeerProtocol atB = engine(lab.b(), state.resolve("b"));
+        SacipAddress c = SacipAddress.parse("198.18.10.2");
+        SacipAddress b = SacipAddress.parse("198.19.0.2");
+        // C opened a TCP connection to B (its SYN-ACK proves B's address): C agrees a key for it.
+        atC.sessionsOpened(List.of(new SessionOpened(new SessionTuple(SessionProtocol.TCP,
+                new Endpoint(c.toInetAddress(), 40000), new Endpoint(b.toInetAddress(), 22)), Opener.LOCAL,
+                Optional.of(new OpeningProof(SessionProtocol.TCP, TwoEngines.isn(1), TwoEngines.isn(2))),
+                Instant.now())), false);
+        Transports.await(() -> atC.view().lineages().size() == 1 && atB.view().lineages().size() == 1,
+                "a lineage at C and at B", () -> atC.view().lineages() + " / " + atB.view().lineages());
+        AssociationView cSide = atC.view().lineages().get(0);
+        AssociationView bSide = atB.view().lineages().get(0);
+        assertEquals(cSide.keyId(), bSide.keyId());
+        assertEquals(c, bSide.peerOriginal(), "B bound it to C's own address");
+        assertEquals(b, cSide.peerOriginal());
+        assertTrue(atC.messages().sent(MessageKind.HELLO) >= 2, "over ICMP, then over UDP");
+    }
+
+    @Test
+    void aKeyIsAgreedWithAHostBehindANat() throws Exception {
+        Topology lab = topology();
+        PeerProtocol engine = engine(lab.b(), state);
         UdpEndpoint cEndpoint = UdpEndpoint.of("198.18.10.2", C_PORT);
         UdpEndpoint bEndpoint = UdpEndpoint.of("198.19.0.2", AGENT_PORT);
-        UdpSocket socket = lab.add(UdpSocket.open(c.netNamespace(), 4, C_PORT, 0));
+        UdpSocket socket = this.lab.add(UdpSocket.open(lab.c().netNamespace(), 4, C_PORT, 0));
         HandshakeInitiator initiator = HandshakeInitiator.first(new AddressPair(cEndpoint.address(),
                 bEndpoint.address()), new SecureRandom());
         UdpEnvelope fromC = new UdpEnvelope(cEndpoint, bEndpoint);

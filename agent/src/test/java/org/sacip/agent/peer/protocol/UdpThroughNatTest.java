@@ -1,0 +1,90 @@
+package org.sacip.agent.peer.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sacip.agent.session.Opener;
+import org.sacip.agent.session.OpeningProof;
+import org.sacip.agent.session.SessionOpened;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.protocol.message.MessageKind;
+import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
+
+/**
+ * Two engines with their agent ports open, A behind a NAT (MemoryLink's: SACIP ICMP from A is lost, its UDP leaves
+ * from the NAT's public endpoint): A's handshake, started for a connection it opened, gets no COOKIE over ICMP and
+ * goes over UDP 250 ms after its first HELLO (PROTOCOL.md 13.9); the lineage is bound to A's own address on both
+ * sides, each side's path is the other's endpoint as observed, each knows who is behind the NAT, and A's claim and
+ * B's reply travel over UDP.
+ */
+class UdpThroughNatTest extends TwoEngines {
+    private static final SacipAddress NAT_PUBLIC = SacipAddress.parse("198.19.255.1");
+
+    @Override
+    int udpPort() {
+        return MemoryLink.AGENT_PORT;
+    }
+
+    @BeforeEach
+    void natInFrontOfA() {
+        link.nat(A0, NAT_PUBLIC);
+    }
+
+    /** A TCP connection A opened to B through the NAT: A knows it as A0:40000, B as from 198.19.255.1:62000. */
+    private SessionTuple connectThroughNat() {
+        SessionTuple atA = tuple(A0, 40000, B0, 22);
+        SessionTuple atB = tuple(B0, 22, NAT_PUBLIC, 62000);
+        a.sessionsOpened(List.of(new SessionOpened(atA, Opener.LOCAL, Optional.of(new OpeningProof(
+                SessionProtocol.TCP, isn(0x1111), isn(0x2222))), loop.now())), false);
+        b.sessionsOpened(List.of(new SessionOpened(atB, Opener.REMOTE, Optional.of(new OpeningProof(
+                SessionProtocol.TCP, isn(0x2222), isn(0x1111))), loop.now())), false);
+        return atA;
+    }
+
+    @Test
+    void aHandshakeThatGetsNoCookieOverIcmpGoesOverUdpAndBindsAsOwnAddress() throws Exception {
+        connectThroughNat();
+        loop.advance(Duration.ofMillis(200));
+        assertEquals(0, link.sent(MessageKind.HELLO).stream().filter(MemoryLink.Packet::overUdp).count(),
+                "over ICMP first");
+        assertTrue(lineages(a).isEmpty());
+        loop.advance(Duration.ofMillis(100));
+        assertEquals(1, link.sent(MessageKind.HELLO).stream().filter(MemoryLink.Packet::overUdp).count(),
+                "then over UDP, at 250 ms");
+        List<AssociationView> atA = lineages(a);
+        List<AssociationView> atB = lineages(b);
+        assertEquals(1, atA.size(), "A's lineage");
+        assertEquals(1, atB.size(), "B's lineage");
+        assertEquals(atA.get(0).keyId(), atB.get(0).keyId());
+        assertEquals(A0, atB.get(0).peerOriginal(), "B bound it to A's own address, not the NAT's");
+        Association aSide = a.association(atA.get(0).lineage()).orElseThrow();
+        Association bSide = b.association(atB.get(0).lineage()).orElseThrow();
+        assertEquals(new UdpEndpoint(B0, MemoryLink.AGENT_PORT), aSide.udpPeer);
+        assertEquals(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT), bSide.udpPeer, "B's path is A's mapping");
+        assertTrue(aSide.localBehindNat && !aSide.peerBehindNat, "A knows it is behind the NAT");
+        assertTrue(bSide.peerBehindNat && !bSide.localBehindNat, "B knows A is");
+        assertTrue(link.sent(MessageKind.CLAIM).stream().allMatch(MemoryLink.Packet::overUdp), "claims over UDP");
+        assertFalse(link.sent(MessageKind.CLAIM_REPLY).isEmpty(), "B answered the claim");
+        assertTrue(link.sent(MessageKind.CLAIM_REPLY).stream().allMatch(p -> p.overUdp()
+                && p.to().equals(NAT_PUBLIC) && p.udpPort() == MemoryLink.NAT_PORT), "to A's mapping");
+        assertEquals(0, b.drops().total());
+    }
+
+    @Test
+    void aHandshakeAnsweredOverIcmpInTimeNeverGoesOverUdp() throws Exception {
+        link.nat(null, null);
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(1, lineages(a).size());
+        assertTrue(link.sent().stream().noneMatch(MemoryLink.Packet::overUdp), "nothing over UDP");
+        assertEquals(null, a.association(lineages(a).get(0).lineage()).orElseThrow().udpPeer, "an ICMP path");
+    }
+}
