@@ -180,7 +180,9 @@ final class AgentControl implements ControlApi {
                     AddressText.of(v.localConfirmed().toInetAddress()), "sacip-v2", v.lineage().toHex(),
                     v.keyId().toHex(), Duration.between(v.keyEstablished(), now).toSeconds(), v.boundSessions(),
                     v.lastSequenceSent(), v.lastSequenceReceived(), v.lastHeard().map(Instant::toString).orElse(null),
-                    v.roundTrip().map(d -> d.toNanos() / 1e6).orElse(null)));
+                    v.roundTrip().map(d -> d.toNanos() / 1e6).orElse(null), v.udpPeer().isPresent() ? "udp" : "icmp",
+                    v.udpPeer().map(e -> AddressText.endpoint(e.address().toInetAddress(), e.port())).orElse(null),
+                    v.nat()));
         }
         return rows;
     }

@@ -22,9 +22,10 @@ final class InMemoryControlApi implements ControlApi {
             "198.18.0.7:40000", "198.18.0.7:40000", "198.19.0.9:22", SessionState.ACTIVE, "2025-01-02T03:05:00Z", "198.19.0.9",
             "00112233445566aa", "bound");
     static final PeerRow PEER = new PeerRow("198.19.0.9", "198.18.0.1", "198.19.0.9", "198.18.0.7", "198.18.0.7",
-            "sacip-v2", "00112233445566aa", "k1", 30L, 1, 5, 4, "2025-01-02T03:05:01Z", 1.5);
+            "sacip-v2", "00112233445566aa", "k1", 30L, 1, 5, 4, "2025-01-02T03:05:01Z", 1.5, "icmp", null, "none");
     static final PeerRow SILENT_PEER = new PeerRow("2001:db8::9", "2001:db8::1", "2001:db8::9", "2001:db8::1",
-            "2001:db8::1", "sacip-v2", "0011223344556677", "0011223344556677", 0L, 0, 0, 0, null, null);
+            "2001:db8::1", "sacip-v2", "0011223344556677", "0011223344556677", 0L, 0, 0, 0, null, null, "icmp", null,
+            "none");
     static final GhostRow GHOST = new GhostRow("198.18.0.1", GhostState.ACTIVE, 1);
 
     /** How many rows {@link #sessions()} lists (all {@link #SESSION}). */

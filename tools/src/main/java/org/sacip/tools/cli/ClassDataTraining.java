@@ -98,7 +98,7 @@ public final class ClassDataTraining {
                     "00112233445566aa", "bound")).toList());
             case PEERS -> ReplyLines.ok(List.of(new PeerRow("198.19.0.9", "198.18.0.1", "198.19.0.9", "198.18.0.1",
                     "198.18.0.1", "sacip-v2", "00112233445566aa", "8899aabbccddeeff", 1L, 1, 1, 1,
-                    "2025-01-02T03:04:05Z", 1.5)));
+                    "2025-01-02T03:04:05Z", 1.5, "udp", "198.19.255.1:61000", "local")));
             case GHOSTS -> ReplyLines.ok(List.of(new GhostRow("198.18.0.1", GhostState.ACTIVE, 1)));
             case FLUSH -> ReplyLines.ok(new FlushResult(0, 0));
             default -> ReplyLines.ok(new VersionInfo("0", ControlProtocol.VERSION));

@@ -37,16 +37,16 @@ class ViewsTest {
     }
 
     @Test
-    void peersShowDashesForUnknownKeyAgeLastSeenAndRtt() {
+    void peersShowDashesForUnknownKeyAgeLastSeenAndRttAndTheirPath() {
         List<String> lines = PeersView.render(Fixtures.json("peers.json")).lines().toList();
         assertEquals(3, lines.size());
         assertColumnsAligned(lines, PeersView.HEADERS);
         List<String> known = List.of(lines.get(1).split(" {2,}"));
         assertEquals(List.of("198.18.10.2", "198.18.1.2", "198.18.10.2", "198.18.2.2", "sacip-v2", "3f2a9c01",
-                "5m12s", "1", "17", "12", "2026-11-23T13:05:00Z", "0.46ms"), known);
+                "5m12s", "1", "17", "12", "2026-11-23T13:05:00Z", "0.46ms", "udp/198.18.10.2:4253", "peer"), known);
         List<String> unknown = List.of(lines.get(2).split(" {2,}"));
         assertEquals(List.of("2001:db8:10::2", "2001:db8:1::2", "2001:db8:10::2", "2001:db8:1::2", "sacip-v2",
-                "0011223344556677", "-", "0", "0", "0", "-", "-"), unknown);
+                "0011223344556677", "-", "0", "0", "0", "-", "-", "icmp", "-"), unknown);
     }
 
     @Test

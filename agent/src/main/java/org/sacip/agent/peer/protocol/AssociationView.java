@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
 
 /**
  * A read-only copy of one key lineage's state (no key material), as the data path and the control socket see it.
@@ -19,17 +20,26 @@ import org.sacip.protocol.message.SacipAddress;
  * @param initiator       whether we initiated the current key's handshake
  * @param keyEstablished  when the current key was agreed
  * @param boundSessions   sessions bound to the lineage
+ * @param udpPeer         the peer's UDP endpoint as observed, when the lineage's path is UDP (PROTOCOL.md 13.5)
+ * @param localBehindNat  the last datagram showed a NAT translating this host
+ * @param peerBehindNat   the last datagram showed a NAT translating the peer
  */
 public record AssociationView(Octets lineage, Octets keyId, SacipAddress localOriginal, SacipAddress peerOriginal,
         SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent, boolean initiator,
         Instant keyEstablished, int boundSessions, long lastSequenceSent, long lastSequenceReceived,
-        Optional<Instant> lastHeard, Optional<Duration> roundTrip) {
+        Optional<Instant> lastHeard, Optional<Duration> roundTrip, Optional<UdpEndpoint> udpPeer,
+        boolean localBehindNat, boolean peerBehindNat) {
 
     static AssociationView of(Association a) {
         return new AssociationView(a.lineage, a.keys.current.id(), a.localOriginal(), a.peerOriginal(), a.own.current,
                 a.own.confirmed, a.peer.current, a.keys.current.role == org.sacip.protocol.handshake.Role.INITIATOR,
                 a.keys.current.established, a.boundSessions, a.own.lastSequenceSent,
                 a.keys.current.lastAccepted.map(u -> u.sequence()).orElse(0L), Optional.ofNullable(a.lastHeard),
-                Optional.ofNullable(a.roundTrip));
+                Optional.ofNullable(a.roundTrip), Optional.ofNullable(a.udpPeer), a.localBehindNat, a.peerBehindNat);
+    }
+
+    /** Which end a NAT translates, as the control socket says it: none, local, peer or both. */
+    public String nat() {
+        return localBehindNat ? (peerBehindNat ? "both" : "local") : peerBehindNat ? "peer" : "none";
     }
 }

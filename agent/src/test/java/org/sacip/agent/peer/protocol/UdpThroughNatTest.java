@@ -71,6 +71,9 @@ class UdpThroughNatTest extends TwoEngines {
         assertEquals(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT), bSide.udpPeer, "B's path is A's mapping");
         assertTrue(aSide.localBehindNat && !aSide.peerBehindNat, "A knows it is behind the NAT");
         assertTrue(bSide.peerBehindNat && !bSide.localBehindNat, "B knows A is");
+        assertEquals("local", lineages(a).get(0).nat(), "as the control socket says it");
+        assertEquals(Optional.of(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT)), lineages(b).get(0).udpPeer());
+        assertEquals("peer", lineages(b).get(0).nat());
         assertTrue(link.sent(MessageKind.CLAIM).stream().allMatch(MemoryLink.Packet::overUdp), "claims over UDP");
         assertFalse(link.sent(MessageKind.CLAIM_REPLY).isEmpty(), "B answered the claim");
         assertTrue(link.sent(MessageKind.CLAIM_REPLY).stream().allMatch(p -> p.overUdp()
