@@ -10,12 +10,13 @@ import java.util.Map;
  * of the path MTU errors the ruleset logged (relayed to a moved session, about no remapped session, refused as
  * malformed, over the rate, failed to send); {@code retransmissionKicks} what the retransmission kick did with the TCP
  * sockets of converged moves (kicked, of those reverted; idle, unknown, unsupported, failed: {@code
- * RetransmissionKick.Counts}).
+ * RetransmissionKick.Counts}); {@code udp} SACIP over UDP: the agent port (0: off), datagrams received, sent and
+ * rejected, the lineages whose path is UDP, and those whose keepalives go unanswered.
  */
 public record StatusView(String version, String started, long uptimeSeconds, List<ManagedAddress> managedAddresses,
         int ghosts, int sessions, int peers, long moves, long restores, Map<String, Long> drops, long dropsTotal,
         long sent, Map<String, Long> unsent, List<BoundRow> bounds, long heapUsedBytes, long heapMaxBytes,
-        Map<String, Long> pathMtu, Map<String, Long> retransmissionKicks) {
+        Map<String, Long> pathMtu, Map<String, Long> retransmissionKicks, Map<String, Long> udp) {
 
     /** A usable local address on a managed interface. */
     public record ManagedAddress(String address, String interfaceName) {

@@ -111,7 +111,7 @@ class ReplyLinesTest {
         StatusView status = new StatusView("0.1.0", "2025-01-02T03:04:05Z", 42,
                 List.of(new StatusView.ManagedAddress("198.18.0.1", "eth0")), 1, 2, 1, 3, 0, Map.of("BAD_MAC", 2L), 2,
                 7, Map.of(), List.of(new StatusView.BoundRow("keys", 2, 4096)), 1, 2, Map.of("relayed", 1L),
-                Map.of("kicked", 0L));
+                Map.of("kicked", 0L), Map.of("port", 4253L, "lineages", 1L, "keepalives_unanswered", 0L));
         PeerRow peer = new PeerRow("198.19.0.9", "198.18.0.1", "198.19.0.9", "198.18.0.7", "198.18.0.7", "sacip-v2",
                 "00112233445566aa", "8899aabbccddeeff", 30L, 1, 5, 4, null, 1.5, "udp", "198.19.255.1:61000", "local");
         for (Record value : List.of(status, peer, new FlushResult(0, 0), new VersionInfo("x", 1))) {

@@ -223,8 +223,8 @@ public final class Agent implements AutoCloseable {
             opened.add(transport);
             KernelReceivedOctets kernelOctets = KernelReceivedOctets.open();
             opened.add(kernelOctets);
-            if (config.udpPort() != 0) {
-                udpTransport = new UdpPeerTransport(config.udpPort(), localAddresses, ledger);
+            if (config.udp().on()) {
+                udpTransport = new UdpPeerTransport(config.udp().port(), localAddresses, ledger);
                 opened.add(udpTransport);
             }
             sender = new Sender(transport, Optional.ofNullable(udpTransport), localAddresses, ledger, kernelOctets);
@@ -232,7 +232,7 @@ public final class Agent implements AutoCloseable {
             // Peers are judged by the config of the moment: a reload may change them (ConfigChanges.LIVE).
             protocol = PeerProtocol.open(engineLoop, sender, handover, EngineStore.threaded(stateDirectory),
                     new SecureRandom(), config.limits(), peer -> this.config.managesPeer(peer.toInetAddress()),
-                    config.udpPort());
+                    config.udp());
             new DropReport(protocol.drops(), events, engineLoop);
             steps.done("peer protocol");
 
@@ -427,6 +427,11 @@ public final class Agent implements AutoCloseable {
     private boolean agentFlow(SessionTuple tuple) {
         return udpTransport != null && tuple.protocol() == SessionProtocol.UDP
                 && tuple.local().port() == udpTransport.port();
+    }
+
+    /** The agent port's sockets, or null when SACIP over UDP is off. */
+    public UdpPeerTransport udpTransport() {
+        return udpTransport;
     }
 
     public PeerTransport transport() {

@@ -2,13 +2,14 @@ package org.sacip.agent.daemon;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.sacip.agent.datapath.DataPathSettings;
 import org.sacip.agent.metrics.MetricsSettings;
 import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.peer.protocol.EngineLimits;
-import org.sacip.protocol.codec.UdpFraming;
+import org.sacip.agent.peer.protocol.UdpSettings;
 import org.sacip.agent.route.SourceRouteSettings;
 
 /**
@@ -23,33 +24,31 @@ import org.sacip.agent.route.SourceRouteSettings;
  * @param dataPath            the ruleset's log group and the mark bits the agent may use
  * @param sourceRoutes        the routing tables and rule priorities of the source routes
  * @param metrics             whether and where the Prometheus metrics are served (docs/METRICS.md)
- * @param udpPort             the agent port of SACIP over UDP (docs/PROTOCOL.md section 13); 0: off
+ * @param udp                 SACIP over UDP (docs/PROTOCOL.md section 13): the agent port, or off, and keepalives
  */
 public record AgentConfig(ManagedScope scope, List<AddressPrefix> peers, boolean closeLegacySessions,
         Optional<String> controlGroup, String logLevel, EngineLimits limits, DataPathSettings dataPath,
-        SourceRouteSettings sourceRoutes, MetricsSettings metrics, int udpPort) {
+        SourceRouteSettings sourceRoutes, MetricsSettings metrics, UdpSettings udp) {
 
     public AgentConfig {
         peers = List.copyOf(peers);
-        if (udpPort < 0 || udpPort > 65535) {
-            throw new IllegalArgumentException("UDP port " + udpPort + " is outside 0..65535");
-        }
+        Objects.requireNonNull(udp, "udp");
     }
 
     public static AgentConfig defaults() {
         return new AgentConfig(ManagedScope.everything(), List.of(), false, Optional.empty(), "info",
                 EngineLimits.defaults(), DataPathSettings.defaults(), SourceRouteSettings.defaults(),
-                MetricsSettings.OFF, UdpFraming.DEFAULT_PORT);
+                MetricsSettings.OFF, UdpSettings.defaults());
     }
 
     public AgentConfig withPeers(List<AddressPrefix> newPeers) {
         return new AgentConfig(scope, newPeers, closeLegacySessions, controlGroup, logLevel, limits, dataPath,
-                sourceRoutes, metrics, udpPort);
+                sourceRoutes, metrics, udp);
     }
 
     public AgentConfig withLogLevel(String newLogLevel) {
         return new AgentConfig(scope, peers, closeLegacySessions, controlGroup, newLogLevel, limits, dataPath,
-                sourceRoutes, metrics, udpPort);
+                sourceRoutes, metrics, udp);
     }
 
     public boolean managesPeer(InetAddress peer) {

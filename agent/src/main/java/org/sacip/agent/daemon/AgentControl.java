@@ -27,6 +27,7 @@ import org.sacip.agent.peer.protocol.AssociationView;
 import org.sacip.agent.peer.protocol.Bound;
 import org.sacip.agent.peer.protocol.DropReason;
 import org.sacip.agent.peer.protocol.EngineView;
+import org.sacip.agent.peer.transport.UdpPeerTransport;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.control.FlushResult;
@@ -86,12 +87,22 @@ final class AgentControl implements ControlApi {
         kicks.put("unknown", kick.unknown());
         kicks.put("unsupported", kick.unsupported());
         kicks.put("failed", kick.failed());
+        Map<String, Long> udp = new LinkedHashMap<>();
+        UdpPeerTransport udpTransport = agent.udpTransport();
+        udp.put("port", udpTransport == null ? 0L : udpTransport.port());
+        udp.put("received", udpTransport == null ? 0L : udpTransport.delivered());
+        udp.put("sent", udpTransport == null ? 0L : udpTransport.sent());
+        udp.put("rejected", udpTransport == null ? 0L
+                : udpTransport.rejected().values().stream().mapToLong(Long::longValue).sum());
+        udp.put("lineages", engine.lineages().stream().filter(v -> v.udpPeer().isPresent()).count());
+        udp.put("keepalives_unanswered", engine.lineages().stream().filter(AssociationView::keepaliveUnanswered)
+                .count());
         Runtime runtime = Runtime.getRuntime();
         return new StatusView(AgentMain.VERSION, agent.started().toString(),
                 Duration.between(agent.started(), now).toSeconds(), addresses, handover.ghosts().size(),
                 handover.sessions().size(), engine.lineages().size(), handover.moves(), handover.restores(), drops,
                 agent.protocol().drops().total(), agent.sender().sent(), unsent, bounds,
-                runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory(), pathMtu, kicks);
+                runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory(), pathMtu, kicks, udp);
     }
 
     /**

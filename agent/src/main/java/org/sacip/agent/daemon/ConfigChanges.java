@@ -46,7 +46,8 @@ final class ConfigChanges {
         values.put("source-route-priority", config -> config.sourceRoutes().priority());
         values.put("metrics", config -> config.metrics().enabled() ? "on" : "off");
         values.put("metrics-listen", config -> config.metrics().listen());
-        values.put("udp-port", config -> config.udpPort() == 0 ? "off" : Integer.toString(config.udpPort()));
+        values.put("udp-port", config -> config.udp().on() ? Integer.toString(config.udp().port()) : "off");
+        values.put("udp-keepalive", config -> config.udp().keepaliveInterval());
         return values;
     }
 

@@ -28,6 +28,7 @@ import org.sacip.agent.move.AddressPrefix;
 import org.sacip.agent.move.ManagedScope;
 import org.sacip.agent.move.ScopeConfigurationException;
 import org.sacip.agent.peer.protocol.EngineLimits;
+import org.sacip.agent.peer.protocol.UdpSettings;
 import org.sacip.agent.route.SourceRouteSettings;
 import org.sacip.protocol.codec.UdpFraming;
 
@@ -141,6 +142,7 @@ public final class ConfigFile {
         String level = "info";
         MetricsSettings metrics = MetricsSettings.OFF;
         int udpPort = UdpFraming.DEFAULT_PORT;
+        Duration keepalive = UdpSettings.DEFAULT_KEEPALIVE;
         Map<String, Integer> seen = new HashMap<>();
         List<String> problems = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
@@ -197,6 +199,7 @@ public final class ConfigFile {
                     case "metrics" -> metrics = metrics.withEnabled(yesNo(value));
                     case "metrics-listen" -> metrics = metrics.withListen(listenAddress(value));
                     case "udp-port" -> udpPort = udpPort(value);
+                    case "udp-keepalive" -> keepalive = keepalive(value);
                     default -> throw new IllegalStateException("no parser for the known key '" + key + "'");
                 }
                 if (key.equals("interfaces")) {
@@ -215,7 +218,8 @@ public final class ConfigFile {
                     .withKeyIdleKeep(keyIdleKeep).withRates(helloRate, handshakeRate, handshakeRatePerPrefix);
             return new AgentConfig(ManagedScope.of(interfaces, prefixes), peers, closeLegacy, group, level, configured,
                     new DataPathSettings(nflogGroup, markMask),
-                    new SourceRouteSettings(routeTables[0], routeTables[1], routePriority), metrics, udpPort);
+                    new SourceRouteSettings(routeTables[0], routeTables[1], routePriority), metrics,
+                    new UdpSettings(udpPort, keepalive));
         } catch (ScopeConfigurationException | IllegalArgumentException e) {
             throw new ConfigException(name + ": " + withoutControls(e.getMessage()));
         }
@@ -228,7 +232,7 @@ public final class ConfigFile {
     static final List<String> KNOWN_KEYS = List.of("interfaces", "prefixes", "peers", "close-legacy-sessions",
             "control-group", "log-level", "max-keys", "max-keys-per-prefix", "key-idle-keep", "hello-rate",
             "handshake-rate", "handshake-rate-per-prefix", "mark-mask", "nflog-group", "source-route-tables",
-            "source-route-priority", "metrics", "metrics-listen", "udp-port");
+            "source-route-priority", "metrics", "metrics-listen", "udp-port", "udp-keepalive");
 
     /** Keys of earlier versions, refused with what to do instead. */
     private static final Map<String, String> GONE_KEYS = Map.of("udp-idle-timeout", "'udp-idle-timeout' is gone: UDP "
@@ -254,6 +258,15 @@ public final class ConfigFile {
             throw new ConfigException("udp-port: expected a port 1..65535 or off, got '" + printable(value) + "'");
         }
         return Integer.parseInt(value);
+    }
+
+    /** The keepalive interval behind a NAT: a duration from 1s to 10m. */
+    private static Duration keepalive(String value) throws ConfigException {
+        Duration interval = duration(value);
+        if (interval.compareTo(UdpSettings.MIN_KEEPALIVE) < 0 || interval.compareTo(UdpSettings.MAX_KEEPALIVE) > 0) {
+            throw new ConfigException("udp-keepalive: " + value + " is outside 1s..10m");
+        }
+        return interval;
     }
 
     private static long markMask(String value) throws ConfigException {

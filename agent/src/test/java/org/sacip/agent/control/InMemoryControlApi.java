@@ -17,7 +17,7 @@ final class InMemoryControlApi implements ControlApi {
             List.of(new StatusView.ManagedAddress("198.18.0.1", "eth0")), 1, 2, 1, 3, 0,
             Map.of("BAD_MAC", 2L, "REPLAY", 0L), 2, 7, Map.of("UNRESOLVED_ANSWER", 1L),
             List.of(new StatusView.BoundRow("keys", 2, 4096)), 1_000_000, 256_000_000, Map.of("relayed", 1L),
-            Map.of("kicked", 2L));
+            Map.of("kicked", 2L), Map.of("port", 4253L, "lineages", 1L, "keepalives_unanswered", 1L));
     static final SessionRow SESSION = new SessionRow("tcp", "198.18.0.1:40000", "198.19.0.9:22",
             "198.18.0.7:40000", "198.18.0.7:40000", "198.19.0.9:22", SessionState.ACTIVE, "2025-01-02T03:05:00Z", "198.19.0.9",
             "00112233445566aa", "bound");

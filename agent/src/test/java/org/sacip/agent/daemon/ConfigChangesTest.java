@@ -54,7 +54,7 @@ class ConfigChangesTest {
             "max-keys-per-prefix = 3", "key-idle-keep = 5m", "hello-rate = 9", "handshake-rate = 9",
             "handshake-rate-per-prefix = 9", "mark-mask = 0x00f00000", "nflog-group = 7",
             "source-route-tables = 5000-5099", "source-route-priority = 30000", "metrics = on",
-            "metrics-listen = 127.0.0.1:9999", "udp-port = off"};
+            "metrics-listen = 127.0.0.1:9999", "udp-port = off", "udp-keepalive = 10s"};
         for (String line : lines) {
             String key = line.substring(0, line.indexOf(' '));
             assertEquals(List.of(key), ConfigChanges.between(AgentConfig.defaults(), ConfigFile.parse("x", line)),

@@ -96,6 +96,9 @@ class ConfigFileTest {
         "udp-port = 0|agent.conf:1: udp-port: expected a port 1..65535 or off, got '0'",
         "udp-port = 65536|agent.conf:1: udp-port: expected a port 1..65535 or off, got '65536'",
         "udp-port = no|agent.conf:1: udp-port: expected a port 1..65535 or off, got 'no'",
+        "udp-keepalive = 500ms|agent.conf:1: duration 500ms is outside 1s..24h",
+        "udp-keepalive = 11m|agent.conf:1: udp-keepalive: 11m is outside 1s..10m",
+        "udp-keepalive = often|agent.conf:1: not a duration: 'often'",
     })
     void rejectsBadLinesNamingTheLine(String line, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("agent.conf", line));
@@ -103,10 +106,14 @@ class ConfigFileTest {
     }
 
     @Test
-    void theAgentPortIs4253UnlessSetOrTurnedOff() throws Exception {
-        assertEquals(4253, ConfigFile.parse("agent.conf", "").udpPort());
-        assertEquals(5000, ConfigFile.parse("agent.conf", "udp-port = 5000\n").udpPort());
-        assertEquals(0, ConfigFile.parse("agent.conf", "udp-port = off\n").udpPort());
+    void theAgentPortIs4253AndKeepalives25sUnlessSet() throws Exception {
+        AgentConfig defaults = ConfigFile.parse("agent.conf", "");
+        assertEquals(4253, defaults.udp().port());
+        assertEquals(java.time.Duration.ofSeconds(25), defaults.udp().keepaliveInterval());
+        assertEquals(5000, ConfigFile.parse("agent.conf", "udp-port = 5000\n").udp().port());
+        assertFalse(ConfigFile.parse("agent.conf", "udp-port = off\n").udp().on());
+        assertEquals(java.time.Duration.ofSeconds(10),
+                ConfigFile.parse("agent.conf", "udp-keepalive = 10s\n").udp().keepaliveInterval());
     }
 
     @Test

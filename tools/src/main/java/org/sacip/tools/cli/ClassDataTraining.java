@@ -92,7 +92,8 @@ public final class ClassDataTraining {
             case STATUS -> ReplyLines.ok(new StatusView("0", "2025-01-02T03:04:05Z", 1,
                     List.of(new StatusView.ManagedAddress("198.18.0.1", "eth0")), 1, 1, 1, 1, 0,
                     Map.of("BAD_MAC", 1L), 1, 1, Map.of("UNROUTABLE", 1L), List.of(new StatusView.BoundRow("keys", 1,
-                            2)), 1, 2, Map.of("relayed", 1L), Map.of("kicked", 1L)));
+                            2)), 1, 2, Map.of("relayed", 1L), Map.of("kicked", 1L),
+                    Map.of("port", 4253L, "lineages", 1L, "keepalives_unanswered", 1L)));
             case SESSIONS -> ReplyLines.ok(Arrays.stream(SessionState.values()).map(state -> new SessionRow(
                     "tcp", local, remote, local, local, remote, state, "2025-01-02T03:04:05Z", "198.19.0.9",
                     "00112233445566aa", "bound")).toList());

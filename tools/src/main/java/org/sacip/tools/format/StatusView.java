@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * sacipctl status: "key: value" lines, values aligned; drops by reason, non-zero ones only, then the total; then the
- * path MTU relay's non-zero counts.
+ * path MTU relay's non-zero counts; then SACIP over UDP: the agent port (or off) and its non-zero counts, among them
+ * the lineages whose keepalives go unanswered (the peer's agent port may be filtered).
  */
 public final class StatusView {
     private StatusView() {
@@ -37,6 +38,15 @@ public final class StatusView {
         for (Map.Entry<String, JsonNode> kick : status.path("retransmission_kicks").properties()) {
             if (kick.getValue().asLong() != 0) {
                 lines.add(Map.entry("retransmission kicks " + kick.getKey(), kick.getValue().asText()));
+            }
+        }
+        JsonNode udp = status.path("udp");
+        if (udp.has("port")) {
+            lines.add(Map.entry("udp port", udp.get("port").asLong() == 0 ? "off" : udp.get("port").asText()));
+            for (Map.Entry<String, JsonNode> counter : udp.properties()) {
+                if (!counter.getKey().equals("port") && counter.getValue().asLong() != 0) {
+                    lines.add(Map.entry("udp " + counter.getKey().replace('_', ' '), counter.getValue().asText()));
+                }
             }
         }
 

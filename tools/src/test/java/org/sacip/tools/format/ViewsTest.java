@@ -59,7 +59,7 @@ class ViewsTest {
     }
 
     @Test
-    void statusIsKeyValueLinesWithNonZeroDropsAndTheTotal() {
+    void statusIsKeyValueLinesWithNonZeroDropsAndTheTotalAndUdp() {
         assertEquals("""
                 version:                       0.1.0-SNAPSHOT
                 started:                       2026-11-23T13:00:00Z
@@ -77,6 +77,11 @@ class ViewsTest {
                 retransmission kicks kicked:   2
                 retransmission kicks reverted: 2
                 retransmission kicks idle:     5
+                udp port:                      4253
+                udp received:                  12
+                udp sent:                      10
+                udp lineages:                  1
+                udp keepalives unanswered:     1
                 """, StatusView.render(Fixtures.json("status.json")));
     }
 

@@ -47,6 +47,11 @@ final class Association {
     /** The last authenticated datagram of the lineage said that a NAT translates this host, or the peer (13.4). */
     boolean localBehindNat;
     boolean peerBehindNat;
+    /** Keepalives (13.8): the one awaiting its answer, the next one's timer, answers missed in a row, the last one. */
+    ReachabilityCheck keepalive;
+    EngineLoop.Timer keepaliveTimer;
+    int keepalivesUnanswered;
+    Instant keepaliveAnswered;
 
     Association(AssociationKey current, Octets lineage, AddressPair bound, Instant lineageEstablished,
             SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent, long sequenceReserved,
@@ -88,6 +93,10 @@ final class Association {
     }
 
     void stopTimers() {
+        if (keepaliveTimer != null) {
+            keepaliveTimer.cancel();
+            keepaliveTimer = null;
+        }
         keys.stopTimers();
         own.stopTimers();
         peer.stopTimers();

@@ -23,19 +23,21 @@ import org.sacip.protocol.message.UdpEndpoint;
  * @param udpPeer         the peer's UDP endpoint as observed, when the lineage's path is UDP (PROTOCOL.md 13.5)
  * @param localBehindNat  the last datagram showed a NAT translating this host
  * @param peerBehindNat   the last datagram showed a NAT translating the peer
+ * @param keepaliveUnanswered the last keepalives of this host behind a NAT went unanswered (13.8)
  */
 public record AssociationView(Octets lineage, Octets keyId, SacipAddress localOriginal, SacipAddress peerOriginal,
         SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent, boolean initiator,
         Instant keyEstablished, int boundSessions, long lastSequenceSent, long lastSequenceReceived,
         Optional<Instant> lastHeard, Optional<Duration> roundTrip, Optional<UdpEndpoint> udpPeer,
-        boolean localBehindNat, boolean peerBehindNat) {
+        boolean localBehindNat, boolean peerBehindNat, boolean keepaliveUnanswered) {
 
     static AssociationView of(Association a) {
         return new AssociationView(a.lineage, a.keys.current.id(), a.localOriginal(), a.peerOriginal(), a.own.current,
                 a.own.confirmed, a.peer.current, a.keys.current.role == org.sacip.protocol.handshake.Role.INITIATOR,
                 a.keys.current.established, a.boundSessions, a.own.lastSequenceSent,
                 a.keys.current.lastAccepted.map(u -> u.sequence()).orElse(0L), Optional.ofNullable(a.lastHeard),
-                Optional.ofNullable(a.roundTrip), Optional.ofNullable(a.udpPeer), a.localBehindNat, a.peerBehindNat);
+                Optional.ofNullable(a.roundTrip), Optional.ofNullable(a.udpPeer), a.localBehindNat, a.peerBehindNat,
+                a.keepalivesUnanswered >= Keepalives.UNANSWERED);
     }
 
     /** Which end a NAT translates, as the control socket says it: none, local, peer or both. */

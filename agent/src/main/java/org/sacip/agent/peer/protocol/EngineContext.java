@@ -38,7 +38,9 @@ final class EngineContext {
     final KeyedRateLimiter<SacipAddress> refusalsSent;
     final KeyedRateLimiter<SacipAddress> refusalsHeard;
     final PersistenceTrigger persistence;
-    /** The agent port of SACIP over UDP (PROTOCOL.md section 13); 0 when it is off. */
+    /** SACIP over UDP (PROTOCOL.md section 13): the agent port (0: off) and the keepalive interval. */
+    final UdpSettings udp;
+    /** The agent port; 0 when SACIP over UDP is off. */
     final int udpPort;
     boolean closed;
 
@@ -50,7 +52,7 @@ final class EngineContext {
     }
 
     EngineContext(EngineLoop loop, Outbox outbox, SecureRandom random, EngineLimits limits, HandoverPort handover,
-            Predicate<SacipAddress> managedPeer, PersistenceTrigger persistence, int udpPort) {
+            Predicate<SacipAddress> managedPeer, PersistenceTrigger persistence, UdpSettings udp) {
         this.loop = loop;
         this.outbox = outbox;
         this.random = random;
@@ -60,7 +62,8 @@ final class EngineContext {
         this.changes = new ChangeBatcher(loop, handover);
         this.managedPeer = managedPeer;
         this.persistence = persistence;
-        this.udpPort = udpPort;
+        this.udp = udp;
+        this.udpPort = udp.port();
         this.refusalsSent = new KeyedRateLimiter<>("refusal-destinations", 10, 10, 4096);
         this.refusalsHeard = new KeyedRateLimiter<>("refusal-sources", 10, 10, 4096);
     }

@@ -190,7 +190,8 @@ final class PeerMoves {
         return new AssociationView(view.lineage(), view.keyId(), view.localOriginal(), view.peerOriginal(),
                 view.localCurrent(), view.localConfirmed(), peerCurrent, view.initiator(), view.keyEstablished(),
                 view.boundSessions(), view.lastSequenceSent(), view.lastSequenceReceived(), view.lastHeard(),
-                view.roundTrip(), view.udpPeer(), view.localBehindNat(), view.peerBehindNat());
+                view.roundTrip(), view.udpPeer(), view.localBehindNat(), view.peerBehindNat(),
+                view.keepaliveUnanswered());
     }
 
     private void sendAck(Association association, AssociationKey key, AddressUpdate update) {

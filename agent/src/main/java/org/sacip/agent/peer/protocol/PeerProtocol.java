@@ -75,6 +75,7 @@ public final class PeerProtocol {
     private final OwnMoves ownMoves;
     private final PeerMoves peerMoves;
     private final Refusals refusals;
+    private final Keepalives keepalives;
     private final BlockingQueue<Inbound> authenticated = new ArrayBlockingQueue<>(EngineLimits.QUEUED_MESSAGES);
     private final BlockingQueue<Inbound> handshakes = new ArrayBlockingQueue<>(EngineLimits.QUEUED_MESSAGES);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -91,6 +92,7 @@ public final class PeerProtocol {
             @Override
             public void established(Association association) {
                 ownMoves().reserveForNewLineage(association);
+                keepalives().follow(association);
                 renewal().schedule(association);
                 claims().established(association);
                 ctx.changes.lineage(association, null);
@@ -115,6 +117,11 @@ public final class PeerProtocol {
         this.ownMoves = new OwnMoves(ctx, association -> peerMoves().restartCheckFromNewAddress(association));
         this.peerMoves = new PeerMoves(ctx, ownMoves);
         this.refusals = new Refusals(ctx, agreement, renewal);
+        this.keepalives = new Keepalives(ctx);
+    }
+
+    private Keepalives keepalives() {
+        return keepalives;
     }
 
     private KeyRenewal renewal() {
@@ -142,15 +149,15 @@ public final class PeerProtocol {
     public static PeerProtocol open(EngineLoop loop, Outbox outbox, HandoverPort handover, EngineStore store,
             SecureRandom random, EngineLimits limits, Predicate<SacipAddress> managedPeer)
             throws StateFileException {
-        return open(loop, outbox, handover, store, random, limits, managedPeer, 0);
+        return open(loop, outbox, handover, store, random, limits, managedPeer, UdpSettings.OFF);
     }
 
     /**
      * As {@link #open(EngineLoop, Outbox, HandoverPort, EngineStore, SecureRandom, EngineLimits, Predicate)}, with
-     * SACIP over UDP from and to {@code udpPort} (0: off; PROTOCOL.md section 13).
+     * SACIP over UDP as {@code udp} says (PROTOCOL.md section 13).
      */
     public static PeerProtocol open(EngineLoop loop, Outbox outbox, HandoverPort handover, EngineStore store,
-            SecureRandom random, EngineLimits limits, Predicate<SacipAddress> managedPeer, int udpPort)
+            SecureRandom random, EngineLimits limits, Predicate<SacipAddress> managedPeer, UdpSettings udp)
             throws StateFileException {
         EngineStore.Snapshot saved = store.load(loop.now());
         PeerProtocol[] self = new PeerProtocol[1];
@@ -165,7 +172,7 @@ public final class PeerProtocol {
                     public CompletableFuture<Void> durably() {
                         return self[0].store.saveDurably(self[0].snapshot());
                     }
-                }, udpPort);
+                }, udp);
         PeerProtocol protocol = new PeerProtocol(ctx, store);
         self[0] = protocol;
         List<Association> restored = new ArrayList<>();
@@ -317,7 +324,11 @@ public final class PeerProtocol {
             case ADDRESS_UPDATE -> peerMoves.onAddressUpdate((AddressUpdate) message, arrival);
             case UPDATE_ACK -> ownMoves.onUpdateAck((UpdateAck) message, arrival);
             case PATH_CHALLENGE -> ownMoves.onPathChallenge((PathChallenge) message, arrival);
-            case PATH_RESPONSE -> peerMoves.onPathResponse((PathResponse) message, arrival);
+            case PATH_RESPONSE -> {
+                if (!keepalives.onPathResponse((PathResponse) message, arrival)) {
+                    peerMoves.onPathResponse((PathResponse) message, arrival);
+                }
+            }
             case REFUSAL -> refusals.onRefusal((Refusal) message, arrival);
             case CLAIM -> claims.onClaim((Claim) message, arrival);
             case CLAIM_REPLY -> claims.onClaimReply((ClaimReply) message, arrival);

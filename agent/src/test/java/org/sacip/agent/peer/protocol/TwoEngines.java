@@ -59,14 +59,14 @@ abstract class TwoEngines {
         loop.runReady();
     }
 
-    /** The engines' agent port for SACIP over UDP; 0 (off) unless a subclass turns it on. */
-    int udpPort() {
-        return 0;
+    /** The engines' SACIP over UDP; off unless a subclass turns it on. */
+    UdpSettings udp() {
+        return UdpSettings.OFF;
     }
 
     PeerProtocol open(RecordingHandover handover, Path state) throws Exception {
         return PeerProtocol.open(loop, link.outbox(), handover, EngineStore.inline(state), new SecureRandom(), limits(),
-                peer -> true, udpPort());
+                peer -> true, udp());
     }
 
     /**

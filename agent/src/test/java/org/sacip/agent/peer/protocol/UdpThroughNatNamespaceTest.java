@@ -93,7 +93,7 @@ class UdpThroughNatNamespaceTest {
         ExecutorEngineLoop loop = lab.add(new ExecutorEngineLoop(Clock.systemUTC()));
         PeerProtocol engine = PeerProtocol.open(loop, transport.sender(),
                 new PeerProtocolNamespaceTest.SharedHandover(), EngineStore.inline(directory), new SecureRandom(),
-                EngineLimits.defaults(), peer -> true, AGENT_PORT);
+                EngineLimits.defaults(), peer -> true, new UdpSettings(AGENT_PORT, UdpSettings.DEFAULT_KEEPALIVE));
         lab.add(engine::close);
         transport.start(message -> engine.receive(SacipAddress.of(message.source()),
                 SacipAddress.of(message.destination()), message.icmp()));

@@ -29,8 +29,8 @@ class UdpThroughNatTest extends TwoEngines {
     private static final SacipAddress NAT_PUBLIC = SacipAddress.parse("198.19.255.1");
 
     @Override
-    int udpPort() {
-        return MemoryLink.AGENT_PORT;
+    UdpSettings udp() {
+        return new UdpSettings(MemoryLink.AGENT_PORT, UdpSettings.DEFAULT_KEEPALIVE);
     }
 
     @BeforeEach
@@ -89,5 +89,31 @@ class UdpThroughNatTest extends TwoEngines {
         assertEquals(1, lineages(a).size());
         assertTrue(link.sent().stream().noneMatch(MemoryLink.Packet::overUdp), "nothing over UDP");
         assertEquals(null, a.association(lineages(a).get(0).lineage()).orElseThrow().udpPeer, "an ICMP path");
+    }
+
+    @Test
+    void behindTheNatKeepalivesRefreshTheMappingAndUnansweredOnesAreReported() throws Exception {
+        connectThroughNat();
+        loop.advance(Duration.ofMillis(300));
+        AssociationView atA = lineages(a).get(0);
+        Association aSide = a.association(atA.lineage()).orElseThrow();
+        link.clear();
+        loop.advance(UdpSettings.DEFAULT_KEEPALIVE);
+        assertEquals(1, link.sent(MessageKind.PATH_CHALLENGE).size(), "A's keepalive");
+        assertTrue(link.sent(MessageKind.PATH_CHALLENGE).get(0).overUdp());
+        assertEquals(1, link.sent(MessageKind.PATH_RESPONSE).size(), "B answered it");
+        assertTrue(aSide.keepaliveAnswered != null
+                && aSide.keepaliveAnswered.isAfter(loop.now().minus(UdpSettings.DEFAULT_KEEPALIVE)), "answer recorded");
+        assertEquals(0, link.sent(MessageKind.PATH_CHALLENGE).stream().filter(p -> p.from().equals(B0)).count(),
+                "B, not behind a NAT, sends none");
+
+        // B's answers stop coming back (a firewall in front of B's agent port, say).
+        link.lose(p -> p.kind() == MessageKind.PATH_RESPONSE.code());
+        loop.advance(UdpSettings.DEFAULT_KEEPALIVE.multipliedBy(Keepalives.UNANSWERED + 1));
+        assertTrue(lineages(a).get(0).keepaliveUnanswered(), "reported unanswered");
+        link.lose(p -> false);
+        loop.advance(UdpSettings.DEFAULT_KEEPALIVE);
+        assertFalse(lineages(a).get(0).keepaliveUnanswered(), "answered again");
+        assertEquals(0, a.drops().total() + b.drops().total());
     }
 }
