@@ -119,14 +119,23 @@ class UdpThroughNatTest {
         assertEquals(B.address(), keys.b().responderAddress());
     }
 
+    /** A's handshake with {@code responder} up to the COOKIE B sent it. */
+    private record Started(HandshakeInitiator initiator, CookieReply cookie) {
+        static Started with(HandshakeResponder responder) throws Exception {
+            HandshakeInitiator initiator = HandshakeInitiator.first(new AddressPair(A.address(), B.address()),
+                    RANDOM);
+            Delivered<Hello> hello = aToB(initiator.hello());
+            return new Started(initiator, responder.onHello(hello.message(), hello.arrival(), Handshakes.NOW));
+        }
+    }
+
     @Test
     void theNeighbourCannotUseACookieMintedForAsMapping() throws Exception {
         HandshakeResponder responder = Handshakes.responder();
-        HandshakeInitiator initiator = HandshakeInitiator.first(new AddressPair(A.address(), B.address()), RANDOM);
-        Delivered<Hello> hello = aToB(initiator.hello());
-        CookieReply cookie = responder.onHello(hello.message(), hello.arrival(), Handshakes.NOW);
+        Started started = Started.with(responder);
         // The same INIT, from the neighbour's mapping: same public address, another port.
-        Delivered<Init> replayed = carry(initiator.onCookie(cookie), new UdpEnvelope(A, B), NEIGHBOUR_PUBLIC, B);
+        Delivered<Init> replayed = carry(started.initiator().onCookie(started.cookie()), new UdpEnvelope(A, B),
+                NEIGHBOUR_PUBLIC, B);
         assertEquals(Reason.BAD_COOKIE, assertThrows(SacipProtocolException.class,
                 () -> responder.onInit(replayed.message(), replayed.arrival(), Handshakes.NOW)).reason());
     }
@@ -134,10 +143,9 @@ class UdpThroughNatTest {
     @Test
     void aConfirmationFromAnotherMappingDoesNotCompleteTheHandshake() throws Exception {
         HandshakeResponder responder = Handshakes.responder();
-        HandshakeInitiator initiator = HandshakeInitiator.first(new AddressPair(A.address(), B.address()), RANDOM);
-        Delivered<Hello> hello = aToB(initiator.hello());
-        CookieReply cookie = responder.onHello(hello.message(), hello.arrival(), Handshakes.NOW);
-        Delivered<Init> init = aToB(initiator.onCookie(cookie));
+        Started started = Started.with(responder);
+        HandshakeInitiator initiator = started.initiator();
+        Delivered<Init> init = aToB(initiator.onCookie(started.cookie()));
         PendingHandshake pending = responder.onInit(init.message(), init.arrival(), Handshakes.NOW);
         Delivered<InitReply> reply = toA(pending.reply(), pending.replyEnvelope(), A);
         InitiatorCompletion done = initiator.onInitReply(reply.message(), reply.arrival());

@@ -7,11 +7,17 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 
-/** The few libc calls the netlink socket needs; each failure carries errno (LastErrorException). */
-interface LibC extends Library {
+/**
+ * The few libc calls this module's sockets need (netlink, and UDP in {@code org.sacip.netlink.udp}); each failure
+ * carries errno (LastErrorException). Constants are Linux's, the same on x86_64 and arm64.
+ */
+public interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
+    int AF_INET = 2;
+    int AF_INET6 = 10;
     int AF_NETLINK = 16;
+    int SOCK_DGRAM = 2;
     int SOCK_RAW = 3;
     int SOCK_CLOEXEC = 0x80000;
     int SOL_SOCKET = 1;
@@ -54,6 +60,10 @@ interface LibC extends Library {
 
     NativeLong recvfrom(int fd, Pointer buffer, NativeLong length, int flags, Pointer address,
             IntByReference addressLength) throws LastErrorException;
+
+    NativeLong sendmsg(int fd, Pointer message, int flags) throws LastErrorException;
+
+    NativeLong recvmsg(int fd, Pointer message, int flags) throws LastErrorException;
 
     int poll(Pointer fds, NativeLong count, int timeoutMillis) throws LastErrorException;
 

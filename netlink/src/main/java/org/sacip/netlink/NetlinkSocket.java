@@ -33,12 +33,9 @@ public final class NetlinkSocket implements AutoCloseable {
     private final Memory receiveMemory;
     private final Memory sourceAddress = new Memory(SOCKADDR_NL_LENGTH);
     private final Memory kernelAddress = new Memory(SOCKADDR_NL_LENGTH);
-    /** Two struct pollfd: the socket, and the eventfd that {@link #wakeup()} writes. */
-    private final Memory pollFds = new Memory(16);
-    private final Memory wakeCounter = new Memory(8);
-    private final int wakeFd;
-    /** Guards {@link #wakeFd} against a wakeup from another thread racing {@link #close()}. */
-    private final Object wakeLock = new Object();
+    /** The receiving thread's wait, which {@link #wakeup()} ends. */
+    private final WakeableWait wait;
+    private final Object closeLock = new Object();
     private Memory sendMemory = new Memory(64 * 1024);
     private int sequence = ThreadLocalRandom.current().nextInt(1, 1 << 30);
     private volatile boolean closed;
@@ -47,10 +44,10 @@ public final class NetlinkSocket implements AutoCloseable {
         this.family = family;
         this.fd = fd;
         try {
-            this.wakeFd = LibC.INSTANCE.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
-        } catch (LastErrorException e) {
+            this.wait = WakeableWait.open();
+        } catch (NetlinkSystemCallException e) {
             closeFd(fd);
-            throw new NetlinkSystemCallException("eventfd", e.getErrorCode());
+            throw e;
         }
         this.receiveMemory = new Memory(DEFAULT_RECEIVE_CAPACITY);
         kernelAddress.clear();
@@ -401,55 +398,16 @@ public final class NetlinkSocket implements AutoCloseable {
      * one wait end only that one. Requests ({@link #dump}, {@link #query}) ignore it. Nothing once closed.
      */
     public void wakeup() {
-        synchronized (wakeLock) {
-            if (closed) {
-                return;
-            }
-            Memory one = new Memory(8);
-            one.setLong(0, 1);
-            try {
-                LibC.INSTANCE.write(wakeFd, one, new NativeLong(8));
-            } catch (LastErrorException e) {
-                // EAGAIN: the counter is at its maximum, so the next wait ends anyway.
-            }
-        }
+        wait.wakeup();
     }
 
     /** Waits {@code millis} (-1: without limit) for the socket, and for a wakeup when {@code wakeable}. */
     private List<NetlinkMessage> receive(long millis, boolean wakeable) throws NetlinkException {
         ensureOpen();
-        pollFds.setInt(0, fd);
-        pollFds.setShort(4, (short) LibC.POLLIN);
-        pollFds.setShort(6, (short) 0);
-        pollFds.setInt(8, wakeFd);
-        pollFds.setShort(12, (short) LibC.POLLIN);
-        pollFds.setShort(14, (short) 0);
-        try {
-            int ready = LibC.INSTANCE.poll(pollFds, new NativeLong(wakeable ? 2 : 1), (int) millis);
-            if (ready == 0) {
-                return List.of();
-            }
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EINTR) {
-                return List.of();
-            }
-            throw new NetlinkSystemCallException("poll", e.getErrorCode());
-        }
-        if (wakeable && (pollFds.getShort(14) & LibC.POLLIN) != 0) {
-            clearWakeup();
+        if (wait.await(fd, millis, wakeable) != WakeableWait.Outcome.READABLE) {
             return List.of();
         }
         return receiveNow();
-    }
-
-    private void clearWakeup() throws NetlinkException {
-        try {
-            LibC.INSTANCE.read(wakeFd, wakeCounter, new NativeLong(8));
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != Errno.EAGAIN && e.getErrorCode() != Errno.EINTR) {
-                throw new NetlinkSystemCallException("read(eventfd)", e.getErrorCode());
-            }
-        }
     }
 
     private List<NetlinkMessage> receiveNow() throws NetlinkException {
@@ -538,7 +496,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private void closeQuietly() {
         closeFd(fd);
-        closeFd(wakeFd);
+        wait.close();
     }
 
     private static void closeFd(int descriptor) {
@@ -552,7 +510,7 @@ public final class NetlinkSocket implements AutoCloseable {
     /** Closes the socket; call it once no thread waits in {@link #receive} any more (wake and join it first). */
     @Override
     public void close() {
-        synchronized (wakeLock) {
+        synchronized (closeLock) {
             if (closed) {
                 return;
             }

@@ -5,6 +5,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.sacip.netlink.LibC;
 
 /**
  * {@code struct sockaddr_in} (16 octets) and {@code struct sockaddr_in6} (28 octets) in native memory: the family in
@@ -19,14 +20,14 @@ final class SocketAddressCodec {
 
     /** Writes {@code address} (null: the wildcard of {@code family}) and {@code port}; returns the length. */
     static int write(Pointer memory, int family, InetAddress address, int port) {
-        int length = family == UdpLibC.AF_INET ? SOCKADDR_IN : SOCKADDR_IN6;
+        int length = family == LibC.AF_INET ? SOCKADDR_IN : SOCKADDR_IN6;
         memory.clear(length);
         memory.setShort(0, (short) family);
         memory.setByte(2, (byte) (port >>> 8));
         memory.setByte(3, (byte) port);
         if (address != null) {
             byte[] raw = address.getAddress();
-            memory.write(family == UdpLibC.AF_INET ? 4 : 8, raw, 0, raw.length);
+            memory.write(family == LibC.AF_INET ? 4 : 8, raw, 0, raw.length);
         }
         return length;
     }
@@ -36,7 +37,7 @@ final class SocketAddressCodec {
     }
 
     static InetAddress address(Pointer memory, int family) {
-        return family == UdpLibC.AF_INET ? inet(memory.getByteArray(4, 4)) : inet(memory.getByteArray(8, 16));
+        return family == LibC.AF_INET ? inet(memory.getByteArray(4, 4)) : inet(memory.getByteArray(8, 16));
     }
 
     static InetAddress inet(byte[] raw) {
@@ -51,10 +52,10 @@ final class SocketAddressCodec {
     /** The socket family an address needs. */
     static int familyOf(InetAddress address) {
         if (address instanceof Inet4Address) {
-            return UdpLibC.AF_INET;
+            return LibC.AF_INET;
         }
         if (address instanceof Inet6Address) {
-            return UdpLibC.AF_INET6;
+            return LibC.AF_INET6;
         }
         throw new IllegalArgumentException("not an IP address: " + address);
     }

@@ -3,7 +3,6 @@ package org.sacip.netlink.udp;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import java.net.InetAddress;
@@ -11,9 +10,11 @@ import java.time.Duration;
 import java.util.Optional;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.Errno;
+import org.sacip.netlink.LibC;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkSystemCallException;
+import org.sacip.netlink.WakeableWait;
 
 /**
  * A UDP socket of one IP version, opened through libc because Java's DatagramChannel can set neither Don't Fragment
@@ -30,12 +31,25 @@ public final class UdpSocket implements AutoCloseable {
     private static final int IOVEC = 16;
     private static final int CMSG_HEADER = 16;
     private static final int CONTROL = 128;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_MARK = 36;
+    private static final int IPPROTO_IP = 0;
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IP_PKTINFO = 8;
+    private static final int IP_MTU_DISCOVER = 10;
+    private static final int IP_PMTUDISC_DO = 2;
+    private static final int IPV6_MTU_DISCOVER = 23;
+    private static final int IPV6_PMTUDISC_DO = 2;
+    private static final int IPV6_V6ONLY = 26;
+    private static final int IPV6_RECVPKTINFO = 49;
+    private static final int IPV6_PKTINFO = 50;
 
     private final int family;
     private final int fd;
-    private final int wakeFd;
+    /** The receiving thread's wait, which {@link #wakeup} and {@link #close} end. */
+    private final WakeableWait wait;
     private final int localPort;
-    private final Object wakeLock = new Object();
+    private final Object closeLock = new Object();
     private volatile boolean closed;
     private final Send sendState = new Send();
     private final Receive receiveState = new Receive();
@@ -56,14 +70,12 @@ public final class UdpSocket implements AutoCloseable {
         final Memory name = new Memory(SocketAddressCodec.SOCKADDR_IN6);
         final Memory control = new Memory(CONTROL);
         final Memory payload = new Memory(MAX_PAYLOAD);
-        final Memory pollFds = new Memory(16);
-        final Memory counter = new Memory(8);
     }
 
-    private UdpSocket(int family, int fd, int wakeFd, int localPort) {
+    private UdpSocket(int family, int fd, WakeableWait wait, int localPort) {
         this.family = family;
         this.fd = fd;
-        this.wakeFd = wakeFd;
+        this.wait = wait;
         this.localPort = localPort;
     }
 
@@ -81,19 +93,18 @@ public final class UdpSocket implements AutoCloseable {
         if (Native.POINTER_SIZE != 8 || Native.SIZE_T_SIZE != 8) {
             throw new NetlinkException("UDP sockets need a 64-bit platform (struct msghdr layout)");
         }
-        int family = ipVersion == 4 ? UdpLibC.AF_INET : UdpLibC.AF_INET6;
-        int fd = call("socket", () -> UdpLibC.INSTANCE.socket(family, UdpLibC.SOCK_DGRAM | UdpLibC.SOCK_CLOEXEC, 0));
+        int family = ipVersion == 4 ? LibC.AF_INET : LibC.AF_INET6;
+        int fd = call("socket", () -> LibC.INSTANCE.socket(family, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0));
         try {
             configure(fd, family, mark);
             Memory address = new Memory(SocketAddressCodec.SOCKADDR_IN6);
             int length = SocketAddressCodec.write(address, family, null, port);
-            call("bind(UDP port " + port + ")", () -> UdpLibC.INSTANCE.bind(fd, address, length));
+            call("bind(UDP port " + port + ")", () -> LibC.INSTANCE.bind(fd, address, length));
             IntByReference boundLength = new IntByReference(SocketAddressCodec.SOCKADDR_IN6);
-            call("getsockname", () -> UdpLibC.INSTANCE.getsockname(fd, address, boundLength));
-            int wakeFd = call("eventfd", () -> UdpLibC.INSTANCE.eventfd(0, UdpLibC.EFD_NONBLOCK | UdpLibC.EFD_CLOEXEC));
-            return new UdpSocket(family, fd, wakeFd, SocketAddressCodec.port(address));
+            call("getsockname", () -> LibC.INSTANCE.getsockname(fd, address, boundLength));
+            return new UdpSocket(family, fd, WakeableWait.open(), SocketAddressCodec.port(address));
         } catch (NetlinkException | RuntimeException e) {
-            UdpLibC.INSTANCE.close(fd);
+            LibC.INSTANCE.close(fd);
             throw e;
         }
     }
@@ -104,23 +115,23 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     private static void configure(int fd, int family, long mark) throws NetlinkException {
-        if (family == UdpLibC.AF_INET) {
-            setOption(fd, UdpLibC.IPPROTO_IP, UdpLibC.IP_MTU_DISCOVER, UdpLibC.IP_PMTUDISC_DO, "IP_MTU_DISCOVER");
-            setOption(fd, UdpLibC.IPPROTO_IP, UdpLibC.IP_PKTINFO, 1, "IP_PKTINFO");
+        if (family == LibC.AF_INET) {
+            setOption(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO, "IP_MTU_DISCOVER");
+            setOption(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO");
         } else {
-            setOption(fd, UdpLibC.IPPROTO_IPV6, UdpLibC.IPV6_V6ONLY, 1, "IPV6_V6ONLY");
-            setOption(fd, UdpLibC.IPPROTO_IPV6, UdpLibC.IPV6_MTU_DISCOVER, UdpLibC.IPV6_PMTUDISC_DO,
+            setOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY");
+            setOption(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO,
                     "IPV6_MTU_DISCOVER");
-            setOption(fd, UdpLibC.IPPROTO_IPV6, UdpLibC.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+            setOption(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
         }
         if (mark != 0) {
-            setOption(fd, UdpLibC.SOL_SOCKET, UdpLibC.SO_MARK, (int) mark, "SO_MARK");
+            setOption(fd, SOL_SOCKET, SO_MARK, (int) mark, "SO_MARK");
         }
     }
 
     private static void setOption(int fd, int level, int option, int value, String name) throws NetlinkException {
         call("setsockopt(" + name + ")",
-                () -> UdpLibC.INSTANCE.setsockopt(fd, level, option, new IntByReference(value), 4));
+                () -> LibC.INSTANCE.setsockopt(fd, level, option, new IntByReference(value), 4));
     }
 
     /** The port the socket is bound to. */
@@ -130,7 +141,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** 4 or 6. */
     public int ipVersion() {
-        return family == UdpLibC.AF_INET ? 4 : 6;
+        return family == LibC.AF_INET ? 4 : 6;
     }
 
     /**
@@ -176,7 +187,7 @@ public final class UdpSocket implements AutoCloseable {
             }
             String what = "sendmsg(" + AddressText.endpoint(destination, port) + ")";
             try {
-                UdpLibC.INSTANCE.sendmsg(fd, s.message, 0);
+                LibC.INSTANCE.sendmsg(fd, s.message, 0);
             } catch (LastErrorException e) {
                 throw new NetlinkSystemCallException(what, e.getErrorCode());
             }
@@ -187,16 +198,16 @@ public final class UdpSocket implements AutoCloseable {
     private int writeSourceInfo(Memory control, InetAddress source) {
         byte[] raw = source.getAddress();
         control.clear(CONTROL);
-        if (family == UdpLibC.AF_INET) {
+        if (family == LibC.AF_INET) {
             control.setLong(0, CMSG_HEADER + 12);
-            control.setInt(8, UdpLibC.IPPROTO_IP);
-            control.setInt(12, UdpLibC.IP_PKTINFO);
+            control.setInt(8, IPPROTO_IP);
+            control.setInt(12, IP_PKTINFO);
             control.write(CMSG_HEADER + 4, raw, 0, 4);
             return CMSG_HEADER + 16;
         }
         control.setLong(0, CMSG_HEADER + 20);
-        control.setInt(8, UdpLibC.IPPROTO_IPV6);
-        control.setInt(12, UdpLibC.IPV6_PKTINFO);
+        control.setInt(8, IPPROTO_IPV6);
+        control.setInt(12, IPV6_PKTINFO);
         control.write(CMSG_HEADER, raw, 0, 16);
         return CMSG_HEADER + 24;
     }
@@ -214,33 +225,11 @@ public final class UdpSocket implements AutoCloseable {
         ensureOpen();
         synchronized (receiveState) {
             ensureOpen();
-            Receive r = receiveState;
-            r.pollFds.setInt(0, fd);
-            r.pollFds.setShort(4, (short) UdpLibC.POLLIN);
-            r.pollFds.setShort(6, (short) 0);
-            r.pollFds.setInt(8, wakeFd);
-            r.pollFds.setShort(12, (short) UdpLibC.POLLIN);
-            r.pollFds.setShort(14, (short) 0);
-            int millis = timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-            try {
-                if (UdpLibC.INSTANCE.poll(r.pollFds, new NativeLong(2), millis) == 0) {
-                    return Optional.empty();
-                }
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == Errno.EINTR) {
-                    return Optional.empty();
-                }
-                throw new NetlinkSystemCallException("poll", e.getErrorCode());
-            }
-            if ((r.pollFds.getShort(14) & UdpLibC.POLLIN) != 0) {
-                try {
-                    UdpLibC.INSTANCE.read(wakeFd, r.counter, new NativeLong(8));
-                } catch (LastErrorException e) {
-                    // EAGAIN: another wait consumed it first.
-                }
+            long millis = timeout == null ? -1 : Math.min(Integer.MAX_VALUE, timeout.toMillis());
+            if (wait.await(fd, millis, true) != WakeableWait.Outcome.READABLE) {
                 return Optional.empty();
             }
-            return receiveNow(r);
+            return receiveNow(receiveState);
         }
     }
 
@@ -256,14 +245,14 @@ public final class UdpSocket implements AutoCloseable {
         r.message.setLong(40, CONTROL);
         long length;
         try {
-            length = UdpLibC.INSTANCE.recvmsg(fd, r.message, UdpLibC.MSG_DONTWAIT).longValue();
+            length = LibC.INSTANCE.recvmsg(fd, r.message, LibC.MSG_DONTWAIT).longValue();
         } catch (LastErrorException e) {
             if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
                 return Optional.empty();
             }
             throw new NetlinkSystemCallException("recvmsg", e.getErrorCode());
         }
-        if ((r.message.getInt(48) & UdpLibC.MSG_TRUNC) != 0) {
+        if ((r.message.getInt(48) & LibC.MSG_TRUNC) != 0) {
             return Optional.empty();
         }
         InetAddress localAddress = null;
@@ -277,10 +266,10 @@ public final class UdpSocket implements AutoCloseable {
             int level = r.control.getInt(at + 8);
             int type = r.control.getInt(at + 12);
             Pointer data = r.control.share(at + CMSG_HEADER);
-            if (level == UdpLibC.IPPROTO_IP && type == UdpLibC.IP_PKTINFO) {
+            if (level == IPPROTO_IP && type == IP_PKTINFO) {
                 interfaceIndex = data.getInt(0);
                 localAddress = SocketAddressCodec.inet(data.getByteArray(8, 4));
-            } else if (level == UdpLibC.IPPROTO_IPV6 && type == UdpLibC.IPV6_PKTINFO) {
+            } else if (level == IPPROTO_IPV6 && type == IPV6_PKTINFO) {
                 localAddress = SocketAddressCodec.inet(data.getByteArray(0, 16));
                 interfaceIndex = data.getInt(16);
             }
@@ -296,18 +285,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Ends the current or next wait of {@link #receive}, from any thread. Nothing once closed. */
     public void wakeup() {
-        synchronized (wakeLock) {
-            if (closed) {
-                return;
-            }
-            Memory one = new Memory(8);
-            one.setLong(0, 1);
-            try {
-                UdpLibC.INSTANCE.write(wakeFd, one, new NativeLong(8));
-            } catch (LastErrorException e) {
-                // EAGAIN: the counter is at its maximum, so the next wait ends anyway.
-            }
-        }
+        wait.wakeup();
     }
 
     private void ensureOpen() throws NetlinkException {
@@ -319,23 +297,17 @@ public final class UdpSocket implements AutoCloseable {
     /** Closes the socket; a receive waiting in another thread returns first (it is woken, then the fds go). */
     @Override
     public void close() {
-        synchronized (wakeLock) {
+        synchronized (closeLock) {
             if (closed) {
                 return;
             }
             closed = true;
-            Memory one = new Memory(8);
-            one.setLong(0, 1);
-            try {
-                UdpLibC.INSTANCE.write(wakeFd, one, new NativeLong(8));
-            } catch (LastErrorException e) {
-                // the wait ends anyway
-            }
         }
+        wait.wakeup();
         synchronized (receiveState) {
             synchronized (sendState) {
-                UdpLibC.INSTANCE.close(fd);
-                UdpLibC.INSTANCE.close(wakeFd);
+                LibC.INSTANCE.close(fd);
+                wait.close();
             }
         }
     }
