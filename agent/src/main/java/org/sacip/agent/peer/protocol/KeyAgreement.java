@@ -250,6 +250,11 @@ final class KeyAgreement {
         SacipAddress source = arrival.source();
         SacipAddress destination = arrival.localAddress();
         Initiation initiation = initiations.get(new AddressPair(destination, source));
+        if (initiation == null && confirmedByNonce.get(reply.initiatorNonce()) != null) {
+            // The handshake ran over ICMP and UDP (13.9) and completed over the other transport first.
+            LOG.debug("COOKIE of a handshake already completed, ignored");
+            return;
+        }
         if (initiation == null) {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
                     "COOKIE without a handshake waiting for one");
@@ -379,7 +384,7 @@ final class KeyAgreement {
         }
         // The cookie proves the initiator receives at its address: from here on it may be charged and answered.
         ctx.proven(arrival.answer().destination());
-        Responding.Key key = new Responding.Key(path, init.initiatorNonce());
+        Responding.Key key = new Responding.Key(arrival.answer(), init.initiatorNonce());
         Responding existing = respondings.get(key);
         if (existing != null) {
             if (!existing.init.equals(init)) {
@@ -403,7 +408,8 @@ final class KeyAgreement {
                 return;
             }
         }
-        PeerPrefix prefix = PeerPrefix.of(source);
+        // Charged to where it came from: over UDP the address stated is the sender's to choose, the one observed not.
+        PeerPrefix prefix = PeerPrefix.of(arrival.answer().destination());
         if (!handshakesPerPrefix.allow(prefix, now) || !handshakes.take(now)
                 || respondings.size() >= ctx.limits.maxRespondings()
                 || respondingsPerPrefix.getOrDefault(prefix, 0) >= ctx.limits.maxRespondingsPerPrefix()
@@ -435,9 +441,7 @@ final class KeyAgreement {
 
     /** @return false when no first handshake of ours waits for this confirmation (it may be a renewal's) */
     boolean onInitConfirm(InitConfirm confirm, Arrival arrival) throws SacipProtocolException {
-        SacipAddress source = arrival.source();
-        SacipAddress destination = arrival.localAddress();
-        Responding.Key key = new Responding.Key(new AddressPair(destination, source), confirm.initiatorNonce());
+        Responding.Key key = new Responding.Key(arrival.answer(), confirm.initiatorNonce());
         Responding responding = respondings.get(key);
         if (responding == null) {
             return false;

@@ -1,17 +1,27 @@
 package org.sacip.agent.peer.protocol;
 
+import org.sacip.protocol.codec.Envelope;
 import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.handshake.PendingHandshake;
 import org.sacip.protocol.message.Init;
 import org.sacip.protocol.message.Octets;
 
 /**
- * A peer's handshake we answered, waiting for its INIT_CONFIRM (section 6.3): a first handshake (identified by its
- * path and initiator nonce), or a renewal of one of our lineages' keys. Engine thread only.
+ * A peer's handshake we answered, waiting for its INIT_CONFIRM (section 6.3): a first handshake (identified by where
+ * its INIT came from and arrived, and its initiator nonce), or a renewal of one of our lineages' keys. Engine thread
+ * only.
  */
 final class Responding {
-    /** A first handshake: the path (our address, the peer's) and the initiator's nonce. */
-    record Key(AddressPair path, Octets initiatorNonce) {
+    /**
+     * A first handshake: {@code reply}, the envelope its INIT_REPLY goes in (over ICMP our address and the peer's;
+     * over UDP our endpoint and the one the INIT was observed from, PROTOCOL.md 13.6), and the initiator's nonce. The
+     * same nonce over ICMP and over UDP makes two handshakes, of which at most one is confirmed.
+     */
+    record Key(Envelope reply, Octets initiatorNonce) {
+        /** The peer's address as it stated it, and ours. */
+        AddressPair path() {
+            return new AddressPair(reply.source(), reply.destination());
+        }
     }
 
     final Octets initiatorNonce;

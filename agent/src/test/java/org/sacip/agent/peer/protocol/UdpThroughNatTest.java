@@ -116,4 +116,43 @@ class UdpThroughNatTest extends TwoEngines {
         assertFalse(lineages(a).get(0).keepaliveUnanswered(), "answered again");
         assertEquals(0, a.drops().total() + b.drops().total());
     }
+
+    @Test
+    void bothTransportsRaceAndBothInitReplysComeOneLineageAndNoDrop() throws Exception {
+        link.nat(null, null);
+        // Both COOKIEs and both INIT_REPLYs are held, then released together: B has two pending handshakes for
+        // A's one nonce, one per transport (13.6); A completes with the first reply and ignores the other.
+        link.hold(p -> p.kind() == MessageKind.COOKIE.code());
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(300));
+        link.hold(p -> p.kind() == MessageKind.INIT_REPLY.code());
+        link.release();
+        loop.runReady();
+        assertEquals(2, link.count(MessageKind.INIT), "one INIT per transport's cookie");
+        link.hold(p -> p.kind() == MessageKind.INIT_REPLY.code());
+        link.release();
+        loop.advance(Duration.ofSeconds(2));
+        assertTrue(link.count(MessageKind.INIT_REPLY) >= 2, "both answered (the unconfirmed one retransmitted)");
+        assertEquals(1, lineages(a).size());
+        assertEquals(1, lineages(b).size());
+        assertEquals(0, a.drops().total() + b.drops().total());
+    }
+
+    @Test
+    void aCookieOverIcmpLateLetsBothTransportsRunAndOneLineageComesOfIt() throws Exception {
+        link.nat(null, null);
+        // B's COOKIE over ICMP is held on the wire past 250 ms, so A's HELLO goes over UDP too; the handshake
+        // completes over UDP, and the ICMP COOKIE that comes last changes nothing.
+        link.hold(p -> p.kind() == MessageKind.COOKIE.code() && !p.overUdp());
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofMillis(300));
+        assertEquals(1, lineages(a).size(), "agreed over UDP");
+        link.release();
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(1, link.count(MessageKind.INIT));
+        assertEquals(1, lineages(a).size());
+        assertEquals(1, lineages(b).size());
+        assertEquals(lineages(a).get(0).keyId(), lineages(b).get(0).keyId());
+        assertEquals(0, a.drops().total() + b.drops().total(), "the losing transport's reply is no drop");
+    }
 }
