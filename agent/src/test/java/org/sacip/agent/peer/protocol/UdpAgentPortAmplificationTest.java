@@ -1,0 +1,93 @@
+package org.sacip.agent.peer.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sacip.agent.peer.transport.HostTransport;
+import org.sacip.agent.peer.transport.NamespaceLab;
+import org.sacip.agent.peer.transport.Transports;
+import org.sacip.netlink.testing.LinkedNamespaces;
+import org.sacip.netlink.udp.ReceivedDatagram;
+import org.sacip.netlink.udp.UdpSocket;
+import org.sacip.protocol.codec.UdpEnvelope;
+import org.sacip.protocol.message.Hello;
+import org.sacip.protocol.message.MessageKind;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
+
+/**
+ * The agent port draws no amplification (issue 13, PROTOCOL.md 13.10): an engine wired as the agent wires it, its
+ * agent port open, gets a burst of HELLOs over UDP (each answered with a COOKIE of the same size, at most) and of
+ * malformed datagrams (never answered) from a host on its link; what comes back is counted in octets.
+ */
+class UdpAgentPortAmplificationTest {
+    private static final int AGENT_PORT = 4253;
+    private static final int HELLOS = 200;
+
+    @TempDir
+    Path state;
+
+    private final NamespaceLab lab = new NamespaceLab();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        lab.close();
+    }
+
+    @Test
+    void helloAndJunkOverUdpDrawNoMoreOctetsThanTheySent() throws Exception {
+        LinkedNamespaces link = lab.add(LinkedNamespaces.create("ua"));
+        HostTransport transport = lab.add(HostTransport.openIn(link.b, Transports.SETTINGS, AGENT_PORT));
+        ExecutorEngineLoop loop = lab.add(new ExecutorEngineLoop(Clock.systemUTC()));
+        PeerProtocol engine = PeerProtocol.open(loop, transport.sender(),
+                new PeerProtocolNamespaceTest.SharedHandover(), EngineStore.inline(state), new SecureRandom(),
+                EngineLimits.defaults(), peer -> true, new UdpSettings(AGENT_PORT, UdpSettings.DEFAULT_KEEPALIVE));
+        lab.add(engine::close);
+        transport.start(message -> engine.receive(SacipAddress.of(message.source()),
+                SacipAddress.of(message.destination()), message.icmp()));
+        transport.startUdp(datagram -> engine.receiveUdp(SacipAddress.of(datagram.source()), datagram.sourcePort(),
+                SacipAddress.of(datagram.localAddress()), datagram.localPort(), datagram.payload()));
+        // B knows A's link-layer address, as it would after any exchange: answers are sent only over known hops.
+        link.a.exec("ping", "-c", "1", "-W", "2", LinkedNamespaces.B4);
+
+        UdpSocket attacker = lab.add(UdpSocket.open(link.a.netNamespace(), 4, 0, 0));
+        UdpEndpoint a = UdpEndpoint.of(LinkedNamespaces.A4, attacker.localPort());
+        UdpEndpoint b = UdpEndpoint.of(LinkedNamespaces.B4, AGENT_PORT);
+        UdpEnvelope envelope = new UdpEnvelope(a, b);
+        SecureRandom random = new SecureRandom();
+        long sent = 0;
+        for (int i = 0; i < HELLOS; i++) {
+            byte[] nonce = new byte[16];
+            random.nextBytes(nonce);
+            byte[] hello = envelope.encode(new Hello(Octets.of(nonce)));
+            attacker.send(hello, b.address().toInetAddress(), AGENT_PORT, null);
+            byte[] junk = new byte[1 + random.nextInt(1200)];
+            random.nextBytes(junk);
+            attacker.send(junk, b.address().toInetAddress(), AGENT_PORT, null);
+            sent += hello.length + junk.length;
+        }
+        Transports.await(() -> engine.messages().received(MessageKind.HELLO) == HELLOS, "B read every HELLO",
+                () -> engine.messages().received(MessageKind.HELLO) + " HELLOs");
+        long received = 0;
+        int cookies = 0;
+        Optional<ReceivedDatagram> answer;
+        while ((answer = attacker.receive(Duration.ofMillis(500))).isPresent()) {
+            received += answer.get().length();
+            cookies++;
+        }
+        assertTrue(cookies > 0, "B answered HELLOs");
+        assertTrue(cookies <= HELLOS, cookies + " answers to " + HELLOS + " HELLOs");
+        assertTrue(received <= 92L * HELLOS, "each answer no larger than its HELLO: " + received + " octets");
+        assertTrue(received < sent, received + " octets back for " + sent + " sent");
+        assertEquals(HELLOS, engine.drops().count(DropReason.MALFORMED), "every junk datagram dropped unanswered");
+    }
+}
