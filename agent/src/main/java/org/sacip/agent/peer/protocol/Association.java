@@ -52,6 +52,8 @@ final class Association {
     EngineLoop.Timer keepaliveTimer;
     int keepalivesUnanswered;
     Instant keepaliveAnswered;
+    /** A check of another endpoint the peer spoke from (13.5); null when none runs. */
+    ReachabilityCheck rebinding;
 
     Association(AssociationKey current, Octets lineage, AddressPair bound, Instant lineageEstablished,
             SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent, long sequenceReserved,

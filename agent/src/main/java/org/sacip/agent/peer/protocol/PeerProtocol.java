@@ -76,6 +76,7 @@ public final class PeerProtocol {
     private final PeerMoves peerMoves;
     private final Refusals refusals;
     private final Keepalives keepalives;
+    private final PathValidation pathValidation;
     private final BlockingQueue<Inbound> authenticated = new ArrayBlockingQueue<>(EngineLimits.QUEUED_MESSAGES);
     private final BlockingQueue<Inbound> handshakes = new ArrayBlockingQueue<>(EngineLimits.QUEUED_MESSAGES);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -118,6 +119,7 @@ public final class PeerProtocol {
         this.peerMoves = new PeerMoves(ctx, ownMoves);
         this.refusals = new Refusals(ctx, agreement, renewal);
         this.keepalives = new Keepalives(ctx);
+        this.pathValidation = new PathValidation(ctx);
     }
 
     private Keepalives keepalives() {
@@ -298,6 +300,9 @@ public final class PeerProtocol {
     }
 
     private void dispatch(SacipMessage message, Arrival arrival) throws SacipProtocolException, Drop {
+        if (!pathValidation.admit(message, arrival)) {
+            return;
+        }
         switch (message.kind()) {
             case HELLO -> agreement.onHello((Hello) message, arrival);
             case COOKIE -> agreement.onCookie((CookieReply) message, arrival);
@@ -325,7 +330,8 @@ public final class PeerProtocol {
             case UPDATE_ACK -> ownMoves.onUpdateAck((UpdateAck) message, arrival);
             case PATH_CHALLENGE -> ownMoves.onPathChallenge((PathChallenge) message, arrival);
             case PATH_RESPONSE -> {
-                if (!keepalives.onPathResponse((PathResponse) message, arrival)) {
+                if (!keepalives.onPathResponse((PathResponse) message, arrival)
+                        && !pathValidation.onPathResponse((PathResponse) message, arrival)) {
                     peerMoves.onPathResponse((PathResponse) message, arrival);
                 }
             }

@@ -21,8 +21,9 @@ import org.sacip.protocol.message.SacipMessage;
  */
 final class MemoryLink {
     static final int AGENT_PORT = 4253;
-    /** The port a NAT ({@link #nat}) maps the inside host's agent port to. */
+    /** The port a NAT ({@link #nat}) maps the inside host's agent port to, until {@link #rebind}. */
     static final int NAT_PORT = 61000;
+    private int natPort = NAT_PORT;
 
     /** {@code icmp}: the ICMP message, or the UDP payload when {@code udpPort} (its destination port) is not 0. */
     record Packet(SacipAddress from, SacipAddress to, byte[] icmp, boolean answer, boolean unproven, int udpPort) {
@@ -81,6 +82,12 @@ final class MemoryLink {
     void nat(SacipAddress inside, SacipAddress publicAddress) {
         natInside = inside;
         natPublic = publicAddress;
+        natPort = NAT_PORT;
+    }
+
+    /** The NAT forgets its mapping and makes another: the inside host's datagrams leave from {@code port} now. */
+    void rebind(int port) {
+        natPort = port;
     }
 
     private void deliver(Packet packet) {
@@ -106,9 +113,9 @@ final class MemoryLink {
         if (packet.from().equals(natInside)) {
             PeerProtocol owner = owners.get(packet.to());
             if (owner != null) {
-                owner.receiveUdp(natPublic, NAT_PORT, packet.to(), packet.udpPort(), packet.icmp());
+                owner.receiveUdp(natPublic, natPort, packet.to(), packet.udpPort(), packet.icmp());
             }
-        } else if (packet.to().equals(natPublic) && packet.udpPort() == NAT_PORT) {
+        } else if (packet.to().equals(natPublic) && packet.udpPort() == natPort) {
             owners.get(natInside).receiveUdp(packet.from(), AGENT_PORT, natInside, AGENT_PORT, packet.icmp());
         }
     }

@@ -155,4 +155,43 @@ class UdpThroughNatTest extends TwoEngines {
         assertEquals(lineages(a).get(0).keyId(), lineages(b).get(0).keyId());
         assertEquals(0, a.drops().total() + b.drops().total(), "the losing transport's reply is no drop");
     }
+
+    @Test
+    void afterTheNatRebindsTheNewEndpointIsCheckedBeforeItIsAnswered() throws Exception {
+        connectThroughNat();
+        loop.advance(Duration.ofMillis(300));
+        Association bSide = b.association(lineages(b).get(0).lineage()).orElseThrow();
+        link.rebind(61500);
+        link.clear();
+        // A's next request (a claim retried, or a keepalive) comes from the new mapping: B's first word to that
+        // endpoint is a challenge, and its path follows once A answered it.
+        loop.advance(UdpSettings.DEFAULT_KEEPALIVE);
+        List<MemoryLink.Packet> toNewEndpoint = link.sent().stream()
+                .filter(p -> p.from().equals(B0) && p.udpPort() == 61500).toList();
+        assertFalse(toNewEndpoint.isEmpty());
+        assertEquals(MessageKind.PATH_CHALLENGE.code(), toNewEndpoint.get(0).kind(), "B checks the new endpoint first");
+        assertEquals(new UdpEndpoint(NAT_PUBLIC, 61500), bSide.udpPeer, "A answered: B's path follows");
+        assertTrue(link.sent(MessageKind.PATH_RESPONSE).stream().anyMatch(p -> p.from().equals(B0)
+                && p.udpPort() == 61500), "A's keepalive is answered there");
+        assertTrue(link.sent().stream().noneMatch(p -> p.from().equals(B0) && p.udpPort() == MemoryLink.NAT_PORT),
+                "nothing more to the old mapping");
+        assertEquals(0, a.drops().total() + b.drops().total());
+    }
+
+    @Test
+    void aClaimReplayedFromAnotherEndpointDrawsOnlyAChallengeThere() throws Exception {
+        connectThroughNat();
+        loop.advance(Duration.ofMillis(300));
+        Association bSide = b.association(lineages(b).get(0).lineage()).orElseThrow();
+        MemoryLink.Packet claim = link.sent(MessageKind.CLAIM).get(0);
+        link.clear();
+        link.injectUdp(MALLORY, 9999, B0, MemoryLink.AGENT_PORT, claim.icmp());
+        loop.runReady();
+        assertEquals(0, link.count(MessageKind.CLAIM_REPLY), "no reply to the replayed claim");
+        assertEquals(1, link.count(MessageKind.PATH_CHALLENGE), "one challenge to where it came from");
+        MemoryLink.Packet challenge = link.sent(MessageKind.PATH_CHALLENGE).get(0);
+        assertEquals(MALLORY, challenge.to());
+        assertTrue(challenge.icmp().length <= claim.icmp().length, "no more octets than the claim");
+        assertEquals(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT), bSide.udpPeer, "the path stays");
+    }
 }
