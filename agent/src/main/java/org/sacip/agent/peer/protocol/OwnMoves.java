@@ -7,10 +7,12 @@ import java.util.Map;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.Arrival;
 import org.sacip.protocol.codec.Envelope;
+import org.sacip.protocol.codec.UdpEnvelope;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.PathChallenge;
 import org.sacip.protocol.message.PathResponse;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
 import org.sacip.protocol.message.UpdateAck;
 import org.sacip.protocol.move.ReachabilityCheck;
 import org.slf4j.Logger;
@@ -190,6 +192,7 @@ final class OwnMoves {
         association.own.updateSentAt = ctx.now();
         association.lastUsed = ctx.now();
         Retransmission[] self = new Retransmission[1];
+        int[] transmissions = new int[1];
         // Signed at each transmission for the peer's current address (it may move meanwhile, 7.1) under the
         // current key (it may be renewed meanwhile).
         self[0] = Retransmission.start(ctx, RetransmitPolicy.ADDRESS_UPDATE, () -> {
@@ -197,6 +200,13 @@ final class OwnMoves {
             AddressUpdate signed = association.keys.current.messages.update(sequence, envelope);
             association.own.outgoingUpdate = signed;
             ctx.send(signed, envelope);
+            if (transmissions[0]++ > 0 && envelope instanceof Envelope.Icmp && ctx.udpPort != 0) {
+                // Unanswered over ICMP: the new address may be behind a NAT, which SACIP's ICMP does not cross
+                // (13.9). From the first retransmission on, the update goes over UDP too.
+                Envelope udp = new UdpEnvelope(new UdpEndpoint(newCurrent, ctx.udpPort),
+                        new UdpEndpoint(association.peer.current, ctx.udpPort));
+                ctx.send(association.keys.current.messages.update(sequence, udp), udp);
+            }
         }, () -> {
             if (association.own.outgoingRetransmission == self[0]) {
                 association.own.outgoingUpdate = null;
@@ -233,6 +243,11 @@ final class OwnMoves {
                     "UPDATE_ACK with no update of ours waiting");
         }
         association.keyFor(ack.keyId()).verifier.verifyAck(ack, sent, arrival);
+        if (arrival instanceof Arrival.Udp udp) {
+            // Acknowledged over UDP: from our new address the lineage's path is UDP, to where the peer answered.
+            association.udpPeer = udp.observedSource();
+            association.localBehindNat = udp.stated().destinationTranslated(udp.local());
+        }
         association.lastHeard = ctx.now();
         association.roundTrip = Duration.between(association.own.updateSentAt, association.lastHeard);
         association.own.outgoingRetransmission.cancel();

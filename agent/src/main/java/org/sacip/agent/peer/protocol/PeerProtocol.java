@@ -327,7 +327,14 @@ public final class PeerProtocol {
             }
             case REKEY -> renewal.onRekey((Rekey) message, arrival);
             case ADDRESS_UPDATE -> peerMoves.onAddressUpdate((AddressUpdate) message, arrival);
-            case UPDATE_ACK -> ownMoves.onUpdateAck((UpdateAck) message, arrival);
+            case UPDATE_ACK -> {
+                ownMoves.onUpdateAck((UpdateAck) message, arrival);
+                // A move behind a NAT makes the lineage's path UDP: keepalives from now on.
+                Association moved = ctx.associations.byKeyId(((UpdateAck) message).keyId());
+                if (moved != null) {
+                    keepalives.follow(moved);
+                }
+            }
             case PATH_CHALLENGE -> ownMoves.onPathChallenge((PathChallenge) message, arrival);
             case PATH_RESPONSE -> {
                 if (!keepalives.onPathResponse((PathResponse) message, arrival)

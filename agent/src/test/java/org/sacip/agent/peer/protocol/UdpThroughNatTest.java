@@ -194,4 +194,26 @@ class UdpThroughNatTest extends TwoEngines {
         assertTrue(challenge.icmp().length <= claim.icmp().length, "no more octets than the claim");
         assertEquals(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT), bSide.udpPeer, "the path stays");
     }
+
+    @Test
+    void aMoveBehindANatIsAnnouncedOverUdpOnceIcmpGoesUnanswered() throws Exception {
+        link.nat(null, null);
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(1, lineages(a).size(), "a key over ICMP");
+        assertEquals(Optional.empty(), lineages(a).get(0).udpPeer());
+        // A's new address A1 is behind a NAT: ICMP from it is lost, UDP leaves from the NAT's endpoint.
+        link.nat(A1, NAT_PUBLIC);
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofMillis(200));
+        assertEquals(A0, lineages(a).get(0).localConfirmed(), "not confirmed over ICMP");
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(A1, lineages(a).get(0).localConfirmed(), "confirmed after the update went over UDP");
+        assertEquals(A1, lineages(b).get(0).peerCurrent());
+        assertEquals(Optional.of(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT)), lineages(b).get(0).udpPeer(),
+                "B's path is A's mapping, checked");
+        assertEquals(Optional.of(new UdpEndpoint(B0, MemoryLink.AGENT_PORT)), lineages(a).get(0).udpPeer());
+        assertEquals("local", lineages(a).get(0).nat());
+        assertEquals(0, a.drops().total() + b.drops().total());
+    }
 }
