@@ -41,7 +41,7 @@ final class Association {
     Instant idleSince;
     /**
      * The lineage's path over UDP (PROTOCOL.md 13.5): the peer's endpoint as observed, where its requests go; null
-     * when the path is ICMP. Not saved: after a restart the path is ICMP until the peer's next message over UDP.
+     * when the path is ICMP. Saved with the lineage, so a host behind a NAT keeps it across a restart.
      */
     UdpEndpoint udpPeer;
     /** The last authenticated datagram of the lineage said that a NAT translates this host, or the peer (13.4). */

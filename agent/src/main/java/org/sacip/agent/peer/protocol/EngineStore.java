@@ -35,6 +35,7 @@ import org.sacip.protocol.handshake.Role;
 import org.sacip.protocol.handshake.SessionKeys;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
 
 /**
  * The engine's state on disk ({@code peer-state.json}, mode 0600, replaced atomically): every key lineage (its current
@@ -52,7 +53,16 @@ public final class EngineStore implements AutoCloseable {
     /** One lineage as saved. */
     record SavedLineage(SessionKeys keys, Role role, Instant keyEstablished, Instant lineageEstablished,
             Octets lineage, SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent,
-            long sequenceReserved, Optional<AssociationKey.AcceptedUpdate> lastAccepted) {
+            long sequenceReserved, Optional<AssociationKey.AcceptedUpdate> lastAccepted, SavedPath path) {
+    }
+
+    /**
+     * A lineage's UDP path (PROTOCOL.md 13.5), kept across a restart so that a host behind a NAT still reaches its
+     * peer, and is reached, at once: the peer's endpoint as observed and what the last datagram said about NATs.
+     * Files of earlier versions have none (an ICMP path).
+     */
+    record SavedPath(Optional<UdpEndpoint> udpPeer, boolean localBehindNat, boolean peerBehindNat) {
+        static final SavedPath ICMP = new SavedPath(Optional.empty(), false, false);
     }
 
     /** One session's binding as saved. */
@@ -147,6 +157,13 @@ public final class EngineStore implements AutoCloseable {
                 accepted.put("original", a.original().toString());
                 accepted.put("current", a.current().toString());
             });
+            s.path().udpPeer().ifPresent(endpoint -> {
+                ObjectNode udp = node.putObject("udp_peer");
+                udp.put("address", endpoint.address().toString());
+                udp.put("port", endpoint.port());
+                udp.put("local_behind_nat", s.path().localBehindNat());
+                udp.put("peer_behind_nat", s.path().peerBehindNat());
+            });
         }
         // The bindings (one per session, 100,000 of them at scale) are streamed, never built as a tree.
         PrivateFiles.replace(file, out -> StreamedJson.write(out, JSON, root, "bindings", snapshot.bindings(),
@@ -209,10 +226,16 @@ public final class EngineStore implements AutoCloseable {
             accepted = Optional.of(new AssociationKey.AcceptedUpdate(Long.parseUnsignedLong(text(last, "sequence")),
                     address(last, "original"), address(last, "current")));
         }
+        SavedPath path = SavedPath.ICMP;
+        JsonNode udp = node.get("udp_peer");
+        if (udp != null) {
+            path = new SavedPath(Optional.of(new UdpEndpoint(address(udp, "address"), port(udp, "port"))),
+                    udp.path("local_behind_nat").asBoolean(false), udp.path("peer_behind_nat").asBoolean(false));
+        }
         return new SavedLineage(keys, role, notAfter(Instant.parse(text(key, "established")), now),
                 notAfter(Instant.parse(text(node, "lineage_established")), now), octets(node, "lineage"),
                 address(node, "local_current"), address(node, "local_confirmed"), address(node, "peer_current"),
-                Long.parseUnsignedLong(text(node, "sequence_reserved")), accepted);
+                Long.parseUnsignedLong(text(node, "sequence_reserved")), accepted, path);
     }
 
     /** The clock went back: a key never outlives its 24 hours because of it. */

@@ -182,9 +182,13 @@ public final class PeerProtocol {
             AssociationKey key = new AssociationKey(lineage.keys(), lineage.role(), lineage.keyEstablished(),
                     lineage.lastAccepted());
             // Its key may be a renewal's: the lineage keeps the name it had.
-            restored.add(new Association(key, lineage.lineage(), EngineStore.boundOf(lineage),
+            Association association = new Association(key, lineage.lineage(), EngineStore.boundOf(lineage),
                     lineage.lineageEstablished(), lineage.localCurrent(), lineage.localConfirmed(),
-                    lineage.peerCurrent(), lineage.sequenceReserved(), loop.now()));
+                    lineage.peerCurrent(), lineage.sequenceReserved(), loop.now());
+            association.udpPeer = lineage.path().udpPeer().orElse(null);
+            association.localBehindNat = lineage.path().localBehindNat();
+            association.peerBehindNat = lineage.path().peerBehindNat();
+            restored.add(association);
         }
         restored.forEach(ctx.associations::index);
         saved.bindings().forEach(b -> protocol.savedBindings.put(b.session(), b.lineage()));
@@ -192,6 +196,7 @@ public final class PeerProtocol {
             protocol.agreement.start();
             restored.forEach(a -> {
                 protocol.renewal.schedule(a);
+                protocol.keepalives.follow(a);
                 ctx.changes.lineage(a, null);
             });
             protocol.ownMoves.reserveAhead(restored);
@@ -480,7 +485,8 @@ public final class PeerProtocol {
             AssociationKey key = a.keys.current;
             lineages.add(new EngineStore.SavedLineage(key.keys, key.role, key.established, a.lineageEstablished,
                     a.lineage, a.own.current, a.own.confirmed, a.peer.current, a.own.sequenceReserved,
-                    key.confirmedAccepted));
+                    key.confirmedAccepted, new EngineStore.SavedPath(Optional.ofNullable(a.udpPeer), a.localBehindNat,
+                            a.peerBehindNat)));
         }
         List<EngineStore.SavedBinding> bindings = new ArrayList<>();
         for (Association a : ctx.associations.all()) {

@@ -216,4 +216,28 @@ class UdpThroughNatTest extends TwoEngines {
         assertEquals("local", lineages(a).get(0).nat());
         assertEquals(0, a.drops().total() + b.drops().total());
     }
+
+    @Test
+    void aRestartKeepsTheUdpPathAndTheKeepalives() throws Exception {
+        SessionTuple session = connectThroughNat();
+        loop.advance(Duration.ofSeconds(1));
+        AssociationView before = lineages(a).get(0);
+        // A restarts (kill -9 included: the state is written as it changes) with its session still there.
+        PeerProtocol again = open(new RecordingHandover(), stateA);
+        link.own(A0, again);
+        a = again;
+        again.sessionsOpened(List.of(new SessionOpened(session, Opener.LOCAL, Optional.of(new OpeningProof(
+                SessionProtocol.TCP, isn(0x1111), isn(0x2222))), loop.now())), true);
+        loop.runReady();
+        AssociationView after = lineages(again).get(0);
+        assertEquals(before.keyId(), after.keyId());
+        assertEquals(Optional.of(new UdpEndpoint(B0, MemoryLink.AGENT_PORT)), after.udpPeer(), "still over UDP");
+        assertEquals("local", after.nat());
+        link.clear();
+        loop.advance(UdpSettings.DEFAULT_KEEPALIVE);
+        assertTrue(link.sent(MessageKind.PATH_CHALLENGE).stream().anyMatch(p -> p.from().equals(A0) && p.overUdp()),
+                "keepalives go on");
+        assertTrue(link.sent(MessageKind.PATH_RESPONSE).stream().anyMatch(p -> p.from().equals(B0)),
+                "and are answered");
+    }
 }
