@@ -58,6 +58,15 @@ final class PeerMoves {
                 throw new SacipProtocolException(SacipProtocolException.Reason.CONFLICTING_DUPLICATE, "sequence "
                         + Long.toUnsignedString(update.sequence()) + " was accepted with other addresses");
             }
+            if (arrival instanceof Arrival.Udp
+                    && association.peer.checkState == Association.PeerMoves.CheckState.RUNNING
+                    && !arrival.answer().equals(association.peer.check.sent())) {
+                // The update's copy over UDP (13.9) from where a check can reach the peer, behind a NAT that the
+                // ICMP copy crossed untranslated: the check goes there now.
+                association.peer.lastAcceptedFrom = arrival;
+                startCheck(association, key, update);
+                return;
+            }
             answerDuplicate(association, key, update);
             return;
         }

@@ -47,6 +47,7 @@ final class MemoryLink {
     private final List<Packet> held = new ArrayList<>();
     private SacipAddress natInside;
     private SacipAddress natPublic;
+    private boolean natPassesIcmp;
 
     void own(SacipAddress address, PeerProtocol engine) {
         owners.put(address, engine);
@@ -83,6 +84,15 @@ final class MemoryLink {
         natInside = inside;
         natPublic = publicAddress;
         natPort = NAT_PORT;
+        natPassesIcmp = false;
+    }
+
+    /**
+     * As Linux's conntrack does with ICMP types it does not know: the inside host's SACIP ICMP leaves the NAT
+     * untranslated, from its private address; answers to that address are still lost (it does not route there).
+     */
+    void natPassesIcmpUntranslated() {
+        natPassesIcmp = true;
     }
 
     /** The NAT forgets its mapping and makes another: the inside host's datagrams leave from {@code port} now. */
@@ -107,6 +117,13 @@ final class MemoryLink {
     }
 
     private void throughNat(Packet packet) {
+        if (natPassesIcmp && !packet.overUdp() && packet.from().equals(natInside) && !lose.test(packet)) {
+            PeerProtocol owner = owners.get(packet.to());
+            if (owner != null) {
+                owner.receive(packet.from(), packet.to(), packet.icmp());
+            }
+            return;
+        }
         if (!packet.overUdp() || lose.test(packet)) {
             return;
         }

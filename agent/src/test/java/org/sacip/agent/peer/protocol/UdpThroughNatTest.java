@@ -240,4 +240,21 @@ class UdpThroughNatTest extends TwoEngines {
         assertTrue(link.sent(MessageKind.PATH_RESPONSE).stream().anyMatch(p -> p.from().equals(B0)),
                 "and are answered");
     }
+
+    @Test
+    void aMoveWhoseIcmpUpdateCrossesTheNatUntranslatedIsCheckedWhereItsUdpCopyCameFrom() throws Exception {
+        link.nat(null, null);
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        link.nat(A1, NAT_PUBLIC);
+        link.natPassesIcmpUntranslated();
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofMillis(200));
+        assertTrue(link.sent(MessageKind.PATH_CHALLENGE).stream().anyMatch(p -> !p.overUdp() && p.to().equals(A1)),
+                "B's first check went over ICMP to A's private address, which it cannot reach");
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(A1, lineages(a).get(0).localConfirmed(), "the UDP copy's check passed");
+        assertEquals(Optional.of(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT)), lineages(b).get(0).udpPeer());
+        assertEquals(0, a.drops().total() + b.drops().total());
+    }
 }
