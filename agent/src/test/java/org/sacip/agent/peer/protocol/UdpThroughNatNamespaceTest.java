@@ -154,6 +154,55 @@ class UdpThroughNatNamespaceTest {
         assertEquals(0, engine.drops().total());
     }
 
+    /**
+     * C first reaches B directly (198.19.1.3 to B's 198.19.1.2), then moves to its address behind the NAT: its update
+     * over ICMP crosses the NAT untranslated (conntrack does not know SACIP's ICMP types) and B's check of the private
+     * address goes nowhere; the update's copy over UDP, masqueraded, gets B's check to the NAT's endpoint, which C
+     * answers: the move is confirmed and the lineage's path is UDP from then on.
+     */
+    @Test
+    void aMoveBehindTheNatIsConfirmedThroughIt() throws Exception {
+        Topology lab = topology();
+        String cDirect = TestNamespace.interfaceName("ud");
+        String bDirect = TestNamespace.interfaceName("ue");
+        lab.c().linkTo(lab.b(), cDirect, bDirect);
+        lab.c().exec("ip", "addr", "add", "198.19.1.3/24", "dev", cDirect);
+        lab.b().exec("ip", "addr", "add", "198.19.1.2/24", "dev", bDirect);
+        lab.nat().exec("ip", "route", "add", "198.19.1.0/24", "via", "198.19.0.2");
+        // From its address behind the NAT, C's packets leave through the NAT (as a laptop's source routes do).
+        lab.c().exec("ip", "rule", "add", "from", "198.18.10.2", "table", "100");
+        lab.c().exec("ip", "route", "add", "default", "via", "198.18.10.1", "table", "100");
+        PeerProtocol atC = engine(lab.c(), state.resolve("c"));
+        PeerProtocol atB = engine(lab.b(), state.resolve("b"));
+        SacipAddress cPublic = SacipAddress.parse("198.19.1.3");
+        SacipAddress cPrivate = SacipAddress.parse("198.18.10.2");
+        SacipAddress b = SacipAddress.parse("198.19.1.2");
+        atC.sessionsOpened(List.of(new SessionOpened(new SessionTuple(SessionProtocol.TCP,
+                new Endpoint(cPublic.toInetAddress(), 40000), new Endpoint(b.toInetAddress(), 22)), Opener.LOCAL,
+                Optional.of(new OpeningProof(SessionProtocol.TCP, TwoEngines.isn(1), TwoEngines.isn(2))),
+                Instant.now())), false);
+        atB.sessionsOpened(List.of(new SessionOpened(new SessionTuple(SessionProtocol.TCP,
+                new Endpoint(b.toInetAddress(), 22), new Endpoint(cPublic.toInetAddress(), 40000)), Opener.REMOTE,
+                Optional.of(new OpeningProof(SessionProtocol.TCP, TwoEngines.isn(2), TwoEngines.isn(1))),
+                Instant.now())), false);
+        // Only a lineage that holds sessions is moved: the connection is claimed and bound at both ends first.
+        Transports.await(() -> atC.view().lineages().size() == 1 && atC.view().lineages().get(0).boundSessions() == 1
+                && atB.view().lineages().size() == 1 && atB.view().lineages().get(0).boundSessions() == 1,
+                "a lineage over the direct link holding the connection",
+                () -> atC.view().lineages() + " / " + atB.view().lineages());
+        assertEquals(Optional.empty(), atC.view().lineages().get(0).udpPeer(), "agreed over ICMP");
+
+        atC.announceMove(cPublic, cPrivate);
+        Transports.await(() -> atC.view().lineages().get(0).localConfirmed().equals(cPrivate),
+                "C's move behind the NAT confirmed by B", () -> atC.view().lineages() + " / "
+                        + atB.view().lineages() + ", drops " + atC.drops().total() + " / " + atB.drops().total());
+        AssociationView atBSide = atB.view().lineages().get(0);
+        assertEquals(cPrivate, atBSide.peerCurrent());
+        assertEquals(SacipAddress.parse("198.19.0.1"), atBSide.udpPeer().orElseThrow().address(),
+                "B reaches C at the NAT's endpoint");
+        assertEquals("local", atC.view().lineages().get(0).nat());
+    }
+
     private static void send(UdpSocket socket, UdpEnvelope envelope, SacipMessage message) throws Exception {
         socket.send(envelope.encode(message), envelope.statedDestination().address().toInetAddress(),
                 envelope.statedDestination().port(), envelope.statedSource().address().toInetAddress());
