@@ -32,6 +32,11 @@ final class Drop extends Exception {
         return new Drop(DropReason.NOT_MANAGED, false, detail);
     }
 
+    /** A move behind a NAT, which the data path cannot follow yet: not followed, no answer. */
+    static Drop behindNat(String detail) {
+        return new Drop(DropReason.BEHIND_NAT, false, detail);
+    }
+
     /** Not for us (an address we do not hold), or nothing asked for it here. */
     static Drop notOurs(String detail) {
         return new Drop(DropReason.NOT_OURS, false, detail);

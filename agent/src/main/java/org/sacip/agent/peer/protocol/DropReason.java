@@ -34,7 +34,12 @@ public enum DropReason {
     /** Sent to an address this host does not hold, or answerable only from such an address. */
     NOT_OURS,
     /** A handshake from a peer outside the peers this agent manages: answered NOT_ALLOWED. */
-    NOT_MANAGED;
+    NOT_MANAGED,
+    /**
+     * An address update a NAT translated on its way (PROTOCOL.md 13.4): the peer moved behind a NAT, and sessions are
+     * not carried through one yet, so the move is not followed (the peer keeps its old address while it routes).
+     */
+    BEHIND_NAT;
 
     static DropReason of(SacipProtocolException e) {
         switch (e.reason()) {

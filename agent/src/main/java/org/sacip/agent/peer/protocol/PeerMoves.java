@@ -37,13 +37,19 @@ final class PeerMoves {
     }
 
     void onAddressUpdate(AddressUpdate update, Arrival arrival)
-            throws SacipProtocolException {
+            throws SacipProtocolException, Drop {
         Association association = ctx.associations.byKeyId(update.keyId());
         if (association == null) {
             throw new SacipProtocolException(SacipProtocolException.Reason.UNKNOWN_KEY, "key id " + update.keyId());
         }
         AssociationKey key = association.keyFor(update.keyId());
         key.verifier.verifyUpdate(update, arrival);
+        if (arrival instanceof Arrival.Udp udp && udp.stated().sourceTranslated(udp.observedSource())) {
+            // Following it would rewrite the sessions to a private address no packet reaches: as before the agent
+            // spoke UDP, the peer keeps its old address while that routes, and its ghost carries the sessions.
+            throw Drop.behindNat("update for " + update.currentAddress() + " arrived through a NAT ("
+                    + udp.observedSource() + "); sessions are not carried through a NAT yet");
+        }
         association.lastHeard = ctx.now();
         association.lastUsed = ctx.now();
         if (key != association.keys.current && association.keys.current.lastAccepted.isPresent()) {

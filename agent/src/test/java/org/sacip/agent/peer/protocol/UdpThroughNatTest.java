@@ -196,28 +196,6 @@ class UdpThroughNatTest extends TwoEngines {
     }
 
     @Test
-    void aMoveBehindANatIsAnnouncedOverUdpOnceIcmpGoesUnanswered() throws Exception {
-        link.nat(null, null);
-        connect(a, A0, b, B0, 22);
-        loop.advance(Duration.ofSeconds(1));
-        assertEquals(1, lineages(a).size(), "a key over ICMP");
-        assertEquals(Optional.empty(), lineages(a).get(0).udpPeer());
-        // A's new address A1 is behind a NAT: ICMP from it is lost, UDP leaves from the NAT's endpoint.
-        link.nat(A1, NAT_PUBLIC);
-        a.announceMove(A0, A1);
-        loop.advance(Duration.ofMillis(200));
-        assertEquals(A0, lineages(a).get(0).localConfirmed(), "not confirmed over ICMP");
-        loop.advance(Duration.ofSeconds(1));
-        assertEquals(A1, lineages(a).get(0).localConfirmed(), "confirmed after the update went over UDP");
-        assertEquals(A1, lineages(b).get(0).peerCurrent());
-        assertEquals(Optional.of(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT)), lineages(b).get(0).udpPeer(),
-                "B's path is A's mapping, checked");
-        assertEquals(Optional.of(new UdpEndpoint(B0, MemoryLink.AGENT_PORT)), lineages(a).get(0).udpPeer());
-        assertEquals("local", lineages(a).get(0).nat());
-        assertEquals(0, a.drops().total() + b.drops().total());
-    }
-
-    @Test
     void aRestartKeepsTheUdpPathAndTheKeepalives() throws Exception {
         SessionTuple session = connectThroughNat();
         loop.advance(Duration.ofSeconds(1));
@@ -241,20 +219,43 @@ class UdpThroughNatTest extends TwoEngines {
                 "and are answered");
     }
 
+
     @Test
-    void aMoveWhoseIcmpUpdateCrossesTheNatUntranslatedIsCheckedWhereItsUdpCopyCameFrom() throws Exception {
+    void aMoveBehindANatIsAnnouncedOverUdpAndNotFollowed() throws Exception {
         link.nat(null, null);
         connect(a, A0, b, B0, 22);
         loop.advance(Duration.ofSeconds(1));
+        // A's new address A1 is behind a NAT: ICMP from it is lost, UDP leaves from the NAT's endpoint. B could
+        // only rewrite the session to A1, which no packet reaches: it does not follow, and A keeps A0.
         link.nat(A1, NAT_PUBLIC);
-        link.natPassesIcmpUntranslated();
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(2));
+        assertTrue(link.sent(MessageKind.ADDRESS_UPDATE).stream().anyMatch(MemoryLink.Packet::overUdp),
+                "the update went over UDP once ICMP was unanswered");
+        assertTrue(b.drops().count(DropReason.BEHIND_NAT) >= 1, "B saw it came through a NAT");
+        assertEquals(0, link.count(MessageKind.UPDATE_ACK));
+        assertEquals(0, link.count(MessageKind.PATH_CHALLENGE), "nothing to check");
+        assertEquals(A0, lineages(a).get(0).localConfirmed(), "A's move is not confirmed");
+        assertEquals(A0, lineages(b).get(0).peerCurrent(), "B keeps A's old address");
+    }
+
+    @Test
+    void anUpdateWhoseIcmpCheckCannotReachTheNewAddressIsCheckedWhereItsUdpCopyCameFrom() throws Exception {
+        link.nat(null, null);
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        // A firewall in front of A1 drops SACIP's ICMP towards it; UDP passes both ways, untranslated.
+        link.lose(p -> !p.overUdp() && p.to().equals(A1));
         a.announceMove(A0, A1);
         loop.advance(Duration.ofMillis(200));
         assertTrue(link.sent(MessageKind.PATH_CHALLENGE).stream().anyMatch(p -> !p.overUdp() && p.to().equals(A1)),
-                "B's first check went over ICMP to A's private address, which it cannot reach");
+                "B's first check went over ICMP, which does not reach A1");
         loop.advance(Duration.ofSeconds(1));
         assertEquals(A1, lineages(a).get(0).localConfirmed(), "the UDP copy's check passed");
-        assertEquals(Optional.of(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT)), lineages(b).get(0).udpPeer());
+        assertEquals(Optional.of(new UdpEndpoint(A1, MemoryLink.AGENT_PORT)), lineages(b).get(0).udpPeer(),
+                "B's path is UDP to A1 now");
+        assertEquals(Optional.of(new UdpEndpoint(B0, MemoryLink.AGENT_PORT)), lineages(a).get(0).udpPeer());
+        assertEquals("none", lineages(a).get(0).nat());
         assertEquals(0, a.drops().total() + b.drops().total());
     }
 }
