@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sacip.agent.peer.transport.HostTransport;
 import org.sacip.agent.peer.transport.NamespaceLab;
 import org.sacip.agent.peer.transport.Transports;
 import org.sacip.netlink.testing.LinkedNamespaces;
@@ -21,7 +19,6 @@ import org.sacip.protocol.codec.UdpEnvelope;
 import org.sacip.protocol.message.Hello;
 import org.sacip.protocol.message.MessageKind;
 import org.sacip.protocol.message.Octets;
-import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.UdpEndpoint;
 
 /**
@@ -46,16 +43,7 @@ class UdpAgentPortAmplificationTest {
     @Test
     void helloAndJunkOverUdpDrawNoMoreOctetsThanTheySent() throws Exception {
         LinkedNamespaces link = lab.add(LinkedNamespaces.create("ua"));
-        HostTransport transport = lab.add(HostTransport.openIn(link.b, Transports.SETTINGS, AGENT_PORT));
-        ExecutorEngineLoop loop = lab.add(new ExecutorEngineLoop(Clock.systemUTC()));
-        PeerProtocol engine = PeerProtocol.open(loop, transport.sender(),
-                new PeerProtocolNamespaceTest.SharedHandover(), EngineStore.inline(state), new SecureRandom(),
-                EngineLimits.defaults(), peer -> true, new UdpSettings(AGENT_PORT, UdpSettings.DEFAULT_KEEPALIVE));
-        lab.add(engine::close);
-        transport.start(message -> engine.receive(SacipAddress.of(message.source()),
-                SacipAddress.of(message.destination()), message.icmp()));
-        transport.startUdp(datagram -> engine.receiveUdp(SacipAddress.of(datagram.source()), datagram.sourcePort(),
-                SacipAddress.of(datagram.localAddress()), datagram.localPort(), datagram.payload()));
+        PeerProtocol engine = AgentPortEngine.start(lab, link.b, state, AGENT_PORT);
         // B knows A's link-layer address, as it would after any exchange: answers are sent only over known hops.
         link.a.exec("ping", "-c", "1", "-W", "2", LinkedNamespaces.B4);
 

@@ -15,12 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sacip.agent.peer.transport.HostTransport;
 import org.sacip.agent.peer.transport.NamespaceLab;
 import org.sacip.agent.peer.transport.Transports;
 import org.sacip.netlink.testing.TestNamespace;
@@ -87,19 +85,8 @@ class UdpThroughNatNamespaceTest {
         return new Topology(c, nat, b);
     }
 
-    /** An engine wired as the agent wires it in {@code namespace}, its agent port open. */
     private PeerProtocol engine(TestNamespace namespace, Path directory) throws Exception {
-        HostTransport transport = lab.add(HostTransport.openIn(namespace, Transports.SETTINGS, AGENT_PORT));
-        ExecutorEngineLoop loop = lab.add(new ExecutorEngineLoop(Clock.systemUTC()));
-        PeerProtocol engine = PeerProtocol.open(loop, transport.sender(),
-                new PeerProtocolNamespaceTest.SharedHandover(), EngineStore.inline(directory), new SecureRandom(),
-                EngineLimits.defaults(), peer -> true, new UdpSettings(AGENT_PORT, UdpSettings.DEFAULT_KEEPALIVE));
-        lab.add(engine::close);
-        transport.start(message -> engine.receive(SacipAddress.of(message.source()),
-                SacipAddress.of(message.destination()), message.icmp()));
-        transport.startUdp(datagram -> engine.receiveUdp(SacipAddress.of(datagram.source()), datagram.sourcePort(),
-                SacipAddress.of(datagram.localAddress()), datagram.localPort(), datagram.payload()));
-        return engine;
+        return AgentPortEngine.start(lab, namespace, directory, AGENT_PORT);
     }
 
     @Test
