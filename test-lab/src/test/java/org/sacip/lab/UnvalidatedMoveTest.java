@@ -24,9 +24,9 @@ import org.sacip.lab.traffic.TrafficKind;
 import org.sacip.testing.Eventually;
 
 /**
- * A move whose new address cannot be validated (the router drops every SACIP message from it, as a NAT or a
- * filter in the path would): A's update is never confirmed, so after its retransmissions (about 30 s) the session
- * goes on as without an agent, shows state refused, and nothing was redirected or reset on B.
+ * A move whose new address cannot be validated (the router drops every SACIP message from it, over ICMP and over
+ * UDP, as a filter in the path would): A's update is never confirmed, so after its retransmissions (about 30 s) the
+ * session goes on as without an agent, shows state refused, and nothing was redirected or reset on B.
  */
 class UnvalidatedMoveTest {
     private static final Duration GIVE_UP = Duration.ofSeconds(45);
@@ -49,9 +49,10 @@ class UnvalidatedMoveTest {
             Eventually.await(Duration.ofSeconds(15), () -> agents.keyAgreed("a") && agents.keyAgreed("b"),
                     () -> "a key agreed between the agents");
 
-            // Every SACIP message from A's new address dies at the router.
+            // Every SACIP message from A's new address dies at the router: over ICMP and over UDP to the agent port.
             lab.run("r", "nft", "add table ip cut; add chain ip cut through { type filter hook forward priority 0; }; "
-                    + "add rule ip cut through ip saddr 198.18.2.2 icmp type 253 drop");
+                    + "add rule ip cut through ip saddr 198.18.2.2 icmp type 253 drop; "
+                    + "add rule ip cut through ip saddr 198.18.2.2 udp dport 4253 drop");
             new Mover(topology).move(new MoveStep("a", 0, 1, MoveKind.MAKE_BEFORE_BREAK, 0));
 
             List<AgentSession> sessions = Eventually.await(GIVE_UP, controlA::sessions,
