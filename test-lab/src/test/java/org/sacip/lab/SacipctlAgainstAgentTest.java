@@ -110,7 +110,8 @@ class SacipctlAgainstAgentTest {
             run(root, lab, "a", 2, "flush");
             JsonNode flushed = JSON.readTree(run(root, lab, "a", 0, "flush", "--yes", "-j"));
             assertEquals(1, flushed.path("sessions").asInt(), flushed.toString());
-            assertEquals(0, JSON.readTree(run(root, lab, "a", 0, "sessions", "-j")).size());
+            JsonNode afterFlush = JSON.readTree(run(root, lab, "a", 0, "sessions", "-j"));
+            assertEquals(0, afterFlush.size(), "sessions listed right after the flush: " + afterFlush);
             String ruleset = lab.run("a", "nft", "list", "table", "inet", "sacip");
             assertTrue(!ruleset.contains("198.18.2.2") && !ruleset.contains("198.18.1.2"),
                     "flush left remapping or ghost elements: " + ruleset);

@@ -825,7 +825,9 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 LOG.info("flushed: {} session(s) and {} ghost(s) no longer remapped", sessions, ghosts);
                 events.publish(EventType.FLUSH, "all remapping removed", Map.of("sessions", Integer.toString(sessions),
                         "ghosts", Integer.toString(ghosts)));
-                markViewDirty();
+                // Published before the answer, not paced: a `sessions` right after a flush must not show what it
+                // removed.
+                publishView();
                 result.complete(new int[] {sessions, ghosts});
             } catch (DataPathException e) {
                 result.completeExceptionally(e);
