@@ -361,9 +361,14 @@ final class Claims {
             }
             ClaimVerdict verdict = reply.entries().get(i).verdict();
             boolean claimedAgain = false;
+            // Through a NAT translating us, the peer finds a session only by its record (6.9): "no such session"
+            // there means unmatched here.
+            SessionRegistry.Unbound noSuchSession = association.localBehindNat ? SessionRegistry.Unbound.UNMATCHED
+                    : SessionRegistry.Unbound.PEER_HAS_NO_SUCH_SESSION;
             switch (verdict) {
                 case BOUND -> {
                     ctx.sessions.bind(entry, association, ctx.now());
+                    entry.ourPublic = ourPublic(tuple, reply.entries().get(i).seenHolderPort(), arrival);
                     changes.add(BindingChange.bound(tuple, association.lineage));
                     notYetSeenTries.remove(tuple);
                     unansweredRounds.remove(tuple);
@@ -378,11 +383,11 @@ final class Claims {
                         });
                     } else {
                         notYetSeenTries.remove(tuple);
-                        setWhy(entry, SessionRegistry.Unbound.PEER_HAS_NO_SUCH_SESSION, changes);
+                        setWhy(entry, noSuchSession, changes);
                     }
                 }
                 case HELD_BY_OTHER_KEY -> setWhy(entry, SessionRegistry.Unbound.HELD_BY_OTHER_KEY, changes);
-                case NO_SUCH_SESSION -> setWhy(entry, SessionRegistry.Unbound.PEER_HAS_NO_SUCH_SESSION, changes);
+                case NO_SUCH_SESSION -> setWhy(entry, noSuchSession, changes);
                 case PROOF_MISMATCH -> setWhy(entry, SessionRegistry.Unbound.PROOF_MISMATCH, changes);
                 case NOT_ELIGIBLE -> {
                     if (!claim.sentWithRecord(i) && entry.proof.isPresent()) {
@@ -407,6 +412,17 @@ final class Claims {
             ctx.persistence.soon();
         }
         scheduleFlush(association);
+    }
+
+    /**
+     * Our endpoint as the peer's socket knows it, when a NAT translates it: the port the peer saw, at the address the
+     * peer stated it answered to (13.4). Null when nothing translated us.
+     */
+    private static Endpoint ourPublic(SessionTuple tuple, int seenPort, Arrival arrival) {
+        InetAddress address = arrival instanceof Arrival.Udp udp
+                ? udp.stated().statedDestination().address().toInetAddress() : tuple.local().address();
+        Endpoint seen = new Endpoint(address, seenPort);
+        return seen.equals(tuple.local()) ? null : seen;
     }
 
     // ---- the peer's claims ----
@@ -438,16 +454,24 @@ final class Claims {
         List<ClaimReplyEntry> verdicts = new ArrayList<>(claim.entries().size());
         List<SessionRegistry.Entry> newlyBound = new ArrayList<>();
         for (ClaimEntry entry : claim.entries()) {
-            SessionTuple tuple = tupleOf(entry, association);
-            ClaimVerdict verdict = verdict(entry, ctx.sessions.get(tuple), association, newlyBound.size());
-            if (verdict == ClaimVerdict.BOUND) {
-                SessionRegistry.Entry session = ctx.sessions.get(tuple);
-                if (session.boundTo != association) {
-                    ctx.sessions.bind(session, association, ctx.now());
-                    newlyBound.add(session);
-                }
+            SessionRegistry.Entry session = ctx.sessions.get(tupleOf(entry, association));
+            ClaimVerdict verdict;
+            if (session == null && association.peerBehindNat) {
+                session = throughNat(entry, association);
+                // Without a record nothing can match through the NAT: the holder need not ask again.
+                verdict = session == null && !entry.hasRecord() ? ClaimVerdict.NO_SUCH_SESSION
+                        : verdict(entry, session, association, newlyBound.size());
+            } else {
+                verdict = verdict(entry, session, association, newlyBound.size());
             }
-            verdicts.add(ClaimReplyEntry.answering(entry, verdict));
+            if (verdict == ClaimVerdict.BOUND && session.boundTo != association) {
+                ctx.sessions.bind(session, association, ctx.now());
+                session.peerOwn = peerOwn(entry, session, association);
+                newlyBound.add(session);
+            }
+            // The holder learns how this host's socket sees its port (the NAT's mapping).
+            verdicts.add(ClaimReplyEntry.answering(entry, verdict,
+                    session == null ? entry.holderPort() : session.tuple.remote().port()));
         }
         ClaimReply reply = key.claimMessages.reply(claim, claim.holderAddress(), verdicts,
                 arrival);
@@ -457,7 +481,7 @@ final class Claims {
         }
         listener.boundCountChanged(association);
         List<BindingChange> changes = newlyBound.stream()
-                .map(s -> BindingChange.bound(s.tuple, association.lineage)).toList();
+                .map(s -> BindingChange.bound(s.tuple, association.lineage, s.peerOwn)).toList();
         long number = claim.claimNumber();
         association.claims.committing.add(number);
         ctx.changes.bindings(changes, association.lineage, committed -> {
@@ -481,6 +505,39 @@ final class Claims {
                 new Endpoint(association.peerOriginal().toInetAddress(), entry.holderPort()));
     }
 
+    /**
+     * The session a claim entry names when a NAT translates the peer (PROTOCOL.md 6.9 step 1): this host's socket
+     * knows the holder at the NAT's public address, where the holder's port may be another, and several hosts behind
+     * that NAT may use the same port. Only the opening record tells them apart: ports alone never match. Null when
+     * no session of ours at the NAT's address, on the claim's port of ours, has the claimed proof.
+     */
+    private SessionRegistry.Entry throughNat(ClaimEntry entry, Association association) {
+        if (!entry.hasRecord() || association.udpPeer == null) {
+            return null;
+        }
+        AddressPair pair = new AddressPair(association.localOriginal(), association.udpPeer.address());
+        SessionProtocol protocol = entry.protocol() == ClaimProtocol.TCP ? SessionProtocol.TCP : SessionProtocol.UDP;
+        for (SessionRegistry.Entry session : ctx.sessions.ofPair(pair)) {
+            if (session.tuple.protocol() == protocol && session.tuple.local().port() == entry.peerPort()
+                    && session.opener == Opener.REMOTE && session.proof.isPresent() && proofMatches(entry, session)) {
+                return session;
+            }
+        }
+        return null;
+    }
+
+    /** The holder's own endpoint, when it is not the one this host's socket knows (a NAT translated it). */
+    private static Endpoint peerOwn(ClaimEntry entry, SessionRegistry.Entry session, Association association) {
+        Endpoint own = new Endpoint(association.peerOriginal().toInetAddress(), entry.holderPort());
+        return own.equals(session.tuple.remote()) ? null : own;
+    }
+
+    private static boolean proofMatches(ClaimEntry entry, SessionRegistry.Entry session) {
+        byte[] proof = entry.proof().toByteArray();
+        int half = session.tuple.protocol() == SessionProtocol.TCP ? 4 : 8;
+        return session.proof.get().matchesClaim(Octets.of(proof, 0, half), Octets.of(proof, half, half));
+    }
+
     private ClaimVerdict verdict(ClaimEntry entry, SessionRegistry.Entry session, Association association,
             int boundInThisClaim) {
         if (session == null) {
@@ -496,12 +553,7 @@ final class Claims {
             return ClaimVerdict.LIMIT;
         }
         if (entry.hasRecord() && session.proof.isPresent()) {
-            byte[] proof = entry.proof().toByteArray();
-            int half = session.tuple.protocol() == SessionProtocol.TCP ? 4 : 8;
-            Octets claimerPart = Octets.of(proof, 0, half);
-            Octets peerPart = Octets.of(proof, half, half);
-            return session.proof.get().matchesClaim(claimerPart, peerPart) ? ClaimVerdict.BOUND
-                    : ClaimVerdict.PROOF_MISMATCH;
+            return proofMatches(entry, session) ? ClaimVerdict.BOUND : ClaimVerdict.PROOF_MISMATCH;
         }
         return association.lineage.equals(session.eligible) ? ClaimVerdict.BOUND : ClaimVerdict.NOT_ELIGIBLE;
     }

@@ -66,7 +66,14 @@ public final class EngineStore implements AutoCloseable {
     }
 
     /** One session's binding as saved. */
-    record SavedBinding(SessionTuple session, Octets lineage) {
+    /**
+     * A session's binding; {@code peerOwn} and {@code ourPublic} (either may be null) what a NAT between the hosts
+     * translated, as {@link SessionRegistry.Entry} keeps them.
+     */
+    record SavedBinding(SessionTuple session, Octets lineage, Endpoint peerOwn, Endpoint ourPublic) {
+        SavedBinding(SessionTuple session, Octets lineage) {
+            this(session, lineage, null, null);
+        }
     }
 
     /** Everything saved. */
@@ -174,6 +181,14 @@ public final class EngineStore implements AutoCloseable {
                     json.writeStringField("remote", AddressText.of(b.session().remote().address()));
                     json.writeNumberField("remote_port", b.session().remote().port());
                     json.writeStringField("lineage", b.lineage().toHex());
+                    if (b.peerOwn() != null) {
+                        json.writeStringField("peer_own", AddressText.of(b.peerOwn().address()));
+                        json.writeNumberField("peer_own_port", b.peerOwn().port());
+                    }
+                    if (b.ourPublic() != null) {
+                        json.writeStringField("our_public", AddressText.of(b.ourPublic().address()));
+                        json.writeNumberField("our_public_port", b.ourPublic().port());
+                    }
                 }));
     }
 
@@ -247,7 +262,11 @@ public final class EngineStore implements AutoCloseable {
         SessionProtocol protocol = SessionProtocol.valueOf(text(node, "proto").toUpperCase(Locale.ROOT));
         SessionTuple tuple = new SessionTuple(protocol, new Endpoint(JsonFields.address(node, "local"),
                 port(node, "local_port")), new Endpoint(JsonFields.address(node, "remote"), port(node, "remote_port")));
-        return new SavedBinding(tuple, octets(node, "lineage"));
+        Endpoint peerOwn = node.has("peer_own")
+                ? new Endpoint(JsonFields.address(node, "peer_own"), port(node, "peer_own_port")) : null;
+        Endpoint ourPublic = node.has("our_public")
+                ? new Endpoint(JsonFields.address(node, "our_public"), port(node, "our_public_port")) : null;
+        return new SavedBinding(tuple, octets(node, "lineage"), peerOwn, ourPublic);
     }
 
     static AddressPair boundOf(SavedLineage saved) {

@@ -166,8 +166,12 @@ final class PeerMoves {
         peer.check.verify(response, arrival);
         ctx.proven(arrival.answer().destination());
         if (peer.check.sent() instanceof UdpEnvelope udp) {
-            // The endpoint answered the challenge: the lineage's path goes there now (13.5).
+            // The endpoint answered the challenge: the lineage's path goes there now (13.5), and whether a NAT
+            // translates the peer is what its update showed (a peer that left its NAT is reached directly).
             association.udpPeer = udp.statedDestination();
+            if (peer.lastAcceptedFrom instanceof Arrival.Udp from) {
+                association.peerBehindNat = from.stated().sourceTranslated(from.observedSource());
+            }
         }
         association.lastHeard = ctx.now();
         association.roundTrip = Duration.between(peer.checkStarted, association.lastHeard);

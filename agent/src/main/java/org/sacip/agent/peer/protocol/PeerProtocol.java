@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateFileException;
@@ -81,7 +82,7 @@ public final class PeerProtocol {
     private final BlockingQueue<Inbound> handshakes = new ArrayBlockingQueue<>(EngineLimits.QUEUED_MESSAGES);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** Bindings saved before a restart, waiting for their sessions to show up in the first dump. */
-    private Map<SessionTuple, Octets> savedBindings = new HashMap<>();
+    private Map<SessionTuple, EngineStore.SavedBinding> savedBindings = new HashMap<>();
     private boolean saveScheduled;
     private boolean viewScheduled;
     private volatile EngineView view = EngineView.EMPTY;
@@ -191,7 +192,7 @@ public final class PeerProtocol {
             restored.add(association);
         }
         restored.forEach(ctx.associations::index);
-        saved.bindings().forEach(b -> protocol.savedBindings.put(b.session(), b.lineage()));
+        saved.bindings().forEach(b -> protocol.savedBindings.put(b.session(), b));
         loop.execute(() -> {
             protocol.agreement.start();
             restored.forEach(a -> {
@@ -382,13 +383,15 @@ public final class PeerProtocol {
         List<BindingChange> changes = new ArrayList<>();
         java.util.Set<Association> touched = new java.util.HashSet<>();
         for (SessionOpened opened : sessions) {
-            Octets lineage = savedBindings.remove(opened.tuple());
-            Association association = lineage == null ? null : ctx.associations.byLineage(lineage);
+            EngineStore.SavedBinding saved = savedBindings.remove(opened.tuple());
+            Association association = saved == null ? null : ctx.associations.byLineage(saved.lineage());
             if (association != null) {
                 SessionRegistry.Entry entry = ctx.sessions.add(opened.tuple(), opened.opener(), opened.proof(),
                         opened.since());
                 ctx.sessions.bind(entry, association, ctx.now());
-                changes.add(BindingChange.bound(opened.tuple(), lineage));
+                entry.peerOwn = saved.peerOwn();
+                entry.ourPublic = saved.ourPublic();
+                changes.add(BindingChange.bound(opened.tuple(), saved.lineage(), saved.peerOwn()));
                 touched.add(association);
             }
         }
@@ -491,7 +494,8 @@ public final class PeerProtocol {
         List<EngineStore.SavedBinding> bindings = new ArrayList<>();
         for (Association a : ctx.associations.all()) {
             for (SessionTuple tuple : ctx.sessions.boundTo(a)) {
-                bindings.add(new EngineStore.SavedBinding(tuple, a.lineage));
+                SessionRegistry.Entry entry = ctx.sessions.get(tuple);
+                bindings.add(new EngineStore.SavedBinding(tuple, a.lineage, entry.peerOwn, entry.ourPublic));
             }
         }
         return new EngineStore.Snapshot(lineages, bindings);
@@ -513,9 +517,17 @@ public final class PeerProtocol {
         ctx.associations.all().forEach(a -> lineages.add(AssociationView.of(a)));
         Map<SessionTuple, String> unbound = new HashMap<>();
         Map<SessionTuple, Octets> bound = new HashMap<>();
+        Map<SessionTuple, Endpoint> peerOwn = new HashMap<>();
+        Map<SessionTuple, Endpoint> ourPublic = new HashMap<>();
         for (SessionRegistry.Entry entry : ctx.sessions.all()) {
             if (entry.boundTo != null) {
                 bound.put(entry.tuple, entry.boundTo.lineage);
+                if (entry.peerOwn != null) {
+                    peerOwn.put(entry.tuple, entry.peerOwn);
+                }
+                if (entry.ourPublic != null) {
+                    ourPublic.put(entry.tuple, entry.ourPublic);
+                }
             } else if (entry.why != null) {
                 unbound.put(entry.tuple, entry.why.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             }
@@ -529,7 +541,7 @@ public final class PeerProtocol {
         bounds.add(ctx.refusalsHeard.bound());
         bounds.add(new Bound("queued-authenticated", authenticated.size(), EngineLimits.QUEUED_MESSAGES));
         bounds.add(new Bound("queued-handshakes", handshakes.size(), EngineLimits.QUEUED_MESSAGES));
-        view = new EngineView(ctx.now(), lineages, bound, unbound, bounds);
+        view = new EngineView(ctx.now(), lineages, bound, unbound, peerOwn, ourPublic, bounds);
     }
 
     /** For tests: publishes the view now (on the engine thread). */

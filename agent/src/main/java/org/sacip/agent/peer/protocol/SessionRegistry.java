@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.Opener;
 import org.sacip.agent.session.OpeningProof;
 import org.sacip.agent.session.SessionTuple;
@@ -41,6 +42,11 @@ final class SessionRegistry {
         PROOF_MISMATCH,
         /** Nobody recorded the opening and the key is not the first one agreed for the address pair. */
         NOT_ELIGIBLE,
+        /**
+         * Through a NAT a session is found only by its opening record: there is none here, or the peer found no
+         * session with it (a middlebox between may rewrite sequence numbers).
+         */
+        UNMATCHED,
         /** The peer's agent allows no more sessions on this key. */
         LIMIT,
         /** Outside the peers this agent manages, or a link-local address. */
@@ -59,6 +65,16 @@ final class SessionRegistry {
         /** The lineage that may take this session although an opening record is missing; null if none yet. */
         Octets eligible;
         Unbound why;
+        /**
+         * Bound through a NAT that translates the peer: the endpoint the peer's own socket uses (the claim's holder
+         * address and port), which its packets carry once it left that NAT. Null when nothing translates the peer.
+         */
+        Endpoint peerOwn;
+        /**
+         * Bound through a NAT that translates this host: our endpoint as the peer's socket knows it (the NAT's public
+         * address and port). Null when nothing translates us.
+         */
+        Endpoint ourPublic;
 
         Entry(SessionTuple tuple, Opener opener, Optional<OpeningProof> proof, Instant since) {
             this.tuple = tuple;
@@ -174,6 +190,8 @@ final class SessionRegistry {
             return;
         }
         entry.boundTo = null;
+        entry.peerOwn = null;
+        entry.ourPublic = null;
         association.boundSessions--;
         Set<SessionTuple> set = byLineage.get(association.lineage);
         if (set != null) {

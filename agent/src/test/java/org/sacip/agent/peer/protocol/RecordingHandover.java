@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.protocol.message.Octets;
 
@@ -22,6 +23,8 @@ final class RecordingHandover implements HandoverPort {
     final Map<Octets, AssociationView> lineages = new LinkedHashMap<>();
     final Map<SessionTuple, Optional<Octets>> bindings = new LinkedHashMap<>();
     final Map<SessionTuple, String> why = new LinkedHashMap<>();
+    /** The translated peer's own endpoint each binding reported. */
+    final Map<SessionTuple, Optional<Endpoint>> peerOwn = new LinkedHashMap<>();
     final List<EngineChange.RefusedMove> refused = new ArrayList<>();
     final Set<Octets> gone = new HashSet<>();
     private final Set<Octets> failing = new HashSet<>();
@@ -55,6 +58,7 @@ final class RecordingHandover implements HandoverPort {
                 continue;
             }
             bindings.put(binding.session(), binding.lineage());
+            peerOwn.put(binding.session(), binding.peerOwn());
             binding.unboundBecause().ifPresent(reason -> why.put(binding.session(), reason));
         }
         return CompletableFuture.completedFuture(failed);
