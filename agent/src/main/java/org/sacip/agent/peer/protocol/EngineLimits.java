@@ -36,6 +36,8 @@ public record EngineLimits(int maxKeys, int maxKeysPerPrefix, Duration keyIdleKe
     static final int QUEUED_MESSAGES = 4096;
     /** Sessions the peer opened that no claim has named, with their opening record (to check a later claim). */
     static final int UNCLAIMED_REMOTE_SESSIONS = 131_072;
+    /** Address pairs remembered as translated by a NAT, whose next handshake goes over UDP alone. */
+    static final int TRANSLATED_PATHS = 16_384;
 
     public EngineLimits {
         positive("max-keys", maxKeys);

@@ -27,6 +27,8 @@ final class Initiation {
     EngineLoop.Timer timer;
     /** HELLOs go over UDP too (PROTOCOL.md 13.9): no COOKIE came over ICMP in time. */
     boolean overUdp;
+    /** HELLOs go over UDP alone: the last lineage of this path showed a NAT between us (13.9). */
+    boolean udpOnly;
     EngineLoop.Timer udpStart;
     /** A REFUSAL BUSY or NOT_ALLOWED heard for this handshake: a hint for the pause after it failed. */
     RefusalReason refusalHeard;

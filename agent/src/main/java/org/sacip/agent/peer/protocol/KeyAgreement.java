@@ -67,6 +67,9 @@ final class KeyAgreement {
     private StatelessCookies cookies;
     private HandshakeResponder responder;
     private final Map<AddressPair, Initiation> initiations = new LinkedHashMap<>();
+    /** Paths (local, peer) whose last lineage showed a NAT translating either end (13.4). */
+    private final LruMap<AddressPair, Boolean> translatedPaths =
+            new LruMap<>("translated-paths", EngineLimits.TRANSLATED_PATHS);
     private final Map<PeerPrefix, Integer> initiationsPerPrefix = new HashMap<>();
     /** Key agreements waiting for a free slot, oldest first. */
     private final LinkedHashSet<AddressPair> waiting = new LinkedHashSet<>();
@@ -154,9 +157,15 @@ final class KeyAgreement {
         Initiation initiation = new Initiation(path, HandshakeInitiator.first(path, ctx.random));
         initiations.put(path, initiation);
         initiationsPerPrefix.merge(PeerPrefix.of(path.peer()), 1, Integer::sum);
-        LOG.debug("agreeing a key with {} from {}", path.peer(), path.local());
+        if (ctx.udpPort != 0 && translatedPaths.containsKey(path)) {
+            // A NAT stood between us last time: SACIP's ICMP would not cross it, so UDP alone and at once (13.9).
+            initiation.overUdp = true;
+            initiation.udpOnly = true;
+        }
+        LOG.debug("agreeing a key with {} from {}{}", path.peer(), path.local(),
+                initiation.udpOnly ? " over UDP alone (a NAT between us before)" : "");
         transmit(initiation);
-        if (ctx.udpPort != 0) {
+        if (ctx.udpPort != 0 && !initiation.udpOnly) {
             initiation.udpStart = ctx.loop.schedule(UDP_AFTER, () -> startUdp(initiation));
         }
     }
@@ -191,7 +200,9 @@ final class KeyAgreement {
         }
         AddressPair path = initiation.path;
         Runnable send = () -> {
-            ctx.send(initiation.initiator.hello(), path.local(), path.peer());
+            if (!initiation.udpOnly) {
+                ctx.send(initiation.initiator.hello(), path.local(), path.peer());
+            }
             if (initiation.overUdp) {
                 ctx.send(initiation.initiator.hello(), udpEnvelope(path));
             }
@@ -210,6 +221,10 @@ final class KeyAgreement {
     }
 
     private void initiationFailed(Initiation initiation) {
+        if (initiation.udpOnly) {
+            // The NAT may be gone and the agent port filtered: the next try uses both transports again.
+            translatedPaths.remove(initiation.path);
+        }
         Duration pause = initiation.refusalHeard == RefusalReason.NOT_ALLOWED ? RETRY_AFTER_NOT_ALLOWED
                 : initiation.refusalHeard == RefusalReason.BUSY ? RETRY_AFTER_BUSY : RETRY_AFTER_FAILED_HANDSHAKE;
         String why = initiation.refusalHeard != null
@@ -467,6 +482,11 @@ final class KeyAgreement {
             association.localBehindNat = udp.stated().destinationTranslated(udp.local());
             association.peerBehindNat = udp.stated().sourceTranslated(udp.observedSource());
         }
+        if (association.localBehindNat || association.peerBehindNat) {
+            translatedPaths.put(bound, Boolean.TRUE);
+        } else {
+            translatedPaths.remove(bound);
+        }
         Optional<List<Association>> removed = ctx.associations.add(association, now);
         if (removed.isEmpty()) {
             LOG.warn("key {} with {} dropped: the key table is full of keys that hold sessions", keys.keyId(),
@@ -522,7 +542,8 @@ final class KeyAgreement {
                 new Bound("initiations-waiting", waiting.size(), ctx.limits.maxQueuedInitiations()),
                 new Bound("respondings", respondings.size(), ctx.limits.maxRespondings()),
                 new Bound("respondings-of-largest-prefix", largest, ctx.limits.maxRespondingsPerPrefix()),
-                confirmedByNonce.bound(), retryNotBefore.bound(), handshakesPerPrefix.bound());
+                confirmedByNonce.bound(), retryNotBefore.bound(), handshakesPerPrefix.bound(),
+                translatedPaths.bound());
     }
 
     private Octets randomOctets(int length) {

@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.Opener;
 import org.sacip.agent.session.OpeningProof;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.protocol.codec.UdpDecoder;
+import org.sacip.protocol.message.ClaimReply;
+import org.sacip.protocol.message.ClaimReplyEntry;
 import org.sacip.protocol.message.MessageKind;
+import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.UdpEndpoint;
 
@@ -79,6 +85,120 @@ class UdpThroughNatTest extends TwoEngines {
         assertTrue(link.sent(MessageKind.CLAIM_REPLY).stream().allMatch(p -> p.overUdp()
                 && p.to().equals(NAT_PUBLIC) && p.udpPort() == MemoryLink.NAT_PORT), "to A's mapping");
         assertEquals(0, b.drops().total());
+    }
+
+    @Test
+    void aSessionThroughTheNatIsFoundByItsProofAndBothSidesKnowTheTranslation() throws Exception {
+        SessionTuple atA = connectThroughNat();
+        SessionTuple atB = tuple(B0, 22, NAT_PUBLIC, 62000);
+        // Another host behind the same NAT, with another mapping to the same port of B: never A's to take.
+        b.sessionsOpened(List.of(new SessionOpened(tuple(B0, 22, NAT_PUBLIC, 62001), Opener.REMOTE,
+                Optional.of(new OpeningProof(SessionProtocol.TCP, isn(0x3333), isn(0x4444))), loop.now())), false);
+        loop.advance(Duration.ofMillis(300));
+        Octets lineage = lineages(b).get(0).lineage();
+        assertEquals(Optional.of(lineage), this.atB.lineageOf(atB), "bound at B");
+        assertEquals(Optional.of(lineage), this.atA.lineageOf(atA), "A read BOUND");
+        assertEquals(Optional.empty(), this.atB.lineageOf(tuple(B0, 22, NAT_PUBLIC, 62001)), "the neighbour's stays");
+        assertEquals(Optional.of(new Endpoint(A0.toInetAddress(), 40000)), this.atB.peerOwn.get(atB),
+                "B's data path knows A's own endpoint");
+        b.publishViewNow();
+        a.publishViewNow();
+        assertEquals(Map.of(atB, new Endpoint(A0.toInetAddress(), 40000)), b.view().peerOwn());
+        assertEquals(Map.of(atA, new Endpoint(NAT_PUBLIC.toInetAddress(), 62000)), a.view().ourPublic(),
+                "A knows how B's socket sees it");
+        assertEquals(62000, claimReplyEntries().get(0).seenHolderPort());
+        assertEquals(0, a.drops().total() + b.drops().total());
+    }
+
+    @Test
+    void aRestartOfThePeerKeepsWhatTheNatTranslated() throws Exception {
+        connectThroughNat();
+        SessionTuple atB = tuple(B0, 22, NAT_PUBLIC, 62000);
+        // (The state is written shortly after a change.)
+        loop.advance(Duration.ofSeconds(1));
+        RecordingHandover handover = new RecordingHandover();
+        PeerProtocol again = open(handover, stateB);
+        link.own(B0, again);
+        b = again;
+        again.sessionsOpened(List.of(new SessionOpened(atB, Opener.REMOTE, Optional.of(new OpeningProof(
+                SessionProtocol.TCP, isn(0x2222), isn(0x1111))), loop.now())), true);
+        loop.runReady();
+        assertEquals(Optional.of(new Endpoint(A0.toInetAddress(), 40000)), handover.peerOwn.get(atB),
+                "the restored binding still knows A's own endpoint");
+        again.publishViewNow();
+        assertEquals(Map.of(atB, new Endpoint(A0.toInetAddress(), 40000)), again.view().peerOwn());
+    }
+
+    @Test
+    void aSessionWhoseRecordMatchesNoneThroughTheNatIsUnmatchedAndTouchesNothing() throws Exception {
+        // A middlebox rewrote B's view of the sequence numbers: B's record is not A's.
+        SessionTuple atA = tuple(A0, 40000, B0, 22);
+        a.sessionsOpened(List.of(new SessionOpened(atA, Opener.LOCAL, Optional.of(new OpeningProof(
+                SessionProtocol.TCP, isn(0x1111), isn(0x2222))), loop.now())), false);
+        b.sessionsOpened(List.of(new SessionOpened(tuple(B0, 22, NAT_PUBLIC, 62000), Opener.REMOTE,
+                Optional.of(new OpeningProof(SessionProtocol.TCP, isn(0x2222), isn(0x9999))), loop.now())), false);
+        loop.advance(Claims.NOT_YET_SEEN_RETRY.multipliedBy(Claims.NOT_YET_SEEN_TRIES + 4));
+        assertEquals(Optional.empty(), this.atA.lineageOf(atA));
+        assertEquals(Optional.empty(), this.atB.lineageOf(tuple(B0, 22, NAT_PUBLIC, 62000)));
+        assertEquals("unmatched", this.atA.why.get(atA), "sacipctl sessions says why");
+        a.publishViewNow();
+        assertEquals("unmatched", a.view().unbound().get(atA));
+    }
+
+    @Test
+    void aSessionWithoutARecordCannotBeMatchedThroughTheNat() throws Exception {
+        SessionTuple atA = tuple(A0, 40000, B0, 22);
+        a.sessionsOpened(List.of(new SessionOpened(atA, Opener.LOCAL, Optional.empty(), loop.now())), false);
+        b.sessionsOpened(List.of(new SessionOpened(tuple(B0, 22, NAT_PUBLIC, 62000), Opener.REMOTE,
+                Optional.of(new OpeningProof(SessionProtocol.TCP, isn(0x2222), isn(0x1111))), loop.now())), false);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals("unmatched", this.atA.why.get(atA), "answered at once, not after the retries");
+        assertEquals(Optional.empty(), this.atB.lineageOf(tuple(B0, 22, NAT_PUBLIC, 62000)));
+    }
+
+    @Test
+    void aPeerThatLeavesItsNatForADirectAddressIsFollowed() throws Exception {
+        SessionTuple atA = connectThroughNat();
+        loop.advance(Duration.ofMillis(300));
+        link.clear();
+        // A1 is a direct address: nothing translates it.
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(A1, lineages(b).get(0).peerCurrent(), "B follows A to A1");
+        assertEquals(A1, lineages(a).get(0).localConfirmed(), "and acknowledged it");
+        assertEquals(Optional.of(new UdpEndpoint(A1, MemoryLink.AGENT_PORT)), lineages(b).get(0).udpPeer());
+        assertEquals("none", lineages(b).get(0).nat(), "A is no longer behind a NAT");
+        assertEquals("none", lineages(a).get(0).nat());
+        assertEquals(Optional.of(new Endpoint(A0.toInetAddress(), 40000)),
+                this.atB.peerOwn.get(tuple(B0, 22, NAT_PUBLIC, 62000)), "the data path rewrites to A's own port");
+        assertTrue(this.atA.lineageOf(atA).isPresent());
+        assertEquals(0, b.drops().count(DropReason.BEHIND_NAT));
+        assertEquals(0, a.drops().total() + b.drops().total());
+    }
+
+    @Test
+    void onceANatStoodBetweenThemTheNextHandshakeGoesOverUdpAloneAndAtOnce() throws Exception {
+        SessionTuple first = connectThroughNat();
+        loop.advance(Duration.ofMillis(300));
+        a.sessionsEnded(List.of(first));
+        b.sessionsEnded(List.of(tuple(B0, 22, NAT_PUBLIC, 62000)));
+        loop.advance(limits().keyIdleKeep().plusSeconds(30));
+        assertTrue(lineages(a).isEmpty(), "the idle key is erased");
+        link.clear();
+        SessionTuple second = tuple(A0, 40001, B0, 22);
+        a.sessionsOpened(List.of(new SessionOpened(second, Opener.LOCAL, Optional.of(new OpeningProof(
+                SessionProtocol.TCP, isn(0x5555), isn(0x6666))), loop.now())), false);
+        b.sessionsOpened(List.of(new SessionOpened(tuple(B0, 22, NAT_PUBLIC, 62002), Opener.REMOTE,
+                Optional.of(new OpeningProof(SessionProtocol.TCP, isn(0x6666), isn(0x5555))), loop.now())), false);
+        loop.advance(Duration.ofMillis(50));
+        assertEquals(0, link.sent(MessageKind.HELLO).stream().filter(p -> !p.overUdp()).count(), "no ICMP HELLO");
+        assertEquals(1, lineages(a).size(), "agreed over UDP well before 250 ms");
+        assertEquals(Optional.of(lineages(a).get(0).lineage()), atA.lineageOf(second), "and the session bound");
+    }
+
+    private List<ClaimReplyEntry> claimReplyEntries() throws Exception {
+        MemoryLink.Packet reply = link.sent(MessageKind.CLAIM_REPLY).get(0);
+        return ((ClaimReply) UdpDecoder.decode(reply.icmp(), reply.from(), reply.to()).message()).entries();
     }
 
     @Test
@@ -171,6 +291,8 @@ class UdpThroughNatTest extends TwoEngines {
         assertFalse(toNewEndpoint.isEmpty());
         assertEquals(MessageKind.PATH_CHALLENGE.code(), toNewEndpoint.get(0).kind(), "B checks the new endpoint first");
         assertEquals(new UdpEndpoint(NAT_PUBLIC, 61500), bSide.udpPeer, "A answered: B's path follows");
+        // The keepalive that drew the challenge is not answered; the next one is, on the new path.
+        loop.advance(UdpSettings.DEFAULT_KEEPALIVE);
         assertTrue(link.sent(MessageKind.PATH_RESPONSE).stream().anyMatch(p -> p.from().equals(B0)
                 && p.udpPort() == 61500), "A's keepalive is answered there");
         assertTrue(link.sent().stream().noneMatch(p -> p.from().equals(B0) && p.udpPort() == MemoryLink.NAT_PORT),
