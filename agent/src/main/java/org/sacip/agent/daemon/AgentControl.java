@@ -166,7 +166,7 @@ final class AgentControl implements ControlApi {
                     Endpoint.text(host(tuple.remote().address()), remotePort),
                     Endpoint.text(host(remapping.activeLocal()), localPort),
                     Endpoint.text(host(remapping.sendFrom()), localPort),
-                    Endpoint.text(host(remapping.activeRemote()), remotePort), row.state(), row.since().toString(),
+                    Endpoint.text(host(remapping.activeRemote()), remapping.activeRemotePort()), row.state(), row.since().toString(),
                     host(tuple.remote().address()), key, binding);
         }
 

@@ -27,6 +27,7 @@ import org.sacip.netlink.nftables.AddressElement;
 import org.sacip.netlink.nftables.Element;
 import org.sacip.netlink.nftables.MapElement;
 import org.sacip.netlink.nftables.NfTablesConnection;
+import org.sacip.netlink.nftables.PortMapElement;
 import org.sacip.netlink.nftables.SetReference;
 import org.sacip.netlink.nftables.TupleElement;
 import org.sacip.netlink.nftables.TupleKey;
@@ -248,8 +249,7 @@ public final class DataPath implements AutoCloseable {
                 newGracePeriods.add(session);
             }
             for (Lingering old : started) {
-                kept.removeIf(l -> l.remoteOnWire().equals(old.remoteOnWire())
-                        && l.localOnWire().equals(old.localOnWire()));
+                kept.removeIf(l -> l.sameWire(old));
                 kept.add(old);
                 old.entries().forEach(e -> tx.put(e.map(), e.element(), old, true));
             }
@@ -634,9 +634,9 @@ public final class DataPath implements AutoCloseable {
      * The session whose packet an ICMP error quotes, when the quoted tuple (our packet as it was on the wire: local
      * end first) is a remapped wire tuple of it. That is when a packet coming back on the quoted tuple would reach
      * the session's socket through our committed entries, current or lingering: the quoted tuple, turned around, is
-     * rewritten by {@code in} and {@code indst} as the {@code pre} chain does, and is not stale. So an error is only
-     * ever related to a session that the same tuple could reach anyway. Empty when nothing would be rewritten (the
-     * tuple is the socket's own, or no session's).
+     * rewritten by {@code inport}, {@code in} and {@code indst} as the {@code pre} chain does, and is not stale. So
+     * an error is only ever related to a session that the same tuple could reach anyway. Empty when nothing would be
+     * rewritten (the tuple is the socket's own, or no session's).
      */
     public synchronized Optional<SessionTuple> sessionQuotedBy(TupleKey quoted) {
         TupleKey inbound = new TupleKey(quoted.destination(), quoted.source(), quoted.protocol(),
@@ -647,15 +647,19 @@ public final class DataPath implements AutoCloseable {
                 || ledger.committed(staleSet(inbound), inbound) != null) {
             return Optional.empty();
         }
-        InetAddress remote = rewritten(ipv4 ? SacipSets.IN4 : SacipSets.IN6, inbound, inbound.source());
-        TupleKey restored = new TupleKey(remote, inbound.destination(), inbound.protocol(), inbound.sourcePort(),
+        int remotePort = rewrittenPort(ipv4 ? SacipSets.INPORT4 : SacipSets.INPORT6, inbound, inbound.sourcePort());
+        TupleKey portRestored = new TupleKey(inbound.source(), inbound.destination(), inbound.protocol(), remotePort,
+                inbound.destinationPort());
+        InetAddress remote = rewritten(ipv4 ? SacipSets.IN4 : SacipSets.IN6, portRestored, inbound.source());
+        TupleKey restored = new TupleKey(remote, inbound.destination(), inbound.protocol(), remotePort,
                 inbound.destinationPort());
         InetAddress local = rewritten(ipv4 ? SacipSets.INDST4 : SacipSets.INDST6, restored, inbound.destination());
-        if (remote.equals(inbound.source()) && local.equals(inbound.destination())) {
+        if (remotePort == inbound.sourcePort() && remote.equals(inbound.source())
+                && local.equals(inbound.destination())) {
             return Optional.empty();
         }
         SessionTuple session = new SessionTuple(protocol, new Endpoint(local, inbound.destinationPort()),
-                new Endpoint(remote, inbound.sourcePort()));
+                new Endpoint(remote, remotePort));
         // Every entry belongs to a session (or its lingering addresses); this only guards that bookkeeping.
         return remappings.containsKey(session) || lingering.containsKey(session) ? Optional.of(session)
                 : Optional.empty();
@@ -665,6 +669,12 @@ public final class DataPath implements AutoCloseable {
     private InetAddress rewritten(SetReference map, TupleKey key, InetAddress unchanged) {
         Element element = ledger.committed(map, key);
         return element instanceof MapElement entry ? entry.address() : unchanged;
+    }
+
+    /** The port the committed port map element for {@code key} writes, or {@code unchanged} when there is none. */
+    private int rewrittenPort(SetReference map, TupleKey key, int unchanged) {
+        Element element = ledger.committed(map, key);
+        return element instanceof PortMapElement entry ? entry.port() : unchanged;
     }
 
     private static SessionProtocol protocolOf(int number) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.sacip.netlink.nftables.AddressElement;
 import org.sacip.netlink.nftables.Element;
 import org.sacip.netlink.nftables.MapElement;
+import org.sacip.netlink.nftables.PortMapElement;
 import org.sacip.netlink.nftables.SetReference;
 import org.sacip.netlink.nftables.TupleElement;
 
@@ -56,6 +57,9 @@ final class ElementLedger {
     static Object keyOf(Element element) {
         if (element instanceof MapElement map) {
             return map.key();
+        }
+        if (element instanceof PortMapElement port) {
+            return port.key();
         }
         if (element instanceof TupleElement tuple) {
             return tuple.key();

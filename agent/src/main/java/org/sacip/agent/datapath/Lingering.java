@@ -13,10 +13,22 @@ import org.sacip.netlink.nftables.TupleKey;
  * An address a session was using on the wire until a moment ago, still accepted inbound for a grace period: the
  * other end switches only when our acknowledgement (or its confirmation) reaches it, and a packet from (or to) the
  * old address in between must not meet a socket-less tuple, or the kernel would answer it with a reset. For the
- * peer's old address the {@code in} map restores the original source; for our old address {@code indst} restores
- * our original destination.
+ * peer's old address (and port, when a NAT had translated it) the {@code inport} and {@code in} maps restore the
+ * original source; for our old address {@code indst} restores our original destination.
  */
-public record Lingering(SessionTuple session, InetAddress remoteOnWire, InetAddress localOnWire, Instant until) {
+public record Lingering(SessionTuple session, InetAddress remoteOnWire, int remotePortOnWire,
+        InetAddress localOnWire, Instant until) {
+
+    /** The peer's old address with the socket's remote port (no port was translated). */
+    public Lingering(SessionTuple session, InetAddress remoteOnWire, InetAddress localOnWire, Instant until) {
+        this(session, remoteOnWire, session.remote().port(), localOnWire, until);
+    }
+
+    /** Whether both name the same old wire tuple (whatever their grace periods). */
+    boolean sameWire(Lingering other) {
+        return remoteOnWire.equals(other.remoteOnWire) && remotePortOnWire == other.remotePortOnWire
+                && localOnWire.equals(other.localOnWire);
+    }
 
     /** The inbound entries that keep accepting the old wire addresses (none when they are the original ones). */
     List<RemapEntry> entries() {
@@ -26,7 +38,11 @@ public record Lingering(SessionTuple session, InetAddress remoteOnWire, InetAddr
         InetAddress remote = session.remote().address();
         int localPort = session.local().port();
         int remotePort = session.remote().port();
-        List<RemapEntry> entries = new ArrayList<>(2);
+        List<RemapEntry> entries = new ArrayList<>(3);
+        if (remotePortOnWire != remotePort) {
+            entries.add(RemapEntries.portEntry(ipv4 ? SacipSets.INPORT4 : SacipSets.INPORT6,
+                    new TupleKey(remoteOnWire, localOnWire, protocol, remotePortOnWire, localPort), remotePort));
+        }
         if (!remoteOnWire.equals(remote)) {
             entries.add(RemapEntries.entry(ipv4 ? SacipSets.IN4 : SacipSets.IN6,
                     new TupleKey(remoteOnWire, localOnWire, protocol, remotePort, localPort), remote));
@@ -43,11 +59,13 @@ public record Lingering(SessionTuple session, InetAddress remoteOnWire, InetAddr
         SessionTuple session = next.original();
         InetAddress originalLocal = session.local().address();
         InetAddress oldRemote = previous == null ? session.remote().address() : previous.activeRemote();
-        boolean remoteChanged = !oldRemote.equals(next.activeRemote()) && !oldRemote.equals(session.remote().address());
+        int oldRemotePort = previous == null ? session.remote().port() : previous.activeRemotePort();
+        boolean remoteChanged = !(oldRemote.equals(next.activeRemote()) && oldRemotePort == next.activeRemotePort())
+                && !(oldRemote.equals(session.remote().address()) && oldRemotePort == session.remote().port());
         List<Lingering> result = new ArrayList<>(3);
         if (remoteChanged) {
-            // Packets from the peer's old address, to whatever we use now.
-            result.add(new Lingering(session, oldRemote, next.activeLocal(), until));
+            // Packets from the peer's old address (and port), to whatever we use now.
+            result.add(new Lingering(session, oldRemote, oldRemotePort, next.activeLocal(), until));
         }
         if (previous != null) {
             Set<InetAddress> stillAccepted = new java.util.HashSet<>(List.of(next.activeLocal(), next.sendFrom(),

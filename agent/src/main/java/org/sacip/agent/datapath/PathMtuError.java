@@ -51,25 +51,27 @@ public record PathMtuError(InetAddress reporter, InetAddress destination, long m
 
     /**
      * This error (as {@link #parse} read it) as the socket's own stack would have had it had the packet gone out on
-     * the socket's tuple: addressed to the socket's local address and quoting its tuple. The outer IP header is
-     * rebuilt (from the reporter, IPv4 without options); the quoted IPv4 header's checksum and the ICMP (ICMPv6)
-     * checksum are computed afresh; the quoted TCP or UDP checksum stays as quoted (no receiver of an error reads
-     * it). Conntrack relates the result to the session (the outer destination is the one it expects), and the
+     * the socket's tuple: addressed to the socket's local address and quoting its tuple, the peer's port included
+     * (it differs from the quoted one when a NAT had translated it: docs/DATAPATH.md "Port maps"). The outer IP
+     * header is rebuilt (from the reporter, IPv4 without options); the quoted IPv4 header's checksum and the ICMP
+     * (ICMPv6) checksum are computed afresh; the quoted TCP or UDP checksum stays as quoted (no receiver of an error
+     * reads it). Conntrack relates the result to the session (the outer destination is the one it expects), and the
      * stack's error handler finds the socket.
      *
-     * @throws IllegalArgumentException if the socket's protocol or ports are not the quoted ones
+     * @throws IllegalArgumentException if the socket's protocol, IP version or local port are not the quoted ones
      */
     public byte[] towards(SessionTuple socket) {
         if (socket.protocol().number() != quoted.protocol() || socket.local().port() != quoted.sourcePort()
-                || socket.remote().port() != quoted.destinationPort() || socket.isIpv4() != quoted.isIpv4()) {
+                || socket.isIpv4() != quoted.isIpv4()) {
             throw new IllegalArgumentException("socket " + socket + " is not the session of the quoted " + quoted);
         }
         InetAddress local = socket.local().address();
         InetAddress remote = socket.remote().address();
-        return quoted.isIpv4() ? ipv4Towards(local, remote) : ipv6Towards(local, remote);
+        int remotePort = socket.remote().port();
+        return quoted.isIpv4() ? ipv4Towards(local, remote, remotePort) : ipv6Towards(local, remote, remotePort);
     }
 
-    private byte[] ipv4Towards(InetAddress local, InetAddress remote) {
+    private byte[] ipv4Towards(InetAddress local, InetAddress remote, int remotePort) {
         int outerHeader = (packet[0] & 0x0f) * 4;
         int icmpLength = u16(packet, 2) - outerHeader;
         ByteBuffer out = ByteBuffer.allocate(IPV4_HEADER + icmpLength);
@@ -80,13 +82,15 @@ public record PathMtuError(InetAddress reporter, InetAddress destination, long m
         int inner = IPV4_HEADER + ICMP_HEADER;
         int innerHeader = (out.get(inner) & 0x0f) * 4;
         out.put(inner + 12, local.getAddress()).put(inner + 16, remote.getAddress());
+        // The parser saw the quoted ports: the destination port is within the quote.
+        out.putShort(inner + innerHeader + 2, (short) remotePort);
         out.putShort(inner + 10, (short) 0).putShort(inner + 10, (short) checksum(out, inner, innerHeader));
         out.putShort(10, (short) checksum(out, 0, IPV4_HEADER));
         IcmpChecksum.rewrite(out, IPV4_HEADER, icmpLength, SacipAddress.of(reporter), SacipAddress.of(local));
         return out.array();
     }
 
-    private byte[] ipv6Towards(InetAddress local, InetAddress remote) {
+    private byte[] ipv6Towards(InetAddress local, InetAddress remote, int remotePort) {
         int payloadLength = u16(packet, 4);
         ByteBuffer out = ByteBuffer.allocate(IPV6_HEADER + payloadLength);
         // Version, traffic class, flow label and hop limit as they came; the ICMPv6 message right after.
@@ -94,6 +98,8 @@ public record PathMtuError(InetAddress reporter, InetAddress destination, long m
                 .put(reporter.getAddress()).put(local.getAddress()).put(packet, IPV6_HEADER, payloadLength);
         int inner = IPV6_HEADER + ICMP_HEADER;
         out.put(inner + 8, local.getAddress()).put(inner + 24, remote.getAddress());
+        // No extension header is quoted (the parser refuses them): the transport header follows at once.
+        out.putShort(inner + IPV6_HEADER + 2, (short) remotePort);
         IcmpChecksum.rewrite(out, IPV6_HEADER, payloadLength, SacipAddress.of(reporter), SacipAddress.of(local));
         return out.array();
     }

@@ -1,15 +1,20 @@
 package org.sacip.agent.datapath;
 
 import java.util.Objects;
+import org.sacip.netlink.nftables.Element;
 import org.sacip.netlink.nftables.MapElement;
+import org.sacip.netlink.nftables.PortMapElement;
 import org.sacip.netlink.nftables.SetReference;
 import org.sacip.netlink.nftables.TupleKey;
 
-/** One element of one SACIP rewrite map. */
-public record RemapEntry(SetReference map, MapElement element) {
+/** One element of one SACIP rewrite map: an address ({@link MapElement}) or a port ({@link PortMapElement}). */
+public record RemapEntry(SetReference map, Element element) {
     public RemapEntry {
         Objects.requireNonNull(map, "map");
         Objects.requireNonNull(element, "element");
+        if (!(element instanceof MapElement || element instanceof PortMapElement)) {
+            throw new IllegalArgumentException("not a rewrite map element: " + element);
+        }
         map.layout().check(element);
     }
 
@@ -18,7 +23,7 @@ public record RemapEntry(SetReference map, MapElement element) {
     }
 
     public Slot slot() {
-        return new Slot(map, element.key());
+        return new Slot(map, element instanceof PortMapElement port ? port.key() : ((MapElement) element).key());
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.sacip.agent.datapath;
 
 import java.net.InetAddress;
 import java.util.Objects;
+import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.AddressText;
 
@@ -10,10 +11,12 @@ import org.sacip.netlink.AddressText;
  * {@code activeLocal} from {@code activeRemote}, outbound packets leave from {@code sendFrom} to {@code activeRemote}.
  * {@code sendFrom} is the local address the peer has confirmed (docs/DATAPATH.md: sending from an address the
  * peer does not know yet draws its reset), {@code activeLocal} the one we announced; they differ while a move of
- * ours waits for the peer's acknowledgement.
+ * ours waits for the peer's acknowledgement. {@code activeRemotePort} is the peer's port on the wire: the socket's
+ * remote port, unless the peer reached us through a NAT that translated its port and now comes on a path without
+ * it (docs/DATAPATH.md "Port maps"). Our own port never changes on the wire.
  */
 public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddress sendFrom,
-        InetAddress activeRemote) {
+        InetAddress activeRemote, int activeRemotePort) {
 
     public Remapping {
         Objects.requireNonNull(original, "original");
@@ -26,6 +29,19 @@ public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddr
             throw new IllegalArgumentException("moves between address families are not supported: " + original
                     + " to " + AddressText.of(activeLocal) + " / " + AddressText.of(activeRemote));
         }
+        if (activeRemotePort < 1 || activeRemotePort > 65535) {
+            throw new IllegalArgumentException("the peer's port on the wire " + activeRemotePort
+                    + " is outside 1..65535: " + original);
+        }
+    }
+
+    /** The peer keeps the socket's remote port on the wire (no port translated). */
+    public Remapping(SessionTuple original, InetAddress activeLocal, InetAddress sendFrom, InetAddress activeRemote) {
+        this(original, activeLocal, sendFrom, activeRemote, remotePortOf(original));
+    }
+
+    private static int remotePortOf(SessionTuple original) {
+        return Objects.requireNonNull(original, "original").remote().port();
     }
 
     /** No rewriting: the session on its original addresses. */
@@ -44,8 +60,19 @@ public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddr
         return !sendFrom.equals(original.local().address());
     }
 
+    /** Whether the peer's end on the wire differs from the socket's remote end: its address, its port or both. */
     public boolean remoteMoved() {
+        return remoteAddressMoved() || remotePortMoved();
+    }
+
+    /** Whether the peer's address on the wire is another than the socket's remote address. */
+    public boolean remoteAddressMoved() {
         return !activeRemote.equals(original.remote().address());
+    }
+
+    /** Whether the peer's port on the wire is another than the socket's remote port. */
+    public boolean remotePortMoved() {
+        return activeRemotePort != original.remote().port();
     }
 
     /** True when the session is back on its original addresses: no entry is needed. */
@@ -55,8 +82,9 @@ public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddr
 
     @Override
     public String toString() {
+        String remote = AddressText.of(activeRemote);
         return original + " as " + AddressText.of(activeLocal)
                 + (sendFrom.equals(activeLocal) ? "" : " (sending from " + AddressText.of(sendFrom) + ")")
-                + " -> " + AddressText.of(activeRemote);
+                + " -> " + (remotePortMoved() ? Endpoint.text(remote, activeRemotePort) : remote);
     }
 }

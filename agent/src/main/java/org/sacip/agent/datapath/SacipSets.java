@@ -21,6 +21,12 @@ public final class SacipSets {
     public static final SetReference INDST6 = map6("indst6");
     public static final SetReference OUT6 = map6("out6");
     public static final SetReference OUTSRC6 = map6("outsrc6");
+    /** The peer's port was translated on the path our socket knows: restore it on inbound packets. */
+    public static final SetReference INPORT4 = portMap4("inport4");
+    /** The peer's port was translated on the path our socket knows: send to its port on the wire. */
+    public static final SetReference OUTPORT4 = portMap4("outport4");
+    public static final SetReference INPORT6 = portMap6("inport6");
+    public static final SetReference OUTPORT6 = portMap6("outport6");
     /** Active ghosts: old local addresses kept on lo that serve only the sessions holding them. */
     public static final SetReference GHOSTS4 =
             new SetReference(NftFamily.INET, TABLE, "ghosts4", ElementLayout.ADDRESS_SET_IPV4);
@@ -40,8 +46,8 @@ public final class SacipSets {
     }
 
     public static List<SetReference> all() {
-        return List.of(IN4, INDST4, OUT4, OUTSRC4, IN6, INDST6, OUT6, OUTSRC6, GHOSTS4, GHOSTS6, GHOST_FLOWS4,
-                GHOST_FLOWS6, STALE4, STALE6, ARP_GHOSTS4);
+        return List.of(IN4, INDST4, OUT4, OUTSRC4, IN6, INDST6, OUT6, OUTSRC6, INPORT4, OUTPORT4, INPORT6,
+                OUTPORT6, GHOSTS4, GHOSTS6, GHOST_FLOWS4, GHOST_FLOWS6, STALE4, STALE6, ARP_GHOSTS4);
     }
 
     private static SetReference map4(String name) {
@@ -50,6 +56,14 @@ public final class SacipSets {
 
     private static SetReference map6(String name) {
         return new SetReference(NftFamily.INET, TABLE, name, ElementLayout.TUPLE_MAP_IPV6);
+    }
+
+    private static SetReference portMap4(String name) {
+        return new SetReference(NftFamily.INET, TABLE, name, ElementLayout.TUPLE_PORT_MAP_IPV4);
+    }
+
+    private static SetReference portMap6(String name) {
+        return new SetReference(NftFamily.INET, TABLE, name, ElementLayout.TUPLE_PORT_MAP_IPV6);
     }
 
     private static SetReference tuples4(String name) {

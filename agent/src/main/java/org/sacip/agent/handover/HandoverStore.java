@@ -96,6 +96,10 @@ public final class HandoverStore {
                                 AddressText::of));
                         json.writeStringField("active_remote", addresses.computeIfAbsent(r.activeRemote(),
                                 AddressText::of));
+                        if (r.remotePortMoved()) {
+                            // Only where a NAT had translated the peer's port: absent means the socket's.
+                            json.writeNumberField("active_remote_port", r.activeRemotePort());
+                        }
                     }
                 }));
     }
@@ -144,8 +148,11 @@ public final class HandoverStore {
         SessionState state = SessionState.valueOf(text(node, "state").toUpperCase(Locale.ROOT));
         Remapping remapping = Remapping.identity(tuple);
         if (node.has("active_local")) {
+            // Files written before port maps have no active_remote_port: the peer kept the socket's port.
+            int activeRemotePort = node.has("active_remote_port") ? port(node, "active_remote_port")
+                    : tuple.remote().port();
             remapping = new Remapping(tuple, address(node, "active_local"), address(node, "send_from"),
-                    address(node, "active_remote"));
+                    address(node, "active_remote"), activeRemotePort);
         }
         return new Saved(tuple, remapping, state, Instant.parse(text(node, "since")));
     }

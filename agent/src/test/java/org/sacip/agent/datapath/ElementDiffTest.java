@@ -29,8 +29,8 @@ class ElementDiffTest {
         Map<SetReference, Map<Object, Element>> bySet = new LinkedHashMap<>();
         for (Remapping remapping : remappings) {
             for (RemapEntry entry : RemapEntries.of(remapping)) {
-                bySet.computeIfAbsent(entry.map(), set -> new LinkedHashMap<>()).put(entry.element().key(),
-                        entry.element());
+                bySet.computeIfAbsent(entry.map(), set -> new LinkedHashMap<>())
+                        .put(ElementLedger.keyOf(entry.element()), entry.element());
             }
         }
         return new KernelElements(bySet);
@@ -59,6 +59,25 @@ class ElementDiffTest {
         assertEquals(2, diff.size());
         assertTrue(diff.additions().isEmpty());
         assertTrue(ElementDiff.between(of(), of()).isEmpty());
+    }
+
+    @Test
+    void aNewWirePortForThePeerReplacesOnlyThePortEntries() {
+        // The peer, behind a NAT as b:5001, came directly from b2:50000 and now from b2:50001. @in and @out keep
+        // their keys and values (keyed with the socket's ports); @inport's key is the wire tuple, @outport's value
+        // the wire port: each is deleted and added again.
+        InetAddress b2 = Addresses.parse("198.18.0.22");
+        Remapping before = new Remapping(session, x, x, b2, 50000);
+        Remapping after = new Remapping(session, x, x, b2, 50001);
+        ElementDiff diff = ElementDiff.between(of(before), of(after));
+        assertEquals(Set.of(SacipSets.INPORT4, SacipSets.OUTPORT4), diff.deletions().keySet());
+        assertEquals(Set.of(SacipSets.INPORT4, SacipSets.OUTPORT4), diff.additions().keySet());
+        assertEquals(4, diff.size());
+        assertTrue(ElementDiff.between(of(after), of(after)).isEmpty());
+        // Back to the socket's port: only the address entries stay.
+        ElementDiff home = ElementDiff.between(of(after), of(new Remapping(session, x, x, b2)));
+        assertEquals(Set.of(SacipSets.INPORT4, SacipSets.OUTPORT4), home.deletions().keySet());
+        assertTrue(home.additions().isEmpty());
     }
 
     @Test

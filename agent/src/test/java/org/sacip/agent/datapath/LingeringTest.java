@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.nftables.Element;
 import org.sacip.netlink.nftables.MapElement;
+import org.sacip.netlink.nftables.PortMapElement;
 import org.sacip.netlink.nftables.TupleKey;
 
 /**
@@ -38,6 +40,23 @@ class LingeringTest {
         List<Lingering> left = Lingering.between(moved, home, UNTIL);
         assertEquals(List.of(new Lingering(SESSION, B2, X, UNTIL)), left);
         assertEquals(List.of(new MapElement(new TupleKey(B2, X, 6, 5001, 40000), B)), elements(left));
+    }
+
+    @Test
+    void aPeerLeavingADirectPortLeavesThatWireTupleAccepted() {
+        // B:5001 was the peer's NAT; it came from B2:50000 directly and now from B2:50001 (another socket port of
+        // its own would be another session, but a NAT on its new path may rebind).
+        Remapping first = new Remapping(SESSION, X, X, B2, 50000);
+        Remapping next = new Remapping(SESSION, X, X, B2, 50001);
+        List<Lingering> left = Lingering.between(first, next, UNTIL);
+        assertEquals(List.of(new Lingering(SESSION, B2, 50000, X, UNTIL)), left);
+        // The old wire port is restored first, then the address, as the pre chain does.
+        assertEquals(List.of(new PortMapElement(new TupleKey(B2, X, 6, 50000, 40000), 5001),
+                new MapElement(new TupleKey(B2, X, 6, 5001, 40000), B)), elements(left));
+        // Back through the NAT, on the socket's own tuple: the direct one lingers.
+        assertEquals(left, Lingering.between(first, Remapping.identity(SESSION), UNTIL));
+        // Leaving the NAT is a first move: the original tuple is the socket's, nothing to keep.
+        assertTrue(Lingering.between(null, first, UNTIL).isEmpty());
     }
 
     @Test
@@ -95,7 +114,7 @@ class LingeringTest {
         assertTrue(late.diff().isEmpty());
     }
 
-    private static List<MapElement> elements(List<Lingering> lingering) {
+    private static List<Element> elements(List<Lingering> lingering) {
         return lingering.stream().flatMap(l -> l.entries().stream()).map(RemapEntry::element).toList();
     }
 }

@@ -3,6 +3,7 @@ package org.sacip.agent.datapath;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -113,6 +114,38 @@ class PathMtuErrorTest {
             assertEquals(original[8], relayed[8], "TTL");
         } else {
             assertEquals(original[7], relayed[7], "hop limit");
+        }
+    }
+
+    /**
+     * The peer was behind a NAT that translated its port (the socket knows 61000) and now sends directly: the
+     * router quotes our packet to its own port, the relayed copy quotes the socket's port (and nothing else of the
+     * transport header changes), checksums right.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {V4_TCP, V4_UDP, V6_TCP, V6_UDP})
+    void theRelayedCopyQuotesThePeersPortAsTheSocketKnowsIt(String name) throws Exception {
+        byte[] original = fixture(name);
+        PathMtuError error = PathMtuError.parse(original);
+        boolean ipv6 = error.quoted().isIpv6();
+        InetAddress local = Addresses.parse(ipv6 ? "2001:db8:1::99" : "198.18.1.99");
+        InetAddress nat = Addresses.parse(ipv6 ? "2001:db8:3::1" : "198.18.3.1");
+        TupleKey quoted = error.quoted();
+        assertTrue(quoted.destinationPort() != 61000);
+        SessionTuple socket = new SessionTuple(quoted.protocol() == TupleKey.TCP ? SessionProtocol.TCP
+                : SessionProtocol.UDP, new Endpoint(local, quoted.sourcePort()), new Endpoint(nat, 61000));
+
+        byte[] relayed = error.towards(socket);
+        PathMtuError copy = PathMtuError.parse(relayed);
+        assertEquals(new TupleKey(local, nat, quoted.protocol(), quoted.sourcePort(), 61000), copy.quoted());
+        int transport = (ipv6 ? V6_INNER + 40 : V4_INNER + 20);
+        assertEquals(61000, ByteBuffer.wrap(relayed).getShort(transport + 2) & 0xffff);
+        assertArrayEquals(Arrays.copyOfRange(original, transport, transport + 2),
+                Arrays.copyOfRange(relayed, transport, transport + 2), "the quoted source port");
+        assertArrayEquals(Arrays.copyOfRange(original, transport + 4, original.length),
+                Arrays.copyOfRange(relayed, transport + 4, relayed.length), "the quote after the ports");
+        if (!ipv6) {
+            assertEquals(0, PathMtuError.checksum(ByteBuffer.wrap(relayed), V4_INNER, 20), "quoted header checksum");
         }
     }
 

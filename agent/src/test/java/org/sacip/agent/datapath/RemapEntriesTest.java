@@ -108,6 +108,92 @@ class RemapEntriesTest {
     }
 
     @Test
+    void aPeerThatLeftItsNatIsKnownByItsPortOnTheWire() throws Exception {
+        // B (0xc6120002) was the peer's NAT, 5001 its mapping; the peer now comes directly from B2:50000 (0xc350).
+        Remapping remapping = new Remapping(SESSION, X, X, B2, 50000);
+        assertTrue(remapping.remoteMoved());
+        List<RemapEntry> entries = RemapEntries.of(remapping);
+        assertEquals(4, entries.size());
+        // Wire B2:50000 -> X:40000: @inport4 restores port 5001 first, ...
+        assertEquals(decoded(ElementLayout.TUPLE_PORT_MAP_IPV4,
+                "c6120016" + "c6120101" + "06000000" + "c3500000" + "9c400000", "1389"),
+                entry(entries, "inport4").element());
+        // ... so @in4 is keyed B2:5001 -> X:40000 and restores B.
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120016" + "c6120101" + "06000000" + "13890000" + "9c400000", "c6120002"),
+                entry(entries, "in4").element());
+        // Socket X:40000 -> B:5001: @out4 sends to B2, then @outport4 (keyed X -> B2, ports unchanged) to 50000.
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120101" + "c6120002" + "06000000" + "9c400000" + "13890000", "c6120016"),
+                entry(entries, "out4").element());
+        assertEquals(decoded(ElementLayout.TUPLE_PORT_MAP_IPV4,
+                "c6120101" + "c6120016" + "06000000" + "9c400000" + "13890000", "c350"),
+                entry(entries, "outport4").element());
+        assertEquals(SacipSets.INPORT4, entry(entries, "inport4").map());
+        assertEquals(SacipSets.OUTPORT4, entry(entries, "outport4").map());
+    }
+
+    @Test
+    void ourMoveAndThePeersPortChainThroughEveryMap() throws Exception {
+        // We moved X -> Y (confirmed) while the peer left its NAT B:5001 for B2:50000.
+        List<RemapEntry> entries = RemapEntries.of(new Remapping(SESSION, Y, Y, B2, 50000));
+        assertEquals(6, entries.size());
+        // Inbound wire B2:50000 -> Y:40000, through @inport4, @in4 and @indst4.
+        assertEquals(decoded(ElementLayout.TUPLE_PORT_MAP_IPV4,
+                "c6120016" + "c612010b" + "06000000" + "c3500000" + "9c400000", "1389"),
+                entry(entries, "inport4").element());
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120016" + "c612010b" + "06000000" + "13890000" + "9c400000", "c6120002"),
+                entry(entries, "in4").element());
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120002" + "c612010b" + "06000000" + "13890000" + "9c400000", "c6120101"),
+                entry(entries, "indst4").element());
+        // Outbound socket X:40000 -> B:5001, through @out4, @outsrc4 and @outport4 (keyed from Y, as it leaves).
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120101" + "c6120002" + "06000000" + "9c400000" + "13890000", "c6120016"),
+                entry(entries, "out4").element());
+        assertEquals(decoded(ElementLayout.TUPLE_MAP_IPV4,
+                "c6120101" + "c6120016" + "06000000" + "9c400000" + "13890000", "c612010b"),
+                entry(entries, "outsrc4").element());
+        assertEquals(decoded(ElementLayout.TUPLE_PORT_MAP_IPV4,
+                "c612010b" + "c6120016" + "06000000" + "9c400000" + "13890000", "c350"),
+                entry(entries, "outport4").element());
+    }
+
+    @Test
+    void anIpv6PortAloneNeedsOnlyThePortMaps() throws Exception {
+        InetAddress x6 = address("2001:db8::1");
+        InetAddress b6 = address("2001:db8::2");
+        SessionTuple udp = new SessionTuple(SessionProtocol.UDP, new Endpoint(x6, 53), new Endpoint(b6, 4242));
+        List<RemapEntry> entries = RemapEntries.of(new Remapping(udp, x6, x6, b6, 4243));
+        String xHex = "20010db8000000000000000000000001";
+        String bHex = "20010db8000000000000000000000002";
+        assertEquals(2, entries.size());
+        assertEquals(SacipSets.INPORT6, entry(entries, "inport6").map());
+        assertEquals(decoded(ElementLayout.TUPLE_PORT_MAP_IPV6,
+                bHex + xHex + "11000000" + "10930000" + "00350000", "1092"), entry(entries, "inport6").element());
+        assertEquals(decoded(ElementLayout.TUPLE_PORT_MAP_IPV6,
+                xHex + bHex + "11000000" + "00350000" + "10920000", "1093"), entry(entries, "outport6").element());
+    }
+
+    @Test
+    void thePeersWirePortDefaultsToTheSocketsAndIsChecked() {
+        Remapping moved = new Remapping(SESSION, X, X, B2);
+        assertEquals(5001, moved.activeRemotePort());
+        assertEquals(new Remapping(SESSION, X, X, B2, 5001), moved);
+        assertTrue(moved.remoteAddressMoved() && !moved.remotePortMoved());
+        assertEquals("tcp 198.18.1.1:40000 -> 198.18.0.2:5001 as 198.18.1.1 -> 198.18.0.22", moved.toString());
+        Remapping portOnly = new Remapping(SESSION, X, X, B, 61000);
+        assertTrue(portOnly.remoteMoved() && portOnly.remotePortMoved() && !portOnly.remoteAddressMoved());
+        assertTrue(!portOnly.isIdentity());
+        assertEquals("tcp 198.18.1.1:40000 -> 198.18.0.2:5001 as 198.18.1.1 -> 198.18.0.2:61000",
+                portOnly.toString());
+        assertThrows(IllegalArgumentException.class, () -> new Remapping(SESSION, X, X, B2, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Remapping(SESSION, X, X, B2, 65536));
+        assertThrows(NullPointerException.class, () -> new Remapping(null, X, X, B2));
+    }
+
+    @Test
     void ipv6UdpUsesTheIpv6Maps() throws Exception {
         InetAddress x6 = address("2001:db8::1");
         InetAddress y6 = address("2001:db8::11");

@@ -80,6 +80,41 @@ class SessionQuotedByIntegrationTest {
         }
     }
 
+    /**
+     * The peer, behind its NAT b:5001, came directly from b2:50000: the error quotes our packet to b2:50000 and
+     * belongs to the session; to b:50000 (the wire port at the NAT's address) it does not. b2:5001 is the tuple
+     * {@code in} is keyed with after {@code inport}: a packet on it reaches the socket too, so it counts as the
+     * session's (docs/DATAPATH.md "Port maps"). IPv4 and IPv6.
+     */
+    @Test
+    void anErrorQuotingThePeersPortOnTheWireBelongsToTheSession() throws Exception {
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            Addresses ip = Addresses.of(ipv6);
+            InetAddress direct = Addresses.parse(ipv6 ? "2001:db8::22" : "198.18.0.22");
+            SessionTuple session = new SessionTuple(SessionProtocol.TCP, new Endpoint(ip.x(), 40000),
+                    new Endpoint(ip.b(), 5001));
+            try (TestNamespace ns = TestNamespace.create("sqbport"); DataPath path = MoveOfA.dataPath(ns, clock)) {
+                path.install();
+                path.commit(List.of(new Remapping(session, ip.x(), ip.x(), direct, 50000)), List.of(), List.of());
+                assertEquals(Optional.of(session), path.sessionQuotedBy(new TupleKey(ip.x(), direct, 6, 40000,
+                        50000)));
+                assertEquals(Optional.of(session), path.sessionQuotedBy(new TupleKey(ip.x(), direct, 6, 40000,
+                        5001)), "the key of @in: reaches the socket as the kernel would");
+                assertEquals(Optional.empty(), path.sessionQuotedBy(new TupleKey(ip.x(), direct, 6, 40000, 50001)),
+                        "another wire port");
+                assertEquals(Optional.empty(), path.sessionQuotedBy(new TupleKey(ip.x(), ip.b(), 6, 40000, 50000)),
+                        "the wire port at the NAT's address");
+                // Only the port translated (the peer kept its address): still the session's.
+                path.commit(List.of(new Remapping(session, ip.x(), ip.x(), ip.b(), 50001)), List.of(), List.of());
+                assertEquals(Optional.of(session), path.sessionQuotedBy(new TupleKey(ip.x(), ip.b(), 6, 40000,
+                        50001)));
+                assertEquals(Optional.of(session), path.sessionQuotedBy(new TupleKey(ip.x(), direct, 6, 40000,
+                        50000)), "the direct tuple within its grace period");
+                path.flush();
+            }
+        }
+    }
+
     @Test
     void ipv6ErrorsUseTheIpv6Maps() throws Exception {
         Addresses ip = Addresses.of(true);

@@ -1,5 +1,5 @@
 package org.sacip.netlink.nftables;
 
 /** One element of a set (a key) or of a map (a key and the value it maps to). */
-public sealed interface Element permits MapElement, TupleElement, AddressElement {
+public sealed interface Element permits MapElement, PortMapElement, TupleElement, AddressElement {
 }

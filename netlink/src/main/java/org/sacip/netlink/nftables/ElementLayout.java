@@ -10,40 +10,54 @@ import org.sacip.netlink.NetlinkParseException;
 /**
  * How the elements of one kind of set sit in the kernel's key and data registers. nf_tables stores each part of a
  * concatenated key in its own 32-bit register words, so {@code meta l4proto} (1 byte) and the ports (2 bytes,
- * network order) are each followed by zero padding up to 4 bytes; addresses are in network order.
+ * network order) are each followed by zero padding up to 4 bytes; addresses are in network order. A map's value is
+ * an address or, for a port map, 2 bytes of port in network order (the data attribute is padded to 4 bytes like
+ * any netlink attribute, its stated length is 2).
  */
 public enum ElementLayout {
     /** {@code ip saddr . ip daddr . meta l4proto . th sport . th dport : ipv4_addr}. */
-    TUPLE_MAP_IPV4(4, true, true),
+    TUPLE_MAP_IPV4(4, Value.ADDRESS, true),
     /** {@code ip6 saddr . ip6 daddr . meta l4proto . th sport . th dport : ipv6_addr}. */
-    TUPLE_MAP_IPV6(16, true, true),
+    TUPLE_MAP_IPV6(16, Value.ADDRESS, true),
+    /** {@code ip saddr . ip daddr . meta l4proto . th sport . th dport : inet_service} (a 2-byte port value). */
+    TUPLE_PORT_MAP_IPV4(4, Value.PORT, true),
+    /** {@code ip6 saddr . ip6 daddr . meta l4proto . th sport . th dport : inet_service}. */
+    TUPLE_PORT_MAP_IPV6(16, Value.PORT, true),
     /** {@code ip saddr . ip daddr . meta l4proto . th sport . th dport} (a set, no values). */
-    TUPLE_SET_IPV4(4, false, true),
+    TUPLE_SET_IPV4(4, Value.NONE, true),
     /** {@code ip6 saddr . ip6 daddr . meta l4proto . th sport . th dport} (a set, no values). */
-    TUPLE_SET_IPV6(16, false, true),
+    TUPLE_SET_IPV6(16, Value.NONE, true),
     /** {@code type ipv4_addr}. */
-    ADDRESS_SET_IPV4(4, false),
+    ADDRESS_SET_IPV4(4, Value.NONE, false),
     /** {@code type ipv6_addr}. */
-    ADDRESS_SET_IPV6(16, false);
+    ADDRESS_SET_IPV6(16, Value.NONE, false);
 
     private static final int REGISTER = 4;
+    /** An {@code inet_service} value: the kernel keeps the set's data length, 2 bytes, in network order. */
+    private static final int PORT_LENGTH = 2;
+
+    /** What a map element maps to. */
+    private enum Value { NONE, ADDRESS, PORT }
 
     private final int addressLength;
+    private final Value value;
     private final boolean map;
     private final boolean tupleKey;
 
-    ElementLayout(int addressLength, boolean map) {
-        this(addressLength, map, false);
-    }
-
-    ElementLayout(int addressLength, boolean map, boolean tupleKey) {
+    ElementLayout(int addressLength, Value value, boolean tupleKey) {
         this.addressLength = addressLength;
-        this.map = map;
+        this.value = value;
+        this.map = value != Value.NONE;
         this.tupleKey = tupleKey;
     }
 
     public boolean isMap() {
         return map;
+    }
+
+    /** Whether the values of this map are ports ({@link PortMapElement}) rather than addresses. */
+    public boolean mapsToPorts() {
+        return value == Value.PORT;
     }
 
     /** Bytes of the key: two addresses and three padded registers for a tuple, one address for an address set. */
@@ -53,14 +67,23 @@ public enum ElementLayout {
 
     /** Bytes of the mapped value, 0 for a plain set. */
     public int dataLength() {
-        return map ? addressLength : 0;
+        return switch (value) {
+            case NONE -> 0;
+            case ADDRESS -> addressLength;
+            case PORT -> PORT_LENGTH;
+        };
     }
 
     /** Throws a clear error if this element cannot be stored in a set of this layout. */
     public void check(Element element) {
         if (element instanceof MapElement mapElement) {
-            if (!map || !isOwnVersion(mapElement.key().source())) {
+            if (value != Value.ADDRESS || !isOwnVersion(mapElement.key().source())) {
                 throw new IllegalArgumentException("map element " + element + " does not fit a set of " + this);
+            }
+        } else if (element instanceof PortMapElement portElement) {
+            if (value != Value.PORT || !isOwnVersion(portElement.key().source())) {
+                throw new IllegalArgumentException("port map element " + element + " does not fit a set of "
+                        + this);
             }
         } else if (element instanceof TupleElement tuple) {
             if (map || !tupleKey || !isOwnVersion(tuple.key().source())) {
@@ -77,6 +100,8 @@ public enum ElementLayout {
     void writeKey(Element element, ByteBuffer out) {
         if (element instanceof MapElement mapElement) {
             writeTuple(mapElement.key(), out);
+        } else if (element instanceof PortMapElement portElement) {
+            writeTuple(portElement.key(), out);
         } else if (element instanceof TupleElement tuple) {
             writeTuple(tuple.key(), out);
         } else if (element instanceof AddressElement address) {
@@ -100,6 +125,8 @@ public enum ElementLayout {
     void writeData(Element element, ByteBuffer out) {
         if (element instanceof MapElement mapElement) {
             out.put(mapElement.address().getAddress());
+        } else if (element instanceof PortMapElement portElement) {
+            out.put((byte) (portElement.port() >>> 8)).put((byte) portElement.port());
         }
     }
 
@@ -120,6 +147,9 @@ public enum ElementLayout {
         if (data == null || data.length != dataLength()) {
             throw bad("value of " + (data == null ? "no" : String.valueOf(data.length)) + " bytes, " + this
                     + " needs " + dataLength());
+        }
+        if (value == Value.PORT) {
+            return new PortMapElement(tuple(key), ((data[0] & 0xff) << 8) | (data[1] & 0xff));
         }
         return new MapElement(tuple(key), address(data, 0));
     }

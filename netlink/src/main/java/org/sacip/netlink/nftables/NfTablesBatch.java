@@ -117,6 +117,8 @@ final class NfTablesBatch {
             int data = beginNested(NfTablesConstants.NFTA_SET_ELEM_DATA, 0);
             putHeader(NetlinkConstants.NLA_HDRLEN + layout.dataLength(), NfTablesConstants.NFTA_DATA_VALUE);
             layout.writeData(element, out);
+            // A port value is 2 bytes: the attribute is padded to 4 (its header states 2).
+            pad();
             endNested(data);
         }
         endNested(entry);

@@ -49,6 +49,27 @@ class ElementListParserTest {
     }
 
     @Test
+    void readsPortMapsWithTheirTwoByteValues() throws Exception {
+        assertEquals(Set.of(
+                new PortMapElement(new TupleKey(ip("198.18.0.1"), ip("198.18.0.2"), TupleKey.TCP, 1000, 2000), 61000),
+                new PortMapElement(new TupleKey(ip("198.18.0.3"), ip("198.18.0.4"), TupleKey.UDP, 443, 65535), 1)),
+                Set.copyOf(decodeAll("reply-dump-inport4.bin", TestSets.INPORT4)));
+        assertEquals(List.of(new PortMapElement(
+                new TupleKey(ip("2001:db8::1"), ip("2001:db8::2"), TupleKey.UDP, 1000, 2000), 65535)),
+                decodeAll("reply-dump-outport6.bin", TestSets.OUTPORT6));
+    }
+
+    @Test
+    void refusesToReadAddressValuesAsPortsAndBack() {
+        SetReference portsAsAddresses = new SetReference(NftFamily.INET, "sacip", "inport4",
+                ElementLayout.TUPLE_MAP_IPV4);
+        assertThrows(NetlinkParseException.class, () -> decodeAll("reply-dump-inport4.bin", portsAsAddresses));
+        SetReference addressesAsPorts = new SetReference(NftFamily.INET, "sacip", "in4",
+                ElementLayout.TUPLE_PORT_MAP_IPV4);
+        assertThrows(NetlinkParseException.class, () -> decodeAll("reply-dump-in4.bin", addressesAsPorts));
+    }
+
+    @Test
     void readsAddressSets() throws Exception {
         assertEquals(Set.of(new AddressElement(ip("198.18.5.5")), new AddressElement(ip("198.18.5.6"))),
                 Set.copyOf(decodeAll("reply-dump-ghosts4.bin", TestSets.GHOSTS4)));
@@ -75,7 +96,8 @@ class ElementListParserTest {
 
     @Test
     void everyTruncationOfARealReplyIsATypedErrorOrAShorterList() throws Exception {
-        for (String fixture : List.of("reply-dump-in4.bin", "reply-dump-in6.bin", "reply-dump-ghosts4.bin")) {
+        for (String fixture : List.of("reply-dump-in4.bin", "reply-dump-in6.bin", "reply-dump-ghosts4.bin",
+                "reply-dump-inport4.bin")) {
             NetlinkMessage message = Fixtures.messages(fixture).get(0);
             byte[] payload = new byte[message.payload().remaining()];
             message.payloadView().get(payload);

@@ -78,6 +78,19 @@ class NfTablesBatchTest {
     }
 
     @Test
+    void portMapElementsMatchNftWithTheirValuePadded() throws Exception {
+        assertSameElementBytesAsNft("nft-request-add-inport4.bin", new ElementChange(ElementChange.Operation.ADD,
+                TestSets.INPORT4, List.of(
+                        new PortMapElement(new TupleKey(ip("198.18.0.1"), ip("198.18.0.2"), TupleKey.TCP, 1000, 2000),
+                                61000),
+                        new PortMapElement(new TupleKey(ip("198.18.0.3"), ip("198.18.0.4"), TupleKey.UDP, 443, 65535),
+                                1))));
+        assertSameElementBytesAsNft("nft-request-add-outport6.bin", new ElementChange(ElementChange.Operation.ADD,
+                TestSets.OUTPORT6, List.of(new PortMapElement(
+                        new TupleKey(ip("2001:db8::1"), ip("2001:db8::2"), TupleKey.UDP, 1000, 2000), 65535))));
+    }
+
+    @Test
     void addressSetElementsMatchNft() throws Exception {
         assertSameElementBytesAsNft("nft-request-add-ghosts4.bin", new ElementChange(ElementChange.Operation.ADD,
                 TestSets.GHOSTS4, List.of(new AddressElement(ip("198.18.5.5")),
@@ -140,5 +153,13 @@ class NfTablesBatchTest {
         assertThrows(IllegalArgumentException.class, () -> new TupleKey(ip("198.18.0.1"), ip("198.18.0.2"),
                 17, 65536, 2));
         assertThrows(IllegalArgumentException.class, () -> new MapElement(v4.key(), ip("2001:db8::1")));
+        PortMapElement port = new PortMapElement(v4.key(), 61000);
+        assertThrows(IllegalArgumentException.class,
+                () -> new ElementChange(ElementChange.Operation.ADD, TestSets.IN4, List.of(port)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ElementChange(ElementChange.Operation.ADD, TestSets.INPORT6, List.of(port)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ElementChange(ElementChange.Operation.ADD, TestSets.INPORT4, List.of(v4)));
+        assertThrows(IllegalArgumentException.class, () -> new PortMapElement(v4.key(), 65536));
     }
 }

@@ -140,6 +140,40 @@ class NfTablesIntegrationTest {
     }
 
     @Test
+    void portMapsOfBothVersionsRoundTripAndShowInNft() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("nfport")) {
+            TestRuleset.loadInto(ns.name());
+            List<Element> ports4 = new ArrayList<>();
+            List<Element> ports6 = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                // Values across the whole range, odd and even bytes, so a swapped or shifted byte shows.
+                int port = i == 1 ? 65535 : 1 + 257 * i % 65535;
+                ports4.add(new PortMapElement(new TupleKey(InetAddress.getByName("198.18.2." + (i % 250 + 1)),
+                        InetAddress.getByName("198.18.0.2"), i % 2 == 0 ? TupleKey.TCP : TupleKey.UDP, 40_000 + i,
+                        443), port));
+                ports6.add(new PortMapElement(new TupleKey(InetAddress.getByName("2001:db8:1::2"),
+                        InetAddress.getByName("2001:db8::" + Integer.toHexString(i + 1)), TupleKey.UDP, 443,
+                        40_000 + i), port));
+            }
+            try (NfTablesConnection nft = NfTablesConnection.open(ns.netNamespace())) {
+                nft.addElements(TestSets.INPORT4, ports4);
+                nft.addElements(TestSets.OUTPORT6, ports6);
+                nft.flush();
+                assertEquals(Set.copyOf(ports4), Set.copyOf(nft.listElements(TestSets.INPORT4)));
+                assertEquals(Set.copyOf(ports6), Set.copyOf(nft.listElements(TestSets.OUTPORT6)));
+                assertTrue(nft.listElements(TestSets.OUTPORT4).isEmpty());
+                nft.deleteElements(TestSets.INPORT4, ports4.subList(0, 100));
+                nft.flush();
+                assertEquals(Set.copyOf(ports4.subList(100, 300)), Set.copyOf(nft.listElements(TestSets.INPORT4)));
+            }
+            String shown4 = ns.exec("nft", "list", "map", "inet", "sacip", "inport4");
+            assertTrue(shown4.contains("198.18.2.101 . 198.18.0.2 . tcp . 40100 . 443 : 25701"), shown4);
+            String shown6 = ns.exec("nft", "list", "map", "inet", "sacip", "outport6");
+            assertTrue(shown6.contains("2001:db8:1::2 . 2001:db8::2 . udp . 443 . 40001 : 65535"), shown6);
+        }
+    }
+
+    @Test
     void aRealPacketWithOneOfTheTuplesIsRewrittenAsTheMapSays() throws Exception {
         try (TwoHostLab lab = TwoHostLab.create()) {
             TestRuleset.loadInto(lab.b.name());
