@@ -35,6 +35,7 @@ import org.sacip.agent.peer.protocol.EngineChange;
 import org.sacip.agent.peer.protocol.HandoverPort;
 import org.sacip.agent.session.PeerSessions;
 import org.sacip.agent.session.Session;
+import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.CostPacing;
 import org.sacip.agent.thread.EventThreads;
@@ -121,6 +122,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private final Set<InetAddress> settledMoves = new HashSet<>();
     private final Map<Octets, Lineage> lineages = new HashMap<>();
     private final Map<SessionTuple, Octets> bindings = new HashMap<>();
+    /** Sessions bound through a NAT that translates the peer: the endpoint the peer's own socket uses. */
+    private final Map<SessionTuple, Endpoint> peerOwn = new HashMap<>();
     private final Map<SessionTuple, String> unbound = new HashMap<>();
     private final Map<InetAddress, Set<SessionTuple>> byLocal = new HashMap<>();
     private final Map<Octets, Set<SessionTuple>> byLineage = new HashMap<>();
@@ -413,7 +416,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             before.put(view.lineage(), previous);
             Lineage next = new Lineage(view.localOriginal().toInetAddress(), view.peerOriginal().toInetAddress(),
                     new HandoverPlanner.LineageState(view.localConfirmed().toInetAddress(),
-                            view.peerCurrent().toInetAddress(), false));
+                            view.peerOriginal().toInetAddress(), view.peerCurrent().toInetAddress(), false));
             lineages.put(view.lineage(), next);
             touchedBy.put(view.lineage(), new LinkedHashSet<>(byLineage.getOrDefault(view.lineage(), Set.of())));
             reportLineage(view, previous, next, now);
@@ -429,7 +432,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             AssociationView view = refused.lineage();
             lineages.put(id, new Lineage(view.localOriginal().toInetAddress(), view.peerOriginal().toInetAddress(),
                     new HandoverPlanner.LineageState(view.localConfirmed().toInetAddress(),
-                            view.peerCurrent().toInetAddress(), true)));
+                            view.peerOriginal().toInetAddress(), view.peerCurrent().toInetAddress(), true)));
             touchedBy.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(byLineage.getOrDefault(id, Set.of()));
             LOG.warn("{} did not confirm the move of {} to {}: its sessions go on as without an agent",
                     refused.lineage().peerOriginal(), refused.lineage().localOriginal(), refused.attempted());
@@ -460,6 +463,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                     set.remove(tuple);
                 }
             }
+            binding.peerOwn().ifPresentOrElse(own -> peerOwn.put(tuple, own), () -> peerOwn.remove(tuple));
             if (binding.lineage().isPresent()) {
                 Octets lineage = binding.lineage().get();
                 bindings.put(tuple, lineage);
@@ -515,6 +519,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
                     }
                     for (SessionTuple tuple : bindingsBy.getOrDefault(lineage, Set.of())) {
                         bindings.remove(tuple);
+                        peerOwn.remove(tuple);
                         byLineage.getOrDefault(lineage, new HashSet<>()).remove(tuple);
                     }
                 }
@@ -622,6 +627,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         for (SessionTuple tuple : known) {
             InetAddress original = tuple.local().address();
             Octets lineage = bindings.remove(tuple);
+            peerOwn.remove(tuple);
             if (lineage != null) {
                 Set<SessionTuple> set = byLineage.get(lineage);
                 if (set != null) {
@@ -696,7 +702,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
             Octets id = bindings.get(tuple);
             Lineage lineage = id == null ? null : lineages.get(id);
             HandoverPlanner.Desired desired = HandoverPlanner.desired(tuple, movedTo(original),
-                    lineage == null ? null : lineage.state(), committed.isIdentity() ? null : committed);
+                    lineage == null ? null : lineage.state(), lineage == null ? null : peerOwn.get(tuple),
+                    committed.isIdentity() ? null : committed);
             if (!desired.remapping().equals(committed)) {
                 changes.add(desired.remapping());
             }

@@ -2,6 +2,7 @@ package org.sacip.agent.handover;
 
 import java.net.InetAddress;
 import org.sacip.agent.datapath.Remapping;
+import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.control.SessionState;
 
@@ -13,6 +14,8 @@ import org.sacip.control.SessionState;
  * <li>Bound, the lineage's peer did not refuse our move: inbound packets may arrive at the address we moved to, we
  * send from the address the peer confirmed, to where the peer is (docs/DATAPATH.md: the peer's rewrite before our
  * outbound one).</li>
+ * <li>Bound through a NAT that translated the peer (our socket knows the NAT's endpoint for it): on the socket's
+ * own tuple while the peer is behind that NAT; once it moved to a direct address, to its own port there.</li>
  * <li>Bound, the peer refused our last move: as without an agent for our side (we keep the confirmed address,
  * through the ghost), the peer's own move still followed.</li>
  * <li>Not bound, never remapped: no rewriting; the old address stays local through the ghost, as without an agent.
@@ -28,7 +31,8 @@ final class HandoverPlanner {
     }
 
     /** The state of a lineage as far as the data path cares. */
-    record LineageState(InetAddress localConfirmed, InetAddress peerCurrent, boolean moveRefused) {
+    record LineageState(InetAddress localConfirmed, InetAddress peerOriginal, InetAddress peerCurrent,
+            boolean moveRefused) {
     }
 
     /** What a session needs. */
@@ -39,15 +43,28 @@ final class HandoverPlanner {
      * @param movedTo   the address our original address moved to ({@code null} when it did not move; the original
      *                  itself after a return home)
      * @param lineage   the session's lineage, {@code null} when it is not bound
+     * @param peerOwn   for a session bound through a NAT that translates the peer, the endpoint the peer's own socket
+     *                  uses; {@code null} otherwise
      * @param committed the session's remapping in the data path now, {@code null} when none
      */
-    static Desired desired(SessionTuple session, InetAddress movedTo, LineageState lineage, Remapping committed) {
+    static Desired desired(SessionTuple session, InetAddress movedTo, LineageState lineage, Endpoint peerOwn,
+            Remapping committed) {
         InetAddress original = session.local().address();
         boolean awayFromHome = movedTo != null && !movedTo.equals(original);
         if (lineage != null) {
             InetAddress activeLocal = lineage.moveRefused() ? lineage.localConfirmed()
                     : movedTo == null ? original : movedTo;
-            Remapping remapping = new Remapping(session, activeLocal, lineage.localConfirmed(), lineage.peerCurrent());
+            Remapping remapping;
+            if (peerOwn == null) {
+                remapping = new Remapping(session, activeLocal, lineage.localConfirmed(), lineage.peerCurrent());
+            } else if (lineage.peerCurrent().equals(lineage.peerOriginal())) {
+                // Still behind the NAT that translates it: the wire carries the tuple our socket knows.
+                remapping = new Remapping(session, activeLocal, lineage.localConfirmed(), session.remote().address());
+            } else {
+                // It left that NAT: its packets carry its own port, from where it is now.
+                remapping = new Remapping(session, activeLocal, lineage.localConfirmed(), lineage.peerCurrent(),
+                        peerOwn.port());
+            }
             SessionState state;
             if (lineage.moveRefused() && awayFromHome) {
                 state = SessionState.REFUSED;

@@ -24,7 +24,7 @@ class HandoverPlannerTest {
     @Test
     void boundAndNeverMovedIsTheOriginalTuple() {
         HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, null,
-                new HandoverPlanner.LineageState(X, B, false), null);
+                new HandoverPlanner.LineageState(X, B, B, false), null, null);
         assertTrue(desired.remapping().isIdentity());
         assertEquals(SessionState.BOUND, desired.state());
     }
@@ -32,7 +32,7 @@ class HandoverPlannerTest {
     @Test
     void ourMoveAnnouncedReceivesAtTheNewAddressAndSendsFromTheConfirmedOne() {
         HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y,
-                new HandoverPlanner.LineageState(X, B, false), null);
+                new HandoverPlanner.LineageState(X, B, B, false), null, null);
         assertEquals(new Remapping(SESSION, Y, X, B), desired.remapping());
         assertEquals(SessionState.PENDING, desired.state());
     }
@@ -40,7 +40,7 @@ class HandoverPlannerTest {
     @Test
     void ourMoveConfirmedSendsFromTheNewAddress() {
         HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y,
-                new HandoverPlanner.LineageState(Y, B, false), null);
+                new HandoverPlanner.LineageState(Y, B, B, false), null, null);
         assertEquals(new Remapping(SESSION, Y, Y, B), desired.remapping());
         assertEquals(SessionState.ACTIVE, desired.state());
     }
@@ -48,7 +48,7 @@ class HandoverPlannerTest {
     @Test
     void thePeersMoveAloneRewritesOnlyTheRemoteAddress() {
         HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, null,
-                new HandoverPlanner.LineageState(X, B2, false), null);
+                new HandoverPlanner.LineageState(X, B, B2, false), null, null);
         assertEquals(new Remapping(SESSION, X, X, B2), desired.remapping());
         assertEquals(SessionState.ACTIVE, desired.state());
     }
@@ -56,7 +56,7 @@ class HandoverPlannerTest {
     @Test
     void aRefusedMoveKeepsTheConfirmedAddressAndStillFollowsThePeer() {
         HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y,
-                new HandoverPlanner.LineageState(X, B2, true), null);
+                new HandoverPlanner.LineageState(X, B, B2, true), null, null);
         assertEquals(new Remapping(SESSION, X, X, B2), desired.remapping());
         assertEquals(SessionState.REFUSED, desired.state());
     }
@@ -64,14 +64,14 @@ class HandoverPlannerTest {
     @Test
     void aReturnHomeWaitingForThePeerSendsFromWhereItKnowsUs() {
         HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, X,
-                new HandoverPlanner.LineageState(Y, B, false), null);
+                new HandoverPlanner.LineageState(Y, B, B, false), null, null);
         assertEquals(new Remapping(SESSION, X, Y, B), desired.remapping());
         assertEquals(SessionState.PENDING, desired.state());
     }
 
     @Test
     void unboundAndMovedKeepsTheOldAddressThroughTheGhost() {
-        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y, null, null);
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y, null, null, null);
         assertTrue(desired.remapping().isIdentity());
         assertEquals(SessionState.LEGACY, desired.state());
         assertTrue(HandoverPlanner.ghostActive(X, Y, false));
@@ -86,18 +86,48 @@ class HandoverPlannerTest {
     @Test
     void unboundButRemappedIsFrozenAsItIs() {
         Remapping committed = new Remapping(SESSION, Y, Y, B2);
-        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y, null, committed);
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, Y, null, null, committed);
         assertEquals(committed, desired.remapping());
         assertEquals(SessionState.FROZEN, desired.state());
     }
 
     @Test
     void unboundAndHomeIsUnbound() {
-        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, null, null, null);
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(SESSION, null, null, null, null);
         assertTrue(desired.remapping().isIdentity());
         assertEquals(SessionState.UNBOUND, desired.state());
         assertFalse(HandoverPlanner.ghostActive(X, null, false));
         assertFalse(HandoverPlanner.ghostActive(X, X, true), "back home: the ghost is standby again");
+    }
+
+    /** B's side of a session A opened from X:40000 behind a NAT that B's socket knows as N:61000. */
+    private static final InetAddress N = ip("198.19.0.1");
+    private static final SessionTuple THROUGH_NAT = new SessionTuple(SessionProtocol.TCP, new Endpoint(B, 22),
+            new Endpoint(N, 61000));
+    private static final Endpoint PEER_OWN = new Endpoint(X, 40000);
+
+    @Test
+    void aPeerStillBehindItsNatIsOnTheTupleOurSocketKnows() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(THROUGH_NAT, null,
+                new HandoverPlanner.LineageState(B, X, X, false), PEER_OWN, null);
+        assertTrue(desired.remapping().isIdentity(), desired.remapping().toString());
+        assertEquals(SessionState.BOUND, desired.state());
+    }
+
+    @Test
+    void aPeerThatLeftItsNatIsReachedAtItsOwnPortWhereItIsNow() {
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(THROUGH_NAT, null,
+                new HandoverPlanner.LineageState(B, X, Y, false), PEER_OWN, null);
+        assertEquals(new Remapping(THROUGH_NAT, B, B, Y, 40000), desired.remapping());
+        assertEquals(SessionState.ACTIVE, desired.state());
+    }
+
+    @Test
+    void aPeerBackBehindItsNatIsOnTheSocketsTupleAgain() {
+        Remapping away = new Remapping(THROUGH_NAT, B, B, Y, 40000);
+        HandoverPlanner.Desired desired = HandoverPlanner.desired(THROUGH_NAT, null,
+                new HandoverPlanner.LineageState(B, X, X, false), PEER_OWN, away);
+        assertTrue(desired.remapping().isIdentity(), desired.remapping().toString());
     }
 
     private static InetAddress ip(String text) {
