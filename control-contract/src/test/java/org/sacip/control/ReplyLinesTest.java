@@ -34,7 +34,7 @@ class ReplyLinesTest {
             for (int i = 0; i < size; i++) {
                 rows.add(new SessionRow("tcp", "198.18.0.1:" + (40000 + i), "198.19.0.9:22", "198.18.0.7:40000",
                         "198.18.0.1:40000", "198.19.0.9:22", SessionState.ACTIVE, "2025-01-02T03:05:00Z",
-                        "198.19.0.9", i % 2 == 0 ? null : "0a0b", "bound"));
+                        "198.19.0.9", i % 2 == 0 ? null : "0a0b", "bound", "rewritten", null, null));
             }
             for (int batch : new int[] {1, 3, 8, 100}) {
                 ReplyChunks chunks = ReplyLines.okList(rows, batch);
@@ -85,11 +85,12 @@ class ReplyLinesTest {
     void rowsUseSnakeCaseAndStatesTheirWireNames() throws Exception {
         SessionRow row = new SessionRow("tcp", "198.18.0.1:40000", "198.19.0.9:22", "198.18.0.7:40000",
                 "198.18.0.1:40000", "198.19.0.9:22", SessionState.PENDING, "2025-01-02T03:05:00Z", "198.19.0.9", null,
-                "no-key");
+                "no-key", "rewritten", "198.19.255.1:61000", null);
         assertEquals("{\"v\":1,\"ok\":true,\"data\":[{\"proto\":\"tcp\",\"local\":\"198.18.0.1:40000\","
                 + "\"remote\":\"198.19.0.9:22\",\"active_local\":\"198.18.0.7:40000\","
                 + "\"send_from\":\"198.18.0.1:40000\",\"active_remote\":\"198.19.0.9:22\",\"state\":\"pending\","
-                + "\"since\":\"2025-01-02T03:05:00Z\",\"peer\":\"198.19.0.9\",\"key\":null,\"binding\":\"no-key\"}]}\n",
+                + "\"since\":\"2025-01-02T03:05:00Z\",\"peer\":\"198.19.0.9\",\"key\":null,\"binding\":\"no-key\","
+                + "\"path\":\"rewritten\",\"our_public\":\"198.19.255.1:61000\",\"peer_own\":null}]}\n",
                 text(ReplyLines.ok(List.of(row))));
         assertEquals("{\"v\":1,\"ok\":true,\"data\":{\"address\":\"198.18.0.1\",\"state\":\"standby\","
                 + "\"sessions\":0}}\n",

@@ -162,12 +162,19 @@ final class AgentControl implements ControlApi {
                     : row.unboundBecause().orElse(engine.unbound().getOrDefault(tuple, "unknown"));
             int localPort = tuple.local().port();
             int remotePort = tuple.remote().port();
+            Endpoint ourPublic = engine.ourPublic().get(tuple);
+            Endpoint peerOwn = engine.peerOwn().get(tuple);
             return new SessionRow(tuple.protocol().text(), Endpoint.text(host(tuple.local().address()), localPort),
                     Endpoint.text(host(tuple.remote().address()), remotePort),
                     Endpoint.text(host(remapping.activeLocal()), localPort),
                     Endpoint.text(host(remapping.sendFrom()), localPort),
-                    Endpoint.text(host(remapping.activeRemote()), remapping.activeRemotePort()), row.state(), row.since().toString(),
-                    host(tuple.remote().address()), key, binding);
+                    Endpoint.text(host(remapping.activeRemote()), remapping.activeRemotePort()), row.state(),
+                    row.since().toString(), host(tuple.remote().address()), key, binding,
+                    remapping.isIdentity() ? "direct" : "rewritten", text(ourPublic), text(peerOwn));
+        }
+
+        private String text(Endpoint endpoint) {
+            return endpoint == null ? null : Endpoint.text(host(endpoint.address()), endpoint.port());
         }
 
         /** Sessions share a few addresses: each is written out once per list, not six times per row. */

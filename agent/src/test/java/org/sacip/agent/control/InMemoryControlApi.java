@@ -20,7 +20,7 @@ final class InMemoryControlApi implements ControlApi {
             Map.of("kicked", 2L), Map.of("port", 4253L, "lineages", 1L, "keepalives_unanswered", 1L));
     static final SessionRow SESSION = new SessionRow("tcp", "198.18.0.1:40000", "198.19.0.9:22",
             "198.18.0.7:40000", "198.18.0.7:40000", "198.19.0.9:22", SessionState.ACTIVE, "2025-01-02T03:05:00Z", "198.19.0.9",
-            "00112233445566aa", "bound");
+            "00112233445566aa", "bound", "rewritten", null, null);
     static final PeerRow PEER = new PeerRow("198.19.0.9", "198.18.0.1", "198.19.0.9", "198.18.0.7", "198.18.0.7",
             "sacip-v2", "00112233445566aa", "k1", 30L, 1, 5, 4, "2025-01-02T03:05:01Z", 1.5, "icmp", null, "none");
     static final PeerRow SILENT_PEER = new PeerRow("2001:db8::9", "2001:db8::1", "2001:db8::9", "2001:db8::1",

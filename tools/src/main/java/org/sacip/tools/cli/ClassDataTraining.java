@@ -96,7 +96,7 @@ public final class ClassDataTraining {
                     Map.of("port", 4253L, "lineages", 1L, "keepalives_unanswered", 1L)));
             case SESSIONS -> ReplyLines.ok(Arrays.stream(SessionState.values()).map(state -> new SessionRow(
                     "tcp", local, remote, local, local, remote, state, "2025-01-02T03:04:05Z", "198.19.0.9",
-                    "00112233445566aa", "bound")).toList());
+                    "00112233445566aa", "bound", "rewritten", "198.19.255.1:61000", "198.18.0.1:40000")).toList());
             case PEERS -> ReplyLines.ok(List.of(new PeerRow("198.19.0.9", "198.18.0.1", "198.19.0.9", "198.18.0.1",
                     "198.18.0.1", "sacip-v2", "00112233445566aa", "8899aabbccddeeff", 1L, 1, 1, 1,
                     "2025-01-02T03:04:05Z", 1.5, "udp", "198.19.255.1:61000", "local")));

@@ -20,19 +20,23 @@ class ViewsTest {
         List<String> lines = text.lines().toList();
         assertEquals(5, lines.size());
         assertEquals("Proto  State    Local                  Remote                 Active-Local           "
-                + "Active-Remote          Since                 Peer            Binding", lines.get(0));
+                + "Active-Remote          Path       NAT                        Since                 Peer            "
+                + "Binding", lines.get(0));
         assertEquals("tcp    active   198.18.1.2:40000       198.18.10.2:22         198.18.2.2:40000       "
-                + "198.18.10.2:22         2026-11-23T13:01:00Z  198.18.10.2     bound", lines.get(1));
+                + "198.18.10.2:22         rewritten  public 198.19.255.1:61000  2026-11-23T13:01:00Z  198.18.10.2     "
+                + "bound", lines.get(1));
         assertEquals("udp    legacy   198.18.1.2:5353        198.18.10.3:53         198.18.1.2:5353        "
-                + "198.18.10.3:53         2026-11-23T13:02:00Z  198.18.10.3     no-agent", lines.get(2));
+                + "198.18.10.3:53         direct     -                          2026-11-23T13:02:00Z  198.18.10.3     "
+                + "no-agent", lines.get(2));
         assertEquals("tcp    pending  [2001:db8:1::2]:40001  [2001:db8:10::2]:443   [2001:db8:2::2]:40001  "
-                + "[2001:db8:10::2]:443   2026-11-23T13:03:00Z  2001:db8:10::2  bound", lines.get(3));
+                + "[2001:db8:10::2]:443   rewritten  -                          2026-11-23T13:03:00Z  2001:db8:10::2  "
+                + "bound", lines.get(3));
         assertColumnsAligned(lines, SessionsView.HEADERS);
     }
 
     @Test
     void anEmptySessionListPrintsOnlyTheHeader() {
-        assertEquals("Proto  State  Local  Remote  Active-Local  Active-Remote  Since  Peer  Binding\n",
+        assertEquals("Proto  State  Local  Remote  Active-Local  Active-Remote  Path  NAT  Since  Peer  Binding\n",
                 SessionsView.render(ControlJson.MAPPER.createArrayNode()));
     }
 
