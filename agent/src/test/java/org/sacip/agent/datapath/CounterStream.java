@@ -99,6 +99,11 @@ final class CounterStream implements AutoCloseable {
         return bytesVerified.get();
     }
 
+    /** Why the stream failed (the first failure of its writer or reader), or {@code null} while it runs. */
+    String failure() {
+        return failure.get();
+    }
+
     /** Fails unless at least {@code bytes} more verified bytes arrive within the timeout. */
     void awaitProgress(long bytes, Duration timeout, String when) throws InterruptedException {
         long target = bytesVerified.get() + bytes;
