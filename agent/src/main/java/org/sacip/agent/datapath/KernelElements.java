@@ -6,8 +6,9 @@ import org.sacip.netlink.nftables.Element;
 import org.sacip.netlink.nftables.SetReference;
 
 /**
- * The elements of every SACIP set and map, each under its key (the {@code TupleKey} of a map or tuple-set element,
- * the address of an address-set element), so two states (the kernel's and the committed one) compare key by key.
+ * The elements of every SACIP set and map, each under its key (the {@code TupleKey} of a map, port map or tuple-set
+ * element, the address of an address-set element), so two states (the kernel's and the committed one) compare key
+ * by key.
  */
 public record KernelElements(Map<SetReference, Map<Object, Element>> bySet) {
     public KernelElements {

@@ -1,6 +1,7 @@
 package org.sacip.agent.datapath;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sacip.agent.datapath.KernelState.TIMEOUT;
 import static org.sacip.agent.datapath.KernelState.elements;
@@ -106,6 +107,7 @@ class PortRewriteIntegrationTest {
                         .remapping(Moves.confirmed(udpAtA, a1)).bySet(), elements(hosts.a));
                 assertEquals(expectedB.bySet(), elements(hosts.b));
                 assertEquals(4, portElements(expectedB).size(), "B's port entries: in and out, TCP and UDP");
+                assertFalse(pathB.restore(), "B's port elements read back from the kernel equal the committed ones");
                 assertWireIsDirect(hosts, wire, up);
                 assertConntrackKeepsTheNatTuple(hosts, tcpAtB, udpAtB, a1);
                 assertEquals(new InetSocketAddress(nat, tcpNatPort), tcp.accepted().getRemoteSocketAddress());
