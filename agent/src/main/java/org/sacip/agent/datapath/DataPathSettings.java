@@ -12,6 +12,8 @@ package org.sacip.agent.datapath;
 public record DataPathSettings(int nflogGroup, long markMask) {
     public static final int DEFAULT_NFLOG_GROUP = 9361;
     public static final long DEFAULT_MARK_MASK = 0x0f000000L;
+    /** The tunnel device that carries sessions through a NAT (docs/DATAPATH.md). */
+    public static final String TUNNEL_DEVICE = "sacip0";
 
     public DataPathSettings {
         if (nflogGroup < 1 || nflogGroup > 65535) {
@@ -43,5 +45,13 @@ public record DataPathSettings(int nflogGroup, long markMask) {
     /** The packet mark bit of the path MTU errors the agent relays, so its rules do not log them a second time. */
     public long relayedMark() {
         return Long.lowestOneBit(markMask);
+    }
+
+    /**
+     * The packet mark bit of sessions carried through the tunnel (their packets are routed to it by this mark): the
+     * mask's second-lowest bit; 0 when the mask has only one, and then no session is carried.
+     */
+    public long carriedMark() {
+        return Long.lowestOneBit(markMask & ~relayedMark());
     }
 }

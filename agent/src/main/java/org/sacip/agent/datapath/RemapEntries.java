@@ -7,6 +7,7 @@ import java.util.List;
 import org.sacip.netlink.nftables.MapElement;
 import org.sacip.netlink.nftables.PortMapElement;
 import org.sacip.netlink.nftables.SetReference;
+import org.sacip.netlink.nftables.TupleElement;
 import org.sacip.netlink.nftables.TupleKey;
 
 /**
@@ -34,6 +35,14 @@ public final class RemapEntries {
         InetAddress sendFrom = remapping.sendFrom();
         InetAddress activeRemote = remapping.activeRemote();
         int activeRemotePort = remapping.activeRemotePort();
+        if (remapping.carried()) {
+            // Through the tunnel with the socket's tuple: only the mark that routes it there (IPv4 only: NAT44).
+            if (!ipv4) {
+                throw new IllegalArgumentException("only IPv4 sessions are carried through a NAT: " + original);
+            }
+            return List.of(new RemapEntry(SacipSets.CARRIED4, new TupleElement(new TupleKey(local, remote, protocol,
+                    localPort, remotePort))));
+        }
         List<RemapEntry> entries = new ArrayList<>(6);
         if (remapping.remotePortMoved()) {
             // Inbound on the wire: activeRemote:activeRemotePort -> activeLocal; restore the peer's original port.

@@ -13,10 +13,12 @@ import org.sacip.netlink.AddressText;
  * peer does not know yet draws its reset), {@code activeLocal} the one we announced; they differ while a move of
  * ours waits for the peer's acknowledgement. {@code activeRemotePort} is the peer's port on the wire: the socket's
  * remote port, unless the peer reached us through a NAT that translated its port and now comes on a path without
- * it (docs/DATAPATH.md "Port maps"). Our own port never changes on the wire.
+ * it (docs/DATAPATH.md "Port maps"). Our own port never changes on the wire. A {@code carried} session goes through
+ * the tunnel to a peer behind a NAT (docs/DATAPATH.md "Carrying sessions through a NAT"): its packets keep the
+ * socket's tuple, and the agents carry them, so nothing is rewritten here.
  */
 public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddress sendFrom,
-        InetAddress activeRemote, int activeRemotePort) {
+        InetAddress activeRemote, int activeRemotePort, boolean carried) {
 
     public Remapping {
         Objects.requireNonNull(original, "original");
@@ -33,6 +35,17 @@ public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddr
             throw new IllegalArgumentException("the peer's port on the wire " + activeRemotePort
                     + " is outside 1..65535: " + original);
         }
+        if (carried && (!activeLocal.equals(original.local().address())
+                || !sendFrom.equals(original.local().address()) || !activeRemote.equals(original.remote().address())
+                || activeRemotePort != original.remote().port())) {
+            throw new IllegalArgumentException("a carried session keeps its socket's tuple: " + original);
+        }
+    }
+
+    /** Not carried through the tunnel. */
+    public Remapping(SessionTuple original, InetAddress activeLocal, InetAddress sendFrom, InetAddress activeRemote,
+            int activeRemotePort) {
+        this(original, activeLocal, sendFrom, activeRemote, activeRemotePort, false);
     }
 
     /** The peer keeps the socket's remote port on the wire (no port translated). */
@@ -48,6 +61,12 @@ public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddr
     public static Remapping identity(SessionTuple original) {
         InetAddress local = original.local().address();
         return new Remapping(original, local, local, original.remote().address());
+    }
+
+    /** Carried through the tunnel with the socket's own tuple. */
+    public static Remapping carried(SessionTuple original) {
+        InetAddress local = original.local().address();
+        return new Remapping(original, local, local, original.remote().address(), original.remote().port(), true);
     }
 
     /** Whether inbound packets arrive at another local address than the socket's. */
@@ -75,13 +94,16 @@ public record Remapping(SessionTuple original, InetAddress activeLocal, InetAddr
         return activeRemotePort != original.remote().port();
     }
 
-    /** True when the session is back on its original addresses: no entry is needed. */
+    /** True when the session is back on its original addresses and not carried: no entry is needed. */
     public boolean isIdentity() {
-        return !localMoved() && !sendsFromElsewhere() && !remoteMoved();
+        return !carried && !localMoved() && !sendsFromElsewhere() && !remoteMoved();
     }
 
     @Override
     public String toString() {
+        if (carried) {
+            return original + " carried through the tunnel";
+        }
         String remote = AddressText.of(activeRemote);
         return original + " as " + AddressText.of(activeLocal)
                 + (sendFrom.equals(activeLocal) ? "" : " (sending from " + AddressText.of(sendFrom) + ")")

@@ -33,7 +33,9 @@ public final class SacipRuleset {
         return template.replace("@NFLOG_GROUP@", Integer.toString(settings.nflogGroup()))
                 .replace("@PMTU_GROUP@", Integer.toString(settings.pathMtuGroup()))
                 .replace("@FIRST_REPLY_MARK@", String.format("0x%08x", settings.firstReplyMark()))
-                .replace("@RELAYED_MARK@", String.format("0x%08x", settings.relayedMark()));
+                .replace("@RELAYED_MARK@", String.format("0x%08x", settings.relayedMark()))
+                .replace("@CARRIED_MARK@", String.format("0x%08x", settings.carriedMark()))
+                .replace("@TUNNEL_DEVICE@", DataPathSettings.TUNNEL_DEVICE);
     }
 
     /** Whether every map and set of the ruleset exists in the kernel the connection talks to. */

@@ -38,6 +38,8 @@ public final class SacipSets {
     /** Pre-move wire tuples of sessions whose peer moved, dropped once the grace period is over. */
     public static final SetReference STALE4 = tuples4("stale4");
     public static final SetReference STALE6 = tuples6("stale6");
+    /** Sessions carried through the tunnel, by the tuple this host's socket knows. */
+    public static final SetReference CARRIED4 = tuples4("carried4");
     /** Ghost addresses ARP must not answer for. */
     public static final SetReference ARP_GHOSTS4 =
             new SetReference(NftFamily.ARP, TABLE, "ghosts4", ElementLayout.ADDRESS_SET_IPV4);
@@ -47,7 +49,7 @@ public final class SacipSets {
 
     public static List<SetReference> all() {
         return List.of(IN4, INDST4, OUT4, OUTSRC4, IN6, INDST6, OUT6, OUTSRC6, INPORT4, OUTPORT4, INPORT6,
-                OUTPORT6, GHOSTS4, GHOSTS6, GHOST_FLOWS4, GHOST_FLOWS6, STALE4, STALE6, ARP_GHOSTS4);
+                OUTPORT6, GHOSTS4, GHOSTS6, GHOST_FLOWS4, GHOST_FLOWS6, STALE4, STALE6, CARRIED4, ARP_GHOSTS4);
     }
 
     private static SetReference map4(String name) {

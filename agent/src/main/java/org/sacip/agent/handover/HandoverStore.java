@@ -100,6 +100,9 @@ public final class HandoverStore {
                             // Only where a NAT had translated the peer's port: absent means the socket's.
                             json.writeNumberField("active_remote_port", r.activeRemotePort());
                         }
+                        if (r.carried()) {
+                            json.writeBooleanField("carried", true);
+                        }
                     }
                 }));
     }
@@ -152,7 +155,7 @@ public final class HandoverStore {
             int activeRemotePort = node.has("active_remote_port") ? port(node, "active_remote_port")
                     : tuple.remote().port();
             remapping = new Remapping(tuple, address(node, "active_local"), address(node, "send_from"),
-                    address(node, "active_remote"), activeRemotePort);
+                    address(node, "active_remote"), activeRemotePort, node.path("carried").asBoolean(false));
         }
         return new Saved(tuple, remapping, state, Instant.parse(text(node, "since")));
     }

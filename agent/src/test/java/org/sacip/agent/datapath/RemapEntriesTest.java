@@ -43,13 +43,30 @@ class RemapEntriesTest {
     }
 
     private static Element decoded(ElementLayout layout, String keyHex, String dataHex) throws Exception {
-        ElementBytes bytes = new ElementBytes(HEX.parseHex(keyHex), HEX.parseHex(dataHex));
+        ElementBytes bytes = new ElementBytes(HEX.parseHex(keyHex), dataHex == null ? null : HEX.parseHex(dataHex));
         return new ElementList(NftFamily.INET, "sacip", "any", List.of(bytes)).decode(layout).get(0);
     }
 
     private static RemapEntry entry(List<RemapEntry> entries, String map) {
         return entries.stream().filter(e -> e.map().name().equals(map)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + map + " entry in " + entries));
+    }
+
+    @Test
+    void aCarriedSessionIsOnlyInTheCarriedSetWithItsSocketsTuple() throws Exception {
+        Remapping carried = Remapping.carried(SESSION);
+        assertTrue(!carried.isIdentity() && carried.carried());
+        List<RemapEntry> entries = RemapEntries.of(carried);
+        assertEquals(1, entries.size());
+        assertEquals(SacipSets.CARRIED4, entries.get(0).map());
+        assertEquals(decoded(ElementLayout.TUPLE_SET_IPV4,
+                "c6120101" + "c6120002" + "06000000" + "9c400000" + "13890000", null), entries.get(0).element());
+        assertThrows(IllegalArgumentException.class, () -> new Remapping(SESSION, Y, Y, B, 5001, true),
+                "a carried session is never rewritten");
+        SessionTuple ipv6 = new SessionTuple(SessionProtocol.TCP, new Endpoint(address("2001:db8::1"), 40000),
+                new Endpoint(address("2001:db8::2"), 5001));
+        assertThrows(IllegalArgumentException.class, () -> RemapEntries.of(Remapping.carried(ipv6)),
+                "NAT44 only");
     }
 
     @Test
