@@ -1,0 +1,148 @@
+package org.sacip.agent.tunnel;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.sacip.netlink.NetNamespace;
+import org.sacip.netlink.NetSysctl;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.route.IpPrefix;
+import org.sacip.netlink.route.RouteInfo;
+import org.sacip.netlink.route.RouteRequest;
+import org.sacip.netlink.route.RoutingRule;
+import org.sacip.netlink.route.RtnetlinkClient;
+
+/**
+ * The routing that sends carried sessions into the tunnel device (docs/DATAPATH.md, "Carrying sessions through a
+ * NAT"): one table whose default route leads into the device; a rule {@code fwmark MARK/MARK lookup TABLE} for the
+ * packets the ruleset marks as carried; and, at the host behind the NAT, a rule {@code from X to B lookup TABLE} for
+ * each pair of a ghost X and a peer B whose sessions it carries, so that the socket's own route (and with it the
+ * segment size TCP picks) is already the tunnel's. The rules sit at one priority just before the source routes'
+ * suppress rule, so a more specific route in the main table cannot take a carried packet elsewhere. With
+ * {@code src_valid_mark}, strict rp_filter checks the source of packets taken out of the tunnel (marked in the
+ * ruleset) against the tunnel's routes. Everything is tagged {@link #PROTOCOL}; IPv4 only (NAT44). Not thread-safe:
+ * the handover thread owns it.
+ */
+public final class TunnelRoutes implements AutoCloseable {
+    /** The protocol tag (FRA_PROTOCOL, rtm_protocol) of the tunnel's rules and route; unassigned in rt_protos. */
+    public static final int PROTOCOL = 94;
+    private static final String SRC_VALID_MARK = "net.ipv4.conf.all.src_valid_mark";
+    private static final int IPV4 = new IpPrefix(anyIpv4(), 0).family();
+
+    /** A ghost and a peer whose sessions go through the tunnel. */
+    public record Pair(InetAddress ghost, InetAddress peer) {
+    }
+
+    private final RtnetlinkClient client;
+    private final Optional<NetNamespace> namespace;
+    private final long table;
+    private final long priority;
+    private final long mark;
+    private final Set<Pair> pairs = new HashSet<>();
+    private boolean installed;
+
+    private TunnelRoutes(RtnetlinkClient client, Optional<NetNamespace> namespace, long table, long priority,
+            long mark) {
+        this.client = client;
+        this.namespace = namespace;
+        this.table = table;
+        this.priority = priority;
+        this.mark = mark;
+    }
+
+    /** Routes in {@code namespace} (the agent's own when empty); nothing changes until {@link #install}. */
+    public static TunnelRoutes open(Optional<NetNamespace> namespace, long table, long priority, long mark)
+            throws NetlinkException {
+        if (mark == 0 || Long.bitCount(mark) != 1) {
+            throw new IllegalArgumentException("the carried mark must be one bit, not 0x" + Long.toHexString(mark));
+        }
+        RtnetlinkClient client = namespace.isPresent() ? RtnetlinkClient.open(namespace.get())
+                : RtnetlinkClient.open();
+        return new TunnelRoutes(client, namespace, table, priority, mark);
+    }
+
+    /**
+     * Points the table at the tunnel device (index {@code device}), adds the mark rule and sets src_valid_mark;
+     * rules and routes of an earlier run are replaced.
+     */
+    public void install(int device) throws NetlinkException {
+        removeAll();
+        client.replaceRoute(new RouteRequest(new IpPrefix(anyIpv4(), 0), Optional.empty(), device, table, PROTOCOL,
+                0));
+        client.addRule(markRule());
+        if (namespace.isPresent()) {
+            namespace.get().call(() -> {
+                NetSysctl.write(SRC_VALID_MARK, 1);
+                return null;
+            });
+        } else {
+            NetSysctl.write(SRC_VALID_MARK, 1);
+        }
+        installed = true;
+    }
+
+    /** The pairs whose sessions this host carries now: their rules are added and the others' removed. */
+    public void carry(Set<Pair> wanted) throws NetlinkException {
+        if (!installed) {
+            throw new IllegalStateException("the tunnel's routes are not installed");
+        }
+        List<RoutingRule> add = new ArrayList<>();
+        for (Pair pair : wanted) {
+            if (!pairs.contains(pair)) {
+                add.add(pairRule(pair));
+            }
+        }
+        List<RoutingRule> remove = new ArrayList<>();
+        for (Pair pair : pairs) {
+            if (!wanted.contains(pair)) {
+                remove.add(pairRule(pair));
+            }
+        }
+        client.addRules(add);
+        client.deleteRules(remove);
+        pairs.clear();
+        pairs.addAll(wanted);
+    }
+
+    /** Removes every rule and route tagged {@link #PROTOCOL} (this run's and an earlier one's). */
+    public void removeAll() throws NetlinkException {
+        client.deleteRules(client.rulesOfProtocol(PROTOCOL));
+        for (RouteInfo route : client.routes(table)) {
+            if (route.protocol() == PROTOCOL) {
+                client.deleteRoute(new RouteRequest(new IpPrefix(anyIpv4(), 0), Optional.empty(),
+                        route.outputInterface(), table, PROTOCOL, 0));
+            }
+        }
+        pairs.clear();
+        installed = false;
+    }
+
+    private RoutingRule markRule() {
+        return RoutingRule.lookup(IPV4, priority, table, PROTOCOL).withFwmark(mark, mark);
+    }
+
+    private RoutingRule pairRule(Pair pair) {
+        if (!(pair.ghost() instanceof Inet4Address) || !(pair.peer() instanceof Inet4Address)) {
+            throw new IllegalArgumentException("only IPv4 sessions are carried: " + pair);
+        }
+        return RoutingRule.lookup(IPV4, priority, table, PROTOCOL).withFrom(IpPrefix.host(pair.ghost()))
+                .withTo(IpPrefix.host(pair.peer()));
+    }
+
+    private static InetAddress anyIpv4() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
