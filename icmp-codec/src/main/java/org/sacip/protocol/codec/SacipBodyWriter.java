@@ -20,6 +20,8 @@ import org.sacip.protocol.message.Refusal;
 import org.sacip.protocol.message.Rekey;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
+import org.sacip.protocol.message.TunnelAccept;
+import org.sacip.protocol.message.TunnelOpen;
 import org.sacip.protocol.message.UpdateAck;
 
 /**
@@ -90,6 +92,16 @@ public final class SacipBodyWriter {
             writeClaim(out, m);
         } else if (message instanceof ClaimReply m) {
             writeClaimReply(out, m);
+        } else if (message instanceof TunnelOpen m) {
+            put(out, m.keyId());
+            put(out, m.openerNonce());
+            zeros(out, 16);
+            put(out, m.mac());
+        } else if (message instanceof TunnelAccept m) {
+            put(out, m.keyId());
+            put(out, m.openerNonce());
+            put(out, m.accepterNonce());
+            put(out, m.mac());
         }
     }
 

@@ -63,7 +63,14 @@ public final class SacipCodecException extends Exception {
         /** The reserved octets of the UDP framing header are not zero. */
         RESERVED_UDP_HEADER_BITS,
         /** A UDP datagram that ends inside its stated endpoints (section 13.7, rule U2). */
-        TRUNCATED_PATH_HEADER
+        TRUNCATED_PATH_HEADER,
+        /** An ICMP message of a kind that travels only over UDP (TUNNEL_OPEN, TUNNEL_ACCEPT; section 10 rule 4). */
+        UDP_ONLY_KIND,
+        /**
+         * A tunnel's data datagram (UDP framing type 2, section 15), not a SACIP message: the receiver tells them
+         * apart first (tunnel.DataDatagram) and never hands one to the message decoder.
+         */
+        DATA_DATAGRAM
     }
 
     private final Reason reason;

@@ -19,15 +19,17 @@ import org.sacip.protocol.message.RefusalReason;
 import org.sacip.protocol.message.Rekey;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
+import org.sacip.protocol.message.TunnelAccept;
+import org.sacip.protocol.message.TunnelOpen;
 import org.sacip.protocol.message.UpdateAck;
 
 /**
  * Strict decoder of one ICMP message carrying SACIP of {@link WireFormat#VERSION}. Checks, in the order of
  * docs/PROTOCOL.md section 10: ICMP header present, outer address families equal and unicast, ICMP type and code,
- * SACIP header present, magic, version, kind, reserved header bits, exact length (for CLAIM and CLAIM_REPLY: fixed
- * part + a whole number of entries, 1 to 40), checksum, then the body field by field in wire order. The cheap magic
- * and version checks come before the checksum so foreign experimental traffic costs little; the length is exact
- * before the checksum so no work depends on junk length.
+ * SACIP header present, magic, version, kind, reserved header bits, a kind allowed over ICMP (not a tunnel's),
+ * exact length (for CLAIM and CLAIM_REPLY: fixed part + a whole number of entries, 1 to 40), checksum, then the body
+ * field by field in wire order. The cheap magic and version checks come before the checksum so foreign experimental
+ * traffic costs little; the length is exact before the checksum so no work depends on junk length.
  */
 public final class SacipDecoder {
     private SacipDecoder() {
@@ -65,6 +67,9 @@ public final class SacipDecoder {
             throw new SacipCodecException(Reason.TRUNCATED_SACIP_HEADER, length + " octets");
         }
         MessageKind kind = readSacipHeader(reader);
+        if (kind.udpOnly()) {
+            throw new SacipCodecException(Reason.UDP_ONLY_KIND, kind + " travels only over UDP");
+        }
         int entries = entriesHeldBy(kind, reader.remaining());
         if (IcmpChecksum.compute(icmp, start, length, outerSource, outerDestination) != 0) {
             throw new SacipCodecException(Reason.BAD_CHECKSUM, "ICMP checksum does not verify");
@@ -186,6 +191,15 @@ public final class SacipDecoder {
                 return ClaimBodyReader.claim(r, entries, outerFamily);
             case CLAIM_REPLY:
                 return ClaimBodyReader.claimReply(r, entries, outerFamily);
+            case TUNNEL_OPEN: {
+                Octets keyId = r.octets(FieldLengths.KEY_ID);
+                Octets nonce = r.octets(FieldLengths.NONCE);
+                r.zeros(16, Reason.NONZERO_PADDING);
+                return new TunnelOpen(keyId, nonce, r.octets(FieldLengths.MAC));
+            }
+            case TUNNEL_ACCEPT:
+                return new TunnelAccept(r.octets(FieldLengths.KEY_ID), r.octets(FieldLengths.NONCE),
+                        r.octets(FieldLengths.NONCE), r.octets(FieldLengths.MAC));
             default:
                 throw new SacipCodecException(Reason.UNKNOWN_KIND, "kind " + kind);
         }

@@ -26,10 +26,13 @@ public final class SacipEncoder {
      * @return octets written
      * @throws BufferOverflowException when the buffer has too little room; nothing is written then
      * @throws IllegalArgumentException when the outer addresses differ in family or are not unicast host addresses,
-     *                                  or a claim's addresses are of another family than the outer ones (the
-     *                                  decoder would reject such a message)
+     *                                  a claim's addresses are of another family than the outer ones, or the kind
+     *                                  travels only over UDP (the decoder would reject such a message)
      */
     public static int encode(SacipMessage message, SacipAddress source, SacipAddress destination, ByteBuffer out) {
+        if (message.kind().udpOnly()) {
+            throw new IllegalArgumentException(message.kind() + " travels only over UDP");
+        }
         if (source.family() != destination.family()) {
             throw new IllegalArgumentException("outer source and destination must have the same family");
         }

@@ -75,6 +75,9 @@ public final class UdpDecoder {
             throw new SacipCodecException(Reason.UNSUPPORTED_UDP_FRAMING_VERSION, "framing version " + version);
         }
         int type = (int) reader.unsigned(1);
+        if (type == UdpFraming.TYPE_DATA) {
+            throw new SacipCodecException(Reason.DATA_DATAGRAM, "a tunnel's data datagram, not a message");
+        }
         if (type != UdpFraming.TYPE_MESSAGE) {
             throw new SacipCodecException(Reason.UNKNOWN_UDP_TYPE, "datagram type " + type);
         }

@@ -5,24 +5,29 @@ import java.util.Optional;
 /**
  * The SACIP message kinds, their wire code and the length of their body. Most kinds have one fixed body length;
  * CLAIM and CLAIM_REPLY have a fixed part (which includes the MAC) plus 1 to {@link #MAX_ENTRIES} entries of one
- * size, and their length must be exactly fixed part + count x entry.
+ * size, and their length must be exactly fixed part + count x entry. TUNNEL_OPEN and TUNNEL_ACCEPT travel only over
+ * UDP ({@link #udpOnly()}).
  */
 public enum MessageKind {
-    HELLO(1, 32, 0, false),
-    COOKIE(2, 32, 0, false),
-    INIT(3, 80, 0, false),
-    INIT_REPLY(4, 80, 0, true),
-    INIT_CONFIRM(5, 48, 0, true),
-    REKEY(6, 80, 0, true),
-    ADDRESS_UPDATE(7, 72, 0, true),
-    UPDATE_ACK(8, 72, 0, true),
-    PATH_CHALLENGE(9, 40, 0, true),
-    PATH_RESPONSE(10, 40, 0, true),
-    REFUSAL(11, 20, 0, false),
+    HELLO(1, 32, 0, false, false),
+    COOKIE(2, 32, 0, false, false),
+    INIT(3, 80, 0, false, false),
+    INIT_REPLY(4, 80, 0, true, false),
+    INIT_CONFIRM(5, 48, 0, true, false),
+    REKEY(6, 80, 0, true, false),
+    ADDRESS_UPDATE(7, 72, 0, true, false),
+    UPDATE_ACK(8, 72, 0, true, false),
+    PATH_CHALLENGE(9, 40, 0, true, false),
+    PATH_RESPONSE(10, 40, 0, true, false),
+    REFUSAL(11, 20, 0, false, false),
     /** 60 octets before the entries, 16 of MAC after them. */
-    CLAIM(12, 60 + FieldLengths.MAC, FieldLengths.CLAIM_ENTRY, true),
+    CLAIM(12, 60 + FieldLengths.MAC, FieldLengths.CLAIM_ENTRY, true, false),
     /** 40 octets before the entries, 16 of MAC after them. */
-    CLAIM_REPLY(13, 40 + FieldLengths.MAC, FieldLengths.CLAIM_REPLY_ENTRY, true);
+    CLAIM_REPLY(13, 40 + FieldLengths.MAC, FieldLengths.CLAIM_REPLY_ENTRY, true, false),
+    /** Opens a tunnel for a lineage's sessions through a NAT (docs/PROTOCOL.md section 15). */
+    TUNNEL_OPEN(14, 56, 0, true, true),
+    /** Accepts a TUNNEL_OPEN; as long as it, so that an accept never amplifies. */
+    TUNNEL_ACCEPT(15, 56, 0, true, true);
 
     /** Most entries a CLAIM or CLAIM_REPLY carries (the largest message, a CLAIM of 40, is 1048 octets). */
     public static final int MAX_ENTRIES = 40;
@@ -31,12 +36,14 @@ public enum MessageKind {
     private final int fixedBodyLength;
     private final int entryLength;
     private final boolean authenticated;
+    private final boolean udpOnly;
 
-    MessageKind(int code, int fixedBodyLength, int entryLength, boolean authenticated) {
+    MessageKind(int code, int fixedBodyLength, int entryLength, boolean authenticated, boolean udpOnly) {
         this.code = code;
         this.fixedBodyLength = fixedBodyLength;
         this.entryLength = entryLength;
         this.authenticated = authenticated;
+        this.udpOnly = udpOnly;
     }
 
     public int code() {
@@ -103,6 +110,14 @@ public enum MessageKind {
     /** True when the body ends with a MAC. */
     public boolean authenticated() {
         return authenticated;
+    }
+
+    /**
+     * True for the kinds that exist only over UDP (the tunnel's, section 15): a tunnel is needed only where a NAT
+     * stops SACIP's ICMP, so an ICMP message of such a kind is malformed.
+     */
+    public boolean udpOnly() {
+        return udpOnly;
     }
 
     public static Optional<MessageKind> fromCode(int code) {

@@ -24,7 +24,7 @@ class DecoderMutationTest {
         RandomMessages messages = new RandomMessages(random);
         int accepted = 0;
         for (int i = 0; i < MUTANTS_PER_SEED; i++) {
-            SacipMessage original = messages.any();
+            SacipMessage original = messages.anyOverIcmp();
             RandomMessages.Outer outer = messages.outerFor(original);
             SacipAddress source = outer.source();
             SacipAddress destination = outer.destination();

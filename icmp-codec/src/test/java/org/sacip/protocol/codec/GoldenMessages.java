@@ -1,7 +1,8 @@
 package org.sacip.protocol.codec;
 
-import org.sacip.protocol.message.AddressFamily;
 import java.util.List;
+import java.util.stream.Stream;
+import org.sacip.protocol.message.AddressFamily;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.Claim;
 import org.sacip.protocol.message.ClaimEntry;
@@ -23,6 +24,8 @@ import org.sacip.protocol.message.RefusalReason;
 import org.sacip.protocol.message.Rekey;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
+import org.sacip.protocol.message.TunnelAccept;
+import org.sacip.protocol.message.TunnelOpen;
 import org.sacip.protocol.message.UpdateAck;
 
 /**
@@ -39,6 +42,11 @@ public final class GoldenMessages {
 
     public static SacipAddress destination(AddressFamily family) {
         return family == AddressFamily.IPV4 ? SacipAddress.parse("198.18.0.2") : SacipAddress.parse("2001:db8::2");
+    }
+
+    /** The kinds an ICMP message may carry (all but the tunnel's, which travel only over UDP). */
+    public static Stream<MessageKind> icmpKinds() {
+        return Stream.of(MessageKind.values()).filter(kind -> !kind.udpOnly());
     }
 
     /** Field value {@code length} octets long, each octet {@code value}. */
@@ -101,6 +109,10 @@ public final class GoldenMessages {
                         ClaimReplyEntry.answering(claimed.get(1), ClaimVerdict.PROOF_MISMATCH),
                         ClaimReplyEntry.answering(claimed.get(2), ClaimVerdict.NOT_ELIGIBLE, 60002)), fill(0xaa, 16));
             }
+            case TUNNEL_OPEN:
+                return new TunnelOpen(fill(0x4b, 8), fill(0x0e, 16), fill(0xaa, 16));
+            case TUNNEL_ACCEPT:
+                return new TunnelAccept(fill(0x4b, 8), fill(0x0e, 16), fill(0xac, 16), fill(0xaa, 16));
             default:
                 throw new IllegalArgumentException(kind.toString());
         }

@@ -152,7 +152,10 @@ class MalformedInputTest {
             v4Case("version 1", hello, set(8, 1), Reason.UNSUPPORTED_VERSION),
             v4Case("version 3", hello, set(8, 3), Reason.UNSUPPORTED_VERSION),
             v4Case("kind 0", hello, set(9, 0), Reason.UNKNOWN_KIND),
-            v4Case("kind 14", hello, set(9, 14), Reason.UNKNOWN_KIND),
+            v4Case("kind 14 (TUNNEL_OPEN, UDP only) on a HELLO body", hello, set(9, 14), Reason.UDP_ONLY_KIND),
+            v4Case("kind 15 (TUNNEL_ACCEPT, UDP only) on a HELLO body", hello, set(9, 15), Reason.UDP_ONLY_KIND),
+            new Case("a whole TUNNEL_OPEN in ICMP", tunnelOpenInIcmp(), V4_SRC, V4_DST, Reason.UDP_ONLY_KIND),
+            v4Case("kind 16", hello, set(9, 16), Reason.UNKNOWN_KIND),
             v4Case("kind 255", hello, set(9, 255), Reason.UNKNOWN_KIND),
             v4Case("reserved header high octet", hello, set(10, 0x80), Reason.RESERVED_HEADER_BITS),
             v4Case("reserved header low bit", hello, set(11, 0x01), Reason.RESERVED_HEADER_BITS),
@@ -226,6 +229,16 @@ class MalformedInputTest {
             v4Case("65000 trailing octets", hello, length(65000), Reason.TRAILING_BYTES),
         };
         return Stream.of(cases).map(Arguments::of);
+    }
+
+    /** The SACIP part of the golden TUNNEL_OPEN datagram behind an ICMP header, as a confused sender would send it. */
+    private static byte[] tunnelOpenInIcmp() {
+        byte[] datagram = UdpMessages.encoded(MessageKind.TUNNEL_OPEN, AddressFamily.IPV4);
+        byte[] icmp = new byte[datagram.length - UdpFraming.SACIP_PART_OFFSET + WireFormat.ICMP_HEADER_LENGTH];
+        icmp[0] = (byte) AddressFamily.IPV4.icmpType();
+        System.arraycopy(datagram, UdpFraming.SACIP_PART_OFFSET, icmp, WireFormat.ICMP_HEADER_LENGTH,
+                datagram.length - UdpFraming.SACIP_PART_OFFSET);
+        return withChecksum(icmp, V4_SRC, V4_DST);
     }
 
     private static byte[] withoutPseudoHeader(byte[] icmp) {

@@ -18,7 +18,9 @@ import org.sacip.protocol.message.SacipAddress;
 /**
  * Every bit that must be zero (reserved header and body bits, padding, address reserved octets and IPv4 tails,
  * unknown claim flags, the zero half of a TCP proof, the proof of an entry without record), set alone in the golden
- * message of its kind and family, makes the message malformed with the reason of that field.
+ * message of its kind and family, makes the message malformed with the reason of that field. Offsets are those of
+ * the ICMP message; a kind that travels only over UDP is tested in its datagram, where the SACIP part starts 48
+ * octets later.
  */
 class MustBeZeroBitsTest {
     /** Octets {@code from} to {@code to - 1} of the ICMP message must be zero in the bits of {@code mask}. */
@@ -68,6 +70,9 @@ class MustBeZeroBitsTest {
                 addAddress(fields, kind, "seen holder", 28, family);
                 fields.add(new ZeroField(kind, "reserved", 50, 52, 0xFF, Reason.RESERVED_CLAIM_BITS));
                 break;
+            case TUNNEL_OPEN:
+                fields.add(new ZeroField(kind, "reserved", 36, 52, 0xFF, Reason.NONZERO_PADDING));
+                break;
             default:
                 break;
         }
@@ -92,19 +97,29 @@ class MustBeZeroBitsTest {
     void everyBitAloneIsRejected(ZeroField field, AddressFamily family) {
         SacipAddress source = GoldenMessages.source(family);
         SacipAddress destination = GoldenMessages.destination(family);
-        byte[] golden = SacipEncoder.encode(GoldenMessages.of(field.kind(), family), source, destination);
-        for (int octet = field.from(); octet < field.to(); octet++) {
+        boolean udp = field.kind().udpOnly();
+        byte[] golden = udp ? UdpMessages.encoded(field.kind(), family)
+                : SacipEncoder.encode(GoldenMessages.of(field.kind(), family), source, destination);
+        int shift = udp ? UdpFraming.SACIP_PART_OFFSET - WireFormat.ICMP_HEADER_LENGTH : 0;
+        for (int octet = field.from() + shift; octet < field.to() + shift; octet++) {
             assertEquals(0, golden[octet] & field.mask(), field + ": the golden message has these bits zero");
             for (int bit = 0; bit < 8; bit++) {
                 if ((field.mask() & (1 << bit)) == 0) {
                     continue;
                 }
-                byte[] icmp = golden.clone();
-                icmp[octet] |= (byte) (1 << bit);
-                IcmpChecksum.rewrite(icmp, source, destination);
-                SacipCodecException e = assertThrows(SacipCodecException.class,
-                        () -> SacipDecoder.decode(icmp, source, destination), field + " octet " + octet + " bit " + bit);
-                assertEquals(field.reason(), e.reason(), field + " octet " + octet + " bit " + bit + ": " + e.getMessage());
+                byte[] wire = golden.clone();
+                wire[octet] |= (byte) (1 << bit);
+                String where = field + " octet " + octet + " bit " + bit;
+                SacipCodecException e;
+                if (udp) {
+                    e = assertThrows(SacipCodecException.class, () -> UdpDecoder.decode(wire, source, destination),
+                            where);
+                } else {
+                    IcmpChecksum.rewrite(wire, source, destination);
+                    e = assertThrows(SacipCodecException.class, () -> SacipDecoder.decode(wire, source, destination),
+                            where);
+                }
+                assertEquals(field.reason(), e.reason(), where + ": " + e.getMessage());
             }
         }
     }

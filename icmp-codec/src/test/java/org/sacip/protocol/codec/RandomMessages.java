@@ -28,6 +28,8 @@ import org.sacip.protocol.message.RefusalReason;
 import org.sacip.protocol.message.Rekey;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
+import org.sacip.protocol.message.TunnelAccept;
+import org.sacip.protocol.message.TunnelOpen;
 import org.sacip.protocol.message.UpdateAck;
 
 /** Messages with random field values from a seeded java.util.Random, for round trips and fixtures. */
@@ -131,8 +133,15 @@ public final class RandomMessages {
         return s == 0 ? 1 : s;
     }
 
+    /** A message of any kind, UDP-only kinds included. */
     public SacipMessage any() {
         MessageKind[] kinds = MessageKind.values();
+        return of(kinds[random.nextInt(kinds.length)]);
+    }
+
+    /** A message of a kind an ICMP message may carry. */
+    public SacipMessage anyOverIcmp() {
+        MessageKind[] kinds = GoldenMessages.icmpKinds().toArray(MessageKind[]::new);
         return of(kinds[random.nextInt(kinds.length)]);
     }
 
@@ -172,6 +181,12 @@ public final class RandomMessages {
                 return claim(family);
             case CLAIM_REPLY:
                 return claimReply(family);
+            case TUNNEL_OPEN:
+                return new TunnelOpen(octets(FieldLengths.KEY_ID), octets(FieldLengths.NONCE),
+                        octets(FieldLengths.MAC));
+            case TUNNEL_ACCEPT:
+                return new TunnelAccept(octets(FieldLengths.KEY_ID), octets(FieldLengths.NONCE),
+                        octets(FieldLengths.NONCE), octets(FieldLengths.MAC));
             default:
                 throw new IllegalArgumentException(kind.toString());
         }

@@ -24,7 +24,7 @@ class RoundTripTest {
         RandomMessages messages = new RandomMessages(random);
         ByteBuffer buffer = ByteBuffer.allocate(4 * WireFormat.MAX_MESSAGE_LENGTH);
         for (int i = 0; i < MESSAGES_PER_SEED; i++) {
-            SacipMessage message = messages.any();
+            SacipMessage message = messages.anyOverIcmp();
             RandomMessages.Outer outer = messages.outerFor(message);
             SacipAddress source = outer.source();
             SacipAddress destination = outer.destination();

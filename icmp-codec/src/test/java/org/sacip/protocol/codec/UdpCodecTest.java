@@ -26,6 +26,11 @@ import org.sacip.protocol.message.UdpEndpoint;
 /** SACIP over UDP (docs/PROTOCOL.md section 13): framing, round trips, and what a NAT may and may not change. */
 class UdpCodecTest {
     static Stream<Arguments> kindsAndFamilies() {
+        return Stream.of(MessageKind.values())
+                .flatMap(kind -> Stream.of(AddressFamily.values()).map(family -> Arguments.of(kind, family)));
+    }
+
+    static Stream<Arguments> icmpKindsAndFamilies() {
         return GoldenVectorTest.vectors();
     }
 
@@ -42,7 +47,7 @@ class UdpCodecTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("kindsAndFamilies")
+    @MethodSource("icmpKindsAndFamilies")
     void theSacipPartIsTheIcmpMessagesOwn(MessageKind kind, AddressFamily family) {
         byte[] icmp = MalformedInputTest.encoded(kind, family);
         byte[] datagram = UdpMessages.encoded(kind, family);
@@ -59,6 +64,47 @@ class UdpCodecTest {
                 + "9c40" + "109d" + "53414349" + "02" + "01" + "0000",
                 Octets.of(Arrays.copyOf(datagram, 60)).toHex());
         assertEquals(92, datagram.length);
+    }
+
+    @Test
+    void tunnelOpenAndAcceptAreLaidOutAsSpecifiedAndEquallyLong() {
+        byte[] open = UdpMessages.encoded(MessageKind.TUNNEL_OPEN, AddressFamily.IPV4);
+        byte[] accept = UdpMessages.encoded(MessageKind.TUNNEL_ACCEPT, AddressFamily.IPV4);
+        assertEquals(116, open.length);
+        assertEquals(open.length, accept.length, "an accept never amplifies its open");
+        assertEquals("53414349" + "02" + "0e" + "0000" + "4b".repeat(8) + "0e".repeat(16) + "00".repeat(16)
+                + "aa".repeat(16), Octets.of(Arrays.copyOfRange(open, 52, 116)).toHex());
+        assertEquals("53414349" + "02" + "0f" + "0000" + "4b".repeat(8) + "0e".repeat(16) + "ac".repeat(16)
+                + "aa".repeat(16), Octets.of(Arrays.copyOfRange(accept, 52, 116)).toHex());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tunnelKinds")
+    void tunnelKindsAreNeverEncodedOverIcmp(MessageKind kind) {
+        SacipMessage message = GoldenMessages.of(kind, AddressFamily.IPV4);
+        assertThrows(IllegalArgumentException.class, () -> SacipEncoder.encode(message,
+                UdpMessages.source(AddressFamily.IPV4), UdpMessages.destination(AddressFamily.IPV4)));
+    }
+
+    static Stream<MessageKind> tunnelKinds() {
+        return Stream.of(MessageKind.values()).filter(MessageKind::udpOnly);
+    }
+
+    @Test
+    void randomTunnelMessagesRoundTripOverUdp() throws Exception {
+        Random random = new Random(15);
+        RandomMessages messages = new RandomMessages(random);
+        for (int i = 0; i < 2000; i++) {
+            MessageKind kind = random.nextBoolean() ? MessageKind.TUNNEL_OPEN : MessageKind.TUNNEL_ACCEPT;
+            SacipMessage message = messages.of(kind);
+            AddressFamily family = messages.family();
+            UdpEnvelope envelope = new UdpEnvelope(new UdpEndpoint(messages.address(family), 1 + random.nextInt(65535)),
+                    new UdpEndpoint(messages.address(family), 1 + random.nextInt(65535)));
+            UdpDatagram decoded = UdpDecoder.decode(UdpEncoder.encode(message, envelope), envelope.source(),
+                    envelope.destination());
+            assertEquals(message, decoded.message());
+            assertEquals(envelope, decoded.envelope());
+        }
     }
 
     @Test

@@ -20,7 +20,9 @@ import org.sacip.protocol.message.SacipAddress;
  * A table of distinct malformed SACIP-over-UDP datagrams; each must be rejected with its own reason. Offsets: framing
  * header 0..7 (magic, framing version 4, type 5, reserved 6..7), stated source address 8..27, stated destination
  * address 28..47, stated source port 48..49, stated destination port 50..51, SACIP part from 52 (an ICMP message's
- * octet {@code n} is the datagram's {@code n + 48}).
+ * octet {@code n} is the datagram's {@code n + 48}). A TUNNEL_OPEN or TUNNEL_ACCEPT (116 octets) has its key id at
+ * 60..67, the opener nonce at 68..83, the reserved octets (OPEN) or the accepter nonce (ACCEPT) at 84..99 and the
+ * MAC at 100..115.
  */
 class UdpMalformedInputTest {
     private static final AddressFamily V4 = AddressFamily.IPV4;
@@ -30,7 +32,7 @@ class UdpMalformedInputTest {
     /** The reasons only the UDP framing has; {@link MalformedInputTest} covers every other one over ICMP. */
     static final Set<Reason> UDP_FRAMING_REASONS = Set.copyOf(EnumSet.of(Reason.TRUNCATED_UDP_HEADER,
             Reason.BAD_UDP_MAGIC, Reason.UNSUPPORTED_UDP_FRAMING_VERSION, Reason.UNKNOWN_UDP_TYPE,
-            Reason.RESERVED_UDP_HEADER_BITS, Reason.TRUNCATED_PATH_HEADER));
+            Reason.RESERVED_UDP_HEADER_BITS, Reason.TRUNCATED_PATH_HEADER, Reason.DATA_DATAGRAM));
 
     /** One malformed datagram and the IP addresses it arrives with. */
     record Case(String name, byte[] datagram, SacipAddress source, SacipAddress destination, Reason reason) {
@@ -48,6 +50,8 @@ class UdpMalformedInputTest {
         MessageKind hello = MessageKind.HELLO;
         MessageKind update = MessageKind.ADDRESS_UPDATE;
         MessageKind claim = MessageKind.CLAIM;
+        MessageKind open = MessageKind.TUNNEL_OPEN;
+        MessageKind accept = MessageKind.TUNNEL_ACCEPT;
         SacipAddress loopback = SacipAddress.parse("127.0.0.1");
         SacipAddress v6Src = UdpMessages.source(AddressFamily.IPV6);
         SacipAddress v6Dst = UdpMessages.destination(AddressFamily.IPV6);
@@ -66,7 +70,8 @@ class UdpMalformedInputTest {
             v4Case("framing version 0", hello, MalformedInputTest.set(4, 0), Reason.UNSUPPORTED_UDP_FRAMING_VERSION),
             v4Case("framing version 2", hello, MalformedInputTest.set(4, 2), Reason.UNSUPPORTED_UDP_FRAMING_VERSION),
             v4Case("type 0", hello, MalformedInputTest.set(5, 0), Reason.UNKNOWN_UDP_TYPE),
-            v4Case("type 2", hello, MalformedInputTest.set(5, 2), Reason.UNKNOWN_UDP_TYPE),
+            v4Case("type 2 (a tunnel's data datagram)", hello, MalformedInputTest.set(5, 2), Reason.DATA_DATAGRAM),
+            v4Case("type 3", hello, MalformedInputTest.set(5, 3), Reason.UNKNOWN_UDP_TYPE),
             v4Case("reserved framing octet 6", hello, MalformedInputTest.set(6, 0x80), Reason.RESERVED_UDP_HEADER_BITS),
             v4Case("reserved framing octet 7", hello, MalformedInputTest.set(7, 1), Reason.RESERVED_UDP_HEADER_BITS),
             v4Case("framing header only", hello, MalformedInputTest.length(8), Reason.TRUNCATED_PATH_HEADER),
@@ -94,7 +99,7 @@ class UdpMalformedInputTest {
             v4Case("SACIP header cut at 7 octets", hello, MalformedInputTest.length(59), Reason.TRUNCATED_SACIP_HEADER),
             v4Case("SACIP magic wrong", hello, MalformedInputTest.set(SACIP + 3, 'U'), Reason.BAD_MAGIC),
             v4Case("SACIP version 1", hello, MalformedInputTest.set(SACIP + 4, 1), Reason.UNSUPPORTED_VERSION),
-            v4Case("kind 14", hello, MalformedInputTest.set(SACIP + 5, 14), Reason.UNKNOWN_KIND),
+            v4Case("kind 16", hello, MalformedInputTest.set(SACIP + 5, 16), Reason.UNKNOWN_KIND),
             v4Case("reserved SACIP header bit", hello, MalformedInputTest.set(SACIP + 7, 1),
                     Reason.RESERVED_HEADER_BITS),
             v4Case("HELLO one octet short", hello, MalformedInputTest.length(91), Reason.TRUNCATED_BODY),
@@ -108,6 +113,20 @@ class UdpMalformedInputTest {
                     Reason.ADDRESS_FAMILY_NOT_OUTER_FAMILY),
             v4Case("claim entry with port 0", claim, MalformedInputTest.fill(MalformedInputTest.CLAIM_ENTRIES + 48 + 2,
                     MalformedInputTest.CLAIM_ENTRIES + 48 + 4, 0), Reason.ZERO_PORT),
+            v4Case("TUNNEL_OPEN one octet short", open, MalformedInputTest.length(115), Reason.TRUNCATED_BODY),
+            v4Case("TUNNEL_OPEN with one trailing octet", open, MalformedInputTest.length(117),
+                    Reason.TRAILING_BYTES),
+            v4Case("TUNNEL_OPEN kind on a HELLO body", hello, MalformedInputTest.set(SACIP + 5, 14),
+                    Reason.TRUNCATED_BODY),
+            v4Case("TUNNEL_OPEN reserved first octet", open, MalformedInputTest.set(84, 1), Reason.NONZERO_PADDING),
+            v4Case("TUNNEL_OPEN reserved last octet", open, MalformedInputTest.set(99, 0x80), Reason.NONZERO_PADDING),
+            v4Case("TUNNEL_ACCEPT without its MAC", accept, MalformedInputTest.length(100), Reason.TRUNCATED_BODY),
+            v4Case("TUNNEL_ACCEPT with 16 trailing octets", accept, MalformedInputTest.length(132),
+                    Reason.TRAILING_BYTES),
+            v4Case("TUNNEL_ACCEPT kind on a CLAIM body", claim, MalformedInputTest.set(SACIP + 5, 15),
+                    Reason.TRAILING_BYTES),
+            v4Case("TUNNEL_OPEN with a nonzero reserved header octet", open, MalformedInputTest.set(SACIP + 6, 1),
+                    Reason.RESERVED_HEADER_BITS),
         };
         return Stream.of(cases).map(Arguments::of);
     }
