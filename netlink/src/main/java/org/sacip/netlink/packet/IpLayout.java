@@ -8,8 +8,9 @@ import org.sacip.netlink.packet.PacketParseException.Reason;
  * header checksum), IPv6 with hop-by-hop, routing and destination-options headers skipped. {@code transportOffset}
  * is where the upper-layer header starts, {@code protocol} what it is. {@code moreFragments} marks a first fragment
  * whose transport payload continues in later ones; {@code routingHeader} says an IPv6 routing header names the
- * final destination (which the transport checksum covers instead of the header's). {@link PacketHeaders} refuses
- * every IPv6 fragment header; a reader of whole packets may take the first fragment of IPv6 as of IPv4.
+ * final destination (which the transport checksum covers instead of the header's). Shared by {@link PacketHeaders}
+ * (which refuses every IPv6 fragment header) and {@link InnerPacket} (which reads the first fragment of IPv6 as it
+ * does that of IPv4).
  */
 record IpLayout(PacketBounds packet, int version, int transportOffset, int protocol, int hopLimit,
         boolean moreFragments, boolean routingHeader) {

@@ -10,7 +10,7 @@ import org.sacip.netlink.packet.PacketParseException.Reason;
  * The parsing behind {@link PacketHeaders#parse}. Two limits apply to every header: the packet's own length (from
  * the IP header; a header beyond it is malformed) and the captured length (a header beyond it but within the
  * packet was cut by the copy range: {@link Reason#TRUNCATED}). Bytes captured past the packet's length are ignored.
- * The IP layer is {@link IpLayout}'s.
+ * The IP layer is {@link IpLayout}'s; the transport checks here are shared with {@link InnerPacket}.
  */
 final class PacketHeaderParser {
     static final int TCP_MIN_HEADER = 20;
