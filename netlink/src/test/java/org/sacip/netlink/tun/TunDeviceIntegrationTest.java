@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sacip.netlink.Errno;
+import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkSystemCallException;
 import org.sacip.netlink.packet.InnerPacket;
@@ -335,7 +336,7 @@ class TunDeviceIntegrationTest {
             NetlinkSystemCallException notIp = assertThrows(NetlinkSystemCallException.class,
                     () -> tun.send(ByteBuffer.wrap(new byte[] {0x50, 0, 0, 0})));
             assertEquals(Errno.EINVAL, notIp.errno());
-            assertEquals(Errno.EINVAL, assertThrows(org.sacip.netlink.NetlinkErrorException.class,
+            assertEquals(Errno.EINVAL, assertThrows(NetlinkErrorException.class,
                     () -> tun.setMtu(67)).errno());
             tun.setMtu(65535);
             assertTrue(ns.exec("ip", "link", "show", tun.name()).contains(" mtu 65535 "));
