@@ -8,8 +8,9 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 
 /**
- * The few libc calls this module's sockets need (netlink, and UDP in {@code org.sacip.netlink.udp}); each failure
- * carries errno (LastErrorException). Constants are Linux's, the same on x86_64 and arm64.
+ * The few libc calls this module's sockets and devices need (netlink, UDP in {@code org.sacip.netlink.udp}, TUN in
+ * {@code org.sacip.netlink.tun}); each failure carries errno (LastErrorException). Constants are Linux's, the same on
+ * x86_64 and arm64.
  */
 public interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
@@ -37,6 +38,8 @@ public interface LibC extends Library {
     int MSG_TRUNC = 0x20;
     int POLLIN = 0x1;
     int O_RDONLY = 0;
+    int O_RDWR = 2;
+    int O_NONBLOCK = 0x800;
     int O_CLOEXEC = 0x80000;
     int CLONE_NEWNET = 0x40000000;
     int EFD_NONBLOCK = 0x800;
@@ -78,4 +81,7 @@ public interface LibC extends Library {
     int open(String path, int flags) throws LastErrorException;
 
     int setns(int fd, int namespaceType) throws LastErrorException;
+
+    /** ioctl(2) with a pointer argument (e.g. a struct ifreq); the request is an unsigned long in C. */
+    int ioctl(int fd, NativeLong request, Pointer argument) throws LastErrorException;
 }

@@ -1,6 +1,6 @@
 package org.sacip.netlink;
 
-/** A system call on the netlink socket failed (socket, bind, setsockopt, send, receive, setns). */
+/** A system call failed (socket, bind, setsockopt, send, receive, setns; open, ioctl, read, write of a TUN). */
 public class NetlinkSystemCallException extends NetlinkException {
     private static final long serialVersionUID = 1L;
 
@@ -9,6 +9,13 @@ public class NetlinkSystemCallException extends NetlinkException {
 
     public NetlinkSystemCallException(String call, int errno) {
         super(call + " failed: " + Errno.name(errno) + " (" + errno + ")");
+        this.call = call;
+        this.errno = errno;
+    }
+
+    /** With what the errno means for this call, where the bare name would leave the reader guessing. */
+    public NetlinkSystemCallException(String call, int errno, String explanation) {
+        super(call + " failed: " + Errno.name(errno) + " (" + errno + "): " + explanation);
         this.call = call;
         this.errno = errno;
     }

@@ -343,8 +343,27 @@ public final class RtnetlinkClient implements AutoCloseable {
     }
 
     private static byte[] ifinfomsg(int index) {
+        return ifinfomsg(index, 0, 0);
+    }
+
+    /** struct ifinfomsg: only the flags set in {@code change} are changed to their value in {@code flags}. */
+    private static byte[] ifinfomsg(int index, int flags, int change) {
         return ByteBuffer.allocate(Rtnl.IFINFOMSG_LENGTH).order(ByteOrder.nativeOrder())
-                .putShort((short) 0).putShort((short) 0).putInt(index).putInt(0).putInt(0).array();
+                .putShort((short) 0).putShort((short) 0).putInt(index).putInt(flags).putInt(change).array();
+    }
+
+    /**
+     * Changes a link's MTU and administrative state in one request (RTM_SETLINK, as {@code ip link set}).
+     *
+     * @throws NetlinkErrorException ENODEV if there is no such link, EINVAL for an MTU the device does not take
+     */
+    public void setLink(LinkRequest request) throws NetlinkException {
+        int upFlag = request.up().orElse(false) ? Rtnl.IFF_UP : 0;
+        int change = request.up().isPresent() ? Rtnl.IFF_UP : 0;
+        NetlinkMessageBuilder builder = new NetlinkMessageBuilder(RTM_SETLINK, REQUEST_ACK)
+                .familyHeader(ifinfomsg(request.interfaceIndex(), upFlag, change));
+        request.mtu().ifPresent(mtu -> builder.putU32(Rtnl.IFLA_MTU, mtu));
+        socket.execute(builder.build(socket.nextSequence()));
     }
 
     private int loopbackIndex() throws NetlinkException {

@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.sacip.netlink.Errno;
 import org.sacip.netlink.NetlinkErrorException;
 import org.sacip.netlink.testing.TestNamespace;
 
@@ -356,6 +357,35 @@ class RtnetlinkIntegrationTest {
             assertEquals(2, client.ipv4Setting(index, Ipv4DeviceSetting.ARP_ANNOUNCE));
             ns.exec("sysctl", "-qw", sysctl + "promote_secondaries=0");
             assertEquals(0, client.ipv4Setting(index, Ipv4DeviceSetting.PROMOTE_SECONDARIES));
+        }
+    }
+
+    @Test
+    void linkMtuAndStateAreSetAsIpLinkShowsThem() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("rt");
+                RtnetlinkClient client = RtnetlinkClient.open(ns.netNamespace())) {
+            String veth = ns.addVethPair("m");
+            int index = client.link(veth).orElseThrow().index();
+            client.setLink(LinkRequest.mtu(index, 1400));
+            assertEquals(1400, client.link(index).orElseThrow().mtu());
+            assertTrue(client.link(index).orElseThrow().up(), "an MTU change leaves the state alone");
+            assertTrue(ns.exec("ip", "link", "show", veth).contains(" mtu 1400 "));
+            client.setLink(LinkRequest.up(index, false));
+            assertFalse(client.link(index).orElseThrow().up());
+            assertEquals(1400, client.link(index).orElseThrow().mtu(), "a state change leaves the MTU alone");
+            client.setLink(new LinkRequest(index, OptionalInt.of(1500), Optional.of(true)));
+            LinkInfo link = client.link(index).orElseThrow();
+            assertTrue(link.up());
+            assertEquals(1500, link.mtu());
+            assertTrue(ns.exec("ip", "link", "show", veth).contains(",UP"));
+            NetlinkErrorException tooSmall = assertThrows(NetlinkErrorException.class,
+                    () -> client.setLink(LinkRequest.mtu(index, 10)));
+            assertEquals(Errno.EINVAL, tooSmall.errno());
+            NetlinkErrorException missing = assertThrows(NetlinkErrorException.class,
+                    () -> client.setLink(LinkRequest.up(index + 1000, true)));
+            assertEquals(Errno.ENODEV, missing.errno());
+            assertThrows(IllegalArgumentException.class,
+                    () -> new LinkRequest(index, OptionalInt.empty(), Optional.empty()));
         }
     }
 
