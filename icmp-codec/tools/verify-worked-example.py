@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Recomputes the worked examples of docs/PROTOCOL.md (sections 11 and 13.11) from the document's rules alone (no code shared
-with the Java implementation) and checks that the document shows the same values and octets. Needs the Python
-package `cryptography` for X25519 (Debian: python3-cryptography).
+"""Recomputes the worked examples of docs/PROTOCOL.md (sections 11, 13.11 and 15.9) from the document's rules alone (no
+code shared with the Java implementation) and checks that the document shows the same values and octets. Needs the
+Python package `cryptography` for X25519 and AES-GCM (Debian: python3-cryptography).
 Usage: icmp-codec/tools/verify-worked-example.py [path/to/PROTOCOL.md]"""
 import hashlib
 import hmac
@@ -13,6 +13,7 @@ import sys
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 H = bytes.fromhex
 VERSION = 2
@@ -209,6 +210,40 @@ out['UDP INIT_CONFIRM'] = udp_signed(5, Ni + Nr, ku['K_IR'], A_UDP, B_UDP)
 KEEPALIVE = bytes(range(0xb0, 0xc0))
 out['UDP keepalive PATH_CHALLENGE'] = udp_signed(9, ku['KID'] + KEEPALIVE, ku['K_IR'], A_UDP, B_UDP)
 out['UDP keepalive PATH_RESPONSE'] = udp_signed(10, ku['KID'] + KEEPALIVE, ku['K_RI'], B_UDP, A_PUBLIC)
+
+# Section 15.9: A, behind the NAT, opens a tunnel under the first key; B accepts; one data datagram each way.
+NO, NA = bytes(range(0xe0, 0xf0)), bytes(range(0xf0, 0x100))
+out['TUNNEL_OPEN'] = udp_signed(14, ku['KID'] + NO + bytes(16), ku['K_IR'], A_UDP, B_UDP)
+out['TUNNEL_ACCEPT'] = udp_signed(15, ku['KID'] + NO + NA, ku['K_RI'], B_UDP, A_PUBLIC)
+assert len(out['TUNNEL_OPEN']) == len(out['TUNNEL_ACCEPT']) == 116
+
+
+def hkdf(salt, ikm, info, length):
+    """RFC 5869 with HMAC-SHA256."""
+    prk, okm, t, i = hm(salt, ikm), b'', b'', 1
+    while len(okm) < length:
+        t = hm(prk, t, info, bytes([i]))
+        okm += t
+        i += 1
+    return okm[:length]
+
+
+tunnel_info = b'SACIP v2 tunnel' + ku['KID']
+tunnel_okm = hkdf(NO + NA, ku['RS'], tunnel_info, 72)
+TID, K_OA, K_AO = tunnel_okm[:8], tunnel_okm[8:40], tunnel_okm[40:72]
+values.update({'tunnel info': tunnel_info, 'tunnel id': TID, 'K_OA': K_OA, 'K_AO': K_AO})
+INNER = H('45000028000140004006aea7c6120001c6120002c35001bb000000000a0b0c0e5010faf04d970000')
+values['inner packet'] = INNER
+
+
+def data_datagram(key, counter, inner):
+    """Section 15.4: "SACU" 1 2 0 0 | tunnel id | counter, then AES-256-GCM with that header as associated data."""
+    header = b'SACU' + bytes([1, 2, 0, 0]) + TID + struct.pack('!Q', counter)
+    return header + AESGCM(key).encrypt(bytes(4) + struct.pack('!Q', counter), inner, header)
+
+
+out['tunnel data A -> B'] = data_datagram(K_OA, 0, INNER)
+out['tunnel data B -> A (empty)'] = data_datagram(K_AO, 0, b'')
 
 doc_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', '..', 'docs',
                                                                'PROTOCOL.md')

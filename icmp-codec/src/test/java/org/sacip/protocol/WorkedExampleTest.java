@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +18,11 @@ import org.sacip.protocol.codec.UdpDatagram;
 import org.sacip.protocol.codec.UdpDecoder;
 import org.sacip.protocol.codec.UdpEncoder;
 import org.sacip.protocol.crypto.MessageAuthenticator;
+import org.sacip.protocol.handshake.SessionKeys;
 import org.sacip.protocol.message.AuthenticatedMessage;
 import org.sacip.protocol.message.Octets;
-import org.sacip.protocol.handshake.SessionKeys;
 import org.sacip.protocol.message.SacipMessage;
+import org.sacip.protocol.tunnel.TunnelKeys;
 
 /**
  * The worked example of docs/PROTOCOL.md: the code produces these octets (verifying every MAC on the way), and the
@@ -31,10 +33,12 @@ class WorkedExampleTest {
 
     private final WorkedExample example;
     private final UdpWorkedExample udp;
+    private final TunnelWorkedExample tunnel;
 
-    WorkedExampleTest() throws SacipProtocolException {
+    WorkedExampleTest() throws SacipProtocolException, SacipCodecException {
         example = new WorkedExample();
         udp = new UdpWorkedExample();
+        tunnel = new TunnelWorkedExample();
     }
 
     @Test
@@ -134,5 +138,45 @@ class WorkedExampleTest {
             }
         }
         assertEquals(List.of(), missing, "PROTOCOL.md lacks these values of the worked example");
+    }
+
+    @Test
+    void theTunnelExampleDerivesItsKeysFromTheFirstKeysRenewalSecret() {
+        assertEquals(TunnelKeys.derive(example.initiatorKeys.renewalSecret(),
+                example.initiatorKeys.keyId(), TunnelWorkedExample.OPENER_NONCE, TunnelWorkedExample.ACCEPTER_NONCE),
+                tunnel.keys);
+        assertEquals(116, tunnel.open.length);
+        assertEquals(tunnel.open.length, tunnel.accept.length, "an accept never amplifies");
+        assertEquals(80, tunnel.first.length);
+        assertEquals(40, tunnel.firstBack.length);
+    }
+
+    /** Section 15.9, and only it, shows the tunnel's values and datagrams. */
+    @Test
+    void section15ShowsTheTunnelsValuesAndOctets() throws IOException {
+        String document = Files.readString(DOCUMENT);
+        int start = document.indexOf("\n## 15. Carrying sessions through a NAT\n");
+        assertTrue(start > 0, "PROTOCOL.md has no section 15");
+        int end = document.indexOf("\n## ", start + 1);
+        String section = document.substring(start, end < 0 ? document.length() : end);
+        String example15 = section.substring(section.indexOf("### 15.9"));
+        List<String> missing = new ArrayList<>();
+        for (TunnelWorkedExample.Datagram d : tunnel.datagrams()) {
+            if (!example15.contains(WorkedExample.dump(d.payload()))) {
+                missing.add(d.name() + "\n" + WorkedExample.dump(d.payload()));
+            }
+        }
+        List<String> values = List.of(tunnel.keys.tunnelIdHex(), tunnel.keys.openerToAccepter().toHex(),
+                tunnel.keys.accepterToOpener().toHex(), TunnelWorkedExample.OPENER_NONCE.toHex(),
+                TunnelWorkedExample.ACCEPTER_NONCE.toHex(), Octets.of(TunnelWorkedExample.INNER_PACKET).toHex(),
+                example.initiatorKeys.keyId().toHex(), example.initiatorKeys.renewalSecret().toHex(),
+                Octets.of("SACIP v2 tunnel".getBytes(StandardCharsets.US_ASCII)).toHex()
+                        + example.initiatorKeys.keyId().toHex());
+        for (String value : values) {
+            if (!example15.contains("`" + value + "`")) {
+                missing.add(value);
+            }
+        }
+        assertEquals(List.of(), missing, "PROTOCOL.md section 15.9 lacks these values of the tunnel example");
     }
 }

@@ -8,7 +8,6 @@ import org.sacip.protocol.message.AddressFamily;
 import org.sacip.protocol.message.AddressUpdate;
 import org.sacip.protocol.message.Claim;
 import org.sacip.protocol.message.ClaimEntry;
-import org.sacip.protocol.message.ClaimFlag;
 import org.sacip.protocol.message.ClaimProtocol;
 import org.sacip.protocol.message.ClaimReply;
 import org.sacip.protocol.message.ClaimReplyEntry;
