@@ -309,7 +309,7 @@ class HandoverIntegrationTest {
         return new AssociationView(lineage, lineage, SacipAddress.of(local), SacipAddress.of(peer),
                 SacipAddress.of(confirmed), SacipAddress.of(confirmed), SacipAddress.of(peerCurrent), true,
                 Instant.now(), 1, 0, 0, Optional.empty(), Optional.empty(), Optional.empty(), false, false,
-                false);
+                false, false);
     }
 
     private static MovePlan plan(InetAddress original, InetAddress newActive, SessionTuple session) {

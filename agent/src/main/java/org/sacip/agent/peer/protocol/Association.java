@@ -30,6 +30,7 @@ final class Association {
     final OwnMoves own;
     final PeerMoves peer = new PeerMoves();
     final Claims claims = new Claims();
+    final Tunnel tunnel = new Tunnel();
     /** The last time a message of this lineage was sent or authenticated, or a session bound (for replacement). */
     Instant lastUsed;
     /** The last authenticated message from the peer, and the last round trip measured (status only). */
@@ -103,6 +104,7 @@ final class Association {
         own.stopTimers();
         peer.stopTimers();
         claims.stopTimers();
+        tunnel.stopTimers();
     }
 
     @Override
@@ -225,6 +227,29 @@ final class Association {
 
         void stopTimers() {
             outstanding.values().forEach(OutstandingClaim::cancel);
+        }
+    }
+
+    /** The lineage's tunnel (PROTOCOL.md 15): the OPEN in flight, the keys in use, and what this host accepted. */
+    static final class Tunnel {
+        /** Our OPEN waiting for its ACCEPT, and its retransmission; null when none. */
+        org.sacip.protocol.tunnel.TunnelHandshake opening;
+        Retransmission openingRetransmission;
+        /** The keys in use; null while there is no tunnel. */
+        org.sacip.protocol.tunnel.TunnelKeys keys;
+        /** Whether the peer holds the keys too: the opener's tunnel is up at the ACCEPT. */
+        boolean up;
+        /** The accepter's tunnel waiting for its first datagram (PROTOCOL.md 15.6); {@link #keys} stay until then. */
+        org.sacip.protocol.tunnel.TunnelKeys pending;
+        /** The last OPEN we accepted and our answer, repeated for a retransmitted OPEN. */
+        org.sacip.protocol.tunnel.TunnelHandshake.Accepted accepted;
+        /** When this host last opened because the peer seemed to have lost the tunnel (at most once a second). */
+        Instant reopened;
+
+        void stopTimers() {
+            if (openingRetransmission != null) {
+                openingRetransmission.cancel();
+            }
         }
     }
 

@@ -24,12 +24,13 @@ import org.sacip.protocol.message.UdpEndpoint;
  * @param localBehindNat  the last datagram showed a NAT translating this host
  * @param peerBehindNat   the last datagram showed a NAT translating the peer
  * @param keepaliveUnanswered the last keepalives of this host behind a NAT went unanswered (13.8)
+ * @param tunnelUp        the lineage's tunnel is up: both hosts hold its keys (PROTOCOL.md 15)
  */
 public record AssociationView(Octets lineage, Octets keyId, SacipAddress localOriginal, SacipAddress peerOriginal,
         SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent, boolean initiator,
         Instant keyEstablished, int boundSessions, long lastSequenceSent, long lastSequenceReceived,
         Optional<Instant> lastHeard, Optional<Duration> roundTrip, Optional<UdpEndpoint> udpPeer,
-        boolean localBehindNat, boolean peerBehindNat, boolean keepaliveUnanswered) {
+        boolean localBehindNat, boolean peerBehindNat, boolean keepaliveUnanswered, boolean tunnelUp) {
 
     static AssociationView of(Association a) {
         return new AssociationView(a.lineage, a.keys.current.id(), a.localOriginal(), a.peerOriginal(), a.own.current,
@@ -37,7 +38,7 @@ public record AssociationView(Octets lineage, Octets keyId, SacipAddress localOr
                 a.keys.current.established, a.boundSessions, a.own.lastSequenceSent,
                 a.keys.current.lastAccepted.map(u -> u.sequence()).orElse(0L), Optional.ofNullable(a.lastHeard),
                 Optional.ofNullable(a.roundTrip), Optional.ofNullable(a.udpPeer), a.localBehindNat, a.peerBehindNat,
-                a.keepalivesUnanswered >= Keepalives.UNANSWERED);
+                a.keepalivesUnanswered >= Keepalives.UNANSWERED, a.tunnel.keys != null && a.tunnel.up);
     }
 
     /** Which end a NAT translates, as the control socket says it: none, local, peer or both. */

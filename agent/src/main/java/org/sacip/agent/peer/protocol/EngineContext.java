@@ -42,6 +42,8 @@ final class EngineContext {
     final UdpSettings udp;
     /** The agent port; 0 when SACIP over UDP is off. */
     final int udpPort;
+    /** The data plane that carries sessions through tunnels (PROTOCOL.md 15); NONE until the agent gives one. */
+    TunnelPort tunnels = TunnelPort.NONE;
     boolean closed;
 
     /** Asks for the state to be saved soon (coalesced), or durably now. */

@@ -11,6 +11,7 @@ import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.PathChallenge;
 import org.sacip.protocol.message.PathResponse;
 import org.sacip.protocol.message.Rekey;
+import org.sacip.protocol.message.TunnelOpen;
 import org.sacip.protocol.message.SacipMessage;
 import org.sacip.protocol.move.ReachabilityCheck;
 import org.slf4j.Logger;
@@ -29,9 +30,11 @@ final class PathValidation {
     private static final Logger LOG = LoggerFactory.getLogger(PathValidation.class);
 
     private final EngineContext ctx;
+    private final java.util.function.Consumer<Association> pathChanged;
 
-    PathValidation(EngineContext ctx) {
+    PathValidation(EngineContext ctx, java.util.function.Consumer<Association> pathChanged) {
         this.ctx = ctx;
+        this.pathChanged = pathChanged;
     }
 
     /** Whether {@code message} may be handled now; false when it waits for its endpoint's check. */
@@ -40,7 +43,8 @@ final class PathValidation {
             return true;
         }
         Octets keyId = message instanceof Claim c ? c.keyId() : message instanceof Rekey r ? r.keyId()
-                : message instanceof PathChallenge p ? p.keyId() : null;
+                : message instanceof PathChallenge p ? p.keyId() : message instanceof TunnelOpen t ? t.keyId()
+                : null;
         if (keyId == null) {
             return true;
         }
@@ -77,6 +81,7 @@ final class PathValidation {
         }
         association.rebinding.verify(response, arrival);
         association.udpPeer = ((UdpEnvelope) association.rebinding.sent()).statedDestination();
+        pathChanged.accept(association);
         association.rebinding = null;
         association.lastHeard = ctx.now();
         ctx.proven(association.udpPeer.address());

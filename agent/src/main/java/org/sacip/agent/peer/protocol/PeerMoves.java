@@ -44,11 +44,12 @@ final class PeerMoves {
         }
         AssociationKey key = association.keyFor(update.keyId());
         key.verifier.verifyUpdate(update, arrival);
-        if (arrival instanceof Arrival.Udp udp && udp.stated().sourceTranslated(udp.observedSource())) {
-            // Following it would rewrite the sessions to a private address no packet reaches: as before the agent
-            // spoke UDP, the peer keeps its old address while that routes, and its ghost carries the sessions.
+        if (arrival instanceof Arrival.Udp udp && udp.stated().sourceTranslated(udp.observedSource())
+                && !ctx.tunnels.available()) {
+            // Without a tunnel, following it would rewrite the sessions to a private address no packet reaches: the
+            // peer keeps its old address while that routes, and its ghost carries the sessions.
             throw Drop.behindNat("update for " + update.currentAddress() + " arrived through a NAT ("
-                    + udp.observedSource() + "); sessions are not carried through a NAT yet");
+                    + udp.observedSource() + "); this agent has no tunnel to carry sessions through it");
         }
         association.lastHeard = ctx.now();
         association.lastUsed = ctx.now();
@@ -210,7 +211,7 @@ final class PeerMoves {
                 view.localCurrent(), view.localConfirmed(), peerCurrent, view.initiator(), view.keyEstablished(),
                 view.boundSessions(), view.lastSequenceSent(), view.lastSequenceReceived(), view.lastHeard(),
                 view.roundTrip(), view.udpPeer(), view.localBehindNat(), view.peerBehindNat(),
-                view.keepaliveUnanswered());
+                view.keepaliveUnanswered(), view.tunnelUp());
     }
 
     private void sendAck(Association association, AssociationKey key, AddressUpdate update) {

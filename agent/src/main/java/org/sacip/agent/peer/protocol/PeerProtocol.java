@@ -30,6 +30,8 @@ import org.sacip.protocol.message.Claim;
 import org.sacip.protocol.message.ClaimReply;
 import org.sacip.protocol.message.CookieReply;
 import org.sacip.protocol.message.Hello;
+import org.sacip.protocol.message.TunnelAccept;
+import org.sacip.protocol.message.TunnelOpen;
 import org.sacip.protocol.message.Init;
 import org.sacip.protocol.message.InitConfirm;
 import org.sacip.protocol.message.InitReply;
@@ -78,6 +80,7 @@ public final class PeerProtocol {
     private final Refusals refusals;
     private final Keepalives keepalives;
     private final PathValidation pathValidation;
+    private final Tunnels tunnels;
     private final BlockingQueue<Inbound> authenticated = new ArrayBlockingQueue<>(EngineLimits.QUEUED_MESSAGES);
     private final BlockingQueue<Inbound> handshakes = new ArrayBlockingQueue<>(EngineLimits.QUEUED_MESSAGES);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -110,17 +113,24 @@ public final class PeerProtocol {
         });
         this.renewal = new KeyRenewal(ctx, agreement, (association, why) -> {
             claims().erased(association);
+            tunnels().erased(association);
             ctx.changes.gone(association.lineage);
         });
         this.claims = new Claims(ctx, agreement, association -> {
             renewal().idleChanged(association);
             ownMoves().catchUp(association);
+            tunnels().check(association);
         });
         this.ownMoves = new OwnMoves(ctx, association -> peerMoves().restartCheckFromNewAddress(association));
         this.peerMoves = new PeerMoves(ctx, ownMoves);
         this.refusals = new Refusals(ctx, agreement, renewal);
         this.keepalives = new Keepalives(ctx);
-        this.pathValidation = new PathValidation(ctx);
+        this.pathValidation = new PathValidation(ctx, association -> tunnels().pathChanged(association));
+        this.tunnels = new Tunnels(ctx);
+    }
+
+    private Tunnels tunnels() {
+        return tunnels;
     }
 
     private Keepalives keepalives() {
@@ -200,10 +210,44 @@ public final class PeerProtocol {
                 protocol.keepalives.follow(a);
                 ctx.changes.lineage(a, null);
             });
+            // Tunnel keys are never saved: a lineage that carried sessions opens a new tunnel once they are bound
+            // again (Claims' listener), and a peer that kept its old one is answered by opening one too.
             protocol.ownMoves.reserveAhead(restored);
             protocol.markViewDirty();
         });
         return protocol;
+    }
+
+    // ---- tunnels ----
+
+    /** The data plane that carries sessions through NATs (PROTOCOL.md 15); call before any message arrives. */
+    public void carryThrough(TunnelPort port) {
+        ctx.loop.execute(() -> ctx.tunnels = port);
+    }
+
+    /** The data plane opened the first datagram of an accepted tunnel. Any thread. */
+    public void tunnelConfirmed(Octets lineage, long tunnelId) {
+        ctx.loop.execute(() -> {
+            Association association = ctx.associations.byLineage(lineage);
+            if (association != null) {
+                tunnels.confirmed(association, tunnelId);
+            }
+        });
+    }
+
+    /**
+     * The data plane got a datagram for a tunnel it does not hold from {@code from}: if that is a lineage's path,
+     * the peer kept a tunnel this host lost (a restart), and this host opens a new one. Any thread.
+     */
+    public void unknownTunnel(UdpEndpoint from) {
+        ctx.loop.execute(() -> {
+            for (Association association : ctx.associations.all()) {
+                if (from.equals(association.udpPeer) && association.tunnel.keys == null
+                        && (Tunnels.ownMoveTranslated(association) || Tunnels.peerMoveTranslated(association))) {
+                    tunnels.unknownTunnel(association);
+                }
+            }
+        });
     }
 
     // ---- received messages ----
@@ -335,10 +379,13 @@ public final class PeerProtocol {
             case ADDRESS_UPDATE -> peerMoves.onAddressUpdate((AddressUpdate) message, arrival);
             case UPDATE_ACK -> {
                 ownMoves.onUpdateAck((UpdateAck) message, arrival);
-                // A move behind a NAT makes the lineage's path UDP: keepalives from now on.
+                // A move behind a NAT makes the lineage's path UDP: keepalives from now on, and a tunnel for the
+                // sessions.
                 Association moved = ctx.associations.byKeyId(((UpdateAck) message).keyId());
                 if (moved != null) {
                     keepalives.follow(moved);
+                    tunnels.pathChanged(moved);
+                    tunnels.check(moved);
                 }
             }
             case PATH_CHALLENGE -> ownMoves.onPathChallenge((PathChallenge) message, arrival);
@@ -346,11 +393,17 @@ public final class PeerProtocol {
                 if (!keepalives.onPathResponse((PathResponse) message, arrival)
                         && !pathValidation.onPathResponse((PathResponse) message, arrival)) {
                     peerMoves.onPathResponse((PathResponse) message, arrival);
+                    Association checked = ctx.associations.byKeyId(((PathResponse) message).keyId());
+                    if (checked != null) {
+                        tunnels.pathChanged(checked);
+                    }
                 }
             }
             case REFUSAL -> refusals.onRefusal((Refusal) message, arrival);
             case CLAIM -> claims.onClaim((Claim) message, arrival);
             case CLAIM_REPLY -> claims.onClaimReply((ClaimReply) message, arrival);
+            case TUNNEL_OPEN -> tunnels.onOpen((TunnelOpen) message, arrival);
+            case TUNNEL_ACCEPT -> tunnels.onAccept((TunnelAccept) message, arrival);
             default -> throw new IllegalStateException("message kind " + message.kind() + " has no handler");
         }
     }
@@ -399,6 +452,8 @@ public final class PeerProtocol {
         if (!changes.isEmpty()) {
             ctx.changes.bindings(changes, null, null);
         }
+        // A lineage that carried sessions before the restart needs a tunnel again (its keys were not saved).
+        touched.forEach(tunnels::check);
     }
 
     /** Sessions that ended. */

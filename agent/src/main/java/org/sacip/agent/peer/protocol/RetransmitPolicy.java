@@ -12,6 +12,9 @@ public record RetransmitPolicy(Duration initial, Duration cap, int transmissions
     public static final RetransmitPolicy INIT_REPLY = new RetransmitPolicy(Duration.ofSeconds(1), Duration.ofSeconds(8), 4);
     public static final RetransmitPolicy ADDRESS_UPDATE = new RetransmitPolicy(Duration.ofMillis(250), Duration.ofSeconds(8), 8);
     public static final RetransmitPolicy CLAIM = new RetransmitPolicy(Duration.ofMillis(500), Duration.ofSeconds(8), 6);
+    /** A tunnel's OPEN (PROTOCOL.md 15): as quick as an update, since the sessions wait for it. */
+    public static final RetransmitPolicy TUNNEL_OPEN =
+            new RetransmitPolicy(Duration.ofMillis(250), Duration.ofSeconds(8), 8);
 
     public RetransmitPolicy {
         if (initial.isNegative() || initial.isZero() || cap.compareTo(initial) < 0 || transmissions < 1) {

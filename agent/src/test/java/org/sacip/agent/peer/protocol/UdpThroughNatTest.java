@@ -2,6 +2,7 @@ package org.sacip.agent.peer.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -23,6 +24,8 @@ import org.sacip.protocol.message.MessageKind;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.UdpEndpoint;
+import org.sacip.protocol.tunnel.TunnelKeys;
+import org.sacip.protocol.tunnel.TunnelRole;
 
 /**
  * Two engines with their agent ports open, A behind a NAT (MemoryLink's: SACIP ICMP from A is lost, its UDP leaves
@@ -359,6 +362,72 @@ class UdpThroughNatTest extends TwoEngines {
         assertEquals(0, link.count(MessageKind.PATH_CHALLENGE), "nothing to check");
         assertEquals(A0, lineages(a).get(0).localConfirmed(), "A's move is not confirmed");
         assertEquals(A0, lineages(b).get(0).peerCurrent(), "B keeps A's old address");
+    }
+
+    @Test
+    void aMoveBehindANatIsFollowedThroughATunnelBothHostsHoldTheKeysOf() throws Exception {
+        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        a.carryThrough(tunnelA);
+        b.carryThrough(tunnelB);
+        link.nat(null, null);
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        link.nat(A1, NAT_PUBLIC);
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(0, b.drops().count(DropReason.BEHIND_NAT), "followed: B has a tunnel to carry the sessions");
+        assertEquals(A1, lineages(b).get(0).peerCurrent());
+        assertEquals(A1, lineages(a).get(0).localConfirmed());
+        assertTrue(link.sent(MessageKind.TUNNEL_OPEN).stream().allMatch(p -> p.overUdp() && p.from().equals(A1)),
+                "A, behind the NAT, opens over UDP");
+        assertEquals(1, link.count(MessageKind.TUNNEL_ACCEPT), "B accepts");
+        RecordingTunnelPort.Started opener = tunnelA.last();
+        RecordingTunnelPort.Started accepter = tunnelB.last();
+        assertEquals(opener.keys(), accepter.keys(), "the same keys on both sides");
+        assertEquals(TunnelRole.OPENER, opener.role());
+        assertEquals(TunnelRole.ACCEPTER, accepter.role());
+        assertEquals(new UdpEndpoint(B0, MemoryLink.AGENT_PORT), opener.peer());
+        assertEquals(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT), accepter.peer(), "to A's NAT mapping");
+        assertTrue(lineages(a).get(0).tunnelUp(), "the opener's tunnel is up at the accept");
+        assertFalse(lineages(b).get(0).tunnelUp(), "the accepter's waits for a datagram under the new keys");
+        b.tunnelConfirmed(accepter.lineage(), accepter.keys().tunnelId());
+        loop.runReady();
+        assertTrue(lineages(b).get(0).tunnelUp());
+        assertTrue(atB.lineageWithPeer(A0).tunnelUp(), "the handover carries the sessions");
+        assertEquals(0, a.drops().total() + b.drops().total());
+    }
+
+    @Test
+    void aPeerThatLostItsTunnelInARestartOpensANewOne() throws Exception {
+        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
+        a.carryThrough(tunnelA);
+        b.carryThrough(new RecordingTunnelPort());
+        link.nat(null, null);
+        SessionTuple atA = connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        link.nat(A1, NAT_PUBLIC);
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(2));
+        TunnelKeys first = tunnelA.last().keys();
+        // B restarts (kill -9 included): tunnel keys are never saved. Once its session is bound again it opens a
+        // new tunnel, with fresh keys, to A's NAT mapping.
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        PeerProtocol again = open(new RecordingHandover(), stateB);
+        again.carryThrough(tunnelB);
+        link.own(B0, again);
+        b = again;
+        SessionTuple atB = tuple(B0, 22, A0, atA.local().port());
+        again.sessionsOpened(List.of(new SessionOpened(atB, Opener.REMOTE, Optional.empty(), loop.now())), true);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(TunnelRole.OPENER, tunnelB.last().role(), "B opened");
+        assertEquals(tunnelB.last().keys(), tunnelA.last().keys(), "A accepted");
+        assertNotEquals(first, tunnelB.last().keys(), "fresh keys");
+        assertEquals(new UdpEndpoint(NAT_PUBLIC, MemoryLink.NAT_PORT), tunnelB.last().peer());
+        int tunnels = tunnelB.started.size();
+        again.unknownTunnel(new UdpEndpoint(MALLORY, 9999));
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(tunnels, tunnelB.started.size(), "nothing for an endpoint that is no lineage's path");
     }
 
     @Test
