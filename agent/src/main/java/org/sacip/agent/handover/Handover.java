@@ -124,6 +124,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private final Map<SessionTuple, Octets> bindings = new HashMap<>();
     /** Sessions bound through a NAT that translates the peer: the endpoint the peer's own socket uses. */
     private final Map<SessionTuple, Endpoint> peerOwn = new HashMap<>();
+    private TunnelCarrier carrier = TunnelCarrier.NONE;
+    /** Sessions the tunnel data plane was told about, and the pairs of those we carry from behind a NAT. */
+    private final Set<SessionTuple> tunnelSessions = new HashSet<>();
+    private final Map<SessionTuple, TunnelCarrier.Pair> carriedPairs = new HashMap<>();
     private final Map<SessionTuple, String> unbound = new HashMap<>();
     private final Map<InetAddress, Set<SessionTuple>> byLocal = new HashMap<>();
     private final Map<Octets, Set<SessionTuple>> byLineage = new HashMap<>();
@@ -415,8 +419,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             Lineage previous = lineages.get(view.lineage());
             before.put(view.lineage(), previous);
             Lineage next = new Lineage(view.localOriginal().toInetAddress(), view.peerOriginal().toInetAddress(),
-                    new HandoverPlanner.LineageState(view.localConfirmed().toInetAddress(),
-                            view.peerOriginal().toInetAddress(), view.peerCurrent().toInetAddress(), false));
+                    lineageState(view, false));
             lineages.put(view.lineage(), next);
             touchedBy.put(view.lineage(), new LinkedHashSet<>(byLineage.getOrDefault(view.lineage(), Set.of())));
             reportLineage(view, previous, next, now);
@@ -431,8 +434,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             before.putIfAbsent(id, previous);
             AssociationView view = refused.lineage();
             lineages.put(id, new Lineage(view.localOriginal().toInetAddress(), view.peerOriginal().toInetAddress(),
-                    new HandoverPlanner.LineageState(view.localConfirmed().toInetAddress(),
-                            view.peerOriginal().toInetAddress(), view.peerCurrent().toInetAddress(), true)));
+                    lineageState(view, true)));
             touchedBy.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(byLineage.getOrDefault(id, Set.of()));
             LOG.warn("{} did not confirm the move of {} to {}: its sessions go on as without an agent",
                     refused.lineage().peerOriginal(), refused.lineage().localOriginal(), refused.attempted());
@@ -538,6 +540,58 @@ public final class Handover implements HandoverPort, AutoCloseable {
             }
         }
         return failed;
+    }
+
+    private static HandoverPlanner.LineageState lineageState(AssociationView view, boolean moveRefused) {
+        boolean ownTranslated = view.localBehindNat() && !view.localConfirmed().equals(view.localOriginal());
+        boolean peerTranslated = view.peerBehindNat() && !view.peerCurrent().equals(view.peerOriginal());
+        return new HandoverPlanner.LineageState(view.localConfirmed().toInetAddress(),
+                view.peerOriginal().toInetAddress(), view.peerCurrent().toInetAddress(), moveRefused, ownTranslated,
+                peerTranslated, view.tunnelUp());
+    }
+
+    /** The tunnel data plane; {@link TunnelCarrier#NONE} (nothing carried) until the agent gives one. */
+    public void carryThrough(TunnelCarrier carrier) {
+        post(() -> this.carrier = carrier);
+    }
+
+    /** Tells the tunnel data plane about the touched sessions that need a tunnel now, or no longer do. */
+    private void tellCarrier(Set<SessionTuple> touched, Set<SessionTuple> ended, Map<SessionTuple, Remapping> desired) {
+        if (carrier == TunnelCarrier.NONE) {
+            return;
+        }
+        boolean pairsChanged = false;
+        for (SessionTuple tuple : ended) {
+            if (tunnelSessions.remove(tuple)) {
+                carrier.released(tuple);
+            }
+            pairsChanged |= carriedPairs.remove(tuple) != null;
+        }
+        for (SessionTuple tuple : touched) {
+            if (ended.contains(tuple)) {
+                continue;
+            }
+            Octets id = bindings.get(tuple);
+            Lineage lineage = id == null ? null : lineages.get(id);
+            HandoverPlanner.LineageState state = lineage == null ? null : lineage.state();
+            if (state != null && (state.ownTranslated() || state.peerTranslated())) {
+                Endpoint own = peerOwn.get(tuple);
+                carrier.bound(tuple, id, own != null ? own : tuple.remote());
+                tunnelSessions.add(tuple);
+            } else if (tunnelSessions.remove(tuple)) {
+                carrier.released(tuple);
+            }
+            Remapping remapping = desired.get(tuple);
+            if (remapping != null && remapping.carried() && state.ownTranslated()) {
+                TunnelCarrier.Pair pair = new TunnelCarrier.Pair(tuple.local().address(), tuple.remote().address());
+                pairsChanged |= !pair.equals(carriedPairs.put(tuple, pair));
+            } else {
+                pairsChanged |= carriedPairs.remove(tuple) != null;
+            }
+        }
+        if (pairsChanged) {
+            carrier.pairs(Set.copyOf(carriedPairs.values()));
+        }
     }
 
     /** Events and convergence for a lineage whose state changed. */
@@ -690,6 +744,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             throws DataPathException {
         Instant now = clock.instant();
         List<Remapping> changes = new ArrayList<>();
+        Map<SessionTuple, Remapping> desiredRemappings = new HashMap<>();
         Map<SessionTuple, SessionState> states = new LinkedHashMap<>();
         Map<InetAddress, Set<SessionTuple>> holds = new LinkedHashMap<>();
         Set<InetAddress> addresses = new LinkedHashSet<>();
@@ -707,6 +762,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             if (!desired.remapping().equals(committed)) {
                 changes.add(desired.remapping());
             }
+            desiredRemappings.put(tuple, desired.remapping());
             states.put(tuple, desired.state());
             holds.computeIfAbsent(original, a -> new LinkedHashSet<>()).add(tuple);
             addresses.add(original);
@@ -724,6 +780,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
         }
         Set<InetAddress> ghostsBefore = dataPath.ghostAddresses();
         dataPath.commit(changes, ghostChanges, ended);
+        tellCarrier(touched, ended, desiredRemappings);
         states.forEach((tuple, state) -> {
             BookEntry previous = book.get(tuple);
             if (previous == null || previous.state() != state) {

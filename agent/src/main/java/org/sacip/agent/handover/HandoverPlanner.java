@@ -16,6 +16,8 @@ import org.sacip.control.SessionState;
  * outbound one).</li>
  * <li>Bound through a NAT that translated the peer (our socket knows the NAT's endpoint for it): on the socket's
  * own tuple while the peer is behind that NAT; once it moved to a direct address, to its own port there.</li>
+ * <li>Bound, and we or the peer moved behind a NAT: carried through the lineage's tunnel once it is up, with the
+ * socket's own tuple; until then on the old path (we keep sending from our original address).</li>
  * <li>Bound, the peer refused our last move: as without an agent for our side (we keep the confirmed address,
  * through the ghost), the peer's own move still followed.</li>
  * <li>Not bound, never remapped: no rewriting; the old address stays local through the ghost, as without an agent.
@@ -30,9 +32,23 @@ final class HandoverPlanner {
     private HandoverPlanner() {
     }
 
-    /** The state of a lineage as far as the data path cares. */
+    /**
+     * The state of a lineage as far as the data path cares. {@code ownTranslated}: we moved to an address where a NAT
+     * translates us; {@code peerTranslated}: the peer did; either way the sessions can only go through the lineage's
+     * tunnel, once it is up ({@code tunnelUp}).
+     */
     record LineageState(InetAddress localConfirmed, InetAddress peerOriginal, InetAddress peerCurrent,
-            boolean moveRefused) {
+            boolean moveRefused, boolean ownTranslated, boolean peerTranslated, boolean tunnelUp) {
+
+        LineageState(InetAddress localConfirmed, InetAddress peerOriginal, InetAddress peerCurrent,
+                boolean moveRefused) {
+            this(localConfirmed, peerOriginal, peerCurrent, moveRefused, false, false, false);
+        }
+
+        /** Whether the lineage's sessions go through its tunnel. */
+        boolean carried() {
+            return tunnelUp && (ownTranslated || peerTranslated);
+        }
     }
 
     /** What a session needs. */
@@ -52,23 +68,31 @@ final class HandoverPlanner {
         InetAddress original = session.local().address();
         boolean awayFromHome = movedTo != null && !movedTo.equals(original);
         if (lineage != null) {
+            if (lineage.carried()) {
+                return new Desired(Remapping.carried(session), SessionState.ACTIVE);
+            }
             InetAddress activeLocal = lineage.moveRefused() ? lineage.localConfirmed()
                     : movedTo == null ? original : movedTo;
+            // Behind a NAT without the tunnel yet, our packets keep leaving from where they did (make-before-break):
+            // from the new address, the NAT would drop or re-map them.
+            InetAddress sendFrom = lineage.ownTranslated() ? original : lineage.localConfirmed();
             Remapping remapping;
-            if (peerOwn == null) {
-                remapping = new Remapping(session, activeLocal, lineage.localConfirmed(), lineage.peerCurrent());
+            if (lineage.peerTranslated()) {
+                // The peer moved behind a NAT and the tunnel is not up: its old path as our socket knows it.
+                remapping = new Remapping(session, activeLocal, sendFrom, session.remote().address());
+            } else if (peerOwn == null) {
+                remapping = new Remapping(session, activeLocal, sendFrom, lineage.peerCurrent());
             } else if (lineage.peerCurrent().equals(lineage.peerOriginal())) {
                 // Still behind the NAT that translates it: the wire carries the tuple our socket knows.
-                remapping = new Remapping(session, activeLocal, lineage.localConfirmed(), session.remote().address());
+                remapping = new Remapping(session, activeLocal, sendFrom, session.remote().address());
             } else {
                 // It left that NAT: its packets carry its own port, from where it is now.
-                remapping = new Remapping(session, activeLocal, lineage.localConfirmed(), lineage.peerCurrent(),
-                        peerOwn.port());
+                remapping = new Remapping(session, activeLocal, sendFrom, lineage.peerCurrent(), peerOwn.port());
             }
             SessionState state;
             if (lineage.moveRefused() && awayFromHome) {
                 state = SessionState.REFUSED;
-            } else if (!activeLocal.equals(lineage.localConfirmed())) {
+            } else if (!activeLocal.equals(sendFrom)) {
                 state = SessionState.PENDING;
             } else if (remapping.isIdentity()) {
                 state = SessionState.BOUND;

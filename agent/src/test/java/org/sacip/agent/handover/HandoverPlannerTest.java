@@ -130,6 +130,28 @@ class HandoverPlannerTest {
         assertTrue(desired.remapping().isIdentity(), desired.remapping().toString());
     }
 
+    @Test
+    void ourMoveBehindANatKeepsSendingFromTheOriginalUntilTheTunnelIsUp() {
+        HandoverPlanner.Desired waiting = HandoverPlanner.desired(SESSION, Y,
+                new HandoverPlanner.LineageState(Y, B, B, false, true, false, false), null, null);
+        assertEquals(new Remapping(SESSION, Y, X, B), waiting.remapping(), "make-before-break: X until the tunnel");
+        assertEquals(SessionState.PENDING, waiting.state());
+        HandoverPlanner.Desired carried = HandoverPlanner.desired(SESSION, Y,
+                new HandoverPlanner.LineageState(Y, B, B, false, true, false, true), null, null);
+        assertEquals(Remapping.carried(SESSION), carried.remapping());
+        assertEquals(SessionState.ACTIVE, carried.state());
+    }
+
+    @Test
+    void aPeerBehindANatIsOnTheSocketsTupleUntilTheTunnelIsUpThenCarried() {
+        HandoverPlanner.Desired waiting = HandoverPlanner.desired(THROUGH_NAT, null,
+                new HandoverPlanner.LineageState(B, X, Y, false, false, true, false), PEER_OWN, null);
+        assertTrue(waiting.remapping().isIdentity(), "never rewritten to a private address");
+        HandoverPlanner.Desired carried = HandoverPlanner.desired(THROUGH_NAT, null,
+                new HandoverPlanner.LineageState(B, X, Y, false, false, true, true), PEER_OWN, null);
+        assertEquals(Remapping.carried(THROUGH_NAT), carried.remapping());
+    }
+
     private static InetAddress ip(String text) {
         try {
             return InetAddress.getByName(text);
