@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.sacip.agent.datapath.DataPath;
+import org.sacip.agent.datapath.DataPathSettings;
 import org.sacip.agent.datapath.DataPathException;
 import org.sacip.agent.datapath.DataPathGuard;
 import org.sacip.agent.datapath.PathMtuRelay;
@@ -41,6 +42,8 @@ import org.sacip.agent.peer.transport.PeerTransportException;
 import org.sacip.agent.peer.transport.Sender;
 import org.sacip.agent.peer.transport.TransportSettings;
 import org.sacip.agent.peer.transport.UdpPeerTransport;
+import org.sacip.agent.tunnel.TunnelDataPlane;
+import org.sacip.agent.tunnel.TunnelRoutes;
 import org.sacip.agent.route.SourceRouteException;
 import org.sacip.agent.route.SourceRouteSettings;
 import org.sacip.agent.route.SourceRoutes;
@@ -57,7 +60,9 @@ import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.route.RouteInfo;
 import org.sacip.netlink.route.RoutingRule;
+import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
+import org.sacip.protocol.message.UdpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +99,8 @@ public final class Agent implements AutoCloseable {
     private PeerTransport transport;
     /** The agent port's sockets; null when SACIP over UDP is off ({@code udp-port = off}). */
     private UdpPeerTransport udpTransport;
+    /** Carries sessions through NATs; null when there is no tunnel. */
+    private volatile TunnelDataPlane tunnelPlane;
     private Sender sender;
     private PeerProtocol protocol;
     private DataPath dataPath;
@@ -246,12 +253,14 @@ public final class Agent implements AutoCloseable {
                         @Override
                         public boolean ownRoute(RouteInfo route) {
                             return route.protocol() == SourceRouteSettings.PROTOCOL
+                                    || route.protocol() == TunnelRoutes.PROTOCOL
                                     || config.sourceRoutes().ownsTable(Integer.toUnsignedLong(route.table()));
                         }
 
                         @Override
                         public boolean ownRule(RoutingRule rule) {
-                            return rule.protocol() == SourceRouteSettings.PROTOCOL;
+                            return rule.protocol() == SourceRouteSettings.PROTOCOL
+                                    || rule.protocol() == TunnelRoutes.PROTOCOL;
                         }
 
                         @Override
@@ -293,12 +302,18 @@ public final class Agent implements AutoCloseable {
             transport.start(message -> protocol.receive(SacipAddress.of(message.source()),
                     SacipAddress.of(message.destination()), message.icmp()));
             if (udpTransport != null) {
-                udpTransport.start(datagram -> protocol.receiveUdp(SacipAddress.of(datagram.source()),
-                        datagram.sourcePort(), SacipAddress.of(datagram.localAddress()), datagram.localPort(),
-                        datagram.payload()));
+                udpTransport.start(datagram -> {
+                    TunnelDataPlane plane = tunnelPlane;
+                    if (plane == null || !plane.receive(new UdpEndpoint(SacipAddress.of(datagram.source()),
+                            datagram.sourcePort()), datagram.payload())) {
+                        protocol.receiveUdp(SacipAddress.of(datagram.source()), datagram.sourcePort(),
+                                SacipAddress.of(datagram.localAddress()), datagram.localPort(), datagram.payload());
+                    }
+                });
             }
             sender.start();
             steps.done("capture");
+            startTunnel();
         } catch (StateFileException e) {
             throw new AgentStartException("state: " + e.getMessage(), e);
         } catch (DataPathException e) {
@@ -430,6 +445,49 @@ public final class Agent implements AutoCloseable {
     }
 
     /** The agent port's sockets, or null when SACIP over UDP is off. */
+    /**
+     * The tunnel that carries sessions through NATs (PROTOCOL.md 15), when the agent port is open and the mark mask
+     * has a bit for it. Without it (no TUN support, say) the agent runs on and follows no move behind a NAT.
+     */
+    private void startTunnel() {
+        long mark = config.dataPath().carriedMark();
+        if (udpTransport == null || mark == 0) {
+            LOG.info("no tunnel through NATs: {}", udpTransport == null ? "the agent port is off"
+                    : "the mark mask has one bit only");
+            return;
+        }
+        SourceRouteSettings routes = config.sourceRoutes();
+        long table = routes.lastTable() < 0xffff_ffffL ? routes.lastTable() + 1 : routes.firstTable() - 1;
+        try {
+            TunnelDataPlane plane = TunnelDataPlane.start(DataPathSettings.TUNNEL_DEVICE, table,
+                    routes.suppressPriority() - 1, mark, (from, to, payload) -> udpTransport.send(
+                            from.address().toInetAddress(), to.address().toInetAddress(), to.port(), payload));
+            plane.events(new TunnelDataPlane.Events() {
+                @Override
+                public void confirmed(Octets lineage, long tunnelId) {
+                    protocol.tunnelConfirmed(lineage, tunnelId);
+                }
+
+                @Override
+                public void unknownTunnel(UdpEndpoint from) {
+                    protocol.unknownTunnel(from);
+                }
+            });
+            opened.add(plane);
+            tunnelPlane = plane;
+            protocol.carryThrough(plane);
+            handover.carryThrough(plane);
+            LOG.info("sessions are carried through NATs in tunnel device {} (table {})", plane.deviceName(), table);
+        } catch (NetlinkException | RuntimeException e) {
+            LOG.warn("no tunnel through NATs: {}; a move behind a NAT is not followed", e.getMessage());
+        }
+    }
+
+    /** The tunnel data plane, or null when there is none. */
+    public TunnelDataPlane tunnelPlane() {
+        return tunnelPlane;
+    }
+
     public UdpPeerTransport udpTransport() {
         return udpTransport;
     }

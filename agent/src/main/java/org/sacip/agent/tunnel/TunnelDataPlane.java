@@ -1,0 +1,442 @@
+package org.sacip.agent.tunnel;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.sacip.agent.handover.TunnelCarrier;
+import org.sacip.agent.peer.protocol.TunnelPort;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.agent.thread.EventThreads;
+import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.packet.InnerPacket;
+import org.sacip.netlink.packet.PacketParseException;
+import org.sacip.netlink.tun.TunDevice;
+import org.sacip.protocol.message.AddressFamily;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.UdpEndpoint;
+import org.sacip.protocol.tunnel.DataDatagram;
+import org.sacip.protocol.tunnel.TunnelKeys;
+import org.sacip.protocol.tunnel.TunnelOpener;
+import org.sacip.protocol.tunnel.TunnelRole;
+import org.sacip.protocol.tunnel.TunnelSealer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries sessions through NATs (PROTOCOL.md 15, docs/DATAPATH.md "Carrying sessions through a NAT"). The kernel
+ * routes a carried session's packets into the tunnel device; a thread reads each, finds the session by its socket's
+ * tuple, writes the peer's own endpoint into it where this host translates (the peer was behind a NAT when the
+ * session opened), seals it under the lineage's tunnel keys and sends it from the agent port to the lineage's path.
+ * A data datagram that arrives on the agent port is opened (tag and replay window), and its packet is written into
+ * the device only if its tuple is that of a session bound to the tunnel's lineage, translated back to the tuple our
+ * socket knows: never a relay, never an injection, also on a host that forwards. IPv4 only (NAT44).
+ */
+public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelDataPlane.class);
+    /** The path MTU the tunnel assumes (no discovery yet): the device's MTU is this minus the overhead. */
+    static final int PATH_MTU = 1500;
+    /** A host tells the engine about datagrams of an unknown tunnel at most this often per endpoint. */
+    private static final Duration UNKNOWN_REPORT_INTERVAL = Duration.ofSeconds(1);
+
+    /** Why a packet was not carried. */
+    public enum Drop {
+        /** Not an IPv4 TCP or UDP packet with its transport header (a later fragment, another protocol). */
+        UNPARSABLE,
+        /** Read from the device, of no session carried for a lineage with a tunnel up. */
+        NOT_CARRIED,
+        /** A datagram of a tunnel this host does not hold. */
+        UNKNOWN_TUNNEL,
+        /** A datagram whose tag, counter or framing did not pass. */
+        REJECTED,
+        /** Opened, but its packet is of no session bound to the tunnel's lineage. */
+        NOT_BOUND,
+        /** The kernel refused to send or write it. */
+        SEND_FAILED
+    }
+
+    /** Sends a datagram from the agent port. */
+    @FunctionalInterface
+    public interface DatagramSender {
+        void send(UdpEndpoint from, UdpEndpoint to, byte[] payload) throws Exception;
+    }
+
+    /** What the engine hears from the data plane (called on the data plane's threads). */
+    public interface Events {
+        void confirmed(Octets lineage, long tunnelId);
+
+        void unknownTunnel(UdpEndpoint from);
+    }
+
+    /** One lineage's tunnel. */
+    private static final class Tunnel {
+        final Octets lineage;
+        final TunnelKeys keys;
+        final TunnelRole role;
+        final TunnelSealer sealer;
+        final TunnelOpener opener;
+        volatile UdpEndpoint local;
+        volatile UdpEndpoint peer;
+        /** Current: the opener's at once, the accepter's once a datagram showed the opener holds the keys. */
+        volatile boolean confirmed;
+
+        Tunnel(Octets lineage, TunnelKeys keys, TunnelRole role, UdpEndpoint local, UdpEndpoint peer) {
+            this.lineage = lineage;
+            this.keys = keys;
+            this.role = role;
+            this.sealer = new TunnelSealer(keys, role);
+            this.opener = new TunnelOpener(keys, role);
+            this.local = local;
+            this.peer = peer;
+        }
+    }
+
+    /** A session carried for a lineage, and the peer's end of it inside the tunnel. */
+    private record Carried(SessionTuple socket, Octets lineage, Endpoint peerInTunnel) {
+    }
+
+    private final TunDevice device;
+    private final TunnelRoutes routes;
+    private final DatagramSender sender;
+    private volatile Events events;
+    private final Map<Octets, Tunnel> byLineage = new ConcurrentHashMap<>();
+    private final Map<Long, Tunnel> byId = new ConcurrentHashMap<>();
+    private final Map<SessionTuple, Carried> bySocket = new ConcurrentHashMap<>();
+    private final Map<SessionTuple, Carried> byInner = new ConcurrentHashMap<>();
+    private final Map<UdpEndpoint, Instant> unknownReported = new ConcurrentHashMap<>();
+    private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final LongAdder packetsOut = new LongAdder();
+    private final LongAdder octetsOut = new LongAdder();
+    private final LongAdder packetsIn = new LongAdder();
+    private final LongAdder octetsIn = new LongAdder();
+    private final Thread reader;
+    private volatile boolean running = true;
+
+    private TunnelDataPlane(TunDevice device, TunnelRoutes routes, DatagramSender sender) {
+        this.device = device;
+        this.routes = routes;
+        this.sender = sender;
+        for (Drop drop : Drop.values()) {
+            drops.put(drop, new LongAdder());
+        }
+        this.reader = EventThreads.create(this::readDevice, "sacip-tunnel");
+        reader.setDaemon(true);
+    }
+
+    /**
+     * Opens the tunnel device {@code name}, sets its MTU and routes (table {@code table}, rules at
+     * {@code priority}, packets marked {@code mark}) and starts reading it.
+     */
+    public static TunnelDataPlane start(String name, long table, long priority, long mark, DatagramSender sender)
+            throws NetlinkException {
+        TunDevice device = TunDevice.open(name);
+        TunnelRoutes routes = null;
+        try {
+            device.setMtu(DataDatagram.tunnelMtu(PATH_MTU, AddressFamily.IPV4));
+            device.setUp();
+            routes = TunnelRoutes.open(java.util.Optional.empty(), table, priority, mark);
+            routes.install(device.index());
+        } catch (NetlinkException | RuntimeException e) {
+            if (routes != null) {
+                routes.close();
+            }
+            device.close();
+            throw e;
+        }
+        TunnelDataPlane plane = new TunnelDataPlane(device, routes, sender);
+        plane.reader.start();
+        return plane;
+    }
+
+    /** Where the engine hears about confirmed and unknown tunnels; set before any datagram arrives. */
+    public void events(Events events) {
+        this.events = events;
+    }
+
+    // ---- TunnelPort (engine thread) ----
+
+    @Override
+    public boolean available() {
+        return running;
+    }
+
+    @Override
+    public void start(Octets lineage, TunnelKeys keys, TunnelRole role, UdpEndpoint local, UdpEndpoint peer) {
+        Tunnel tunnel = new Tunnel(lineage, keys, role, local, peer);
+        // Only the current tunnel and the one before it (datagrams sealed under it may still be on their way) are
+        // opened; a pending one too (PROTOCOL.md 15.6).
+        Tunnel current = byLineage.get(lineage);
+        byId.values().removeIf(t -> t.lineage.equals(lineage) && t != current);
+        byId.put(keys.tunnelId(), tunnel);
+        if (role == TunnelRole.OPENER) {
+            makeCurrent(tunnel);
+            // An empty datagram tells the accepter we hold the keys, so it may send.
+            seal(tunnel, new byte[0], 0, 0);
+        }
+        // An accepter's tunnel stays pending until a datagram of it opens; we seal on the current one meanwhile.
+    }
+
+    private void makeCurrent(Tunnel tunnel) {
+        tunnel.confirmed = true;
+        byLineage.put(tunnel.lineage, tunnel);
+    }
+
+    @Override
+    public void path(Octets lineage, UdpEndpoint local, UdpEndpoint peer) {
+        for (Tunnel tunnel : byId.values()) {
+            if (tunnel.lineage.equals(lineage)) {
+                tunnel.local = local;
+                tunnel.peer = peer;
+            }
+        }
+    }
+
+    @Override
+    public void stop(Octets lineage) {
+        byLineage.remove(lineage);
+        byId.values().removeIf(t -> t.lineage.equals(lineage));
+    }
+
+    // ---- TunnelCarrier (handover thread) ----
+
+    @Override
+    public void bound(SessionTuple session, Octets lineage, Endpoint peerInTunnel) {
+        if (!session.isIpv4()) {
+            return;
+        }
+        Carried carried = new Carried(session, lineage, peerInTunnel);
+        Carried previous = bySocket.put(session, carried);
+        if (previous != null) {
+            byInner.remove(inner(previous));
+        }
+        byInner.put(inner(carried), carried);
+    }
+
+    @Override
+    public void released(SessionTuple session) {
+        Carried previous = bySocket.remove(session);
+        if (previous != null) {
+            byInner.remove(inner(previous));
+        }
+    }
+
+    @Override
+    public void pairs(Set<TunnelCarrier.Pair> pairs) {
+        Set<TunnelRoutes.Pair> wanted = new java.util.HashSet<>();
+        pairs.forEach(p -> wanted.add(new TunnelRoutes.Pair(p.ghost(), p.peer())));
+        try {
+            routes.carry(wanted);
+        } catch (NetlinkException | RuntimeException e) {
+            LOG.warn("cannot route {} pair(s) of carried sessions into the tunnel: {}", pairs.size(),
+                    e.getMessage());
+        }
+    }
+
+    /** The tuple of a carried session's packets inside the tunnel, as they arrive from the peer. */
+    private static SessionTuple inner(Carried carried) {
+        return new SessionTuple(carried.socket.protocol(), carried.socket.local(), carried.peerInTunnel);
+    }
+
+    // ---- outbound: device -> tunnel ----
+
+    private void readDevice() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(TunDevice.MAX_PACKET);
+        byte[] packet = new byte[TunDevice.MAX_PACKET];
+        while (running) {
+            int length;
+            try {
+                buffer.clear();
+                length = device.receive(buffer);
+            } catch (NetlinkException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("reading the tunnel device failed: {}", e.getMessage());
+                continue;
+            }
+            if (length < 0) {
+                return;
+            }
+            if (length == 0) {
+                continue;
+            }
+            buffer.flip();
+            buffer.get(packet, 0, length);
+            carryOut(packet, length);
+        }
+    }
+
+    private void carryOut(byte[] packet, int length) {
+        InnerPacket inner;
+        try {
+            inner = InnerPacket.parse(ByteBuffer.wrap(packet, 0, length));
+        } catch (PacketParseException e) {
+            drops.get(Drop.UNPARSABLE).increment();
+            return;
+        }
+        SessionTuple socket = tuple(inner.protocol(), inner.sourceAddress(), inner.sourcePort(),
+                inner.destinationAddress(), inner.destinationPort());
+        Carried carried = socket == null ? null : bySocket.get(socket);
+        Tunnel tunnel = carried == null ? null : byLineage.get(carried.lineage);
+        if (tunnel == null || !tunnel.confirmed) {
+            drops.get(Drop.NOT_CARRIED).increment();
+            return;
+        }
+        if (!carried.peerInTunnel.equals(socket.remote())) {
+            inner.setDestinationAddress(carried.peerInTunnel.address());
+            inner.setDestinationPort(carried.peerInTunnel.port());
+        }
+        seal(tunnel, packet, 0, inner.length());
+    }
+
+    private void seal(Tunnel tunnel, byte[] packet, int offset, int length) {
+        byte[] datagram = new byte[DataDatagram.length(length)];
+        try {
+            int sealed = tunnel.sealer.seal(packet, offset, length, datagram, 0);
+            sender.send(tunnel.local, tunnel.peer, sealed == datagram.length ? datagram
+                    : java.util.Arrays.copyOf(datagram, sealed));
+            packetsOut.increment();
+            octetsOut.add(length);
+        } catch (Exception e) {
+            drops.get(Drop.SEND_FAILED).increment();
+            LOG.debug("tunnel {}: cannot send: {}", tunnel.keys.tunnelIdHex(), e.toString());
+        }
+    }
+
+    // ---- inbound: agent port -> device ----
+
+    /**
+     * A datagram that arrived on the agent port from {@code from}: returns false when it is no data datagram (a
+     * SACIP message, for the engine), true when it was taken here (carried, or dropped and counted).
+     */
+    public boolean receive(UdpEndpoint from, byte[] payload) {
+        ByteBuffer datagram = ByteBuffer.wrap(payload);
+        if (!DataDatagram.isData(datagram)) {
+            return false;
+        }
+        if (payload.length < DataDatagram.HEADER_LENGTH) {
+            drops.get(Drop.REJECTED).increment();
+            return true;
+        }
+        Tunnel tunnel = byId.get(DataDatagram.tunnelId(datagram));
+        if (tunnel == null) {
+            drops.get(Drop.UNKNOWN_TUNNEL).increment();
+            reportUnknown(from);
+            return true;
+        }
+        byte[] plain = new byte[payload.length];
+        int length = tunnel.opener.open(payload, 0, payload.length, plain, 0);
+        if (length < 0) {
+            drops.get(Drop.REJECTED).increment();
+            return true;
+        }
+        if (!tunnel.confirmed) {
+            makeCurrent(tunnel);
+            Events listener = events;
+            if (listener != null) {
+                listener.confirmed(tunnel.lineage, tunnel.keys.tunnelId());
+            }
+        }
+        if (length == 0) {
+            return true;
+        }
+        carryIn(tunnel, plain, length);
+        return true;
+    }
+
+    private void carryIn(Tunnel tunnel, byte[] plain, int length) {
+        InnerPacket inner;
+        try {
+            inner = InnerPacket.parse(ByteBuffer.wrap(plain, 0, length));
+        } catch (PacketParseException e) {
+            drops.get(Drop.UNPARSABLE).increment();
+            return;
+        }
+        // From the peer's end inside the tunnel to our socket's end.
+        SessionTuple arrived = tuple(inner.protocol(), inner.destinationAddress(), inner.destinationPort(),
+                inner.sourceAddress(), inner.sourcePort());
+        Carried carried = arrived == null ? null : byInner.get(arrived);
+        if (carried == null || !carried.lineage.equals(tunnel.lineage)) {
+            drops.get(Drop.NOT_BOUND).increment();
+            return;
+        }
+        if (!carried.peerInTunnel.equals(carried.socket.remote())) {
+            inner.setSourceAddress(carried.socket.remote().address());
+            inner.setSourcePort(carried.socket.remote().port());
+        }
+        try {
+            device.send(ByteBuffer.wrap(plain, 0, inner.length()));
+            packetsIn.increment();
+            octetsIn.add(inner.length());
+        } catch (NetlinkException e) {
+            drops.get(Drop.SEND_FAILED).increment();
+            LOG.debug("cannot write a carried packet into the tunnel device: {}", e.getMessage());
+        }
+    }
+
+    private void reportUnknown(UdpEndpoint from) {
+        Instant now = Instant.now();
+        Instant last = unknownReported.get(from);
+        Events listener = events;
+        if (listener != null && (last == null || now.isAfter(last.plus(UNKNOWN_REPORT_INTERVAL)))) {
+            if (unknownReported.size() > 4096) {
+                unknownReported.clear();
+            }
+            unknownReported.put(from, now);
+            listener.unknownTunnel(from);
+        }
+    }
+
+    private static SessionTuple tuple(int protocol, InetAddress local, int localPort, InetAddress remote,
+            int remotePort) {
+        SessionProtocol kind = protocol == 6 ? SessionProtocol.TCP : protocol == 17 ? SessionProtocol.UDP : null;
+        if (kind == null || localPort == 0 || remotePort == 0) {
+            return null;
+        }
+        return new SessionTuple(kind, new Endpoint(local, localPort), new Endpoint(remote, remotePort));
+    }
+
+    // ---- status ----
+
+    /** Packets and octets carried each way, and drops by reason (for status and metrics). */
+    public Map<String, Long> counters() {
+        Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        counters.put("packets_out", packetsOut.sum());
+        counters.put("octets_out", octetsOut.sum());
+        counters.put("packets_in", packetsIn.sum());
+        counters.put("octets_in", octetsIn.sum());
+        counters.put("tunnels", (long) byLineage.size());
+        counters.put("sessions", (long) bySocket.size());
+        drops.forEach((reason, count) -> counters.put("dropped_" + reason.name().toLowerCase(
+                java.util.Locale.ROOT), count.sum()));
+        return counters;
+    }
+
+    public String deviceName() {
+        return device.name();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        device.close();
+        try {
+            reader.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            routes.removeAll();
+        } catch (NetlinkException e) {
+            LOG.warn("cannot remove the tunnel's routes: {}", e.getMessage());
+        }
+        routes.close();
+    }
+}
