@@ -1,0 +1,104 @@
+package org.sacip.lab.handover;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.sacip.control.ControlCommand;
+import org.sacip.lab.attack.Addresses;
+import org.sacip.lab.attack.VerifiedStream;
+import org.sacip.lab.move.MoveKind;
+import org.sacip.lab.scenario.StreamFigures;
+import org.sacip.lab.topology.Family;
+import org.sacip.testing.Eventually;
+
+/**
+ * Issue 13, a host that moves onto a network behind a NAT: the router masquerades uplink 2 (random ports) and drops
+ * SACIP's ICMP from it and anything unsolicited towards it, as a home router and its ISP would; uplink 1 is direct,
+ * or behind a NAT of its own. A's move to uplink 2 is announced over UDP through the NAT; B follows it, A opens a
+ * tunnel between the agent ports, and a verified stream opened before the move goes on through it with nothing lost
+ * (B's socket and conntrack keep the tuple they had; where uplink 1 was NATed too, B translates between A's own
+ * endpoint inside the tunnel and the NAT's endpoint its socket knows). Make-before-break and break-before-make.
+ */
+class NatTunnelMoveTest {
+    private static final String NAT_UPLINK_2 = "add rule ip natlab post ip saddr 198.18.2.0/24 oifname rb1 "
+            + "masquerade random; "
+            + "add rule ip natlab through ip saddr 198.18.2.0/24 icmp type 253 drop; "
+            + "add rule ip natlab through ip daddr 198.18.2.0/24 ct state != { established, related } drop";
+    private static final String NAT_UPLINK_1 = "add rule ip natlab post ip saddr 198.18.1.0/24 oifname rb1 "
+            + "masquerade random; "
+            + "add rule ip natlab through ip saddr 198.18.1.0/24 icmp type 253 drop; "
+            + "add rule ip natlab through ip daddr 198.18.1.0/24 ct state != { established, related } drop";
+
+    @Test
+    void aSessionSurvivesAMakeBeforeBreakMoveFromAPublicAddressOntoANat() {
+        move(MoveKind.MAKE_BEFORE_BREAK, false);
+    }
+
+    @Test
+    void aSessionSurvivesABreakBeforeMakeMoveFromAPublicAddressOntoANat() {
+        move(MoveKind.BREAK_BEFORE_MAKE, false);
+    }
+
+    @Test
+    void aSessionOpenedBehindOneNatSurvivesAMakeBeforeBreakMoveBehindAnother() {
+        move(MoveKind.MAKE_BEFORE_BREAK, true);
+    }
+
+    @Test
+    void aSessionOpenedBehindOneNatSurvivesABreakBeforeMakeMoveBehindAnother() {
+        move(MoveKind.BREAK_BEFORE_MAKE, true);
+    }
+
+    private static void move(MoveKind kind, boolean fromBehindANat) {
+        try (RoamingWithAgents lab = new RoamingWithAgents(Family.IPV4)) {
+            lab.lab.run("r", "nft", "add table ip natlab; "
+                    + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
+                    + "add chain ip natlab through { type filter hook forward priority filter; }; "
+                    + NAT_UPLINK_2 + (fromBehindANat ? "; " + NAT_UPLINK_1 : ""));
+            VerifiedStream stream = lab.openStream();
+            String x = Addresses.endpoint(lab.x, stream.clientPort());
+            lab.awaitSessionAtA(stream, "bound to a key", RoamingWithAgents::bound);
+            JsonNode before = Eventually.await(Duration.ofSeconds(15), () -> rowAtB(lab, x, fromBehindANat),
+                    row -> row != null && row.path("key").isTextual(), () -> "B binds the session: " + lab.sessions());
+            String socketAtB = before.path("remote").asText();
+
+            Predicate<JsonNode> carried = row -> "encapsulated".equals(row.path("path").asText());
+            if (kind == MoveKind.MAKE_BEFORE_BREAK) {
+                // Uplink 1 stays until A's sessions go through the tunnel.
+                lab.move(kind, () -> lab.awaitSessionAtA(stream, "carried through the tunnel", carried::test));
+            } else {
+                lab.move(kind);
+            }
+            lab.awaitSessionAtA(stream, "carried through the tunnel", carried::test);
+            JsonNode afterAtB = Eventually.await(Duration.ofSeconds(15), () -> rowAtB(lab, x, fromBehindANat),
+                    row -> row != null && carried.test(row), () -> "B carries the session: " + lab.sessions());
+            String sessions = lab.sessions();
+            String tunnels = lab.agents.logLines("a", "tunnel").toString();
+            StreamFigures figures = stream.finish();
+            String report = String.format("%s %s: stream %s, longest gap %d ms, lost %d, corrupted %d%n%s%n%s",
+                    kind, fromBehindANat ? "from behind a NAT onto another NAT" : "from a public address onto a NAT",
+                    figures.verdict().label(), figures.maxGapMs(), figures.bytesLost(), figures.bytesCorrupted(),
+                    sessions, tunnels);
+            System.out.println(report);
+            assertAll(
+                    () -> assertEquals("survived", figures.verdict().label(), report),
+                    () -> assertEquals(0, figures.bytesLost(), report),
+                    () -> assertEquals(0, figures.bytesCorrupted(), report),
+                    () -> assertEquals(socketAtB, afterAtB.path("remote").asText(), "B's socket is untouched"));
+        }
+    }
+
+    /** B's row of A's session: by the peer's own endpoint where a NAT translated it, else by its remote end. */
+    private static JsonNode rowAtB(RoamingWithAgents lab, String peerEndpoint, boolean translated) {
+        List<JsonNode> rows = new ArrayList<>();
+        lab.agents.control("b").request(ControlCommand.SESSIONS).forEach(rows::add);
+        String field = translated ? "peer_own" : "remote";
+        return rows.stream().filter(row -> row.path(field).asText().equals(peerEndpoint)).findFirst().orElse(null);
+    }
+}
