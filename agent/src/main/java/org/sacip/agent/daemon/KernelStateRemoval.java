@@ -17,6 +17,7 @@ import org.sacip.agent.datapath.SacipSets;
 import org.sacip.agent.handover.HandoverStore;
 import org.sacip.agent.route.SourceRoutePlanner;
 import org.sacip.agent.route.SourceRouteSettings;
+import org.sacip.agent.tunnel.TunnelRoutes;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.commands.CommandException;
 import org.sacip.commands.Commands;
@@ -40,7 +41,7 @@ import org.sacip.netlink.route.RtnetlinkClient;
  * namespace everything the agent added (docs/DATAPATH.md, "What the agent adds to the kernel"), so no rewriting is
  * left without an agent to maintain it. The package runs it when it is removed. Only what is the agent's by its own
  * marks: the tables {@code inet sacip} and {@code arp sacip}; the rules and routes tagged with its protocol (93), the
- * routes only inside its configured tables; ghost addresses on {@code lo} in the agent's ghost form (IPv4 /32 scope
+ * routes only inside its configured tables, and the tunnel's rules (protocol 94); ghost addresses on {@code lo} in the agent's ghost form (IPv4 /32 scope
  * host, IPv6 /128 nodad) whose address the agent's saved sessions ({@code handovers.json}) or its ghost sets name.
  * The saved moves go too, with the kernel state they describe; keys and peer state stay. Sysctls it set (such as
  * {@code promote_secondaries}) are left: they are harmless without the agent and may be the administrator's.
@@ -122,7 +123,10 @@ final class KernelStateRemoval {
                     ghosts.add(address.address());
                 }
             }
-            List<RoutingRule> ownRules = client.rulesOfProtocol(SourceRouteSettings.PROTOCOL);
+            List<RoutingRule> ownRules =
+                    new java.util.ArrayList<>(client.rulesOfProtocol(SourceRouteSettings.PROTOCOL));
+            // The tunnel's rules (its routes went with its device when the agent stopped).
+            ownRules.addAll(client.rulesOfProtocol(TunnelRoutes.PROTOCOL));
             client.deleteRules(ownRules);
             rules = ownRules.size();
             SourceRouteSettings settings = config.sourceRoutes();
