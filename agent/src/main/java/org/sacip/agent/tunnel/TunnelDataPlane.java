@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,6 +16,7 @@ import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.thread.EventThreads;
+import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.packet.InnerPacket;
 import org.sacip.netlink.packet.PacketParseException;
@@ -136,12 +138,18 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
      */
     public static TunnelDataPlane start(String name, long table, long priority, long mark, DatagramSender sender)
             throws NetlinkException {
-        TunDevice device = TunDevice.open(name);
+        return start(Optional.empty(), name, table, priority, mark, sender);
+    }
+
+    /** As {@link #start(String, long, long, long, DatagramSender)}, in {@code namespace} (tests). */
+    public static TunnelDataPlane start(Optional<NetNamespace> namespace, String name, long table, long priority,
+            long mark, DatagramSender sender) throws NetlinkException {
+        TunDevice device = namespace.isPresent() ? TunDevice.open(namespace.get(), name) : TunDevice.open(name);
         TunnelRoutes routes = null;
         try {
             device.setMtu(DataDatagram.tunnelMtu(PATH_MTU, AddressFamily.IPV4));
             device.setUp();
-            routes = TunnelRoutes.open(java.util.Optional.empty(), table, priority, mark);
+            routes = TunnelRoutes.open(namespace, table, priority, mark);
             routes.install(device.index());
         } catch (NetlinkException | RuntimeException e) {
             if (routes != null) {

@@ -1,0 +1,192 @@
+package org.sacip.agent.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
+import org.sacip.netlink.packet.InnerPacket;
+import org.sacip.netlink.testing.IpPackets;
+import org.sacip.netlink.testing.TestNamespace;
+import org.sacip.netlink.udp.ReceivedDatagram;
+import org.sacip.netlink.udp.UdpSocket;
+import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.UdpEndpoint;
+import org.sacip.protocol.tunnel.DataDatagram;
+import org.sacip.protocol.tunnel.TunnelKeys;
+import org.sacip.protocol.tunnel.TunnelOpener;
+import org.sacip.protocol.tunnel.TunnelRole;
+import org.sacip.protocol.tunnel.TunnelSealer;
+
+/**
+ * B's tunnel data plane in a namespace of its own, fed datagrams as A (behind a NAT) would seal them: B's socket
+ * knows A's UDP flow at the NAT's endpoint N:61001, A's own endpoint inside the tunnel is X:40000. A sealed packet
+ * reaches B's socket from N:61001 (B translates), B's answer leaves sealed with X:40000 in it; and nothing else gets
+ * in: a replayed, a mutated or a forged datagram, an unknown tunnel, a packet of another port or another host (with
+ * ip_forward=1) or of a session bound to another lineage, an empty datagram. Each is counted. The namespace's
+ * rp_filter is off: the ruleset that marks packets out of the device is not loaded here (the lab tests run with it
+ * and strict rp_filter).
+ */
+@Tag("integration")
+class TunnelDataPlaneIntegrationTest {
+    private static final Duration WAIT = Duration.ofSeconds(3);
+    private static final Duration NOTHING = Duration.ofMillis(300);
+    private static final Octets LINEAGE = Octets.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    private static final Octets OTHER_LINEAGE = Octets.of(new byte[] {9, 9, 9, 9, 9, 9, 9, 9});
+
+    @Test
+    void onlySealedPacketsOfBoundSessionsGetInAndAnswersLeaveTranslated() throws Exception {
+        InetAddress b = ip("198.18.0.2");
+        InetAddress nat = ip("198.19.0.1");
+        InetAddress x = ip("198.18.10.2");
+        try (TestNamespace ns = TestNamespace.create("tdp")) {
+            String link = ns.addVethPair("up");
+            ns.exec("ip", "addr", "add", "198.18.0.2/24", "dev", link);
+            ns.exec("sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
+                    "net.ipv4.ip_forward=1");
+            List<byte[]> sent = new CopyOnWriteArrayList<>();
+            LinkedBlockingQueue<UdpEndpoint> unknown = new LinkedBlockingQueue<>();
+            LinkedBlockingQueue<Long> confirmed = new LinkedBlockingQueue<>();
+            try (TunnelDataPlane plane = TunnelDataPlane.start(Optional.of(ns.netNamespace()), "sacip0", 9_361_256L,
+                    32_699L, 0x02000000L, (from, to, payload) -> sent.add(payload));
+                    UdpSocket server = UdpSocket.open(ns.netNamespace(), 4, 5000, 0)) {
+                ns.exec("sysctl", "-q", "-w", "net.ipv4.conf.sacip0.rp_filter=0");
+                plane.events(new TunnelDataPlane.Events() {
+                    @Override
+                    public void confirmed(Octets lineage, long tunnelId) {
+                        confirmed.add(tunnelId);
+                    }
+
+                    @Override
+                    public void unknownTunnel(UdpEndpoint from) {
+                        unknown.add(from);
+                    }
+                });
+                SecureRandom random = new SecureRandom();
+                TunnelKeys keys = TunnelKeys.derive(octets(random, 32), LINEAGE, octets(random, 16),
+                        octets(random, 16));
+                UdpEndpoint path = new UdpEndpoint(org.sacip.protocol.message.SacipAddress.of(nat), 61000);
+                plane.start(LINEAGE, keys, TunnelRole.ACCEPTER, new UdpEndpoint(
+                        org.sacip.protocol.message.SacipAddress.of(b), 4253), path);
+                SessionTuple flow = new SessionTuple(SessionProtocol.UDP, new Endpoint(b, 5000),
+                        new Endpoint(nat, 61001));
+                plane.bound(flow, LINEAGE, new Endpoint(x, 40000));
+                plane.bound(new SessionTuple(SessionProtocol.UDP, new Endpoint(b, 5002), new Endpoint(nat, 61002)),
+                        OTHER_LINEAGE, new Endpoint(x, 40002));
+                TunnelSealer a = new TunnelSealer(keys, TunnelRole.OPENER);
+
+                // A valid packet of the bound flow: delivered, from the endpoint B's socket knows.
+                byte[] hello = seal(a, IpPackets.udp(x, 40000, b, 5000, bytes("hello")));
+                assertTrue(plane.receive(path, hello));
+                ReceivedDatagram got = server.receive(WAIT).orElseThrow(() -> new AssertionError(
+                        "nothing delivered: " + plane.counters()));
+                assertEquals("hello", new String(got.payload(), StandardCharsets.US_ASCII));
+                assertEquals(nat, got.source());
+                assertEquals(61001, got.sourcePort());
+                assertEquals(keys.tunnelId(), confirmed.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS),
+                        "the first datagram confirms the accepted tunnel");
+
+                // What must not get in.
+                assertTrue(plane.receive(path, hello), "replayed");
+                byte[] mutated = seal(a, IpPackets.udp(x, 40000, b, 5000, bytes("mutated")));
+                mutated[DataDatagram.HEADER_LENGTH + 3] ^= 1;
+                assertTrue(plane.receive(path, mutated));
+                byte[] forged = seal(new TunnelSealer(TunnelKeys.derive(octets(random, 32), LINEAGE,
+                        octets(random, 16), octets(random, 16)), TunnelRole.OPENER), IpPackets.udp(x, 40000, b,
+                        5000, bytes("forged")));
+                UdpEndpoint stranger = new UdpEndpoint(org.sacip.protocol.message.SacipAddress.of(
+                        ip("198.19.0.66")), 9999);
+                assertTrue(plane.receive(stranger, forged));
+                assertEquals(stranger, unknown.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+                byte[] sameIdBadKey = forged.clone();
+                ByteBuffer.wrap(sameIdBadKey).putLong(8, keys.tunnelId());
+                assertTrue(plane.receive(path, sameIdBadKey));
+                assertTrue(plane.receive(path, seal(a, IpPackets.udp(x, 40000, b, 5001, bytes("other port")))));
+                assertTrue(plane.receive(path, seal(a, IpPackets.udp(x, 40000, ip("198.18.0.99"), 5000,
+                        bytes("relay")))));
+                assertTrue(plane.receive(path, seal(a, IpPackets.udp(x, 40002, b, 5002, bytes("other key")))));
+                assertTrue(plane.receive(path, seal(a, new byte[0])), "an empty datagram carries nothing");
+                assertEquals(Optional.empty(), server.receive(NOTHING).map(d -> new String(d.payload(),
+                        StandardCharsets.US_ASCII)), "nothing else reached the socket");
+                Map<String, Long> counters = plane.counters();
+                assertEquals(1L, counters.get("packets_in"), counters.toString());
+                assertEquals(3L, counters.get("dropped_rejected"), "replayed, mutated, wrong key: " + counters);
+                assertEquals(1L, counters.get("dropped_unknown_tunnel"), counters.toString());
+                assertEquals(3L, counters.get("dropped_not_bound"), "other port, other host, other key: "
+                        + counters);
+                assertEquals(List.of(), sent, "a datagram is never answered");
+
+                // B's answer: routed into the device, sealed with A's own endpoint inside.
+                ns.exec("ip", "route", "add", "198.19.0.1/32", "dev", "sacip0");
+                server.send(bytes("answer"), nat, 61001, b);
+                byte[] answer = await(sent, plane);
+                TunnelOpener atA = new TunnelOpener(keys, TunnelRole.OPENER);
+                byte[] plain = new byte[answer.length];
+                int length = atA.open(answer, 0, answer.length, plain, 0);
+                assertTrue(length > 0, "opens at A: " + length);
+                InnerPacket inner = InnerPacket.parse(ByteBuffer.wrap(plain, 0, length));
+                assertEquals(x, inner.destinationAddress());
+                assertEquals(40000, inner.destinationPort());
+                assertEquals(b, inner.sourceAddress());
+                assertArrayEquals(IpPackets.refreshChecksums(java.util.Arrays.copyOf(plain, length)),
+                        java.util.Arrays.copyOf(plain, length), "checksums right after the translation");
+
+                // A flow that is not carried is not sent.
+                try (UdpSocket other = UdpSocket.open(ns.netNamespace(), 4, 5003, 0)) {
+                    other.send(bytes("not carried"), nat, 61003, b);
+                }
+                Thread.sleep(NOTHING.toMillis());
+                assertEquals(1, sent.size(), plane.counters().toString());
+                assertEquals(1L, plane.counters().get("dropped_not_carried"));
+            }
+            assertTrue(ns.exec("ip", "link", "show").indexOf("sacip0") < 0, "the device goes with the plane");
+            assertTrue(ns.exec("ip", "rule", "show").indexOf("9361256") < 0, "so do its rules");
+        }
+    }
+
+    private static byte[] await(List<byte[]> sent, TunnelDataPlane plane) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sent.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        if (sent.isEmpty()) {
+            throw new AssertionError("nothing sealed and sent: " + plane.counters());
+        }
+        return sent.get(0);
+    }
+
+    private static byte[] seal(TunnelSealer sealer, byte[] inner) {
+        byte[] out = new byte[DataDatagram.length(inner.length)];
+        int length = sealer.seal(inner, 0, inner.length, out, 0);
+        return java.util.Arrays.copyOf(out, length);
+    }
+
+    private static Octets octets(SecureRandom random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return Octets.of(bytes);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static InetAddress ip(String text) throws Exception {
+        return InetAddress.getByName(text);
+    }
+}
