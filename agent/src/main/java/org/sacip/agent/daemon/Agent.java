@@ -117,7 +117,8 @@ public final class Agent implements AutoCloseable {
         this.events = events;
         // Scrapes begin only once the agent started (AgentDaemon starts the endpoint then): the parts are open.
         this.metrics = config.metrics().enabled()
-                ? AgentMetrics.create(MetricSources.of(() -> handover.view(), () -> protocol), clock) : null;
+                ? AgentMetrics.create(MetricSources.of(() -> handover.view(), () -> protocol,
+                        () -> tunnelPlane == null ? Map.of() : tunnelPlane.counters()), clock) : null;
     }
 
     /**

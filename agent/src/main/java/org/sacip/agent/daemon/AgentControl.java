@@ -30,6 +30,7 @@ import org.sacip.agent.peer.protocol.EngineView;
 import org.sacip.agent.peer.transport.UdpPeerTransport;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionTuple;
+import org.sacip.agent.tunnel.TunnelDataPlane;
 import org.sacip.control.FlushResult;
 import org.sacip.control.GhostRow;
 import org.sacip.control.GhostState;
@@ -97,6 +98,11 @@ final class AgentControl implements ControlApi {
         udp.put("lineages", engine.lineages().stream().filter(v -> v.udpPeer().isPresent()).count());
         udp.put("keepalives_unanswered", engine.lineages().stream().filter(AssociationView::keepaliveUnanswered)
                 .count());
+        TunnelDataPlane tunnel = agent.tunnelPlane();
+        if (tunnel != null) {
+            // What the tunnel carried through NATs (docs/DATAPATH.md), in the same map: it is SACIP-over-UDP traffic.
+            tunnel.counters().forEach((name, value) -> udp.put("tunnel_" + name, value));
+        }
         Runtime runtime = Runtime.getRuntime();
         return new StatusView(AgentMain.VERSION, agent.started().toString(),
                 Duration.between(agent.started(), now).toSeconds(), addresses, handover.ghosts().size(),

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
@@ -57,6 +58,7 @@ public final class AgentMetrics {
                 .unit(Unit.SECONDS).classicOnly().classicUpperBounds(CONVERGENCE_BOUNDS).register(registry);
         registerMessages(sources);
         registerState(sources);
+        registerTunnel(sources);
         registry.register(new KeyAgeCollector(sources, clock));
         JvmMetrics.builder().register(registry);
     }
@@ -117,6 +119,31 @@ public final class AgentMetrics {
             MessageCounters counters = sources.messages();
             for (MessageKind kind : MessageKind.values()) {
                 callback.call(count.count(counters, kind), MetricLabels.of(kind));
+            }
+        }).register(registry);
+    }
+
+    /** What the tunnel carried through NATs (docs/DATAPATH.md), as {@code TunnelDataPlane.counters()} has it. */
+    private void registerTunnel(MetricSources sources) {
+        tunnelCounter("sacip_tunnel_packets_total", "Packets of sessions carried through a NAT in the tunnel, by "
+                + "direction", "packets_", sources);
+        tunnelCounter("sacip_tunnel_octets_total", "Octets of the inner packets carried in the tunnel, by direction",
+                "octets_", sources);
+        CounterWithCallback.builder().name("sacip_tunnel_dropped_total")
+                .help("Packets and datagrams the tunnel did not carry, by cause").labelNames("cause")
+                .callback(callback -> {
+                    Map<String, Long> counters = sources.tunnel();
+                    for (String cause : MetricLabels.all(org.sacip.agent.tunnel.TunnelDataPlane.Drop.class)) {
+                        callback.call(counters.getOrDefault("dropped_" + cause, 0L), cause);
+                    }
+                }).register(registry);
+    }
+
+    private void tunnelCounter(String name, String help, String prefix, MetricSources sources) {
+        CounterWithCallback.builder().name(name).help(help).labelNames("direction").callback(callback -> {
+            Map<String, Long> counters = sources.tunnel();
+            for (String direction : List.of("in", "out")) {
+                callback.call(counters.getOrDefault(prefix + direction, 0L), direction);
             }
         }).register(registry);
     }

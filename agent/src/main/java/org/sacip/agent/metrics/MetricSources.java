@@ -1,5 +1,6 @@
 package org.sacip.agent.metrics;
 
+import java.util.Map;
 import java.util.function.Supplier;
 import org.sacip.agent.handover.HandoverView;
 import org.sacip.agent.peer.protocol.DropCounters;
@@ -20,12 +21,28 @@ public interface MetricSources {
 
     MessageCounters messages();
 
+    /** The tunnel data plane's counters ({@code TunnelDataPlane.counters()}); empty when there is no tunnel. */
+    default Map<String, Long> tunnel() {
+        return Map.of();
+    }
+
     /**
      * The sources of a running agent: its handover's view and its engine's view and counters. Both suppliers are read
      * at each scrape, so they may name parts that are opened after the metrics are made.
      */
     static MetricSources of(Supplier<HandoverView> handover, Supplier<PeerProtocol> protocol) {
+        return of(handover, protocol, Map::of);
+    }
+
+    /** As {@link #of(Supplier, Supplier)}, with the tunnel data plane's counters. */
+    static MetricSources of(Supplier<HandoverView> handover, Supplier<PeerProtocol> protocol,
+            Supplier<Map<String, Long>> tunnel) {
         return new MetricSources() {
+            @Override
+            public Map<String, Long> tunnel() {
+                return tunnel.get();
+            }
+
             @Override
             public HandoverView handover() {
                 return handover.get();

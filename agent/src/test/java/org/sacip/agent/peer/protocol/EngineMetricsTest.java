@@ -198,7 +198,9 @@ class EngineMetricsTest extends TwoEngines {
                 "kind (messages)", Set.copyOf(MetricLabels.all(MessageKind.class)),
                 "reason", Set.copyOf(MetricLabels.all(DropReason.class)),
                 "state", Set.copyOf(MetricLabels.all(SessionState.class)),
-                "capability", Set.copyOf(MetricLabels.all(PeerCapability.class)));
+                "capability", Set.copyOf(MetricLabels.all(PeerCapability.class)),
+                "direction", Set.of("in", "out"),
+                "cause", Set.copyOf(MetricLabels.all(org.sacip.agent.tunnel.TunnelDataPlane.Drop.class)));
         assertEquals(expected, documentedValues, "the label values of docs/METRICS.md");
     }
 
@@ -223,6 +225,22 @@ class EngineMetricsTest extends TwoEngines {
     }
 
     /** The metrics of one engine, without a handover (its view stays empty), key ages by the engines' clock. */
+    @Test
+    void theTunnelsCountersAreItsDataPlanes() throws Exception {
+        Map<String, Long> counters = Map.of("packets_out", 5L, "octets_out", 700L, "packets_in", 3L,
+                "octets_in", 180L, "dropped_not_bound", 2L, "dropped_rejected", 1L);
+        AgentMetrics metrics = AgentMetrics.create(MetricSources.of(() -> HandoverView.EMPTY, () -> a,
+                () -> counters), loop.clock());
+        MetricsText text = scrape(metrics);
+        assertEquals(5, text.require("sacip_tunnel_packets_total", Map.of("direction", "out")));
+        assertEquals(3, text.require("sacip_tunnel_packets_total", Map.of("direction", "in")));
+        assertEquals(700, text.require("sacip_tunnel_octets_total", Map.of("direction", "out")));
+        assertEquals(180, text.require("sacip_tunnel_octets_total", Map.of("direction", "in")));
+        assertEquals(2, text.require("sacip_tunnel_dropped_total", Map.of("cause", "not_bound")));
+        assertEquals(1, text.require("sacip_tunnel_dropped_total", Map.of("cause", "rejected")));
+        assertEquals(0, text.require("sacip_tunnel_dropped_total", Map.of("cause", "unknown_tunnel")));
+    }
+
     private AgentMetrics metricsOf(PeerProtocol engine) {
         return AgentMetrics.create(MetricSources.of(() -> HandoverView.EMPTY, () -> engine), loop.clock());
     }
@@ -252,6 +270,8 @@ class EngineMetricsTest extends TwoEngines {
         allowed.put("reason", Set.copyOf(MetricLabels.all(DropReason.class)));
         allowed.put("state", Set.copyOf(MetricLabels.all(SessionState.class)));
         allowed.put("capability", Set.copyOf(MetricLabels.all(PeerCapability.class)));
+        allowed.put("direction", Set.of("in", "out"));
+        allowed.put("cause", Set.copyOf(MetricLabels.all(org.sacip.agent.tunnel.TunnelDataPlane.Drop.class)));
         allowed.put("le", union(bounds(AgentMetrics.convergenceBounds()), bounds(AgentMetrics.keyAgeBounds())));
         return allowed;
     }
