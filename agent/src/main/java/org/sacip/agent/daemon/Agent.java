@@ -473,6 +473,11 @@ public final class Agent implements AutoCloseable {
                 public void unknownTunnel(UdpEndpoint from) {
                     protocol.unknownTunnel(from);
                 }
+
+                @Override
+                public void wornOut(Octets lineage) {
+                    protocol.tunnelWornOut(lineage);
+                }
             });
             opened.add(plane);
             tunnelPlane = plane;

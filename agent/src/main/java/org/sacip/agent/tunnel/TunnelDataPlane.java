@@ -75,6 +75,9 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         void confirmed(Octets lineage, long tunnelId);
 
         void unknownTunnel(UdpEndpoint from);
+
+        /** A tunnel sealed as many datagrams as its keys should carry: the engine opens a new one. */
+        void wornOut(Octets lineage);
     }
 
     /** One lineage's tunnel. */
@@ -88,6 +91,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         volatile UdpEndpoint peer;
         /** Current: the opener's at once, the accepter's once a datagram showed the opener holds the keys. */
         volatile boolean confirmed;
+        /** Whether the engine was told this tunnel is worn out. */
+        volatile boolean wornOutReported;
 
         Tunnel(Octets lineage, TunnelKeys keys, TunnelRole role, UdpEndpoint local, UdpEndpoint peer) {
             this.lineage = lineage;
@@ -312,6 +317,13 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
                     : java.util.Arrays.copyOf(datagram, sealed));
             packetsOut.increment();
             octetsOut.add(length);
+            if (!tunnel.wornOutReported && tunnel.sealer.shouldRenew()) {
+                tunnel.wornOutReported = true;
+                Events listener = events;
+                if (listener != null) {
+                    listener.wornOut(tunnel.lineage);
+                }
+            }
         } catch (Exception e) {
             drops.get(Drop.SEND_FAILED).increment();
             LOG.debug("tunnel {}: cannot send: {}", tunnel.keys.tunnelIdHex(), e.toString());

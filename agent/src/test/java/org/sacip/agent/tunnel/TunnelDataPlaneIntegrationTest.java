@@ -76,6 +76,11 @@ class TunnelDataPlaneIntegrationTest {
                     public void unknownTunnel(UdpEndpoint from) {
                         unknown.add(from);
                     }
+
+                    @Override
+                    public void wornOut(Octets lineage) {
+                        throw new AssertionError("a handful of datagrams wear out no tunnel");
+                    }
                 });
                 SecureRandom random = new SecureRandom();
                 TunnelKeys keys = TunnelKeys.derive(octets(random, 32), LINEAGE, octets(random, 16),

@@ -40,6 +40,10 @@ final class KeyRenewal {
     /** What happens when a lineage goes. */
     interface Listener {
         void erased(Association association, String why);
+
+        /** The lineage has a new key. */
+        default void renewed(Association association) {
+        }
     }
 
     private final EngineContext ctx;
@@ -333,6 +337,7 @@ final class KeyRenewal {
         LOG.info("key {} with {} from {} renewed as {} (new key {})", old.id(), association.peerOriginal(),
                 association.localOriginal(), role, keys.keyId());
         ctx.changes.lineage(association, null);
+        listener.renewed(association);
     }
 
     /** 24 hours without renewal: the key is erased; the data path keeps its rewriting, but nothing moves any more. */

@@ -111,10 +111,18 @@ public final class PeerProtocol {
                 claims().agreementFailed(path);
             }
         });
-        this.renewal = new KeyRenewal(ctx, agreement, (association, why) -> {
-            claims().erased(association);
-            tunnels().erased(association);
-            ctx.changes.gone(association.lineage);
+        this.renewal = new KeyRenewal(ctx, agreement, new KeyRenewal.Listener() {
+            @Override
+            public void erased(Association association, String why) {
+                claims().erased(association);
+                tunnels().erased(association);
+                ctx.changes.gone(association.lineage);
+            }
+
+            @Override
+            public void renewed(Association association) {
+                tunnels().renew(association, "its key was renewed");
+            }
         });
         this.claims = new Claims(ctx, agreement, association -> {
             renewal().idleChanged(association);
@@ -223,6 +231,17 @@ public final class PeerProtocol {
     /** The data plane that carries sessions through NATs (PROTOCOL.md 15); call before any message arrives. */
     public void carryThrough(TunnelPort port) {
         ctx.loop.execute(() -> ctx.tunnels = port);
+    }
+
+    /** The data plane sealed as many datagrams on a tunnel as its keys should carry (PROTOCOL.md 15.6). */
+    public void tunnelWornOut(Octets lineage) {
+        ctx.loop.execute(() -> {
+            Association association = ctx.associations.byLineage(lineage);
+            if (association != null) {
+                tunnels.renew(association, "it sealed " + org.sacip.protocol.tunnel.DataDatagram.RENEW_AFTER
+                        + " datagrams");
+            }
+        });
     }
 
     /** The data plane opened the first datagram of an accepted tunnel. Any thread. */

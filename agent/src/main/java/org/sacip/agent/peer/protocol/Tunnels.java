@@ -63,6 +63,18 @@ final class Tunnels {
         open(a);
     }
 
+    /**
+     * A tunnel ends with its key, and carries at most {@code RENEW_AFTER} datagrams (15.6): a host with a tunnel opens
+     * a new one, which replaces it once up. Either host may: the crossing rule settles two at once.
+     */
+    void renew(Association a, String why) {
+        if ((a.tunnel.keys != null || a.tunnel.pending != null) && a.tunnel.opening == null
+                && ctx.tunnels.available() && a.udpPeer != null) {
+            LOG.info("opening a new tunnel with {}: {}", a.peerOriginal(), why);
+            open(a);
+        }
+    }
+
     private void open(Association a) {
         AssociationKey key = a.keys.current;
         UdpEnvelope envelope = new UdpEnvelope(new UdpEndpoint(a.own.confirmed, ctx.udpPort), a.udpPeer);

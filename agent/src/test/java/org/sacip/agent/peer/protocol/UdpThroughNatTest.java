@@ -399,6 +399,29 @@ class UdpThroughNatTest extends TwoEngines {
     }
 
     @Test
+    void aRenewedKeyGetsANewTunnelUnderIt() throws Exception {
+        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        a.carryThrough(tunnelA);
+        b.carryThrough(tunnelB);
+        link.nat(null, null);
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        link.nat(A1, NAT_PUBLIC);
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(2));
+        Octets firstKey = lineages(a).get(0).keyId();
+        int opened = tunnelA.started.size();
+        loop.advance(KeyLifetime.INITIATOR_RENEWAL.plus(KeyLifetime.INITIATOR_SPREAD).plusMinutes(1));
+        assertNotEquals(firstKey, lineages(a).get(0).keyId(), "the key was renewed");
+        assertTrue(tunnelA.started.size() > opened, "a new tunnel");
+        assertEquals(tunnelA.last().keys(), tunnelB.last().keys());
+        MemoryLink.Packet open = link.sent(MessageKind.TUNNEL_OPEN).get(link.sent(MessageKind.TUNNEL_OPEN).size() - 1);
+        assertEquals(lineages(a).get(0).keyId(), ((org.sacip.protocol.message.TunnelOpen) UdpDecoder.decode(
+                open.icmp(), open.from(), open.to()).message()).keyId(), "opened under the new key");
+    }
+
+    @Test
     void aPeerThatLostItsTunnelInARestartOpensANewOne() throws Exception {
         RecordingTunnelPort tunnelA = new RecordingTunnelPort();
         a.carryThrough(tunnelA);
