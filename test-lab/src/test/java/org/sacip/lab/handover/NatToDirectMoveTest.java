@@ -20,7 +20,9 @@ import org.sacip.testing.Eventually;
 /**
  * Issue 13, a host that leaves a NAT: A's uplink 1 sits behind a masquerading NAT on the router (random ports, so B's
  * socket knows A's connection at the router's address 198.18.10.1 and another port), which also drops SACIP's ICMP
- * from the private side and anything unsolicited towards it, as a home router and its ISP would. Uplink 2 is direct.
+ * from the private side and anything unsolicited towards it, as a home router and its ISP would. Uplink 2 is direct;
+ * B runs strict rp_filter and a stateful firewall (input policy drop, established and related accepted, the agent
+ * port open).
  * The agents agree a key over UDP, B binds A's session by its opening proof (ports alone never match), and when A
  * moves to uplink 2 the verified stream goes on, nothing lost: A sends from Y as before, and B rewrites Y and A's own
  * port to the NAT's endpoint its socket knows. Make-before-break and break-before-make.
@@ -46,6 +48,7 @@ class NatToDirectMoveTest {
                     + "add chain ip natlab through { type filter hook forward priority filter; }; "
                     + "add rule ip natlab through ip saddr 198.18.1.0/24 icmp type 253 drop; "
                     + "add rule ip natlab through ip daddr 198.18.1.0/24 ct state != { established, related } drop");
+            lab.protectB();
             VerifiedStream stream = lab.openStream();
             String x = Addresses.endpoint(lab.x, stream.clientPort());
             JsonNode bound = lab.awaitSessionAtA(stream, "bound to a key through the NAT", RoamingWithAgents::bound);

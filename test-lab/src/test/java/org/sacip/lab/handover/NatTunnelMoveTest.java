@@ -19,8 +19,10 @@ import org.sacip.testing.Eventually;
 
 /**
  * Issue 13, a host that moves onto a network behind a NAT: the router masquerades uplink 2 (random ports) and drops
- * SACIP's ICMP from it and anything unsolicited towards it, as a home router and its ISP would; uplink 1 is direct,
- * or behind a NAT of its own. A's move to uplink 2 is announced over UDP through the NAT; B follows it, A opens a
+ * SACIP's ICMP from it, anything unsolicited towards it and anything conntrack calls invalid (a strict NAT), as a
+ * home router and its ISP would; uplink 1 is direct,
+ * or behind a NAT of its own; B runs strict rp_filter and a stateful firewall (input policy drop, established and
+ * related accepted, the agent port open). A's move to uplink 2 is announced over UDP through the NAT; B follows it, A opens a
  * tunnel between the agent ports, and a verified stream opened before the move goes on through it with nothing lost
  * (B's socket and conntrack keep the tuple they had; where uplink 1 was NATed too, B translates between A's own
  * endpoint inside the tunnel and the NAT's endpoint its socket knows). Make-before-break and break-before-make.
@@ -57,10 +59,16 @@ class NatTunnelMoveTest {
 
     private static void move(MoveKind kind, boolean fromBehindANat) {
         try (RoamingWithAgents lab = new RoamingWithAgents(Family.IPV4)) {
+            // A strict NAT: what conntrack calls invalid is dropped, forwarded or addressed to the router itself
+            // (a lenient one would answer the latter with a reset from its public address).
             lab.lab.run("r", "nft", "add table ip natlab; "
                     + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
                     + "add chain ip natlab through { type filter hook forward priority filter; }; "
+                    + "add chain ip natlab in { type filter hook input priority filter; }; "
+                    + "add rule ip natlab through ct state invalid drop; "
+                    + "add rule ip natlab in ct state invalid drop; "
                     + NAT_UPLINK_2 + (fromBehindANat ? "; " + NAT_UPLINK_1 : ""));
+            lab.protectB();
             VerifiedStream stream = lab.openStream();
             String x = Addresses.endpoint(lab.x, stream.clientPort());
             lab.awaitSessionAtA(stream, "bound to a key", RoamingWithAgents::bound);

@@ -59,6 +59,23 @@ final class RoamingWithAgents implements AutoCloseable {
         this.b = Addresses.of(family, 10, 2);
     }
 
+    /**
+     * B as a public host is run: strict rp_filter, and a stateful firewall whose input policy is drop (established
+     * and related accepted, the agent port and the streams' ports open).
+     */
+    void protectB() {
+        lab.sysctl("b", "net.ipv4.conf.all.rp_filter", "1");
+        lab.sysctl("b", "net.ipv4.conf.default.rp_filter", "1");
+        lab.run("b", "sh", "-c", "for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 1 > $f; done");
+        lab.run("b", "nft", "add table inet firewall; "
+                + "add chain inet firewall input { type filter hook input priority filter; policy drop; }; "
+                + "add rule inet firewall input ct state established,related accept; "
+                + "add rule inet firewall input iif lo accept; "
+                + "add rule inet firewall input udp dport 4253 accept; "
+                + "add rule inet firewall input tcp dport 5101-5199 accept; "
+                + "add rule inet firewall input icmp type echo-request accept");
+    }
+
     /** A verified stream from X to a port of B's of its own. */
     VerifiedStream openStream() {
         return VerifiedStream.open(lab, "a", x, "b", new InetSocketAddress(b, nextPort++));
@@ -84,7 +101,8 @@ final class RoamingWithAgents implements AutoCloseable {
         String local = Addresses.endpoint(x, stream.clientPort());
         return Eventually.await(Duration.ofMillis(STATE_LIMIT_MS), () -> sessionRow(control, local),
                 row -> row.isPresent() && state.test(row.get()),
-                () -> "A's agent lists the session of " + stream.clientTuple() + " " + what).orElseThrow();
+                () -> "A's agent lists the session of " + stream.clientTuple() + " " + what + "\n" + sessions()
+                        + "\nA's log:\n" + logOf("a") + "\nB's log:\n" + logOf("b")).orElseThrow();
     }
 
     /** As soon as A's {@code peers} answer shows a key with B (sessions bound to it or not yet). */
@@ -100,6 +118,12 @@ final class RoamingWithAgents implements AutoCloseable {
     /** A's and B's agents' sessions answers, for failure messages and the printed figures. */
     String sessions() {
         return "A: " + agents.sessions("a") + "\nB: " + agents.sessions("b");
+    }
+
+    /** The last lines of a host's agent log, for failure messages. */
+    String logOf(String host) {
+        List<String> lines = agents.logLines(host, "");
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
     /** A's agent's log lines about its moves: when each was planned and how long its peers took to confirm. */

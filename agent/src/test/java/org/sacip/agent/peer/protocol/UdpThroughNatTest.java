@@ -199,6 +199,22 @@ class UdpThroughNatTest extends TwoEngines {
         assertEquals(Optional.of(lineages(a).get(0).lineage()), atA.lineageOf(second), "and the session bound");
     }
 
+    /**
+     * Both engines with tunnel ports; a session A opened directly to B; then A moves to A1, behind the NAT. Returns
+     * A's session.
+     */
+    private SessionTuple moveBehindTheNat(RecordingTunnelPort tunnelA, RecordingTunnelPort tunnelB) {
+        a.carryThrough(tunnelA);
+        b.carryThrough(tunnelB);
+        link.nat(null, null);
+        SessionTuple atA = connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        link.nat(A1, NAT_PUBLIC);
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(2));
+        return atA;
+    }
+
     private List<ClaimReplyEntry> claimReplyEntries() throws Exception {
         MemoryLink.Packet reply = link.sent(MessageKind.CLAIM_REPLY).get(0);
         return ((ClaimReply) UdpDecoder.decode(reply.icmp(), reply.from(), reply.to()).message()).entries();
@@ -368,14 +384,7 @@ class UdpThroughNatTest extends TwoEngines {
     void aMoveBehindANatIsFollowedThroughATunnelBothHostsHoldTheKeysOf() throws Exception {
         RecordingTunnelPort tunnelA = new RecordingTunnelPort();
         RecordingTunnelPort tunnelB = new RecordingTunnelPort();
-        a.carryThrough(tunnelA);
-        b.carryThrough(tunnelB);
-        link.nat(null, null);
-        connect(a, A0, b, B0, 22);
-        loop.advance(Duration.ofSeconds(1));
-        link.nat(A1, NAT_PUBLIC);
-        a.announceMove(A0, A1);
-        loop.advance(Duration.ofSeconds(2));
+        moveBehindTheNat(tunnelA, tunnelB);
         assertEquals(0, b.drops().count(DropReason.BEHIND_NAT), "followed: B has a tunnel to carry the sessions");
         assertEquals(A1, lineages(b).get(0).peerCurrent());
         assertEquals(A1, lineages(a).get(0).localConfirmed());
@@ -402,14 +411,7 @@ class UdpThroughNatTest extends TwoEngines {
     void aRenewedKeyGetsANewTunnelUnderIt() throws Exception {
         RecordingTunnelPort tunnelA = new RecordingTunnelPort();
         RecordingTunnelPort tunnelB = new RecordingTunnelPort();
-        a.carryThrough(tunnelA);
-        b.carryThrough(tunnelB);
-        link.nat(null, null);
-        connect(a, A0, b, B0, 22);
-        loop.advance(Duration.ofSeconds(1));
-        link.nat(A1, NAT_PUBLIC);
-        a.announceMove(A0, A1);
-        loop.advance(Duration.ofSeconds(2));
+        moveBehindTheNat(tunnelA, tunnelB);
         Octets firstKey = lineages(a).get(0).keyId();
         int opened = tunnelA.started.size();
         loop.advance(KeyLifetime.INITIATOR_RENEWAL.plus(KeyLifetime.INITIATOR_SPREAD).plusMinutes(1));
@@ -424,14 +426,7 @@ class UdpThroughNatTest extends TwoEngines {
     @Test
     void aPeerThatLostItsTunnelInARestartOpensANewOne() throws Exception {
         RecordingTunnelPort tunnelA = new RecordingTunnelPort();
-        a.carryThrough(tunnelA);
-        b.carryThrough(new RecordingTunnelPort());
-        link.nat(null, null);
-        SessionTuple atA = connect(a, A0, b, B0, 22);
-        loop.advance(Duration.ofSeconds(1));
-        link.nat(A1, NAT_PUBLIC);
-        a.announceMove(A0, A1);
-        loop.advance(Duration.ofSeconds(2));
+        SessionTuple atA = moveBehindTheNat(tunnelA, new RecordingTunnelPort());
         TunnelKeys first = tunnelA.last().keys();
         // B restarts (kill -9 included): tunnel keys are never saved. Once its session is bound again it opens a
         // new tunnel, with fresh keys, to A's NAT mapping.
