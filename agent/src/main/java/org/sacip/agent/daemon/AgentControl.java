@@ -176,7 +176,8 @@ final class AgentControl implements ControlApi {
                     Endpoint.text(host(remapping.sendFrom()), localPort),
                     Endpoint.text(host(remapping.activeRemote()), remapping.activeRemotePort()), row.state(),
                     row.since().toString(), host(tuple.remote().address()), key, binding,
-                    remapping.carried() ? "encapsulated" : remapping.isIdentity() ? "direct" : "rewritten", text(ourPublic), text(peerOwn));
+                    remapping.carried() ? "encapsulated" : remapping.isIdentity() ? "direct" : "rewritten",
+                    text(ourPublic), text(peerOwn));
         }
 
         private String text(Endpoint endpoint) {

@@ -41,8 +41,9 @@ import org.sacip.netlink.route.RtnetlinkClient;
  * namespace everything the agent added (docs/DATAPATH.md, "What the agent adds to the kernel"), so no rewriting is
  * left without an agent to maintain it. The package runs it when it is removed. Only what is the agent's by its own
  * marks: the tables {@code inet sacip} and {@code arp sacip}; the rules and routes tagged with its protocol (93), the
- * routes only inside its configured tables, and the tunnel's rules (protocol 94); ghost addresses on {@code lo} in the agent's ghost form (IPv4 /32 scope
- * host, IPv6 /128 nodad) whose address the agent's saved sessions ({@code handovers.json}) or its ghost sets name.
+ * routes only inside its configured tables, and the tunnel's rules (protocol 94); ghost addresses on {@code lo} in the
+ * agent's ghost form (IPv4 /32 scope host, IPv6 /128 nodad) whose address the agent's saved sessions
+ * ({@code handovers.json}) or its ghost sets name.
  * The saved moves go too, with the kernel state they describe; keys and peer state stay. Sysctls it set (such as
  * {@code promote_secondaries}) are left: they are harmless without the agent and may be the administrator's.
  */

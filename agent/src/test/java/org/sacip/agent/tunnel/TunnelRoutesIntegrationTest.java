@@ -13,9 +13,10 @@ import org.sacip.netlink.NetSysctl;
 import org.sacip.netlink.testing.TestNamespace;
 
 /**
- * The tunnel's routing in a namespace whose uplink is a veth and whose tunnel device a persistent TUN (made by ip tuntap): a marked packet
- * and a packet from a carried ghost to its peer leave through the device, everything else by the main table (a
- * more specific route there included); src_valid_mark is set; removing restores the main table's routes.
+ * The tunnel's routing in a namespace whose uplink is a veth and whose tunnel device a persistent TUN (made by
+ * {@code ip tuntap}): a marked packet and a packet from a carried ghost to its peer leave through the device,
+ * everything else by the main table (a more specific route there included); src_valid_mark is set; removing
+ * restores the main table's routes.
  */
 @Tag("integration")
 class TunnelRoutesIntegrationTest {

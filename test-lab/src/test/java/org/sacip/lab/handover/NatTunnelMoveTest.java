@@ -20,10 +20,10 @@ import org.sacip.testing.Eventually;
 /**
  * Issue 13, a host that moves onto a network behind a NAT: the router masquerades uplink 2 (random ports) and drops
  * SACIP's ICMP from it, anything unsolicited towards it and anything conntrack calls invalid (a strict NAT), as a
- * home router and its ISP would; uplink 1 is direct,
- * or behind a NAT of its own; B runs strict rp_filter and a stateful firewall (input policy drop, established and
- * related accepted, the agent port open). A's move to uplink 2 is announced over UDP through the NAT; B follows it, A opens a
- * tunnel between the agent ports, and a verified stream opened before the move goes on through it with nothing lost
+ * home router and its ISP would; uplink 1 is direct, or behind a NAT of its own; B runs strict rp_filter and a
+ * stateful firewall (input policy drop, established and related accepted, the agent port open). A's move to uplink 2
+ * is announced over UDP through the NAT; B follows it, A opens a tunnel between the agent ports, and a verified
+ * stream opened before the move goes on through it with nothing lost
  * (B's socket and conntrack keep the tuple they had; where uplink 1 was NATed too, B translates between A's own
  * endpoint inside the tunnel and the NAT's endpoint its socket knows). Make-before-break and break-before-make.
  */
