@@ -229,7 +229,8 @@ class AgentMetricsLabTest {
                 }
             }
         }
-        assertEquals(Set.of("kind", "outcome", "reason", "state", "capability"), values.keySet(),
+        assertEquals(Set.of("kind", "outcome", "reason", "state", "capability", "direction", "cause"),
+                values.keySet(),
                 "labels of the table in " + doc + " " + Arrays.toString(values.keySet().toArray()));
         return values;
     }
