@@ -47,6 +47,7 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     static final int PATH_MTU = 1500;
     /** A host tells the engine about datagrams of an unknown tunnel at most this often per endpoint. */
     private static final Duration UNKNOWN_REPORT_INTERVAL = Duration.ofSeconds(1);
+    private static final int UNKNOWN_REPORTS_PER_SECOND = 10;
 
     /** Why a packet was not carried. */
     public enum Drop {
@@ -118,6 +119,7 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     private final Map<SessionTuple, Carried> bySocket = new ConcurrentHashMap<>();
     private final Map<SessionTuple, Carried> byInner = new ConcurrentHashMap<>();
     private final Map<UdpEndpoint, Instant> unknownReported = new ConcurrentHashMap<>();
+    private final ReportBudget unknownReports = new ReportBudget();
     private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final LongAdder packetsOut = new LongAdder();
     private final LongAdder octetsOut = new LongAdder();
@@ -405,12 +407,31 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         Instant now = Instant.now();
         Instant last = unknownReported.get(from);
         Events listener = events;
-        if (listener != null && (last == null || now.isAfter(last.plus(UNKNOWN_REPORT_INTERVAL)))) {
+        if (listener != null && (last == null || now.isAfter(last.plus(UNKNOWN_REPORT_INTERVAL)))
+                && unknownReports.tryAcquire(now)) {
             if (unknownReported.size() > 4096) {
                 unknownReported.clear();
             }
             unknownReported.put(from, now);
             listener.unknownTunnel(from);
+        }
+    }
+
+    /**
+     * At most {@link #UNKNOWN_REPORTS_PER_SECOND} reports a second in all: each costs the engine a look at every
+     * lineage, and junk from many forged endpoints must not buy that.
+     */
+    private static final class ReportBudget {
+        private long second;
+        private int used;
+
+        synchronized boolean tryAcquire(Instant now) {
+            long current = now.getEpochSecond();
+            if (current != second) {
+                second = current;
+                used = 0;
+            }
+            return used++ < UNKNOWN_REPORTS_PER_SECOND;
         }
     }
 

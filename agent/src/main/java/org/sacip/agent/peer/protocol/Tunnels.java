@@ -99,6 +99,11 @@ final class Tunnels {
         if (!ctx.tunnels.available()) {
             throw Drop.behindNat("TUNNEL_OPEN from " + arrival.source() + ": this agent carries no sessions");
         }
+        if (a.udpPeer == null) {
+            // A tunnel runs on the lineage's UDP path (15.6); this lineage's path is ICMP.
+            throw new SacipProtocolException(SacipProtocolException.Reason.UNEXPECTED_MESSAGE,
+                    "TUNNEL_OPEN for a lineage whose path is not UDP");
+        }
         AssociationKey key = a.keyFor(open.keyId());
         TunnelHandshake.Accepted last = a.tunnel.accepted;
         if (last != null && last.message().openerNonce().equals(open.openerNonce())) {

@@ -18,6 +18,7 @@ import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.protocol.codec.UdpDecoder;
+import org.sacip.protocol.codec.UdpEnvelope;
 import org.sacip.protocol.message.ClaimReply;
 import org.sacip.protocol.message.ClaimReplyEntry;
 import org.sacip.protocol.message.MessageKind;
@@ -213,6 +214,27 @@ class UdpThroughNatTest extends TwoEngines {
         a.announceMove(A0, A1);
         loop.advance(Duration.ofSeconds(2));
         return atA;
+    }
+
+    @Test
+    void aTunnelOpenForALineageWhosePathIsIcmpIsRefused() throws Exception {
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        b.carryThrough(tunnelB);
+        link.nat(null, null);
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        Association atA = a.association(lineages(a).get(0).lineage()).orElseThrow();
+        assertEquals(null, atA.udpPeer, "an ICMP path");
+        UdpEnvelope envelope = new UdpEnvelope(new UdpEndpoint(A0, MemoryLink.AGENT_PORT),
+                new UdpEndpoint(B0, MemoryLink.AGENT_PORT));
+        org.sacip.protocol.tunnel.TunnelHandshake open = org.sacip.protocol.tunnel.TunnelHandshake.open(
+                atA.keys.current.keys, atA.keys.current.role, envelope, new java.security.SecureRandom());
+        link.clear();
+        link.injectUdp(A0, MemoryLink.AGENT_PORT, B0, MemoryLink.AGENT_PORT, envelope.encode(open.message()));
+        loop.runReady();
+        assertEquals(List.of(), tunnelB.started, "no tunnel");
+        assertEquals(0, link.count(MessageKind.TUNNEL_ACCEPT));
+        assertEquals(1, b.drops().total(), "dropped and counted");
     }
 
     private List<ClaimReplyEntry> claimReplyEntries() throws Exception {
