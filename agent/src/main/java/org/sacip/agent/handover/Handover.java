@@ -557,7 +557,9 @@ public final class Handover implements HandoverPort, AutoCloseable {
 
     /** Tells the tunnel data plane about the touched sessions that need a tunnel now, or no longer do. */
     private void tellCarrier(Set<SessionTuple> touched, Set<SessionTuple> ended, Map<SessionTuple, Remapping> desired) {
-        if (carrier == TunnelCarrier.NONE) {
+        if (carrier == TunnelCarrier.NONE || tunnelSessions.isEmpty() && carriedPairs.isEmpty()
+                && lineages.values().stream().noneMatch(l -> l.state().ownTranslated() || l.state().peerTranslated())) {
+            // Nothing told and no lineage needs a tunnel (the usual case): no pass over the touched sessions.
             return;
         }
         boolean pairsChanged = false;

@@ -48,6 +48,9 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     /** A host tells the engine about datagrams of an unknown tunnel at most this often per endpoint. */
     private static final Duration UNKNOWN_REPORT_INTERVAL = Duration.ofSeconds(1);
     private static final int UNKNOWN_REPORTS_PER_SECOND = 10;
+    /** Per receiving thread: where datagrams are opened (one per IP version's socket). */
+    private static final ThreadLocal<byte[]> PLAINTEXT =
+            ThreadLocal.withInitial(() -> new byte[DataDatagram.MAX_INNER_PACKET]);
 
     /** Why a packet was not carried. */
     public enum Drop {
@@ -312,11 +315,11 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     }
 
     private void seal(Tunnel tunnel, byte[] packet, int offset, int length) {
+        // Exactly as long as the datagram: the socket sends the whole array.
         byte[] datagram = new byte[DataDatagram.length(length)];
         try {
-            int sealed = tunnel.sealer.seal(packet, offset, length, datagram, 0);
-            sender.send(tunnel.local, tunnel.peer, sealed == datagram.length ? datagram
-                    : java.util.Arrays.copyOf(datagram, sealed));
+            tunnel.sealer.seal(packet, offset, length, datagram, 0);
+            sender.send(tunnel.local, tunnel.peer, datagram);
             packetsOut.increment();
             octetsOut.add(length);
             if (!tunnel.wornOutReported && tunnel.sealer.shouldRenew()) {
@@ -353,7 +356,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
             reportUnknown(from);
             return true;
         }
-        byte[] plain = new byte[payload.length];
+        // The device takes the packet before the next datagram of this thread is opened into the same array.
+        byte[] plain = PLAINTEXT.get();
         int length = tunnel.opener.open(payload, 0, payload.length, plain, 0);
         if (length < 0) {
             drops.get(Drop.REJECTED).increment();

@@ -453,11 +453,16 @@ final class Claims {
         }
         List<ClaimReplyEntry> verdicts = new ArrayList<>(claim.entries().size());
         List<SessionRegistry.Entry> newlyBound = new ArrayList<>();
+        // The sessions from the NAT's address, by our port: read once per claim, not once per entry.
+        java.util.Map<Integer, List<SessionRegistry.Entry>> fromNat = null;
         for (ClaimEntry entry : claim.entries()) {
             SessionRegistry.Entry session = ctx.sessions.get(tupleOf(entry, association));
             ClaimVerdict verdict;
             if (session == null && association.peerBehindNat) {
-                session = throughNat(entry, association);
+                if (fromNat == null) {
+                    fromNat = sessionsFromNat(association);
+                }
+                session = throughNat(entry, fromNat);
                 // Without a record nothing can match through the NAT: the holder need not ask again.
                 verdict = session == null && !entry.hasRecord() ? ClaimVerdict.NO_SUCH_SESSION
                         : verdict(entry, session, association, newlyBound.size());
@@ -511,19 +516,36 @@ final class Claims {
      * that NAT may use the same port. Only the opening record tells them apart: ports alone never match. Null when
      * no session of ours at the NAT's address, on the claim's port of ours, has the claimed proof.
      */
-    private SessionRegistry.Entry throughNat(ClaimEntry entry, Association association) {
-        if (!entry.hasRecord() || association.udpPeer == null) {
+    private static SessionRegistry.Entry throughNat(ClaimEntry entry,
+            java.util.Map<Integer, List<SessionRegistry.Entry>> fromNat) {
+        if (!entry.hasRecord()) {
             return null;
         }
-        AddressPair pair = new AddressPair(association.localOriginal(), association.udpPeer.address());
         SessionProtocol protocol = entry.protocol() == ClaimProtocol.TCP ? SessionProtocol.TCP : SessionProtocol.UDP;
-        for (SessionRegistry.Entry session : ctx.sessions.ofPair(pair)) {
-            if (session.tuple.protocol() == protocol && session.tuple.local().port() == entry.peerPort()
-                    && session.opener == Opener.REMOTE && session.proof.isPresent() && proofMatches(entry, session)) {
+        for (SessionRegistry.Entry session : fromNat.getOrDefault(entry.peerPort(), List.of())) {
+            if (session.tuple.protocol() == protocol && proofMatches(entry, session)) {
                 return session;
             }
         }
         return null;
+    }
+
+    /**
+     * The sessions the peer's side opened from the NAT's public address (the address of the lineage's path), with a
+     * record of their opening, by this host's port.
+     */
+    private java.util.Map<Integer, List<SessionRegistry.Entry>> sessionsFromNat(Association association) {
+        java.util.Map<Integer, List<SessionRegistry.Entry>> byPort = new java.util.HashMap<>();
+        if (association.udpPeer == null) {
+            return byPort;
+        }
+        AddressPair pair = new AddressPair(association.localOriginal(), association.udpPeer.address());
+        for (SessionRegistry.Entry session : ctx.sessions.ofPair(pair)) {
+            if (session.opener == Opener.REMOTE && session.proof.isPresent()) {
+                byPort.computeIfAbsent(session.tuple.local().port(), p -> new ArrayList<>(1)).add(session);
+            }
+        }
+        return byPort;
     }
 
     /** The holder's own endpoint, when it is not the one this host's socket knows (a NAT translated it). */
