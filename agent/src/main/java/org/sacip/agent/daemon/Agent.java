@@ -461,8 +461,9 @@ public final class Agent implements AutoCloseable {
         long table = routes.lastTable() < 0xffff_ffffL ? routes.lastTable() + 1 : routes.firstTable() - 1;
         try {
             TunnelDataPlane plane = TunnelDataPlane.start(DataPathSettings.TUNNEL_DEVICE, table,
-                    routes.suppressPriority() - 1, mark, (from, to, payload) -> udpTransport.send(
-                            from.address().toInetAddress(), to.address().toInetAddress(), to.port(), payload));
+                    routes.suppressPriority() - 1, mark, (from, to, data, length, segmentSize) ->
+                            udpTransport.sendSegments(from.address().toInetAddress(), to.address().toInetAddress(),
+                                    to.port(), data, length, segmentSize));
             plane.events(new TunnelDataPlane.Events() {
                 @Override
                 public void confirmed(Octets lineage, long tunnelId) {

@@ -21,6 +21,7 @@ import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.packet.InnerPacket;
 import org.sacip.netlink.packet.PacketParseException;
 import org.sacip.netlink.tun.TunDevice;
+import org.sacip.netlink.udp.UdpSocket;
 import org.sacip.protocol.message.AddressFamily;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.UdpEndpoint;
@@ -68,10 +69,17 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         SEND_FAILED
     }
 
-    /** Sends a datagram from the agent port. */
+    /** Sends datagrams from the agent port. */
     @FunctionalInterface
     public interface DatagramSender {
-        void send(UdpEndpoint from, UdpEndpoint to, byte[] payload) throws Exception;
+        /**
+         * Sends the datagrams laid end to end in {@code data[0, length)}, each {@code segmentSize} octets but the
+         * last, which may be shorter (one datagram: {@code length == segmentSize}), in order, stopping at the first
+         * the kernel refuses.
+         *
+         * @return how many were sent
+         */
+        int send(UdpEndpoint from, UdpEndpoint to, byte[] data, int length, int segmentSize) throws Exception;
     }
 
     /** What the engine hears from the data plane (called on the data plane's threads). */
@@ -196,7 +204,7 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         if (role == TunnelRole.OPENER) {
             makeCurrent(tunnel);
             // An empty datagram tells the accepter we hold the keys, so it may send.
-            seal(tunnel, new byte[0], 0, 0);
+            sendEmpty(tunnel);
         }
         // An accepter's tunnel stays pending until a datagram of it opens; we seal on the current one meanwhile.
     }
@@ -264,14 +272,20 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
 
     // ---- outbound: device -> tunnel ----
 
+    /**
+     * Reads the device: the first packet waits, then whatever else is queued is read without waiting, so a burst is
+     * sealed into one batch per tunnel path and sent in one call.
+     */
     private void readDevice() {
         ByteBuffer buffer = ByteBuffer.allocateDirect(TunDevice.MAX_PACKET);
         byte[] packet = new byte[TunDevice.MAX_PACKET];
+        Batch batch = new Batch();
+        Duration wait = null;
         while (running) {
             int length;
             try {
                 buffer.clear();
-                length = device.receive(buffer);
+                length = device.receive(buffer, wait);
             } catch (NetlinkException e) {
                 if (!running) {
                     return;
@@ -283,15 +297,19 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
                 return;
             }
             if (length == 0) {
+                // Nothing more queued: what was read so far leaves now.
+                flush(batch);
+                wait = null;
                 continue;
             }
             buffer.flip();
             buffer.get(packet, 0, length);
-            carryOut(packet, length);
+            carryOut(packet, length, batch);
+            wait = Duration.ZERO;
         }
     }
 
-    private void carryOut(byte[] packet, int length) {
+    private void carryOut(byte[] packet, int length, Batch batch) {
         InnerPacket inner;
         try {
             inner = InnerPacket.parse(ByteBuffer.wrap(packet, 0, length));
@@ -311,27 +329,105 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
             inner.setDestinationAddress(carried.peerInTunnel.address());
             inner.setDestinationPort(carried.peerInTunnel.port());
         }
-        seal(tunnel, packet, 0, inner.length());
+        int sealedLength = DataDatagram.length(inner.length());
+        if (!batch.takes(tunnel, sealedLength)) {
+            flush(batch);
+            batch.start(tunnel, sealedLength);
+        }
+        try {
+            tunnel.sealer.seal(packet, 0, inner.length(), batch.data, batch.length);
+        } catch (RuntimeException e) {
+            drops.get(Drop.SEND_FAILED).increment();
+            LOG.debug("tunnel {}: cannot seal: {}", tunnel.keys.tunnelIdHex(), e.toString());
+            return;
+        }
+        batch.add(sealedLength, inner.length());
+        reportIfWornOut(tunnel);
     }
 
-    private void seal(Tunnel tunnel, byte[] packet, int offset, int length) {
-        // Exactly as long as the datagram: the socket sends the whole array.
-        byte[] datagram = new byte[DataDatagram.length(length)];
+    /**
+     * Datagrams sealed for one tunnel path, end to end, all as long as the first but the last (the kernel's rule for
+     * a segmented send): one call, and one packet through the stack, for a burst. Only the device's reader uses it.
+     */
+    private static final class Batch {
+        /** As many datagrams of the largest inner packet as one UDP payload takes. */
+        final byte[] data = new byte[DataDatagram.MAX_LENGTH];
+        Tunnel tunnel;
+        UdpEndpoint local;
+        UdpEndpoint peer;
+        int segmentSize;
+        int length;
+        int count;
+        long innerOctets;
+
+        boolean takes(Tunnel next, int sealedLength) {
+            return count > 0 && next == tunnel && next.local == local && next.peer == peer
+                    && count < UdpSocket.MAX_SEGMENTS && length % segmentSize == 0 && sealedLength <= segmentSize
+                    && length + sealedLength <= data.length;
+        }
+
+        void start(Tunnel next, int sealedLength) {
+            tunnel = next;
+            local = next.local;
+            peer = next.peer;
+            segmentSize = sealedLength;
+            length = 0;
+            count = 0;
+            innerOctets = 0;
+        }
+
+        void add(int sealedLength, int innerLength) {
+            length += sealedLength;
+            count++;
+            innerOctets += innerLength;
+        }
+    }
+
+    private void flush(Batch batch) {
+        if (batch.count == 0) {
+            return;
+        }
+        int sent;
         try {
-            tunnel.sealer.seal(packet, offset, length, datagram, 0);
-            sender.send(tunnel.local, tunnel.peer, datagram);
-            packetsOut.increment();
-            octetsOut.add(length);
-            if (!tunnel.wornOutReported && tunnel.sealer.shouldRenew()) {
-                tunnel.wornOutReported = true;
-                Events listener = events;
-                if (listener != null) {
-                    listener.wornOut(tunnel.lineage);
-                }
+            sent = sender.send(batch.local, batch.peer, batch.data, batch.length, batch.segmentSize);
+        } catch (Exception e) {
+            sent = 0;
+            LOG.debug("tunnel {}: cannot send: {}", batch.tunnel.keys.tunnelIdHex(), e.toString());
+        }
+        packetsOut.add(sent);
+        // Only the last may be shorter: the first `sent` carried full-size packets unless all went.
+        octetsOut.add(sent == batch.count ? batch.innerOctets
+                : (long) sent * (batch.segmentSize - DataDatagram.OVERHEAD));
+        if (sent < batch.count) {
+            drops.get(Drop.SEND_FAILED).add(batch.count - sent);
+        }
+        batch.count = 0;
+        batch.length = 0;
+    }
+
+    /** An empty datagram, from the engine's thread: the opener tells the accepter it holds the keys. */
+    private void sendEmpty(Tunnel tunnel) {
+        byte[] datagram = new byte[DataDatagram.length(0)];
+        try {
+            tunnel.sealer.seal(new byte[0], 0, 0, datagram, 0);
+            if (sender.send(tunnel.local, tunnel.peer, datagram, datagram.length, datagram.length) == 1) {
+                packetsOut.increment();
+                reportIfWornOut(tunnel);
+                return;
             }
         } catch (Exception e) {
-            drops.get(Drop.SEND_FAILED).increment();
             LOG.debug("tunnel {}: cannot send: {}", tunnel.keys.tunnelIdHex(), e.toString());
+        }
+        drops.get(Drop.SEND_FAILED).increment();
+    }
+
+    private void reportIfWornOut(Tunnel tunnel) {
+        if (!tunnel.wornOutReported && tunnel.sealer.shouldRenew()) {
+            tunnel.wornOutReported = true;
+            Events listener = events;
+            if (listener != null) {
+                listener.wornOut(tunnel.lineage);
+            }
         }
     }
 

@@ -9,12 +9,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sacip.agent.session.Endpoint;
@@ -26,6 +30,7 @@ import org.sacip.netlink.testing.TestNamespace;
 import org.sacip.netlink.udp.ReceivedDatagram;
 import org.sacip.netlink.udp.UdpSocket;
 import org.sacip.protocol.message.Octets;
+import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.UdpEndpoint;
 import org.sacip.protocol.tunnel.DataDatagram;
 import org.sacip.protocol.tunnel.TunnelKeys;
@@ -63,7 +68,12 @@ class TunnelDataPlaneIntegrationTest {
             LinkedBlockingQueue<UdpEndpoint> unknown = new LinkedBlockingQueue<>();
             LinkedBlockingQueue<Long> confirmed = new LinkedBlockingQueue<>();
             try (TunnelDataPlane plane = TunnelDataPlane.start(Optional.of(ns.netNamespace()), "sacip0", 9_361_256L,
-                    32_699L, 0x02000000L, (from, to, payload) -> sent.add(payload));
+                    32_699L, 0x02000000L, (from, to, data, length, segmentSize) -> {
+                        for (int at = 0; at < length; at += segmentSize) {
+                            sent.add(Arrays.copyOfRange(data, at, Math.min(length, at + segmentSize)));
+                        }
+                        return (length + segmentSize - 1) / segmentSize;
+                    });
                     UdpSocket server = UdpSocket.open(ns.netNamespace(), 4, 5000, 0)) {
                 ns.exec("sysctl", "-q", "-w", "net.ipv4.conf.sacip0.rp_filter=0");
                 plane.events(new TunnelDataPlane.Events() {
@@ -85,9 +95,9 @@ class TunnelDataPlaneIntegrationTest {
                 SecureRandom random = new SecureRandom();
                 TunnelKeys keys = TunnelKeys.derive(octets(random, 32), LINEAGE, octets(random, 16),
                         octets(random, 16));
-                UdpEndpoint path = new UdpEndpoint(org.sacip.protocol.message.SacipAddress.of(nat), 61000);
+                UdpEndpoint path = new UdpEndpoint(SacipAddress.of(nat), 61000);
                 plane.start(LINEAGE, keys, TunnelRole.ACCEPTER, new UdpEndpoint(
-                        org.sacip.protocol.message.SacipAddress.of(b), 4253), path);
+                        SacipAddress.of(b), 4253), path);
                 SessionTuple flow = new SessionTuple(SessionProtocol.UDP, new Endpoint(b, 5000),
                         new Endpoint(nat, 61001));
                 plane.bound(flow, LINEAGE, new Endpoint(x, 40000));
@@ -114,7 +124,7 @@ class TunnelDataPlaneIntegrationTest {
                 byte[] forged = seal(new TunnelSealer(TunnelKeys.derive(octets(random, 32), LINEAGE,
                         octets(random, 16), octets(random, 16)), TunnelRole.OPENER), IpPackets.udp(x, 40000, b,
                         5000, bytes("forged")));
-                UdpEndpoint stranger = new UdpEndpoint(org.sacip.protocol.message.SacipAddress.of(
+                UdpEndpoint stranger = new UdpEndpoint(SacipAddress.of(
                         ip("198.19.0.66")), 9999);
                 assertTrue(plane.receive(stranger, forged));
                 assertEquals(stranger, unknown.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
@@ -148,8 +158,8 @@ class TunnelDataPlaneIntegrationTest {
                 assertEquals(x, inner.destinationAddress());
                 assertEquals(40000, inner.destinationPort());
                 assertEquals(b, inner.sourceAddress());
-                assertArrayEquals(IpPackets.refreshChecksums(java.util.Arrays.copyOf(plain, length)),
-                        java.util.Arrays.copyOf(plain, length), "checksums right after the translation");
+                assertArrayEquals(IpPackets.refreshChecksums(Arrays.copyOf(plain, length)),
+                        Arrays.copyOf(plain, length), "checksums right after the translation");
 
                 // A flow that is not carried is not sent.
                 try (UdpSocket other = UdpSocket.open(ns.netNamespace(), 4, 5003, 0)) {
@@ -162,6 +172,84 @@ class TunnelDataPlaneIntegrationTest {
             assertTrue(ns.exec("ip", "link", "show").indexOf("sacip0") < 0, "the device goes with the plane");
             assertTrue(ns.exec("ip", "rule", "show").indexOf("9361256") < 0, "so do its rules");
         }
+    }
+
+    /**
+     * Packets queued in the device while a send is under way leave together: one call with the datagrams end to end,
+     * all as long as the first but the last, in the order the socket sent them, each opening at A.
+     */
+    @Test
+    void aQueuedBurstLeavesInOneCallInOrder() throws Exception {
+        InetAddress b = ip("198.18.0.2");
+        InetAddress nat = ip("198.19.0.1");
+        try (TestNamespace ns = TestNamespace.create("tdb")) {
+            String link = ns.addVethPair("up");
+            ns.exec("ip", "addr", "add", "198.18.0.2/24", "dev", link);
+            ns.exec("sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
+            LinkedBlockingQueue<List<byte[]>> calls = new LinkedBlockingQueue<>();
+            AtomicInteger callCount = new AtomicInteger();
+            CountDownLatch secondHeld = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            try (TunnelDataPlane plane = TunnelDataPlane.start(Optional.of(ns.netNamespace()), "sacip0", 9_361_256L,
+                    32_699L, 0x02000000L, (from, to, data, length, segmentSize) -> {
+                        // The first call is the opener's empty datagram, the second the first packet: held until
+                        // the test queued more behind it.
+                        if (callCount.incrementAndGet() == 2) {
+                            secondHeld.countDown();
+                            release.await();
+                        }
+                        List<byte[]> datagrams = new ArrayList<>();
+                        for (int at = 0; at < length; at += segmentSize) {
+                            datagrams.add(Arrays.copyOfRange(data, at, Math.min(length, at + segmentSize)));
+                        }
+                        calls.add(datagrams);
+                        return datagrams.size();
+                    });
+                    UdpSocket server = UdpSocket.open(ns.netNamespace(), 4, 5000, 0)) {
+                SecureRandom random = new SecureRandom();
+                TunnelKeys keys = TunnelKeys.derive(octets(random, 32), LINEAGE, octets(random, 16),
+                        octets(random, 16));
+                plane.start(LINEAGE, keys, TunnelRole.OPENER, new UdpEndpoint(SacipAddress.of(b), 4253),
+                        new UdpEndpoint(SacipAddress.of(nat), 61000));
+                plane.bound(new SessionTuple(SessionProtocol.UDP, new Endpoint(b, 5000), new Endpoint(nat, 61001)),
+                        LINEAGE, new Endpoint(nat, 61001));
+                ns.exec("ip", "route", "add", "198.19.0.1/32", "dev", "sacip0");
+                List<String> texts = new ArrayList<>();
+                for (int i = 0; i < 11; i++) {
+                    texts.add(i == 10 ? "last" : "packet " + i + " " + "x".repeat(100));
+                }
+                server.send(bytes(texts.get(0)), nat, 61001, b);
+                assertTrue(secondHeld.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the first packet's send");
+                for (int i = 1; i < 11; i++) {
+                    server.send(bytes(texts.get(i)), nat, 61001, b);
+                }
+                release.countDown();
+
+                assertEquals(1, poll(calls, plane).size(), "the opener's empty datagram");
+                assertEquals(1, poll(calls, plane).size(), "the first packet, alone");
+                List<byte[]> burst = poll(calls, plane);
+                assertEquals(10, burst.size(), "the ten queued behind it, in one call");
+                List<byte[]> sealed = new ArrayList<>(burst);
+                TunnelOpener atA = new TunnelOpener(keys, TunnelRole.ACCEPTER);
+                for (int i = 0; i < 10; i++) {
+                    byte[] datagram = sealed.get(i);
+                    byte[] plain = new byte[datagram.length];
+                    int length = atA.open(datagram, 0, datagram.length, plain, 0);
+                    assertTrue(length > 28, "datagram " + i + " opens: " + length);
+                    assertEquals(texts.get(i + 1), new String(plain, 28, length - 28, StandardCharsets.US_ASCII));
+                }
+                assertEquals(12L, plane.counters().get("packets_out"), plane.counters().toString());
+            }
+        }
+    }
+
+    private static List<byte[]> poll(LinkedBlockingQueue<List<byte[]>> calls, TunnelDataPlane plane)
+            throws InterruptedException {
+        List<byte[]> call = calls.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        if (call == null) {
+            throw new AssertionError("no send: " + plane.counters());
+        }
+        return call;
     }
 
     private static byte[] await(List<byte[]> sent, TunnelDataPlane plane) throws InterruptedException {
@@ -178,7 +266,7 @@ class TunnelDataPlaneIntegrationTest {
     private static byte[] seal(TunnelSealer sealer, byte[] inner) {
         byte[] out = new byte[DataDatagram.length(inner.length)];
         int length = sealer.seal(inner, 0, inner.length, out, 0);
-        return java.util.Arrays.copyOf(out, length);
+        return Arrays.copyOf(out, length);
     }
 
     private static Octets octets(SecureRandom random, int length) {

@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import org.sacip.netlink.AddressText;
 import org.sacip.netlink.Errno;
@@ -23,6 +24,9 @@ import org.sacip.netlink.WakeableWait;
  * EMSGSIZE instead of being fragmented. {@link #send} may name the source address (any local address, the agent's
  * ghosts included); {@link #receive} reports the local address each datagram was sent to. IPv6 sockets take only
  * IPv6. One thread sends and one receives at a time; {@link #wakeup} and {@link #close} may come from any thread.
+ * Where the kernel offers it (Linux 4.18 and 5.0 on), {@link #sendSegments} hands it many datagrams of one size in
+ * one call (UDP_SEGMENT) and {@link #receive} takes datagrams the kernel kept together (UDP_GRO) in one: a burst then
+ * crosses the stack, and every firewall and NAT on this host, as one packet rather than dozens.
  */
 public final class UdpSocket implements AutoCloseable {
     /** The largest UDP payload over IPv4 (65535 minus 20 and 8); IPv6 allows 65527 but no path carries it. */
@@ -43,12 +47,21 @@ public final class UdpSocket implements AutoCloseable {
     private static final int IPV6_V6ONLY = 26;
     private static final int IPV6_RECVPKTINFO = 49;
     private static final int IPV6_PKTINFO = 50;
+    private static final int SOL_UDP = 17;
+    private static final int UDP_SEGMENT = 103;
+    private static final int UDP_GRO = 104;
+    /** The most datagrams one UDP_SEGMENT call may carry (Linux's UDP_MAX_SEGMENTS before 6.10 was 64). */
+    public static final int MAX_SEGMENTS = 64;
+    /** CMSG_SPACE(sizeof(uint16_t)): the UDP_SEGMENT control message. */
+    private static final int SEGMENT_SPACE = CMSG_HEADER + 8;
 
     private final int family;
     private final int fd;
     /** The receiving thread's wait, which {@link #wakeup} and {@link #close} end. */
     private final WakeableWait wait;
     private final int localPort;
+    /** Whether the kernel takes UDP_SEGMENT (probed at open). */
+    private final boolean segmentation;
     private final Object closeLock = new Object();
     private volatile boolean closed;
     private final Send sendState = new Send();
@@ -70,13 +83,16 @@ public final class UdpSocket implements AutoCloseable {
         final Memory name = new Memory(SocketAddressCodec.SOCKADDR_IN6);
         final Memory control = new Memory(CONTROL);
         final Memory payload = new Memory(MAX_PAYLOAD);
+        /** The rest of what one receive took, when the kernel handed over several datagrams at once. */
+        final ArrayDeque<ReceivedDatagram> pending = new ArrayDeque<>();
     }
 
-    private UdpSocket(int family, int fd, WakeableWait wait, int localPort) {
+    private UdpSocket(int family, int fd, WakeableWait wait, int localPort, boolean segmentation) {
         this.family = family;
         this.fd = fd;
         this.wait = wait;
         this.localPort = localPort;
+        this.segmentation = segmentation;
     }
 
     /**
@@ -97,12 +113,13 @@ public final class UdpSocket implements AutoCloseable {
         int fd = call("socket", () -> LibC.INSTANCE.socket(family, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0));
         try {
             configure(fd, family, mark);
+            boolean segmentation = offload(fd);
             Memory address = new Memory(SocketAddressCodec.SOCKADDR_IN6);
             int length = SocketAddressCodec.write(address, family, null, port);
             call("bind(UDP port " + port + ")", () -> LibC.INSTANCE.bind(fd, address, length));
             IntByReference boundLength = new IntByReference(SocketAddressCodec.SOCKADDR_IN6);
             call("getsockname", () -> LibC.INSTANCE.getsockname(fd, address, boundLength));
-            return new UdpSocket(family, fd, WakeableWait.open(), SocketAddressCodec.port(address));
+            return new UdpSocket(family, fd, WakeableWait.open(), SocketAddressCodec.port(address), segmentation);
         } catch (NetlinkException | RuntimeException e) {
             LibC.INSTANCE.close(fd);
             throw e;
@@ -126,6 +143,25 @@ public final class UdpSocket implements AutoCloseable {
         }
         if (mark != 0) {
             setOption(fd, SOL_SOCKET, SO_MARK, (int) mark, "SO_MARK");
+        }
+    }
+
+    /**
+     * Asks for UDP_GRO (received bursts kept together) and probes UDP_SEGMENT (a size of 0 sets no default, it only
+     * shows the kernel knows the option); true when segmented sends work. Kernels without them get one datagram per
+     * call both ways, as before.
+     */
+    private static boolean offload(int fd) {
+        try {
+            setOption(fd, SOL_UDP, UDP_GRO, 1, "UDP_GRO");
+        } catch (NetlinkException e) {
+            // Received datagrams come one by one.
+        }
+        try {
+            setOption(fd, SOL_UDP, UDP_SEGMENT, 0, "UDP_SEGMENT");
+            return true;
+        } catch (NetlinkException e) {
+            return false;
         }
     }
 
@@ -153,6 +189,64 @@ public final class UdpSocket implements AutoCloseable {
      *                                    EADDRNOTAVAIL for a source that is not local, ...)
      */
     public void send(byte[] payload, InetAddress destination, int port, InetAddress source) throws NetlinkException {
+        checkDestination(destination, port, source);
+        if (payload.length > MAX_PAYLOAD - 28) {
+            throw new IllegalArgumentException(payload.length + " octets do not fit a UDP datagram");
+        }
+        synchronized (sendState) {
+            ensureOpen();
+            Send s = stage(payload, payload.length);
+            sendStaged(s, 0, payload.length, 0, destination, port, source);
+        }
+    }
+
+    /**
+     * Sends the datagrams laid end to end in {@code data[0, length)}: each {@code segmentSize} octets long but the
+     * last, which may be shorter; at most {@link #MAX_SEGMENTS}. Where the kernel takes UDP_SEGMENT they go in one
+     * call, else (or when it refuses the call) one by one in order, each with the outcome {@link #send} would have,
+     * stopping at the first refused.
+     *
+     * @return how many were sent, the first that many (the failure is thrown when none was)
+     */
+    public int sendSegments(byte[] data, int length, int segmentSize, InetAddress destination, int port,
+            InetAddress source) throws NetlinkException {
+        checkDestination(destination, port, source);
+        if (segmentSize < 1 || length < 1 || length > data.length || segmentSize > MAX_PAYLOAD - 28) {
+            throw new IllegalArgumentException(length + " octets in segments of " + segmentSize);
+        }
+        int count = (length + segmentSize - 1) / segmentSize;
+        if (count > MAX_SEGMENTS || length > MAX_PAYLOAD - 28) {
+            throw new IllegalArgumentException(count + " datagrams in " + length + " octets exceed one call");
+        }
+        synchronized (sendState) {
+            ensureOpen();
+            Send s = stage(data, length);
+            if (count > 1 && segmentation) {
+                try {
+                    sendStaged(s, 0, length, segmentSize, destination, port, source);
+                    return count;
+                } catch (NetlinkSystemCallException e) {
+                    // EINVAL when a segment exceeds the path MTU, EIO where the device cannot checksum: one by one
+                    // below, each then failing or passing as a single datagram does.
+                }
+            }
+            int sent = 0;
+            for (int offset = 0; offset < length; offset += segmentSize) {
+                try {
+                    sendStaged(s, offset, Math.min(segmentSize, length - offset), 0, destination, port, source);
+                } catch (NetlinkException e) {
+                    if (sent == 0) {
+                        throw e;
+                    }
+                    return sent;
+                }
+                sent++;
+            }
+            return sent;
+        }
+    }
+
+    private void checkDestination(InetAddress destination, int port, InetAddress source) throws NetlinkException {
         ensureOpen();
         if (SocketAddressCodec.familyOf(destination) != family
                 || (source != null && SocketAddressCodec.familyOf(source) != family)) {
@@ -162,35 +256,49 @@ public final class UdpSocket implements AutoCloseable {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("UDP port " + port + " is outside 1..65535");
         }
-        if (payload.length > MAX_PAYLOAD - 28) {
-            throw new IllegalArgumentException(payload.length + " octets do not fit a UDP datagram");
+    }
+
+    /** Copies {@code data[0, length)} into the sending thread's native memory. */
+    private Send stage(byte[] data, int length) {
+        Send s = sendState;
+        if (s.payload.size() < length) {
+            s.payload = new Memory(Math.max(length, 2 * s.payload.size()));
         }
-        synchronized (sendState) {
-            ensureOpen();
-            Send s = sendState;
-            if (s.payload.size() < payload.length) {
-                s.payload = new Memory(Math.max(payload.length, 2 * s.payload.size()));
-            }
-            s.payload.write(0, payload, 0, payload.length);
-            s.iov.setPointer(0, s.payload);
-            s.iov.setLong(8, payload.length);
-            int nameLength = SocketAddressCodec.write(s.name, family, destination, port);
-            s.message.clear(MSGHDR);
-            s.message.setPointer(0, s.name);
-            s.message.setInt(8, nameLength);
-            s.message.setPointer(16, s.iov);
-            s.message.setLong(24, 1);
-            if (source != null) {
-                int space = writeSourceInfo(s.control, source);
-                s.message.setPointer(32, s.control);
-                s.message.setLong(40, space);
-            }
-            String what = "sendmsg(" + AddressText.endpoint(destination, port) + ")";
-            try {
-                LibC.INSTANCE.sendmsg(fd, s.message, 0);
-            } catch (LastErrorException e) {
-                throw new NetlinkSystemCallException(what, e.getErrorCode());
-            }
+        s.payload.write(0, data, 0, length);
+        return s;
+    }
+
+    /** One sendmsg of the staged octets {@code [offset, offset + length)}; segmented when {@code segmentSize} > 0. */
+    private void sendStaged(Send s, int offset, int length, int segmentSize, InetAddress destination, int port,
+            InetAddress source) throws NetlinkException {
+        s.iov.setPointer(0, s.payload.share(offset));
+        s.iov.setLong(8, length);
+        int nameLength = SocketAddressCodec.write(s.name, family, destination, port);
+        s.message.clear(MSGHDR);
+        s.message.setPointer(0, s.name);
+        s.message.setInt(8, nameLength);
+        s.message.setPointer(16, s.iov);
+        s.message.setLong(24, 1);
+        int control = 0;
+        if (source != null) {
+            control += writeSourceInfo(s.control, source);
+        }
+        if (segmentSize > 0) {
+            s.control.setLong(control, CMSG_HEADER + 2);
+            s.control.setInt(control + 8, SOL_UDP);
+            s.control.setInt(control + 12, UDP_SEGMENT);
+            s.control.setShort(control + CMSG_HEADER, (short) segmentSize);
+            control += SEGMENT_SPACE;
+        }
+        if (control > 0) {
+            s.message.setPointer(32, s.control);
+            s.message.setLong(40, control);
+        }
+        try {
+            LibC.INSTANCE.sendmsg(fd, s.message, 0);
+        } catch (LastErrorException e) {
+            throw new NetlinkSystemCallException("sendmsg(" + AddressText.endpoint(destination, port) + ")",
+                    e.getErrorCode());
         }
     }
 
@@ -225,11 +333,20 @@ public final class UdpSocket implements AutoCloseable {
         ensureOpen();
         synchronized (receiveState) {
             ensureOpen();
+            Receive r = receiveState;
+            if (!r.pending.isEmpty()) {
+                return Optional.of(r.pending.poll());
+            }
+            // Read first: while datagrams are queued, that is one system call each rather than two.
+            Optional<ReceivedDatagram> queued = receiveNow(r);
+            if (queued.isPresent()) {
+                return queued;
+            }
             long millis = timeout == null ? -1 : Math.min(Integer.MAX_VALUE, timeout.toMillis());
             if (wait.await(fd, millis, true) != WakeableWait.Outcome.READABLE) {
                 return Optional.empty();
             }
-            return receiveNow(receiveState);
+            return receiveNow(r);
         }
     }
 
@@ -257,6 +374,7 @@ public final class UdpSocket implements AutoCloseable {
         }
         InetAddress localAddress = null;
         int interfaceIndex = 0;
+        int segmentSize = 0;
         long controlLength = r.message.getLong(40);
         for (long at = 0; at + CMSG_HEADER <= controlLength; ) {
             long cmsgLength = r.control.getLong(at);
@@ -272,15 +390,31 @@ public final class UdpSocket implements AutoCloseable {
             } else if (level == IPPROTO_IPV6 && type == IPV6_PKTINFO) {
                 localAddress = SocketAddressCodec.inet(data.getByteArray(0, 16));
                 interfaceIndex = data.getInt(16);
+            } else if (level == SOL_UDP && type == UDP_GRO) {
+                segmentSize = data.getInt(0);
             }
             at += (cmsgLength + 7) & ~7L;
         }
         if (localAddress == null) {
             throw new NetlinkException("recvmsg gave no packet information although it was asked for");
         }
-        return Optional.of(new ReceivedDatagram(SocketAddressCodec.address(r.name, family),
-                SocketAddressCodec.port(r.name), localAddress, localPort, interfaceIndex,
-                r.payload.getByteArray(0, (int) length)));
+        InetAddress source = SocketAddressCodec.address(r.name, family);
+        int sourcePort = SocketAddressCodec.port(r.name);
+        // Datagrams the kernel kept together (UDP_GRO) are each segmentSize long but the last: handed out one by one.
+        int each = segmentSize > 0 && segmentSize < length ? segmentSize : Math.max(1, (int) length);
+        ReceivedDatagram first = datagram(r, source, sourcePort, localAddress, interfaceIndex, 0,
+                (int) Math.min(each, length));
+        for (int offset = each; offset < length; offset += each) {
+            r.pending.add(datagram(r, source, sourcePort, localAddress, interfaceIndex, offset,
+                    (int) Math.min(each, length - offset)));
+        }
+        return Optional.of(first);
+    }
+
+    private ReceivedDatagram datagram(Receive r, InetAddress source, int sourcePort, InetAddress localAddress,
+            int interfaceIndex, int offset, int length) {
+        return new ReceivedDatagram(source, sourcePort, localAddress, localPort, interfaceIndex,
+                r.payload.getByteArray(offset, length));
     }
 
     /** Ends the current or next wait of {@link #receive}, from any thread. Nothing once closed. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,51 @@ class UdpSocketIntegrationTest {
             ReceivedDatagram answer = a.receive(WAIT).orElseThrow(() -> new AssertionError("no answer"));
             assertEquals(InetAddress.getByName(second), answer.localAddress());
             assertEquals(LinkedNamespaces.bAddress(version), answer.source());
+        }
+    }
+
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
+    void segmentedDatagramsArriveOneByOneInOrderWithTheirLengths(int version) throws Exception {
+        try (LinkedNamespaces lab = LinkedNamespaces.create("ug");
+                UdpSocket a = UdpSocket.open(lab.a.netNamespace(), version, 0, 0);
+                UdpSocket b = UdpSocket.open(lab.b.netNamespace(), version, AGENT_PORT, 0)) {
+            // Nine of 1000 octets and a last one of 500, each numbered in its first octet.
+            byte[] data = new byte[9_500];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (i % 1000 == 0 ? i / 1000 : i * 3);
+            }
+            assertEquals(10, a.sendSegments(data, data.length, 1000, LinkedNamespaces.bAddress(version), AGENT_PORT,
+                    null));
+            for (int i = 0; i < 10; i++) {
+                ReceivedDatagram received = b.receive(WAIT).orElseThrow(() -> new AssertionError("missing"));
+                byte[] expected = Arrays.copyOfRange(data, i * 1000, Math.min(data.length, i * 1000 + 1000));
+                assertArrayEquals(expected, received.payload(), "datagram " + i);
+                assertEquals(a.localPort(), received.sourcePort());
+            }
+            assertEquals(Optional.empty(), b.receive(Duration.ofMillis(100)), "nothing more");
+        }
+    }
+
+    @Test
+    void segmentsAboveTheMtuAreRefusedLikeSingleDatagrams() throws Exception {
+        try (LinkedNamespaces lab = LinkedNamespaces.create("um");
+                UdpSocket a = UdpSocket.open(lab.a.netNamespace(), 4, 0, 0);
+                UdpSocket b = UdpSocket.open(lab.b.netNamespace(), 4, AGENT_PORT, 0)) {
+            lab.a.exec("ip", "link", "set", lab.aInterface, "mtu", "1280");
+            NetlinkException e = assertThrows(NetlinkException.class, () -> a.sendSegments(new byte[2_506], 2_506,
+                    1_253, LinkedNamespaces.bAddress(4), AGENT_PORT, null));
+            assertTrue(UdpSocket.isTooLarge(e), e.getMessage());
+            assertEquals(Optional.empty(), b.receive(Duration.ofMillis(200)), "no fragments either");
+            // In order, stopping at the first refused: a small last one does not go alone.
+            assertThrows(NetlinkException.class, () -> a.sendSegments(new byte[3_000], 3_000, 1_253,
+                    LinkedNamespaces.bAddress(4), AGENT_PORT, null));
+            assertEquals(Optional.empty(), b.receive(Duration.ofMillis(100)));
+            assertEquals(3, a.sendSegments(new byte[3_000], 3_000, 1_252, LinkedNamespaces.bAddress(4), AGENT_PORT,
+                    null));
+            for (int length : new int[] {1252, 1252, 496}) {
+                assertEquals(length, b.receive(WAIT).orElseThrow(() -> new AssertionError("missing")).length());
+            }
         }
     }
 

@@ -118,6 +118,28 @@ public final class UdpPeerTransport implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the datagrams laid end to end in {@code data[0, length)} (each {@code segmentSize} octets but the last)
+     * from {@code from} to {@code to}:{@code toPort}, in one call where the kernel can (UdpSocket#sendSegments).
+     *
+     * @return how many were sent, in order
+     * @throws PeerTransportException when none was
+     */
+    public int sendSegments(InetAddress from, InetAddress to, int toPort, byte[] data, int length, int segmentSize)
+            throws PeerTransportException {
+        UdpSocket socket = from.getAddress().length == 4 ? ipv4 : ipv6;
+        if (!running || socket == null) {
+            throw new PeerTransportException("no UDP socket for " + AddressText.of(from));
+        }
+        try {
+            int count = socket.sendSegments(data, length, segmentSize, to, toPort, from);
+            sent.add(count);
+            return count;
+        } catch (NetlinkException e) {
+            throw new PeerTransportException(e.getMessage(), e);
+        }
+    }
+
     private void receive(UdpSocket socket, UdpMessageListener listener) {
         while (running) {
             try {
