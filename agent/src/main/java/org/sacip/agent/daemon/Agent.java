@@ -41,6 +41,7 @@ import org.sacip.agent.peer.transport.PeerTransport;
 import org.sacip.agent.peer.transport.PeerTransportException;
 import org.sacip.agent.peer.transport.Sender;
 import org.sacip.agent.peer.transport.TransportSettings;
+import org.sacip.agent.peer.transport.UdpMessageListener;
 import org.sacip.agent.peer.transport.UdpPeerTransport;
 import org.sacip.agent.tunnel.TunnelDataPlane;
 import org.sacip.agent.tunnel.TunnelRoutes;
@@ -60,6 +61,7 @@ import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.route.RouteInfo;
 import org.sacip.netlink.route.RoutingRule;
+import org.sacip.netlink.udp.ReceivedDatagram;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.UdpEndpoint;
@@ -303,12 +305,24 @@ public final class Agent implements AutoCloseable {
             transport.start(message -> protocol.receive(SacipAddress.of(message.source()),
                     SacipAddress.of(message.destination()), message.icmp()));
             if (udpTransport != null) {
-                udpTransport.start(datagram -> {
-                    TunnelDataPlane plane = tunnelPlane;
-                    if (plane == null || !plane.receive(new UdpEndpoint(SacipAddress.of(datagram.source()),
-                            datagram.sourcePort()), datagram.payload())) {
-                        protocol.receiveUdp(SacipAddress.of(datagram.source()), datagram.sourcePort(),
-                                SacipAddress.of(datagram.localAddress()), datagram.localPort(), datagram.payload());
+                udpTransport.start(new UdpMessageListener() {
+                    @Override
+                    public void onDatagram(ReceivedDatagram datagram) {
+                        TunnelDataPlane plane = tunnelPlane;
+                        byte[] payload = datagram.payload();
+                        if (plane == null || !plane.receive(new UdpEndpoint(SacipAddress.of(datagram.source()),
+                                datagram.sourcePort()), payload)) {
+                            protocol.receiveUdp(SacipAddress.of(datagram.source()), datagram.sourcePort(),
+                                    SacipAddress.of(datagram.localAddress()), datagram.localPort(), payload);
+                        }
+                    }
+
+                    @Override
+                    public void queueEmpty() {
+                        TunnelDataPlane plane = tunnelPlane;
+                        if (plane != null) {
+                            plane.receivedAll();
+                        }
                     }
                 });
             }

@@ -20,6 +20,8 @@ import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.packet.InnerPacket;
 import org.sacip.netlink.packet.PacketParseException;
+import org.sacip.netlink.packet.TcpSegmentJoiner;
+import org.sacip.netlink.packet.VirtioNetHeader;
 import org.sacip.netlink.tun.TunDevice;
 import org.sacip.netlink.udp.UdpSocket;
 import org.sacip.protocol.message.AddressFamily;
@@ -49,9 +51,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     /** A host tells the engine about datagrams of an unknown tunnel at most this often per endpoint. */
     private static final Duration UNKNOWN_REPORT_INTERVAL = Duration.ofSeconds(1);
     private static final int UNKNOWN_REPORTS_PER_SECOND = 10;
-    /** Per receiving thread: where datagrams are opened (one per IP version's socket). */
-    private static final ThreadLocal<byte[]> PLAINTEXT =
-            ThreadLocal.withInitial(() -> new byte[DataDatagram.MAX_INNER_PACKET]);
+    /** Per receiving thread (one per IP version's socket): where datagrams are opened and segments joined. */
+    private static final ThreadLocal<Inbound> INBOUND = ThreadLocal.withInitial(Inbound::new);
 
     /** Why a packet was not carried. */
     public enum Drop {
@@ -162,7 +163,9 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     /** As {@link #start(String, long, long, long, DatagramSender)}, in {@code namespace} (tests). */
     public static TunnelDataPlane start(Optional<NetNamespace> namespace, String name, long table, long priority,
             long mark, DatagramSender sender) throws NetlinkException {
-        TunDevice device = namespace.isPresent() ? TunDevice.open(namespace.get(), name) : TunDevice.open(name);
+        // Virtio headers: a burst of one flow's segments is written as one packet the kernel cuts again.
+        TunDevice device = namespace.isPresent() ? TunDevice.open(namespace.get(), name, true)
+                : TunDevice.open(name, true);
         TunnelRoutes routes = null;
         try {
             device.setMtu(DataDatagram.tunnelMtu(PATH_MTU, AddressFamily.IPV4));
@@ -277,8 +280,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
      * sealed into one batch per tunnel path and sent in one call.
      */
     private void readDevice() {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(TunDevice.MAX_PACKET);
-        byte[] packet = new byte[TunDevice.MAX_PACKET];
+        ByteBuffer buffer = ByteBuffer.allocateDirect(device.maxFrame());
+        byte[] packet = new byte[device.maxFrame()];
         Batch batch = new Batch();
         Duration wait = null;
         while (running) {
@@ -304,15 +307,23 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
             }
             buffer.flip();
             buffer.get(packet, 0, length);
-            carryOut(packet, length, batch);
             wait = Duration.ZERO;
+            // The device offloads nothing, so the kernel hands over whole packets; one whose checksum is left to
+            // the device (a local sender's partial checksum) is finished here.
+            if (length <= VirtioNetHeader.LENGTH || VirtioNetHeader.gsoType(packet, 0) != VirtioNetHeader.GSO_NONE
+                    || (VirtioNetHeader.needsChecksum(packet, 0) && !VirtioNetHeader.finishChecksum(packet, 0,
+                            length - VirtioNetHeader.LENGTH))) {
+                drops.get(Drop.UNPARSABLE).increment();
+                continue;
+            }
+            carryOut(packet, VirtioNetHeader.LENGTH, length - VirtioNetHeader.LENGTH, batch);
         }
     }
 
-    private void carryOut(byte[] packet, int length, Batch batch) {
+    private void carryOut(byte[] packet, int offset, int length, Batch batch) {
         InnerPacket inner;
         try {
-            inner = InnerPacket.parse(ByteBuffer.wrap(packet, 0, length));
+            inner = InnerPacket.parse(ByteBuffer.wrap(packet, offset, length));
         } catch (PacketParseException e) {
             drops.get(Drop.UNPARSABLE).increment();
             return;
@@ -335,7 +346,7 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
             batch.start(tunnel, sealedLength);
         }
         try {
-            tunnel.sealer.seal(packet, 0, inner.length(), batch.data, batch.length);
+            tunnel.sealer.seal(packet, offset, inner.length(), batch.data, batch.length);
         } catch (RuntimeException e) {
             drops.get(Drop.SEND_FAILED).increment();
             LOG.debug("tunnel {}: cannot seal: {}", tunnel.keys.tunnelIdHex(), e.toString());
@@ -435,7 +446,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
 
     /**
      * A datagram that arrived on the agent port from {@code from}: returns false when it is no data datagram (a
-     * SACIP message, for the engine), true when it was taken here (carried, or dropped and counted).
+     * SACIP message, for the engine), true when it was taken here (carried, or dropped and counted). Carried TCP
+     * segments of one flow may be held back to be written as one packet: {@link #receivedAll} writes them.
      */
     public boolean receive(UdpEndpoint from, byte[] payload) {
         ByteBuffer datagram = ByteBuffer.wrap(payload);
@@ -452,9 +464,9 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
             reportUnknown(from);
             return true;
         }
-        // The device takes the packet before the next datagram of this thread is opened into the same array.
-        byte[] plain = PLAINTEXT.get();
-        int length = tunnel.opener.open(payload, 0, payload.length, plain, 0);
+        Inbound in = INBOUND.get();
+        // Opened after room for a virtio header, so that a packet written alone needs no copy.
+        int length = tunnel.opener.open(payload, 0, payload.length, in.plain, VirtioNetHeader.LENGTH);
         if (length < 0) {
             drops.get(Drop.REJECTED).increment();
             return true;
@@ -469,14 +481,20 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         if (length == 0) {
             return true;
         }
-        carryIn(tunnel, plain, length);
+        carryIn(tunnel, in, length);
         return true;
     }
 
-    private void carryIn(Tunnel tunnel, byte[] plain, int length) {
+    /** The receiving thread has nothing more queued: what it held back goes into the device now. */
+    public void receivedAll() {
+        writeJoined(INBOUND.get());
+    }
+
+    private void carryIn(Tunnel tunnel, Inbound in, int length) {
+        int at = VirtioNetHeader.LENGTH;
         InnerPacket inner;
         try {
-            inner = InnerPacket.parse(ByteBuffer.wrap(plain, 0, length));
+            inner = InnerPacket.parse(ByteBuffer.wrap(in.plain, at, length));
         } catch (PacketParseException e) {
             drops.get(Drop.UNPARSABLE).increment();
             return;
@@ -493,14 +511,46 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
             inner.setSourceAddress(carried.socket.remote().address());
             inner.setSourcePort(carried.socket.remote().port());
         }
+        int packetLength = inner.length();
+        if (in.joiner.offer(in.plain, at, packetLength)) {
+            in.heldOctets += packetLength;
+            return;
+        }
+        writeJoined(in);
+        if (in.joiner.offer(in.plain, at, packetLength)) {
+            in.heldOctets += packetLength;
+            return;
+        }
+        VirtioNetHeader.clear(in.plain, 0);
+        write(ByteBuffer.wrap(in.plain, 0, at + packetLength), 1, packetLength);
+    }
+
+    private void writeJoined(Inbound in) {
+        if (in.joiner.isEmpty()) {
+            return;
+        }
+        int segments = in.joiner.segments();
+        long octets = in.heldOctets;
+        in.heldOctets = 0;
+        write(in.joiner.take(), segments, octets);
+    }
+
+    private void write(ByteBuffer frame, int packets, long octets) {
         try {
-            device.send(ByteBuffer.wrap(plain, 0, inner.length()));
-            packetsIn.increment();
-            octetsIn.add(inner.length());
+            device.send(frame);
+            packetsIn.add(packets);
+            octetsIn.add(octets);
         } catch (NetlinkException e) {
-            drops.get(Drop.SEND_FAILED).increment();
+            drops.get(Drop.SEND_FAILED).add(packets);
             LOG.debug("cannot write a carried packet into the tunnel device: {}", e.getMessage());
         }
+    }
+
+    /** A receiving thread's buffers: the opened packet (after room for a virtio header) and the held segments. */
+    private static final class Inbound {
+        final byte[] plain = new byte[VirtioNetHeader.LENGTH + DataDatagram.MAX_INNER_PACKET];
+        final TcpSegmentJoiner joiner = new TcpSegmentJoiner();
+        long heldOctets;
     }
 
     private void reportUnknown(UdpEndpoint from) {

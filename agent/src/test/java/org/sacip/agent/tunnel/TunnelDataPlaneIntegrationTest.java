@@ -146,6 +146,19 @@ class TunnelDataPlaneIntegrationTest {
                         + counters);
                 assertEquals(List.of(), sent, "a datagram is never answered");
 
+                // TCP segments of a carried flow that follow each other are held back and written as one packet
+                // when the socket has nothing more queued.
+                plane.bound(new SessionTuple(SessionProtocol.TCP, new Endpoint(b, 5004), new Endpoint(nat, 61004)),
+                        LINEAGE, new Endpoint(x, 40004));
+                for (int i = 0; i < 3; i++) {
+                    assertTrue(plane.receive(path, seal(a, IpPackets.tcp(x, 40004, b, 5004, 1000 + 100L * i, 1,
+                            0x10, new byte[100]))));
+                }
+                assertEquals(1L, plane.counters().get("packets_in"), "held: " + plane.counters());
+                plane.receivedAll();
+                assertEquals(4L, plane.counters().get("packets_in"), "written: " + plane.counters());
+                assertEquals(0L, plane.counters().get("dropped_send_failed"), plane.counters().toString());
+
                 // B's answer: routed into the device, sealed with A's own endpoint inside.
                 ns.exec("ip", "route", "add", "198.19.0.1/32", "dev", "sacip0");
                 server.send(bytes("answer"), nat, 61001, b);

@@ -25,6 +25,11 @@ import org.sacip.netlink.route.RtnetlinkClient;
  * process's alone (a device of that name already there is refused, never shared) and disappears when it is closed.
  * Its MTU and state are changed over rtnetlink in that same namespace, whichever thread asks.
  *
+ * <p>Opened with virtio headers (IFF_VNET_HDR), every packet read or written starts with a
+ * {@link org.sacip.netlink.packet.VirtioNetHeader}: a write may then hand the kernel many TCP segments as one packet
+ * it cuts itself (the device advertises no offloads, so reads are whole packets with their checksums done, or say what
+ * is left to finish).
+ *
  * <p>One thread receives and one sends at a time; {@link #wakeup}, {@link #close}, {@link #setMtu} and {@link #setUp}
  * may come from any thread.
  */
@@ -44,6 +49,8 @@ public final class TunDevice implements AutoCloseable {
     private static final int IFF_NO_PI = 0x1000;
     /** Refuse a device of that name that already exists (EBUSY) instead of attaching to it. */
     private static final int IFF_TUN_EXCL = 0x8000;
+    private static final int IFF_VNET_HDR = 0x4000;
+    private static final int VIRTIO_HEADER = 10;
 
     private final int fd;
     private final String name;
@@ -57,16 +64,22 @@ public final class TunDevice implements AutoCloseable {
     private final Object sendLock = new Object();
     private final Object linkLock = new Object();
     /** Native copies of heap buffers (and of direct ones too short for any packet, on receive). */
-    private final Memory receiveMemory = new Memory(MAX_PACKET);
-    private final Memory sendMemory = new Memory(MAX_PACKET);
+    /** The longest read or write: a packet, and its virtio header where there is one. */
+    private final int maxFrame;
+    private final Memory receiveMemory;
+    private final Memory sendMemory;
     private volatile boolean closed;
 
-    private TunDevice(int fd, String name, int index, RtnetlinkClient links, WakeableWait wait) {
+    private TunDevice(int fd, String name, int index, RtnetlinkClient links, WakeableWait wait,
+            boolean virtioHeaders) {
         this.fd = fd;
         this.name = name;
         this.index = index;
         this.links = links;
         this.wait = wait;
+        this.maxFrame = MAX_PACKET + (virtioHeaders ? VIRTIO_HEADER : 0);
+        this.receiveMemory = new Memory(maxFrame);
+        this.sendMemory = new Memory(maxFrame);
     }
 
     /**
@@ -77,15 +90,20 @@ public final class TunDevice implements AutoCloseable {
      * @throws NetlinkSystemCallException with a reason: no /dev/net/tun, no permission (CAP_NET_ADMIN), name taken
      */
     public static TunDevice open(String name) throws NetlinkException {
+        return open(name, false);
+    }
+
+    /** As {@link #open(String)}; with {@code virtioHeaders}, every packet read or written starts with one. */
+    public static TunDevice open(String name, boolean virtioHeaders) throws NetlinkException {
         byte[] requested = checkName(name);
         int fd = openDeviceFile();
         try {
-            String actual = attach(fd, requested, name);
+            String actual = attach(fd, requested, name, virtioHeaders);
             RtnetlinkClient links = RtnetlinkClient.open();
             try {
                 LinkInfo link = links.link(actual).orElseThrow(() -> new NetlinkException("TUN device " + actual
                         + " was made but the kernel does not list it"));
-                return new TunDevice(fd, actual, link.index(), links, WakeableWait.open());
+                return new TunDevice(fd, actual, link.index(), links, WakeableWait.open(), virtioHeaders);
             } catch (NetlinkException | RuntimeException e) {
                 links.close();
                 throw e;
@@ -98,8 +116,13 @@ public final class TunDevice implements AutoCloseable {
 
     /** As {@link #open(String)}, in {@code namespace}: the device is made there and stays there. */
     public static TunDevice open(NetNamespace namespace, String name) throws NetlinkException {
+        return open(namespace, name, false);
+    }
+
+    /** As {@link #open(String, boolean)}, in {@code namespace}. */
+    public static TunDevice open(NetNamespace namespace, String name, boolean virtioHeaders) throws NetlinkException {
         checkName(name);
-        return namespace.call(() -> open(name));
+        return namespace.call(() -> open(name, virtioHeaders));
     }
 
     private static byte[] checkName(String name) {
@@ -135,11 +158,12 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /** TUNSETIFF: makes the device and binds the file to it; returns the name the kernel gave it. */
-    private static String attach(int fd, byte[] requested, String name) throws NetlinkSystemCallException {
+    private static String attach(int fd, byte[] requested, String name, boolean virtioHeaders)
+            throws NetlinkSystemCallException {
         Memory ifreq = new Memory(IFREQ);
         ifreq.clear();
         ifreq.write(0, requested, 0, requested.length);
-        ifreq.setShort(IFREQ_FLAGS, (short) (IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL));
+        ifreq.setShort(IFREQ_FLAGS, (short) (IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL | (virtioHeaders ? IFF_VNET_HDR : 0)));
         try {
             LibC.INSTANCE.ioctl(fd, new NativeLong(TUNSETIFF), ifreq);
         } catch (LastErrorException e) {
@@ -159,6 +183,15 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /** The name the kernel gave the device (the requested one with any {@code %d} filled in). */
+    /** The longest packet a read gives or a write takes, its virtio header included where there is one. */
+    public int maxFrame() {
+        return maxFrame;
+    }
+
+    public boolean hasVirtioHeaders() {
+        return maxFrame > MAX_PACKET;
+    }
+
     public String name() {
         return name;
     }
@@ -202,7 +235,7 @@ public final class TunDevice implements AutoCloseable {
      * @return the packet's length; 0 when the time ran out, {@link #wakeup} was called or a signal interrupted the
      *         wait; -1 once the device is closed (also for a receive that was waiting when it closed)
      * @throws NetlinkException if the packet was longer than the space left in the buffer (it is lost: leave the
-     *                          MTU's worth), or the read failed. A direct buffer with {@link #MAX_PACKET} bytes left
+     *                          MTU's worth), or the read failed. A direct buffer with {@link #maxFrame()} bytes left
      *                          is read into where it is; others through a copy
      */
     public int receive(ByteBuffer packet, Duration timeout) throws NetlinkException {
@@ -237,16 +270,16 @@ public final class TunDevice implements AutoCloseable {
     /**
      * One non-blocking read; 0 when nothing is queued. A read shorter than the packet returns what it copied and the
      * rest is gone without a sign (Linux 6.18), so the kernel reads into the caller's memory only when that can hold
-     * any packet (a direct buffer with {@link #MAX_PACKET} bytes left); otherwise into ours, which can, and a packet
+     * any packet (a direct buffer with {@link #maxFrame()} bytes left); otherwise into ours, which can, and a packet
      * too long for the caller's buffer is told apart from one that fits.
      */
     private int readNow(ByteBuffer packet) throws NetlinkException {
         int space = packet.remaining();
-        boolean inPlace = packet.isDirect() && space >= MAX_PACKET;
+        boolean inPlace = packet.isDirect() && space >= maxFrame;
         Pointer target = inPlace ? Native.getDirectBufferPointer(packet).share(packet.position()) : receiveMemory;
         long length;
         try {
-            length = LibC.INSTANCE.read(fd, target, new NativeLong(MAX_PACKET)).longValue();
+            length = LibC.INSTANCE.read(fd, target, new NativeLong(maxFrame)).longValue();
         } catch (LastErrorException e) {
             if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
                 return 0;
@@ -278,8 +311,8 @@ public final class TunDevice implements AutoCloseable {
      */
     public void send(ByteBuffer packet) throws NetlinkException {
         int length = packet.remaining();
-        if (length == 0 || length > MAX_PACKET) {
-            throw new IllegalArgumentException("a packet of " + length + " bytes; a TUN takes 1.." + MAX_PACKET);
+        if (length == 0 || length > maxFrame) {
+            throw new IllegalArgumentException("a packet of " + length + " bytes; this TUN takes 1.." + maxFrame);
         }
         synchronized (sendLock) {
             ensureOpen();

@@ -26,10 +26,16 @@ public final class IpPackets {
     /** A TCP segment (ACK|PSH, no options) from source:sourcePort to destination:destinationPort. */
     public static byte[] tcp(InetAddress source, int sourcePort, InetAddress destination, int destinationPort,
             byte[] payload) {
+        return tcp(source, sourcePort, destination, destinationPort, 0x01020304L, 0x05060708L, 0x18, payload);
+    }
+
+    /** A TCP segment without options with the given sequence and acknowledgement numbers and flags (0x10: ACK). */
+    public static byte[] tcp(InetAddress source, int sourcePort, InetAddress destination, int destinationPort,
+            long sequence, long acknowledgement, int flags, byte[] payload) {
         ByteBuffer segment = ByteBuffer.allocate(20 + payload.length);
-        segment.putShort((short) sourcePort).putShort((short) destinationPort).putInt(0x01020304).putInt(0x05060708)
-                .putShort((short) (5 << 12 | 0x018)).putShort((short) 64240).putShort((short) 0).putShort((short) 0)
-                .put(payload);
+        segment.putShort((short) sourcePort).putShort((short) destinationPort).putInt((int) sequence)
+                .putInt((int) acknowledgement).putShort((short) (5 << 12 | flags)).putShort((short) 64240)
+                .putShort((short) 0).putShort((short) 0).put(payload);
         return refreshChecksums(ip(source, destination, TCP, segment.array()));
     }
 

@@ -33,10 +33,15 @@ public final class TunLab implements AutoCloseable {
     }
 
     public static TunLab create(String label) throws IOException, NetlinkException {
+        return create(label, false);
+    }
+
+    /** As {@link #create(String)}, the device reading and writing virtio headers when {@code virtioHeaders}. */
+    public static TunLab create(String label, boolean virtioHeaders) throws IOException, NetlinkException {
         TestNamespace ns = TestNamespace.create(label);
         TunDevice tun = null;
         try {
-            tun = TunDevice.open(ns.netNamespace(), TestNamespace.interfaceName(label));
+            tun = TunDevice.open(ns.netNamespace(), TestNamespace.interfaceName(label), virtioHeaders);
             tun.setMtu(MTU);
             tun.setUp();
             ns.exec("ip", "addr", "add", LOCAL4 + "/24", "dev", tun.name());

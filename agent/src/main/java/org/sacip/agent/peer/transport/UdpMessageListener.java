@@ -9,4 +9,8 @@ import org.sacip.netlink.udp.ReceivedDatagram;
 @FunctionalInterface
 public interface UdpMessageListener {
     void onDatagram(ReceivedDatagram datagram);
+
+    /** The socket has nothing more queued after one or more datagrams: what the listener held back, it acts on now. */
+    default void queueEmpty() {
+    }
 }

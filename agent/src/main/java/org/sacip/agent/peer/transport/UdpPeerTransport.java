@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.AddressText;
@@ -141,9 +142,18 @@ public final class UdpPeerTransport implements AutoCloseable {
     }
 
     private void receive(UdpSocket socket, UdpMessageListener listener) {
+        // After a datagram, look without waiting: the listener hears when a burst has been taken.
+        boolean delivered = false;
         while (running) {
             try {
-                socket.receive(null).ifPresent(datagram -> deliver(datagram, listener));
+                Optional<ReceivedDatagram> datagram = socket.receive(delivered ? Duration.ZERO : null);
+                if (datagram.isPresent()) {
+                    deliver(datagram.get(), listener);
+                    delivered = true;
+                } else if (delivered) {
+                    delivered = false;
+                    listener.queueEmpty();
+                }
             } catch (NetlinkException e) {
                 if (!running) {
                     return;
