@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.thread.EventThreads;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
+import org.sacip.netlink.packet.FragmentationNeeded;
 import org.sacip.netlink.packet.InnerPacket;
 import org.sacip.netlink.packet.PacketParseException;
 import org.sacip.netlink.packet.TcpSegmentJoiner;
@@ -46,8 +48,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelDataPlane.class);
-    /** The path MTU the tunnel assumes (no discovery yet): the device's MTU is this minus the overhead. */
+    /** The path MTU the tunnel assumes at first: the device's MTU is this minus the overhead. */
     static final int PATH_MTU = 1500;
+    /** The lowest MTU the device goes down to: below it, Linux ignores PMTU errors (net.ipv4.route.min_pmtu). */
+    static final int MIN_TUNNEL_MTU = 552;
+    private static final int QUOTED = FragmentationNeeded.QUOTED;
     /** A host tells the engine about datagrams of an unknown tunnel at most this often per endpoint. */
     private static final Duration UNKNOWN_REPORT_INTERVAL = Duration.ofSeconds(1);
     private static final int UNKNOWN_REPORTS_PER_SECOND = 10;
@@ -139,6 +144,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     private final LongAdder octetsIn = new LongAdder();
     private final Thread reader;
     private volatile boolean running = true;
+    /** The device's MTU: lowered when a path turns out to carry less (only the reader changes it). */
+    private volatile int tunnelMtu = DataDatagram.tunnelMtu(PATH_MTU, AddressFamily.IPV4);
 
     private TunnelDataPlane(TunDevice device, TunnelRoutes routes, DatagramSender sender) {
         this.device = device;
@@ -336,14 +343,15 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
             drops.get(Drop.NOT_CARRIED).increment();
             return;
         }
-        if (!carried.peerInTunnel.equals(socket.remote())) {
-            inner.setDestinationAddress(carried.peerInTunnel.address());
-            inner.setDestinationPort(carried.peerInTunnel.port());
-        }
         int sealedLength = DataDatagram.length(inner.length());
         if (!batch.takes(tunnel, sealedLength)) {
             flush(batch);
             batch.start(tunnel, sealedLength);
+        }
+        batch.quote(packet, offset, inner.length());
+        if (!carried.peerInTunnel.equals(socket.remote())) {
+            inner.setDestinationAddress(carried.peerInTunnel.address());
+            inner.setDestinationPort(carried.peerInTunnel.port());
         }
         try {
             tunnel.sealer.seal(packet, offset, inner.length(), batch.data, batch.length);
@@ -363,6 +371,10 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     private static final class Batch {
         /** As many datagrams of the largest inner packet as one UDP payload takes. */
         final byte[] data = new byte[DataDatagram.MAX_LENGTH];
+        /** Each datagram's inner packet's first octets, as its socket sent it (for a PMTU error if it cannot go). */
+        final byte[] quoted = new byte[UdpSocket.MAX_SEGMENTS * QUOTED];
+        /** Each datagram's inner packet's length. */
+        final int[] innerLengths = new int[UdpSocket.MAX_SEGMENTS];
         Tunnel tunnel;
         UdpEndpoint local;
         UdpEndpoint peer;
@@ -388,9 +400,18 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         }
 
         void add(int sealedLength, int innerLength) {
+            innerLengths[count] = innerLength;
             length += sealedLength;
             count++;
             innerOctets += innerLength;
+        }
+
+        /** Keeps the first octets of the next datagram's inner packet, before any translation. */
+        void quote(byte[] packet, int offset, int packetLength) {
+            int at = count * QUOTED;
+            int copied = Math.min(QUOTED, packetLength);
+            System.arraycopy(packet, offset, quoted, at, copied);
+            Arrays.fill(quoted, at + copied, at + QUOTED, (byte) 0);
         }
     }
 
@@ -403,7 +424,11 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
             sent = sender.send(batch.local, batch.peer, batch.data, batch.length, batch.segmentSize);
         } catch (Exception e) {
             sent = 0;
-            LOG.debug("tunnel {}: cannot send: {}", batch.tunnel.keys.tunnelIdHex(), e.toString());
+            if (tooLarge(e)) {
+                pathShrank(batch);
+            } else {
+                LOG.debug("tunnel {}: cannot send: {}", batch.tunnel.keys.tunnelIdHex(), e.toString());
+            }
         }
         packetsOut.add(sent);
         // Only the last may be shorter: the first `sent` carried full-size packets unless all went.
@@ -414,6 +439,65 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         }
         batch.count = 0;
         batch.length = 0;
+    }
+
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NetlinkException netlink && UdpSocket.isTooLarge(netlink)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The kernel refused the batch as larger than the path MTU it knows (it learned a lower one from an ICMP error
+     * on the agent's socket, or a route changed): the device's MTU goes down to what that path carries, so the
+     * kernel gives senders PMTU errors for larger packets from now on, and each flow whose packet could not go gets
+     * one now (an ICMP "fragmentation needed" written into the device), so its TCP resends smaller at once rather
+     * than after a timeout.
+     */
+    private void pathShrank(Batch batch) {
+        int pathMtu;
+        try {
+            pathMtu = routes.pathMtu(batch.peer.address().toInetAddress(), batch.local.address().toInetAddress());
+        } catch (NetlinkException | RuntimeException e) {
+            LOG.warn("tunnel {}: a datagram was too large for the path, whose MTU cannot be read: {}",
+                    batch.tunnel.keys.tunnelIdHex(), e.getMessage());
+            return;
+        }
+        int mtu = Math.max(MIN_TUNNEL_MTU, DataDatagram.tunnelMtu(pathMtu, AddressFamily.IPV4));
+        if (mtu < tunnelMtu) {
+            try {
+                device.setMtu(mtu);
+                LOG.info("path MTU {} to {}: the tunnel's MTU goes from {} to {}", pathMtu, batch.peer, tunnelMtu,
+                        mtu);
+                tunnelMtu = mtu;
+            } catch (NetlinkException e) {
+                LOG.warn("cannot lower the tunnel's MTU to {}: {}", mtu, e.getMessage());
+            }
+        }
+        int previous = -1;
+        for (int i = 0; i < batch.count; i++) {
+            if (batch.innerLengths[i] > tunnelMtu && (previous < 0 || !sameFlow(batch.quoted, previous, i))) {
+                tellTooBig(batch.quoted, i * QUOTED, tunnelMtu);
+                previous = i;
+            }
+        }
+    }
+
+    private static boolean sameFlow(byte[] quoted, int a, int b) {
+        // Addresses (12..20) and ports (20..24) of the quoted headers.
+        return Arrays.equals(quoted, a * QUOTED + 12, a * QUOTED + 24, quoted, b * QUOTED + 12,
+                b * QUOTED + 24);
+    }
+
+    /** Writes an ICMP "fragmentation needed" (next-hop MTU {@code mtu}) for the quoted packet into the device. */
+    private void tellTooBig(byte[] quoted, int offset, int mtu) {
+        byte[] frame = new byte[VirtioNetHeader.LENGTH + FragmentationNeeded.LENGTH];
+        if (FragmentationNeeded.write(quoted, offset, mtu, frame, VirtioNetHeader.LENGTH)) {
+            write(ByteBuffer.wrap(frame), 0, 0);
+        }
     }
 
     /** An empty datagram, from the engine's thread: the opener tells the accepter it holds the keys. */

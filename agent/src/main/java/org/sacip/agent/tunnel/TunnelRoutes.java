@@ -69,7 +69,7 @@ public final class TunnelRoutes implements AutoCloseable {
      * Points the table at the tunnel device (index {@code device}), adds the mark rule and sets src_valid_mark;
      * rules and routes of an earlier run are replaced.
      */
-    public void install(int device) throws NetlinkException {
+    public synchronized void install(int device) throws NetlinkException {
         removeAll();
         client.replaceRoute(new RouteRequest(new IpPrefix(anyIpv4(), 0), Optional.empty(), device, table, PROTOCOL,
                 0));
@@ -86,7 +86,7 @@ public final class TunnelRoutes implements AutoCloseable {
     }
 
     /** The pairs whose sessions this host carries now: their rules are added and the others' removed. */
-    public void carry(Set<Pair> wanted) throws NetlinkException {
+    public synchronized void carry(Set<Pair> wanted) throws NetlinkException {
         if (!installed) {
             throw new IllegalStateException("the tunnel's routes are not installed");
         }
@@ -109,7 +109,7 @@ public final class TunnelRoutes implements AutoCloseable {
     }
 
     /** Removes every rule and route tagged {@link #PROTOCOL} (this run's and an earlier one's). */
-    public void removeAll() throws NetlinkException {
+    public synchronized void removeAll() throws NetlinkException {
         client.deleteRules(client.rulesOfProtocol(PROTOCOL));
         for (RouteInfo route : client.routes(table)) {
             if (route.protocol() == PROTOCOL) {
@@ -119,6 +119,11 @@ public final class TunnelRoutes implements AutoCloseable {
         }
         pairs.clear();
         installed = false;
+    }
+
+    /** The MTU of the path from {@code source} to {@code destination} as the kernel knows it now. */
+    public synchronized int pathMtu(InetAddress destination, InetAddress source) throws NetlinkException {
+        return client.pathMtu(destination, source);
     }
 
     private RoutingRule markRule() {
@@ -142,7 +147,7 @@ public final class TunnelRoutes implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         client.close();
     }
 }

@@ -3,6 +3,7 @@ package org.sacip.netlink.route;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.sacip.netlink.AttributeDecoder;
 import org.sacip.netlink.NetlinkMessage;
 import org.sacip.netlink.NetlinkParseException;
@@ -45,5 +46,28 @@ public final class RouteMessageParser {
         attributes.throwIfError();
         return new RouteInfo(family, Optional.ofNullable(destination), destinationLength, outputInterface,
                 Optional.ofNullable(gateway), Optional.ofNullable(preferredSource), table, type, scope, protocol);
+    }
+
+    /**
+     * The MTU in a route's metrics (RTA_METRICS, RTAX_MTU): in a looked-up route, the path MTU the kernel learned
+     * from an ICMP error for that destination, or the route's own; empty when the message has none.
+     */
+    public static OptionalInt mtu(NetlinkMessage message) throws NetlinkParseException {
+        ByteBuffer payload = MessageFields.payload(message, Rtnl.RTMSG_LENGTH, "rtmsg");
+        AttributeDecoder attributes = new AttributeDecoder(payload.position(Rtnl.RTMSG_LENGTH));
+        OptionalInt mtu = OptionalInt.empty();
+        while (attributes.next()) {
+            if (attributes.type() == Rtnl.RTA_METRICS) {
+                AttributeDecoder metrics = attributes.nested();
+                while (metrics.next()) {
+                    if (metrics.type() == Rtnl.RTAX_MTU) {
+                        mtu = OptionalInt.of((int) metrics.u32());
+                    }
+                }
+                metrics.throwIfError();
+            }
+        }
+        attributes.throwIfError();
+        return mtu;
     }
 }

@@ -15,6 +15,7 @@ import org.sacip.netlink.NetlinkBatch;
 import org.sacip.netlink.NetlinkConstants;
 import org.sacip.netlink.NetlinkDumpInterruptedException;
 import org.sacip.netlink.NetlinkErrorException;
+import org.sacip.netlink.AddressText;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkFamily;
 import org.sacip.netlink.NetlinkMessage;
@@ -378,6 +379,26 @@ public final class RtnetlinkClient implements AutoCloseable {
      */
     public RouteInfo lookupRoute(InetAddress destination, Optional<InetAddress> source, OptionalInt outputInterface)
             throws NetlinkException {
+        return RouteMessageParser.parse(lookup(destination, source, outputInterface));
+    }
+
+    /**
+     * The MTU of the path from {@code source} to {@code destination} as the kernel knows it: a path MTU it learned
+     * (an ICMP "fragmentation needed" or "packet too big"), else the route's MTU, else that of the route's device.
+     */
+    public int pathMtu(InetAddress destination, InetAddress source) throws NetlinkException {
+        NetlinkMessage route = lookup(destination, Optional.of(source), OptionalInt.empty());
+        OptionalInt mtu = RouteMessageParser.mtu(route);
+        if (mtu.isPresent() && mtu.getAsInt() > 0) {
+            return mtu.getAsInt();
+        }
+        int device = RouteMessageParser.parse(route).outputInterface();
+        return link(device).orElseThrow(() -> new NetlinkException("the route to " + AddressText.of(destination)
+                + " leaves through interface " + device + ", which the kernel does not list")).mtu();
+    }
+
+    private NetlinkMessage lookup(InetAddress destination, Optional<InetAddress> source, OptionalInt outputInterface)
+            throws NetlinkException {
         byte[] raw = destination.getAddress();
         int family = raw.length == 4 ? Rtnl.AF_INET : Rtnl.AF_INET6;
         if (source.isPresent() && source.get().getAddress().length != raw.length) {
@@ -395,7 +416,7 @@ public final class RtnetlinkClient implements AutoCloseable {
         }
         for (NetlinkMessage message : socket.query(builder.build(socket.nextSequence()))) {
             if (message.type() == Rtnl.RTM_NEWROUTE) {
-                return RouteMessageParser.parse(message);
+                return message;
             }
         }
         throw MessageFields.missing("RTM_GETROUTE answered without RTM_NEWROUTE");

@@ -69,6 +69,9 @@ final class Rtnl {
     static final int RTA_PRIORITY = 6;
     static final int RTA_PREFSRC = 7;
     static final int RTA_TABLE = 15;
+    static final int RTA_METRICS = 8;
+    /** RTAX_MTU within RTA_METRICS: the route's MTU, or a learned path MTU in a looked-up route. */
+    static final int RTAX_MTU = 2;
 
     static final int NDA_DST = 1;
     static final int NDA_LLADDR = 2;

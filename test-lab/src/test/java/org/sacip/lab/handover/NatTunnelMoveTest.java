@@ -57,17 +57,24 @@ class NatTunnelMoveTest {
         move(MoveKind.BREAK_BEFORE_MAKE, true);
     }
 
+    /**
+     * The router's ruleset: uplink 2 behind a strict masquerading NAT, uplink 1 too when {@code bothUplinks}. What
+     * conntrack calls invalid is dropped, forwarded or addressed to the router itself (a lenient NAT would answer the
+     * latter with a reset from its public address).
+     */
+    static String strictNat(boolean bothUplinks) {
+        return "add table ip natlab; "
+                + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
+                + "add chain ip natlab through { type filter hook forward priority filter; }; "
+                + "add chain ip natlab in { type filter hook input priority filter; }; "
+                + "add rule ip natlab through ct state invalid drop; "
+                + "add rule ip natlab in ct state invalid drop; "
+                + NAT_UPLINK_2 + (bothUplinks ? "; " + NAT_UPLINK_1 : "");
+    }
+
     private static void move(MoveKind kind, boolean fromBehindANat) {
         try (RoamingWithAgents lab = new RoamingWithAgents(Family.IPV4)) {
-            // A strict NAT: what conntrack calls invalid is dropped, forwarded or addressed to the router itself
-            // (a lenient one would answer the latter with a reset from its public address).
-            lab.lab.run("r", "nft", "add table ip natlab; "
-                    + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
-                    + "add chain ip natlab through { type filter hook forward priority filter; }; "
-                    + "add chain ip natlab in { type filter hook input priority filter; }; "
-                    + "add rule ip natlab through ct state invalid drop; "
-                    + "add rule ip natlab in ct state invalid drop; "
-                    + NAT_UPLINK_2 + (fromBehindANat ? "; " + NAT_UPLINK_1 : ""));
+            lab.lab.run("r", "nft", strictNat(fromBehindANat));
             lab.protectB();
             VerifiedStream stream = lab.openStream();
             String x = Addresses.endpoint(lab.x, stream.clientPort());

@@ -97,11 +97,15 @@ final class RoamingWithAgents implements AutoCloseable {
 
     /** A's row for the stream's session, once A's agent lists it and it satisfies {@code state}. */
     JsonNode awaitSessionAtA(VerifiedStream stream, String what, Predicate<JsonNode> state) {
+        return awaitSessionAtA(Addresses.endpoint(x, stream.clientPort()), what, state);
+    }
+
+    /** A's row for the session of its socket at {@code local} (ADDRESS:PORT), once it satisfies {@code state}. */
+    JsonNode awaitSessionAtA(String local, String what, Predicate<JsonNode> state) {
         AgentControl control = agents.control("a");
-        String local = Addresses.endpoint(x, stream.clientPort());
         return Eventually.await(Duration.ofMillis(STATE_LIMIT_MS), () -> sessionRow(control, local),
                 row -> row.isPresent() && state.test(row.get()),
-                () -> "A's agent lists the session of " + stream.clientTuple() + " " + what + "\n" + sessions()
+                () -> "A's agent lists the session of " + local + " " + what + "\n" + sessions()
                         + "\nA's log:\n" + logOf("a") + "\nB's log:\n" + logOf("b")).orElseThrow();
     }
 
