@@ -245,11 +245,16 @@ final class Association {
         org.sacip.protocol.tunnel.TunnelHandshake.Accepted accepted;
         /** When this host last opened because the peer seemed to have lost the tunnel (at most once a second). */
         Instant reopened;
+        /** No OPEN before this instant: the last one went unanswered (PROTOCOL.md 15.6); null when none did. */
+        Instant nextAttempt;
+        /** The attempt planned for {@link #nextAttempt}. */
+        EngineLoop.Timer retry;
 
         void stopTimers() {
             if (openingRetransmission != null) {
                 openingRetransmission.cancel();
             }
+            cancel(retry);
         }
     }
 

@@ -27,6 +27,8 @@ final class Tunnels {
     private static final Logger LOG = LoggerFactory.getLogger(Tunnels.class);
     /** A host opens again for a peer that lost its tunnel at most this often. */
     static final Duration REOPEN_INTERVAL = Duration.ofSeconds(1);
+    /** After an OPEN went unanswered through all its transmissions, the next attempt waits this long (15.6). */
+    static final Duration RETRY_PAUSE = Duration.ofSeconds(60);
 
     private final EngineContext ctx;
 
@@ -47,14 +49,19 @@ final class Tunnels {
     /** After a change that may call for a tunnel (our move acknowledged, a restart): opens one if needed. */
     void check(Association a) {
         if (ctx.tunnels.available() && a.tunnel.keys == null && a.tunnel.pending == null && a.tunnel.opening == null
-                && (ownMoveTranslated(a) || peerMoveTranslated(a)) && a.boundSessions > 0) {
+                && (ownMoveTranslated(a) || peerMoveTranslated(a)) && a.boundSessions > 0 && mayOpen(a)) {
             open(a);
         }
     }
 
+    /** False during the pause after an unanswered OPEN. */
+    private boolean mayOpen(Association a) {
+        return a.tunnel.nextAttempt == null || !ctx.now().isBefore(a.tunnel.nextAttempt);
+    }
+
     /** The data plane got a datagram for a tunnel it does not know from the lineage's path: the peer kept one. */
     void unknownTunnel(Association a) {
-        if (a.tunnel.opening != null || !ctx.tunnels.available()
+        if (a.tunnel.opening != null || !ctx.tunnels.available() || !mayOpen(a)
                 || a.tunnel.reopened != null && ctx.now().isBefore(a.tunnel.reopened.plus(REOPEN_INTERVAL))) {
             return;
         }
@@ -84,8 +91,15 @@ final class Tunnels {
                 () -> ctx.send(handshake.message(), handshake.sent()), () -> {
                     if (a.tunnel.opening == handshake) {
                         a.tunnel.opening = null;
-                        LOG.warn("{} did not accept a tunnel at {}: its sessions are not carried",
-                                a.peerOriginal(), handshake.sent().statedDestination());
+                        a.tunnel.nextAttempt = ctx.now().plus(RETRY_PAUSE);
+                        LOG.warn("{} did not accept a tunnel at {}: its sessions are not carried; trying again in {}"
+                                + " s", a.peerOriginal(), handshake.sent().statedDestination(),
+                                RETRY_PAUSE.toSeconds());
+                        a.tunnel.retry = ctx.loop.schedule(RETRY_PAUSE, () -> {
+                            if (ctx.associations.byLineage(a.lineage) == a) {
+                                check(a);
+                            }
+                        });
                     }
                 });
         LOG.debug("opening a tunnel to {} at {}", a.peerOriginal(), a.udpPeer);
@@ -153,6 +167,7 @@ final class Tunnels {
         TunnelKeys keys = opening.complete(accept, arrival);
         a.tunnel.openingRetransmission.cancel();
         a.tunnel.opening = null;
+        a.tunnel.nextAttempt = null;
         a.tunnel.accepted = null;
         a.tunnel.pending = null;
         a.lastHeard = ctx.now();

@@ -430,6 +430,27 @@ class UdpThroughNatTest extends TwoEngines {
     }
 
     @Test
+    void anOpenUnansweredThroughAllItsTransmissionsIsTriedAgainAMinuteLater() throws Exception {
+        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        link.lose(packet -> packet.kind() == MessageKind.TUNNEL_OPEN.code());
+        moveBehindTheNat(tunnelA, tunnelB);
+        // 8 transmissions from 250 ms doubling to 8 s, jittered: given up within 35 s.
+        loop.advance(Duration.ofSeconds(40));
+        long sent = link.count(MessageKind.TUNNEL_OPEN);
+        assertEquals(RetransmitPolicy.TUNNEL_OPEN.transmissions(), sent, "every transmission, unanswered");
+        link.lose(packet -> false);
+        // Nothing forces an attempt in the pause: not a datagram of an unknown tunnel either.
+        a.unknownTunnel(new UdpEndpoint(B0, MemoryLink.AGENT_PORT));
+        loop.advance(Tunnels.RETRY_PAUSE.minusSeconds(20));
+        assertEquals(sent, link.count(MessageKind.TUNNEL_OPEN), "paused");
+        assertFalse(lineages(a).get(0).tunnelUp());
+        loop.advance(Duration.ofSeconds(21));
+        assertEquals(sent + 1, link.count(MessageKind.TUNNEL_OPEN), "the next attempt");
+        assertTrue(lineages(a).get(0).tunnelUp(), "answered this time");
+    }
+
+    @Test
     void aRenewedKeyGetsANewTunnelUnderIt() throws Exception {
         RecordingTunnelPort tunnelA = new RecordingTunnelPort();
         RecordingTunnelPort tunnelB = new RecordingTunnelPort();
