@@ -73,10 +73,15 @@ final class Forgeries {
 
     /** A well-formed, correctly MACed update under a key the attacker invented: "session original is now at current". */
     byte[] updateUnderInventedKey(Inet4Address original, Inet4Address current, Inet4Address peer, long sequence) {
-        SessionKeys keys = new SessionKeys(octets(8), octets(32), octets(32), octets(32), SacipAddress.of(original),
-                SacipAddress.of(peer));
+        SessionKeys keys = inventedKeys(original, peer);
         Envelope envelope = new Envelope.Icmp(SacipAddress.of(current), SacipAddress.of(peer));
         return envelope.encode(new MoveMessages(keys, Role.INITIATOR).update(sequence, envelope));
+    }
+
+    /** Keys nobody agreed, bound to {@code local} and {@code peer}: whatever they sign verifies nowhere. */
+    SessionKeys inventedKeys(InetAddress local, InetAddress peer) {
+        return new SessionKeys(octets(8), octets(32), octets(32), octets(32), SacipAddress.of(local),
+                SacipAddress.of(peer));
     }
 
     /** The captured message with one bit of its MAC flipped. */

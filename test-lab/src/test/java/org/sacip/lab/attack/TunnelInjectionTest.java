@@ -160,7 +160,8 @@ class TunnelInjectionTest {
                     && p.direction() == CapturedPacket.Direction.INBOUND && p.source().equals(nat)
                     && p.sourcePort() == pathPort && forgeries.stream().anyMatch(f -> Arrays.equals(f.payload(),
                     p.udpPayload()))).count();
-            long opens = sent.stream().filter(p -> kind(p.udpPayload()) == MessageKind.TUNNEL_OPEN.code()).count();
+            long opens = sent.stream().filter(p -> SacipPacket.udpKind(p).filter(MessageKind.TUNNEL_OPEN::equals)
+                    .isPresent()).count();
             String sessions = lab.sessions();
             StreamFigures figures = stream.finish();
             Map<String, Long> endB = tunnelCounters(controlB);
@@ -248,10 +249,5 @@ class TunnelInjectionTest {
 
     private static long tunnelId(byte[] datagram) {
         return DataDatagram.tunnelId(ByteBuffer.wrap(datagram));
-    }
-
-    /** The kind of a SACIP message over UDP (octet 57: after the framing, the stated endpoints, magic, version). */
-    private static int kind(byte[] payload) {
-        return payload.length > 57 && !isData(payload) ? payload[57] & 0xff : -1;
     }
 }
