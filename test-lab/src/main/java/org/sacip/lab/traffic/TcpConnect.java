@@ -36,10 +36,13 @@ public final class TcpConnect {
         return connect(bound(options), options);
     }
 
-    /** A socket bound to the {@code bind} address, not connected yet. */
+    /**
+     * A socket bound to the {@code bind} address, not connected yet; to port {@code bindPort} if given (two hosts
+     * behind one NAT using the same local port), else to one the kernel picks.
+     */
     public static Socket bound(EndpointOptions options) throws IOException {
         Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(options.address("bind"), 0));
+        socket.bind(new InetSocketAddress(options.address("bind"), (int) options.getLong("bindPort", 0)));
         return socket;
     }
 

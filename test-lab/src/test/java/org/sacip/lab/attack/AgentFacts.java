@@ -112,6 +112,25 @@ final class AgentFacts {
         return ids;
     }
 
+    /** {@code peers[].peer_endpoint} of the lineage: where its messages and its tunnel's datagrams go. */
+    static String peerEndpoint(AgentControl control, String lineage) {
+        for (JsonNode row : control.request(ControlCommand.PEERS)) {
+            if (row.path("lineage").asText().equals(lineage)) {
+                return row.path("peer_endpoint").asText();
+            }
+        }
+        throw new AssertionError("the agent's peers answer has no lineage " + lineage);
+    }
+
+    /** One counter of {@code status.udp} (SACIP over UDP and its tunnel, docs/CONTROL.md). */
+    static long udpCounter(AgentControl control, String name) {
+        JsonNode value = control.status().path("udp").path(name);
+        if (!value.isIntegralNumber()) {
+            throw new AssertionError("the agent's status.udp has no counter " + name);
+        }
+        return value.asLong();
+    }
+
     /** {@code peers} rows with a key, over all peers. */
     static long keysAgreed(AgentControl control) {
         long count = 0;

@@ -55,6 +55,13 @@ record CapturedPacket(long micros, Direction direction, int interfaceIndex, byte
         return Arrays.copyOfRange(ip, start, Math.min(ip.length, length()));
     }
 
+    /** A UDP datagram's payload (empty for another protocol). */
+    byte[] udpPayload() {
+        byte[] transport = transport();
+        return protocol() != IpPackets.UDP || transport.length < 8 ? new byte[0]
+                : Arrays.copyOfRange(transport, 8, transport.length);
+    }
+
     int sourcePort() {
         return transportU16(0);
     }

@@ -2,6 +2,7 @@ package org.sacip.lab.attack;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.sacip.protocol.codec.Envelope;
@@ -19,11 +20,13 @@ import org.sacip.protocol.message.RefusalReason;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
 import org.sacip.protocol.move.MoveMessages;
+import org.sacip.protocol.tunnel.DataDatagram;
 
 /**
  * What an attacker without the keys can send: the unauthenticated messages (HELLO, INIT with a cookie it never got,
  * COOKIE, REFUSAL) from any source, well-formed updates under keys it made up, real captured messages mutated (a
- * flipped MAC bit, its own address written in), truncated copies and random bytes. Offsets follow
+ * flipped MAC bit, its own address written in), truncated copies and random bytes; and a tunnel's data datagrams
+ * with random contents, or captured ones with a bit flipped or a field replaced. Offsets follow
  * docs/PROTOCOL.md section 4 (body from octet 12 of the ICMP message).
  */
 final class Forgeries {
@@ -70,10 +73,15 @@ final class Forgeries {
 
     /** A well-formed, correctly MACed update under a key the attacker invented: "session original is now at current". */
     byte[] updateUnderInventedKey(Inet4Address original, Inet4Address current, Inet4Address peer, long sequence) {
-        SessionKeys keys = new SessionKeys(octets(8), octets(32), octets(32), octets(32), SacipAddress.of(original),
-                SacipAddress.of(peer));
+        SessionKeys keys = inventedKeys(original, peer);
         Envelope envelope = new Envelope.Icmp(SacipAddress.of(current), SacipAddress.of(peer));
         return envelope.encode(new MoveMessages(keys, Role.INITIATOR).update(sequence, envelope));
+    }
+
+    /** Keys nobody agreed, bound to {@code local} and {@code peer}: whatever they sign verifies nowhere. */
+    SessionKeys inventedKeys(InetAddress local, InetAddress peer) {
+        return new SessionKeys(octets(8), octets(32), octets(32), octets(32), SacipAddress.of(local),
+                SacipAddress.of(peer));
     }
 
     /** The captured message with one bit of its MAC flipped. */
@@ -107,6 +115,32 @@ final class Forgeries {
         bytes[7] = 'I';
         bytes[8] = (byte) WireFormat.VERSION;
         return bytes;
+    }
+
+    /** A copy of a captured datagram with one bit flipped at {@code offset}. */
+    static byte[] flipped(byte[] datagram, int offset) {
+        byte[] copy = datagram.clone();
+        copy[offset] ^= 0x01;
+        return copy;
+    }
+
+    /** A copy of a captured datagram with the 64-bit field at {@code offset} (a tunnel id, a counter) replaced. */
+    static byte[] withLong(byte[] datagram, int offset, long value) {
+        byte[] copy = datagram.clone();
+        ByteBuffer.wrap(copy).putLong(offset, value);
+        return copy;
+    }
+
+    /**
+     * A tunnel's data datagram (docs/PROTOCOL.md 15.4) with a well-formed header, the given tunnel id and counter,
+     * and {@code sealedLength} random octets where the ciphertext and tag go: what an attacker without the tunnel's
+     * keys can make.
+     */
+    byte[] dataDatagram(long tunnelId, long counter, int sealedLength) {
+        ByteBuffer datagram = ByteBuffer.allocate(DataDatagram.HEADER_LENGTH + sealedLength);
+        datagram.put(new byte[] {'S', 'A', 'C', 'U', 1, 2, 0, 0}).putLong(tunnelId).putLong(counter);
+        datagram.put(octets(sealedLength).toByteArray());
+        return datagram.array();
     }
 
     static boolean isAddressUpdate(byte[] icmp) {

@@ -16,6 +16,7 @@ import org.sacip.protocol.message.SacipMessage;
 record SacipPacket(CapturedPacket packet, byte[] icmp) {
     private static final int KIND_OFFSET = 9;
     private static final int MAGIC_OFFSET = 4;
+    private static final int UDP_KIND_OFFSET = 52 + 5;
 
     SacipPacket {
         icmp = icmp.clone();
@@ -34,6 +35,20 @@ record SacipPacket(CapturedPacket packet, byte[] icmp) {
             return Optional.empty();
         }
         return Optional.of(new SacipPacket(packet, icmp));
+    }
+
+    /**
+     * The kind of the SACIP message a captured UDP datagram carries (docs/PROTOCOL.md 13.2: framing type 1, the kind
+     * after the framing header, the stated endpoints, the magic and the version); empty for anything else, a
+     * tunnel's data datagram included.
+     */
+    static Optional<MessageKind> udpKind(CapturedPacket packet) {
+        byte[] payload = packet.udpPayload();
+        if (payload.length <= UDP_KIND_OFFSET || payload[0] != 'S' || payload[1] != 'A' || payload[2] != 'C'
+                || payload[3] != 'U' || payload[5] != 1) {
+            return Optional.empty();
+        }
+        return MessageKind.fromCode(payload[UDP_KIND_OFFSET] & 0xff);
     }
 
     @Override

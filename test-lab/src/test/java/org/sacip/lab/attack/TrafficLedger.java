@@ -15,6 +15,7 @@ import org.sacip.protocol.message.MessageKind;
 final class TrafficLedger {
     private final Map<InetAddress, Tally> sacipSent = new HashMap<>();
     private final Map<InetAddress, Map<MessageKind, Tally>> sacipSentByKind = new HashMap<>();
+    private final Map<InetAddress, Tally> sent = new HashMap<>();
     private final Map<InetAddress, Tally> received = new HashMap<>();
     private final Map<InetAddress, Tally> sacipReceived = new HashMap<>();
 
@@ -25,6 +26,7 @@ final class TrafficLedger {
             }
             var sacip = SacipPacket.of(packet);
             if (packet.direction() == CapturedPacket.Direction.OUTBOUND) {
+                sent.merge(packet.destination(), Tally.NONE.plus(packet), Tally::plus);
                 sacip.ifPresent(message -> {
                     sacipSent.merge(packet.destination(), Tally.NONE.plus(packet), Tally::plus);
                     message.kind().ifPresent(kind -> sacipSentByKind
@@ -47,6 +49,11 @@ final class TrafficLedger {
     /** The SACIP messages of one kind the host sent to {@code destination}. */
     Tally sacipSentTo(InetAddress destination, MessageKind kind) {
         return sacipSentByKind.getOrDefault(destination, Map.of()).getOrDefault(kind, Tally.NONE);
+    }
+
+    /** Every packet the host sent to {@code destination}, whatever its protocol (SACIP over UDP included). */
+    Tally sentTo(InetAddress destination) {
+        return sent.getOrDefault(destination, Tally.NONE);
     }
 
     /** Every packet the host received from {@code source}, whatever its protocol. */

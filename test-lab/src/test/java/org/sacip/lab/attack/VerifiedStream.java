@@ -41,11 +41,22 @@ public final class VerifiedStream {
 
     public static VerifiedStream open(Lab lab, String clientHost, InetAddress bind, String serverHost,
             InetSocketAddress listen) {
+        return open(lab, clientHost, new InetSocketAddress(bind, 0), serverHost, listen);
+    }
+
+    /**
+     * As {@link #open(Lab, String, InetAddress, String, InetSocketAddress)} from a chosen local port ({@code 0}: the
+     * kernel's choice). The server accepts one connection and closes its listener, so another stream may open to
+     * the same port afterwards.
+     */
+    public static VerifiedStream open(Lab lab, String clientHost, InetSocketAddress bind, String serverHost,
+            InetSocketAddress listen) {
         Endpoint server = Endpoint.start(lab, serverHost, TrafficKind.GAP, true,
                 Map.of("listen", Tuples.format(listen), "count", "1"));
         server.await("ready", START_LIMIT_MS);
         Endpoint client = Endpoint.start(lab, clientHost, TrafficKind.GAP, false,
-                Map.of("bind", bind.getHostAddress(), "connect", Tuples.format(listen), "count", "1"));
+                Map.of("bind", bind.getAddress().getHostAddress(), "bindPort", Integer.toString(bind.getPort()),
+                        "connect", Tuples.format(listen), "count", "1"));
         JsonNode connected = client.await("connected", START_LIMIT_MS);
         server.await("connected", START_LIMIT_MS);
         return new VerifiedStream(client, server, connected.path("tuple").asText(),

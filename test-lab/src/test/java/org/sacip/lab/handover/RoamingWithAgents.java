@@ -31,24 +31,30 @@ import org.sacip.testing.Eventually;
 /**
  * The roaming lab with agents in A and B, for the handover tests: A's address X on uplink 1, Y on uplink 2 once it
  * moved there, B's address; verified streams from X to B; waits on what A's agent says about a stream's session
- * and its peer. Closing tears the lab down (agents first).
+ * and its peer; R as a strict NAT for either of A's uplinks. The attackers' variant adds M on A's first LAN and E
+ * off-path (TopologyBuilder). Closing tears the lab down (agents first).
  */
-final class RoamingWithAgents implements AutoCloseable {
+public final class RoamingWithAgents implements AutoCloseable {
     static final long STATE_LIMIT_MS = 15_000;
     private static int nextPort = 5101;
 
-    final Lab lab;
-    final Topology topology;
-    final Agents agents;
-    final InetAddress x;
-    final InetAddress y;
-    final InetAddress b;
+    public final Lab lab;
+    public final Topology topology;
+    public final Agents agents;
+    public final InetAddress x;
+    public final InetAddress y;
+    public final InetAddress b;
 
     RoamingWithAgents(Family family) {
+        this(family, TopologyKind.ROAMING, List.of("a", "b"));
+    }
+
+    /** The lab of {@code kind} (roaming or attackers) with agents in {@code agentHosts}. */
+    public RoamingWithAgents(Family family, TopologyKind kind, List<String> agentHosts) {
         this.lab = new Lab();
         try {
-            this.topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, family);
-            this.agents = Agents.startIfPresent(lab, ProjectRoot.find(), List.of("a", "b"));
+            this.topology = TopologyBuilder.build(lab, kind, family);
+            this.agents = Agents.startIfPresent(lab, ProjectRoot.find(), agentHosts);
             assertTrue(agents.running(), agents.note());
         } catch (RuntimeException | Error e) {
             lab.close();
@@ -60,10 +66,35 @@ final class RoamingWithAgents implements AutoCloseable {
     }
 
     /**
+     * R masquerades A's uplinks {@code subnets} (1, 2; uplink 1 is also M's LAN) behind its address on B's side as a
+     * strict home router and its ISP would: SACIP's ICMP from behind it dropped, nothing unsolicited let in, and what
+     * conntrack calls invalid dropped, forwarded or addressed to R itself (a lenient NAT would answer the latter with
+     * a reset from its public address). Without {@code random} a port is kept unless another inside host's flow to
+     * the same peer endpoint has it already (the NAT then remaps the newcomer's).
+     */
+    public void strictNat(boolean random, int... subnets) {
+        StringBuilder rules = new StringBuilder("add table ip natlab; "
+                + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
+                + "add chain ip natlab through { type filter hook forward priority filter; }; "
+                + "add chain ip natlab in { type filter hook input priority filter; }; "
+                + "add rule ip natlab through ct state invalid drop; "
+                + "add rule ip natlab in ct state invalid drop");
+        for (int subnet : subnets) {
+            String inside = Addresses.text(Addresses.of(topology.family(), subnet, 0)) + "/24";
+            rules.append("; add rule ip natlab post ip saddr ").append(inside).append(" oifname rb1 masquerade")
+                    .append(random ? " random" : "")
+                    .append("; add rule ip natlab through ip saddr ").append(inside).append(" icmp type 253 drop")
+                    .append("; add rule ip natlab through ip daddr ").append(inside)
+                    .append(" ct state != { established, related } drop");
+        }
+        lab.run("r", "nft", rules.toString());
+    }
+
+    /**
      * B as a public host is run: strict rp_filter, and a stateful firewall whose input policy is drop (established
      * and related accepted, the agent port and the streams' ports open).
      */
-    void protectB() {
+    public void protectB() {
         lab.sysctl("b", "net.ipv4.conf.all.rp_filter", "1");
         lab.sysctl("b", "net.ipv4.conf.default.rp_filter", "1");
         lab.run("b", "sh", "-c", "for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 1 > $f; done");
@@ -77,16 +108,21 @@ final class RoamingWithAgents implements AutoCloseable {
     }
 
     /** A verified stream from X to a port of B's of its own. */
-    VerifiedStream openStream() {
-        return VerifiedStream.open(lab, "a", x, "b", new InetSocketAddress(b, nextPort++));
+    public VerifiedStream openStream() {
+        return VerifiedStream.open(lab, "a", x, "b", new InetSocketAddress(b, streamPort()));
     }
 
-    MoveEvent move(MoveKind kind) {
+    /** A port of B's for streams, in the range B's firewall admits, that no other stream of this JVM uses. */
+    public static synchronized int streamPort() {
+        return nextPort++;
+    }
+
+    public MoveEvent move(MoveKind kind) {
         return new Mover(topology).move(new MoveStep("a", 0, 1, kind, 0));
     }
 
     /** The move with {@code betweenHalves} run where the lab would pause between its two halves. */
-    MoveEvent move(MoveKind kind, Runnable betweenHalves) {
+    public MoveEvent move(MoveKind kind, Runnable betweenHalves) {
         return new Mover(topology).move(new MoveStep("a", 0, 1, kind, 0), betweenHalves);
     }
 
@@ -96,12 +132,12 @@ final class RoamingWithAgents implements AutoCloseable {
     }
 
     /** A's row for the stream's session, once A's agent lists it and it satisfies {@code state}. */
-    JsonNode awaitSessionAtA(VerifiedStream stream, String what, Predicate<JsonNode> state) {
+    public JsonNode awaitSessionAtA(VerifiedStream stream, String what, Predicate<JsonNode> state) {
         return awaitSessionAtA(Addresses.endpoint(x, stream.clientPort()), what, state);
     }
 
     /** A's row for the session of its socket at {@code local} (ADDRESS:PORT), once it satisfies {@code state}. */
-    JsonNode awaitSessionAtA(String local, String what, Predicate<JsonNode> state) {
+    public JsonNode awaitSessionAtA(String local, String what, Predicate<JsonNode> state) {
         AgentControl control = agents.control("a");
         return Eventually.await(Duration.ofMillis(STATE_LIMIT_MS), () -> sessionRow(control, local),
                 row -> row.isPresent() && state.test(row.get()),
@@ -120,12 +156,12 @@ final class RoamingWithAgents implements AutoCloseable {
     }
 
     /** A's and B's agents' sessions answers, for failure messages and the printed figures. */
-    String sessions() {
+    public String sessions() {
         return "A: " + agents.sessions("a") + "\nB: " + agents.sessions("b");
     }
 
     /** The last lines of a host's agent log, for failure messages. */
-    String logOf(String host) {
+    public String logOf(String host) {
         List<String> lines = agents.logLines(host, "");
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
@@ -155,7 +191,7 @@ final class RoamingWithAgents implements AutoCloseable {
     }
 
     /** A row whose session is bound to a key. */
-    static boolean bound(JsonNode row) {
+    public static boolean bound(JsonNode row) {
         return row.path("key").isTextual();
     }
 

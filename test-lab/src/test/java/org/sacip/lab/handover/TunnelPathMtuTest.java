@@ -70,7 +70,7 @@ class TunnelPathMtuTest {
     @Test
     void aCarriedConnectionFollowsAShrinkingPathMtuWithNothingLost() throws Exception {
         try (RoamingWithAgents lab = new RoamingWithAgents(Family.IPV4)) {
-            lab.lab.run("r", "nft", NatTunnelMoveTest.strictNat(false));
+            lab.strictNat(true, 2);
             lab.protectB();
             String tag = lab.lab.ownerPid() + "-" + System.nanoTime();
             Path stopA = Path.of("/tmp/sacip-pmtu-stop-a-" + tag);

@@ -15,11 +15,14 @@ import org.sacip.protocol.message.Refusal;
 import org.sacip.protocol.message.RefusalReason;
 import org.sacip.protocol.message.Rekey;
 import org.sacip.protocol.message.SacipMessage;
+import org.sacip.protocol.message.TunnelAccept;
+import org.sacip.protocol.message.TunnelOpen;
 import org.sacip.protocol.message.UpdateAck;
 
 /**
  * Which dropped messages this engine answers with a REFUSAL (sections 4, 9 and 10), and what it echoes: only a
- * well-formed authenticated message whose key id we do not know (UNKNOWN_KEY) or an update below, or conflicting
+ * well-formed authenticated message whose key id we do not know (UNKNOWN_KEY; a tunnel's OPEN and ACCEPT too, section
+ * 15.2) or an update below, or conflicting
  * with, the last accepted one (STALE_SEQUENCE), and only when the message is at least as long as the REFUSAL, so
  * a refusal never amplifies. The rate limit per address is the engine's.
  */
@@ -78,6 +81,13 @@ final class RefusalRules {
         } else if (message instanceof ClaimReply reply) {
             keyId = reply.keyId();
             echo = keyAndSequence(keyId, reply.claimNumber());
+        } else if (message instanceof TunnelOpen open) {
+            // PROTOCOL.md 15.2: the opener learns at once that we lost the lineage, not after 8 unanswered OPENs.
+            keyId = open.keyId();
+            echo = keyAndNonce(keyId, open.openerNonce());
+        } else if (message instanceof TunnelAccept accept) {
+            keyId = accept.keyId();
+            echo = keyAndNonce(keyId, accept.openerNonce());
         } else {
             return Optional.empty();
         }
@@ -116,6 +126,14 @@ final class RefusalRules {
         for (int i = 0; i < 8; i++) {
             echo[FieldLengths.KEY_ID + i] = (byte) (sequence >>> (56 - 8 * i));
         }
+        return Octets.of(echo);
+    }
+
+    /** The echo of a TUNNEL_OPEN or TUNNEL_ACCEPT (15.2): key id, then the first 8 octets of the opener nonce. */
+    static Octets keyAndNonce(Octets keyId, Octets openerNonce) {
+        byte[] echo = new byte[FieldLengths.REFUSAL_ECHO];
+        System.arraycopy(keyId.toByteArray(), 0, echo, 0, FieldLengths.KEY_ID);
+        System.arraycopy(openerNonce.toByteArray(), 0, echo, FieldLengths.KEY_ID, 8);
         return Octets.of(echo);
     }
 

@@ -237,6 +237,47 @@ class UdpThroughNatTest extends TwoEngines {
         assertEquals(1, b.drops().total(), "dropped and counted");
     }
 
+    /**
+     * PROTOCOL.md 15.2: an OPEN under a key the accepter does not hold (it lost the lineage, or the key was made up)
+     * is answered REFUSAL UNKNOWN_KEY, echoing the key id and the first 8 octets of the opener nonce, and smaller than
+     * the OPEN; the opener learns at once that a new first handshake must come first.
+     */
+    @Test
+    void aTunnelOpenUnderAKeyTheAccepterDoesNotHoldIsRefusedUnknownKey() throws Exception {
+        b.carryThrough(new RecordingTunnelPort());
+        link.nat(null, null);
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        org.sacip.protocol.handshake.SessionKeys lost = new org.sacip.protocol.handshake.SessionKeys(
+                randomOctets(random, 8), randomOctets(random, 32), randomOctets(random, 32), randomOctets(random, 32),
+                A0, B0);
+        UdpEnvelope envelope = new UdpEnvelope(new UdpEndpoint(A0, MemoryLink.AGENT_PORT),
+                new UdpEndpoint(B0, MemoryLink.AGENT_PORT));
+        org.sacip.protocol.message.TunnelOpen open = org.sacip.protocol.tunnel.TunnelHandshake.open(lost,
+                org.sacip.protocol.handshake.Role.INITIATOR, envelope, random).message();
+        byte[] payload = envelope.encode(open);
+        link.clear();
+        link.injectUdp(A0, MemoryLink.AGENT_PORT, B0, MemoryLink.AGENT_PORT, payload);
+        loop.runReady();
+        List<MemoryLink.Packet> refusals = link.sent(MessageKind.REFUSAL);
+        assertEquals(1, refusals.size(), "refused: " + link.sent());
+        org.sacip.protocol.message.Refusal refusal = (org.sacip.protocol.message.Refusal) UdpDecoder.decode(
+                refusals.get(0).icmp(), refusals.get(0).from(), refusals.get(0).to()).message();
+        assertEquals(org.sacip.protocol.message.RefusalReason.UNKNOWN_KEY, refusal.reason());
+        byte[] echo = new byte[16];
+        System.arraycopy(lost.keyId().toByteArray(), 0, echo, 0, 8);
+        System.arraycopy(open.openerNonce().toByteArray(), 0, echo, 8, 8);
+        assertEquals(Octets.of(echo), refusal.echo(), "key id and the opener nonce's first 8 octets");
+        assertTrue(refusals.get(0).icmp().length < payload.length, "no amplification");
+    }
+
+    private static Octets randomOctets(java.security.SecureRandom random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return Octets.of(bytes);
+    }
+
     private List<ClaimReplyEntry> claimReplyEntries() throws Exception {
         MemoryLink.Packet reply = link.sent(MessageKind.CLAIM_REPLY).get(0);
         return ((ClaimReply) UdpDecoder.decode(reply.icmp(), reply.from(), reply.to()).message()).entries();
