@@ -15,9 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.sacip.control.ControlCommand;
 import org.sacip.lab.attack.Addresses;
 import org.sacip.lab.move.MoveKind;
 import org.sacip.lab.topology.Family;
@@ -76,12 +79,16 @@ class TunnelPathMtuTest {
             Path stopA = Path.of("/tmp/sacip-pmtu-stop-a-" + tag);
             Path stopB = Path.of("/tmp/sacip-pmtu-stop-b-" + tag);
             String b = Addresses.text(lab.b);
+            Supplier<String> state = () -> "A's sockets:\n" + lab.lab.run("a", "ss", "-tin") + "\nB's sockets:\n"
+                    + lab.lab.run("b", "ss", "-tin") + "\nA's status: " + lab.agents.control("a").request(
+                    ControlCommand.STATUS) + "\nB's status: " + lab.agents.control("b").request(ControlCommand.STATUS)
+                    + "\n" + lab.sessions() + "\nA's log:\n" + lab.logOf("a") + "\nB's log:\n" + lab.logOf("b");
             TestPeer server = start(lab, "b", "server", stopB, 2, b, PORT);
             TestPeer client = null;
             try {
-                server.awaitLine("ready");
+                server.awaitLine("ready", state);
                 client = start(lab, "a", "client", stopA, 1, b, PORT, Addresses.text(lab.x), CLIENT_PORT);
-                client.awaitLine("connected");
+                client.awaitLine("connected", state);
                 String x = Addresses.endpoint(lab.x, CLIENT_PORT);
                 lab.awaitSessionAtA(x, "bound to a key", RoamingWithAgents::bound);
                 lab.move(MoveKind.MAKE_BEFORE_BREAK, () -> lab.awaitSessionAtA(x, "carried through the tunnel",
@@ -102,8 +109,8 @@ class TunnelPathMtuTest {
                 Thread.sleep(1_000);
                 Files.createFile(stopA);
                 Files.createFile(stopB);
-                Matcher atA = RESULT.matcher(client.awaitLine("sent"));
-                Matcher atB = RESULT.matcher(server.awaitLine("sent"));
+                Matcher atA = RESULT.matcher(client.awaitLine("sent", state));
+                Matcher atB = RESULT.matcher(server.awaitLine("sent", state));
                 assertTrue(atA.find() && atB.find(), "both ends report");
                 String report = String.format("tunnel MTU %d at both ends %d ms after the path shrank; A sent %s,"
                         + " B received %s; B sent %s, A received %s%n%s%n%s", expected, followedMs, atA.group(1),
@@ -135,8 +142,11 @@ class TunnelPathMtuTest {
             this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         }
 
-        /** The first line of its output from now on that starts with {@code prefix}, within 30 s. */
-        String awaitLine(String prefix) throws Exception {
+        /**
+         * The first line of its output from now on that starts with {@code prefix}, within 30 s; else the failure
+         * says what it wrote and {@code state} (the hosts' sockets and agents).
+         */
+        String awaitLine(String prefix, Supplier<String> state) throws Exception {
             CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
                 try {
                     for (String next = output.readLine(); next != null; next = output.readLine()) {
@@ -150,9 +160,15 @@ class TunnelPathMtuTest {
                     return null;
                 }
             });
-            String found = line.get(30, TimeUnit.SECONDS);
+            String found;
+            try {
+                found = line.get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                found = null;
+            }
             if (found == null) {
-                throw new AssertionError("no line '" + prefix + "' from the test peer; it wrote:\n" + seen);
+                throw new AssertionError("no line '" + prefix + "' from the test peer within 30 s; it wrote:\n"
+                        + seen + "\n" + state.get());
             }
             return found;
         }
