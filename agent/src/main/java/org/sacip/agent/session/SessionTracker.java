@@ -307,7 +307,9 @@ public final class SessionTracker implements AutoCloseable {
             boolean tcp = tuple.protocol() == SessionProtocol.TCP;
             boolean closed = tcp && entry.tcpState().map(ENDED_TCP::contains).orElse(false);
             if (event.kind() == ConntrackEvent.Kind.DESTROY || closed) {
-                if (!closed && live.contains(tuple) && heldBySocket(tuple)) {
+                // Conntrack forgot it, or calls it closed once it saw both FINs and an ACK, also while data before
+                // them is still unacknowledged: a socket that still sends (CLOSING, LAST_ACK) holds the session.
+                if (live.contains(tuple) && heldBySocket(tuple)) {
                     continue;
                 }
                 waiting.remove(tuple);
@@ -459,8 +461,10 @@ public final class SessionTracker implements AutoCloseable {
     /** Whether the TCP socket of a session is still there (any state but LISTEN). */
     private boolean tcpSocketLives(SessionTuple tuple) {
         try {
+            // The lookup finds TIME_WAIT sockets too: they send nothing more but their last ACK.
             return sockets.tcpSocket(new InetSocketAddress(tuple.local().address(), tuple.local().port()),
-                    new InetSocketAddress(tuple.remote().address(), tuple.remote().port()), Set.of()).isPresent();
+                    new InetSocketAddress(tuple.remote().address(), tuple.remote().port()), Set.of())
+                    .filter(socket -> LIVE_TCP.contains(socket.state())).isPresent();
         } catch (NetlinkException | IllegalArgumentException e) {
             LOG.debug("cannot look up the TCP socket of {}: {}", tuple, e.getMessage());
             return false;

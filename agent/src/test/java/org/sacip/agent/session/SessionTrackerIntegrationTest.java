@@ -197,6 +197,50 @@ class SessionTrackerIntegrationTest {
         }
     }
 
+    /**
+     * Conntrack calls a connection closed (TIME_WAIT) once it saw both FINs and an ACK, whether or not the data before
+     * them arrived: a session whose socket still has data to deliver (CLOSING, its FIN unacknowledged) lives on until
+     * the socket ends, so a moved session keeps its remapping or tunnel for those retransmissions.
+     */
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
+    void aConnectionConntrackCallsClosedWhileItsSocketStillSendsEndsOnlyWithTheSocket(int ipVersion) throws Exception {
+        RecordedSessions atA = new RecordedSessions("a");
+        try (TrackerLab lab = TrackerLab.create("tw");
+                SessionTracker trackerA = lab.track(lab.a(), atA);
+                ServerSocket server = lab.b().netNamespace().call(() -> new ServerSocket(0, 50, b(ipVersion)))) {
+            atA.awaitInitialDump(WAIT);
+            String family = ipVersion == 4 ? "ip" : "ip6";
+            try (Socket client = connect(lab.a(), a(ipVersion), server); Socket accepted = server.accept()) {
+                SessionTuple kept = tcpTuple(client);
+                atA.awaitOpened(kept, WAIT);
+                // b hears nothing more from a: a's data and FIN stay unacknowledged, while b's FIN reaches a.
+                lab.b().exec("nft", "add table inet hold; add chain inet hold in { type filter hook input priority 0; }; "
+                        + "add rule inet hold in " + family + " saddr " + a(ipVersion).getHostAddress()
+                        + " tcp sport " + client.getLocalPort() + " drop");
+                client.getOutputStream().write(new byte[1000]);
+                client.shutdownOutput();
+                accepted.close();
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (!lab.a().exec("conntrack", "-L", "-f", ipVersion == 4 ? "ipv4" : "ipv6", "-p", "tcp")
+                        .contains("TIME_WAIT")) {
+                    assertTrue(System.nanoTime() < deadline, "a's conntrack calls the connection closed");
+                    Thread.sleep(20);
+                }
+                // Conntrack's events come in order: once a later connection is reported, the closing's were handled.
+                try (Socket later = connect(lab.a(), a(ipVersion), server); Socket laterAccepted = server.accept()) {
+                    atA.awaitOpened(tcpTuple(later), WAIT);
+                }
+                assertTrue(lab.a().exec("ss", "-tn", "state", "closing").contains(":" + server.getLocalPort()),
+                        "a's socket still sends: " + lab.a().exec("ss", "-tna"));
+                assertFalse(atA.ends().contains(kept), "ended while its socket still sends: " + atA.ends());
+                client.close();
+                lab.b().exec("nft", "delete table inet hold");
+                atA.awaitEnded(kept, WAIT);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "IPv{0}")
     @ValueSource(ints = {4, 6})
     void answeredUdpFlowIsReportedOnBothSidesWithTheDigestsOfBothFirstDatagramsThenEndsWithItsEntry(int ipVersion)
