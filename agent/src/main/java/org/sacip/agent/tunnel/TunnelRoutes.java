@@ -30,6 +30,7 @@ import org.sacip.netlink.route.RtnetlinkClient;
 public final class TunnelRoutes implements AutoCloseable {
     /** The protocol tag (FRA_PROTOCOL, rtm_protocol) of the tunnel's rules and route; unassigned in rt_protos. */
     public static final int PROTOCOL = 94;
+    private static final int TCP = 6;
     private static final String SRC_VALID_MARK = "net.ipv4.conf.all.src_valid_mark";
     private static final int IPV4 = new IpPrefix(anyIpv4(), 0).family();
 
@@ -134,8 +135,11 @@ public final class TunnelRoutes implements AutoCloseable {
         if (!(pair.ghost() instanceof Inet4Address) || !(pair.peer() instanceof Inet4Address)) {
             throw new IllegalArgumentException("only IPv4 sessions are carried: " + pair);
         }
+        // TCP only: the rule is there for TCP's segment size (the socket's route is the tunnel's). The agent's own
+        // datagrams from that address (its update when the host comes back to it), pings and UDP flows that are
+        // not carried keep their usual route; carried UDP flows go by their mark.
         return RoutingRule.lookup(IPV4, priority, table, PROTOCOL).withFrom(IpPrefix.host(pair.ghost()))
-                .withTo(IpPrefix.host(pair.peer()));
+                .withTo(IpPrefix.host(pair.peer())).withIpProtocol(TCP);
     }
 
     private static InetAddress anyIpv4() {

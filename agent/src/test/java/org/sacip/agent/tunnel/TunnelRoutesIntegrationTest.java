@@ -45,14 +45,18 @@ class TunnelRoutesIntegrationTest {
                         "not carried yet");
 
                 routes.carry(Set.of(new TunnelRoutes.Pair(ip("198.18.3.2"), ip("198.18.10.2"))));
-                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2").contains("dev sacip0"), "carried pair");
-                assertTrue(route(ns, "198.18.10.3", "from", "198.18.3.2").contains("dev " + uplink),
+                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "tcp").contains("dev sacip0"),
+                        "TCP of a carried pair");
+                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "udp", "sport", "4253")
+                        .contains("dev " + uplink), "the agent's own datagrams, and UDP (carried by mark), stay");
+                assertTrue(route(ns, "198.18.10.3", "from", "198.18.3.2", "ipproto", "tcp").contains("dev " + uplink),
                         "another peer of the ghost");
-                assertTrue(route(ns, "198.18.10.2", "from", "198.18.1.2").contains("dev " + uplink),
+                assertTrue(route(ns, "198.18.10.2", "from", "198.18.1.2", "ipproto", "tcp").contains("dev " + uplink),
                         "another source to the peer");
 
                 routes.carry(Set.of());
-                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2").contains("dev " + uplink), "released");
+                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "tcp").contains("dev " + uplink),
+                        "released");
 
                 routes.carry(Set.of(new TunnelRoutes.Pair(ip("198.18.3.2"), ip("198.18.10.2"))));
                 routes.removeAll();
