@@ -558,7 +558,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
     /** Tells the tunnel data plane about the touched sessions that need a tunnel now, or no longer do. */
     private void tellCarrier(Set<SessionTuple> touched, Set<SessionTuple> ended, Map<SessionTuple, Remapping> desired) {
         if (carrier == TunnelCarrier.NONE || tunnelSessions.isEmpty() && carriedPairs.isEmpty()
-                && lineages.values().stream().noneMatch(l -> l.state().ownTranslated() || l.state().peerTranslated())) {
+                && lineages.values().stream().noneMatch(l -> l.state().needsTunnel())) {
             // Nothing told and no lineage needs a tunnel (the usual case): no pass over the touched sessions.
             return;
         }
@@ -576,7 +576,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             Octets id = bindings.get(tuple);
             Lineage lineage = id == null ? null : lineages.get(id);
             HandoverPlanner.LineageState state = lineage == null ? null : lineage.state();
-            if (state != null && (state.ownTranslated() || state.peerTranslated())) {
+            if (state != null && state.needsTunnel()) {
                 Endpoint own = peerOwn.get(tuple);
                 carrier.bound(tuple, id, own != null ? own : tuple.remote());
                 tunnelSessions.add(tuple);

@@ -35,7 +35,9 @@ final class HandoverPlanner {
     /**
      * The state of a lineage as far as the data path cares. {@code ownTranslated}: we moved to an address where a NAT
      * translates us; {@code peerTranslated}: the peer did; either way the sessions can only go through the lineage's
-     * tunnel, once it is up ({@code tunnelUp}).
+     * tunnel, once it is up ({@code tunnelUp}). Once up, the tunnel carries them also when neither is translated any
+     * more (a return home): the middleboxes of their direct path (a NAT, a stateful firewall) did not see their
+     * packets meanwhile and would drop them as out of window.
      */
     record LineageState(InetAddress localConfirmed, InetAddress peerOriginal, InetAddress peerCurrent,
             boolean moveRefused, boolean ownTranslated, boolean peerTranslated, boolean tunnelUp) {
@@ -47,7 +49,12 @@ final class HandoverPlanner {
 
         /** Whether the lineage's sessions go through its tunnel. */
         boolean carried() {
-            return tunnelUp && (ownTranslated || peerTranslated);
+            return tunnelUp;
+        }
+
+        /** Whether the lineage's sessions need the tunnel: a host is translated, or they went through it already. */
+        boolean needsTunnel() {
+            return ownTranslated || peerTranslated || tunnelUp;
         }
     }
 

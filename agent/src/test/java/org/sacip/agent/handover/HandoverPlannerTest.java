@@ -152,6 +152,19 @@ class HandoverPlannerTest {
         assertEquals(Remapping.carried(THROUGH_NAT), carried.remapping());
     }
 
+    @Test
+    void aSessionThatWentThroughTheTunnelStaysThereWhenItsHostComesHome() {
+        // Back at X (movedTo is the original), neither host translated any more: the router that did not see the
+        // session's packets while they were carried would drop them on the direct path.
+        HandoverPlanner.Desired home = HandoverPlanner.desired(SESSION, X,
+                new HandoverPlanner.LineageState(X, B, B, false, false, false, true), null, null);
+        assertEquals(Remapping.carried(SESSION), home.remapping());
+        assertEquals(SessionState.ACTIVE, home.state());
+        HandoverPlanner.Desired peerHome = HandoverPlanner.desired(THROUGH_NAT, null,
+                new HandoverPlanner.LineageState(B, X, X, false, false, false, true), PEER_OWN, null);
+        assertEquals(Remapping.carried(THROUGH_NAT), peerHome.remapping());
+    }
+
     private static InetAddress ip(String text) {
         try {
             return InetAddress.getByName(text);

@@ -48,7 +48,22 @@ class NatTunnelMoveTest {
         move(MoveKind.BREAK_BEFORE_MAKE, true);
     }
 
+    @Test
+    void aCarriedSessionFollowsItsHostBackHomeMakeBeforeBreak() {
+        move(MoveKind.MAKE_BEFORE_BREAK, false, true);
+    }
+
+    @Test
+    void aCarriedSessionFollowsItsHostBackBehindItsFirstNatBreakBeforeMake() {
+        move(MoveKind.BREAK_BEFORE_MAKE, true, true);
+    }
+
     private static void move(MoveKind kind, boolean fromBehindANat) {
+        move(kind, fromBehindANat, false);
+    }
+
+    /** A moves onto the NAT of uplink 2; with {@code andBack}, back to its first address afterwards. */
+    private static void move(MoveKind kind, boolean fromBehindANat, boolean andBack) {
         try (RoamingWithAgents lab = new RoamingWithAgents(Family.IPV4)) {
             if (fromBehindANat) {
                 lab.strictNat(true, 2, 1);
@@ -73,11 +88,25 @@ class NatTunnelMoveTest {
             lab.awaitSessionAtA(stream, "carried through the tunnel", carried::test);
             JsonNode afterAtB = Eventually.await(Duration.ofSeconds(15), () -> rowAtB(lab, x, fromBehindANat),
                     row -> row != null && carried.test(row), () -> "B carries the session: " + lab.sessions());
+            if (andBack) {
+                // Back at its first address A stays in the tunnel: the routers of the direct path did not see the
+                // session's packets meanwhile and would drop them as out of window.
+                String home = Addresses.text(lab.x);
+                Runnable converged = () -> Eventually.await(Duration.ofSeconds(15),
+                        () -> lab.agents.logLines("a", "-> " + home + " converged"), lines -> !lines.isEmpty(),
+                        () -> "A's return home is confirmed: " + lab.sessions() + "\nA's log:\n" + lab.logOf("a")
+                                + "\nB's log:\n" + lab.logOf("b"));
+                lab.moveHome(kind, kind == MoveKind.MAKE_BEFORE_BREAK ? converged : () -> { });
+                converged.run();
+                lab.awaitSessionAtA(stream, "still carried", carried::test);
+            }
             String sessions = lab.sessions();
             String tunnels = lab.agents.logLines("a", "tunnel").toString();
             StreamFigures figures = stream.finish();
-            String report = String.format("%s %s: stream %s, longest gap %d ms, lost %d, corrupted %d%n%s%n%s",
+            sessions += "\nthe router's NAT: " + lab.lab.run("r", "nft", "list", "table", "ip", "natlab");
+            String report = String.format("%s %s%s: stream %s, longest gap %d ms, lost %d, corrupted %d%n%s%n%s",
                     kind, fromBehindANat ? "from behind a NAT onto another NAT" : "from a public address onto a NAT",
+                    andBack ? " and back" : "",
                     figures.verdict().label(), figures.maxGapMs(), figures.bytesLost(), figures.bytesCorrupted(),
                     sessions, tunnels);
             System.out.println(report);
@@ -85,7 +114,8 @@ class NatTunnelMoveTest {
                     () -> assertEquals("survived", figures.verdict().label(), report),
                     () -> assertEquals(0, figures.bytesLost(), report),
                     () -> assertEquals(0, figures.bytesCorrupted(), report),
-                    () -> assertEquals(socketAtB, afterAtB.path("remote").asText(), "B's socket is untouched"));
+                    () -> assertEquals(socketAtB, afterAtB.path("remote").asText(), "B's socket is untouched"),
+                    () -> assertEquals(socketAtB, rowAtB(lab, x, fromBehindANat).path("remote").asText()));
         }
     }
 

@@ -23,6 +23,7 @@ import org.sacip.lab.move.MoveKind;
 import org.sacip.lab.move.MoveStep;
 import org.sacip.lab.move.Mover;
 import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.StrictNat;
 import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
@@ -73,21 +74,7 @@ public final class RoamingWithAgents implements AutoCloseable {
      * the same peer endpoint has it already (the NAT then remaps the newcomer's).
      */
     public void strictNat(boolean random, int... subnets) {
-        StringBuilder rules = new StringBuilder("add table ip natlab; "
-                + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
-                + "add chain ip natlab through { type filter hook forward priority filter; }; "
-                + "add chain ip natlab in { type filter hook input priority filter; }; "
-                + "add rule ip natlab through ct state invalid drop; "
-                + "add rule ip natlab in ct state invalid drop");
-        for (int subnet : subnets) {
-            String inside = Addresses.text(Addresses.of(topology.family(), subnet, 0)) + "/24";
-            rules.append("; add rule ip natlab post ip saddr ").append(inside).append(" oifname rb1 masquerade")
-                    .append(random ? " random" : "")
-                    .append("; add rule ip natlab through ip saddr ").append(inside).append(" icmp type 253 drop")
-                    .append("; add rule ip natlab through ip daddr ").append(inside)
-                    .append(" ct state != { established, related } drop");
-        }
-        lab.run("r", "nft", rules.toString());
+        lab.run("r", "nft", StrictNat.rules(random, subnets));
     }
 
     /**
@@ -142,6 +129,7 @@ public final class RoamingWithAgents implements AutoCloseable {
         return Eventually.await(Duration.ofMillis(STATE_LIMIT_MS), () -> sessionRow(control, local),
                 row -> row.isPresent() && state.test(row.get()),
                 () -> "A's agent lists the session of " + local + " " + what + "\n" + sessions()
+                        + "\nA's status: " + status("a") + "\nB's status: " + status("b")
                         + "\nA's log:\n" + logOf("a") + "\nB's log:\n" + logOf("b")).orElseThrow();
     }
 
@@ -158,6 +146,15 @@ public final class RoamingWithAgents implements AutoCloseable {
     /** A's and B's agents' sessions answers, for failure messages and the printed figures. */
     public String sessions() {
         return "A: " + agents.sessions("a") + "\nB: " + agents.sessions("b");
+    }
+
+    /** A host's agent's status answer (drops by reason, counters), for failure messages. */
+    String status(String host) {
+        try {
+            return agents.control(host).request(ControlCommand.STATUS).toString();
+        } catch (LabException e) {
+            return "(no answer: " + e.getMessage() + ")";
+        }
     }
 
     /** The last lines of a host's agent log, for failure messages. */
