@@ -3,6 +3,7 @@ package org.sacip.lab.bench;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,8 +14,10 @@ import org.sacip.lab.agent.ProjectRoot;
 import org.sacip.lab.scenario.MoveResult;
 import org.sacip.lab.scenario.StreamFigures;
 import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.StrictNat;
 import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
+import org.sacip.lab.topology.TopologyKind;
 import org.sacip.lab.topology.Uplink;
 import org.sacip.lab.traffic.Endpoint;
 import org.sacip.lab.traffic.GapLog;
@@ -30,8 +33,9 @@ import org.sacip.lab.traffic.TrafficKind;
 public final class HandoverGapBenchmark {
     private static final String NAME = "HandoverGapBenchmark";
     private static final String USAGE = "[cases=" + GapCase.names() + "] [moves=20] [spacingMs=1500] [leadMs=4000] "
-            + "[settleMs=2000] [family=ipv4|ipv6]";
-    private static final Set<String> KEYS = Set.of("cases", "moves", "spacingMs", "leadMs", "settleMs", "family");
+            + "[settleMs=2000] [family=ipv4|ipv6] [nat=1,2]";
+    private static final Set<String> KEYS = Set.of("cases", "moves", "spacingMs", "leadMs", "settleMs", "family",
+            "nat");
     private static final int PORT = 5001;
     private static final long START_LIMIT_MS = 60_000;
     private static final long REPORT_LIMIT_MS = 30_000;
@@ -42,9 +46,22 @@ public final class HandoverGapBenchmark {
     private final long leadMs;
     private final long settleMs;
     private final PrintStream out = System.out;
+    /** A's uplinks (1, 2) behind the router's strict NAT (IPv4, roaming cases): moves onto, off and between NATs. */
+    private final int[] natted;
 
     private HandoverGapBenchmark(BenchArgs args) {
         this.family = FamilyArg.parse(args.text("family", "ipv4"));
+        String nat = args.text("nat", "");
+        this.natted = nat.isBlank() ? new int[0] : Arrays.stream(nat.split(",")).mapToInt(uplink -> {
+            int number = Integer.parseInt(uplink.strip());
+            if (number != 1 && number != 2) {
+                throw new IllegalArgumentException("nat names A's uplinks 1 and 2, not " + uplink);
+            }
+            return number;
+        }).toArray();
+        if (natted.length > 0 && family != Family.IPV4) {
+            throw new IllegalArgumentException("nat: IPv4 only (NAT44)");
+        }
         this.moves = (int) args.number("moves", 20, 1, 10_000);
         this.spacingMs = args.number("spacingMs", 1500, 200, 60_000);
         // Keys are agreed as soon as a session is seen established; the lead leaves room for a loaded machine.
@@ -73,7 +90,8 @@ public final class HandoverGapBenchmark {
             table.addAll(runCase(c, root));
         }
         out.println();
-        out.println("== summary: " + moves + " moves per case, " + spacingMs + " ms apart, " + family);
+        out.println("== summary: " + moves + " moves per case, " + spacingMs + " ms apart, " + family
+                + (natted.length == 0 ? "" : ", uplink(s) " + Arrays.toString(natted) + " behind a NAT"));
         Summary.printHeader(out);
         for (Summary s : table) {
             s.print(out);
@@ -89,6 +107,12 @@ public final class HandoverGapBenchmark {
         out.flush();
         try (Lab lab = new Lab()) {
             Topology topology = TopologyBuilder.build(lab, c.topology(), family);
+            if (natted.length > 0) {
+                if (c.topology() != TopologyKind.ROAMING) {
+                    throw new IllegalArgumentException("nat: only the cases across uplinks have a router");
+                }
+                lab.run("r", "nft", StrictNat.rules(true, natted));
+            }
             Agents agents = Agents.startIfPresent(lab, root, List.of("a", "b"));
             if (!agents.running()) {
                 throw new LabException(agents.note());

@@ -12,6 +12,7 @@ import org.sacip.lab.move.MoveKind;
 import org.sacip.lab.move.MoveStep;
 import org.sacip.lab.move.Mover;
 import org.sacip.lab.topology.Family;
+import org.sacip.lab.topology.StrictNat;
 import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
@@ -28,14 +29,6 @@ import org.sacip.lab.topology.TopologyKind;
  */
 public final class TunnelBenchmark {
     private static final String B = "198.18.10.2";
-    private static final String NAT = "add table ip natlab; "
-            + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
-            + "add chain ip natlab through { type filter hook forward priority filter; }; "
-            + "add chain ip natlab in { type filter hook input priority filter; }; "
-            + "add rule ip natlab through ct state invalid drop; add rule ip natlab in ct state invalid drop; "
-            + "add rule ip natlab post ip saddr 198.18.2.0/24 oifname rb1 masquerade random; "
-            + "add rule ip natlab through ip saddr 198.18.2.0/24 icmp type 253 drop; "
-            + "add rule ip natlab through ip daddr 198.18.2.0/24 ct state != { established, related } drop";
     /** Answers each octet it reads with one octet, on every connection. */
     private static final String ECHO = "import socket,threading\n"
             + "s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
@@ -70,7 +63,7 @@ public final class TunnelBenchmark {
         Path root = ProjectRoot.find();
         try (Lab lab = new Lab()) {
             Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
-            lab.run("r", "nft", NAT);
+            lab.run("r", "nft", StrictNat.rules(true, 2));
             Agents agents = Agents.startIfPresent(lab, root, List.of("a", "b"));
             if (!agents.running()) {
                 throw new IllegalStateException(agents.note());
