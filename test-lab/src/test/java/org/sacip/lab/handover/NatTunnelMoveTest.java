@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import org.sacip.control.ControlCommand;
 import org.sacip.lab.attack.Addresses;
 import org.sacip.lab.attack.VerifiedStream;
 import org.sacip.lab.move.MoveKind;
@@ -28,15 +25,6 @@ import org.sacip.testing.Eventually;
  * endpoint inside the tunnel and the NAT's endpoint its socket knows). Make-before-break and break-before-make.
  */
 class NatTunnelMoveTest {
-    private static final String NAT_UPLINK_2 = "add rule ip natlab post ip saddr 198.18.2.0/24 oifname rb1 "
-            + "masquerade random; "
-            + "add rule ip natlab through ip saddr 198.18.2.0/24 icmp type 253 drop; "
-            + "add rule ip natlab through ip daddr 198.18.2.0/24 ct state != { established, related } drop";
-    private static final String NAT_UPLINK_1 = "add rule ip natlab post ip saddr 198.18.1.0/24 oifname rb1 "
-            + "masquerade random; "
-            + "add rule ip natlab through ip saddr 198.18.1.0/24 icmp type 253 drop; "
-            + "add rule ip natlab through ip daddr 198.18.1.0/24 ct state != { established, related } drop";
-
     @Test
     void aSessionSurvivesAMakeBeforeBreakMoveFromAPublicAddressOntoANat() {
         move(MoveKind.MAKE_BEFORE_BREAK, false);
@@ -59,15 +47,7 @@ class NatTunnelMoveTest {
 
     private static void move(MoveKind kind, boolean fromBehindANat) {
         try (RoamingWithAgents lab = new RoamingWithAgents(Family.IPV4)) {
-            // A strict NAT: what conntrack calls invalid is dropped, forwarded or addressed to the router itself
-            // (a lenient one would answer the latter with a reset from its public address).
-            lab.lab.run("r", "nft", "add table ip natlab; "
-                    + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
-                    + "add chain ip natlab through { type filter hook forward priority filter; }; "
-                    + "add chain ip natlab in { type filter hook input priority filter; }; "
-                    + "add rule ip natlab through ct state invalid drop; "
-                    + "add rule ip natlab in ct state invalid drop; "
-                    + NAT_UPLINK_2 + (fromBehindANat ? "; " + NAT_UPLINK_1 : ""));
+            lab.behindStrictNats(fromBehindANat, true);
             lab.protectB();
             VerifiedStream stream = lab.openStream();
             String x = Addresses.endpoint(lab.x, stream.clientPort());
@@ -104,9 +84,6 @@ class NatTunnelMoveTest {
 
     /** B's row of A's session: by the peer's own endpoint where a NAT translated it, else by its remote end. */
     private static JsonNode rowAtB(RoamingWithAgents lab, String peerEndpoint, boolean translated) {
-        List<JsonNode> rows = new ArrayList<>();
-        lab.agents.control("b").request(ControlCommand.SESSIONS).forEach(rows::add);
-        String field = translated ? "peer_own" : "remote";
-        return rows.stream().filter(row -> row.path(field).asText().equals(peerEndpoint)).findFirst().orElse(null);
+        return lab.rowAtB(translated ? "peer_own" : "remote", peerEndpoint);
     }
 }

@@ -8,8 +8,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.sacip.control.ControlCommand;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
@@ -26,15 +28,18 @@ import org.sacip.lab.topology.Family;
 import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
+import org.sacip.lab.traffic.TrafficKind;
 import org.sacip.testing.Eventually;
 
 /**
  * The roaming lab with agents in A and B, for the handover tests: A's address X on uplink 1, Y on uplink 2 once it
- * moved there, B's address; verified streams from X to B; waits on what A's agent says about a stream's session
- * and its peer. Closing tears the lab down (agents first).
+ * moved there, B's address; verified streams from X to B; NATs on the router in front of A's uplinks; waits on what
+ * A's agent says about a stream's session and its peer. Closing tears the lab down (agents first).
  */
 final class RoamingWithAgents implements AutoCloseable {
     static final long STATE_LIMIT_MS = 15_000;
+    /** Where the router masquerades A's uplinks to: its address on B's link. */
+    static final String NAT = "198.18.10.1";
     private static int nextPort = 5101;
 
     final Lab lab;
@@ -60,8 +65,37 @@ final class RoamingWithAgents implements AutoCloseable {
     }
 
     /**
+     * Puts a strict NAT in front of uplink 1 and/or 2 of A's, as a home router and its ISP would run one: it
+     * masquerades A's uplink to the router's address on B's link with random ports, drops SACIP's ICMP from A,
+     * anything unsolicited towards A, and whatever conntrack calls invalid, forwarded or addressed to the router
+     * itself (a lenient NAT would answer the latter with a reset from its public address).
+     */
+    void behindStrictNats(boolean uplink1, boolean uplink2) {
+        StringBuilder rules = new StringBuilder("add table ip natlab; "
+                + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
+                + "add chain ip natlab through { type filter hook forward priority filter; }; "
+                + "add chain ip natlab in { type filter hook input priority filter; }; "
+                + "add rule ip natlab through ct state invalid drop; "
+                + "add rule ip natlab in ct state invalid drop");
+        List<String> lans = new ArrayList<>();
+        if (uplink1) {
+            lans.add("198.18.1.0/24");
+        }
+        if (uplink2) {
+            lans.add("198.18.2.0/24");
+        }
+        for (String lan : lans) {
+            rules.append("; add rule ip natlab post ip saddr ").append(lan).append(" oifname rb1 masquerade random")
+                    .append("; add rule ip natlab through ip saddr ").append(lan).append(" icmp type 253 drop")
+                    .append("; add rule ip natlab through ip daddr ").append(lan)
+                    .append(" ct state != { established, related } drop");
+        }
+        lab.run("r", "nft", rules.toString());
+    }
+
+    /**
      * B as a public host is run: strict rp_filter, and a stateful firewall whose input policy is drop (established
-     * and related accepted, the agent port and the streams' ports open).
+     * and related accepted, the agent port and the streams' ports, TCP and UDP, open).
      */
     void protectB() {
         lab.sysctl("b", "net.ipv4.conf.all.rp_filter", "1");
@@ -73,12 +107,23 @@ final class RoamingWithAgents implements AutoCloseable {
                 + "add rule inet firewall input iif lo accept; "
                 + "add rule inet firewall input udp dport 4253 accept; "
                 + "add rule inet firewall input tcp dport 5101-5199 accept; "
+                + "add rule inet firewall input udp dport 5101-5199 accept; "
                 + "add rule inet firewall input icmp type echo-request accept");
     }
 
     /** A verified stream from X to a port of B's of its own. */
     VerifiedStream openStream() {
-        return VerifiedStream.open(lab, "a", x, "b", new InetSocketAddress(b, nextPort++));
+        return openStream(TrafficKind.GAP, Map.of());
+    }
+
+    /** A verified stream of {@code kind} from X to a port of B's of its own, both ends given {@code options}. */
+    VerifiedStream openStream(TrafficKind kind, Map<String, String> options) {
+        return VerifiedStream.open(lab, kind, options, "a", x, "b", nextPortAtB());
+    }
+
+    /** A port of B's that no other stream of this JVM's uses, open in {@link #protectB}'s firewall. */
+    InetSocketAddress nextPortAtB() {
+        return new InetSocketAddress(b, nextPort++);
     }
 
     MoveEvent move(MoveKind kind) {
@@ -97,12 +142,23 @@ final class RoamingWithAgents implements AutoCloseable {
 
     /** A's row for the stream's session, once A's agent lists it and it satisfies {@code state}. */
     JsonNode awaitSessionAtA(VerifiedStream stream, String what, Predicate<JsonNode> state) {
+        return awaitSessionAtA(stream.clientPort(), what, state);
+    }
+
+    /** A's row for the session from X's {@code port}, once A's agent lists it and it satisfies {@code state}. */
+    JsonNode awaitSessionAtA(int port, String what, Predicate<JsonNode> state) {
         AgentControl control = agents.control("a");
-        String local = Addresses.endpoint(x, stream.clientPort());
+        String local = Addresses.endpoint(x, port);
         return Eventually.await(Duration.ofMillis(STATE_LIMIT_MS), () -> sessionRow(control, local),
                 row -> row.isPresent() && state.test(row.get()),
-                () -> "A's agent lists the session of " + stream.clientTuple() + " " + what + "\n" + sessions()
-                        + "\nA's log:\n" + logOf("a") + "\nB's log:\n" + logOf("b")).orElseThrow();
+                () -> "A's agent lists the session of " + local + " " + what + "\n" + diagnostics()).orElseThrow();
+    }
+
+    /** B's row whose {@code field} (remote, or peer_own where a NAT translated the peer) is {@code endpoint}. */
+    JsonNode rowAtB(String field, String endpoint) {
+        List<JsonNode> rows = new ArrayList<>();
+        agents.control("b").request(ControlCommand.SESSIONS).forEach(rows::add);
+        return rows.stream().filter(row -> row.path(field).asText().equals(endpoint)).findFirst().orElse(null);
     }
 
     /** As soon as A's {@code peers} answer shows a key with B (sessions bound to it or not yet). */
@@ -118,6 +174,36 @@ final class RoamingWithAgents implements AutoCloseable {
     /** A's and B's agents' sessions answers, for failure messages and the printed figures. */
     String sessions() {
         return "A: " + agents.sessions("a") + "\nB: " + agents.sessions("b");
+    }
+
+    /**
+     * Both agents' sessions, status (counters, drops), their kernels' drops and the last lines of their logs, for
+     * failure messages; a part that cannot be had (an agent gone) says so instead of hiding the rest.
+     */
+    String diagnostics() {
+        return orWhyNot(this::sessions) + "\nA's status: " + orWhyNot(() -> agents.control("a").status().toString())
+                + "\nB's status: " + orWhyNot(() -> agents.control("b").status().toString())
+                + "\nA's kernel: " + orWhyNot(() -> kernelDrops("a")) + "\nB's kernel: "
+                + orWhyNot(() -> kernelDrops("b")) + "\nA's log:\n" + logOf("a") + "\nB's log:\n" + logOf("b");
+    }
+
+    private static String orWhyNot(Supplier<String> part) {
+        try {
+            return part.get();
+        } catch (RuntimeException e) {
+            return "(not available: " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Where a host's kernel dropped packets of its own (full socket buffers, its devices' queues) and the path MTUs
+     * it learnt.
+     */
+    private String kernelDrops(String host) {
+        String counters = lab.run(host, "nstat", "-asz", "UdpRcvbufErrors", "UdpSndbufErrors", "UdpInErrors",
+                "TcpExtTCPBacklogDrop");
+        return counters.strip().replace('\n', ';') + "\n" + lab.run(host, "ip", "-s", "-o", "link").strip()
+                + "\nroute cache: " + lab.run(host, "ip", "-4", "route", "show", "cache").strip();
     }
 
     /** The last lines of a host's agent log, for failure messages. */
