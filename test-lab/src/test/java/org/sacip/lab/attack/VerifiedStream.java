@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.sacip.lab.Lab;
 import org.sacip.lab.scenario.StreamFigures;
@@ -103,7 +102,7 @@ public final class VerifiedStream {
         server.send("quiesce");
         client.await("quiesced", REPORT_LIMIT_MS);
         server.await("quiesced", REPORT_LIMIT_MS);
-        StreamDrain.drain(List.of(client, server));
+        StreamDrain.drain(client, server);
         clientReport = client.report(REPORT_LIMIT_MS);
         serverReport = server.report(REPORT_LIMIT_MS);
         return new StreamFigures(clientReport, serverReport);
