@@ -11,9 +11,11 @@
 # The package test (packaging, InstalledPackageIT): lintian checks the .deb, systemd gives systemd-analyze (verify,
 # security; it does not become PID 1 by being installed), adduser and init-system-helpers (deb-systemd-helper) run
 # the maintainer scripts.
+# openssh-server and openssh-client: the NAT lab runs a real SSH session across moves, with an sshd of its own inside
+# a lab namespace (the host's own sshd is never wanted, see sacip_apt_install).
 SACIP_APT_PACKAGES=(openjdk-17-jdk-headless maven nftables libpcap0.8 iproute2 conntrack procps util-linux tcpdump
   python3 groff-base man-db bash fontconfig fonts-dejavu-core mptcpize iperf3 iputils-ping lintian systemd adduser
-  init-system-helpers)
+  init-system-helpers openssh-server openssh-client)
 
 sacip_bootstrap() {
   local missing=() pkg
@@ -28,13 +30,31 @@ sacip_bootstrap() {
       return 1
     fi
     echo "sacip: installing ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || return 1
+    sacip_apt_install "${missing[@]}" || return 1
   fi
   # Several JDKs may be installed; the build needs 17 or later, and Debian's 17 is the one we install.
   if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/java-17-openjdk-amd64 ]]; then
     export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
   fi
+}
+
+# apt-get install with no service started: a package such as openssh-server would otherwise start a system-wide
+# daemon (sshd listening on port 22 of the machine) that nothing here wants. Maintainer scripts ask invoke-rc.d,
+# which asks /usr/sbin/policy-rc.d; exit 101 there means "not allowed". A policy of the machine's own is left as it
+# is; ours is made only for the install and removed after it, whatever the install did.
+sacip_apt_install() {
+  local policy=/usr/sbin/policy-rc.d ours=0 status=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# sacip bootstrap: no service starts while it installs packages.\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    ours=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2 || status=1
+  if ((ours)); then
+    rm -f "$policy"
+  fi
+  return "$status"
 }
 
 # Builds every module once (tests skipped) so launchers find their jars.

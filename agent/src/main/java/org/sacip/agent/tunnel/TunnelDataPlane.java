@@ -53,6 +53,13 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     /** The lowest MTU the device goes down to: below it, Linux ignores PMTU errors (net.ipv4.route.min_pmtu). */
     static final int MIN_TUNNEL_MTU = 552;
     private static final int QUOTED = FragmentationNeeded.QUOTED;
+    /**
+     * Packets the kernel keeps for the reading thread (the device's default is 500). A carried session's burst (a TCP
+     * window, both bulk directions at once) arrives while the thread may wait for the CPU; in the NAT lab a 500-packet
+     * ring overflowed, and carried UDP lost datagrams even in a make-before-break move. Memory is taken only while
+     * packets wait; 4096 full-size ones are some 6 MB.
+     */
+    static final int QUEUE_LENGTH = 4096;
     /** A host tells the engine about datagrams of an unknown tunnel at most this often per endpoint. */
     private static final Duration UNKNOWN_REPORT_INTERVAL = Duration.ofSeconds(1);
     private static final int UNKNOWN_REPORTS_PER_SECOND = 10;
@@ -176,6 +183,7 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         TunnelRoutes routes = null;
         try {
             device.setMtu(DataDatagram.tunnelMtu(PATH_MTU, AddressFamily.IPV4));
+            device.setTxQueueLength(QUEUE_LENGTH);
             device.setUp();
             routes = TunnelRoutes.open(namespace, table, priority, mark);
             routes.install(device.index());

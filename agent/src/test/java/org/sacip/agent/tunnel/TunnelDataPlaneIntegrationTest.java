@@ -55,6 +55,17 @@ class TunnelDataPlaneIntegrationTest {
     private static final Octets OTHER_LINEAGE = Octets.of(new byte[] {9, 9, 9, 9, 9, 9, 9, 9});
 
     @Test
+    void theDeviceKeepsABurstOfCarriedPacketsForItsReader() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("tdq");
+                TunnelDataPlane plane = TunnelDataPlane.start(Optional.of(ns.netNamespace()), "sacip0", 9_361_256L,
+                        32_699L, 0x02000000L, (from, to, data, length, segmentSize) -> 0)) {
+            // Beyond the default 500 (TunDeviceIntegrationTest shows the ring keeps what the queue length says).
+            String device = ns.exec("ip", "link", "show", "sacip0");
+            assertTrue(device.contains(" qlen " + TunnelDataPlane.QUEUE_LENGTH), device);
+        }
+    }
+
+    @Test
     void onlySealedPacketsOfBoundSessionsGetInAndAnswersLeaveTranslated() throws Exception {
         InetAddress b = ip("198.18.0.2");
         InetAddress nat = ip("198.19.0.1");

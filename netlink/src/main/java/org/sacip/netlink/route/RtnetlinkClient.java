@@ -354,7 +354,8 @@ public final class RtnetlinkClient implements AutoCloseable {
     }
 
     /**
-     * Changes a link's MTU and administrative state in one request (RTM_SETLINK, as {@code ip link set}).
+     * Changes a link's MTU, transmit queue length and administrative state in one request (RTM_SETLINK, as
+     * {@code ip link set}).
      *
      * @throws NetlinkErrorException ENODEV if there is no such link, EINVAL for an MTU the device does not take
      */
@@ -364,6 +365,7 @@ public final class RtnetlinkClient implements AutoCloseable {
         NetlinkMessageBuilder builder = new NetlinkMessageBuilder(RTM_SETLINK, REQUEST_ACK)
                 .familyHeader(ifinfomsg(request.interfaceIndex(), upFlag, change));
         request.mtu().ifPresent(mtu -> builder.putU32(Rtnl.IFLA_MTU, mtu));
+        request.txQueueLength().ifPresent(length -> builder.putU32(Rtnl.IFLA_TXQLEN, length));
         socket.execute(builder.build(socket.nextSequence()));
     }
 

@@ -55,6 +55,7 @@ final class Rtnl {
     static final int IFLA_ADDRESS = 1;
     static final int IFLA_IFNAME = 3;
     static final int IFLA_MTU = 4;
+    static final int IFLA_TXQLEN = 13;
     static final int IFLA_OPERSTATE = 16;
     static final int IFLA_LINKINFO = 18;
     static final int IFLA_AF_SPEC = 26;

@@ -211,6 +211,14 @@ public final class TunDevice implements AutoCloseable {
         changeLink(LinkRequest.mtu(index, mtu));
     }
 
+    /**
+     * Sets how many packets the kernel keeps for the reader ({@code txqueuelen}, 500 by default): what the kernel
+     * routes into the device while the ring is full is dropped.
+     */
+    public void setTxQueueLength(int packets) throws NetlinkException {
+        changeLink(LinkRequest.txQueueLength(index, packets));
+    }
+
     /** Brings the device up: only then does the kernel route packets into it and take packets written into it. */
     public void setUp() throws NetlinkException {
         changeLink(LinkRequest.up(index, true));

@@ -42,8 +42,10 @@ public final class UdpSocket implements AutoCloseable {
     private static final int IP_PKTINFO = 8;
     private static final int IP_MTU_DISCOVER = 10;
     private static final int IP_PMTUDISC_DO = 2;
+    private static final int IP_PMTUDISC_PROBE = 3;
     private static final int IPV6_MTU_DISCOVER = 23;
     private static final int IPV6_PMTUDISC_DO = 2;
+    private static final int IPV6_PMTUDISC_PROBE = 3;
     private static final int IPV6_V6ONLY = 26;
     private static final int IPV6_RECVPKTINFO = 49;
     private static final int IPV6_PKTINFO = 50;
@@ -168,6 +170,43 @@ public final class UdpSocket implements AutoCloseable {
     private static void setOption(int fd, int level, int option, int value, String name) throws NetlinkException {
         call("setsockopt(" + name + ")",
                 () -> LibC.INSTANCE.setsockopt(fd, level, option, new IntByReference(value), 4));
+    }
+
+    /**
+     * Sets the kernel's receive buffer to {@code bytes}: as root beyond {@code net.core.rmem_max} (SO_RCVBUFFORCE),
+     * otherwise up to it. Datagrams that arrive while the buffer is full are dropped, however briefly the receiving
+     * thread was away.
+     */
+    public void setReceiveBufferSize(int bytes) throws NetlinkException {
+        ensureOpen();
+        try {
+            LibC.INSTANCE.setsockopt(fd, SOL_SOCKET, LibC.SO_RCVBUFFORCE, new IntByReference(bytes), 4);
+        } catch (LastErrorException forced) {
+            setOption(fd, SOL_SOCKET, LibC.SO_RCVBUF, bytes, "SO_RCVBUF");
+        }
+    }
+
+    /**
+     * Sends datagrams up to the outgoing device's MTU, still with Don't Fragment, whatever smaller path MTU the
+     * kernel's route to the destination holds (learnt from a "fragmentation needed", or configured): for a sender
+     * that sizes its datagrams for a path it assumes, when other traffic to the same address may lower that record.
+     */
+    public void ignoreRoutePathMtu() throws NetlinkException {
+        ensureOpen();
+        if (family == LibC.AF_INET) {
+            setOption(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE, "IP_MTU_DISCOVER");
+        } else {
+            setOption(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_PROBE, "IPV6_MTU_DISCOVER");
+        }
+    }
+
+    /** The kernel's receive buffer in bytes, as it counts it (twice what was set: it includes its bookkeeping). */
+    public int receiveBufferSize() throws NetlinkException {
+        ensureOpen();
+        IntByReference value = new IntByReference();
+        call("getsockopt(SO_RCVBUF)", () -> LibC.INSTANCE.getsockopt(fd, SOL_SOCKET, LibC.SO_RCVBUF, value,
+                new IntByReference(4)));
+        return value.getValue();
     }
 
     /** The port the socket is bound to. */

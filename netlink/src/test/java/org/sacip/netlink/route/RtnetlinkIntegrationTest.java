@@ -388,7 +388,7 @@ class RtnetlinkIntegrationTest {
             client.setLink(LinkRequest.up(index, false));
             assertFalse(client.link(index).orElseThrow().up());
             assertEquals(1400, client.link(index).orElseThrow().mtu(), "a state change leaves the MTU alone");
-            client.setLink(new LinkRequest(index, OptionalInt.of(1500), Optional.of(true)));
+            client.setLink(new LinkRequest(index, OptionalInt.of(1500), OptionalInt.empty(), Optional.of(true)));
             LinkInfo link = client.link(index).orElseThrow();
             assertTrue(link.up());
             assertEquals(1500, link.mtu());
@@ -400,7 +400,7 @@ class RtnetlinkIntegrationTest {
                     () -> client.setLink(LinkRequest.up(index + 1000, true)));
             assertEquals(Errno.ENODEV, missing.errno());
             assertThrows(IllegalArgumentException.class,
-                    () -> new LinkRequest(index, OptionalInt.empty(), Optional.empty()));
+                    () -> new LinkRequest(index, OptionalInt.empty(), OptionalInt.empty(), Optional.empty()));
         }
     }
 

@@ -84,6 +84,31 @@ class TunDeviceIntegrationTest {
     }
 
     @Test
+    void aLongerQueueKeepsABurstThatNobodyReadsYet() throws Exception {
+        int burst = 800;
+        // A socket holds its datagrams until the device's reader frees them: 100 stay within one's send buffer.
+        int perSocket = 100;
+        List<UdpSocket> sockets = new ArrayList<>();
+        try (TunLab lab = TunLab.create("tq")) {
+            lab.tun.setTxQueueLength(2000);
+            assertTrue(lab.ns.exec("ip", "link", "show", lab.tun.name()).contains(" qlen 2000"));
+            for (int i = 0; i < burst / perSocket; i++) {
+                UdpSocket socket = UdpSocket.open(lab.ns.netNamespace(), 4, 0, 0);
+                sockets.add(socket);
+                for (int j = 0; j < perSocket; j++) {
+                    socket.send(payload(100), address(TunLab.PEER4), PEER_PORT, null);
+                }
+            }
+            // The default queue (500) drops the rest of the burst; each packet missing fails the read here.
+            for (int i = 0; i < burst; i++) {
+                lab.receiveMatching(p -> p.destinationPort() == PEER_PORT, WAIT);
+            }
+        } finally {
+            sockets.forEach(UdpSocket::close);
+        }
+    }
+
+    @Test
     void aDirectBufferTakesThePacketAtItsPosition() throws Exception {
         try (TunLab lab = TunLab.create("tb");
                 UdpSocket socket = UdpSocket.open(lab.ns.netNamespace(), 6, 0, 0)) {

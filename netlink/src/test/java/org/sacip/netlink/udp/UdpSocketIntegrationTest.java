@@ -56,6 +56,51 @@ class UdpSocketIntegrationTest {
         }
     }
 
+    @Test
+    void aReceiveBufferBeyondRmemMaxKeepsABurstThatNobodyReadsYet() throws Exception {
+        int burst = 600;
+        try (LinkedNamespaces lab = LinkedNamespaces.create("ub");
+                UdpSocket a = UdpSocket.open(lab.a.netNamespace(), 4, 0, 0);
+                UdpSocket b = UdpSocket.open(lab.b.netNamespace(), 4, AGENT_PORT, 0)) {
+            int rmemMax = Integer.parseInt(lab.b.exec("sysctl", "-n", "net.core.rmem_max").strip());
+            b.setReceiveBufferSize(4 << 20);
+            // Root may go beyond rmem_max; the kernel reports twice the size, for its bookkeeping.
+            assertEquals(8 << 20, b.receiveBufferSize(), "rmem_max is " + rmemMax);
+            for (int i = 0; i < burst; i++) {
+                a.send(payload(1400), LinkedNamespaces.bAddress(4), AGENT_PORT, null);
+            }
+            int kept = 0;
+            while (b.receive(Duration.ofMillis(500)).isPresent()) {
+                kept++;
+            }
+            // The kernel's default (rmem_default, 208 KiB) keeps fewer than 100 of them.
+            assertEquals(burst, kept, "full-size datagrams kept of a burst sent before any was read");
+        }
+    }
+
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
+    void aSocketThatIgnoresTheRoutesPathMtuSendsUpToTheDevicesMtu(int version) throws Exception {
+        try (LinkedNamespaces lab = LinkedNamespaces.create("up");
+                UdpSocket a = UdpSocket.open(lab.a.netNamespace(), version, 0, 0);
+                UdpSocket b = UdpSocket.open(lab.b.netNamespace(), version, AGENT_PORT, 0)) {
+            InetAddress bAddress = LinkedNamespaces.bAddress(version);
+            lab.a.exec("ip", "-" + version, "route", "add", bAddress.getHostAddress(), "dev", lab.aInterface,
+                    "mtu", "lock", "1400");
+            int fullSize = 1500 - (version == 4 ? 28 : 48);
+            NetlinkException refused = assertThrows(NetlinkException.class,
+                    () -> a.send(payload(fullSize), bAddress, AGENT_PORT, null));
+            assertTrue(UdpSocket.isTooLarge(refused), refused.getMessage());
+
+            a.ignoreRoutePathMtu();
+            a.send(payload(fullSize), bAddress, AGENT_PORT, null);
+            assertEquals(fullSize, b.receive(WAIT).orElseThrow(() -> new AssertionError("nothing arrived")).length());
+            NetlinkException beyondTheDevice = assertThrows(NetlinkException.class,
+                    () -> a.send(payload(fullSize + 1), bAddress, AGENT_PORT, null));
+            assertTrue(UdpSocket.isTooLarge(beyondTheDevice), "still Don't Fragment: " + beyondTheDevice);
+        }
+    }
+
     @ParameterizedTest(name = "IPv{0}")
     @ValueSource(ints = {4, 6})
     void aDatagramLeavesFromTheSourceItNames(int version) throws Exception {

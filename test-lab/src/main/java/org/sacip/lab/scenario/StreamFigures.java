@@ -24,6 +24,11 @@ public final class StreamFigures {
         return Math.max(0, client.bytesSent() - server.bytesReceived()) + Math.max(0, server.bytesSent() - client.bytesReceived());
     }
 
+    /** Sends that failed (UDP: datagrams never sent, e.g. while the source address was gone), both sides. */
+    public long sendErrors() {
+        return client.sendErrors() + server.sendErrors();
+    }
+
     public long bytesCorrupted() {
         return client.bytesCorrupted() + server.bytesCorrupted();
     }
@@ -36,13 +41,19 @@ public final class StreamFigures {
     }
 
     public long maxGapMs() {
-        long max = 0;
+        Gap longest = longestGap();
+        return longest == null ? 0 : longest.durationMs();
+    }
+
+    /** The longer of the two sides' longest silences (null when neither had one): when it was, and how long. */
+    public Gap longestGap() {
+        Gap longest = null;
         for (StreamReport r : List.of(client, server)) {
-            if (r.longestGap() != null) {
-                max = Math.max(max, r.longestGap().durationMs());
+            if (r.longestGap() != null && (longest == null || r.longestGap().durationMs() > longest.durationMs())) {
+                longest = r.longestGap();
             }
         }
-        return max;
+        return longest;
     }
 
     public boolean stalledAtEnd() {
@@ -56,12 +67,16 @@ public final class StreamFigures {
         return false;
     }
 
-    /** For bulk: does what B received hash the same as what A sent? Null for other kinds. */
+    /**
+     * For bulk: does what each side received hash the same as what the other sent (B's direction only where B
+     * sent too)? Null for other kinds.
+     */
     public Boolean hashesMatch() {
         if (client.sentHash() == null || server.receivedHash() == null) {
             return null;
         }
-        return client.sentHash().equals(server.receivedHash());
+        boolean backwards = server.sentHash() == null || server.sentHash().equals(client.receivedHash());
+        return client.sentHash().equals(server.receivedHash()) && backwards;
     }
 
     public Verdict verdict() {

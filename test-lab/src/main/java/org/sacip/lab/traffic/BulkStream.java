@@ -7,18 +7,29 @@ import java.io.OutputStream;
 /**
  * The integrity stream: the client sends a known byte pattern A->B as fast as the rate cap allows on one TCP
  * connection; the server checks every byte and both keep a running SHA-256. The cap keeps the shared CI machine
- * usable; the default is 16 MiB/s.
+ * usable; the default is 16 MiB/s. With {@code duplex=true} the server sends the same pattern back at the same rate
+ * and the client checks it too: a bulk transfer both ways at once, as a file sync or a backup over SSH does.
  */
 public final class BulkStream extends TcpStreamRole {
     private static final int CHUNK = 64 * 1024;
 
     private final long rateBytesPerSecond;
+    private final boolean duplex;
     private final RunningHash sentHash = new RunningHash();
     private final RunningHash receivedHash = new RunningHash();
 
     public BulkStream(boolean server, EndpointOptions options) {
         super(server, options);
         this.rateBytesPerSecond = options.getLong("rate", 16L * 1024 * 1024);
+        this.duplex = Boolean.parseBoolean(options.values().getOrDefault("duplex", "false"));
+    }
+
+    private boolean sends() {
+        return !server || duplex;
+    }
+
+    private boolean receives() {
+        return server || duplex;
     }
 
     @Override
@@ -28,21 +39,24 @@ public final class BulkStream extends TcpStreamRole {
 
     @Override
     protected String sentHash() {
-        return server ? null : sentHash.hex();
+        return sends() ? sentHash.hex() : null;
     }
 
     @Override
     protected String receivedHash() {
-        return server ? receivedHash.hex() : null;
+        return receives() ? receivedHash.hex() : null;
     }
 
     @Override
     public void run() {
-        if (server) {
+        if (receives()) {
             clock.start(System.currentTimeMillis());
             Threads.start("bulk-receive", this::receiveLoop);
-        } else {
+        }
+        if (sends()) {
             Threads.start("bulk-send", this::sendLoop);
+        }
+        if (!receives()) {
             // The server never sends; reading still tells the client at once when the connection ends.
             Threads.start("bulk-watch", this::watchLoop);
         }

@@ -11,18 +11,24 @@ import java.nio.channels.DatagramChannel;
  * UDP request/response: the client sends a 16-byte request (sequence, its complement) every 2 ms from one bound,
  * connected socket that is never reopened; the server echoes each request to wherever it came from. A send that
  * fails (the source address is gone) counts as a send error and the request as lost, since UDP has no connection
- * to reset; an ICMP port unreachable means the peer's socket is gone and is a failure.
+ * to reset; an ICMP port unreachable means the peer's socket is gone and is a failure. With
+ * {@code unconnected=true} the client's socket is not connected either (sendto and recvfrom, as many resolvers
+ * do): the kernel then delivers a reply from any address, and one that is not from the server's counts as corrupted.
  */
 public final class UdpRequestResponse extends StreamRole {
-    private static final int SIZE = 16;
+    /** A request's and its response's size in octets. */
+    public static final int SIZE = 16;
 
     private final long intervalMicros;
+    private final boolean unconnected;
     private DatagramChannel channel;
+    private InetSocketAddress serverAddress;
     private volatile SocketAddress lastPeer;
 
     public UdpRequestResponse(boolean server, EndpointOptions options) {
         super(server, options);
         this.intervalMicros = options.getLong("intervalMicros", 2000);
+        this.unconnected = Boolean.parseBoolean(options.values().getOrDefault("unconnected", "false"));
     }
 
     @Override
@@ -40,8 +46,11 @@ public final class UdpRequestResponse extends StreamRole {
         } else {
             channel = DatagramChannel.open();
             channel.bind(new InetSocketAddress(options.address("bind"), 0));
-            channel.connect(options.socket("connect"));
-            startTuple = Tuples.of(channel.getLocalAddress(), channel.getRemoteAddress());
+            serverAddress = options.socket("connect");
+            if (!unconnected) {
+                channel.connect(serverAddress);
+            }
+            startTuple = Tuples.of(channel.getLocalAddress(), serverAddress);
         }
         return startTuple;
     }
@@ -67,7 +76,11 @@ public final class UdpRequestResponse extends StreamRole {
             request.putLong(seq).putLong(~seq).flip();
             seq++;
             try {
-                channel.write(request);
+                if (unconnected) {
+                    channel.send(request, serverAddress);
+                } else {
+                    channel.write(request);
+                }
                 counters.sent.addAndGet(SIZE);
             } catch (PortUnreachableException e) {
                 counters.fail("ICMP port unreachable (the server's socket is gone)");
@@ -85,8 +98,13 @@ public final class UdpRequestResponse extends StreamRole {
         ByteBuffer response = ByteBuffer.allocate(SIZE + 1);
         while (!closing) {
             response.clear();
+            SocketAddress from = serverAddress;
             try {
-                channel.read(response);
+                if (unconnected) {
+                    from = channel.receive(response);
+                } else {
+                    channel.read(response);
+                }
             } catch (PortUnreachableException e) {
                 counters.fail("ICMP port unreachable (the server's socket is gone)");
                 continue;
@@ -96,7 +114,7 @@ public final class UdpRequestResponse extends StreamRole {
             }
             clock.delivered(System.currentTimeMillis());
             counters.received.addAndGet(response.position());
-            if (!wellFormed(response)) {
+            if (!wellFormed(response) || !serverAddress.equals(from)) {
                 counters.corrupted.addAndGet(response.position());
             }
         }
@@ -141,7 +159,7 @@ public final class UdpRequestResponse extends StreamRole {
         try {
             return server
                     ? Tuples.format(channel.getLocalAddress()) + " -> " + (lastPeer == null ? "(none)" : Tuples.format(lastPeer))
-                    : Tuples.of(channel.getLocalAddress(), channel.getRemoteAddress());
+                    : Tuples.of(channel.getLocalAddress(), serverAddress);
         } catch (IOException e) {
             return "(socket closed: " + e.getMessage() + ")";
         }

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.sacip.control.ControlCommand;
 import org.sacip.lab.attack.Addresses;
 import org.sacip.lab.attack.VerifiedStream;
 import org.sacip.lab.move.MoveKind;
@@ -20,7 +17,8 @@ import org.sacip.testing.Eventually;
 /**
  * Issue 13, a host that leaves a NAT: A's uplink 1 sits behind a masquerading NAT on the router (random ports, so B's
  * socket knows A's connection at the router's address 198.18.10.1 and another port), which also drops SACIP's ICMP
- * from the private side and anything unsolicited towards it, as a home router and its ISP would. Uplink 2 is direct;
+ * from the private side, anything unsolicited towards it and anything conntrack calls invalid (a strict NAT), as a
+ * home router and its ISP would. Uplink 2 is direct;
  * B runs strict rp_filter and a stateful firewall (input policy drop, established and related accepted, the agent
  * port open).
  * The agents agree a key over UDP, B binds A's session by its opening proof (ports alone never match), and when A
@@ -28,8 +26,6 @@ import org.sacip.testing.Eventually;
  * port to the NAT's endpoint its socket knows. Make-before-break and break-before-make.
  */
 class NatToDirectMoveTest {
-    private static final String NAT = "198.18.10.1";
-
     @Test
     void aSessionOpenedBehindANatSurvivesAMakeBeforeBreakMoveToADirectAddress() {
         moveOutOfTheNat(MoveKind.MAKE_BEFORE_BREAK);
@@ -42,12 +38,7 @@ class NatToDirectMoveTest {
 
     private static void moveOutOfTheNat(MoveKind kind) {
         try (RoamingWithAgents lab = new RoamingWithAgents(Family.IPV4)) {
-            lab.lab.run("r", "nft", "add table ip natlab; "
-                    + "add chain ip natlab post { type nat hook postrouting priority srcnat; }; "
-                    + "add rule ip natlab post ip saddr 198.18.1.0/24 oifname rb1 masquerade random; "
-                    + "add chain ip natlab through { type filter hook forward priority filter; }; "
-                    + "add rule ip natlab through ip saddr 198.18.1.0/24 icmp type 253 drop; "
-                    + "add rule ip natlab through ip daddr 198.18.1.0/24 ct state != { established, related } drop");
+            lab.behindStrictNats(true, false);
             lab.protectB();
             VerifiedStream stream = lab.openStream();
             String x = Addresses.endpoint(lab.x, stream.clientPort());
@@ -57,7 +48,8 @@ class NatToDirectMoveTest {
                     row -> row != null && row.path("key").isTextual(), () -> "B binds the session: " + lab.sessions());
             String publicTuple = atB.path("remote").asText();
             assertAll(
-                    () -> assertEquals(NAT, publicTuple.split(":")[0], "B's socket knows A at the NAT"),
+                    () -> assertEquals(RoamingWithAgents.NAT, publicTuple.split(":")[0],
+                            "B's socket knows A at the NAT"),
                     () -> assertEquals(publicTuple, ourPublic, "A knows its public endpoint: " + lab.sessions()),
                     () -> assertNotEquals(x, publicTuple, "the NAT translated the port"));
 
@@ -89,8 +81,6 @@ class NatToDirectMoveTest {
 
     /** B's row of the session whose peer's own endpoint is {@code peerOwn}, or null. */
     private static JsonNode rowAtB(RoamingWithAgents lab, String peerOwn) {
-        List<JsonNode> rows = new ArrayList<>();
-        lab.agents.control("b").request(ControlCommand.SESSIONS).forEach(rows::add);
-        return rows.stream().filter(row -> row.path("peer_own").asText().equals(peerOwn)).findFirst().orElse(null);
+        return lab.rowAtB("peer_own", peerOwn);
     }
 }

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import org.sacip.control.ControlCommand;
 import org.sacip.lab.attack.Addresses;
 import org.sacip.lab.attack.VerifiedStream;
 import org.sacip.lab.move.MoveKind;
@@ -65,11 +62,7 @@ class NatTunnelMoveTest {
     /** A moves onto the NAT of uplink 2; with {@code andBack}, back to its first address afterwards. */
     private static void move(MoveKind kind, boolean fromBehindANat, boolean andBack) {
         try (RoamingWithAgents lab = new RoamingWithAgents(Family.IPV4)) {
-            if (fromBehindANat) {
-                lab.strictNat(true, 2, 1);
-            } else {
-                lab.strictNat(true, 2);
-            }
+            lab.behindStrictNats(fromBehindANat, true);
             lab.protectB();
             VerifiedStream stream = lab.openStream();
             String x = Addresses.endpoint(lab.x, stream.clientPort());
@@ -121,9 +114,6 @@ class NatTunnelMoveTest {
 
     /** B's row of A's session: by the peer's own endpoint where a NAT translated it, else by its remote end. */
     private static JsonNode rowAtB(RoamingWithAgents lab, String peerEndpoint, boolean translated) {
-        List<JsonNode> rows = new ArrayList<>();
-        lab.agents.control("b").request(ControlCommand.SESSIONS).forEach(rows::add);
-        String field = translated ? "peer_own" : "remote";
-        return rows.stream().filter(row -> row.path(field).asText().equals(peerEndpoint)).findFirst().orElse(null);
+        return lab.rowAtB(translated ? "peer_own" : "remote", peerEndpoint);
     }
 }

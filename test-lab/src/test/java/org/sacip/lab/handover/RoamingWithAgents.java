@@ -8,8 +8,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.sacip.control.ControlCommand;
 import org.sacip.lab.Lab;
 import org.sacip.lab.LabException;
@@ -27,16 +29,19 @@ import org.sacip.lab.topology.StrictNat;
 import org.sacip.lab.topology.Topology;
 import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
+import org.sacip.lab.traffic.TrafficKind;
 import org.sacip.testing.Eventually;
 
 /**
  * The roaming lab with agents in A and B, for the handover tests: A's address X on uplink 1, Y on uplink 2 once it
- * moved there, B's address; verified streams from X to B; waits on what A's agent says about a stream's session
- * and its peer; R as a strict NAT for either of A's uplinks. The attackers' variant adds M on A's first LAN and E
+ * moved there, B's address; verified streams from X to B; NATs on the router in front of A's uplinks; waits on what
+ * A's agent says about a stream's session and its peer. The attackers' variant adds M on A's first LAN and E
  * off-path (TopologyBuilder). Closing tears the lab down (agents first).
  */
 public final class RoamingWithAgents implements AutoCloseable {
     static final long STATE_LIMIT_MS = 15_000;
+    /** Where the router masquerades A's uplinks to: its address on B's link. */
+    static final String NAT = "198.18.10.1";
     private static int nextPort = 5101;
 
     public final Lab lab;
@@ -77,9 +82,15 @@ public final class RoamingWithAgents implements AutoCloseable {
         lab.run("r", "nft", StrictNat.rules(random, subnets));
     }
 
+    /** {@link #strictNat} with random ports in front of uplink 1 and/or 2 of A's. */
+    void behindStrictNats(boolean uplink1, boolean uplink2) {
+        strictNat(true, uplink1 && uplink2 ? new int[] {1, 2} : uplink1 ? new int[] {1} : uplink2 ? new int[] {2}
+                : new int[0]);
+    }
+
     /**
      * B as a public host is run: strict rp_filter, and a stateful firewall whose input policy is drop (established
-     * and related accepted, the agent port and the streams' ports open).
+     * and related accepted, the agent port and the streams' ports, TCP and UDP, open).
      */
     public void protectB() {
         lab.sysctl("b", "net.ipv4.conf.all.rp_filter", "1");
@@ -91,12 +102,23 @@ public final class RoamingWithAgents implements AutoCloseable {
                 + "add rule inet firewall input iif lo accept; "
                 + "add rule inet firewall input udp dport 4253 accept; "
                 + "add rule inet firewall input tcp dport 5101-5199 accept; "
+                + "add rule inet firewall input udp dport 5101-5199 accept; "
                 + "add rule inet firewall input icmp type echo-request accept");
     }
 
     /** A verified stream from X to a port of B's of its own. */
     public VerifiedStream openStream() {
-        return VerifiedStream.open(lab, "a", x, "b", new InetSocketAddress(b, streamPort()));
+        return openStream(TrafficKind.GAP, Map.of());
+    }
+
+    /** A verified stream of {@code kind} from X to a port of B's of its own, both ends given {@code options}. */
+    VerifiedStream openStream(TrafficKind kind, Map<String, String> options) {
+        return VerifiedStream.open(lab, kind, options, "a", x, "b", nextPortAtB());
+    }
+
+    /** A port of B's that no other stream of this JVM's uses, open in {@link #protectB}'s firewall. */
+    InetSocketAddress nextPortAtB() {
+        return new InetSocketAddress(b, streamPort());
     }
 
     /** A port of B's for streams, in the range B's firewall admits, that no other stream of this JVM uses. */
@@ -120,7 +142,12 @@ public final class RoamingWithAgents implements AutoCloseable {
 
     /** A's row for the stream's session, once A's agent lists it and it satisfies {@code state}. */
     public JsonNode awaitSessionAtA(VerifiedStream stream, String what, Predicate<JsonNode> state) {
-        return awaitSessionAtA(Addresses.endpoint(x, stream.clientPort()), what, state);
+        return awaitSessionAtA(stream.clientPort(), what, state);
+    }
+
+    /** A's row for the session from X's {@code port}, once A's agent lists it and it satisfies {@code state}. */
+    JsonNode awaitSessionAtA(int port, String what, Predicate<JsonNode> state) {
+        return awaitSessionAtA(Addresses.endpoint(x, port), what, state);
     }
 
     /** A's row for the session of its socket at {@code local} (ADDRESS:PORT), once it satisfies {@code state}. */
@@ -128,9 +155,14 @@ public final class RoamingWithAgents implements AutoCloseable {
         AgentControl control = agents.control("a");
         return Eventually.await(Duration.ofMillis(STATE_LIMIT_MS), () -> sessionRow(control, local),
                 row -> row.isPresent() && state.test(row.get()),
-                () -> "A's agent lists the session of " + local + " " + what + "\n" + sessions()
-                        + "\nA's status: " + status("a") + "\nB's status: " + status("b")
-                        + "\nA's log:\n" + logOf("a") + "\nB's log:\n" + logOf("b")).orElseThrow();
+                () -> "A's agent lists the session of " + local + " " + what + "\n" + diagnostics()).orElseThrow();
+    }
+
+    /** B's row whose {@code field} (remote, or peer_own where a NAT translated the peer) is {@code endpoint}. */
+    JsonNode rowAtB(String field, String endpoint) {
+        List<JsonNode> rows = new ArrayList<>();
+        agents.control("b").request(ControlCommand.SESSIONS).forEach(rows::add);
+        return rows.stream().filter(row -> row.path(field).asText().equals(endpoint)).findFirst().orElse(null);
     }
 
     /** As soon as A's {@code peers} answer shows a key with B (sessions bound to it or not yet). */
@@ -148,13 +180,34 @@ public final class RoamingWithAgents implements AutoCloseable {
         return "A: " + agents.sessions("a") + "\nB: " + agents.sessions("b");
     }
 
-    /** A host's agent's status answer (drops by reason, counters), for failure messages. */
-    String status(String host) {
+    /**
+     * Both agents' sessions, status (counters, drops), their kernels' drops and the last lines of their logs, for
+     * failure messages; a part that cannot be had (an agent gone) says so instead of hiding the rest.
+     */
+    String diagnostics() {
+        return orWhyNot(this::sessions) + "\nA's status: " + orWhyNot(() -> agents.control("a").status().toString())
+                + "\nB's status: " + orWhyNot(() -> agents.control("b").status().toString())
+                + "\nA's kernel: " + orWhyNot(() -> kernelDrops("a")) + "\nB's kernel: "
+                + orWhyNot(() -> kernelDrops("b")) + "\nA's log:\n" + logOf("a") + "\nB's log:\n" + logOf("b");
+    }
+
+    private static String orWhyNot(Supplier<String> part) {
         try {
-            return agents.control(host).request(ControlCommand.STATUS).toString();
-        } catch (LabException e) {
-            return "(no answer: " + e.getMessage() + ")";
+            return part.get();
+        } catch (RuntimeException e) {
+            return "(not available: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Where a host's kernel dropped packets of its own (full socket buffers, its devices' queues) and the path MTUs
+     * it learnt.
+     */
+    private String kernelDrops(String host) {
+        String counters = lab.run(host, "nstat", "-asz", "UdpRcvbufErrors", "UdpSndbufErrors", "UdpInErrors",
+                "TcpExtTCPBacklogDrop");
+        return counters.strip().replace('\n', ';') + "\n" + lab.run(host, "ip", "-s", "-o", "link").strip()
+                + "\nroute cache: " + lab.run(host, "ip", "-4", "route", "show", "cache").strip();
     }
 
     /** The last lines of a host's agent log, for failure messages. */

@@ -26,6 +26,14 @@ public final class UdpPeerTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpPeerTransport.class);
     /** After a failed receive, the thread waits this long before it tries again. */
     private static final Duration ERROR_PAUSE = Duration.ofMillis(500);
+    /**
+     * Each socket's receive buffer. The port carries the tunnel (docs/DATAPATH.md): a TCP session sends a window's
+     * worth of full-size segments at once, both ends do, and they arrive while the receiving thread may wait for the
+     * CPU. The kernel's default (208 KiB, some 90 such datagrams by the memory each takes) then drops the rest:
+     * seen in the lab as retransmission timeouts of carried TCP and lost datagrams of carried UDP. 4 MiB holds
+     * about 1,800 datagrams; memory is taken only while they wait.
+     */
+    static final int RECEIVE_BUFFER = 4 << 20;
 
     /** Why a received datagram did not reach the listener. */
     public enum Rejection {
@@ -85,6 +93,24 @@ public final class UdpPeerTransport implements AutoCloseable {
         } catch (NetlinkException e) {
             // A kernel without IPv6 (ipv6.disable=1) has no IPv6 sockets at all, and no IPv6 peers either.
             LOG.warn("SACIP over UDP on IPv4 only: no IPv6 socket on port {}: {}", port, e.getMessage());
+        }
+        for (UdpSocket socket : sockets) {
+            try {
+                socket.setReceiveBufferSize(RECEIVE_BUFFER);
+            } catch (NetlinkException e) {
+                // Without it the port works, only bursts beyond the default buffer are lost.
+                LOG.warn("the agent's UDP port keeps the kernel's default receive buffer: {}", e.getMessage());
+            }
+            try {
+                // The tunnel's datagrams are sized for a 1500-octet path (no discovery yet). The kernel's path MTU
+                // for a peer's address is lowered by the carried sessions' own segments: one too large for the
+                // tunnel device draws the kernel's "fragmentation needed", recorded for the socket's destination.
+                // Where that is the NAT's address, which is the tunnel's outer destination too (the peer's socket
+                // knows the mover at the NAT), every full-size datagram of the tunnel would then fail to send.
+                socket.ignoreRoutePathMtu();
+            } catch (NetlinkException e) {
+                LOG.warn("the agent's UDP port keeps to the kernel's path MTUs: {}", e.getMessage());
+            }
         }
         running = true;
         for (UdpSocket socket : sockets) {

@@ -130,6 +130,11 @@ public final class HostTransport implements AutoCloseable {
                 evidence));
     }
 
+    /** The agent port's sockets (opened with a UDP port, started with {@link #startUdp}). */
+    public UdpPeerTransport udp() {
+        return udp;
+    }
+
     public TestNamespace namespace() {
         return namespace;
     }
