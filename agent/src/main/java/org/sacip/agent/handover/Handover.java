@@ -33,9 +33,10 @@ import org.sacip.agent.peer.protocol.AssociationView;
 import org.sacip.agent.peer.protocol.BindingChange;
 import org.sacip.agent.peer.protocol.EngineChange;
 import org.sacip.agent.peer.protocol.HandoverPort;
+import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.PeerSessions;
 import org.sacip.agent.session.Session;
-import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.CostPacing;
 import org.sacip.agent.thread.EventThreads;
@@ -127,7 +128,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private TunnelCarrier carrier = TunnelCarrier.NONE;
     /** Sessions the tunnel data plane was told about, and the pairs of those we carry from behind a NAT. */
     private final Set<SessionTuple> tunnelSessions = new HashSet<>();
-    private final Map<SessionTuple, TunnelCarrier.Pair> carriedPairs = new HashMap<>();
+    /** The carried TCP sessions whose sockets' route the tunnel's rules take. */
+    private final Set<SessionTuple> routedSessions = new HashSet<>();
     private final Map<SessionTuple, String> unbound = new HashMap<>();
     private final Map<InetAddress, Set<SessionTuple>> byLocal = new HashMap<>();
     private final Map<Octets, Set<SessionTuple>> byLineage = new HashMap<>();
@@ -557,17 +559,17 @@ public final class Handover implements HandoverPort, AutoCloseable {
 
     /** Tells the tunnel data plane about the touched sessions that need a tunnel now, or no longer do. */
     private void tellCarrier(Set<SessionTuple> touched, Set<SessionTuple> ended, Map<SessionTuple, Remapping> desired) {
-        if (carrier == TunnelCarrier.NONE || tunnelSessions.isEmpty() && carriedPairs.isEmpty()
+        if (carrier == TunnelCarrier.NONE || tunnelSessions.isEmpty() && routedSessions.isEmpty()
                 && lineages.values().stream().noneMatch(l -> l.state().needsTunnel())) {
             // Nothing told and no lineage needs a tunnel (the usual case): no pass over the touched sessions.
             return;
         }
-        boolean pairsChanged = false;
+        boolean routesChanged = false;
         for (SessionTuple tuple : ended) {
             if (tunnelSessions.remove(tuple)) {
                 carrier.released(tuple);
             }
-            pairsChanged |= carriedPairs.remove(tuple) != null;
+            routesChanged |= routedSessions.remove(tuple);
         }
         for (SessionTuple tuple : touched) {
             if (ended.contains(tuple)) {
@@ -584,15 +586,14 @@ public final class Handover implements HandoverPort, AutoCloseable {
                 carrier.released(tuple);
             }
             Remapping remapping = desired.get(tuple);
-            if (remapping != null && remapping.carried() && state.ownTranslated()) {
-                TunnelCarrier.Pair pair = new TunnelCarrier.Pair(tuple.local().address(), tuple.remote().address());
-                pairsChanged |= !pair.equals(carriedPairs.put(tuple, pair));
+            if (remapping != null && remapping.carried() && tuple.protocol() == SessionProtocol.TCP) {
+                routesChanged |= routedSessions.add(tuple);
             } else {
-                pairsChanged |= carriedPairs.remove(tuple) != null;
+                routesChanged |= routedSessions.remove(tuple);
             }
         }
-        if (pairsChanged) {
-            carrier.pairs(Set.copyOf(carriedPairs.values()));
+        if (routesChanged) {
+            carrier.routed(Set.copyOf(routedSessions));
         }
     }
 

@@ -1,6 +1,5 @@
 package org.sacip.agent.handover;
 
-import java.net.InetAddress;
 import java.util.Set;
 import org.sacip.agent.session.Endpoint;
 import org.sacip.agent.session.SessionTuple;
@@ -8,7 +7,7 @@ import org.sacip.protocol.message.Octets;
 
 /**
  * The tunnel data plane as the handover sees it (docs/DATAPATH.md, "Carrying sessions through a NAT"): which sessions
- * it may carry for which lineage, and the (ghost, peer) pairs whose packets this host routes into the tunnel. Called
+ * it may carry for which lineage, and the carried TCP sessions whose sockets' own route leads into the tunnel. Called
  * on the handover thread.
  */
 public interface TunnelCarrier {
@@ -22,13 +21,9 @@ public interface TunnelCarrier {
         }
 
         @Override
-        public void pairs(Set<Pair> pairs) {
+        public void routed(Set<SessionTuple> sessions) {
         }
     };
-
-    /** A ghost address of ours and a peer whose sessions we carry from behind a NAT. */
-    record Pair(InetAddress ghost, InetAddress peer) {
-    }
 
     /**
      * {@code session} (our socket's tuple) is bound to {@code lineage}, which needs a tunnel: the data plane carries
@@ -40,6 +35,6 @@ public interface TunnelCarrier {
     /** The session ended or no longer needs a tunnel. */
     void released(SessionTuple session);
 
-    /** The pairs whose sessions go through the tunnel from this host (it moved behind a NAT). */
-    void pairs(Set<Pair> pairs);
+    /** The carried TCP sessions (our sockets' tuples): their sockets' own route is the tunnel's. */
+    void routed(Set<SessionTuple> sessions);
 }

@@ -24,6 +24,7 @@ import org.sacip.netlink.packet.InnerPacket;
 import org.sacip.netlink.packet.PacketParseException;
 import org.sacip.netlink.packet.TcpSegmentJoiner;
 import org.sacip.netlink.packet.VirtioNetHeader;
+import org.sacip.netlink.route.PathMtu;
 import org.sacip.netlink.tun.TunDevice;
 import org.sacip.netlink.udp.UdpSocket;
 import org.sacip.protocol.message.AddressFamily;
@@ -53,6 +54,10 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     /** The lowest MTU the device goes down to: below it, Linux ignores PMTU errors (net.ipv4.route.min_pmtu). */
     static final int MIN_TUNNEL_MTU = 552;
     private static final int QUOTED = FragmentationNeeded.QUOTED;
+    /** How often a sending tunnel looks at the path MTU the kernel recorded for its destination. */
+    static final Duration PATH_CHECK_INTERVAL = Duration.ofSeconds(1);
+    /** The outer IPv4 and UDP headers of a datagram. */
+    private static final int IPV4_UDP_HEADERS = 28;
     /**
      * Packets the kernel keeps for the reading thread (the device's default is 500). A carried session's burst (a TCP
      * window, both bulk directions at once) arrives while the thread may wait for the CPU; in the NAT lab a 500-packet
@@ -118,6 +123,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         volatile boolean confirmed;
         /** Whether the engine was told this tunnel is worn out. */
         volatile boolean wornOutReported;
+        /** When the path MTU of this tunnel's destination was last read (System.nanoTime; the reader only). */
+        long pathCheckedAt = System.nanoTime();
 
         Tunnel(Octets lineage, TunnelKeys keys, TunnelRole role, UdpEndpoint local, UdpEndpoint peer) {
             this.lineage = lineage;
@@ -272,14 +279,11 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     }
 
     @Override
-    public void pairs(Set<TunnelCarrier.Pair> pairs) {
-        Set<TunnelRoutes.Pair> wanted = new java.util.HashSet<>();
-        pairs.forEach(p -> wanted.add(new TunnelRoutes.Pair(p.ghost(), p.peer())));
+    public void routed(Set<SessionTuple> sessions) {
         try {
-            routes.carry(wanted);
+            routes.carry(sessions);
         } catch (NetlinkException | RuntimeException e) {
-            LOG.warn("cannot route {} pair(s) of carried sessions into the tunnel: {}", pairs.size(),
-                    e.getMessage());
+            LOG.warn("cannot route {} carried session(s) into the tunnel: {}", sessions.size(), e.getMessage());
         }
     }
 
@@ -438,6 +442,9 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
                 LOG.debug("tunnel {}: cannot send: {}", batch.tunnel.keys.tunnelIdHex(), e.toString());
             }
         }
+        if (sent > 0) {
+            checkPath(batch.tunnel, batch.local, batch.peer);
+        }
         packetsOut.add(sent);
         // Only the last may be shorter: the first `sent` carried full-size packets unless all went.
         octetsOut.add(sent == batch.count ? batch.innerOctets
@@ -459,37 +466,68 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     }
 
     /**
-     * The kernel refused the batch as larger than the path MTU it knows (it learned a lower one from an ICMP error
-     * on the agent's socket, or a route changed): the device's MTU goes down to what that path carries, so the
-     * kernel gives senders PMTU errors for larger packets from now on, and each flow whose packet could not go gets
-     * one now (an ICMP "fragmentation needed" written into the device), so its TCP resends smaller at once rather
-     * than after a timeout.
+     * The kernel refused the batch as larger than the MTU of the device it leaves through (the agent port ignores
+     * the kernel's path MTU records, which carried sessions lower too: {@link #checkPath}): the tunnel device's MTU
+     * goes down to what that device carries, so the kernel gives senders PMTU errors for larger packets from now on,
+     * and each flow whose packet could not go gets one now (an ICMP "fragmentation needed" written into the device),
+     * so its TCP resends smaller at once rather than after a timeout.
      */
     private void pathShrank(Batch batch) {
-        int pathMtu;
-        try {
-            pathMtu = routes.pathMtu(batch.peer.address().toInetAddress(), batch.local.address().toInetAddress());
-        } catch (NetlinkException | RuntimeException e) {
-            LOG.warn("tunnel {}: a datagram was too large for the path, whose MTU cannot be read: {}",
-                    batch.tunnel.keys.tunnelIdHex(), e.getMessage());
+        PathMtu path = pathMtu(batch.tunnel, batch.local, batch.peer);
+        if (path == null) {
             return;
         }
-        int mtu = Math.max(MIN_TUNNEL_MTU, DataDatagram.tunnelMtu(pathMtu, AddressFamily.IPV4));
-        if (mtu < tunnelMtu) {
-            try {
-                device.setMtu(mtu);
-                LOG.info("path MTU {} to {}: the tunnel's MTU goes from {} to {}", pathMtu, batch.peer, tunnelMtu,
-                        mtu);
-                tunnelMtu = mtu;
-            } catch (NetlinkException e) {
-                LOG.warn("cannot lower the tunnel's MTU to {}: {}", mtu, e.getMessage());
-            }
-        }
+        shrink(path.device(), batch.peer);
         int previous = -1;
         for (int i = 0; i < batch.count; i++) {
             if (batch.innerLengths[i] > tunnelMtu && (previous < 0 || !sameFlow(batch.quoted, previous, i))) {
                 tellTooBig(batch.quoted, i * QUOTED, tunnelMtu);
                 previous = i;
+            }
+        }
+    }
+
+    /**
+     * At most once a {@link #PATH_CHECK_INTERVAL} while a tunnel sends: a path MTU the kernel recorded for its
+     * destination below what the tunnel's datagrams need (a router answered one with "fragmentation needed") lowers
+     * the tunnel's MTU. A record equal to the tunnel's MTU is the carried sessions' own doing (the kernel records
+     * the tunnel device's MTU, or ours in the errors we write, for their sockets' destination) and is no path's.
+     */
+    private void checkPath(Tunnel tunnel, UdpEndpoint local, UdpEndpoint peer) {
+        long now = System.nanoTime();
+        if (now - tunnel.pathCheckedAt < PATH_CHECK_INTERVAL.toNanos()) {
+            return;
+        }
+        tunnel.pathCheckedAt = now;
+        PathMtu path = pathMtu(tunnel, local, peer);
+        if (path != null && path.recorded().isPresent()) {
+            int recorded = path.recorded().getAsInt();
+            if (recorded != tunnelMtu && recorded < tunnelMtu + DataDatagram.OVERHEAD + IPV4_UDP_HEADERS) {
+                shrink(recorded, peer);
+            }
+        }
+    }
+
+    private PathMtu pathMtu(Tunnel tunnel, UdpEndpoint local, UdpEndpoint peer) {
+        try {
+            return routes.pathMtu(peer.address().toInetAddress(), local.address().toInetAddress());
+        } catch (NetlinkException | RuntimeException e) {
+            LOG.warn("tunnel {}: the path MTU to {} cannot be read: {}", tunnel.keys.tunnelIdHex(), peer,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** Lowers the tunnel device's MTU to what a path of {@code pathMtu} carries; never raises it. */
+    private void shrink(int pathMtu, UdpEndpoint peer) {
+        int mtu = Math.max(MIN_TUNNEL_MTU, DataDatagram.tunnelMtu(pathMtu, AddressFamily.IPV4));
+        if (mtu < tunnelMtu) {
+            try {
+                device.setMtu(mtu);
+                LOG.info("path MTU {} to {}: the tunnel's MTU goes from {} to {}", pathMtu, peer, tunnelMtu, mtu);
+                tunnelMtu = mtu;
+            } catch (NetlinkException e) {
+                LOG.warn("cannot lower the tunnel's MTU to {}: {}", mtu, e.getMessage());
             }
         }
     }

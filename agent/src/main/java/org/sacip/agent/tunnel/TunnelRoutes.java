@@ -7,22 +7,28 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetSysctl;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.route.IpPrefix;
 import org.sacip.netlink.route.RouteInfo;
 import org.sacip.netlink.route.RouteRequest;
+import org.sacip.netlink.route.PathMtu;
+import org.sacip.netlink.route.PortRange;
 import org.sacip.netlink.route.RoutingRule;
 import org.sacip.netlink.route.RtnetlinkClient;
 
 /**
  * The routing that sends carried sessions into the tunnel device (docs/DATAPATH.md, "Carrying sessions through a
  * NAT"): one table whose default route leads into the device; a rule {@code fwmark MARK/MARK lookup TABLE} for the
- * packets the ruleset marks as carried; and, at the host behind the NAT, a rule {@code from X to B lookup TABLE} for
- * each pair of a ghost X and a peer B whose sessions it carries, so that the socket's own route (and with it the
- * segment size TCP picks) is already the tunnel's. The rules sit at one priority just before the source routes'
- * suppress rule, so a more specific route in the main table cannot take a carried packet elsewhere. With
+ * packets the ruleset marks as carried; and, for each carried TCP session, a rule
+ * {@code from L sport P to R dport Q ipproto tcp lookup TABLE} with its socket's tuple, so that the socket's own route
+ * is the tunnel's: TCP sizes its segments for the tunnel, and the path MTU it learns from the tunnel's errors stays on
+ * the tunnel's route instead of lowering the one to the peer's address that the agent's own datagrams take (at a
+ * peer whose NAT address other hosts share, or at a host back at its first address, nothing else matches the rule).
+ * The rules sit at one priority just before the source routes' suppress rule, so a more specific route in the main table cannot take a carried packet elsewhere. With
  * {@code src_valid_mark}, strict rp_filter checks the source of packets taken out of the tunnel (marked in the
  * ruleset) against the tunnel's routes. Everything is tagged {@link #PROTOCOL}; IPv4 only (NAT44). Not thread-safe:
  * the handover thread owns it.
@@ -34,16 +40,12 @@ public final class TunnelRoutes implements AutoCloseable {
     private static final String SRC_VALID_MARK = "net.ipv4.conf.all.src_valid_mark";
     private static final int IPV4 = new IpPrefix(anyIpv4(), 0).family();
 
-    /** A ghost and a peer whose sessions go through the tunnel. */
-    public record Pair(InetAddress ghost, InetAddress peer) {
-    }
-
     private final RtnetlinkClient client;
     private final Optional<NetNamespace> namespace;
     private final long table;
     private final long priority;
     private final long mark;
-    private final Set<Pair> pairs = new HashSet<>();
+    private final Set<SessionTuple> routed = new HashSet<>();
     private boolean installed;
 
     private TunnelRoutes(RtnetlinkClient client, Optional<NetNamespace> namespace, long table, long priority,
@@ -86,27 +88,27 @@ public final class TunnelRoutes implements AutoCloseable {
         installed = true;
     }
 
-    /** The pairs whose sessions this host carries now: their rules are added and the others' removed. */
-    public synchronized void carry(Set<Pair> wanted) throws NetlinkException {
+    /** The TCP sessions this host carries now: their rules are added and the others' removed. */
+    public synchronized void carry(Set<SessionTuple> wanted) throws NetlinkException {
         if (!installed) {
             throw new IllegalStateException("the tunnel's routes are not installed");
         }
         List<RoutingRule> add = new ArrayList<>();
-        for (Pair pair : wanted) {
-            if (!pairs.contains(pair)) {
-                add.add(pairRule(pair));
+        for (SessionTuple session : wanted) {
+            if (!routed.contains(session)) {
+                add.add(sessionRule(session));
             }
         }
         List<RoutingRule> remove = new ArrayList<>();
-        for (Pair pair : pairs) {
-            if (!wanted.contains(pair)) {
-                remove.add(pairRule(pair));
+        for (SessionTuple session : routed) {
+            if (!wanted.contains(session)) {
+                remove.add(sessionRule(session));
             }
         }
         client.addRules(add);
         client.deleteRules(remove);
-        pairs.clear();
-        pairs.addAll(wanted);
+        routed.clear();
+        routed.addAll(wanted);
     }
 
     /** Removes every rule and route tagged {@link #PROTOCOL} (this run's and an earlier one's). */
@@ -118,12 +120,12 @@ public final class TunnelRoutes implements AutoCloseable {
                         route.outputInterface(), table, PROTOCOL, 0));
             }
         }
-        pairs.clear();
+        routed.clear();
         installed = false;
     }
 
     /** The MTU of the path from {@code source} to {@code destination} as the kernel knows it now. */
-    public synchronized int pathMtu(InetAddress destination, InetAddress source) throws NetlinkException {
+    public synchronized PathMtu pathMtu(InetAddress destination, InetAddress source) throws NetlinkException {
         return client.pathMtu(destination, source);
     }
 
@@ -131,15 +133,15 @@ public final class TunnelRoutes implements AutoCloseable {
         return RoutingRule.lookup(IPV4, priority, table, PROTOCOL).withFwmark(mark, mark);
     }
 
-    private RoutingRule pairRule(Pair pair) {
-        if (!(pair.ghost() instanceof Inet4Address) || !(pair.peer() instanceof Inet4Address)) {
-            throw new IllegalArgumentException("only IPv4 sessions are carried: " + pair);
+    private RoutingRule sessionRule(SessionTuple session) {
+        if (session.protocol() != SessionProtocol.TCP || !session.isIpv4()) {
+            throw new IllegalArgumentException("only IPv4 TCP sessions are routed by their tuple: " + session);
         }
-        // TCP only: the rule is there for TCP's segment size (the socket's route is the tunnel's). The agent's own
-        // datagrams from that address (its update when the host comes back to it), pings and UDP flows that are
-        // not carried keep their usual route; carried UDP flows go by their mark.
-        return RoutingRule.lookup(IPV4, priority, table, PROTOCOL).withFrom(IpPrefix.host(pair.ghost()))
-                .withTo(IpPrefix.host(pair.peer())).withIpProtocol(TCP);
+        // TCP only: the agent's own datagrams, pings and UDP flows keep their route; carried UDP goes by its mark.
+        return RoutingRule.lookup(IPV4, priority, table, PROTOCOL)
+                .withFrom(IpPrefix.host(session.local().address())).withTo(IpPrefix.host(session.remote().address()))
+                .withIpProtocol(TCP).withSourcePorts(new PortRange(session.local().port(), session.local().port()))
+                .withDestinationPorts(new PortRange(session.remote().port(), session.remote().port()));
     }
 
     private static InetAddress anyIpv4() {

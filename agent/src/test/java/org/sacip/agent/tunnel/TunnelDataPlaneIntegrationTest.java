@@ -262,6 +262,11 @@ class TunnelDataPlaneIntegrationTest {
                     assertTrue(length > 28, "datagram " + i + " opens: " + length);
                     assertEquals(texts.get(i + 1), new String(plain, 28, length - 28, StandardCharsets.US_ASCII));
                 }
+                // Counted once the send returned, a moment after the test saw it.
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (plane.counters().get("packets_out") < 12 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
                 assertEquals(12L, plane.counters().get("packets_out"), plane.counters().toString());
             }
         }

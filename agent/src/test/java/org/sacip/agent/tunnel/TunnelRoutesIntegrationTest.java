@@ -9,6 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.SessionProtocol;
+import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.NetSysctl;
 import org.sacip.netlink.testing.TestNamespace;
 
@@ -44,21 +47,21 @@ class TunnelRoutesIntegrationTest {
                 assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2").contains("dev " + uplink),
                         "not carried yet");
 
-                routes.carry(Set.of(new TunnelRoutes.Pair(ip("198.18.3.2"), ip("198.18.10.2"))));
-                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "tcp").contains("dev sacip0"),
-                        "TCP of a carried pair");
-                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "udp", "sport", "4253")
-                        .contains("dev " + uplink), "the agent's own datagrams, and UDP (carried by mark), stay");
-                assertTrue(route(ns, "198.18.10.3", "from", "198.18.3.2", "ipproto", "tcp").contains("dev " + uplink),
-                        "another peer of the ghost");
-                assertTrue(route(ns, "198.18.10.2", "from", "198.18.1.2", "ipproto", "tcp").contains("dev " + uplink),
-                        "another source to the peer");
+                SessionTuple carried = new SessionTuple(SessionProtocol.TCP, new Endpoint(ip("198.18.3.2"), 40000),
+                        new Endpoint(ip("198.18.10.2"), 5101));
+                routes.carry(Set.of(carried));
+                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "tcp", "sport", "40000", "dport",
+                        "5101").contains("dev sacip0"), "the carried session's own route");
+                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "tcp", "sport", "40001", "dport",
+                        "5101").contains("dev " + uplink), "another connection between the same addresses");
+                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "udp", "sport", "4253", "dport",
+                        "4253").contains("dev " + uplink), "the agent's own datagrams");
 
                 routes.carry(Set.of());
-                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "tcp").contains("dev " + uplink),
-                        "released");
+                assertTrue(route(ns, "198.18.10.2", "from", "198.18.3.2", "ipproto", "tcp", "sport", "40000", "dport",
+                        "5101").contains("dev " + uplink), "released");
 
-                routes.carry(Set.of(new TunnelRoutes.Pair(ip("198.18.3.2"), ip("198.18.10.2"))));
+                routes.carry(Set.of(carried));
                 routes.removeAll();
                 String rules = ns.exec("ip", "rule", "show");
                 assertFalse(rules.contains("lookup " + TABLE), rules);

@@ -385,18 +385,19 @@ public final class RtnetlinkClient implements AutoCloseable {
     }
 
     /**
-     * The MTU of the path from {@code source} to {@code destination} as the kernel knows it: a path MTU it learned
-     * (an ICMP "fragmentation needed" or "packet too big"), else the route's MTU, else that of the route's device.
+     * The MTU of the path from {@code source} to {@code destination} as the kernel knows it: the path MTU it learned
+     * (an ICMP "fragmentation needed" or "packet too big") or the route's own, if any, and the MTU of the device the
+     * route leaves through.
      */
-    public int pathMtu(InetAddress destination, InetAddress source) throws NetlinkException {
+    public PathMtu pathMtu(InetAddress destination, InetAddress source) throws NetlinkException {
         NetlinkMessage route = lookup(destination, Optional.of(source), OptionalInt.empty());
-        OptionalInt mtu = RouteMessageParser.mtu(route);
-        if (mtu.isPresent() && mtu.getAsInt() > 0) {
-            return mtu.getAsInt();
-        }
+        OptionalInt recorded = RouteMessageParser.mtu(route);
         int device = RouteMessageParser.parse(route).outputInterface();
-        return link(device).orElseThrow(() -> new NetlinkException("the route to " + AddressText.of(destination)
-                + " leaves through interface " + device + ", which the kernel does not list")).mtu();
+        int deviceMtu = link(device).orElseThrow(() -> new NetlinkException("the route to "
+                + AddressText.of(destination) + " leaves through interface " + device
+                + ", which the kernel does not list")).mtu();
+        return new PathMtu(recorded.isPresent() && recorded.getAsInt() > 0 ? recorded : OptionalInt.empty(),
+                deviceMtu);
     }
 
     private NetlinkMessage lookup(InetAddress destination, Optional<InetAddress> source, OptionalInt outputInterface)

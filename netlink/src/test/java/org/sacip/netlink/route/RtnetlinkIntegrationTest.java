@@ -268,17 +268,20 @@ class RtnetlinkIntegrationTest {
     }
 
     @Test
-    void pathMtuIsTheRoutesOrElseItsDevices() throws Exception {
+    void pathMtuIsTheRecordedOneAndTheDevices() throws Exception {
         try (TestNamespace ns = TestNamespace.create("pm");
                 RtnetlinkClient client = RtnetlinkClient.open(ns.netNamespace())) {
             String veth = ns.addVethPair("p");
             ns.exec("ip", "addr", "add", "198.18.0.1/24", "dev", veth);
             ns.exec("ip", "route", "add", "198.19.0.0/16", "via", "198.18.0.254");
             ns.exec("ip", "route", "add", "198.19.5.0/24", "via", "198.18.0.254", "mtu", "1400");
-            assertEquals(1500, client.pathMtu(ip("198.19.4.4"), ip("198.18.0.1")));
-            assertEquals(1400, client.pathMtu(ip("198.19.5.5"), ip("198.18.0.1")), "the route's own MTU");
+            assertEquals(new PathMtu(OptionalInt.empty(), 1500), client.pathMtu(ip("198.19.4.4"), ip("198.18.0.1")));
+            assertEquals(new PathMtu(OptionalInt.of(1400), 1500), client.pathMtu(ip("198.19.5.5"),
+                    ip("198.18.0.1")), "the route's own MTU");
             ns.exec("ip", "link", "set", veth, "mtu", "1300");
-            assertEquals(1300, client.pathMtu(ip("198.19.4.4"), ip("198.18.0.1")), "the device's");
+            PathMtu smaller = client.pathMtu(ip("198.19.5.5"), ip("198.18.0.1"));
+            assertEquals(1300, smaller.device(), "the device's");
+            assertEquals(1300, smaller.effective());
         }
     }
 

@@ -102,11 +102,11 @@ public final class UdpPeerTransport implements AutoCloseable {
                 LOG.warn("the agent's UDP port keeps the kernel's default receive buffer: {}", e.getMessage());
             }
             try {
-                // The tunnel's datagrams are sized for a 1500-octet path (no discovery yet). The kernel's path MTU
-                // for a peer's address is lowered by the carried sessions' own segments: one too large for the
-                // tunnel device draws the kernel's "fragmentation needed", recorded for the socket's destination.
-                // Where that is the NAT's address, which is the tunnel's outer destination too (the peer's socket
-                // knows the mover at the NAT), every full-size datagram of the tunnel would then fail to send.
+                // The tunnel follows the path MTU itself (TunnelDataPlane). The kernel's record for a peer's address
+                // is lowered by the carried sessions' own segments too: one too large for the tunnel device draws the
+                // kernel's "fragmentation needed", recorded for the socket's destination (its portless lookup misses
+                // the session's own rule). Where that is the tunnel's outer destination too (the peer's address, or
+                // the NAT's that the peer's socket knows), every full-size datagram would then fail to send.
                 socket.ignoreRoutePathMtu();
             } catch (NetlinkException e) {
                 LOG.warn("the agent's UDP port keeps to the kernel's path MTUs: {}", e.getMessage());
