@@ -49,22 +49,22 @@ public final class WakeableWait implements AutoCloseable {
         pollFds.setInt(8, eventFd);
         pollFds.setShort(12, (short) LibC.POLLIN);
         pollFds.setShort(14, (short) 0);
-        try {
-            if (LibC.INSTANCE.poll(pollFds, new NativeLong(wakeable ? 2 : 1), (int) millis) == 0) {
-                return Outcome.TIMED_OUT;
-            }
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EINTR) {
+        int ready = Syscalls.poll(pollFds, wakeable ? 2 : 1, (int) millis);
+        if (ready == 0) {
+            return Outcome.TIMED_OUT;
+        }
+        if (ready < 0) {
+            int errno = Syscalls.errno();
+            if (errno == Errno.EINTR) {
                 return Outcome.WOKEN;
             }
-            throw new NetlinkSystemCallException("poll", e.getErrorCode());
+            throw new NetlinkSystemCallException("poll", errno);
         }
         if (wakeable && (pollFds.getShort(14) & LibC.POLLIN) != 0) {
-            try {
-                LibC.INSTANCE.read(eventFd, counter, new NativeLong(8));
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() != Errno.EAGAIN && e.getErrorCode() != Errno.EINTR) {
-                    throw new NetlinkSystemCallException("read(eventfd)", e.getErrorCode());
+            if (Syscalls.read(eventFd, counter, 8) < 0) {
+                int errno = Syscalls.errno();
+                if (errno != Errno.EAGAIN && errno != Errno.EINTR) {
+                    throw new NetlinkSystemCallException("read(eventfd)", errno);
                 }
             }
             return Outcome.WOKEN;

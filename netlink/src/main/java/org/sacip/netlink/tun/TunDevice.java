@@ -13,6 +13,7 @@ import org.sacip.netlink.LibC;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkSystemCallException;
+import org.sacip.netlink.Syscalls;
 import org.sacip.netlink.WakeableWait;
 import org.sacip.netlink.route.LinkInfo;
 import org.sacip.netlink.route.LinkRequest;
@@ -285,14 +286,13 @@ public final class TunDevice implements AutoCloseable {
         int space = packet.remaining();
         boolean inPlace = packet.isDirect() && space >= maxFrame;
         Pointer target = inPlace ? Native.getDirectBufferPointer(packet).share(packet.position()) : receiveMemory;
-        long length;
-        try {
-            length = LibC.INSTANCE.read(fd, target, new NativeLong(maxFrame)).longValue();
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
+        long length = Syscalls.read(fd, target, maxFrame);
+        if (length < 0) {
+            int errno = Syscalls.errno();
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
                 return 0;
             }
-            throw new NetlinkSystemCallException("read(" + name + ")", e.getErrorCode());
+            throw new NetlinkSystemCallException("read(" + name + ")", errno);
         }
         if (length > space) {
             throw new NetlinkException("a packet of " + length + " bytes from " + name + " did not fit the "
@@ -336,11 +336,9 @@ public final class TunDevice implements AutoCloseable {
                 sendMemory.write(0, copy, 0, length);
                 source = sendMemory;
             }
-            long written;
-            try {
-                written = LibC.INSTANCE.write(fd, source, new NativeLong(length)).longValue();
-            } catch (LastErrorException e) {
-                int errno = e.getErrorCode();
+            long written = Syscalls.write(fd, source, length);
+            if (written < 0) {
+                int errno = Syscalls.errno();
                 String call = "write(" + name + ", " + length + " bytes)";
                 throw switch (errno) {
                     case Errno.EIO -> new NetlinkSystemCallException(call, errno, "the device is down");

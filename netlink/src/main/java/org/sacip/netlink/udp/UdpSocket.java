@@ -15,6 +15,7 @@ import org.sacip.netlink.LibC;
 import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.NetlinkSystemCallException;
+import org.sacip.netlink.Syscalls;
 import org.sacip.netlink.WakeableWait;
 
 /**
@@ -333,11 +334,9 @@ public final class UdpSocket implements AutoCloseable {
             s.message.setPointer(32, s.control);
             s.message.setLong(40, control);
         }
-        try {
-            LibC.INSTANCE.sendmsg(fd, s.message, 0);
-        } catch (LastErrorException e) {
+        if (Syscalls.sendmsg(fd, s.message, 0) < 0) {
             throw new NetlinkSystemCallException("sendmsg(" + AddressText.endpoint(destination, port) + ")",
-                    e.getErrorCode());
+                    Syscalls.errno());
         }
     }
 
@@ -382,7 +381,7 @@ public final class UdpSocket implements AutoCloseable {
                 return queued;
             }
             long millis = timeout == null ? -1 : Math.min(Integer.MAX_VALUE, timeout.toMillis());
-            if (wait.await(fd, millis, true) != WakeableWait.Outcome.READABLE) {
+            if (millis == 0 || wait.await(fd, millis, true) != WakeableWait.Outcome.READABLE) {
                 return Optional.empty();
             }
             return receiveNow(r);
@@ -399,14 +398,13 @@ public final class UdpSocket implements AutoCloseable {
         r.message.setLong(24, 1);
         r.message.setPointer(32, r.control);
         r.message.setLong(40, CONTROL);
-        long length;
-        try {
-            length = LibC.INSTANCE.recvmsg(fd, r.message, LibC.MSG_DONTWAIT).longValue();
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
+        long length = Syscalls.recvmsg(fd, r.message, LibC.MSG_DONTWAIT);
+        if (length < 0) {
+            int errno = Syscalls.errno();
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
                 return Optional.empty();
             }
-            throw new NetlinkSystemCallException("recvmsg", e.getErrorCode());
+            throw new NetlinkSystemCallException("recvmsg", errno);
         }
         if ((r.message.getInt(48) & LibC.MSG_TRUNC) != 0) {
             return Optional.empty();
