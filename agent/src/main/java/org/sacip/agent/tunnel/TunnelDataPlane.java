@@ -21,6 +21,7 @@ import org.sacip.netlink.NetNamespace;
 import org.sacip.netlink.NetlinkException;
 import org.sacip.netlink.packet.FragmentationNeeded;
 import org.sacip.netlink.packet.InnerPacket;
+import org.sacip.netlink.packet.LaterFragment;
 import org.sacip.netlink.packet.PacketParseException;
 import org.sacip.netlink.packet.TcpSegmentJoiner;
 import org.sacip.netlink.packet.VirtioNetHeader;
@@ -141,6 +142,34 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     private record Carried(SessionTuple socket, Octets lineage, Endpoint peerInTunnel) {
     }
 
+    /**
+     * The sessions of recent fragmented datagrams, by their first fragment's key: at most 256, each for 30 s (Linux's
+     * reassembly timeout). One thread each.
+     */
+    private static final class FragmentFlows {
+        private static final int LIMIT = 256;
+        private static final long LIFETIME = Duration.ofSeconds(30).toNanos();
+
+        private record Entry(Carried carried, long at) {
+        }
+
+        private final Map<LaterFragment.Key, Entry> entries = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<LaterFragment.Key, Entry> eldest) {
+                return size() > LIMIT;
+            }
+        };
+
+        void put(LaterFragment.Key key, Carried carried) {
+            entries.put(key, new Entry(carried, System.nanoTime()));
+        }
+
+        Carried get(LaterFragment.Key key) {
+            Entry entry = entries.get(key);
+            return entry == null || System.nanoTime() - entry.at() > LIFETIME ? null : entry.carried();
+        }
+    }
+
     private final TunDevice device;
     private final TunnelRoutes routes;
     private final DatagramSender sender;
@@ -150,6 +179,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     private final Map<SessionTuple, Carried> bySocket = new ConcurrentHashMap<>();
     private final Map<SessionTuple, Carried> byInner = new ConcurrentHashMap<>();
     private final Map<UdpEndpoint, Instant> unknownReported = new ConcurrentHashMap<>();
+    /** The carried sessions of datagrams whose first fragment the reader sealed, for their later fragments. */
+    private final FragmentFlows outboundFragments = new FragmentFlows();
     private final ReportBudget unknownReports = new ReportBudget();
     private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final LongAdder packetsOut = new LongAdder();
@@ -344,7 +375,7 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         try {
             inner = InnerPacket.parse(ByteBuffer.wrap(packet, offset, length));
         } catch (PacketParseException e) {
-            drops.get(Drop.UNPARSABLE).increment();
+            carryFragmentOut(packet, offset, length, batch);
             return;
         }
         SessionTuple socket = tuple(inner.protocol(), inner.sourceAddress(), inner.sourcePort(),
@@ -355,24 +386,60 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
             drops.get(Drop.NOT_CARRIED).increment();
             return;
         }
-        int sealedLength = DataDatagram.length(inner.length());
-        if (!batch.takes(tunnel, sealedLength)) {
-            flush(batch);
-            batch.start(tunnel, sealedLength);
+        if (inner.ipVersion() == 4 && inner.moreFragments()) {
+            outboundFragments.put(LaterFragment.keyOfFirst(ByteBuffer.wrap(packet, offset, length)), carried);
         }
-        batch.quote(packet, offset, inner.length());
+        Batch ready = room(batch, tunnel, inner.length(), packet, offset);
         if (!carried.peerInTunnel.equals(socket.remote())) {
             inner.setDestinationAddress(carried.peerInTunnel.address());
             inner.setDestinationPort(carried.peerInTunnel.port());
         }
+        seal(ready, tunnel, packet, offset, inner.length());
+    }
+
+    /**
+     * A fragment after the first of a carried session's datagram (the socket's stack fragmented a UDP datagram
+     * larger than the tunnel's MTU): it goes where its first fragment went, translated the same way.
+     */
+    private void carryFragmentOut(byte[] packet, int offset, int length, Batch batch) {
+        Optional<LaterFragment> fragment = LaterFragment.parse(ByteBuffer.wrap(packet, offset, length));
+        if (fragment.isEmpty()) {
+            drops.get(Drop.UNPARSABLE).increment();
+            return;
+        }
+        Carried carried = outboundFragments.get(fragment.get().key());
+        Tunnel tunnel = carried == null ? null : byLineage.get(carried.lineage);
+        if (tunnel == null || !tunnel.confirmed) {
+            drops.get(Drop.NOT_CARRIED).increment();
+            return;
+        }
+        Batch ready = room(batch, tunnel, fragment.get().length(), packet, offset);
+        if (!carried.peerInTunnel.equals(carried.socket.remote())) {
+            fragment.get().setDestinationAddress(carried.peerInTunnel.address());
+        }
+        seal(ready, tunnel, packet, offset, fragment.get().length());
+    }
+
+    /** The batch, flushed first when the next datagram cannot join it, with the packet's first octets quoted. */
+    private Batch room(Batch batch, Tunnel tunnel, int packetLength, byte[] packet, int offset) {
+        int sealedLength = DataDatagram.length(packetLength);
+        if (!batch.takes(tunnel, sealedLength)) {
+            flush(batch);
+            batch.start(tunnel, sealedLength);
+        }
+        batch.quote(packet, offset, packetLength);
+        return batch;
+    }
+
+    private void seal(Batch batch, Tunnel tunnel, byte[] packet, int offset, int packetLength) {
         try {
-            tunnel.sealer.seal(packet, offset, inner.length(), batch.data, batch.length);
+            tunnel.sealer.seal(packet, offset, packetLength, batch.data, batch.length);
         } catch (RuntimeException e) {
             drops.get(Drop.SEND_FAILED).increment();
             LOG.debug("tunnel {}: cannot seal: {}", tunnel.keys.tunnelIdHex(), e.toString());
             return;
         }
-        batch.add(sealedLength, inner.length());
+        batch.add(DataDatagram.length(packetLength), packetLength);
         reportIfWornOut(tunnel);
     }
 
@@ -626,7 +693,7 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         try {
             inner = InnerPacket.parse(ByteBuffer.wrap(in.plain, at, length));
         } catch (PacketParseException e) {
-            drops.get(Drop.UNPARSABLE).increment();
+            carryFragmentIn(tunnel, in, length);
             return;
         }
         // From the peer's end inside the tunnel to our socket's end.
@@ -636,6 +703,9 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         if (carried == null || !carried.lineage.equals(tunnel.lineage)) {
             drops.get(Drop.NOT_BOUND).increment();
             return;
+        }
+        if (inner.ipVersion() == 4 && inner.moreFragments()) {
+            in.fragments.put(LaterFragment.keyOfFirst(ByteBuffer.wrap(in.plain, at, length)), carried);
         }
         if (!carried.peerInTunnel.equals(carried.socket.remote())) {
             inner.setSourceAddress(carried.socket.remote().address());
@@ -653,6 +723,27 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         }
         VirtioNetHeader.clear(in.plain, 0);
         write(ByteBuffer.wrap(in.plain, 0, at + packetLength), 1, packetLength);
+    }
+
+    /** A later fragment of a carried datagram whose first fragment came through this thread: translated alike. */
+    private void carryFragmentIn(Tunnel tunnel, Inbound in, int length) {
+        int at = VirtioNetHeader.LENGTH;
+        Optional<LaterFragment> fragment = LaterFragment.parse(ByteBuffer.wrap(in.plain, at, length));
+        if (fragment.isEmpty()) {
+            drops.get(Drop.UNPARSABLE).increment();
+            return;
+        }
+        Carried carried = in.fragments.get(fragment.get().key());
+        if (carried == null || !carried.lineage.equals(tunnel.lineage)) {
+            drops.get(Drop.NOT_BOUND).increment();
+            return;
+        }
+        if (!carried.peerInTunnel.equals(carried.socket.remote())) {
+            fragment.get().setSourceAddress(carried.socket.remote().address());
+        }
+        writeJoined(in);
+        VirtioNetHeader.clear(in.plain, 0);
+        write(ByteBuffer.wrap(in.plain, 0, at + fragment.get().length()), 1, fragment.get().length());
     }
 
     private void writeJoined(Inbound in) {
@@ -680,6 +771,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     private static final class Inbound {
         final byte[] plain = new byte[VirtioNetHeader.LENGTH + DataDatagram.MAX_INNER_PACKET];
         final TcpSegmentJoiner joiner = new TcpSegmentJoiner();
+        /** The carried sessions of datagrams whose first fragment this thread wrote, for their later fragments. */
+        final FragmentFlows fragments = new FragmentFlows();
         long heldOctets;
     }
 

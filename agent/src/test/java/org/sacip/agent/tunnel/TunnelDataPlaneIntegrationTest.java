@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -170,6 +172,18 @@ class TunnelDataPlaneIntegrationTest {
                 assertEquals(4L, plane.counters().get("packets_in"), "written: " + plane.counters());
                 assertEquals(0L, plane.counters().get("dropped_send_failed"), plane.counters().toString());
 
+                // A's datagram in three fragments: B's socket gets it whole, from the NAT's endpoint it knows.
+                byte[] big = new byte[3000];
+                Arrays.fill(big, (byte) 0x33);
+                for (byte[] fragment : fragments(IpPackets.udp(x, 40000, b, 5000, big), 1400)) {
+                    assertTrue(plane.receive(path, seal(a, fragment)));
+                }
+                ReceivedDatagram whole = server.receive(WAIT).orElseThrow(() -> new AssertionError(
+                        "not reassembled: " + plane.counters()));
+                assertArrayEquals(big, whole.payload());
+                assertEquals(nat, whole.source());
+                assertEquals(61001, whole.sourcePort());
+
                 // B's answer: routed into the device, sealed with A's own endpoint inside.
                 ns.exec("ip", "route", "add", "198.19.0.1/32", "dev", "sacip0");
                 server.send(bytes("answer"), nat, 61001, b);
@@ -192,6 +206,37 @@ class TunnelDataPlaneIntegrationTest {
                 Thread.sleep(NOTHING.toMillis());
                 assertEquals(1, sent.size(), plane.counters().toString());
                 assertEquals(1L, plane.counters().get("dropped_not_carried"));
+
+                // A datagram larger than the tunnel's MTU, fragmented by B's stack: every fragment goes, each
+                // translated to A's own address, the first's UDP checksum right for the whole datagram.
+                byte[] large = new byte[3000];
+                Arrays.fill(large, (byte) 0x5a);
+                try (DatagramChannel fragmenting = ns.netNamespace().call(() -> DatagramChannel.open()
+                        .bind(new InetSocketAddress(b, 5000 + 10)))) {
+                    plane.bound(new SessionTuple(SessionProtocol.UDP, new Endpoint(b, 5010),
+                            new Endpoint(nat, 61001)), LINEAGE, new Endpoint(x, 40000));
+                    fragmenting.send(ByteBuffer.wrap(large), new InetSocketAddress(nat, 61001));
+                }
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (sent.size() < 4 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(4, sent.size(), "three fragments: " + plane.counters());
+                ByteBuffer reassembled = ByteBuffer.allocate(8 + large.length);
+                for (byte[] datagram : sent.subList(1, 4)) {
+                    byte[] fragment = new byte[datagram.length];
+                    int fragmentLength = atA.open(datagram, 0, datagram.length, fragment, 0);
+                    assertTrue(fragmentLength > 20, "opens at A");
+                    byte[] packet = Arrays.copyOf(fragment, fragmentLength);
+                    assertEquals(x, InetAddress.getByAddress(Arrays.copyOfRange(packet, 16, 20)), "to A's own");
+                    assertArrayEquals(IpPackets.refreshHeaderChecksum(packet), packet, "its header checksum");
+                    int offset = (ByteBuffer.wrap(packet).getShort(6) & 0x1fff) * 8;
+                    reassembled.put(offset, packet, 20, packet.length - 20);
+                }
+                byte[] datagram = IpPackets.refreshHeaderChecksum(IpPackets.ip(b, x, IpPackets.UDP,
+                        reassembled.array()));
+                assertEquals(40000, ByteBuffer.wrap(datagram).getShort(22) & 0xffff, "A's own port");
+                assertArrayEquals(IpPackets.refreshChecksums(datagram), datagram, "the UDP checksum covers it all");
             }
             assertTrue(ns.exec("ip", "link", "show").indexOf("sacip0") < 0, "the device goes with the plane");
             assertTrue(ns.exec("ip", "rule", "show").indexOf("9361256") < 0, "so do its rules");
@@ -279,6 +324,23 @@ class TunnelDataPlaneIntegrationTest {
             throw new AssertionError("no send: " + plane.counters());
         }
         return call;
+    }
+
+    /** An IPv4 packet cut into fragments of {@code size} octets of payload (a multiple of 8) but the last. */
+    private static List<byte[]> fragments(byte[] packet, int size) {
+        List<byte[]> fragments = new ArrayList<>();
+        int payload = packet.length - 20;
+        for (int offset = 0; offset < payload; offset += size) {
+            int length = Math.min(size, payload - offset);
+            byte[] fragment = new byte[20 + length];
+            System.arraycopy(packet, 0, fragment, 0, 20);
+            System.arraycopy(packet, 20 + offset, fragment, 20, length);
+            boolean more = offset + length < payload;
+            ByteBuffer.wrap(fragment).putShort(2, (short) fragment.length)
+                    .putShort(6, (short) ((more ? 0x2000 : 0) | offset / 8));
+            fragments.add(IpPackets.refreshHeaderChecksum(fragment));
+        }
+        return fragments;
     }
 
     private static byte[] await(List<byte[]> sent, TunnelDataPlane plane) throws InterruptedException {
