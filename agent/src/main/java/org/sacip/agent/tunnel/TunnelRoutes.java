@@ -25,13 +25,12 @@ import org.sacip.netlink.route.RtnetlinkClient;
  * NAT"): one table whose default route leads into the device; a rule {@code fwmark MARK/MARK lookup TABLE} for the
  * packets the ruleset marks as carried; and, for each carried TCP session, a rule
  * {@code from L sport P to R dport Q ipproto tcp lookup TABLE} with its socket's tuple, so that the socket's own route
- * is the tunnel's: TCP sizes its segments for the tunnel, and the path MTU it learns from the tunnel's errors stays on
- * the tunnel's route instead of lowering the one to the peer's address that the agent's own datagrams take (at a
- * peer whose NAT address other hosts share, or at a host back at its first address, nothing else matches the rule).
- * The rules sit at one priority just before the source routes' suppress rule, so a more specific route in the main table cannot take a carried packet elsewhere. With
+ * is the tunnel's and TCP sizes its segments for it (at a peer whose NAT address other hosts share, or at a host back
+ * at its first address, nothing else matches the rule). The rules sit at one priority just before the source
+ * routes' suppress rule, so a more specific route in the main table cannot take a carried packet elsewhere. With
  * {@code src_valid_mark}, strict rp_filter checks the source of packets taken out of the tunnel (marked in the
- * ruleset) against the tunnel's routes. Everything is tagged {@link #PROTOCOL}; IPv4 only (NAT44). Not thread-safe:
- * the handover thread owns it.
+ * ruleset) against the tunnel's routes. Everything is tagged {@link #PROTOCOL}; IPv4 only (NAT44). The handover
+ * thread changes the rules, the data plane's reader reads path MTUs: the methods take turns.
  */
 public final class TunnelRoutes implements AutoCloseable {
     /** The protocol tag (FRA_PROTOCOL, rtm_protocol) of the tunnel's rules and route; unassigned in rt_protos. */

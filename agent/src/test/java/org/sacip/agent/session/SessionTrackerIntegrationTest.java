@@ -215,9 +215,10 @@ class SessionTrackerIntegrationTest {
                 SessionTuple kept = tcpTuple(client);
                 atA.awaitOpened(kept, WAIT);
                 // b hears nothing more from a: a's data and FIN stay unacknowledged, while b's FIN reaches a.
-                lab.b().exec("nft", "add table inet hold; add chain inet hold in { type filter hook input priority 0; }; "
-                        + "add rule inet hold in " + family + " saddr " + a(ipVersion).getHostAddress()
-                        + " tcp sport " + client.getLocalPort() + " drop");
+                lab.b().exec("nft", "add table inet hold; "
+                        + "add chain inet hold in { type filter hook input priority 0; }; add rule inet hold in "
+                        + family + " saddr " + a(ipVersion).getHostAddress() + " tcp sport " + client.getLocalPort()
+                        + " drop");
                 client.getOutputStream().write(new byte[1000]);
                 client.shutdownOutput();
                 accepted.close();
