@@ -44,7 +44,10 @@ public final class LaterFragment {
         return Optional.of(new LaterFragment(bytes, total));
     }
 
-    /** The key of an IPv4 first fragment (more fragments, offset 0) whose header starts at the buffer's position. */
+    /**
+     * The key of the IPv4 fragment whose header starts at the buffer's position: a first fragment's (more fragments,
+     * offset 0), which its later ones share.
+     */
     public static Key keyOfFirst(ByteBuffer packet) {
         ByteBuffer bytes = packet.slice(packet.position(), packet.remaining());
         return new Key(address(bytes, 12), address(bytes, 16), Byte.toUnsignedInt(bytes.get(9)),
@@ -52,8 +55,7 @@ public final class LaterFragment {
     }
 
     public Key key() {
-        return new Key(address(bytes, 12), address(bytes, 16), Byte.toUnsignedInt(bytes.get(9)),
-                Short.toUnsignedInt(bytes.getShort(4)));
+        return keyOfFirst(bytes);
     }
 
     /** The fragment's length as its header states it. */

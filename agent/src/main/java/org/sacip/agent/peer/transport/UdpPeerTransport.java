@@ -133,10 +133,7 @@ public final class UdpPeerTransport implements AutoCloseable {
      *                                route)
      */
     public void send(InetAddress from, InetAddress to, int toPort, byte[] payload) throws PeerTransportException {
-        UdpSocket socket = from.getAddress().length == 4 ? ipv4 : ipv6;
-        if (!running || socket == null) {
-            throw new PeerTransportException("no UDP socket for " + AddressText.of(from));
-        }
+        UdpSocket socket = socketFor(from);
         try {
             socket.send(payload, to, toPort, from);
             sent.increment();
@@ -154,10 +151,7 @@ public final class UdpPeerTransport implements AutoCloseable {
      */
     public int sendSegments(InetAddress from, InetAddress to, int toPort, byte[] data, int length, int segmentSize)
             throws PeerTransportException {
-        UdpSocket socket = from.getAddress().length == 4 ? ipv4 : ipv6;
-        if (!running || socket == null) {
-            throw new PeerTransportException("no UDP socket for " + AddressText.of(from));
-        }
+        UdpSocket socket = socketFor(from);
         try {
             int count = socket.sendSegments(data, length, segmentSize, to, toPort, from);
             sent.add(count);
@@ -165,6 +159,15 @@ public final class UdpPeerTransport implements AutoCloseable {
         } catch (NetlinkException e) {
             throw new PeerTransportException(e.getMessage(), e);
         }
+    }
+
+    /** The socket of {@code from}'s IP version. */
+    private UdpSocket socketFor(InetAddress from) throws PeerTransportException {
+        UdpSocket socket = from.getAddress().length == 4 ? ipv4 : ipv6;
+        if (!running || socket == null) {
+            throw new PeerTransportException("no UDP socket for " + AddressText.of(from));
+        }
+        return socket;
     }
 
     private void receive(UdpSocket socket, UdpMessageListener listener) {
