@@ -27,6 +27,7 @@ import org.sacip.agent.handover.HandoverStore;
 import org.sacip.agent.handover.MoveOutcome;
 import org.sacip.agent.metrics.AgentMetrics;
 import org.sacip.agent.metrics.MetricSources;
+import org.sacip.agent.move.MoveEngine;
 import org.sacip.agent.move.MoveKind;
 import org.sacip.agent.move.MoveMonitor;
 import org.sacip.agent.move.MovePlan;
@@ -49,6 +50,7 @@ import org.sacip.agent.route.SourceRouteException;
 import org.sacip.agent.route.SourceRouteSettings;
 import org.sacip.agent.route.SourceRoutes;
 import org.sacip.agent.session.LiveSessions;
+import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTracker;
 import org.sacip.agent.session.SessionProtocol;
@@ -246,8 +248,17 @@ public final class Agent implements AutoCloseable {
             new DropReport(protocol.drops(), events, engineLoop);
             steps.done("peer protocol");
 
-            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, liveSessions::from,
-                    new MoveMonitor.Surroundings() {
+            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, new MoveEngine.SessionLookup() {
+                @Override
+                public List<Session> sessionsFrom(InetAddress original) {
+                    return liveSessions.from(original);
+                }
+
+                @Override
+                public Map<InetAddress, Integer> sessionsPerPeer(InetAddress original) {
+                    return liveSessions.perPeer(original);
+                }
+            }, new MoveMonitor.Surroundings() {
                         @Override
                         public Set<InetAddress> originals() {
                             return liveSessions.addresses();

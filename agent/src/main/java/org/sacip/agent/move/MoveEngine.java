@@ -3,7 +3,6 @@ package org.sacip.agent.move;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +27,19 @@ public final class MoveEngine {
     @FunctionalInterface
     public interface SessionLookup {
         List<Session> sessionsFrom(InetAddress original) throws NetlinkException;
+
+        /**
+         * How many distinct live sessions of {@code original} each peer holds: all a route change needs to choose a
+         * source. A lookup that can count without building the sessions should: every route event asks, and at
+         * 100,000 sessions grouping them all took hundreds of milliseconds per event, on the way to the move.
+         */
+        default Map<InetAddress, Integer> sessionsPerPeer(InetAddress original) throws NetlinkException {
+            Map<InetAddress, Integer> counts = new HashMap<>();
+            for (PeerSessions group : SessionGrouping.byPeer(sessionsFrom(original))) {
+                counts.put(group.peer(), group.sessions().size());
+            }
+            return counts;
+        }
     }
 
     /** The kernel's route to a peer ({@code ip route get PEER}), empty if it has none. */
@@ -99,12 +111,12 @@ public final class MoveEngine {
             if (!table.isUsable(original) || detector.isPending(original)) {
                 continue;
             }
-            List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(original));
+            Map<InetAddress, Integer> perPeer = sessions.sessionsPerPeer(original);
             InetAddress current = detector.activeAddress(original).orElse(original);
-            Optional<MovePlanner.Target> chosen = preferred(original, groups, looked);
+            Optional<MovePlanner.Target> chosen = preferred(original, perPeer, looked);
             MovePlanner.Target before = chosen.isPresent() ? lastPreferred.put(original, chosen.get())
                     : lastPreferred.remove(original);
-            if (groups.isEmpty() || chosen.isEmpty() || chosen.get().source().equals(current)) {
+            if (perPeer.isEmpty() || chosen.isEmpty() || chosen.get().source().equals(current)) {
                 continue;
             }
             MovePlanner.Target target = chosen.get();
@@ -120,7 +132,7 @@ public final class MoveEngine {
                 // always did. Only a change of the preferred source, or another link, moves its sessions.
                 continue;
             }
-            plans.add(followRoute(original, current, target, groups, seenAt));
+            plans.add(followRoute(original, current, target, seenAt));
         }
         lastPreferred.keySet().retainAll(originals);
         return plans;
@@ -133,19 +145,21 @@ public final class MoveEngine {
      */
     private List<MovePlan> homeUnlessRoutedElsewhere(MoveTrigger home) throws NetlinkException {
         InetAddress original = home.original();
-        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(original));
-        Optional<MovePlanner.Target> chosen = preferred(original, groups, new HashMap<>());
-        if (groups.isEmpty() || chosen.isEmpty() || chosen.get().source().equals(original)) {
+        Map<InetAddress, Integer> perPeer = sessions.sessionsPerPeer(original);
+        Optional<MovePlanner.Target> chosen = preferred(original, perPeer, new HashMap<>());
+        if (perPeer.isEmpty() || chosen.isEmpty() || chosen.get().source().equals(original)) {
             return returnHome(home);
         }
         if (chosen.get().source().equals(home.lost())) {
             return List.of();
         }
-        return List.of(followRoute(original, home.lost(), chosen.get(), groups, home.seenAt()));
+        return List.of(followRoute(original, home.lost(), chosen.get(), home.seenAt()));
     }
 
+    /** Only a route change that moves sessions builds their groups: the others need only the counts. */
     private MovePlan followRoute(InetAddress original, InetAddress current, MovePlanner.Target target,
-            List<PeerSessions> groups, Instant seenAt) {
+            Instant seenAt) throws NetlinkException {
+        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(original));
         MovePlan plan = new MovePlan(MoveKind.ROUTE_CHANGE, original, current, target.source(),
                 target.interfaceIndex(), MovePlanner.interfaceName(table, target.interfaceIndex()), groups, seenAt,
                 true);
@@ -157,25 +171,27 @@ public final class MoveEngine {
      * The source the kernel's routes to the peers prefer, weighted by their sessions (the peers with most sessions
      * asked first, within the bounds; {@code looked} holds this change's answers), or empty if no route offers one.
      */
-    private Optional<MovePlanner.Target> preferred(InetAddress original, List<PeerSessions> groups,
+    private Optional<MovePlanner.Target> preferred(InetAddress original, Map<InetAddress, Integer> perPeer,
             Map<InetAddress, Optional<RouteInfo>> looked) throws NetlinkException {
         Map<MovePlanner.Target, Integer> votes = new LinkedHashMap<>();
-        List<PeerSessions> largestFirst = new ArrayList<>(groups);
-        largestFirst.sort(Comparator.comparingInt((PeerSessions group) -> group.sessions().size()).reversed());
+        List<Map.Entry<InetAddress, Integer>> largestFirst = new ArrayList<>(perPeer.entrySet());
+        // Most sessions first; among equals, in address order, so the same sessions always ask the same peers.
+        largestFirst.sort(Map.Entry.<InetAddress, Integer>comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey(SessionGrouping.ADDRESS_ORDER)));
         int asked = 0;
-        for (PeerSessions group : largestFirst) {
+        for (Map.Entry<InetAddress, Integer> peer : largestFirst) {
             if (asked == ROUTE_LOOKUPS_PER_ADDRESS
-                    || (!looked.containsKey(group.peer()) && looked.size() >= ROUTE_LOOKUPS_PER_CHANGE)) {
+                    || (!looked.containsKey(peer.getKey()) && looked.size() >= ROUTE_LOOKUPS_PER_CHANGE)) {
                 break;
             }
             asked++;
-            Optional<RouteInfo> route = looked.get(group.peer());
+            Optional<RouteInfo> route = looked.get(peer.getKey());
             if (route == null) {
-                route = routes.routeTo(group.peer());
-                looked.put(group.peer(), route);
+                route = routes.routeTo(peer.getKey());
+                looked.put(peer.getKey(), route);
             }
-            route.flatMap(found -> MovePlanner.target(original, group.peer(), found, table))
-                    .ifPresent(target -> votes.merge(target, group.sessions().size(), Integer::sum));
+            route.flatMap(found -> MovePlanner.target(original, peer.getKey(), found, table))
+                    .ifPresent(target -> votes.merge(target, peer.getValue(), Integer::sum));
         }
         return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
     }

@@ -3,6 +3,7 @@ package org.sacip.agent.session;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,15 @@ public final class LiveSessions {
             sessions.add(new Session(tuple, SessionOrigin.TRACKED, 0));
         }
         return sessions;
+    }
+
+    /** How many live sessions of {@code original} each peer address holds, without building the sessions. */
+    public Map<InetAddress, Integer> perPeer(InetAddress original) {
+        Map<InetAddress, Integer> counts = new HashMap<>();
+        for (SessionTuple tuple : byLocal.getOrDefault(original, Set.of())) {
+            counts.merge(tuple.remote().address(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /** The local addresses that carry live sessions now. */
