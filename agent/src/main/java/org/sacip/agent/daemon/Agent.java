@@ -248,7 +248,7 @@ public final class Agent implements AutoCloseable {
             new DropReport(protocol.drops(), events, engineLoop);
             steps.done("peer protocol");
 
-            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, new MoveEngine.SessionLookup() {
+            MoveEngine.SessionLookup trackedSessions = new MoveEngine.SessionLookup() {
                 @Override
                 public List<Session> sessionsFrom(InetAddress original) {
                     return liveSessions.from(original);
@@ -258,7 +258,9 @@ public final class Agent implements AutoCloseable {
                 public Map<InetAddress, Integer> sessionsPerPeer(InetAddress original) {
                     return liveSessions.perPeer(original);
                 }
-            }, new MoveMonitor.Surroundings() {
+            };
+            monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, trackedSessions,
+                    new MoveMonitor.Surroundings() {
                         @Override
                         public Set<InetAddress> originals() {
                             return liveSessions.addresses();

@@ -304,7 +304,7 @@ class HandoverIntegrationTest {
         return handover.apply(change).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private static AssociationView view(Octets lineage, InetAddress local, InetAddress peer, InetAddress confirmed,
+    static AssociationView view(Octets lineage, InetAddress local, InetAddress peer, InetAddress confirmed,
             InetAddress peerCurrent) {
         return new AssociationView(lineage, lineage, SacipAddress.of(local), SacipAddress.of(peer),
                 SacipAddress.of(confirmed), SacipAddress.of(confirmed), SacipAddress.of(peerCurrent), true,
@@ -348,7 +348,7 @@ class HandoverIntegrationTest {
         };
     }
 
-    private static Handover.Observer observer() {
+    static Handover.Observer observer() {
         return new Handover.Observer() {
             @Override
             public void addresses(Set<InetAddress> ghosts, Set<InetAddress> sendingFrom) {
@@ -360,11 +360,11 @@ class HandoverIntegrationTest {
         };
     }
 
-    private static SessionTuple tuple(InetAddress local, int localPort, InetAddress remote, int remotePort) {
+    static SessionTuple tuple(InetAddress local, int localPort, InetAddress remote, int remotePort) {
         return new SessionTuple(SessionProtocol.TCP, new Endpoint(local, localPort), new Endpoint(remote, remotePort));
     }
 
-    private static InetAddress ip(String text) {
+    static InetAddress ip(String text) {
         try {
             return InetAddress.getByName(text);
         } catch (java.net.UnknownHostException e) {
