@@ -233,27 +233,34 @@ public final class DataPath implements AutoCloseable {
             nextStale.put(session, null);
         }
         // Every key given up is free before any is taken: whether two sessions swap a key must not depend on order.
+        Remapping[] previousOf = new Remapping[changes.size()];
+        int index = 0;
         for (Remapping next : changes) {
             Remapping previous = remappings.get(next.original());
+            previousOf[index++] = previous;
             if (previous != null) {
                 stageEntries(tx, previous, null, conflicts);
             }
         }
+        index = 0;
         for (Remapping next : changes) {
             SessionTuple session = next.original();
-            Remapping previous = remappings.get(session);
+            Remapping previous = previousOf[index++];
             stageEntries(tx, null, next, conflicts);
-            List<Lingering> kept = new ArrayList<>(lingering.getOrDefault(session, List.of()));
+            List<Lingering> current = lingering.get(session);
             List<Lingering> started = Lingering.between(previous, next, lingerUntil);
             if (!started.isEmpty()) {
                 newGracePeriods.add(session);
+                List<Lingering> kept = current == null ? new ArrayList<>(started.size()) : new ArrayList<>(current);
+                for (Lingering old : started) {
+                    kept.removeIf(l -> l.sameWire(old));
+                    kept.add(old);
+                    old.entries().forEach(e -> tx.put(e.map(), e.element(), old, true));
+                }
+                nextLingering.put(session, kept);
+            } else if (nextLingering.containsKey(session)) {
+                nextLingering.put(session, current);
             }
-            for (Lingering old : started) {
-                kept.removeIf(l -> l.sameWire(old));
-                kept.add(old);
-                old.entries().forEach(e -> tx.put(e.map(), e.element(), old, true));
-            }
-            nextLingering.put(session, kept.isEmpty() ? null : kept);
             nextRemappings.put(session, next.isIdentity() ? null : next);
             Instant away = peerAwaySince.get(session);
             if (next.remoteMoved() && away == null) {

@@ -1,12 +1,10 @@
 package org.sacip.agent.datapath;
 
-import org.sacip.agent.session.SessionTuple;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
+import org.sacip.agent.session.SessionTuple;
 import org.sacip.netlink.nftables.TupleKey;
 
 /**
@@ -68,15 +66,21 @@ public record Lingering(SessionTuple session, InetAddress remoteOnWire, int remo
             result.add(new Lingering(session, oldRemote, oldRemotePort, next.activeLocal(), until));
         }
         if (previous != null) {
-            Set<InetAddress> stillAccepted = new java.util.HashSet<>(List.of(next.activeLocal(), next.sendFrom(),
-                    originalLocal));
-            for (InetAddress oldLocal : new LinkedHashSet<>(List.of(previous.activeLocal(), previous.sendFrom()))) {
-                if (!stillAccepted.contains(oldLocal)) {
-                    // Packets to our old address, from the peer's restored source.
-                    result.add(new Lingering(session, session.remote().address(), oldLocal, until));
-                }
+            // Packets to our old addresses, from the peer's restored source.
+            InetAddress oldActive = previous.activeLocal();
+            InetAddress oldSendFrom = previous.sendFrom();
+            if (!stillAccepted(oldActive, next, originalLocal)) {
+                result.add(new Lingering(session, session.remote().address(), oldActive, until));
+            }
+            if (!oldSendFrom.equals(oldActive) && !stillAccepted(oldSendFrom, next, originalLocal)) {
+                result.add(new Lingering(session, session.remote().address(), oldSendFrom, until));
             }
         }
         return result;
+    }
+
+    /** Whether packets to {@code oldLocal} still reach the session after the change without a grace period. */
+    private static boolean stillAccepted(InetAddress oldLocal, Remapping next, InetAddress originalLocal) {
+        return oldLocal.equals(next.activeLocal()) || oldLocal.equals(next.sendFrom()) || oldLocal.equals(originalLocal);
     }
 }
