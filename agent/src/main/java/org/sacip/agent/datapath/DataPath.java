@@ -64,15 +64,16 @@ public final class DataPath implements AutoCloseable {
     private final NamespaceCommand commands;
     private final DataPathSettings settings;
     private final Clock clock;
-    private final Map<SessionTuple, Remapping> remappings = new HashMap<>();
+    /**
+     * Each session's committed state in one record (remapping, grace periods, peer away, stale tuples): a change
+     * looks a session up once, where four maps took four lookups and four entries, each a cache miss on its tuple at
+     * 100,000 sessions. A session with none of them has no record.
+     */
+    private final Map<SessionTuple, SessionPath> sessions = new HashMap<>();
+    private int remappingCount;
     /** How many remapped sessions send from each address other than their socket's (their source routes). */
     private final Map<InetAddress, Integer> sendingFrom = new HashMap<>();
     private final GhostLedger ghosts = new GhostLedger();
-    private final Map<SessionTuple, List<Lingering>> lingering = new HashMap<>();
-    /** Since when each session's peer has been away from its original address. */
-    private final Map<SessionTuple, Instant> peerAwaySince = new HashMap<>();
-    /** The stale tuples in the kernel, by session. */
-    private final Map<SessionTuple, List<StaleTuple>> stale = new HashMap<>();
     /**
      * When each session's grace period ends and when each peer away becomes stale, in the order they were set (both
      * are now + {@link #LINGER}): maintenance looks only at what is due, not at every session every second, which at
@@ -154,9 +155,10 @@ public final class DataPath implements AutoCloseable {
                 continue;
             }
             stageEntries(tx, null, remapping, conflicts);
-            putRemapping(remapping);
+            SessionPath path = sessions.computeIfAbsent(remapping.original(), session -> new SessionPath());
+            setRemapping(path, remapping);
             if (remapping.remoteMoved()) {
-                peerAwaySince.put(remapping.original(), now);
+                path.awaySince = now;
                 awayDue.addLast(new Due(now.plus(LINGER), remapping.original()));
             }
         }
@@ -179,12 +181,10 @@ public final class DataPath implements AutoCloseable {
     }
 
     private void resetState() {
-        remappings.clear();
+        sessions.clear();
+        remappingCount = 0;
         sendingFrom.clear();
         ghosts.clear();
-        lingering.clear();
-        peerAwaySince.clear();
-        stale.clear();
         lingeringDue.clear();
         awayDue.clear();
         ledger.clear();
@@ -211,66 +211,69 @@ public final class DataPath implements AutoCloseable {
         Instant lingerUntil = now.plus(LINGER);
         ElementLedger.Transaction tx = ledger.begin();
         Set<SessionTuple> conflicts = new LinkedHashSet<>();
-        Map<SessionTuple, Remapping> nextRemappings = new LinkedHashMap<>();
-        Map<SessionTuple, List<Lingering>> nextLingering = new LinkedHashMap<>();
-        List<SessionTuple> newGracePeriods = new ArrayList<>();
-        Map<SessionTuple, Instant> nextAway = new LinkedHashMap<>();
-        Map<SessionTuple, List<StaleTuple>> nextStale = new LinkedHashMap<>();
+        Map<SessionTuple, Staged> staged = new LinkedHashMap<>();
         for (SessionTuple session : ended) {
-            Remapping previous = remappings.get(session);
-            if (previous != null) {
-                stageEntries(tx, previous, null, conflicts);
+            Staged next = staged.computeIfAbsent(session, this::staged);
+            if (next.remapping != null) {
+                stageEntries(tx, next.remapping, null, conflicts);
             }
-            for (Lingering old : lingering.getOrDefault(session, List.of())) {
-                old.entries().forEach(e -> tx.remove(e.map(), e.element(), old));
+            if (next.lingering != null) {
+                for (Lingering old : next.lingering) {
+                    old.entries().forEach(e -> tx.remove(e.map(), e.element(), old));
+                }
             }
-            for (StaleTuple old : stale.getOrDefault(session, List.of())) {
-                tx.remove(staleSet(old.key()), new TupleElement(old.key()), old);
+            if (next.stale != null) {
+                for (StaleTuple old : next.stale) {
+                    tx.remove(staleSet(old.key()), new TupleElement(old.key()), old);
+                }
             }
-            nextRemappings.put(session, null);
-            nextLingering.put(session, null);
-            nextAway.put(session, null);
-            nextStale.put(session, null);
+            next.remapping = null;
+            next.lingering = null;
+            next.awaySince = null;
+            next.stale = null;
         }
         // Every key given up is free before any is taken: whether two sessions swap a key must not depend on order.
-        Remapping[] previousOf = new Remapping[changes.size()];
+        Staged[] stagedChanges = new Staged[changes.size()];
         int index = 0;
         for (Remapping next : changes) {
-            Remapping previous = remappings.get(next.original());
-            previousOf[index++] = previous;
+            Staged change = staged.computeIfAbsent(next.original(), this::staged);
+            stagedChanges[index++] = change;
+            Remapping previous = change.committed == null ? null : change.committed.remapping;
             if (previous != null) {
                 stageEntries(tx, previous, null, conflicts);
             }
         }
         index = 0;
         for (Remapping next : changes) {
-            SessionTuple session = next.original();
-            Remapping previous = previousOf[index++];
+            Staged change = stagedChanges[index++];
+            SessionPath committed = change.committed;
+            Remapping previous = committed == null ? null : committed.remapping;
             stageEntries(tx, null, next, conflicts);
-            List<Lingering> current = lingering.get(session);
             List<Lingering> started = Lingering.between(previous, next, lingerUntil);
             if (!started.isEmpty()) {
-                newGracePeriods.add(session);
+                change.graceStarted = true;
+                List<Lingering> current = committed == null ? null : committed.lingering;
                 List<Lingering> kept = current == null ? new ArrayList<>(started.size()) : new ArrayList<>(current);
                 for (Lingering old : started) {
                     kept.removeIf(l -> l.sameWire(old));
                     kept.add(old);
                     old.entries().forEach(e -> tx.put(e.map(), e.element(), old, true));
                 }
-                nextLingering.put(session, kept);
-            } else if (nextLingering.containsKey(session)) {
-                nextLingering.put(session, current);
+                change.lingering = kept;
             }
-            nextRemappings.put(session, next.isIdentity() ? null : next);
-            Instant away = peerAwaySince.get(session);
+            change.remapping = next.isIdentity() ? null : next;
+            Instant away = committed == null ? null : committed.awaySince;
             if (next.remoteMoved() && away == null) {
-                nextAway.put(session, now);
+                change.awaySince = now;
+                change.awayStarted = true;
             } else if (!next.remoteMoved() && away != null) {
-                nextAway.put(session, null);
-                for (StaleTuple old : stale.getOrDefault(session, List.of())) {
-                    tx.remove(staleSet(old.key()), new TupleElement(old.key()), old);
+                change.awaySince = null;
+                if (committed.stale != null) {
+                    for (StaleTuple old : committed.stale) {
+                        tx.remove(staleSet(old.key()), new TupleElement(old.key()), old);
+                    }
                 }
-                nextStale.put(session, null);
+                change.stale = null;
             }
         }
         if (!conflicts.isEmpty()) {
@@ -284,30 +287,15 @@ public final class DataPath implements AutoCloseable {
         send(tx.diff(), ghostDiff.added(), ghostDiff.removed());
         tx.commit();
         ghostDiff.apply();
-        nextRemappings.forEach((session, remapping) -> {
-            if (remapping == null) {
-                removeRemapping(session);
-            } else {
-                putRemapping(remapping);
+        staged.forEach((session, next) -> {
+            apply(session, next);
+            if (next.graceStarted) {
+                lingeringDue.addLast(new Due(lingerUntil, session));
+            }
+            if (next.awayStarted) {
+                awayDue.addLast(new Due(next.awaySince.plus(LINGER), session));
             }
         });
-        nextLingering.forEach((session, list) -> {
-            if (list == null) {
-                lingering.remove(session);
-            } else {
-                lingering.put(session, list);
-            }
-        });
-        newGracePeriods.forEach(session -> lingeringDue.addLast(new Due(lingerUntil, session)));
-        nextAway.forEach((session, since) -> {
-            if (since == null) {
-                peerAwaySince.remove(session);
-            } else {
-                peerAwaySince.put(session, since);
-                awayDue.addLast(new Due(since.plus(LINGER), session));
-            }
-        });
-        nextStale.forEach((session, list) -> stale.remove(session));
         if (changes.size() + ended.size() >= LARGE_CHANGE) {
             LOG.debug("committed {} remapping(s), {} ghost change(s), {} ended in {} ms", changes.size(),
                     ghostChanges.size(), ended.size(), (System.nanoTime() - startNanos) / 1_000_000);
@@ -410,8 +398,9 @@ public final class DataPath implements AutoCloseable {
         boolean changed = false;
         while (budget > 0 && !lingeringDue.isEmpty() && !lingeringDue.peekFirst().at().isAfter(now)) {
             SessionTuple session = lingeringDue.pollFirst().session();
+            SessionPath path = sessions.get(session);
             List<Lingering> current = keptLingering.containsKey(session) ? keptLingering.get(session)
-                    : lingering.get(session);
+                    : path == null ? null : path.lingering;
             if (current == null) {
                 continue;
             }
@@ -433,12 +422,13 @@ public final class DataPath implements AutoCloseable {
         Instant threshold = now.minus(LINGER);
         while (budget > 0 && !awayDue.isEmpty() && !awayDue.peekFirst().at().isAfter(now)) {
             SessionTuple session = awayDue.pollFirst().session();
-            Instant since = peerAwaySince.get(session);
-            if (since == null || since.isAfter(threshold) || stale.containsKey(session) || due.containsKey(session)) {
+            SessionPath path = sessions.get(session);
+            Instant since = path == null ? null : path.awaySince;
+            if (since == null || since.isAfter(threshold) || path.stale != null || due.containsKey(session)) {
                 // Back home, away again since (a later entry is due then), or stale already.
                 continue;
             }
-            Remapping remapping = remappings.get(session);
+            Remapping remapping = path.remapping;
             Set<InetAddress> locals = new LinkedHashSet<>();
             locals.add(session.local().address());
             if (remapping != null) {
@@ -460,13 +450,14 @@ public final class DataPath implements AutoCloseable {
             send(tx.diff(), Set.of(), Set.of());
             tx.commit();
             keptLingering.forEach((session, kept) -> {
-                if (kept.isEmpty()) {
-                    lingering.remove(session);
-                } else {
-                    lingering.put(session, kept);
+                SessionPath path = sessions.get(session);
+                path.lingering = kept.isEmpty() ? null : kept;
+                if (path.isEmpty()) {
+                    sessions.remove(session);
                 }
             });
-            stale.putAll(due);
+            // A peer away has a record (its away time): the stale tuples join it.
+            due.forEach((session, tuples) -> sessions.get(session).stale = tuples);
         }
         return !lingeringDue.isEmpty() || !awayDue.isEmpty();
     }
@@ -565,7 +556,7 @@ public final class DataPath implements AutoCloseable {
         boolean changed = restoreLocked();
         if (changed) {
             restores++;
-            LOG.info("data path restored{}: {} remapping(s), {} ghost(s)", where(namespace), remappings.size(),
+            LOG.info("data path restored{}: {} remapping(s), {} ghost(s)", where(namespace), remappingCount,
                     ghosts.addresses().size());
         }
         return changed;
@@ -625,16 +616,22 @@ public final class DataPath implements AutoCloseable {
 
     /** How many sessions are remapped, without copying them. */
     public synchronized int remappingCount() {
-        return remappings.size();
+        return remappingCount;
     }
 
     public synchronized Map<SessionTuple, Remapping> remappings() {
+        Map<SessionTuple, Remapping> remappings = new HashMap<>(remappingCount * 2);
+        sessions.forEach((session, path) -> {
+            if (path.remapping != null) {
+                remappings.put(session, path.remapping);
+            }
+        });
         return Map.copyOf(remappings);
     }
 
     public synchronized Remapping remapping(SessionTuple session) {
-        Remapping remapping = remappings.get(session);
-        return remapping == null ? Remapping.identity(session) : remapping;
+        SessionPath path = sessions.get(session);
+        return path == null || path.remapping == null ? Remapping.identity(session) : path.remapping;
     }
 
     /**
@@ -668,7 +665,8 @@ public final class DataPath implements AutoCloseable {
         SessionTuple session = new SessionTuple(protocol, new Endpoint(local, inbound.destinationPort()),
                 new Endpoint(remote, remotePort));
         // Every entry belongs to a session (or its lingering addresses); this only guards that bookkeeping.
-        return remappings.containsKey(session) || lingering.containsKey(session) ? Optional.of(session)
+        SessionPath path = sessions.get(session);
+        return path != null && (path.remapping != null || path.lingering != null) ? Optional.of(session)
                 : Optional.empty();
     }
 
@@ -702,19 +700,88 @@ public final class DataPath implements AutoCloseable {
         return List.copyOf(ghosts.summaries());
     }
 
-    private void putRemapping(Remapping remapping) {
-        removeRemapping(remapping.original());
-        remappings.put(remapping.original(), remapping);
-        if (remapping.sendsFromElsewhere()) {
-            sendingFrom.merge(remapping.sendFrom(), 1, Integer::sum);
+    /** What the data path holds for one session (a record exists while any field is set). */
+    private static final class SessionPath {
+        /** Never an identity: a session without a remapping has none. */
+        Remapping remapping;
+        List<Lingering> lingering;
+        /** Since when the peer has been away from its original address. */
+        Instant awaySince;
+        /** The session's stale tuples in the kernel, once its peer has been away for {@link #LINGER}. */
+        List<StaleTuple> stale;
+
+        boolean isEmpty() {
+            return remapping == null && lingering == null && awaySince == null && stale == null;
         }
     }
 
-    private void removeRemapping(SessionTuple session) {
-        Remapping old = remappings.remove(session);
-        if (old != null && old.sendsFromElsewhere()) {
-            sendingFrom.computeIfPresent(old.sendFrom(), (address, count) -> count == 1 ? null : count - 1);
+    /**
+     * A session's state as a commit stages it: starts as the committed one ({@code committed}, null when the session
+     * has no record) and becomes the committed one only when the kernel took the change.
+     */
+    private static final class Staged {
+        final SessionPath committed;
+        Remapping remapping;
+        List<Lingering> lingering;
+        Instant awaySince;
+        List<StaleTuple> stale;
+        boolean graceStarted;
+        boolean awayStarted;
+
+        Staged(SessionPath committed) {
+            this.committed = committed;
+            if (committed != null) {
+                remapping = committed.remapping;
+                lingering = committed.lingering;
+                awaySince = committed.awaySince;
+                stale = committed.stale;
+            }
         }
+    }
+
+    private Staged staged(SessionTuple session) {
+        return new Staged(sessions.get(session));
+    }
+
+    /** Makes a staged session state the committed one. */
+    private void apply(SessionTuple session, Staged next) {
+        SessionPath path = next.committed;
+        if (next.remapping == null && next.lingering == null && next.awaySince == null && next.stale == null) {
+            if (path != null) {
+                setRemapping(path, null);
+                sessions.remove(session);
+            }
+            return;
+        }
+        if (path == null) {
+            path = new SessionPath();
+            sessions.put(session, path);
+        }
+        setRemapping(path, next.remapping);
+        path.lingering = next.lingering;
+        path.awaySince = next.awaySince;
+        path.stale = next.stale;
+    }
+
+    /** Sets a session's remapping, keeping the count and the addresses sent from in step. */
+    private void setRemapping(SessionPath path, Remapping remapping) {
+        Remapping old = path.remapping;
+        if (old == remapping) {
+            return;
+        }
+        if (old != null) {
+            remappingCount--;
+            if (old.sendsFromElsewhere()) {
+                sendingFrom.computeIfPresent(old.sendFrom(), (address, count) -> count == 1 ? null : count - 1);
+            }
+        }
+        if (remapping != null) {
+            remappingCount++;
+            if (remapping.sendsFromElsewhere()) {
+                sendingFrom.merge(remapping.sendFrom(), 1, Integer::sum);
+            }
+        }
+        path.remapping = remapping;
     }
 
     /**
