@@ -50,6 +50,7 @@ import org.sacip.agent.route.SourceRouteException;
 import org.sacip.agent.route.SourceRouteSettings;
 import org.sacip.agent.route.SourceRoutes;
 import org.sacip.agent.session.LiveSessions;
+import org.sacip.agent.session.PeerSessions;
 import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTracker;
@@ -257,6 +258,11 @@ public final class Agent implements AutoCloseable {
                 @Override
                 public Map<InetAddress, Integer> sessionsPerPeer(InetAddress original) {
                     return liveSessions.perPeer(original);
+                }
+
+                @Override
+                public List<PeerSessions> sessionsByPeer(InetAddress original) {
+                    return liveSessions.byPeer(original);
                 }
             };
             monitor = MoveMonitor.open(Optional.empty(), config.scope(), clock, trackedSessions,

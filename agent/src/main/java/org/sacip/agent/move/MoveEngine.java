@@ -35,10 +35,18 @@ public final class MoveEngine {
          */
         default Map<InetAddress, Integer> sessionsPerPeer(InetAddress original) throws NetlinkException {
             Map<InetAddress, Integer> counts = new HashMap<>();
-            for (PeerSessions group : SessionGrouping.byPeer(sessionsFrom(original))) {
+            for (PeerSessions group : sessionsByPeer(original)) {
                 counts.put(group.peer(), group.sessions().size());
             }
             return counts;
+        }
+
+        /**
+         * The live sessions of {@code original} as {@link SessionGrouping#byPeer} groups them: a lookup that keeps
+         * them by peer should answer without regrouping.
+         */
+        default List<PeerSessions> sessionsByPeer(InetAddress original) throws NetlinkException {
+            return SessionGrouping.byPeer(sessionsFrom(original));
         }
     }
 
@@ -159,7 +167,7 @@ public final class MoveEngine {
     /** Only a route change that moves sessions builds their groups: the others need only the counts. */
     private MovePlan followRoute(InetAddress original, InetAddress current, MovePlanner.Target target,
             Instant seenAt) throws NetlinkException {
-        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(original));
+        List<PeerSessions> groups = sessions.sessionsByPeer(original);
         MovePlan plan = new MovePlan(MoveKind.ROUTE_CHANGE, original, current, target.source(),
                 target.interfaceIndex(), MovePlanner.interfaceName(table, target.interfaceIndex()), groups, seenAt,
                 true);
@@ -220,7 +228,7 @@ public final class MoveEngine {
     }
 
     private List<MovePlan> returnHome(MoveTrigger trigger) throws NetlinkException {
-        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(trigger.original()));
+        List<PeerSessions> groups = sessions.sessionsByPeer(trigger.original());
         if (groups.isEmpty()) {
             detector.forget(trigger.original());
             return List.of();
@@ -233,7 +241,7 @@ public final class MoveEngine {
     /** Plans the peers of a trigger that have a usable source now; the rest keep waiting. */
     private List<MovePlan> resolve(MoveTrigger trigger, boolean waited) throws NetlinkException {
         Set<InetAddress> done = detector.plannedPeers(trigger.original());
-        List<PeerSessions> groups = SessionGrouping.byPeer(sessions.sessionsFrom(trigger.original())).stream()
+        List<PeerSessions> groups = sessions.sessionsByPeer(trigger.original()).stream()
                 .filter(group -> !done.contains(group.peer())).toList();
         if (groups.isEmpty()) {
             if (done.isEmpty() && detector.activeAddress(trigger.original()).isEmpty()) {

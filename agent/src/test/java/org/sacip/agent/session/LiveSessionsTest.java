@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.sacip.netlink.diag.TransportProtocol;
 
@@ -30,5 +32,31 @@ class LiveSessionsTest {
         assertEquals(Map.of(), live.perPeer(InetAddress.getByName("198.18.0.3")));
         assertEquals(live.perPeer(local).get(InetAddress.getByName("198.19.0.9")), live.from(local).size(),
                 "the counts agree with the sessions themselves");
+    }
+
+    @Test
+    void byPeerGroupsAsSessionGroupingDoesWithoutRegrouping() throws Exception {
+        LiveSessions live = new LiveSessions();
+        SessionTuple v6 = tuple(TransportProtocol.TCP, "2001:db8::1", 1001, "2001:db8::9");
+        SessionTuple high = tuple(TransportProtocol.TCP, "198.18.0.1", 1002, "198.19.0.10");
+        SessionTuple low1 = tuple(TransportProtocol.TCP, "198.18.0.1", 1003, "198.19.0.9");
+        SessionTuple low2 = tuple(TransportProtocol.UDP, "198.18.0.1", 1004, "198.19.0.9");
+        live.add(List.of(high, low1, low2, v6, low1));
+        InetAddress local = InetAddress.getByName("198.18.0.1");
+        List<PeerSessions> groups = live.byPeer(local);
+        assertEquals(List.of(InetAddress.getByName("198.19.0.9"), InetAddress.getByName("198.19.0.10")),
+                groups.stream().map(PeerSessions::peer).toList(), "peers in address order, only this address's");
+        assertEquals(Set.of(low1, low2), tuples(groups.get(0)), "each session once");
+        assertEquals(Set.of(high), tuples(groups.get(1)));
+        assertEquals(SessionGrouping.byPeer(live.from(local)).stream().map(g -> Map.entry(g.peer(), tuples(g)))
+                .toList(), groups.stream().map(g -> Map.entry(g.peer(), tuples(g))).toList(),
+                "the same groups as grouping the sessions one by one");
+        live.remove(List.of(high));
+        assertEquals(1, live.byPeer(local).size(), "a peer without sessions has no group");
+        assertEquals(List.of(), live.byPeer(InetAddress.getByName("198.18.0.3")));
+    }
+
+    private static Set<SessionTuple> tuples(PeerSessions group) {
+        return group.sessions().stream().map(Session::tuple).collect(Collectors.toSet());
     }
 }
