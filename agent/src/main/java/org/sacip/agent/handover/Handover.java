@@ -109,6 +109,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
     private record BookEntry(SessionState state, Instant since) {
     }
 
+    /** A touched session as the planner wants it, with its book entry before the change ({@code null}: none). */
+    private record Planned(SessionTuple tuple, BookEntry before, Remapping remapping, SessionState state) {
+    }
+
     private final DataPath dataPath;
     private final HandoverStore store;
     private final HandoverEvents events;
@@ -558,12 +562,14 @@ public final class Handover implements HandoverPort, AutoCloseable {
     }
 
     /** Tells the tunnel data plane about the touched sessions that need a tunnel now, or no longer do. */
-    private void tellCarrier(Set<SessionTuple> touched, Set<SessionTuple> ended, Map<SessionTuple, Remapping> desired) {
+    private void tellCarrier(Set<SessionTuple> touched, Set<SessionTuple> ended, List<Planned> planned) {
         if (carrier == TunnelCarrier.NONE || tunnelSessions.isEmpty() && routedSessions.isEmpty()
                 && lineages.values().stream().noneMatch(l -> l.state().needsTunnel())) {
             // Nothing told and no lineage needs a tunnel (the usual case): no pass over the touched sessions.
             return;
         }
+        Map<SessionTuple, Remapping> desired = new HashMap<>();
+        planned.forEach(session -> desired.put(session.tuple(), session.remapping()));
         boolean routesChanged = false;
         for (SessionTuple tuple : ended) {
             if (tunnelSessions.remove(tuple)) {
@@ -747,8 +753,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
             throws DataPathException {
         Instant now = clock.instant();
         List<Remapping> changes = new ArrayList<>();
-        Map<SessionTuple, Remapping> desiredRemappings = new HashMap<>();
-        Map<SessionTuple, SessionState> states = new LinkedHashMap<>();
+        List<Planned> planned = new ArrayList<>(touched.size());
+        // Only a session not in the book yet starts holding its ghost: one in the book has held it since its first
+        // commit (a hold goes only with the session's end), and restating 100,000 holds per move cost a copy and a
+        // lookup each.
         Map<InetAddress, Set<SessionTuple>> holds = new LinkedHashMap<>();
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (SessionTuple tuple : touched) {
@@ -765,14 +773,16 @@ public final class Handover implements HandoverPort, AutoCloseable {
             if (!desired.remapping().equals(committed)) {
                 changes.add(desired.remapping());
             }
-            desiredRemappings.put(tuple, desired.remapping());
-            states.put(tuple, desired.state());
-            holds.computeIfAbsent(original, a -> new LinkedHashSet<>()).add(tuple);
+            BookEntry before = book.get(tuple);
+            planned.add(new Planned(tuple, before, desired.remapping(), desired.state()));
+            if (before == null) {
+                holds.computeIfAbsent(original, a -> new LinkedHashSet<>()).add(tuple);
+            }
             addresses.add(original);
         }
         for (InetAddress address : ghostsToCheck) {
             // Only an address with sessions has a ghost to set.
-            if (holds.containsKey(address) || !byLocal.getOrDefault(address, Set.of()).isEmpty()) {
+            if (addresses.contains(address) || !byLocal.getOrDefault(address, Set.of()).isEmpty()) {
                 addresses.add(address);
             }
         }
@@ -783,13 +793,12 @@ public final class Handover implements HandoverPort, AutoCloseable {
         }
         Set<InetAddress> ghostsBefore = dataPath.ghostAddresses();
         dataPath.commit(changes, ghostChanges, ended);
-        tellCarrier(touched, ended, desiredRemappings);
-        states.forEach((tuple, state) -> {
-            BookEntry previous = book.get(tuple);
-            if (previous == null || previous.state() != state) {
-                book.put(tuple, new BookEntry(state, now));
+        tellCarrier(touched, ended, planned);
+        for (Planned session : planned) {
+            if (session.before() == null || session.before().state() != session.state()) {
+                book.put(session.tuple(), new BookEntry(session.state(), now));
             }
-        });
+        }
         Set<InetAddress> ghostsAfter = dataPath.ghostAddresses();
         observer.addresses(ghostsAfter, dataPath.sendingAddresses());
         if (!changes.isEmpty() || !ghostsAfter.equals(ghostsBefore)) {
