@@ -45,7 +45,10 @@ public final class AgentJfr {
         if (dir.isEmpty()) {
             return List.of(agentBinary.toString());
         }
-        return List.of("env", "JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                + file(dir.get(), namespace), agentBinary.toString());
+        // DebugNonSafepoints: without it a sample in inlined code is put on the nearest safepoint's frame, and the
+        // report's top frames named Objects.equals where the time went to hash map lookups (cache misses) around it.
+        return List.of("env", "JAVA_TOOL_OPTIONS=-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+                + " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + file(dir.get(), namespace),
+                agentBinary.toString());
     }
 }
