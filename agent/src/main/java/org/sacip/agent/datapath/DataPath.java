@@ -84,6 +84,8 @@ public final class DataPath implements AutoCloseable {
     private final ArrayDeque<Due> awayDue = new ArrayDeque<>();
     private final ElementLedger ledger = new ElementLedger();
     private boolean installed;
+    /** How many times the committed state was set from scratch ({@link #install}). */
+    private long installs;
     private long restores;
 
     private DataPath(NetNamespace namespace, NfTablesConnection nftables, RtnetlinkClient routes,
@@ -177,6 +179,7 @@ public final class DataPath implements AutoCloseable {
         }
         tx.commit();
         installed = true;
+        installs++;
         return restoreLocked();
     }
 
@@ -193,6 +196,14 @@ public final class DataPath implements AutoCloseable {
 
     public synchronized boolean isInstalled() {
         return installed;
+    }
+
+    /**
+     * How many times the committed state was set from scratch: what a caller knows the data path holds (a session's
+     * ghost hold, say) is known only for the install it learnt it in.
+     */
+    public synchronized long installCount() {
+        return installs;
     }
 
     /**

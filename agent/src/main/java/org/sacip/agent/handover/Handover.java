@@ -106,7 +106,8 @@ public final class Handover implements HandoverPort, AutoCloseable {
             HandoverPlanner.LineageState state) {
     }
 
-    private record BookEntry(SessionState state, Instant since) {
+    /** A session's state and since when, as committed into the data path's {@code install}-th installation. */
+    private record BookEntry(SessionState state, Instant since, long install) {
     }
 
     /** A touched session as the planner wants it, with its book entry before the change ({@code null}: none). */
@@ -189,7 +190,6 @@ public final class Handover implements HandoverPort, AutoCloseable {
             }
             holders.computeIfAbsent(s.tuple().local().address(), a -> new LinkedHashSet<>()).add(s.tuple());
             index(s.tuple());
-            book.put(s.tuple(), new BookEntry(s.state(), s.since()));
         }
         saved.moves().forEach((original, movedTo) -> localMoves.put(original,
                 new LocalMove(movedTo, MoveKind.BREAK_BEFORE_MAKE, clock.instant(), false)));
@@ -197,6 +197,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
         holders.forEach((address, tuples) -> ghosts.add(new Ghost(address,
                 ghostActive(address), tuples)));
         dataPath.install(remappings, ghosts);
+        long install = dataPath.installCount();
+        for (HandoverStore.Saved s : saved.sessions()) {
+            book.put(s.tuple(), new BookEntry(s.state(), s.since(), install));
+        }
         observer.addresses(dataPath.ghostAddresses(), dataPath.sendingAddresses());
         LOG.info("resumed {} session(s), {} ghost(s), {} move(s) from {}", saved.sessions().size(), ghosts.size(),
                 saved.moves().size(), store.file());
@@ -754,9 +758,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
         Instant now = clock.instant();
         List<Remapping> changes = new ArrayList<>();
         List<Planned> planned = new ArrayList<>(touched.size());
-        // Only a session not in the book yet starts holding its ghost: one in the book has held it since its first
-        // commit (a hold goes only with the session's end), and restating 100,000 holds per move cost a copy and a
-        // lookup each.
+        // Only a session the book does not know in this installation of the data path takes its ghost hold: one it
+        // knows has held it since (a hold goes only with the session's end or a new installation), and restating
+        // 100,000 holds per move cost a copy and a lookup each.
+        long install = dataPath.installCount();
         Map<InetAddress, Set<SessionTuple>> holds = new LinkedHashMap<>();
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (SessionTuple tuple : touched) {
@@ -775,7 +780,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
             }
             BookEntry before = book.get(tuple);
             planned.add(new Planned(tuple, before, desired.remapping(), desired.state()));
-            if (before == null) {
+            if (before == null || before.install() != install) {
                 holds.computeIfAbsent(original, a -> new LinkedHashSet<>()).add(tuple);
             }
             addresses.add(original);
@@ -795,8 +800,11 @@ public final class Handover implements HandoverPort, AutoCloseable {
         dataPath.commit(changes, ghostChanges, ended);
         tellCarrier(touched, ended, planned);
         for (Planned session : planned) {
-            if (session.before() == null || session.before().state() != session.state()) {
-                book.put(session.tuple(), new BookEntry(session.state(), now));
+            BookEntry before = session.before();
+            if (before == null || before.state() != session.state()) {
+                book.put(session.tuple(), new BookEntry(session.state(), now, install));
+            } else if (before.install() != install) {
+                book.put(session.tuple(), new BookEntry(before.state(), before.since(), install));
             }
         }
         Set<InetAddress> ghostsAfter = dataPath.ghostAddresses();

@@ -77,6 +77,30 @@ class HandoverIntegrationTest {
     }
 
     @Test
+    void aKnownSessionHoldsItsGhostAgainOnceTheDataPathWasInstalledAfresh() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("hov");
+                DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
+                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
+                        Optional.empty(), observer(), Clock.systemUTC())) {
+            handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
+            SessionTuple session = tuple(x, 40000, b, 22);
+            Octets lineage = Octets.fromHex("0102030405060708");
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
+                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            assertTrue(dataPath.holdsGhost(x), "a standby ghost for a bound session");
+            // Someone started the data path over (a flush that failed halfway, say): its ghosts are gone.
+            dataPath.flush();
+            dataPath.install();
+            assertFalse(dataPath.holdsGhost(x));
+
+            handover.execute(plan(x, y, session)).get(10, TimeUnit.SECONDS);
+            assertTrue(dataPath.holdsGhost(x), "the session the book knew holds its ghost in the new installation");
+            assertEquals(new Remapping(session, y, x, b), dataPath.remapping(session));
+            dataPath.flush();
+        }
+    }
+
+    @Test
     void theAddressLeavingAfterARouteChangeIsTheSameMoveWhoseTimeRunsFromTheRouteChange() throws Exception {
         List<Map<String, String>> converged = new CopyOnWriteArrayList<>();
         HandoverEvents events = convergedInto(converged);
