@@ -81,6 +81,7 @@ public record Lingering(SessionTuple session, InetAddress remoteOnWire, int remo
 
     /** Whether packets to {@code oldLocal} still reach the session after the change without a grace period. */
     private static boolean stillAccepted(InetAddress oldLocal, Remapping next, InetAddress originalLocal) {
-        return oldLocal.equals(next.activeLocal()) || oldLocal.equals(next.sendFrom()) || oldLocal.equals(originalLocal);
+        return oldLocal.equals(next.activeLocal()) || oldLocal.equals(next.sendFrom())
+                || oldLocal.equals(originalLocal);
     }
 }
