@@ -62,8 +62,7 @@ class HandoverIntegrationTest {
             handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
-            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
-                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            bindAtHome(handover, lineage, session);
             assertEquals(Remapping.identity(session), dataPath.remapping(session));
             assertTrue(dataPath.ghostAddresses().contains(x), "a standby ghost for a bound session");
 
@@ -85,8 +84,7 @@ class HandoverIntegrationTest {
             handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
-            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
-                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            bindAtHome(handover, lineage, session);
             assertTrue(dataPath.holdsGhost(x), "a standby ghost for a bound session");
             // Someone started the data path over (a flush that failed halfway, say): its ghosts are gone.
             dataPath.flush();
@@ -113,8 +111,7 @@ class HandoverIntegrationTest {
             handover.resume(new HandoverStore.State(List.of(), Map.of()));
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
-            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
-                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            bindAtHome(handover, lineage, session);
             Instant routeChange = Instant.now().minusSeconds(5);
             handover.execute(plan(MoveKind.ROUTE_CHANGE, x, y, session, routeChange, true))
                     .get(10, TimeUnit.SECONDS);
@@ -161,8 +158,7 @@ class HandoverIntegrationTest {
             handover.resume(new HandoverStore.State(List.of(), Map.of()));
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
-            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
-                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            bindAtHome(handover, lineage, session);
             handover.execute(plan(MoveKind.ROUTE_CHANGE, x, y, session, Instant.now(), true))
                     .get(10, TimeUnit.SECONDS);
             assertEquals(new Remapping(session, y, x, b), dataPath.remapping(session));
@@ -213,8 +209,7 @@ class HandoverIntegrationTest {
             handover.resume(new HandoverStore.State(List.of(), Map.of()));
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
-            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
-                    List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
+            bindAtHome(handover, lineage, session);
             handover.execute(plan(x, y, session)).get(10, TimeUnit.SECONDS);
             apply(handover, new EngineChange(List.of(view(lineage, x, b, y, b)), List.of(), List.of(), List.of()));
             assertEquals(1, converged.size(), converged.toString());
@@ -322,6 +317,12 @@ class HandoverIntegrationTest {
                 converged.add(fields);
             }
         };
+    }
+
+    /** The lineage between x and b at home, and the session bound to it. */
+    private Set<Octets> bindAtHome(Handover handover, Octets lineage, SessionTuple session) throws Exception {
+        return apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(),
+                List.of(new BindingChange(session, Optional.of(lineage), Optional.empty()))));
     }
 
     private static Set<Octets> apply(Handover handover, EngineChange change) throws Exception {
