@@ -26,11 +26,18 @@ final class FineMoveGaps {
 
     /** The longest silence in µs overlapping [fromMicros, toMicros]; 0 when the reports hold none there. */
     static long longest(List<StreamReport> reports, long fromMicros, long toMicros) {
-        long longest = 0;
+        FineGap gap = longestGap(reports, fromMicros, toMicros);
+        return gap == null ? 0 : gap.durationMicros();
+    }
+
+    /** The longest silence overlapping [fromMicros, toMicros]; null when the reports hold none there. */
+    static FineGap longestGap(List<StreamReport> reports, long fromMicros, long toMicros) {
+        FineGap longest = null;
         for (StreamReport report : reports) {
             for (FineGap gap : report.fineGaps()) {
-                if (gap.endMicros() >= fromMicros && gap.startMicros() <= toMicros) {
-                    longest = Math.max(longest, gap.durationMicros());
+                if (gap.endMicros() >= fromMicros && gap.startMicros() <= toMicros
+                        && (longest == null || gap.durationMicros() > longest.durationMicros())) {
+                    longest = gap;
                 }
             }
         }

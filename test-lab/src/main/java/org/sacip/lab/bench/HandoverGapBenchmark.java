@@ -20,6 +20,7 @@ import org.sacip.lab.topology.TopologyBuilder;
 import org.sacip.lab.topology.TopologyKind;
 import org.sacip.lab.topology.Uplink;
 import org.sacip.lab.traffic.Endpoint;
+import org.sacip.lab.traffic.FineGap;
 import org.sacip.lab.traffic.GapLog;
 import org.sacip.lab.traffic.StreamDrain;
 import org.sacip.lab.traffic.StreamReport;
@@ -97,7 +98,8 @@ public final class HandoverGapBenchmark {
             s.print(out);
         }
         out.println("gap: the longest silence either way from a move's start to the next move's; 0 = none over "
-                + GapLog.THRESHOLD_MS + " ms. converged: A's agent, kernel address event to the last peer's ack.");
+                + GapLog.THRESHOLD_MS + " ms. converged: A's agent, kernel address event to the last peer's ack. "
+                + "fine: the same silence at µs resolution, and (at) when it began after the move's start.");
     }
 
     private List<Summary> runCase(GapCase c, Path root) {
@@ -153,8 +155,9 @@ public final class HandoverGapBenchmark {
             List<AgentLog.Planned> planned = log.plannedPerMove(done);
             List<AgentLog.Converged> converged = log.convergedPerMove(done);
 
-            out.printf("  %4s %7s  %-22s %-30s %7s %12s%n", "move", "t ms", "A now uses", "agent saw", "gap ms",
-                    "converged ms");
+            List<StreamReport> reports = List.of(clientReport, serverReport);
+            out.printf("  %4s %7s  %-22s %-30s %7s %12s %9s %11s%n", "move", "t ms", "A now uses", "agent saw",
+                    "gap ms", "converged ms", "fine ms", "fine at ms");
             List<Long> gapValues = new ArrayList<>();
             List<Long> convergedValues = new ArrayList<>();
             for (int i = 0; i < done.size(); i++) {
@@ -162,10 +165,17 @@ public final class HandoverGapBenchmark {
                 AgentLog.Converged v = converged.get(i);
                 gapValues.add(gaps.get(i).gapMs());
                 convergedValues.add(v == null ? null : v.ms());
-                out.printf("  %4d %7d  %-22s %-30s %7d %12s%n", i + 1, done.get(i).event().startMs() - first,
-                        done.get(i).target(), p == null ? "(no move line)" : p.kind() + ", " + p.sessions() + " session(s)",
-                        gaps.get(i).gapMs(), v == null ? "-" : v.ms() + (v.refused() > 0 ? " (" + v.refused()
-                                + " refused)" : ""));
+                long startMs = done.get(i).event().startMs();
+                long endMs = i + 1 < done.size() ? done.get(i + 1).event().startMs() : quiescedAt;
+                FineGap fine = FineMoveGaps.longestGap(reports, startMs * 1000, endMs * 1000);
+                String saw = p == null ? "(no move line)" : p.kind() + ", " + p.sessions() + " session(s)";
+                String convergedMs = v == null ? "-" : v.ms() + (v.refused() > 0 ? " (" + v.refused() + " refused)"
+                        : "");
+                String fineMs = fine == null ? "-" : String.format("%.1f", fine.durationMicros() / 1000.0);
+                String fineAt = fine == null ? "-" : String.format("%+.1f", (fine.startMicros() - startMs * 1000)
+                        / 1000.0);
+                out.printf("  %4d %7d  %-22s %-30s %7d %12s %9s %11s%n", i + 1, startMs - first,
+                        done.get(i).target(), saw, gaps.get(i).gapMs(), convergedMs, fineMs, fineAt);
             }
             out.println("  stream: " + figures.verdict().label() + ", longest gap " + figures.maxGapMs() + " ms, "
                     + figures.bytesLost() + " bytes lost, " + figures.bytesCorrupted() + " corrupted"
