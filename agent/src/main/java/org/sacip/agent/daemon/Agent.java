@@ -54,7 +54,6 @@ import org.sacip.agent.session.PeerSessions;
 import org.sacip.agent.session.Session;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTracker;
-import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateDirectory;
 import org.sacip.agent.state.StateFileException;
@@ -301,18 +300,17 @@ public final class Agent implements AutoCloseable {
             });
             // The sessions of moved addresses (ghosts) are ours to follow as much as those of addresses in use.
             tracker = SessionTracker.start(null, config.dataPath().nflogGroup(), localAddresses::all,
-                    localAddresses::holds, new SessionTracker.Listener() {
+                    localAddresses::holds, udpTransport == null ? 0 : udpTransport.port(),
+                    new SessionTracker.Listener() {
                         @Override
-                        public void opened(List<SessionOpened> all, boolean initialDump) {
-                            List<SessionOpened> sessions = all.stream().filter(s -> !agentFlow(s.tuple())).toList();
+                        public void opened(List<SessionOpened> sessions, boolean initialDump) {
                             liveSessions.add(sessions.stream().map(SessionOpened::tuple).toList());
                             retransmissionKick.opened(sessions);
                             protocol.sessionsOpened(sessions, initialDump);
                         }
 
                         @Override
-                        public void ended(List<SessionTuple> all) {
-                            List<SessionTuple> sessions = all.stream().filter(t -> !agentFlow(t)).toList();
+                        public void ended(List<SessionTuple> sessions) {
                             liveSessions.remove(sessions);
                             protocol.sessionsEnded(sessions);
                             handover.sessionsEnded(sessions);
@@ -469,16 +467,6 @@ public final class Agent implements AutoCloseable {
         return sender;
     }
 
-    /**
-     * The agent's own SACIP-over-UDP flows (its port at our end): conntrack shows them like any UDP flow, but they
-     * are how sessions are kept, not sessions to keep.
-     */
-    private boolean agentFlow(SessionTuple tuple) {
-        return udpTransport != null && tuple.protocol() == SessionProtocol.UDP
-                && tuple.local().port() == udpTransport.port();
-    }
-
-    /** The agent port's sockets, or null when SACIP over UDP is off. */
     /**
      * The tunnel that carries sessions through NATs (PROTOCOL.md 15), when the agent port is open and the mark mask
      * has a bit for it. Without it (no TUN support, say) the agent runs on and follows no move behind a NAT.

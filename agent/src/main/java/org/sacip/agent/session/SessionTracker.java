@@ -88,6 +88,8 @@ public final class SessionTracker implements AutoCloseable {
     private final SockDiagClient sockets;
     private final Supplier<Set<InetAddress>> managedAddresses;
     private final Predicate<InetAddress> ours;
+    /** The agent's own UDP port, whose flows are no sessions; 0: none. */
+    private final int agentUdpPort;
     private final Listener listener;
     private final Clock clock;
     private final ScheduledExecutorService executor;
@@ -104,6 +106,8 @@ public final class SessionTracker implements AutoCloseable {
     private boolean flushScheduled;
     private boolean dumped;
     private volatile long overruns;
+    /** Conntrack dumps made, each a walk of the host's whole table ({@link ConntrackWalks}). */
+    private volatile long conntrackWalks;
     private final java.util.concurrent.atomic.AtomicBoolean redumpPending =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean findPending =
@@ -113,8 +117,9 @@ public final class SessionTracker implements AutoCloseable {
 
     private SessionTracker(NetNamespace namespace, NflogClient nflog, ConntrackEvents conntrackEvents,
             ConntrackClient conntrack, SockDiagClient sockets, Supplier<Set<InetAddress>> managedAddresses,
-            Predicate<InetAddress> ours, Listener listener, Clock clock) {
+            Predicate<InetAddress> ours, int agentUdpPort, Listener listener, Clock clock) {
         this.nflog = nflog;
+        this.agentUdpPort = agentUdpPort;
         this.conntrackEvents = conntrackEvents;
         this.conntrack = conntrack;
         this.sockets = sockets;
@@ -157,6 +162,17 @@ public final class SessionTracker implements AutoCloseable {
     public static SessionTracker start(NetNamespace namespace, int nflogGroup,
             Supplier<Set<InetAddress>> managedAddresses, Predicate<InetAddress> ours, Listener listener, Clock clock)
             throws NetlinkException {
+        return start(namespace, nflogGroup, managedAddresses, ours, 0, listener, clock);
+    }
+
+    /**
+     * As {@link #start(NetNamespace, int, Supplier, Predicate, Listener, Clock)}, for an agent whose own UDP port is
+     * {@code agentUdpPort} (0: none): its flows are the agent's messages, not sessions, and its socket (bound to the
+     * wildcard) is no reason to walk conntrack for UDP flows ({@link ConntrackWalks}).
+     */
+    public static SessionTracker start(NetNamespace namespace, int nflogGroup,
+            Supplier<Set<InetAddress>> managedAddresses, Predicate<InetAddress> ours, int agentUdpPort,
+            Listener listener, Clock clock) throws NetlinkException {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             NflogConfig config = NflogConfig.group(nflogGroup).withCopyRange(352);
@@ -171,7 +187,7 @@ public final class SessionTracker implements AutoCloseable {
             SockDiagClient sockets = namespace == null ? SockDiagClient.open() : SockDiagClient.open(namespace);
             opened.add(sockets);
             SessionTracker tracker = new SessionTracker(namespace, nflog, events, conntrack, sockets,
-                    managedAddresses, ours, listener, clock);
+                    managedAddresses, ours, agentUdpPort, listener, clock);
             tracker.post(() -> tracker.dump("start"));
             tracker.nflogReader.start();
             tracker.conntrackReader.start();
@@ -441,6 +457,11 @@ public final class SessionTracker implements AutoCloseable {
         if (protocol == null || original.sourcePort() == 0 || original.destinationPort() == 0) {
             return Optional.empty();
         }
+        if (protocol == SessionProtocol.UDP && agentUdpPort != 0 && (ours.test(original.source())
+                ? original.sourcePort() == agentUdpPort : original.destinationPort() == agentUdpPort)) {
+            // The agent's own messages to and from a peer's agent.
+            return Optional.empty();
+        }
         if (ours.test(original.source()) && ours.test(original.destination())) {
             // Both ends ours (or forged to look so): there is no peer to tell anything.
             return Optional.empty();
@@ -562,7 +583,9 @@ public final class SessionTracker implements AutoCloseable {
             if (!newTcp.isEmpty()) {
                 Set<Integer> listening = listeningPorts();
                 Map<FlowTuple, ConntrackFlow> tcpFlows = new HashMap<>();
-                for (boolean ipv6 : new boolean[] {false, true}) {
+                List<InetAddress> newTcpAddresses = newTcp.stream().map(tuple -> tuple.local().address()).toList();
+                for (boolean ipv6 : ConntrackWalks.families(newTcpAddresses)) {
+                    conntrackWalks++;
                     for (ConntrackFlow flow : conntrack.flows(6, ipv6)) {
                         tcpFlows.put(flow.original(), flow);
                         tcpFlows.put(flow.reply(), flow);
@@ -572,7 +595,8 @@ public final class SessionTracker implements AutoCloseable {
                     found.put(tuple, tcpOpener(tuple, tcpFlows, listening));
                 }
             }
-            for (boolean ipv6 : new boolean[] {false, true}) {
+            for (boolean ipv6 : ConntrackWalks.udpFamilies(managed, scope.isPresent(), udpBound)) {
+                conntrackWalks++;
                 for (ConntrackFlow flow : conntrack.flows(17, ipv6)) {
                     if ((flow.status() & ConntrackStatus.SEEN_REPLY.mask()) == 0) {
                         continue;
@@ -688,6 +712,9 @@ public final class SessionTracker implements AutoCloseable {
     private void udpSockets(Set<InetSocketAddress> bound, Set<SessionTuple> connected) throws NetlinkException {
         for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, EnumSet.allOf(TcpState.class),
                 Optional.empty())) {
+            if (socket.local().getPort() == agentUdpPort) {
+                continue;
+            }
             InetAddress address = socket.local().getAddress();
             bound.add(address.isAnyLocalAddress() ? new InetSocketAddress(socket.local().getPort())
                     : new InetSocketAddress(address, socket.local().getPort()));
@@ -748,6 +775,11 @@ public final class SessionTracker implements AutoCloseable {
 
     public long overruns() {
         return overruns;
+    }
+
+    /** How many conntrack dumps this tracker made (each walks the host's whole table). */
+    long conntrackWalks() {
+        return conntrackWalks;
     }
 
     @Override

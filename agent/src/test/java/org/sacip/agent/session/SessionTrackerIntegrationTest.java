@@ -543,8 +543,12 @@ class SessionTrackerIntegrationTest {
                 assertEquals(List.of(), atA.openingsOf(tcpTuple(unseen)), "not ours yet");
 
                 ours.add(a(6));
+                long walks = trackerA.conntrackWalks();
                 trackerA.findOnAfter(Duration.ZERO, Set.of(a(6)), "test");
                 Opening found = atA.awaitOpened(tcpTuple(unseen), WAIT);
+                // Each walk of the host's conntrack table stalls a core's packets (9 ms here): IPv6's TCP flows
+                // for the new connection's opener, no IPv4 walk, no UDP walk (no UDP socket in a).
+                assertEquals(1, trackerA.conntrackWalks() - walks, "conntrack walks of the look");
                 assertEquals(Opener.LOCAL, found.session().opener(), "conntrack saw a open it: " + found);
                 assertFalse(found.initialDump(), "not the first dump");
                 assertEquals(1, atA.openingsOf(tcpTuple(known)).size(), "reported once: " + atA.openings());
@@ -552,6 +556,59 @@ class SessionTrackerIntegrationTest {
                 assertEquals(List.of(), atA.ends(), "a look at some addresses ends nothing");
             }
         }
+    }
+
+    /**
+     * An answered UDP flow of a socket bound to the wildcard, on an address that became ours, is found by the look at
+     * that address; the agent's own port's flows are no session, found by the look or by the kernel's events.
+     */
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
+    void aLookAtAnAddressThatBecameOursFindsTheUdpFlowOfAWildcardSocketButNotTheAgentsOwn(int ipVersion)
+            throws Exception {
+        RecordedSessions atA = new RecordedSessions("a");
+        Set<InetAddress> ours = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ours.add(a(ipVersion == 4 ? 6 : 4));
+        StandardProtocolFamily family = ipVersion == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        try (TrackerLab lab = TrackerLab.create("tz");
+                DatagramChannel agentPort = lab.a().netNamespace().call(() -> DatagramChannel.open(family)
+                        .bind(new InetSocketAddress(0)));
+                DatagramChannel wildcard = lab.a().netNamespace().call(() -> DatagramChannel.open(family)
+                        .bind(new InetSocketAddress(0)));
+                SessionTracker trackerA = lab.track(lab.a(), atA, ours, localOf(agentPort).getPort());
+                DatagramChannel server = udpSocket(lab.b(), b(ipVersion))) {
+            atA.awaitInitialDump(WAIT);
+            agentPort.socket().setSoTimeout((int) WAIT.toMillis());
+            wildcard.socket().setSoTimeout((int) WAIT.toMillis());
+            SessionTuple agents = wildcardExchange(agentPort, server, a(ipVersion));
+            SessionTuple application = wildcardExchange(wildcard, server, a(ipVersion));
+
+            ours.add(a(ipVersion));
+            trackerA.findOnAfter(Duration.ZERO, Set.of(a(ipVersion)), "test");
+            Opening found = atA.awaitOpened(application, WAIT);
+            assertEquals(Opener.LOCAL, found.session().opener(), "a asked first: " + found);
+            assertEquals(List.of(), atA.openingsOf(agents), "the agent's own flow: " + atA.openings());
+
+            // Now that the address is ours, from the kernel's events: the agent's flow first, passed over.
+            try (DatagramChannel second = udpSocket(lab.b(), b(ipVersion))) {
+                SessionTuple agentsLater = wildcardExchange(agentPort, second, a(ipVersion));
+                SessionTuple applicationLater = wildcardExchange(wildcard, second, a(ipVersion));
+                atA.awaitOpened(applicationLater, WAIT);
+                assertEquals(List.of(), atA.openingsOf(agentsLater), "the agent's own flow: " + atA.openings());
+            }
+        }
+    }
+
+    /** {@link #udpExchange} from a socket bound to the wildcard, which sends from {@code local}. */
+    private static SessionTuple wildcardExchange(DatagramChannel client, DatagramChannel server, InetAddress local)
+            throws Exception {
+        client.send(ByteBuffer.wrap(QUESTION), server.getLocalAddress());
+        DatagramPacket question = receive(server);
+        InetSocketAddress from = (InetSocketAddress) question.getSocketAddress();
+        assertEquals(new InetSocketAddress(local, localOf(client).getPort()), from, "the question's source");
+        server.send(ByteBuffer.wrap(ANSWER), from);
+        receive(client);
+        return tuple(SessionProtocol.UDP, from, localOf(server));
     }
 
     @ParameterizedTest(name = "IPv{0}")

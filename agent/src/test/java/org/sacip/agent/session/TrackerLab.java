@@ -90,8 +90,14 @@ final class TrackerLab implements AutoCloseable {
     /** As {@link #track(TestNamespace, RecordedSessions)}, for the addresses {@code addresses} holds at each time. */
     SessionTracker track(TestNamespace host, RecordedSessions sessions, Set<InetAddress> addresses)
             throws NetlinkException, IOException {
+        return track(host, sessions, addresses, 0);
+    }
+
+    /** As {@link #track(TestNamespace, RecordedSessions, Set)}, for an agent whose UDP port is {@code agentPort}. */
+    SessionTracker track(TestNamespace host, RecordedSessions sessions, Set<InetAddress> addresses, int agentPort)
+            throws NetlinkException, IOException {
         return SessionTracker.start(host.netNamespace(), SETTINGS.nflogGroup(), () -> addresses,
-                addresses::contains, sessions, Clock.systemUTC());
+                addresses::contains, agentPort, sessions, Clock.systemUTC());
     }
 
     @Override
