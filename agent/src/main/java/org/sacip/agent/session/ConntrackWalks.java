@@ -9,9 +9,9 @@ import java.util.Set;
 /**
  * Which conntrack dumps a session dump needs. A dump walks the conntrack table of the whole host, every namespace's
  * entries, whatever its filter: 262,144 buckets on the lab's machine, 9.3 ms in the kernel for an empty namespace
- * ({@code strace -T conntrack -L -p udp}), with bottom halves off, so the packets of that core wait as long. A
- * make-before-break move's look at its new address, a second after the move, stalled the moved stream for 9-12 ms
- * with its two UDP dumps (HandoverGapBenchmark, gap a second after each move onto a new address). So a family is
+ * ({@code strace -T conntrack -L -p udp}), with each bucket locked in turn. A make-before-break move's look at its
+ * new address, a second after the move, made two UDP dumps and the moved stream stalled for 9-12 ms then
+ * (HandoverGapBenchmark: the longest silence a second after each move onto a new address). So a family is
  * walked only when one of the addresses looked at is of that family, and a look at some addresses (not the full
  * dump) walks for UDP only when a UDP socket could have a flow on them: bound to one of them, or to a wildcard
  * (conntrack's answered flows of ours always have a socket at our end; a connected socket is bound too).

@@ -106,7 +106,7 @@ public final class SessionTracker implements AutoCloseable {
     private boolean flushScheduled;
     private boolean dumped;
     private volatile long overruns;
-    /** Conntrack dumps made, each a walk of the host's whole table ({@link ConntrackWalks}). */
+    /** Conntrack dumps made, each a walk of the host's whole table ({@link ConntrackWalks}); tracker thread only. */
     private volatile long conntrackWalks;
     private final java.util.concurrent.atomic.AtomicBoolean redumpPending =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -712,7 +712,7 @@ public final class SessionTracker implements AutoCloseable {
     private void udpSockets(Set<InetSocketAddress> bound, Set<SessionTuple> connected) throws NetlinkException {
         for (SocketInfo socket : sockets.dump(TransportProtocol.UDP, EnumSet.allOf(TcpState.class),
                 Optional.empty())) {
-            if (socket.local().getPort() == agentUdpPort) {
+            if (agentUdpPort != 0 && socket.local().getPort() == agentUdpPort) {
                 continue;
             }
             InetAddress address = socket.local().getAddress();
