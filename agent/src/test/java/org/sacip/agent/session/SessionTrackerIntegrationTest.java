@@ -546,8 +546,8 @@ class SessionTrackerIntegrationTest {
                 long walks = trackerA.conntrackWalks();
                 trackerA.findOnAfter(Duration.ZERO, Set.of(a(6)), "test");
                 Opening found = atA.awaitOpened(tcpTuple(unseen), WAIT);
-                // Each walk of the host's conntrack table stalls a core's packets (9 ms here): IPv6's TCP flows
-                // for the new connection's opener, no IPv4 walk, no UDP walk (no UDP socket in a).
+                // Each walk of the host's conntrack table takes 9 ms here (a moved stream stalled as long): IPv6's
+                // TCP flows for the new connection's opener, no IPv4 walk, no UDP walk (no UDP socket in a).
                 assertEquals(1, trackerA.conntrackWalks() - walks, "conntrack walks of the look");
                 assertEquals(Opener.LOCAL, found.session().opener(), "conntrack saw a open it: " + found);
                 assertFalse(found.initialDump(), "not the first dump");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.sacip.lab.Lab;
@@ -171,9 +172,10 @@ public final class HandoverGapBenchmark {
                 String saw = p == null ? "(no move line)" : p.kind() + ", " + p.sessions() + " session(s)";
                 String convergedMs = v == null ? "-" : v.ms() + (v.refused() > 0 ? " (" + v.refused() + " refused)"
                         : "");
-                String fineMs = fine == null ? "-" : String.format("%.1f", fine.durationMicros() / 1000.0);
-                String fineAt = fine == null ? "-" : String.format("%+.1f", (fine.startMicros() - startMs * 1000)
-                        / 1000.0);
+                String fineMs = fine == null ? "-"
+                        : String.format(Locale.ROOT, "%.1f", fine.durationMicros() / 1000.0);
+                String fineAt = fine == null ? "-"
+                        : String.format(Locale.ROOT, "%+.1f", (fine.startMicros() - startMs * 1000) / 1000.0);
                 out.printf("  %4d %7d  %-22s %-30s %7d %12s %9s %11s%n", i + 1, startMs - first,
                         done.get(i).target(), saw, gaps.get(i).gapMs(), convergedMs, fineMs, fineAt);
             }
