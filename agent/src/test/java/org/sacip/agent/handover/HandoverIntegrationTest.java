@@ -57,9 +57,7 @@ class HandoverIntegrationTest {
     void ourMoveThenItsConfirmationReachTheDataPathInOrder() throws Exception {
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
-                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
-                        Optional.empty(), observer(), Clock.systemUTC())) {
-            handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
+                Handover handover = resumedHandover(dataPath, HandoverEvents.NONE, observer())) {
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
             bindAtHome(handover, lineage, session);
@@ -79,9 +77,7 @@ class HandoverIntegrationTest {
     void aKnownSessionHoldsItsGhostAgainOnceTheDataPathWasInstalledAfresh() throws Exception {
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
-                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
-                        Optional.empty(), observer(), Clock.systemUTC())) {
-            handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
+                Handover handover = resumedHandover(dataPath, HandoverEvents.NONE, observer())) {
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
             bindAtHome(handover, lineage, session);
@@ -106,9 +102,7 @@ class HandoverIntegrationTest {
         List<Duration> convergence = new CopyOnWriteArrayList<>();
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
-                Handover handover = new Handover(dataPath, new HandoverStore(state), events, Optional.empty(),
-                        movesObserver(moves, convergence), Clock.systemUTC())) {
-            handover.resume(new HandoverStore.State(List.of(), Map.of()));
+                Handover handover = resumedHandover(dataPath, events, movesObserver(moves, convergence))) {
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
             bindAtHome(handover, lineage, session);
@@ -153,9 +147,7 @@ class HandoverIntegrationTest {
     void theAddressLeavingAfterARouteChangeActivatesTheGhostAndTakesInSessionsNotSeenBefore() throws Exception {
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
-                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
-                        Optional.empty(), observer(), Clock.systemUTC())) {
-            handover.resume(new HandoverStore.State(List.of(), Map.of()));
+                Handover handover = resumedHandover(dataPath, HandoverEvents.NONE, observer())) {
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
             bindAtHome(handover, lineage, session);
@@ -204,9 +196,8 @@ class HandoverIntegrationTest {
         List<String> moves = new CopyOnWriteArrayList<>();
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
-                Handover handover = new Handover(dataPath, new HandoverStore(state), events, Optional.empty(),
-                        movesObserver(moves, new CopyOnWriteArrayList<>()), Clock.systemUTC())) {
-            handover.resume(new HandoverStore.State(List.of(), Map.of()));
+                Handover handover = resumedHandover(dataPath, events,
+                        movesObserver(moves, new CopyOnWriteArrayList<>()))) {
             SessionTuple session = tuple(x, 40000, b, 22);
             Octets lineage = Octets.fromHex("0102030405060708");
             bindAtHome(handover, lineage, session);
@@ -238,9 +229,7 @@ class HandoverIntegrationTest {
     void aCollisionFailsOnlyTheLineageThatCausesIt() throws Exception {
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
-                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
-                        Optional.empty(), observer(), Clock.systemUTC())) {
-            handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
+                Handover handover = resumedHandover(dataPath, HandoverEvents.NONE, observer())) {
             // Two peers B and C, each with a session from the same local port to the same remote port.
             SessionTuple withB = tuple(x, 40000, b, 22);
             SessionTuple withC = tuple(x, 40000, c, 22);
@@ -272,9 +261,7 @@ class HandoverIntegrationTest {
     void changesQueuedTogetherApplyAsIfOneByOne() throws Exception {
         try (TestNamespace ns = TestNamespace.create("hoq");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
-                Handover handover = new Handover(dataPath, new HandoverStore(state), HandoverEvents.NONE,
-                        Optional.empty(), observer(), Clock.systemUTC())) {
-            handover.resume(new HandoverStore.State(List.of(), java.util.Map.of()));
+                Handover handover = resumedHandover(dataPath, HandoverEvents.NONE, observer())) {
             Octets lb = Octets.fromHex("0b0b0b0b0b0b0b0b");
             Octets lc = Octets.fromHex("0c0c0c0c0c0c0c0c");
             Octets many = Octets.fromHex("0d0d0d0d0d0d0d0d");
@@ -307,6 +294,20 @@ class HandoverIntegrationTest {
             assertEquals(Remapping.identity(withC), dataPath.remapping(withC), "C's session left as it was");
             assertEquals(Remapping.identity(tuple(x, 21999, d, 80)), dataPath.remapping(tuple(x, 21999, d, 80)));
             dataPath.flush();
+        }
+    }
+
+    /** A handover over {@code dataPath}, saving into the test's directory, resumed with nothing saved before. */
+    private Handover resumedHandover(DataPath dataPath, HandoverEvents events, Handover.Observer observer)
+            throws Exception {
+        Handover handover = new Handover(dataPath, new HandoverStore(state), events, Optional.empty(), observer,
+                Clock.systemUTC());
+        try {
+            handover.resume(new HandoverStore.State(List.of(), Map.of()));
+            return handover;
+        } catch (Exception | Error e) {
+            handover.close();
+            throw e;
         }
     }
 
