@@ -74,6 +74,47 @@ class HandoverIntegrationTest {
     }
 
     @Test
+    void aSessionIsInTheTunnelDataPlaneBeforeTheDataPathSendsItThereAndLeavesItOnlyAfter() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("hov");
+                DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
+                Handover handover = resumedHandover(dataPath, HandoverEvents.NONE, observer())) {
+            SessionTuple session = tuple(x, 40000, b, 22);
+            Octets lineage = Octets.fromHex("0102030405060708");
+            // What the data path held for the session when the tunnel data plane heard of it (the handover thread
+            // calls the carrier, as it commits).
+            List<String> heard = new CopyOnWriteArrayList<>();
+            handover.carryThrough(new TunnelCarrier() {
+                @Override
+                public void bound(SessionTuple tuple, Octets id, Endpoint peerInTunnel) {
+                    heard.add("bound while " + (dataPath.remapping(tuple).carried() ? "carried" : "direct"));
+                }
+
+                @Override
+                public void released(SessionTuple tuple) {
+                    heard.add("released while " + (dataPath.remapping(tuple).carried() ? "carried" : "direct"));
+                }
+
+                @Override
+                public void routed(Set<SessionTuple> sessions) {
+                }
+            });
+            bindAtHome(handover, lineage, session);
+            assertEquals(List.of(), heard, "no tunnel, nothing to hear");
+
+            apply(handover, new EngineChange(List.of(tunnelUp(view(lineage, x, b, x, b))), List.of(), List.of(),
+                    List.of()));
+            assertEquals(Remapping.carried(session), dataPath.remapping(session));
+            assertEquals(List.of("bound while direct"), heard, "bound before the ruleset sends it into the device");
+
+            handover.sessionsEnded(List.of(session));
+            apply(handover, new EngineChange(List.of(), List.of(), List.of(), List.of()));
+            assertEquals(List.of("bound while direct", "released while direct"), heard,
+                    "released once the ruleset no longer sends it into the device");
+            dataPath.flush();
+        }
+    }
+
+    @Test
     void aKnownSessionHoldsItsGhostAgainOnceTheDataPathWasInstalledAfresh() throws Exception {
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
@@ -336,6 +377,14 @@ class HandoverIntegrationTest {
                 SacipAddress.of(confirmed), SacipAddress.of(confirmed), SacipAddress.of(peerCurrent), true,
                 Instant.now(), 1, 0, 0, Optional.empty(), Optional.empty(), Optional.empty(), false, false,
                 false, false);
+    }
+
+    /** The same lineage with its tunnel up. */
+    private static AssociationView tunnelUp(AssociationView v) {
+        return new AssociationView(v.lineage(), v.keyId(), v.localOriginal(), v.peerOriginal(), v.localCurrent(),
+                v.localConfirmed(), v.peerCurrent(), v.initiator(), v.keyEstablished(), v.boundSessions(),
+                v.lastSequenceSent(), v.lastSequenceReceived(), v.lastHeard(), v.roundTrip(), v.udpPeer(),
+                v.localBehindNat(), v.peerBehindNat(), v.keepaliveUnanswered(), true);
     }
 
     private static MovePlan plan(InetAddress original, InetAddress newActive, SessionTuple session) {
