@@ -590,7 +590,7 @@ public final class Handover implements HandoverPort, AutoCloseable {
      */
     private Set<SessionTuple> bindInCarrier(Set<SessionTuple> touched, Set<SessionTuple> ended) {
         if (carrierIdle()) {
-            // No lineage may carry a session (the usual case): no pass over the touched sessions.
+            // Nothing told and no lineage needs a tunnel (the usual case): no pass over the touched sessions.
             return Set.of();
         }
         Set<SessionTuple> newlyBound = new HashSet<>();
