@@ -21,10 +21,15 @@ final class BenchOutcomes {
 
     /** That contender's moves of that case (null when it did not run it). */
     GapRun.CaseTrials trials(Contender contender, GapCase gapCase) {
+        GapRun.Outcome run = gapRun(contender, gapCase);
+        return run == null ? null : run.of(gapCase);
+    }
+
+    /** That contender's run that made the moves of that case (null when it did not run it). */
+    GapRun.Outcome gapRun(Contender contender, GapCase gapCase) {
         for (GapRun.Outcome run : gapsOf(contender)) {
-            GapRun.CaseTrials trials = run.of(gapCase);
-            if (trials != null) {
-                return trials;
+            if (run.of(gapCase) != null) {
+                return run;
             }
         }
         return null;

@@ -1,0 +1,69 @@
+package org.sacip.lab.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sacip.lab.bench.report.Goal;
+import org.sacip.lab.scenario.Verdict;
+
+/** The goal against MPTCP: compared with MPTCP's best setting among those whose stream came through intact. */
+class GoalCheckTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void breakBeforeMakeIsComparedWithTheBestMptcpSettingWhoseStreamCameThroughIntact() {
+        BenchOutcomes out = new BenchOutcomes();
+        out.gaps.add(run(Contender.sacip(), Verdict.SURVIVED, 140_000, 150_000));
+        // The lowest median, but its stream was corrupted: no one's best.
+        out.gaps.add(run(Contender.mptcp(1), Verdict.CORRUPTED, 130_000, 135_000));
+        out.gaps.add(run(Contender.mptcp(2), Verdict.SURVIVED, 145_000, 600_000));
+        out.gaps.add(run(Contender.mptcp(4), Verdict.SURVIVED, 150_000, 700_000));
+
+        Goal goal = check(out).againstMptcp(GapCase.BBM_UPLINKS);
+
+        assertEquals(Goal.Status.MET, goal.status(), goal.measured());
+        assertTrue(goal.measured().contains("MPTCP, stale_loss_cnt 2 (best) median 145.0"), goal.measured());
+        assertTrue(goal.measured().endsWith("not counted, the stream not intact: MPTCP, stale_loss_cnt 1 (corrupted)"),
+                goal.measured());
+    }
+
+    @Test
+    void withNoMptcpStreamIntactTheGoalIsNotMeasured() {
+        BenchOutcomes out = new BenchOutcomes();
+        out.gaps.add(run(Contender.sacip(), Verdict.SURVIVED, 140_000, 150_000));
+        for (int n : List.of(1, 2, 4)) {
+            out.gaps.add(run(Contender.mptcp(n), Verdict.LOSSY, 130_000, 135_000));
+        }
+
+        Goal goal = check(out).againstMptcp(GapCase.BBM_UPLINKS);
+
+        assertEquals(Goal.Status.NOT_MEASURED, goal.status(), goal.measured());
+    }
+
+    private GoalCheck check(BenchOutcomes out) {
+        BenchPlan plan = BenchPlan.full(List.of("gap"));
+        Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()));
+        return new GoalCheck(new BenchContext(work, plan, progress, work), out);
+    }
+
+    /** A run of one contender that moved 30 times in break-before-make, 10 moves at each of three gaps (µs). */
+    private static GapRun.Outcome run(Contender contender, Verdict verdict, long median, long max) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            gaps.add(median - 1000);
+            gaps.add(median);
+            gaps.add(i == 0 ? max : median + 1000);
+        }
+        GapRun.CaseTrials trials = new GapRun.CaseTrials(GapCase.BBM_UPLINKS, gaps, List.of(), List.of());
+        return new GapRun.Outcome(contender, "gap-bbm-uplinks-" + contender.id(), List.of(trials), List.of(), verdict,
+                verdict == Verdict.SURVIVED ? 0 : 16, List.of());
+    }
+}
