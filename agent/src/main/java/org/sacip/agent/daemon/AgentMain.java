@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.sacip.agent.thread.PauseThreads;
+import org.sacip.agent.tunnel.TunnelDataPlane;
 import org.sacip.protocol.codec.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,7 +173,10 @@ public final class AgentMain implements Callable<Integer> {
                 log.info("{}", steps.summary());
                 // The first session's key agreement and the first move must not pay for loading classes and crypto
                 // providers. Only once ready: on two cores, warming up during start-up delayed ready by some 80 ms.
-                Warmup.start();
+                Warmup.start(() -> {
+                    TunnelDataPlane tunnel = daemon.agent().tunnelPlane();
+                    return tunnel != null && !tunnel.carriedAny();
+                });
                 if (signals.stopRequested()) {
                     log.info("stop requested during start-up: stopping now that start-up is complete");
                 }

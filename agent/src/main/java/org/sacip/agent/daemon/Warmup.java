@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Enumeration;
+import java.util.function.BooleanSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.sacip.agent.thread.EventThreads;
@@ -81,12 +82,20 @@ final class Warmup implements Runnable {
     /** The most heap in use (octets) that is collected after the rehearsal. */
     static final long COLLECTED_AT_MOST = 64L << 20;
 
-    private Warmup() {
+    /** Whether the tunnel's code is worth rehearsing when its turn comes. */
+    private final BooleanSupplier tunnelUnused;
+
+    private Warmup(BooleanSupplier tunnelUnused) {
+        this.tunnelUnused = tunnelUnused;
     }
 
-    /** Starts the warm-up on a daemon thread at the lowest priority; returns at once. */
-    static void start() {
-        Thread thread = EventThreads.idle(new Warmup(), "sacip-warmup");
+    /**
+     * Starts the warm-up on a daemon thread at the lowest priority; returns at once. The tunnel is rehearsed only if
+     * {@code tunnelUnused} says so when its turn comes: an agent without a tunnel device needs none, and one whose
+     * tunnel carries packets already is warming it with them (a rehearsal beside them would only compete).
+     */
+    static void start(BooleanSupplier tunnelUnused) {
+        Thread thread = EventThreads.idle(new Warmup(tunnelUnused), "sacip-warmup");
         thread.setDaemon(true);
         thread.start();
     }
@@ -112,7 +121,7 @@ final class Warmup implements Runnable {
         SecureRandom random = new SecureRandom();
         int rehearsed = rehearse(REHEARSALS, random);
         long tunnelAt = System.nanoTime();
-        int carried = rehearseTunnel(TUNNEL_REHEARSALS, random);
+        int carried = tunnelUnused.getAsBoolean() ? rehearseTunnel(TUNNEL_REHEARSALS, random) : 0;
         long collectAt = System.nanoTime();
         Runtime runtime = Runtime.getRuntime();
         boolean collected = collectIfSmall(runtime.totalMemory() - runtime.freeMemory());

@@ -819,6 +819,11 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
 
     // ---- status ----
 
+    /** Whether this data plane sent a datagram or delivered a packet yet. */
+    public boolean carriedAny() {
+        return packetsOut.sum() > 0 || packetsIn.sum() > 0;
+    }
+
     /** Packets and octets carried each way, and drops by reason (for status and metrics). */
     public Map<String, Long> counters() {
         Map<String, Long> counters = new java.util.LinkedHashMap<>();
