@@ -121,15 +121,18 @@ final class Warmup implements Runnable {
         SecureRandom random = new SecureRandom();
         int rehearsed = rehearse(REHEARSALS, random);
         long tunnelAt = System.nanoTime();
-        int carried = tunnelUnused.getAsBoolean() ? rehearseTunnel(TUNNEL_REHEARSALS, random) : 0;
+        boolean tunnelRehearsed = tunnelUnused.getAsBoolean();
+        int carried = tunnelRehearsed ? rehearseTunnel(TUNNEL_REHEARSALS, random) : 0;
         long collectAt = System.nanoTime();
         Runtime runtime = Runtime.getRuntime();
         boolean collected = collectIfSmall(runtime.totalMemory() - runtime.freeMemory());
         long end = System.nanoTime();
-        LOG.debug("warm-up: {} classes loaded ({} failed) in {} ms, {} of {} key agreements rehearsed in {} ms, "
-                + "{} of {} tunnel datagrams sealed and opened in {} ms, heap {} in {} ms", loaded[0], loaded[1],
-                (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS, (tunnelAt - rehearsalAt) / 1_000_000, carried,
-                TUNNEL_REHEARSALS, (collectAt - tunnelAt) / 1_000_000, collected ? "collected" : "too large to collect",
+        String tunnel = tunnelRehearsed ? carried + " of " + TUNNEL_REHEARSALS
+                + " tunnel datagrams sealed and opened in " + (collectAt - tunnelAt) / 1_000_000 + " ms"
+                : "the tunnel not rehearsed (no device, or it carries already)";
+        LOG.debug("warm-up: {} classes loaded ({} failed) in {} ms, {} of {} key agreements rehearsed in {} ms, {}, "
+                + "heap {} in {} ms", loaded[0], loaded[1], (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS,
+                (tunnelAt - rehearsalAt) / 1_000_000, tunnel, collected ? "collected" : "too large to collect",
                 (end - collectAt) / 1_000_000);
     }
 
