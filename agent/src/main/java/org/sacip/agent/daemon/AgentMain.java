@@ -175,7 +175,7 @@ public final class AgentMain implements Callable<Integer> {
                 // providers. Only once ready: on two cores, warming up during start-up delayed ready by some 80 ms.
                 Warmup.start(() -> {
                     TunnelDataPlane tunnel = daemon.agent().tunnelPlane();
-                    return tunnel != null && !tunnel.carriedAny();
+                    return tunnel == null ? -1 : tunnel.rehearseOnce();
                 });
                 if (signals.stopRequested()) {
                     log.info("stop requested during start-up: stopping now that start-up is complete");

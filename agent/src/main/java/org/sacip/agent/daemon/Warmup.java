@@ -6,7 +6,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Enumeration;
-import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.sacip.agent.thread.EventThreads;
@@ -29,11 +29,6 @@ import org.sacip.protocol.message.InitReply;
 import org.sacip.protocol.message.Octets;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
-import org.sacip.protocol.tunnel.DataDatagram;
-import org.sacip.protocol.tunnel.TunnelKeys;
-import org.sacip.protocol.tunnel.TunnelOpener;
-import org.sacip.protocol.tunnel.TunnelRole;
-import org.sacip.protocol.tunnel.TunnelSealer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * Takes the cost of first use off the first session and the first move: on a background thread at start, loads and
  * initialises the agent's own classes (everything under {@code org.sacip} on the class path), then, a little later,
  * rehearses {@value #REHEARSALS} key agreements in memory (both sides, every message encoded and decoded), so that the
- * JIT has compiled the handshake's code before a peer needs it, and then seals and opens {@value #TUNNEL_REHEARSALS}
- * tunnel datagrams, for the first move behind a NAT. Measured in the lab on a loaded 2-core machine:
+ * JIT has compiled the handshake's code before a peer needs it, and then has the tunnel's code rehearsed, for the
+ * first move behind a NAT, if nothing did so before. Measured in the lab on a loaded 2-core machine:
  * without the class loading the first key agreement of an agent started 140-400 ms after its session was established
  * and the first move's exchange took about twice as long as later ones, against 5-20 ms once warm; a make-before-break
  * window of 100 ms is lost that way. One handshake in memory (both sides' CPU) took 197 ms the first time, 5-15 ms for
@@ -68,34 +63,22 @@ final class Warmup implements Runnable {
      * socket by about 100 ms (and, on two cores, another agent's start as much).
      */
     static final Duration REHEARSAL_DELAY = Duration.ofSeconds(2);
-    /**
-     * Tunnel datagrams sealed and opened after the key agreements: the first move behind a NAT carries a burst (a
-     * TCP window, both ways) through AES-GCM, which the JDK runs in the interpreter until compiled. Sealing and
-     * opening 1,400-octet packets in a fresh JVM with the launcher's thresholds took 80 ms for the first 1,000 and
-     * 150 ms for 3,000, against about 4 us each once compiled. In the NAT lab (make-before-break move of a bulk
-     * transfer both ways, an SSH session, a counter stream and UDP requests, agents up for 5 s before the move) the
-     * UDP requests' longest silence was 110-160 ms without this rehearsal and 16-34 ms with it (5 moves each).
-     */
-    static final int TUNNEL_REHEARSALS = 3000;
-    /** A full-size carried segment with its headers. */
-    static final int TUNNEL_PACKET = 1400;
     /** The most heap in use (octets) that is collected after the rehearsal. */
     static final long COLLECTED_AT_MOST = 64L << 20;
 
-    /** Whether the tunnel's code is worth rehearsing when its turn comes. */
-    private final BooleanSupplier tunnelUnused;
+    /** Rehearses the tunnel's sealing and opening, if not done yet: how many datagrams, or -1 when it did not. */
+    private final IntSupplier tunnelRehearsal;
 
-    private Warmup(BooleanSupplier tunnelUnused) {
-        this.tunnelUnused = tunnelUnused;
+    private Warmup(IntSupplier tunnelRehearsal) {
+        this.tunnelRehearsal = tunnelRehearsal;
     }
 
     /**
-     * Starts the warm-up on a daemon thread at the lowest priority; returns at once. The tunnel is rehearsed only if
-     * {@code tunnelUnused} says so when its turn comes: an agent without a tunnel device needs none, and one whose
-     * tunnel carries packets already is warming it with them (a rehearsal beside them would only compete).
+     * Starts the warm-up on a daemon thread at the lowest priority; returns at once. After the key agreements it
+     * calls {@code tunnelRehearsal} (the tunnel data plane's, which rehearses at most once and never once it carried).
      */
-    static void start(BooleanSupplier tunnelUnused) {
-        Thread thread = EventThreads.idle(new Warmup(tunnelUnused), "sacip-warmup");
+    static void start(IntSupplier tunnelRehearsal) {
+        Thread thread = EventThreads.idle(new Warmup(tunnelRehearsal), "sacip-warmup");
         thread.setDaemon(true);
         thread.start();
     }
@@ -121,15 +104,14 @@ final class Warmup implements Runnable {
         SecureRandom random = new SecureRandom();
         int rehearsed = rehearse(REHEARSALS, random);
         long tunnelAt = System.nanoTime();
-        boolean tunnelRehearsed = tunnelUnused.getAsBoolean();
-        int carried = tunnelRehearsed ? rehearseTunnel(TUNNEL_REHEARSALS, random) : 0;
+        int carried = tunnelRehearsal.getAsInt();
         long collectAt = System.nanoTime();
         Runtime runtime = Runtime.getRuntime();
         boolean collected = collectIfSmall(runtime.totalMemory() - runtime.freeMemory());
         long end = System.nanoTime();
-        String tunnel = tunnelRehearsed ? carried + " of " + TUNNEL_REHEARSALS
-                + " tunnel datagrams sealed and opened in " + (collectAt - tunnelAt) / 1_000_000 + " ms"
-                : "the tunnel not rehearsed (no device, or it carries already)";
+        String tunnel = carried >= 0 ? carried + " tunnel datagrams sealed and opened in "
+                + (collectAt - tunnelAt) / 1_000_000 + " ms"
+                : "the tunnel not rehearsed here (no device, rehearsed already, or it carries)";
         LOG.debug("warm-up: {} classes loaded ({} failed) in {} ms, {} of {} key agreements rehearsed in {} ms, {}, "
                 + "heap {} in {} ms", loaded[0], loaded[1], (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS,
                 (tunnelAt - rehearsalAt) / 1_000_000, tunnel, collected ? "collected" : "too large to collect",
@@ -204,31 +186,6 @@ final class Warmup implements Runnable {
             } catch (SacipProtocolException | SacipCodecException | ClassCastException e) {
                 LOG.debug("warm-up: rehearsed key agreement failed: {}", e.getMessage());
                 return done;
-            }
-        }
-        return done;
-    }
-
-    /**
-     * Seals {@code count} {@value #TUNNEL_PACKET}-octet packets into tunnel datagrams under throwaway keys and opens
-     * each as the peer would; returns how many opened whole.
-     */
-    static int rehearseTunnel(int count, SecureRandom random) {
-        byte[] opener = new byte[TunnelKeys.KEY_LENGTH];
-        byte[] accepter = new byte[TunnelKeys.KEY_LENGTH];
-        random.nextBytes(opener);
-        random.nextBytes(accepter);
-        TunnelKeys keys = new TunnelKeys(random.nextLong(), Octets.of(opener), Octets.of(accepter));
-        TunnelSealer sealer = new TunnelSealer(keys, TunnelRole.OPENER);
-        TunnelOpener openerOfAccepter = new TunnelOpener(keys, TunnelRole.ACCEPTER);
-        byte[] inner = new byte[TUNNEL_PACKET];
-        byte[] datagram = new byte[DataDatagram.length(inner.length)];
-        byte[] opened = new byte[inner.length];
-        int done = 0;
-        for (int i = 0; i < count; i++) {
-            int length = sealer.seal(inner, 0, inner.length, datagram, 0);
-            if (openerOfAccepter.open(datagram, 0, length, opened, 0) == inner.length) {
-                done++;
             }
         }
         return done;

@@ -2,6 +2,7 @@ package org.sacip.agent.tunnel;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.sacip.agent.handover.TunnelCarrier;
 import org.sacip.agent.peer.protocol.TunnelPort;
@@ -189,6 +191,8 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     private final LongAdder octetsIn = new LongAdder();
     private final Thread reader;
     private volatile boolean running = true;
+    /** Whether the tunnel's code was rehearsed (or is being): once per agent. */
+    private final AtomicBoolean rehearsed = new AtomicBoolean();
     /** The device's MTU: lowered when a path turns out to carry less (only the reader changes it). */
     private volatile int tunnelMtu = DataDatagram.tunnelMtu(PATH_MTU, AddressFamily.IPV4);
 
@@ -284,6 +288,23 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     public void stop(Octets lineage) {
         byLineage.remove(lineage);
         byId.values().removeIf(t -> t.lineage.equals(lineage));
+    }
+
+    @Override
+    public void prepare() {
+        if (rehearsed.get() || carriedAny()) {
+            return;
+        }
+        Thread thread = EventThreads.idle(() -> {
+            long start = System.nanoTime();
+            int rehearsals = rehearseOnce();
+            if (rehearsals >= 0) {
+                LOG.debug("a lineage over UDP may need a tunnel: {} tunnel datagrams sealed and opened in {} ms",
+                        rehearsals, (System.nanoTime() - start) / 1_000_000);
+            }
+        }, "sacip-tunnel-rehearsal");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     // ---- TunnelCarrier (handover thread) ----
@@ -820,8 +841,19 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     // ---- status ----
 
     /** Whether this data plane sent a datagram or delivered a packet yet. */
-    public boolean carriedAny() {
+    private boolean carriedAny() {
         return packetsOut.sum() > 0 || packetsIn.sum() > 0;
+    }
+
+    /**
+     * Rehearses sealing and opening ({@link TunnelRehearsal}) on the calling thread, once, and only while nothing was
+     * carried (carried packets warm the same code): how many datagrams, or -1 when it did not.
+     */
+    public int rehearseOnce() {
+        if (carriedAny() || !rehearsed.compareAndSet(false, true)) {
+            return -1;
+        }
+        return TunnelRehearsal.run(TunnelRehearsal.DATAGRAMS, new SecureRandom());
     }
 
     /** Packets and octets carried each way, and drops by reason (for status and metrics). */

@@ -68,6 +68,26 @@ class TunnelDataPlaneIntegrationTest {
     }
 
     @Test
+    void theTunnelIsRehearsedOnceAndNotOnceItCarried() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("tdr");
+                TunnelDataPlane plane = TunnelDataPlane.start(Optional.of(ns.netNamespace()), "sacip0", 9_361_256L,
+                        32_699L, 0x02000000L, (from, to, data, length, segmentSize) -> 0);
+                TunnelDataPlane carrying = TunnelDataPlane.start(Optional.of(ns.netNamespace()), "sacip1",
+                        9_361_257L, 32_698L, 0x04000000L, (from, to, data, length, segmentSize) -> 1)) {
+            assertEquals(TunnelRehearsal.DATAGRAMS, plane.rehearseOnce());
+            assertEquals(-1, plane.rehearseOnce(), "once per agent");
+
+            // An opener's first datagram (empty) counts as carried: its own traffic warms the code from then on.
+            SecureRandom random = new SecureRandom();
+            TunnelKeys keys = TunnelKeys.derive(octets(random, 32), LINEAGE, octets(random, 16), octets(random, 16));
+            carrying.start(LINEAGE, keys, TunnelRole.OPENER,
+                    new UdpEndpoint(SacipAddress.parse("198.18.10.2"), 4253),
+                    new UdpEndpoint(SacipAddress.parse("198.18.0.2"), 4253));
+            assertEquals(-1, carrying.rehearseOnce(), "not beside carried packets");
+        }
+    }
+
+    @Test
     void onlySealedPacketsOfBoundSessionsGetInAndAnswersLeaveTranslated() throws Exception {
         InetAddress b = ip("198.18.0.2");
         InetAddress nat = ip("198.19.0.1");

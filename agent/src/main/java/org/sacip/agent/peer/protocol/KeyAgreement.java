@@ -506,6 +506,9 @@ final class KeyAgreement {
         retryNotBefore.remove(bound);
         waiting.remove(bound);
         listener.established(association);
+        if (association.udpPeer != null) {
+            ctx.tunnels.prepare();
+        }
         return association;
     }
 

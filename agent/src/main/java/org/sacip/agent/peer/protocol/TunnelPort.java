@@ -45,4 +45,11 @@ public interface TunnelPort {
 
     /** The lineage is gone: so is its tunnel. */
     void stop(Octets lineage);
+
+    /**
+     * A key was agreed over UDP, the path a tunnel runs on, which a later move behind a NAT opens: the data plane
+     * may get ready for it, without blocking the engine.
+     */
+    default void prepare() {
+    }
 }

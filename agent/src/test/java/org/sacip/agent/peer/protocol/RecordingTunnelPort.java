@@ -15,6 +15,8 @@ final class RecordingTunnelPort implements TunnelPort {
     final List<Started> started = new ArrayList<>();
     final List<UdpEndpoint> paths = new ArrayList<>();
     final List<Octets> stopped = new ArrayList<>();
+    /** How often the engine told the data plane to get ready for a tunnel. */
+    int prepared;
 
     @Override
     public boolean available() {
@@ -34,6 +36,11 @@ final class RecordingTunnelPort implements TunnelPort {
     @Override
     public void stop(Octets lineage) {
         stopped.add(lineage);
+    }
+
+    @Override
+    public void prepare() {
+        prepared++;
     }
 
     Started last() {

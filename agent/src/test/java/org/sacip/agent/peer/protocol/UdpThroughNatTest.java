@@ -92,6 +92,34 @@ class UdpThroughNatTest extends TwoEngines {
     }
 
     @Test
+    void aKeyAgreedOverUdpGetsBothDataPlanesReadyForATunnel() throws Exception {
+        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        a.carryThrough(tunnelA);
+        b.carryThrough(tunnelB);
+        connectThroughNat();
+        loop.advance(Duration.ofMillis(300));
+        assertEquals(1, lineages(a).size(), "agreed over UDP");
+        assertEquals(1, tunnelA.prepared, "A, behind the NAT");
+        assertEquals(1, tunnelB.prepared, "B, whose peer is behind it");
+    }
+
+    @Test
+    void aKeyAgreedOverIcmpGetsNoDataPlaneReadyForATunnel() throws Exception {
+        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        a.carryThrough(tunnelA);
+        b.carryThrough(tunnelB);
+        link.nat(null, null);
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(1, lineages(a).size(), "agreed over ICMP");
+        assertEquals(null, a.association(lineages(a).get(0).lineage()).orElseThrow().udpPeer);
+        assertEquals(0, tunnelA.prepared, "an ICMP path takes no tunnel");
+        assertEquals(0, tunnelB.prepared);
+    }
+
+    @Test
     void aSessionThroughTheNatIsFoundByItsProofAndBothSidesKnowTheTranslation() throws Exception {
         SessionTuple atA = connectThroughNat();
         SessionTuple atB = tuple(B0, 22, NAT_PUBLIC, 62000);
