@@ -101,8 +101,7 @@ final class Warmup implements Runnable {
             return;
         }
         long rehearsalAt = System.nanoTime();
-        SecureRandom random = new SecureRandom();
-        int rehearsed = rehearse(REHEARSALS, random);
+        int rehearsed = rehearse(REHEARSALS, new SecureRandom());
         long tunnelAt = System.nanoTime();
         int carried = tunnelRehearsal.getAsInt();
         long collectAt = System.nanoTime();

@@ -307,6 +307,22 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
         thread.start();
     }
 
+    /** Whether this data plane sent a datagram or delivered a packet yet. */
+    private boolean carriedAny() {
+        return packetsOut.sum() > 0 || packetsIn.sum() > 0;
+    }
+
+    /**
+     * Rehearses sealing and opening ({@link TunnelRehearsal}) on the calling thread, once, and only while nothing was
+     * carried (carried packets warm the same code): how many datagrams, or -1 when it did not.
+     */
+    public int rehearseOnce() {
+        if (carriedAny() || !rehearsed.compareAndSet(false, true)) {
+            return -1;
+        }
+        return TunnelRehearsal.run(TunnelRehearsal.DATAGRAMS, new SecureRandom());
+    }
+
     // ---- TunnelCarrier (handover thread) ----
 
     @Override
@@ -839,22 +855,6 @@ public final class TunnelDataPlane implements TunnelPort, TunnelCarrier, AutoClo
     }
 
     // ---- status ----
-
-    /** Whether this data plane sent a datagram or delivered a packet yet. */
-    private boolean carriedAny() {
-        return packetsOut.sum() > 0 || packetsIn.sum() > 0;
-    }
-
-    /**
-     * Rehearses sealing and opening ({@link TunnelRehearsal}) on the calling thread, once, and only while nothing was
-     * carried (carried packets warm the same code): how many datagrams, or -1 when it did not.
-     */
-    public int rehearseOnce() {
-        if (carriedAny() || !rehearsed.compareAndSet(false, true)) {
-            return -1;
-        }
-        return TunnelRehearsal.run(TunnelRehearsal.DATAGRAMS, new SecureRandom());
-    }
 
     /** Packets and octets carried each way, and drops by reason (for status and metrics). */
     public Map<String, Long> counters() {

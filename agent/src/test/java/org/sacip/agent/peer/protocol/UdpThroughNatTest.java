@@ -93,10 +93,8 @@ class UdpThroughNatTest extends TwoEngines {
 
     @Test
     void aKeyAgreedOverUdpGetsBothDataPlanesReadyForATunnel() throws Exception {
-        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
-        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
-        a.carryThrough(tunnelA);
-        b.carryThrough(tunnelB);
+        RecordingTunnelPort tunnelA = carriedBy(a);
+        RecordingTunnelPort tunnelB = carriedBy(b);
         connectThroughNat();
         loop.advance(Duration.ofMillis(300));
         assertEquals(1, lineages(a).size(), "agreed over UDP");
@@ -106,10 +104,8 @@ class UdpThroughNatTest extends TwoEngines {
 
     @Test
     void aKeyAgreedOverIcmpGetsNoDataPlaneReadyForATunnel() throws Exception {
-        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
-        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
-        a.carryThrough(tunnelA);
-        b.carryThrough(tunnelB);
+        RecordingTunnelPort tunnelA = carriedBy(a);
+        RecordingTunnelPort tunnelB = carriedBy(b);
         link.nat(null, null);
         connect(a, A0, b, B0, 22);
         loop.advance(Duration.ofSeconds(1));
@@ -117,6 +113,13 @@ class UdpThroughNatTest extends TwoEngines {
         assertEquals(null, a.association(lineages(a).get(0).lineage()).orElseThrow().udpPeer);
         assertEquals(0, tunnelA.prepared, "an ICMP path takes no tunnel");
         assertEquals(0, tunnelB.prepared);
+    }
+
+    /** A recording tunnel port, given to {@code engine}. */
+    private static RecordingTunnelPort carriedBy(PeerProtocol engine) {
+        RecordingTunnelPort port = new RecordingTunnelPort();
+        engine.carryThrough(port);
+        return port;
     }
 
     @Test
