@@ -589,10 +589,6 @@ public final class Handover implements HandoverPort, AutoCloseable {
      * not before.
      */
     private Set<SessionTuple> bindInCarrier(Set<SessionTuple> touched, Set<SessionTuple> ended) {
-        if (carrierIdle()) {
-            // Nothing told and no lineage needs a tunnel (the usual case): no pass over the touched sessions.
-            return Set.of();
-        }
         Set<SessionTuple> newlyBound = new HashSet<>();
         for (SessionTuple tuple : touched) {
             Octets id = ended.contains(tuple) ? null : tunnelLineage(tuple);
@@ -621,9 +617,6 @@ public final class Handover implements HandoverPort, AutoCloseable {
      * carried TCP sessions' routes follow.
      */
     private void tellCarrier(Set<SessionTuple> touched, Set<SessionTuple> ended, List<Planned> planned) {
-        if (carrierIdle()) {
-            return;
-        }
         Map<SessionTuple, Remapping> desired = new HashMap<>();
         planned.forEach(session -> desired.put(session.tuple(), session.remapping()));
         boolean routesChanged = false;
@@ -842,14 +835,19 @@ public final class Handover implements HandoverPort, AutoCloseable {
                     Optional.of(ghostActive(address))));
         }
         Set<InetAddress> ghostsBefore = dataPath.ghostAddresses();
-        Set<SessionTuple> newlyBound = bindInCarrier(touched, ended);
+        // Nothing told and no lineage needs a tunnel (the usual case): no pass over the touched sessions, before or
+        // after (the commit changes neither).
+        boolean carrierHears = !carrierIdle();
+        Set<SessionTuple> newlyBound = carrierHears ? bindInCarrier(touched, ended) : Set.of();
         try {
             dataPath.commit(changes, ghostChanges, ended);
         } catch (DataPathException | RuntimeException e) {
             unbindInCarrier(newlyBound);
             throw e;
         }
-        tellCarrier(touched, ended, planned);
+        if (carrierHears) {
+            tellCarrier(touched, ended, planned);
+        }
         for (Planned session : planned) {
             BookEntry before = session.before();
             if (before == null || before.state() != session.state()) {
