@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class NetlinkSocket implements AutoCloseable {
     private static final int SOCKADDR_NL_LENGTH = 12;
     private static final int DEFAULT_RECEIVE_CAPACITY = 1 << 20;
+    private static final int STANDING_SEND_CAPACITY = 64 * 1024;
     /** How long a request waits for the kernel's answer before giving up; the kernel answers in microseconds. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -36,7 +37,7 @@ public final class NetlinkSocket implements AutoCloseable {
     /** The receiving thread's wait, which {@link #wakeup()} ends. */
     private final WakeableWait wait;
     private final Object closeLock = new Object();
-    private Memory sendMemory = new Memory(64 * 1024);
+    private final Memory sendMemory = new Memory(STANDING_SEND_CAPACITY);
     private int sequence = ThreadLocalRandom.current().nextInt(1, 1 << 30);
     private volatile boolean closed;
 
@@ -219,18 +220,33 @@ public final class NetlinkSocket implements AutoCloseable {
         return value.getValue();
     }
 
-    /** Sends one message or a batch to the kernel in one system call. */
+    /**
+     * Sends one message or a batch to the kernel in one system call. A request larger than the socket's standing
+     * send buffer gets native memory of its own, freed as soon as it is sent: a batch of 100,000 map elements is
+     * tens of megabytes, and a buffer grown to it and kept would stay in the agent's resident memory for good.
+     */
     public void send(ByteBuffer request) throws NetlinkException {
         ensureOpen();
         int length = request.remaining();
-        if (sendMemory.size() < length) {
-            sendMemory = new Memory(Math.max(length, sendMemory.size() * 2));
+        if (length <= sendMemory.size()) {
+            sendFrom(sendMemory, request, length);
+            return;
         }
-        byte[] copy = new byte[length];
-        request.duplicate().get(copy);
-        sendMemory.write(0, copy, 0, length);
+        try (Memory large = new Memory(length)) {
+            sendFrom(large, request, length);
+        }
+    }
+
+    private void sendFrom(Memory memory, ByteBuffer request, int length) throws NetlinkException {
+        if (request.hasArray()) {
+            memory.write(0, request.array(), request.arrayOffset() + request.position(), length);
+        } else {
+            byte[] copy = new byte[length];
+            request.duplicate().get(copy);
+            memory.write(0, copy, 0, length);
+        }
         try {
-            long sent = LibC.INSTANCE.sendto(fd, sendMemory, new NativeLong(length), 0, kernelAddress,
+            long sent = LibC.INSTANCE.sendto(fd, memory, new NativeLong(length), 0, kernelAddress,
                     SOCKADDR_NL_LENGTH).longValue();
             if (sent != length) {
                 throw new NetlinkException("sendto sent " + sent + " of " + length + " bytes");

@@ -106,6 +106,43 @@ class NetlinkSocketIntegrationTest {
     }
 
     @Test
+    void batchesLargerThanTheStandingSendBufferGoWholeAndSmallRequestsStillGoAfterThem() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("core");
+                NetlinkSocket socket = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
+            int flags = NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK | NetlinkConstants.NLM_F_CREATE
+                    | NetlinkConstants.NLM_F_EXCL;
+            // Room for an acknowledgement of every message of a batch.
+            socket.setReceiveBufferSize(16 << 20);
+            int addresses = 0;
+            // About 80 KB and then 160 KB, both beyond the socket's standing 64 KB; each followed by a small request.
+            for (int round = 1; round <= 2; round++) {
+                NetlinkBatch large = new NetlinkBatch();
+                for (int i = 0; i < 2000 * round; i++) {
+                    byte[] address = {(byte) 198, (byte) (18 + round / 2), (byte) (round * 16 + i / 250),
+                        (byte) (1 + i % 250)};
+                    large.add(new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
+                            .putBytes(IFA_LOCAL, address).putBytes(IFA_ADDRESS, address).build(socket.nextSequence()));
+                }
+                ByteBuffer batch = large.build();
+                assertTrue(batch.remaining() > 64 * 1024, "the batch is " + batch.remaining() + " bytes");
+                socket.executeAll(batch);
+                addresses += 2000 * round;
+                // A small request that starts inside its array: a slice (sent from the array) in the first round, a
+                // read-only view (sent from a copy) in the second.
+                byte[] single = {(byte) 198, 19, (byte) 200, (byte) round};
+                ByteBuffer message = new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
+                        .putBytes(IFA_LOCAL, single).putBytes(IFA_ADDRESS, single).build(socket.nextSequence());
+                ByteBuffer padded = ByteBuffer.allocate(message.remaining() + 7).position(7).put(message.duplicate())
+                        .position(7).slice();
+                socket.execute(round == 1 ? padded : padded.asReadOnlyBuffer());
+                addresses++;
+                assertEquals(addresses, ns.exec("ip", "-4", "-o", "addr", "show", "dev", "lo", "to", "198.18.0.0/15")
+                        .lines().count());
+            }
+        }
+    }
+
+    @Test
     void receiveReturnsEmptyOnTimeoutAndDeliversGroupEvents() throws Exception {
         try (TestNamespace ns = TestNamespace.create("core");
                 NetlinkSocket events = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
