@@ -256,6 +256,12 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /** Takes the messages of a dump one at a time, as they arrive. */
+    @FunctionalInterface
+    public interface DumpVisitor {
+        void visit(NetlinkMessage message) throws NetlinkException;
+    }
+
     /**
      * Sends a dump request and collects every message of the answer until NLMSG_DONE.
      *
@@ -263,9 +269,22 @@ public final class NetlinkSocket implements AutoCloseable {
      * @throws NetlinkDumpInterruptedException if the table changed during the dump (dump again)
      */
     public List<NetlinkMessage> dump(ByteBuffer request) throws NetlinkException {
+        List<NetlinkMessage> result = new ArrayList<>();
+        dump(request, result::add);
+        return result;
+    }
+
+    /**
+     * Sends a dump request and hands every message of the answer to {@code visitor} as it arrives, so that a dump of
+     * 100,000 sockets or flows is never held whole. Whether the table changed during the dump is known only at its
+     * end: then the visitor has seen every message and this throws; whatever it kept must be dropped.
+     *
+     * @throws NetlinkErrorException if the kernel refused the dump
+     * @throws NetlinkDumpInterruptedException if the table changed during the dump (dump again)
+     */
+    public void dump(ByteBuffer request, DumpVisitor visitor) throws NetlinkException {
         int requestSequence = sequenceOf(request);
         send(request);
-        List<NetlinkMessage> result = new ArrayList<>();
         boolean interrupted = false;
         long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
         while (true) {
@@ -284,9 +303,9 @@ public final class NetlinkSocket implements AutoCloseable {
                     if (interrupted) {
                         throw new NetlinkDumpInterruptedException(requestSequence);
                     }
-                    return result;
+                    return;
                 } else if (message.type() >= NetlinkConstants.NLMSG_MIN_TYPE) {
-                    result.add(message);
+                    visitor.visit(message);
                 }
             }
         }

@@ -135,10 +135,7 @@ public final class RetransmissionKick implements AutoCloseable {
     private void warmUp() {
         try {
             InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-            for (SocketInfo socket : diag.dump(TransportProtocol.TCP, STATES, Optional.of(SocketFilter.localAddress(
-                    loopback).and(SocketFilter.remoteAddress(loopback))), TCP_INFO)) {
-                tuple(socket);
-            }
+            visitSockets(loopback, Set.of(loopback), RetransmissionKick::tuple);
             UnreachableQuote.ipv4(new SessionTuple(SessionProtocol.TCP, new Endpoint(loopback, 1),
                     new Endpoint(loopback, 1)), 0);
         } catch (NetlinkException | java.net.UnknownHostException e) {
@@ -212,23 +209,22 @@ public final class RetransmissionKick implements AutoCloseable {
             peers.add(lineage.peerOriginal());
             moved.addAll(lineage.sessions());
         }
-        List<SocketInfo> sockets;
+        // Each socket is kicked as the dump hands it over (at 100,000 sessions the dump held whole was some 60 MB
+        // of objects); all errors first, then what the kernel made of them: the check waits for the loopback's
+        // backlog once.
+        Map<SocketInfo, TcpInfo> sent = new java.util.LinkedHashMap<>();
         try {
-            sockets = sockets(localOriginal, peers);
+            visitSockets(localOriginal, peers, socket -> {
+                SessionTuple tuple = tuple(socket);
+                if (moved.contains(tuple) && kick(tuple, socket)) {
+                    sent.put(socket, socket.tcpInfo().orElseThrow());
+                }
+            });
         } catch (NetlinkException e) {
-            failed.addAndGet(moved.size());
+            failed.addAndGet(moved.size() - sent.size());
             LOG.warn("retransmission kick: cannot list the sockets of {} with {}: {}", text(localOriginal),
                     texts(peers), e.getMessage());
             return;
-        }
-        long listed = System.nanoTime();
-        // All errors first, then what the kernel made of them: the check waits for the loopback's backlog once.
-        Map<SocketInfo, TcpInfo> sent = new java.util.LinkedHashMap<>();
-        for (SocketInfo socket : sockets) {
-            SessionTuple tuple = tuple(socket);
-            if (moved.contains(tuple) && kick(tuple, socket)) {
-                sent.put(socket, socket.tcpInfo().orElseThrow());
-            }
         }
         if (sent.isEmpty()) {
             return;
@@ -237,10 +233,9 @@ public final class RetransmissionKick implements AutoCloseable {
         int took = tookEffect(localOriginal, peers, sent);
         reverted.addAndGet(took);
         LOG.info("retransmission kick: {} socket(s) of {} with {} waiting for a backed-off timer, {} reverted; {} ms"
-                + " after the convergence (listed in {} ms, errors sent in {} ms, checked in {} ms)", sent.size(),
+                + " after the convergence (listed and errors sent in {} ms, checked in {} ms)", sent.size(),
                 text(localOriginal), texts(peers), took, (System.nanoTime() - queued) / 1_000_000,
-                (listed - start) / 1_000_000, (errorsSent - listed) / 1_000_000, (System.nanoTime() - errorsSent)
-                        / 1_000_000);
+                (errorsSent - start) / 1_000_000, (System.nanoTime() - errorsSent) / 1_000_000);
     }
 
     private static String texts(Set<InetAddress> addresses) {
@@ -248,12 +243,13 @@ public final class RetransmissionKick implements AutoCloseable {
     }
 
     /**
-     * The TCP sockets between the local address and the peers, with their tcp_info: one filtered dump. Beyond
+     * Hands {@code visitor} the TCP sockets between the local address and the peers, with their tcp_info, as one
+     * filtered dump per IP version delivers them. Beyond
      * {@link #MAX_FILTERED_PEERS} peers, all the sockets of the local address (the caller picks its sessions): the
      * filter grows by a condition per peer, and the kernel takes at most 64 KiB of it.
      */
-    private List<SocketInfo> sockets(InetAddress localOriginal, Set<InetAddress> peerOriginals)
-            throws NetlinkException {
+    private void visitSockets(InetAddress localOriginal, Set<InetAddress> peerOriginals,
+            SockDiagClient.SocketVisitor visitor) throws NetlinkException {
         SocketFilter ours = SocketFilter.localAddress(localOriginal);
         if (peerOriginals.size() <= MAX_FILTERED_PEERS) {
             SocketFilter anyPeer = null;
@@ -266,9 +262,12 @@ public final class RetransmissionKick implements AutoCloseable {
         Optional<SocketFilter> filter = Optional.of(ours);
         // An IPv4 session may be held by a dual-stack IPv6 socket (Java's, for one): the IPv6 dump lists it with
         // its v4-mapped tuple, and its errors come through IPv4's tcp_v4_err all the same.
-        return localOriginal.getAddress().length == 4
-                ? diag.dump(TransportProtocol.TCP, STATES, filter, TCP_INFO)
-                : diag.dump(TransportProtocol.TCP, 6, STATES, filter, TCP_INFO);
+        if (localOriginal.getAddress().length == 4) {
+            diag.dump(TransportProtocol.TCP, 4, STATES, filter, TCP_INFO, visitor);
+            diag.dump(TransportProtocol.TCP, 6, STATES, filter, TCP_INFO, visitor);
+        } else {
+            diag.dump(TransportProtocol.TCP, 6, STATES, filter, TCP_INFO, visitor);
+        }
     }
 
     /** Kicks one socket if it needs it and can be; returns whether errors were sent. */
@@ -324,11 +323,15 @@ public final class RetransmissionKick implements AutoCloseable {
         kicked.forEach((socket, info) -> pending.put(List.of(socket.local(), socket.remote()), info));
         int took = 0;
         while (true) {
+            // Only the kicked sockets are kept from each dump.
             Map<List<InetSocketAddress>, TcpInfo> now = new java.util.HashMap<>();
             try {
-                for (SocketInfo socket : sockets(localOriginal, peerOriginals)) {
-                    socket.tcpInfo().ifPresent(info -> now.put(List.of(socket.local(), socket.remote()), info));
-                }
+                visitSockets(localOriginal, peerOriginals, socket -> {
+                    List<InetSocketAddress> endpoints = List.of(socket.local(), socket.remote());
+                    if (pending.containsKey(endpoints)) {
+                        socket.tcpInfo().ifPresent(info -> now.put(endpoints, info));
+                    }
+                });
             } catch (NetlinkException e) {
                 LOG.debug("cannot look at the sockets of {} with {} after the kick: {}", text(localOriginal),
                         texts(peerOriginals), e.getMessage());
