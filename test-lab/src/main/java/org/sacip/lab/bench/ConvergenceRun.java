@@ -23,8 +23,10 @@ import org.sacip.lab.traffic.TrafficKind;
  * Convergence with many sessions: agents in A and B, A with many sessions to B's peer addresses, all bound to
  * keys ({@link ManySessions}); then make-before-break moves between A's uplinks. Per move, followed on A's event feed: from the move's
  * start to the {@code move} event (the inbound rewrite is in: map entries installed) and the {@code converged}
- * event's {@code ms} (from the kernel's address event to the last peer's acknowledgement). Then A's agent's RSS, and
- * {@code nft -f} loading as many map elements as there are sessions, in the same run.
+ * event's {@code ms} (from the kernel's address event to the last peer's acknowledgement). Then A's agent's RSS;
+ * then {@value #PROFILED_MOVES} more moves, A's agent recording JFR from their start (what limits the goals; the
+ * measured moves and the RSS are of agents without a recording, as they run for users); then {@code nft -f} loading
+ * as many map elements as there are sessions, in the same run.
  */
 final class ConvergenceRun {
     private static final Duration EVENT_LIMIT = Duration.ofSeconds(120);
@@ -32,6 +34,8 @@ final class ConvergenceRun {
     static final long AFTER_CONVERGED_MS = 1000;
     /** Classes of A's agent's live heap the report names. */
     static final int LIVE_HEAP_TOP = 6;
+    /** Moves after the measured ones, recorded with JFR and not measured. */
+    static final int PROFILED_MOVES = 2;
 
     record Outcome(BenchPlan.Scale scale, String labId, List<Long> installedMicros, List<Long> convergedMs,
             long rssKib, String liveHeap, long nftMicros, List<String> commands) {
@@ -47,6 +51,19 @@ final class ConvergenceRun {
     private ConvergenceRun() {
     }
 
+    /** µs from the move's start to the {@code move} event: the inbound rewrite is in. */
+    private static long awaitMove(AgentEvents events, long startNanos) {
+        return (events.awaitSince("move", startNanos, EVENT_LIMIT).receivedNanos() - startNanos) / 1000;
+    }
+
+    /**
+     * The {@code converged} event's ms. A make-before-break move is told as two events (the route change, then the
+     * address leaving): the second of the last move may still be waiting.
+     */
+    private static long awaitConverged(AgentEvents events, long startNanos) {
+        return events.awaitSince("converged", startNanos, EVENT_LIMIT).fields().path("ms").asLong();
+    }
+
     static Outcome run(BenchContext ctx, BenchPlan.Scale scale, int moves) {
         return run(ctx, scale, moves, null);
     }
@@ -60,7 +77,8 @@ final class ConvergenceRun {
         List<String> commands = new ArrayList<>();
         try (Lab lab = new Lab()) {
             Topology topology = TopologyBuilder.build(lab, TopologyKind.ROAMING, Family.IPV4);
-            Agents agents = ctx.startAgents(lab, labId);
+            // Without a recording: JFR's buffers and sampling are part of the agent's RSS and CPU while it records.
+            Agents agents = ctx.startAgents(lab, labId, false);
             List<Endpoint> clients = ManySessions.open(ctx, what, topology, agents, scale, commands);
             int opened = commands.size();
 
@@ -68,24 +86,21 @@ final class ConvergenceRun {
             List<Long> installed = new ArrayList<>();
             List<Long> converged = new ArrayList<>();
             int made = 0;
+            long rss;
+            String live;
             ctx.measuring(labId);
             try (AgentEvents events = AgentEvents.follow(agents.control("a").socket())) {
                 for (int i = 0; i < moves; i++) {
                     ctx.progress().trial(what, "move", i + 1, moves);
                     long scheduled = System.currentTimeMillis() + SPACING_MS;
                     long start = System.nanoTime();
-                    BenchMove move = mover.move(i);
-                    made++;
+                    BenchMove move = mover.move(made++);
                     if (i < 2) {
                         commands.addAll(move.event().commands());
                     }
                     try {
-                        // A make-before-break move is told as two events (the route change, then the address
-                        // leaving): the second of the last move may still be waiting.
-                        installed.add((events.awaitSince("move", start, EVENT_LIMIT).receivedNanos() - start)
-                                / 1000);
-                        converged.add(events.awaitSince("converged", start, EVENT_LIMIT).fields().path("ms")
-                                .asLong());
+                        installed.add(awaitMove(events, start));
+                        converged.add(awaitConverged(events, start));
                     } catch (LabException e) {
                         ctx.progress().say(what, "move " + (i + 1) + ": " + e.getMessage().lines().findFirst()
                                 .orElse("") + "; the remaining moves are not measured");
@@ -99,16 +114,30 @@ final class ConvergenceRun {
                     }
                     Pause.until(Math.max(scheduled, System.currentTimeMillis() + AFTER_CONVERGED_MS));
                 }
+                rss = ProcStat.rssKib(agents.pid("a"));
+                // After the RSS: the histogram collects first.
+                try {
+                    live = LiveHeap.of(agents.pid("a"), LIVE_HEAP_TOP).summary(sessions);
+                } catch (LabException e) {
+                    live = "live heap unknown (" + e.getMessage() + ")";
+                }
+                commands.add("a: jcmd PID GC.class_histogram   (A's agent, after the RSS was read)");
+                ctx.startRecording(lab, agents, "a", labId);
+                for (int k = 0; k < PROFILED_MOVES; k++) {
+                    ctx.progress().trial(what + " profiled", "move", k + 1, PROFILED_MOVES);
+                    long scheduled = System.currentTimeMillis() + SPACING_MS;
+                    long start = System.nanoTime();
+                    mover.move(made++);
+                    try {
+                        awaitConverged(events, start);
+                    } catch (LabException e) {
+                        ctx.progress().say(what, "profiled move " + (k + 1) + ": " + e.getMessage().lines()
+                                .findFirst().orElse(""));
+                        break;
+                    }
+                    Pause.until(Math.max(scheduled, System.currentTimeMillis() + AFTER_CONVERGED_MS));
+                }
             }
-            long rss = ProcStat.rssKib(agents.pid("a"));
-            // After the RSS: the histogram collects first.
-            String live;
-            try {
-                live = LiveHeap.of(agents.pid("a"), LIVE_HEAP_TOP).summary(sessions);
-            } catch (LabException e) {
-                live = "live heap unknown (" + e.getMessage() + ")";
-            }
-            commands.add("a: jcmd PID GC.class_histogram   (A's agent, after the RSS was read)");
             lab.addHost("nft");
             NftLoad.Timed nft = NftLoad.time(lab, "nft", sessions, ctx.workDir());
             commands.add(nft.command());

@@ -183,7 +183,9 @@ final class ReportBuilder {
                 + " (ManyConnections: a counter per session every max(100 ms, sessions/10 ms)), waits until every"
                 + " session is bound to a key, then makes make-before-break moves (" + movesPerScale()
                 + ") between its uplinks, at least 3 s apart and 1 s after the last one converged. Figures are taken"
-                + " from A's event feed. nft -f loads the same number of elements into a map typed as the agent's"
+                + " from A's event feed; the agents record no JFR meanwhile (its buffers would count in the RSS"
+                + " read after the moves, its sampling in their times). The profiles for the goals come from "
+                + ConvergenceRun.PROFILED_MOVES + " more moves made afterwards, not measured. nft -f loads the same number of elements into a map typed as the agent's"
                 + " outsrc4, in the same run (the time includes starting nft).";
         return new Section("convergence", "Convergence with many sessions", text, figures, "convergence.png",
                 commands, List.of());
@@ -214,7 +216,7 @@ final class ReportBuilder {
         }
         for (ConvergenceRun.Outcome run : out.convergence) {
             figures.add(new Figure("rss." + run.scale().sessions(), "RSS, " + run.scale().label() + ", after the moves",
-                    Unit.KIB, List.of(run.rssKib()), "recording JFR"));
+                    Unit.KIB, List.of(run.rssKib()), "no JFR recording"));
         }
         String text = "A's agent process: CPU time (utime + stime of /proc/PID/stat, all threads, 10 ms ticks) over "
                 + ctx.plan().idleSeconds() + " s after a warm-up, with no session and with idle sessions (no JFR"

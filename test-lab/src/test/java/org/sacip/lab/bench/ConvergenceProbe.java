@@ -8,8 +8,8 @@ import org.sacip.lab.LabException;
 import org.sacip.lab.agent.ProjectRoot;
 
 /**
- * One convergence size of the bench ({@link ConvergenceRun}) on its own, for profiling: the agents' JFR recordings
- * are kept in the printed directory; with {@code SACIP_LAB_KEEP_LOGS=DIR} their logs too, whose "move ... planned in
+ * One convergence size of the bench ({@link ConvergenceRun}) on its own, for profiling: A's agent's JFR recording
+ * of the moves made after the measured ones is kept in the printed directory; with {@code SACIP_LAB_KEEP_LOGS=DIR} their logs too, whose "move ... planned in
  * N ms (found in, queued, data path)" lines say where a move's time went. Prints the figures the bench records. Run:
  * {@code mvn -B -q -o -pl test-lab exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=org.sacip.lab.bench.ConvergenceProbe -Dexec.args="sessions=100000 peers=100 moves=3"}.
@@ -50,6 +50,6 @@ public final class ConvergenceProbe {
                 + outcome.convergedMs());
         System.out.println("A's agent: RSS " + outcome.rssKib() + " KiB; " + outcome.liveHeap());
         System.out.println("nft -f of as many elements: " + outcome.nftMicros() + " us");
-        System.out.println("agents' JFR recordings: " + work);
+        System.out.println("A's agent's JFR recording: " + work);
     }
 }
