@@ -160,6 +160,28 @@ class AgentLauncherTest {
                 + "classes would be adopted by the next real start)");
     }
 
+    /**
+     * The heap options are in effect in the agent's JVM, as jcmd reads them from it: the launcher starts java with
+     * -XX:+IgnoreUnrecognizedVMOptions, which would pass over a misspelt or dropped one without a word.
+     */
+    @Test
+    void theJvmRunsWithTheLaunchersHeapOptions() throws IOException {
+        try (Lab lab = new Lab()) {
+            lab.addHost("a");
+            AgentProcess agent = start(lab, archives);
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            var flags = Shell.tryRun(List.of(jcmd, Long.toString(agent.pid()), "VM.flags"));
+            assertTrue(flags.ok(), "jcmd VM.flags: " + flags.stderr());
+            List<String> set = List.of(flags.stdout().split("\\s+"));
+            for (String expected : List.of("-XX:+UseG1GC", "-XX:GCTimeRatio=4", "-XX:MinHeapFreeRatio=10",
+                    "-XX:MaxHeapFreeRatio=30", "-XX:MaxHeapSize=536870912")) {
+                assertTrue(set.contains(expected), expected + " in the agent's JVM: " + flags.stdout());
+            }
+            agent.kill(KILL_LIMIT);
+            agent.close();
+        }
+    }
+
     /** bin/sacip-agent in host a with the given archive directory; returns once it answers on its socket. */
     private static AgentProcess start(Lab lab, Path archiveDirectory, String... environment) throws IOException {
         Path state = Files.createDirectories(Path.of("/run/sacip-lab", lab.ns("a")));
