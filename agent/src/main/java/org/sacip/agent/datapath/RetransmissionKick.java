@@ -244,9 +244,9 @@ public final class RetransmissionKick implements AutoCloseable {
 
     /**
      * Hands {@code visitor} the TCP sockets between the local address and the peers, with their tcp_info, as one
-     * filtered dump per IP version delivers them. Beyond
-     * {@link #MAX_FILTERED_PEERS} peers, all the sockets of the local address (the caller picks its sessions): the
-     * filter grows by a condition per peer, and the kernel takes at most 64 KiB of it.
+     * filtered dump per IP version delivers them. Beyond {@link #MAX_FILTERED_PEERS} peers, all the sockets of the
+     * local address (the caller picks its sessions): the filter grows by a condition per peer, and the kernel takes
+     * at most 64 KiB of it.
      */
     private void visitSockets(InetAddress localOriginal, Set<InetAddress> peerOriginals,
             SockDiagClient.SocketVisitor visitor) throws NetlinkException {
