@@ -28,6 +28,14 @@ class NetlinkSocketIntegrationTest {
     private static final int IFA_ADDRESS = 1;
     private static final int IFLA_IFNAME = 3;
     private static final int RTNLGRP_LINK = 1;
+    private static final int NEW_ADDRESS_FLAGS = NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK
+            | NetlinkConstants.NLM_F_CREATE | NetlinkConstants.NLM_F_EXCL;
+
+    /** RTM_NEWADDR of an IPv4 /32 on interface 1 (lo), refused if it is there already. */
+    private static ByteBuffer newAddress(byte[] address, int sequence) {
+        return new NetlinkMessageBuilder(RTM_NEWADDR, NEW_ADDRESS_FLAGS).familyHeader(ifaddrmsg(2, 32, 1))
+                .putBytes(IFA_LOCAL, address).putBytes(IFA_ADDRESS, address).build(sequence);
+    }
 
     private static byte[] ifinfomsg() {
         return new byte[16];
@@ -72,14 +80,9 @@ class NetlinkSocketIntegrationTest {
     void executeAllCollectsEveryAckAndReportsTheFirstRefusal() throws Exception {
         try (TestNamespace ns = TestNamespace.create("core");
                 NetlinkSocket socket = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
-            int flags = NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK | NetlinkConstants.NLM_F_CREATE
-                    | NetlinkConstants.NLM_F_EXCL;
             NetlinkBatch good = new NetlinkBatch();
             for (int host = 1; host <= 3; host++) {
-                good.add(new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
-                        .putBytes(IFA_LOCAL, new byte[] {(byte) 198, 18, 1, (byte) host})
-                        .putBytes(IFA_ADDRESS, new byte[] {(byte) 198, 18, 1, (byte) host})
-                        .build(socket.nextSequence()));
+                good.add(newAddress(new byte[] {(byte) 198, 18, 1, (byte) host}, socket.nextSequence()));
             }
             socket.executeAll(good.build());
             assertEquals(3, ns.exec("ip", "-4", "-o", "addr", "show", "dev", "lo", "to", "198.18.1.0/24")
@@ -87,11 +90,11 @@ class NetlinkSocketIntegrationTest {
 
             NetlinkBatch second = new NetlinkBatch();
             int fresh = socket.nextSequence();
-            second.add(new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
+            second.add(new NetlinkMessageBuilder(RTM_NEWADDR, NEW_ADDRESS_FLAGS).familyHeader(ifaddrmsg(2, 32, 1))
                     .putBytes(IFA_LOCAL, new byte[] {(byte) 198, 18, 1, 4})
                     .build(fresh));
             int duplicate = socket.nextSequence();
-            second.add(new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
+            second.add(new NetlinkMessageBuilder(RTM_NEWADDR, NEW_ADDRESS_FLAGS).familyHeader(ifaddrmsg(2, 32, 1))
                     .putBytes(IFA_LOCAL, new byte[] {(byte) 198, 18, 1, 2})
                     .build(duplicate));
             NetlinkErrorException error = assertThrows(NetlinkErrorException.class,
@@ -109,8 +112,6 @@ class NetlinkSocketIntegrationTest {
     void batchesLargerThanTheStandingSendBufferGoWholeAndSmallRequestsStillGoAfterThem() throws Exception {
         try (TestNamespace ns = TestNamespace.create("core");
                 NetlinkSocket socket = NetlinkSocket.open(NetlinkFamily.ROUTE, ns.netNamespace())) {
-            int flags = NetlinkConstants.NLM_F_REQUEST | NetlinkConstants.NLM_F_ACK | NetlinkConstants.NLM_F_CREATE
-                    | NetlinkConstants.NLM_F_EXCL;
             // Room for an acknowledgement of every message of a batch.
             socket.setReceiveBufferSize(16 << 20);
             int addresses = 0;
@@ -120,8 +121,7 @@ class NetlinkSocketIntegrationTest {
                 for (int i = 0; i < 2000 * round; i++) {
                     byte[] address = {(byte) 198, (byte) (18 + round / 2), (byte) (round * 16 + i / 250),
                         (byte) (1 + i % 250)};
-                    large.add(new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
-                            .putBytes(IFA_LOCAL, address).putBytes(IFA_ADDRESS, address).build(socket.nextSequence()));
+                    large.add(newAddress(address, socket.nextSequence()));
                 }
                 ByteBuffer batch = large.build();
                 assertTrue(batch.remaining() > 64 * 1024, "the batch is " + batch.remaining() + " bytes");
@@ -130,8 +130,7 @@ class NetlinkSocketIntegrationTest {
                 // A small request that starts inside its array: a slice (sent from the array) in the first round, a
                 // read-only view (sent from a copy) in the second.
                 byte[] single = {(byte) 198, 19, (byte) 200, (byte) round};
-                ByteBuffer message = new NetlinkMessageBuilder(RTM_NEWADDR, flags).familyHeader(ifaddrmsg(2, 32, 1))
-                        .putBytes(IFA_LOCAL, single).putBytes(IFA_ADDRESS, single).build(socket.nextSequence());
+                ByteBuffer message = newAddress(single, socket.nextSequence());
                 ByteBuffer padded = ByteBuffer.allocate(message.remaining() + 7).position(7).put(message.duplicate())
                         .position(7).slice();
                 socket.execute(round == 1 ? padded : padded.asReadOnlyBuffer());
