@@ -24,7 +24,7 @@ import org.sacip.lab.traffic.TrafficKind;
  * keys ({@link ManySessions}); then make-before-break moves between A's uplinks. Per move, followed on A's event feed: from the move's
  * start to the {@code move} event (the inbound rewrite is in: map entries installed) and the {@code converged}
  * event's {@code ms} (from the kernel's address event to the last peer's acknowledgement). Then A's agent's RSS;
- * then {@value #PROFILED_MOVES} more moves, A's agent recording JFR from their start (what limits the goals; the
+ * then up to {@value #PROFILED_MOVES} more moves, A's agent recording JFR from their start (what limits the goals; the
  * measured moves and the RSS are of agents without a recording, as they run for users); then {@code nft -f} loading
  * as many map elements as there are sessions, in the same run.
  */
@@ -34,7 +34,7 @@ final class ConvergenceRun {
     static final long AFTER_CONVERGED_MS = 1000;
     /** Classes of A's agent's live heap the report names. */
     static final int LIVE_HEAP_TOP = 6;
-    /** Moves after the measured ones, recorded with JFR and not measured. */
+    /** Moves after the measured ones (as many, if fewer), recorded with JFR and not measured: 1 s apart. */
     static final int PROFILED_MOVES = 2;
 
     record Outcome(BenchPlan.Scale scale, String labId, List<Long> installedMicros, List<Long> convergedMs,
@@ -49,6 +49,11 @@ final class ConvergenceRun {
     }
 
     private ConvergenceRun() {
+    }
+
+    /** How many moves are made for the profile after {@code measured} measured ones. */
+    static int profiledMoves(int measured) {
+        return Math.min(PROFILED_MOVES, measured);
     }
 
     /** µs from the move's start to the {@code move} event: the inbound rewrite is in. */
@@ -123,9 +128,9 @@ final class ConvergenceRun {
                 }
                 commands.add("a: jcmd PID GC.class_histogram   (A's agent, after the RSS was read)");
                 ctx.startRecording(lab, agents, "a", labId);
-                for (int k = 0; k < PROFILED_MOVES; k++) {
-                    ctx.progress().trial(what + " profiled", "move", k + 1, PROFILED_MOVES);
-                    long scheduled = System.currentTimeMillis() + SPACING_MS;
+                int profiled = profiledMoves(moves);
+                for (int k = 0; k < profiled; k++) {
+                    ctx.progress().trial(what + " profiled", "move", k + 1, profiled);
                     long start = System.nanoTime();
                     mover.move(made++);
                     try {
@@ -135,7 +140,7 @@ final class ConvergenceRun {
                                 .findFirst().orElse(""));
                         break;
                     }
-                    Pause.until(Math.max(scheduled, System.currentTimeMillis() + AFTER_CONVERGED_MS));
+                    Pause.ms(AFTER_CONVERGED_MS);
                 }
             }
             lab.addHost("nft");

@@ -184,8 +184,9 @@ final class ReportBuilder {
                 + " session is bound to a key, then makes make-before-break moves (" + movesPerScale()
                 + ") between its uplinks, at least 3 s apart and 1 s after the last one converged. Figures are taken"
                 + " from A's event feed; the agents record no JFR meanwhile (its buffers would count in the RSS"
-                + " read after the moves, its sampling in their times). The profiles for the goals come from "
-                + ConvergenceRun.PROFILED_MOVES + " more moves made afterwards, not measured. nft -f loads the same number of elements into a map typed as the agent's"
+                + " read after the moves, its sampling in their times). The profiles for the goals come from up to "
+                + ConvergenceRun.PROFILED_MOVES + " more moves made afterwards, 1 s after each converged, not"
+                + " measured. nft -f loads the same number of elements into a map typed as the agent's"
                 + " outsrc4, in the same run (the time includes starting nft).";
         return new Section("convergence", "Convergence with many sessions", text, figures, "convergence.png",
                 commands, List.of());

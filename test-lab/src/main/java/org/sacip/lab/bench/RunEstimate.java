@@ -47,8 +47,9 @@ final class RunEstimate {
                 double k = scale.sessions() / 1000.0;
                 double perMove = Math.max(ConvergenceRun.SPACING_MS / 1000.0,
                         ConvergenceRun.AFTER_CONVERGED_MS / 1000.0 + CONVERGE_PER_1000_S * k);
-                s += LAB_S + OPEN_PER_1000_S * k + (scale.moves() + ConvergenceRun.PROFILED_MOVES) * perMove
-                        + NFT_PER_1000_S * k;
+                double perProfiledMove = ConvergenceRun.AFTER_CONVERGED_MS / 1000.0 + CONVERGE_PER_1000_S * k;
+                s += LAB_S + OPEN_PER_1000_S * k + scale.moves() * perMove
+                        + ConvergenceRun.profiledMoves(scale.moves()) * perProfiledMove + NFT_PER_1000_S * k;
             }
         }
         if (plan.runs("datapath")) {
