@@ -244,9 +244,9 @@ public final class RetransmissionKick implements AutoCloseable {
 
     /**
      * Hands {@code visitor} the TCP sockets between the local address and the peers, with their tcp_info, as one
-     * filtered dump per IP version delivers them. Beyond {@link #MAX_FILTERED_PEERS} peers, all the sockets of the
-     * local address (the caller picks its sessions): the filter grows by a condition per peer, and the kernel takes
-     * at most 64 KiB of it.
+     * filtered dump delivers them. Beyond {@link #MAX_FILTERED_PEERS} peers, all the sockets of the local address
+     * (the caller picks its sessions): the filter grows by a condition per peer, and the kernel takes at most 64 KiB
+     * of it.
      */
     private void visitSockets(InetAddress localOriginal, Set<InetAddress> peerOriginals,
             SockDiagClient.SocketVisitor visitor) throws NetlinkException {
@@ -263,8 +263,7 @@ public final class RetransmissionKick implements AutoCloseable {
         // An IPv4 session may be held by a dual-stack IPv6 socket (Java's, for one): the IPv6 dump lists it with
         // its v4-mapped tuple, and its errors come through IPv4's tcp_v4_err all the same.
         if (localOriginal.getAddress().length == 4) {
-            diag.dump(TransportProtocol.TCP, 4, STATES, filter, TCP_INFO, visitor);
-            diag.dump(TransportProtocol.TCP, 6, STATES, filter, TCP_INFO, visitor);
+            diag.dump(TransportProtocol.TCP, STATES, filter, TCP_INFO, visitor);
         } else {
             diag.dump(TransportProtocol.TCP, 6, STATES, filter, TCP_INFO, visitor);
         }

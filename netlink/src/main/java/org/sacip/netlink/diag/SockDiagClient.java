@@ -90,9 +90,16 @@ public final class SockDiagClient implements AutoCloseable {
     /** Both IPv4 and IPv6 sockets of a protocol, with the kernel adding {@code details}. */
     public List<SocketInfo> dump(TransportProtocol protocol, Set<TcpState> states, Optional<SocketFilter> filter,
             Set<SocketDetail> details) throws NetlinkException {
-        List<SocketInfo> sockets = new ArrayList<>(dump(protocol, 4, states, filter, details));
-        sockets.addAll(dump(protocol, 6, states, filter, details));
+        List<SocketInfo> sockets = new ArrayList<>();
+        dump(protocol, states, filter, details, sockets::add);
         return sockets;
+    }
+
+    /** Both IPv4 and IPv6 sockets of a protocol, handed to {@code visitor} as they arrive, IPv4's first. */
+    public void dump(TransportProtocol protocol, Set<TcpState> states, Optional<SocketFilter> filter,
+            Set<SocketDetail> details, SocketVisitor visitor) throws NetlinkException {
+        dump(protocol, 4, states, filter, details, visitor);
+        dump(protocol, 6, states, filter, details, visitor);
     }
 
     /**
