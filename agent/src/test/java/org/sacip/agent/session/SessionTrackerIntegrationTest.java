@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -172,6 +173,40 @@ class SessionTrackerIntegrationTest {
         }
     }
 
+    /**
+     * Connections that close the usual way (conntrack sees both FINs, the sockets go) end after one look at each
+     * socket: no watch for closing sockets is started, which cost the tracker a netlink socket and a thread per end.
+     */
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
+    void connectionsThatCloseEndAfterOneLookAtTheirSocketWithoutWatchingClosingSockets(int ipVersion)
+            throws Exception {
+        RecordedSessions atA = new RecordedSessions("a");
+        RecordedSessions atB = new RecordedSessions("b");
+        try (TrackerLab lab = TrackerLab.create("tc");
+                SessionTracker trackerA = lab.track(lab.a(), atA);
+                SessionTracker trackerB = lab.track(lab.b(), atB);
+                ServerSocket server = lab.b().netNamespace().call(() -> new ServerSocket(0, 50, b(ipVersion)))) {
+            atA.awaitInitialDump(WAIT);
+            atB.awaitInitialDump(WAIT);
+            List<SessionTuple> closed = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                try (Socket client = connect(lab.a(), a(ipVersion), server); Socket accepted = server.accept()) {
+                    SessionTuple tuple = tcpTuple(client);
+                    atA.awaitOpened(tuple, WAIT);
+                    atB.awaitOpened(reversed(tuple), WAIT);
+                    closed.add(tuple);
+                }
+            }
+            for (SessionTuple tuple : closed) {
+                atA.awaitEnded(tuple, WAIT);
+                atB.awaitEnded(reversed(tuple), WAIT);
+            }
+            assertEquals(0, trackerA.watchedEnds(), "ends at a that watched closing sockets");
+            assertEquals(0, trackerB.watchedEnds(), "ends at b that watched closing sockets");
+        }
+    }
+
     @ParameterizedTest(name = "IPv{0}")
     @ValueSource(ints = {4, 6})
     void aConnectionConntrackForgetsWhileItsSocketLivesEndsOnlyWithTheSocket(int ipVersion) throws Exception {
@@ -190,6 +225,8 @@ class SessionTrackerIntegrationTest {
                 }
                 assertFalse(atA.ends().contains(kept), "a live connection was reported ended after conntrack -F: "
                         + atA.ends());
+                assertTrue(trackerA.watchedEnds() > 0, "conntrack forgot a connection whose socket lives, and the"
+                        + " tracker did not watch for its close");
                 client.close();
                 accepted.close();
                 atA.awaitEnded(kept, WAIT);
