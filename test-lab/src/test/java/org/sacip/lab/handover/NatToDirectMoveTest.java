@@ -42,7 +42,10 @@ class NatToDirectMoveTest {
             lab.protectB();
             VerifiedStream stream = lab.openStream();
             String x = Addresses.endpoint(lab.x, stream.clientPort());
-            JsonNode bound = lab.awaitSessionAtA(stream, "bound to a key through the NAT", RoamingWithAgents::bound);
+            // The key comes from the handover's view and the public endpoint from the engine's, each published on
+            // its own schedule: a row read the moment it is bound may not show the endpoint yet.
+            JsonNode bound = lab.awaitSessionAtA(stream, "bound to a key through the NAT, its public endpoint known",
+                    row -> RoamingWithAgents.bound(row) && row.path("our_public").isTextual());
             String ourPublic = bound.path("our_public").asText();
             JsonNode atB = Eventually.await(Duration.ofSeconds(15), () -> rowAtB(lab, x),
                     row -> row != null && row.path("key").isTextual(), () -> "B binds the session: " + lab.sessions());
