@@ -9,6 +9,8 @@ import java.util.Enumeration;
 import java.util.function.IntSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.sacip.agent.peer.protocol.EngineRehearsal;
+import org.sacip.agent.state.StateFileException;
 import org.sacip.agent.thread.EventThreads;
 import org.sacip.protocol.SacipProtocolException;
 import org.sacip.protocol.codec.Arrival;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Takes the cost of first use off the first session and the first move: on a background thread at start, loads and
  * initialises the agent's own classes (everything under {@code org.sacip} on the class path), then, a little later,
  * rehearses {@value #REHEARSALS} key agreements in memory (both sides, every message encoded and decoded), so that the
- * JIT has compiled the handshake's code before a peer needs it, and then has the tunnel's code rehearsed, for the
+ * JIT has compiled the handshake's code before a peer needs it, then {@value #ENGINE_ROUNDS} rounds of the engines
+ * that run it ({@link EngineRehearsal}: keys, claims, bindings), and then has the tunnel's code rehearsed, for the
  * first move behind a NAT, if nothing did so before. Measured in the lab on a loaded 2-core machine:
  * without the class loading the first key agreement of an agent started 140-400 ms after its session was established
  * and the first move's exchange took about twice as long as later ones, against 5-20 ms once warm; a make-before-break
@@ -57,6 +60,12 @@ final class Warmup implements Runnable {
      * long-running agent (about 0.5 s of one core in all, at the thread's idle priority).
      */
     static final int REHEARSALS = 160;
+    /**
+     * Rounds of the engines' rehearsal (each a key agreement and two claims). In the roaming lab, first connections to
+     * fresh peers had A's key a median 9.9 ms after B's SYN-ACK with it, 11.5 ms without (four labs each, 192
+     * connections; docs/AGENT.md, Start-up and memory).
+     */
+    static final int ENGINE_ROUNDS = 160;
     /**
      * The rehearsal waits this long after the classes are loaded: the JIT compiles it on the JVM's compiler threads,
      * at the agent's own priority, and right after ready that work delayed the agent's first answers on its control
@@ -102,6 +111,8 @@ final class Warmup implements Runnable {
         }
         long rehearsalAt = System.nanoTime();
         int rehearsed = rehearse(REHEARSALS, new SecureRandom());
+        long engineAt = System.nanoTime();
+        int engineRounds = rehearseEngines();
         long tunnelAt = System.nanoTime();
         int carried = tunnelRehearsal.getAsInt();
         long collectAt = System.nanoTime();
@@ -111,10 +122,21 @@ final class Warmup implements Runnable {
         String tunnel = carried >= 0 ? carried + " tunnel datagrams sealed and opened in "
                 + (collectAt - tunnelAt) / 1_000_000 + " ms"
                 : "the tunnel not rehearsed here (no device, rehearsed already, or it carries)";
-        LOG.debug("warm-up: {} classes loaded ({} failed) in {} ms, {} of {} key agreements rehearsed in {} ms, {}, "
-                + "heap {} in {} ms", loaded[0], loaded[1], (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS,
-                (tunnelAt - rehearsalAt) / 1_000_000, tunnel, collected ? "collected" : "too large to collect",
-                (end - collectAt) / 1_000_000);
+        LOG.debug("warm-up: {} classes loaded ({} failed) in {} ms, {} of {} key agreements rehearsed in {} ms, "
+                + "{} of {} engine rounds in {} ms, {}, heap {} in {} ms", loaded[0], loaded[1],
+                (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS, (engineAt - rehearsalAt) / 1_000_000,
+                engineRounds, ENGINE_ROUNDS, (tunnelAt - engineAt) / 1_000_000, tunnel,
+                collected ? "collected" : "too large to collect", (end - collectAt) / 1_000_000);
+    }
+
+    /** Rounds of {@link EngineRehearsal}; how many completed (-1: it could not run). */
+    private static int rehearseEngines() {
+        try {
+            return EngineRehearsal.rehearse(ENGINE_ROUNDS, new SecureRandom());
+        } catch (StateFileException | RuntimeException e) {
+            LOG.debug("warm-up: engine rehearsal failed: {}", e.toString());
+            return -1;
+        }
     }
 
     /**

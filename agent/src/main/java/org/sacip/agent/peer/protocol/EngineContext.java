@@ -14,6 +14,7 @@ import org.sacip.protocol.handshake.AddressPair;
 import org.sacip.protocol.message.SacipAddress;
 import org.sacip.protocol.message.SacipMessage;
 import org.sacip.protocol.message.UdpEndpoint;
+import org.slf4j.event.Level;
 
 /**
  * What the parts of the engine share: the loop and its clock, the tables, the sender, the data path's port, the
@@ -33,6 +34,8 @@ final class EngineContext {
     final SessionRegistry sessions = new SessionRegistry();
     final ChangeBatcher changes;
     final Predicate<SacipAddress> managedPeer;
+    /** An engine of {@link EngineRehearsal}, not of a peer. */
+    final boolean rehearsal;
     /** Peer addresses that answered something only a receiver there could (COOKIE, INIT with cookie, ...). */
     final LruMap<SacipAddress, Boolean> proven = new LruMap<>("proven-addresses", EngineLimits.VALIDATED_ADDRESSES);
     final KeyedRateLimiter<SacipAddress> refusalsSent;
@@ -54,7 +57,8 @@ final class EngineContext {
     }
 
     EngineContext(EngineLoop loop, Outbox outbox, SecureRandom random, EngineLimits limits, HandoverPort handover,
-            Predicate<SacipAddress> managedPeer, PersistenceTrigger persistence, UdpSettings udp) {
+            Predicate<SacipAddress> managedPeer, PersistenceTrigger persistence, UdpSettings udp, boolean rehearsal) {
+        this.rehearsal = rehearsal;
         this.loop = loop;
         this.outbox = outbox;
         this.random = random;
@@ -72,6 +76,11 @@ final class EngineContext {
 
     Instant now() {
         return loop.now();
+    }
+
+    /** The level of what an operator wants in the log (a key agreed): info, but debug in a rehearsal. */
+    Level notable() {
+        return rehearsal ? Level.DEBUG : Level.INFO;
     }
 
     void proven(SacipAddress address) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class EngineStore implements AutoCloseable {
     private final CostPacing pacing;
 
     private EngineStore(Path stateDirectory, boolean threaded) {
-        this.file = stateDirectory.resolve(FILE_NAME);
+        this.file = stateDirectory == null ? null : stateDirectory.resolve(FILE_NAME);
         this.pacing = new CostPacing(SAVE_DELAY);
         this.writer = threaded ? new LatestSnapshotWriter<>("peer-state", this::write, pacing) : null;
     }
@@ -99,6 +100,14 @@ public final class EngineStore implements AutoCloseable {
     /** A store that writes at once in the caller's thread (engines on a virtual clock, in tests and tools). */
     public static EngineStore inline(Path stateDirectory) {
         return new EngineStore(stateDirectory, false);
+    }
+
+    /**
+     * A store that keeps nothing: it starts empty and encodes every snapshot as the file would hold it, into nothing
+     * ({@link EngineRehearsal}: the encoding is rehearsed, and no disk is touched).
+     */
+    static EngineStore discarding() {
+        return new EngineStore(null, false);
     }
 
     Path file() {
@@ -138,6 +147,14 @@ public final class EngineStore implements AutoCloseable {
     }
 
     private void write(Snapshot snapshot) throws IOException {
+        if (file == null) {
+            encode(snapshot, OutputStream.nullOutputStream());
+        } else {
+            PrivateFiles.replace(file, out -> encode(snapshot, out));
+        }
+    }
+
+    private static void encode(Snapshot snapshot, OutputStream out) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         ArrayNode lineages = root.putArray("lineages");
@@ -173,7 +190,7 @@ public final class EngineStore implements AutoCloseable {
             });
         }
         // The bindings (one per session, 100,000 of them at scale) are streamed, never built as a tree.
-        PrivateFiles.replace(file, out -> StreamedJson.write(out, JSON, root, "bindings", snapshot.bindings(),
+        StreamedJson.write(out, JSON, root, "bindings", snapshot.bindings(),
                 (json, b) -> {
                     json.writeStringField("proto", b.session().protocol().text());
                     json.writeStringField("local", AddressText.of(b.session().local().address()));
@@ -189,12 +206,12 @@ public final class EngineStore implements AutoCloseable {
                         json.writeStringField("our_public", AddressText.of(b.ourPublic().address()));
                         json.writeNumberField("our_public_port", b.ourPublic().port());
                     }
-                }));
+                });
     }
 
     /** The saved state; empty when there is no file. A key dated after {@code now} counts as established now. */
     Snapshot load(Instant now) throws StateFileException {
-        if (!Files.exists(file)) {
+        if (file == null || !Files.exists(file)) {
             return new Snapshot(List.of(), List.of());
         }
         JsonNode root;

@@ -496,10 +496,11 @@ final class KeyAgreement {
         for (Association old : removed.get()) {
             old.stopTimers();
             ctx.changes.gone(old.lineage);
-            LOG.info("key {} with {} from {} replaced or evicted (no session, unused)", old.keys.current.id(),
-                    old.peerOriginal(), old.localOriginal());
+            LOG.atLevel(ctx.notable()).log("key {} with {} from {} replaced or evicted (no session, unused)",
+                    old.keys.current.id(), old.peerOriginal(), old.localOriginal());
         }
-        LOG.info("key {} agreed with {} from {} as {}{}", keys.keyId(), bound.peer(), bound.local(), role,
+        LOG.atLevel(ctx.notable()).log("key {} agreed with {} from {} as {}{}", keys.keyId(), bound.peer(),
+                bound.local(), role,
                 association.udpPeer == null ? "" : " over UDP via " + association.udpPeer
                         + (association.localBehindNat ? ", this host behind a NAT" : "")
                         + (association.peerBehindNat ? ", the peer behind a NAT" : ""));

@@ -180,6 +180,22 @@ public final class PeerProtocol {
     public static PeerProtocol open(EngineLoop loop, Outbox outbox, HandoverPort handover, EngineStore store,
             SecureRandom random, EngineLimits limits, Predicate<SacipAddress> managedPeer, UdpSettings udp)
             throws StateFileException {
+        return open(loop, outbox, handover, store, random, limits, managedPeer, udp, false);
+    }
+
+    /**
+     * An engine for {@link EngineRehearsal}: it keeps no state file, and what it would log at info (keys agreed) it
+     * logs at debug, so that a rehearsal at start does not fill the agent's log.
+     */
+    static PeerProtocol rehearsing(EngineLoop loop, Outbox outbox, HandoverPort handover, SecureRandom random)
+            throws StateFileException {
+        return open(loop, outbox, handover, EngineStore.discarding(), random, EngineLimits.defaults(), peer -> true,
+                UdpSettings.OFF, true);
+    }
+
+    private static PeerProtocol open(EngineLoop loop, Outbox outbox, HandoverPort handover, EngineStore store,
+            SecureRandom random, EngineLimits limits, Predicate<SacipAddress> managedPeer, UdpSettings udp,
+            boolean rehearsal) throws StateFileException {
         EngineStore.Snapshot saved = store.load(loop.now());
         PeerProtocol[] self = new PeerProtocol[1];
         EngineContext ctx = new EngineContext(loop, outbox, random, limits, handover, managedPeer,
@@ -193,7 +209,7 @@ public final class PeerProtocol {
                     public CompletableFuture<Void> durably() {
                         return self[0].store.saveDurably(self[0].snapshot());
                     }
-                }, udp);
+                }, udp, rehearsal);
         PeerProtocol protocol = new PeerProtocol(ctx, store);
         self[0] = protocol;
         List<Association> restored = new ArrayList<>();

@@ -10,7 +10,10 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.PriorityQueue;
 
-/** An engine loop on a virtual clock: tasks run on the test thread when the test lets time pass. */
+/**
+ * An engine loop on a virtual clock: tasks run on the caller's thread when it lets time pass (engine tests, and the
+ * rehearsal at start, {@link EngineRehearsal}).
+ */
 final class ManualLoop implements EngineLoop {
     private record Scheduled(Instant due, long order, Runnable task, boolean[] cancelled) {
     }
