@@ -84,9 +84,13 @@ final class IdleRun {
         }
     }
 
-    /** Before each measurement: the agent settles after a start or after the sessions were bound. */
+    /**
+     * Before each measurement: the agent settles after a start or after the sessions were bound. Its own warm-up
+     * (docs/AGENT.md, Start-up and memory) ends some 6-9 s after ready in the lab (debug logging on), and the JIT's
+     * compilations of what it ran follow: 20 s keep all of it out of the measured minute.
+     */
     static long warmUpMs(BenchPlan plan) {
-        return plan.quick() ? 2000 : 10_000;
+        return plan.quick() ? 2000 : 20_000;
     }
 
     private static long cpuOver(long pid, int seconds) {
