@@ -34,6 +34,11 @@ public record SessionTuple(SessionProtocol protocol, Endpoint local, Endpoint re
         return h ^ (h >>> 16);
     }
 
+    /** The same session as the peer's socket sees it: its local endpoint is our remote one. */
+    public SessionTuple reversed() {
+        return new SessionTuple(protocol, remote, local);
+    }
+
     public boolean isIpv4() {
         return local.address() instanceof Inet4Address;
     }

@@ -58,9 +58,6 @@ class SessionTrackerIntegrationTest {
                 new Endpoint(remote.getAddress(), remote.getPort()));
     }
 
-    private static SessionTuple reversed(SessionTuple tuple) {
-        return new SessionTuple(tuple.protocol(), tuple.remote(), tuple.local());
-    }
 
     private static Socket connect(TestNamespace from, InetAddress local, ServerSocket server) throws Exception {
         Socket socket = from.netNamespace().call(() -> {
@@ -152,9 +149,9 @@ class SessionTrackerIntegrationTest {
             SessionTuple fromA;
             try (Socket client = connect(lab.a(), a(ipVersion), server); Socket accepted = server.accept()) {
                 fromA = tcpTuple(client);
-                assertEquals(reversed(fromA), tcpTuple(accepted));
+                assertEquals(fromA.reversed(), tcpTuple(accepted));
                 Opening openedA = atA.awaitOpened(fromA, WAIT);
-                Opening openedB = atB.awaitOpened(reversed(fromA), WAIT);
+                Opening openedB = atB.awaitOpened(fromA.reversed(), WAIT);
                 assertEquals(Opener.LOCAL, openedA.session().opener(), "a connected: a opened it");
                 assertEquals(Opener.REMOTE, openedB.session().opener(), "b accepted: a opened it");
                 assertFalse(openedA.initialDump() || openedB.initialDump(), "reported as it opened");
@@ -167,9 +164,9 @@ class SessionTrackerIntegrationTest {
                 assertTrue(proofA.matchesClaim(proofB.ours(), proofB.theirs()), "a accepts b's claim");
             }
             atA.awaitEnded(fromA, WAIT);
-            atB.awaitEnded(reversed(fromA), WAIT);
+            atB.awaitEnded(fromA.reversed(), WAIT);
             assertEquals(1, atA.openingsOf(fromA).size(), "reported once at a: " + atA.openings());
-            assertEquals(1, atB.openingsOf(reversed(fromA)).size(), "reported once at b: " + atB.openings());
+            assertEquals(1, atB.openingsOf(fromA.reversed()).size(), "reported once at b: " + atB.openings());
         }
     }
 
@@ -194,13 +191,13 @@ class SessionTrackerIntegrationTest {
                 try (Socket client = connect(lab.a(), a(ipVersion), server); Socket accepted = server.accept()) {
                     SessionTuple tuple = tcpTuple(client);
                     atA.awaitOpened(tuple, WAIT);
-                    atB.awaitOpened(reversed(tuple), WAIT);
+                    atB.awaitOpened(tuple.reversed(), WAIT);
                     closed.add(tuple);
                 }
             }
             for (SessionTuple tuple : closed) {
                 atA.awaitEnded(tuple, WAIT);
-                atB.awaitEnded(reversed(tuple), WAIT);
+                atB.awaitEnded(tuple.reversed(), WAIT);
             }
             assertEquals(0, trackerA.watchedEnds(), "ends at a that watched closing sockets");
             assertEquals(0, trackerB.watchedEnds(), "ends at b that watched closing sockets");
@@ -294,7 +291,7 @@ class SessionTrackerIntegrationTest {
             atB.awaitInitialDump(WAIT);
             SessionTuple fromA = udpExchange(client, server);
             Opening openedA = atA.awaitOpened(fromA, WAIT);
-            Opening openedB = atB.awaitOpened(reversed(fromA), WAIT);
+            Opening openedB = atB.awaitOpened(fromA.reversed(), WAIT);
             assertEquals(Opener.LOCAL, openedA.session().opener(), "a sent first");
             assertEquals(Opener.REMOTE, openedB.session().opener(), "a sent first");
             OpeningProof proofA = proofOf(openedA, "a");
@@ -309,11 +306,11 @@ class SessionTrackerIntegrationTest {
             udpExchange(client, server);
             deleteFlow(lab.a(), fromA);
             atA.awaitEnded(fromA, WAIT);
-            assertFalse(atB.ends().contains(reversed(fromA)), "b's entry is still there");
+            assertFalse(atB.ends().contains(fromA.reversed()), "b's entry is still there");
             deleteFlow(lab.b(), fromA);
-            atB.awaitEnded(reversed(fromA), WAIT);
+            atB.awaitEnded(fromA.reversed(), WAIT);
             assertEquals(1, atA.openingsOf(fromA).size(), "reported once at a: " + atA.openings());
-            assertEquals(1, atB.openingsOf(reversed(fromA)).size(), "reported once at b: " + atB.openings());
+            assertEquals(1, atB.openingsOf(fromA.reversed()).size(), "reported once at b: " + atB.openings());
         }
     }
 
@@ -345,7 +342,7 @@ class SessionTrackerIntegrationTest {
                     ClaimProofs.udpDigest(ANSWER)), proofOf(atA.awaitOpened(fromA, WAIT), "a"),
                     "a: its first datagram, then b's answer");
             assertEquals(new OpeningProof(SessionProtocol.UDP, ClaimProofs.udpDigest(ANSWER),
-                    ClaimProofs.udpDigest(QUESTION)), proofOf(atB.awaitOpened(reversed(fromA), WAIT), "b"),
+                    ClaimProofs.udpDigest(QUESTION)), proofOf(atB.awaitOpened(fromA.reversed(), WAIT), "b"),
                     "b: its answer, then a's first datagram");
         }
     }
@@ -412,15 +409,15 @@ class SessionTrackerIntegrationTest {
                 // Events are handled in order: once a later exchange is reported, the earlier datagrams were seen.
                 answered = udpExchange(client, answering);
                 atA.awaitOpened(answered, WAIT);
-                atB.awaitOpened(reversed(answered), WAIT);
+                atB.awaitOpened(answered.reversed(), WAIT);
             }
             for (SessionTuple unanswered : List.of(toSilent, toClosed)) {
                 assertEquals(List.of(), atA.openingsOf(unanswered), "a: " + unanswered);
-                assertEquals(List.of(), atB.openingsOf(reversed(unanswered)), "b: " + reversed(unanswered));
+                assertEquals(List.of(), atB.openingsOf(unanswered.reversed()), "b: " + unanswered.reversed());
             }
             // A tracker that starts now finds them in its dump of the kernel, where they still are: not sessions.
             assertEquals(Set.of(answered), tuples(firstDumpOf(lab, lab.a(), "a, restarted")));
-            assertEquals(Set.of(reversed(answered)), tuples(firstDumpOf(lab, lab.b(), "b, restarted")));
+            assertEquals(Set.of(answered.reversed()), tuples(firstDumpOf(lab, lab.b(), "b, restarted")));
         }
     }
 
@@ -471,15 +468,15 @@ class SessionTrackerIntegrationTest {
                 // A real exchange after it: once both sides report it, everything before was seen.
                 answered = udpExchange(client, server);
                 atA.awaitOpened(answered, WAIT);
-                atB.awaitOpened(reversed(answered), WAIT);
+                atB.awaitOpened(answered.reversed(), WAIT);
             }
-            assertEquals(List.of(), atA.openingsOf(reversed(atServer)), "a never opened nor answered it");
+            assertEquals(List.of(), atA.openingsOf(atServer.reversed()), "a never opened nor answered it");
             assertEquals(1, atB.openingsOf(atServer).size(), "reported once at b: " + atB.openings());
 
             List<Opening> dumpA = firstDumpOf(lab, lab.a(), "a, restarted");
             assertEquals(Set.of(answered), tuples(dumpA), "a: only its own exchange");
             List<Opening> dumpB = firstDumpOf(lab, lab.b(), "b, restarted");
-            assertEquals(Set.of(atServer, reversed(answered)), tuples(dumpB));
+            assertEquals(Set.of(atServer, answered.reversed()), tuples(dumpB));
             for (Opening opening : dumpB) {
                 assertEquals(Opener.REMOTE, opening.session().opener(), "b opened nothing: " + opening);
             }
@@ -511,7 +508,7 @@ class SessionTrackerIntegrationTest {
                 assertEquals(localOf(server), receive(bystander).getSocketAddress(), "the answer reached b's socket");
                 // A real exchange after it: once b reports it, everything before was seen.
                 answered = udpExchange(client, server);
-                atB.awaitOpened(reversed(answered), WAIT);
+                atB.awaitOpened(answered.reversed(), WAIT);
             }
             List<Opening> openedByB = atB.openings().stream()
                     .filter(o -> o.session().opener() != Opener.REMOTE).toList();
@@ -542,7 +539,7 @@ class SessionTrackerIntegrationTest {
                 List<Opening> dumpA = firstDumpOf(lab, lab.a(), "a");
                 assertEquals(fromA, tuples(dumpA), "a's sessions");
                 List<Opening> dumpB = firstDumpOf(lab, lab.b(), "b");
-                assertEquals(fromA.stream().map(SessionTrackerIntegrationTest::reversed).collect(Collectors.toSet()),
+                assertEquals(fromA.stream().map(SessionTuple::reversed).collect(Collectors.toSet()),
                         tuples(dumpB), "b's sessions");
                 for (Opening opening : dumpA) {
                     assertEquals(Opener.LOCAL, opening.session().opener(), "a opened " + opening);
@@ -709,7 +706,7 @@ class SessionTrackerIntegrationTest {
                         Set<SessionTuple> kernelViewB = awaitKernelView(atB, kernelB, b(4), total, "b",
                                 trackerB::overruns);
                         double recoveredSeconds = (System.nanoTime() - start) / 1e9;
-                        assertEquals(kernelViewA.stream().map(SessionTrackerIntegrationTest::reversed)
+                        assertEquals(kernelViewA.stream().map(SessionTuple::reversed)
                                 .collect(Collectors.toSet()), kernelViewB, "both kernels hold the same connections");
                         long overrunsB = trackerB.overruns();
                         System.out.printf("burst of %d connections: opened in %.1f s, all reported at a after %.1f s,"

@@ -44,6 +44,15 @@ class SessionTupleTest {
     }
 
     @Test
+    void theReversedTupleIsThePeersViewOfTheSameSession() throws UnknownHostException {
+        InetAddress local = InetAddress.getByName("198.18.1.2");
+        InetAddress remote = InetAddress.getByName("198.18.10.2");
+        SessionTuple tuple = tcp(local, 40_000, remote, 22);
+        assertEquals(tcp(remote, 22, local, 40_000), tuple.reversed());
+        assertEquals(tuple, tuple.reversed().reversed());
+    }
+
+    @Test
     void bothEndsMustBeOfOneIpVersion() throws UnknownHostException {
         InetAddress local = InetAddress.getByName("198.18.1.2");
         InetAddress remote = InetAddress.getByName("2001:db8::2");

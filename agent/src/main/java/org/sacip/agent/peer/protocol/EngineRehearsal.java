@@ -82,13 +82,13 @@ public final class EngineRehearsal {
         loop.advance(ROUND);
         List<SessionTuple> sessions = List.of(first, second);
         boolean bound = boundAtHost.containsAll(sessions)
-                && boundAtPeer.containsAll(sessions.stream().map(EngineRehearsal::reversed).toList());
+                && boundAtPeer.containsAll(sessions.stream().map(SessionTuple::reversed).toList());
         host.sessionsEnded(sessions);
-        peer.sessionsEnded(sessions.stream().map(EngineRehearsal::reversed).toList());
+        peer.sessionsEnded(sessions.stream().map(SessionTuple::reversed).toList());
         loop.advance(ROUND);
         owners.remove(remote);
         boundAtHost.removeAll(sessions);
-        sessions.stream().map(EngineRehearsal::reversed).forEach(boundAtPeer::remove);
+        sessions.stream().map(SessionTuple::reversed).forEach(boundAtPeer::remove);
         return bound;
     }
 
@@ -101,7 +101,7 @@ public final class EngineRehearsal {
         Instant now = loop.now();
         host.sessionsOpened(List.of(new SessionOpened(ours, Opener.LOCAL, Optional.of(new OpeningProof(
                 SessionProtocol.TCP, clientIsn, serverIsn)), now)), false);
-        peer.sessionsOpened(List.of(new SessionOpened(reversed(ours), Opener.REMOTE, Optional.of(new OpeningProof(
+        peer.sessionsOpened(List.of(new SessionOpened(ours.reversed(), Opener.REMOTE, Optional.of(new OpeningProof(
                 SessionProtocol.TCP, serverIsn, clientIsn)), now)), false);
         return ours;
     }
@@ -118,9 +118,6 @@ public final class EngineRehearsal {
         return CompletableFuture.completedFuture(Set.of());
     }
 
-    private static SessionTuple reversed(SessionTuple tuple) {
-        return new SessionTuple(tuple.protocol(), tuple.remote(), tuple.local());
-    }
 
     private static Octets isn(int value) {
         return Octets.of(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8),

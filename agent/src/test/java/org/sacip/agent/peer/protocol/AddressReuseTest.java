@@ -57,7 +57,7 @@ class AddressReuseTest extends TwoEngines {
         AssociationView cLineage = atBLineages.stream().filter(v -> !v.lineage().equals(aLineageAtB.lineage()))
                 .findFirst().orElseThrow();
         assertEquals(1, cLineage.boundSessions());
-        assertEquals(Optional.of(aLineageAtB.lineage()), atB.lineageOf(reversed(aSession)));
+        assertEquals(Optional.of(aLineageAtB.lineage()), atB.lineageOf(aSession.reversed()));
     }
 
     @Test
@@ -89,7 +89,7 @@ class AddressReuseTest extends TwoEngines {
         ClaimReply reply = (ClaimReply) link.sent(MessageKind.CLAIM_REPLY).get(0).decode();
         assertEquals(ClaimVerdict.HELD_BY_OTHER_KEY, reply.entries().get(0).verdict());
         assertEquals(ClaimVerdict.HELD_BY_OTHER_KEY, reply.entries().get(1).verdict());
-        assertEquals(Optional.of(aLineageAtB.lineage()), atB.lineageOf(reversed(aSession)));
+        assertEquals(Optional.of(aLineageAtB.lineage()), atB.lineageOf(aSession.reversed()));
         assertNotEquals(cAtC.lineage(), aLineageAtB.lineage());
         assertTrue(atC.lineageOf(aSession).isEmpty());
     }

@@ -54,7 +54,7 @@ class BudgetsTest extends TwoEngines {
         Refusal busy = (Refusal) link.sent(MessageKind.REFUSAL).get(0).decode();
         assertEquals(RefusalReason.BUSY, busy.reason());
         // One session ends: its key becomes the one to go when the fourth peer tries again.
-        b.sessionsEnded(List.of(reversed(lineagesSession(others.get(0), "198.18.5.10"))));
+        b.sessionsEnded(List.of(lineagesSession(others.get(0), "198.18.5.10").reversed()));
         loop.advance(KeyAgreement.RETRY_AFTER_BUSY.plusSeconds(1));
         connect(others.get(3), SacipAddress.parse("198.18.5.13"), b, B0, 23);
         loop.advance(Duration.ofSeconds(1));

@@ -26,12 +26,12 @@ class ClaimsTest extends TwoEngines {
         SessionTuple ours = tuple(A0, 41000, B0, 443);
         a.sessionsOpened(List.of(new SessionOpened(ours, Opener.LOCAL, Optional.of(new OpeningProof(
                 SessionProtocol.TCP, isn(1), isn(2))), loop.now())), false);
-        b.sessionsOpened(List.of(new SessionOpened(reversed(ours), Opener.REMOTE, Optional.of(new OpeningProof(
+        b.sessionsOpened(List.of(new SessionOpened(ours.reversed(), Opener.REMOTE, Optional.of(new OpeningProof(
                 SessionProtocol.TCP, isn(2), isn(99))), loop.now())), false);
         loop.advance(Duration.ofMillis(50));
         assertEquals(ClaimVerdict.PROOF_MISMATCH, lastVerdict());
         assertEquals("proof-mismatch", atA.why.get(ours));
-        assertEquals(Optional.empty(), atB.lineageOf(reversed(ours)));
+        assertEquals(Optional.empty(), atB.lineageOf(ours.reversed()));
     }
 
     @Test
@@ -39,10 +39,10 @@ class ClaimsTest extends TwoEngines {
         // Both agents started after the connection opened: no records.
         SessionTuple old = tuple(A0, 41000, B0, 22);
         a.sessionsOpened(List.of(unrecorded(old, Opener.LOCAL, loop.now())), true);
-        b.sessionsOpened(List.of(unrecorded(reversed(old), Opener.REMOTE, loop.now())), true);
+        b.sessionsOpened(List.of(unrecorded(old.reversed(), Opener.REMOTE, loop.now())), true);
         loop.advance(Duration.ofMillis(50));
         assertEquals(ClaimVerdict.BOUND, lastVerdict(), "the first key agreed for the pair takes it");
-        assertTrue(atB.lineageOf(reversed(old)).isPresent());
+        assertTrue(atB.lineageOf(old.reversed()).isPresent());
     }
 
     @Test

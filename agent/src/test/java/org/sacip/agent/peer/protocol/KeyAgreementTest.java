@@ -33,13 +33,13 @@ class KeyAgreementTest extends TwoEngines {
         AssociationView atBView = atB.lineageWithPeer(A0);
         assertEquals(atAView.lineage(), atBView.lineage());
         assertEquals(Optional.of(atAView.lineage()), atA.lineageOf(session), "bound at A");
-        assertEquals(Optional.of(atAView.lineage()), atB.lineageOf(reversed(session)), "bound at B");
+        assertEquals(Optional.of(atAView.lineage()), atB.lineageOf(session.reversed()), "bound at B");
         assertEquals(0, a.drops().total() + b.drops().total());
         // A second connection to a known peer is claimed under the same key: no new handshake.
         SessionTuple second = connect(a, A0, b, B0, 80);
         loop.advance(Duration.ofMillis(50));
         assertEquals(1, link.count(MessageKind.HELLO));
-        assertEquals(Optional.of(atAView.lineage()), atB.lineageOf(reversed(second)));
+        assertEquals(Optional.of(atAView.lineage()), atB.lineageOf(second.reversed()));
         assertEquals(2, lineages(b).get(0).boundSessions());
     }
 

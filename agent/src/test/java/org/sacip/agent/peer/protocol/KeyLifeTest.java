@@ -40,7 +40,7 @@ class KeyLifeTest extends TwoEngines {
         SessionTuple session = connect(a, A0, b, B0, 22);
         loop.advance(Duration.ofMillis(50));
         a.sessionsEnded(List.of(session));
-        b.sessionsEnded(List.of(reversed(session)));
+        b.sessionsEnded(List.of(session.reversed()));
         loop.advance(Duration.ofMinutes(119));
         assertEquals(1, lineages(a).size(), "kept for key-idle-keep: a new connection to the peer needs no handshake");
         loop.advance(Duration.ofMinutes(2));

@@ -92,7 +92,7 @@ class MovesTest extends TwoEngines {
         loop.advance(Duration.ofMillis(10));
         AssociationView atBView = atB.lineageWithPeer(A0);
         assertEquals(1, atBView.boundSessions());
-        assertTrue(atB.lineageOf(reversed(session)).orElseThrow().equals(atBView.lineage()));
+        assertTrue(atB.lineageOf(session.reversed()).orElseThrow().equals(atBView.lineage()));
         // The update under a key id B does not know moves nothing.
         AddressUpdate replayed = (AddressUpdate) link.sent(MessageKind.ADDRESS_UPDATE).get(0).decode();
         assertEquals(atBView.keyId(), replayed.keyId());
@@ -124,7 +124,7 @@ class MovesTest extends TwoEngines {
                 + " session was made with");
         assertEquals(A1, atA.lineageWithPeer(B0).localConfirmed(), "A sends from its new address");
         assertEquals(A1, atB.lineageWithPeer(A0).peerCurrent(), "B follows A");
-        assertEquals(atB.lineageWithPeer(A0).lineage(), atB.lineageOf(reversed(session)).orElseThrow(),
+        assertEquals(atB.lineageWithPeer(A0).lineage(), atB.lineageOf(session.reversed()).orElseThrow(),
                 "and the session is bound to that key");
     }
 

@@ -27,12 +27,12 @@ class RestartTest extends TwoEngines {
         RecordingHandover afterRestart = new RecordingHandover();
         PeerProtocol again = open(afterRestart, stateB);
         link.own(B0, again);
-        again.sessionsOpened(List.of(unrecorded(reversed(kept), Opener.REMOTE, loop.now())), true);
+        again.sessionsOpened(List.of(unrecorded(kept.reversed(), Opener.REMOTE, loop.now())), true);
         loop.runReady();
         assertEquals(1, lineages(again).size());
         assertEquals(before.keyId(), lineages(again).get(0).keyId());
-        assertEquals(Optional.of(before.lineage()), afterRestart.lineageOf(reversed(kept)));
-        assertEquals(Optional.empty(), afterRestart.lineageOf(reversed(gone)), "a binding not confirmed by the "
+        assertEquals(Optional.of(before.lineage()), afterRestart.lineageOf(kept.reversed()));
+        assertEquals(Optional.empty(), afterRestart.lineageOf(gone.reversed()), "a binding not confirmed by the "
                 + "kernel's sessions is forgotten");
         // A's move is still authenticated and followed by the restarted engine.
         a.announceMove(A0, A1);

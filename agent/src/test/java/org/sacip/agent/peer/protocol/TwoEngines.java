@@ -100,9 +100,6 @@ abstract class TwoEngines {
                 new Endpoint(remote.toInetAddress(), remotePort));
     }
 
-    static SessionTuple reversed(SessionTuple tuple) {
-        return new SessionTuple(tuple.protocol(), tuple.remote(), tuple.local());
-    }
 
     static Octets isn(int value) {
         return Octets.of(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8),
