@@ -85,6 +85,7 @@ final class AgentControl implements ControlApi {
         kicks.put("kicked", kick.kicked());
         kicks.put("reverted", kick.reverted());
         kicks.put("idle", kick.idle());
+        kicks.put("stranded", kick.stranded());
         kicks.put("unknown", kick.unknown());
         kicks.put("unsupported", kick.unsupported());
         kicks.put("failed", kick.failed());

@@ -49,8 +49,11 @@ import org.slf4j.LoggerFactory;
  * {@code tcpi_bytes_acked}, plus one for the peer's SYN when the peer opened the connection (a client counts its own
  * SYN among the bytes acked). A socket without such a record, a socket that asked for ICMP errors as socket errors
  * (IP_RECVERR: its owner would see EHOSTUNREACH), and IPv6 sockets (Linux's tcp_v6_err does no RFC 6069 reversion)
- * are left to their timer. At most once per socket per converged move; on its own daemon thread, so the handover
- * thread never waits for it.
+ * are left to their timer. So is a socket whose timer backed off but whose retransmission count is zero: an
+ * acknowledgement moved {@code snd_una} since its last timeout (the peer acknowledges, after the outage, part of what
+ * it received just before it), which clears the count and not the backoff, and Linux reverts a backoff only while the
+ * count is not zero (such sockets are counted as stranded). At most once per socket per converged move; on its own
+ * daemon thread, so the handover thread never waits for it.
  */
 public final class RetransmissionKick implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetransmissionKick.class);
@@ -68,10 +71,13 @@ public final class RetransmissionKick implements AutoCloseable {
      * What became of the sockets of converged moves since the agent started: kicked (errors sent), of those
      * reverted (seen to take effect: the kernel undid a backoff or retransmitted at once; a kick that lost the race
      * with the socket's own timer or an acknowledgement is not counted here), idle (nothing unacknowledged or a timer not backed
-     * off: nothing to do), unknown (no record of the opening, or IP_RECVERR set or not known), unsupported (IPv6,
-     * with unacknowledged data and a backed-off timer), and failed (sock_diag or the raw socket refused).
+     * off: nothing to do), stranded (a backed-off timer the kernel will not revert: its retransmission count was
+     * cleared by an acknowledgement since its last timeout), unknown (no record of the opening, or IP_RECVERR set or
+     * not known), unsupported (IPv6, with unacknowledged data and a backed-off timer), and failed (sock_diag or the
+     * raw socket refused).
      */
-    public record Counts(long kicked, long reverted, long idle, long unknown, long unsupported, long failed) {
+    public record Counts(long kicked, long reverted, long idle, long stranded, long unknown, long unsupported,
+            long failed) {
     }
 
     /** A lineage's move that converged, waiting for the kick's thread; {@code at} from System.nanoTime. */
@@ -93,6 +99,7 @@ public final class RetransmissionKick implements AutoCloseable {
     private final AtomicLong kicked = new AtomicLong();
     private final AtomicLong reverted = new AtomicLong();
     private final AtomicLong idle = new AtomicLong();
+    private final AtomicLong stranded = new AtomicLong();
     private final AtomicLong unknown = new AtomicLong();
     private final AtomicLong unsupported = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -144,7 +151,8 @@ public final class RetransmissionKick implements AutoCloseable {
     }
 
     public Counts counts() {
-        return new Counts(kicked.get(), reverted.get(), idle.get(), unknown.get(), unsupported.get(), failed.get());
+        return new Counts(kicked.get(), reverted.get(), idle.get(), stranded.get(), unknown.get(), unsupported.get(),
+                failed.get());
     }
 
     /** Remembers the initial sequence numbers of TCP sessions whose opening the agent saw. Any thread. */
@@ -213,18 +221,30 @@ public final class RetransmissionKick implements AutoCloseable {
         // of objects); all errors first, then what the kernel made of them: the check waits for the loopback's
         // backlog once.
         Map<SocketInfo, TcpInfo> sent = new java.util.LinkedHashMap<>();
+        List<SessionTuple> strandedNow = new java.util.ArrayList<>();
         try {
             visitSockets(localOriginal, peers, socket -> {
                 SessionTuple tuple = tuple(socket);
-                if (moved.contains(tuple) && kick(tuple, socket)) {
-                    sent.put(socket, socket.tcpInfo().orElseThrow());
+                if (!moved.contains(tuple)) {
+                    return;
+                }
+                switch (kick(tuple, socket)) {
+                    case KICKED -> sent.put(socket, socket.tcpInfo().orElseThrow());
+                    case STRANDED -> strandedNow.add(tuple);
+                    default -> { }
                 }
             });
         } catch (NetlinkException e) {
-            failed.addAndGet(moved.size() - sent.size());
+            failed.addAndGet(moved.size() - sent.size() - strandedNow.size());
             LOG.warn("retransmission kick: cannot list the sockets of {} with {}: {}", text(localOriginal),
                     texts(peers), e.getMessage());
             return;
+        }
+        if (!strandedNow.isEmpty()) {
+            LOG.info("retransmission kick: {} socket(s) of {} with {} wait for a backed-off timer the kernel will not"
+                    + " revert: the peer acknowledged part of their data since their last timeout, which clears the"
+                    + " retransmission count RFC 6069's reversion needs (first: {})", strandedNow.size(),
+                    text(localOriginal), texts(peers), strandedNow.get(0));
         }
         if (sent.isEmpty()) {
             return;
@@ -269,23 +289,33 @@ public final class RetransmissionKick implements AutoCloseable {
         }
     }
 
-    /** Kicks one socket if it needs it and can be; returns whether errors were sent. */
-    private boolean kick(SessionTuple tuple, SocketInfo socket) {
+    /** What became of one socket of a converged move. */
+    private enum Outcome { KICKED, IDLE, STRANDED, UNKNOWN, UNSUPPORTED, FAILED }
+
+    /** Kicks one socket if it needs it and can be, and counts what became of it. */
+    private Outcome kick(SessionTuple tuple, SocketInfo socket) {
         TcpInfo info = socket.tcpInfo().orElse(null);
         if (info == null || info.unacked() == 0 || info.backoff() == 0) {
             LOG.debug("not kicked: {} has {}", tuple, info == null ? "no tcp_info" : info.unacked()
                     + " segment(s) unacknowledged, backoff " + info.backoff());
             idle.incrementAndGet();
-            return false;
+            return Outcome.IDLE;
         }
         if (!tuple.isIpv4()) {
             unsupported.incrementAndGet();
-            return false;
+            return Outcome.UNSUPPORTED;
+        }
+        if (info.retransmits() == 0) {
+            // tcp_ld_RTO_revert() ignores the error: nothing to send.
+            LOG.debug("not kicked: {} has backoff {} and no retransmission since an acknowledgement ({} segment(s)"
+                    + " unacknowledged)", tuple, info.backoff(), info.unacked());
+            stranded.incrementAndGet();
+            return Outcome.STRANDED;
         }
         Opening opening = openings.get(tuple);
         if (opening == null || info.bytesAcked().isEmpty() || socket.receivesErrors().orElse(true)) {
             unknown.incrementAndGet();
-            return false;
+            return Outcome.UNKNOWN;
         }
         long unacknowledged = (opening.ownIsn() + (opening.weOpened() ? 0 : 1) + info.bytesAcked().getAsLong())
                 & 0xffffffffL;
@@ -297,11 +327,11 @@ public final class RetransmissionKick implements AutoCloseable {
             kicked.incrementAndGet();
             LOG.debug("kicked {} (backoff {}, {} unacknowledged from {})", tuple, info.backoff(), info.unacked(),
                     Long.toUnsignedString(unacknowledged));
-            return true;
+            return Outcome.KICKED;
         } catch (DataPathException e) {
             failed.incrementAndGet();
             LOG.debug("kicking {} failed: {}", tuple, e.getMessage());
-            return false;
+            return Outcome.FAILED;
         }
     }
 

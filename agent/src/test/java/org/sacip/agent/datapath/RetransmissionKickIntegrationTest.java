@@ -1,17 +1,21 @@
 package org.sacip.agent.datapath;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sacip.agent.datapath.KernelState.TIMEOUT;
 import static org.sacip.agent.datapath.KernelState.await;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sacip.agent.session.Endpoint;
@@ -73,7 +77,7 @@ class RetransmissionKickIntegrationTest {
                 await(() -> looked(kick.counts()) == 1, "the kick looking at A's socket: " + kick.counts());
                 TcpInfo after = info(diag, tuple);
                 if (ipv6) {
-                    assertEquals(new RetransmissionKick.Counts(0, 0, 0, 0, 1, 0), kick.counts(),
+                    assertEquals(new RetransmissionKick.Counts(0, 0, 0, 0, 0, 1, 0), kick.counts(),
                             "IPv6: left to its timer");
                 } else {
                     // Kicked once; whether the agent's own short look saw the kernel take it ("reverted") depends
@@ -81,7 +85,8 @@ class RetransmissionKickIntegrationTest {
                     RetransmissionKick.Counts counts = kick.counts();
                     assertEquals(1, counts.kicked(), "IPv4: kicked once (before: " + brief(before) + "; after: "
                             + brief(after) + "): " + counts);
-                    assertEquals(0, counts.failed() + counts.unsupported() + counts.unknown(), "IPv4: " + counts);
+                    assertEquals(0, counts.failed() + counts.unsupported() + counts.unknown() + counts.stranded(),
+                            "IPv4: " + counts);
                     assertTrue(after.backoff() < before.backoff() || after.totalRetrans() > before.totalRetrans(),
                             "tcp_info shows the kick: before backoff " + before.backoff() + ", "
                                     + before.totalRetrans() + " retransmission(s); after " + after.backoff() + ", "
@@ -101,6 +106,69 @@ class RetransmissionKickIntegrationTest {
         }
     }
 
+    /**
+     * The case the kernel will not revert. B receives A's first chunk but its acknowledgement is lost; A's second
+     * chunk is lost too, and A's timeout retransmits both as one segment, lost again (backoff 1). Then B sends a byte,
+     * whose acknowledgement covers only the first chunk: that clears A's retransmission count, not its backoff, and
+     * tcp_ld_RTO_revert() would ignore any error. The kick counts the socket as stranded and sends nothing; A's own
+     * timer then delivers the second chunk intact.
+     */
+    @Test
+    void aSocketWhoseRetransmissionCountAnAcknowledgementClearedIsStranded() throws Exception {
+        Addresses ip = Addresses.of(false);
+        try (Hosts hosts = Hosts.create("rs", ip);
+                RawSocket tcpA = RawSocket.receiver(hosts.a.netNamespace(), false, RawSocket.TCP)) {
+            Connections.Tcp tcp = Connections.tcp(hosts.b, ip.b(), PORT, hosts.a, ip.x(), 0);
+            Socket a = tcp.client();
+            Socket b = tcp.accepted();
+            a.setTcpNoDelay(true);
+            b.setSoTimeout((int) TIMEOUT.toMillis());
+            a.setSoTimeout((int) TIMEOUT.toMillis());
+            int clientPort = a.getLocalPort();
+            Packets.TcpSegment synAck = Connections.sniff(tcpA, false, s -> s.sourcePort() == PORT
+                    && s.destinationPort() == clientPort && (s.flags() & SYN_ACK) == SYN_ACK, "B's SYN-ACK");
+            SessionTuple tuple = new SessionTuple(SessionProtocol.TCP, new Endpoint(ip.x(), clientPort),
+                    new Endpoint(ip.b(), PORT));
+            OpeningProof proof = new OpeningProof(SessionProtocol.TCP, isn(synAck.ack() - 1), isn(synAck.seq()));
+            byte[] first = chunk(1);
+            byte[] second = chunk(2);
+            try (RetransmissionKick kick = RetransmissionKick.start(hosts.a.netNamespace(),
+                    DataPathSettings.defaults());
+                    SockDiagClient diag = SockDiagClient.open(hosts.a.netNamespace())) {
+                kick.opened(List.of(new SessionOpened(tuple, Opener.LOCAL, Optional.of(proof), Instant.now())));
+                hosts.b.exec("nft", "add table inet outage { chain out { type filter hook output priority filter; "
+                        + "tcp sport " + PORT + " drop; }; }");
+                a.getOutputStream().write(first);
+                assertArrayEquals(first, b.getInputStream().readNBytes(first.length), "B receives the first chunk");
+                hosts.b.exec("nft", "add chain inet outage in { type filter hook input priority filter; "
+                        + "tcp dport " + PORT + " drop; }");
+                a.getOutputStream().write(second);
+                await(() -> info(diag, tuple).backoff() >= 1, "A's retransmission timer backing off");
+                hosts.b.exec("nft", "delete table inet outage");
+                b.getOutputStream().write('b');
+                assertEquals('b', a.getInputStream().read(), "A receives B's byte");
+                TcpInfo partial = info(diag, tuple);
+                assertTrue(partial.backoff() >= 1 && partial.retransmits() == 0 && partial.unacked() > 0,
+                        "B's acknowledgement of the first chunk alone leaves A backed off with no retransmission"
+                                + " count: " + brief(partial) + ", retransmits " + partial.retransmits());
+
+                kick.converged(ip.x(), ip.b(), Set.of(tuple));
+                await(() -> looked(kick.counts()) == 1, "the kick looking at A's socket: " + kick.counts());
+                assertEquals(new RetransmissionKick.Counts(0, 0, 0, 1, 0, 0, 0), kick.counts(),
+                        "stranded, and no error sent");
+                assertArrayEquals(second, b.getInputStream().readNBytes(second.length),
+                        "A's own timer delivers the second chunk intact");
+            }
+        }
+    }
+
+    /** 512 bytes of {@code mark}: a chunk that two of fit in one segment. */
+    private static byte[] chunk(int mark) {
+        byte[] chunk = new byte[512];
+        Arrays.fill(chunk, (byte) mark);
+        return chunk;
+    }
+
     private static TcpInfo info(SockDiagClient diag, SessionTuple tuple) throws Exception {
         return diag.tcpSocket(new InetSocketAddress(tuple.local().address(), tuple.local().port()),
                 new InetSocketAddress(tuple.remote().address(), tuple.remote().port()), Set.of(SocketDetail.TCP_INFO))
@@ -113,7 +181,8 @@ class RetransmissionKickIntegrationTest {
     }
 
     private static long looked(RetransmissionKick.Counts counts) {
-        return counts.kicked() + counts.idle() + counts.unknown() + counts.unsupported() + counts.failed();
+        return counts.kicked() + counts.idle() + counts.stranded() + counts.unknown() + counts.unsupported()
+                + counts.failed();
     }
 
     private static Octets isn(long value) {

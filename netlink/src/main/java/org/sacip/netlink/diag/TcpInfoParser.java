@@ -15,7 +15,9 @@ import org.sacip.netlink.NetlinkParseException;
 final class TcpInfoParser {
     /** Through tcpi_total_retrans: the struct as Linux 2.6 already sent it. */
     static final int MINIMUM_LENGTH = 104;
-    /** tcpi_backoff, a byte after tcpi_state, tcpi_ca_state, tcpi_retransmits and tcpi_probes. */
+    /** tcpi_retransmits, a byte after tcpi_state and tcpi_ca_state. */
+    private static final int RETRANSMITS = 2;
+    /** tcpi_backoff, a byte after tcpi_retransmits and tcpi_probes. */
     private static final int BACKOFF = 4;
     private static final int BYTES_ACKED = 120;
     private static final int BYTES_RECEIVED = 128;
@@ -50,7 +52,7 @@ final class TcpInfoParser {
                 fields.u32At(32), fields.u32At(36), fields.u32At(100), fields.u64(BYTES_ACKED),
                 fields.u64(BYTES_RECEIVED), fields.u32(SEGS_OUT), fields.u32(SEGS_IN),
                 minRtt == NO_SAMPLE ? Optional.empty() : Optional.of(micros(minRtt)), fields.u32(DATA_SEGS_IN),
-                fields.u32(DATA_SEGS_OUT), fields.u8At(BACKOFF));
+                fields.u32(DATA_SEGS_OUT), fields.u8At(BACKOFF), fields.u8At(RETRANSMITS));
     }
 
     private static Duration micros(long value) {

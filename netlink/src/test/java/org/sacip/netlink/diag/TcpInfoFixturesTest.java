@@ -43,10 +43,14 @@ class TcpInfoFixturesTest {
 
     /** The fixture's socket with a tcp_info of {@code length} bytes (cut, or padded with zeros). */
     private static SocketInfo withInfoLength(int length) throws Exception {
+        return withInfo(Arrays.copyOf(info(), length));
+    }
+
+    private static SocketInfo withInfo(byte[] info) throws Exception {
         byte[] header = new byte[SocketMessageParser.INET_DIAG_MSG_LENGTH];
         fixture().payloadView().get(header);
         ByteBuffer message = new NetlinkMessageBuilder(SockDiag.SOCK_DIAG_BY_FAMILY, 0).familyHeader(header)
-                .putBytes(SockDiag.INET_DIAG_INFO, Arrays.copyOf(info(), length)).build(1);
+                .putBytes(SockDiag.INET_DIAG_INFO, info).build(1);
         return SocketMessageParser.parse(NetlinkMessageParser.parse(message).get(0), TransportProtocol.TCP);
     }
 
@@ -57,7 +61,7 @@ class TcpInfoFixturesTest {
         TcpInfo info = socket.tcpInfo().orElseThrow();
         assertEquals(new TcpInfo(280, TcpState.ESTABLISHED, Duration.ofMillis(204), Duration.ofNanos(74_000), 0, 0, 0,
                 0, OptionalLong.of(1001), OptionalLong.of(10), OptionalLong.of(4), OptionalLong.of(3),
-                Optional.of(Duration.ofNanos(23_000)), OptionalLong.of(1), OptionalLong.of(1), 0), info);
+                Optional.of(Duration.ofNanos(23_000)), OptionalLong.of(1), OptionalLong.of(1), 0, 0), info);
         assertEquals(Optional.of(false), socket.receivesErrors());
     }
 
@@ -86,6 +90,18 @@ class TcpInfoFixturesTest {
 
         NetlinkParseException tooShort = assertThrows(NetlinkParseException.class, () -> withInfoLength(103));
         assertEquals(NetlinkParseException.Reason.BAD_ATTRIBUTE_LENGTH, tooShort.reason());
+    }
+
+    @Test
+    void theTimerBytesAreReadApart() throws Exception {
+        // struct tcp_info opens with state, ca_state, retransmits, probes and backoff, one byte each.
+        byte[] info = info();
+        info[2] = 1;
+        info[3] = 7;
+        info[4] = 2;
+        TcpInfo timer = withInfo(info).tcpInfo().orElseThrow();
+        assertEquals(1, timer.retransmits());
+        assertEquals(2, timer.backoff());
     }
 
     @Test
