@@ -20,8 +20,9 @@ import org.sacip.lab.LabException;
 
 /**
  * The handover lines of one agent's log: "key K agreed with P from L as ROLE" per peer, "move X (was P) -> Y on IF
- * (kind): N session(s), B bound to K key(s)..." when a move is planned and "move X -> Y converged in N ms: ..." when every peer answered. Read before the lab is torn down:
- * the agent's state directory (and its log) goes with it.
+ * (kind): N session(s), B bound to K key(s)..." when a move is planned, "move X -> Y converged in N ms: ..." when
+ * every peer answered, and the retransmission kick's lines on sockets left to their backed-off timers. Read before
+ * the lab is torn down: the agent's state directory (and its log) goes with it.
  */
 final class AgentLog {
     /** Where {@code Agents} puts each agent's state directory and log. */
@@ -41,10 +42,24 @@ final class AgentLog {
     }
 
     private static final Pattern KEY = Pattern.compile("INFO\\s+KeyAgreement: key \\S+ agreed with (\\S+) from (\\S+) as");
+    /** Sockets the kick sent errors to, and how many of them the kernel was seen to take. */
+    private static final Pattern KICKED = Pattern.compile("^(\\S+) INFO\\s+RetransmissionKick: retransmission kick: "
+            + "(\\d+) socket\\(s\\) of \\S+ with .* waiting for a backed-off timer, (\\d+) reverted;");
+    /** Sockets whose backed-off timer the kernel would not revert: no errors sent. */
+    private static final Pattern STRANDED = Pattern.compile("^(\\S+) INFO\\s+RetransmissionKick: retransmission kick: "
+            + "(\\d+) socket\\(s\\) of \\S+ with .* wait for a backed-off timer the kernel will not revert");
+
+    /**
+     * Sockets a converged move left waiting for their backed-off retransmission timer: {@code stranded} (a timer the
+     * kernel will not revert) and {@code notTaken} (kicked, and the kernel not seen to take it).
+     */
+    record LeftToTimer(long atMs, long stranded, long notTaken) {
+    }
 
     private final List<Planned> planned = new ArrayList<>();
     private final List<Converged> converged = new ArrayList<>();
     private final Set<InetAddress> keyPeers = new HashSet<>();
+    private final List<LeftToTimer> leftToTimer = new ArrayList<>();
 
     private AgentLog() {
     }
@@ -81,6 +96,19 @@ final class AgentLog {
             if (m.find()) {
                 log.planned.add(new Planned(epochMs(m.group(1)), address(m.group(2)), address(m.group(4)), m.group(6),
                         Integer.parseInt(m.group(7)), Integer.parseInt(m.group(8)), Integer.parseInt(m.group(9))));
+                continue;
+            }
+            m = KICKED.matcher(line);
+            if (m.find()) {
+                long notTaken = Long.parseLong(m.group(2)) - Long.parseLong(m.group(3));
+                if (notTaken > 0) {
+                    log.leftToTimer.add(new LeftToTimer(epochMs(m.group(1)), 0, notTaken));
+                }
+                continue;
+            }
+            m = STRANDED.matcher(line);
+            if (m.find()) {
+                log.leftToTimer.add(new LeftToTimer(epochMs(m.group(1)), Long.parseLong(m.group(2)), 0));
             }
         }
         return log;
@@ -110,6 +138,28 @@ final class AgentLog {
 
     List<Converged> convergedPerMove(List<BenchMove> moves) {
         return match(moves, converged, Converged::atMs, Converged::active);
+    }
+
+    /**
+     * For each move: the sockets its convergence left to their backed-off timers, from the kick's lines logged from
+     * the move's start until the next move's (the kick acts within milliseconds of a convergence).
+     */
+    List<LeftToTimer> leftToTimerPerMove(List<BenchMove> moves) {
+        List<LeftToTimer> result = new ArrayList<>();
+        for (int i = 0; i < moves.size(); i++) {
+            long from = moves.get(i).event().startMs();
+            long to = i + 1 < moves.size() ? moves.get(i + 1).event().startMs() : Long.MAX_VALUE;
+            long stranded = 0;
+            long notTaken = 0;
+            for (LeftToTimer line : leftToTimer) {
+                if (line.atMs() >= from - 1 && line.atMs() < to - 1) {
+                    stranded += line.stranded();
+                    notTaken += line.notTaken();
+                }
+            }
+            result.add(new LeftToTimer(from, stranded, notTaken));
+        }
+        return result;
     }
 
     private static <T> List<T> match(List<BenchMove> moves, List<T> lines, java.util.function.ToLongFunction<T> at,

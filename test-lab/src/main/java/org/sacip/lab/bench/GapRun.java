@@ -42,8 +42,12 @@ final class GapRun {
     /** At most this many moves per case after the measured ones, A's agent recording JFR: there and back, twice. */
     private static final int MAX_PROFILED_MOVES = 4;
 
-    /** One case's moves in this run. */
-    record CaseTrials(GapCase gapCase, List<Long> gapMicros, List<Long> convergedMs, List<String> moveCommands) {
+    /**
+     * One case's moves in this run; with agents, per move, the sockets its convergence left to their backed-off
+     * retransmission timers (both agents' retransmission kicks: stranded or not taken), else empty.
+     */
+    record CaseTrials(GapCase gapCase, List<Long> gapMicros, List<Long> convergedMs, List<String> moveCommands,
+            List<AgentLog.LeftToTimer> leftToTimer) {
     }
 
     /** The run: its cases, how the stream ended, and the commands that set it up. */
@@ -151,8 +155,16 @@ final class GapRun {
                         (quietFrom + k * SPACING_MS) * 1000, (quietFrom + (k + 1) * SPACING_MS) * 1000));
             }
             List<Long> converged = new ArrayList<>();
+            List<AgentLog.LeftToTimer> leftToTimer = new ArrayList<>();
             if (contender.agents()) {
-                AgentLog.read(lab, "a").convergedPerMove(all).forEach(v -> converged.add(v == null ? null : v.ms()));
+                AgentLog logA = AgentLog.read(lab, "a");
+                logA.convergedPerMove(all).forEach(v -> converged.add(v == null ? null : v.ms()));
+                List<AgentLog.LeftToTimer> ofB = AgentLog.read(lab, "b").leftToTimerPerMove(all);
+                List<AgentLog.LeftToTimer> ofA = logA.leftToTimerPerMove(all);
+                for (int m = 0; m < all.size(); m++) {
+                    leftToTimer.add(new AgentLog.LeftToTimer(ofA.get(m).atMs(), ofA.get(m).stranded()
+                            + ofB.get(m).stranded(), ofA.get(m).notTaken() + ofB.get(m).notTaken()));
+                }
             }
             List<CaseTrials> trials = new ArrayList<>();
             for (int c = 0; c < cases.size(); c++) {
@@ -163,7 +175,8 @@ final class GapRun {
                     commands.addAll(all.get(m).event().commands());
                 }
                 trials.add(new CaseTrials(cases.get(c), gaps.subList(from, to),
-                        converged.isEmpty() ? List.of() : converged.subList(from, to), commands));
+                        converged.isEmpty() ? List.of() : converged.subList(from, to), commands,
+                        leftToTimer.isEmpty() ? List.of() : leftToTimer.subList(from, to)));
             }
             ctx.progress().say(what, "stream " + figures.verdict().label() + ", " + figures.bytesLost()
                     + " bytes lost");

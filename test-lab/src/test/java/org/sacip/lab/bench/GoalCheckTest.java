@@ -48,6 +48,30 @@ class GoalCheckTest {
         assertEquals(Goal.Status.NOT_MEASURED, goal.status(), goal.measured());
     }
 
+    @Test
+    void aGoalNotMetNamesTheMovesWhoseSocketsWaitedForTheirTimers() {
+        BenchOutcomes out = new BenchOutcomes();
+        GapRun.Outcome sacip = run(Contender.sacip(), Verdict.SURVIVED, 330_000, 750_000);
+        List<AgentLog.LeftToTimer> left = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            // The move with the longest gap (the third) had a stranded socket; another a kick not taken.
+            left.add(new AgentLog.LeftToTimer(i, i == 2 ? 1 : 0, i == 5 ? 1 : 0));
+        }
+        GapRun.CaseTrials trials = sacip.cases().get(0);
+        out.gaps.add(new GapRun.Outcome(sacip.contender(), sacip.labId(), List.of(new GapRun.CaseTrials(
+                trials.gapCase(), trials.gapMicros(), List.of(), List.of(), left)), List.of(), Verdict.SURVIVED, 0,
+                List.of()));
+        out.gaps.add(run(Contender.mptcp(4), Verdict.SURVIVED, 334_000, 340_000));
+
+        Goal goal = check(out).againstMptcp(GapCase.BBM_UPLINKS);
+
+        assertEquals(Goal.Status.NOT_MET, goal.status(), goal.measured());
+        assertTrue(goal.limit().startsWith("TCP: in 2 of 30 moves a socket still waited for its backed-off"
+                + " retransmission timer after the move converged (1 stranded"), goal.limit());
+        assertTrue(goal.limit().contains("those moves' gaps: max 750.0 ms, the other moves': max 331.0 ms"),
+                goal.limit());
+    }
+
     private GoalCheck check(BenchOutcomes out) {
         BenchPlan plan = BenchPlan.full(List.of("gap"));
         Progress progress = new Progress(new PrintStream(OutputStream.nullOutputStream()));
@@ -62,7 +86,7 @@ class GoalCheckTest {
             gaps.add(median);
             gaps.add(i == 0 ? max : median + 1000);
         }
-        GapRun.CaseTrials trials = new GapRun.CaseTrials(GapCase.BBM_UPLINKS, gaps, List.of(), List.of());
+        GapRun.CaseTrials trials = new GapRun.CaseTrials(GapCase.BBM_UPLINKS, gaps, List.of(), List.of(), List.of());
         return new GapRun.Outcome(contender, "gap-bbm-uplinks-" + contender.id(), List.of(trials), List.of(), verdict,
                 verdict == Verdict.SURVIVED ? 0 : 16, List.of());
     }
