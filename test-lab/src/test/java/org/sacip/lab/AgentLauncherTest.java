@@ -174,7 +174,7 @@ class AgentLauncherTest {
             assertTrue(flags.ok(), "jcmd VM.flags: " + flags.stderr());
             List<String> set = List.of(flags.stdout().split("\\s+"));
             for (String expected : List.of("-XX:+UseG1GC", "-XX:GCTimeRatio=4", "-XX:MinHeapFreeRatio=10",
-                    "-XX:MaxHeapFreeRatio=30", "-XX:MaxHeapSize=536870912")) {
+                    "-XX:MaxHeapFreeRatio=30", "-XX:MaxHeapSize=536870912", "-XX:+ExplicitGCInvokesConcurrent")) {
                 assertTrue(set.contains(expected), expected + " in the agent's JVM: " + flags.stdout());
             }
             agent.kill(KILL_LIMIT);

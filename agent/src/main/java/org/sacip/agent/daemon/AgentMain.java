@@ -180,7 +180,9 @@ public final class AgentMain implements Callable<Integer> {
                 if (signals.stopRequested()) {
                     log.info("stop requested during start-up: stopping now that start-up is complete");
                 }
-                serve(signals, reload, daemon, notifier, counts, log);
+                try (HeapTrim heapTrim = HeapTrim.start()) {
+                    serve(signals, reload, daemon, notifier, counts, log);
+                }
                 notifier.stopping();
                 log.info("stopping; remapped sessions keep working");
             } finally {
