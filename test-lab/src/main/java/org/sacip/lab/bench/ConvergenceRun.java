@@ -23,7 +23,9 @@ import org.sacip.lab.traffic.TrafficKind;
  * Convergence with many sessions: agents in A and B, A with many sessions to B's peer addresses, all bound to
  * keys ({@link ManySessions}); then make-before-break moves between A's uplinks. Per move, followed on A's event feed: from the move's
  * start to the {@code move} event (the inbound rewrite is in: map entries installed) and the {@code converged}
- * event's {@code ms} (from the kernel's address event to the last peer's acknowledgement). Then A's agent's RSS;
+ * event's {@code ms} (from the kernel's address event to the last peer's acknowledgement). Then A's agent's RSS, and
+ * again {@value #SETTLE_MS} ms later (the agent gives back what the moves grew once its heap is quiet; not in the
+ * quick run);
  * then up to {@value #PROFILED_MOVES} more moves, A's agent recording JFR from their start (what limits the goals; the
  * measured moves and the RSS are of agents without a recording, as they run for users); then {@code nft -f} loading
  * as many map elements as there are sessions, in the same run.
@@ -32,13 +34,17 @@ final class ConvergenceRun {
     private static final Duration EVENT_LIMIT = Duration.ofSeconds(120);
     static final long SPACING_MS = 3000;
     static final long AFTER_CONVERGED_MS = 1000;
+    /** The second RSS reading after the moves: HeapTrim waits 10 s without a collection, then runs a marking cycle. */
+    static final long SETTLE_MS = 20_000;
+    /** The quick run reads it once: its few sessions grow no heap worth a trim, and it must stay within 3 minutes. */
+    static final long QUICK_SETTLE_MS = 0;
     /** Classes of A's agent's live heap the report names. */
     static final int LIVE_HEAP_TOP = 6;
     /** Moves after the measured ones (as many, if fewer), recorded with JFR and not measured: 1 s apart. */
     static final int PROFILED_MOVES = 2;
 
     record Outcome(BenchPlan.Scale scale, String labId, List<Long> installedMicros, List<Long> convergedMs,
-            long rssKib, String liveHeap, long nftMicros, List<String> commands) {
+            long rssKib, long settledRssKib, long settleMs, String liveHeap, long nftMicros, List<String> commands) {
     }
 
     /** More measurements in the same lab once the moves are done (its sessions still open and bound). */
@@ -49,6 +55,11 @@ final class ConvergenceRun {
     }
 
     private ConvergenceRun() {
+    }
+
+    /** How long after the moves the RSS is read again. */
+    static long settleMs(BenchPlan plan) {
+        return plan.quick() ? QUICK_SETTLE_MS : SETTLE_MS;
     }
 
     /** How many moves are made for the profile after {@code measured} measured ones. */
@@ -92,6 +103,7 @@ final class ConvergenceRun {
             List<Long> converged = new ArrayList<>();
             int made = 0;
             long rss;
+            long settledRss;
             String live;
             ctx.measuring(labId);
             try (AgentEvents events = AgentEvents.follow(agents.control("a").socket())) {
@@ -120,6 +132,13 @@ final class ConvergenceRun {
                     Pause.until(Math.max(scheduled, System.currentTimeMillis() + AFTER_CONVERGED_MS));
                 }
                 rss = ProcStat.rssKib(agents.pid("a"));
+                if (settleMs(ctx.plan()) > 0) {
+                    ctx.progress().say(what, "RSS read; again in " + settleMs(ctx.plan()) / 1000 + " s");
+                    Pause.ms(settleMs(ctx.plan()));
+                    settledRss = ProcStat.rssKib(agents.pid("a"));
+                } else {
+                    settledRss = rss;
+                }
                 // After the RSS: the histogram collects first.
                 try {
                     live = LiveHeap.of(agents.pid("a"), LIVE_HEAP_TOP).summary(sessions);
@@ -147,7 +166,8 @@ final class ConvergenceRun {
             NftLoad.Timed nft = NftLoad.time(lab, "nft", sessions, ctx.workDir());
             commands.add(nft.command());
             ctx.progress().say(what, "done");
-            Outcome outcome = new Outcome(scale, labId, installed, converged, rss, live, nft.micros(),
+            Outcome outcome = new Outcome(scale, labId, installed, converged, rss, settledRss, settleMs(ctx.plan()),
+                    live, nft.micros(),
                     List.copyOf(commands));
             if (then != null) {
                 then.measure(topology, agents, clients, labId, made, new ArrayList<>(commands.subList(0, opened)));

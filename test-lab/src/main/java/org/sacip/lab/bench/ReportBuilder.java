@@ -184,7 +184,9 @@ final class ReportBuilder {
                 + " session is bound to a key, then makes make-before-break moves (" + movesPerScale()
                 + ") between its uplinks, at least 3 s apart and 1 s after the last one converged. Figures are taken"
                 + " from A's event feed; the agents record no JFR meanwhile (its buffers would count in the RSS"
-                + " read after the moves, its sampling in their times). The profiles for the goals come from up to "
+                + " read after the moves" + (ConvergenceRun.settleMs(ctx.plan()) > 0 ? ", and again "
+                + ConvergenceRun.settleMs(ctx.plan()) / 1000 + " s later" : "") + ", its sampling in their times)."
+                + " The profiles for the goals come from up to "
                 + ConvergenceRun.PROFILED_MOVES + " more moves made afterwards, 1 s after each converged, not"
                 + " measured. nft -f loads the same number of elements into a map typed as the agent's"
                 + " outsrc4, in the same run (the time includes starting nft).";
@@ -218,6 +220,12 @@ final class ReportBuilder {
         for (ConvergenceRun.Outcome run : out.convergence) {
             figures.add(new Figure("rss." + run.scale().sessions(), "RSS, " + run.scale().label() + ", after the moves",
                     Unit.KIB, List.of(run.rssKib()), "no JFR recording"));
+            if (run.settleMs() == 0) {
+                continue;
+            }
+            figures.add(new Figure("rss-settled." + run.scale().sessions(), "RSS, " + run.scale().label() + ", "
+                    + run.settleMs() / 1000 + " s later", Unit.KIB, List.of(run.settledRssKib()),
+                    "after the 10 s without a collection that the agent's HeapTrim waits for"));
         }
         String text = "A's agent process: CPU time (utime + stime of /proc/PID/stat, all threads, 10 ms ticks) over "
                 + ctx.plan().idleSeconds() + " s after a warm-up, with no session and with idle sessions (no JFR"

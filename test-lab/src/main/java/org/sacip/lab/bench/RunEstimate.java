@@ -49,7 +49,8 @@ final class RunEstimate {
                         ConvergenceRun.AFTER_CONVERGED_MS / 1000.0 + CONVERGE_PER_1000_S * k);
                 double perProfiledMove = ConvergenceRun.AFTER_CONVERGED_MS / 1000.0 + CONVERGE_PER_1000_S * k;
                 s += LAB_S + OPEN_PER_1000_S * k + scale.moves() * perMove
-                        + ConvergenceRun.profiledMoves(scale.moves()) * perProfiledMove + NFT_PER_1000_S * k;
+                        + ConvergenceRun.profiledMoves(scale.moves()) * perProfiledMove + NFT_PER_1000_S * k
+                        + ConvergenceRun.settleMs(plan) / 1000.0;
             }
         }
         if (plan.runs("datapath")) {

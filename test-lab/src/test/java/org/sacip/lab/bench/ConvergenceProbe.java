@@ -48,7 +48,8 @@ public final class ConvergenceProbe {
         ConvergenceRun.Outcome outcome = ConvergenceRun.run(ctx, scale, scale.moves());
         System.out.println(scale.label() + ": installed (us) " + outcome.installedMicros() + ", converged (ms) "
                 + outcome.convergedMs());
-        System.out.println("A's agent: RSS " + outcome.rssKib() + " KiB; " + outcome.liveHeap());
+        System.out.println("A's agent: RSS " + outcome.rssKib() + " KiB after the moves, " + outcome.settledRssKib()
+                + " KiB " + outcome.settleMs() / 1000 + " s later; " + outcome.liveHeap());
         System.out.println("nft -f of as many elements: " + outcome.nftMicros() + " us");
         System.out.println("A's agent's JFR recording: " + work);
     }
