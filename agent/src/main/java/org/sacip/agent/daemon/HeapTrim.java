@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * than the launcher's share of the time (a move of 75,000 sessions in the lab: 97 MiB live, 276 MiB committed, RSS
  * 409 MiB), but returns memory only after a marking cycle or a full collection. An agent that holds many sessions
  * may run neither for a long time: its periodic collection (the launcher's 10 minutes) comes only when no collection
- * at all came in that time. So {@code HeapTrim} waits {@link #QUIET} after each collection; when none came meanwhile
- * and the committed heap grew by {@link #GROWTH_OCTETS} or more since the agent started or since its last trim, it
- * asks for a collection: {@code System.gc()}, which the launcher's {@code -XX:+ExplicitGCInvokesConcurrent} makes a
+ * at all came in that time. So {@code HeapTrim} waits until the committed heap has not changed at a collection for
+ * {@link #QUIET}; then, if it grew by {@link #GROWTH_OCTETS} or more since the agent started or since its last trim,
+ * it asks for a collection: {@code System.gc()}, which the launcher's {@code -XX:+ExplicitGCInvokesConcurrent} makes a
  * concurrent marking cycle (its pauses take a few ms; a full collection of that heap stopped the agent for 170 ms),
  * at whose remark G1 shrinks the heap to its {@code MaxHeapFreeRatio}. Growth, not the occupancy after the last
  * collection, is the sign: the garbage a move leaves in the old generation counts as in use until a marking cycle
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HeapTrim implements NotificationListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeapTrim.class);
-    /** How long after a collection with none since the heap counts as settled. */
+    /** How long the committed heap must stay as it is, collections or not, to count as settled. */
     static final Duration QUIET = Duration.ofSeconds(10);
     /** Growth of the committed heap (octets) worth a marking cycle: a small agent's heap is left to G1. */
     static final long GROWTH_OCTETS = 32L << 20;
@@ -74,6 +74,9 @@ final class HeapTrim implements NotificationListener, AutoCloseable {
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private ScheduledFuture<?> pending;
     private long collections;
+    /** Checks scheduled so far; only the last one counts. */
+    private long schedules;
+    private long committedAtSchedule;
     /** The committed heap at start or after the last trim. */
     private long settledAt;
     private long inUseAfterLast;
@@ -131,25 +134,35 @@ final class HeapTrim implements NotificationListener, AutoCloseable {
         collected(inUse);
     }
 
-    /** A collection ended, leaving {@code inUse} octets of heap: the check waits for {@link #QUIET} without another. */
+    /**
+     * A collection ended, leaving {@code inUse} octets of heap. The check comes {@link #QUIET} after the first
+     * collection since the last check, or after the last one that changed the committed heap: an agent busy with many
+     * sessions collects every few seconds without growing its heap, and that must not put the check off for good.
+     */
     synchronized void collected(long inUse) {
         inUseAfterLast = inUse;
         collections++;
-        long seen = collections;
+        long now = committed.getAsLong();
+        if (pending != null && now == committedAtSchedule) {
+            return;
+        }
         if (pending != null) {
             pending.cancel(false);
         }
-        pending = timer.schedule(() -> settled(seen), QUIET.toMillis(), TimeUnit.MILLISECONDS);
+        committedAtSchedule = now;
+        long token = ++schedules;
+        pending = timer.schedule(() -> settled(token), QUIET.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
-     * {@link #QUIET} after collection number {@code seen}: asks for a cycle if the heap grew enough, or holds the
-     * garbage of the last growth (whether it did), and trims the allocator.
+     * The check scheduled as {@code token}: asks for a cycle if the heap grew enough, or holds the garbage of the last
+     * growth (whether it did), and trims the allocator.
      */
-    synchronized boolean settled(long seen) {
-        if (seen != collections) {
+    synchronized boolean settled(long token) {
+        if (token != schedules) {
             return false;
         }
+        pending = null;
         long now = committed.getAsLong();
         // G1 may have shrunk it by itself meanwhile: growth counts from there.
         settledAt = Math.min(settledAt, now);
