@@ -63,6 +63,9 @@ final class HeapTrim implements NotificationListener, AutoCloseable {
 
     /** glibc's: gives free memory at the top of and within its arenas back to the kernel. */
     private interface Allocator extends Library {
+        /** Loaded once, at the first trim: a busy agent trims every {@link #QUIET} or so. */
+        Allocator INSTANCE = Native.load("c", Allocator.class);
+
         int malloc_trim(long pad);
     }
 
@@ -195,7 +198,7 @@ final class HeapTrim implements NotificationListener, AutoCloseable {
     /** Has glibc give back the free memory of its arenas; a C library without {@code malloc_trim} is passed over. */
     private static void trimAllocator() {
         try {
-            Native.load("c", Allocator.class).malloc_trim(0);
+            Allocator.INSTANCE.malloc_trim(0);
         } catch (LinkageError e) {
             LOG.debug("heap: the C library has no malloc_trim: {}", e.getMessage());
         }

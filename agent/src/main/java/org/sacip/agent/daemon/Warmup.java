@@ -144,9 +144,9 @@ final class Warmup implements Runnable {
      * loading and the rehearsal leave the young generation nearly full (17 of 17 MB in the lab), so the next
      * collection fell in the first real key agreement (a 35 ms pause in its 79 ms, quick ages bench); collected now,
      * while nothing waits for the agent, it took about 30 ms. (The launcher makes it a young collection that starts a
-     * marking cycle: {@code -XX:+ExplicitGCInvokesConcurrent}, {@link HeapTrim}.) A full collection of an agent that resumed many sessions
-     * (some 200 MB at 100,000) would stop it for hundreds of ms while their moves may be under way: that one is left
-     * to G1.
+     * marking cycle: {@code -XX:+ExplicitGCInvokesConcurrent}, {@link HeapTrim}.) A full collection of an agent that
+     * resumed many sessions (some 200 MB at 100,000) would stop it for hundreds of ms while their moves may be under
+     * way: that one is left to G1.
      */
     static boolean collectIfSmall(long inUse) {
         if (inUse > COLLECTED_AT_MOST) {

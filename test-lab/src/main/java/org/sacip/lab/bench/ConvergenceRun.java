@@ -34,7 +34,7 @@ final class ConvergenceRun {
     private static final Duration EVENT_LIMIT = Duration.ofSeconds(120);
     static final long SPACING_MS = 3000;
     static final long AFTER_CONVERGED_MS = 1000;
-    /** The second RSS reading after the moves: HeapTrim waits 10 s without a collection, then runs a marking cycle. */
+    /** The second RSS reading after the moves: HeapTrim waits until the heap stayed as it is for 10 s, then trims. */
     static final long SETTLE_MS = 20_000;
     /** The quick run reads it once: its few sessions grow no heap worth a trim, and it must stay within 3 minutes. */
     static final long QUICK_SETTLE_MS = 0;
@@ -167,8 +167,7 @@ final class ConvergenceRun {
             commands.add(nft.command());
             ctx.progress().say(what, "done");
             Outcome outcome = new Outcome(scale, labId, installed, converged, rss, settledRss, settleMs(ctx.plan()),
-                    live, nft.micros(),
-                    List.copyOf(commands));
+                    live, nft.micros(), List.copyOf(commands));
             if (then != null) {
                 then.measure(topology, agents, clients, labId, made, new ArrayList<>(commands.subList(0, opened)));
             }

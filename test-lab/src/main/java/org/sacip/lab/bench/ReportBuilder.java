@@ -225,7 +225,7 @@ final class ReportBuilder {
             }
             figures.add(new Figure("rss-settled." + run.scale().sessions(), "RSS, " + run.scale().label() + ", "
                     + run.settleMs() / 1000 + " s later", Unit.KIB, List.of(run.settledRssKib()),
-                    "after the 10 s without a collection that the agent's HeapTrim waits for"));
+                    "after the 10 s of an unchanged heap that the agent's HeapTrim waits for"));
         }
         String text = "A's agent process: CPU time (utime + stime of /proc/PID/stat, all threads, 10 ms ticks) over "
                 + ctx.plan().idleSeconds() + " s after a warm-up, with no session and with idle sessions (no JFR"
