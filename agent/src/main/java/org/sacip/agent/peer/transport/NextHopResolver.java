@@ -30,6 +30,11 @@ import org.sacip.netlink.route.RtnetlinkClient;
  * machine, for each message of a key agreement, whose four messages on the way to a key follow each other within
  * milliseconds. Neighbour changes are not followed (a host's neighbour table changes state every few seconds per
  * neighbour, which would wake the transport as often): the short lifetime bounds how long a changed MAC is used.
+ * <p>
+ * The interface and MAC found for a next hop (the route's gateway, or an on-link peer) are kept by the same rules,
+ * so a fresh peer behind a gateway already used costs only its route lookup: on a host whose peers all lie behind
+ * its default gateway, the first message to each new peer (the initiator's HELLO, the responder's COOKIE) otherwise
+ * waited for all three round trips on the way to a first key.
  */
 final class NextHopResolver {
     /** Neighbour states with a link-layer address we may use (a peer's own ARP request leaves STALE). */
@@ -64,13 +69,21 @@ final class NextHopResolver {
     private record Pair(InetAddress local, InetAddress peer) {
     }
 
+    /** Where the route sent the frame: its interface and the address whose MAC it needs. */
+    private record Via(int interfaceIndex, InetAddress nextHop) {
+    }
+
     private record Kept(NextHop hop, long routingChange, long askedAt) {
+        boolean usable(long change, long now, long lifetimeNanos) {
+            return routingChange == change && now - askedAt < lifetimeNanos;
+        }
     }
 
     private final RtnetlinkClient client;
     private final LongSupplier routingChanges;
     private final long readyForNanos;
     private final Map<Pair, Kept> ready = new HashMap<>();
+    private final Map<Via, Kept> readyVia = new HashMap<>();
 
     /**
      * @param routingChanges a count that grows with every link, address, route and rule change the transport has
@@ -94,38 +107,68 @@ final class NextHopResolver {
         long change = routingChanges.getAsLong();
         long now = System.nanoTime();
         Kept kept = ready.get(pair);
-        if (kept != null && kept.routingChange() == change && now - kept.askedAt() < readyForNanos) {
+        if (kept != null && kept.usable(change, now, readyForNanos)) {
             return new Lookup.Ready(kept.hop());
         }
-        Lookup lookup = ask(local, peer);
+        Lookup lookup = ask(local, peer, change, now);
         if (lookup instanceof Lookup.Ready answer) {
-            if (ready.size() >= KEPT) {
-                ready.clear();
-            }
-            ready.put(pair, new Kept(answer.hop(), change, now));
+            keep(ready, pair, new Kept(answer.hop(), change, now));
         } else {
             ready.remove(pair);
         }
         return lookup;
     }
 
-    private Lookup ask(InetAddress local, InetAddress peer) {
+    private static <K> void keep(Map<K, Kept> kept, K key, Kept value) {
+        if (kept.size() >= KEPT) {
+            kept.clear();
+        }
+        kept.put(key, value);
+    }
+
+    private Lookup ask(InetAddress local, InetAddress peer, long change, long now) {
         RouteInfo route;
-        LinkInfo link;
         try {
             synchronized (client) {
                 route = client.lookupRoute(peer, Optional.of(local), OptionalInt.empty());
-                link = route.outputInterface() == 0 ? null : client.link(route.outputInterface()).orElse(null);
             }
         } catch (NetlinkException | IllegalArgumentException e) {
-            boolean noRouteYet = e instanceof NetlinkErrorException error && (error.errno() == Errno.ENETUNREACH
-                    || error.errno() == Errno.EHOSTUNREACH);
-            return new Lookup.Unroutable("no route from " + AddressText.of(local) + " to " + AddressText.of(peer)
-                    + ": " + e.getMessage(), noRouteYet);
+            return unroutable(local, peer, e);
         }
         if (route.type() != RouteInfo.TYPE_UNICAST) {
             return new Lookup.Unroutable("route from " + AddressText.of(local) + " to " + AddressText.of(peer)
                     + " is not unicast (type " + route.type() + ")", false);
+        }
+        Via via = new Via(route.outputInterface(), route.gateway().orElse(peer));
+        Kept kept = readyVia.get(via);
+        if (kept != null && kept.usable(change, now, readyForNanos)) {
+            return new Lookup.Ready(kept.hop());
+        }
+        Lookup lookup = askNextHop(local, peer, via);
+        if (lookup instanceof Lookup.Ready answer) {
+            keep(readyVia, via, new Kept(answer.hop(), change, now));
+        } else {
+            readyVia.remove(via);
+        }
+        return lookup;
+    }
+
+    private static Lookup.Unroutable unroutable(InetAddress local, InetAddress peer, Exception e) {
+        boolean noRouteYet = e instanceof NetlinkErrorException error && (error.errno() == Errno.ENETUNREACH
+                || error.errno() == Errno.EHOSTUNREACH);
+        return new Lookup.Unroutable("no route from " + AddressText.of(local) + " to " + AddressText.of(peer) + ": "
+                + e.getMessage(), noRouteYet);
+    }
+
+    /** The interface and the next hop's MAC, for a unicast route through {@code via}. */
+    private Lookup askNextHop(InetAddress local, InetAddress peer, Via via) {
+        LinkInfo link;
+        try {
+            synchronized (client) {
+                link = via.interfaceIndex() == 0 ? null : client.link(via.interfaceIndex()).orElse(null);
+            }
+        } catch (NetlinkException | IllegalArgumentException e) {
+            return unroutable(local, peer, e);
         }
         if (link == null) {
             return new Lookup.Unroutable("route to " + AddressText.of(peer) + " names no existing interface", false);
@@ -138,7 +181,7 @@ final class NextHopResolver {
             return new Lookup.Unroutable("interface " + link.name() + " has link layer " + link.linkLayer()
                     + "; only Ethernet and raw IP interfaces can send SACIP messages", false);
         }
-        InetAddress nextHop = route.gateway().orElse(peer);
+        InetAddress nextHop = via.nextHop();
         Optional<NeighbourEntry> entry;
         try {
             synchronized (client) {

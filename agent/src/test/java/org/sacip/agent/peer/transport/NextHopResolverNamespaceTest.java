@@ -56,6 +56,42 @@ class NextHopResolverNamespaceTest {
     }
 
     @Test
+    void aNewPeerBehindAGatewayAlreadyAskedGetsItsNextHopByTheSameRules() throws Exception {
+        TestNamespace a = namespaceWithPeerLink();
+        String link = TestNamespace.interfaceName("a0");
+        a.exec("ip", "route", "add", "198.18.50.0/24", "via", peer.getHostAddress(), "dev", link);
+        AtomicLong changes = new AtomicLong();
+        NextHopResolver resolver = resolverIn(a, changes::get, Duration.ofHours(1));
+        setNeighbour(a, link, MAC_1);
+        assertMac(MAC_1, resolver.lookup(local, address("198.18.50.1")));
+
+        // Another peer through the same gateway: its route is asked, the gateway's interface and MAC are kept.
+        setNeighbour(a, link, MAC_2);
+        assertMac(MAC_1, resolver.lookup(local, address("198.18.50.2")));
+        // The gateway's own entry, asked for as a peer of its own, is kept by the same rules.
+        assertMac(MAC_1, resolver.lookup(local, peer));
+        changes.incrementAndGet();
+        assertMac(MAC_2, resolver.lookup(local, address("198.18.50.3")));
+
+        // A peer the route sends elsewhere is not given the gateway's next hop.
+        a.exec("ip", "route", "add", "198.18.51.0/24", "dev", link);
+        changes.incrementAndGet();
+        assertInstanceOf(NextHopResolver.Lookup.Unresolved.class, resolver.lookup(local, address("198.18.51.7")));
+    }
+
+    @Test
+    void aKeptGatewayOlderThanItsLifetimeIsAskedAgain() throws Exception {
+        TestNamespace a = namespaceWithPeerLink();
+        String link = TestNamespace.interfaceName("a0");
+        a.exec("ip", "route", "add", "198.18.50.0/24", "via", peer.getHostAddress(), "dev", link);
+        NextHopResolver resolver = resolverIn(a, () -> 0, Duration.ZERO);
+        setNeighbour(a, link, MAC_1);
+        assertMac(MAC_1, resolver.lookup(local, address("198.18.50.1")));
+        setNeighbour(a, link, MAC_2);
+        assertMac(MAC_2, resolver.lookup(local, address("198.18.50.2")));
+    }
+
+    @Test
     void aReadyNextHopOlderThanItsLifetimeIsAskedAgain() throws Exception {
         TestNamespace a = namespaceWithPeerLink();
         String link = TestNamespace.interfaceName("a0");
