@@ -125,7 +125,8 @@ public final class HandshakeInitiator {
         }
     }
 
-    static Octets randomNonce(SecureRandom random) {
+    /** A fresh nonce for a handshake, initiator's or responder's. */
+    public static Octets randomNonce(SecureRandom random) {
         byte[] bytes = new byte[FieldLengths.NONCE];
         random.nextBytes(bytes);
         return Octets.of(bytes);

@@ -27,6 +27,8 @@ final class EngineContext {
     final EngineLoop loop;
     final Outbox outbox;
     final SecureRandom random;
+    /** The X25519 key pairs of our handshakes, first ones, renewals and answers alike. */
+    final SpareKeyPairs keyPairs;
     final DropCounters drops;
     final MessageCounters messages = new MessageCounters();
     final EngineLimits limits;
@@ -62,6 +64,7 @@ final class EngineContext {
         this.loop = loop;
         this.outbox = outbox;
         this.random = random;
+        this.keyPairs = new SpareKeyPairs(loop, random);
         this.drops = new DropCounters();
         this.limits = limits;
         this.associations = new AssociationTable(limits);

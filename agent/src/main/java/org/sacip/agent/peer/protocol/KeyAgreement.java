@@ -93,7 +93,7 @@ final class KeyAgreement {
         this.ctx = ctx;
         this.listener = listener;
         this.cookies = StatelessCookies.withSecret(randomOctets(32));
-        this.responder = new HandshakeResponder(cookies, HandshakeResponder.Freshness.from(ctx.random));
+        this.responder = new HandshakeResponder(cookies, ctx.keyPairs);
         Instant now = ctx.now();
         EngineLimits limits = ctx.limits;
         this.hellos = new TokenBucket(limits.helloPerSecond(), limits.helloPerSecond(), now);
@@ -154,7 +154,8 @@ final class KeyAgreement {
     }
 
     private void startInitiation(AddressPair path) {
-        Initiation initiation = new Initiation(path, HandshakeInitiator.first(path, ctx.random));
+        Initiation initiation = new Initiation(path, HandshakeInitiator.first(path, ctx.keyPairs.nextNonce(),
+                ctx.keyPairs.nextKeyPair()));
         initiations.put(path, initiation);
         initiationsPerPrefix.merge(PeerPrefix.of(path.peer()), 1, Integer::sum);
         if (ctx.udpPort != 0 && translatedPaths.containsKey(path)) {

@@ -126,7 +126,8 @@ final class KeyRenewal {
     private void startRenewal(Association association) {
         AssociationKey key = association.keys.current;
         AddressPair path = association.currentPath();
-        HandshakeInitiator initiator = HandshakeInitiator.renewal(key.keys, key.role, path, ctx.random);
+        HandshakeInitiator initiator = HandshakeInitiator.renewal(key.keys, key.role, path, ctx.keyPairs.nextNonce(),
+                ctx.keyPairs.nextKeyPair());
         Renewal renewal = new Renewal(association, key, path, initiator);
         association.keys.renewal = renewal;
         renewals.put(initiator.nonce(), renewal);
