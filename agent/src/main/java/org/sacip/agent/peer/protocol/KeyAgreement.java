@@ -300,6 +300,9 @@ final class KeyAgreement {
             InitiatorCompletion completion = initiation.initiator.onInitReply(reply, arrival);
             endInitiation(initiation);
             ctx.proven(arrival.answer().destination());
+            // The confirmation first: the responder's key, and so its answer to our claims, waits for it, while
+            // installing ours (the lineage's timers, claims, the handover told) took a millisecond here.
+            ctx.send(completion.confirm(), arrival.answer());
             Association association = install(completion.keys(), Role.INITIATOR, arrival);
             if (association != null) {
                 association.keys.answeredReply = reply;
@@ -307,7 +310,6 @@ final class KeyAgreement {
                 association.keys.confirmEnvelope = arrival.answer();
                 confirmedByNonce.put(reply.initiatorNonce(), association);
             }
-            ctx.send(completion.confirm(), arrival.answer());
             return;
         }
         Association confirmed = confirmedByNonce.get(reply.initiatorNonce());
