@@ -102,6 +102,10 @@ final class Warmup implements Runnable {
                 loadClasses(new File(entry), loader, loaded);
             }
         }
+        // One key agreement in memory at once: the first use of the JDK's crypto services (XDH, HMAC-SHA256, SHA-256)
+        // loads and sets up all its providers, some 30-60 ms on each side, which the first connection to a new peer
+        // after a start otherwise paid before its HELLO and its COOKIE. The rehearsal proper waits, as below.
+        int firstUse = rehearse(1, new SecureRandom());
         long loadedAt = System.nanoTime();
         try {
             Thread.sleep(REHEARSAL_DELAY.toMillis());
@@ -122,11 +126,11 @@ final class Warmup implements Runnable {
         String tunnel = carried >= 0 ? carried + " tunnel datagrams sealed and opened in "
                 + (collectAt - tunnelAt) / 1_000_000 + " ms"
                 : "the tunnel not rehearsed here (no device, rehearsed already, or it carries)";
-        LOG.debug("warm-up: {} classes loaded ({} failed) in {} ms, {} of {} key agreements rehearsed in {} ms, "
-                + "{} of {} engine rounds in {} ms, {}, heap {} in {} ms", loaded[0], loaded[1],
-                (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS, (engineAt - rehearsalAt) / 1_000_000,
-                engineRounds, ENGINE_ROUNDS, (tunnelAt - engineAt) / 1_000_000, tunnel,
-                collected ? "collected" : "too large to collect", (end - collectAt) / 1_000_000);
+        LOG.debug("warm-up: {} classes loaded ({} failed) and the crypto services set up ({}) in {} ms, {} of {} key "
+                + "agreements rehearsed in {} ms, {} of {} engine rounds in {} ms, {}, heap {} in {} ms", loaded[0],
+                loaded[1], firstUse == 1 ? "done" : "failed", (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS,
+                (engineAt - rehearsalAt) / 1_000_000, engineRounds, ENGINE_ROUNDS, (tunnelAt - engineAt) / 1_000_000,
+                tunnel, collected ? "collected" : "too large to collect", (end - collectAt) / 1_000_000);
     }
 
     /** Rounds of {@link EngineRehearsal}; how many completed (-1: it could not run). */
