@@ -48,6 +48,12 @@ final class Association {
     /** The last authenticated datagram of the lineage said that a NAT translates this host, or the peer (13.4). */
     boolean localBehindNat;
     boolean peerBehindNat;
+    /**
+     * A tunnel of the lineage was up once: its sessions stay carried while the lineage lives (the direct path's
+     * middleboxes did not see their packets meanwhile), also after a restart, which must open a new tunnel for them
+     * even where neither host is translated any more (PROTOCOL.md 15.6). Saved with the lineage's UDP path.
+     */
+    boolean carried;
     /** Keepalives (13.8): the one awaiting its answer, the next one's timer, answers missed in a row, the last one. */
     ReachabilityCheck keepalive;
     EngineLoop.Timer keepaliveTimer;

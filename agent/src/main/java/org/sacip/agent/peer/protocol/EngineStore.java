@@ -59,11 +59,12 @@ public final class EngineStore implements AutoCloseable {
 
     /**
      * A lineage's UDP path (PROTOCOL.md 13.5), kept across a restart so that a host behind a NAT still reaches its
-     * peer, and is reached, at once: the peer's endpoint as observed and what the last datagram said about NATs.
-     * Files of earlier versions have none (an ICMP path).
+     * peer, and is reached, at once: the peer's endpoint as observed, what the last datagram said about NATs, and
+     * whether a tunnel of the lineage was ever up ({@code carried}: a restart opens a new one). Files of earlier
+     * versions have none (an ICMP path), or no {@code carried} (not carried).
      */
-    record SavedPath(Optional<UdpEndpoint> udpPeer, boolean localBehindNat, boolean peerBehindNat) {
-        static final SavedPath ICMP = new SavedPath(Optional.empty(), false, false);
+    record SavedPath(Optional<UdpEndpoint> udpPeer, boolean localBehindNat, boolean peerBehindNat, boolean carried) {
+        static final SavedPath ICMP = new SavedPath(Optional.empty(), false, false, false);
     }
 
     /** One session's binding as saved. */
@@ -187,6 +188,9 @@ public final class EngineStore implements AutoCloseable {
                 udp.put("port", endpoint.port());
                 udp.put("local_behind_nat", s.path().localBehindNat());
                 udp.put("peer_behind_nat", s.path().peerBehindNat());
+                if (s.path().carried()) {
+                    udp.put("carried", true);
+                }
             });
         }
         // The bindings (one per session, 100,000 of them at scale) are streamed, never built as a tree.
@@ -262,7 +266,8 @@ public final class EngineStore implements AutoCloseable {
         JsonNode udp = node.get("udp_peer");
         if (udp != null) {
             path = new SavedPath(Optional.of(new UdpEndpoint(address(udp, "address"), port(udp, "port"))),
-                    udp.path("local_behind_nat").asBoolean(false), udp.path("peer_behind_nat").asBoolean(false));
+                    udp.path("local_behind_nat").asBoolean(false), udp.path("peer_behind_nat").asBoolean(false),
+                    udp.path("carried").asBoolean(false));
         }
         return new SavedLineage(keys, role, notAfter(Instant.parse(text(key, "established")), now),
                 notAfter(Instant.parse(text(node, "lineage_established")), now), octets(node, "lineage"),

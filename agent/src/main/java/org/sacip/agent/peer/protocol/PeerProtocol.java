@@ -223,6 +223,7 @@ public final class PeerProtocol {
             association.udpPeer = lineage.path().udpPeer().orElse(null);
             association.localBehindNat = lineage.path().localBehindNat();
             association.peerBehindNat = lineage.path().peerBehindNat();
+            association.carried = lineage.path().carried();
             restored.add(association);
         }
         restored.forEach(ctx.associations::index);
@@ -246,7 +247,12 @@ public final class PeerProtocol {
 
     /** The data plane that carries sessions through NATs (PROTOCOL.md 15); call before any message arrives. */
     public void carryThrough(TunnelPort port) {
-        ctx.loop.execute(() -> ctx.tunnels = port);
+        ctx.loop.execute(() -> {
+            ctx.tunnels = port;
+            // The agent gives its data plane after the saved bindings were restored: the lineages restored with
+            // sessions to carry could not open their tunnels then.
+            new ArrayList<>(ctx.associations.all()).forEach(tunnels::check);
+        });
     }
 
     /** The data plane sealed as many datagrams on a tunnel as its keys should carry (PROTOCOL.md 15.6). */
@@ -579,7 +585,7 @@ public final class PeerProtocol {
             lineages.add(new EngineStore.SavedLineage(key.keys, key.role, key.established, a.lineageEstablished,
                     a.lineage, a.own.current, a.own.confirmed, a.peer.current, a.own.sequenceReserved,
                     key.confirmedAccepted, new EngineStore.SavedPath(Optional.ofNullable(a.udpPeer), a.localBehindNat,
-                            a.peerBehindNat)));
+                            a.peerBehindNat, a.carried)));
         }
         List<EngineStore.SavedBinding> bindings = new ArrayList<>();
         for (Association a : ctx.associations.all()) {

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * accepts it from that path only. Either host opens again when it finds it has no tunnel where one is needed (after a
  * restart: keys are never saved, so a restart never reuses a key and nonce). Of two OPENs that cross, the one with
  * the greater nonce goes on. The opener's tunnel is up at the ACCEPT; the accepter's once a datagram under the new
- * keys arrived (the data plane says so), so the accepter never sends what the opener cannot open yet. Engine thread
- * only.
+ * keys arrived (the data plane says so), so the accepter never sends what the opener cannot open yet. A lineage whose
+ * tunnel was up once stays carried ({@link Association#carried}, saved): after a restart a host opens a new tunnel
+ * for it also where neither host is translated any more (back home). Engine thread only.
  */
 final class Tunnels {
     private static final Logger LOG = LoggerFactory.getLogger(Tunnels.class);
@@ -46,10 +47,14 @@ final class Tunnels {
         return a.peerBehindNat && a.udpPeer != null && !a.peer.current.equals(a.peerOriginal());
     }
 
-    /** After a change that may call for a tunnel (our move acknowledged, a restart): opens one if needed. */
+    /**
+     * After a change that may call for a tunnel (our move acknowledged, a restart): opens one if needed, that is where
+     * a host moved behind a NAT, or where the lineage's sessions were carried before (they stay so).
+     */
     void check(Association a) {
         if (ctx.tunnels.available() && a.tunnel.keys == null && a.tunnel.pending == null && a.tunnel.opening == null
-                && (ownMoveTranslated(a) || peerMoveTranslated(a)) && a.boundSessions > 0 && mayOpen(a)) {
+                && (ownMoveTranslated(a) || peerMoveTranslated(a) || a.carried && a.udpPeer != null)
+                && a.boundSessions > 0 && mayOpen(a)) {
             open(a);
         }
     }
@@ -174,6 +179,7 @@ final class Tunnels {
         ctx.proven(arrival.answer().destination());
         a.tunnel.keys = keys;
         a.tunnel.up = true;
+        carried(a);
         ctx.tunnels.start(a.lineage, keys, TunnelRole.OPENER, opening.sent().statedSource(), a.udpPeer);
         LOG.info("tunnel {} with {} at {} is up: its sessions are carried", keys.tunnelIdHex(), a.peerOriginal(),
                 a.udpPeer);
@@ -187,11 +193,20 @@ final class Tunnels {
             a.tunnel.pending = null;
             boolean wasUp = a.tunnel.up;
             a.tunnel.up = true;
+            carried(a);
             LOG.info("tunnel {} with {} is up: its sessions are carried", a.tunnel.keys.tunnelIdHex(),
                     a.peerOriginal());
             if (!wasUp) {
                 ctx.changes.lineage(a, null);
             }
+        }
+    }
+
+    /** The lineage's sessions are carried from now on: saved, so that a restart opens a tunnel for them again. */
+    private void carried(Association a) {
+        if (!a.carried) {
+            a.carried = true;
+            ctx.persistence.soon();
         }
     }
 

@@ -564,6 +564,54 @@ class UdpThroughNatTest extends TwoEngines {
     }
 
     @Test
+    void aHostBackHomeWhoseSessionsWereCarriedOpensANewTunnelAfterItsRestart() throws Exception {
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        SessionTuple atA = moveBehindTheNat(new RecordingTunnelPort(), tunnelB);
+        // A comes back to A0, no NAT in between: its sessions stay in the tunnel (once carried, always carried).
+        link.nat(null, null);
+        a.announceMove(A0, A0);
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(A0, lineages(a).get(0).localConfirmed(), "back home");
+        assertEquals("none", lineages(a).get(0).nat(), "and translated no more");
+        assertTrue(lineages(a).get(0).tunnelUp(), "still carried");
+        TunnelKeys before = tunnelB.last().keys();
+        // A restarts (kill -9 included): its tunnel keys are gone, and nothing translates it to call for a tunnel.
+        // Its state file says the lineage was carried: once its session is bound again it opens a new one.
+        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
+        PeerProtocol again = open(new RecordingHandover(), stateA);
+        again.carryThrough(tunnelA);
+        link.own(A0, again);
+        a = again;
+        again.sessionsOpened(List.of(new SessionOpened(atA, Opener.LOCAL, Optional.empty(), loop.now())), true);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(1, tunnelA.started.size(), "A opened a tunnel: " + tunnelA.started);
+        assertEquals(TunnelRole.OPENER, tunnelA.last().role());
+        assertEquals(tunnelA.last().keys(), tunnelB.last().keys(), "B accepted it");
+        assertNotEquals(before, tunnelA.last().keys(), "fresh keys");
+        assertTrue(lineages(again).get(0).tunnelUp(), "carried again");
+        assertEquals(0, again.drops().total() + b.drops().total());
+    }
+
+    @Test
+    void aLineageNeverCarriedGetsNoTunnelAfterARestart() throws Exception {
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        b.carryThrough(tunnelB);
+        SessionTuple session = connectThroughNat();
+        loop.advance(Duration.ofSeconds(1));
+        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
+        PeerProtocol again = open(new RecordingHandover(), stateA);
+        again.carryThrough(tunnelA);
+        link.own(A0, again);
+        a = again;
+        again.sessionsOpened(List.of(new SessionOpened(session, Opener.LOCAL, Optional.of(new OpeningProof(
+                SessionProtocol.TCP, isn(0x1111), isn(0x2222))), loop.now())), true);
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals("local", lineages(again).get(0).nat(), "behind its NAT from the start, never moved");
+        assertEquals(List.of(), tunnelA.started, "no tunnel: its sessions were never carried");
+        assertEquals(0, link.count(MessageKind.TUNNEL_OPEN));
+    }
+
+    @Test
     void anUpdateWhoseIcmpCheckCannotReachTheNewAddressIsCheckedWhereItsUdpCopyCameFrom() throws Exception {
         link.nat(null, null);
         connect(a, A0, b, B0, 22);
