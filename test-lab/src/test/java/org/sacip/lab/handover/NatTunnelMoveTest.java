@@ -55,12 +55,28 @@ class NatTunnelMoveTest {
         move(MoveKind.BREAK_BEFORE_MAKE, true, true);
     }
 
+    /**
+     * Back home, A's agent restarts: tunnels are never saved, so the restarted agent must open a new one for the
+     * lineage whose sessions it carried (PROTOCOL.md 15.6), though neither host is translated any more.
+     */
+    @Test
+    void aCarriedSessionBackHomeStaysCarriedAcrossARestartOfItsAgent() {
+        move(MoveKind.MAKE_BEFORE_BREAK, false, true, true);
+    }
+
     private static void move(MoveKind kind, boolean fromBehindANat) {
         move(kind, fromBehindANat, false);
     }
 
-    /** A moves onto the NAT of uplink 2; with {@code andBack}, back to its first address afterwards. */
     private static void move(MoveKind kind, boolean fromBehindANat, boolean andBack) {
+        move(kind, fromBehindANat, andBack, false);
+    }
+
+    /**
+     * A moves onto the NAT of uplink 2; with {@code andBack}, back to its first address afterwards, and with
+     * {@code restartAtHome} its agent is then stopped and started again.
+     */
+    private static void move(MoveKind kind, boolean fromBehindANat, boolean andBack, boolean restartAtHome) {
         try (RoamingWithAgents lab = new RoamingWithAgents(Family.IPV4)) {
             lab.behindStrictNats(fromBehindANat, true);
             lab.protectB();
@@ -92,6 +108,17 @@ class NatTunnelMoveTest {
                 lab.moveHome(kind, kind == MoveKind.MAKE_BEFORE_BREAK ? converged : () -> { });
                 converged.run();
                 lab.awaitSessionAtA(stream, "still carried", carried::test);
+                if (restartAtHome) {
+                    String tunnelUp = "is up: its sessions are carried";
+                    int upBefore = lab.agents.logLines("a", tunnelUp).size();
+                    assertEquals(0, lab.agents.stop("a", Duration.ofSeconds(10)), "A's agent stops cleanly");
+                    lab.agents.restart("a");
+                    Eventually.await(Duration.ofSeconds(15), () -> lab.agents.logLines("a", tunnelUp),
+                            lines -> lines.size() > upBefore,
+                            () -> "A's restarted agent has a tunnel again: " + lab.sessions() + "\nA's log:\n"
+                                    + lab.logOf("a") + "\nB's log:\n" + lab.logOf("b"));
+                    lab.awaitSessionAtA(stream, "carried again after the restart", carried::test);
+                }
             }
             String sessions = lab.sessions();
             String tunnels = lab.agents.logLines("a", "tunnel").toString();
@@ -99,7 +126,7 @@ class NatTunnelMoveTest {
             sessions += "\nthe router's NAT: " + lab.lab.run("r", "nft", "list", "table", "ip", "natlab");
             String report = String.format("%s %s%s: stream %s, longest gap %d ms, lost %d, corrupted %d%n%s%n%s",
                     kind, fromBehindANat ? "from behind a NAT onto another NAT" : "from a public address onto a NAT",
-                    andBack ? " and back" : "",
+                    andBack ? restartAtHome ? " and back, A's agent restarted there" : " and back" : "",
                     figures.verdict().label(), figures.maxGapMs(), figures.bytesLost(), figures.bytesCorrupted(),
                     sessions, tunnels);
             System.out.println(report);
