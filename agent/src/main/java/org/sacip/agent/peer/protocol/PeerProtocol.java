@@ -284,7 +284,7 @@ public final class PeerProtocol {
         ctx.loop.execute(() -> {
             for (Association association : ctx.associations.all()) {
                 if (from.equals(association.udpPeer) && association.tunnel.keys == null
-                        && (Tunnels.ownMoveTranslated(association) || Tunnels.peerMoveTranslated(association))) {
+                        && Tunnels.needsTunnel(association)) {
                     tunnels.unknownTunnel(association);
                 }
             }

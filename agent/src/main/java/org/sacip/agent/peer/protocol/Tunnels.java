@@ -48,13 +48,17 @@ final class Tunnels {
     }
 
     /**
-     * After a change that may call for a tunnel (our move acknowledged, a restart): opens one if needed, that is where
-     * a host moved behind a NAT, or where the lineage's sessions were carried before (they stay so).
+     * Whether the lineage's sessions must go through a tunnel: a host moved behind a NAT, or they were carried before
+     * (they stay so, also back home and after a restart).
      */
+    static boolean needsTunnel(Association a) {
+        return ownMoveTranslated(a) || peerMoveTranslated(a) || a.carried && a.udpPeer != null;
+    }
+
+    /** After a change that may call for a tunnel (our move acknowledged, a restart): opens one if needed. */
     void check(Association a) {
         if (ctx.tunnels.available() && a.tunnel.keys == null && a.tunnel.pending == null && a.tunnel.opening == null
-                && (ownMoveTranslated(a) || peerMoveTranslated(a) || a.carried && a.udpPeer != null)
-                && a.boundSessions > 0 && mayOpen(a)) {
+                && needsTunnel(a) && a.boundSessions > 0 && mayOpen(a)) {
             open(a);
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -235,6 +236,19 @@ class UdpThroughNatTest extends TwoEngines {
      * Both engines with tunnel ports; a session A opened directly to B; then A moves to A1, behind the NAT. Returns
      * A's session.
      */
+    /**
+     * The engine at {@code address} restarted from {@code state} (kill -9 included: the state is written as it
+     * changes), in the agent's order: its session, found again in the kernel, then its tunnel data plane.
+     */
+    private PeerProtocol restartedWithItsSession(Path state, SacipAddress address, RecordingTunnelPort tunnel,
+            SessionOpened session) throws Exception {
+        PeerProtocol again = open(new RecordingHandover(), state);
+        link.own(address, again);
+        again.sessionsOpened(List.of(session), true);
+        again.carryThrough(tunnel);
+        return again;
+    }
+
     private SessionTuple moveBehindTheNat(RecordingTunnelPort tunnelA, RecordingTunnelPort tunnelB) {
         a.carryThrough(tunnelA);
         b.carryThrough(tunnelB);
@@ -546,12 +560,10 @@ class UdpThroughNatTest extends TwoEngines {
         // B restarts (kill -9 included): tunnel keys are never saved. Once its session is bound again it opens a
         // new tunnel, with fresh keys, to A's NAT mapping.
         RecordingTunnelPort tunnelB = new RecordingTunnelPort();
-        PeerProtocol again = open(new RecordingHandover(), stateB);
-        again.carryThrough(tunnelB);
-        link.own(B0, again);
-        b = again;
         SessionTuple atB = tuple(B0, 22, A0, atA.local().port());
-        again.sessionsOpened(List.of(new SessionOpened(atB, Opener.REMOTE, Optional.empty(), loop.now())), true);
+        PeerProtocol again = restartedWithItsSession(stateB, B0, tunnelB,
+                new SessionOpened(atB, Opener.REMOTE, Optional.empty(), loop.now()));
+        b = again;
         loop.advance(Duration.ofSeconds(1));
         assertEquals(TunnelRole.OPENER, tunnelB.last().role(), "B opened");
         assertEquals(tunnelB.last().keys(), tunnelA.last().keys(), "A accepted");
@@ -578,11 +590,9 @@ class UdpThroughNatTest extends TwoEngines {
         // A restarts (kill -9 included): its tunnel keys are gone, and nothing translates it to call for a tunnel.
         // Its state file says the lineage was carried: once its session is bound again it opens a new one.
         RecordingTunnelPort tunnelA = new RecordingTunnelPort();
-        PeerProtocol again = open(new RecordingHandover(), stateA);
-        again.carryThrough(tunnelA);
-        link.own(A0, again);
+        PeerProtocol again = restartedWithItsSession(stateA, A0, tunnelA,
+                new SessionOpened(atA, Opener.LOCAL, Optional.empty(), loop.now()));
         a = again;
-        again.sessionsOpened(List.of(new SessionOpened(atA, Opener.LOCAL, Optional.empty(), loop.now())), true);
         loop.advance(Duration.ofSeconds(1));
         assertEquals(1, tunnelA.started.size(), "A opened a tunnel: " + tunnelA.started);
         assertEquals(TunnelRole.OPENER, tunnelA.last().role());
@@ -593,18 +603,37 @@ class UdpThroughNatTest extends TwoEngines {
     }
 
     @Test
+    void aHostBackHomeThatLostItsTunnelOpensANewOneWhenThePeerSendsThroughTheOldOne() throws Exception {
+        RecordingTunnelPort tunnelB = new RecordingTunnelPort();
+        moveBehindTheNat(new RecordingTunnelPort(), tunnelB);
+        link.nat(null, null);
+        a.announceMove(A0, A0);
+        loop.advance(Duration.ofSeconds(2));
+        assertTrue(lineages(a).get(0).tunnelUp(), "back home, still carried");
+        // A restarts and has not found its session again yet; B, which kept its tunnel, sends through it.
+        RecordingTunnelPort tunnelA = new RecordingTunnelPort();
+        PeerProtocol again = open(new RecordingHandover(), stateA);
+        link.own(A0, again);
+        again.carryThrough(tunnelA);
+        a = again;
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(), tunnelA.started, "no session bound yet: nothing to carry");
+        again.unknownTunnel(new UdpEndpoint(B0, MemoryLink.AGENT_PORT));
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(1, tunnelA.started.size(), "A opened a tunnel: " + tunnelA.started);
+        assertEquals(tunnelA.last().keys(), tunnelB.last().keys(), "B accepted it");
+    }
+
+    @Test
     void aLineageNeverCarriedGetsNoTunnelAfterARestart() throws Exception {
         RecordingTunnelPort tunnelB = new RecordingTunnelPort();
         b.carryThrough(tunnelB);
         SessionTuple session = connectThroughNat();
         loop.advance(Duration.ofSeconds(1));
         RecordingTunnelPort tunnelA = new RecordingTunnelPort();
-        PeerProtocol again = open(new RecordingHandover(), stateA);
-        again.carryThrough(tunnelA);
-        link.own(A0, again);
+        PeerProtocol again = restartedWithItsSession(stateA, A0, tunnelA, new SessionOpened(session, Opener.LOCAL,
+                Optional.of(new OpeningProof(SessionProtocol.TCP, isn(0x1111), isn(0x2222))), loop.now()));
         a = again;
-        again.sessionsOpened(List.of(new SessionOpened(session, Opener.LOCAL, Optional.of(new OpeningProof(
-                SessionProtocol.TCP, isn(0x1111), isn(0x2222))), loop.now())), true);
         loop.advance(Duration.ofSeconds(2));
         assertEquals("local", lineages(again).get(0).nat(), "behind its NAT from the start, never moved");
         assertEquals(List.of(), tunnelA.started, "no tunnel: its sessions were never carried");
