@@ -80,8 +80,9 @@ public final class Handover implements HandoverPort, AutoCloseable {
 
         /**
          * A move of the lineage between our {@code localOriginal} and the peer's {@code peerOriginal} converged and
-         * is in the data path: the peer acknowledged ours, or its checked move is committed here. {@code sessions}
-         * are bound to the lineage. On the handover thread: must not wait.
+         * is in the data path: the peer acknowledged ours, or its checked move is committed here; or the lineage's
+         * tunnel came up, and its sessions go through it from now on. {@code sessions} are bound to the lineage. On
+         * the handover thread: must not wait.
          */
         default void moveConverged(InetAddress localOriginal, InetAddress peerOriginal, Set<SessionTuple> sessions) {
         }
@@ -439,6 +440,10 @@ public final class Handover implements HandoverPort, AutoCloseable {
             reportLineage(view, previous, next, now);
             if (previous != null && (!next.state().localConfirmed().equals(previous.state().localConfirmed())
                     || !next.state().peerCurrent().equals(previous.state().peerCurrent()))) {
+                moved.add(view.lineage());
+            } else if (previous != null && next.state().tunnelUp() && !previous.state().tunnelUp()) {
+                // Its sessions go through the tunnel from now on: those waiting for a backed-off timer (a move
+                // acknowledged before the tunnel was up, a restart) have a path again, as after a move.
                 moved.add(view.lineage());
             }
         }

@@ -115,6 +115,47 @@ class HandoverIntegrationTest {
     }
 
     @Test
+    void aTunnelComingUpHasItsSessionsKickedAsAfterAConvergedMove() throws Exception {
+        List<String> converged = new CopyOnWriteArrayList<>();
+        Handover.Observer observer = new Handover.Observer() {
+            @Override
+            public void addresses(Set<InetAddress> ghosts, Set<InetAddress> sendingFrom) {
+            }
+
+            @Override
+            public void movesOver(Set<InetAddress> originals) {
+            }
+
+            @Override
+            public void moveConverged(InetAddress localOriginal, InetAddress peerOriginal,
+                    Set<SessionTuple> sessions) {
+                converged.add(localOriginal.getHostAddress() + " with " + peerOriginal.getHostAddress() + ": "
+                        + sessions);
+            }
+        };
+        try (TestNamespace ns = TestNamespace.create("hov");
+                DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
+                Handover handover = resumedHandover(dataPath, HandoverEvents.NONE, observer)) {
+            SessionTuple session = tuple(x, 40000, b, 22);
+            Octets lineage = Octets.fromHex("0102030405060708");
+            bindAtHome(handover, lineage, session);
+            apply(handover, new EngineChange(List.of(view(lineage, x, b, x, b)), List.of(), List.of(), List.of()));
+            assertEquals(List.of(), converged, "nothing moved, no tunnel");
+            // A restarted agent back home, say: its tunnel comes up again, and its sockets may be waiting for a
+            // backed-off timer since it went down.
+            apply(handover, new EngineChange(List.of(tunnelUp(view(lineage, x, b, x, b))), List.of(), List.of(),
+                    List.of()));
+            assertEquals(Remapping.carried(session), dataPath.remapping(session));
+            assertEquals(List.of(x.getHostAddress() + " with " + b.getHostAddress() + ": " + Set.of(session)),
+                    converged);
+            apply(handover, new EngineChange(List.of(tunnelUp(view(lineage, x, b, x, b))), List.of(), List.of(),
+                    List.of()));
+            assertEquals(1, converged.size(), "only when it comes up");
+            dataPath.flush();
+        }
+    }
+
+    @Test
     void aKnownSessionHoldsItsGhostAgainOnceTheDataPathWasInstalledAfresh() throws Exception {
         try (TestNamespace ns = TestNamespace.create("hov");
                 DataPath dataPath = DataPath.open(ns.netNamespace(), DataPathSettings.defaults(), Clock.systemUTC());
