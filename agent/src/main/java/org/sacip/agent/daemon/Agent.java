@@ -303,7 +303,9 @@ public final class Agent implements AutoCloseable {
                     localAddresses::holds, udpTransport == null ? 0 : udpTransport.port(),
                     new SessionTracker.Listener() {
                         @Override
-                        public void opened(List<SessionOpened> sessions, boolean initialDump) {
+                        public void opened(List<SessionOpened> found, boolean initialDump) {
+                            // After a restart, what the agent saw of their openings before it.
+                            List<SessionOpened> sessions = protocol.withSavedOpenings(found, initialDump);
                             liveSessions.add(sessions.stream().map(SessionOpened::tuple).toList());
                             retransmissionKick.opened(sessions);
                             protocol.sessionsOpened(sessions, initialDump);

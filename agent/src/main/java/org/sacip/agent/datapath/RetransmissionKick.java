@@ -305,17 +305,18 @@ public final class RetransmissionKick implements AutoCloseable {
             unsupported.incrementAndGet();
             return Outcome.UNSUPPORTED;
         }
+        // Unknown before stranded: a socket the agent could not kick in any case says so, whatever its count.
+        Opening opening = openings.get(tuple);
+        if (opening == null || info.bytesAcked().isEmpty() || socket.receivesErrors().orElse(true)) {
+            unknown.incrementAndGet();
+            return Outcome.UNKNOWN;
+        }
         if (info.retransmits() == 0) {
             // tcp_ld_RTO_revert() ignores the error: nothing to send.
             LOG.debug("not kicked: {} has backoff {} and no retransmission since an acknowledgement ({} segment(s)"
                     + " unacknowledged)", tuple, info.backoff(), info.unacked());
             stranded.incrementAndGet();
             return Outcome.STRANDED;
-        }
-        Opening opening = openings.get(tuple);
-        if (opening == null || info.bytesAcked().isEmpty() || socket.receivesErrors().orElse(true)) {
-            unknown.incrementAndGet();
-            return Outcome.UNKNOWN;
         }
         long unacknowledged = (opening.ownIsn() + (opening.weOpened() ? 0 : 1) + info.bytesAcked().getAsLong())
                 & 0xffffffffL;

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sacip.lab.Lab;
@@ -51,10 +52,25 @@ class RetransmissionKickTest {
     private static final long MOVE_LIMIT_MS = 15_000;
     private static final long KICK_LIMIT_MS = 10_000;
     private static final long FLOW_LIMIT_MS = 15_000;
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(15);
 
     @ParameterizedTest
     @EnumSource(value = Family.class, names = {"IPV4", "IPV6"})
     void afterABreakBeforeMakeMoveEachEndKicksItsOwnSocketAndTheStreamStaysIntact(Family family) throws Exception {
+        moveAndKick(family, false);
+    }
+
+    /**
+     * Both agents restart once the stream is bound, before the move. A restarted agent cannot see the stream's
+     * opening again; it has what it saved with the binding (each socket's initial sequence number), so each end
+     * still knows its socket's oldest unacknowledged segment: none is left to its timer for want of it ("unknown").
+     */
+    @Test
+    void afterItsAgentsRestartedTheStreamsSocketsAreKickedAsBefore() throws Exception {
+        moveAndKick(Family.IPV4, true);
+    }
+
+    private static void moveAndKick(Family family, boolean restartFirst) throws Exception {
         try (Lab lab = new Lab()) {
             Topology topology = TopologyBuilder.build(lab, TopologyKind.ATTACKERS, family);
             InetAddress x = Addresses.of(family, 1, 2);
@@ -69,12 +85,16 @@ class RetransmissionKickTest {
             PeerKeys.await(agents, "b", x);
             String local = Addresses.endpoint(x, stream.clientPort());
             String service = Addresses.endpoint(b, STREAM_PORT);
-            Waits.until("A's agent lists the stream bound to a key", MOVE_LIMIT_MS,
-                    () -> AgentFacts.session(controlA, local, service), row -> row.isPresent()
-                            && AgentFacts.boundKey(row.get()).isPresent());
-            Waits.until("B's agent lists the stream bound to a key", MOVE_LIMIT_MS,
-                    () -> AgentFacts.session(controlB, service, local), row -> row.isPresent()
-                            && AgentFacts.boundKey(row.get()).isPresent());
+            awaitBound("A's agent", controlA, local, service);
+            awaitBound("B's agent", controlB, service, local);
+            if (restartFirst) {
+                for (String host : List.of("a", "b")) {
+                    assertEquals(0, agents.stop(host, STOP_LIMIT), host + "'s agent's exit status");
+                    agents.restart(host);
+                }
+                awaitBound("A's restarted agent", controlA, local, service);
+                awaitBound("B's restarted agent", controlB, service, local);
+            }
 
             new Mover(topology, OUTAGE_MS).move(new MoveStep("a", 0, 1, MoveKind.BREAK_BEFORE_MAKE, 0));
             String moved = Addresses.endpoint(y, stream.clientPort());
@@ -89,8 +109,9 @@ class RetransmissionKickTest {
             // Judged once it flows again both ways: an IPv6 socket, not kicked, may still wait for its timer.
             boolean flowing = stream.awaitFlowing(Duration.ofMillis(FLOW_LIMIT_MS));
             StreamFigures figures = stream.finish();
-            System.out.printf("retransmission kick (%s, %d ms outage): A %s, B %s; stream %s%n", family, OUTAGE_MS,
-                    kickA.last(), kickB.last(), Streams.describe(figures));
+            System.out.printf("retransmission kick (%s, %d ms outage%s): A %s, B %s; stream %s%n", family, OUTAGE_MS,
+                    restartFirst ? ", agents restarted before the move" : "", kickA.last(), kickB.last(),
+                    Streams.describe(figures));
             // Over IPv4 a socket still waiting for its backed-off timer at convergence is kicked, or counted as
             // stranded when the other end's first segment after the outage acknowledged part of its data first (the
             // kernel reverts no timer then); one whose retransmission got through first is left alone. Both waiting
@@ -113,6 +134,10 @@ class RetransmissionKickTest {
                             "A's sockets kicked (one stream, one move: at most once; IPv6 never): " + kickA.last()),
                     () -> assertTrue(kickB.last().path("kicked").asLong() <= (family == Family.IPV4 ? 1 : 0),
                             "B's sockets kicked (one stream, one move: at most once; IPv6 never): " + kickB.last()),
+                    () -> assertEquals(0, kickA.last().path("unknown").asLong(), "A's socket without its opening: "
+                            + kickA.last() + "\nA's log:\n" + agents.logTail("a")),
+                    () -> assertEquals(0, kickB.last().path("unknown").asLong(), "B's socket without its opening: "
+                            + kickB.last() + "\nB's log:\n" + agents.logTail("b")),
                     () -> assertEquals(0, kickA.last().path("failed").asLong(), "A's kick failed: " + kickA.last()),
                     () -> assertEquals(0, kickB.last().path("failed").asLong(), "B's kick failed: " + kickB.last()),
                     () -> assertTrue(flowing, "the stream did not flow again both ways after the move: "
@@ -123,6 +148,12 @@ class RetransmissionKickTest {
                             + Streams.describe(figures)),
                     () -> assertEquals(0, stream.extraOctetsAtServer(), "octets B received beyond what A sent"));
         }
+    }
+
+    private static void awaitBound(String agent, AgentControl control, String local, String remote) {
+        Waits.until(agent + " lists the stream bound to a key", MOVE_LIMIT_MS,
+                () -> AgentFacts.session(control, local, remote), row -> row.isPresent()
+                        && AgentFacts.boundKey(row.get()).isPresent());
     }
 
     private static JsonNode kicks(AgentControl control) {

@@ -19,9 +19,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.Opener;
+import org.sacip.agent.session.OpeningProof;
 import org.sacip.agent.session.SessionProtocol;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.LatestSnapshotWriter;
@@ -51,10 +54,18 @@ public final class EngineStore implements AutoCloseable {
     /** The least wait before a snapshot that may wait. */
     static final Duration SAVE_DELAY = Duration.ofMillis(500);
 
-    /** One lineage as saved. */
+    /**
+     * One lineage as saved. {@code peerProven}: the peer's addresses of the lineage (where it is, its UDP endpoint's)
+     * that had shown they receive there (anti-amplification); a restarted agent may send to them as freely as before.
+     * Files of earlier versions have none.
+     */
     record SavedLineage(SessionKeys keys, Role role, Instant keyEstablished, Instant lineageEstablished,
             Octets lineage, SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent,
-            long sequenceReserved, Optional<AssociationKey.AcceptedUpdate> lastAccepted, SavedPath path) {
+            long sequenceReserved, Optional<AssociationKey.AcceptedUpdate> lastAccepted, SavedPath path,
+            List<SacipAddress> peerProven) {
+        SavedLineage {
+            peerProven = List.copyOf(peerProven);
+        }
     }
 
     /**
@@ -67,12 +78,26 @@ public final class EngineStore implements AutoCloseable {
         static final SavedPath ICMP = new SavedPath(Optional.empty(), false, false, false);
     }
 
-    /** One session's binding as saved. */
     /**
      * A session's binding; {@code peerOwn} and {@code ourPublic} (either may be null) what a NAT between the hosts
-     * translated, as {@link SessionRegistry.Entry} keeps them.
+     * translated, as {@link SessionRegistry.Entry} keeps them; {@code opener} and {@code proof} what the agent saw of
+     * the session's opening, which a restarted agent cannot see again (files of earlier versions have neither).
      */
-    record SavedBinding(SessionTuple session, Octets lineage, Endpoint peerOwn, Endpoint ourPublic) {
+    record SavedBinding(SessionTuple session, Octets lineage, Endpoint peerOwn, Endpoint ourPublic, Opener opener,
+            Optional<OpeningProof> proof) {
+        SavedBinding {
+            Objects.requireNonNull(opener, "opener");
+            Objects.requireNonNull(proof, "proof");
+            if (proof.isPresent() && proof.get().protocol() != session.protocol()) {
+                throw new IllegalArgumentException("a " + proof.get().protocol().text() + " opening proof for "
+                        + session);
+            }
+        }
+
+        SavedBinding(SessionTuple session, Octets lineage, Endpoint peerOwn, Endpoint ourPublic) {
+            this(session, lineage, peerOwn, ourPublic, Opener.UNKNOWN, Optional.empty());
+        }
+
         SavedBinding(SessionTuple session, Octets lineage) {
             this(session, lineage, null, null);
         }
@@ -182,6 +207,10 @@ public final class EngineStore implements AutoCloseable {
                 accepted.put("original", a.original().toString());
                 accepted.put("current", a.current().toString());
             });
+            if (!s.peerProven().isEmpty()) {
+                ArrayNode proven = node.putArray("peer_proven");
+                s.peerProven().forEach(address -> proven.add(address.toString()));
+            }
             s.path().udpPeer().ifPresent(endpoint -> {
                 ObjectNode udp = node.putObject("udp_peer");
                 udp.put("address", endpoint.address().toString());
@@ -209,6 +238,13 @@ public final class EngineStore implements AutoCloseable {
                     if (b.ourPublic() != null) {
                         json.writeStringField("our_public", AddressText.of(b.ourPublic().address()));
                         json.writeNumberField("our_public_port", b.ourPublic().port());
+                    }
+                    if (b.opener() != Opener.UNKNOWN) {
+                        json.writeStringField("opener", b.opener().name().toLowerCase(Locale.ROOT));
+                    }
+                    if (b.proof().isPresent()) {
+                        json.writeStringField("proof_ours", b.proof().get().ours().toHex());
+                        json.writeStringField("proof_theirs", b.proof().get().theirs().toHex());
                     }
                 });
     }
@@ -262,6 +298,13 @@ public final class EngineStore implements AutoCloseable {
             accepted = Optional.of(new AssociationKey.AcceptedUpdate(Long.parseUnsignedLong(text(last, "sequence")),
                     address(last, "original"), address(last, "current")));
         }
+        List<SacipAddress> proven = new ArrayList<>();
+        for (JsonNode address : node.path("peer_proven")) {
+            if (!address.isTextual()) {
+                throw new IllegalArgumentException("peer_proven holds " + address + ", not an address");
+            }
+            proven.add(SacipAddress.parse(address.asText()));
+        }
         SavedPath path = SavedPath.ICMP;
         JsonNode udp = node.get("udp_peer");
         if (udp != null) {
@@ -272,7 +315,7 @@ public final class EngineStore implements AutoCloseable {
         return new SavedLineage(keys, role, notAfter(Instant.parse(text(key, "established")), now),
                 notAfter(Instant.parse(text(node, "lineage_established")), now), octets(node, "lineage"),
                 address(node, "local_current"), address(node, "local_confirmed"), address(node, "peer_current"),
-                Long.parseUnsignedLong(text(node, "sequence_reserved")), accepted, path);
+                Long.parseUnsignedLong(text(node, "sequence_reserved")), accepted, path, proven);
     }
 
     /** The clock went back: a key never outlives its 24 hours because of it. */
@@ -288,7 +331,12 @@ public final class EngineStore implements AutoCloseable {
                 ? new Endpoint(JsonFields.address(node, "peer_own"), port(node, "peer_own_port")) : null;
         Endpoint ourPublic = node.has("our_public")
                 ? new Endpoint(JsonFields.address(node, "our_public"), port(node, "our_public_port")) : null;
-        return new SavedBinding(tuple, octets(node, "lineage"), peerOwn, ourPublic);
+        Opener opener = node.has("opener") ? Opener.valueOf(text(node, "opener").toUpperCase(Locale.ROOT))
+                : Opener.UNKNOWN;
+        Optional<OpeningProof> proof = node.has("proof_ours") || node.has("proof_theirs")
+                ? Optional.of(new OpeningProof(protocol, octets(node, "proof_ours"), octets(node, "proof_theirs")))
+                : Optional.empty();
+        return new SavedBinding(tuple, octets(node, "lineage"), peerOwn, ourPublic, opener, proof);
     }
 
     static AddressPair boundOf(SavedLineage saved) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.sacip.agent.session.Endpoint;
+import org.sacip.agent.session.Opener;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateFileException;
@@ -86,6 +87,8 @@ public final class PeerProtocol {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** Bindings saved before a restart, waiting for their sessions to show up in the first dump. */
     private Map<SessionTuple, EngineStore.SavedBinding> savedBindings = new HashMap<>();
+    /** The saved bindings again, for {@link #withSavedOpenings}, which runs on the agent's session thread. */
+    private volatile Map<SessionTuple, EngineStore.SavedBinding> savedOpenings = Map.of();
     private boolean saveScheduled;
     private boolean viewScheduled;
     private volatile EngineView view = EngineView.EMPTY;
@@ -224,10 +227,14 @@ public final class PeerProtocol {
             association.localBehindNat = lineage.path().localBehindNat();
             association.peerBehindNat = lineage.path().peerBehindNat();
             association.carried = lineage.path().carried();
+            // Without this, a restarted agent could send its peer no more than the peer sent it since the restart:
+            // the first move's update, from an address the peer never sent to, would wait for nothing and be dropped.
+            lineage.peerProven().forEach(ctx::proven);
             restored.add(association);
         }
         restored.forEach(ctx.associations::index);
         saved.bindings().forEach(b -> protocol.savedBindings.put(b.session(), b));
+        protocol.savedOpenings = Map.copyOf(protocol.savedBindings);
         loop.execute(() -> {
             protocol.agreement.start();
             restored.forEach(a -> {
@@ -452,6 +459,33 @@ public final class PeerProtocol {
     // ---- commands ----
 
     /**
+     * The sessions found at start-up ({@code initialDump}), each with what the agent saw of its opening before a
+     * restart: a session found with no record of its opening (the agent did not watch it open) gets the one saved with
+     * its binding, so that claims and the retransmission kick work for it as before. A session whose opener differs
+     * from the saved one is not the one saved (its tuple was reused while the agent was down) and gets nothing. Call
+     * once, with the start-up list, before {@link #sessionsOpened}; any thread. Later sessions are returned as they
+     * are: a session opened after the start is a new one, whatever its tuple.
+     */
+    public List<SessionOpened> withSavedOpenings(List<SessionOpened> sessions, boolean initialDump) {
+        Map<SessionTuple, EngineStore.SavedBinding> saved = savedOpenings;
+        if (!initialDump || saved.isEmpty()) {
+            return sessions;
+        }
+        savedOpenings = Map.of();
+        List<SessionOpened> restored = new ArrayList<>(sessions.size());
+        for (SessionOpened opened : sessions) {
+            EngineStore.SavedBinding binding = opened.proof().isPresent() ? null : saved.get(opened.tuple());
+            if (binding != null && binding.proof().isPresent()
+                    && (opened.opener() == Opener.UNKNOWN || opened.opener() == binding.opener())) {
+                restored.add(new SessionOpened(opened.tuple(), binding.opener(), binding.proof(), opened.since()));
+            } else {
+                restored.add(opened);
+            }
+        }
+        return restored;
+    }
+
+    /**
      * Sessions the kernel shows established and answered. {@code initialDump} marks the complete list at start-up:
      * bindings saved before a restart are restored for the sessions in it and forgotten for the others.
      */
@@ -578,6 +612,19 @@ public final class PeerProtocol {
         });
     }
 
+    /** The lineage's peer addresses that have shown they receive there. */
+    private List<SacipAddress> provenOf(Association a) {
+        List<SacipAddress> proven = new ArrayList<>(2);
+        if (ctx.proven.containsKey(a.peer.current)) {
+            proven.add(a.peer.current);
+        }
+        if (a.udpPeer != null && !a.udpPeer.address().equals(a.peer.current)
+                && ctx.proven.containsKey(a.udpPeer.address())) {
+            proven.add(a.udpPeer.address());
+        }
+        return proven;
+    }
+
     private EngineStore.Snapshot snapshot() {
         List<EngineStore.SavedLineage> lineages = new ArrayList<>();
         for (Association a : ctx.associations.all()) {
@@ -585,13 +632,14 @@ public final class PeerProtocol {
             lineages.add(new EngineStore.SavedLineage(key.keys, key.role, key.established, a.lineageEstablished,
                     a.lineage, a.own.current, a.own.confirmed, a.peer.current, a.own.sequenceReserved,
                     key.confirmedAccepted, new EngineStore.SavedPath(Optional.ofNullable(a.udpPeer), a.localBehindNat,
-                            a.peerBehindNat, a.carried)));
+                            a.peerBehindNat, a.carried), provenOf(a)));
         }
         List<EngineStore.SavedBinding> bindings = new ArrayList<>();
         for (Association a : ctx.associations.all()) {
             for (SessionTuple tuple : ctx.sessions.boundTo(a)) {
                 SessionRegistry.Entry entry = ctx.sessions.get(tuple);
-                bindings.add(new EngineStore.SavedBinding(tuple, a.lineage, entry.peerOwn, entry.ourPublic));
+                bindings.add(new EngineStore.SavedBinding(tuple, a.lineage, entry.peerOwn, entry.ourPublic,
+                        entry.opener, entry.proof));
             }
         }
         return new EngineStore.Snapshot(lineages, bindings);

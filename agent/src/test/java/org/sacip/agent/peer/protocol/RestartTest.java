@@ -1,15 +1,18 @@
 package org.sacip.agent.peer.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.sacip.agent.session.Opener;
+import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.protocol.message.MessageKind;
@@ -39,6 +42,71 @@ class RestartTest extends TwoEngines {
         loop.advance(Duration.ofMillis(50));
         assertEquals(A1, afterRestart.lineageWithPeer(A0).peerCurrent());
         assertEquals(1, link.count(MessageKind.UPDATE_ACK));
+    }
+
+    @Test
+    void theOpeningsOfBoundSessionsAreGivenBackOnceForTheSessionsFoundAtStart() throws Exception {
+        SessionTuple kept = connect(a, A0, b, B0, 22);
+        SessionTuple reused = connect(a, A0, b, B0, 80);
+        SessionTuple unbound = connect(a, A0, null, B0, 443);
+        loop.advance(Duration.ofSeconds(1));
+        PeerProtocol again = open(new RecordingHandover(), stateA);
+        SessionOpened keptFound = unrecorded(kept, Opener.UNKNOWN, loop.now());
+        // The tuple of the second one came back with the other end as its opener: another connection.
+        SessionOpened reusedFound = unrecorded(reused, Opener.REMOTE, loop.now());
+        SessionOpened unboundFound = unrecorded(unbound, Opener.LOCAL, loop.now());
+        List<SessionOpened> later = List.of(keptFound);
+        assertEquals(later, again.withSavedOpenings(later, false), "a session found after the start is a new one");
+        List<SessionOpened> found = again.withSavedOpenings(List.of(keptFound, reusedFound, unboundFound), true);
+        assertEquals(List.of(new SessionOpened(kept, Opener.LOCAL, Optional.of(proofs.get(kept)), keptFound.since()),
+                reusedFound, unboundFound), found);
+        assertEquals(List.of(keptFound), again.withSavedOpenings(List.of(keptFound), true), "given back once");
+        // The engine keeps the restored opening with the binding: it saves it again, for the next restart (the state
+        // is saved once another session is bound).
+        again.sessionsOpened(found, true);
+        link.own(A0, again);
+        loop.runReady();
+        connect(again, A0, b, B0, 8080);
+        loop.advance(Duration.ofSeconds(1));
+        PeerProtocol third = open(new RecordingHandover(), stateA);
+        assertEquals(List.of(found.get(0)), third.withSavedOpenings(List.of(keptFound), true));
+    }
+
+    /**
+     * The peer's address had shown it receives there (it answered the key agreement): after a restart the agent may
+     * still send it more than it received from it since, or the update of the first move, from an address the peer
+     * never sent to, would wait for an anti-amplification budget that never comes.
+     */
+    @Test
+    void aPeerProvenBeforeARestartIsStillProvenAfterIt() throws Exception {
+        SessionTuple session = connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        PeerProtocol again = open(new RecordingHandover(), stateA);
+        link.own(A0, again);
+        link.own(A1, again);
+        again.sessionsOpened(List.of(unrecorded(session, Opener.UNKNOWN, loop.now())), true);
+        loop.runReady();
+        link.clear();
+        again.announceMove(A0, A1);
+        loop.advance(Duration.ofMillis(50));
+        List<MemoryLink.Packet> updates = link.sent(MessageKind.ADDRESS_UPDATE);
+        assertEquals(1, updates.size(), "updates sent");
+        assertFalse(updates.get(0).unproven(), "the update to the peer counted as one to an unproven address");
+        assertEquals(1, link.count(MessageKind.UPDATE_ACK));
+    }
+
+    @Test
+    void aSavedOpeningThatIsNotOneStopsTheStartWithAReason() throws Exception {
+        connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        Path file = stateA.resolve(EngineStore.FILE_NAME);
+        String saved = Files.readString(file);
+        assertTrue(saved.contains("\"opener\":\"local\""), saved);
+        Files.writeString(file, saved.replaceFirst("\"proof_ours\":\"[0-9a-f]*\"", "\"proof_ours\":\"0102\""));
+        StateFileException e = org.junit.jupiter.api.Assertions.assertThrows(StateFileException.class,
+                () -> open(new RecordingHandover(), stateA));
+        assertTrue(e.getMessage().contains("binding 0 is invalid") && e.getMessage().contains("opening proof"),
+                e.getMessage());
     }
 
     @Test

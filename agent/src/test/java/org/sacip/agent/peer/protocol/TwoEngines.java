@@ -3,7 +3,9 @@ package org.sacip.agent.peer.protocol;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +44,8 @@ abstract class TwoEngines {
     PeerProtocol b;
     private int nextPort = 40000;
     private int nextIsn = 0x10000000;
+    /** The opening proof each end's engine was given for each session {@link #connect} opened, by its tuple there. */
+    final Map<SessionTuple, OpeningProof> proofs = new HashMap<>();
 
     /** The limits the engines start with; subclasses may tighten them. */
     EngineLimits limits() {
@@ -81,11 +85,15 @@ abstract class TwoEngines {
         Octets serverIsn = isn(nextIsn++ * 7);
         SessionTuple ours = tuple(clientAddress, port, serverAddress, serverPort);
         SessionTuple theirs = tuple(serverAddress, serverPort, clientAddress, port);
-        client.sessionsOpened(List.of(new SessionOpened(ours, Opener.LOCAL, Optional.of(new OpeningProof(
-                SessionProtocol.TCP, clientIsn, serverIsn)), loop.now())), false);
+        OpeningProof clientProof = new OpeningProof(SessionProtocol.TCP, clientIsn, serverIsn);
+        OpeningProof serverProof = new OpeningProof(SessionProtocol.TCP, serverIsn, clientIsn);
+        proofs.put(ours, clientProof);
+        proofs.put(theirs, serverProof);
+        client.sessionsOpened(List.of(new SessionOpened(ours, Opener.LOCAL, Optional.of(clientProof), loop.now())),
+                false);
         if (server != null) {
-            server.sessionsOpened(List.of(new SessionOpened(theirs, Opener.REMOTE, Optional.of(new OpeningProof(
-                    SessionProtocol.TCP, serverIsn, clientIsn)), loop.now())), false);
+            server.sessionsOpened(List.of(new SessionOpened(theirs, Opener.REMOTE, Optional.of(serverProof),
+                    loop.now())), false);
         }
         return ours;
     }
