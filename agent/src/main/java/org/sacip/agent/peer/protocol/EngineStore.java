@@ -57,7 +57,7 @@ public final class EngineStore implements AutoCloseable {
     /**
      * One lineage as saved. {@code peerProven}: the peer's addresses of the lineage (where it is, its UDP endpoint's)
      * that had shown they receive there (anti-amplification); a restarted agent may send to them as freely as before.
-     * Files of earlier versions have none.
+     * Files of earlier versions have no such list: where the peer is counts as proven.
      */
     record SavedLineage(SessionKeys keys, Role role, Instant keyEstablished, Instant lineageEstablished,
             Octets lineage, SacipAddress localCurrent, SacipAddress localConfirmed, SacipAddress peerCurrent,
@@ -207,10 +207,8 @@ public final class EngineStore implements AutoCloseable {
                 accepted.put("original", a.original().toString());
                 accepted.put("current", a.current().toString());
             });
-            if (!s.peerProven().isEmpty()) {
-                ArrayNode proven = node.putArray("peer_proven");
-                s.peerProven().forEach(address -> proven.add(address.toString()));
-            }
+            ArrayNode proven = node.putArray("peer_proven");
+            s.peerProven().forEach(address -> proven.add(address.toString()));
             s.path().udpPeer().ifPresent(endpoint -> {
                 ObjectNode udp = node.putObject("udp_peer");
                 udp.put("address", endpoint.address().toString());
@@ -299,6 +297,11 @@ public final class EngineStore implements AutoCloseable {
                     address(last, "original"), address(last, "current")));
         }
         List<SacipAddress> proven = new ArrayList<>();
+        if (!node.has("peer_proven")) {
+            // A file of an earlier version, which kept no such list: where the peer is was proven when it was set
+            // (by the key agreement, or by the peer's move, checked), or a move after an upgrade would go unconfirmed.
+            proven.add(address(node, "peer_current"));
+        }
         for (JsonNode address : node.path("peer_proven")) {
             if (!address.isTextual()) {
                 throw new IllegalArgumentException("peer_proven holds " + address + ", not an address");

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sacip.agent.session.Opener;
 import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTuple;
@@ -77,10 +79,19 @@ class RestartTest extends TwoEngines {
      * still send it more than it received from it since, or the update of the first move, from an address the peer
      * never sent to, would wait for an anti-amplification budget that never comes.
      */
-    @Test
-    void aPeerProvenBeforeARestartIsStillProvenAfterIt() throws Exception {
+    @ParameterizedTest(name = "a state file of an earlier version: {0}")
+    @ValueSource(booleans = {false, true})
+    void aPeerProvenBeforeARestartIsStillProvenAfterIt(boolean earlierVersion) throws Exception {
         SessionTuple session = connect(a, A0, b, B0, 22);
         loop.advance(Duration.ofSeconds(1));
+        Path file = stateA.resolve(EngineStore.FILE_NAME);
+        String saved = Files.readString(file);
+        assertTrue(saved.contains("\"peer_proven\":[\"" + B0 + "\"]"), saved);
+        if (earlierVersion) {
+            // Those kept no list: where the peer is was proven when it was set.
+            Files.writeString(file, saved.replaceAll(",\"peer_proven\":\\[[^]]*]", ""));
+            assertFalse(Files.readString(file).contains("peer_proven"), "the list taken out");
+        }
         PeerProtocol again = open(new RecordingHandover(), stateA);
         link.own(A0, again);
         link.own(A1, again);
