@@ -293,7 +293,12 @@ public final class Agent implements AutoCloseable {
             refreshAddresses();
             steps.done("addresses");
             ownMoves.forEach((original, active) -> {
-                if (!monitor.resumeMoved(original, active)) {
+                if (monitor.resumeMoved(original, active)) {
+                    // The engine's state may say the peer has not acknowledged the move yet (the updates sent before
+                    // the stop were lost): it tells the peer again once the sessions are bound again. A move the
+                    // peer confirmed is not announced again.
+                    protocol.announceMove(SacipAddress.of(original), SacipAddress.of(active));
+                } else {
                     LOG.warn("{} moved to {} before the restart, and {} is no longer usable",
                             AddressText.of(original), AddressText.of(active), AddressText.of(active));
                 }

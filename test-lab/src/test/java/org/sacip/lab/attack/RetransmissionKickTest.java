@@ -5,26 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sacip.lab.Lab;
 import org.sacip.lab.agent.AgentControl;
 import org.sacip.lab.agent.Agents;
-import org.sacip.lab.agent.ProjectRoot;
 import org.sacip.lab.move.MoveKind;
 import org.sacip.lab.move.MoveStep;
 import org.sacip.lab.move.Mover;
 import org.sacip.lab.scenario.StreamFigures;
-import org.sacip.lab.scenario.Verdict;
 import org.sacip.lab.topology.Family;
-import org.sacip.lab.topology.Topology;
-import org.sacip.lab.topology.TopologyBuilder;
-import org.sacip.lab.topology.TopologyKind;
 
 /**
  * The retransmission kick (docs/DATAPATH.md) after a break-before-make move with a 1.5 s outage, while a verified
@@ -37,7 +32,6 @@ import org.sacip.lab.topology.TopologyKind;
  * nothing lost, corrupted or out of order.
  */
 class RetransmissionKickTest {
-    private static final int STREAM_PORT = 5001;
     /**
      * The outage. Both ends' timers back off during it: retransmissions 1, 3 and 7 timeouts after the first loss,
      * the next one 15 timeouts after it. The timeout is 0.2 s at least and grows with the RTT's variance, to about
@@ -51,7 +45,6 @@ class RetransmissionKickTest {
     private static final long MOVE_LIMIT_MS = 15_000;
     private static final long KICK_LIMIT_MS = 10_000;
     private static final long FLOW_LIMIT_MS = 15_000;
-    private static final Duration STOP_LIMIT = Duration.ofSeconds(15);
 
     @ParameterizedTest
     @EnumSource(value = Family.class, names = {"IPV4", "IPV6"})
@@ -74,32 +67,22 @@ class RetransmissionKickTest {
 
     private static void moveAndKick(Family family, boolean restartFirst) throws Exception {
         try (Lab lab = new Lab()) {
-            Topology topology = TopologyBuilder.build(lab, TopologyKind.ATTACKERS, family);
-            InetAddress x = Addresses.of(family, 1, 2);
-            InetAddress y = Addresses.of(family, 2, 2);
-            InetAddress b = Addresses.of(family, 10, 2);
-            Agents agents = Agents.startIfPresent(lab, ProjectRoot.find(), List.of("a", "b"));
-            assertTrue(agents.running(), agents.note());
-            AgentControl controlA = agents.control("a");
-            AgentControl controlB = agents.control("b");
-            VerifiedStream stream = VerifiedStream.open(lab, "a", x, "b", new InetSocketAddress(b, STREAM_PORT));
-            PeerKeys.await(agents, "a", b);
-            PeerKeys.await(agents, "b", x);
-            String local = Addresses.endpoint(x, stream.clientPort());
-            String service = Addresses.endpoint(b, STREAM_PORT);
-            awaitBound("A's agent", controlA, local, service);
-            awaitBound("B's agent", controlB, service, local);
+            BoundStream bound = BoundStream.open(lab, family);
+            Agents agents = bound.agents();
+            AgentControl controlA = bound.controlA();
+            AgentControl controlB = bound.controlB();
+            VerifiedStream stream = bound.stream();
+            String local = bound.local();
+            String service = bound.service();
             if (restartFirst) {
-                for (String host : List.of("a", "b")) {
-                    assertEquals(0, agents.stop(host, STOP_LIMIT), host + "'s agent's exit status");
-                    agents.restart(host);
-                }
-                awaitBound("A's restarted agent", controlA, local, service);
-                awaitBound("B's restarted agent", controlB, service, local);
+                bound.restart("a");
+                bound.restart("b");
+                bound.awaitBound("a", "A's restarted agent");
+                bound.awaitBound("b", "B's restarted agent");
             }
 
-            new Mover(topology, OUTAGE_MS).move(new MoveStep("a", 0, 1, MoveKind.BREAK_BEFORE_MAKE, 0));
-            String moved = Addresses.endpoint(y, stream.clientPort());
+            new Mover(bound.topology(), OUTAGE_MS).move(new MoveStep("a", 0, 1, MoveKind.BREAK_BEFORE_MAKE, 0));
+            String moved = bound.moved();
             Waits.Outcome<List<JsonNode>> aConfirmed = Waits.poll(MOVE_LIMIT_MS, () -> AgentFacts.sessions(controlA),
                     AgentFacts.sendingFrom(moved));
             Waits.Outcome<Optional<JsonNode>> bFollowed = Waits.poll(MOVE_LIMIT_MS,
@@ -121,7 +104,7 @@ class RetransmissionKickTest {
             List<String> counted = family == Family.IPV4 ? List.of("kicked", "stranded") : List.of("unsupported");
             long counts = counted.stream().mapToLong(c -> kickA.last().path(c).asLong() + kickB.last().path(c)
                     .asLong()).sum();
-            assertAll(
+            assertAll(Stream.concat(Stream.<Executable>of(
                     () -> assertTrue(aConfirmed.met(), "A's move was not acknowledged: " + aConfirmed.last()),
                     () -> assertTrue(bFollowed.met(), "B does not send A's stream to Y: " + bFollowed.last()),
                     () -> assertTrue(kickA.met(), "A's agent did not look at its socket: " + kickA.last()),
@@ -141,21 +124,9 @@ class RetransmissionKickTest {
                     () -> assertEquals(0, kickB.last().path("unknown").asLong(), "B's socket without its opening: "
                             + kickB.last() + "\nB's log:\n" + agents.logTail("b")),
                     () -> assertEquals(0, kickA.last().path("failed").asLong(), "A's kick failed: " + kickA.last()),
-                    () -> assertEquals(0, kickB.last().path("failed").asLong(), "B's kick failed: " + kickB.last()),
-                    () -> assertTrue(flowing, "the stream did not flow again both ways after the move: "
-                            + Streams.describe(figures)),
-                    () -> assertEquals(Verdict.SURVIVED, figures.verdict(), "the stream: " + Streams.describe(figures)),
-                    () -> assertEquals(0, figures.bytesLost(), "bytes lost: " + Streams.describe(figures)),
-                    () -> assertEquals(0, figures.bytesCorrupted(), "bytes corrupted or out of order: "
-                            + Streams.describe(figures)),
-                    () -> assertEquals(0, stream.extraOctetsAtServer(), "octets B received beyond what A sent"));
+                    () -> assertEquals(0, kickB.last().path("failed").asLong(), "B's kick failed: " + kickB.last())),
+                    Streams.intact(stream, figures, flowing, "the move")));
         }
-    }
-
-    private static void awaitBound(String agent, AgentControl control, String local, String remote) {
-        Waits.until(agent + " lists the stream bound to a key", MOVE_LIMIT_MS,
-                () -> AgentFacts.session(control, local, remote), row -> row.isPresent()
-                        && AgentFacts.boundKey(row.get()).isPresent());
     }
 
     private static JsonNode kicks(AgentControl control) {

@@ -106,6 +106,57 @@ class RestartTest extends TwoEngines {
         assertEquals(1, link.count(MessageKind.UPDATE_ACK));
     }
 
+    /**
+     * The agent stopped after announcing a move that the peer had not acknowledged yet (its updates were lost: a
+     * break-before-make move whose new path was not up yet). The restarted agent announces the moves it resumes
+     * (its handover state has them) before its sessions are found again; the peer is told once they are bound
+     * again, or they would stay pending for good.
+     */
+    @Test
+    void aMoveThePeerNeverConfirmedIsAnnouncedAgainAfterARestart() throws Exception {
+        SessionTuple session = connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        link.lose(packet -> true);
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(0, link.count(MessageKind.UPDATE_ACK));
+        RecordingHandover afterRestart = restartAfterMoving(session);
+        assertEquals(1, link.count(MessageKind.UPDATE_ACK), "the peer acknowledged the move");
+        assertEquals(A1, atB.lineageWithPeer(A0).peerCurrent(), "B sends to A's new address");
+        assertEquals(A1, afterRestart.lineageWithPeer(B0).localConfirmed(), "A's move is confirmed");
+    }
+
+    /** A move the peer confirmed before the restart is not announced again: it would cost the peer a check. */
+    @Test
+    void aMoveThePeerConfirmedBeforeARestartIsNotAnnouncedAgain() throws Exception {
+        SessionTuple session = connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(1, link.count(MessageKind.UPDATE_ACK));
+        RecordingHandover afterRestart = restartAfterMoving(session);
+        assertEquals(0, link.count(MessageKind.ADDRESS_UPDATE), "updates after the restart");
+        assertEquals(A1, afterRestart.lineageWithPeer(B0).localConfirmed(), "A's move is still confirmed");
+    }
+
+    /**
+     * A stops and starts again on its state, in the agent's order: the moves its handover state resumes (A0 to
+     * A1) are announced, then the first dump finds the session.
+     */
+    private RecordingHandover restartAfterMoving(SessionTuple session) throws Exception {
+        a.close();
+        link.lose(packet -> false);
+        link.clear();
+        RecordingHandover afterRestart = new RecordingHandover();
+        PeerProtocol again = open(afterRestart, stateA);
+        link.own(A0, again);
+        link.own(A1, again);
+        again.announceMove(A0, A1);
+        again.sessionsOpened(List.of(unrecorded(session, Opener.LOCAL, loop.now())), true);
+        loop.advance(Duration.ofSeconds(1));
+        return afterRestart;
+    }
+
     @Test
     void aSavedOpeningThatIsNotOneStopsTheStartWithAReason() throws Exception {
         connect(a, A0, b, B0, 22);
