@@ -18,6 +18,7 @@ import org.sacip.agent.session.SessionOpened;
 import org.sacip.agent.session.SessionTuple;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.protocol.message.MessageKind;
+import org.sacip.protocol.message.SacipAddress;
 
 /** An engine that stops (kill -9 included: the state is written as it changes) and starts again from its state. */
 class RestartTest extends TwoEngines {
@@ -120,10 +121,27 @@ class RestartTest extends TwoEngines {
         a.announceMove(A0, A1);
         loop.advance(Duration.ofSeconds(2));
         assertEquals(0, link.count(MessageKind.UPDATE_ACK));
-        RecordingHandover afterRestart = restartAfterMoving(session);
+        RecordingHandover afterRestart = restartAfterMoving(session, A1);
         assertEquals(1, link.count(MessageKind.UPDATE_ACK), "the peer acknowledged the move");
         assertEquals(A1, atB.lineageWithPeer(A0).peerCurrent(), "B sends to A's new address");
         assertEquals(A1, afterRestart.lineageWithPeer(B0).localConfirmed(), "A's move is confirmed");
+    }
+
+    /** The same for a return home whose updates were lost: the peer is told that the sessions live at home again. */
+    @Test
+    void aReturnHomeThePeerNeverConfirmedIsAnnouncedAgainAfterARestart() throws Exception {
+        SessionTuple session = connect(a, A0, b, B0, 22);
+        loop.advance(Duration.ofSeconds(1));
+        a.announceMove(A0, A1);
+        loop.advance(Duration.ofSeconds(1));
+        link.lose(packet -> true);
+        a.announceMove(A0, A0);
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(A1, atB.lineageWithPeer(A0).peerCurrent(), "B did not hear of the return");
+        RecordingHandover afterRestart = restartAfterMoving(session, A0);
+        assertEquals(1, link.count(MessageKind.UPDATE_ACK), "the peer acknowledged the return");
+        assertEquals(A0, atB.lineageWithPeer(A0).peerCurrent(), "B sends to A's home address");
+        assertEquals(A0, afterRestart.lineageWithPeer(B0).localConfirmed(), "A's return is confirmed");
     }
 
     /** A move the peer confirmed before the restart is not announced again: it would cost the peer a check. */
@@ -134,16 +152,16 @@ class RestartTest extends TwoEngines {
         a.announceMove(A0, A1);
         loop.advance(Duration.ofSeconds(1));
         assertEquals(1, link.count(MessageKind.UPDATE_ACK));
-        RecordingHandover afterRestart = restartAfterMoving(session);
+        RecordingHandover afterRestart = restartAfterMoving(session, A1);
         assertEquals(0, link.count(MessageKind.ADDRESS_UPDATE), "updates after the restart");
         assertEquals(A1, afterRestart.lineageWithPeer(B0).localConfirmed(), "A's move is still confirmed");
     }
 
     /**
-     * A stops and starts again on its state, in the agent's order: the moves its handover state resumes (A0 to
-     * A1) are announced, then the first dump finds the session.
+     * A stops and starts again on its state, in the agent's order: the move its handover state resumes (A0 to
+     * {@code movedTo}) is announced, then the first dump finds the session.
      */
-    private RecordingHandover restartAfterMoving(SessionTuple session) throws Exception {
+    private RecordingHandover restartAfterMoving(SessionTuple session, SacipAddress movedTo) throws Exception {
         a.close();
         link.lose(packet -> false);
         link.clear();
@@ -151,7 +169,7 @@ class RestartTest extends TwoEngines {
         PeerProtocol again = open(afterRestart, stateA);
         link.own(A0, again);
         link.own(A1, again);
-        again.announceMove(A0, A1);
+        again.announceMove(A0, movedTo);
         again.sessionsOpened(List.of(unrecorded(session, Opener.LOCAL, loop.now())), true);
         loop.advance(Duration.ofSeconds(1));
         return afterRestart;
