@@ -527,8 +527,8 @@ public final class PeerProtocol {
         if (!changes.isEmpty()) {
             ctx.changes.bindings(changes, null, null);
         }
-        // A move announced again at the restart ({@link #announceMove}) that the peer had not acknowledged before it:
-        // the peer is told now that the lineage holds its sessions again.
+        // A move the agent announced again at the restart (announceMove), which the peer had not acknowledged before
+        // it: the peer is told now that the lineage holds its sessions again.
         touched.forEach(ownMoves::catchUp);
         // A lineage that carried sessions before the restart needs a tunnel again (its keys were not saved).
         touched.forEach(tunnels::check);
