@@ -59,6 +59,7 @@ public final class DataPath implements AutoCloseable {
             + "add table arp sacip\ndelete table arp sacip\n";
 
     private final NetNamespace namespace;
+    /** Both null in a rehearsal ({@link #rehearsing}): nothing reaches a kernel. */
     private final NfTablesConnection nftables;
     private final RtnetlinkClient routes;
     private final NamespaceCommand commands;
@@ -115,6 +116,16 @@ public final class DataPath implements AutoCloseable {
             }
             throw new DataPathException("cannot open netlink sockets" + where(namespace), e);
         }
+    }
+
+    /**
+     * A data path that reaches no kernel, installed and empty: commits and maintenance stage, account and apply their
+     * changes as in a real one, and send nothing. For {@link DataPathRehearsal} only; nothing else may be asked of it.
+     */
+    static DataPath rehearsing(Clock clock) {
+        DataPath path = new DataPath(null, null, null, DataPathSettings.defaults(), clock);
+        path.installed = true;
+        return path;
     }
 
     /** The data path of the caller's namespace with default settings and the system clock. */
@@ -307,7 +318,7 @@ public final class DataPath implements AutoCloseable {
                 awayDue.addLast(new Due(next.awaySince.plus(LINGER), session));
             }
         });
-        if (changes.size() + ended.size() >= LARGE_CHANGE) {
+        if (changes.size() + ended.size() >= LARGE_CHANGE && nftables != null) {
             LOG.debug("committed {} remapping(s), {} ghost change(s), {} ended in {} ms", changes.size(),
                     ghostChanges.size(), ended.size(), (System.nanoTime() - startNanos) / 1_000_000);
         }
@@ -480,6 +491,9 @@ public final class DataPath implements AutoCloseable {
     /** Ghost addresses are added before the element changes that need them and deleted after. */
     private void send(ElementDiff diff, Set<InetAddress> ghostsAdded, Set<InetAddress> ghostsRemoved)
             throws DataPathException {
+        if (nftables == null) {
+            return;
+        }
         for (InetAddress address : ghostsAdded) {
             addGhostAddress(address);
         }
@@ -878,7 +892,9 @@ public final class DataPath implements AutoCloseable {
     /** Closes the netlink sockets; the kernel keeps the ruleset, the entries and the ghosts. */
     @Override
     public synchronized void close() {
-        nftables.close();
-        routes.close();
+        if (nftables != null) {
+            nftables.close();
+            routes.close();
+        }
     }
 }
