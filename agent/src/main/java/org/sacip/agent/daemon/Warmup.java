@@ -9,6 +9,8 @@ import java.util.Enumeration;
 import java.util.function.IntSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.sacip.agent.datapath.DataPathException;
+import org.sacip.agent.datapath.DataPathRehearsal;
 import org.sacip.agent.peer.protocol.EngineRehearsal;
 import org.sacip.agent.state.StateFileException;
 import org.sacip.agent.thread.EventThreads;
@@ -39,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * initialises the agent's own classes (everything under {@code org.sacip} on the class path), then, a little later,
  * rehearses {@value #REHEARSALS} key agreements in memory (both sides, every message encoded and decoded), so that the
  * JIT has compiled the handshake's code before a peer needs it, then {@value #ENGINE_ROUNDS} rounds of the engines
- * that run it ({@link EngineRehearsal}: keys, claims, bindings), and then has the tunnel's code rehearsed, for the
- * first move behind a NAT, if nothing did so before. Measured in the lab on a loaded 2-core machine:
+ * that run it ({@link EngineRehearsal}: keys, claims, bindings), then {@value #DATA_PATH_ROUNDS} rounds of a move's
+ * data-path work ({@link DataPathRehearsal}), and then has the tunnel's code rehearsed, for the first move behind a
+ * NAT, if nothing did so before. Measured in the lab on a loaded 2-core machine:
  * without the class loading the first key agreement of an agent started 140-400 ms after its session was established
  * and the first move's exchange took about twice as long as later ones, against 5-20 ms once warm; a make-before-break
  * window of 100 ms is lost that way. One handshake in memory (both sides' CPU) took 197 ms the first time, 5-15 ms for
@@ -66,6 +69,14 @@ final class Warmup implements Runnable {
      * connections; docs/AGENT.md, Start-up and memory).
      */
     static final int ENGINE_ROUNDS = 160;
+    /**
+     * Rounds of the data path's rehearsal ({@link DataPathRehearsal}), and sessions in each: a move's staging is then
+     * compiled. In the throwaway namespaces of a data-path benchmark, the first commits of a 10,000-session move took
+     * 100-165 ms each without it and 26-34 ms after it (later ones 15-70 ms), and the rehearsal about 0.8 s (two rounds
+     * of 1,000: 51-57 ms; two of 2,500: 27-30 ms, but some of its cost grows with the sessions).
+     */
+    static final int DATA_PATH_ROUNDS = 4;
+    static final int DATA_PATH_SESSIONS = 1_000;
     /**
      * The rehearsal waits this long after the classes are loaded: the JIT compiles it on the JVM's compiler threads,
      * at the agent's own priority, and right after ready that work delayed the agent's first answers on its control
@@ -117,6 +128,9 @@ final class Warmup implements Runnable {
         int rehearsed = rehearse(REHEARSALS, new SecureRandom());
         long engineAt = System.nanoTime();
         int engineRounds = rehearseEngines();
+        // After the key agreements: a host's first connections to new peers come before its first move, mostly.
+        long dataPathAt = System.nanoTime();
+        int dataPathRounds = rehearseDataPath();
         long tunnelAt = System.nanoTime();
         int carried = tunnelRehearsal.getAsInt();
         long collectAt = System.nanoTime();
@@ -127,10 +141,12 @@ final class Warmup implements Runnable {
                 + (collectAt - tunnelAt) / 1_000_000 + " ms"
                 : "the tunnel not rehearsed here (no device, rehearsed already, or it carries)";
         LOG.debug("warm-up: {} classes loaded ({} failed) and the crypto services set up ({}) in {} ms, {} of {} key "
-                + "agreements rehearsed in {} ms, {} of {} engine rounds in {} ms, {}, heap {} in {} ms", loaded[0],
-                loaded[1], firstUse == 1 ? "done" : "failed", (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS,
-                (engineAt - rehearsalAt) / 1_000_000, engineRounds, ENGINE_ROUNDS, (tunnelAt - engineAt) / 1_000_000,
-                tunnel, collected ? "collected" : "too large to collect", (end - collectAt) / 1_000_000);
+                + "agreements rehearsed in {} ms, {} of {} engine rounds in {} ms, {} of {} data-path rounds in {} ms, "
+                + "{}, heap {} in {} ms", loaded[0], loaded[1], firstUse == 1 ? "done" : "failed",
+                (loadedAt - start) / 1_000_000, rehearsed, REHEARSALS, (engineAt - rehearsalAt) / 1_000_000,
+                engineRounds, ENGINE_ROUNDS, (dataPathAt - engineAt) / 1_000_000, dataPathRounds, DATA_PATH_ROUNDS,
+                (tunnelAt - dataPathAt) / 1_000_000, tunnel, collected ? "collected" : "too large to collect",
+                (end - collectAt) / 1_000_000);
     }
 
     /** Rounds of {@link EngineRehearsal}; how many completed (-1: it could not run). */
@@ -139,6 +155,16 @@ final class Warmup implements Runnable {
             return EngineRehearsal.rehearse(ENGINE_ROUNDS, new SecureRandom());
         } catch (StateFileException | RuntimeException e) {
             LOG.debug("warm-up: engine rehearsal failed: {}", e.toString());
+            return -1;
+        }
+    }
+
+    /** Rounds of {@link DataPathRehearsal}; how many ended clean (-1: it could not run). */
+    private static int rehearseDataPath() {
+        try {
+            return DataPathRehearsal.rehearse(DATA_PATH_ROUNDS, DATA_PATH_SESSIONS);
+        } catch (DataPathException | RuntimeException e) {
+            LOG.debug("warm-up: data-path rehearsal failed: {}", e.toString());
             return -1;
         }
     }
