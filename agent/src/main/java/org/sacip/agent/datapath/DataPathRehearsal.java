@@ -108,27 +108,37 @@ public final class DataPathRehearsal {
         }
     }
 
-    /** Virtual time: the rehearsal ends grace periods without waiting for them. */
+    /** Virtual time: the rehearsal ends grace periods without waiting for them. Views in other zones share it. */
     private static final class SteppedClock extends Clock {
-        private Instant now = Instant.EPOCH;
+        private final Instant[] now;
+        private final ZoneId zone;
+
+        SteppedClock() {
+            this(new Instant[] {Instant.EPOCH}, ZoneOffset.UTC);
+        }
+
+        private SteppedClock(Instant[] now, ZoneId zone) {
+            this.now = now;
+            this.zone = zone;
+        }
 
         void advancePast(long millis) {
-            now = now.plusMillis(millis + 1);
+            now[0] = now[0].plusMillis(millis + 1);
         }
 
         @Override
         public ZoneId getZone() {
-            return ZoneOffset.UTC;
+            return zone;
         }
 
         @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("a rehearsal's clock has no other zone");
+        public Clock withZone(ZoneId other) {
+            return new SteppedClock(now, other);
         }
 
         @Override
         public Instant instant() {
-            return now;
+            return now[0];
         }
     }
 }
